@@ -1,0 +1,37 @@
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export type ProviderTimeouts = { connectMs: number; firstByteMs: number; totalMs: number };
+export type ModelRoute = { provider: string; model: string; priority: number; weight: number };
+
+/** Upstream providers. The API key is AES-GCM encrypted (see server/secrets). */
+export const providers = sqliteTable("providers", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  baseUrl: text("base_url").notNull(),
+  apiKeyEnc: text("api_key_enc"),
+  /** Kind-specific settings (e.g. Yandex folder id, GigaChat scope), JSON. */
+  options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+  headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull().default({}),
+  timeouts: text("timeouts", { mode: "json" }).$type<ProviderTimeouts>().notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  configHash: text("config_hash"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Public models. Prices are nano-units per 1M tokens. */
+export const models = sqliteTable("models", {
+  id: text("id").primaryKey(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  routes: text("routes", { mode: "json" }).$type<ModelRoute[]>().notNull(),
+  priceInput: integer("price_input").notNull().default(0),
+  priceCachedInput: integer("price_cached_input").notNull().default(0),
+  priceOutput: integer("price_output").notNull().default(0),
+  maxOutputTokens: integer("max_output_tokens"),
+  contextWindow: integer("context_window"),
+  /** What the model can take and do (vision, tools, json_schema...), JSON. */
+  capabilities: text("capabilities", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+  configHash: text("config_hash"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/** Environment, read once in main.ts (or the CLI) and passed down frozen. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default("0.0.0.0"),
+  TOLLGATE_DB: z.string().default("./data/tollgate.db"),
+  TOLLGATE_CONFIG: z.string().optional(),
+  TOLLGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  TOLLGATE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  TOLLGATE_DB_SYNC: z.enum(["full", "normal"]).default("full"),
+  TOLLGATE_LOG_LEVEL: z.enum(["silent", "info", "debug"]).default("info"),
+});
+
+export type Env = Readonly<z.infer<typeof EnvSchema>>;
+
+export function readEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n  ${lines.join("\n  ")}`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { parseAmount } from "../billing/money.ts";
+
+/** A decimal amount in the deployment currency, converted to exact nano-units. */
+export const Amount = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const units = parseAmount(v);
+  if (units === null) {
+    ctx.addIssue({ code: "custom", message: `not an exact amount with at most 9 decimals: ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return units;
+});
+export const NonNegativeAmount = Amount.refine((v) => v >= 0, "must not be negative");
+
+const Timeouts = z
+  .object({
+    connect_ms: z.number().int().positive().optional(),
+    first_byte_ms: z.number().int().positive().optional(),
+    total_ms: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const PROVIDER_KINDS = ["openai", "anthropic", "gemini", "gigachat", "yandex"] as const;
+export const ProviderKind = z.enum(PROVIDER_KINDS);
+export type ProviderKind = z.infer<typeof ProviderKind>;
+
+const ProviderDecl = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "letters, digits, '.', '_' and '-' only"),
+    kind: ProviderKind,
+    base_url: z.url(),
+    api_key: z.string().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    options: z.record(z.string(), z.unknown()).default({}),
+    timeouts: Timeouts.optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+const RouteDecl = z
+  .object({
+    provider: z.string(),
+    model: z.string().min(1),
+    priority: z.number().int().default(0),
+    weight: z.number().int().positive().default(1),
+  })
+  .strict();
+
+const PricesDecl = z
+  .object({
+    input: NonNegativeAmount.default(0),
+    cached_input: NonNegativeAmount.optional(),
+    output: NonNegativeAmount.default(0),
+  })
+  .strict();
+
+const ModelDecl = z
+  .object({
+    id: z.string().min(1).max(200),
+    routes: z.array(RouteDecl).min(1),
+    prices: PricesDecl.default({ input: 0, output: 0 }),
+    enabled: z.boolean().default(true),
+    max_output_tokens: z.number().int().positive().optional(),
+    context_window: z.number().int().positive().optional(),
+    capabilities: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+const AccountDecl = z
+  .object({
+    name: z.string().min(1).max(200),
+    balance: NonNegativeAmount.default(0),
+  })
+  .strict();
+
+const RateLimits = z
+  .object({
+    key_rpm: z.number().int().positive().nullable().default(60),
+    key_rpd: z.number().int().positive().nullable().default(null),
+    account_rpm: z.number().int().positive().nullable().default(null),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD or RUB")
+      .default("USD"),
+    server: z
+      .object({
+        body_limit_mb: z.number().positive().default(20),
+        public_url: z.url().optional(),
+      })
+      .strict()
+      .default({ body_limit_mb: 20 }),
+    defaults: z
+      .object({
+        rate_limits: RateLimits.default({ key_rpm: 60, key_rpd: null, account_rpm: null }),
+        max_output_tokens: z.number().int().positive().default(4096),
+        timeouts: Timeouts.default({}),
+      })
+      .strict()
+      .default({
+        rate_limits: { key_rpm: 60, key_rpd: null, account_rpm: null },
+        max_output_tokens: 4096,
+        timeouts: {},
+      }),
+    providers: z.array(ProviderDecl).default([]),
+    models: z.array(ModelDecl).default([]),
+    accounts: z.array(AccountDecl).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const providerIds = new Set<string>();
+    cfg.providers.forEach((p, i) => {
+      if (providerIds.has(p.id)) ctx.addIssue({ code: "custom", path: ["providers", i, "id"], message: `duplicate provider "${p.id}"` });
+      providerIds.add(p.id);
+    });
+    const modelIds = new Set<string>();
+    cfg.models.forEach((m, i) => {
+      if (modelIds.has(m.id)) ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model "${m.id}"` });
+      modelIds.add(m.id);
+      m.routes.forEach((r, j) => {
+        if (!providerIds.has(r.provider)) {
+          ctx.addIssue({ code: "custom", path: ["models", i, "routes", j, "provider"], message: `unknown provider "${r.provider}"` });
+        }
+      });
+    });
+    const names = new Set<string>();
+    cfg.accounts.forEach((a, i) => {
+      if (names.has(a.name)) ctx.addIssue({ code: "custom", path: ["accounts", i, "name"], message: `duplicate account "${a.name}"` });
+      names.add(a.name);
+    });
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ProviderDecl = z.infer<typeof ProviderDecl>;
+export type ModelDecl = z.infer<typeof ModelDecl>;
+export type AccountDecl = z.infer<typeof AccountDecl>;

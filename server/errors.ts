@@ -1,0 +1,85 @@
+/**
+ * Typed errors thrown anywhere in the server and rendered once per surface
+ * (surfaces/<dialect>/error.ts). Nothing here knows about HTTP bodies.
+ */
+export type ErrorKind =
+  | "invalid_request"
+  | "authentication"
+  | "insufficient_quota"
+  | "permission"
+  | "not_found"
+  | "conflict"
+  | "gone"
+  | "too_large"
+  | "unprocessable"
+  | "rate_limit"
+  | "internal"
+  | "upstream"
+  | "unavailable"
+  | "timeout";
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid_request: 400,
+  authentication: 401,
+  insufficient_quota: 402,
+  permission: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  unprocessable: 422,
+  rate_limit: 429,
+  internal: 500,
+  upstream: 502,
+  unavailable: 503,
+  timeout: 504,
+};
+
+export type GatewayErrorInit = {
+  code: string;
+  param?: string | null;
+  headers?: Record<string, string>;
+  /** Overrides the status of the kind (an upstream 4xx keeps its own status). */
+  status?: number;
+};
+
+export class GatewayError extends Error {
+  readonly kind: ErrorKind;
+  readonly status: number;
+  readonly code: string;
+  readonly param: string | null;
+  readonly headers: Record<string, string>;
+
+  constructor(kind: ErrorKind, message: string, init: GatewayErrorInit) {
+    super(message);
+    this.name = "GatewayError";
+    this.kind = kind;
+    this.status = init.status ?? STATUS[kind];
+    this.code = init.code;
+    this.param = init.param ?? null;
+    this.headers = init.headers ?? {};
+  }
+}
+
+export const badRequest = (message: string, param: string | null = null, code = "invalid_request") =>
+  new GatewayError("invalid_request", message, { code, param });
+
+export const unauthorized = (message = "Invalid or missing API key.", code = "invalid_api_key") =>
+  new GatewayError("authentication", message, { code });
+
+export const forbidden = (message: string, code = "model_not_allowed") =>
+  new GatewayError("permission", message, { code });
+
+export const notFound = (message: string, code = "not_found") => new GatewayError("not_found", message, { code });
+
+export const modelNotFound = (model: string) =>
+  new GatewayError("not_found", `The model '${model}' does not exist or is not enabled.`, {
+    code: "model_not_found",
+    param: "model",
+  });
+
+export const insufficientQuota = (message: string) =>
+  new GatewayError("insufficient_quota", message, { code: "insufficient_quota" });
+
+export const internalError = (message = "Internal server error.") =>
+  new GatewayError("internal", message, { code: "internal_error" });
