@@ -70,7 +70,8 @@ export const unauthorized = (message = "Invalid or missing API key.", code = "in
 export const forbidden = (message: string, code = "model_not_allowed") =>
   new GatewayError("permission", message, { code });
 
-export const notFound = (message: string, code = "not_found") => new GatewayError("not_found", message, { code });
+export const notFound = (message: string, code = "not_found") =>
+  new GatewayError("not_found", message, { code });
 
 export const modelNotFound = (model: string) =>
   new GatewayError("not_found", `The model '${model}' does not exist or is not enabled.`, {

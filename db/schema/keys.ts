@@ -12,7 +12,9 @@ export const apiKeys = sqliteTable(
     name: text("name").notNull(),
     prefix: text("prefix").notNull(),
     hash: text("hash").notNull().unique(),
-    status: text("status", { enum: ["active", "revoked"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "revoked"] })
+      .notNull()
+      .default("active"),
     rpmLimit: integer("rpm_limit"),
     dailyRequestLimit: integer("daily_request_limit"),
     /** Own spend cap in nano-units; null means the key spends from the account without a cap. */

@@ -20,7 +20,8 @@ describe("money", () => {
     expect(formatAmount(-1)).toBe("-0.000000001");
     expect(formatAmount(95_498_000_000)).toBe("95.498");
     expect(amountToNumber(123_456_789_012)).toBe(123.456789012);
-    for (const v of ["0.3", "1234567.123456789", "0.000000007"]) expect(formatAmount(parseAmount(v)!)).toBe(v);
+    for (const v of ["0.3", "1234567.123456789", "0.000000007"])
+      expect(formatAmount(parseAmount(v)!)).toBe(v);
   });
 
   test("a price of 0.01 per 1M tokens is 10 units per token", () => {
@@ -34,9 +35,12 @@ describe("money", () => {
     expect(costOf(prices, { input: 1000, cached: 400, output: 200 })).toBe(4_920_000);
     expect(costOf({ input: 1, cachedInput: 0, output: 0 }, { input: 1, cached: 0, output: 0 })).toBe(1);
     // Large counts at large prices stay exact (BigInt inside).
-    expect(costOf({ input: parseAmount(150)!, cachedInput: 0, output: 0 }, { input: 10_000_000, cached: 0, output: 0 })).toBe(
-      1500 * 1_000_000_000,
-    );
+    expect(
+      costOf(
+        { input: parseAmount(150)!, cachedInput: 0, output: 0 },
+        { input: 10_000_000, cached: 0, output: 0 },
+      ),
+    ).toBe(1500 * 1_000_000_000);
   });
 
   test("tokens affordable floors", () => {

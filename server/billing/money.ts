@@ -18,7 +18,9 @@ export function parseAmount(value: number | string): number | null {
   if (!m) return null;
   const [, sign, whole, frac = ""] = m;
   if (frac.length > SCALE_DIGITS && /[1-9]/.test(frac.slice(SCALE_DIGITS))) return null;
-  const units = BigInt(whole ?? "0") * BigInt(UNITS_PER_CURRENCY) + BigInt(frac.slice(0, SCALE_DIGITS).padEnd(SCALE_DIGITS, "0"));
+  const units =
+    BigInt(whole ?? "0") * BigInt(UNITS_PER_CURRENCY) +
+    BigInt(frac.slice(0, SCALE_DIGITS).padEnd(SCALE_DIGITS, "0"));
   if (units > BigInt(MAX_AMOUNT)) return null;
   return Number(sign ? -units : units);
 }
@@ -29,7 +31,10 @@ function numberToPlain(n: number): string | null {
   const s = String(n);
   if (!/e/i.test(s)) return s;
   // 1e-7 and friends: toFixed with enough digits is exact for the values we accept.
-  return n.toFixed(SCALE_DIGITS + 3).replace(/0+$/, "").replace(/\.$/, "");
+  return n
+    .toFixed(SCALE_DIGITS + 3)
+    .replace(/0+$/, "")
+    .replace(/\.$/, "");
 }
 
 /** Exact decimal text of an amount, trailing zeros trimmed ("12.5", "-0.000000001"). */

@@ -29,11 +29,15 @@ describe("config", () => {
   });
 
   test("an unknown provider is named by its path", () => {
-    expect(() => parseConfig(base, { UP_KEY: "k" })).toThrow('models[2].routes[1].provider: unknown provider "x"');
+    expect(() => parseConfig(base, { UP_KEY: "k" })).toThrow(
+      'models[2].routes[1].provider: unknown provider "x"',
+    );
   });
 
   test("a missing environment variable is named by its path", () => {
-    expect(() => parseConfig(base, {})).toThrow("providers[0].api_key: environment variable UP_KEY is not set");
+    expect(() => parseConfig(base, {})).toThrow(
+      "providers[0].api_key: environment variable UP_KEY is not set",
+    );
   });
 
   test("defaults after :- and escaped dollars", () => {
@@ -42,13 +46,15 @@ describe("config", () => {
       {},
     );
     expect(cfg.providers[0]?.base_url).toBe("http://localhost:9/v1");
-    expect(cfg.providers[0]?.api_key).toBe("\${LITERAL}");
+    expect(cfg.providers[0]?.api_key).toBe("${LITERAL}");
   });
 
   test("bad values and unknown keys are rejected with paths", () => {
     expect(() => parseConfig("currency: dollars", {})).toThrow("currency: an ISO 4217 code");
     expect(() => parseConfig("models: [{ id: m, routes: [] }]", {})).toThrow("models[0].routes:");
-    expect(() => parseConfig("accounts: [{ name: a, balance: -1 }]", {})).toThrow("accounts[0].balance: must not be negative");
+    expect(() => parseConfig("accounts: [{ name: a, balance: -1 }]", {})).toThrow(
+      "accounts[0].balance: must not be negative",
+    );
     expect(() => parseConfig("surprise: 1", {})).toThrow("(root)");
     expect(() => parseConfig("models: [", {})).toThrow("YAML");
   });

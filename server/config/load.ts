@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { type Config, ConfigSchema } from "./schema.ts";
 import { InterpolationError, interpolate } from "./interpolate.ts";
 import { formatPath } from "./path.ts";
+import { type Config, ConfigSchema } from "./schema.ts";
 
 export class ConfigError extends Error {
   constructor(file: string, lines: string[]) {
@@ -12,7 +12,11 @@ export class ConfigError extends Error {
 }
 
 /** Parses and validates config text; the result is deeply frozen. */
-export function parseConfig(text: string, env: Record<string, string | undefined>, file = "tollgate.yaml"): Config {
+export function parseConfig(
+  text: string,
+  env: Record<string, string | undefined>,
+  file = "tollgate.yaml",
+): Config {
   let raw: unknown;
   try {
     raw = parseYaml(text) ?? {};

@@ -5,7 +5,10 @@ import { parseAmount } from "../billing/money.ts";
 export const Amount = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const units = parseAmount(v);
   if (units === null) {
-    ctx.addIssue({ code: "custom", message: `not an exact amount with at most 9 decimals: ${JSON.stringify(v)}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `not an exact amount with at most 9 decimals: ${JSON.stringify(v)}`,
+    });
     return z.NEVER;
   }
   return units;
@@ -114,22 +117,37 @@ export const ConfigSchema = z
   .superRefine((cfg, ctx) => {
     const providerIds = new Set<string>();
     cfg.providers.forEach((p, i) => {
-      if (providerIds.has(p.id)) ctx.addIssue({ code: "custom", path: ["providers", i, "id"], message: `duplicate provider "${p.id}"` });
+      if (providerIds.has(p.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["providers", i, "id"],
+          message: `duplicate provider "${p.id}"`,
+        });
       providerIds.add(p.id);
     });
     const modelIds = new Set<string>();
     cfg.models.forEach((m, i) => {
-      if (modelIds.has(m.id)) ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model "${m.id}"` });
+      if (modelIds.has(m.id))
+        ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model "${m.id}"` });
       modelIds.add(m.id);
       m.routes.forEach((r, j) => {
         if (!providerIds.has(r.provider)) {
-          ctx.addIssue({ code: "custom", path: ["models", i, "routes", j, "provider"], message: `unknown provider "${r.provider}"` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["models", i, "routes", j, "provider"],
+            message: `unknown provider "${r.provider}"`,
+          });
         }
       });
     });
     const names = new Set<string>();
     cfg.accounts.forEach((a, i) => {
-      if (names.has(a.name)) ctx.addIssue({ code: "custom", path: ["accounts", i, "name"], message: `duplicate account "${a.name}"` });
+      if (names.has(a.name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["accounts", i, "name"],
+          message: `duplicate account "${a.name}"`,
+        });
       names.add(a.name);
     });
   });

@@ -1,0 +1,104 @@
+import { eq } from "drizzle-orm";
+import { accounts } from "../../../db/schema/index.ts";
+import type { AccountState } from "../../billing/account-book.ts";
+import { amountToNumber, formatAmount } from "../../billing/money.ts";
+import { listTransactions } from "../../billing/transactions.ts";
+import { GatewayError, notFound } from "../../errors.ts";
+import type { Gateway } from "../../gateway/gateway.ts";
+import { iso } from "../shared.ts";
+import type { AccountView, LedgerEntryView } from "./model.ts";
+
+export function accountView(gw: Gateway, a: AccountState): AccountView {
+  return {
+    id: a.id,
+    name: a.name,
+    balance: amountToNumber(a.balance),
+    used: amountToNumber(a.used),
+    reserved: amountToNumber(a.reserved),
+    currency: gw.settings.currency,
+    keys: gw.keys.all().filter((k) => k.accountId === a.id).length,
+    created_at: iso(a.createdAt)!,
+  };
+}
+
+function account(gw: Gateway, id: string): AccountState {
+  gw.syncExternalChanges();
+  const a = gw.book.get(id);
+  if (!a) throw notFound(`No account with id '${id}'.`, "account_not_found");
+  return a;
+}
+
+export const accountsService = {
+  list(gw: Gateway): AccountView[] {
+    gw.syncExternalChanges();
+    return gw.book
+      .all()
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((a) => accountView(gw, a));
+  },
+
+  get(gw: Gateway, id: string): AccountView {
+    return accountView(gw, account(gw, id));
+  },
+
+  create(gw: Gateway, input: { name: string; balance?: number }): AccountView {
+    gw.syncExternalChanges();
+    if (gw.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, input.name)).get()) {
+      throw new GatewayError("conflict", `An account named '${input.name}' already exists.`, {
+        code: "account_exists",
+        param: "name",
+      });
+    }
+    return accountView(gw, gw.book.create({ name: input.name, balance: input.balance ?? 0 }, Date.now()));
+  },
+
+  /** A top-up (positive) or an adjustment (signed, with a note). */
+  credit(gw: Gateway, id: string, input: { amount: number; note?: string }, kind: "topup" | "adjustment") {
+    const a = account(gw, id);
+    if (a.balance + input.amount < a.reserved) {
+      throw new GatewayError(
+        "invalid_request",
+        `This would take the balance below the ${formatAmount(a.reserved)} ${gw.settings.currency} reserved by requests in flight.`,
+        {
+          code: "balance_below_reserved",
+          param: "amount",
+        },
+      );
+    }
+    const r = gw.book.credit(id, input.amount, kind, input.note ?? null, Date.now());
+    if (!r) throw notFound(`No account with id '${id}'.`, "account_not_found");
+    return {
+      account_id: id,
+      entry_id: r.entryId,
+      amount: amountToNumber(input.amount),
+      balance: amountToNumber(r.balanceAfter),
+      currency: gw.settings.currency,
+    };
+  },
+
+  ledger(
+    gw: Gateway,
+    id: string,
+    limit: number,
+    offset: number,
+  ): { data: LedgerEntryView[]; total: number; limit: number; offset: number } {
+    account(gw, id);
+    gw.commits.flush();
+    const page = listTransactions(gw.db, id, limit, offset);
+    return {
+      data: page.rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        amount: amountToNumber(r.amount),
+        balance_after: amountToNumber(r.balanceAfter),
+        key_id: r.keyId,
+        request_id: r.requestId,
+        description: r.description,
+        created_at: iso(r.createdAt)!,
+      })),
+      total: page.total,
+      limit,
+      offset,
+    };
+  },
+};

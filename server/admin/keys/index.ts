@@ -1,0 +1,30 @@
+import { Elysia } from "elysia";
+import { z } from "zod";
+import type { Gateway } from "../../gateway/gateway.ts";
+import { CreateKey, UpdateKey } from "./model.ts";
+import { keysService as svc } from "./service.ts";
+
+const tags = ["Admin: keys"];
+
+export const keysAdmin = (gw: Gateway) =>
+  new Elysia({ name: "admin-keys" })
+    .get("/keys", ({ query }) => ({ data: svc.list(gw, query.account_id) }), {
+      query: z.object({ account_id: z.string().optional() }),
+      detail: { summary: "List API keys (never the keys themselves)", tags },
+    })
+    .post(
+      "/keys",
+      ({ body, set }) => {
+        set.status = 201;
+        return svc.create(gw, body);
+      },
+      { body: CreateKey, detail: { summary: "Issue a key; the plain key is returned only here", tags } },
+    )
+    .get("/keys/:id", ({ params }) => svc.get(gw, params.id), { detail: { summary: "One key", tags } })
+    .patch("/keys/:id", ({ params, body }) => svc.update(gw, params.id, body), {
+      body: UpdateKey,
+      detail: { summary: "Edit limits, allowed models, expiry; status: revoked revokes", tags },
+    })
+    .get("/keys/:id/usage", ({ params }) => svc.usage(gw, params.id), {
+      detail: { summary: "Requests, tokens and spend of a key, with a daily series", tags },
+    });

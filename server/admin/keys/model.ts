@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { AmountInput, TimeInput } from "../shared.ts";
+
+const Limit = z.number().int().positive().nullable();
+
+export const CreateKey = z.object({
+  account_id: z.string().min(1),
+  name: z.string().trim().min(1).max(200),
+  rpm_limit: Limit.optional(),
+  daily_request_limit: Limit.optional(),
+  spend_limit: AmountInput.refine((v) => v >= 0, "must not be negative")
+    .nullable()
+    .optional(),
+  models: z.array(z.string().min(1)).nullable().optional(),
+  expires_at: TimeInput.nullable().optional(),
+});
+
+export const UpdateKey = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  rpm_limit: Limit.optional(),
+  daily_request_limit: Limit.optional(),
+  spend_limit: AmountInput.refine((v) => v >= 0, "must not be negative")
+    .nullable()
+    .optional(),
+  models: z.array(z.string().min(1)).nullable().optional(),
+  expires_at: TimeInput.nullable().optional(),
+  status: z.enum(["active", "revoked"]).optional(),
+});
+
+export type KeyView = {
+  id: string;
+  account_id: string;
+  name: string;
+  prefix: string;
+  status: "active" | "revoked" | "expired";
+  rpm_limit: number | null;
+  daily_request_limit: number | null;
+  spend_limit: number | null;
+  used: number;
+  models: string[] | null;
+  expires_at: string | null;
+  last_used_at: string | null;
+  created_at: string;
+};
+
+export type KeyUsage = {
+  key_id: string;
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  cached_tokens: number;
+  output_tokens: number;
+  spend: number;
+  currency: string;
+  daily: { day: string; requests: number; input_tokens: number; output_tokens: number; spend: number }[];
+};

@@ -1,0 +1,136 @@
+import { amountToNumber } from "../../billing/money.ts";
+import { badRequest, notFound } from "../../errors.ts";
+import type { Gateway } from "../../gateway/gateway.ts";
+import type { KeyPatch, KeyRecord } from "../../keys/key-store.ts";
+import { iso } from "../shared.ts";
+import type { KeyUsage, KeyView } from "./model.ts";
+
+export function keyView(k: KeyRecord, now = Date.now()): KeyView {
+  return {
+    id: k.id,
+    account_id: k.accountId,
+    name: k.name,
+    prefix: k.prefix,
+    status: k.status === "active" && k.expiresAt !== null && k.expiresAt <= now ? "expired" : k.status,
+    rpm_limit: k.rpmLimit,
+    daily_request_limit: k.dailyRequestLimit,
+    spend_limit: k.spendLimit === null ? null : amountToNumber(k.spendLimit),
+    used: amountToNumber(k.used),
+    models: k.models ? [...k.models] : null,
+    expires_at: iso(k.expiresAt),
+    last_used_at: iso(k.lastUsedAt),
+    created_at: iso(k.createdAt)!,
+  };
+}
+
+type KeyInput = {
+  name?: string;
+  rpm_limit?: number | null;
+  daily_request_limit?: number | null;
+  spend_limit?: number | null;
+  models?: string[] | null;
+  expires_at?: number | null;
+};
+
+function toPatch(gw: Gateway, input: KeyInput): KeyPatch {
+  if (input.models) {
+    const unknown = input.models.filter((m) => !gw.catalog.model(m));
+    if (unknown.length)
+      throw badRequest(`Unknown model(s): ${unknown.join(", ")}.`, "models", "model_not_found");
+  }
+  const patch: KeyPatch = {};
+  if (input.name !== undefined) patch.name = input.name;
+  if (input.rpm_limit !== undefined) patch.rpmLimit = input.rpm_limit;
+  if (input.daily_request_limit !== undefined) patch.dailyRequestLimit = input.daily_request_limit;
+  if (input.spend_limit !== undefined) patch.spendLimit = input.spend_limit;
+  if (input.models !== undefined) patch.models = input.models;
+  if (input.expires_at !== undefined) patch.expiresAt = input.expires_at;
+  return patch;
+}
+
+function key(gw: Gateway, id: string): KeyRecord {
+  gw.syncExternalChanges();
+  const k = gw.keys.get(id);
+  if (!k) throw notFound(`No API key with id '${id}'.`, "key_not_found");
+  return k;
+}
+
+export const keysService = {
+  list(gw: Gateway, accountId?: string): KeyView[] {
+    gw.syncExternalChanges();
+    return gw.keys
+      .all()
+      .filter((k) => !accountId || k.accountId === accountId)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((k) => keyView(k));
+  },
+
+  get(gw: Gateway, id: string): KeyView {
+    return keyView(key(gw, id));
+  },
+
+  /** Issues a key; the plain key is in this answer only. */
+  create(gw: Gateway, input: KeyInput & { account_id: string; name: string }): KeyView & { key: string } {
+    gw.syncExternalChanges();
+    if (!gw.book.get(input.account_id))
+      throw notFound(`No account with id '${input.account_id}'.`, "account_not_found");
+    const patch = toPatch(gw, input);
+    const { record, key: plain } = gw.keys.create(
+      { ...patch, accountId: input.account_id, name: input.name },
+      Date.now(),
+    );
+    return { ...keyView(record), key: plain };
+  },
+
+  update(gw: Gateway, id: string, input: KeyInput & { status?: "active" | "revoked" }): KeyView {
+    key(gw, id);
+    const patch = toPatch(gw, input);
+    if (input.status !== undefined) patch.status = input.status;
+    const rec = gw.keys.update(id, patch);
+    if (!rec) throw notFound(`No API key with id '${id}'.`, "key_not_found");
+    return keyView(rec);
+  },
+
+  usage(gw: Gateway, id: string, days = 30): KeyUsage {
+    key(gw, id);
+    gw.commits.flush();
+    const totals = gw.sqlite
+      .query(
+        `SELECT count(*) AS requests, coalesce(sum(outcome = 'error'), 0) AS errors, coalesce(sum(input_tokens), 0) AS input,
+                coalesce(sum(cached_tokens), 0) AS cached, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost), 0) AS spend
+         FROM request_log WHERE key_id = ?`,
+      )
+      .get(id) as {
+      requests: number;
+      errors: number;
+      input: number;
+      cached: number;
+      output: number;
+      spend: number;
+    };
+    const since = Math.floor(Date.now() / 86_400_000) * 86_400_000 - (days - 1) * 86_400_000;
+    const daily = gw.sqlite
+      .query(
+        `SELECT created_at / 86400000 AS day, count(*) AS requests, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost) AS spend
+         FROM request_log WHERE key_id = ? AND created_at >= ? GROUP BY day ORDER BY day`,
+      )
+      .all(id, since) as { day: number; requests: number; input: number; output: number; spend: number }[];
+    return {
+      key_id: id,
+      requests: totals.requests,
+      errors: totals.errors,
+      input_tokens: totals.input,
+      cached_tokens: totals.cached,
+      output_tokens: totals.output,
+      spend: amountToNumber(totals.spend),
+      currency: gw.settings.currency,
+      daily: daily.map((d) => ({
+        day: new Date(d.day * 86_400_000).toISOString().slice(0, 10),
+        requests: d.requests,
+        input_tokens: d.input,
+        output_tokens: d.output,
+        spend: amountToNumber(d.spend),
+      })),
+    };
+  },
+};

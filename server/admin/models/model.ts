@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { AmountInput } from "../shared.ts";
+
+const Price = AmountInput.refine((v) => v >= 0, "must not be negative");
+
+export const Prices = z.object({
+  input: Price.optional(),
+  cached_input: Price.optional(),
+  output: Price.optional(),
+});
+
+export const Route = z.object({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  priority: z.number().int().default(0),
+  weight: z.number().int().positive().default(1),
+});
+
+export const CreateModel = z.object({
+  id: z.string().trim().min(1).max(200),
+  routes: z.array(Route).min(1),
+  prices: Prices.default({}),
+  enabled: z.boolean().default(true),
+  max_output_tokens: z.number().int().positive().nullable().optional(),
+  context_window: z.number().int().positive().nullable().optional(),
+  capabilities: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const UpdateModel = z.object({
+  enabled: z.boolean().optional(),
+  prices: Prices.optional(),
+  routes: z.array(Route).min(1).optional(),
+  max_output_tokens: z.number().int().positive().nullable().optional(),
+  context_window: z.number().int().positive().nullable().optional(),
+  capabilities: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type ModelView = {
+  id: string;
+  enabled: boolean;
+  routes: { provider: string; model: string; priority: number; weight: number }[];
+  /** Per 1M tokens, in the deployment currency. */
+  prices: { input: number; cached_input: number; output: number };
+  currency: string;
+  max_output_tokens: number | null;
+  context_window: number | null;
+  capabilities: Record<string, unknown>;
+  source: "config" | "admin";
+  created_at: string;
+  updated_at: string;
+};

@@ -1,0 +1,104 @@
+import { eq } from "drizzle-orm";
+import type { z } from "zod";
+import { models } from "../../../db/schema/index.ts";
+import { amountToNumber } from "../../billing/money.ts";
+import type { ModelRecord } from "../../catalog/catalog.ts";
+import { badRequest, GatewayError, notFound } from "../../errors.ts";
+import type { Gateway } from "../../gateway/gateway.ts";
+import { iso } from "../shared.ts";
+import type { CreateModel, ModelView, UpdateModel } from "./model.ts";
+
+export function modelView(gw: Gateway, m: ModelRecord): ModelView {
+  return {
+    id: m.id,
+    enabled: m.enabled,
+    routes: m.routes,
+    prices: {
+      input: amountToNumber(m.prices.input),
+      cached_input: amountToNumber(m.prices.cachedInput),
+      output: amountToNumber(m.prices.output),
+    },
+    currency: gw.settings.currency,
+    max_output_tokens: m.maxOutputTokens,
+    context_window: m.contextWindow,
+    capabilities: m.capabilities,
+    source: m.fromConfig ? "config" : "admin",
+    created_at: iso(m.createdAt)!,
+    updated_at: iso(m.updatedAt)!,
+  };
+}
+
+function checkRoutes(gw: Gateway, routes: { provider: string }[] | undefined) {
+  routes?.forEach((r, i) => {
+    if (!gw.catalog.provider(r.provider))
+      throw badRequest(`routes[${i}].provider: unknown provider "${r.provider}"`, `routes[${i}].provider`);
+  });
+}
+
+function model(gw: Gateway, id: string): ModelRecord {
+  gw.syncExternalChanges();
+  const m = gw.catalog.model(id);
+  if (!m) throw notFound(`No model with id '${id}'.`, "model_not_found");
+  return m;
+}
+
+export const modelsService = {
+  list(gw: Gateway): ModelView[] {
+    gw.syncExternalChanges();
+    return gw.catalog
+      .models()
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((m) => modelView(gw, m));
+  },
+
+  get(gw: Gateway, id: string): ModelView {
+    return modelView(gw, model(gw, id));
+  },
+
+  create(gw: Gateway, input: z.infer<typeof CreateModel>): ModelView {
+    gw.syncExternalChanges();
+    if (gw.catalog.model(input.id))
+      throw new GatewayError("conflict", `A model '${input.id}' already exists.`, {
+        code: "model_exists",
+        param: "id",
+      });
+    checkRoutes(gw, input.routes);
+    const now = Date.now();
+    const inputPrice = input.prices.input ?? 0;
+    gw.db
+      .insert(models)
+      .values({
+        id: input.id,
+        enabled: input.enabled,
+        routes: input.routes,
+        priceInput: inputPrice,
+        priceCachedInput: input.prices.cached_input ?? inputPrice,
+        priceOutput: input.prices.output ?? 0,
+        maxOutputTokens: input.max_output_tokens ?? null,
+        contextWindow: input.context_window ?? null,
+        capabilities: input.capabilities ?? {},
+        configHash: null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    return modelView(gw, gw.catalog.refreshModel(input.id)!);
+  },
+
+  /** Edits a model; the change takes effect for the next request (the cache entry is refreshed). */
+  update(gw: Gateway, id: string, input: z.infer<typeof UpdateModel>): ModelView {
+    model(gw, id);
+    checkRoutes(gw, input.routes);
+    const set: Partial<typeof models.$inferInsert> = { updatedAt: Date.now() };
+    if (input.enabled !== undefined) set.enabled = input.enabled;
+    if (input.routes !== undefined) set.routes = input.routes;
+    if (input.prices?.input !== undefined) set.priceInput = input.prices.input;
+    if (input.prices?.cached_input !== undefined) set.priceCachedInput = input.prices.cached_input;
+    if (input.prices?.output !== undefined) set.priceOutput = input.prices.output;
+    if (input.max_output_tokens !== undefined) set.maxOutputTokens = input.max_output_tokens;
+    if (input.context_window !== undefined) set.contextWindow = input.context_window;
+    if (input.capabilities !== undefined) set.capabilities = input.capabilities;
+    gw.db.update(models).set(set).where(eq(models.id, id)).run();
+    return modelView(gw, gw.catalog.refreshModel(id)!);
+  },
+};

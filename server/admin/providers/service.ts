@@ -1,0 +1,137 @@
+import { eq } from "drizzle-orm";
+import type { z } from "zod";
+import { providers } from "../../../db/schema/index.ts";
+import { DEFAULT_TIMEOUTS, type ProviderRecord } from "../../catalog/catalog.ts";
+import { GatewayError, notFound } from "../../errors.ts";
+import type { Gateway } from "../../gateway/gateway.ts";
+import { scrub } from "../../providers/errors.ts";
+import { maskSecret } from "../../secrets/cipher.ts";
+import { iso } from "../shared.ts";
+import type { ConnectionTest, CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
+
+/** Header values may carry credentials (`api-key`, `x-api-key`): they are masked like the key. */
+export function providerView(p: ProviderRecord): ProviderView {
+  return {
+    id: p.id,
+    kind: p.kind,
+    base_url: p.baseUrl,
+    api_key: maskSecret(p.apiKey),
+    headers: Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k, maskSecret(v) ?? ""])),
+    options: p.options,
+    timeouts: {
+      connect_ms: p.timeouts.connectMs,
+      first_byte_ms: p.timeouts.firstByteMs,
+      total_ms: p.timeouts.totalMs,
+    },
+    enabled: p.enabled,
+    source: p.fromConfig ? "config" : "admin",
+    created_at: iso(p.createdAt)!,
+    updated_at: iso(p.updatedAt)!,
+  };
+}
+
+function provider(gw: Gateway, id: string): ProviderRecord {
+  gw.syncExternalChanges();
+  const p = gw.catalog.provider(id);
+  if (!p) throw notFound(`No provider with id '${id}'.`, "provider_not_found");
+  return p;
+}
+
+type Timeouts = { connect_ms?: number; first_byte_ms?: number; total_ms?: number };
+const timeoutsOf = (t: Timeouts, base = DEFAULT_TIMEOUTS) => ({
+  connectMs: t.connect_ms ?? base.connectMs,
+  firstByteMs: t.first_byte_ms ?? base.firstByteMs,
+  totalMs: t.total_ms ?? base.totalMs,
+});
+
+export const providersService = {
+  list(gw: Gateway): ProviderView[] {
+    gw.syncExternalChanges();
+    return gw.catalog
+      .providers()
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map(providerView);
+  },
+
+  get(gw: Gateway, id: string): ProviderView {
+    return providerView(provider(gw, id));
+  },
+
+  create(gw: Gateway, input: z.infer<typeof CreateProvider>): ProviderView {
+    gw.syncExternalChanges();
+    if (gw.catalog.provider(input.id))
+      throw new GatewayError("conflict", `A provider '${input.id}' already exists.`, {
+        code: "provider_exists",
+        param: "id",
+      });
+    const now = Date.now();
+    gw.db
+      .insert(providers)
+      .values({
+        id: input.id,
+        kind: input.kind,
+        baseUrl: input.base_url,
+        apiKeyEnc: input.api_key ? gw.cipher.encrypt(input.api_key) : null,
+        headers: input.headers,
+        options: input.options,
+        timeouts: timeoutsOf(input.timeouts),
+        enabled: input.enabled,
+        configHash: null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    return providerView(gw.catalog.refreshProvider(input.id)!);
+  },
+
+  update(gw: Gateway, id: string, input: z.infer<typeof UpdateProvider>): ProviderView {
+    const current = provider(gw, id);
+    const set: Partial<typeof providers.$inferInsert> = { updatedAt: Date.now() };
+    if (input.base_url !== undefined) set.baseUrl = input.base_url;
+    if (input.api_key !== undefined)
+      set.apiKeyEnc = input.api_key === null ? null : gw.cipher.encrypt(input.api_key);
+    if (input.headers !== undefined) set.headers = input.headers;
+    if (input.options !== undefined) set.options = input.options;
+    if (input.timeouts !== undefined) set.timeouts = timeoutsOf(input.timeouts, current.timeouts);
+    if (input.enabled !== undefined) set.enabled = input.enabled;
+    gw.db.update(providers).set(set).where(eq(providers.id, id)).run();
+    return providerView(gw.catalog.refreshProvider(id)!);
+  },
+
+  /** Lists the upstream's models with the stored key: proves URL and credentials without spending tokens. */
+  async test(gw: Gateway, id: string): Promise<ConnectionTest> {
+    const p = provider(gw, id);
+    const started = performance.now();
+    const headers: Record<string, string> = { ...p.headers, accept: "application/json" };
+    if (p.apiKey) headers.authorization = `Bearer ${p.apiKey}`;
+    try {
+      const res = await fetch(`${p.baseUrl.replace(/\/+$/, "")}/models`, {
+        headers,
+        signal: AbortSignal.timeout(Math.min(p.timeouts.connectMs, 15_000)),
+      });
+      const latency = Math.round(performance.now() - started);
+      const text = scrub((await res.text()).slice(0, 300), [p.apiKey]);
+      return res.ok
+        ? {
+            ok: true,
+            status: res.status,
+            latency_ms: latency,
+            message: "Connected: the provider listed its models.",
+          }
+        : {
+            ok: false,
+            status: res.status,
+            latency_ms: latency,
+            message: `The provider answered HTTP ${res.status}: ${text}`,
+          };
+    } catch (err) {
+      const timeout = err instanceof Error && err.name === "TimeoutError";
+      return {
+        ok: false,
+        status: null,
+        latency_ms: Math.round(performance.now() - started),
+        message: timeout ? "Timed out connecting to the provider." : "Could not connect to the provider.",
+      };
+    }
+  },
+};

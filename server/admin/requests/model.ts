@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { TimeInput } from "../shared.ts";
+
+export const RequestQuery = z.object({
+  key_id: z.string().optional(),
+  account_id: z.string().optional(),
+  model: z.string().optional(),
+  status: z.coerce.number().int().min(100).max(599).optional(),
+  outcome: z.enum(["ok", "error", "client_closed"]).optional(),
+  from: z
+    .union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })])
+    .pipe(TimeInput)
+    .optional(),
+  to: z
+    .union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })])
+    .pipe(TimeInput)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export type RequestView = {
+  id: string;
+  created_at: string;
+  key_id: string | null;
+  account_id: string | null;
+  endpoint: string;
+  model: string | null;
+  provider: string | null;
+  upstream_model: string | null;
+  status: number;
+  outcome: string;
+  stream: boolean;
+  input_tokens: number;
+  cached_tokens: number;
+  output_tokens: number;
+  usage_source: string;
+  cost: number;
+  currency: string;
+  latency_ms: number;
+  ttft_ms: number | null;
+  max_tokens_clamped: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  attempts: unknown[];
+  dropped_fields: string[];
+};

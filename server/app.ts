@@ -1,0 +1,30 @@
+import { Elysia } from "elysia";
+import { adminApi } from "./admin/index.ts";
+import { balanceRoutes } from "./billing/balance-routes.ts";
+import type { Gateway } from "./gateway/gateway.ts";
+import { healthRoutes } from "./health/routes.ts";
+import type { AdminAuth } from "./http/admin-auth.ts";
+import { docs, scalarFromNodeModules } from "./http/docs.ts";
+import { renderError } from "./http/error-hook.ts";
+import { requestId } from "./http/request-id.ts";
+import { chatRoutes } from "./surfaces/openai/chat-route.ts";
+import { modelsRoutes } from "./surfaces/openai/models-route.ts";
+
+export type AppOptions = { adminAuth: AdminAuth; scalarScript?: () => Blob | null };
+
+/** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
+export function buildApp(gw: Gateway, opts: AppOptions) {
+  return new Elysia()
+    .use(requestId)
+    .onError({ as: "global" }, ({ error, code, request, path }) =>
+      renderError({ error, code, request, path }),
+    )
+    .use(healthRoutes(gw))
+    .use(modelsRoutes(gw))
+    .use(chatRoutes(gw))
+    .use(balanceRoutes(gw))
+    .use(adminApi(gw, opts.adminAuth))
+    .use(docs(gw.settings.version, opts.scalarScript ?? scalarFromNodeModules));
+}
+
+export type App = ReturnType<typeof buildApp>;

@@ -1,0 +1,53 @@
+import { costOf, type Prices, tokensAffordable } from "./money.ts";
+
+/** Below this many output tokens a clamped answer is useless: answer 402 instead. */
+export const MIN_OUTPUT_TOKENS = 16;
+
+export type PlanInput = {
+  prices: Prices;
+  /** Upper bound of the prompt's tokens. */
+  inputTokens: number;
+  /** max_tokens the client asked for, or null. */
+  requestedMaxTokens: number | null;
+  /** The model's output limit, used when the client asked for none. */
+  defaultMaxTokens: number;
+  /** Number of choices (`n`): each may produce max_tokens. */
+  choices: number;
+  /** Nano-units the key may still spend now. */
+  available: number;
+};
+
+export type Plan =
+  | { ok: true; amount: number; maxTokens: number; clamped: boolean }
+  | { ok: false; needed: number; inputCost: number };
+
+/**
+ * The most a request can cost, and whether the balance covers it. When it covers the
+ * input and some output but not all of max_tokens, max_tokens is lowered to what the
+ * balance affords (OpenRouter answers 402 here, and coding agents ask for 32,000).
+ */
+export function planReservation(p: PlanInput): Plan {
+  const outLimit = p.requestedMaxTokens ?? p.defaultMaxTokens;
+  const choices = Math.max(1, p.choices);
+  // Cached input is never dearer than fresh input in practice; bound with the larger.
+  const prices = { ...p.prices, input: Math.max(p.prices.input, p.prices.cachedInput) };
+  const full = costOf(prices, { input: p.inputTokens, cached: 0, output: outLimit * choices });
+  if (full <= p.available) return { ok: true, amount: full, maxTokens: outLimit, clamped: false };
+
+  const inputCost = costOf(prices, { input: p.inputTokens, cached: 0, output: 0 });
+  const minOut = Math.min(outLimit, MIN_OUTPUT_TOKENS);
+  const needed = costOf(prices, { input: p.inputTokens, cached: 0, output: minOut * choices });
+  let maxTokens = Math.min(
+    outLimit,
+    Math.floor(tokensAffordable(p.available - inputCost, prices.output) / choices),
+  );
+  if (maxTokens < minOut) return { ok: false, needed, inputCost };
+  let amount = costOf(prices, { input: p.inputTokens, cached: 0, output: maxTokens * choices });
+  // costOf rounds up once; step down until it fits.
+  while (amount > p.available && maxTokens > minOut) {
+    maxTokens--;
+    amount = costOf(prices, { input: p.inputTokens, cached: 0, output: maxTokens * choices });
+  }
+  if (amount > p.available) return { ok: false, needed, inputCost };
+  return { ok: true, amount, maxTokens, clamped: maxTokens < outLimit };
+}

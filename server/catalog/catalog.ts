@@ -1,0 +1,152 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { type ModelRoute, models, type ProviderTimeouts, providers } from "../../db/schema/index.ts";
+import type { Prices } from "../billing/money.ts";
+import type { Cipher } from "../secrets/cipher.ts";
+
+export type ModelRecord = {
+  id: string;
+  enabled: boolean;
+  routes: ModelRoute[];
+  prices: Prices;
+  maxOutputTokens: number | null;
+  contextWindow: number | null;
+  capabilities: Record<string, unknown>;
+  fromConfig: boolean;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type ProviderRecord = {
+  id: string;
+  kind: string;
+  baseUrl: string;
+  /** Decrypted, memory only: never logged, never returned. */
+  apiKey: string | null;
+  headers: Record<string, string>;
+  options: Record<string, unknown>;
+  timeouts: ProviderTimeouts;
+  enabled: boolean;
+  fromConfig: boolean;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export const DEFAULT_TIMEOUTS: ProviderTimeouts = {
+  connectMs: 10_000,
+  firstByteMs: 120_000,
+  totalMs: 600_000,
+};
+
+type ModelRow = typeof models.$inferSelect;
+type ProviderRow = typeof providers.$inferSelect;
+
+function modelRecord(row: ModelRow): ModelRecord {
+  return {
+    id: row.id,
+    enabled: row.enabled,
+    routes: row.routes,
+    prices: { input: row.priceInput, cachedInput: row.priceCachedInput, output: row.priceOutput },
+    maxOutputTokens: row.maxOutputTokens,
+    contextWindow: row.contextWindow,
+    capabilities: row.capabilities,
+    fromConfig: row.configHash !== null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/**
+ * Models and providers, served from memory on the hot path. Admin changes go through
+ * here (write, then refresh the one record); changes made by another process are picked
+ * up by a full `load()` when SQLite's data_version moves.
+ */
+export class Catalog {
+  private modelMap = new Map<string, ModelRecord>();
+  private providerMap = new Map<string, ProviderRecord>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: Cipher,
+  ) {}
+
+  load(): void {
+    this.modelMap = new Map(
+      this.db
+        .select()
+        .from(models)
+        .all()
+        .map((r) => [r.id, modelRecord(r)]),
+    );
+    this.providerMap = new Map(
+      this.db
+        .select()
+        .from(providers)
+        .all()
+        .map((r) => [r.id, this.providerRecord(r)]),
+    );
+  }
+
+  private providerRecord(row: ProviderRow): ProviderRecord {
+    let apiKey: string | null = null;
+    if (row.apiKeyEnc) {
+      try {
+        apiKey = this.cipher.decrypt(row.apiKeyEnc);
+      } catch {
+        // Wrong TOLLGATE_SECRET or key file: the provider answers 502 until its key is set again.
+        apiKey = null;
+      }
+    }
+    return {
+      id: row.id,
+      kind: row.kind,
+      baseUrl: row.baseUrl,
+      apiKey,
+      headers: row.headers,
+      options: row.options,
+      timeouts: { ...DEFAULT_TIMEOUTS, ...row.timeouts },
+      enabled: row.enabled,
+      fromConfig: row.configHash !== null,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+
+  model(id: string): ModelRecord | undefined {
+    return this.modelMap.get(id);
+  }
+
+  models(): ModelRecord[] {
+    return [...this.modelMap.values()];
+  }
+
+  provider(id: string): ProviderRecord | undefined {
+    return this.providerMap.get(id);
+  }
+
+  providers(): ProviderRecord[] {
+    return [...this.providerMap.values()];
+  }
+
+  refreshModel(id: string): ModelRecord | undefined {
+    const row = this.db.select().from(models).where(eq(models.id, id)).get();
+    if (!row) {
+      this.modelMap.delete(id);
+      return undefined;
+    }
+    const rec = modelRecord(row);
+    this.modelMap.set(id, rec);
+    return rec;
+  }
+
+  refreshProvider(id: string): ProviderRecord | undefined {
+    const row = this.db.select().from(providers).where(eq(providers.id, id)).get();
+    if (!row) {
+      this.providerMap.delete(id);
+      return undefined;
+    }
+    const rec = this.providerRecord(row);
+    this.providerMap.set(id, rec);
+    return rec;
+  }
+}

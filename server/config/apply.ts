@@ -1,0 +1,130 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { accounts, models, providers } from "../../db/schema/index.ts";
+import type { AccountBook } from "../billing/account-book.ts";
+import { DEFAULT_TIMEOUTS } from "../catalog/catalog.ts";
+import type { Cipher } from "../secrets/cipher.ts";
+import { sha256 } from "../secrets/tokens.ts";
+import type { Config, ModelDecl, ProviderDecl } from "./schema.ts";
+
+export type ApplyReport = { created: string[]; updated: string[]; kept: string[] };
+
+const hashOf = (kind: string, decl: unknown) => sha256(`${kind}:${JSON.stringify(decl)}`);
+
+/**
+ * Applies tollgate.yaml to the database, idempotently. Each declared item remembers the
+ * hash of its declaration: an item whose declaration is unchanged since the last apply
+ * is left alone (so changes made later through the admin API stand); an item whose
+ * declaration changed in the file is overwritten from the file. Accounts are created
+ * once with their opening balance and never reset. Items removed from the file stay.
+ */
+export function applyConfig(
+  deps: { db: Db; cipher: Cipher; book: AccountBook },
+  config: Config,
+  now: number,
+): ApplyReport {
+  const report: ApplyReport = { created: [], updated: [], kept: [] };
+  const timeoutDefaults = config.defaults.timeouts;
+  deps.db.transaction(
+    (tx) => {
+      for (const p of config.providers) {
+        const hash = hashOf("provider", p);
+        const existing = tx
+          .select({ hash: providers.configHash })
+          .from(providers)
+          .where(eq(providers.id, p.id))
+          .get();
+        if (existing && existing.hash === hash) {
+          report.kept.push(`provider ${p.id}`);
+          continue;
+        }
+        const row = providerRow(p, deps.cipher, timeoutDefaults);
+        if (existing) {
+          tx.update(providers)
+            .set({ ...row, configHash: hash, updatedAt: now })
+            .where(eq(providers.id, p.id))
+            .run();
+          report.updated.push(`provider ${p.id}`);
+        } else {
+          tx.insert(providers)
+            .values({ ...row, configHash: hash, createdAt: now, updatedAt: now })
+            .run();
+          report.created.push(`provider ${p.id}`);
+        }
+      }
+      for (const m of config.models) {
+        const hash = hashOf("model", m);
+        const existing = tx.select({ hash: models.configHash }).from(models).where(eq(models.id, m.id)).get();
+        if (existing && existing.hash === hash) {
+          report.kept.push(`model ${m.id}`);
+          continue;
+        }
+        const row = modelRow(m);
+        if (existing) {
+          tx.update(models)
+            .set({ ...row, configHash: hash, updatedAt: now })
+            .where(eq(models.id, m.id))
+            .run();
+          report.updated.push(`model ${m.id}`);
+        } else {
+          tx.insert(models)
+            .values({ ...row, configHash: hash, createdAt: now, updatedAt: now })
+            .run();
+          report.created.push(`model ${m.id}`);
+        }
+      }
+    },
+    { behavior: "immediate" },
+  );
+  for (const a of config.accounts) {
+    const existing = deps.db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(eq(accounts.name, a.name))
+      .get();
+    if (existing) {
+      report.kept.push(`account ${a.name}`);
+      continue;
+    }
+    deps.book.create({ name: a.name, balance: a.balance, configHash: hashOf("account", a) }, now);
+    report.created.push(`account ${a.name}`);
+  }
+  return report;
+}
+
+function providerRow(p: ProviderDecl, cipher: Cipher, defaults: Config["defaults"]["timeouts"]) {
+  const t = { ...defaults, ...p.timeouts };
+  return {
+    id: p.id,
+    kind: p.kind,
+    baseUrl: p.base_url,
+    apiKeyEnc: p.api_key ? cipher.encrypt(p.api_key) : null,
+    headers: p.headers,
+    options: p.options,
+    timeouts: {
+      connectMs: t.connect_ms ?? DEFAULT_TIMEOUTS.connectMs,
+      firstByteMs: t.first_byte_ms ?? DEFAULT_TIMEOUTS.firstByteMs,
+      totalMs: t.total_ms ?? DEFAULT_TIMEOUTS.totalMs,
+    },
+    enabled: p.enabled,
+  };
+}
+
+function modelRow(m: ModelDecl) {
+  return {
+    id: m.id,
+    enabled: m.enabled,
+    routes: m.routes.map((r) => ({
+      provider: r.provider,
+      model: r.model,
+      priority: r.priority,
+      weight: r.weight,
+    })),
+    priceInput: m.prices.input,
+    priceCachedInput: m.prices.cached_input ?? m.prices.input,
+    priceOutput: m.prices.output,
+    maxOutputTokens: m.max_output_tokens ?? null,
+    contextWindow: m.context_window ?? null,
+    capabilities: m.capabilities,
+  };
+}

@@ -1,0 +1,41 @@
+import type { Usage } from "../core/usage.ts";
+import type { GatewayError } from "../errors.ts";
+import type { UpstreamResult } from "../providers/provider.ts";
+import type { SseEvent } from "../sse/parser.ts";
+
+/**
+ * What a surface (the client's dialect) contributes to a metered call: how to count the
+ * prompt, and how to turn an upstream result into the client's bytes while tapping usage.
+ */
+export interface SurfaceCodec {
+  /** Prompt tokens counted with the tokenizer, for when the upstream reports no usage. */
+  countInput(): number;
+  /** The client's body and the reported usage of a complete upstream answer. */
+  json(result: Extract<UpstreamResult, { kind: "json" }>): {
+    body: string;
+    usage: Usage | null;
+    outputText(): string;
+  };
+  /** A tap over the upstream's events producing the client's stream. */
+  stream(result: Extract<UpstreamResult, { kind: "stream" }>): StreamTap;
+  /** The bytes of an error event that ends a broken stream, in the client's dialect. */
+  streamError(err: GatewayError): Uint8Array;
+}
+
+export interface StreamTap {
+  /** Bytes to forward now for this upstream event, or null. */
+  push(ev: SseEvent): Uint8Array | null;
+  /** The upstream body ended; the tap decides whether what came was complete. */
+  endOfInput(): void;
+  /** The upstream signalled a complete answer. */
+  readonly ended: boolean;
+  /** The upstream reported an error inside the stream. */
+  readonly failed: GatewayError | null;
+  /** Some output (text, tool call) has been forwarded: time to first token is taken then. */
+  readonly sawOutput: boolean;
+  usage(): Usage | null;
+  /** Everything generated so far, for counting output when no usage came. */
+  outputText(): string;
+  /** Bytes to send after the charge committed (usage chunk if asked, end marker). */
+  finish(usage: Usage): Uint8Array;
+}

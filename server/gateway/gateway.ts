@@ -1,0 +1,119 @@
+import type { Database, Statement } from "bun:sqlite";
+import type { Db } from "../../db/client.ts";
+import { AccountBook } from "../billing/account-book.ts";
+import { Catalog } from "../catalog/catalog.ts";
+import type { Config } from "../config/schema.ts";
+import { KeyStore } from "../keys/key-store.ts";
+import { IdempotencyStore } from "../limits/idempotency.ts";
+import { RateLimiter } from "../limits/rate-limit.ts";
+import type { Cipher } from "../secrets/cipher.ts";
+import { GroupCommit } from "../store/group-commit.ts";
+import { RequestLog } from "../usage-log/request-log.ts";
+
+export type Settings = Readonly<{
+  currency: string;
+  bodyLimitBytes: number;
+  defaultMaxOutputTokens: number;
+  version: string;
+}>;
+
+/**
+ * The services one request needs, built once at start. Hot-path state (keys, models,
+ * balances, rate windows) lives in memory; SQLite's `data_version` tells when another
+ * process (the CLI) committed, and only then are the caches rebuilt.
+ */
+export class Gateway {
+  readonly commits: GroupCommit;
+  readonly keys: KeyStore;
+  readonly catalog: Catalog;
+  readonly book: AccountBook;
+  readonly limiter: RateLimiter;
+  readonly idempotency: IdempotencyStore;
+  readonly log: RequestLog;
+  readonly settings: Settings;
+  private readonly dataVersion: Statement;
+  private lastDataVersion = -1;
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+  /** Requests in flight, for graceful shutdown. */
+  inFlight = 0;
+
+  constructor(
+    readonly sqlite: Database,
+    readonly db: Db,
+    readonly cipher: Cipher,
+    config: Config,
+    version: string,
+  ) {
+    this.settings = Object.freeze({
+      currency: config.currency,
+      bodyLimitBytes: Math.floor(config.server.body_limit_mb * 1024 * 1024),
+      defaultMaxOutputTokens: config.defaults.max_output_tokens,
+      version,
+    });
+    this.commits = new GroupCommit(sqlite);
+    const flush = () => this.commits.flush();
+    this.keys = new KeyStore(db, flush);
+    this.catalog = new Catalog(db, cipher);
+    this.book = new AccountBook(db, sqlite, flush);
+    this.limiter = new RateLimiter({
+      keyRpm: config.defaults.rate_limits.key_rpm,
+      keyRpd: config.defaults.rate_limits.key_rpd,
+      accountRpm: config.defaults.rate_limits.account_rpm,
+    });
+    this.idempotency = new IdempotencyStore(sqlite);
+    this.log = new RequestLog(sqlite);
+    this.dataVersion = sqlite.prepare("PRAGMA data_version");
+    this.commits.onFailure = (err) => {
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "group commit failed; reloading balances",
+          error: String(err),
+        }),
+      );
+      this.reload();
+    };
+  }
+
+  /** Loads every cache and seeds the rate windows from today's log. */
+  start(now: number): void {
+    this.reload();
+    const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
+    const rows = this.sqlite
+      .query(
+        "SELECT key_id AS keyId, account_id AS accountId, created_at AS createdAt FROM request_log WHERE created_at >= ? AND key_id IS NOT NULL AND (error_code IS NULL OR error_code != 'rate_limit_exceeded')",
+      )
+      .all(dayStart) as { keyId: string; accountId: string; createdAt: number }[];
+    this.limiter.seed(rows, now);
+    this.idempotency.sweep(now);
+    this.sweeper = setInterval(() => {
+      const t = Date.now();
+      this.limiter.sweep(t);
+      this.idempotency.sweep(t);
+    }, 60_000);
+    this.sweeper.unref?.();
+  }
+
+  reload(): void {
+    this.commits.flush();
+    this.keys.load();
+    this.catalog.load();
+    this.book.load();
+    this.lastDataVersion = this.currentDataVersion();
+  }
+
+  private currentDataVersion(): number {
+    return (this.dataVersion.get() as { data_version: number }).data_version;
+  }
+
+  /** Picks up commits made by another process since the last request. Cheap: one pragma. */
+  syncExternalChanges(): void {
+    const v = this.currentDataVersion();
+    if (v !== this.lastDataVersion) this.reload();
+  }
+
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.commits.flush();
+  }
+}

@@ -1,0 +1,131 @@
+import type { Hold } from "../billing/account-book.ts";
+import type { Usage } from "../core/usage.ts";
+import { GatewayError } from "../errors.ts";
+import type { Claim } from "../limits/idempotency.ts";
+import { ClientClosed, upstreamStreamCut } from "../providers/errors.ts";
+import type { SseEvent } from "../sse/parser.ts";
+import { countText } from "../tokens/count.ts";
+import type { LogRow } from "../usage-log/request-log.ts";
+import type { StreamTap } from "./codec.ts";
+import type { Gateway } from "./gateway.ts";
+import { type MeteredRequest, settleCall } from "./metered-call.ts";
+
+type StreamCall = {
+  req: MeteredRequest;
+  hold: Hold;
+  log: LogRow;
+  claim: Claim | null;
+  tap: StreamTap;
+  events: AsyncIterable<SseEvent>;
+  /** Aborts the upstream request. */
+  abort: () => void;
+};
+
+/**
+ * Forwards an upstream stream event by event (no buffering), and settles exactly once:
+ * - complete: charge from the reported usage, commit, then send the final bytes;
+ * - client gone: abort upstream at once, charge the prompt and what was produced so far;
+ * - upstream broke: charge what was delivered, end the client's stream with an error event.
+ */
+export function streamResponse(gw: Gateway, call: StreamCall): Response {
+  const { req, tap, log } = call;
+  const it = call.events[Symbol.asyncIterator]();
+  let settled: Promise<Usage> | null = null;
+  let clientGone = false;
+
+  const settle = (outcome: LogRow["outcome"], error: GatewayError | null): Promise<Usage> => {
+    if (settled) return settled;
+    const reported = tap.usage();
+    const usage: Usage = reported ?? {
+      inputTokens: req.codec.countInput(),
+      cachedTokens: 0,
+      outputTokens: countText(tap.outputText()),
+    };
+    const status = outcome === "client_closed" ? 499 : error ? error.status : 200;
+    settled = settleCall(gw, call, {
+      usage,
+      source: reported ? "upstream" : "estimated",
+      status,
+      outcome,
+      error,
+    }).then(() => usage);
+    return settled;
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const next = await it.next();
+          if (next.done) {
+            tap.endOfInput();
+            break;
+          }
+          const out = tap.push(next.value);
+          if (log.ttftMs === null && tap.sawOutput) log.ttftMs = Math.round(performance.now() - req.t0);
+          if (out) controller.enqueue(out);
+          if (tap.failed || tap.ended) break;
+          if (out) return;
+        }
+        if (tap.ended && !tap.failed) {
+          const usage = await settle("ok", null);
+          controller.enqueue(tap.finish(usage));
+          controller.close();
+          // Let the upstream response run to its end so its connection can be reused.
+          void drain(it);
+          return;
+        }
+        const err = tap.failed ?? upstreamStreamCut();
+        await settle("error", err);
+        controller.enqueue(req.codec.streamError(err));
+        controller.close();
+      } catch (e) {
+        if (clientGone || e instanceof ClientClosed) {
+          await settle("client_closed", null);
+          safeClose(controller);
+          return;
+        }
+        const err = e instanceof GatewayError ? e : upstreamStreamCut();
+        await settle("error", err);
+        try {
+          controller.enqueue(req.codec.streamError(err));
+          controller.close();
+        } catch {
+          // The client left while we were settling.
+        }
+      }
+    },
+    async cancel() {
+      clientGone = true;
+      call.abort();
+      await settle("client_closed", null);
+    },
+  });
+
+  return new Response(body, {
+    status: 200,
+    headers: {
+      ...req.headers,
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    },
+  });
+}
+
+function safeClose(controller: ReadableStreamDefaultController<Uint8Array>) {
+  try {
+    controller.close();
+  } catch {
+    // already closed or errored by the runtime
+  }
+}
+
+async function drain(it: AsyncIterator<SseEvent>) {
+  try {
+    for (let i = 0; i < 16; i++) if ((await it.next()).done) return;
+    await it.return?.();
+  } catch {
+    // the upstream went away after its end marker: nothing left to bill
+  }
+}

@@ -1,0 +1,62 @@
+import type { z } from "zod";
+import { formatPath } from "../config/path.ts";
+import { badRequest, GatewayError } from "../errors.ts";
+
+export const tooLarge = (limit: number) =>
+  new GatewayError(
+    "too_large",
+    `Request body is larger than the limit of ${Math.floor(limit / 1024 / 1024)} MB.`,
+    {
+      code: "request_too_large",
+    },
+  );
+
+/** Reads the body as text, refusing more than `limit` bytes (declared or streamed). */
+export async function readBody(request: Request, limit: number): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  if (!request.body) return "";
+  if (declared !== null) return await request.text();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** JSON.parse plus a zod schema; errors name the field (`messages[0].role: ...`). */
+export function parseJsonBody<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw badRequest(
+      "We could not parse the JSON body of your request: it is not valid JSON.",
+      null,
+      "invalid_json",
+    );
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw badRequest("The request body must be a JSON object.", null, "invalid_json");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue ? formatPath(issue.path) : "";
+    throw badRequest(
+      `Invalid request body: ${path ? `${path}: ` : ""}${issue?.message ?? "invalid"}`,
+      path || null,
+      "invalid_request_body",
+    );
+  }
+  return parsed.data;
+}

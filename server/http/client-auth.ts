@@ -1,0 +1,34 @@
+import { unauthorized } from "../errors.ts";
+import type { Gateway } from "../gateway/gateway.ts";
+import type { KeyRecord } from "../keys/key-store.ts";
+
+/**
+ * The client key from `Authorization: Bearer`, or the headers other SDKs use:
+ * `x-api-key` (Anthropic), `x-goog-api-key` and `?key=` (Google).
+ */
+export function presentedKey(request: Request): string | null {
+  const auth = request.headers.get("authorization");
+  if (auth) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (m?.[1]) return m[1];
+  }
+  const other = request.headers.get("x-api-key") ?? request.headers.get("x-goog-api-key");
+  if (other) return other.trim();
+  const q = request.url.indexOf("?");
+  if (q !== -1) {
+    const key = new URLSearchParams(request.url.slice(q + 1)).get("key");
+    if (key) return key;
+  }
+  return null;
+}
+
+/** Authenticates a client key against the in-memory key store (after picking up CLI changes). */
+export function authenticateClient(gw: Gateway, request: Request): KeyRecord {
+  gw.syncExternalChanges();
+  const token = presentedKey(request);
+  if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
+  const key = gw.keys.authenticate(token, Date.now());
+  if (!gw.book.get(key.accountId))
+    throw unauthorized("The account of this API key no longer exists.", "account_missing");
+  return key;
+}

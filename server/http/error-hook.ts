@@ -1,0 +1,57 @@
+import { formatPath } from "../config/path.ts";
+import { GatewayError, internalError, notFound } from "../errors.ts";
+import { ClientClosed } from "../providers/errors.ts";
+import { renderOpenAIError } from "../surfaces/openai/error.ts";
+
+type ElysiaErrorInput = { error: unknown; code: unknown; request: Request; path: string };
+
+/** Turns whatever was thrown into a GatewayError: ours as they are, Elysia's by their code. */
+export function toGatewayError({ error, code, request, path }: ElysiaErrorInput): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (code === "NOT_FOUND") return notFound(`Unknown request URL: ${request.method} ${path}.`, "unknown_url");
+  if (code === "PARSE")
+    return new GatewayError(
+      "invalid_request",
+      "We could not parse the body of your request: it is not valid JSON.",
+      { code: "invalid_json" },
+    );
+  if (code === "VALIDATION") {
+    const e = error as { valueError?: { path?: PropertyKey[]; message?: string }; type?: string };
+    const field = e.valueError?.path ? formatPath(e.valueError.path) : "";
+    const where =
+      e.type === "query" ? "query parameter" : e.type === "params" ? "path parameter" : "request body";
+    return new GatewayError(
+      "invalid_request",
+      `Invalid ${where}: ${field ? `${field}: ` : ""}${e.valueError?.message ?? "invalid value"}`,
+      {
+        code: "invalid_request_body",
+        param: field || null,
+      },
+    );
+  }
+  return internalError();
+}
+
+/**
+ * The one place errors become responses. The shape follows the surface of the path
+ * (OpenAI for /v1 and the admin API; Anthropic and Google surfaces add theirs).
+ * Unknown errors are logged to stderr without request data and answered with a plain 500.
+ */
+export function renderError(input: ElysiaErrorInput): Response {
+  if (input.error instanceof ClientClosed) return new Response(null, { status: 499 });
+  const err = toGatewayError(input);
+  if (err.kind === "internal" && !(input.error instanceof GatewayError)) {
+    const e = input.error as Error;
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "unhandled error",
+        path: input.path,
+        error: e?.name,
+        detail: e?.message?.slice(0, 200),
+        stack: e?.stack?.split("\n").slice(0, 4).join(" | "),
+      }),
+    );
+  }
+  return renderOpenAIError(err);
+}

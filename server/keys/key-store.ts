@@ -1,0 +1,158 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { apiKeys } from "../../db/schema/index.ts";
+import { unauthorized } from "../errors.ts";
+import { randomToken, sha256 } from "../secrets/tokens.ts";
+
+export type KeyRecord = {
+  id: string;
+  accountId: string;
+  name: string;
+  prefix: string;
+  status: "active" | "revoked";
+  rpmLimit: number | null;
+  dailyRequestLimit: number | null;
+  /** Own spend cap in nano-units; null: spends from the account without a cap. */
+  spendLimit: number | null;
+  used: number;
+  /** Sum of open reservations made through this key (memory only). */
+  reserved: number;
+  models: ReadonlySet<string> | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  createdAt: number;
+};
+
+export type NewKey = {
+  accountId: string;
+  name: string;
+  rpmLimit?: number | null;
+  dailyRequestLimit?: number | null;
+  spendLimit?: number | null;
+  models?: string[] | null;
+  expiresAt?: number | null;
+};
+
+export type KeyPatch = Partial<Omit<NewKey, "accountId">> & { status?: "active" | "revoked" };
+
+const KEY_PREFIX = "sk-tg-";
+
+type Row = typeof apiKeys.$inferSelect;
+
+function toRecord(row: Row, reserved = 0): KeyRecord {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    name: row.name,
+    prefix: row.prefix,
+    status: row.status,
+    rpmLimit: row.rpmLimit,
+    dailyRequestLimit: row.dailyRequestLimit,
+    spendLimit: row.spendLimit,
+    used: row.used,
+    reserved,
+    models: row.models ? new Set(row.models) : null,
+    expiresAt: row.expiresAt,
+    lastUsedAt: row.lastUsedAt,
+    createdAt: row.createdAt,
+  };
+}
+
+/**
+ * Every key in memory, looked up by the SHA-256 of the presented key: authentication
+ * never touches the database. The maps are rebuilt when another process (the CLI)
+ * changed the table, keeping each key's in-flight reservations.
+ */
+export class KeyStore {
+  private byHash = new Map<string, KeyRecord>();
+  private byId = new Map<string, KeyRecord>();
+
+  /**
+   * `flushWrites` commits queued group-commit writes first: memory runs ahead of the
+   * table by the writes of the current loop turn, and a reload must not step back.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly flushWrites: () => void,
+  ) {}
+
+  load(): void {
+    this.flushWrites();
+    const rows = this.db.select().from(apiKeys).all();
+    const byHash = new Map<string, KeyRecord>();
+    const byId = new Map<string, KeyRecord>();
+    for (const row of rows) {
+      const rec = toRecord(row, this.byId.get(row.id)?.reserved ?? 0);
+      byHash.set(row.hash, rec);
+      byId.set(row.id, rec);
+    }
+    this.byHash = byHash;
+    this.byId = byId;
+  }
+
+  /** The key behind a bearer token, or a 401 saying why not. */
+  authenticate(token: string, now: number): KeyRecord {
+    if (!token.startsWith(KEY_PREFIX)) throw unauthorized();
+    const rec = this.byHash.get(sha256(token));
+    if (!rec) throw unauthorized();
+    if (rec.status === "revoked") throw unauthorized("This API key has been revoked.", "key_revoked");
+    if (rec.expiresAt !== null && rec.expiresAt <= now)
+      throw unauthorized("This API key has expired.", "key_expired");
+    return rec;
+  }
+
+  get(id: string): KeyRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): KeyRecord[] {
+    return [...this.byId.values()];
+  }
+
+  create(input: NewKey, now: number): { record: KeyRecord; key: string } {
+    const key = `${KEY_PREFIX}${randomToken(24)}`;
+    const row: Row = {
+      id: `key_${randomToken(9)}`,
+      accountId: input.accountId,
+      name: input.name,
+      prefix: key.slice(0, KEY_PREFIX.length + 6),
+      hash: sha256(key),
+      status: "active",
+      rpmLimit: input.rpmLimit ?? null,
+      dailyRequestLimit: input.dailyRequestLimit ?? null,
+      spendLimit: input.spendLimit ?? null,
+      used: 0,
+      models: input.models ?? null,
+      expiresAt: input.expiresAt ?? null,
+      lastUsedAt: null,
+      createdAt: now,
+    };
+    this.db.insert(apiKeys).values(row).run();
+    const record = toRecord(row);
+    this.byHash.set(row.hash, record);
+    this.byId.set(row.id, record);
+    return { record, key };
+  }
+
+  update(id: string, patch: KeyPatch): KeyRecord | undefined {
+    this.flushWrites();
+    const set: Partial<Row> = {};
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.rpmLimit !== undefined) set.rpmLimit = patch.rpmLimit;
+    if (patch.dailyRequestLimit !== undefined) set.dailyRequestLimit = patch.dailyRequestLimit;
+    if (patch.spendLimit !== undefined) set.spendLimit = patch.spendLimit;
+    if (patch.models !== undefined) set.models = patch.models;
+    if (patch.expiresAt !== undefined) set.expiresAt = patch.expiresAt;
+    if (patch.status !== undefined) set.status = patch.status;
+    const rows = Object.keys(set).length
+      ? this.db.update(apiKeys).set(set).where(eq(apiKeys.id, id)).returning().all()
+      : this.db.select().from(apiKeys).where(eq(apiKeys.id, id)).all();
+    const row = rows[0];
+    if (!row) return undefined;
+    const prev = this.byId.get(id);
+    const rec = toRecord(row, prev?.reserved ?? 0);
+    this.byHash.set(row.hash, rec);
+    this.byId.set(id, rec);
+    return rec;
+  }
+}

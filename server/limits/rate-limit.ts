@@ -1,0 +1,100 @@
+import { GatewayError } from "../errors.ts";
+
+export type RateDefaults = { keyRpm: number | null; keyRpd: number | null; accountRpm: number | null };
+export type Subject = {
+  id: string;
+  accountId: string;
+  rpmLimit: number | null;
+  dailyRequestLimit: number | null;
+};
+
+type Window = { start: number; count: number };
+type Check = { name: string; id: string; limit: number; size: number; start: number; count: number };
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+export type RateHeaders = Record<string, string>;
+
+/**
+ * Fixed-window counters in memory: per key per minute, per key per UTC day, per account
+ * per minute. A request is counted only when every window admits it. Windows are seeded
+ * from the request log at start, so a restart does not hand out a fresh day.
+ */
+export class RateLimiter {
+  private windows = new Map<string, Window>();
+  events = { limited: 0 };
+
+  constructor(private readonly defaults: RateDefaults) {}
+
+  /** Counts the request or throws 429; returns the X-RateLimit-* headers to send. */
+  admit(s: Subject, now: number): RateHeaders {
+    const checks: Check[] = [];
+    const add = (name: string, id: string, limit: number | null, size: number) => {
+      if (limit === null) return;
+      const start = Math.floor(now / size) * size;
+      const w = this.windows.get(id);
+      checks.push({ name, id, limit, size, start, count: w && w.start === start ? w.count : 0 });
+    };
+    add("key_rpm", `k:${s.id}`, s.rpmLimit ?? this.defaults.keyRpm, MINUTE);
+    add("key_rpd", `d:${s.id}`, s.dailyRequestLimit ?? this.defaults.keyRpd, DAY);
+    add("account_rpm", `a:${s.accountId}`, this.defaults.accountRpm, MINUTE);
+
+    const refused = checks.find((c) => c.count >= c.limit);
+    if (refused) {
+      this.events.limited++;
+      const reset = refused.start + refused.size;
+      const headers = headersFor(refused, 0);
+      headers["retry-after"] = String(Math.max(1, Math.ceil((reset - now) / 1000)));
+      const what =
+        refused.name === "key_rpd"
+          ? "requests per day for this key"
+          : refused.name === "account_rpm"
+            ? "requests per minute for this account"
+            : "requests per minute for this key";
+      throw new GatewayError(
+        "rate_limit",
+        `Rate limit exceeded: ${refused.limit} ${what}. Try again in ${headers["retry-after"]} s.`,
+        {
+          code: "rate_limit_exceeded",
+          headers,
+        },
+      );
+    }
+    for (const c of checks) this.windows.set(c.id, { start: c.start, count: c.count + 1 });
+    // Report the per-minute key limit when there is one (what clients pace by), else the first other.
+    const shown = checks[0];
+    return shown ? headersFor(shown, shown.limit - shown.count - 1) : {};
+  }
+
+  /** Seeds counters from logged requests (start-up). */
+  seed(rows: { keyId: string; accountId: string; createdAt: number }[], now: number): void {
+    const minute = Math.floor(now / MINUTE) * MINUTE;
+    const day = Math.floor(now / DAY) * DAY;
+    const bump = (id: string, start: number) => {
+      const w = this.windows.get(id);
+      this.windows.set(id, { start, count: w && w.start === start ? w.count + 1 : 1 });
+    };
+    for (const r of rows) {
+      if (r.createdAt >= day) bump(`d:${r.keyId}`, day);
+      if (r.createdAt >= minute) {
+        bump(`k:${r.keyId}`, minute);
+        bump(`a:${r.accountId}`, minute);
+      }
+    }
+  }
+
+  /** Drops windows that ended (called now and then so deleted keys do not linger). */
+  sweep(now: number): void {
+    for (const [id, w] of this.windows)
+      if (w.start + (id.startsWith("d:") ? DAY : MINUTE) <= now) this.windows.delete(id);
+  }
+}
+
+function headersFor(c: Check, remaining: number): RateHeaders {
+  return {
+    "x-ratelimit-limit": String(c.limit),
+    "x-ratelimit-remaining": String(Math.max(0, remaining)),
+    "x-ratelimit-reset": String(Math.ceil((c.start + c.size) / 1000)),
+  };
+}

@@ -1,0 +1,121 @@
+import { GatewayError } from "../errors.ts";
+
+/** The client went away; nothing is rendered, the call is logged as client-closed. */
+export class ClientClosed extends Error {
+  constructor() {
+    super("client closed the connection");
+    this.name = "ClientClosed";
+  }
+}
+
+export type TimeoutPhase = "connect" | "first_byte" | "total";
+
+export const upstreamTimeout = (phase: TimeoutPhase, ms: number) =>
+  new GatewayError(
+    "timeout",
+    `The upstream provider did not answer in time (${phase.replace("_", " ")} timeout of ${ms} ms).`,
+    {
+      code: "upstream_timeout",
+    },
+  );
+
+export const upstreamUnreachable = () =>
+  new GatewayError("upstream", "Could not reach the upstream provider.", {
+    code: "upstream_connection_failed",
+  });
+
+export const upstreamInvalid = (what: string) =>
+  new GatewayError("upstream", `The upstream provider sent an invalid response: ${what}.`, {
+    code: "upstream_invalid_response",
+  });
+
+export const upstreamStreamCut = () =>
+  new GatewayError("upstream", "The upstream provider ended the stream before it was complete.", {
+    code: "upstream_stream_interrupted",
+  });
+
+const SECRETISH = [
+  /\b(sk|pk|rk)-[A-Za-z0-9_*.-]{6,}/g,
+  /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
+  /\b(api[_-]?key|key|token|access_token)=([^&\s"']+)/gi,
+  /\bAIza[0-9A-Za-z_-]{20,}/g,
+];
+
+/** Removes the provider's own secrets and anything shaped like a key from upstream text. */
+export function scrub(text: string, secrets: (string | null | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
+  for (const re of SECRETISH)
+    out = out.replace(re, (m, a) =>
+      typeof a === "string" && m.includes("=") ? `${a}=[redacted]` : "[redacted]",
+    );
+  return out;
+}
+
+function messageOf(body: string): { message: string | null; code: string | null; param: string | null } {
+  try {
+    const j = JSON.parse(body) as Record<string, unknown>;
+    const e = (Array.isArray(j) ? j[0] : j) as Record<string, unknown>;
+    const err = (typeof e?.error === "object" && e.error !== null ? e.error : e) as Record<string, unknown>;
+    const message = [
+      err.message,
+      err.detail,
+      e.message,
+      typeof e.error === "string" ? e.error : undefined,
+    ].find((m): m is string => typeof m === "string");
+    const code = typeof err.code === "string" && /^[a-z0-9_.-]{1,64}$/i.test(err.code) ? err.code : null;
+    const param = typeof err.param === "string" ? err.param : null;
+    return { message: message ?? null, code, param };
+  } catch {
+    const text = body.trim();
+    return { message: text && !text.startsWith("<") ? text : null, code: null, param: null };
+  }
+}
+
+/**
+ * Maps an upstream error response to what the client sees. A 4xx caused by the request
+ * keeps its status and message; 401/402 from the provider mean the gateway's own
+ * credentials or credit failed, which the client cannot fix: 502. 5xx becomes 502.
+ * Every message is scrubbed of the provider's secrets.
+ */
+export function upstreamError(
+  status: number,
+  body: string,
+  headers: Headers,
+  secrets: (string | null | undefined)[],
+): GatewayError {
+  const parsed = messageOf(body);
+  const message = parsed.message ? scrub(parsed.message, secrets).slice(0, 1000) : null;
+  if (status === 429) {
+    const h: Record<string, string> = {};
+    const ra = headers.get("retry-after");
+    if (ra && /^\d+$/.test(ra.trim())) h["retry-after"] = ra.trim();
+    return new GatewayError("rate_limit", message ?? "The upstream provider is rate limiting requests.", {
+      code: parsed.code ?? "upstream_rate_limited",
+      headers: h,
+    });
+  }
+  if (status === 401 || status === 402 || (status >= 500 && status <= 599) || status < 400 || status > 599) {
+    const detail = message ? `: ${message}` : "";
+    return new GatewayError("upstream", `The upstream provider failed (HTTP ${status})${detail}`, {
+      code: "upstream_error",
+    });
+  }
+  const kind =
+    status === 403
+      ? "permission"
+      : status === 404
+        ? "not_found"
+        : status === 413
+          ? "too_large"
+          : status === 409
+            ? "conflict"
+            : status === 422
+              ? "unprocessable"
+              : "invalid_request";
+  return new GatewayError(kind, message ?? `The upstream provider rejected the request (HTTP ${status}).`, {
+    code: parsed.code ?? "upstream_rejected",
+    param: parsed.param,
+    status,
+  });
+}

@@ -1,0 +1,125 @@
+import type { ProviderTimeouts } from "../../db/schema/index.ts";
+import { type SseEvent, SseParser } from "../sse/parser.ts";
+import { ClientClosed, type TimeoutPhase, upstreamTimeout, upstreamUnreachable } from "./errors.ts";
+
+/**
+ * One upstream HTTP exchange with its own AbortController, tied to the client's signal
+ * and to three deadlines:
+ * - connect: a streaming call must get its response headers within `connectMs`
+ *   (streaming upstreams answer headers as soon as they accept the request);
+ * - first byte: the first streamed event, or a non-streaming call's headers and body
+ *   start, within `firstByteMs` of sending;
+ * - total: the whole exchange within `totalMs`.
+ * fetch cannot tell a TCP connect from a slow answer, hence these definitions.
+ */
+export class UpstreamExchange {
+  private readonly controller = new AbortController();
+  private phase: TimeoutPhase | "client" | null = null;
+  private readonly timers: ReturnType<typeof setTimeout>[] = [];
+  private firstByteTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly started = performance.now();
+  private readonly onClientAbort = () => this.abort("client");
+
+  constructor(
+    private readonly timeouts: ProviderTimeouts,
+    private readonly clientSignal: AbortSignal,
+    private readonly stream: boolean,
+  ) {
+    if (clientSignal.aborted) this.phase = "client";
+    clientSignal.addEventListener("abort", this.onClientAbort, { once: true });
+    this.timers.push(setTimeout(() => this.abort("total"), timeouts.totalMs));
+  }
+
+  private abort(phase: TimeoutPhase | "client") {
+    if (this.phase === null) this.phase = phase;
+    this.controller.abort();
+  }
+
+  /** Sends the request; resolves with the response once its headers arrived. */
+  async send(url: string, init: RequestInit): Promise<Response> {
+    if (this.phase === "client") throw new ClientClosed();
+    const headerPhase: TimeoutPhase = this.stream ? "connect" : "first_byte";
+    const headerTimer = setTimeout(
+      () => this.abort(headerPhase),
+      this.stream ? this.timeouts.connectMs : this.timeouts.firstByteMs,
+    );
+    try {
+      const res = await fetch(url, { ...init, signal: this.controller.signal, redirect: "manual" });
+      if (this.stream) {
+        const left = Math.max(1, this.timeouts.firstByteMs - (performance.now() - this.started));
+        this.firstByteTimer = setTimeout(() => this.abort("first_byte"), left);
+      }
+      return res;
+    } catch (err) {
+      throw this.translate(err);
+    } finally {
+      clearTimeout(headerTimer);
+    }
+  }
+
+  /** Reads a whole body as text under the same deadlines. */
+  async text(res: Response): Promise<string> {
+    try {
+      return await res.text();
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /** Yields the SSE events of a streamed body; returning early cancels the upstream. */
+  async *events(res: Response): AsyncGenerator<SseEvent> {
+    const body = res.body;
+    if (!body) return;
+    const reader = body.getReader();
+    const parser = new SseParser();
+    let finished = false;
+    try {
+      for (;;) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          throw this.translate(err);
+        }
+        if (chunk.done) break;
+        const evs = parser.push(chunk.value);
+        if (evs.length > 0 && this.firstByteTimer !== undefined) {
+          clearTimeout(this.firstByteTimer);
+          this.firstByteTimer = undefined;
+        }
+        for (const ev of evs) yield ev;
+      }
+      for (const ev of parser.end()) yield ev;
+      finished = true;
+    } finally {
+      if (!finished) {
+        this.controller.abort();
+        reader.cancel().catch(() => {});
+      }
+      this.close();
+    }
+  }
+
+  /** Clears the deadlines and the client listener; idempotent. */
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    if (this.firstByteTimer !== undefined) clearTimeout(this.firstByteTimer);
+    this.clientSignal.removeEventListener("abort", this.onClientAbort);
+  }
+
+  /** Aborts the upstream request (client went away, or the caller gave up). */
+  cancel(): void {
+    this.abort("client");
+    this.close();
+  }
+
+  private translate(err: unknown): Error {
+    const phase = this.phase;
+    if (phase === "client") return new ClientClosed();
+    if (phase === "connect") return upstreamTimeout(phase, this.timeouts.connectMs);
+    if (phase === "first_byte") return upstreamTimeout(phase, this.timeouts.firstByteMs);
+    if (phase === "total") return upstreamTimeout(phase, this.timeouts.totalMs);
+    if (err instanceof Error && err.name === "GatewayError") return err;
+    return upstreamUnreachable();
+  }
+}

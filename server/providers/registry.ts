@@ -1,0 +1,18 @@
+import { GatewayError } from "../errors.ts";
+import { openaiProvider } from "./openai.ts";
+import type { Provider } from "./provider.ts";
+
+/** Provider kinds by name. Adding a kind is one file and one line here. */
+const REGISTRY: Record<string, Provider> = {
+  openai: openaiProvider,
+};
+
+export function providerFor(kind: string): Provider {
+  const p = REGISTRY[kind];
+  if (!p) {
+    throw new GatewayError("unavailable", `Provider kind "${kind}" is not supported by this gateway.`, {
+      code: "provider_unsupported",
+    });
+  }
+  return p;
+}

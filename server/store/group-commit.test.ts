@@ -1,0 +1,34 @@
+import { Database } from "bun:sqlite";
+import { describe, expect, test } from "bun:test";
+import { GroupCommit } from "./group-commit.ts";
+
+describe("GroupCommit", () => {
+  test("batches writes of one loop turn into one transaction and resolves after commit", async () => {
+    const db = new Database(":memory:");
+    db.run("CREATE TABLE t (v INTEGER PRIMARY KEY)");
+    const gc = new GroupCommit(db);
+    const ins = db.prepare("INSERT INTO t (v) VALUES (?)");
+    const all = Promise.all([1, 2, 3].map((v) => gc.enqueue(() => ins.run(v))));
+    expect(db.query("SELECT count(*) AS n FROM t").get()).toEqual({ n: 0 });
+    await all;
+    expect(db.query("SELECT count(*) AS n FROM t").get()).toEqual({ n: 3 });
+    expect(gc.batches).toBe(1);
+  });
+
+  test("a failing op rejects alone; the rest of the batch commits", async () => {
+    const db = new Database(":memory:");
+    db.run("CREATE TABLE t (v INTEGER PRIMARY KEY)");
+    const gc = new GroupCommit(db);
+    let failures = 0;
+    gc.onFailure = () => failures++;
+    const ins = db.prepare("INSERT INTO t (v) VALUES (?)");
+    const ok1 = gc.enqueue(() => ins.run(1));
+    const dup = gc.enqueue(() => ins.run(1));
+    const ok2 = gc.enqueue(() => ins.run(2));
+    await ok1;
+    await ok2;
+    await expect(dup).rejects.toThrow();
+    expect(db.query("SELECT count(*) AS n FROM t").get()).toEqual({ n: 2 });
+    expect(failures).toBe(1);
+  });
+});

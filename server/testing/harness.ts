@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { readEnv } from "../config/env.ts";
+import { DEFAULT_MIGRATIONS, type Running, startServer } from "../start.ts";
+
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+export const PROVIDER_SECRET = "sk-mockprovidersecret-abcdef123456";
+
+/** A config with one OpenAI-compatible mock provider and a few priced models. */
+export function standardConfig(mockUrl: string, extra = ""): string {
+  return `
+currency: USD
+defaults:
+  rate_limits: { key_rpm: 1000 }
+  max_output_tokens: 1000
+providers:
+  - id: mock
+    kind: openai
+    base_url: ${mockUrl}
+    api_key: ${PROVIDER_SECRET}
+    timeouts: { connect_ms: 2000, first_byte_ms: 3000, total_ms: 10000 }
+models:
+  - id: gpt-test
+    routes: [{ provider: mock, model: mock-model }]
+    prices: { input: 1, cached_input: 0.5, output: 2 }
+  - id: vendor/slashed-model
+    routes: [{ provider: mock, model: mock-model }]
+    prices: { input: 1, output: 2 }
+  - id: off-model
+    enabled: false
+    routes: [{ provider: mock, model: mock-model }]
+${extra}`;
+}
+
+export type StartOpts = { config?: string; env?: Record<string, string>; dir?: string };
+
+/** The real server on loopback at port 0, on a fresh database in a temp folder. */
+export class TestGateway {
+  private constructor(
+    readonly running: Running,
+    readonly dir: string,
+  ) {}
+
+  static async start(opts: StartOpts = {}): Promise<TestGateway> {
+    const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "tollgate-test-"));
+    const configPath = join(dir, "tollgate.yaml");
+    if (opts.config !== undefined) writeFileSync(configPath, opts.config);
+    const vars: Record<string, string> = {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      TOLLGATE_DB: join(dir, "tollgate.db"),
+      TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+      TOLLGATE_DB_SYNC: "normal",
+      ...(opts.config !== undefined ? { TOLLGATE_CONFIG: configPath } : {}),
+      ...opts.env,
+    };
+    const running = await startServer({
+      env: readEnv(vars),
+      vars,
+      migrationsFolder: DEFAULT_MIGRATIONS,
+      version: "test",
+    });
+    return new TestGateway(running, dir);
+  }
+
+  get url(): string {
+    return this.running.url.replace("localhost", "127.0.0.1");
+  }
+
+  get gw() {
+    return this.running.gateway;
+  }
+
+  async admin<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.url}/admin/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  async account(name: string, balance: number | string): Promise<string> {
+    const r = await this.admin<{ id: string }>("POST", "/accounts", { name, balance });
+    if (r.status !== 201) throw new Error(`account: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.id;
+  }
+
+  async key(accountId: string, extra: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
+    const r = await this.admin<{ id: string; key: string }>("POST", "/keys", {
+      account_id: accountId,
+      name: "test key",
+      ...extra,
+    });
+    if (r.status !== 201) throw new Error(`key: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+
+  /** An account with `balance` and a key on it. */
+  async client(balance: number | string = 100, keyExtra: Record<string, unknown> = {}) {
+    const accountId = await this.account(`acct-${crypto.randomUUID().slice(0, 8)}`, balance);
+    const k = await this.key(accountId, keyExtra);
+    return { accountId, keyId: k.id, key: k.key, openai: this.openai(k.key) };
+  }
+
+  openai(apiKey: string): OpenAI {
+    return new OpenAI({ apiKey, baseURL: `${this.url}/v1`, maxRetries: 0, timeout: 15_000 });
+  }
+
+  async stop(): Promise<void> {
+    await this.running.stop(2000);
+  }
+}

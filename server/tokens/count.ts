@@ -1,0 +1,29 @@
+import { countTokens as bpeCount } from "gpt-tokenizer/encoding/o200k_base";
+
+/**
+ * Token counts with the o200k BPE (gpt-tokenizer), used only when an upstream reports no
+ * usage (a cut or cancelled stream, a vendor without usage) and to refine a reservation.
+ * Special-token text in user content is counted as plain text instead of throwing.
+ */
+const ENCODE_OPTS = { disallowedSpecial: new Set<string>() };
+
+export function countText(text: string): number {
+  if (text.length === 0) return 0;
+  return bpeCount(text, ENCODE_OPTS as never);
+}
+
+/** Tokens per message of chat framing (role, separators), as OpenAI's cookbook counts it. */
+const PER_MESSAGE = 4;
+const REPLY_PRIMING = 3;
+/** What one image is counted as when estimating (a 1024x1024 image at high detail). */
+export const IMAGE_TOKENS_ESTIMATE = 765;
+
+/**
+ * Tokens of a prompt given as plain strings and a number of images: `parts` are the texts
+ * of each message, joined per message by the caller.
+ */
+export function countPrompt(messages: string[], images: number, extra = ""): number {
+  let n = REPLY_PRIMING;
+  for (const m of messages) n += PER_MESSAGE + countText(m);
+  return n + images * IMAGE_TOKENS_ESTIMATE + countText(extra);
+}

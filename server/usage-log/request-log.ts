@@ -1,0 +1,89 @@
+import type { Database, Statement } from "bun:sqlite";
+import type { WriteOp } from "../store/group-commit.ts";
+
+export type Outcome = "ok" | "error" | "client_closed";
+export type UsageSource = "upstream" | "estimated" | "none";
+
+export type Attempt = {
+  provider: string;
+  model: string;
+  status: number | null;
+  latencyMs: number;
+  error?: string;
+};
+
+/** One request's log row as the gateway fills it in. */
+export type LogRow = {
+  id: string;
+  createdAt: number;
+  keyId: string | null;
+  accountId: string | null;
+  endpoint: string;
+  model: string | null;
+  provider: string | null;
+  upstreamModel: string | null;
+  status: number;
+  outcome: Outcome;
+  stream: boolean;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  usageSource: UsageSource;
+  cost: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  maxTokensClamped: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  attempts: Attempt[];
+  droppedFields: string[];
+};
+
+/** Writes log rows (and the key's last-used time) through the group commit. */
+export class RequestLog {
+  private readonly insert: Statement;
+  private readonly touchKey: Statement;
+
+  constructor(sqlite: Database) {
+    this.insert = sqlite.prepare(
+      `INSERT INTO request_log (id, created_at, key_id, account_id, endpoint, model, provider, upstream_model, status, outcome,
+        stream, input_tokens, cached_tokens, output_tokens, usage_source, cost, latency_ms, ttft_ms, max_tokens_clamped,
+        error_code, error_message, attempts, dropped_fields)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.touchKey = sqlite.prepare(
+      "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at < ?1)",
+    );
+  }
+
+  op(r: LogRow): WriteOp {
+    return () => {
+      this.insert.run(
+        r.id,
+        r.createdAt,
+        r.keyId,
+        r.accountId,
+        r.endpoint,
+        r.model,
+        r.provider,
+        r.upstreamModel,
+        r.status,
+        r.outcome,
+        r.stream ? 1 : 0,
+        r.inputTokens,
+        r.cachedTokens,
+        r.outputTokens,
+        r.usageSource,
+        r.cost,
+        r.latencyMs,
+        r.ttftMs,
+        r.maxTokensClamped,
+        r.errorCode,
+        r.errorMessage === null ? null : r.errorMessage.slice(0, 1000),
+        r.attempts.length ? JSON.stringify(r.attempts) : null,
+        r.droppedFields.length ? JSON.stringify(r.droppedFields) : null,
+      );
+      if (r.keyId) this.touchKey.run(r.createdAt, r.keyId);
+    };
+  }
+}
