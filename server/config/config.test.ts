@@ -46,7 +46,7 @@ describe("config", () => {
       {},
     );
     expect(cfg.providers[0]?.base_url).toBe("http://localhost:9/v1");
-    expect(cfg.providers[0]?.api_key).toBe("${LITERAL}");
+    expect(cfg.providers[0]?.api_key).toBe(`$${"{"}LITERAL}`);
   });
 
   test("bad values and unknown keys are rejected with paths", () => {

@@ -1,0 +1,77 @@
+/**
+ * `npm test`: every stage in order, each runner's own output streamed through, then one
+ * closing line `N passed, N failed` (CI reads that line; bun's own summary is not read).
+ * Stages: check (typecheck, lint, format) -> bun test (server/) -> Playwright (e2e/, when
+ * present) -> benchmark smoke (bench/, when present). Exits non-zero on any failure.
+ */
+import { existsSync } from "node:fs";
+
+type Tally = { passed: number; failed: number; skipped: number };
+const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+const bin = (name: string) => `${import.meta.dir}/../node_modules/.bin/${name}`;
+
+async function run(cmd: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
+  let out = "";
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream) => {
+    const dec = new TextDecoder();
+    for await (const chunk of stream) {
+      const text = dec.decode(chunk, { stream: true });
+      out += text;
+      sink.write(text);
+    }
+  };
+  await Promise.all([pump(proc.stdout, process.stdout), pump(proc.stderr, process.stderr)]);
+  return { code: await proc.exited, out };
+}
+
+const stage = (name: string) => console.log(`\n=== ${name} ===`);
+
+// 1. Static checks count as one test: they must pass before anything else means much.
+stage("check: typecheck, lint, format");
+const check = await run([process.execPath, "run", "check"]);
+if (check.code === 0) total.passed++;
+else total.failed++;
+
+// 2. Unit and gateway tests (bun test, root server/ per bunfig.toml).
+stage("bun test");
+const unit = await run([process.execPath, "test"]);
+const pass = Number(/^\s*(\d+) pass$/m.exec(unit.out)?.[1] ?? 0);
+const fail = Number(/^\s*(\d+) fail$/m.exec(unit.out)?.[1] ?? 0);
+total.passed += pass;
+total.failed += fail;
+if (unit.code !== 0 && fail === 0) total.failed++; // crashed or ran nothing
+
+// 3. Browser tests, when the admin panel's suite exists.
+if (existsSync("playwright.config.ts")) {
+  stage("playwright (e2e/)");
+  const report = `${process.env.TMPDIR ?? "/tmp"}/tollgate-playwright-${process.pid}.json`;
+  const e2e = await run([bin("playwright"), "test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+  try {
+    const stats = (await Bun.file(report).json()).stats as {
+      expected: number;
+      unexpected: number;
+      flaky: number;
+      skipped: number;
+    };
+    total.passed += stats.expected + stats.flaky;
+    total.failed += stats.unexpected;
+    total.skipped += stats.skipped;
+    if (e2e.code !== 0 && stats.unexpected === 0) total.failed++;
+  } catch {
+    total.failed++; // no report: the suite could not run (no browser, config error)
+  }
+}
+
+// 4. The benchmark's smoke mode, so the benchmark never rots.
+if (existsSync("bench/run.ts")) {
+  stage("benchmark smoke (npm run bench -- --smoke)");
+  const smoke = await run([process.execPath, "bench/run.ts", "--smoke"]);
+  if (smoke.code === 0) total.passed++;
+  else total.failed++;
+}
+
+console.log(
+  `\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`,
+);
+process.exit(total.failed > 0 ? 1 : 0);
