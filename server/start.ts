@@ -1,21 +1,11 @@
-import { dirname, join } from "node:path";
-import { migrateDb, openDb } from "../db/client.ts";
 import { buildApp } from "./app.ts";
-import { applyConfig } from "./config/apply.ts";
-import type { Env } from "./config/env.ts";
-import { loadConfig } from "./config/load.ts";
-import { Gateway } from "./gateway/gateway.ts";
+import { type BootOptions, DEFAULT_MIGRATIONS, openGateway } from "./boot.ts";
+import type { Gateway } from "./gateway/gateway.ts";
 import { AdminAuth } from "./http/admin-auth.ts";
-import { cipherKey, createCipher } from "./secrets/cipher.ts";
 
-export type StartOptions = {
-  env: Env;
-  /** The process environment, for `${VAR}` interpolation in tollgate.yaml. */
-  vars: Record<string, string | undefined>;
-  migrationsFolder: string;
-  version: string;
-  scalarScript?: () => Blob | null;
-};
+export { DEFAULT_MIGRATIONS };
+
+export type StartOptions = BootOptions & { scalarScript?: () => Blob | null };
 
 export type Running = {
   url: string;
@@ -27,25 +17,11 @@ export type Running = {
   stop(graceMs?: number): Promise<void>;
 };
 
-export const DEFAULT_MIGRATIONS = join(import.meta.dir, "..", "db", "migrations");
-
-/**
- * Start-up in order: config (a bad file stops here), database and migrations, secrets,
- * caches, the idempotent config apply, then listen. Used by main.ts, the CLI's serve
- * and the tests (on port 0).
- */
+/** Boots (see boot.ts), then listens. Used by main.ts and the tests (on port 0). */
 export async function startServer(o: StartOptions): Promise<Running> {
-  const { config, file } = loadConfig(o.env.TOLLGATE_CONFIG, o.vars);
-  const { sqlite, db } = openDb(o.env.TOLLGATE_DB, { sync: o.env.TOLLGATE_DB_SYNC });
-  migrateDb(db, o.migrationsFolder);
-  const keyFile =
-    o.env.TOLLGATE_DB === ":memory:" ? "./data/secret.key" : join(dirname(o.env.TOLLGATE_DB), "secret.key");
-  const cipher = createCipher(cipherKey({ secret: o.env.TOLLGATE_SECRET, keyFile }));
-  const gw = new Gateway(sqlite, db, cipher, config, o.version);
-  gw.reload();
-  applyConfig({ db, cipher, book: gw.book }, config, Date.now());
+  const { gw, configFile } = openGateway(o);
   gw.start(Date.now());
-  const { auth, generated } = AdminAuth.init(db, o.env.TOLLGATE_ADMIN_TOKEN);
+  const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN);
   const app = buildApp(gw, { adminAuth: auth, scalarScript: o.scalarScript });
   app.listen({
     port: o.env.PORT,
@@ -64,7 +40,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     port,
     gateway: gw,
     generatedAdminToken: generated,
-    configFile: file,
+    configFile,
     async stop(graceMs = 10_000) {
       if (stopped) return;
       stopped = true;
@@ -75,7 +51,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
       await Promise.race([closing, Bun.sleep(Math.max(0, deadline - Date.now()))]);
       await server.stop(true);
       gw.stop();
-      sqlite.close(false);
+      gw.sqlite.close(false);
     },
   };
 }

@@ -1,0 +1,38 @@
+import { dirname, join } from "node:path";
+import { migrateDb, openDb } from "../db/client.ts";
+import { applyConfig } from "./config/apply.ts";
+import type { Env } from "./config/env.ts";
+import { loadConfig } from "./config/load.ts";
+import type { Config } from "./config/schema.ts";
+import { Gateway } from "./gateway/gateway.ts";
+import { cipherKey, createCipher } from "./secrets/cipher.ts";
+
+export const DEFAULT_MIGRATIONS = join(import.meta.dir, "..", "db", "migrations");
+
+export type BootOptions = {
+  env: Env;
+  /** The process environment, for `${VAR}` interpolation in tollgate.yaml. */
+  vars: Record<string, string | undefined>;
+  migrationsFolder: string;
+  version: string;
+};
+
+export type Booted = { gw: Gateway; config: Config; configFile: string | null };
+
+/**
+ * Everything before listening, shared by the server and the CLI: config (a bad file
+ * stops here), database and migrations, secrets, caches, then the idempotent config apply.
+ */
+export function openGateway(o: BootOptions): Booted {
+  const { config, file } = loadConfig(o.env.TOLLGATE_CONFIG, o.vars);
+  const { sqlite, db } = openDb(o.env.TOLLGATE_DB, { sync: o.env.TOLLGATE_DB_SYNC });
+  migrateDb(db, o.migrationsFolder);
+  const keyFile =
+    o.env.TOLLGATE_DB === ":memory:" ? "./data/secret.key" : join(dirname(o.env.TOLLGATE_DB), "secret.key");
+  const cipher = createCipher(cipherKey({ secret: o.env.TOLLGATE_SECRET, keyFile }));
+  const gw = new Gateway(sqlite, db, cipher, config, o.version);
+  gw.reload();
+  applyConfig({ db, cipher, book: gw.book }, config, Date.now());
+  gw.reload();
+  return { gw, config, configFile: file };
+}
