@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
+import { assertCapabilities, restricts } from "../core/features.ts";
+import type { CoreRequest } from "../core/request.ts";
 import { forbidden, GatewayError, modelNotFound } from "../errors.ts";
 import { parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
@@ -15,6 +17,8 @@ export type Prepared = {
   modelId: string;
   stream: boolean;
   inbound: { dialect: Dialect; body: Record<string, unknown> };
+  /** The request in canonical form, decoded on first use (memoized; see lazyCore). */
+  core: () => CoreRequest;
   requestedMaxTokens: number | null;
   choices: number;
   inputBound(model: ModelRecord): number;
@@ -62,6 +66,8 @@ export async function clientCall<S extends z.ZodType>(
     modelId = prepared.modelId;
     stream = prepared.stream;
     const model = resolveModel(gw, key, prepared.modelId);
+    // A model that declares a feature missing refuses it before anything is reserved.
+    if (restricts(model.capabilities)) assertCapabilities(prepared.core(), model.capabilities, model.id);
     const idem = ctx.request.headers.get("idempotency-key");
     return await meteredCall(gw, {
       requestId: ctx.requestId,
@@ -72,6 +78,7 @@ export async function clientCall<S extends z.ZodType>(
       model,
       stream: prepared.stream,
       inbound: prepared.inbound,
+      core: prepared.core,
       rawBody: raw,
       idempotencyKey: idem === null ? null : idem,
       inputBound: prepared.inputBound(model),

@@ -3,6 +3,7 @@ import { costOf, formatAmount } from "../billing/money.ts";
 import { planReservation } from "../billing/reserve-plan.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
+import type { CoreRequest } from "../core/request.ts";
 import type { Usage } from "../core/usage.ts";
 import { GatewayError, insufficientQuota } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
@@ -28,6 +29,8 @@ export type MeteredRequest = {
   model: ModelRecord;
   stream: boolean;
   inbound: { dialect: Dialect; body: Record<string, unknown> };
+  /** The request in canonical form, decoded on first use (only for another dialect upstream). */
+  core: () => CoreRequest;
   rawBody: string;
   idempotencyKey: string | null;
   /** Upper bound of the prompt's tokens, computed without tokenizing. */
@@ -215,8 +218,12 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         requestId: req.requestId,
         target,
         inbound: req.inbound,
+        core: req.core,
         stream: req.stream,
         maxTokens: plan.clamped ? plan.maxTokens : null,
+        outputLimit: plan.maxTokens,
+        capabilities: req.model.capabilities,
+        dropped: log.droppedFields,
         signal,
       });
       log.attempts.push({

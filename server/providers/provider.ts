@@ -1,5 +1,6 @@
 import type { ProviderRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
+import type { CoreRequest } from "../core/request.ts";
 import type { SseEvent } from "../sse/parser.ts";
 
 /** A resolved route: which provider, and the model id it knows the model by. */
@@ -10,9 +11,21 @@ export type ChatCall = {
   target: Target;
   /** The request as the client sent it; a provider speaking the same dialect forwards it. */
   inbound: { dialect: Dialect; body: Record<string, unknown> };
+  /**
+   * The request in canonical form, decoded on first call (memoized): only a provider
+   * speaking another dialect than the client's needs it, so pass-through costs nothing.
+   * Throws a 400 GatewayError for what the canonical model cannot carry.
+   */
+  core: () => CoreRequest;
   stream: boolean;
   /** max_tokens to send when the gateway lowered it to what the balance affords; null leaves the client's. */
   maxTokens: number | null;
+  /** The output limit the reservation assumed (the client's, or the model's default). */
+  outputLimit: number;
+  /** The model's declared capabilities (catalog `capabilities`). */
+  capabilities: Record<string, unknown>;
+  /** Names of hints the provider's encoder dropped; this array is the log row's `droppedFields`. */
+  dropped: string[];
   /** The client's signal: aborting it aborts the upstream call at once. */
   signal: AbortSignal;
 };

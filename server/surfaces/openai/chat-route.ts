@@ -1,8 +1,10 @@
 import { Elysia } from "elysia";
 import { clientCall } from "../../gateway/client-call.ts";
+import { dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { currentRequestId } from "../../http/request-id.ts";
 import { openaiChatCodec } from "./chat-codec.ts";
+import { chatSurface } from "./chat-encode.ts";
 import { chatInputBound, DEFAULT_IMAGE_TOKEN_BOUND } from "./chat-input.ts";
 import { ChatRequest } from "./chat-schema.ts";
 
@@ -18,6 +20,7 @@ function chatSpec(forceStream: boolean) {
         modelId: body.model,
         stream,
         inbound: { dialect: "openai-chat" as const, body: inbound },
+        core: lazyCore(() => chatSurface.decodeRequest({ ...body, stream })),
         requestedMaxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
         choices: body.n ?? 1,
         inputBound: (model: { capabilities: Record<string, unknown> }) => {
@@ -28,7 +31,12 @@ function chatSpec(forceStream: boolean) {
             typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND,
           );
         },
-        codec: openaiChatCodec(body),
+        codec: dialectCodec({
+          surface: chatSurface,
+          passThrough: openaiChatCodec(body),
+          publicModel: body.model,
+          includeUsage: body.stream_options?.include_usage === true,
+        }),
       };
     },
   };

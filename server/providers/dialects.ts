@@ -1,0 +1,20 @@
+import type { Dialect } from "../core/dialect.ts";
+import type { ProviderDialectCodec } from "../core/translate.ts";
+import { GatewayError } from "../errors.ts";
+import { openaiChatDialect } from "./openai-chat/index.ts";
+
+/**
+ * Decoders of the wire formats providers answer in, by dialect: a surface whose client
+ * speaks another dialect reads the upstream answer through these. A provider kind with
+ * its own wire format adds one line here.
+ */
+const CODECS: Partial<Record<Dialect, ProviderDialectCodec>> = {
+  "openai-chat": openaiChatDialect,
+};
+
+export function providerDialect(d: Dialect): ProviderDialectCodec {
+  const c = CODECS[d];
+  if (!c)
+    throw new GatewayError("internal", `No decoder for the ${d} wire format.`, { code: "internal_error" });
+  return c;
+}

@@ -1,0 +1,54 @@
+import type { Dialect } from "../core/dialect.ts";
+import type { Json } from "../core/wire-json.ts";
+import { upstreamError, upstreamInvalid } from "./errors.ts";
+import { UpstreamExchange } from "./http.ts";
+import type { ChatCall, UpstreamResult } from "./provider.ts";
+
+export type UpstreamRequest = {
+  url: string;
+  headers: Record<string, string>;
+  body: Json;
+  /** The wire format of the answer. */
+  dialect: Dialect;
+  /** Strings to scrub from upstream error messages (the provider's key). */
+  secrets: (string | null | undefined)[];
+};
+
+/**
+ * POSTs one request under the call's deadlines and client signal, maps an error status
+ * to a GatewayError (scrubbed of secrets), and returns the answer as JSON or as SSE
+ * events. The exchange stays open while the caller consumes the stream.
+ */
+export async function postUpstream(call: ChatCall, r: UpstreamRequest): Promise<UpstreamResult> {
+  const ex = new UpstreamExchange(call.target.provider.timeouts, call.signal, call.stream);
+  const headers: Record<string, string> = {
+    ...call.target.provider.headers,
+    ...r.headers,
+    "content-type": "application/json",
+    accept: call.stream ? "text/event-stream" : "application/json",
+    "x-request-id": call.requestId,
+  };
+  let ok = false;
+  try {
+    const res = await ex.send(r.url, { method: "POST", headers, body: JSON.stringify(r.body) });
+    if (!res.ok) throw upstreamError(res.status, await ex.text(res), res.headers, r.secrets);
+    const type = res.headers.get("content-type") ?? "";
+    if (call.stream && type.includes("text/event-stream")) {
+      ok = true;
+      return { kind: "stream", dialect: r.dialect, events: ex.events(res), headers: res.headers };
+    }
+    const text = await ex.text(res);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw upstreamInvalid("not JSON");
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+      throw upstreamInvalid("not a JSON object");
+    if (call.stream) throw upstreamInvalid("a JSON body where a stream was expected");
+    return { kind: "json", dialect: r.dialect, body: parsed as Json, text, headers: res.headers };
+  } finally {
+    if (!ok) ex.close();
+  }
+}
