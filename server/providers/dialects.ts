@@ -1,7 +1,9 @@
 import type { Dialect } from "../core/dialect.ts";
 import type { ProviderDialectCodec } from "../core/translate.ts";
 import { GatewayError } from "../errors.ts";
+import { gigachatCodec } from "./gigachat/codec.ts";
 import { openaiChatDialect } from "./openai-chat/index.ts";
+import { yandexCodec } from "./yandex/codec.ts";
 
 /**
  * Decoders of the wire formats providers answer in, by dialect: a surface whose client
@@ -10,6 +12,8 @@ import { openaiChatDialect } from "./openai-chat/index.ts";
  */
 const CODECS: Partial<Record<Dialect, ProviderDialectCodec>> = {
   "openai-chat": openaiChatDialect,
+  gigachat: gigachatCodec,
+  yandex: yandexCodec,
 };
 
 export function providerDialect(d: Dialect): ProviderDialectCodec {

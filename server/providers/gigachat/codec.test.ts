@@ -8,6 +8,8 @@ const ctx = () => ({
   upstreamModel: "GigaChat-2-Max",
   maxTokens: 256 as number | null,
   dropped: [] as string[],
+  outputLimit: 1000,
+  capabilities: {},
 });
 const weather = {
   name: "weather_forecast",

@@ -1,14 +1,14 @@
+import { unsupportedFeature } from "../../core/features.ts";
 import type { CoreMessage, CoreRequest, ToolCallPart } from "../../core/request.ts";
 import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
-import type { ProviderDialectCodec } from "../../core/translate.ts";
+import { drop, type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
+import { argsObject, obj, objs, parseObject } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import {
-  argumentsObject,
   argumentsText,
-  drop,
   dropHints,
   intOf,
   joinText,
@@ -16,7 +16,6 @@ import {
   refuseImages,
   toolNamesById,
   toolResultText,
-  unsupported,
 } from "../text-only-parts.ts";
 
 /**
@@ -101,7 +100,7 @@ function encodeMessage(
       const msg: GigaMessage = {
         role: "assistant",
         content: i === 0 ? text : "",
-        function_call: { name: c.name, arguments: argumentsObject(c.arguments) },
+        function_call: { name: c.name, arguments: argsObject(c.arguments) },
       };
       if (STATE_ID.test(c.id)) msg.functions_state_id = c.id;
       w.out.push(msg);
@@ -126,7 +125,7 @@ function functionCall(req: CoreRequest): unknown {
   // GigaChat has no "call some function": forcing the only tool is the same thing.
   const only = req.tools.length === 1 ? req.tools[0] : undefined;
   if (only) return { name: only.name };
-  throw unsupported(NAME, 'tool_choice "required" with more than one tool', "tool_choice");
+  throw unsupportedFeature('tool_choice "required" with more than one tool', NAME, "tool_choice");
 }
 
 function encodeRequest(
@@ -135,7 +134,7 @@ function encodeRequest(
 ): Record<string, unknown> {
   refuseImages(req, NAME);
   if (req.responseFormat && req.responseFormat.type !== "text")
-    throw unsupported(NAME, `response_format "${req.responseFormat.type}"`, "response_format");
+    throw unsupportedFeature(`response_format "${req.responseFormat.type}"`, NAME, "response_format");
   const body: Record<string, unknown> = {
     model: ctx.upstreamModel,
     messages: encodeMessages(req),
@@ -157,7 +156,7 @@ function encodeRequest(
     const fc = functionCall(req);
     if (fc !== undefined) body.function_call = fc;
   } else if (req.toolChoice && req.toolChoice.type !== "auto" && req.toolChoice.type !== "none") {
-    throw unsupported(NAME, "tool_choice without tools", "tool_choice");
+    throw unsupportedFeature("tool_choice without tools", NAME, "tool_choice");
   }
   if (req.topK !== undefined) drop(ctx.dropped, "top_k");
   if (req.stop.length > 0) drop(ctx.dropped, "stop");
@@ -236,64 +235,56 @@ function streamedError(o: Record<string, unknown>): GatewayError | null {
   });
 }
 
-function streamDecoder(): (ev: SseEvent) => CoreStreamEvent[] {
-  let started = false;
-  let stopped = false;
-  let calls = 0;
-  return (ev) => {
-    // The documented stream example ends with [DONE] and no finish_reason: [DONE] is the end.
-    if (ev.data === "[DONE]") {
-      if (stopped || !started) return [];
-      stopped = true;
-      return [{ type: "stop", reason: calls > 0 ? "tool_calls" : "stop" }];
-    }
-    let chunk: Record<string, unknown>;
-    try {
-      chunk = JSON.parse(ev.data) as Record<string, unknown>;
-    } catch {
-      return [];
-    }
-    if (!chunk || typeof chunk !== "object") return [];
-    const failed = streamedError(chunk);
-    if (failed) return [{ type: "error", error: failed }];
-    const out: CoreStreamEvent[] = [];
-    if (!started) {
-      started = true;
-      out.push({
-        type: "start",
-        id: typeof chunk.id === "string" ? chunk.id : localId("chatcmpl-"),
-        model: typeof chunk.model === "string" ? chunk.model : "",
-        created: intOf(chunk.created) ?? Math.floor(Date.now() / 1000),
-      });
-    }
-    const choice = (Array.isArray(chunk.choices) ? chunk.choices[0] : undefined) as
-      | Record<string, unknown>
-      | undefined;
-    const delta = (choice?.delta ?? {}) as Record<string, unknown>;
-    if (typeof delta.reasoning_content === "string" && delta.reasoning_content)
-      out.push({ type: "thinking_delta", text: delta.reasoning_content });
-    if (typeof delta.content === "string" && delta.content)
-      out.push({ type: "text_delta", text: delta.content });
-    // GigaChat sends a function call whole, in the chunk that finishes the answer.
-    const call = callOf(delta.function_call, delta.functions_state_id);
-    if (call) {
-      const index = calls++;
-      out.push({ type: "tool_call_start", index, id: call.id, name: call.name });
-      out.push({ type: "tool_call_delta", index, arguments: call.arguments });
-    }
-    const usage = gigachatUsage(chunk.usage);
-    if (usage) out.push({ type: "usage", usage });
-    if (choice?.finish_reason && !stopped) {
-      stopped = true;
-      out.push({ type: "stop", reason: calls > 0 ? "tool_calls" : stopReason(choice.finish_reason) });
-    }
-    return out;
-  };
+type StreamState = { started: boolean; stopped: boolean; calls: number };
+
+/** One SSE event of a GigaChat stream to canonical events, over explicit state. */
+export function gigachatStreamStep(ev: SseEvent, st: StreamState): CoreStreamEvent[] {
+  // The documented stream example ends with [DONE] and no finish_reason: [DONE] is the end.
+  if (ev.data === "[DONE]") {
+    if (st.stopped || !st.started) return [];
+    st.stopped = true;
+    return [{ type: "stop", reason: st.calls > 0 ? "tool_calls" : "stop" }];
+  }
+  const chunk = parseObject(ev.data);
+  if (!chunk) return [];
+  const failed = streamedError(chunk);
+  if (failed) return [{ type: "error", error: failed }];
+  const out: CoreStreamEvent[] = [];
+  if (!st.started) {
+    st.started = true;
+    out.push({
+      type: "start",
+      id: typeof chunk.id === "string" ? chunk.id : localId("chatcmpl-"),
+      model: typeof chunk.model === "string" ? chunk.model : "",
+      created: intOf(chunk.created) ?? Math.floor(Date.now() / 1000),
+    });
+  }
+  const choice = objs(chunk.choices)[0];
+  const delta = obj(choice?.delta) ?? {};
+  if (typeof delta.reasoning_content === "string" && delta.reasoning_content)
+    out.push({ type: "thinking_delta", text: delta.reasoning_content });
+  if (typeof delta.content === "string" && delta.content)
+    out.push({ type: "text_delta", text: delta.content });
+  // GigaChat sends a function call whole, in the chunk that finishes the answer.
+  const call = callOf(delta.function_call, delta.functions_state_id);
+  if (call) {
+    const index = st.calls++;
+    out.push({ type: "tool_call_start", index, id: call.id, name: call.name });
+    out.push({ type: "tool_call_delta", index, arguments: call.arguments });
+  }
+  const usage = gigachatUsage(chunk.usage);
+  if (usage) out.push({ type: "usage", usage });
+  if (choice?.finish_reason && !st.stopped) {
+    st.stopped = true;
+    out.push({ type: "stop", reason: st.calls > 0 ? "tool_calls" : stopReason(choice.finish_reason) });
+  }
+  return out;
 }
 
 export const gigachatCodec: ProviderDialectCodec = {
   dialect: "gigachat",
   encodeRequest,
   decodeResponse,
-  streamDecoder,
+  streamDecoder: () =>
+    statefulDecoder<StreamState>({ started: false, stopped: false, calls: 0 }, gigachatStreamStep),
 };

@@ -3,7 +3,13 @@ import { coreRequest, fixtureJson, fixtureLines } from "../../testing/fixtures.t
 import { yandexCodec as codec } from "./codec.ts";
 
 const URI = "gpt://b1gfolder/yandexgpt/latest";
-const ctx = () => ({ upstreamModel: URI, maxTokens: 500 as number | null, dropped: [] as string[] });
+const ctx = () => ({
+  upstreamModel: URI,
+  maxTokens: 500 as number | null,
+  dropped: [] as string[],
+  outputLimit: 1000,
+  capabilities: {},
+});
 const weatherTool = {
   name: "weatherTool",
   description: "Getting current weather in the specified city.",
@@ -127,7 +133,7 @@ describe("Yandex request encoding", () => {
         }),
         ctx(),
       ),
-    ).toThrow("does not support image input");
+    ).toThrow("image input, which YandexGPT cannot honour");
   });
 });
 

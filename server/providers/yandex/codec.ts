@@ -1,14 +1,13 @@
 import type { CoreMessage, CoreRequest, ToolCallPart } from "../../core/request.ts";
 import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
-import type { ProviderDialectCodec } from "../../core/translate.ts";
+import { drop, type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
+import { argsObject, parseObject } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import {
-  argumentsObject,
   argumentsText,
-  drop,
   dropHints,
   intOf,
   joinText,
@@ -76,7 +75,7 @@ function encodeMessages(req: CoreRequest): YaMessage[] {
           role: "assistant",
           toolCallList: {
             toolCalls: calls.map((c) => ({
-              functionCall: { name: c.name, arguments: argumentsObject(c.arguments) },
+              functionCall: { name: c.name, arguments: argsObject(c.arguments) },
             })),
           },
         });
@@ -217,60 +216,55 @@ function streamedError(body: Record<string, unknown>): GatewayError | null {
   );
 }
 
-/** Turns whole-text-so-far lines into deltas; tool calls arrive whole, with a final status. */
-function streamDecoder(): (ev: SseEvent) => CoreStreamEvent[] {
-  let started = false;
-  let sent = "";
-  let finished = false;
-  return (ev) => {
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(ev.data) as Record<string, unknown>;
-    } catch {
-      return [];
-    }
-    if (!body || typeof body !== "object") return [];
-    const failed = streamedError(body);
-    if (failed) return [{ type: "error", error: failed }];
-    const p = payload(body);
-    const out: CoreStreamEvent[] = [];
-    if (!started) {
-      started = true;
-      out.push({
-        type: "start",
-        id: localId("chatcmpl-"),
-        model: modelOf(p),
-        created: Math.floor(Date.now() / 1000),
-      });
-    }
-    if (finished) return out;
-    const { message, status } = alternative(p);
-    if (typeof message.text === "string" && message.text.length > sent.length) {
-      // Normally the new text extends what was sent; if the upstream revised earlier text,
-      // what the client already has cannot be taken back, so only the new tail is sent.
-      const text = message.text;
-      out.push({ type: "text_delta", text: text.slice(sent.length) });
-      sent = text;
-    }
-    const calls = callsOf(message);
-    calls.forEach((c, index) => {
-      out.push({ type: "tool_call_start", index, id: c.id, name: c.name });
-      out.push({ type: "tool_call_delta", index, arguments: c.arguments });
+type StreamState = { started: boolean; sent: string; finished: boolean };
+
+/**
+ * One line of a Yandex stream to canonical events, over explicit state: whole-text-so-far
+ * lines become deltas; tool calls arrive whole, with a final status.
+ */
+export function yandexStreamStep(ev: SseEvent, st: StreamState): CoreStreamEvent[] {
+  const body = parseObject(ev.data);
+  if (!body) return [];
+  const failed = streamedError(body);
+  if (failed) return [{ type: "error", error: failed }];
+  const p = payload(body);
+  const out: CoreStreamEvent[] = [];
+  if (!st.started) {
+    st.started = true;
+    out.push({
+      type: "start",
+      id: localId("chatcmpl-"),
+      model: modelOf(p),
+      created: Math.floor(Date.now() / 1000),
     });
-    const usage = yandexUsage(p.usage);
-    if (usage) out.push({ type: "usage", usage });
-    const reason = calls.length > 0 ? "tool_calls" : STOP[status];
-    if (reason) {
-      finished = true;
-      out.push({ type: "stop", reason });
-    }
-    return out;
-  };
+  }
+  if (st.finished) return out;
+  const { message, status } = alternative(p);
+  if (typeof message.text === "string" && message.text.length > st.sent.length) {
+    // Normally the new text extends what was sent; if the upstream revised earlier text,
+    // what the client already has cannot be taken back, so only the new tail is sent.
+    out.push({ type: "text_delta", text: message.text.slice(st.sent.length) });
+    st.sent = message.text;
+  }
+  const calls = callsOf(message);
+  calls.forEach((c, index) => {
+    out.push({ type: "tool_call_start", index, id: c.id, name: c.name });
+    out.push({ type: "tool_call_delta", index, arguments: c.arguments });
+  });
+  const usage = yandexUsage(p.usage);
+  if (usage) out.push({ type: "usage", usage });
+  const reason = calls.length > 0 ? "tool_calls" : STOP[status];
+  if (reason) {
+    st.finished = true;
+    out.push({ type: "stop", reason });
+  }
+  return out;
 }
 
 export const yandexCodec: ProviderDialectCodec = {
   dialect: "yandex",
   encodeRequest,
   decodeResponse,
-  streamDecoder,
+  streamDecoder: () =>
+    statefulDecoder<StreamState>({ started: false, sent: "", finished: false }, yandexStreamStep),
 };
