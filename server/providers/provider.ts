@@ -2,6 +2,7 @@ import type { ProviderRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { SseEvent } from "../sse/parser.ts";
+import type { EmbeddingsCall, EmbeddingsResult } from "./media.ts";
 
 /** A resolved route: which provider, and the model id it knows the model by. */
 export type Target = { provider: ProviderRecord; model: string };
@@ -34,8 +35,12 @@ export type UpstreamResult =
   | { kind: "json"; dialect: Dialect; body: Record<string, unknown>; text: string; headers: Headers }
   | { kind: "stream"; dialect: Dialect; events: AsyncIterable<SseEvent>; headers: Headers };
 
-/** One interface for every provider kind; one file per kind; see registry.ts. */
+/**
+ * One interface for every provider kind; one file per kind; see registry.ts. Media
+ * capabilities are optional: a route for a kind without one answers 400.
+ */
 export interface Provider {
   readonly kind: string;
   chat(call: ChatCall): Promise<UpstreamResult>;
+  embeddings?(call: EmbeddingsCall): Promise<EmbeddingsResult>;
 }

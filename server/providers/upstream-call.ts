@@ -1,7 +1,7 @@
 import type { Dialect } from "../core/dialect.ts";
 import type { Json } from "../core/wire-json.ts";
 import { upstreamError, upstreamInvalid } from "./errors.ts";
-import { UpstreamExchange } from "./http.ts";
+import { tlsInit, UpstreamExchange } from "./http.ts";
 import type { ChatCall, UpstreamResult } from "./provider.ts";
 
 export type UpstreamRequest = {
@@ -12,6 +12,13 @@ export type UpstreamRequest = {
   dialect: Dialect;
   /** Strings to scrub from upstream error messages (the provider's key). */
   secrets: (string | null | undefined)[];
+  /** How a streamed answer is framed: SSE (default) or newline-delimited JSON (Yandex). */
+  streamFormat?: "sse" | "ndjson";
+  /**
+   * For credentials that expire upstream (GigaChat's access token): on a 401, fresh auth
+   * headers are fetched and the request is sent once more.
+   */
+  refreshAuth?: () => Promise<Record<string, string>>;
 };
 
 /**
@@ -19,20 +26,32 @@ export type UpstreamRequest = {
  * to a GatewayError (scrubbed of secrets), and returns the answer as JSON or as SSE
  * events. The exchange stays open while the caller consumes the stream.
  */
-export async function postUpstream(call: ChatCall, r: UpstreamRequest): Promise<UpstreamResult> {
+export async function postUpstream(
+  call: Pick<ChatCall, "target" | "signal" | "stream" | "requestId">,
+  r: UpstreamRequest,
+): Promise<UpstreamResult> {
   const ex = new UpstreamExchange(call.target.provider.timeouts, call.signal, call.stream);
   const headers: Record<string, string> = {
     ...call.target.provider.headers,
     ...r.headers,
     "content-type": "application/json",
-    accept: call.stream ? "text/event-stream" : "application/json",
+    accept: call.stream && r.streamFormat !== "ndjson" ? "text/event-stream" : "application/json",
     "x-request-id": call.requestId,
   };
   let ok = false;
   try {
-    const res = await ex.send(r.url, { method: "POST", headers, body: JSON.stringify(r.body) });
+    const init = { method: "POST", body: JSON.stringify(r.body), ...tlsInit(call.target.provider) };
+    let res = await ex.send(r.url, { ...init, headers });
+    if (res.status === 401 && r.refreshAuth) {
+      await ex.text(res);
+      res = await ex.send(r.url, { ...init, headers: { ...headers, ...(await r.refreshAuth()) } });
+    }
     if (!res.ok) throw upstreamError(res.status, await ex.text(res), res.headers, r.secrets);
     const type = res.headers.get("content-type") ?? "";
+    if (call.stream && r.streamFormat === "ndjson" && !type.includes("text/event-stream")) {
+      ok = true;
+      return { kind: "stream", dialect: r.dialect, events: ex.lines(res), headers: res.headers };
+    }
     if (call.stream && type.includes("text/event-stream")) {
       ok = true;
       return { kind: "stream", dialect: r.dialect, events: ex.events(res), headers: res.headers };
