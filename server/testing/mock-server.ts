@@ -127,7 +127,12 @@ async function readBody(req: Request): Promise<unknown> {
     const form = await req.formData();
     const out: Record<string, unknown> = {};
     for (const [k, v] of form.entries()) {
-      const value = typeof v === "string" ? v : { name: v.name, type: v.type, size: v.size };
+      // Bun's FormData typing yields strings only; files are Blob/File at run time.
+      const entry = v as unknown;
+      const value =
+        typeof entry === "string"
+          ? entry
+          : { name: (entry as File).name, type: (entry as File).type, size: (entry as File).size };
       const prev = out[k];
       out[k] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
     }
