@@ -212,7 +212,7 @@ describe("GigaChat through chat completions (openai SDK)", () => {
       ],
     });
     expect(
-      (mock.requests("/api/v1/chat/completions")[1]?.body as { messages: unknown[] }).messages.slice(1),
+      (mock.requests("/api/v1/chat/completions")[1]!.body as { messages: unknown[] }).messages.slice(1),
     ).toEqual([
       {
         role: "assistant",
