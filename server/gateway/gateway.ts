@@ -14,6 +14,10 @@ export type Settings = Readonly<{
   currency: string;
   bodyLimitBytes: number;
   defaultMaxOutputTokens: number;
+  /** Lifetime of gateway links to generated media. */
+  mediaLinkTtlMs: number;
+  /** The gateway's public origin for links it hands out; else the request's own origin. */
+  publicUrl: string | null;
   version: string;
 }>;
 
@@ -48,6 +52,8 @@ export class Gateway {
       currency: config.currency,
       bodyLimitBytes: Math.floor(config.server.body_limit_mb * 1024 * 1024),
       defaultMaxOutputTokens: config.defaults.max_output_tokens,
+      mediaLinkTtlMs: Math.round(config.defaults.media_link_ttl_s * 1000),
+      publicUrl: config.server.public_url?.replace(/\/+$/, "") ?? null,
       version,
     });
     this.commits = new GroupCommit(sqlite);

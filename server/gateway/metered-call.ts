@@ -9,7 +9,7 @@ import { GatewayError, insufficientQuota } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Claim } from "../limits/idempotency.ts";
 import { ClientClosed } from "../providers/errors.ts";
-import type { UpstreamResult } from "../providers/provider.ts";
+import type { Target } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
 import { orderedTargets } from "../routing/pick-route.ts";
 import { sha256 } from "../secrets/tokens.ts";
@@ -81,7 +81,12 @@ export function draftLog(
 /** Settles a finished call: charge, log row (and idempotent replay) in one group commit. */
 export async function settleCall(
   gw: Gateway,
-  call: { req: MeteredRequest; hold: Hold; log: LogRow; claim: Claim | null },
+  call: {
+    req: Pick<MeteredRequest, "model" | "key" | "requestId" | "t0">;
+    hold: Hold;
+    log: LogRow;
+    claim: Claim | null;
+  },
   result: {
     usage: Usage;
     source: "upstream" | "estimated";
@@ -89,15 +94,19 @@ export async function settleCall(
     outcome: LogRow["outcome"];
     error: GatewayError | null;
     replay?: { body: string; headers: Record<string, string> };
+    /** The cost when it is not the tokens at the model's prices (images, video seconds). */
+    cost?: number;
   },
 ): Promise<void> {
   const { req, hold, log } = call;
   const now = Date.now();
-  const cost = costOf(req.model.prices, {
-    input: result.usage.inputTokens,
-    cached: result.usage.cachedTokens,
-    output: result.usage.outputTokens,
-  });
+  const cost =
+    result.cost ??
+    costOf(req.model.prices, {
+      input: result.usage.inputTokens,
+      cached: result.usage.cachedTokens,
+      output: result.usage.outputTokens,
+    });
   const { charged, op } = gw.book.settle(hold, req.key, cost, { requestId: req.requestId, now });
   Object.assign(log, {
     status: result.status,
@@ -128,7 +137,12 @@ export async function settleCall(
 }
 
 /** Logs a call that failed before anything was sent to the client; nothing is charged. */
-async function logFailure(gw: Gateway, req: MeteredRequest, log: LogRow, err: unknown): Promise<void> {
+export async function logFailure(
+  gw: Gateway,
+  req: Pick<MeteredRequest, "t0">,
+  log: LogRow,
+  err: unknown,
+): Promise<void> {
   const closed = err instanceof ClientClosed;
   const g = err instanceof GatewayError ? err : null;
   Object.assign(log, {
@@ -170,32 +184,69 @@ function reserve(gw: Gateway, req: MeteredRequest) {
 }
 
 /**
+ * Starts an Idempotency-Key claim: the stored answer (as a Response, logged as a replay)
+ * when the key was already used for this body, else the claim (null without a key).
+ */
+export async function claimIdempotency(
+  gw: Gateway,
+  req: Pick<MeteredRequest, "key" | "idempotencyKey" | "rawBody" | "stream" | "startedAt" | "t0" | "headers">,
+  log: LogRow,
+): Promise<Response | Claim | null> {
+  if (req.idempotencyKey === null) return null;
+  const r = gw.idempotency.begin({
+    keyId: req.key.id,
+    idemKey: req.idempotencyKey,
+    bodyHash: sha256(req.rawBody),
+    stream: req.stream,
+    now: req.startedAt,
+  });
+  if (!("replay" in r)) return r.claim;
+  log.status = r.replay.status;
+  log.errorCode = "idempotent_replay";
+  log.latencyMs = Math.round(performance.now() - req.t0);
+  await gw.commits.enqueue(gw.log.op(log));
+  return new Response(r.replay.body, {
+    status: r.replay.status,
+    headers: { ...r.replay.headers, ...req.headers, "idempotent-replayed": "true" },
+  });
+}
+
+/** Runs one upstream attempt on `target`, recording its status and latency on the log row. */
+export async function attempt<T>(log: LogRow, target: Target, run: () => Promise<T>): Promise<T> {
+  log.provider = target.provider.id;
+  log.upstreamModel = target.model;
+  const started = performance.now();
+  try {
+    const out = await run();
+    log.attempts.push({
+      provider: target.provider.id,
+      model: target.model,
+      status: 200,
+      latencyMs: Math.round(performance.now() - started),
+    });
+    return out;
+  } catch (err) {
+    const g = err instanceof GatewayError ? err : null;
+    log.attempts.push({
+      provider: target.provider.id,
+      model: target.model,
+      status: g?.status ?? null,
+      latencyMs: Math.round(performance.now() - started),
+      error: g?.code ?? (err instanceof ClientClosed ? "client_closed" : "internal_error"),
+    });
+    throw err;
+  }
+}
+
+/**
  * One billed upstream call: idempotency, reservation, provider call, then settlement
  * committed before the client receives the end of the answer.
  */
 export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Response> {
   const log = draftLog(req, req.key, req.model.id);
-  let claim: Claim | null = null;
-  if (req.idempotencyKey !== null) {
-    const r = gw.idempotency.begin({
-      keyId: req.key.id,
-      idemKey: req.idempotencyKey,
-      bodyHash: sha256(req.rawBody),
-      stream: req.stream,
-      now: req.startedAt,
-    });
-    if ("replay" in r) {
-      log.status = r.replay.status;
-      log.errorCode = "idempotent_replay";
-      log.latencyMs = Math.round(performance.now() - req.t0);
-      await gw.commits.enqueue(gw.log.op(log));
-      return new Response(r.replay.body, {
-        status: r.replay.status,
-        headers: { ...r.replay.headers, ...req.headers, "idempotent-replayed": "true" },
-      });
-    }
-    claim = r.claim;
-  }
+  const claimed = await claimIdempotency(gw, req, log);
+  if (claimed instanceof Response) return claimed;
+  const claim = claimed;
 
   let hold: Hold | null = null;
   // Our own controller, so a cancelled body stream aborts the upstream even if the request signal stays quiet.
@@ -209,12 +260,8 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
       log.maxTokensClamped = plan.maxTokens;
     }
     const target = orderedTargets(req.model, gw.catalog)[0]!;
-    log.provider = target.provider.id;
-    log.upstreamModel = target.model;
-    const started = performance.now();
-    let result: UpstreamResult;
-    try {
-      result = await providerFor(target.provider.kind).chat({
+    const result = await attempt(log, target, () =>
+      providerFor(target.provider.kind).chat({
         requestId: req.requestId,
         target,
         inbound: req.inbound,
@@ -225,24 +272,8 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         capabilities: req.model.capabilities,
         dropped: log.droppedFields,
         signal,
-      });
-      log.attempts.push({
-        provider: target.provider.id,
-        model: target.model,
-        status: 200,
-        latencyMs: Math.round(performance.now() - started),
-      });
-    } catch (err) {
-      const g = err instanceof GatewayError ? err : null;
-      log.attempts.push({
-        provider: target.provider.id,
-        model: target.model,
-        status: g?.status ?? null,
-        latencyMs: Math.round(performance.now() - started),
-        error: g?.code ?? (err instanceof ClientClosed ? "client_closed" : "internal_error"),
-      });
-      throw err;
-    }
+      }),
+    );
     req.headers["x-tollgate-route"] = target.provider.id;
 
     if (result.kind === "stream") {

@@ -2,7 +2,7 @@ import type { ProviderRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { SseEvent } from "../sse/parser.ts";
-import type { EmbeddingsCall, EmbeddingsResult } from "./media.ts";
+import type { EmbeddingsCall, EmbeddingsResult, ImagesCall, ImagesResult, VideoJobs } from "./media.ts";
 
 /** A resolved route: which provider, and the model id it knows the model by. */
 export type Target = { provider: ProviderRecord; model: string };
@@ -43,4 +43,6 @@ export interface Provider {
   readonly kind: string;
   chat(call: ChatCall): Promise<UpstreamResult>;
   embeddings?(call: EmbeddingsCall): Promise<EmbeddingsResult>;
+  images?(call: ImagesCall): Promise<ImagesResult>;
+  videos?: VideoJobs;
 }
