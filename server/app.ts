@@ -8,7 +8,10 @@ import { docs, scalarFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
 import { requestId } from "./http/request-id.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
+import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
+import { imagesRoutes } from "./surfaces/openai/images-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";
+import { videosRoutes } from "./surfaces/openai/videos-route.ts";
 
 export type AppOptions = { adminAuth: AdminAuth; scalarScript?: () => Blob | null };
 
@@ -22,6 +25,9 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(healthRoutes(gw))
     .use(modelsRoutes(gw))
     .use(chatRoutes(gw))
+    .use(embeddingsRoutes(gw))
+    .use(imagesRoutes(gw))
+    .use(videosRoutes(gw))
     .use(balanceRoutes(gw))
     .use(adminApi(gw, opts.adminAuth))
     .use(docs(gw.settings.version, opts.scalarScript ?? scalarFromNodeModules));

@@ -6,6 +6,7 @@ import type { Config } from "../config/schema.ts";
 import { KeyStore } from "../keys/key-store.ts";
 import { IdempotencyStore } from "../limits/idempotency.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
+import { MediaLinks } from "../media-links/store.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { GroupCommit } from "../store/group-commit.ts";
 import { RequestLog } from "../usage-log/request-log.ts";
@@ -34,6 +35,7 @@ export class Gateway {
   readonly limiter: RateLimiter;
   readonly idempotency: IdempotencyStore;
   readonly log: RequestLog;
+  readonly media: MediaLinks;
   readonly settings: Settings;
   private readonly dataVersion: Statement;
   private lastDataVersion = -1;
@@ -68,6 +70,7 @@ export class Gateway {
     });
     this.idempotency = new IdempotencyStore(sqlite);
     this.log = new RequestLog(sqlite);
+    this.media = new MediaLinks(sqlite, cipher);
     this.dataVersion = sqlite.prepare("PRAGMA data_version");
     this.commits.onFailure = (err) => {
       console.error(
@@ -92,10 +95,12 @@ export class Gateway {
       .all(dayStart) as { keyId: string; accountId: string; createdAt: number }[];
     this.limiter.seed(rows, now);
     this.idempotency.sweep(now);
+    this.media.sweep(now);
     this.sweeper = setInterval(() => {
       const t = Date.now();
       this.limiter.sweep(t);
       this.idempotency.sweep(t);
+      this.media.sweep(t);
     }, 60_000);
     this.sweeper.unref?.();
   }

@@ -22,6 +22,8 @@ import {
 export interface MediaMeter {
   /** The provider capability the route needs (a kind without it answers 400, before reserving). */
   capability: "embeddings" | "images" | "videos";
+  /** Request fields the target cannot take, dropped and named on the log row. */
+  dropped?: string[];
   /**
    * The most this call can cost in nano-units (n images x price, seconds x price, a bound
    * of the input tokens x price). Throws a 400 when the model has no price for what is asked.
@@ -71,6 +73,7 @@ export type MediaRequest = Pick<
  */
 export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Response> {
   const log = draftLog({ ...req, stream: false }, req.key, req.model.id);
+  log.droppedFields.push(...(req.meter.dropped ?? []));
   const claimed = await claimIdempotency(gw, { ...req, stream: false }, log);
   if (claimed instanceof Response) return claimed;
   const claim = claimed;

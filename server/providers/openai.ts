@@ -1,5 +1,7 @@
 import type { Json } from "../core/wire-json.ts";
 import { openaiChatDialect } from "./openai-chat/index.ts";
+import { openaiEmbeddings, openaiImages } from "./openai-media.ts";
+import { openaiVideos } from "./openai-videos.ts";
 import type { ChatCall, Provider, UpstreamResult } from "./provider.ts";
 import { upstreamBody } from "./translate-body.ts";
 import { postUpstream } from "./upstream-call.ts";
@@ -49,4 +51,8 @@ export const openaiProvider = {
       secrets: [provider.apiKey],
     });
   },
+
+  embeddings: openaiEmbeddings,
+  images: openaiImages,
+  videos: openaiVideos,
 } satisfies Provider;

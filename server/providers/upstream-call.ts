@@ -7,7 +7,10 @@ import type { ChatCall, UpstreamResult } from "./provider.ts";
 export type UpstreamRequest = {
   url: string;
   headers: Record<string, string>;
-  body: Json;
+  /** POST (default) or GET (polling a job: no body). */
+  method?: "GET" | "POST";
+  /** JSON, or form data (multipart uploads, sent with the boundary fetch chooses). */
+  body?: Json | FormData;
   /** The wire format of the answer. */
   dialect: Dialect;
   /** Strings to scrub from upstream error messages (the provider's key). */
@@ -34,13 +37,14 @@ export async function postUpstream(
   const headers: Record<string, string> = {
     ...call.target.provider.headers,
     ...r.headers,
-    "content-type": "application/json",
+    ...(r.body === undefined || r.body instanceof FormData ? {} : { "content-type": "application/json" }),
     accept: call.stream && r.streamFormat !== "ndjson" ? "text/event-stream" : "application/json",
     "x-request-id": call.requestId,
   };
   let ok = false;
   try {
-    const init = { method: "POST", body: JSON.stringify(r.body), ...tlsInit(call.target.provider) };
+    const body = r.body === undefined || r.body instanceof FormData ? r.body : JSON.stringify(r.body);
+    const init = { method: r.method ?? "POST", body, ...tlsInit(call.target.provider) };
     let res = await ex.send(r.url, { ...init, headers });
     if (res.status === 401 && r.refreshAuth) {
       await ex.text(res);
