@@ -51,6 +51,13 @@ export class MockOpenAIMedia extends MockServer<Fixture> {
     return `${this.origin}/v1`;
   }
 
+  override reset(): this {
+    super.reset();
+    this.jobs.clear();
+    this.counter = 0;
+    return this;
+  }
+
   protected async handle(req: Request, rec: Recorded): Promise<Response> {
     const path = rec.path;
     if (req.method === "GET" && path.startsWith("/files/")) return this.file(rec, req);
