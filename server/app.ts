@@ -7,8 +7,11 @@ import type { AdminAuth } from "./http/admin-auth.ts";
 import { docs, scalarFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
 import { requestId } from "./http/request-id.ts";
+import { anthropicRoutes } from "./surfaces/anthropic/route.ts";
+import { geminiRoutes } from "./surfaces/gemini/route.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";
+import { responsesRoutes } from "./surfaces/openai/responses-route.ts";
 
 export type AppOptions = { adminAuth: AdminAuth; scalarScript?: () => Blob | null };
 
@@ -22,6 +25,9 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(healthRoutes(gw))
     .use(modelsRoutes(gw))
     .use(chatRoutes(gw))
+    .use(responsesRoutes(gw))
+    .use(anthropicRoutes(gw))
+    .use(geminiRoutes(gw))
     .use(balanceRoutes(gw))
     .use(adminApi(gw, opts.adminAuth))
     .use(docs(gw.settings.version, opts.scalarScript ?? scalarFromNodeModules));

@@ -16,7 +16,7 @@ import { draftLog, MeteredFailure, meteredCall } from "./metered-call.ts";
 export type Prepared = {
   modelId: string;
   stream: boolean;
-  inbound: { dialect: Dialect; body: Record<string, unknown> };
+  inbound: { dialect: Dialect; body: Record<string, unknown>; headers?: Record<string, string> };
   /** The request in canonical form, decoded on first use (memoized; see lazyCore). */
   core: () => CoreRequest;
   requestedMaxTokens: number | null;

@@ -28,7 +28,7 @@ export type MeteredRequest = {
   key: KeyRecord;
   model: ModelRecord;
   stream: boolean;
-  inbound: { dialect: Dialect; body: Record<string, unknown> };
+  inbound: { dialect: Dialect; body: Record<string, unknown>; headers?: Record<string, string> };
   /** The request in canonical form, decoded on first use (only for another dialect upstream). */
   core: () => CoreRequest;
   rawBody: string;

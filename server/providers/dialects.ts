@@ -1,6 +1,8 @@
 import type { Dialect } from "../core/dialect.ts";
 import type { ProviderDialectCodec } from "../core/translate.ts";
 import { GatewayError } from "../errors.ts";
+import { anthropicDialect } from "./anthropic/index.ts";
+import { geminiDialect } from "./gemini/index.ts";
 import { openaiChatDialect } from "./openai-chat/index.ts";
 
 /**
@@ -10,6 +12,8 @@ import { openaiChatDialect } from "./openai-chat/index.ts";
  */
 const CODECS: Partial<Record<Dialect, ProviderDialectCodec>> = {
   "openai-chat": openaiChatDialect,
+  "anthropic-messages": anthropicDialect,
+  gemini: geminiDialect,
 };
 
 export function providerDialect(d: Dialect): ProviderDialectCodec {

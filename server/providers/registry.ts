@@ -1,10 +1,14 @@
 import { GatewayError } from "../errors.ts";
+import { anthropicProvider } from "./anthropic/index.ts";
+import { geminiProvider } from "./gemini/index.ts";
 import { openaiProvider } from "./openai.ts";
 import type { Provider } from "./provider.ts";
 
 /** Provider kinds by name. Adding a kind is one file and one line here. */
 const REGISTRY: Record<string, Provider> = {
   openai: openaiProvider,
+  anthropic: anthropicProvider,
+  gemini: geminiProvider,
 };
 
 export function providerFor(kind: string): Provider {
