@@ -36,6 +36,14 @@ export type Abort = { at: number; path: string };
 
 const enc = new TextEncoder();
 
+/** The mock cutting a stream on purpose (not a test failure). */
+class MockDrop extends Error {
+  constructor() {
+    super("mock drops the connection");
+    this.name = "MockDrop";
+  }
+}
+
 export const DEFAULT_TEXT = "Hello from the mock upstream.";
 
 /** Deterministic usage of a request: 7 + 3 per message prompt tokens. */
@@ -244,7 +252,9 @@ export class MockOpenAI {
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (drop !== undefined && i >= drop + 1 && i < contentChunks) {
-          controller.error(new Error("mock drops the connection"));
+          // Let what was sent reach the wire first: a cut after the first bytes, not a refused response.
+          await Bun.sleep(30);
+          controller.error(new MockDrop());
           return;
         }
         if (i >= events.length) {
