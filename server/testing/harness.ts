@@ -117,3 +117,11 @@ export class TestGateway {
     await this.running.stop(2000);
   }
 }
+
+/** The HTTP status a client call ended with: 200 when it resolved, the SDK error's status when it threw. */
+export function statusOf(call: Promise<unknown>): Promise<number> {
+  return call.then(
+    () => 200,
+    (e: { status?: number }) => e.status ?? -1,
+  );
+}

@@ -288,7 +288,9 @@ describe("upstream failures map to clear errors and are never billed", () => {
     let text = "";
     const err = await (async () => {
       try {
-        for await (const ch of stream as AsyncIterable<{ choices: { delta: { content?: string } }[] }>)
+        for await (const ch of stream as unknown as AsyncIterable<{
+          choices: { delta: { content?: string } }[];
+        }>)
           text += ch.choices[0]?.delta.content ?? "";
       } catch (e) {
         return e as ApiErr;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { standardConfig, TestGateway } from "../testing/harness.ts";
+import { standardConfig, statusOf, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 
 let mock: MockOpenAI;
@@ -73,10 +73,11 @@ describe("Idempotency-Key", () => {
   test("a failed call is not stored: the same key may retry and succeed", async () => {
     const c = await tg.client(1);
     mock.next({ status: 500 });
-    const e = await c.openai.chat.completions
-      .create(body as never, { headers: { "Idempotency-Key": "k-retry" } })
-      .catch((x) => x as { status: number });
-    expect(e.status).toBe(502);
+    expect(
+      await statusOf(
+        c.openai.chat.completions.create(body as never, { headers: { "Idempotency-Key": "k-retry" } }),
+      ),
+    ).toBe(502);
     const ok = await c.openai.chat.completions
       .create(body as never, { headers: { "Idempotency-Key": "k-retry" } })
       .withResponse();
