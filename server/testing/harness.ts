@@ -53,6 +53,7 @@ export class TestGateway {
       TOLLGATE_DB: join(dir, "tollgate.db"),
       TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
       TOLLGATE_DB_SYNC: "normal",
+      TOLLGATE_LOG_LEVEL: "silent",
       ...(opts.config !== undefined ? { TOLLGATE_CONFIG: configPath } : {}),
       ...opts.env,
     };

@@ -284,10 +284,10 @@ describe("models, balance and health", () => {
       data: { id: string; object: string }[];
     };
     expect(anon.object).toBe("list");
-    expect(anon.data.map((m) => m.id)).toEqual(["gpt-test", "vendor/slashed-model"]);
+    expect(anon.data.map((m) => m.id)).toEqual(["gpt-test", "vendor/slashed-model", "auto"]);
     const c = await tg.client(1, { models: ["vendor/slashed-model"] });
     const list = await c.openai.models.list();
-    expect(list.data.map((m) => m.id)).toEqual(["vendor/slashed-model"]);
+    expect(list.data.map((m) => m.id)).toEqual(["vendor/slashed-model", "auto"]);
     expect((await c.openai.models.retrieve("vendor/slashed-model")).id).toBe("vendor/slashed-model");
     const bad = await fetch(`${tg.url}/v1/models`, { headers: { authorization: "Bearer sk-tg-nope" } });
     expect(bad.status).toBe(401);

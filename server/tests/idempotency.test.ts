@@ -72,7 +72,7 @@ describe("Idempotency-Key", () => {
 
   test("a failed call is not stored: the same key may retry and succeed", async () => {
     const c = await tg.client(1);
-    mock.next({ status: 500 });
+    mock.next({ status: 500 }, { status: 500 }, { status: 500 });
     expect(
       await statusOf(
         c.openai.chat.completions.create(body as never, { headers: { "Idempotency-Key": "k-retry" } }),

@@ -3,6 +3,7 @@ import type { ModelRecord } from "../../catalog/catalog.ts";
 import { modelNotFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { authenticateClient, presentedKey } from "../../http/client-auth.ts";
+import { AUTO_MODEL } from "../../routing/auto.ts";
 import type { KeyRecord } from "../../keys/key-store.ts";
 
 function modelObject(m: ModelRecord) {
