@@ -10,7 +10,12 @@ import { requestId } from "./http/request-id.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";
 
-export type AppOptions = { adminAuth: AdminAuth; scalarScript?: () => Blob | null; dbPath: string; connections: () => number };
+export type AppOptions = {
+  adminAuth: AdminAuth;
+  scalarScript?: () => Blob | null;
+  dbPath: string;
+  connections: () => number;
+};
 
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
 export function buildApp(gw: Gateway, opts: AppOptions) {

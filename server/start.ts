@@ -24,7 +24,12 @@ export async function startServer(o: StartOptions): Promise<Running> {
   gw.start(Date.now());
   const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN);
   let connections = () => 0;
-  const app = buildApp(gw, { adminAuth: auth, scalarScript: o.scalarScript, dbPath: o.env.TOLLGATE_DB, connections: () => connections() });
+  const app = buildApp(gw, {
+    adminAuth: auth,
+    scalarScript: o.scalarScript,
+    dbPath: o.env.TOLLGATE_DB,
+    connections: () => connections(),
+  });
   app.listen({
     port: o.env.PORT,
     hostname: o.env.HOST,

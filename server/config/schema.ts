@@ -91,7 +91,10 @@ const Routing = z
     /** Upstream attempts per model, across its routes (failover and retries). */
     max_attempts: z.number().int().min(1).max(10).default(3),
     backoff: z
-      .object({ base_ms: z.number().int().positive().default(100), max_ms: z.number().int().positive().default(2000) })
+      .object({
+        base_ms: z.number().int().positive().default(100),
+        max_ms: z.number().int().positive().default(2000),
+      })
       .strict()
       .default({ base_ms: 100, max_ms: 2000 }),
     retry_budget: z
@@ -186,7 +189,11 @@ export const ConfigSchema = z
       modelIds.add(m.id);
       m.fallbacks.forEach((f, j) => {
         if (!cfg.models.some((o) => o.id === f) || f === m.id) {
-          ctx.addIssue({ code: "custom", path: ["models", i, "fallbacks", j], message: `unknown fallback model "${f}"` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["models", i, "fallbacks", j],
+            message: `unknown fallback model "${f}"`,
+          });
         }
       });
       m.routes.forEach((r, j) => {

@@ -32,9 +32,20 @@ export type ClientCallSpec<S extends z.ZodType> = {
   prepare(body: z.infer<S>, rawLength: number): Prepared;
 };
 
-export function resolveModel(gw: Gateway, key: KeyRecord | null, id: string, features?: Features): ModelRecord {
+export function resolveModel(
+  gw: Gateway,
+  key: KeyRecord | null,
+  id: string,
+  features?: Features,
+): ModelRecord {
   if (id === AUTO_MODEL && !gw.catalog.model(id) && key) {
-    return chooseAutoModel(gw.catalog, gw.routes, key, features ?? { tools: false, images: false, jsonSchema: false }, Date.now());
+    return chooseAutoModel(
+      gw.catalog,
+      gw.routes,
+      key,
+      features ?? { tools: false, images: false, jsonSchema: false },
+      Date.now(),
+    );
   }
   const model = gw.catalog.model(id);
   if (!model?.enabled) throw modelNotFound(id);

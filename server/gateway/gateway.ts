@@ -11,8 +11,8 @@ import type { RoutingConfig } from "../routing/attempts.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { GroupCommit } from "../store/group-commit.ts";
-import { type LogRow, RequestLog } from "../usage-log/request-log.ts";
 import { requestLine } from "../usage-log/log-line.ts";
+import { type LogRow, RequestLog } from "../usage-log/request-log.ts";
 
 export type Settings = Readonly<{
   currency: string;
@@ -67,14 +67,22 @@ export class Gateway {
       bodyLimitBytes: Math.floor(config.server.body_limit_mb * 1024 * 1024),
       defaultMaxOutputTokens: config.defaults.max_output_tokens,
       version: opts.version,
-      routing: { maxAttempts: r.max_attempts, backoff: { baseMs: r.backoff.base_ms, maxMs: r.backoff.max_ms } },
-      breaker: { enabled: r.circuit_breaker.enabled, failureThreshold: r.circuit_breaker.failure_threshold, recoveryMs: r.circuit_breaker.recovery_timeout_ms },
+      routing: {
+        maxAttempts: r.max_attempts,
+        backoff: { baseMs: r.backoff.base_ms, maxMs: r.backoff.max_ms },
+      },
+      breaker: {
+        enabled: r.circuit_breaker.enabled,
+        failureThreshold: r.circuit_breaker.failure_threshold,
+        recoveryMs: r.circuit_breaker.recovery_timeout_ms,
+      },
       retryBudget: { ratio: r.retry_budget.ratio, minPerSecond: r.retry_budget.min_per_second },
       probeIntervalS: config.health.probe_interval_s,
       logRequests: config.logging.requests,
       logPrompts: config.logging.prompts,
     });
-    this.emit = opts.quiet || !config.logging.requests ? () => {} : (line) => process.stdout.write(`${line}\n`);
+    this.emit =
+      opts.quiet || !config.logging.requests ? () => {} : (line) => process.stdout.write(`${line}\n`);
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);

@@ -11,8 +11,8 @@ import { ClientClosed, upstreamStreamCut } from "../providers/errors.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
 import { attemptRoutes, retryable } from "../routing/attempts.ts";
-import type { SseEvent } from "../sse/parser.ts";
 import { sha256 } from "../secrets/tokens.ts";
+import type { SseEvent } from "../sse/parser.ts";
 import { countText } from "../tokens/count.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
@@ -186,8 +186,20 @@ function fallbackChain(gw: Gateway, key: KeyRecord, model: ModelRecord): ModelRe
  * One attempt on one route. A stream is only handed on once its first event arrived:
  * a stream that dies before its first byte reached the client can still be retried.
  */
-async function callTarget(req: MeteredRequest, target: Target, maxTokens: number | null, signal: AbortSignal): Promise<UpstreamResult> {
-  const result = await providerFor(target.provider.kind).chat({ requestId: req.requestId, target, inbound: req.inbound, stream: req.stream, maxTokens, signal });
+async function callTarget(
+  req: MeteredRequest,
+  target: Target,
+  maxTokens: number | null,
+  signal: AbortSignal,
+): Promise<UpstreamResult> {
+  const result = await providerFor(target.provider.kind).chat({
+    requestId: req.requestId,
+    target,
+    inbound: req.inbound,
+    stream: req.stream,
+    maxTokens,
+    signal,
+  });
   if (result.kind !== "stream") return result;
   const it = result.events[Symbol.asyncIterator]();
   const first = await it.next();
@@ -256,7 +268,12 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
       log.maxTokensClamped = plan.clamped ? plan.maxTokens : null;
       try {
         routed = await attemptRoutes(
-          { catalog: gw.catalog, routes: gw.routes, cfg: gw.settings.routing, hooks: { onAttempt: (route, outcome, retry) => gw.metrics.attempt(route, outcome, retry) } },
+          {
+            catalog: gw.catalog,
+            routes: gw.routes,
+            cfg: gw.settings.routing,
+            hooks: { onAttempt: (route, outcome, retry) => gw.metrics.attempt(route, outcome, retry) },
+          },
           req.model,
           (target) => callTarget(req, target, plan.clamped ? plan.maxTokens : null, signal),
           { signal, attempts: log.attempts, attemptsLeft: { n: gw.settings.routing.maxAttempts } },

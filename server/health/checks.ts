@@ -3,7 +3,12 @@ import { cpus, freemem, totalmem } from "node:os";
 import type { Gateway } from "../gateway/gateway.ts";
 import type { RouteHealth } from "../routing/route-state.ts";
 
-export type Check = { status: "healthy" | "degraded" | "unhealthy"; message: string; details: Record<string, unknown>; duration_ms: number };
+export type Check = {
+  status: "healthy" | "degraded" | "unhealthy";
+  message: string;
+  details: Record<string, unknown>;
+  duration_ms: number;
+};
 
 const timed = (fn: () => Omit<Check, "duration_ms">): Check => {
   const t = performance.now();
@@ -16,9 +21,22 @@ export function databaseCheck(gw: Gateway): Check {
     try {
       gw.sqlite.query("SELECT 1").get();
       const mode = (gw.sqlite.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
-      return { status: "healthy", message: "Database connection successful", details: { engine: "sqlite", journal_mode: mode, pending_writes: gw.commits.size, group_commits: gw.commits.batches } };
+      return {
+        status: "healthy",
+        message: "Database connection successful",
+        details: {
+          engine: "sqlite",
+          journal_mode: mode,
+          pending_writes: gw.commits.size,
+          group_commits: gw.commits.batches,
+        },
+      };
     } catch (err) {
-      return { status: "unhealthy", message: `Database check failed: ${(err as Error).message.slice(0, 120)}`, details: {} };
+      return {
+        status: "unhealthy",
+        message: `Database check failed: ${(err as Error).message.slice(0, 120)}`,
+        details: {},
+      };
     }
   });
 }
@@ -44,9 +62,12 @@ export function servicesCheck(gw: Gateway): Check {
     const routes = routeStatuses(gw);
     const values = Object.values(routes);
     const usable = values.filter((v) => v !== "unhealthy").length;
-    if (values.length === 0) return { status: "degraded", message: "No model with a route is configured", details: routes };
-    if (usable === 0) return { status: "unhealthy", message: "Every provider route is failing", details: routes };
-    if (usable < values.length || values.includes("degraded")) return { status: "degraded", message: `${usable} of ${values.length} routes usable`, details: routes };
+    if (values.length === 0)
+      return { status: "degraded", message: "No model with a route is configured", details: routes };
+    if (usable === 0)
+      return { status: "unhealthy", message: "Every provider route is failing", details: routes };
+    if (usable < values.length || values.includes("degraded"))
+      return { status: "degraded", message: `${usable} of ${values.length} routes usable`, details: routes };
     return { status: "healthy", message: "All LLM routes operational", details: routes };
   });
 }
@@ -59,7 +80,10 @@ export function systemCheck(gw: Gateway, dbPath: string, connections: () => numb
     const usage = process.cpuUsage();
     const at = performance.now();
     const cpuMs = (usage.user - lastCpu.usage.user + usage.system - lastCpu.usage.system) / 1000;
-    const cpuPercent = Math.min(100, (cpuMs / Math.max(1, at - lastCpu.at) / Math.max(1, cpus().length)) * 100);
+    const cpuPercent = Math.min(
+      100,
+      (cpuMs / Math.max(1, at - lastCpu.at) / Math.max(1, cpus().length)) * 100,
+    );
     lastCpu = { usage, at };
     const memoryPercent = ((totalmem() - freemem()) / totalmem()) * 100;
     let diskPercent: number | null = null;
@@ -70,7 +94,12 @@ export function systemCheck(gw: Gateway, dbPath: string, connections: () => numb
       diskPercent = null;
     }
     const round = (n: number) => Math.round(n * 10) / 10;
-    const status = memoryPercent > 95 || (diskPercent ?? 0) > 95 ? "unhealthy" : memoryPercent > 85 || (diskPercent ?? 0) > 85 ? "degraded" : "healthy";
+    const status =
+      memoryPercent > 95 || (diskPercent ?? 0) > 95
+        ? "unhealthy"
+        : memoryPercent > 85 || (diskPercent ?? 0) > 85
+          ? "degraded"
+          : "healthy";
     return {
       status,
       message: status === "healthy" ? "System resources are normal" : "System resources are running low",

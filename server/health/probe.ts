@@ -18,7 +18,10 @@ export function startProbes(gw: Gateway): () => void {
       try {
         const headers: Record<string, string> = { ...p.headers };
         if (p.apiKey) headers.authorization = `Bearer ${p.apiKey}`;
-        const res = await fetch(`${p.baseUrl.replace(/\/+$/, "")}/models`, { headers, signal: AbortSignal.timeout(Math.min(p.timeouts.connectMs, 10_000)) });
+        const res = await fetch(`${p.baseUrl.replace(/\/+$/, "")}/models`, {
+          headers,
+          signal: AbortSignal.timeout(Math.min(p.timeouts.connectMs, 10_000)),
+        });
         ok = res.ok;
         message = ok ? "Provider answered" : `Provider answered HTTP ${res.status}`;
         await res.body?.cancel();
@@ -27,9 +30,16 @@ export function startProbes(gw: Gateway): () => void {
       }
       const at = Date.now();
       for (const m of gw.catalog.models()) {
-        for (const r of m.routes) if (r.provider === p.id) gw.routes.get({ provider: p, model: r.model }).probe = { ok, at, message };
+        for (const r of m.routes)
+          if (r.provider === p.id) gw.routes.get({ provider: p, model: r.model }).probe = { ok, at, message };
       }
-      gw.routes.record({ name: `provider ${p.id}`, status: ok ? "healthy" : "unhealthy", message, timestamp: at, durationMs: Math.round(performance.now() - started) });
+      gw.routes.record({
+        name: `provider ${p.id}`,
+        status: ok ? "healthy" : "unhealthy",
+        message,
+        timestamp: at,
+        durationMs: Math.round(performance.now() - started),
+      });
     }
   };
   const timer = setInterval(() => void run(), seconds * 1000);

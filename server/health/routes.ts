@@ -5,7 +5,13 @@ import { type Check, databaseCheck, servicesCheck, systemCheck } from "./checks.
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function record(gw: Gateway, name: string, c: Check) {
-  gw.routes.record({ name, status: c.status, message: c.message, timestamp: Date.now(), durationMs: c.duration_ms });
+  gw.routes.record({
+    name,
+    status: c.status,
+    message: c.message,
+    timestamp: Date.now(),
+    durationMs: c.duration_ms,
+  });
 }
 
 /** The /health family, /ready and /metrics, in the shapes of the LLM Gateway reference. */
@@ -41,7 +47,12 @@ export const healthRoutes = (gw: Gateway, opts: { dbPath: string; connections: (
         const status = database.status === "unhealthy" ? "unhealthy" : llm.status;
         return { status, timestamp: new Date().toISOString(), components: { database, llm_services: llm } };
       },
-      { detail: { summary: "Every component with details: the database and each provider route", tags: ["Health"] } },
+      {
+        detail: {
+          summary: "Every component with details: the database and each provider route",
+          tags: ["Health"],
+        },
+      },
     )
     .get(
       "/health/circuit-breakers",
@@ -71,17 +82,32 @@ export const healthRoutes = (gw: Gateway, opts: { dbPath: string; connections: (
             budget_ratio: gw.settings.retryBudget.ratio,
             budget_min_per_second: gw.settings.retryBudget.minPerSecond,
           },
-          circuit_breaker_config: { enabled: b.enabled, failure_threshold: b.failureThreshold, recovery_timeout: b.recoveryMs / 1000 },
+          circuit_breaker_config: {
+            enabled: b.enabled,
+            failure_threshold: b.failureThreshold,
+            recovery_timeout: b.recoveryMs / 1000,
+          },
         };
       },
-      { detail: { summary: "Circuit breaker of every route that has seen traffic, and the retry settings", tags: ["Health"] } },
+      {
+        detail: {
+          summary: "Circuit breaker of every route that has seen traffic, and the retry settings",
+          tags: ["Health"],
+        },
+      },
     )
     .get(
       "/health/system",
       () => {
         const c = systemCheck(gw, opts.dbPath, opts.connections);
         record(gw, "system", c);
-        return { status: c.status, message: c.message, details: c.details, timestamp: new Date().toISOString(), duration_ms: c.duration_ms };
+        return {
+          status: c.status,
+          message: c.message,
+          details: c.details,
+          timestamp: new Date().toISOString(),
+          duration_ms: c.duration_ms,
+        };
       },
       { detail: { summary: "Process and machine resources", tags: ["Health"] } },
     )
@@ -93,11 +119,22 @@ export const healthRoutes = (gw: Gateway, opts: { dbPath: string; connections: (
           history: gw.routes.history
             .slice(-limit)
             .reverse()
-            .map((h) => ({ name: h.name, status: h.status, message: h.message, timestamp: iso(h.timestamp), duration_ms: h.durationMs })),
+            .map((h) => ({
+              name: h.name,
+              status: h.status,
+              message: h.message,
+              timestamp: iso(h.timestamp),
+              duration_ms: h.durationMs,
+            })),
           total_checks: gw.routes.totalChecks,
         };
       },
-      { detail: { summary: "Recent health checks, probes and breaker transitions, newest first", tags: ["Health"] } },
+      {
+        detail: {
+          summary: "Recent health checks, probes and breaker transitions, newest first",
+          tags: ["Health"],
+        },
+      },
     )
     .get(
       "/ready",
@@ -105,12 +142,19 @@ export const healthRoutes = (gw: Gateway, opts: { dbPath: string; connections: (
         const db = databaseCheck(gw).status !== "unhealthy";
         const llm = servicesCheck(gw).status !== "unhealthy";
         if (!db) set.status = 503;
-        return { ready: db, timestamp: new Date().toISOString(), checks: { database: db, llm_services: llm } };
+        return {
+          ready: db,
+          timestamp: new Date().toISOString(),
+          checks: { database: db, llm_services: llm },
+        };
       },
       { detail: { summary: "Readiness probe", tags: ["Health"] } },
     )
     .get(
       "/metrics",
-      async () => new Response(await gw.metrics.text(), { headers: { "content-type": gw.metrics.registry.contentType } }),
+      async () =>
+        new Response(await gw.metrics.text(), {
+          headers: { "content-type": gw.metrics.registry.contentType },
+        }),
       { detail: { summary: "Prometheus metrics", tags: ["Health"] } },
     );

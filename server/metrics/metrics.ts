@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { amountToNumber } from "../billing/money.ts";
 import type { BreakerState } from "../routing/breaker.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
-import { amountToNumber } from "../billing/money.ts";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -27,17 +27,69 @@ export class Metrics {
 
   constructor(opts: { currency: string; keyLabels: boolean }) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: "llm_requests_total", help: "Client requests by model, answering route and HTTP status", labelNames: ["model", "route", "status", "endpoint"], registers });
-    this.duration = new Histogram({ name: "llm_requests_duration_seconds", help: "Request latency, received to last byte sent", labelNames: ["model", "route"], buckets: LATENCY_BUCKETS, registers });
-    this.ttft = new Histogram({ name: "tollgate_time_to_first_token_seconds", help: "Time to the first streamed output token", labelNames: ["model", "route"], buckets: LATENCY_BUCKETS, registers });
-    this.tokens = new Counter({ name: "tollgate_tokens_total", help: "Tokens billed, by model and kind (input includes cached)", labelNames: ["model", "kind"], registers });
-    this.spend = new Counter({ name: "tollgate_spend_total", help: `Money charged, in ${opts.currency}`, labelNames: ["model", "currency"], registers });
-    this.rateLimited = new Counter({ name: "rate_limit_requests_total", help: "Requests refused by a rate limit, by limit type", labelNames: ["type"], registers });
-    this.attempts = new Counter({ name: "tollgate_upstream_attempts_total", help: "Upstream attempts by route and outcome", labelNames: ["route", "outcome"], registers });
-    this.retries = new Counter({ name: "tollgate_upstream_retries_total", help: "Retries of a route already tried for the same request", labelNames: ["route"], registers });
-    this.breaker = new Gauge({ name: "tollgate_circuit_breaker_state", help: "Circuit breaker state per route: 0 closed, 1 half-open, 2 open", labelNames: ["route"], registers });
+    this.requests = new Counter({
+      name: "llm_requests_total",
+      help: "Client requests by model, answering route and HTTP status",
+      labelNames: ["model", "route", "status", "endpoint"],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: "llm_requests_duration_seconds",
+      help: "Request latency, received to last byte sent",
+      labelNames: ["model", "route"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.ttft = new Histogram({
+      name: "tollgate_time_to_first_token_seconds",
+      help: "Time to the first streamed output token",
+      labelNames: ["model", "route"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: "tollgate_tokens_total",
+      help: "Tokens billed, by model and kind (input includes cached)",
+      labelNames: ["model", "kind"],
+      registers,
+    });
+    this.spend = new Counter({
+      name: "tollgate_spend_total",
+      help: `Money charged, in ${opts.currency}`,
+      labelNames: ["model", "currency"],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: "rate_limit_requests_total",
+      help: "Requests refused by a rate limit, by limit type",
+      labelNames: ["type"],
+      registers,
+    });
+    this.attempts = new Counter({
+      name: "tollgate_upstream_attempts_total",
+      help: "Upstream attempts by route and outcome",
+      labelNames: ["route", "outcome"],
+      registers,
+    });
+    this.retries = new Counter({
+      name: "tollgate_upstream_retries_total",
+      help: "Retries of a route already tried for the same request",
+      labelNames: ["route"],
+      registers,
+    });
+    this.breaker = new Gauge({
+      name: "tollgate_circuit_breaker_state",
+      help: "Circuit breaker state per route: 0 closed, 1 half-open, 2 open",
+      labelNames: ["route"],
+      registers,
+    });
     this.keyRequests = opts.keyLabels
-      ? new Counter({ name: "tollgate_key_requests_total", help: "Requests per API key (key_labels on)", labelNames: ["key_id", "status"], registers })
+      ? new Counter({
+          name: "tollgate_key_requests_total",
+          help: "Requests per API key (key_labels on)",
+          labelNames: ["key_id", "status"],
+          registers,
+        })
       : null;
     this.currency = opts.currency;
   }
@@ -55,7 +107,8 @@ export class Metrics {
     if (row.cachedTokens) this.tokens.inc({ model, kind: "cached" }, row.cachedTokens);
     if (row.outputTokens) this.tokens.inc({ model, kind: "output" }, row.outputTokens);
     if (row.cost) this.spend.inc({ model, currency: this.currency }, amountToNumber(row.cost));
-    if (row.errorCode === "rate_limit_exceeded") this.rateLimited.inc({ type: rateLimitType(row.errorMessage) });
+    if (row.errorCode === "rate_limit_exceeded")
+      this.rateLimited.inc({ type: rateLimitType(row.errorMessage) });
     if (row.keyId) this.keyRequests?.inc({ key_id: row.keyId, status: String(row.status) });
   }
 

@@ -1,5 +1,4 @@
-import type { ModelRecord } from "../catalog/catalog.ts";
-import type { Catalog } from "../catalog/catalog.ts";
+import type { Catalog, ModelRecord } from "../catalog/catalog.ts";
 import { GatewayError } from "../errors.ts";
 import { ClientClosed } from "../providers/errors.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
@@ -17,7 +16,13 @@ export type AttemptHooks = {
 
 /** Upstream failures worth another attempt: 429, 5xx, timeouts, connection errors, a stream dead before its first event. */
 export function retryable(err: unknown): boolean {
-  return err instanceof GatewayError && (err.kind === "rate_limit" || err.kind === "upstream" || err.kind === "timeout" || err.kind === "unavailable");
+  return (
+    err instanceof GatewayError &&
+    (err.kind === "rate_limit" ||
+      err.kind === "upstream" ||
+      err.kind === "timeout" ||
+      err.kind === "unavailable")
+  );
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -61,8 +66,12 @@ export async function attemptRoutes(
     if (!target) {
       // Nothing usable right now. Wait for a route that soon will be: an untried one cooling
       // after a 429, else a retry of the least-tried one (budget and backoff permitting).
-      const untried = targets.filter((t) => !tries.has(routeId(t))).sort((a, b) => deps.routes.get(a).coolUntil - deps.routes.get(b).coolUntil);
-      const tried = targets.filter((t) => tries.has(routeId(t))).sort((a, b) => (tries.get(routeId(a)) ?? 0) - (tries.get(routeId(b)) ?? 0));
+      const untried = targets
+        .filter((t) => !tries.has(routeId(t)))
+        .sort((a, b) => deps.routes.get(a).coolUntil - deps.routes.get(b).coolUntil);
+      const tried = targets
+        .filter((t) => tries.has(routeId(t)))
+        .sort((a, b) => (tries.get(routeId(a)) ?? 0) - (tries.get(routeId(b)) ?? 0));
       let waitMs = 0;
       for (const t of [...untried, ...tried]) {
         const st = deps.routes.get(t);
@@ -93,7 +102,12 @@ export async function attemptRoutes(
       state.breaker.success();
       state.lastSuccessAt = Date.now();
       state.successes++;
-      ctx.attempts.push({ ...base, status: 200, latencyMs: Math.round(performance.now() - started), retry: isRetry });
+      ctx.attempts.push({
+        ...base,
+        status: 200,
+        latencyMs: Math.round(performance.now() - started),
+        retry: isRetry,
+      });
       deps.hooks.onAttempt(state.id, "ok", isRetry);
       return { result, target };
     } catch (err) {
@@ -105,7 +119,13 @@ export async function attemptRoutes(
         throw err;
       }
       const g = err instanceof GatewayError ? err : null;
-      ctx.attempts.push({ ...base, status: g?.status ?? null, latencyMs, error: g?.code ?? "internal_error", retry: isRetry });
+      ctx.attempts.push({
+        ...base,
+        status: g?.status ?? null,
+        latencyMs,
+        error: g?.code ?? "internal_error",
+        retry: isRetry,
+      });
       deps.hooks.onAttempt(state.id, "error", isRetry);
       if (!retryable(err)) {
         // The route answered; the request was at fault. It says nothing against the route.
@@ -126,12 +146,20 @@ export async function attemptRoutes(
   const cooling = targets.map((t) => deps.routes.get(t).coolUntil - now).filter((ms) => ms > 0);
   if (cooling.length > 0) {
     const wait = Math.ceil(Math.min(...cooling) / 1000);
-    throw new GatewayError("rate_limit", `Every route of model '${model.id}' is rate limited upstream. Try again in ${wait} s.`, {
-      code: "upstream_rate_limited",
-      headers: { "retry-after": String(wait) },
-    });
+    throw new GatewayError(
+      "rate_limit",
+      `Every route of model '${model.id}' is rate limited upstream. Try again in ${wait} s.`,
+      {
+        code: "upstream_rate_limited",
+        headers: { "retry-after": String(wait) },
+      },
+    );
   }
-  throw new GatewayError("unavailable", `No healthy route for model '${model.id}' right now: its circuit breakers are open. Retry later or choose another model.`, {
-    code: "no_healthy_route",
-  });
+  throw new GatewayError(
+    "unavailable",
+    `No healthy route for model '${model.id}' right now: its circuit breakers are open. Retry later or choose another model.`,
+    {
+      code: "no_healthy_route",
+    },
+  );
 }

@@ -2,7 +2,11 @@
  * Exponential backoff with full jitter (AWS architecture blog's "full jitter"): a random
  * delay up to base * 2^attempt, capped. An upstream's Retry-After is honoured as a floor.
  */
-export function backoffMs(attempt: number, cfg: { baseMs: number; maxMs: number }, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  cfg: { baseMs: number; maxMs: number },
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(cfg.maxMs, cfg.baseMs * 2 ** attempt);
   return Math.round(random() * ceiling);
 }

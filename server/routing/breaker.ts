@@ -47,7 +47,10 @@ export class CircuitBreaker {
     this.trialInFlight = false;
     this.failures++;
     this.lastFailureAt = now;
-    if (this.state === "half_open" || (this.state === "closed" && this.failures >= this.cfg.failureThreshold)) {
+    if (
+      this.state === "half_open" ||
+      (this.state === "closed" && this.failures >= this.cfg.failureThreshold)
+    ) {
       this.openedAt = now;
       this.move("open");
     }

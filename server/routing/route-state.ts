@@ -4,7 +4,13 @@ import { RetryBudget } from "./retry-budget.ts";
 
 export type RouteHealth = "healthy" | "degraded" | "unhealthy" | "unknown";
 
-export type HealthEvent = { name: string; status: string; message: string; timestamp: number; durationMs: number };
+export type HealthEvent = {
+  name: string;
+  status: string;
+  message: string;
+  timestamp: number;
+  durationMs: number;
+};
 
 /** Everything the gateway knows about one route (a provider and an upstream model id). */
 export class RouteState {
@@ -36,7 +42,8 @@ export class RouteState {
   health(now: number): RouteHealth {
     if (this.breaker.state === "open") return "unhealthy";
     if (this.probe && !this.probe.ok && (this.lastSuccessAt ?? 0) < this.probe.at) return "unhealthy";
-    if (this.breaker.state === "half_open" || now < this.coolUntil || this.breaker.failures > 0) return "degraded";
+    if (this.breaker.state === "half_open" || now < this.coolUntil || this.breaker.failures > 0)
+      return "degraded";
     if (this.lastSuccessAt === null && this.probe === null) return "unknown";
     return "healthy";
   }
@@ -62,7 +69,13 @@ export class RouteStates {
     if (!s) {
       s = new RouteState(id, this.breakerCfg, this.budgetCfg);
       s.breaker.onChange = (from, to) => {
-        this.record({ name: `route ${id}`, status: to === "closed" ? "healthy" : to === "open" ? "unhealthy" : "degraded", message: `circuit breaker ${from} -> ${to}`, timestamp: Date.now(), durationMs: 0 });
+        this.record({
+          name: `route ${id}`,
+          status: to === "closed" ? "healthy" : to === "open" ? "unhealthy" : "degraded",
+          message: `circuit breaker ${from} -> ${to}`,
+          timestamp: Date.now(),
+          durationMs: 0,
+        });
         this.onBreakerChange(id, from, to);
       };
       this.map.set(id, s);

@@ -22,7 +22,13 @@ describe("CircuitBreaker", () => {
     expect(b.tryAcquire(2005)).toBe(true);
     b.success();
     expect(b.state).toBe("closed");
-    expect(changes).toEqual(["closed->open", "open->half_open", "half_open->open", "open->half_open", "half_open->closed"]);
+    expect(changes).toEqual([
+      "closed->open",
+      "open->half_open",
+      "half_open->open",
+      "open->half_open",
+      "half_open->closed",
+    ]);
   });
 
   test("a success resets the consecutive count; disabled breakers never open", () => {

@@ -32,7 +32,10 @@ beforeAll(async () => {
     api_key: ${PROVIDER_SECRET}
 models:`,
     )
-    .replace("currency: USD", "currency: USD\nserver: { body_limit_mb: 0.05 }\n# One attempt: these tests look at how a single upstream failure is mapped.\nrouting: { max_attempts: 1, circuit_breaker: { enabled: false } }");
+    .replace(
+      "currency: USD",
+      "currency: USD\nserver: { body_limit_mb: 0.05 }\n# One attempt: these tests look at how a single upstream failure is mapped.\nrouting: { max_attempts: 1, circuit_breaker: { enabled: false } }",
+    );
   tg = await TestGateway.start({ config });
 });
 afterAll(async () => {

@@ -38,7 +38,8 @@ function checkRoutes(gw: Gateway, routes: { provider: string }[] | undefined) {
 
 function checkFallbacks(gw: Gateway, id: string, fallbacks: string[] | undefined) {
   fallbacks?.forEach((f, i) => {
-    if (f === id || !gw.catalog.model(f)) throw badRequest(`fallbacks[${i}]: unknown fallback model "${f}"`, `fallbacks[${i}]`);
+    if (f === id || !gw.catalog.model(f))
+      throw badRequest(`fallbacks[${i}]: unknown fallback model "${f}"`, `fallbacks[${i}]`);
   });
 }
 
