@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { haConfig } from "../testing/ha-config.ts";
-import { TestGateway } from "../testing/harness.ts";
+import { statusOf, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { countText } from "../tokens/count.ts";
 
@@ -136,8 +136,7 @@ describe("failover to the next route", () => {
         },
       },
     });
-    const err = await ask(c).catch((e) => e as { status: number });
-    expect(err.status).toBe(400);
+    expect(await statusOf(ask(c))).toBe(400);
     expect(secondary.received).toHaveLength(0);
     expect((await rows(c.keyId))[0]?.attempts).toHaveLength(1);
   });
@@ -246,7 +245,8 @@ describe("streams and load", () => {
       stream: true,
     });
     let delivered = "";
-    let error: { code?: string; error?: { code?: string } } | null = null;
+    type StreamError = { code?: string; error?: { code?: string } };
+    let error = null as StreamError | null;
     try {
       for await (const ch of stream) delivered += ch.choices[0]?.delta?.content ?? "";
     } catch (e) {
