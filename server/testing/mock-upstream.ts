@@ -33,6 +33,10 @@ export type MockBehavior = {
   omitDone?: boolean;
   /** Generated images (image-output models), as base64 with a media type. */
   images?: { mediaType: string; data: string }[];
+  /** Fail with `status` (default 500) on this fraction of requests, from the mock's seeded random. */
+  failRate?: number;
+  /** Stream: send headers, then close before the first event. */
+  dieBeforeFirstEvent?: boolean;
   /**
    * Agent loops: answer with `toolCalls` unless the request already carries a tool
    * result, then with `text`. Steered through the control API like the rest.
@@ -49,6 +53,26 @@ export type Received = {
 export type Abort = { at: number; path: string };
 
 export const DEFAULT_TEXT = "Hello from the mock upstream.";
+
+/** mulberry32: a small seeded PRNG, so "fails 30% at random" is the same every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The mock cutting a stream on purpose (not a test failure). */
+class MockDrop extends Error {
+  constructor() {
+    super("mock drops the connection");
+    this.name = "MockDrop";
+  }
+}
 
 export function splitText(text: string, n: number): string[] {
   const words = text.split(/(?<= )/);
@@ -88,6 +112,13 @@ export abstract class MockUpstream {
   private fallback: MockBehavior = {};
   private server: Server<undefined> | null = null;
   protected counter = 0;
+  private readonly random: () => number;
+  /** Requests answered with an injected failure. */
+  failed = 0;
+
+  constructor(opts: { seed?: number } = {}) {
+    this.random = seeded(opts.seed ?? 42);
+  }
 
   start(): this {
     this.server = Bun.serve({
@@ -190,9 +221,12 @@ export abstract class MockUpstream {
       return new Response(null, { status: 499 });
     }
     if (b.delayMs) await Bun.sleep(b.delayMs);
-    if (b.status && b.status >= 400) {
-      return new Response(JSON.stringify(b.errorBody ?? this.errorBody(b.status)), {
-        status: b.status,
+    const injected = b.failRate !== undefined && this.random() < b.failRate;
+    if (injected) this.failed++;
+    if (injected || (b.status && b.status >= 400)) {
+      const status = b.status && b.status >= 400 ? b.status : 500;
+      return new Response(JSON.stringify(b.errorBody ?? this.errorBody(status)), {
+        status,
         headers: { "content-type": "application/json", ...b.headers },
       });
     }
@@ -214,6 +248,15 @@ export abstract class MockUpstream {
     if (!this.isStream(body, url))
       return Response.json(this.json(plan, b, body, url), { headers: b.headers });
 
+    if (b.dieBeforeFirstEvent) {
+      const dying = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          await Bun.sleep(20);
+          controller.error(new MockDrop());
+        },
+      });
+      return new Response(dying, { headers: { "content-type": "text/event-stream" } });
+    }
     const { events, contentChunks } = this.events(plan, b, body, url);
     let i = 0;
     const delay = b.chunkDelayMs ?? 0;
@@ -221,7 +264,9 @@ export abstract class MockUpstream {
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (drop !== undefined && i >= drop + 1 && i < contentChunks) {
-          controller.error(new Error("mock drops the connection"));
+          // Let what was sent reach the wire first: a cut after the first bytes, not a refused response.
+          await Bun.sleep(30);
+          controller.error(new MockDrop());
           return;
         }
         if (i >= events.length) {

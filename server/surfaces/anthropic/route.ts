@@ -1,10 +1,12 @@
 import { Elysia } from "elysia";
+import { featuresOf } from "../../core/features.ts";
 import { clientCall, resolveModel } from "../../gateway/client-call.ts";
 import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";
 import { currentRequestId } from "../../http/request-id.ts";
+import { AUTO_MODEL } from "../../routing/auto.ts";
 import { DEFAULT_IMAGE_TOKEN_BOUND } from "../openai/chat-input.ts";
 import { anthropicPassThrough, messagesInputBound } from "./codec.ts";
 import { decodeMessagesRequest } from "./decode.ts";
@@ -41,6 +43,7 @@ function messagesSpec(request: Request) {
         core,
         requestedMaxTokens: body.max_tokens ?? null,
         choices: 1,
+        ...(body.model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
         inputBound: (model: { capabilities: Record<string, unknown> }) => {
           const bound = model.capabilities.max_image_tokens;
           return messagesInputBound(

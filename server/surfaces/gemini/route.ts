@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { featuresOf } from "../../core/features.ts";
 import { notFound } from "../../errors.ts";
 import { clientCall, resolveModel } from "../../gateway/client-call.ts";
 import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
@@ -6,6 +7,7 @@ import type { Gateway } from "../../gateway/gateway.ts";
 import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";
 import { currentRequestId } from "../../http/request-id.ts";
+import { AUTO_MODEL } from "../../routing/auto.ts";
 import { DEFAULT_IMAGE_TOKEN_BOUND } from "../openai/chat-input.ts";
 import { geminiPassThrough, generateInputBound } from "./codec.ts";
 import { decodeGenerateRequest } from "./decode.ts";
@@ -32,6 +34,7 @@ function generateSpec(model: string, stream: boolean, sse: boolean) {
         core,
         requestedMaxTokens: typeof g?.maxOutputTokens === "number" ? g.maxOutputTokens : null,
         choices: 1,
+        ...(model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
         inputBound: (m: { capabilities: Record<string, unknown> }) => {
           const bound = m.capabilities.max_image_tokens;
           return generateInputBound(

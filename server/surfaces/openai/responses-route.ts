@@ -1,10 +1,12 @@
 import { Elysia } from "elysia";
+import { featuresOf } from "../../core/features.ts";
 import type { SurfaceDialectCodec } from "../../core/translate.ts";
 import type { GatewayError } from "../../errors.ts";
 import { clientCall } from "../../gateway/client-call.ts";
 import { coreCounter, dialectCodec, lazyCore, translateOnly } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { currentRequestId } from "../../http/request-id.ts";
+import { AUTO_MODEL } from "../../routing/auto.ts";
 import { DEFAULT_IMAGE_TOKEN_BOUND } from "./chat-input.ts";
 import { openaiErrorBody } from "./error.ts";
 import { decodeResponsesRequest } from "./responses-decode.ts";
@@ -69,6 +71,7 @@ function responsesSpec() {
         core,
         requestedMaxTokens: body.max_output_tokens ?? null,
         choices: 1,
+        ...(body.model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
         inputBound: (model: { capabilities: Record<string, unknown> }) => {
           const bound = model.capabilities.max_image_tokens;
           return inputBound(rawLength, body, typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND);
