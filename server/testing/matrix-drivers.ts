@@ -1,15 +1,29 @@
 import type { Outcome, SurfaceDriver } from "./matrix.ts";
-import { WEATHER_TOOL } from "./matrix.ts";
+import { CALL_ARGS, TOOL_RESULT, WEATHER_TOOL } from "./matrix.ts";
 
 const PROMPT = "What is the weather in Paris?";
 
 const chat: SurfaceDriver = {
   name: "openai-chat",
-  async run(tg, key, model, { stream, tools }) {
+  async run(tg, key, model, { stream, tools, toolResult }) {
     const client = tg.openai(key);
+    const second = [
+      {
+        role: "assistant" as const,
+        content: null,
+        tool_calls: [
+          {
+            id: "call_w1",
+            type: "function" as const,
+            function: { name: WEATHER_TOOL.name, arguments: JSON.stringify(CALL_ARGS) },
+          },
+        ],
+      },
+      { role: "tool" as const, tool_call_id: "call_w1", content: TOOL_RESULT },
+    ];
     const body = {
       model,
-      messages: [{ role: "user" as const, content: PROMPT }],
+      messages: [{ role: "user" as const, content: PROMPT }, ...(toolResult ? second : [])],
       ...(tools ? { tools: [{ type: "function" as const, function: WEATHER_TOOL }] } : {}),
     };
     let text = "";
@@ -64,12 +78,22 @@ const chat: SurfaceDriver = {
 
 const responses: SurfaceDriver = {
   name: "openai-responses",
-  async run(tg, key, model, { stream, tools }) {
+  async run(tg, key, model, { stream, tools, toolResult }) {
     const client = tg.openai(key);
+    const second = [
+      { type: "message" as const, role: "user" as const, content: PROMPT },
+      {
+        type: "function_call" as const,
+        call_id: "call_w1",
+        name: WEATHER_TOOL.name,
+        arguments: JSON.stringify(CALL_ARGS),
+      },
+      { type: "function_call_output" as const, call_id: "call_w1", output: TOOL_RESULT },
+    ];
     const body = {
       model,
       instructions: "Be brief.",
-      input: PROMPT,
+      input: toolResult ? second : PROMPT,
       ...(tools ? { tools: [{ type: "function" as const, strict: false, ...WEATHER_TOOL }] } : {}),
     };
     const r = stream
@@ -106,13 +130,23 @@ const STOP_ANTHROPIC: Record<string, Outcome["stop"]> = {
 
 const messages: SurfaceDriver = {
   name: "anthropic-messages",
-  async run(tg, key, model, { stream, tools }) {
+  async run(tg, key, model, { stream, tools, toolResult }) {
     const client = tg.anthropic(key);
+    const second = [
+      {
+        role: "assistant" as const,
+        content: [{ type: "tool_use" as const, id: "toolu_w1", name: WEATHER_TOOL.name, input: CALL_ARGS }],
+      },
+      {
+        role: "user" as const,
+        content: [{ type: "tool_result" as const, tool_use_id: "toolu_w1", content: TOOL_RESULT }],
+      },
+    ];
     const body = {
       model,
       max_tokens: 200,
       system: "Be brief.",
-      messages: [{ role: "user" as const, content: PROMPT }],
+      messages: [{ role: "user" as const, content: PROMPT }, ...(toolResult ? second : [])],
       ...(tools
         ? {
             tools: [
@@ -144,11 +178,18 @@ const messages: SurfaceDriver = {
 
 const gemini: SurfaceDriver = {
   name: "gemini",
-  async run(tg, key, model, { stream, tools }) {
+  async run(tg, key, model, { stream, tools, toolResult }) {
     const client = tg.gemini(key);
+    const second = [
+      { role: "model", parts: [{ functionCall: { name: WEATHER_TOOL.name, args: CALL_ARGS } }] },
+      {
+        role: "user",
+        parts: [{ functionResponse: { name: WEATHER_TOOL.name, response: { output: TOOL_RESULT } } }],
+      },
+    ];
     const params = {
       model,
-      contents: [{ role: "user", parts: [{ text: PROMPT }] }],
+      contents: [{ role: "user", parts: [{ text: PROMPT }] }, ...(toolResult ? second : [])],
       config: {
         systemInstruction: "Be brief.",
         ...(tools

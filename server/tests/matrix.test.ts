@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { PROVIDER_SECRET, TestGateway } from "../testing/harness.ts";
-import { matrixConfig, PROVIDERS } from "../testing/matrix.ts";
+import { CALL_ARGS, matrixConfig, PROVIDERS, TOOL_RESULT } from "../testing/matrix.ts";
 import { SURFACES } from "../testing/matrix-drivers.ts";
 import type { MockUpstream } from "../testing/mock-upstream.ts";
 
@@ -88,3 +88,29 @@ for (const surface of SURFACES) {
     }
   });
 }
+
+describe("tool round trip: the second turn reaches every upstream in its own format", () => {
+  for (const surface of SURFACES)
+    for (const provider of PROVIDERS)
+      for (const stream of [false, true])
+        test(`${surface.name} -> ${provider.kind} ${stream ? "stream" : "json"}`, async () => {
+          const mock = mocks.get(provider.kind)!;
+          mock.next({ text: TEXT, usage: USAGE });
+          const seen = mock.received.length;
+          const c = await tg.client(1);
+          const out = await surface.run(tg, c.key, `m-${provider.kind}`, {
+            stream,
+            tools: true,
+            toolResult: true,
+          });
+          expect(out.text).toBe(TEXT);
+          expect(out.stop).toBe("stop");
+          const turn = provider.toolTurn(mock.received[seen]!.body);
+          expect(turn.name).toBe("get_weather");
+          expect(turn.args).toEqual(CALL_ARGS);
+          expect(turn.result).toContain(TOOL_RESULT);
+          expect(turn.linked).toBe(true);
+          const [row] = await tg.logRows(c.keyId);
+          expect(row).toMatchObject({ status: 200, input_tokens: 21, output_tokens: 9 });
+        });
+});
