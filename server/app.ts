@@ -7,13 +7,21 @@ import type { AdminAuth } from "./http/admin-auth.ts";
 import { docs, scalarFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
 import { requestId } from "./http/request-id.ts";
+import { anthropicRoutes } from "./surfaces/anthropic/route.ts";
+import { geminiRoutes } from "./surfaces/gemini/route.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
 import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
 import { imagesRoutes } from "./surfaces/openai/images-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";
+import { responsesRoutes } from "./surfaces/openai/responses-route.ts";
 import { videosRoutes } from "./surfaces/openai/videos-route.ts";
 
-export type AppOptions = { adminAuth: AdminAuth; scalarScript?: () => Blob | null };
+export type AppOptions = {
+  adminAuth: AdminAuth;
+  scalarScript?: () => Blob | null;
+  dbPath: string;
+  connections: () => number;
+};
 
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
 export function buildApp(gw: Gateway, opts: AppOptions) {
@@ -22,12 +30,15 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),
     )
-    .use(healthRoutes(gw))
+    .use(healthRoutes(gw, { dbPath: opts.dbPath, connections: opts.connections }))
     .use(modelsRoutes(gw))
     .use(chatRoutes(gw))
     .use(embeddingsRoutes(gw))
     .use(imagesRoutes(gw))
     .use(videosRoutes(gw))
+    .use(responsesRoutes(gw))
+    .use(anthropicRoutes(gw))
+    .use(geminiRoutes(gw))
     .use(balanceRoutes(gw))
     .use(adminApi(gw, opts.adminAuth))
     .use(docs(gw.settings.version, opts.scalarScript ?? scalarFromNodeModules));

@@ -38,3 +38,12 @@ export function assertCapabilities(req: CoreRequest, caps: Record<string, unknow
   if (caps.json_schema === false && req.responseFormat?.type === "json_schema")
     throw unsupportedFeature("a required JSON schema (structured output)", target, "response_format");
 }
+
+/** What a request needs of a model (for `model: "auto"`). */
+export function featuresOf(req: CoreRequest): { tools: boolean; images: boolean; jsonSchema: boolean } {
+  return {
+    tools: req.tools.length > 0,
+    images: hasImageInput(req),
+    jsonSchema: req.responseFormat?.type === "json_schema",
+  };
+}

@@ -62,3 +62,26 @@ export function usageFromGemini(u: unknown): Usage | null {
     outputTokens: (int(o.candidatesTokenCount) ?? 0) + (int(o.thoughtsTokenCount) ?? 0),
   };
 }
+
+/**
+ * The usage to bill from a stream's usage snapshot. A complete stream bills what the
+ * upstream reported; a stream cut short (client gone, upstream broke) may carry an
+ * output count that predates what was produced (Anthropic reports output at the start),
+ * so the larger of the report and our count of what was forwarded is billed.
+ * Null when the upstream never reported input: then everything is counted.
+ */
+export function streamUsage(
+  snapshot: Partial<Usage>,
+  complete: boolean,
+  produced: () => number,
+): Usage | null {
+  if (snapshot.inputTokens === undefined) return null;
+  const output = complete
+    ? (snapshot.outputTokens ?? produced())
+    : Math.max(snapshot.outputTokens ?? 0, produced());
+  return {
+    inputTokens: snapshot.inputTokens,
+    cachedTokens: snapshot.cachedTokens ?? 0,
+    outputTokens: output,
+  };
+}

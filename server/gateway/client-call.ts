@@ -9,6 +9,7 @@ import { authenticateClient } from "../http/client-auth.ts";
 import { bodyHashText, parseFormBody } from "../http/form-body.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ClientClosed } from "../providers/errors.ts";
+import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
 import { type MediaMeter, mediaCall } from "./media-call.ts";
@@ -18,13 +19,15 @@ import { draftLog, MeteredFailure, meteredCall } from "./metered-call.ts";
 export type Prepared = {
   modelId: string;
   stream: boolean;
-  inbound: { dialect: Dialect; body: Record<string, unknown> };
+  inbound: { dialect: Dialect; body: Record<string, unknown>; headers?: Record<string, string> };
   /** The request in canonical form, decoded on first use (memoized; see lazyCore). */
   core: () => CoreRequest;
   requestedMaxTokens: number | null;
   choices: number;
   inputBound(model: ModelRecord): number;
   codec: SurfaceCodec;
+  /** What the request needs of a model, for `model: "auto"`. */
+  features?: Features;
 };
 
 /** A media route's request: billed by its own meter (per image, per second, per input token). */
@@ -61,7 +64,21 @@ function originOf(gw: Gateway, request: Request): string {
   return gw.settings.publicUrl ?? new URL(request.url).origin;
 }
 
-export function resolveModel(gw: Gateway, key: KeyRecord | null, id: string): ModelRecord {
+export function resolveModel(
+  gw: Gateway,
+  key: KeyRecord | null,
+  id: string,
+  features?: Features,
+): ModelRecord {
+  if (id === AUTO_MODEL && !gw.catalog.model(id) && key) {
+    return chooseAutoModel(
+      gw.catalog,
+      gw.routes,
+      key,
+      features ?? { tools: false, images: false, jsonSchema: false },
+      Date.now(),
+    );
+  }
   const model = gw.catalog.model(id);
   if (!model?.enabled) throw modelNotFound(id);
   if (key?.models && !key.models.has(id)) throw forbidden(`This API key may not use the model '${id}'.`);
@@ -91,7 +108,12 @@ export async function clientCall<S extends z.ZodType>(
     const { body, raw, size } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
     const prepared = spec.prepare(body, size);
     modelId = prepared.modelId;
-    const model = resolveModel(gw, key, prepared.modelId);
+    const model = resolveModel(
+      gw,
+      key,
+      prepared.modelId,
+      "media" in prepared ? undefined : prepared.features,
+    );
     const idem = ctx.request.headers.get("idempotency-key");
     if ("media" in prepared) {
       return await mediaCall(gw, {
@@ -130,6 +152,7 @@ export async function clientCall<S extends z.ZodType>(
       signal: ctx.request.signal,
       headers: { ...rate },
       codec: prepared.codec,
+      promptText: () => (raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw),
     });
   } catch (err) {
     // meteredCall logs its own failures; errors before it are logged here.
@@ -167,4 +190,5 @@ async function logRejected(
   } catch {
     // nothing more to do: the client still gets its error
   }
+  gw.recordRequest(row);
 }

@@ -2,6 +2,7 @@ import type { CoreRequest } from "../core/request.ts";
 import type { CoreResponse } from "../core/response.ts";
 import type { SurfaceDialectCodec } from "../core/translate.ts";
 import type { Usage } from "../core/usage.ts";
+import type { GatewayError } from "../errors.ts";
 import { providerDialect } from "../providers/dialects.ts";
 import type { UpstreamResult } from "../providers/provider.ts";
 import { countPrompt, countText } from "../tokens/count.ts";
@@ -40,6 +41,24 @@ export function countCore(req: CoreRequest): number {
     texts.push(t);
   }
   return countPrompt(texts, images, req.tools.length > 0 ? JSON.stringify(req.tools) : "");
+}
+
+/**
+ * Counts a surface's prompt through its canonical form (memoized); a body the canonical
+ * model cannot carry is counted as its JSON text.
+ */
+export function coreCounter(core: () => CoreRequest, body: unknown): () => number {
+  let counted: number | null = null;
+  return () => {
+    if (counted === null) {
+      try {
+        counted = countCore(core());
+      } catch {
+        counted = countText(JSON.stringify(body));
+      }
+    }
+    return counted;
+  };
 }
 
 export type DialectCodecSpec<Body> = {
@@ -83,6 +102,20 @@ export function dialectCodec<Body>(spec: DialectCodecSpec<Body>): SurfaceCodec {
     },
     streamError: (err) => passThrough.streamError(err),
   };
+}
+
+/**
+ * A same-dialect codec for a surface no provider speaks natively: every answer is
+ * translated, so only counting and the stream error event are its own.
+ */
+export function translateOnly(
+  countInput: () => number,
+  streamError: (err: GatewayError) => Uint8Array,
+): SurfaceCodec {
+  const never = (): never => {
+    throw new Error("no provider answers in this dialect natively");
+  };
+  return { countInput, json: never, stream: never, streamError };
 }
 
 /** Memoizes a decoder so the canonical request is built at most once, and only when needed. */

@@ -6,10 +6,10 @@ import { badRequest, insufficientQuota } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Provider, Target } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
+import { attemptRoutes } from "../routing/attempts.ts";
 import { orderedTargets } from "../routing/pick-route.ts";
 import type { Gateway } from "./gateway.ts";
 import {
-  attempt,
   claimIdempotency,
   draftLog,
   logFailure,
@@ -67,9 +67,10 @@ export type MediaRequest = Pick<
 > & { meter: MediaMeter; origin: string };
 
 /**
- * A billed media call on the same rails as chat (idempotency, reservation, one attempt on
- * the model's first route, settlement and log row in one group commit, nothing billed on
- * failure), with the route's own reservation and cost instead of token prices.
+ * A billed media call on the same rails as chat (idempotency, reservation, the model's
+ * routes with failover and retries, settlement and log row in one group commit, nothing
+ * billed on failure), with the route's own reservation and cost instead of token prices.
+ * Every route of a media model must have the capability: the first one is checked.
  */
 export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Response> {
   const log = draftLog({ ...req, stream: false }, req.key, req.model.id);
@@ -96,16 +97,27 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
       );
     }
     hold = gw.book.hold(req.key, amount);
-    const out = await attempt(log, target, () =>
-      req.meter.run(target, {
-        requestId: req.requestId,
-        model: req.model,
-        key: req.key,
-        origin: req.origin,
-        signal: req.signal,
-      }),
+    const { result: out, target: answered } = await attemptRoutes(
+      {
+        catalog: gw.catalog,
+        routes: gw.routes,
+        cfg: gw.settings.routing,
+        hooks: { onAttempt: (route, outcome, retry) => gw.metrics.attempt(route, outcome, retry) },
+      },
+      req.model,
+      (t) =>
+        req.meter.run(t, {
+          requestId: req.requestId,
+          model: req.model,
+          key: req.key,
+          origin: req.origin,
+          signal: req.signal,
+        }),
+      { signal: req.signal, attempts: log.attempts, attemptsLeft: { n: gw.settings.routing.maxAttempts } },
     );
-    req.headers["x-tollgate-route"] = target.provider.id;
+    log.provider = answered.provider.id;
+    log.upstreamModel = answered.model;
+    req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
     const h = hold;
     hold = null;
     await settleCall(

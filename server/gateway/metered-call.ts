@@ -8,11 +8,12 @@ import type { Usage } from "../core/usage.ts";
 import { GatewayError, insufficientQuota } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Claim } from "../limits/idempotency.ts";
-import { ClientClosed } from "../providers/errors.ts";
-import type { Target } from "../providers/provider.ts";
+import { ClientClosed, upstreamStreamCut } from "../providers/errors.ts";
+import type { Target, UpstreamResult } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
-import { orderedTargets } from "../routing/pick-route.ts";
+import { attemptRoutes, retryable } from "../routing/attempts.ts";
 import { sha256 } from "../secrets/tokens.ts";
+import type { SseEvent } from "../sse/parser.ts";
 import { countText } from "../tokens/count.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
@@ -26,9 +27,10 @@ export type MeteredRequest = {
   t0: number;
   endpoint: string;
   key: KeyRecord;
+  /** The model being served; a fallback replaces it. */
   model: ModelRecord;
   stream: boolean;
-  inbound: { dialect: Dialect; body: Record<string, unknown> };
+  inbound: { dialect: Dialect; body: Record<string, unknown>; headers?: Record<string, string> };
   /** The request in canonical form, decoded on first use (only for another dialect upstream). */
   core: () => CoreRequest;
   rawBody: string;
@@ -41,6 +43,8 @@ export type MeteredRequest = {
   /** Response headers gathered so far (rate limits); the call adds its own. */
   headers: Record<string, string>;
   codec: SurfaceCodec;
+  /** The request text for the log line, read only when `logging.prompts` is on. */
+  promptText?: () => string;
 };
 
 /** How much of an estimate to add when refining a reservation with the tokenizer. */
@@ -82,7 +86,7 @@ export function draftLog(
 export async function settleCall(
   gw: Gateway,
   call: {
-    req: Pick<MeteredRequest, "model" | "key" | "requestId" | "t0">;
+    req: Pick<MeteredRequest, "model" | "key" | "requestId" | "t0" | "promptText">;
     hold: Hold;
     log: LogRow;
     claim: Claim | null;
@@ -134,12 +138,13 @@ export async function settleCall(
   } finally {
     if (call.claim) gw.idempotency.finish(call.claim);
   }
+  gw.recordRequest(log, req.promptText);
 }
 
 /** Logs a call that failed before anything was sent to the client; nothing is charged. */
 export async function logFailure(
   gw: Gateway,
-  req: Pick<MeteredRequest, "t0">,
+  req: Pick<MeteredRequest, "t0" | "promptText">,
   log: LogRow,
   err: unknown,
 ): Promise<void> {
@@ -157,6 +162,7 @@ export async function logFailure(
   } catch {
     // The database refused even the log row; the client still gets its error.
   }
+  gw.recordRequest(log, req.promptText);
 }
 
 function reserve(gw: Gateway, req: MeteredRequest) {
@@ -183,13 +189,70 @@ function reserve(gw: Gateway, req: MeteredRequest) {
   return plan;
 }
 
+/** The requested model, then its fallbacks that are enabled and that the key may use. */
+function fallbackChain(gw: Gateway, key: KeyRecord, model: ModelRecord): ModelRecord[] {
+  const chain = [model];
+  for (const id of model.fallbacks) {
+    const m = gw.catalog.model(id);
+    if (m?.enabled && (!key.models || key.models.has(id)) && !chain.includes(m)) chain.push(m);
+  }
+  return chain;
+}
+
+/**
+ * One attempt on one route. A stream is only handed on once its first event arrived:
+ * a stream that dies before its first byte reached the client can still be retried.
+ */
+async function callTarget(
+  req: MeteredRequest,
+  target: Target,
+  plan: { maxTokens: number; clamped: boolean },
+  ctx: { signal: AbortSignal; log: LogRow },
+): Promise<UpstreamResult> {
+  // Each attempt records the hints its own provider dropped; the answering one's stay on the row.
+  const dropped: string[] = [];
+  const result = await providerFor(target.provider.kind).chat({
+    requestId: req.requestId,
+    target,
+    inbound: req.inbound,
+    core: req.core,
+    stream: req.stream,
+    maxTokens: plan.clamped ? plan.maxTokens : null,
+    outputLimit: plan.maxTokens,
+    capabilities: req.model.capabilities,
+    dropped,
+    signal: ctx.signal,
+  });
+  ctx.log.droppedFields = dropped;
+  if (result.kind !== "stream") return result;
+  const it = result.events[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) throw upstreamStreamCut();
+  async function* replay(): AsyncGenerator<SseEvent> {
+    try {
+      yield first.value;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    } finally {
+      await it.return?.();
+    }
+  }
+  return { ...result, events: replay() };
+}
+
 /**
  * Starts an Idempotency-Key claim: the stored answer (as a Response, logged as a replay)
  * when the key was already used for this body, else the claim (null without a key).
  */
 export async function claimIdempotency(
   gw: Gateway,
-  req: Pick<MeteredRequest, "key" | "idempotencyKey" | "rawBody" | "stream" | "startedAt" | "t0" | "headers">,
+  req: Pick<
+    MeteredRequest,
+    "key" | "idempotencyKey" | "rawBody" | "stream" | "startedAt" | "t0" | "headers" | "promptText"
+  >,
   log: LogRow,
 ): Promise<Response | Claim | null> {
   if (req.idempotencyKey === null) return null;
@@ -205,37 +268,11 @@ export async function claimIdempotency(
   log.errorCode = "idempotent_replay";
   log.latencyMs = Math.round(performance.now() - req.t0);
   await gw.commits.enqueue(gw.log.op(log));
+  gw.recordRequest(log, req.promptText);
   return new Response(r.replay.body, {
     status: r.replay.status,
     headers: { ...r.replay.headers, ...req.headers, "idempotent-replayed": "true" },
   });
-}
-
-/** Runs one upstream attempt on `target`, recording its status and latency on the log row. */
-export async function attempt<T>(log: LogRow, target: Target, run: () => Promise<T>): Promise<T> {
-  log.provider = target.provider.id;
-  log.upstreamModel = target.model;
-  const started = performance.now();
-  try {
-    const out = await run();
-    log.attempts.push({
-      provider: target.provider.id,
-      model: target.model,
-      status: 200,
-      latencyMs: Math.round(performance.now() - started),
-    });
-    return out;
-  } catch (err) {
-    const g = err instanceof GatewayError ? err : null;
-    log.attempts.push({
-      provider: target.provider.id,
-      model: target.model,
-      status: g?.status ?? null,
-      latencyMs: Math.round(performance.now() - started),
-      error: g?.code ?? (err instanceof ClientClosed ? "client_closed" : "internal_error"),
-    });
-    throw err;
-  }
 }
 
 /**
@@ -253,35 +290,47 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   const local = new AbortController();
   const signal = AbortSignal.any([req.signal, local.signal]);
   try {
-    const plan = reserve(gw, req);
-    hold = gw.book.hold(req.key, plan.amount);
-    if (plan.clamped) {
-      req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
-      log.maxTokensClamped = plan.maxTokens;
+    const chain = fallbackChain(gw, req.key, req.model);
+    let routed: { result: UpstreamResult; target: Target } | null = null;
+    for (let i = 0; i < chain.length && !routed; i++) {
+      // Each model of the chain is reserved at its own prices before it is tried.
+      req.model = chain[i]!;
+      log.model = req.model.id;
+      if (hold) gw.book.release(hold, req.key);
+      hold = null;
+      const plan = reserve(gw, req);
+      hold = gw.book.hold(req.key, plan.amount);
+      if (plan.clamped) req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
+      else delete req.headers["x-tollgate-max-tokens-clamped"];
+      log.maxTokensClamped = plan.clamped ? plan.maxTokens : null;
+      try {
+        routed = await attemptRoutes(
+          {
+            catalog: gw.catalog,
+            routes: gw.routes,
+            cfg: gw.settings.routing,
+            hooks: { onAttempt: (route, outcome, retry) => gw.metrics.attempt(route, outcome, retry) },
+          },
+          req.model,
+          (target) => callTarget(req, target, plan, { signal, log }),
+          { signal, attempts: log.attempts, attemptsLeft: { n: gw.settings.routing.maxAttempts } },
+        );
+      } catch (err) {
+        if (i === chain.length - 1 || !retryable(err)) throw err;
+      }
     }
-    const target = orderedTargets(req.model, gw.catalog)[0]!;
-    const result = await attempt(log, target, () =>
-      providerFor(target.provider.kind).chat({
-        requestId: req.requestId,
-        target,
-        inbound: req.inbound,
-        core: req.core,
-        stream: req.stream,
-        maxTokens: plan.clamped ? plan.maxTokens : null,
-        outputLimit: plan.maxTokens,
-        capabilities: req.model.capabilities,
-        dropped: log.droppedFields,
-        signal,
-      }),
-    );
-    req.headers["x-tollgate-route"] = target.provider.id;
+    const { result, target } = routed!;
+    const held = hold!;
+    log.provider = target.provider.id;
+    log.upstreamModel = target.model;
+    req.headers["x-tollgate-route"] = `${target.provider.id}:${target.model}`;
+    req.headers["x-tollgate-model"] = req.model.id;
 
     if (result.kind === "stream") {
-      const h = hold;
       hold = null; // the stream owns the hold from here
       return streamResponse(gw, {
         req,
-        hold: h,
+        hold: held,
         log,
         claim,
         tap: req.codec.stream(result),
@@ -299,11 +348,10 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
       outputTokens: countText(out.outputText()),
     };
     const headers = { ...req.headers, "content-type": "application/json" };
-    const h = hold;
     hold = null;
     await settleCall(
       gw,
-      { req, hold: h, log, claim },
+      { req, hold: held, log, claim },
       {
         usage,
         source,
@@ -317,6 +365,11 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   } catch (err) {
     if (hold) gw.book.release(hold, req.key);
     if (claim) gw.idempotency.finish(claim);
+    const last = log.attempts.at(-1);
+    if (last) {
+      log.provider = last.provider;
+      log.upstreamModel = last.model;
+    }
     await logFailure(gw, req, log, err);
     throw new MeteredFailure(err);
   }

@@ -31,6 +31,8 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
   const { req, tap, log } = call;
   const it = call.events[Symbol.asyncIterator]();
   let settled: Promise<Usage> | null = null;
+  // A stream outlives its request handler: graceful shutdown waits for it until it settles.
+  gw.inFlight++;
   let clientGone = false;
 
   const settle = (outcome: LogRow["outcome"], error: GatewayError | null): Promise<Usage> => {
@@ -48,7 +50,12 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
       status,
       outcome,
       error,
-    }).then(() => usage);
+    })
+      .then(() => usage)
+      // The stream is done with once settled (counted in flight for graceful shutdown).
+      .finally(() => {
+        gw.inFlight--;
+      });
     return settled;
   };
 

@@ -1,7 +1,7 @@
 import type { CoreStreamEvent } from "../core/stream.ts";
 import { assertNever } from "../core/stream.ts";
 import type { StreamDecoder, SurfaceStreamEncoder } from "../core/translate.ts";
-import type { Usage } from "../core/usage.ts";
+import { streamUsage, type Usage } from "../core/usage.ts";
 import type { GatewayError } from "../errors.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import { countText } from "../tokens/count.ts";
@@ -77,17 +77,9 @@ export class TranslatingTap implements StreamTap {
     if (this.decode.end) this.pending += this.apply(this.decode.end());
   }
 
-  /**
-   * The upstream's usage. On a stream cut short (client gone, upstream broke) the output
-   * reported so far may predate what was produced (Anthropic reports output at the start):
-   * the larger of the report and our count of what was forwarded is billed.
-   */
+  /** The upstream's usage snapshot (see streamUsage for streams cut short). */
   usage(): Usage | null {
-    const s = this.snapshot;
-    if (s.inputTokens === undefined) return null;
-    const produced = () => countText(this.outputText());
-    const output = this.ended ? (s.outputTokens ?? produced()) : Math.max(s.outputTokens ?? 0, produced());
-    return { inputTokens: s.inputTokens, cachedTokens: s.cachedTokens ?? 0, outputTokens: output };
+    return streamUsage(this.snapshot, this.ended, () => countText(this.outputText()));
   }
 
   outputText(): string {

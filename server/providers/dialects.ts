@@ -1,6 +1,8 @@
 import type { Dialect } from "../core/dialect.ts";
 import type { ProviderDialectCodec } from "../core/translate.ts";
 import { GatewayError } from "../errors.ts";
+import { anthropicDialect } from "./anthropic/index.ts";
+import { geminiDialect } from "./gemini/index.ts";
 import { gigachatCodec } from "./gigachat/codec.ts";
 import { openaiChatDialect } from "./openai-chat/index.ts";
 import { yandexCodec } from "./yandex/codec.ts";
@@ -14,6 +16,8 @@ const CODECS: Partial<Record<Dialect, ProviderDialectCodec>> = {
   "openai-chat": openaiChatDialect,
   gigachat: gigachatCodec,
   yandex: yandexCodec,
+  "anthropic-messages": anthropicDialect,
+  gemini: geminiDialect,
 };
 
 export function providerDialect(d: Dialect): ProviderDialectCodec {

@@ -10,8 +10,11 @@ export type Target = { provider: ProviderRecord; model: string };
 export type ChatCall = {
   requestId: string;
   target: Target;
-  /** The request as the client sent it; a provider speaking the same dialect forwards it. */
-  inbound: { dialect: Dialect; body: Record<string, unknown> };
+  /**
+   * The request as the client sent it; a provider speaking the same dialect forwards it,
+   * with the dialect's own headers (`anthropic-beta`) when the surface kept them.
+   */
+  inbound: { dialect: Dialect; body: Record<string, unknown>; headers?: Record<string, string> };
   /**
    * The request in canonical form, decoded on first call (memoized): only a provider
    * speaking another dialect than the client's needs it, so pass-through costs nothing.

@@ -1,4 +1,6 @@
 import { GatewayError } from "../errors.ts";
+import { anthropicProvider } from "./anthropic/index.ts";
+import { geminiProvider } from "./gemini/index.ts";
 import { gigachatProvider } from "./gigachat/provider.ts";
 import { openaiProvider } from "./openai.ts";
 import type { Provider } from "./provider.ts";
@@ -9,6 +11,8 @@ const REGISTRY: Record<string, Provider> = {
   openai: openaiProvider,
   gigachat: gigachatProvider,
   yandex: yandexProvider,
+  anthropic: anthropicProvider,
+  gemini: geminiProvider,
 };
 
 export function providerFor(kind: string): Provider {

@@ -36,12 +36,12 @@ type Job = {
  * An OpenAI-compatible media upstream on loopback: /v1/embeddings (float or base64
  * float32), /v1/images/generations and /edits (b64_json, or signed URLs it serves itself),
  * and the video job API (/v1/videos create, poll, content). Video jobs complete after
- * `pollsToComplete` polls, or fail when told (`failNextVideo`).
+ * `pollsToComplete` polls, or fail when told (`failVideos`).
  */
 export class MockOpenAIMedia extends MockServer<Fixture> {
   pollsToComplete = 2;
-  /** When set, the next video job fails with this error. */
-  failNextVideo: { code: string; message: string } | null = null;
+  /** When set, video jobs fail with this error (until reset). */
+  failVideos: { code: string; message: string } | null = null;
   /** Video jobs report this many seconds (default: what was asked, else 4). */
   renderedSeconds: number | null = null;
   readonly jobs = new Map<string, Job>();
@@ -53,6 +53,7 @@ export class MockOpenAIMedia extends MockServer<Fixture> {
 
   override reset(): this {
     super.reset();
+    this.failVideos = null;
     this.jobs.clear();
     this.counter = 0;
     return this;
@@ -60,7 +61,7 @@ export class MockOpenAIMedia extends MockServer<Fixture> {
 
   protected async handle(req: Request, rec: Recorded): Promise<Response> {
     const path = rec.path;
-    if (req.method === "GET" && path.startsWith("/files/")) return this.file(rec, req);
+    if (req.method === "GET" && path.startsWith("/files/")) return this.file(req);
     if (rec.headers.authorization !== "Bearer sk-mock-media-key")
       return Response.json(
         {
@@ -125,7 +126,7 @@ export class MockOpenAIMedia extends MockServer<Fixture> {
     });
   }
 
-  private file(rec: Recorded, req: Request): Response {
+  private file(req: Request): Response {
     if (!new URL(req.url).search.includes(URL_SIGNATURE))
       return new Response("AuthenticationFailed", { status: 403 });
     return new Response(PNG_1X1, { headers: { "content-type": "image/png" } });
@@ -134,10 +135,7 @@ export class MockOpenAIMedia extends MockServer<Fixture> {
   private createVideo(body: Record<string, unknown>): Response {
     const id = `video_upstream_${++this.counter}`;
     const job: Job = { id, body, polls: 0 };
-    if (this.failNextVideo) {
-      job.fail = this.failNextVideo;
-      this.failNextVideo = null;
-    }
+    if (this.failVideos) job.fail = this.failVideos;
     this.jobs.set(id, job);
     return Response.json(this.videoView(job, "queued"));
   }

@@ -168,9 +168,9 @@ describe("embeddings errors, in the OpenAI shape, nothing billed", () => {
     expect(media.received).toHaveLength(0);
   });
 
-  test("an upstream failure is a 502 without the provider key; the log row records it", async () => {
+  test("an upstream failure (after the retries) is a 502 without the provider key; the log row records it", async () => {
     const c = await tg.client(1);
-    media.next("/embeddings", { status: 500, body: { error: { message: "boom sk-mock-media-key" } } });
+    media.always("/embeddings", { status: 500, body: { error: { message: "boom sk-mock-media-key" } } });
     const e = apiError(
       await c.openai.embeddings
         .create({ model: "text-embedding-3-small", input: "x" })
@@ -181,6 +181,7 @@ describe("embeddings errors, in the OpenAI shape, nothing billed", () => {
     expect(await used(c.key)).toBe(0);
     const log = await tg.admin<{ data: Record<string, unknown>[] }>("GET", `/requests?key_id=${c.keyId}`);
     expect(log.body.data[0]).toMatchObject({ status: 502, outcome: "error", cost: 0 });
+    expect((log.body.data[0]!.attempts as unknown[]).length).toBe(media.requests("/v1/embeddings").length);
   });
 
   test("what GigaChat cannot do (dimensions, token ids) is a 400 naming it, before any upstream call", async () => {

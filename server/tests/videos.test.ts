@@ -14,6 +14,7 @@ beforeAll(async () => {
     config: `
 currency: USD
 defaults: { rate_limits: { key_rpm: 1000 }, media_link_ttl_s: ${TTL_S} }
+routing: { circuit_breaker: { enabled: false }, backoff: { base_ms: 1, max_ms: 5 } }
 providers:
   - id: media
     kind: openai
@@ -40,7 +41,6 @@ beforeEach(() => {
   media.reset();
   media.pollsToComplete = 2;
   media.renderedSeconds = null;
-  media.failNextVideo = null;
 });
 
 async function used(key: string): Promise<number> {
@@ -120,9 +120,9 @@ describe("POST /v1/video/generations (synchronous)", () => {
     expect(await used(c.key)).toBeCloseTo(2 * 4 * 0.2, 9);
   });
 
-  test("a failed job is a 502 (a moderation refusal a 400), nothing billed", async () => {
+  test("a failed job is a 502 after the retries (a moderation refusal a 400 at once), nothing billed", async () => {
     const c = await tg.client(5);
-    media.failNextVideo = { code: "internal_error", message: "render farm on fire" };
+    media.failVideos = { code: "internal_error", message: "render farm on fire" };
     const r1 = await post(c.key, "/v1/video/generations", {
       model: "openai/sora-2",
       prompt: "x",
@@ -133,13 +133,16 @@ describe("POST /v1/video/generations (synchronous)", () => {
       code: "video_generation_failed",
       type: "api_error",
     });
-    media.failNextVideo = { code: "moderation_blocked", message: "Your request was blocked." };
+    const failedJobs = media.requests("/v1/videos").length;
+    expect(failedJobs).toBe(3); // a failed render is retried (another job) up to max_attempts
+    media.failVideos = { code: "moderation_blocked", message: "Your request was blocked." };
     const r2 = await post(c.key, "/v1/video/generations", {
       model: "openai/sora-2",
       prompt: "x",
       resolution: "720p",
     });
     expect(r2.status).toBe(400);
+    expect(media.requests("/v1/videos").length).toBe(failedJobs + 1); // a refusal is not retried
     expect(await used(c.key)).toBe(0);
   });
 

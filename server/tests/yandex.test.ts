@@ -225,7 +225,7 @@ describe("YandexGPT through chat completions (openai SDK)", () => {
 
   test("a quota refusal before a stream starts keeps its 429 and message; nothing is billed", async () => {
     const c = await tg.client(10);
-    mock.next("/completion", {
+    mock.always("/completion", {
       status: 429,
       body: {
         error: { grpcCode: 8, httpCode: 429, message: "quota limit exceed", httpStatus: "Too Many Requests" },

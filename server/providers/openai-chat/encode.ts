@@ -104,8 +104,11 @@ export function encodeChatRequest(req: CoreRequest, ctx: EncodeContext): Json {
       },
     };
   if (req.reasoning) {
+    // reasoning_effort makes a model without reasoning refuse the call: mapped only for
+    // models the catalog marks `capabilities.reasoning: true`.
     const effort = effortOf(req.reasoning);
-    if (effort) body.reasoning_effort = effort;
+    if (effort && ctx.capabilities.reasoning === true) body.reasoning_effort = effort;
+    else drop(ctx.dropped, "reasoning");
   }
   if (req.modalities) body.modalities = req.modalities;
   if (req.imageConfig)

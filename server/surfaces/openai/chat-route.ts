@@ -37,6 +37,13 @@ function chatSpec(forceStream: boolean) {
           publicModel: body.model,
           includeUsage: body.stream_options?.include_usage === true,
         }),
+        features: {
+          tools: (body.tools?.length ?? 0) > 0,
+          images: body.messages.some(
+            (m) => Array.isArray(m.content) && m.content.some((p) => p.type === "image_url"),
+          ),
+          jsonSchema: body.response_format?.type === "json_schema",
+        },
       };
     },
   };
@@ -50,34 +57,41 @@ const detail = (summary: string) => ({
   },
 });
 
-/** `POST /v1/chat/completions` and the always-streaming alias `/v1/chat/completions/stream`. */
-export const chatRoutes = (gw: Gateway) =>
-  new Elysia({ name: "openai-chat" })
-    .post(
-      "/v1/chat/completions",
-      ({ request, set }) =>
-        clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
-          },
-          chatSpec(false),
-        ),
-      { parse: "none", ...detail("Create a chat completion (JSON or SSE stream)") },
-    )
-    .post(
-      "/v1/chat/completions/stream",
-      ({ request, set }) =>
-        clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
-          },
-          chatSpec(true),
-        ),
-      { parse: "none", ...detail("Create a chat completion, always streamed (SSE)") },
-    );
+/**
+ * `POST /v1/chat/completions` and the always-streaming alias `/v1/chat/completions/stream`,
+ * also under `/v1/v1/...` for clients whose base URL already ends in /v1.
+ */
+export const chatRoutes = (gw: Gateway) => {
+  const app = new Elysia({ name: "openai-chat" });
+  for (const prefix of ["/v1", "/v1/v1"])
+    app
+      .post(
+        `${prefix}/chat/completions`,
+        ({ request, set }) =>
+          clientCall(
+            gw,
+            {
+              request,
+              headers: set.headers as Record<string, string>,
+              requestId: currentRequestId(set.headers),
+            },
+            chatSpec(false),
+          ),
+        { parse: "none", ...detail("Create a chat completion (JSON or SSE stream)") },
+      )
+      .post(
+        `${prefix}/chat/completions/stream`,
+        ({ request, set }) =>
+          clientCall(
+            gw,
+            {
+              request,
+              headers: set.headers as Record<string, string>,
+              requestId: currentRequestId(set.headers),
+            },
+            chatSpec(true),
+          ),
+        { parse: "none", ...detail("Create a chat completion, always streamed (SSE)") },
+      );
+  return app;
+};
