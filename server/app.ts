@@ -1,5 +1,7 @@
 import { Elysia } from "elysia";
 import { adminApi } from "./admin/index.ts";
+import type { AssetSource } from "./admin-ui/asset-source.ts";
+import { adminUi } from "./admin-ui/routes.ts";
 import { balanceRoutes } from "./billing/balance-routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
@@ -10,7 +12,12 @@ import { requestId } from "./http/request-id.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";
 
-export type AppOptions = { adminAuth: AdminAuth; scalarScript?: () => Blob | null };
+export type AppOptions = {
+  adminAuth: AdminAuth;
+  scalarScript?: () => Blob | null;
+  /** The built admin panel (admin/dist, or files embedded in a binary). */
+  adminAssets: AssetSource;
+};
 
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
 export function buildApp(gw: Gateway, opts: AppOptions) {
@@ -24,6 +31,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(chatRoutes(gw))
     .use(balanceRoutes(gw))
     .use(adminApi(gw, opts.adminAuth))
+    .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.scalarScript ?? scalarFromNodeModules));
 }
 
