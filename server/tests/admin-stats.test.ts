@@ -50,4 +50,7 @@ test("stats: today and the period sum the request log exactly; top models and ke
   expect(s.top_models[0]).toMatchObject({ model: "gpt-test", requests: 4, spend: 0.003738 });
   expect(s.top_keys[0]).toMatchObject({ key_id: c.keyId, name: "stats key", requests: 4 });
   expect((await tg.admin("GET", "/stats?days=0")).status).toBe(400);
+  // The key's last use is written with the log row; the admin views read it back.
+  const key = (await tg.admin<{ last_used_at: string | null }>("GET", `/keys/${c.keyId}`)).body;
+  expect(Date.parse(key.last_used_at ?? "")).toBeGreaterThan(Date.now() - 60_000);
 });

@@ -38,7 +38,7 @@ export function ModelsPage() {
                   <tr>
                     <th className={th}>Enabled</th>
                     <th className={th}>Model</th>
-                    <th className={`${th} text-right`}>Input / cached / output</th>
+                    <th className={`${th} hidden text-right sm:table-cell`}>Input / cached / output</th>
                     <th className={`${th} hidden md:table-cell`}>Routes</th>
                     <th className={th}>
                       <span className="sr-only">Actions</span>
@@ -55,13 +55,22 @@ export function ModelsPage() {
                           onChange={(enabled) => toggle.mutate({ id: m.id, enabled })}
                         />
                       </td>
-                      <td className={`${td} font-medium break-all`}>
+                      <td className={`${td} min-w-28 font-medium break-words`}>
                         {m.id}
-                        <div className="mt-0.5">
+                        <div className="mt-0.5 hidden sm:block">
                           <Badge tone="slate">{m.source}</Badge>
                         </div>
+                        <div className="mt-1 text-xs font-normal text-slate-600 tabular-nums sm:hidden">
+                          in {money(m.prices.input)}
+                          <br />
+                          cached {money(m.prices.cached_input)}
+                          <br />
+                          out {money(m.prices.output)}
+                        </div>
                       </td>
-                      <td className={`${td} text-right text-xs whitespace-nowrap tabular-nums`}>
+                      <td
+                        className={`${td} hidden text-right text-xs whitespace-nowrap tabular-nums sm:table-cell`}
+                      >
                         {money(m.prices.input)}
                         <br />
                         {money(m.prices.cached_input)}

@@ -59,7 +59,7 @@ export function Stat({
   return (
     <div className="rounded-xl bg-white p-4 shadow-xs ring-1 ring-slate-200">
       <div className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</div>
-      <div className="mt-1 text-xl font-semibold break-all tabular-nums" data-testid={testId}>
+      <div className="mt-1 text-lg font-semibold break-words tabular-nums sm:text-xl" data-testid={testId}>
         {value}
       </div>
       {hint && <div className="mt-0.5 text-xs text-slate-500">{hint}</div>}
@@ -70,7 +70,7 @@ export function Stat({
 /** Tables scroll sideways inside their card on narrow screens instead of breaking the page. */
 export function Table({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="-mx-4 overflow-x-auto px-4">
+    <div className="relative -mx-4 overflow-x-auto px-4">
       <table aria-label={label} className="w-full min-w-full text-left text-sm">
         {children}
       </table>

@@ -2,9 +2,10 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { useLedger } from "../../api/accounts.ts";
 import { Button } from "../../ui/button.tsx";
-import { formatCount, formatTime } from "../../ui/format.ts";
+import { formatCount } from "../../ui/format.ts";
 import { Badge, Table, td, th } from "../../ui/layout.tsx";
 import { Empty, QueryState } from "../../ui/states.tsx";
+import { TwoLineTime } from "../../ui/time.tsx";
 import { useMoney } from "../../ui/use-money.ts";
 
 const PAGE = 20;
@@ -33,7 +34,9 @@ export function LedgerTable({ accountId }: { accountId: string }) {
               <tbody>
                 {page.data.map((e) => (
                   <tr key={e.id} data-testid="ledger-row">
-                    <td className={`${td} whitespace-nowrap`}>{formatTime(e.created_at)}</td>
+                    <td className={`${td} whitespace-nowrap`}>
+                      <TwoLineTime iso={e.created_at} />
+                    </td>
                     <td className={td}>
                       <Badge tone={e.amount >= 0 ? "green" : "slate"}>{e.kind}</Badge>
                     </td>

@@ -52,7 +52,7 @@ export function SeriesChart({
     </>
   );
   return (
-    <figure aria-label={label} className="h-56 w-full">
+    <figure aria-label={label} className="h-56 w-full overflow-hidden">
       <ResponsiveContainer width="100%" height="100%">
         {kind === "bar" ? (
           <BarChart data={data} margin={{ top: 4, right: 4, left: 0, bottom: 0 }}>

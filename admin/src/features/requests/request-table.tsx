@@ -2,9 +2,10 @@ import { Link } from "react-router";
 import type { RequestView } from "../../../../server/admin/requests/model.ts";
 import { type RequestFilters, useRequests } from "../../api/requests.ts";
 import { Button } from "../../ui/button.tsx";
-import { formatCount, formatMs, formatTime } from "../../ui/format.ts";
+import { formatCount, formatMs } from "../../ui/format.ts";
 import { Badge, Table, td, th } from "../../ui/layout.tsx";
 import { Empty, QueryState } from "../../ui/states.tsx";
+import { TwoLineTime } from "../../ui/time.tsx";
 import { useMoney } from "../../ui/use-money.ts";
 
 export function StatusBadge({ r }: { r: Pick<RequestView, "status" | "outcome"> }) {
@@ -40,7 +41,7 @@ export function RequestTable({
                 <tr>
                   <th className={th}>Time</th>
                   <th className={th}>Model</th>
-                  <th className={th}>Status</th>
+                  <th className={`${th} hidden sm:table-cell`}>Status</th>
                   <th className={`${th} hidden text-right sm:table-cell`}>Tokens in / out</th>
                   <th className={`${th} text-right`}>Cost</th>
                   <th className={`${th} hidden text-right md:table-cell`}>Latency</th>
@@ -51,11 +52,16 @@ export function RequestTable({
                   <tr key={r.id} data-testid="request-row">
                     <td className={`${td} whitespace-nowrap`}>
                       <Link to={`/requests/${r.id}`} className="text-indigo-700 hover:underline">
-                        {formatTime(r.created_at)}
+                        <TwoLineTime iso={r.created_at} />
                       </Link>
                     </td>
-                    <td className={`${td} break-all`}>{r.model ?? "—"}</td>
-                    <td className={td}>
+                    <td className={`${td} min-w-24 break-words`}>
+                      {r.model ?? "—"}
+                      <div className="mt-1 sm:hidden">
+                        <StatusBadge r={r} />
+                      </div>
+                    </td>
+                    <td className={`${td} hidden sm:table-cell`}>
                       <StatusBadge r={r} />
                     </td>
                     <td className={`${td} hidden text-right tabular-nums sm:table-cell`}>
