@@ -42,7 +42,7 @@ async function seed(gateway: { url: string; mockUrl: string; adminToken: string 
   await chat("vendor/slashed-model");
   await fetch(`${gateway.mockUrl.replace(/\/v1$/, "")}/__control/next`, {
     method: "POST",
-    body: JSON.stringify([{ status: 500 }]),
+    body: JSON.stringify([{ status: 400 }]), // not retried: one logged error
   });
   await chat("gpt-test");
   return { account, key };
@@ -112,7 +112,7 @@ test("screenshots of every page at 1280 and 390 px wide (e2e/artifacts/)", async
   await filters.getByLabel("Key").selectOption(key.id);
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("request-row")).toHaveCount(5);
-  await filters.getByLabel("Status").fill("502");
+  await filters.getByLabel("Status").fill("400");
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("request-row")).toHaveCount(1);
   await filters.getByLabel("Status").fill("");

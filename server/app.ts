@@ -17,6 +17,8 @@ export type AppOptions = {
   scalarScript?: () => Blob | null;
   /** The built admin panel (admin/dist, or files embedded in a binary). */
   adminAssets: AssetSource;
+  dbPath: string;
+  connections: () => number;
 };
 
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
@@ -26,7 +28,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),
     )
-    .use(healthRoutes(gw))
+    .use(healthRoutes(gw, { dbPath: opts.dbPath, connections: opts.connections }))
     .use(modelsRoutes(gw))
     .use(chatRoutes(gw))
     .use(balanceRoutes(gw))

@@ -28,7 +28,8 @@ test("stats: today and the period sum the request log exactly; top models and ke
       model: "gpt-test",
       messages: [{ role: "user", content: "hi" }],
     });
-  mock.next({ status: 500 });
+  // An upstream 400 is not retried (5xx would be, on another attempt): one logged error.
+  mock.next({ status: 400 });
   await c.openai.chat.completions
     .create({ model: "gpt-test", messages: [{ role: "user", content: "fail" }] })
     .catch(() => null);

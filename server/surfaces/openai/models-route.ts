@@ -4,6 +4,7 @@ import { modelNotFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { authenticateClient, presentedKey } from "../../http/client-auth.ts";
 import type { KeyRecord } from "../../keys/key-store.ts";
+import { AUTO_MODEL } from "../../routing/auto.ts";
 
 function modelObject(m: ModelRecord) {
   return {
@@ -29,7 +30,15 @@ export const modelsRoutes = (gw: Gateway) =>
   new Elysia({ name: "openai-models" })
     .get(
       "/v1/models",
-      ({ request }) => ({ object: "list", data: visibleModels(gw, request).map(modelObject) }),
+      ({ request }) => {
+        const models = visibleModels(gw, request);
+        // "auto" picks the cheapest healthy model that can serve the request (routing/auto.ts).
+        const auto =
+          models.length > 0 && !models.some((m) => m.id === AUTO_MODEL)
+            ? [{ id: AUTO_MODEL, object: "model", created: 0, owned_by: "tollgate" }]
+            : [];
+        return { object: "list", data: [...models.map(modelObject), ...auto] };
+      },
       {
         detail: { summary: "List the models this key may use", tags: ["OpenAI"] },
       },
