@@ -25,7 +25,8 @@ export function KeyTable({ keys, showAccount = true }: { keys: KeyView[]; showAc
             <th className={th}>Status</th>
             <th className={`${th} hidden sm:table-cell`}>Last used</th>
             <th className={`${th} text-right`}>Spend</th>
-            <th className={`${th} text-right`}>
+            {/* On phones the actions live on the key's own page, so the table fits. */}
+            <th className={`${th} hidden text-right sm:table-cell`}>
               <span className="sr-only">Actions</span>
             </th>
           </tr>
@@ -56,7 +57,7 @@ export function KeyTable({ keys, showAccount = true }: { keys: KeyView[]; showAc
                   <div className="text-xs text-slate-500">of {money(k.spend_limit)}</div>
                 )}
               </td>
-              <td className={`${td} text-right`}>
+              <td className={`${td} hidden text-right sm:table-cell`}>
                 <div className="flex justify-end gap-1.5">
                   {k.status !== "revoked" && (
                     <Button size="sm" onClick={() => setEditing(k)} aria-label={`Edit limits of ${k.name}`}>
