@@ -82,7 +82,11 @@ export const PROVIDERS: ProviderEntry[] = [
 ];
 
 /** Providers p-<kind>, models m-<kind> (upstream id up-<kind>), all at the same prices. */
-export function matrixConfig(mocks: { entry: ProviderEntry; url: string }[], secret: string): string {
+export function matrixConfig(
+  mocks: { entry: ProviderEntry; url: string }[],
+  secret: string,
+  extraModels = "",
+): string {
   const providers = mocks
     .map(
       ({ entry, url }) => `  - id: p-${entry.kind}
@@ -110,7 +114,7 @@ providers:
 ${providers}
 models:
 ${models}
-`;
+${extraModels}`;
 }
 
 /** What a surface's answer said, in dialect-neutral terms. */

@@ -38,8 +38,8 @@ export type MockBehavior = {
   /** Stream: send headers, then close before the first event. */
   dieBeforeFirstEvent?: boolean;
   /**
-   * Agent loops: answer with `toolCalls` unless the request already carries a tool
-   * result, then with `text`. Steered through the control API like the rest.
+   * Agent loops: answer with `toolCalls` while the request offers those tools and carries
+   * no tool result yet, then with `text`. Steered through the control API like the rest.
    */
   toolsUntilResult?: boolean;
 };
@@ -205,7 +205,12 @@ export abstract class MockUpstream {
     });
     this.received.push({ path: url.pathname + url.search, headers, body, at: performance.now() });
     let b = this.queue.shift() ?? this.fallback;
-    if (b.toolsUntilResult && this.hasToolResult(body)) b = { ...b, toolCalls: [] };
+    // Agent loops: call the tool only while no result came back, and only where the tool is on offer
+    // (a title or summary request without tools gets text).
+    const offered = (b.toolCalls ?? []).every((t) =>
+      JSON.stringify(body.tools ?? "").includes(`"${t.name}"`),
+    );
+    if (b.toolsUntilResult && (this.hasToolResult(body) || !offered)) b = { ...b, toolCalls: [] };
     req.signal.addEventListener(
       "abort",
       () => this.aborts.push({ at: performance.now(), path: url.pathname }),
