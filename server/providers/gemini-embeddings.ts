@@ -1,6 +1,7 @@
 import { unsupportedFeature } from "../core/features.ts";
 import { arr, obj, objs } from "../core/wire-json.ts";
 import { upstreamInvalid } from "./errors.ts";
+import { geminiRoot } from "./gemini/root.ts";
 import type { EmbeddingsCall, EmbeddingsResult } from "./media.ts";
 import { postUpstream } from "./upstream-call.ts";
 
@@ -11,7 +12,7 @@ import { postUpstream } from "./upstream-call.ts";
  * -> {embeddings: [{values: [...]}]}. Gemini reports no token usage for embeddings: the
  * gateway counts the input with its tokenizer (billed as estimated).
  *
- * The gemini provider kind attaches this as its `embeddings`.
+ * The gemini provider kind (gemini/index.ts) attaches this as its `embeddings`.
  */
 export async function geminiEmbeddings(call: EmbeddingsCall): Promise<EmbeddingsResult> {
   if (call.tokenInput) throw unsupportedFeature("token-id input", "Gemini embeddings", "input");
@@ -21,7 +22,7 @@ export async function geminiEmbeddings(call: EmbeddingsCall): Promise<Embeddings
   const res = await postUpstream(
     { ...call, stream: false },
     {
-      url: `${provider.baseUrl.replace(/\/+$/, "")}/${name}:batchEmbedContents`,
+      url: `${geminiRoot(provider.baseUrl)}/${name}:batchEmbedContents`,
       headers,
       body: {
         requests: call.texts.map((text) => ({

@@ -52,7 +52,8 @@ export async function postUpstream(
     }
     if (!res.ok) throw upstreamError(res.status, await ex.text(res), res.headers, r.secrets);
     const type = res.headers.get("content-type") ?? "";
-    if (call.stream && r.streamFormat === "ndjson" && !type.includes("text/event-stream")) {
+    // Yandex frames its stream as JSON lines whatever content type it declares.
+    if (call.stream && r.streamFormat === "ndjson") {
       ok = true;
       return { kind: "stream", dialect: r.dialect, events: ex.lines(res), headers: res.headers };
     }

@@ -1,8 +1,10 @@
 import type { TestGateway } from "./harness.ts";
 import { MockAnthropic } from "./mock-anthropic.ts";
 import { MockGemini } from "./mock-gemini.ts";
+import { MockGigaChatUpstream } from "./mock-gigachat-upstream.ts";
 import { MockOpenAI } from "./mock-openai.ts";
 import type { MockUpstream } from "./mock-upstream.ts";
+import { MockYandexUpstream } from "./mock-yandex-upstream.ts";
 
 /**
  * The cross-dialect matrix: every inbound surface (driven by its official SDK) against
@@ -13,8 +15,10 @@ export type ProviderEntry = {
   kind: string;
   /** A started mock of the vendor's API. */
   mock(): MockUpstream;
-  /** Extra provider config lines (options...), indented under the provider. */
-  extra?: string;
+  /** Extra provider config lines (options...), indented under the provider; given the mock's URL. */
+  extra?: string | ((url: string) => string);
+  /** false when the vendor reports no cached prompt tokens (Yandex): all input is fresh. */
+  reportsCached?: boolean;
   /** The header that must carry the provider's secret upstream. */
   authHeader: string;
   /** Reads the last tool call and its result from an upstream request body, in this vendor's format. */
@@ -65,6 +69,34 @@ function geminiTurn(body: J): ToolTurn {
   };
 }
 
+/** GigaChat: one call per assistant message, its result a `function` message naming it. */
+function gigachatTurn(body: J): ToolTurn {
+  const msgs = list(body.messages);
+  const call = (msgs.find((m) => m.function_call)?.function_call ?? {}) as J;
+  const res = msgs.find((m) => m.role === "function") ?? {};
+  return {
+    name: String(call.name),
+    args: call.arguments,
+    result: text(res.content),
+    linked: call.name !== undefined && call.name === res.name,
+  };
+}
+
+/** Yandex: toolCallList, then the results in an assistant message's toolResultList, named by function. */
+function yandexTurn(body: J): ToolTurn {
+  const msgs = list(body.messages);
+  const calls = list((msgs.find((m) => m.toolCallList)?.toolCallList as J | undefined)?.toolCalls);
+  const call = (calls[0]?.functionCall ?? {}) as J;
+  const results = list((msgs.find((m) => m.toolResultList)?.toolResultList as J | undefined)?.toolResults);
+  const res = (results[0]?.functionResult ?? {}) as J;
+  return {
+    name: String(call.name),
+    args: call.arguments,
+    result: text(res.content),
+    linked: call.name !== undefined && call.name === res.name,
+  };
+}
+
 export const PROVIDERS: ProviderEntry[] = [
   { kind: "openai", mock: () => new MockOpenAI().start(), authHeader: "authorization", toolTurn: openaiTurn },
   {
@@ -78,6 +110,22 @@ export const PROVIDERS: ProviderEntry[] = [
     mock: () => new MockGemini().start(),
     authHeader: "x-goog-api-key",
     toolTurn: geminiTurn,
+  },
+  {
+    kind: "gigachat",
+    mock: () => new MockGigaChatUpstream().start(),
+    // The token the gateway fetched with the authorization key (the mock's token names that key).
+    extra: (url) => `    options: { auth_url: "${url.replace(/\/api\/v1$/, "/api/v2/oauth")}" }\n`,
+    authHeader: "authorization",
+    toolTurn: gigachatTurn,
+  },
+  {
+    kind: "yandex",
+    mock: () => new MockYandexUpstream().start(),
+    extra: "    options: { folder_id: b1gmatrixfolder }\n",
+    authHeader: "authorization",
+    reportsCached: false,
+    toolTurn: yandexTurn,
   },
 ];
 
@@ -94,7 +142,7 @@ export function matrixConfig(
     base_url: ${url}
     api_key: ${secret}
     timeouts: { connect_ms: 2000, first_byte_ms: 5000, total_ms: 15000 }
-${entry.extra ?? ""}`,
+${typeof entry.extra === "function" ? entry.extra(url) : (entry.extra ?? "")}`,
     )
     .join("\n");
   const models = mocks

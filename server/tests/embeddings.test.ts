@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import type OpenAI from "openai";
 import { TestGateway } from "../testing/harness.ts";
+import { GEMINI_KEY, MockGeminiEmbeddings } from "../testing/mock-gemini-embeddings.ts";
 import { GIGACHAT_AUTH_KEY, MockGigaChat } from "../testing/mock-gigachat.ts";
 import { MockOpenAIMedia, mockEmbeddingTokens, mockVector } from "../testing/mock-openai-media.ts";
 import { MockYandex, YANDEX_API_KEY, YANDEX_FOLDER } from "../testing/mock-yandex.ts";
@@ -8,12 +9,14 @@ import { MockYandex, YANDEX_API_KEY, YANDEX_FOLDER } from "../testing/mock-yande
 let media: MockOpenAIMedia;
 let giga: MockGigaChat;
 let ya: MockYandex;
+let gem: MockGeminiEmbeddings;
 let tg: TestGateway;
 
 beforeAll(async () => {
   media = new MockOpenAIMedia().start();
   giga = new MockGigaChat().start();
   ya = new MockYandex().start();
+  gem = new MockGeminiEmbeddings().start();
   tg = await TestGateway.start({
     config: `
 currency: USD
@@ -25,6 +28,7 @@ providers:
     base_url: ${giga.apiUrl}
     api_key: ${GIGACHAT_AUTH_KEY}
     options: { auth_url: ${giga.authUrl} }
+  - { id: gem, kind: gemini, base_url: "${gem.origin}", api_key: ${GEMINI_KEY} }
   - { id: ya, kind: yandex, base_url: "${ya.apiUrl}", api_key: ${YANDEX_API_KEY}, options: { folder_id: ${YANDEX_FOLDER} } }
 models:
   - id: text-embedding-3-small
@@ -33,6 +37,9 @@ models:
   - id: giga-embeddings
     routes: [{ provider: giga, model: Embeddings }]
     prices: { input: 0.5 }
+  - id: gemini-embedding
+    routes: [{ provider: gem, model: gemini-embedding-001 }]
+    prices: { input: 0.15 }
   - id: ya-embeddings
     routes: [{ provider: ya, model: text-search-doc/latest }]
     prices: { input: 0.1 }
@@ -44,11 +51,13 @@ afterAll(async () => {
   media.stop();
   giga.stop();
   ya.stop();
+  gem.stop();
 });
 beforeEach(() => {
   media.reset();
   giga.reset();
   ya.reset();
+  gem.reset();
 });
 
 async function used(key: string): Promise<number> {
@@ -147,6 +156,36 @@ describe("POST /v1/embeddings through the openai SDK", () => {
     const tokens = inputs.reduce((n, t) => n + 2 + t.length, 0);
     expect(res.usage.prompt_tokens).toBe(tokens);
     expect(await used(c.key)).toBeCloseTo((tokens * 0.1) / 1e6, 12);
+  });
+});
+
+describe("Gemini embeddings", () => {
+  test("batchEmbedContents with outputDimensionality; no usage upstream, so the input is counted and billed as estimated", async () => {
+    const c = await tg.client(1);
+    const inputs = ["first text", "second"];
+    const res = await c.openai.embeddings.create({ model: "gemini-embedding", input: inputs, dimensions: 5 });
+    expect(res.data.map((d) => d.embedding)).toEqual([
+      [10, 0, 0.125, 0.125, 0.125],
+      [6, 1, 0.125, 0.125, 0.125],
+    ]);
+    const up = gem.requests("/v1beta/models/gemini-embedding-001:batchEmbedContents")[0]!;
+    expect(up.headers["x-goog-api-key"]).toBe(GEMINI_KEY);
+    expect(up.body).toEqual({
+      requests: inputs.map((text) => ({
+        model: "models/gemini-embedding-001",
+        content: { parts: [{ text }] },
+        outputDimensionality: 5,
+      })),
+    });
+    const tokens = res.usage.prompt_tokens;
+    expect(tokens).toBeGreaterThan(0);
+    const log = await tg.admin<{ data: Record<string, unknown>[] }>("GET", `/requests?key_id=${c.keyId}`);
+    expect(log.body.data[0]).toMatchObject({
+      usage_source: "estimated",
+      input_tokens: tokens,
+      provider: "gem",
+    });
+    expect(await used(c.key)).toBeCloseTo((tokens * 0.15) / 1e6, 12);
   });
 });
 

@@ -16,7 +16,11 @@ currency: USD
 defaults: { rate_limits: { key_rpm: 1000 }, media_link_ttl_s: ${TTL_S} }
 providers:
   - { id: media, kind: openai, base_url: "${media.url}", api_key: sk-mock-media-key }
+  - { id: claude, kind: anthropic, base_url: "${media.origin}", api_key: sk-ant-unused }
 models:
+  - id: claude-priced-as-images
+    routes: [{ provider: claude, model: claude-sonnet }]
+    prices: { image: { "*": 1 } }
   - id: openai/gpt-image-2
     routes: [{ provider: media, model: gpt-image-2 }]
     prices:
@@ -199,6 +203,20 @@ describe("images errors, in the OpenAI shape, nothing billed", () => {
         .catch((x: unknown) => x),
     );
     expect(e4.status).toBe(400);
+    expect(media.received).toHaveLength(0);
+    expect(await used(c.key)).toBe(0);
+  });
+
+  test("a model whose provider kind has no images API is a 400 naming it", async () => {
+    const c = await tg.client(5);
+    const e = apiError(
+      await c.openai.images
+        .generate({ model: "claude-priced-as-images", prompt: "x" })
+        .catch((x: unknown) => x),
+    );
+    expect(e.status).toBe(400);
+    expect((e.error as Record<string, unknown>).code).toBe("unsupported_endpoint");
+    expect(e.message).toContain("anthropic");
     expect(media.received).toHaveLength(0);
     expect(await used(c.key)).toBe(0);
   });

@@ -1,5 +1,6 @@
 import { type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import { type Json, obj } from "../../core/wire-json.ts";
+import { geminiEmbeddings } from "../gemini-embeddings.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
 import { postUpstream } from "../upstream-call.ts";
@@ -10,6 +11,7 @@ import {
   generateStreamStep,
 } from "./decode.ts";
 import { encodeGenerateRequest } from "./encode.ts";
+import { geminiRoot } from "./root.ts";
 
 /** The Gemini generateContent wire format as a provider speaks it. */
 export const geminiDialect: ProviderDialectCodec = {
@@ -36,8 +38,7 @@ export const geminiProvider = {
   async chat(call: ChatCall): Promise<UpstreamResult> {
     const { provider, model } = call.target;
     const body = upstreamBody(call, geminiDialect, (inbound) => passThrough(call, inbound));
-    const base = provider.baseUrl.replace(/\/+$/, "");
-    const root = /\/v\d+(beta|alpha)?\d*$/.test(base) ? base : `${base}/v1beta`;
+    const root = geminiRoot(provider.baseUrl);
     const method = call.stream ? "streamGenerateContent?alt=sse" : "generateContent";
     const headers: Record<string, string> = {};
     if (provider.apiKey) headers["x-goog-api-key"] = provider.apiKey;
@@ -49,4 +50,6 @@ export const geminiProvider = {
       secrets: [provider.apiKey],
     });
   },
+
+  embeddings: geminiEmbeddings,
 } satisfies Provider;
