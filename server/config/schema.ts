@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAmount } from "../billing/money.ts";
+import { checkProviderOptions } from "./provider-options.ts";
 
 /** A decimal amount in the deployment currency, converted to exact nano-units. */
 export const Amount = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -196,6 +197,7 @@ export const ConfigSchema = z
           message: `duplicate provider "${p.id}"`,
         });
       providerIds.add(p.id);
+      checkProviderOptions(p, ["providers", i], ctx);
     });
     const modelIds = new Set<string>();
     cfg.models.forEach((m, i) => {

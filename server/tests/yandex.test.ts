@@ -32,10 +32,6 @@ providers:
     base_url: ${mock.apiUrl}
     api_key: t1.mock-iam-token
     options: { folder_id: ${YANDEX_FOLDER}, auth: iam_token }
-  - id: ya-nofolder
-    kind: yandex
-    base_url: ${mock.apiUrl}
-    api_key: ${YANDEX_API_KEY}
 models:
   - id: yandexgpt
     routes: [{ provider: ya, model: "yandexgpt:latest" }]
@@ -46,8 +42,6 @@ models:
   - id: yandexgpt-iam
     routes: [{ provider: ya-iam, model: yandexgpt }]
     prices: { input: 1, output: 1 }
-  - id: yandexgpt-nofolder
-    routes: [{ provider: ya-nofolder, model: yandexgpt }]
 `,
   });
 });
@@ -206,7 +200,7 @@ describe("YandexGPT through chat completions (openai SDK)", () => {
     );
   });
 
-  test("errors: a rejected key is a 502 without the key, a missing folder a 503; nothing is billed", async () => {
+  test("a rejected key is a 502 without the key; nothing is billed", async () => {
     const c = await tg.client(10);
     mock.auth = { scheme: "Api-Key", secret: "another-key" };
     const e1 = (await c.openai.chat.completions
@@ -215,11 +209,6 @@ describe("YandexGPT through chat completions (openai SDK)", () => {
     expect(e1.status).toBe(502);
     expect(e1.message).toContain("Unknown api key");
     expect(JSON.stringify(e1.error)).not.toContain(YANDEX_API_KEY);
-    const e2 = (await c.openai.chat.completions
-      .create({ model: "yandexgpt-nofolder", messages: [{ role: "user", content: "x" }] })
-      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
-    expect(e2.status).toBe(503);
-    expect((e2.error as Record<string, unknown>).code).toBe("provider_misconfigured");
     expect(await used(c.key)).toBe(0);
   });
 
@@ -237,5 +226,41 @@ describe("YandexGPT through chat completions (openai SDK)", () => {
     expect(err.status).toBe(429);
     expect(err.message).toContain("quota limit exceed");
     expect(await used(c.key)).toBe(0);
+  });
+});
+
+describe("Yandex providers through the admin API", () => {
+  test("a provider without a folder id is refused with a 400 naming the option; with one it works", async () => {
+    const bad = await tg.admin<{ error: Record<string, unknown> }>("POST", "/providers", {
+      id: "ya-admin",
+      kind: "yandex",
+      base_url: mock.apiUrl,
+      api_key: YANDEX_API_KEY,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ param: "options.folder_id" });
+    const ok = await tg.admin("POST", "/providers", {
+      id: "ya-admin",
+      kind: "yandex",
+      base_url: mock.apiUrl,
+      api_key: YANDEX_API_KEY,
+      options: { folder_id: YANDEX_FOLDER },
+    });
+    expect(ok.status).toBe(201);
+    expect(JSON.stringify(ok.body)).not.toContain(YANDEX_API_KEY);
+    await tg.admin("POST", "/models", {
+      id: "ya-admin-model",
+      routes: [{ provider: "ya-admin", model: "yandexgpt-lite" }],
+      prices: { input: 1, output: 1 },
+    });
+    const c = await tg.client(1);
+    const res = await c.openai.chat.completions.create({
+      model: "ya-admin-model",
+      messages: [{ role: "user", content: "Привет" }],
+    });
+    expect(res.choices[0]?.message.content).toBe("Привет! Чем я могу помочь?");
+    expect((mock.requests("/foundationModels/v1/completion")[0]?.body as { modelUri: string }).modelUri).toBe(
+      `gpt://${YANDEX_FOLDER}/yandexgpt-lite/latest`,
+    );
   });
 });
