@@ -259,7 +259,7 @@ describe("Yandex providers through the admin API", () => {
       messages: [{ role: "user", content: "Привет" }],
     });
     expect(res.choices[0]?.message.content).toBe("Привет! Чем я могу помочь?");
-    expect((mock.requests("/foundationModels/v1/completion")[0]?.body as { modelUri: string }).modelUri).toBe(
+    expect((mock.requests("/foundationModels/v1/completion")[0]!.body as { modelUri: string }).modelUri).toBe(
       `gpt://${YANDEX_FOLDER}/yandexgpt-lite/latest`,
     );
   });
