@@ -6,7 +6,7 @@ import type { CoreRequest } from "../core/request.ts";
 import { forbidden, GatewayError, modelNotFound } from "../errors.ts";
 import { parseJsonBody, readBody, readBodyBytes, validateBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
-import { bodyHashText, parseFormBody } from "../http/form-body.ts";
+import { formHashText, parseFormBody } from "../http/form-body.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ClientClosed } from "../providers/errors.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
@@ -53,7 +53,7 @@ async function readClientBody<S extends z.ZodType>(
   if (spec.body === "json-or-form" && type.toLowerCase().startsWith("multipart/form-data")) {
     const bytes = await readBodyBytes(request, limit);
     const form = await parseFormBody(bytes, type);
-    return { body: validateBody(form, spec.schema), raw: bodyHashText(bytes), size: bytes.byteLength };
+    return { body: validateBody(form, spec.schema), raw: formHashText(form), size: bytes.byteLength };
   }
   const raw = await readBody(request, limit);
   return { body: parseJsonBody(raw, spec.schema), raw, size: Buffer.byteLength(raw) };

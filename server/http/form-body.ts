@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { badRequest } from "../errors.ts";
 
 /** A file from a multipart body, held in memory (bounded by the body limit). */
@@ -58,7 +59,14 @@ export async function parseFormBody(
   return out;
 }
 
-/** The bytes as a string that hashes the same for the same body (idempotency keys). */
-export function bodyHashText(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("latin1");
+/**
+ * Text that is the same for the same form (idempotency keys): the decoded fields, files by
+ * name, type and content hash. Not the raw bytes: a retried upload carries a new boundary.
+ */
+export function formHashText(form: Record<string, unknown>): string {
+  return JSON.stringify(form, (_k, v: unknown) =>
+    isUploadedFile(v)
+      ? { file: v.name, type: v.type, sha256: createHash("sha256").update(v.data).digest("hex") }
+      : v,
+  );
 }

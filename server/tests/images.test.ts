@@ -142,6 +142,28 @@ describe("POST /v1/images/edits", () => {
     expect(await used(c.key)).toBeCloseTo(0.042, 9);
   });
 
+  test("an upload retried with the same Idempotency-Key (a new multipart boundary) is replayed, billed once", async () => {
+    const c = await tg.client(5);
+    const edit = async () =>
+      c.openai.images
+        .edit(
+          {
+            model: "openai/gpt-image-2",
+            image: await toFile(PNG_1X1, "source.png", { type: "image/png" }),
+            prompt: "Add a hat",
+            size: "1024x1024",
+          },
+          { headers: { "Idempotency-Key": "edit-once-1" } },
+        )
+        .withResponse();
+    const first = await edit();
+    const second = await edit();
+    expect(second.response.headers.get("idempotent-replayed")).toBe("true");
+    expect(second.data).toEqual(first.data);
+    expect(media.requests("/v1/images/edits")).toHaveLength(1);
+    expect(await used(c.key)).toBeCloseTo(0.042, 9);
+  });
+
   test("several images (image[]) and the JSON form with image URLs, as the guide shows", async () => {
     const c = await tg.client(5);
     await c.openai.images.edit({
