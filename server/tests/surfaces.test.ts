@@ -1,31 +1,23 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { PROVIDER_SECRET, TestGateway } from "../testing/harness.ts";
-import { matrixConfig, PROVIDERS } from "../testing/matrix.ts";
+import type { TestGateway } from "../testing/harness.ts";
+import { startMatrix } from "../testing/matrix.ts";
 import type { MockAnthropic } from "../testing/mock-anthropic.ts";
 import type { MockGemini } from "../testing/mock-gemini.ts";
 import type { MockOpenAI } from "../testing/mock-openai.ts";
 import type { MockUpstream } from "../testing/mock-upstream.ts";
 
 /** How clients reach the surfaces (auth headers, base URLs) and what crosses dialects besides text. */
-const mocks = new Map<string, MockUpstream>();
+let mocks: Map<string, MockUpstream>;
 let tg: TestGateway;
+let stop: () => Promise<void>;
 const openai = () => mocks.get("openai") as MockOpenAI;
 const anthropic = () => mocks.get("anthropic") as MockAnthropic;
 const gemini = () => mocks.get("gemini") as MockGemini;
 
 beforeAll(async () => {
-  for (const p of PROVIDERS) mocks.set(p.kind, p.mock());
-  tg = await TestGateway.start({
-    config: matrixConfig(
-      PROVIDERS.map((entry) => ({ entry, url: mocks.get(entry.kind)!.url })),
-      PROVIDER_SECRET,
-    ),
-  });
+  ({ tg, mocks, stop } = await startMatrix());
 });
-afterAll(async () => {
-  await tg.stop();
-  for (const m of mocks.values()) m.stop();
-});
+afterAll(() => stop());
 
 const post = (path: string, headers: Record<string, string>, body: unknown) =>
   fetch(`${tg.url}${path}`, {

@@ -1,13 +1,13 @@
 import { Elysia } from "elysia";
+import type { ModelRecord } from "../../catalog/catalog.ts";
 import { featuresOf } from "../../core/features.ts";
 import type { SurfaceDialectCodec } from "../../core/translate.ts";
 import type { GatewayError } from "../../errors.ts";
-import { clientCall } from "../../gateway/client-call.ts";
+import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
 import { coreCounter, dialectCodec, lazyCore, translateOnly } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { currentRequestId } from "../../http/request-id.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
-import { DEFAULT_IMAGE_TOKEN_BOUND } from "./chat-input.ts";
+import { imageTokenBound } from "./chat-input.ts";
 import { openaiErrorBody } from "./error.ts";
 import { decodeResponsesRequest } from "./responses-decode.ts";
 import { encodeResponsesResponse, itemId } from "./responses-encode.ts";
@@ -72,10 +72,7 @@ function responsesSpec() {
         requestedMaxTokens: body.max_output_tokens ?? null,
         choices: 1,
         ...(body.model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
-        inputBound: (model: { capabilities: Record<string, unknown> }) => {
-          const bound = model.capabilities.max_image_tokens;
-          return inputBound(rawLength, body, typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND);
-        },
+        inputBound: (model: ModelRecord) => inputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface,
           passThrough: translateOnly(coreCounter(core, body), failedEvent),
@@ -94,27 +91,14 @@ function responsesSpec() {
  */
 export const responsesRoutes = (gw: Gateway) => {
   const app = new Elysia({ name: "openai-responses" });
-  for (const path of ["/v1/responses", "/v1/v1/responses"])
-    app.post(
-      path,
-      ({ request, set }) =>
-        clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
-          },
-          responsesSpec(),
-        ),
-      {
-        parse: "none",
-        detail: {
-          summary: "Create a response (OpenAI Responses API, JSON or SSE; stateless)",
-          tags: ["OpenAI"],
-          description: "See https://platform.openai.com/docs/api-reference/responses",
-        },
+  for (const prefix of V1_PREFIXES)
+    app.post(`${prefix}/responses`, clientHandler(gw, responsesSpec), {
+      parse: "none",
+      detail: {
+        summary: "Create a response (OpenAI Responses API, JSON or SSE; stateless)",
+        tags: ["OpenAI"],
+        description: "See https://platform.openai.com/docs/api-reference/responses",
       },
-    );
+    });
   return app;
 };
