@@ -326,3 +326,42 @@ describe("streams across dialects keep the billing rules", () => {
     expect(arr.at(-1)?.usageMetadata).toBeDefined();
   });
 });
+
+describe("Anthropic prompt caching is billed exactly", () => {
+  test("cache writes at the input price, cache reads at the cached price, translated and passed through alike", async () => {
+    // 10 fresh + 100 written to the cache + 50 read from it = 160 prompt tokens; 5 out.
+    const usage = { prompt_tokens: 160, completion_tokens: 5, cached_tokens: 50, cache_creation_tokens: 100 };
+    const cost = ((160 - 50) * 1 + 50 * 0.5 + 5 * 2) / 1e6;
+    const k = await tg.client(1);
+    anthropic().next({ usage }, { usage: { ...usage }, chunks: 2 });
+    const chat = await tg
+      .openai(k.key)
+      .chat.completions.create({ model: "m-anthropic", messages: [{ role: "user", content: "hi" }] });
+    expect(chat.usage).toMatchObject({
+      prompt_tokens: 160,
+      completion_tokens: 5,
+      prompt_tokens_details: { cached_tokens: 50 },
+    });
+    const m = await tg
+      .anthropic(k.key)
+      .messages.stream({ model: "m-anthropic", max_tokens: 20, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage();
+    expect(m.usage).toMatchObject({
+      input_tokens: 10,
+      cache_creation_input_tokens: 100,
+      cache_read_input_tokens: 50,
+      output_tokens: 5,
+    });
+    const rows = await tg.logRows(k.keyId);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        input_tokens: 160,
+        cached_tokens: 50,
+        output_tokens: 5,
+        usage_source: "upstream",
+      });
+      expect(row.cost as number).toBeCloseTo(cost, 12);
+    }
+  });
+});
