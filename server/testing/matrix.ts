@@ -152,7 +152,10 @@ export type SurfaceDriver = {
 };
 
 /** A gateway with one provider of every kind (each a started mock) and models m-<kind>. */
-export async function startMatrix(extraModels = ""): Promise<{
+export async function startMatrix(
+  extraModels = "",
+  providerExtra: Record<string, string> = {},
+): Promise<{
   tg: TestGateway;
   mocks: Map<string, MockUpstream>;
   stop(): Promise<void>;
@@ -161,7 +164,10 @@ export async function startMatrix(extraModels = ""): Promise<{
   for (const p of PROVIDERS) mocks.set(p.kind, p.mock());
   const tg = await TestGateway.start({
     config: matrixConfig(
-      PROVIDERS.map((entry) => ({ entry, url: mocks.get(entry.kind)!.url })),
+      PROVIDERS.map((entry) => ({
+        entry: providerExtra[entry.kind] ? { ...entry, extra: providerExtra[entry.kind] } : entry,
+        url: mocks.get(entry.kind)!.url,
+      })),
       PROVIDER_SECRET,
       extraModels,
     ),

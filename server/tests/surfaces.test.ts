@@ -365,3 +365,54 @@ describe("Anthropic prompt caching is billed exactly", () => {
     }
   });
 });
+
+describe("Responses to an OpenAI upstream with the Responses API: pass-through", () => {
+  test("the body goes to /v1/responses untouched (built-in tools included), the stream comes back as sent, usage billed", async () => {
+    const {
+      tg: t2,
+      mocks: m2,
+      stop,
+    } = await startMatrix("", { openai: "    options: { responses_api: true }" });
+    try {
+      const up = m2.get("openai")!;
+      up.next({ text: "Hi there.", usage: { prompt_tokens: 12, completion_tokens: 3, cached_tokens: 2 } });
+      const k = await t2.client(1);
+      const body = {
+        model: "m-openai",
+        input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+        tools: [{ type: "web_search" }],
+        include: ["reasoning.encrypted_content"],
+        store: false,
+        stream: true,
+      };
+      const res = await fetch(`${t2.url}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${k.key}` },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      expect(up.received[0]!.path).toBe("/v1/responses");
+      expect(up.received[0]!.body).toEqual({ ...body, model: "up-openai" });
+      expect(text).toContain("response.output_text.delta");
+      expect(text.trim().split("\n\n").at(-1)).toContain("event: response.completed");
+      const [row] = await t2.logRows(k.keyId);
+      expect(row).toMatchObject({
+        input_tokens: 12,
+        cached_tokens: 2,
+        output_tokens: 3,
+        usage_source: "upstream",
+        dropped_fields: [],
+      });
+
+      up.next({ toolCalls: [{ name: "get_weather", arguments: '{"city":"Oslo"}' }] });
+      const r = await t2.openai(k.key).responses.create({ model: "m-openai", input: "weather?" });
+      expect(r.output[0]).toMatchObject({
+        type: "function_call",
+        name: "get_weather",
+        arguments: '{"city":"Oslo"}',
+      });
+    } finally {
+      await stop();
+    }
+  });
+});

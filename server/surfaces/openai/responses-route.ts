@@ -4,15 +4,16 @@ import { featuresOf } from "../../core/features.ts";
 import type { SurfaceDialectCodec } from "../../core/translate.ts";
 import type { GatewayError } from "../../errors.ts";
 import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
-import { coreCounter, dialectCodec, lazyCore, translateOnly } from "../../gateway/dialect-codec.ts";
+import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
 import { imageTokenBound } from "./chat-input.ts";
 import { openaiErrorBody } from "./error.ts";
-import { decodeResponsesRequest } from "./responses-decode.ts";
+import { assertStateless, decodeResponsesRequest } from "./responses-decode.ts";
 import { encodeResponsesResponse, itemId } from "./responses-encode.ts";
 import { ResponsesRequest } from "./responses-schema.ts";
 import { responsesStreamEncoder } from "./responses-stream.ts";
+import { responsesPassThrough } from "./responses-tap.ts";
 import { ResponsesTools } from "./responses-tools.ts";
 
 /** A stream that broke ends with response.failed (what Codex and the SDKs read). */
@@ -55,9 +56,10 @@ function responsesSpec() {
     schema: ResponsesRequest,
     prepare(body: ResponsesRequest, rawLength: number) {
       const tools = new ResponsesTools();
+      assertStateless(body);
+      // Decoding registers the request's tool kinds, which the encoders need: a translating
+      // provider decodes before any answer comes back.
       const core = lazyCore(() => decodeResponsesRequest(body, tools));
-      // Decoding registers the request's tool kinds, which the encoders need: decode up front.
-      core();
       const surface: SurfaceDialectCodec<ResponsesRequest> = {
         dialect: "openai-responses",
         decodeRequest: (b) => decodeResponsesRequest(b, tools),
@@ -75,7 +77,7 @@ function responsesSpec() {
         inputBound: (model: ModelRecord) => inputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface,
-          passThrough: translateOnly(coreCounter(core, body), failedEvent),
+          passThrough: responsesPassThrough(coreCounter(core, body), failedEvent),
           publicModel: body.model,
           includeUsage: true,
         }),
@@ -86,8 +88,9 @@ function responsesSpec() {
 
 /**
  * `POST /v1/responses` (and `/v1/v1/responses`): the OpenAI Responses API, stateless.
- * Every provider kind answers it through the canonical model; `previous_response_id`
- * is refused with a 400 (nothing is stored).
+ * An `openai` provider with `responses_api: true` takes it as it is; every other
+ * provider answers through the canonical model. `previous_response_id` is refused with a
+ * 400 (nothing is stored).
  */
 export const responsesRoutes = (gw: Gateway) => {
   const app = new Elysia({ name: "openai-responses" });
