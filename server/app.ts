@@ -1,5 +1,7 @@
 import { Elysia } from "elysia";
 import { adminApi } from "./admin/index.ts";
+import type { AssetSource } from "./admin-ui/asset-source.ts";
+import { adminUi } from "./admin-ui/routes.ts";
 import { balanceRoutes } from "./billing/balance-routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
@@ -16,6 +18,8 @@ import { responsesRoutes } from "./surfaces/openai/responses-route.ts";
 export type AppOptions = {
   adminAuth: AdminAuth;
   scalarScript?: () => Blob | null;
+  /** The built admin panel (admin/dist, or files embedded in a binary). */
+  adminAssets: AssetSource;
   dbPath: string;
   connections: () => number;
 };
@@ -35,6 +39,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(geminiRoutes(gw))
     .use(balanceRoutes(gw))
     .use(adminApi(gw, opts.adminAuth))
+    .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.scalarScript ?? scalarFromNodeModules));
 }
 

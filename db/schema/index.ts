@@ -1,4 +1,5 @@
 export * from "./accounts.ts";
+export * from "./admins.ts";
 export * from "./catalog.ts";
 export * from "./keys.ts";
 export * from "./ledger.ts";

@@ -184,6 +184,12 @@ describe("bad input gets a clear OpenAI-shaped error, nothing billed", () => {
     expect(second.headers.get("x-ratelimit-limit")).toBe("2");
     expect(second.headers.get("x-ratelimit-remaining")).toBe("0");
     expect(Number(second.headers.get("x-ratelimit-reset"))).toBeGreaterThan(Date.now() / 1000);
+    // Read-only routes show the same window without counting against it.
+    for (const path of ["/v1/balance", "/v1/models", "/billing/balance"]) {
+      const r = await fetch(`${tg.url}${path}`, { headers: { authorization: `Bearer ${c.key}` } });
+      expect(r.headers.get("x-ratelimit-remaining")).toBe("0");
+      expect(r.headers.get("x-ratelimit-limit")).toBe("2");
+    }
     const limited = await fail(chat(c.openai));
     expect(limited.status).toBe(429);
     expect(limited.error).toMatchObject({ code: "rate_limit_exceeded", type: "rate_limit_error" });

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import type { ModelRecord } from "../../catalog/catalog.ts";
 import { modelNotFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { authenticateClient, presentedKey } from "../../http/client-auth.ts";
+import { authenticateReader, presentedKey } from "../../http/client-auth.ts";
 import type { KeyRecord } from "../../keys/key-store.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
 
@@ -16,9 +16,9 @@ function modelObject(m: ModelRecord) {
 }
 
 /** Enabled models; with a key, only those the key may use. A key is optional, but a bad one is a 401. */
-function visibleModels(gw: Gateway, request: Request): ModelRecord[] {
+function visibleModels(gw: Gateway, request: Request, headers: Record<string, string>): ModelRecord[] {
   let key: KeyRecord | null = null;
-  if (presentedKey(request) !== null) key = authenticateClient(gw, request);
+  if (presentedKey(request) !== null) key = authenticateReader(gw, request, headers);
   else gw.syncExternalChanges();
   return gw.catalog
     .models()
@@ -30,8 +30,8 @@ export const modelsRoutes = (gw: Gateway) =>
   new Elysia({ name: "openai-models" })
     .get(
       "/v1/models",
-      ({ request }) => {
-        const models = visibleModels(gw, request);
+      ({ request, set }) => {
+        const models = visibleModels(gw, request, set.headers as Record<string, string>);
         // "auto" picks the cheapest healthy model that can serve the request (routing/auto.ts).
         const auto =
           models.length > 0 && !models.some((m) => m.id === AUTO_MODEL)
@@ -45,9 +45,9 @@ export const modelsRoutes = (gw: Gateway) =>
     )
     .get(
       "/v1/models/*",
-      ({ request, params }) => {
+      ({ request, params, set }) => {
         const id = decodeURIComponent(params["*"]);
-        const m = visibleModels(gw, request).find((x) => x.id === id);
+        const m = visibleModels(gw, request, set.headers as Record<string, string>).find((x) => x.id === id);
         if (!m) throw modelNotFound(id);
         return modelObject(m);
       },
