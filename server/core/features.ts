@@ -30,17 +30,19 @@ export function restricts(caps: Record<string, unknown>): boolean {
   return RESTRICTIONS.some((k) => caps[k] === false);
 }
 
+/** What a request needs of a model: for `model: "auto"` and the capability check. */
+export type Needs = { tools: boolean; images: boolean; jsonSchema: boolean };
+
 /** Refuses features the model declared it lacks (`capabilities: { vision: false, ... }`). */
-export function assertCapabilities(req: CoreRequest, caps: Record<string, unknown>, model: string): void {
+export function assertCapabilities(needs: Needs, caps: Record<string, unknown>, model: string): void {
   const target = `the model '${model}'`;
-  if (caps.vision === false && hasImageInput(req)) throw unsupportedFeature("image input", target);
-  if (caps.tools === false && req.tools.length > 0) throw unsupportedFeature("tools", target, "tools");
-  if (caps.json_schema === false && req.responseFormat?.type === "json_schema")
+  if (caps.vision === false && needs.images) throw unsupportedFeature("image input", target);
+  if (caps.tools === false && needs.tools) throw unsupportedFeature("tools", target, "tools");
+  if (caps.json_schema === false && needs.jsonSchema)
     throw unsupportedFeature("a required JSON schema (structured output)", target, "response_format");
 }
 
-/** What a request needs of a model (for `model: "auto"`). */
-export function featuresOf(req: CoreRequest): { tools: boolean; images: boolean; jsonSchema: boolean } {
+export function featuresOf(req: CoreRequest): Needs {
   return {
     tools: req.tools.length > 0,
     images: hasImageInput(req),

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
-import { assertCapabilities, restricts } from "../core/features.ts";
+import { assertCapabilities, featuresOf, restricts } from "../core/features.ts";
 import type { CoreRequest } from "../core/request.ts";
 import { forbidden, GatewayError, modelNotFound } from "../errors.ts";
 import { parseJsonBody, readBody, readBodyBytes, validateBody } from "../http/body.ts";
@@ -133,7 +133,8 @@ export async function clientCall<S extends z.ZodType>(
     }
     stream = prepared.stream;
     // A model that declares a feature missing refuses it before anything is reserved.
-    if (restricts(model.capabilities)) assertCapabilities(prepared.core(), model.capabilities, model.id);
+    if (restricts(model.capabilities))
+      assertCapabilities(prepared.features ?? featuresOf(prepared.core()), model.capabilities, model.id);
     return await meteredCall(gw, {
       requestId: ctx.requestId,
       startedAt,

@@ -2,7 +2,6 @@ import type { CoreRequest } from "../core/request.ts";
 import type { CoreResponse } from "../core/response.ts";
 import type { SurfaceDialectCodec } from "../core/translate.ts";
 import type { Usage } from "../core/usage.ts";
-import type { GatewayError } from "../errors.ts";
 import { providerDialect } from "../providers/dialects.ts";
 import type { UpstreamResult } from "../providers/provider.ts";
 import { countPrompt, countText } from "../tokens/count.ts";
@@ -102,20 +101,6 @@ export function dialectCodec<Body>(spec: DialectCodecSpec<Body>): SurfaceCodec {
     },
     streamError: (err) => passThrough.streamError(err),
   };
-}
-
-/**
- * A same-dialect codec for a surface no provider speaks natively: every answer is
- * translated, so only counting and the stream error event are its own.
- */
-export function translateOnly(
-  countInput: () => number,
-  streamError: (err: GatewayError) => Uint8Array,
-): SurfaceCodec {
-  const never = (): never => {
-    throw new Error("no provider answers in this dialect natively");
-  };
-  return { countInput, json: never, stream: never, streamError };
 }
 
 /** Memoizes a decoder so the canonical request is built at most once, and only when needed. */

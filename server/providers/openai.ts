@@ -29,13 +29,16 @@ function passThrough(call: ChatCall, inbound: Json): Json {
  * usage request on streams (the gateway always needs usage) and a lowered max_tokens;
  * any other client dialect is encoded from the canonical request.
  * Option `max_tokens_field: max_completion_tokens` renames the limit for OpenAI's
- * reasoning models, which refuse `max_tokens`.
+ * reasoning models, which refuse `max_tokens`. Option `responses_api: true` (OpenAI
+ * itself) sends Responses clients to the vendor's own /responses, body untouched.
  */
 export const openaiProvider = {
   kind: "openai",
 
   async chat(call: ChatCall): Promise<UpstreamResult> {
     const { provider } = call.target;
+    if (call.inbound.dialect === "openai-responses" && provider.options.responses_api === true)
+      return responsesCall(call);
     const body = upstreamBody(call, openaiChatDialect, (inbound) => passThrough(call, inbound));
     if (provider.options.max_tokens_field === "max_completion_tokens" && "max_tokens" in body) {
       body.max_completion_tokens = body.max_tokens;
@@ -56,3 +59,20 @@ export const openaiProvider = {
   images: openaiImages,
   videos: openaiVideos,
 } satisfies Provider;
+
+/** A Responses request to a vendor that has the Responses API: forwarded, usage tapped by the surface. */
+function responsesCall(call: ChatCall): Promise<UpstreamResult> {
+  const { provider } = call.target;
+  const body: Json = { ...call.inbound.body, model: call.target.model };
+  if (call.stream) body.stream = true;
+  if (call.maxTokens !== null) body.max_output_tokens = call.maxTokens;
+  const headers: Record<string, string> = {};
+  if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
+  return postUpstream(call, {
+    url: `${provider.baseUrl.replace(/\/+$/, "")}/responses`,
+    headers,
+    body,
+    dialect: "openai-responses",
+    secrets: [provider.apiKey],
+  });
+}

@@ -1,4 +1,4 @@
-import type { TestGateway } from "./harness.ts";
+import { PROVIDER_SECRET, TestGateway } from "./harness.ts";
 import { MockAnthropic } from "./mock-anthropic.ts";
 import { MockGemini } from "./mock-gemini.ts";
 import { MockGigaChatUpstream } from "./mock-gigachat-upstream.ts";
@@ -198,3 +198,34 @@ export type SurfaceDriver = {
     opts: { stream: boolean; tools: boolean; toolResult?: boolean },
   ): Promise<Outcome>;
 };
+
+/** A gateway with one provider of every kind (each a started mock) and models m-<kind>. */
+export async function startMatrix(
+  extraModels = "",
+  providerExtra: Record<string, string> = {},
+): Promise<{
+  tg: TestGateway;
+  mocks: Map<string, MockUpstream>;
+  stop(): Promise<void>;
+}> {
+  const mocks = new Map<string, MockUpstream>();
+  for (const p of PROVIDERS) mocks.set(p.kind, p.mock());
+  const tg = await TestGateway.start({
+    config: matrixConfig(
+      PROVIDERS.map((entry) => ({
+        entry: providerExtra[entry.kind] ? { ...entry, extra: providerExtra[entry.kind] } : entry,
+        url: mocks.get(entry.kind)!.url,
+      })),
+      PROVIDER_SECRET,
+      extraModels,
+    ),
+  });
+  return {
+    tg,
+    mocks,
+    async stop() {
+      await tg.stop();
+      for (const m of mocks.values()) m.stop();
+    },
+  };
+}

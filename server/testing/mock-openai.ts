@@ -1,3 +1,4 @@
+import { responsesEvents, responsesJson } from "./mock-openai-responses.ts";
 import { type MockBehavior, MockUpstream, type Plan } from "./mock-upstream.ts";
 
 export type { Abort, MockBehavior, Received } from "./mock-upstream.ts";
@@ -27,7 +28,9 @@ export class MockOpenAI extends MockUpstream {
   }
 
   protected accepts(req: Request, url: URL): boolean {
-    return req.method === "POST" && url.pathname === "/v1/chat/completions";
+    return (
+      req.method === "POST" && (url.pathname === "/v1/chat/completions" || url.pathname === "/v1/responses")
+    );
   }
 
   protected errorBody(status: number): unknown {
@@ -35,6 +38,7 @@ export class MockOpenAI extends MockUpstream {
   }
 
   protected promptTokens(body: Record<string, unknown>): number {
+    if (Array.isArray(body.input)) return 7 + 3 * body.input.length;
     return mockPromptTokens(body);
   }
 
@@ -57,7 +61,8 @@ export class MockOpenAI extends MockUpstream {
     };
   }
 
-  protected json(p: Plan, b: MockBehavior, body: Record<string, unknown>): unknown {
+  protected json(p: Plan, b: MockBehavior, body: Record<string, unknown>, url: URL): unknown {
+    if (url.pathname === "/v1/responses") return responsesJson(p, b, body);
     const message: Record<string, unknown> = {
       role: "assistant",
       content: p.toolCalls.length ? null : p.text,
@@ -91,7 +96,8 @@ export class MockOpenAI extends MockUpstream {
     return out;
   }
 
-  protected events(p: Plan, b: MockBehavior, body: Record<string, unknown>) {
+  protected events(p: Plan, b: MockBehavior, body: Record<string, unknown>, url: URL) {
+    if (url.pathname === "/v1/responses") return responsesEvents(p, b, body);
     const id = `chatcmpl-mock-${p.n}`;
     const model = String(body.model);
     const created = 1_700_000_000;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { runAgent, scratch, writeFiles } from "../testing/agents.ts";
-import { PROVIDER_SECRET, TestGateway } from "../testing/harness.ts";
-import { matrixConfig, PROVIDERS } from "../testing/matrix.ts";
+import type { TestGateway } from "../testing/harness.ts";
+import { startMatrix } from "../testing/matrix.ts";
 import type { MockUpstream } from "../testing/mock-upstream.ts";
 
 /**
@@ -11,24 +11,16 @@ import type { MockUpstream } from "../testing/mock-upstream.ts";
  * tool round trip (the mock asks for the agent's own file-reading tool, the agent runs
  * it, the result comes back translated), and every call is billed.
  */
-const mocks = new Map<string, MockUpstream>();
+let mocks: Map<string, MockUpstream>;
 let tg: TestGateway;
+let stop: () => Promise<void>;
 const SECRET_LINE = "tollgate-agent-check-7f3a";
 const ANSWER = "The file says the check phrase.";
 
 beforeAll(async () => {
-  for (const p of PROVIDERS) mocks.set(p.kind, p.mock());
-  tg = await TestGateway.start({
-    config: matrixConfig(
-      PROVIDERS.map((entry) => ({ entry, url: mocks.get(entry.kind)!.url })),
-      PROVIDER_SECRET,
-    ),
-  });
+  ({ tg, mocks, stop } = await startMatrix());
 });
-afterAll(async () => {
-  await tg.stop();
-  for (const m of mocks.values()) m.stop();
-});
+afterAll(() => stop());
 
 /** Every call of the key billed: one log row per upstream request, all 200 with a cost, the ledger matching. */
 async function expectAllBilled(k: { key: string; keyId: string }, upstreamCalls: number) {

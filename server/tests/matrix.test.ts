@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { PROVIDER_SECRET, TestGateway } from "../testing/harness.ts";
-import { CALL_ARGS, matrixConfig, PROVIDERS, TOOL_RESULT } from "../testing/matrix.ts";
+import { PROVIDER_SECRET, type TestGateway } from "../testing/harness.ts";
+import { CALL_ARGS, PROVIDERS, startMatrix, TOOL_RESULT } from "../testing/matrix.ts";
 import { SURFACES } from "../testing/matrix-drivers.ts";
 import type { MockUpstream } from "../testing/mock-upstream.ts";
 
@@ -9,21 +9,14 @@ import type { MockUpstream } from "../testing/mock-upstream.ts";
  * format), plain and streamed, text and tool call: the answer, the tool arguments, the
  * stop reason, the usage the client saw, and what was billed and logged.
  */
-const mocks = new Map<string, MockUpstream>();
+let mocks: Map<string, MockUpstream>;
 let tg: TestGateway;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  for (const p of PROVIDERS) mocks.set(p.kind, p.mock());
-  const config = matrixConfig(
-    PROVIDERS.map((entry) => ({ entry, url: mocks.get(entry.kind)!.url })),
-    PROVIDER_SECRET,
-  );
-  tg = await TestGateway.start({ config });
+  ({ tg, mocks, stop } = await startMatrix());
 });
-afterAll(async () => {
-  await tg.stop();
-  for (const m of mocks.values()) m.stop();
-});
+afterAll(() => stop());
 
 const TEXT = "Sunny and mild in Paris today.";
 const ARGS = { city: "Paris", unit: "c" };

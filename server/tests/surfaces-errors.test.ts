@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
-import { PROVIDER_SECRET, TestGateway } from "../testing/harness.ts";
-import { matrixConfig, PROVIDERS } from "../testing/matrix.ts";
+import type { TestGateway } from "../testing/harness.ts";
+import { startMatrix } from "../testing/matrix.ts";
 import type { MockUpstream } from "../testing/mock-upstream.ts";
 
 /**
  * Bad input on every surface: a clear error in the route's own shape (OpenAI, Anthropic
  * or Google), the request logged, nothing billed and nothing sent upstream.
  */
-const mocks = new Map<string, MockUpstream>();
+let mocks: Map<string, MockUpstream>;
 let tg: TestGateway;
+let stop: () => Promise<void>;
 
 const EXTRA = `  - id: m-textonly
     routes: [{ provider: p-openai, model: up-textonly }]
@@ -17,19 +18,9 @@ const EXTRA = `  - id: m-textonly
     capabilities: { vision: false, tools: false }`;
 
 beforeAll(async () => {
-  for (const p of PROVIDERS) mocks.set(p.kind, p.mock());
-  tg = await TestGateway.start({
-    config: matrixConfig(
-      PROVIDERS.map((entry) => ({ entry, url: mocks.get(entry.kind)!.url })),
-      PROVIDER_SECRET,
-      EXTRA,
-    ),
-  });
+  ({ tg, mocks, stop } = await startMatrix(EXTRA));
 });
-afterAll(async () => {
-  await tg.stop();
-  for (const m of mocks.values()) m.stop();
-});
+afterAll(() => stop());
 
 type Shape = "openai" | "anthropic" | "google";
 

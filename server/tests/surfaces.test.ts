@@ -1,31 +1,23 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { PROVIDER_SECRET, TestGateway } from "../testing/harness.ts";
-import { matrixConfig, PROVIDERS } from "../testing/matrix.ts";
+import type { TestGateway } from "../testing/harness.ts";
+import { startMatrix } from "../testing/matrix.ts";
 import type { MockAnthropic } from "../testing/mock-anthropic.ts";
 import type { MockGemini } from "../testing/mock-gemini.ts";
 import type { MockOpenAI } from "../testing/mock-openai.ts";
 import type { MockUpstream } from "../testing/mock-upstream.ts";
 
 /** How clients reach the surfaces (auth headers, base URLs) and what crosses dialects besides text. */
-const mocks = new Map<string, MockUpstream>();
+let mocks: Map<string, MockUpstream>;
 let tg: TestGateway;
+let stop: () => Promise<void>;
 const openai = () => mocks.get("openai") as MockOpenAI;
 const anthropic = () => mocks.get("anthropic") as MockAnthropic;
 const gemini = () => mocks.get("gemini") as MockGemini;
 
 beforeAll(async () => {
-  for (const p of PROVIDERS) mocks.set(p.kind, p.mock());
-  tg = await TestGateway.start({
-    config: matrixConfig(
-      PROVIDERS.map((entry) => ({ entry, url: mocks.get(entry.kind)!.url })),
-      PROVIDER_SECRET,
-    ),
-  });
+  ({ tg, mocks, stop } = await startMatrix());
 });
-afterAll(async () => {
-  await tg.stop();
-  for (const m of mocks.values()) m.stop();
-});
+afterAll(() => stop());
 
 const post = (path: string, headers: Record<string, string>, body: unknown) =>
   fetch(`${tg.url}${path}`, {
@@ -332,5 +324,95 @@ describe("streams across dialects keep the billing rules", () => {
     );
     expect(arr.at(-1)?.candidates[0]?.finishReason).toBe("STOP");
     expect(arr.at(-1)?.usageMetadata).toBeDefined();
+  });
+});
+
+describe("Anthropic prompt caching is billed exactly", () => {
+  test("cache writes at the input price, cache reads at the cached price, translated and passed through alike", async () => {
+    // 10 fresh + 100 written to the cache + 50 read from it = 160 prompt tokens; 5 out.
+    const usage = { prompt_tokens: 160, completion_tokens: 5, cached_tokens: 50, cache_creation_tokens: 100 };
+    const cost = ((160 - 50) * 1 + 50 * 0.5 + 5 * 2) / 1e6;
+    const k = await tg.client(1);
+    anthropic().next({ usage }, { usage: { ...usage }, chunks: 2 });
+    const chat = await tg
+      .openai(k.key)
+      .chat.completions.create({ model: "m-anthropic", messages: [{ role: "user", content: "hi" }] });
+    expect(chat.usage).toMatchObject({
+      prompt_tokens: 160,
+      completion_tokens: 5,
+      prompt_tokens_details: { cached_tokens: 50 },
+    });
+    const m = await tg
+      .anthropic(k.key)
+      .messages.stream({ model: "m-anthropic", max_tokens: 20, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage();
+    expect(m.usage).toMatchObject({
+      input_tokens: 10,
+      cache_creation_input_tokens: 100,
+      cache_read_input_tokens: 50,
+      output_tokens: 5,
+    });
+    const rows = await tg.logRows(k.keyId);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        input_tokens: 160,
+        cached_tokens: 50,
+        output_tokens: 5,
+        usage_source: "upstream",
+      });
+      expect(row.cost as number).toBeCloseTo(cost, 12);
+    }
+  });
+});
+
+describe("Responses to an OpenAI upstream with the Responses API: pass-through", () => {
+  test("the body goes to /v1/responses untouched (built-in tools included), the stream comes back as sent, usage billed", async () => {
+    const {
+      tg: t2,
+      mocks: m2,
+      stop,
+    } = await startMatrix("", { openai: "    options: { responses_api: true }" });
+    try {
+      const up = m2.get("openai")!;
+      up.next({ text: "Hi there.", usage: { prompt_tokens: 12, completion_tokens: 3, cached_tokens: 2 } });
+      const k = await t2.client(1);
+      const body = {
+        model: "m-openai",
+        input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+        tools: [{ type: "web_search" }],
+        include: ["reasoning.encrypted_content"],
+        store: false,
+        stream: true,
+      };
+      const res = await fetch(`${t2.url}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${k.key}` },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      expect(up.received[0]!.path).toBe("/v1/responses");
+      expect(up.received[0]!.body).toEqual({ ...body, model: "up-openai" });
+      expect(text).toContain("response.output_text.delta");
+      expect(text.trim().split("\n\n").at(-1)).toContain("event: response.completed");
+      const [row] = await t2.logRows(k.keyId);
+      expect(row).toMatchObject({
+        input_tokens: 12,
+        cached_tokens: 2,
+        output_tokens: 3,
+        usage_source: "upstream",
+        dropped_fields: [],
+      });
+
+      up.next({ toolCalls: [{ name: "get_weather", arguments: '{"city":"Oslo"}' }] });
+      const r = await t2.openai(k.key).responses.create({ model: "m-openai", input: "weather?" });
+      expect(r.output[0]).toMatchObject({
+        type: "function_call",
+        name: "get_weather",
+        arguments: '{"city":"Oslo"}',
+      });
+    } finally {
+      await stop();
+    }
   });
 });

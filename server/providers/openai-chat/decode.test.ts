@@ -27,6 +27,14 @@ describe("OpenAI chat stream decoder, split at every byte", () => {
     expect(f).toMatchObject({ text: "hi", stop: "stop" });
   });
 
+  test("[DONE] completes a stream even without a finish_reason", () => {
+    const text = 'data: {"id":"x","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n';
+    expect(fold(decodeSplit(new TextEncoder().encode(text), [], decoder))).toMatchObject({
+      text: "hi",
+      stop: "stop",
+    });
+  });
+
   test("a body that ends before any finish reason is not complete", () => {
     const f = fold(
       decodeSplit(

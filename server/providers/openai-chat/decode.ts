@@ -87,7 +87,11 @@ export function streamedError(e: unknown): GatewayError {
 /** One OpenAI chat SSE event -> canonical events. */
 export function chatStreamStep(ev: SseEvent, s: ChatStreamState): CoreStreamEvent[] {
   if (s.stopped) return [];
-  if (ev.data === "[DONE]") return chatStreamEnd(s);
+  if (ev.data === "[DONE]") {
+    // [DONE] is the end marker even when a server sent no finish_reason.
+    s.finish ??= "stop";
+    return chatStreamEnd(s);
+  }
   const chunk = parseObject(ev.data);
   if (!chunk) return [];
   if (chunk.error) return [{ type: "error", error: streamedError(chunk.error) }];

@@ -1,13 +1,14 @@
 import { Elysia } from "elysia";
+import type { ModelRecord } from "../../catalog/catalog.ts";
 import { featuresOf } from "../../core/features.ts";
-import { clientCall, resolveModel } from "../../gateway/client-call.ts";
+import { resolveModel } from "../../gateway/client-call.ts";
+import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
 import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";
-import { currentRequestId } from "../../http/request-id.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
-import { DEFAULT_IMAGE_TOKEN_BOUND } from "../openai/chat-input.ts";
+import { imageTokenBound } from "../openai/chat-input.ts";
 import { anthropicPassThrough, messagesInputBound } from "./codec.ts";
 import { decodeMessagesRequest } from "./decode.ts";
 import { messagesSurface } from "./encode.ts";
@@ -44,14 +45,7 @@ function messagesSpec(request: Request) {
         requestedMaxTokens: body.max_tokens ?? null,
         choices: 1,
         ...(body.model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
-        inputBound: (model: { capabilities: Record<string, unknown> }) => {
-          const bound = model.capabilities.max_image_tokens;
-          return messagesInputBound(
-            rawLength,
-            body,
-            typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND,
-          );
-        },
+        inputBound: (model: ModelRecord) => messagesInputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface: messagesSurface,
           passThrough: anthropicPassThrough(core, body),
@@ -79,22 +73,12 @@ const detail = (summary: string) => ({
  */
 export const anthropicRoutes = (gw: Gateway) => {
   const app = new Elysia({ name: "anthropic-messages" });
-  for (const prefix of ["/v1", "/v1/v1"]) {
+  for (const prefix of V1_PREFIXES) {
     app
-      .post(
-        `${prefix}/messages`,
-        ({ request, set }) =>
-          clientCall(
-            gw,
-            {
-              request,
-              headers: set.headers as Record<string, string>,
-              requestId: currentRequestId(set.headers),
-            },
-            messagesSpec(request),
-          ),
-        { parse: "none", ...detail("Create a message (Anthropic Messages, JSON or SSE)") },
-      )
+      .post(`${prefix}/messages`, clientHandler(gw, messagesSpec), {
+        parse: "none",
+        ...detail("Create a message (Anthropic Messages, JSON or SSE)"),
+      })
       .post(
         `${prefix}/messages/count_tokens`,
         async ({ request, set }) => {

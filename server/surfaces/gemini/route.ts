@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import type { ModelRecord } from "../../catalog/catalog.ts";
 import { featuresOf } from "../../core/features.ts";
 import { notFound } from "../../errors.ts";
 import { clientCall, resolveModel } from "../../gateway/client-call.ts";
@@ -8,7 +9,7 @@ import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";
 import { currentRequestId } from "../../http/request-id.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
-import { DEFAULT_IMAGE_TOKEN_BOUND } from "../openai/chat-input.ts";
+import { imageTokenBound } from "../openai/chat-input.ts";
 import { geminiPassThrough, generateInputBound } from "./codec.ts";
 import { decodeGenerateRequest } from "./decode.ts";
 import { GeminiFraming, geminiSurface } from "./encode.ts";
@@ -35,14 +36,7 @@ function generateSpec(model: string, stream: boolean, sse: boolean) {
         requestedMaxTokens: typeof g?.maxOutputTokens === "number" ? g.maxOutputTokens : null,
         choices: 1,
         ...(model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
-        inputBound: (m: { capabilities: Record<string, unknown> }) => {
-          const bound = m.capabilities.max_image_tokens;
-          return generateInputBound(
-            rawLength,
-            body,
-            typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND,
-          );
-        },
+        inputBound: (model: ModelRecord) => generateInputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface,
           passThrough: geminiPassThrough(core, body, framing),

@@ -61,10 +61,13 @@ function contentParts(content: unknown, where: string): (TextPart | ImagePart)[]
 const textOf = (parts: (TextPart | ImagePart)[]) =>
   parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
 
-function messages(req: ChatRequest, system: TextPart[]): CoreMessage[] {
+function messages(req: ChatRequest, system: TextPart[], hints: Set<string>): CoreMessage[] {
   const out: CoreMessage[] = [];
   req.messages.forEach((m, i) => {
     const where = `messages[${i}].content`;
+    // OpenCode and OpenRouter-style clients mark messages and parts for prompt caching.
+    if ("cache_control" in m || (Array.isArray(m.content) && m.content.some((p) => "cache_control" in p)))
+      hints.add("cache_control");
     const parts = contentParts(m.content, where);
     switch (m.role) {
       case "system":
@@ -103,11 +106,11 @@ function messages(req: ChatRequest, system: TextPart[]): CoreMessage[] {
   return out;
 }
 
-function tools(req: ChatRequest, hints: string[]): CoreTool[] {
+function tools(req: ChatRequest, hints: Set<string>): CoreTool[] {
   const out: CoreTool[] = [];
   for (const t of req.tools ?? []) {
     if (t.type !== "function" || !t.function) {
-      hints.push(`tools[${t.type}]`);
+      hints.add(`tools[${t.type}]`);
       continue;
     }
     const fn = t.function as Json;
@@ -146,9 +149,11 @@ function responseFormat(f: ChatRequest["response_format"]): CoreResponseFormat |
 export function decodeChatRequest(req: ChatRequest): CoreRequest {
   if ((req.n ?? 1) > 1) throw unsupportedFeature("several choices (n > 1)", "a translated upstream", "n");
   const raw = req as Json;
-  const hints = Object.keys(raw).filter((k) => !MAPPED.has(k) && raw[k] !== null && raw[k] !== undefined);
+  const hints = new Set(
+    Object.keys(raw).filter((k) => !MAPPED.has(k) && raw[k] !== null && raw[k] !== undefined),
+  );
   const system: TextPart[] = [];
-  const msgs = messages(req, system);
+  const msgs = messages(req, system, hints);
   const effort = str(raw.reasoning_effort);
   const imageConfig = obj(raw.image_config);
   const modalities = Array.isArray(raw.modalities)
@@ -164,7 +169,7 @@ export function decodeChatRequest(req: ChatRequest): CoreRequest {
     maxTokens: req.max_completion_tokens ?? req.max_tokens ?? null,
     stop: req.stop == null ? [] : typeof req.stop === "string" ? [req.stop] : req.stop,
     stream: req.stream === true,
-    hints,
+    hints: [],
   };
   const choice = toolChoice(req.tool_choice);
   if (choice) core.toolChoice = choice;
@@ -178,6 +183,7 @@ export function decodeChatRequest(req: ChatRequest): CoreRequest {
   if (format) core.responseFormat = format;
   if (effort && EFFORTS.has(effort))
     core.reasoning = { effort: effort as NonNullable<CoreRequest["reasoning"]>["effort"] };
+  else if (effort) hints.add("reasoning_effort");
   if (modalities && modalities.length > 0) core.modalities = modalities;
   if (imageConfig) {
     core.imageConfig = {};
@@ -188,5 +194,6 @@ export function decodeChatRequest(req: ChatRequest): CoreRequest {
   }
   const user = str(raw.user);
   if (user) core.user = user;
+  core.hints = [...hints];
   return core;
 }

@@ -1,11 +1,11 @@
 import { Elysia } from "elysia";
-import { clientCall } from "../../gateway/client-call.ts";
+import type { ModelRecord } from "../../catalog/catalog.ts";
+import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
 import { dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { currentRequestId } from "../../http/request-id.ts";
 import { openaiChatCodec } from "./chat-codec.ts";
 import { chatSurface } from "./chat-encode.ts";
-import { chatInputBound, DEFAULT_IMAGE_TOKEN_BOUND } from "./chat-input.ts";
+import { chatInputBound, imageTokenBound } from "./chat-input.ts";
 import { ChatRequest } from "./chat-schema.ts";
 
 function chatSpec(forceStream: boolean) {
@@ -23,14 +23,7 @@ function chatSpec(forceStream: boolean) {
         core: lazyCore(() => chatSurface.decodeRequest({ ...body, stream })),
         requestedMaxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
         choices: body.n ?? 1,
-        inputBound: (model: { capabilities: Record<string, unknown> }) => {
-          const bound = model.capabilities.max_image_tokens;
-          return chatInputBound(
-            rawLength,
-            body,
-            typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND,
-          );
-        },
+        inputBound: (model: ModelRecord) => chatInputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface: chatSurface,
           passThrough: openaiChatCodec(body),
@@ -63,34 +56,16 @@ const detail = (summary: string) => ({
  */
 export const chatRoutes = (gw: Gateway) => {
   const app = new Elysia({ name: "openai-chat" });
-  for (const prefix of ["/v1", "/v1/v1"])
+  for (const prefix of V1_PREFIXES)
     app
       .post(
         `${prefix}/chat/completions`,
-        ({ request, set }) =>
-          clientCall(
-            gw,
-            {
-              request,
-              headers: set.headers as Record<string, string>,
-              requestId: currentRequestId(set.headers),
-            },
-            chatSpec(false),
-          ),
+        clientHandler(gw, () => chatSpec(false)),
         { parse: "none", ...detail("Create a chat completion (JSON or SSE stream)") },
       )
       .post(
         `${prefix}/chat/completions/stream`,
-        ({ request, set }) =>
-          clientCall(
-            gw,
-            {
-              request,
-              headers: set.headers as Record<string, string>,
-              requestId: currentRequestId(set.headers),
-            },
-            chatSpec(true),
-          ),
+        clientHandler(gw, () => chatSpec(true)),
         { parse: "none", ...detail("Create a chat completion, always streamed (SSE)") },
       );
   return app;

@@ -150,8 +150,8 @@ function toolChoice(c: ResponsesRequest["tool_choice"], tools: ResponsesTools): 
 
 const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
 
-/** A Responses request in canonical form. Stateless: the whole conversation must be in `input`. */
-export function decodeResponsesRequest(req: ResponsesRequest, tools: ResponsesTools): CoreRequest {
+/** Refuses what needs stored state: the gateway keeps no responses, conversations or prompts. */
+export function assertStateless(req: ResponsesRequest): void {
   const raw = req as Json;
   for (const f of STATEFUL)
     if (raw[f] !== undefined && raw[f] !== null && raw[f] !== false)
@@ -162,6 +162,12 @@ export function decodeResponsesRequest(req: ResponsesRequest, tools: ResponsesTo
         f,
         "unsupported_feature",
       );
+}
+
+/** A Responses request in canonical form. Stateless: the whole conversation must be in `input`. */
+export function decodeResponsesRequest(req: ResponsesRequest, tools: ResponsesTools): CoreRequest {
+  const raw = req as Json;
+  assertStateless(req);
   const hints = new Set<string>();
   for (const k of Object.keys(raw))
     if (!MAPPED.has(k) && raw[k] !== null && raw[k] !== undefined) hints.add(k);

@@ -1,18 +1,19 @@
 import { Elysia } from "elysia";
+import type { ModelRecord } from "../../catalog/catalog.ts";
 import { featuresOf } from "../../core/features.ts";
 import type { SurfaceDialectCodec } from "../../core/translate.ts";
 import type { GatewayError } from "../../errors.ts";
-import { clientCall } from "../../gateway/client-call.ts";
-import { coreCounter, dialectCodec, lazyCore, translateOnly } from "../../gateway/dialect-codec.ts";
+import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
+import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { currentRequestId } from "../../http/request-id.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
-import { DEFAULT_IMAGE_TOKEN_BOUND } from "./chat-input.ts";
+import { imageTokenBound } from "./chat-input.ts";
 import { openaiErrorBody } from "./error.ts";
-import { decodeResponsesRequest } from "./responses-decode.ts";
+import { assertStateless, decodeResponsesRequest } from "./responses-decode.ts";
 import { encodeResponsesResponse, itemId } from "./responses-encode.ts";
 import { ResponsesRequest } from "./responses-schema.ts";
 import { responsesStreamEncoder } from "./responses-stream.ts";
+import { responsesPassThrough } from "./responses-tap.ts";
 import { ResponsesTools } from "./responses-tools.ts";
 
 /** A stream that broke ends with response.failed (what Codex and the SDKs read). */
@@ -55,9 +56,10 @@ function responsesSpec() {
     schema: ResponsesRequest,
     prepare(body: ResponsesRequest, rawLength: number) {
       const tools = new ResponsesTools();
+      assertStateless(body);
+      // Decoding registers the request's tool kinds, which the encoders need: a translating
+      // provider decodes before any answer comes back.
       const core = lazyCore(() => decodeResponsesRequest(body, tools));
-      // Decoding registers the request's tool kinds, which the encoders need: decode up front.
-      core();
       const surface: SurfaceDialectCodec<ResponsesRequest> = {
         dialect: "openai-responses",
         decodeRequest: (b) => decodeResponsesRequest(b, tools),
@@ -72,13 +74,10 @@ function responsesSpec() {
         requestedMaxTokens: body.max_output_tokens ?? null,
         choices: 1,
         ...(body.model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
-        inputBound: (model: { capabilities: Record<string, unknown> }) => {
-          const bound = model.capabilities.max_image_tokens;
-          return inputBound(rawLength, body, typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND);
-        },
+        inputBound: (model: ModelRecord) => inputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface,
-          passThrough: translateOnly(coreCounter(core, body), failedEvent),
+          passThrough: responsesPassThrough(coreCounter(core, body), failedEvent),
           publicModel: body.model,
           includeUsage: true,
         }),
@@ -89,32 +88,20 @@ function responsesSpec() {
 
 /**
  * `POST /v1/responses` (and `/v1/v1/responses`): the OpenAI Responses API, stateless.
- * Every provider kind answers it through the canonical model; `previous_response_id`
- * is refused with a 400 (nothing is stored).
+ * An `openai` provider with `responses_api: true` takes it as it is; every other
+ * provider answers through the canonical model. `previous_response_id` is refused with a
+ * 400 (nothing is stored).
  */
 export const responsesRoutes = (gw: Gateway) => {
   const app = new Elysia({ name: "openai-responses" });
-  for (const path of ["/v1/responses", "/v1/v1/responses"])
-    app.post(
-      path,
-      ({ request, set }) =>
-        clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
-          },
-          responsesSpec(),
-        ),
-      {
-        parse: "none",
-        detail: {
-          summary: "Create a response (OpenAI Responses API, JSON or SSE; stateless)",
-          tags: ["OpenAI"],
-          description: "See https://platform.openai.com/docs/api-reference/responses",
-        },
+  for (const prefix of V1_PREFIXES)
+    app.post(`${prefix}/responses`, clientHandler(gw, responsesSpec), {
+      parse: "none",
+      detail: {
+        summary: "Create a response (OpenAI Responses API, JSON or SSE; stateless)",
+        tags: ["OpenAI"],
+        description: "See https://platform.openai.com/docs/api-reference/responses",
       },
-    );
+    });
   return app;
 };
