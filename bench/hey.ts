@@ -1,7 +1,10 @@
 /**
- * Fixed-rate runs with hey (Debian's `hey`): `workers` keep-alive connections, each paced
- * at rate/workers requests a second, every request's latency written as CSV. hey prints
- * times in seconds with four decimals: the resolution is 0.1 ms.
+ * Fixed-rate runs with hey (Debian's `hey`), every request's latency written as CSV (hey
+ * prints seconds with four decimals: the resolution is 0.1 ms). One hey with N workers
+ * paces them with N tickers started together, so requests arrive in bursts of N and the
+ * last of a burst waits for the others: it measures a gateway's CPU per request more than
+ * its latency. Instead, `workers` hey processes with one connection each at rate/workers
+ * are started 1/rate apart, so their ticks interleave into an even stream of arrivals.
  */
 import { percentile } from "./stats.ts";
 
@@ -48,14 +51,17 @@ export function parseHeyCsv(csv: string): HeyResult {
   };
 }
 
-export async function hey(run: HeyRun): Promise<HeyResult> {
+function heyArgs(run: HeyRun): string[] {
+  const n = run.workers;
   const args = [
     "hey",
-    ...(run.seconds !== null ? ["-z", `${run.seconds}s`] : ["-n", String(run.requests ?? 100)]),
+    ...(run.seconds !== null
+      ? ["-z", `${run.seconds}s`]
+      : ["-n", String(Math.ceil((run.requests ?? 100) / n))]),
     "-c",
-    String(run.workers),
+    "1",
     "-q",
-    String(run.rate / run.workers),
+    String(run.rate / n),
     "-t",
     "10",
     "-m",
@@ -67,6 +73,10 @@ export async function hey(run: HeyRun): Promise<HeyResult> {
   ];
   for (const [k, v] of Object.entries(run.headers)) args.push("-H", `${k}: ${v}`);
   args.push(run.url);
+  return args;
+}
+
+async function oneHey(args: string[]): Promise<string> {
   const proc = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([
     new Response(proc.stdout).text(),
@@ -74,8 +84,19 @@ export async function hey(run: HeyRun): Promise<HeyResult> {
     proc.exited,
   ]);
   if (code !== 0) throw new Error(`hey exited with ${code}: ${err}`);
-  const result = parseHeyCsv(out);
-  // hey counts a failed connection as a row without a status: treat missing rows as errors too.
-  if (result.requests === 0) throw new Error(`hey made no requests: ${err}${out.slice(0, 500)}`);
+  return out;
+}
+
+export async function hey(run: HeyRun): Promise<HeyResult> {
+  const args = heyArgs(run);
+  const runs: Promise<string>[] = [];
+  for (let i = 0; i < run.workers; i++) {
+    runs.push(oneHey(args));
+    await Bun.sleep(1000 / run.rate);
+  }
+  const outs = await Promise.all(runs);
+  // Every output starts with its own CSV header line; parseHeyCsv skips one.
+  const result = parseHeyCsv(outs.map((o, i) => (i === 0 ? o : o.slice(o.indexOf("\n") + 1))).join(""));
+  if (result.requests === 0) throw new Error(`hey made no requests: ${outs[0]?.slice(0, 500)}`);
   return result;
 }

@@ -7,6 +7,7 @@ export type Goal = { goal: string; measured: string; pass: boolean };
 export type Extras = {
   tollgateLedger: { logged: number; answered: number; spend: number; balance: number } | null;
   binary: { sizeMb: number; startupMs: number; idleRssMb: number } | null;
+  disk: { commits: number; p50Ms: number; p99Ms: number };
   loadAvg: { start: number[]; end: number[] };
 };
 
@@ -169,6 +170,8 @@ export function markdown(o: {
     );
   }
   out.push(
+    `One durable SQLite commit (WAL, synchronous=FULL, one row) on this disk: p50 ${num(e.disk.p50Ms, 2)} ms, p99 ${num(e.disk.p99Ms, 2)} ms: every billed response waits for one such commit (shared by the requests of its batch).`,
+    "Fixed-rate latency: hey processes with one connection each, started apart so arrivals are even; figures are per-round percentiles, 0.1 ms resolution.",
     `Load average at start ${e.loadAvg.start.map((x) => x.toFixed(2)).join(" ")}, at end ${e.loadAvg.end.map((x) => x.toFixed(2)).join(" ")}.`,
     ...o.notes,
   );

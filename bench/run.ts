@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BinaryFigures, measureBinary } from "./binary.ts";
+import { commitCost } from "./disk.ts";
 import { planFromArgs } from "./plan.ts";
 import { memory } from "./proc-stats.ts";
 import { type Extras, goals, headline, markdown } from "./report.ts";
@@ -53,6 +54,8 @@ async function main(): Promise<number> {
   const load0 = loadavg();
   const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-"));
   log(`${plan.mode} run; processes and logs in ${dir}`);
+  const disk = commitCost(dir, plan.mode === "full" ? 500 : 50);
+  log(`one durable SQLite commit here: p50 ${disk.p50Ms.toFixed(2)} ms, p99 ${disk.p99Ms.toFixed(2)} ms`);
   const fleet = await startFleet(dir);
   const { targets } = fleet;
   const records = new Map(targets.map((t) => [t.id, newRecord(t.id, t.label, t.startupMs)]));
@@ -114,12 +117,12 @@ async function main(): Promise<number> {
     notes.push("Smoke run: every target answered and the pipeline ran; the figures are not measurements.");
   }
   const when = started.toISOString().replace(/\.\d+Z$/, "Z");
-  const extras: Extras = { tollgateLedger: ledger, binary, loadAvg: { start: load0, end: loadavg() } };
+  const extras: Extras = { tollgateLedger: ledger, binary, disk, loadAvg: { start: load0, end: loadavg() } };
   const md = markdown({ s: summaries, plan, when, extras, notes });
   const json = {
     when,
     plan,
-    machine: { cores: navigator.hardwareConcurrency, bun: Bun.version, loadAvg: extras.loadAvg },
+    machine: { cores: navigator.hardwareConcurrency, bun: Bun.version, loadAvg: extras.loadAvg, disk },
     targets: targets.map(({ id, label, startupMs }) => ({ id, label, startupMs })),
     summary: summaries,
     goals: goals(summaries, plan),

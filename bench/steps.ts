@@ -83,7 +83,7 @@ export async function warmUp(t: Target, rec: TargetRecord, ctx: Ctx): Promise<vo
     });
     rec.served += r.requests;
   }
-  await Bun.sleep(300);
+  await Bun.sleep(ctx.plan.mode === "full" ? 1000 : 100);
   rec.rssAfterWarmupMb = memory(t.pid).rssMb;
 }
 

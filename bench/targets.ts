@@ -33,6 +33,13 @@ const BUN = join(ROOT, "node_modules/.bin/bun");
 export const ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
 /** Enough for every request of a full run many times over. */
 const BALANCE = "1000000";
+/**
+ * Bun's fetch keeps at most 256 requests in flight per process and queues the rest
+ * (oven-sh/bun#12214); only this variable, set before the process starts, lifts it. Every
+ * Bun-run proxy here gets it, or none could hold 1,000 upstream streams at once: a
+ * deployment of Tollgate needs it too (docs/benchmark.md).
+ */
+export const FETCH_CAP_ENV = { BUN_CONFIG_MAX_HTTP_REQUESTS: "65536" };
 /** Limits that stay on (every request is counted) but never trip during a run. */
 const HIGH_LIMIT = 1_000_000_000;
 
@@ -100,7 +107,7 @@ export async function startFleet(dir: string): Promise<Fleet> {
     const bare = await startService({
       name: "bare",
       cmd: [BUN, join(ROOT, "bench/bare-proxy.ts")],
-      env: { PORT: String(barePort), UPSTREAM: `http://127.0.0.1:${mockPort}` },
+      env: { ...FETCH_CAP_ENV, PORT: String(barePort), UPSTREAM: `http://127.0.0.1:${mockPort}` },
       port: barePort,
       readyPath: "/",
       logDir: dir,
@@ -113,7 +120,7 @@ export async function startFleet(dir: string): Promise<Fleet> {
     const tollgate = await startService({
       name: "tollgate",
       cmd: [BUN, join(ROOT, "server/main.ts")],
-      env: tollgateEnv(tgDir, tgPort),
+      env: { ...FETCH_CAP_ENV, ...tollgateEnv(tgDir, tgPort) },
       port: tgPort,
       readyPath: "/health",
       logDir: dir,
@@ -137,7 +144,7 @@ export async function startFleet(dir: string): Promise<Fleet> {
         `--port=${pkPort}`,
         "--headless",
       ],
-      env: {},
+      env: FETCH_CAP_ENV,
       port: pkPort,
       readyPath: "/",
       logDir: dir,
