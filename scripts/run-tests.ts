@@ -35,7 +35,7 @@ else total.failed++;
 
 // 2. Unit and gateway tests (bun test, root server/ per bunfig.toml).
 stage("bun test");
-const unit = await run([process.execPath, "test"]);
+const unit = await run([process.execPath, "test", "--timeout", "60000"]);
 const pass = Number(/^\s*(\d+) pass$/m.exec(unit.out)?.[1] ?? 0);
 const fail = Number(/^\s*(\d+) fail$/m.exec(unit.out)?.[1] ?? 0);
 total.passed += pass;

@@ -10,7 +10,12 @@ import { requestId } from "./http/request-id.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";
 
-export type AppOptions = { adminAuth: AdminAuth; scalarScript?: () => Blob | null };
+export type AppOptions = {
+  adminAuth: AdminAuth;
+  scalarScript?: () => Blob | null;
+  dbPath: string;
+  connections: () => number;
+};
 
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
 export function buildApp(gw: Gateway, opts: AppOptions) {
@@ -19,7 +24,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),
     )
-    .use(healthRoutes(gw))
+    .use(healthRoutes(gw, { dbPath: opts.dbPath, connections: opts.connections }))
     .use(modelsRoutes(gw))
     .use(chatRoutes(gw))
     .use(balanceRoutes(gw))

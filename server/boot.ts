@@ -30,7 +30,10 @@ export function openGateway(o: BootOptions): Booted {
   const keyFile =
     o.env.TOLLGATE_DB === ":memory:" ? "./data/secret.key" : join(dirname(o.env.TOLLGATE_DB), "secret.key");
   const cipher = createCipher(cipherKey({ secret: o.env.TOLLGATE_SECRET, keyFile }));
-  const gw = new Gateway(sqlite, db, cipher, config, o.version);
+  const gw = new Gateway(sqlite, db, cipher, config, {
+    version: o.version,
+    quiet: o.env.TOLLGATE_LOG_LEVEL === "silent",
+  });
   gw.reload();
   applyConfig({ db, cipher, book: gw.book }, config, Date.now());
   gw.reload();

@@ -31,7 +31,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log({ msg: "shutting down", signal });
-    await running.stop();
+    await running.stop(env.TOLLGATE_SHUTDOWN_GRACE_S * 1000);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,6 +1,7 @@
 import { buildApp } from "./app.ts";
 import { type BootOptions, DEFAULT_MIGRATIONS, openGateway } from "./boot.ts";
 import type { Gateway } from "./gateway/gateway.ts";
+import { startProbes } from "./health/probe.ts";
 import { AdminAuth } from "./http/admin-auth.ts";
 
 export { DEFAULT_MIGRATIONS };
@@ -22,7 +23,13 @@ export async function startServer(o: StartOptions): Promise<Running> {
   const { gw, configFile } = openGateway(o);
   gw.start(Date.now());
   const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN);
-  const app = buildApp(gw, { adminAuth: auth, scalarScript: o.scalarScript });
+  let connections = () => 0;
+  const app = buildApp(gw, {
+    adminAuth: auth,
+    scalarScript: o.scalarScript,
+    dbPath: o.env.TOLLGATE_DB,
+    connections: () => connections(),
+  });
   app.listen({
     port: o.env.PORT,
     hostname: o.env.HOST,
@@ -32,6 +39,8 @@ export async function startServer(o: StartOptions): Promise<Running> {
   });
   const server = app.server;
   if (!server) throw new Error("server did not start");
+  connections = () => server.pendingRequests;
+  const stopProbes = startProbes(gw);
   const port = server.port ?? o.env.PORT;
   const host = o.env.HOST === "0.0.0.0" || o.env.HOST === "::" ? "localhost" : o.env.HOST;
   let stopped = false;
@@ -44,12 +53,15 @@ export async function startServer(o: StartOptions): Promise<Running> {
     async stop(graceMs = 10_000) {
       if (stopped) return;
       stopped = true;
-      // Stop accepting; let requests in flight finish (bounded), then flush and close.
+      // Stop accepting; let requests and streams in flight finish (bounded by graceMs);
+      // then close what is left (a cut stream settles as client-closed), flush and close.
       const closing = server.stop(false);
       const deadline = Date.now() + graceMs;
       while (gw.inFlight > 0 && Date.now() < deadline) await Bun.sleep(20);
-      await Promise.race([closing, Bun.sleep(Math.max(0, deadline - Date.now()))]);
+      await Promise.race([closing, Bun.sleep(Math.max(0, Math.min(1000, deadline - Date.now())))]);
       await server.stop(true);
+      for (let i = 0; i < 50 && gw.inFlight > 0; i++) await Bun.sleep(10);
+      stopProbes();
       gw.stop();
       gw.sqlite.close(false);
     },

@@ -31,6 +31,8 @@ export const models = sqliteTable("models", {
   contextWindow: integer("context_window"),
   /** What the model can take and do (vision, tools, json_schema...), JSON. */
   capabilities: text("capabilities", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+  /** Public ids of models tried, in order, when every route of this one failed. */
+  fallbacks: text("fallbacks", { mode: "json" }).$type<string[]>().notNull().default([]),
   configHash: text("config_hash"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import type { Gateway } from "../gateway/gateway.ts";
-import { authenticateClient } from "../http/client-auth.ts";
+import { authenticateReader } from "../http/client-auth.ts";
 import { amountToNumber } from "./money.ts";
 import { listTransactions } from "./transactions.ts";
 
@@ -15,8 +15,8 @@ export const balanceRoutes = (gw: Gateway) =>
   new Elysia({ name: "client-balance" })
     .get(
       "/v1/balance",
-      ({ request }) => {
-        const key = authenticateClient(gw, request);
+      ({ request, set }) => {
+        const key = authenticateReader(gw, request, set.headers as Record<string, string>);
         const acct = gw.book.get(key.accountId)!;
         const remaining =
           key.spendLimit === null ? acct.balance : Math.min(acct.balance, key.spendLimit - key.used);
@@ -35,8 +35,8 @@ export const balanceRoutes = (gw: Gateway) =>
     )
     .get(
       "/billing/balance",
-      ({ request }) => {
-        const key = authenticateClient(gw, request);
+      ({ request, set }) => {
+        const key = authenticateReader(gw, request, set.headers as Record<string, string>);
         const acct = gw.book.get(key.accountId)!;
         return { user_id: acct.id, balance: amountToNumber(acct.balance), currency: gw.settings.currency };
       },
@@ -44,8 +44,8 @@ export const balanceRoutes = (gw: Gateway) =>
     )
     .get(
       "/billing/transactions",
-      ({ request, query }) => {
-        const key = authenticateClient(gw, request);
+      ({ request, query, set }) => {
+        const key = authenticateReader(gw, request, set.headers as Record<string, string>);
         gw.commits.flush();
         const page = listTransactions(gw.db, key.accountId, query.limit, query.offset);
         return {

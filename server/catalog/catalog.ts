@@ -12,6 +12,7 @@ export type ModelRecord = {
   maxOutputTokens: number | null;
   contextWindow: number | null;
   capabilities: Record<string, unknown>;
+  fallbacks: string[];
   fromConfig: boolean;
   createdAt: number;
   updatedAt: number;
@@ -50,6 +51,7 @@ function modelRecord(row: ModelRow): ModelRecord {
     maxOutputTokens: row.maxOutputTokens,
     contextWindow: row.contextWindow,
     capabilities: row.capabilities,
+    fallbacks: row.fallbacks,
     fromConfig: row.configHash !== null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

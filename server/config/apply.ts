@@ -126,5 +126,6 @@ function modelRow(m: ModelDecl) {
     maxOutputTokens: m.max_output_tokens ?? null,
     contextWindow: m.context_window ?? null,
     capabilities: m.capabilities,
+    fallbacks: m.fallbacks,
   };
 }

@@ -10,6 +10,8 @@ const EnvSchema = z.object({
   TOLLGATE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_DB_SYNC: z.enum(["full", "normal"]).default("full"),
   TOLLGATE_LOG_LEVEL: z.enum(["silent", "info", "debug"]).default("info"),
+  /** On SIGTERM, how long requests and streams in flight may take to finish. */
+  TOLLGATE_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(30),
 });
 
 export type Env = Readonly<z.infer<typeof EnvSchema>>;

@@ -66,6 +66,8 @@ const ModelDecl = z
     max_output_tokens: z.number().int().positive().optional(),
     context_window: z.number().int().positive().optional(),
     capabilities: z.record(z.string(), z.unknown()).default({}),
+    /** Other models to try, in order, when every route of this one failed (opt-in). */
+    fallbacks: z.array(z.string().min(1)).default([]),
   })
   .strict();
 
@@ -81,6 +83,32 @@ const RateLimits = z
     key_rpm: z.number().int().positive().nullable().default(60),
     key_rpd: z.number().int().positive().nullable().default(null),
     account_rpm: z.number().int().positive().nullable().default(null),
+  })
+  .strict();
+
+const Routing = z
+  .object({
+    /** Upstream attempts per model, across its routes (failover and retries). */
+    max_attempts: z.number().int().min(1).max(10).default(3),
+    backoff: z
+      .object({
+        base_ms: z.number().int().positive().default(100),
+        max_ms: z.number().int().positive().default(2000),
+      })
+      .strict()
+      .default({ base_ms: 100, max_ms: 2000 }),
+    retry_budget: z
+      .object({ ratio: z.number().min(0).max(1).default(0.2), min_per_second: z.number().min(0).default(5) })
+      .strict()
+      .default({ ratio: 0.2, min_per_second: 5 }),
+    circuit_breaker: z
+      .object({
+        enabled: z.boolean().default(true),
+        failure_threshold: z.number().int().positive().default(5),
+        recovery_timeout_ms: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .default({ enabled: true, failure_threshold: 5, recovery_timeout_ms: 30_000 }),
   })
   .strict();
 
@@ -109,6 +137,35 @@ export const ConfigSchema = z
         max_output_tokens: 4096,
         timeouts: {},
       }),
+    routing: Routing.default({
+      max_attempts: 3,
+      backoff: { base_ms: 100, max_ms: 2000 },
+      retry_budget: { ratio: 0.2, min_per_second: 5 },
+      circuit_breaker: { enabled: true, failure_threshold: 5, recovery_timeout_ms: 30_000 },
+    }),
+    health: z
+      .object({
+        /** Actively probe every provider (GET <base_url>/models) this often; 0 turns probing off. */
+        probe_interval_s: z.number().min(0).default(0),
+      })
+      .strict()
+      .default({ probe_interval_s: 0 }),
+    logging: z
+      .object({
+        /** One JSON line per request on stdout. */
+        requests: z.boolean().default(true),
+        /** Include the prompt text in those lines (off: no prompt text is ever logged). */
+        prompts: z.boolean().default(false),
+      })
+      .strict()
+      .default({ requests: true, prompts: false }),
+    metrics: z
+      .object({
+        /** Label request metrics with key ids (unbounded label sets: off by default). */
+        key_labels: z.boolean().default(false),
+      })
+      .strict()
+      .default({ key_labels: false }),
     providers: z.array(ProviderDecl).default([]),
     models: z.array(ModelDecl).default([]),
     accounts: z.array(AccountDecl).default([]),
@@ -130,6 +187,15 @@ export const ConfigSchema = z
       if (modelIds.has(m.id))
         ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model "${m.id}"` });
       modelIds.add(m.id);
+      m.fallbacks.forEach((f, j) => {
+        if (!cfg.models.some((o) => o.id === f) || f === m.id) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["models", i, "fallbacks", j],
+            message: `unknown fallback model "${f}"`,
+          });
+        }
+      });
       m.routes.forEach((r, j) => {
         if (!providerIds.has(r.provider)) {
           ctx.addIssue({

@@ -6,6 +6,7 @@ import { parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ClientClosed } from "../providers/errors.ts";
+import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
 import { draftLog, MeteredFailure, meteredCall } from "./metered-call.ts";
@@ -19,6 +20,8 @@ export type Prepared = {
   choices: number;
   inputBound(model: ModelRecord): number;
   codec: SurfaceCodec;
+  /** What the request needs of a model, for `model: "auto"`. */
+  features?: Features;
 };
 
 export type ClientCallSpec<S extends z.ZodType> = {
@@ -29,7 +32,21 @@ export type ClientCallSpec<S extends z.ZodType> = {
   prepare(body: z.infer<S>, rawLength: number): Prepared;
 };
 
-export function resolveModel(gw: Gateway, key: KeyRecord | null, id: string): ModelRecord {
+export function resolveModel(
+  gw: Gateway,
+  key: KeyRecord | null,
+  id: string,
+  features?: Features,
+): ModelRecord {
+  if (id === AUTO_MODEL && !gw.catalog.model(id) && key) {
+    return chooseAutoModel(
+      gw.catalog,
+      gw.routes,
+      key,
+      features ?? { tools: false, images: false, jsonSchema: false },
+      Date.now(),
+    );
+  }
   const model = gw.catalog.model(id);
   if (!model?.enabled) throw modelNotFound(id);
   if (key?.models && !key.models.has(id)) throw forbidden(`This API key may not use the model '${id}'.`);
@@ -61,7 +78,7 @@ export async function clientCall<S extends z.ZodType>(
     const prepared = spec.prepare(body, Buffer.byteLength(raw));
     modelId = prepared.modelId;
     stream = prepared.stream;
-    const model = resolveModel(gw, key, prepared.modelId);
+    const model = resolveModel(gw, key, prepared.modelId, prepared.features);
     const idem = ctx.request.headers.get("idempotency-key");
     return await meteredCall(gw, {
       requestId: ctx.requestId,
@@ -80,6 +97,7 @@ export async function clientCall<S extends z.ZodType>(
       signal: ctx.request.signal,
       headers: { ...rate },
       codec: prepared.codec,
+      promptText: () => (raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw),
     });
   } catch (err) {
     // meteredCall logs its own failures; errors before it are logged here.
@@ -117,4 +135,5 @@ async function logRejected(
   } catch {
     // nothing more to do: the client still gets its error
   }
+  gw.recordRequest(row);
 }

@@ -6,16 +6,28 @@ import type { Config } from "../config/schema.ts";
 import { KeyStore } from "../keys/key-store.ts";
 import { IdempotencyStore } from "../limits/idempotency.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
+import { Metrics } from "../metrics/metrics.ts";
+import type { RoutingConfig } from "../routing/attempts.ts";
+import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { GroupCommit } from "../store/group-commit.ts";
-import { RequestLog } from "../usage-log/request-log.ts";
+import { requestLine } from "../usage-log/log-line.ts";
+import { type LogRow, RequestLog } from "../usage-log/request-log.ts";
 
 export type Settings = Readonly<{
   currency: string;
   bodyLimitBytes: number;
   defaultMaxOutputTokens: number;
   version: string;
+  routing: RoutingConfig;
+  breaker: { enabled: boolean; failureThreshold: number; recoveryMs: number };
+  retryBudget: { ratio: number; minPerSecond: number };
+  probeIntervalS: number;
+  logRequests: boolean;
+  logPrompts: boolean;
 }>;
+
+export type GatewayOptions = { version: string; quiet?: boolean };
 
 /**
  * The services one request needs, built once at start. Hot-path state (keys, models,
@@ -31,25 +43,49 @@ export class Gateway {
   readonly idempotency: IdempotencyStore;
   readonly log: RequestLog;
   readonly settings: Settings;
+  readonly metrics: Metrics;
+  readonly routes: RouteStates;
+  /** Where request log lines go (stdout unless quiet). */
+  private readonly emit: (line: string) => void;
   private readonly dataVersion: Statement;
   private lastDataVersion = -1;
   private sweeper: ReturnType<typeof setInterval> | undefined;
-  /** Requests in flight, for graceful shutdown. */
+  /** Requests and streams in flight, for graceful shutdown. */
   inFlight = 0;
+  readonly startedAt = Date.now();
 
   constructor(
     readonly sqlite: Database,
     readonly db: Db,
     readonly cipher: Cipher,
     config: Config,
-    version: string,
+    opts: GatewayOptions,
   ) {
+    const r = config.routing;
     this.settings = Object.freeze({
       currency: config.currency,
       bodyLimitBytes: Math.floor(config.server.body_limit_mb * 1024 * 1024),
       defaultMaxOutputTokens: config.defaults.max_output_tokens,
-      version,
+      version: opts.version,
+      routing: {
+        maxAttempts: r.max_attempts,
+        backoff: { baseMs: r.backoff.base_ms, maxMs: r.backoff.max_ms },
+      },
+      breaker: {
+        enabled: r.circuit_breaker.enabled,
+        failureThreshold: r.circuit_breaker.failure_threshold,
+        recoveryMs: r.circuit_breaker.recovery_timeout_ms,
+      },
+      retryBudget: { ratio: r.retry_budget.ratio, minPerSecond: r.retry_budget.min_per_second },
+      probeIntervalS: config.health.probe_interval_s,
+      logRequests: config.logging.requests,
+      logPrompts: config.logging.prompts,
     });
+    this.emit =
+      opts.quiet || !config.logging.requests ? () => {} : (line) => process.stdout.write(`${line}\n`);
+    this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
+    this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
+    this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
     this.commits = new GroupCommit(sqlite);
     const flush = () => this.commits.flush();
     this.keys = new KeyStore(db, flush);
@@ -110,6 +146,12 @@ export class Gateway {
   syncExternalChanges(): void {
     const v = this.currentDataVersion();
     if (v !== this.lastDataVersion) this.reload();
+  }
+
+  /** After a request's row committed: metrics and one JSON line on stdout (no secrets; prompt only if enabled). */
+  recordRequest(row: LogRow, prompt?: () => string): void {
+    this.metrics.request(row);
+    this.emit(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
   }
 
   stop(): void {

@@ -7,11 +7,12 @@ import type { Usage } from "../core/usage.ts";
 import { GatewayError, insufficientQuota } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Claim } from "../limits/idempotency.ts";
-import { ClientClosed } from "../providers/errors.ts";
-import type { UpstreamResult } from "../providers/provider.ts";
+import { ClientClosed, upstreamStreamCut } from "../providers/errors.ts";
+import type { Target, UpstreamResult } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
-import { orderedTargets } from "../routing/pick-route.ts";
+import { attemptRoutes, retryable } from "../routing/attempts.ts";
 import { sha256 } from "../secrets/tokens.ts";
+import type { SseEvent } from "../sse/parser.ts";
 import { countText } from "../tokens/count.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
@@ -25,6 +26,7 @@ export type MeteredRequest = {
   t0: number;
   endpoint: string;
   key: KeyRecord;
+  /** The model being served; a fallback replaces it. */
   model: ModelRecord;
   stream: boolean;
   inbound: { dialect: Dialect; body: Record<string, unknown> };
@@ -38,6 +40,8 @@ export type MeteredRequest = {
   /** Response headers gathered so far (rate limits); the call adds its own. */
   headers: Record<string, string>;
   codec: SurfaceCodec;
+  /** The request text for the log line, read only when `logging.prompts` is on. */
+  promptText?: () => string;
 };
 
 /** How much of an estimate to add when refining a reservation with the tokenizer. */
@@ -122,6 +126,7 @@ export async function settleCall(
   } finally {
     if (call.claim) gw.idempotency.finish(call.claim);
   }
+  gw.recordRequest(log, req.promptText);
 }
 
 /** Logs a call that failed before anything was sent to the client; nothing is charged. */
@@ -140,6 +145,7 @@ async function logFailure(gw: Gateway, req: MeteredRequest, log: LogRow, err: un
   } catch {
     // The database refused even the log row; the client still gets its error.
   }
+  gw.recordRequest(log, req.promptText);
 }
 
 function reserve(gw: Gateway, req: MeteredRequest) {
@@ -166,6 +172,53 @@ function reserve(gw: Gateway, req: MeteredRequest) {
   return plan;
 }
 
+/** The requested model, then its fallbacks that are enabled and that the key may use. */
+function fallbackChain(gw: Gateway, key: KeyRecord, model: ModelRecord): ModelRecord[] {
+  const chain = [model];
+  for (const id of model.fallbacks) {
+    const m = gw.catalog.model(id);
+    if (m?.enabled && (!key.models || key.models.has(id)) && !chain.includes(m)) chain.push(m);
+  }
+  return chain;
+}
+
+/**
+ * One attempt on one route. A stream is only handed on once its first event arrived:
+ * a stream that dies before its first byte reached the client can still be retried.
+ */
+async function callTarget(
+  req: MeteredRequest,
+  target: Target,
+  maxTokens: number | null,
+  signal: AbortSignal,
+): Promise<UpstreamResult> {
+  const result = await providerFor(target.provider.kind).chat({
+    requestId: req.requestId,
+    target,
+    inbound: req.inbound,
+    stream: req.stream,
+    maxTokens,
+    signal,
+  });
+  if (result.kind !== "stream") return result;
+  const it = result.events[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) throw upstreamStreamCut();
+  async function* replay(): AsyncGenerator<SseEvent> {
+    try {
+      yield first.value;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    } finally {
+      await it.return?.();
+    }
+  }
+  return { ...result, events: replay() };
+}
+
 /**
  * One billed upstream call: idempotency, reservation, provider call, then settlement
  * committed before the client receives the end of the answer.
@@ -186,6 +239,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
       log.errorCode = "idempotent_replay";
       log.latencyMs = Math.round(performance.now() - req.t0);
       await gw.commits.enqueue(gw.log.op(log));
+      gw.recordRequest(log, req.promptText);
       return new Response(r.replay.body, {
         status: r.replay.status,
         headers: { ...r.replay.headers, ...req.headers, "idempotent-replayed": "true" },
@@ -199,51 +253,47 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   const local = new AbortController();
   const signal = AbortSignal.any([req.signal, local.signal]);
   try {
-    const plan = reserve(gw, req);
-    hold = gw.book.hold(req.key, plan.amount);
-    if (plan.clamped) {
-      req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
-      log.maxTokensClamped = plan.maxTokens;
+    const chain = fallbackChain(gw, req.key, req.model);
+    let routed: { result: UpstreamResult; target: Target } | null = null;
+    for (let i = 0; i < chain.length && !routed; i++) {
+      // Each model of the chain is reserved at its own prices before it is tried.
+      req.model = chain[i]!;
+      log.model = req.model.id;
+      if (hold) gw.book.release(hold, req.key);
+      hold = null;
+      const plan = reserve(gw, req);
+      hold = gw.book.hold(req.key, plan.amount);
+      if (plan.clamped) req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
+      else delete req.headers["x-tollgate-max-tokens-clamped"];
+      log.maxTokensClamped = plan.clamped ? plan.maxTokens : null;
+      try {
+        routed = await attemptRoutes(
+          {
+            catalog: gw.catalog,
+            routes: gw.routes,
+            cfg: gw.settings.routing,
+            hooks: { onAttempt: (route, outcome, retry) => gw.metrics.attempt(route, outcome, retry) },
+          },
+          req.model,
+          (target) => callTarget(req, target, plan.clamped ? plan.maxTokens : null, signal),
+          { signal, attempts: log.attempts, attemptsLeft: { n: gw.settings.routing.maxAttempts } },
+        );
+      } catch (err) {
+        if (i === chain.length - 1 || !retryable(err)) throw err;
+      }
     }
-    const target = orderedTargets(req.model, gw.catalog)[0]!;
+    const { result, target } = routed!;
+    const held = hold!;
     log.provider = target.provider.id;
     log.upstreamModel = target.model;
-    const started = performance.now();
-    let result: UpstreamResult;
-    try {
-      result = await providerFor(target.provider.kind).chat({
-        requestId: req.requestId,
-        target,
-        inbound: req.inbound,
-        stream: req.stream,
-        maxTokens: plan.clamped ? plan.maxTokens : null,
-        signal,
-      });
-      log.attempts.push({
-        provider: target.provider.id,
-        model: target.model,
-        status: 200,
-        latencyMs: Math.round(performance.now() - started),
-      });
-    } catch (err) {
-      const g = err instanceof GatewayError ? err : null;
-      log.attempts.push({
-        provider: target.provider.id,
-        model: target.model,
-        status: g?.status ?? null,
-        latencyMs: Math.round(performance.now() - started),
-        error: g?.code ?? (err instanceof ClientClosed ? "client_closed" : "internal_error"),
-      });
-      throw err;
-    }
-    req.headers["x-tollgate-route"] = target.provider.id;
+    req.headers["x-tollgate-route"] = `${target.provider.id}:${target.model}`;
+    req.headers["x-tollgate-model"] = req.model.id;
 
     if (result.kind === "stream") {
-      const h = hold;
       hold = null; // the stream owns the hold from here
       return streamResponse(gw, {
         req,
-        hold: h,
+        hold: held,
         log,
         claim,
         tap: req.codec.stream(result),
@@ -261,11 +311,10 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
       outputTokens: countText(out.outputText()),
     };
     const headers = { ...req.headers, "content-type": "application/json" };
-    const h = hold;
     hold = null;
     await settleCall(
       gw,
-      { req, hold: h, log, claim },
+      { req, hold: held, log, claim },
       {
         usage,
         source,
@@ -279,6 +328,11 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   } catch (err) {
     if (hold) gw.book.release(hold, req.key);
     if (claim) gw.idempotency.finish(claim);
+    const last = log.attempts.at(-1);
+    if (last) {
+      log.provider = last.provider;
+      log.upstreamModel = last.model;
+    }
     await logFailure(gw, req, log, err);
     throw new MeteredFailure(err);
   }

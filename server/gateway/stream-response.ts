@@ -31,6 +31,8 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
   const { req, tap, log } = call;
   const it = call.events[Symbol.asyncIterator]();
   let settled: Promise<Usage> | null = null;
+  // A stream outlives its request handler: graceful shutdown waits for it until it settles.
+  gw.inFlight++;
   let clientGone = false;
 
   const settle = (outcome: LogRow["outcome"], error: GatewayError | null): Promise<Usage> => {

@@ -1,57 +1,160 @@
 import { Elysia } from "elysia";
 import type { Gateway } from "../gateway/gateway.ts";
+import { type Check, databaseCheck, servicesCheck, systemCheck } from "./checks.ts";
 
-function databaseOk(gw: Gateway): boolean {
-  try {
-    gw.sqlite.query("SELECT 1").get();
-    return true;
-  } catch {
-    return false;
-  }
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function record(gw: Gateway, name: string, c: Check) {
+  gw.routes.record({
+    name,
+    status: c.status,
+    message: c.message,
+    timestamp: Date.now(),
+    durationMs: c.duration_ms,
+  });
 }
 
-/** At least one enabled model has an enabled provider behind it. */
-function servicesOk(gw: Gateway): boolean {
-  return gw.catalog
-    .models()
-    .some((m) => m.enabled && m.routes.some((r) => gw.catalog.provider(r.provider)?.enabled));
-}
-
-/** `/health` and `/ready` in the shapes of the LLM Gateway reference. */
-export const healthRoutes = (gw: Gateway) =>
+/** The /health family, /ready and /metrics, in the shapes of the LLM Gateway reference. */
+export const healthRoutes = (gw: Gateway, opts: { dbPath: string; connections: () => number }) =>
   new Elysia({ name: "health" })
     .get(
       "/health",
       ({ set }) => {
-        const db = databaseOk(gw);
-        const llm = servicesOk(gw);
-        if (!db) set.status = 503;
+        const db = databaseCheck(gw);
+        const llm = servicesCheck(gw);
+        if (db.status === "unhealthy") set.status = 503;
         return {
-          status: db ? (llm ? "healthy" : "degraded") : "unhealthy",
+          status: db.status === "unhealthy" ? "unhealthy" : llm.status === "healthy" ? "healthy" : "degraded",
           timestamp: new Date().toISOString(),
           version: gw.settings.version,
           environment: "production",
-          components: {
-            database: db ? "healthy" : "unhealthy",
-            llm_services: llm ? "healthy" : "unconfigured",
-          },
+          components: { database: db.status, llm_services: llm.status },
           rate_limit_storage: "memory",
-          retry_enabled: false,
-          circuit_breaker_enabled: false,
+          retry_enabled: gw.settings.routing.maxAttempts > 1,
+          circuit_breaker_enabled: gw.settings.breaker.enabled,
         };
       },
       { detail: { summary: "Liveness and component status", tags: ["Health"] } },
     )
     .get(
+      "/health/detailed",
+      ({ set }) => {
+        const database = databaseCheck(gw);
+        const llm = servicesCheck(gw);
+        record(gw, "database", database);
+        record(gw, "llm_services", llm);
+        if (database.status === "unhealthy") set.status = 503;
+        const status = database.status === "unhealthy" ? "unhealthy" : llm.status;
+        return { status, timestamp: new Date().toISOString(), components: { database, llm_services: llm } };
+      },
+      {
+        detail: {
+          summary: "Every component with details: the database and each provider route",
+          tags: ["Health"],
+        },
+      },
+    )
+    .get(
+      "/health/circuit-breakers",
+      () => {
+        const b = gw.settings.breaker;
+        const breakers: Record<string, unknown> = {};
+        for (const r of gw.routes.all()) {
+          breakers[r.id] = {
+            state: r.breaker.state,
+            failure_count: r.breaker.failures,
+            last_failure_time: iso(r.breaker.lastFailureAt),
+            failure_threshold: b.failureThreshold,
+            recovery_timeout: b.recoveryMs / 1000,
+            cooling_until: r.coolUntil > Date.now() ? iso(r.coolUntil) : null,
+          };
+        }
+        const rt = gw.settings.routing;
+        return {
+          circuit_breakers: breakers,
+          retry_config: {
+            enabled: rt.maxAttempts > 1,
+            max_attempts: rt.maxAttempts,
+            base_delay: rt.backoff.baseMs / 1000,
+            max_delay: rt.backoff.maxMs / 1000,
+            exponential_base: 2,
+            jitter: true,
+            budget_ratio: gw.settings.retryBudget.ratio,
+            budget_min_per_second: gw.settings.retryBudget.minPerSecond,
+          },
+          circuit_breaker_config: {
+            enabled: b.enabled,
+            failure_threshold: b.failureThreshold,
+            recovery_timeout: b.recoveryMs / 1000,
+          },
+        };
+      },
+      {
+        detail: {
+          summary: "Circuit breaker of every route that has seen traffic, and the retry settings",
+          tags: ["Health"],
+        },
+      },
+    )
+    .get(
+      "/health/system",
+      () => {
+        const c = systemCheck(gw, opts.dbPath, opts.connections);
+        record(gw, "system", c);
+        return {
+          status: c.status,
+          message: c.message,
+          details: c.details,
+          timestamp: new Date().toISOString(),
+          duration_ms: c.duration_ms,
+        };
+      },
+      { detail: { summary: "Process and machine resources", tags: ["Health"] } },
+    )
+    .get(
+      "/health/history",
+      ({ query }) => {
+        const limit = Math.min(200, Math.max(1, Number(query.limit ?? 50) || 50));
+        return {
+          history: gw.routes.history
+            .slice(-limit)
+            .reverse()
+            .map((h) => ({
+              name: h.name,
+              status: h.status,
+              message: h.message,
+              timestamp: iso(h.timestamp),
+              duration_ms: h.durationMs,
+            })),
+          total_checks: gw.routes.totalChecks,
+        };
+      },
+      {
+        detail: {
+          summary: "Recent health checks, probes and breaker transitions, newest first",
+          tags: ["Health"],
+        },
+      },
+    )
+    .get(
       "/ready",
       ({ set }) => {
-        const db = databaseOk(gw);
+        const db = databaseCheck(gw).status !== "unhealthy";
+        const llm = servicesCheck(gw).status !== "unhealthy";
         if (!db) set.status = 503;
         return {
           ready: db,
           timestamp: new Date().toISOString(),
-          checks: { database: db, llm_services: servicesOk(gw) },
+          checks: { database: db, llm_services: llm },
         };
       },
       { detail: { summary: "Readiness probe", tags: ["Health"] } },
+    )
+    .get(
+      "/metrics",
+      async () =>
+        new Response(await gw.metrics.text(), {
+          headers: { "content-type": gw.metrics.registry.contentType },
+        }),
+      { detail: { summary: "Prometheus metrics", tags: ["Health"] } },
     );

@@ -22,6 +22,20 @@ export function presentedKey(request: Request): string | null {
   return null;
 }
 
+/**
+ * For read-only client routes: authenticates and sets the key's current X-RateLimit-*
+ * headers (without counting the request against the limits).
+ */
+export function authenticateReader(
+  gw: Gateway,
+  request: Request,
+  headers: Record<string, string | number>,
+): KeyRecord {
+  const key = authenticateClient(gw, request);
+  Object.assign(headers, gw.limiter.peek(key, Date.now()));
+  return key;
+}
+
 /** Authenticates a client key against the in-memory key store (after picking up CLI changes). */
 export function authenticateClient(gw: Gateway, request: Request): KeyRecord {
   gw.syncExternalChanges();

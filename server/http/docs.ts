@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
@@ -44,11 +46,18 @@ export const docs = (version: string, scalarScript: () => Blob | null) =>
       }),
     );
 
+/** The package's `exports` map hides this file from resolution, so it is found by path. */
 export function scalarFromNodeModules(): Blob | null {
-  try {
-    const path = Bun.resolveSync("@scalar/api-reference/dist/browser/standalone.js", import.meta.dir);
-    return Bun.file(path);
-  } catch {
-    return null;
-  }
+  const path = join(
+    import.meta.dir,
+    "..",
+    "..",
+    "node_modules",
+    "@scalar",
+    "api-reference",
+    "dist",
+    "browser",
+    "standalone.js",
+  );
+  return existsSync(path) ? Bun.file(path) : null;
 }

@@ -67,6 +67,23 @@ export class RateLimiter {
     return shown ? headersFor(shown, shown.limit - shown.count - 1) : {};
   }
 
+  /** The X-RateLimit-* headers of the key's tightest window, without counting a request (read-only routes). */
+  peek(s: Subject, now: number): RateHeaders {
+    const limit = s.rpmLimit ?? this.defaults.keyRpm;
+    const daily = s.dailyRequestLimit ?? this.defaults.keyRpd;
+    const [id, size, lim] =
+      limit !== null
+        ? [`k:${s.id}`, MINUTE, limit]
+        : daily !== null
+          ? [`d:${s.id}`, DAY, daily]
+          : [null, 0, 0];
+    if (id === null) return {};
+    const start = Math.floor(now / size) * size;
+    const w = this.windows.get(id);
+    const count = w && w.start === start ? w.count : 0;
+    return headersFor({ name: "", id, limit: lim, size, start, count }, lim - count);
+  }
+
   /** Seeds counters from logged requests (start-up). */
   seed(rows: { keyId: string; accountId: string; createdAt: number }[], now: number): void {
     const minute = Math.floor(now / MINUTE) * MINUTE;

@@ -1,6 +1,12 @@
 import type { ProviderTimeouts } from "../../db/schema/index.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
-import { ClientClosed, type TimeoutPhase, upstreamTimeout, upstreamUnreachable } from "./errors.ts";
+import {
+  ClientClosed,
+  type TimeoutPhase,
+  upstreamStreamCut,
+  upstreamTimeout,
+  upstreamUnreachable,
+} from "./errors.ts";
 
 /**
  * One upstream HTTP exchange with its own AbortController, tied to the client's signal
@@ -79,7 +85,8 @@ export class UpstreamExchange {
         try {
           chunk = await reader.read();
         } catch (err) {
-          throw this.translate(err);
+          // Headers came, then the body broke: a cut stream, unless a deadline or the client did it.
+          throw this.translate(err, upstreamStreamCut);
         }
         if (chunk.done) break;
         const evs = parser.push(chunk.value);
@@ -113,13 +120,13 @@ export class UpstreamExchange {
     this.close();
   }
 
-  private translate(err: unknown): Error {
+  private translate(err: unknown, otherwise: () => Error = upstreamUnreachable): Error {
     const phase = this.phase;
     if (phase === "client") return new ClientClosed();
     if (phase === "connect") return upstreamTimeout(phase, this.timeouts.connectMs);
     if (phase === "first_byte") return upstreamTimeout(phase, this.timeouts.firstByteMs);
     if (phase === "total") return upstreamTimeout(phase, this.timeouts.totalMs);
     if (err instanceof Error && err.name === "GatewayError") return err;
-    return upstreamUnreachable();
+    return otherwise();
   }
 }

@@ -29,7 +29,13 @@ export function orderedTargets(
     }
   }
   if (out.length === 0) {
-    throw new GatewayError("unavailable", `No working route for model '${model.id}'.`, { code: "no_route" });
+    throw new GatewayError(
+      "unavailable",
+      `No working route for model '${model.id}': its providers are missing or disabled.`,
+      {
+        code: "no_route",
+      },
+    );
   }
   return out;
 }

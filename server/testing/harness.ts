@@ -53,6 +53,7 @@ export class TestGateway {
       TOLLGATE_DB: join(dir, "tollgate.db"),
       TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
       TOLLGATE_DB_SYNC: "normal",
+      TOLLGATE_LOG_LEVEL: "silent",
       ...(opts.config !== undefined ? { TOLLGATE_CONFIG: configPath } : {}),
       ...opts.env,
     };
@@ -116,4 +117,12 @@ export class TestGateway {
   async stop(): Promise<void> {
     await this.running.stop(2000);
   }
+}
+
+/** The HTTP status a client call ended with: 200 when it resolved, the SDK error's status when it threw. */
+export function statusOf(call: Promise<unknown>): Promise<number> {
+  return call.then(
+    () => 200,
+    (e: { status?: number }) => e.status ?? -1,
+  );
 }

@@ -24,7 +24,23 @@ export type MockBehavior = {
   hang?: boolean;
   /** Stream: omit the final `data: [DONE]`. */
   omitDone?: boolean;
+  /** Fail with `status` (default 500) on this fraction of requests, from the mock's seeded random. */
+  failRate?: number;
+  /** Stream: send headers, then close before the first event. */
+  dieBeforeFirstEvent?: boolean;
 };
+
+/** mulberry32: a small seeded PRNG, so "fails 30% at random" is the same every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 export type Received = {
   path: string;
@@ -35,6 +51,14 @@ export type Received = {
 export type Abort = { at: number; path: string };
 
 const enc = new TextEncoder();
+
+/** The mock cutting a stream on purpose (not a test failure). */
+class MockDrop extends Error {
+  constructor() {
+    super("mock drops the connection");
+    this.name = "MockDrop";
+  }
+}
 
 export const DEFAULT_TEXT = "Hello from the mock upstream.";
 
@@ -56,6 +80,13 @@ export class MockOpenAI {
   private fallback: MockBehavior = {};
   private server: Server<undefined> | null = null;
   private counter = 0;
+  private readonly random: () => number;
+  /** Requests answered with an injected failure. */
+  failed = 0;
+
+  constructor(opts: { seed?: number } = {}) {
+    this.random = seeded(opts.seed ?? 42);
+  }
 
   start(): this {
     this.server = Bun.serve({
@@ -132,13 +163,16 @@ export class MockOpenAI {
       return new Response(null, { status: 499 });
     }
     if (b.delayMs) await Bun.sleep(b.delayMs);
-    if (b.status && b.status >= 400) {
+    const injected = b.failRate !== undefined && this.random() < b.failRate;
+    if (injected) this.failed++;
+    if (injected || (b.status && b.status >= 400)) {
+      const status = b.status && b.status >= 400 ? b.status : 500;
       return new Response(
         JSON.stringify(
-          b.errorBody ?? { error: { message: `mock failure ${b.status}`, type: "server_error", code: null } },
+          b.errorBody ?? { error: { message: `mock failure ${status}`, type: "server_error", code: null } },
         ),
         {
-          status: b.status,
+          status,
           headers: { "content-type": "application/json", ...b.headers },
         },
       );
@@ -237,6 +271,15 @@ export class MockOpenAI {
     }
     if (!b.omitDone) events.push(enc.encode("data: [DONE]\n\n"));
 
+    if (b.dieBeforeFirstEvent) {
+      const dying = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          await Bun.sleep(20);
+          controller.error(new MockDrop());
+        },
+      });
+      return new Response(dying, { headers: { "content-type": "text/event-stream" } });
+    }
     const contentChunks = 1 + (b.toolCalls?.length ? b.toolCalls.length * 3 : pieces.length);
     let i = 0;
     const delay = b.chunkDelayMs ?? 0;
@@ -244,7 +287,9 @@ export class MockOpenAI {
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (drop !== undefined && i >= drop + 1 && i < contentChunks) {
-          controller.error(new Error("mock drops the connection"));
+          // Let what was sent reach the wire first: a cut after the first bytes, not a refused response.
+          await Bun.sleep(30);
+          controller.error(new MockDrop());
           return;
         }
         if (i >= events.length) {

@@ -6,10 +6,15 @@ export type UsageSource = "upstream" | "estimated" | "none";
 
 export type Attempt = {
   provider: string;
+  /** The upstream model id of the route. */
   model: string;
+  /** The public model this attempt served (differs from the request's for fallbacks). */
+  publicModel?: string;
   status: number | null;
   latencyMs: number;
   error?: string;
+  /** A retry of a route already tried (failover to another route is not a retry). */
+  retry?: boolean;
 };
 
 /** One request's log row as the gateway fills it in. */

@@ -24,6 +24,7 @@ export const CreateModel = z.object({
   max_output_tokens: z.number().int().positive().nullable().optional(),
   context_window: z.number().int().positive().nullable().optional(),
   capabilities: z.record(z.string(), z.unknown()).optional(),
+  fallbacks: z.array(z.string().min(1)).optional(),
 });
 
 export const UpdateModel = z.object({
@@ -33,6 +34,7 @@ export const UpdateModel = z.object({
   max_output_tokens: z.number().int().positive().nullable().optional(),
   context_window: z.number().int().positive().nullable().optional(),
   capabilities: z.record(z.string(), z.unknown()).optional(),
+  fallbacks: z.array(z.string().min(1)).optional(),
 });
 
 export type ModelView = {
@@ -45,6 +47,8 @@ export type ModelView = {
   max_output_tokens: number | null;
   context_window: number | null;
   capabilities: Record<string, unknown>;
+  /** Models tried, in order, when every route of this one failed. */
+  fallbacks: string[];
   source: "config" | "admin";
   created_at: string;
   updated_at: string;

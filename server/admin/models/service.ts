@@ -22,6 +22,7 @@ export function modelView(gw: Gateway, m: ModelRecord): ModelView {
     max_output_tokens: m.maxOutputTokens,
     context_window: m.contextWindow,
     capabilities: m.capabilities,
+    fallbacks: m.fallbacks,
     source: m.fromConfig ? "config" : "admin",
     created_at: iso(m.createdAt)!,
     updated_at: iso(m.updatedAt)!,
@@ -32,6 +33,13 @@ function checkRoutes(gw: Gateway, routes: { provider: string }[] | undefined) {
   routes?.forEach((r, i) => {
     if (!gw.catalog.provider(r.provider))
       throw badRequest(`routes[${i}].provider: unknown provider "${r.provider}"`, `routes[${i}].provider`);
+  });
+}
+
+function checkFallbacks(gw: Gateway, id: string, fallbacks: string[] | undefined) {
+  fallbacks?.forEach((f, i) => {
+    if (f === id || !gw.catalog.model(f))
+      throw badRequest(`fallbacks[${i}]: unknown fallback model "${f}"`, `fallbacks[${i}]`);
   });
 }
 
@@ -63,6 +71,7 @@ export const modelsService = {
         param: "id",
       });
     checkRoutes(gw, input.routes);
+    checkFallbacks(gw, input.id, input.fallbacks);
     const now = Date.now();
     const inputPrice = input.prices.input ?? 0;
     gw.db
@@ -77,6 +86,7 @@ export const modelsService = {
         maxOutputTokens: input.max_output_tokens ?? null,
         contextWindow: input.context_window ?? null,
         capabilities: input.capabilities ?? {},
+        fallbacks: input.fallbacks ?? [],
         configHash: null,
         createdAt: now,
         updatedAt: now,
@@ -89,6 +99,7 @@ export const modelsService = {
   update(gw: Gateway, id: string, input: z.infer<typeof UpdateModel>): ModelView {
     model(gw, id);
     checkRoutes(gw, input.routes);
+    checkFallbacks(gw, id, input.fallbacks);
     const set: Partial<typeof models.$inferInsert> = { updatedAt: Date.now() };
     if (input.enabled !== undefined) set.enabled = input.enabled;
     if (input.routes !== undefined) set.routes = input.routes;
@@ -98,6 +109,7 @@ export const modelsService = {
     if (input.max_output_tokens !== undefined) set.maxOutputTokens = input.max_output_tokens;
     if (input.context_window !== undefined) set.contextWindow = input.context_window;
     if (input.capabilities !== undefined) set.capabilities = input.capabilities;
+    if (input.fallbacks !== undefined) set.fallbacks = input.fallbacks;
     gw.db.update(models).set(set).where(eq(models.id, id)).run();
     return modelView(gw, gw.catalog.refreshModel(id)!);
   },

@@ -29,6 +29,13 @@ function chatSpec(forceStream: boolean) {
           );
         },
         codec: openaiChatCodec(body),
+        features: {
+          tools: (body.tools?.length ?? 0) > 0,
+          images: body.messages.some(
+            (m) => Array.isArray(m.content) && m.content.some((p) => p.type === "image_url"),
+          ),
+          jsonSchema: body.response_format?.type === "json_schema",
+        },
       };
     },
   };

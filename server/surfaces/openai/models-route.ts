@@ -2,8 +2,9 @@ import { Elysia } from "elysia";
 import type { ModelRecord } from "../../catalog/catalog.ts";
 import { modelNotFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { authenticateClient, presentedKey } from "../../http/client-auth.ts";
+import { authenticateReader, presentedKey } from "../../http/client-auth.ts";
 import type { KeyRecord } from "../../keys/key-store.ts";
+import { AUTO_MODEL } from "../../routing/auto.ts";
 
 function modelObject(m: ModelRecord) {
   return {
@@ -15,9 +16,9 @@ function modelObject(m: ModelRecord) {
 }
 
 /** Enabled models; with a key, only those the key may use. A key is optional, but a bad one is a 401. */
-function visibleModels(gw: Gateway, request: Request): ModelRecord[] {
+function visibleModels(gw: Gateway, request: Request, headers: Record<string, string>): ModelRecord[] {
   let key: KeyRecord | null = null;
-  if (presentedKey(request) !== null) key = authenticateClient(gw, request);
+  if (presentedKey(request) !== null) key = authenticateReader(gw, request, headers);
   else gw.syncExternalChanges();
   return gw.catalog
     .models()
@@ -29,16 +30,24 @@ export const modelsRoutes = (gw: Gateway) =>
   new Elysia({ name: "openai-models" })
     .get(
       "/v1/models",
-      ({ request }) => ({ object: "list", data: visibleModels(gw, request).map(modelObject) }),
+      ({ request, set }) => {
+        const models = visibleModels(gw, request, set.headers as Record<string, string>);
+        // "auto" picks the cheapest healthy model that can serve the request (routing/auto.ts).
+        const auto =
+          models.length > 0 && !models.some((m) => m.id === AUTO_MODEL)
+            ? [{ id: AUTO_MODEL, object: "model", created: 0, owned_by: "tollgate" }]
+            : [];
+        return { object: "list", data: [...models.map(modelObject), ...auto] };
+      },
       {
         detail: { summary: "List the models this key may use", tags: ["OpenAI"] },
       },
     )
     .get(
       "/v1/models/*",
-      ({ request, params }) => {
+      ({ request, params, set }) => {
         const id = decodeURIComponent(params["*"]);
-        const m = visibleModels(gw, request).find((x) => x.id === id);
+        const m = visibleModels(gw, request, set.headers as Record<string, string>).find((x) => x.id === id);
         if (!m) throw modelNotFound(id);
         return modelObject(m);
       },

@@ -1,0 +1,1 @@
+ALTER TABLE `models` ADD `fallbacks` text DEFAULT '[]' NOT NULL;
