@@ -83,6 +83,12 @@ export function headline(s: Summary[], plan: Plan): string[] {
       `Tollgate ${what}: ${num(tg.rps[k])} req/s = ${num(ratio(tg.rps[k], bare.rps[k]) * 100)}% of the bare proxy, ${num(ratio(tg.rps[k], pk.rps[k]), 2)}x Portkey; adds ${signed(tg.added[k].p50)} ms p50 / ${signed(tg.added[k].p99)} ms p99 at ${plan.rate} req/s (Portkey ${signed(pk.added[k].p50)} / ${signed(pk.added[k].p99)} ms); CPU ${num(ratio(tg.cpuPer1k[k], bare.cpuPer1k[k]), 2)}x bare, ${num(ratio(tg.cpuPer1k[k], pk.cpuPer1k[k]), 2)}x Portkey.`,
     );
   }
+  const normal = s.find((x) => x.id === "tollgate-normal");
+  if (normal) {
+    lines.push(
+      `Same Tollgate without the fsync per commit (TOLLGATE_DB_SYNC=normal): ${num(normal.rps.json)} req/s non-streaming (${num(ratio(normal.rps.json, tg.rps.json), 2)}x), ${num(normal.rps.stream)} streams/s (${num(ratio(normal.rps.stream, tg.rps.stream), 2)}x); adds ${signed(normal.added.json.p50)} ms p50 at ${plan.rate} req/s.`,
+    );
+  }
   lines.push(
     `Time to first token: Tollgate ${signed(tg.ttft.overheadP50)} ms over direct (bare ${signed(bare.ttft.overheadP50)}, Portkey ${signed(pk.ttft.overheadP50)}).`,
   );

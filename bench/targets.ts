@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { freePort, type Service, startService } from "./services.ts";
 import { BENCH_MODEL, HOLD_MODEL } from "./workload.ts";
 
-export type TargetId = "direct" | "bare" | "tollgate" | "portkey";
+export type TargetId = "direct" | "bare" | "tollgate" | "portkey" | "tollgate-normal";
 
 export type Target = {
   id: TargetId;
@@ -26,6 +26,8 @@ export const TARGET_LABELS: Record<TargetId, string> = {
   bare: "bare proxy (Bun.serve + fetch)",
   tollgate: "Tollgate (key, billing, limits, SQLite log)",
   portkey: "Portkey gateway 1.15.2 (under Bun)",
+  "tollgate-normal":
+    "Tollgate with TOLLGATE_DB_SYNC=normal (no fsync per commit: not durable on power loss; shows what the fsync on the event loop costs)",
 };
 
 const ROOT = join(import.meta.dir, "..");
@@ -90,7 +92,48 @@ async function admin<T>(base: string, path: string, body: unknown): Promise<T> {
   return json;
 }
 
-export async function startFleet(dir: string): Promise<Fleet> {
+/** Tollgate from source on a fresh database, with an account and a key made through the admin API. */
+async function startTollgate(o: {
+  dir: string;
+  name: "tollgate" | "tollgate-normal";
+  mockPort: number;
+  services: Service[];
+  env?: Record<string, string>;
+}): Promise<{ target: Target; info: TollgateInfo }> {
+  const home = join(o.dir, o.name);
+  await Bun.write(join(home, "tollgate.yaml"), tollgateConfig(o.mockPort));
+  const port = freePort();
+  const svc = await startService({
+    name: o.name,
+    cmd: [BUN, join(ROOT, "server/main.ts")],
+    env: { ...FETCH_CAP_ENV, ...tollgateEnv(home, port), ...o.env },
+    port,
+    readyPath: "/health",
+    logDir: o.dir,
+  });
+  o.services.push(svc);
+  const base = `http://127.0.0.1:${port}`;
+  const account = await admin<{ id: string }>(base, "/accounts", { name: "bench", balance: BALANCE });
+  const key = await admin<{ id: string; key: string }>(base, "/keys", {
+    account_id: account.id,
+    name: "bench key",
+    rpm_limit: HIGH_LIMIT,
+    daily_request_limit: HIGH_LIMIT,
+  });
+  return {
+    target: {
+      id: o.name,
+      label: TARGET_LABELS[o.name],
+      url: `${base}/v1/chat/completions`,
+      headers: { "content-type": "application/json", authorization: `Bearer ${key.key}` },
+      pid: svc.pid,
+      startupMs: svc.startupMs,
+    },
+    info: { adminUrl: `${base}/admin/api`, keyId: key.id, accountId: account.id, dir: home },
+  };
+}
+
+export async function startFleet(dir: string, opts: { syncNormal: boolean }): Promise<Fleet> {
   const services: Service[] = [];
   try {
     const mockPort = freePort();
@@ -115,26 +158,16 @@ export async function startFleet(dir: string): Promise<Fleet> {
     });
     services.push(bare);
 
-    const tgDir = join(dir, "tollgate");
-    await Bun.write(join(tgDir, "tollgate.yaml"), tollgateConfig(mockPort));
-    const tgPort = freePort();
-    const tollgate = await startService({
-      name: "tollgate",
-      cmd: [BUN, join(ROOT, "server/main.ts")],
-      env: { ...FETCH_CAP_ENV, ...tollgateEnv(tgDir, tgPort) },
-      port: tgPort,
-      readyPath: "/health",
-      logDir: dir,
-    });
-    services.push(tollgate);
-    const tgUrl = `http://127.0.0.1:${tgPort}`;
-    const account = await admin<{ id: string }>(tgUrl, "/accounts", { name: "bench", balance: BALANCE });
-    const key = await admin<{ id: string; key: string }>(tgUrl, "/keys", {
-      account_id: account.id,
-      name: "bench key",
-      rpm_limit: HIGH_LIMIT,
-      daily_request_limit: HIGH_LIMIT,
-    });
+    const tg = await startTollgate({ dir, name: "tollgate", mockPort, services });
+    const normal = opts.syncNormal
+      ? await startTollgate({
+          dir,
+          name: "tollgate-normal",
+          mockPort,
+          services,
+          env: { TOLLGATE_DB_SYNC: "normal" },
+        })
+      : null;
 
     const pkPort = freePort();
     const portkey = await startService({
@@ -170,14 +203,7 @@ export async function startFleet(dir: string): Promise<Fleet> {
         pid: bare.pid,
         startupMs: bare.startupMs,
       },
-      {
-        id: "tollgate",
-        label: TARGET_LABELS.tollgate,
-        url: `${tgUrl}/v1/chat/completions`,
-        headers: { ...json, authorization: `Bearer ${key.key}` },
-        pid: tollgate.pid,
-        startupMs: tollgate.startupMs,
-      },
+      tg.target,
       {
         id: "portkey",
         label: TARGET_LABELS.portkey,
@@ -192,12 +218,9 @@ export async function startFleet(dir: string): Promise<Fleet> {
         startupMs: portkey.startupMs,
       },
     ];
+    if (normal) targets.push(normal.target);
     writeFileSync(join(dir, "targets.json"), JSON.stringify(targets, null, 2));
-    return {
-      targets,
-      services,
-      tollgate: { adminUrl: `${tgUrl}/admin/api`, keyId: key.id, accountId: account.id, dir: tgDir },
-    };
+    return { targets, services, tollgate: tg.info };
   } catch (err) {
     await Promise.all(services.map((s) => s.stop()));
     throw err;
