@@ -1,5 +1,7 @@
 import { Elysia } from "elysia";
 import { adminApi } from "./admin/index.ts";
+import type { AssetSource } from "./admin-ui/asset-source.ts";
+import { adminUi } from "./admin-ui/routes.ts";
 import { balanceRoutes } from "./billing/balance-routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
@@ -7,12 +9,20 @@ import type { AdminAuth } from "./http/admin-auth.ts";
 import { docs, scalarFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
 import { requestId } from "./http/request-id.ts";
+import { anthropicRoutes } from "./surfaces/anthropic/route.ts";
+import { geminiRoutes } from "./surfaces/gemini/route.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
+import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
+import { imagesRoutes } from "./surfaces/openai/images-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";
+import { responsesRoutes } from "./surfaces/openai/responses-route.ts";
+import { videosRoutes } from "./surfaces/openai/videos-route.ts";
 
 export type AppOptions = {
   adminAuth: AdminAuth;
   scalarScript?: () => Blob | null;
+  /** The built admin panel (admin/dist, or files embedded in a binary). */
+  adminAssets: AssetSource;
   dbPath: string;
   connections: () => number;
 };
@@ -27,8 +37,15 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(healthRoutes(gw, { dbPath: opts.dbPath, connections: opts.connections }))
     .use(modelsRoutes(gw))
     .use(chatRoutes(gw))
+    .use(embeddingsRoutes(gw))
+    .use(imagesRoutes(gw))
+    .use(videosRoutes(gw))
+    .use(responsesRoutes(gw))
+    .use(anthropicRoutes(gw))
+    .use(geminiRoutes(gw))
     .use(balanceRoutes(gw))
     .use(adminApi(gw, opts.adminAuth))
+    .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.scalarScript ?? scalarFromNodeModules));
 }
 

@@ -26,6 +26,9 @@ async function main() {
       `\n  Admin token (shown once, only its hash is stored; set TOLLGATE_ADMIN_TOKEN to choose your own):\n\n    ${running.generatedAdminToken}\n`,
     );
   }
+  if (running.createdAdminUser) {
+    log({ msg: `Created the first admin user '${running.createdAdminUser}' from TOLLGATE_ADMIN_USER` });
+  }
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,3 +1,6 @@
+import { join } from "node:path";
+import { AdminUsers } from "./admin-session/admin-users.ts";
+import { type AssetSource, directorySource } from "./admin-ui/asset-source.ts";
 import { buildApp } from "./app.ts";
 import { type BootOptions, DEFAULT_MIGRATIONS, openGateway } from "./boot.ts";
 import type { Gateway } from "./gateway/gateway.ts";
@@ -6,7 +9,14 @@ import { AdminAuth } from "./http/admin-auth.ts";
 
 export { DEFAULT_MIGRATIONS };
 
-export type StartOptions = BootOptions & { scalarScript?: () => Blob | null };
+/** Where `npm run build:admin` (and `npm start`) put the built panel. */
+export const DEFAULT_ADMIN_DIST = join(import.meta.dir, "..", "admin", "dist");
+
+export type StartOptions = BootOptions & {
+  scalarScript?: () => Blob | null;
+  /** Defaults to the admin/dist folder. */
+  adminAssets?: AssetSource;
+};
 
 export type Running = {
   url: string;
@@ -14,6 +24,8 @@ export type Running = {
   gateway: Gateway;
   /** Set on the first start without TOLLGATE_ADMIN_TOKEN: print it once. */
   generatedAdminToken: string | null;
+  /** Username of the first admin user, when TOLLGATE_ADMIN_USER created it at this start. */
+  createdAdminUser: string | null;
   configFile: string | null;
   stop(graceMs?: number): Promise<void>;
 };
@@ -23,10 +35,12 @@ export async function startServer(o: StartOptions): Promise<Running> {
   const { gw, configFile } = openGateway(o);
   gw.start(Date.now());
   const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN);
+  const createdAdminUser = await firstAdminUser(new AdminUsers(gw.db), o.env);
   let connections = () => 0;
   const app = buildApp(gw, {
     adminAuth: auth,
     scalarScript: o.scalarScript,
+    adminAssets: o.adminAssets ?? directorySource(DEFAULT_ADMIN_DIST),
     dbPath: o.env.TOLLGATE_DB,
     connections: () => connections(),
   });
@@ -49,6 +63,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     port,
     gateway: gw,
     generatedAdminToken: generated,
+    createdAdminUser,
     configFile,
     async stop(graceMs = 10_000) {
       if (stopped) return;
@@ -66,4 +81,10 @@ export async function startServer(o: StartOptions): Promise<Running> {
       gw.sqlite.close(false);
     },
   };
+}
+
+/** TOLLGATE_ADMIN_USER + TOLLGATE_ADMIN_PASSWORD create the first admin user, only while there is none. */
+async function firstAdminUser(users: AdminUsers, env: StartOptions["env"]): Promise<string | null> {
+  if (!env.TOLLGATE_ADMIN_USER || !env.TOLLGATE_ADMIN_PASSWORD || users.count() > 0) return null;
+  return (await users.create(env.TOLLGATE_ADMIN_USER, env.TOLLGATE_ADMIN_PASSWORD)).username;
 }

@@ -7,6 +7,9 @@ const EnvSchema = z.object({
   TOLLGATE_DB: z.string().default("./data/tollgate.db"),
   TOLLGATE_CONFIG: z.string().optional(),
   TOLLGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** With TOLLGATE_ADMIN_PASSWORD: the first admin user of the panel, created on a start with none. */
+  TOLLGATE_ADMIN_USER: z.string().min(1).optional(),
+  TOLLGATE_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   TOLLGATE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_DB_SYNC: z.enum(["full", "normal"]).default("full"),
   TOLLGATE_LOG_LEVEL: z.enum(["silent", "info", "debug"]).default("info"),

@@ -1,45 +1,67 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { settings } from "../../db/schema/index.ts";
+import { checkOrigin, readSessionCookie } from "../admin-session/cookie.ts";
+import { type Session, SessionStore } from "../admin-session/sessions.ts";
 import { GatewayError } from "../errors.ts";
 import { randomToken, sha256, tokenMatchesHash } from "../secrets/tokens.ts";
 
 const TOKEN_SETTING = "admin_token_hash";
 
+/** Who is calling the admin API: a script with the bearer token, or a signed-in browser. */
+export type AdminPrincipal = { via: "bearer" } | { via: "session"; session: Session; token: string };
+
+const required = () =>
+  new GatewayError(
+    "authentication",
+    "Admin authentication required: sign in to the admin panel, or send Authorization: Bearer <admin token>.",
+    { code: "invalid_admin_token" },
+  );
+
 /**
- * The admin token. TOLLGATE_ADMIN_TOKEN wins when set; otherwise the hash stored on
- * first start is used. Only the hash is ever stored; comparison is constant-time.
+ * The admin token and the panel's cookie sessions. TOLLGATE_ADMIN_TOKEN wins when set;
+ * otherwise the hash stored on first start is used. Only hashes are ever stored;
+ * comparison is constant-time.
  */
 export class AdminAuth {
-  private constructor(private readonly hash: string) {}
+  private constructor(
+    private readonly hash: string,
+    readonly sessions: SessionStore,
+  ) {}
 
   /** Returns the auth and, on a first start without TOLLGATE_ADMIN_TOKEN, the generated token (print it once). */
   static init(db: Db, envToken: string | undefined): { auth: AdminAuth; generated: string | null } {
-    if (envToken) return { auth: new AdminAuth(sha256(envToken)), generated: null };
+    const sessions = new SessionStore(db);
+    if (envToken) return { auth: new AdminAuth(sha256(envToken), sessions), generated: null };
     const row = db.select().from(settings).where(eq(settings.key, TOKEN_SETTING)).get();
-    if (row) return { auth: new AdminAuth(row.value), generated: null };
+    if (row) return { auth: new AdminAuth(row.value, sessions), generated: null };
     const token = `tga_${randomToken(24)}`;
     db.insert(settings)
       .values({ key: TOKEN_SETTING, value: sha256(token) })
       .run();
-    return { auth: new AdminAuth(sha256(token)), generated: token };
+    return { auth: new AdminAuth(sha256(token), sessions), generated: token };
   }
 
   verify(token: string): boolean {
     return tokenMatchesHash(token, this.hash);
   }
 
-  /** Throws 401 unless the request carries the admin token as a bearer. */
-  require(request: Request): void {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-    if (!m?.[1] || !this.verify(m[1])) {
-      throw new GatewayError(
-        "authentication",
-        "Admin authentication required: send Authorization: Bearer <admin token>.",
-        {
-          code: "invalid_admin_token",
-        },
-      );
+  /**
+   * Throws 401 unless the request carries the admin token as a bearer or a live session
+   * cookie; a cookie-authenticated write from another origin gets 403. A bearer header,
+   * when present, is the only credential looked at (scripts never depend on cookies).
+   */
+  require(request: Request, now = Date.now()): AdminPrincipal {
+    const header = request.headers.get("authorization");
+    if (header !== null) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!m?.[1] || !this.verify(m[1])) throw required();
+      return { via: "bearer" };
     }
+    const token = readSessionCookie(request);
+    const session = token ? this.sessions.find(token, now) : null;
+    if (!token || !session) throw required();
+    checkOrigin(request);
+    return { via: "session", session, token };
   }
 }

@@ -5,6 +5,24 @@ import type { KeyPatch, KeyRecord } from "../../keys/key-store.ts";
 import { iso } from "../shared.ts";
 import type { KeyUsage, KeyView } from "./model.ts";
 
+/**
+ * last_used_at is written with each request's log row (group commit), not into the
+ * in-memory KeyStore: views read it from the database after a flush.
+ */
+function lastUsedAt(gw: Gateway): Map<string, number | null> {
+  gw.commits.flush();
+  const rows = gw.sqlite.query("SELECT id, last_used_at AS at FROM api_keys").all() as {
+    id: string;
+    at: number | null;
+  }[];
+  return new Map(rows.map((r) => [r.id, r.at]));
+}
+
+const withLastUsed = (k: KeyRecord, used: Map<string, number | null>): KeyRecord => ({
+  ...k,
+  lastUsedAt: used.get(k.id) ?? k.lastUsedAt,
+});
+
 export function keyView(k: KeyRecord, now = Date.now()): KeyView {
   return {
     id: k.id,
@@ -58,15 +76,16 @@ function key(gw: Gateway, id: string): KeyRecord {
 export const keysService = {
   list(gw: Gateway, accountId?: string): KeyView[] {
     gw.syncExternalChanges();
+    const used = lastUsedAt(gw);
     return gw.keys
       .all()
       .filter((k) => !accountId || k.accountId === accountId)
       .sort((a, b) => b.createdAt - a.createdAt)
-      .map((k) => keyView(k));
+      .map((k) => keyView(withLastUsed(k, used)));
   },
 
   get(gw: Gateway, id: string): KeyView {
-    return keyView(key(gw, id));
+    return keyView(withLastUsed(key(gw, id), lastUsedAt(gw)));
   },
 
   /** Issues a key; the plain key is in this answer only. */
@@ -88,7 +107,7 @@ export const keysService = {
     if (input.status !== undefined) patch.status = input.status;
     const rec = gw.keys.update(id, patch);
     if (!rec) throw notFound(`No API key with id '${id}'.`, "key_not_found");
-    return keyView(rec);
+    return keyView(withLastUsed(rec, lastUsedAt(gw)));
   },
 
   usage(gw: Gateway, id: string, days = 30): KeyUsage {

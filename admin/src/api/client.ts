@@ -1,0 +1,55 @@
+/** The typed fetch every query hook goes through. Cookies ride along; nothing is stored in the page. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | null,
+    message: string,
+    readonly param: string | null = null,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+let onUnauthorized: () => void = () => {};
+/** Set once by the query client: a 401 anywhere sends the admin to sign-in. */
+export function setUnauthorizedHandler(fn: () => void) {
+  onUnauthorized = fn;
+}
+
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
+export async function api<T>(
+  path: string,
+  opts: { method?: Method; body?: unknown; query?: Record<string, string | number | undefined> } = {},
+): Promise<T> {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts.query ?? {}))
+    if (v !== undefined && v !== "") qs.set(k, String(v));
+  const url = `/admin/api${path}${qs.size ? `?${qs}` : ""}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: opts.method ?? "GET",
+      credentials: "same-origin",
+      headers: opts.body === undefined ? {} : { "content-type": "application/json" },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  } catch {
+    throw new ApiError(0, "network_error", "The gateway could not be reached. Check that it is running.");
+  }
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => null)) as {
+    error?: { message?: string; code?: string; param?: string | null };
+  } | null;
+  if (!res.ok) {
+    const e = data?.error;
+    // /auth/* answers 401 as part of signing in; the session guard handles those itself.
+    if (res.status === 401 && !path.startsWith("/auth/")) onUnauthorized();
+    throw new ApiError(res.status, e?.code ?? null, e?.message ?? `HTTP ${res.status}`, e?.param ?? null);
+  }
+  return data as T;
+}
+
+export type List<T> = { data: T[] };
+export type Page<T> = { data: T[]; total: number; limit: number; offset: number };

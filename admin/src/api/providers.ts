@@ -1,0 +1,41 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { z } from "zod";
+import type {
+  ConnectionTest,
+  CreateProvider,
+  ProviderView,
+  UpdateProvider,
+} from "../../../server/admin/providers/model.ts";
+import { api, type List } from "./client.ts";
+
+export const providerKeys = {
+  all: ["providers"] as const,
+  list: () => [...providerKeys.all, "list"] as const,
+};
+
+export const useProviders = () =>
+  useQuery({ queryKey: providerKeys.list(), queryFn: () => api<List<ProviderView>>("/providers") });
+
+export function useCreateProvider() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: z.input<typeof CreateProvider>) =>
+      api<ProviderView>("/providers", { method: "POST", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: providerKeys.all }),
+  });
+}
+
+export function useUpdateProvider(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: z.input<typeof UpdateProvider>) =>
+      api<ProviderView>(`/providers/${encodeURIComponent(id)}`, { method: "PATCH", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: providerKeys.all }),
+  });
+}
+
+export const useTestProvider = () =>
+  useMutation({
+    mutationFn: (id: string) =>
+      api<ConnectionTest>(`/providers/${encodeURIComponent(id)}/test`, { method: "POST" }),
+  });

@@ -1,0 +1,84 @@
+import { type FormEvent, useState } from "react";
+import { useAccounts } from "../../api/accounts.ts";
+import { useIssueKey } from "../../api/keys.ts";
+import { useModels } from "../../api/models.ts";
+import { useSettings } from "../../api/session.ts";
+import { Button } from "../../ui/button.tsx";
+import { Modal } from "../../ui/dialog.tsx";
+import { Field, FormError, SelectField } from "../../ui/field.tsx";
+import { Loading } from "../../ui/states.tsx";
+import { useToast } from "../../ui/toast.tsx";
+import { LimitsFields, readLimits } from "./limits-fields.tsx";
+import { PlainKey } from "./plain-key.tsx";
+
+/** Issue a key; afterwards the same dialog shows the plain key, once. */
+export function IssueKeyDialog({
+  open,
+  onClose,
+  accountId,
+}: {
+  open: boolean;
+  onClose: () => void;
+  accountId?: string;
+}) {
+  const accounts = useAccounts();
+  const models = useModels();
+  const currency = useSettings().data?.currency ?? "";
+  const issue = useIssueKey();
+  const notify = useToast();
+  const [issued, setIssued] = useState<{ key: string; name: string } | null>(null);
+
+  const close = () => {
+    setIssued(null);
+    issue.reset();
+    onClose();
+  };
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    issue.mutate(
+      { account_id: String(f.get("account_id")), name: String(f.get("name")), ...readLimits(f) },
+      {
+        onSuccess: (k) => {
+          setIssued({ key: k.key, name: k.name });
+          notify("success", `Key "${k.name}" issued.`);
+        },
+      },
+    );
+  };
+
+  return (
+    <Modal open={open} onClose={close} title={issued ? "Your new API key" : "Issue an API key"} wide>
+      {issued ? (
+        <PlainKey value={issued.key} name={issued.name} onDone={close} />
+      ) : accounts.isPending || models.isPending ? (
+        <Loading />
+      ) : accounts.data?.data.length === 0 ? (
+        <p className="text-sm text-slate-600">
+          Create an account first: keys spend from an account's balance.
+        </p>
+      ) : (
+        <form onSubmit={submit} className="space-y-4">
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectField label="Account" name="account_id" required defaultValue={accountId}>
+              {accounts.data?.data.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+            </SelectField>
+            <Field label="Name" name="name" required maxLength={200} placeholder="e.g. production backend" />
+          </div>
+          <LimitsFields models={models.data?.data ?? []} currency={currency} />
+          <FormError error={issue.error} />
+          <div className="flex justify-end gap-2">
+            <Button onClick={close}>Cancel</Button>
+            <Button type="submit" variant="primary" disabled={issue.isPending}>
+              {issue.isPending ? "Issuing…" : "Issue key"}
+            </Button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}

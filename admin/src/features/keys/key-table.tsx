@@ -1,0 +1,77 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import type { KeyView } from "../../../../server/admin/keys/model.ts";
+import { useAccounts } from "../../api/accounts.ts";
+import { Button } from "../../ui/button.tsx";
+import { formatTime } from "../../ui/format.ts";
+import { Table, td, th } from "../../ui/layout.tsx";
+import { useMoney } from "../../ui/use-money.ts";
+import { EditLimitsDialog } from "./edit-limits-dialog.tsx";
+import { KeyStatus } from "./key-status.tsx";
+import { RevokeButton } from "./revoke-button.tsx";
+
+export function KeyTable({ keys, showAccount = true }: { keys: KeyView[]; showAccount?: boolean }) {
+  const money = useMoney();
+  const accounts = useAccounts().data?.data;
+  const accountName = (id: string) => accounts?.find((a) => a.id === id)?.name ?? id;
+  const [editing, setEditing] = useState<KeyView | null>(null);
+  return (
+    <>
+      <Table label="API keys">
+        <thead>
+          <tr>
+            <th className={th}>Name</th>
+            {showAccount && <th className={`${th} hidden md:table-cell`}>Account</th>}
+            <th className={th}>Status</th>
+            <th className={`${th} hidden sm:table-cell`}>Last used</th>
+            <th className={`${th} text-right`}>Spend</th>
+            {/* On phones the actions live on the key's own page, so the table fits. */}
+            <th className={`${th} hidden text-right sm:table-cell`}>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((k) => (
+            <tr key={k.id} data-testid={`key-row-${k.id}`}>
+              <td className={td}>
+                <Link to={`/keys/${k.id}`} className="font-medium text-indigo-700 hover:underline">
+                  {k.name}
+                </Link>
+                <div className="font-mono text-xs text-slate-500">{k.prefix}…</div>
+              </td>
+              {showAccount && (
+                <td className={`${td} hidden md:table-cell`}>
+                  <Link to={`/accounts/${k.account_id}`} className="hover:underline">
+                    {accountName(k.account_id)}
+                  </Link>
+                </td>
+              )}
+              <td className={td}>
+                <KeyStatus status={k.status} />
+              </td>
+              <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>{formatTime(k.last_used_at)}</td>
+              <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
+                {money(k.used)}
+                {k.spend_limit !== null && (
+                  <div className="text-xs text-slate-500">of {money(k.spend_limit)}</div>
+                )}
+              </td>
+              <td className={`${td} hidden text-right sm:table-cell`}>
+                <div className="flex justify-end gap-1.5">
+                  {k.status !== "revoked" && (
+                    <Button size="sm" onClick={() => setEditing(k)} aria-label={`Edit limits of ${k.name}`}>
+                      Edit
+                    </Button>
+                  )}
+                  <RevokeButton keyView={k} />
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      {editing && <EditLimitsDialog keyView={editing} open onClose={() => setEditing(null)} />}
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+import { useRef, useState } from "react";
+import { Button } from "../../ui/button.tsx";
+import { inputClass } from "../../ui/field.tsx";
+
+/** The plain key, shown once: a warning, the key in a read-only field, and a copy button. */
+export function PlainKey({ value, name, onDone }: { value: string; name: string; onDone: () => void }) {
+  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setCopied("yes");
+    } catch {
+      input.current?.select();
+      setCopied("failed");
+    }
+  };
+  return (
+    <div className="space-y-4">
+      <div
+        role="alert"
+        className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200"
+      >
+        <strong>Copy this key now.</strong> It is shown only this once: Tollgate stores only its hash and
+        cannot show it again. If it is lost, revoke it and issue a new one.
+      </div>
+      <div className="space-y-1">
+        <label htmlFor="plain-key" className="block text-sm font-medium text-slate-700">
+          API key for “{name}”
+        </label>
+        <div className="flex gap-2">
+          <input
+            id="plain-key"
+            ref={input}
+            readOnly
+            value={value}
+            onFocus={(e) => e.currentTarget.select()}
+            className={`${inputClass} font-mono`}
+          />
+          <Button variant="primary" onClick={copy}>
+            {copied === "yes" ? "Copied" : "Copy"}
+          </Button>
+        </div>
+        <p className="text-xs text-slate-500" aria-live="polite">
+          {copied === "yes" && "Copied to the clipboard."}
+          {copied === "failed" &&
+            "The browser refused the clipboard: the key is selected, press Ctrl+C (⌘C)."}
+        </p>
+      </div>
+      <div className="flex justify-end">
+        <Button onClick={onDone}>I have stored the key</Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { RouterProvider } from "react-router";
+import { createQueryClient } from "./api/query-client.ts";
+import { router } from "./router.tsx";
+import "./styles.css";
+import { ToastProvider } from "./ui/toast.tsx";
+
+const queryClient = createQueryClient(() => {
+  const { pathname, search } = router.state.location;
+  if (pathname.startsWith("/sign-in")) return;
+  void router.navigate(`/sign-in?next=${encodeURIComponent(pathname + search)}`, { replace: true });
+});
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <RouterProvider router={router} />
+      </ToastProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);

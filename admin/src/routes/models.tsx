@@ -1,0 +1,108 @@
+import { useState } from "react";
+import type { ModelView } from "../../../server/admin/models/model.ts";
+import { useModels, useToggleModel } from "../api/models.ts";
+import { EditModelDialog } from "../features/models/edit-model-dialog.tsx";
+import { Button } from "../ui/button.tsx";
+import { Badge, Card, PageHeader, Table, td, th } from "../ui/layout.tsx";
+import { Empty, QueryState } from "../ui/states.tsx";
+import { Switch } from "../ui/switch.tsx";
+import { useToast } from "../ui/toast.tsx";
+import { useMoney } from "../ui/use-money.ts";
+
+export function ModelsPage() {
+  const models = useModels();
+  const money = useMoney();
+  const notify = useToast();
+  const [editing, setEditing] = useState<ModelView | null>(null);
+  const toggle = useToggleModel((id, enabled, err) =>
+    notify(
+      "error",
+      `Could not ${enabled ? "enable" : "disable"} ${id}; it is back as it was. ${err.message}`,
+    ),
+  );
+  return (
+    <>
+      <PageHeader title="Models">
+        Prices are per 1M tokens. A disabled model answers 404 to clients.
+      </PageHeader>
+      <Card>
+        <QueryState query={models}>
+          {({ data }) =>
+            data.length === 0 ? (
+              <Empty title="No models configured.">
+                Declare them in tollgate.yaml or add them through the admin API.
+              </Empty>
+            ) : (
+              <Table label="Models">
+                <thead>
+                  <tr>
+                    <th className={th}>Enabled</th>
+                    <th className={th}>Model</th>
+                    <th className={`${th} hidden text-right sm:table-cell`}>Input / cached / output</th>
+                    <th className={`${th} hidden md:table-cell`}>Routes</th>
+                    <th className={th}>
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.map((m) => (
+                    <tr key={m.id} data-testid={`model-row-${m.id}`}>
+                      <td className={td}>
+                        <Switch
+                          checked={m.enabled}
+                          label={`${m.id} enabled`}
+                          onChange={(enabled) => toggle.mutate({ id: m.id, enabled })}
+                        />
+                      </td>
+                      <td className={`${td} min-w-28 font-medium break-words`}>
+                        {m.id}
+                        <div className="mt-0.5 hidden sm:block">
+                          <Badge tone="slate">{m.source}</Badge>
+                        </div>
+                        <div className="mt-1 text-xs font-normal text-slate-600 tabular-nums sm:hidden">
+                          in {money(m.prices.input)}
+                          <br />
+                          cached {money(m.prices.cached_input)}
+                          <br />
+                          out {money(m.prices.output)}
+                        </div>
+                      </td>
+                      <td
+                        className={`${td} hidden text-right text-xs whitespace-nowrap tabular-nums sm:table-cell`}
+                      >
+                        {money(m.prices.input)}
+                        <br />
+                        {money(m.prices.cached_input)}
+                        <br />
+                        {money(m.prices.output)}
+                      </td>
+                      <td className={`${td} hidden md:table-cell`}>
+                        <ul className="space-y-0.5 text-xs">
+                          {m.routes.map((r) => (
+                            <li key={`${r.provider}/${r.model}`} className="break-all">
+                              <span className="font-medium">{r.provider}</span> → {r.model}{" "}
+                              <span className="text-slate-500">
+                                (priority {r.priority}, weight {r.weight})
+                              </span>
+                            </li>
+                          ))}
+                        </ul>
+                      </td>
+                      <td className={`${td} text-right`}>
+                        <Button size="sm" onClick={() => setEditing(m)} aria-label={`Edit ${m.id}`}>
+                          Edit
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </Table>
+            )
+          }
+        </QueryState>
+      </Card>
+      {editing && <EditModelDialog model={editing} onClose={() => setEditing(null)} />}
+    </>
+  );
+}

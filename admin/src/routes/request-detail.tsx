@@ -1,0 +1,105 @@
+import type { ReactNode } from "react";
+import { Link, useParams } from "react-router";
+import { useRequest } from "../api/requests.ts";
+import { StatusBadge } from "../features/requests/request-table.tsx";
+import { formatCount, formatMs, formatTime } from "../ui/format.ts";
+import { Card, PageHeader, Stat } from "../ui/layout.tsx";
+import { QueryState } from "../ui/states.tsx";
+import { useMoney } from "../ui/use-money.ts";
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="break-all">{children}</dd>
+    </>
+  );
+}
+
+export function RequestDetailPage() {
+  const { id = "" } = useParams();
+  const request = useRequest(id);
+  const money = useMoney();
+  return (
+    <QueryState query={request}>
+      {(r) => (
+        <>
+          <PageHeader
+            title={
+              <span className="flex flex-wrap items-center gap-2">
+                Request <StatusBadge r={r} />
+              </span>
+            }
+          >
+            <span className="font-mono break-all">{r.id}</span> · {formatTime(r.created_at)}
+          </PageHeader>
+          <div className="space-y-6">
+            <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
+              <Stat label="Latency" value={formatMs(r.latency_ms)} testId="request-latency" />
+              <Stat label="Time to first token" value={formatMs(r.ttft_ms)} testId="request-ttft" />
+              <Stat
+                label="Tokens in"
+                value={formatCount(r.input_tokens)}
+                hint={`${formatCount(r.cached_tokens)} cached`}
+                testId="request-tokens-in"
+              />
+              <Stat label="Tokens out" value={formatCount(r.output_tokens)} testId="request-tokens-out" />
+              <Stat label="Cost" value={money(r.cost)} testId="request-cost" />
+            </div>
+            {r.error_message && (
+              <div
+                role="alert"
+                className="rounded-lg bg-red-50 px-4 py-3 text-sm text-red-900 ring-1 ring-red-200"
+              >
+                <p className="font-medium">{r.error_code ?? "error"}</p>
+                <p className="mt-1 break-words">{r.error_message}</p>
+              </div>
+            )}
+            <Card title="Details">
+              <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
+                <Row label="Endpoint">{r.endpoint}</Row>
+                <Row label="Model">{r.model ?? "—"}</Row>
+                <Row label="Provider">
+                  {r.provider ?? "—"} {r.upstream_model && `(${r.upstream_model})`}
+                </Row>
+                <Row label="Key">
+                  {r.key_id ? (
+                    <Link to={`/keys/${r.key_id}`} className="text-indigo-700 hover:underline">
+                      {r.key_id}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </Row>
+                <Row label="Account">
+                  {r.account_id ? (
+                    <Link to={`/accounts/${r.account_id}`} className="text-indigo-700 hover:underline">
+                      {r.account_id}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </Row>
+                <Row label="Streamed">{r.stream ? "yes" : "no"}</Row>
+                <Row label="Usage from">{r.usage_source}</Row>
+                {r.max_tokens_clamped !== null && (
+                  <Row label="max_tokens clamped to">{formatCount(r.max_tokens_clamped)}</Row>
+                )}
+                {r.dropped_fields.length > 0 && (
+                  <Row label="Dropped fields">{r.dropped_fields.join(", ")}</Row>
+                )}
+              </dl>
+            </Card>
+            {r.attempts.length > 0 && (
+              <Card title="Upstream attempts">
+                <pre className="overflow-x-auto rounded bg-slate-50 p-3 text-xs">
+                  {JSON.stringify(r.attempts, null, 2)}
+                </pre>
+              </Card>
+            )}
+          </div>
+        </>
+      )}
+    </QueryState>
+  );
+}

@@ -1,0 +1,97 @@
+import { type FormEvent, useState } from "react";
+import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { useSession, useSignIn } from "../api/session.ts";
+import { Button } from "../ui/button.tsx";
+import { Field, FormError } from "../ui/field.tsx";
+
+type Mode = "password" | "token";
+
+/** Only same-app paths are followed after sign-in (no open redirect through ?next=). */
+const safeNext = (next: string | null) => (next?.startsWith("/") && !next.startsWith("//") ? next : "/");
+
+export function SignInPage() {
+  const [mode, setMode] = useState<Mode>("password");
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const session = useSession();
+  const signIn = useSignIn();
+  const next = safeNext(params.get("next"));
+  if (session.data) return <Navigate to={next} replace />;
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const body =
+      mode === "token"
+        ? { token: String(f.get("token")) }
+        : { username: String(f.get("username")), password: String(f.get("password")) };
+    signIn.mutate(body, { onSuccess: () => navigate(next, { replace: true }) });
+  };
+
+  const tab = (m: Mode, label: string) => (
+    <button
+      type="button"
+      aria-pressed={mode === m}
+      onClick={() => {
+        setMode(m);
+        signIn.reset();
+      }}
+      className={`flex-1 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-600 ${
+        mode === m ? "bg-white text-slate-900 shadow-xs" : "text-slate-600 hover:text-slate-900"
+      }`}
+    >
+      {label}
+    </button>
+  );
+
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4 py-10">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 text-center">
+          <div className="text-2xl font-semibold tracking-tight">
+            Toll<span className="text-indigo-600">gate</span>
+          </div>
+          <h1 className="mt-1 text-sm text-slate-500">Sign in to the admin panel</h1>
+        </div>
+        <div className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+          <div className="mb-4 flex gap-1 rounded-lg bg-slate-100 p-1">
+            {tab("password", "Username")}
+            {tab("token", "Admin token")}
+          </div>
+          <form onSubmit={submit} className="space-y-4" key={mode}>
+            {mode === "password" ? (
+              <>
+                <Field label="Username" name="username" autoComplete="username" required autoFocus />
+                <Field
+                  label="Password"
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                />
+              </>
+            ) : (
+              <Field
+                label="Admin token"
+                name="token"
+                type="password"
+                autoComplete="off"
+                required
+                autoFocus
+                hint="Printed once at the first start, or TOLLGATE_ADMIN_TOKEN."
+              />
+            )}
+            <FormError error={signIn.error} />
+            <Button type="submit" variant="primary" className="w-full" disabled={signIn.isPending}>
+              {signIn.isPending ? "Signing in…" : "Sign in"}
+            </Button>
+          </form>
+        </div>
+        <p className="mt-4 text-center text-xs text-slate-500">
+          No admin user yet? Create one with{" "}
+          <code className="rounded bg-slate-100 px-1">npm run tollgate -- admins create --username you</code>
+        </p>
+      </div>
+    </main>
+  );
+}

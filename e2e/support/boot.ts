@@ -1,0 +1,41 @@
+/**
+ * Started by the Playwright fixture (which runs under Node) with node_modules/.bin/bun:
+ * the mock upstream and a fresh gateway on loopback, port 0, empty database in a temp
+ * folder, the built admin panel. Prints one JSON line with the URLs and the admin token,
+ * then runs until it gets SIGTERM or its stdin closes (the test runner went away).
+ */
+import { rmSync } from "node:fs";
+import { buildAdmin } from "../../scripts/build-admin.ts";
+import { ADMIN_TOKEN, standardConfig, TestGateway } from "../../server/testing/harness.ts";
+import { MockOpenAI } from "../../server/testing/mock-openai.ts";
+
+export type Booted = { url: string; mockUrl: string; adminToken: string; username: string; password: string };
+
+export const E2E_ADMIN = { username: "admin", password: "e2e-password-123" };
+
+await buildAdmin({ quiet: true });
+const mock = new MockOpenAI().start();
+const tg = await TestGateway.start({
+  config: standardConfig(mock.url),
+  env: { TOLLGATE_ADMIN_USER: E2E_ADMIN.username, TOLLGATE_ADMIN_PASSWORD: E2E_ADMIN.password },
+});
+const booted: Booted = { url: tg.url, mockUrl: mock.url, adminToken: ADMIN_TOKEN, ...E2E_ADMIN };
+console.log(JSON.stringify(booted));
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await tg.stop();
+  mock.stop();
+  rmSync(tg.dir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());
+(async () => {
+  for await (const _ of Bun.stdin.stream()) {
+    // nothing is sent; the loop ends when the parent closes the pipe
+  }
+  await stop();
+})();

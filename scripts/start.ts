@@ -1,0 +1,12 @@
+/**
+ * `npm start`: build the admin panel if admin/dist is missing or stale, then start the
+ * gateway, which serves it at /admin. Production runs one process; no Vite server.
+ */
+import { buildAdmin } from "./build-admin.ts";
+
+try {
+  await buildAdmin();
+} catch (err) {
+  console.error(`${err instanceof Error ? err.message : err}; starting without a fresh admin panel.`);
+}
+await import("../server/main.ts");

@@ -1,0 +1,74 @@
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Elysia } from "elysia";
+import { renderError } from "../http/error-hook.ts";
+import { type AssetSource, directorySource, mapSource } from "./asset-source.ts";
+import { adminUi } from "./routes.ts";
+
+const INDEX = "<!doctype html><div id=root></div>";
+const app = (source: AssetSource) =>
+  new Elysia()
+    .onError({ as: "global" }, ({ error, code, request, path }) =>
+      renderError({ error, code, request, path }),
+    )
+    .use(adminUi(source));
+const get = (a: ReturnType<typeof app>, path: string) => a.handle(new Request(`http://localhost${path}`));
+
+describe("admin panel static serving", () => {
+  const files = mapSource({
+    "index.html": new Blob([INDEX]),
+    "assets/index-abc123.js": new Blob(["console.log(1)"]),
+    "favicon.svg": new Blob(["<svg/>"]),
+  });
+
+  test("/admin and /admin/ both serve index.html, never a redirect, revalidated every time", async () => {
+    for (const path of ["/admin", "/admin/"]) {
+      const res = await get(app(files), path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toContain("text/html");
+      expect(res.headers.get("cache-control")).toBe("no-cache");
+      expect(await res.text()).toBe(INDEX);
+    }
+  });
+
+  test("client-side routes fall back to index.html", async () => {
+    const res = await get(app(files), "/admin/keys/key_123");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(INDEX);
+  });
+
+  test("hashed assets are immutable; other files revalidate; missing files are 404", async () => {
+    const js = await get(app(files), "/admin/assets/index-abc123.js");
+    expect(js.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(js.headers.get("content-type")).toContain("text/javascript");
+    const svg = await get(app(files), "/admin/favicon.svg");
+    expect(svg.headers.get("cache-control")).toBe("no-cache");
+    expect((await get(app(files), "/admin/assets/gone-999.js")).status).toBe(404);
+  });
+
+  test("unknown /admin/api paths stay JSON 404s", async () => {
+    const res = await get(app(files), "/admin/api/nope");
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe("unknown_url");
+  });
+
+  test("a directory source serves its files and refuses to leave the folder", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-ui-"));
+    mkdirSync(join(dir, "dist", "assets"), { recursive: true });
+    writeFileSync(join(dir, "dist", "index.html"), INDEX);
+    writeFileSync(join(dir, "secret.txt"), "nope");
+    const src = directorySource(join(dir, "dist"));
+    expect(src.get("../secret.txt")).toBeNull();
+    expect(await src.get("index.html")?.text()).toBe(INDEX);
+    const res = await get(app(src), "/admin/..%2Fsecret.txt");
+    expect(await res.text()).not.toContain("nope");
+  });
+
+  test("without a build the panel answers 503 saying how to build it", async () => {
+    const res = await get(app(mapSource({})), "/admin");
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain("npm run build:admin");
+  });
+});

@@ -1,0 +1,74 @@
+import { Elysia } from "elysia";
+import { notFound } from "../errors.ts";
+import type { AssetSource } from "./asset-source.ts";
+
+/** Vite puts content-hashed files under assets/: their names change when their bytes do. */
+const HASHED = /^assets\//;
+const IMMUTABLE = "public, max-age=31536000, immutable";
+/** index.html names the current hashed files: the browser must revalidate it every time. */
+const REVALIDATE = "no-cache";
+
+const TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  ico: "image/x-icon",
+  json: "application/json",
+  woff2: "font/woff2",
+  txt: "text/plain; charset=utf-8",
+};
+
+function contentType(path: string, blob: Blob): string {
+  const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
+  return TYPES[ext] ?? (blob.type || "application/octet-stream");
+}
+
+const securityHeaders = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+  "x-frame-options": "DENY",
+};
+
+function fileResponse(path: string, blob: Blob, cache: string): Response {
+  return new Response(blob, {
+    headers: { "content-type": contentType(path, blob), "cache-control": cache, ...securityHeaders },
+  });
+}
+
+/**
+ * Serves the panel at /admin. A real file is sent as it is; a path that looks like a file
+ * (has an extension) and is missing is a 404; anything else is a client-side route and
+ * gets index.html (SPA fallback). `/admin` and `/admin/` both serve the panel: Elysia
+ * matches both, so we branch on the path and never redirect (a redirect would loop).
+ * Unknown /admin/api/* paths stay JSON 404s.
+ */
+export const adminUi = (source: AssetSource) => {
+  const serve = (pathname: string): Response => {
+    if (pathname === "/admin/api" || pathname.startsWith("/admin/api/"))
+      throw notFound(`Unknown request URL: ${pathname}.`, "unknown_url");
+    let rel: string;
+    try {
+      rel = decodeURIComponent(pathname.replace(/^\/admin\/?/, ""));
+    } catch {
+      rel = "";
+    }
+    if (rel && !rel.endsWith("/")) {
+      const file = source.get(rel);
+      if (file) return fileResponse(rel, file, HASHED.test(rel) ? IMMUTABLE : REVALIDATE);
+      if (/\.[a-z0-9]+$/i.test(rel))
+        return new Response("Not found", { status: 404, headers: securityHeaders });
+    }
+    const index = source.get("index.html");
+    if (!index)
+      return new Response(
+        `The admin panel is not built (no index.html in ${source.describe}). Run \`npm run build:admin\`, or start with \`npm start\`, which builds it.`,
+        { status: 503, headers: { "content-type": "text/plain; charset=utf-8", ...securityHeaders } },
+      );
+    return fileResponse("index.html", index, REVALIDATE);
+  };
+  return new Elysia({ name: "admin-ui" })
+    .get("/admin", ({ request }) => serve(new URL(request.url).pathname), { detail: { hide: true } })
+    .get("/admin/*", ({ request }) => serve(new URL(request.url).pathname), { detail: { hide: true } });
+};

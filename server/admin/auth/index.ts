@@ -1,0 +1,46 @@
+import { Elysia } from "elysia";
+import {
+  checkOrigin,
+  clearedSessionCookie,
+  readSessionCookie,
+  sessionCookie,
+} from "../../admin-session/cookie.ts";
+import { SignIn } from "./model.ts";
+import { type AuthDeps, authService as svc } from "./service.ts";
+
+const tags = ["Admin: sign-in"];
+
+/** Sign-in routes: open to everyone (they are how one gets in), so mounted before the admin guard. */
+export const authAdmin = (d: AuthDeps) =>
+  new Elysia({ name: "admin-auth" })
+    .post(
+      "/auth/login",
+      async ({ body, request, server, set }) => {
+        checkOrigin(request);
+        const client = server?.requestIP(request)?.address ?? "unknown";
+        const { token, view } = await svc.signIn(d, body, client);
+        set.headers["set-cookie"] = sessionCookie(token, request);
+        set.headers["cache-control"] = "no-store";
+        return view;
+      },
+      {
+        body: SignIn,
+        detail: {
+          summary: "Sign in (username + password, or the admin token); sets an HttpOnly session cookie",
+          tags,
+        },
+      },
+    )
+    .post(
+      "/auth/logout",
+      ({ request, set }) => {
+        checkOrigin(request);
+        svc.signOut(d.auth.sessions, readSessionCookie(request));
+        set.headers["set-cookie"] = clearedSessionCookie(request);
+        set.status = 204;
+      },
+      { detail: { summary: "Sign out: ends the session and clears the cookie", tags } },
+    )
+    .get("/auth/me", ({ request }) => svc.me(d.auth.require(request)), {
+      detail: { summary: "Who is signed in, and until when", tags },
+    });

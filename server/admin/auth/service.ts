@@ -1,0 +1,56 @@
+import type { z } from "zod";
+import type { AdminUsers } from "../../admin-session/admin-users.ts";
+import type { Session, SessionStore } from "../../admin-session/sessions.ts";
+import type { SignInLimiter } from "../../admin-session/sign-in-limiter.ts";
+import { GatewayError } from "../../errors.ts";
+import type { AdminAuth, AdminPrincipal } from "../../http/admin-auth.ts";
+import type { SessionView, SignIn } from "./model.ts";
+
+export type AuthDeps = { auth: AdminAuth; users: AdminUsers; limiter: SignInLimiter };
+
+const wrongCredentials = (what: string) =>
+  new GatewayError("authentication", `Sign-in failed: wrong ${what}.`, { code: "invalid_credentials" });
+
+export function sessionView(s: Session): SessionView {
+  return {
+    via: s.user ? "password" : "token",
+    user: s.user,
+    expires_at: new Date(s.expiresAt).toISOString(),
+  };
+}
+
+export const authService = {
+  /** Checks the credentials (rate limited per client address) and opens a session. */
+  async signIn(
+    d: AuthDeps,
+    input: z.infer<typeof SignIn>,
+    client: string,
+    now = Date.now(),
+  ): Promise<{ token: string; view: SessionView }> {
+    d.limiter.check(client, now);
+    let userId: string | null = null;
+    if (input.token !== undefined) {
+      if (!d.auth.verify(input.token)) {
+        d.limiter.fail(client, now);
+        throw wrongCredentials("admin token");
+      }
+    } else {
+      const user = await d.users.verify(input.username!, input.password!, now);
+      if (!user) {
+        d.limiter.fail(client, now);
+        throw wrongCredentials("username or password");
+      }
+      userId = user.id;
+    }
+    const { token, session } = d.auth.sessions.open(userId, now);
+    return { token, view: sessionView(session) };
+  },
+
+  signOut(sessions: SessionStore, token: string | null): void {
+    if (token) sessions.close(token);
+  },
+
+  me(p: AdminPrincipal): SessionView {
+    return p.via === "bearer" ? { via: "bearer", user: null, expires_at: null } : sessionView(p.session);
+  },
+};

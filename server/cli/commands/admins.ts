@@ -1,0 +1,85 @@
+import { AdminUsers } from "../../admin-session/admin-users.ts";
+import { parse, required, table } from "../args.ts";
+import type { CommandGroup } from "../command.ts";
+
+/** Reads all of stdin (piped) and takes its first line: `echo "$PW" | tollgate admins create ...`. */
+async function passwordFromStdin(): Promise<string> {
+  const text = await new Response(Bun.stdin.stream()).text();
+  return text.split(/\r?\n/)[0] ?? "";
+}
+
+/** Asks on the terminal without echoing what is typed. */
+async function passwordFromTerminal(label: string): Promise<string> {
+  process.stdout.write(label);
+  process.stdin.setRawMode(true);
+  process.stdin.resume();
+  let typed = "";
+  try {
+    for await (const chunk of process.stdin) {
+      for (const ch of String(chunk)) {
+        if (ch === "\r" || ch === "\n") return typed;
+        if (ch === "\u0003") throw new Error("cancelled");
+        if (ch === "\u007f") typed = typed.slice(0, -1);
+        else typed += ch;
+      }
+    }
+    return typed;
+  } finally {
+    process.stdin.setRawMode(false);
+    process.stdin.pause();
+    process.stdout.write("\n");
+  }
+}
+
+async function readPassword(fromStdin: boolean): Promise<string> {
+  if (fromStdin || !process.stdin.isTTY) return passwordFromStdin();
+  const first = await passwordFromTerminal("Password: ");
+  const again = await passwordFromTerminal("Repeat password: ");
+  if (first !== again) throw new Error("the passwords do not match");
+  return first;
+}
+
+export const adminsCommands: CommandGroup = {
+  name: "admins",
+  summary: "Admin users who sign in to the admin panel",
+  actions: {
+    create: {
+      usage: "admins create --username <name> [--password-stdin] [--json]",
+      summary: "Create an admin user; the password is asked for, or read from stdin (first line)",
+      async run(args, ctx) {
+        const { values } = parse(args, {
+          username: { type: "string" },
+          "password-stdin": { type: "boolean" },
+          json: { type: "boolean" },
+        });
+        const username = required(values.username, "--username");
+        const password = await readPassword(values["password-stdin"] === true);
+        const u = await new AdminUsers(ctx.open().gw.db).create(username, password);
+        ctx.out(values.json ? JSON.stringify(u) : `Created admin user ${u.username} (${u.id}).`);
+        return 0;
+      },
+    },
+    list: {
+      usage: "admins list [--json]",
+      summary: "List admin users",
+      run(args, ctx) {
+        const { values } = parse(args, { json: { type: "boolean" } });
+        const rows = new AdminUsers(ctx.open().gw.db).list();
+        ctx.out(
+          values.json ? JSON.stringify(rows) : table(rows, ["id", "username", "created_at", "last_login_at"]),
+        );
+        return 0;
+      },
+    },
+    delete: {
+      usage: "admins delete <id-or-username> [--json]",
+      summary: "Delete an admin user; their sessions end at once",
+      run(args, ctx) {
+        const { values, positionals } = parse(args, { json: { type: "boolean" } });
+        const u = new AdminUsers(ctx.open().gw.db).delete(required(positionals[0], "<id-or-username>"));
+        ctx.out(values.json ? JSON.stringify(u) : `Deleted admin user ${u.username} (${u.id}).`);
+        return 0;
+      },
+    },
+  },
+};
