@@ -31,4 +31,27 @@ describe("GroupCommit", () => {
     expect(db.query("SELECT count(*) AS n FROM t").get()).toEqual({ n: 2 });
     expect(failures).toBe(1);
   });
+
+  test("a failed batch is rolled back before its ops run again one by one: no write lands twice", async () => {
+    const db = new Database(":memory:");
+    db.run("CREATE TABLE c (n INTEGER NOT NULL)");
+    db.run("INSERT INTO c (n) VALUES (0)");
+    db.run("CREATE TABLE t (v INTEGER PRIMARY KEY)");
+    const gc = new GroupCommit(db);
+    const bump = db.prepare("UPDATE c SET n = n + 1");
+    const ins = db.prepare("INSERT INTO t (v) VALUES (?)");
+    const results = await Promise.allSettled([
+      gc.enqueue(() => bump.run()),
+      gc.enqueue(() => {
+        bump.run();
+        ins.run(1);
+        ins.run(1); // fails after two writes of its own: both must be undone
+      }),
+      gc.enqueue(() => bump.run()),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(db.query("SELECT n FROM c").get()).toEqual({ n: 2 });
+    expect(db.query("SELECT count(*) AS n FROM t").get()).toEqual({ n: 0 });
+    expect(gc.batches).toBe(1);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 
 export type WriteOp = () => void;
+type Pending = { op: WriteOp; resolve: () => void; reject: (e: unknown) => void };
 
 /**
  * Group commit: writes queued during one turn of the event loop run in a single
@@ -9,14 +10,37 @@ export type WriteOp = () => void;
  * byte keeps the durability promise: the client never sees an end that is not on disk.
  */
 export class GroupCommit {
-  private pending: { op: WriteOp; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private pending: Pending[] = [];
   private scheduled = false;
   /** Called after a failed batch so in-memory state can be rebuilt from the database. */
   onFailure: (err: unknown) => void = () => {};
   batches = 0;
   ops = 0;
+  /** Built once: bun:sqlite's transaction() makes a new wrapper (defineProperties) per call. */
+  private readonly whole: { immediate(batch: Pending[]): void };
+  private readonly isolated: { immediate(batch: Pending[], failed: Map<Pending, unknown>): void };
 
-  constructor(private readonly sqlite: Database) {}
+  constructor(sqlite: Database) {
+    this.whole = sqlite.transaction((batch: Pending[]) => {
+      for (const item of batch) item.op();
+    });
+    const savepoint = sqlite.prepare("SAVEPOINT op");
+    const release = sqlite.prepare("RELEASE op");
+    const rollback = sqlite.prepare("ROLLBACK TO op");
+    this.isolated = sqlite.transaction((batch: Pending[], failed: Map<Pending, unknown>) => {
+      for (const item of batch) {
+        savepoint.run();
+        try {
+          item.op();
+          release.run();
+        } catch (err) {
+          rollback.run();
+          release.run();
+          failed.set(item, err);
+        }
+      }
+    });
+  }
 
   enqueue(op: WriteOp): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -28,26 +52,26 @@ export class GroupCommit {
     });
   }
 
-  /** Commits whatever is queued now, synchronously (before a reload or at shutdown). */
+  /**
+   * Commits whatever is queued now, synchronously (before a reload or at shutdown).
+   * The whole batch runs in one transaction without savepoints (a savepoint per op cost
+   * about as much as the op itself: the profile in docs/benchmark.md). Only when that
+   * fails is it rolled back and run again with each op in its own savepoint, so one bad
+   * write fails alone, not the batch. An op may therefore run twice: it must only write
+   * to the database, never change memory.
+   */
   flush(): void {
     this.scheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    const failed = new Map<(typeof batch)[number], unknown>();
+    const failed = new Map<Pending, unknown>();
     try {
-      this.sqlite
-        .transaction(() => {
-          for (const item of batch) {
-            // Each op in its own savepoint: one bad write fails alone, not the batch.
-            try {
-              this.sqlite.transaction(item.op)();
-            } catch (err) {
-              failed.set(item, err);
-            }
-          }
-        })
-        .immediate();
+      try {
+        this.whole.immediate(batch);
+      } catch {
+        this.isolated.immediate(batch, failed);
+      }
       this.batches++;
       this.ops += batch.length;
       for (const item of batch) {

@@ -1,0 +1,112 @@
+/**
+ * The benchmark's upstream: a fast OpenAI-compatible mock in its own process, with every
+ * answer prebuilt so its own cost stays flat. Run as `bun bench/mock-upstream.ts`; it prints
+ * `READY <port>` once listening on 127.0.0.1 (PORT, default 0 = any free port).
+ *
+ * - `POST /v1/chat/completions` without `"stream":true`: one fixed JSON answer with usage.
+ * - with `"stream":true`: STREAM_CHUNKS content events, a finish event, a usage event and
+ *   `data: [DONE]`, each written as its own chunk, with no delay.
+ * - model `bench-hold` (streamed): sends the first content event, then holds the stream
+ *   open until the client leaves (or HOLD_MAX_MS pass): the open-streams test.
+ * The request is recognised by substring, not parsed: every client here sends compact JSON.
+ */
+import { BENCH_MODEL, HOLD_MODEL, STREAM_CHUNKS } from "./workload.ts";
+
+const HOLD_MAX_MS = 120_000;
+const enc = new TextEncoder();
+const usage = { prompt_tokens: 12, completion_tokens: STREAM_CHUNKS, total_tokens: 12 + STREAM_CHUNKS };
+const created = 1_700_000_000;
+const words = Array.from({ length: STREAM_CHUNKS }, (_, i) => `tok${i} `);
+
+const jsonBody = JSON.stringify({
+  id: "chatcmpl-bench",
+  object: "chat.completion",
+  created,
+  model: BENCH_MODEL,
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content: words.join("") },
+      finish_reason: "stop",
+      logprobs: null,
+    },
+  ],
+  usage,
+  system_fingerprint: "fp_bench",
+});
+
+const event = (model: string, choices: unknown[], extra: Record<string, unknown> = {}) =>
+  enc.encode(
+    `data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", created, model, choices, ...extra })}\n\n`,
+  );
+
+function streamEvents(model: string): Uint8Array[] {
+  const out = words.map((w, i) =>
+    event(model, [{ index: 0, delta: i === 0 ? { role: "assistant", content: w } : { content: w } }]),
+  );
+  out.push(event(model, [{ index: 0, delta: {}, finish_reason: "stop" }]));
+  out.push(event(model, [], { usage }));
+  out.push(enc.encode("data: [DONE]\n\n"));
+  return out;
+}
+
+const benchEvents = streamEvents(BENCH_MODEL);
+const holdEvents = streamEvents(HOLD_MODEL);
+const sseHeaders = { "content-type": "text/event-stream", "cache-control": "no-cache" };
+const jsonHeaders = { "content-type": "application/json" };
+
+function stream(events: Uint8Array[]): Response {
+  let i = 0;
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const e = events[i++];
+        if (e) controller.enqueue(e);
+        else controller.close();
+      },
+    }),
+    { headers: sseHeaders },
+  );
+}
+
+/** First event now, the rest after the client left or HOLD_MAX_MS. */
+function held(signal: AbortSignal): Response {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(holdEvents[0]!);
+        const finish = () => {
+          try {
+            for (const e of holdEvents.slice(1)) controller.enqueue(e);
+            controller.close();
+          } catch {
+            // the client is gone already
+          }
+        };
+        timer = setTimeout(finish, HOLD_MAX_MS);
+        signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+      },
+      cancel() {
+        clearTimeout(timer);
+      },
+    }),
+    { headers: sseHeaders },
+  );
+}
+
+const server = Bun.serve({
+  port: Number(process.env.PORT ?? 0),
+  hostname: "127.0.0.1",
+  idleTimeout: 0,
+  async fetch(req) {
+    if (req.method !== "POST") return new Response("ok");
+    if (!req.url.endsWith("/chat/completions")) return new Response("not found", { status: 404 });
+    const body = await req.text();
+    if (!body.includes('"stream":true')) return new Response(jsonBody, { headers: jsonHeaders });
+    if (body.includes(`"model":"${HOLD_MODEL}"`)) return held(req.signal);
+    return stream(benchEvents);
+  },
+});
+
+console.log(`READY ${server.port}`);

@@ -1,0 +1,154 @@
+/**
+ * `bun bench/profile.ts [--stream] [--seconds=N]`: Tollgate alone under wrk load with Bun's
+ * CPU profiler on, then the profile's samples grouped by what the request was doing.
+ * Writes the raw .cpuprofile and Bun's markdown next to bench/results/profile-*.md.
+ */
+import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, startService } from "./services.ts";
+import { ADMIN_TOKEN, tollgateConfig, tollgateEnv } from "./targets.ts";
+import { requestBody } from "./workload.ts";
+import { wrk } from "./wrk.ts";
+
+const ROOT = join(import.meta.dir, "..");
+const BUN = join(ROOT, "node_modules/.bin/bun");
+const stream = process.argv.includes("--stream");
+const seconds = Number(process.argv.find((a) => a.startsWith("--seconds="))?.slice(10) ?? 8);
+
+/** Most specific first: a sample counts for the first category any frame of its stack matches. */
+const CATEGORIES: [string, RegExp][] = [
+  [
+    "start-up (module load, tokenizer tables, migrations, config)",
+    /\(module\)|boot\.ts|start\.ts|main\.ts|migrat/,
+  ],
+  ["SQLite writes: group commit (ledger, log, key rows, COMMIT)", /group-commit\.ts/],
+  ["cross-process change check (PRAGMA data_version)", /syncExternalChanges/],
+  ["upstream request (fetch, until headers)", /providers\/http\.ts:\d+ (async )?send/],
+  ["SSE parsing of the upstream stream", /sse\/parser\.ts|providers\/http\.ts:\d+ (async )?events/],
+  ["stream tap (JSON.parse per event, usage, re-encode)", /chat-tap\.ts|chat-codec\.ts/],
+  ["stream forwarding (ReadableStream pull, settle)", /stream-response\.ts/],
+  ["request body read + zod validation", /http\/body\.ts|zod\//],
+  ["key auth (SHA-256 of the key, map lookup)", /client-auth\.ts|key-store\.ts/],
+  ["rate limiter", /rate-limit\.ts/],
+  ["reservation and cost math", /reserve-plan\.ts|money\.ts|account-book\.ts/],
+  ["Elysia routing, hooks, response mapping", /elysia\//],
+  ["other Tollgate code", /\/server\//],
+];
+
+type Node = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+};
+
+export function categorize(profile: { nodes: Node[]; samples: number[] }): [string, number][] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const frame = (n: Node) =>
+    `${n.callFrame.url.replace(ROOT, "") || n.callFrame.functionName}:${n.callFrame.lineNumber} ${n.callFrame.functionName}@${n.callFrame.url ? "js" : "native"}`;
+  const memo = new Map<number, string>();
+  const categoryOf = (leaf: number): string => {
+    const hit = memo.get(leaf);
+    if (hit) return hit;
+    const stack: string[] = [];
+    for (let q: number | undefined = leaf; q !== undefined; q = parent.get(q))
+      stack.push(frame(byId.get(q)!));
+    const leafName = byId.get(leaf)!.callFrame.functionName;
+    let cat =
+      stack.length <= 2
+        ? "native runtime outside JS (HTTP I/O, stream piping, GC) or idle"
+        : "other native/runtime";
+    if (leafName === "fetch" && stack.some((f) => /providers\/http\.ts/.test(f)))
+      cat = "upstream request (fetch, until headers)";
+    else
+      for (const [name, re] of CATEGORIES)
+        if (stack.some((f) => re.test(f))) {
+          cat = name;
+          break;
+        }
+    memo.set(leaf, cat);
+    return cat;
+  };
+  const counts = new Map<string, number>();
+  for (const s of profile.samples) counts.set(categoryOf(s), (counts.get(categoryOf(s)) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]);
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "tollgate-profile-"));
+  const profDir = join(dir, "prof");
+  const mockPort = freePort();
+  const mock = await startService({
+    name: "mock",
+    cmd: [BUN, join(ROOT, "bench/mock-upstream.ts")],
+    env: { PORT: String(mockPort) },
+    port: mockPort,
+    readyPath: "/",
+    logDir: dir,
+  });
+  await Bun.write(join(dir, "tg/tollgate.yaml"), tollgateConfig(mockPort));
+  const port = freePort();
+  const tg = await startService({
+    name: "tollgate",
+    cmd: [BUN, "--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profDir}`, join(ROOT, "server/main.ts")],
+    env: tollgateEnv(join(dir, "tg"), port),
+    port,
+    readyPath: "/health",
+    logDir: dir,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const post = async (path: string, body: unknown) =>
+    (await (
+      await fetch(`${base}/admin/api${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+    ).json()) as { id: string; key: string };
+  const account = await post("/accounts", { name: "profile", balance: "1000000" });
+  const key = await post("/keys", {
+    account_id: account.id,
+    name: "k",
+    rpm_limit: 1e9,
+    daily_request_limit: 1e9,
+  });
+  const run = {
+    url: `${base}/v1/chat/completions`,
+    headers: { "content-type": "application/json", authorization: `Bearer ${key.key}` },
+    body: requestBody({ stream }),
+    connections: 32,
+    dir,
+  };
+  await wrk({ ...run, seconds: 2 });
+  const r = await wrk({ ...run, seconds });
+  await tg.stop();
+  await mock.stop();
+
+  const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) throw new Error("no .cpuprofile written");
+  const profile = (await Bun.file(join(profDir, file)).json()) as { nodes: Node[]; samples: number[] };
+  const cats = categorize(profile);
+  const total = profile.samples.length;
+  const lines = [
+    `## Tollgate CPU profile, ${stream ? "streaming" : "non-streaming"} (${new Date().toISOString()})`,
+    "",
+    `wrk -c32 for 2 s warm-up + ${seconds} s: ${Math.round(r.rps)} req/s, ${r.errors} errors; ${total} samples at 1 ms.`,
+    "",
+    "| Share of samples | What |",
+    "|---:|---|",
+    ...cats.map(([name, n]) => `| ${((n / total) * 100).toFixed(1)}% | ${name} |`),
+  ];
+  const out = join(import.meta.dir, "results");
+  mkdirSync(out, { recursive: true });
+  const stamp = `profile-${stream ? "stream" : "json"}`;
+  await Bun.write(join(out, `${stamp}.md`), `${lines.join("\n")}\n`);
+  await Bun.write(join(out, `${stamp}.cpuprofile`), Bun.file(join(profDir, file)));
+  const md = readdirSync(profDir).find((f) => f.endsWith(".md"));
+  if (md) await Bun.write(join(out, `${stamp}.bun.md`), Bun.file(join(profDir, md)));
+  console.log(lines.join("\n"));
+  console.log(`\nwrote bench/results/${stamp}.{md,cpuprofile,bun.md}`);
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,124 @@
+/** What a run records per target (raw samples per round) and the medians it reports. */
+import type { OpenStreamsResult } from "./open-streams.ts";
+import { median } from "./stats.ts";
+import type { TargetId } from "./targets.ts";
+
+export type Kind = "json" | "stream";
+export const KINDS: Kind[] = ["json", "stream"];
+
+export type SatSample = {
+  round: number;
+  rps: number;
+  requests: number;
+  errors: number;
+  /** Process CPU seconds (user + system) per 1,000 requests during the run. */
+  cpuPer1k: number;
+  p50: number;
+  p99: number;
+};
+export type RateSample = {
+  round: number;
+  requests: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  mean: number;
+};
+export type TtftSample = { round: number; streams: number; errors: number; p50: number; p99: number };
+
+export type TargetRecord = {
+  id: TargetId;
+  label: string;
+  startupMs: number;
+  saturation: Record<Kind, SatSample[]>;
+  rate: Record<Kind, RateSample[]>;
+  ttft: TtftSample[];
+  /** Requests answered so far (all steps), for the soak reading. */
+  served: number;
+  rssAfterWarmupMb: number;
+  soak: { requests: number; rssMb: number } | null;
+  /** VmHWM before the open-streams step (which has its own reading). */
+  peakRssMb: number;
+  openStreams: OpenStreamsResult | null;
+};
+
+export function newRecord(id: TargetId, label: string, startupMs: number): TargetRecord {
+  return {
+    id,
+    label,
+    startupMs,
+    saturation: { json: [], stream: [] },
+    rate: { json: [], stream: [] },
+    ttft: [],
+    served: 0,
+    rssAfterWarmupMb: NaN,
+    soak: null,
+    peakRssMb: NaN,
+    openStreams: null,
+  };
+}
+
+export type Summary = {
+  id: TargetId;
+  label: string;
+  rps: Record<Kind, number>;
+  cpuPer1k: Record<Kind, number>;
+  /** Latency at the fixed rate, and what it adds over the direct call (same round, then median). */
+  latency: Record<Kind, { p50: number; p99: number; mean: number }>;
+  added: Record<Kind, { p50: number; p99: number; mean: number }>;
+  ttft: { p50: number; p99: number; overheadP50: number; overheadP99: number };
+  errors: number;
+  startupMs: number;
+  peakRssMb: number;
+  rssAfterWarmupMb: number;
+  soak: { requests: number; rssMb: number; growthMb: number } | null;
+  openStreams: OpenStreamsResult | null;
+};
+
+/** Median over rounds of a per-round difference against the direct target's same round. */
+function medianDiff<T extends { round: number }>(mine: T[], base: T[], f: (s: T) => number): number {
+  const diffs: number[] = [];
+  for (const s of mine) {
+    const b = base.find((x) => x.round === s.round);
+    if (b) diffs.push(f(s) - f(b));
+  }
+  return median(diffs);
+}
+
+export function summarize(r: TargetRecord, direct: TargetRecord): Summary {
+  const per = <T>(f: (k: Kind) => T) => ({ json: f("json"), stream: f("stream") });
+  const errors =
+    KINDS.reduce(
+      (n, k) =>
+        n + r.saturation[k].reduce((a, s) => a + s.errors, 0) + r.rate[k].reduce((a, s) => a + s.errors, 0),
+      0,
+    ) + r.ttft.reduce((a, s) => a + s.errors, 0);
+  return {
+    id: r.id,
+    label: r.label,
+    rps: per((k) => median(r.saturation[k].map((s) => s.rps))),
+    cpuPer1k: per((k) => median(r.saturation[k].map((s) => s.cpuPer1k))),
+    latency: per((k) => ({
+      p50: median(r.rate[k].map((s) => s.p50)),
+      p99: median(r.rate[k].map((s) => s.p99)),
+      mean: median(r.rate[k].map((s) => s.mean)),
+    })),
+    added: per((k) => ({
+      p50: medianDiff(r.rate[k], direct.rate[k], (s) => s.p50),
+      p99: medianDiff(r.rate[k], direct.rate[k], (s) => s.p99),
+      mean: medianDiff(r.rate[k], direct.rate[k], (s) => s.mean),
+    })),
+    ttft: {
+      p50: median(r.ttft.map((s) => s.p50)),
+      p99: median(r.ttft.map((s) => s.p99)),
+      overheadP50: medianDiff(r.ttft, direct.ttft, (s) => s.p50),
+      overheadP99: medianDiff(r.ttft, direct.ttft, (s) => s.p99),
+    },
+    errors,
+    startupMs: r.startupMs,
+    peakRssMb: r.peakRssMb,
+    rssAfterWarmupMb: r.rssAfterWarmupMb,
+    soak: r.soak ? { ...r.soak, growthMb: r.soak.rssMb - r.rssAfterWarmupMb } : null,
+    openStreams: r.openStreams,
+  };
+}

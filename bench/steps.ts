@@ -1,0 +1,115 @@
+/** One measuring step against one target; each adds its sample to the target's record. */
+import { hey } from "./hey.ts";
+import { openStreams } from "./open-streams.ts";
+import type { Plan } from "./plan.ts";
+import { cpuSeconds, memory } from "./proc-stats.ts";
+import type { Kind, TargetRecord } from "./results.ts";
+import type { Target } from "./targets.ts";
+import { firstToken, ttft } from "./ttft.ts";
+import { requestBody } from "./workload.ts";
+import { wrk } from "./wrk.ts";
+
+export type Ctx = { plan: Plan; dir: string; round: number };
+
+/** One request of each kind must come back whole before any load is sent. */
+export async function sanity(t: Target): Promise<void> {
+  const res = await fetch(t.url, {
+    method: "POST",
+    headers: t.headers,
+    body: requestBody({ stream: false }),
+  });
+  const text = await res.text();
+  if (res.status !== 200 || !text.includes('"content":"tok0 ')) {
+    throw new Error(`${t.id} did not answer a chat completion: ${res.status} ${text.slice(0, 300)}`);
+  }
+  await firstToken(t, requestBody({ stream: true }));
+}
+
+export async function saturation(t: Target, rec: TargetRecord, kind: Kind, ctx: Ctx): Promise<void> {
+  const cpu0 = cpuSeconds(t.pid);
+  const r = await wrk({
+    url: t.url,
+    headers: t.headers,
+    body: requestBody({ stream: kind === "stream" }),
+    connections: ctx.plan.connections,
+    seconds: ctx.plan.saturationSeconds,
+    dir: ctx.dir,
+  });
+  const cpu = cpuSeconds(t.pid) - cpu0;
+  rec.served += r.requests;
+  rec.saturation[kind].push({
+    round: ctx.round,
+    rps: r.rps,
+    requests: r.requests,
+    errors: r.errors,
+    cpuPer1k: r.requests ? (cpu / r.requests) * 1000 : NaN,
+    p50: r.latencyMs.p50,
+    p99: r.latencyMs.p99,
+  });
+}
+
+export async function fixedRate(t: Target, rec: TargetRecord, kind: Kind, ctx: Ctx): Promise<void> {
+  const p = ctx.plan;
+  const r = await hey({
+    url: t.url,
+    headers: t.headers,
+    body: requestBody({ stream: kind === "stream" }),
+    rate: p.rate,
+    workers: p.rateWorkers,
+    seconds: p.rateSeconds,
+    requests: p.rateRequests,
+  });
+  rec.served += r.requests;
+  rec.rate[kind].push({ round: ctx.round, requests: r.requests, errors: r.errors, ...r.latencyMs });
+}
+
+export async function firstTokens(t: Target, rec: TargetRecord, ctx: Ctx): Promise<void> {
+  const r = await ttft(t, ctx.plan.ttftStreams);
+  rec.served += r.streams;
+  rec.ttft.push({ round: ctx.round, streams: r.streams, errors: r.errors, ...r.ms });
+}
+
+/** Unmeasured load so JIT, pools and caches are warm before the first round. */
+export async function warmUp(t: Target, rec: TargetRecord, ctx: Ctx): Promise<void> {
+  for (const kind of ["json", "stream"] as const) {
+    if (ctx.plan.warmupSeconds <= 0) continue;
+    const r = await wrk({
+      url: t.url,
+      headers: t.headers,
+      body: requestBody({ stream: kind === "stream" }),
+      connections: ctx.plan.connections,
+      seconds: ctx.plan.warmupSeconds,
+      dir: ctx.dir,
+    });
+    rec.served += r.requests;
+  }
+  await Bun.sleep(ctx.plan.mode === "full" ? 1000 : 100);
+  rec.rssAfterWarmupMb = memory(t.pid).rssMb;
+}
+
+/** Non-streaming load until the target has served `plan.soakRequests` in all; one chunk per call. */
+export async function soakChunk(t: Target, rec: TargetRecord, ctx: Ctx): Promise<boolean> {
+  const left = ctx.plan.soakRequests - rec.served;
+  if (left <= 0) return false;
+  const rps = rec.saturation.json.at(-1)?.rps ?? 1000;
+  const seconds = Math.max(1, Math.min(5, Math.ceil(left / rps)));
+  const r = await wrk({
+    url: t.url,
+    headers: t.headers,
+    body: requestBody({ stream: false }),
+    connections: ctx.plan.connections,
+    seconds,
+    dir: ctx.dir,
+  });
+  rec.served += r.requests;
+  return rec.served < ctx.plan.soakRequests;
+}
+
+export async function heldStreams(t: Target, rec: TargetRecord, ctx: Ctx): Promise<void> {
+  rec.openStreams = await openStreams(t, {
+    count: ctx.plan.openStreams,
+    timeoutMs: ctx.plan.openStreamsTimeoutMs,
+    settleMs: ctx.plan.openStreamsSettleMs,
+  });
+  rec.served += rec.openStreams.open;
+}
