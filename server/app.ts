@@ -9,8 +9,14 @@ import type { AdminAuth } from "./http/admin-auth.ts";
 import { docs, scalarFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
 import { requestId } from "./http/request-id.ts";
+import { anthropicRoutes } from "./surfaces/anthropic/route.ts";
+import { geminiRoutes } from "./surfaces/gemini/route.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
+import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
+import { imagesRoutes } from "./surfaces/openai/images-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";
+import { responsesRoutes } from "./surfaces/openai/responses-route.ts";
+import { videosRoutes } from "./surfaces/openai/videos-route.ts";
 
 export type AppOptions = {
   adminAuth: AdminAuth;
@@ -31,6 +37,12 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(healthRoutes(gw, { dbPath: opts.dbPath, connections: opts.connections }))
     .use(modelsRoutes(gw))
     .use(chatRoutes(gw))
+    .use(embeddingsRoutes(gw))
+    .use(imagesRoutes(gw))
+    .use(videosRoutes(gw))
+    .use(responsesRoutes(gw))
+    .use(anthropicRoutes(gw))
+    .use(geminiRoutes(gw))
     .use(balanceRoutes(gw))
     .use(adminApi(gw, opts.adminAuth))
     .use(adminUi(opts.adminAssets))

@@ -1,6 +1,12 @@
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export type ProviderTimeouts = { connectMs: number; firstByteMs: number; totalMs: number };
+/**
+ * Prices beyond tokens, in nano-units: per generated image keyed "<size>/<quality>",
+ * "<size>", "*" followed by "/<quality>", or "*"; per second of generated video keyed by
+ * size ("1280x720"), resolution ("720p") or "*".
+ */
+export type MediaPrices = { image?: Record<string, number>; videoSecond?: Record<string, number> };
 export type ModelRoute = { provider: string; model: string; priority: number; weight: number };
 
 /** Upstream providers. The API key is AES-GCM encrypted (see server/secrets). */
@@ -27,6 +33,8 @@ export const models = sqliteTable("models", {
   priceInput: integer("price_input").notNull().default(0),
   priceCachedInput: integer("price_cached_input").notNull().default(0),
   priceOutput: integer("price_output").notNull().default(0),
+  /** Per-image and per-second prices (see MediaPrices), JSON. */
+  priceExtras: text("price_extras", { mode: "json" }).$type<MediaPrices>().notNull().default({}),
   maxOutputTokens: integer("max_output_tokens"),
   contextWindow: integer("context_window"),
   /** What the model can take and do (vision, tools, json_schema...), JSON. */

@@ -1,6 +1,12 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { type ModelRoute, models, type ProviderTimeouts, providers } from "../../db/schema/index.ts";
+import {
+  type MediaPrices,
+  type ModelRoute,
+  models,
+  type ProviderTimeouts,
+  providers,
+} from "../../db/schema/index.ts";
 import type { Prices } from "../billing/money.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 
@@ -9,6 +15,8 @@ export type ModelRecord = {
   enabled: boolean;
   routes: ModelRoute[];
   prices: Prices;
+  /** Per-image and per-second prices (nano-units), for the media routes. */
+  mediaPrices: MediaPrices;
   maxOutputTokens: number | null;
   contextWindow: number | null;
   capabilities: Record<string, unknown>;
@@ -48,6 +56,7 @@ function modelRecord(row: ModelRow): ModelRecord {
     enabled: row.enabled,
     routes: row.routes,
     prices: { input: row.priceInput, cachedInput: row.priceCachedInput, output: row.priceOutput },
+    mediaPrices: row.priceExtras,
     maxOutputTokens: row.maxOutputTokens,
     contextWindow: row.contextWindow,
     capabilities: row.capabilities,

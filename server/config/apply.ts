@@ -123,6 +123,10 @@ function modelRow(m: ModelDecl) {
     priceInput: m.prices.input,
     priceCachedInput: m.prices.cached_input ?? m.prices.input,
     priceOutput: m.prices.output,
+    priceExtras: {
+      ...(m.prices.image ? { image: m.prices.image } : {}),
+      ...(m.prices.video_second ? { videoSecond: m.prices.video_second } : {}),
+    },
     maxOutputTokens: m.max_output_tokens ?? null,
     contextWindow: m.context_window ?? null,
     capabilities: m.capabilities,

@@ -62,4 +62,41 @@ describe("config", () => {
   test("RUB works as the currency", () => {
     expect(parseConfig("currency: RUB", {}).currency).toBe("RUB");
   });
+
+  test("GigaChat and Yandex options are checked at load, named by path", () => {
+    const giga = `providers: [{ id: g, kind: gigachat, base_url: "https://gigachat.devices.sberbank.ru/api/v1", options: { scope: GIGACHAT_API_PRIVATE } }]`;
+    expect(() => parseConfig(giga, {})).toThrow(
+      "providers[0].options.scope: must be one of GIGACHAT_API_PERS",
+    );
+    const ya = `providers: [{ id: y, kind: yandex, base_url: "https://llm.api.cloud.yandex.net/foundationModels/v1" }]`;
+    expect(() => parseConfig(ya, {})).toThrow(
+      "providers[0].options.folder_id: the Yandex Cloud folder id is required",
+    );
+    const tls = `providers: [{ id: o, kind: openai, base_url: "https://x/v1", options: { tls_verify: "no" } }]`;
+    expect(() => parseConfig(tls, {})).toThrow("providers[0].options.tls_verify");
+    const ok = parseConfig(
+      `providers: [{ id: y, kind: yandex, base_url: "https://llm.api.cloud.yandex.net/foundationModels/v1", options: { folder_id: b1gabc, auth: iam_token } }]`,
+      {},
+    );
+    expect(ok.providers[0]?.options.folder_id).toBe("b1gabc");
+  });
+
+  test("media prices: per image keyed by size/quality, per video second as one amount or by size", () => {
+    const cfg = parseConfig(
+      `providers: [{ id: o, kind: openai, base_url: "https://x/v1" }]
+models:
+  - { id: img, routes: [{ provider: o, model: m }], prices: { image: { "1024x1024/high": 0.167, "*": "0.04" } } }
+  - { id: vid, routes: [{ provider: o, model: m }], prices: { video_second: 0.1 } }`,
+      {},
+    );
+    expect(cfg.models[0]?.prices.image).toEqual({ "1024x1024/high": 167_000_000, "*": 40_000_000 });
+    expect(cfg.models[1]?.prices.video_second).toEqual({ "*": 100_000_000 });
+    expect(() =>
+      parseConfig(
+        `providers: [{ id: o, kind: openai, base_url: "https://x/v1" }]
+models: [{ id: img, routes: [{ provider: o, model: m }], prices: { image: { "big one": 1 } } }]`,
+        {},
+      ),
+    ).toThrow("models[0].prices.image");
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAmount } from "../billing/money.ts";
+import { checkProviderOptions } from "./provider-options.ts";
 
 /** A decimal amount in the deployment currency, converted to exact nano-units. */
 export const Amount = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -49,11 +50,23 @@ const RouteDecl = z
   })
   .strict();
 
+/** Per-image prices keyed "<size>/<quality>", "<size>", "*" + "/<quality>" or "*". */
+export const ImagePricesDecl = z.record(
+  z.string().regex(/^(\*|[a-z0-9]+)(\/[a-z0-9]+)?$/i),
+  NonNegativeAmount,
+);
+/** Per-second video prices: one amount for every size, or keyed by size / resolution / "*". */
+export const VideoPricesDecl = z
+  .union([NonNegativeAmount, z.record(z.string().min(1), NonNegativeAmount)])
+  .transform((v) => (typeof v === "number" ? { "*": v } : v));
+
 const PricesDecl = z
   .object({
     input: NonNegativeAmount.default(0),
     cached_input: NonNegativeAmount.optional(),
     output: NonNegativeAmount.default(0),
+    image: ImagePricesDecl.optional(),
+    video_second: VideoPricesDecl.optional(),
   })
   .strict();
 
@@ -130,12 +143,15 @@ export const ConfigSchema = z
         rate_limits: RateLimits.default({ key_rpm: 60, key_rpd: null, account_rpm: null }),
         max_output_tokens: z.number().int().positive().default(4096),
         timeouts: Timeouts.default({}),
+        /** How long gateway links to generated images and videos work (then 410 Gone). */
+        media_link_ttl_s: z.number().positive().default(3600),
       })
       .strict()
       .default({
         rate_limits: { key_rpm: 60, key_rpd: null, account_rpm: null },
         max_output_tokens: 4096,
         timeouts: {},
+        media_link_ttl_s: 3600,
       }),
     routing: Routing.default({
       max_attempts: 3,
@@ -181,6 +197,7 @@ export const ConfigSchema = z
           message: `duplicate provider "${p.id}"`,
         });
       providerIds.add(p.id);
+      checkProviderOptions(p, ["providers", i], ctx);
     });
     const modelIds = new Set<string>();
     cfg.models.forEach((m, i) => {

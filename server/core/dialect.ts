@@ -7,4 +7,8 @@ export type Dialect =
   | "openai-responses"
   | "openai-embeddings"
   | "anthropic-messages"
-  | "gemini";
+  | "gemini"
+  /** GigaChat's chat completions (functions / function_call, arguments as objects). */
+  | "gigachat"
+  /** Yandex Foundation Models completion (alternatives, toolCallList, NDJSON streaming). */
+  | "yandex";

@@ -24,3 +24,64 @@ export function usageFromOpenAI(u: unknown): Usage | null {
     outputTokens: output,
   };
 }
+
+/**
+ * Reads Anthropic's `usage`: its `input_tokens` excludes cache reads and cache writes, so
+ * the canonical input is their sum; cache writes are billed at the input price.
+ * Fields absent from a partial report (message_delta) stay absent.
+ */
+export function usageFromAnthropic(u: unknown): Partial<Usage> | null {
+  if (!u || typeof u !== "object") return null;
+  const o = u as Record<string, unknown>;
+  const out: Partial<Usage> = {};
+  const input = int(o.input_tokens);
+  const read = int(o.cache_read_input_tokens);
+  const write = int(o.cache_creation_input_tokens);
+  if (input !== undefined) {
+    out.inputTokens = input + (read ?? 0) + (write ?? 0);
+    out.cachedTokens = read ?? 0;
+  } else if (read !== undefined) out.cachedTokens = read;
+  const output = int(o.output_tokens);
+  if (output !== undefined) out.outputTokens = output;
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/**
+ * Reads Gemini's `usageMetadata`: `promptTokenCount` includes `cachedContentTokenCount`;
+ * thinking (`thoughtsTokenCount`) is billed as output, tool-use prompts as input.
+ */
+export function usageFromGemini(u: unknown): Usage | null {
+  if (!u || typeof u !== "object") return null;
+  const o = u as Record<string, unknown>;
+  const prompt = int(o.promptTokenCount);
+  if (prompt === undefined) return null;
+  const input = prompt + (int(o.toolUsePromptTokenCount) ?? 0);
+  return {
+    inputTokens: input,
+    cachedTokens: Math.min(int(o.cachedContentTokenCount) ?? 0, input),
+    outputTokens: (int(o.candidatesTokenCount) ?? 0) + (int(o.thoughtsTokenCount) ?? 0),
+  };
+}
+
+/**
+ * The usage to bill from a stream's usage snapshot. A complete stream bills what the
+ * upstream reported; a stream cut short (client gone, upstream broke) may carry an
+ * output count that predates what was produced (Anthropic reports output at the start),
+ * so the larger of the report and our count of what was forwarded is billed.
+ * Null when the upstream never reported input: then everything is counted.
+ */
+export function streamUsage(
+  snapshot: Partial<Usage>,
+  complete: boolean,
+  produced: () => number,
+): Usage | null {
+  if (snapshot.inputTokens === undefined) return null;
+  const output = complete
+    ? (snapshot.outputTokens ?? produced())
+    : Math.max(snapshot.outputTokens ?? 0, produced());
+  return {
+    inputTokens: snapshot.inputTokens,
+    cachedTokens: snapshot.cachedTokens ?? 0,
+    outputTokens: output,
+  };
+}

@@ -1,21 +1,27 @@
 import type { z } from "zod";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
+import { assertCapabilities, featuresOf, restricts } from "../core/features.ts";
+import type { CoreRequest } from "../core/request.ts";
 import { forbidden, GatewayError, modelNotFound } from "../errors.ts";
-import { parseJsonBody, readBody } from "../http/body.ts";
+import { parseJsonBody, readBody, readBodyBytes, validateBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
+import { formHashText, parseFormBody } from "../http/form-body.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ClientClosed } from "../providers/errors.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
+import { type MediaMeter, mediaCall } from "./media-call.ts";
 import { draftLog, MeteredFailure, meteredCall } from "./metered-call.ts";
 
 /** What a surface's route tells the pipeline about one decoded request. */
 export type Prepared = {
   modelId: string;
   stream: boolean;
-  inbound: { dialect: Dialect; body: Record<string, unknown> };
+  inbound: { dialect: Dialect; body: Record<string, unknown>; headers?: Record<string, string> };
+  /** The request in canonical form, decoded on first use (memoized; see lazyCore). */
+  core: () => CoreRequest;
   requestedMaxTokens: number | null;
   choices: number;
   inputBound(model: ModelRecord): number;
@@ -24,13 +30,39 @@ export type Prepared = {
   features?: Features;
 };
 
+/** A media route's request: billed by its own meter (per image, per second, per input token). */
+export type MediaPrepared = { modelId: string; media: MediaMeter };
+
 export type ClientCallSpec<S extends z.ZodType> = {
   endpoint: string;
   schema: S;
   /** Forces streaming (the `/stream` alias) before validation. */
   forceStream?: boolean;
-  prepare(body: z.infer<S>, rawLength: number): Prepared;
+  /** "json-or-form" also takes multipart/form-data (the SDKs upload images and videos that way). */
+  body?: "json" | "json-or-form";
+  prepare(body: z.infer<S>, rawLength: number): Prepared | MediaPrepared;
 };
+
+/** The body as the schema's value, its text for idempotency hashing, and its size. */
+async function readClientBody<S extends z.ZodType>(
+  request: Request,
+  limit: number,
+  spec: ClientCallSpec<S>,
+): Promise<{ body: z.infer<S>; raw: string; size: number }> {
+  const type = request.headers.get("content-type") ?? "";
+  if (spec.body === "json-or-form" && type.toLowerCase().startsWith("multipart/form-data")) {
+    const bytes = await readBodyBytes(request, limit);
+    const form = await parseFormBody(bytes, type);
+    return { body: validateBody(form, spec.schema), raw: formHashText(form), size: bytes.byteLength };
+  }
+  const raw = await readBody(request, limit);
+  return { body: parseJsonBody(raw, spec.schema), raw, size: Buffer.byteLength(raw) };
+}
+
+/** Where links the gateway hands out point: the configured public URL, else the request's origin. */
+function originOf(gw: Gateway, request: Request): string {
+  return gw.settings.publicUrl ?? new URL(request.url).origin;
+}
 
 export function resolveModel(
   gw: Gateway,
@@ -73,13 +105,36 @@ export async function clientCall<S extends z.ZodType>(
     key = authenticateClient(gw, ctx.request);
     const rate = gw.limiter.admit(key, startedAt);
     Object.assign(ctx.headers, rate);
-    const raw = await readBody(ctx.request, gw.settings.bodyLimitBytes);
-    const body = parseJsonBody(raw, spec.schema);
-    const prepared = spec.prepare(body, Buffer.byteLength(raw));
+    const { body, raw, size } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
+    const prepared = spec.prepare(body, size);
     modelId = prepared.modelId;
-    stream = prepared.stream;
-    const model = resolveModel(gw, key, prepared.modelId, prepared.features);
+    const model = resolveModel(
+      gw,
+      key,
+      prepared.modelId,
+      "media" in prepared ? undefined : prepared.features,
+    );
     const idem = ctx.request.headers.get("idempotency-key");
+    if ("media" in prepared) {
+      return await mediaCall(gw, {
+        requestId: ctx.requestId,
+        startedAt,
+        t0,
+        endpoint: spec.endpoint,
+        key,
+        model,
+        rawBody: raw,
+        idempotencyKey: idem,
+        signal: ctx.request.signal,
+        headers: { ...rate },
+        meter: prepared.media,
+        origin: originOf(gw, ctx.request),
+      });
+    }
+    stream = prepared.stream;
+    // A model that declares a feature missing refuses it before anything is reserved.
+    if (restricts(model.capabilities))
+      assertCapabilities(prepared.features ?? featuresOf(prepared.core()), model.capabilities, model.id);
     return await meteredCall(gw, {
       requestId: ctx.requestId,
       startedAt,
@@ -89,6 +144,7 @@ export async function clientCall<S extends z.ZodType>(
       model,
       stream: prepared.stream,
       inbound: prepared.inbound,
+      core: prepared.core,
       rawBody: raw,
       idempotencyKey: idem === null ? null : idem,
       inputBound: prepared.inputBound(model),

@@ -6,6 +6,7 @@ import type { Config } from "../config/schema.ts";
 import { KeyStore } from "../keys/key-store.ts";
 import { IdempotencyStore } from "../limits/idempotency.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
+import { MediaLinks } from "../media-links/store.ts";
 import { Metrics } from "../metrics/metrics.ts";
 import type { RoutingConfig } from "../routing/attempts.ts";
 import { RouteStates } from "../routing/route-state.ts";
@@ -18,6 +19,10 @@ export type Settings = Readonly<{
   currency: string;
   bodyLimitBytes: number;
   defaultMaxOutputTokens: number;
+  /** Lifetime of gateway links to generated media. */
+  mediaLinkTtlMs: number;
+  /** The gateway's public origin for links it hands out; else the request's own origin. */
+  publicUrl: string | null;
   version: string;
   routing: RoutingConfig;
   breaker: { enabled: boolean; failureThreshold: number; recoveryMs: number };
@@ -42,6 +47,7 @@ export class Gateway {
   readonly limiter: RateLimiter;
   readonly idempotency: IdempotencyStore;
   readonly log: RequestLog;
+  readonly media: MediaLinks;
   readonly settings: Settings;
   readonly metrics: Metrics;
   readonly routes: RouteStates;
@@ -66,6 +72,8 @@ export class Gateway {
       currency: config.currency,
       bodyLimitBytes: Math.floor(config.server.body_limit_mb * 1024 * 1024),
       defaultMaxOutputTokens: config.defaults.max_output_tokens,
+      mediaLinkTtlMs: Math.round(config.defaults.media_link_ttl_s * 1000),
+      publicUrl: config.server.public_url?.replace(/\/+$/, "") ?? null,
       version: opts.version,
       routing: {
         maxAttempts: r.max_attempts,
@@ -98,6 +106,7 @@ export class Gateway {
     });
     this.idempotency = new IdempotencyStore(sqlite);
     this.log = new RequestLog(sqlite);
+    this.media = new MediaLinks(sqlite, cipher);
     this.dataVersion = sqlite.prepare("PRAGMA data_version");
     this.commits.onFailure = (err) => {
       console.error(
@@ -122,10 +131,12 @@ export class Gateway {
       .all(dayStart) as { keyId: string; accountId: string; createdAt: number }[];
     this.limiter.seed(rows, now);
     this.idempotency.sweep(now);
+    this.media.sweep(now);
     this.sweeper = setInterval(() => {
       const t = Date.now();
       this.limiter.sweep(t);
       this.idempotency.sweep(t);
+      this.media.sweep(t);
     }, 60_000);
     this.sweeper.unref?.();
   }

@@ -3,6 +3,7 @@ import { costOf, formatAmount } from "../billing/money.ts";
 import { planReservation } from "../billing/reserve-plan.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
+import type { CoreRequest } from "../core/request.ts";
 import type { Usage } from "../core/usage.ts";
 import { GatewayError, insufficientQuota } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
@@ -29,7 +30,9 @@ export type MeteredRequest = {
   /** The model being served; a fallback replaces it. */
   model: ModelRecord;
   stream: boolean;
-  inbound: { dialect: Dialect; body: Record<string, unknown> };
+  inbound: { dialect: Dialect; body: Record<string, unknown>; headers?: Record<string, string> };
+  /** The request in canonical form, decoded on first use (only for another dialect upstream). */
+  core: () => CoreRequest;
   rawBody: string;
   idempotencyKey: string | null;
   /** Upper bound of the prompt's tokens, computed without tokenizing. */
@@ -82,7 +85,12 @@ export function draftLog(
 /** Settles a finished call: charge, log row (and idempotent replay) in one group commit. */
 export async function settleCall(
   gw: Gateway,
-  call: { req: MeteredRequest; hold: Hold; log: LogRow; claim: Claim | null },
+  call: {
+    req: Pick<MeteredRequest, "model" | "key" | "requestId" | "t0" | "promptText">;
+    hold: Hold;
+    log: LogRow;
+    claim: Claim | null;
+  },
   result: {
     usage: Usage;
     source: "upstream" | "estimated";
@@ -90,15 +98,19 @@ export async function settleCall(
     outcome: LogRow["outcome"];
     error: GatewayError | null;
     replay?: { body: string; headers: Record<string, string> };
+    /** The cost when it is not the tokens at the model's prices (images, video seconds). */
+    cost?: number;
   },
 ): Promise<void> {
   const { req, hold, log } = call;
   const now = Date.now();
-  const cost = costOf(req.model.prices, {
-    input: result.usage.inputTokens,
-    cached: result.usage.cachedTokens,
-    output: result.usage.outputTokens,
-  });
+  const cost =
+    result.cost ??
+    costOf(req.model.prices, {
+      input: result.usage.inputTokens,
+      cached: result.usage.cachedTokens,
+      output: result.usage.outputTokens,
+    });
   const { charged, op } = gw.book.settle(hold, req.key, cost, { requestId: req.requestId, now });
   Object.assign(log, {
     status: result.status,
@@ -130,7 +142,12 @@ export async function settleCall(
 }
 
 /** Logs a call that failed before anything was sent to the client; nothing is charged. */
-async function logFailure(gw: Gateway, req: MeteredRequest, log: LogRow, err: unknown): Promise<void> {
+export async function logFailure(
+  gw: Gateway,
+  req: Pick<MeteredRequest, "t0" | "promptText">,
+  log: LogRow,
+  err: unknown,
+): Promise<void> {
   const closed = err instanceof ClientClosed;
   const g = err instanceof GatewayError ? err : null;
   Object.assign(log, {
@@ -189,17 +206,24 @@ function fallbackChain(gw: Gateway, key: KeyRecord, model: ModelRecord): ModelRe
 async function callTarget(
   req: MeteredRequest,
   target: Target,
-  maxTokens: number | null,
-  signal: AbortSignal,
+  plan: { maxTokens: number; clamped: boolean },
+  ctx: { signal: AbortSignal; log: LogRow },
 ): Promise<UpstreamResult> {
+  // Each attempt records the hints its own provider dropped; the answering one's stay on the row.
+  const dropped: string[] = [];
   const result = await providerFor(target.provider.kind).chat({
     requestId: req.requestId,
     target,
     inbound: req.inbound,
+    core: req.core,
     stream: req.stream,
-    maxTokens,
-    signal,
+    maxTokens: plan.clamped ? plan.maxTokens : null,
+    outputLimit: plan.maxTokens,
+    capabilities: req.model.capabilities,
+    dropped,
+    signal: ctx.signal,
   });
+  ctx.log.droppedFields = dropped;
   if (result.kind !== "stream") return result;
   const it = result.events[Symbol.asyncIterator]();
   const first = await it.next();
@@ -220,33 +244,46 @@ async function callTarget(
 }
 
 /**
+ * Starts an Idempotency-Key claim: the stored answer (as a Response, logged as a replay)
+ * when the key was already used for this body, else the claim (null without a key).
+ */
+export async function claimIdempotency(
+  gw: Gateway,
+  req: Pick<
+    MeteredRequest,
+    "key" | "idempotencyKey" | "rawBody" | "stream" | "startedAt" | "t0" | "headers" | "promptText"
+  >,
+  log: LogRow,
+): Promise<Response | Claim | null> {
+  if (req.idempotencyKey === null) return null;
+  const r = gw.idempotency.begin({
+    keyId: req.key.id,
+    idemKey: req.idempotencyKey,
+    bodyHash: sha256(req.rawBody),
+    stream: req.stream,
+    now: req.startedAt,
+  });
+  if (!("replay" in r)) return r.claim;
+  log.status = r.replay.status;
+  log.errorCode = "idempotent_replay";
+  log.latencyMs = Math.round(performance.now() - req.t0);
+  await gw.commits.enqueue(gw.log.op(log));
+  gw.recordRequest(log, req.promptText);
+  return new Response(r.replay.body, {
+    status: r.replay.status,
+    headers: { ...r.replay.headers, ...req.headers, "idempotent-replayed": "true" },
+  });
+}
+
+/**
  * One billed upstream call: idempotency, reservation, provider call, then settlement
  * committed before the client receives the end of the answer.
  */
 export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Response> {
   const log = draftLog(req, req.key, req.model.id);
-  let claim: Claim | null = null;
-  if (req.idempotencyKey !== null) {
-    const r = gw.idempotency.begin({
-      keyId: req.key.id,
-      idemKey: req.idempotencyKey,
-      bodyHash: sha256(req.rawBody),
-      stream: req.stream,
-      now: req.startedAt,
-    });
-    if ("replay" in r) {
-      log.status = r.replay.status;
-      log.errorCode = "idempotent_replay";
-      log.latencyMs = Math.round(performance.now() - req.t0);
-      await gw.commits.enqueue(gw.log.op(log));
-      gw.recordRequest(log, req.promptText);
-      return new Response(r.replay.body, {
-        status: r.replay.status,
-        headers: { ...r.replay.headers, ...req.headers, "idempotent-replayed": "true" },
-      });
-    }
-    claim = r.claim;
-  }
+  const claimed = await claimIdempotency(gw, req, log);
+  if (claimed instanceof Response) return claimed;
+  const claim = claimed;
 
   let hold: Hold | null = null;
   // Our own controller, so a cancelled body stream aborts the upstream even if the request signal stays quiet.
@@ -275,7 +312,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
             hooks: { onAttempt: (route, outcome, retry) => gw.metrics.attempt(route, outcome, retry) },
           },
           req.model,
-          (target) => callTarget(req, target, plan.clamped ? plan.maxTokens : null, signal),
+          (target) => callTarget(req, target, plan, { signal, log }),
           { signal, attempts: log.attempts, attemptsLeft: { n: gw.settings.routing.maxAttempts } },
         );
       } catch (err) {

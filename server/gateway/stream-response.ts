@@ -50,7 +50,12 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
       status,
       outcome,
       error,
-    }).then(() => usage);
+    })
+      .then(() => usage)
+      // The stream is done with once settled (counted in flight for graceful shutdown).
+      .finally(() => {
+        gw.inFlight--;
+      });
     return settled;
   };
 

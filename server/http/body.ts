@@ -17,6 +17,20 @@ export async function readBody(request: Request, limit: number): Promise<string>
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   if (!request.body) return "";
   if (declared !== null) return await request.text();
+  return Buffer.from(await readLimited(request, limit)).toString("utf8");
+}
+
+/** Reads the body as bytes (multipart uploads), refusing more than `limit` bytes. */
+export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  if (!request.body) return new Uint8Array();
+  if (declared !== null) return new Uint8Array(await request.arrayBuffer());
+  return readLimited(request, limit);
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -30,7 +44,7 @@ export async function readBody(request: Request, limit: number): Promise<string>
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /** JSON.parse plus a zod schema; errors name the field (`messages[0].role: ...`). */
@@ -48,6 +62,11 @@ export function parseJsonBody<S extends z.ZodType>(text: string, schema: S): z.i
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw badRequest("The request body must be a JSON object.", null, "invalid_json");
   }
+  return validateBody(raw, schema);
+}
+
+/** A zod schema over a decoded body (JSON or form fields); errors name the field. */
+export function validateBody<S extends z.ZodType>(raw: unknown, schema: S): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

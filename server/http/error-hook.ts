@@ -1,6 +1,8 @@
 import { formatPath } from "../config/path.ts";
 import { GatewayError, internalError, notFound } from "../errors.ts";
 import { ClientClosed } from "../providers/errors.ts";
+import { renderAnthropicError } from "../surfaces/anthropic/error.ts";
+import { renderGoogleError } from "../surfaces/gemini/error.ts";
 import { renderOpenAIError } from "../surfaces/openai/error.ts";
 
 type ElysiaErrorInput = { error: unknown; code: unknown; request: Request; path: string };
@@ -32,9 +34,19 @@ export function toGatewayError({ error, code, request, path }: ElysiaErrorInput)
   return internalError();
 }
 
+/** Which surface's error shape a path answers in; `/v1/v1/...` is the `/v1/...` alias. */
+export function errorShape(path: string): "openai" | "anthropic" | "google" {
+  const p = path.startsWith("/v1/v1") ? path.slice(3) : path;
+  if (p === "/v1/messages" || p.startsWith("/v1/messages/")) return "anthropic";
+  if (p.startsWith("/v1beta/")) return "google";
+  // Gemini's v1 API: POST /v1/models/{model}:generateContent
+  if (/^\/v1\/models\/.+:[A-Za-z]+$/.test(p)) return "google";
+  return "openai";
+}
+
 /**
  * The one place errors become responses. The shape follows the surface of the path
- * (OpenAI for /v1 and the admin API; Anthropic and Google surfaces add theirs).
+ * (Anthropic for /v1/messages, Google for /v1beta, OpenAI for the rest and the admin API).
  * Unknown errors are logged to stderr without request data and answered with a plain 500.
  */
 export function renderError(input: ElysiaErrorInput): Response {
@@ -53,5 +65,12 @@ export function renderError(input: ElysiaErrorInput): Response {
       }),
     );
   }
-  return renderOpenAIError(err);
+  switch (errorShape(input.path)) {
+    case "anthropic":
+      return renderAnthropicError(err);
+    case "google":
+      return renderGoogleError(err);
+    default:
+      return renderOpenAIError(err);
+  }
 }

@@ -1,4 +1,5 @@
 import type { ProviderTimeouts } from "../../db/schema/index.ts";
+import type { ProviderRecord } from "../catalog/catalog.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
 import {
   ClientClosed,
@@ -107,6 +108,51 @@ export class UpstreamExchange {
     }
   }
 
+  /**
+   * Yields each non-empty line of a newline-delimited JSON body (Yandex's streaming) as an
+   * event whose `data` is the line, so stream decoders keep one input type.
+   */
+  async *lines(res: Response): AsyncGenerator<SseEvent> {
+    const body = res.body;
+    if (!body) return;
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    let finished = false;
+    try {
+      for (;;) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          throw this.translate(err);
+        }
+        if (chunk.done) break;
+        buffer += decoder.decode(chunk.value, { stream: true });
+        let nl = buffer.indexOf("\n");
+        if (nl !== -1 && this.firstByteTimer !== undefined) {
+          clearTimeout(this.firstByteTimer);
+          this.firstByteTimer = undefined;
+        }
+        while (nl !== -1) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (line) yield { data: line };
+          nl = buffer.indexOf("\n");
+        }
+      }
+      const tail = (buffer + decoder.decode()).trim();
+      if (tail) yield { data: tail };
+      finished = true;
+    } finally {
+      if (!finished) {
+        this.controller.abort();
+        reader.cancel().catch(() => {});
+      }
+      this.close();
+    }
+  }
+
   /** Clears the deadlines and the client listener; idempotent. */
   close(): void {
     for (const t of this.timers) clearTimeout(t);
@@ -129,4 +175,19 @@ export class UpstreamExchange {
     if (err instanceof Error && err.name === "GatewayError") return err;
     return otherwise();
   }
+}
+
+/**
+ * TLS settings of a provider's options: `tls_verify: false` turns certificate checks off,
+ * `ca_cert` (PEM text) adds a trusted root, e.g. the Russian Trusted Root CA that
+ * GigaChat's endpoints use. Verification stays on unless turned off explicitly.
+ */
+export function tlsInit(provider: Pick<ProviderRecord, "options">): {
+  tls?: { rejectUnauthorized?: boolean; ca?: string };
+} {
+  const o = provider.options;
+  const tls: { rejectUnauthorized?: boolean; ca?: string } = {};
+  if (o.tls_verify === false) tls.rejectUnauthorized = false;
+  if (typeof o.ca_cert === "string" && o.ca_cert.includes("BEGIN CERTIFICATE")) tls.ca = o.ca_cert;
+  return Object.keys(tls).length > 0 ? { tls } : {};
 }

@@ -1,71 +1,78 @@
-import { upstreamError, upstreamInvalid } from "./errors.ts";
-import { UpstreamExchange } from "./http.ts";
+import type { Json } from "../core/wire-json.ts";
+import { openaiChatDialect } from "./openai-chat/index.ts";
+import { openaiEmbeddings, openaiImages } from "./openai-media.ts";
+import { openaiVideos } from "./openai-videos.ts";
 import type { ChatCall, Provider, UpstreamResult } from "./provider.ts";
+import { upstreamBody } from "./translate-body.ts";
+import { postUpstream } from "./upstream-call.ts";
+
+/** The client's own chat body with the upstream model id, usage always asked on streams, a lowered max_tokens. */
+function passThrough(call: ChatCall, inbound: Json): Json {
+  const body: Json = { ...inbound, model: call.target.model };
+  if (call.stream) {
+    const opts =
+      typeof body.stream_options === "object" && body.stream_options !== null ? body.stream_options : {};
+    body.stream = true;
+    body.stream_options = { ...opts, include_usage: true };
+  }
+  if (call.maxTokens !== null) {
+    if ("max_completion_tokens" in body) body.max_completion_tokens = call.maxTokens;
+    else body.max_tokens = call.maxTokens;
+  }
+  return body;
+}
 
 /**
  * Any OpenAI-compatible base URL (OpenAI, Qwen compatible mode, DeepSeek, vLLM, Ollama,
  * OpenRouter...). A vendor is configuration: base_url, key, extra headers, timeouts.
- * The client's body is forwarded untouched but for the model id, the usage request on
- * streams (the gateway always needs usage) and a lowered max_tokens.
+ * A chat completions client's body is forwarded untouched but for the model id, the
+ * usage request on streams (the gateway always needs usage) and a lowered max_tokens;
+ * any other client dialect is encoded from the canonical request.
+ * Option `max_tokens_field: max_completion_tokens` renames the limit for OpenAI's
+ * reasoning models, which refuse `max_tokens`. Option `responses_api: true` (OpenAI
+ * itself) sends Responses clients to the vendor's own /responses, body untouched.
  */
 export const openaiProvider = {
   kind: "openai",
 
   async chat(call: ChatCall): Promise<UpstreamResult> {
-    const { provider, model } = call.target;
-    if (call.inbound.dialect !== "openai-chat") {
-      throw new Error(`openai provider cannot take ${call.inbound.dialect} yet`);
+    const { provider } = call.target;
+    if (call.inbound.dialect === "openai-responses" && provider.options.responses_api === true)
+      return responsesCall(call);
+    const body = upstreamBody(call, openaiChatDialect, (inbound) => passThrough(call, inbound));
+    if (provider.options.max_tokens_field === "max_completion_tokens" && "max_tokens" in body) {
+      body.max_completion_tokens = body.max_tokens;
+      delete body.max_tokens;
     }
-    const body: Record<string, unknown> = { ...call.inbound.body, model };
-    if (call.stream) {
-      const opts =
-        typeof body.stream_options === "object" && body.stream_options !== null ? body.stream_options : {};
-      body.stream = true;
-      body.stream_options = { ...opts, include_usage: true };
-    }
-    if (call.maxTokens !== null) {
-      if ("max_completion_tokens" in body) body.max_completion_tokens = call.maxTokens;
-      else body.max_tokens = call.maxTokens;
-    }
-
-    const ex = new UpstreamExchange(provider.timeouts, call.signal, call.stream);
-    const headers: Record<string, string> = {
-      ...provider.headers,
-      "content-type": "application/json",
-      accept: call.stream ? "text/event-stream" : "application/json",
-      "x-request-id": call.requestId,
-    };
+    const headers: Record<string, string> = {};
     if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
-    const url = `${provider.baseUrl.replace(/\/+$/, "")}/chat/completions`;
-
-    let ok = false;
-    try {
-      const res = await ex.send(url, { method: "POST", headers, body: JSON.stringify(body) });
-      if (!res.ok) throw upstreamError(res.status, await ex.text(res), res.headers, [provider.apiKey]);
-      const type = res.headers.get("content-type") ?? "";
-      if (call.stream && type.includes("text/event-stream")) {
-        ok = true;
-        return { kind: "stream", dialect: "openai-chat", events: ex.events(res), headers: res.headers };
-      }
-      const text = await ex.text(res);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw upstreamInvalid("not JSON");
-      }
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
-        throw upstreamInvalid("not a JSON object");
-      if (call.stream) throw upstreamInvalid("a JSON body where a stream was expected");
-      return {
-        kind: "json",
-        dialect: "openai-chat",
-        body: parsed as Record<string, unknown>,
-        text,
-        headers: res.headers,
-      };
-    } finally {
-      if (!ok) ex.close();
-    }
+    return postUpstream(call, {
+      url: `${provider.baseUrl.replace(/\/+$/, "")}/chat/completions`,
+      headers,
+      body,
+      dialect: "openai-chat",
+      secrets: [provider.apiKey],
+    });
   },
+
+  embeddings: openaiEmbeddings,
+  images: openaiImages,
+  videos: openaiVideos,
 } satisfies Provider;
+
+/** A Responses request to a vendor that has the Responses API: forwarded, usage tapped by the surface. */
+function responsesCall(call: ChatCall): Promise<UpstreamResult> {
+  const { provider } = call.target;
+  const body: Json = { ...call.inbound.body, model: call.target.model };
+  if (call.stream) body.stream = true;
+  if (call.maxTokens !== null) body.max_output_tokens = call.maxTokens;
+  const headers: Record<string, string> = {};
+  if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
+  return postUpstream(call, {
+    url: `${provider.baseUrl.replace(/\/+$/, "")}/responses`,
+    headers,
+    body,
+    dialect: "openai-responses",
+    secrets: [provider.apiKey],
+  });
+}

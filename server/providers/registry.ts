@@ -1,10 +1,18 @@
 import { GatewayError } from "../errors.ts";
+import { anthropicProvider } from "./anthropic/index.ts";
+import { geminiProvider } from "./gemini/index.ts";
+import { gigachatProvider } from "./gigachat/provider.ts";
 import { openaiProvider } from "./openai.ts";
 import type { Provider } from "./provider.ts";
+import { yandexProvider } from "./yandex/provider.ts";
 
 /** Provider kinds by name. Adding a kind is one file and one line here. */
 const REGISTRY: Record<string, Provider> = {
   openai: openaiProvider,
+  gigachat: gigachatProvider,
+  yandex: yandexProvider,
+  anthropic: anthropicProvider,
+  gemini: geminiProvider,
 };
 
 export function providerFor(kind: string): Provider {

@@ -48,12 +48,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * upstream's Retry-After), within the route's retry budget. Never retries a 4xx caused
  * by the request. Every attempt lands in `attempts`.
  */
-export async function attemptRoutes(
+export async function attemptRoutes<R = UpstreamResult>(
   deps: { catalog: Catalog; routes: RouteStates; cfg: RoutingConfig; hooks: AttemptHooks },
   model: ModelRecord,
-  call: (target: Target) => Promise<UpstreamResult>,
+  call: (target: Target) => Promise<R>,
   ctx: { signal: AbortSignal; attempts: Attempt[]; attemptsLeft: { n: number } },
-): Promise<{ result: UpstreamResult; target: Target }> {
+): Promise<{ result: R; target: Target }> {
   const targets = orderedTargets(model, deps.catalog);
   const tries = new Map<string, number>();
   let lastError: unknown = null;

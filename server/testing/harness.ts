@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { readEnv } from "../config/env.ts";
 import { DEFAULT_MIGRATIONS, type Running, startServer } from "../start.ts";
@@ -112,6 +114,22 @@ export class TestGateway {
 
   openai(apiKey: string): OpenAI {
     return new OpenAI({ apiKey, baseURL: `${this.url}/v1`, maxRetries: 0, timeout: 15_000 });
+  }
+
+  /** The Anthropic SDK pointed at the gateway root (it appends /v1/messages). */
+  anthropic(apiKey: string): Anthropic {
+    return new Anthropic({ apiKey, baseURL: this.url, maxRetries: 0, timeout: 15_000 });
+  }
+
+  /** The Google Gen AI SDK (Gemini API, v1beta) pointed at the gateway root. */
+  gemini(apiKey: string): GoogleGenAI {
+    return new GoogleGenAI({ apiKey, httpOptions: { baseUrl: this.url, timeout: 15_000 } });
+  }
+
+  /** The request log rows of one key, newest first (admin API). */
+  async logRows(keyId: string): Promise<Record<string, unknown>[]> {
+    const r = await this.admin<{ data: Record<string, unknown>[] }>("GET", `/requests?key_id=${keyId}`);
+    return r.body.data;
   }
 
   async stop(): Promise<void> {

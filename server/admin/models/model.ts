@@ -7,6 +7,17 @@ export const Prices = z.object({
   input: Price.optional(),
   cached_input: Price.optional(),
   output: Price.optional(),
+  /** Per image, keyed "<size>/<quality>", "<size>", "*" + "/<quality>" or "*"; null clears. */
+  image: z
+    .record(z.string().regex(/^(\*|[a-z0-9]+)(\/[a-z0-9]+)?$/i), Price)
+    .nullable()
+    .optional(),
+  /** Per second of video: one amount, or keyed by size / resolution / "*"; null clears. */
+  video_second: z
+    .union([Price, z.record(z.string().min(1), Price)])
+    .transform((v) => (typeof v === "number" ? { "*": v } : v))
+    .nullable()
+    .optional(),
 });
 
 export const Route = z.object({
@@ -41,8 +52,14 @@ export type ModelView = {
   id: string;
   enabled: boolean;
   routes: { provider: string; model: string; priority: number; weight: number }[];
-  /** Per 1M tokens, in the deployment currency. */
-  prices: { input: number; cached_input: number; output: number };
+  /** Per 1M tokens, in the deployment currency; per image and per video second where set. */
+  prices: {
+    input: number;
+    cached_input: number;
+    output: number;
+    image?: Record<string, number>;
+    video_second?: Record<string, number>;
+  };
   currency: string;
   max_output_tokens: number | null;
   context_window: number | null;

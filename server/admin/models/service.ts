@@ -1,12 +1,32 @@
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
-import { models } from "../../../db/schema/index.ts";
+import { type MediaPrices, models } from "../../../db/schema/index.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import type { ModelRecord } from "../../catalog/catalog.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { iso } from "../shared.ts";
 import type { CreateModel, ModelView, UpdateModel } from "./model.ts";
+
+const amountsToNumbers = (r: Record<string, number>) =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, amountToNumber(v)]));
+
+/** Applies the media price fields of an admin body onto the current ones (null clears one). */
+function mediaPrices(
+  current: MediaPrices,
+  p: z.infer<typeof CreateModel>["prices"] | undefined,
+): MediaPrices {
+  const out: MediaPrices = { ...current };
+  if (p?.image !== undefined) {
+    if (p.image === null) delete out.image;
+    else out.image = p.image;
+  }
+  if (p?.video_second !== undefined) {
+    if (p.video_second === null) delete out.videoSecond;
+    else out.videoSecond = p.video_second;
+  }
+  return out;
+}
 
 export function modelView(gw: Gateway, m: ModelRecord): ModelView {
   return {
@@ -17,6 +37,8 @@ export function modelView(gw: Gateway, m: ModelRecord): ModelView {
       input: amountToNumber(m.prices.input),
       cached_input: amountToNumber(m.prices.cachedInput),
       output: amountToNumber(m.prices.output),
+      ...(m.mediaPrices.image ? { image: amountsToNumbers(m.mediaPrices.image) } : {}),
+      ...(m.mediaPrices.videoSecond ? { video_second: amountsToNumbers(m.mediaPrices.videoSecond) } : {}),
     },
     currency: gw.settings.currency,
     max_output_tokens: m.maxOutputTokens,
@@ -83,6 +105,7 @@ export const modelsService = {
         priceInput: inputPrice,
         priceCachedInput: input.prices.cached_input ?? inputPrice,
         priceOutput: input.prices.output ?? 0,
+        priceExtras: mediaPrices({}, input.prices),
         maxOutputTokens: input.max_output_tokens ?? null,
         contextWindow: input.context_window ?? null,
         capabilities: input.capabilities ?? {},
@@ -97,7 +120,7 @@ export const modelsService = {
 
   /** Edits a model; the change takes effect for the next request (the cache entry is refreshed). */
   update(gw: Gateway, id: string, input: z.infer<typeof UpdateModel>): ModelView {
-    model(gw, id);
+    const current = model(gw, id);
     checkRoutes(gw, input.routes);
     checkFallbacks(gw, id, input.fallbacks);
     const set: Partial<typeof models.$inferInsert> = { updatedAt: Date.now() };
@@ -106,6 +129,8 @@ export const modelsService = {
     if (input.prices?.input !== undefined) set.priceInput = input.prices.input;
     if (input.prices?.cached_input !== undefined) set.priceCachedInput = input.prices.cached_input;
     if (input.prices?.output !== undefined) set.priceOutput = input.prices.output;
+    if (input.prices?.image !== undefined || input.prices?.video_second !== undefined)
+      set.priceExtras = mediaPrices(current.mediaPrices, input.prices);
     if (input.max_output_tokens !== undefined) set.maxOutputTokens = input.max_output_tokens;
     if (input.context_window !== undefined) set.contextWindow = input.context_window;
     if (input.capabilities !== undefined) set.capabilities = input.capabilities;

@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { providers } from "../../../db/schema/index.ts";
 import { DEFAULT_TIMEOUTS, type ProviderRecord } from "../../catalog/catalog.ts";
-import { GatewayError, notFound } from "../../errors.ts";
+import { providerOptionIssues } from "../../config/provider-options.ts";
+import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { scrub } from "../../providers/errors.ts";
 import { maskSecret } from "../../secrets/cipher.ts";
@@ -28,6 +29,12 @@ export function providerView(p: ProviderRecord): ProviderView {
     created_at: iso(p.createdAt)!,
     updated_at: iso(p.updatedAt)!,
   };
+}
+
+/** The kind's options (Yandex folder, GigaChat scope, TLS), refused with a 400 naming the option. */
+function checkOptions(kind: string, options: Record<string, unknown>): void {
+  const [issue] = providerOptionIssues(kind, options);
+  if (issue) throw badRequest(`options.${issue[0]}: ${issue[1]}`, `options.${issue[0]}`);
 }
 
 function provider(gw: Gateway, id: string): ProviderRecord {
@@ -64,6 +71,7 @@ export const providersService = {
         code: "provider_exists",
         param: "id",
       });
+    checkOptions(input.kind, input.options);
     const now = Date.now();
     gw.db
       .insert(providers)
@@ -91,7 +99,10 @@ export const providersService = {
     if (input.api_key !== undefined)
       set.apiKeyEnc = input.api_key === null ? null : gw.cipher.encrypt(input.api_key);
     if (input.headers !== undefined) set.headers = input.headers;
-    if (input.options !== undefined) set.options = input.options;
+    if (input.options !== undefined) {
+      checkOptions(current.kind, input.options);
+      set.options = input.options;
+    }
     if (input.timeouts !== undefined) set.timeouts = timeoutsOf(input.timeouts, current.timeouts);
     if (input.enabled !== undefined) set.enabled = input.enabled;
     gw.db.update(providers).set(set).where(eq(providers.id, id)).run();

@@ -4,6 +4,12 @@ import type { ChatRequest } from "./chat-schema.ts";
 /** What one image may cost at most, unless the model says otherwise (`capabilities.max_image_tokens`). */
 export const DEFAULT_IMAGE_TOKEN_BOUND = 2000;
 
+/** The model's per-image token bound (`capabilities.max_image_tokens`), else the default. */
+export function imageTokenBound(model: { capabilities: Record<string, unknown> }): number {
+  const bound = model.capabilities.max_image_tokens;
+  return typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND;
+}
+
 /**
  * An upper bound of the prompt's tokens without tokenizing: a BPE token is at least one
  * byte, so the JSON body's byte length bounds its text (chat framing included). Image

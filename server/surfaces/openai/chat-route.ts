@@ -1,9 +1,11 @@
 import { Elysia } from "elysia";
-import { clientCall } from "../../gateway/client-call.ts";
+import type { ModelRecord } from "../../catalog/catalog.ts";
+import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
+import { dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { currentRequestId } from "../../http/request-id.ts";
 import { openaiChatCodec } from "./chat-codec.ts";
-import { chatInputBound, DEFAULT_IMAGE_TOKEN_BOUND } from "./chat-input.ts";
+import { chatSurface } from "./chat-encode.ts";
+import { chatInputBound, imageTokenBound } from "./chat-input.ts";
 import { ChatRequest } from "./chat-schema.ts";
 
 function chatSpec(forceStream: boolean) {
@@ -18,17 +20,16 @@ function chatSpec(forceStream: boolean) {
         modelId: body.model,
         stream,
         inbound: { dialect: "openai-chat" as const, body: inbound },
+        core: lazyCore(() => chatSurface.decodeRequest({ ...body, stream })),
         requestedMaxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
         choices: body.n ?? 1,
-        inputBound: (model: { capabilities: Record<string, unknown> }) => {
-          const bound = model.capabilities.max_image_tokens;
-          return chatInputBound(
-            rawLength,
-            body,
-            typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND,
-          );
-        },
-        codec: openaiChatCodec(body),
+        inputBound: (model: ModelRecord) => chatInputBound(rawLength, body, imageTokenBound(model)),
+        codec: dialectCodec({
+          surface: chatSurface,
+          passThrough: openaiChatCodec(body),
+          publicModel: body.model,
+          includeUsage: body.stream_options?.include_usage === true,
+        }),
         features: {
           tools: (body.tools?.length ?? 0) > 0,
           images: body.messages.some(
@@ -49,34 +50,23 @@ const detail = (summary: string) => ({
   },
 });
 
-/** `POST /v1/chat/completions` and the always-streaming alias `/v1/chat/completions/stream`. */
-export const chatRoutes = (gw: Gateway) =>
-  new Elysia({ name: "openai-chat" })
-    .post(
-      "/v1/chat/completions",
-      ({ request, set }) =>
-        clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
-          },
-          chatSpec(false),
-        ),
-      { parse: "none", ...detail("Create a chat completion (JSON or SSE stream)") },
-    )
-    .post(
-      "/v1/chat/completions/stream",
-      ({ request, set }) =>
-        clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
-          },
-          chatSpec(true),
-        ),
-      { parse: "none", ...detail("Create a chat completion, always streamed (SSE)") },
-    );
+/**
+ * `POST /v1/chat/completions` and the always-streaming alias `/v1/chat/completions/stream`,
+ * also under `/v1/v1/...` for clients whose base URL already ends in /v1.
+ */
+export const chatRoutes = (gw: Gateway) => {
+  const app = new Elysia({ name: "openai-chat" });
+  for (const prefix of V1_PREFIXES)
+    app
+      .post(
+        `${prefix}/chat/completions`,
+        clientHandler(gw, () => chatSpec(false)),
+        { parse: "none", ...detail("Create a chat completion (JSON or SSE stream)") },
+      )
+      .post(
+        `${prefix}/chat/completions/stream`,
+        clientHandler(gw, () => chatSpec(true)),
+        { parse: "none", ...detail("Create a chat completion, always streamed (SSE)") },
+      );
+  return app;
+};

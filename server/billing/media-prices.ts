@@ -1,0 +1,68 @@
+import type { MediaPrices } from "../../db/schema/index.ts";
+
+export type { MediaPrices };
+
+/**
+ * Prices beyond tokens: per generated image by size and quality, per second of video by
+ * size or resolution. Lookups go from the most to the least specific key; costs are
+ * nano-units in BigInt arithmetic, rounded up once per call.
+ */
+
+const norm = (s: string | null | undefined) => (s ?? "").trim().toLowerCase();
+
+/** The price of one image of `size` and `quality`, or null when the model prices none. */
+export function imagePrice(p: MediaPrices, size: string | null, quality: string | null): number | null {
+  const table = p.image;
+  if (!table) return null;
+  const s = norm(size);
+  const q = norm(quality);
+  const keys = [s && q ? `${s}/${q}` : null, s || null, q ? `*/${q}` : null, "*"];
+  for (const k of keys) if (k !== null && table[k] !== undefined) return table[k];
+  return lookupCaseless(table, keys);
+}
+
+/**
+ * The most one image can cost when the size is not known before the answer ("auto" or
+ * unset): the dearest entry matching the quality, or the dearest of all.
+ */
+export function maxImagePrice(p: MediaPrices, quality: string | null): number | null {
+  const table = p.image;
+  if (!table) return null;
+  const q = norm(quality);
+  const all = Object.entries(table);
+  if (all.length === 0) return null;
+  const matching = q ? all.filter(([k]) => !k.includes("/") || k.toLowerCase().endsWith(`/${q}`)) : all;
+  return Math.max(...(matching.length > 0 ? matching : all).map(([, v]) => v));
+}
+
+/** The price of one second of video for the first key that has one (size, resolution...), else "*". */
+export function videoSecondPrice(p: MediaPrices, keys: (string | null | undefined)[]): number | null {
+  const table = p.videoSecond;
+  if (!table) return null;
+  const wanted = [...keys.map(norm).filter((k) => k !== ""), "*"];
+  for (const k of wanted) if (table[k] !== undefined) return table[k];
+  return lookupCaseless(table, wanted);
+}
+
+/** The dearest per-second price, for reserving before the size is known. */
+export function maxVideoSecondPrice(p: MediaPrices): number | null {
+  const values = Object.values(p.videoSecond ?? {});
+  return values.length > 0 ? Math.max(...values) : null;
+}
+
+function lookupCaseless(table: Record<string, number>, keys: (string | null)[]): number | null {
+  const lower = new Map(Object.entries(table).map(([k, v]) => [k.toLowerCase(), v]));
+  for (const k of keys) if (k !== null && lower.has(k)) return lower.get(k)!;
+  return null;
+}
+
+/** `count` units at `price` each. */
+export function unitsCost(price: number, count: number): number {
+  return Number(BigInt(price) * BigInt(Math.max(0, Math.floor(count))));
+}
+
+/** `ms` milliseconds of video at `pricePerSecond`, rounded up to a whole nano-unit. */
+export function secondsCost(pricePerSecond: number, ms: number): number {
+  const total = BigInt(pricePerSecond) * BigInt(Math.max(0, Math.ceil(ms)));
+  return Number((total + 999n) / 1000n);
+}

@@ -1,0 +1,24 @@
+import type { z } from "zod";
+import { currentRequestId } from "../http/request-id.ts";
+import { type ClientCallSpec, clientCall } from "./client-call.ts";
+import type { Gateway } from "./gateway.ts";
+
+/**
+ * Where the /v1 routes also answer: users copy base URLs ending in /v1 into clients that
+ * append /v1/... themselves (the AIGate guide's Claude Code set-up does), so
+ * `/v1/v1/messages` must answer like `/v1/messages`.
+ */
+export const V1_PREFIXES = ["/v1", "/v1/v1"] as const;
+
+/** An Elysia handler that runs the billed pipeline with a spec built for each request. */
+export function clientHandler<S extends z.ZodType>(
+  gw: Gateway,
+  spec: (request: Request) => ClientCallSpec<S>,
+) {
+  return ({ request, set }: { request: Request; set: { headers: Record<string, unknown> } }) =>
+    clientCall(
+      gw,
+      { request, headers: set.headers as Record<string, string>, requestId: currentRequestId(set.headers) },
+      spec(request),
+    );
+}

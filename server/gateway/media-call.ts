@@ -1,0 +1,146 @@
+import type { Hold } from "../billing/account-book.ts";
+import { formatAmount } from "../billing/money.ts";
+import type { ModelRecord } from "../catalog/catalog.ts";
+import type { Usage } from "../core/usage.ts";
+import { badRequest, insufficientQuota } from "../errors.ts";
+import type { KeyRecord } from "../keys/key-store.ts";
+import type { Provider, Target } from "../providers/provider.ts";
+import { providerFor } from "../providers/registry.ts";
+import { attemptRoutes } from "../routing/attempts.ts";
+import { orderedTargets } from "../routing/pick-route.ts";
+import type { Gateway } from "./gateway.ts";
+import {
+  claimIdempotency,
+  draftLog,
+  logFailure,
+  MeteredFailure,
+  type MeteredRequest,
+  settleCall,
+} from "./metered-call.ts";
+
+/** What a media route contributes to a billed call: what it may cost, and the call itself. */
+export interface MediaMeter {
+  /** The provider capability the route needs (a kind without it answers 400, before reserving). */
+  capability: "embeddings" | "images" | "videos";
+  /** Request fields the target cannot take, dropped and named on the log row. */
+  dropped?: string[];
+  /**
+   * The most this call can cost in nano-units (n images x price, seconds x price, a bound
+   * of the input tokens x price). Throws a 400 when the model has no price for what is asked.
+   */
+  reserve(model: ModelRecord): number;
+  /** Runs the call on the chosen target and returns the client's answer and what to bill. */
+  run(target: Target, ctx: MediaRunContext): Promise<MediaOutcome>;
+}
+
+export type MediaRunContext = {
+  requestId: string;
+  model: ModelRecord;
+  key: KeyRecord;
+  /** The gateway's origin for links it hands out (public_url, else the request's origin). */
+  origin: string;
+  signal: AbortSignal;
+};
+
+export type MediaOutcome = {
+  /** The client's JSON answer. */
+  body: string;
+  /** Cost in nano-units, from what the upstream produced. */
+  cost: number;
+  /** Tokens for the log row (input tokens of embeddings; image tokens where reported). */
+  usage: Usage;
+  source: "upstream" | "estimated";
+};
+
+export type MediaRequest = Pick<
+  MeteredRequest,
+  | "requestId"
+  | "startedAt"
+  | "t0"
+  | "endpoint"
+  | "key"
+  | "model"
+  | "rawBody"
+  | "idempotencyKey"
+  | "signal"
+  | "headers"
+> & { meter: MediaMeter; origin: string };
+
+/**
+ * A billed media call on the same rails as chat (idempotency, reservation, the model's
+ * routes with failover and retries, settlement and log row in one group commit, nothing
+ * billed on failure), with the route's own reservation and cost instead of token prices.
+ * Every route of a media model must have the capability: the first one is checked.
+ */
+export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Response> {
+  const log = draftLog({ ...req, stream: false }, req.key, req.model.id);
+  log.droppedFields.push(...(req.meter.dropped ?? []));
+  const claimed = await claimIdempotency(gw, { ...req, stream: false }, log);
+  if (claimed instanceof Response) return claimed;
+  const claim = claimed;
+  let hold: Hold | null = null;
+  try {
+    const target = orderedTargets(req.model, gw.catalog)[0]!;
+    const provider: Provider = providerFor(target.provider.kind);
+    if (!provider[req.meter.capability])
+      throw badRequest(
+        `The model '${req.model.id}' does not support ${req.meter.capability}: its provider (${target.provider.kind}) has no ${req.meter.capability} API.`,
+        "model",
+        "unsupported_endpoint",
+      );
+    const amount = req.meter.reserve(req.model);
+    const available = gw.book.available(req.key);
+    if (amount > available) {
+      const c = gw.settings.currency;
+      throw insufficientQuota(
+        `Insufficient balance: this request may cost up to ${formatAmount(amount)} ${c} and ${formatAmount(Math.max(0, available))} ${c} is available.`,
+      );
+    }
+    hold = gw.book.hold(req.key, amount);
+    const { result: out, target: answered } = await attemptRoutes(
+      {
+        catalog: gw.catalog,
+        routes: gw.routes,
+        cfg: gw.settings.routing,
+        hooks: { onAttempt: (route, outcome, retry) => gw.metrics.attempt(route, outcome, retry) },
+      },
+      req.model,
+      (t) =>
+        req.meter.run(t, {
+          requestId: req.requestId,
+          model: req.model,
+          key: req.key,
+          origin: req.origin,
+          signal: req.signal,
+        }),
+      { signal: req.signal, attempts: log.attempts, attemptsLeft: { n: gw.settings.routing.maxAttempts } },
+    );
+    log.provider = answered.provider.id;
+    log.upstreamModel = answered.model;
+    req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
+    const h = hold;
+    hold = null;
+    await settleCall(
+      gw,
+      { req, hold: h, log, claim },
+      {
+        usage: out.usage,
+        source: out.source,
+        status: 200,
+        outcome: "ok",
+        error: null,
+        cost: out.cost,
+        replay: { body: out.body, headers: { "content-type": "application/json" } },
+      },
+    );
+    return new Response(out.body, {
+      status: 200,
+      headers: { ...req.headers, "content-type": "application/json" },
+    });
+  } catch (err) {
+    if (hold) gw.book.release(hold, req.key);
+    if (claim) gw.idempotency.finish(claim);
+    await logFailure(gw, req, log, err);
+    throw new MeteredFailure(err);
+  }
+}

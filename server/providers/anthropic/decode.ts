@@ -1,0 +1,151 @@
+import type { CoreResponse, StopReason } from "../../core/response.ts";
+import type { CoreStreamEvent } from "../../core/stream.ts";
+import { type Usage, usageFromAnthropic } from "../../core/usage.ts";
+import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
+import { GatewayError } from "../../errors.ts";
+import type { SseEvent } from "../../sse/parser.ts";
+
+export function stopFromAnthropic(reason: unknown): StopReason {
+  switch (reason) {
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return "tool_calls";
+    case "refusal":
+      return "refusal";
+    default:
+      return "stop";
+  }
+}
+
+/** A complete usage from a full report (a non-streamed message or message_start). */
+function fullUsage(u: unknown): Usage | null {
+  const p = usageFromAnthropic(u);
+  if (p?.inputTokens === undefined) return null;
+  return { inputTokens: p.inputTokens, cachedTokens: p.cachedTokens ?? 0, outputTokens: p.outputTokens ?? 0 };
+}
+
+/** Anthropic message -> canonical answer. Server tool blocks (web search results...) are not carried. */
+export function decodeMessagesResponse(body: Json): CoreResponse {
+  const content: CoreResponse["content"] = [];
+  for (const b of objs(body.content)) {
+    if (b.type === "text") content.push({ type: "text", text: str(b.text) ?? "" });
+    else if (b.type === "thinking") {
+      const signature = str(b.signature);
+      content.push({ type: "thinking", text: str(b.thinking) ?? "", ...(signature ? { signature } : {}) });
+    } else if (b.type === "tool_use")
+      content.push({
+        type: "tool_call",
+        id: str(b.id) ?? "",
+        name: str(b.name) ?? "",
+        arguments: JSON.stringify(b.input ?? {}),
+      });
+  }
+  return {
+    id: str(body.id) ?? "",
+    model: str(body.model) ?? "",
+    created: Math.floor(Date.now() / 1000),
+    content,
+    stopReason: stopFromAnthropic(body.stop_reason),
+    usage: fullUsage(body.usage),
+  };
+}
+
+export type MessagesStreamState = {
+  stopped: boolean;
+  reason: StopReason;
+  /** Content block index -> canonical tool call index. */
+  tools: Map<number, number>;
+};
+
+export const messagesStreamState = (): MessagesStreamState => ({
+  stopped: false,
+  reason: "stop",
+  tools: new Map(),
+});
+
+/** An `error` event (or error body) of the Anthropic API as a GatewayError. */
+export function anthropicStreamError(e: unknown): GatewayError {
+  const err = obj(obj(e)?.error) ?? obj(e) ?? {};
+  const type = str(err.type);
+  const message = str(err.message) ?? "The upstream provider reported an error in the stream.";
+  return new GatewayError(type === "rate_limit_error" ? "rate_limit" : "upstream", message.slice(0, 500), {
+    code: type === "overloaded_error" ? "upstream_overloaded" : "upstream_stream_error",
+  });
+}
+
+/** One Anthropic SSE event -> canonical events. */
+export function messagesStreamStep(ev: SseEvent, s: MessagesStreamState): CoreStreamEvent[] {
+  if (s.stopped) return [];
+  const d = parseObject(ev.data);
+  if (!d) return [];
+  switch (d.type ?? ev.event) {
+    case "message_start": {
+      const m = obj(d.message) ?? {};
+      const out: CoreStreamEvent[] = [
+        {
+          type: "start",
+          id: str(m.id) ?? "",
+          model: str(m.model) ?? "",
+          created: Math.floor(Date.now() / 1000),
+        },
+      ];
+      const usage = usageFromAnthropic(m.usage);
+      if (usage) out.push({ type: "usage", usage });
+      return out;
+    }
+    case "content_block_start": {
+      const b = obj(d.content_block) ?? {};
+      const i = typeof d.index === "number" ? d.index : 0;
+      if (b.type === "tool_use") {
+        const index = s.tools.size;
+        s.tools.set(i, index);
+        const out: CoreStreamEvent[] = [
+          { type: "tool_call_start", index, id: str(b.id) ?? "", name: str(b.name) ?? "" },
+        ];
+        const input = obj(b.input);
+        if (input && Object.keys(input).length > 0)
+          out.push({ type: "tool_call_delta", index, arguments: JSON.stringify(input) });
+        return out;
+      }
+      if (b.type === "text" && str(b.text)) return [{ type: "text_delta", text: str(b.text) ?? "" }];
+      if (b.type === "thinking" && str(b.thinking))
+        return [{ type: "thinking_delta", text: str(b.thinking) ?? "" }];
+      return [];
+    }
+    case "content_block_delta": {
+      const delta = obj(d.delta) ?? {};
+      const i = typeof d.index === "number" ? d.index : 0;
+      switch (delta.type) {
+        case "text_delta":
+          return str(delta.text) ? [{ type: "text_delta", text: str(delta.text) ?? "" }] : [];
+        case "input_json_delta": {
+          const index = s.tools.get(i);
+          const part = str(delta.partial_json);
+          return index !== undefined && part ? [{ type: "tool_call_delta", index, arguments: part }] : [];
+        }
+        case "thinking_delta":
+          return str(delta.thinking) ? [{ type: "thinking_delta", text: str(delta.thinking) ?? "" }] : [];
+        case "signature_delta":
+          return [{ type: "thinking_delta", text: "", signature: str(delta.signature) ?? "" }];
+        default:
+          return [];
+      }
+    }
+    case "message_delta": {
+      const delta = obj(d.delta) ?? {};
+      if (delta.stop_reason) s.reason = stopFromAnthropic(delta.stop_reason);
+      const usage = usageFromAnthropic(d.usage);
+      return usage ? [{ type: "usage", usage }] : [];
+    }
+    case "message_stop":
+      s.stopped = true;
+      return [{ type: "stop", reason: s.reason }];
+    case "error":
+      return [{ type: "error", error: anthropicStreamError(d) }];
+    default:
+      // ping, content_block_stop, and event types added later
+      return [];
+  }
+}

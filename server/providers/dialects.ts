@@ -1,0 +1,28 @@
+import type { Dialect } from "../core/dialect.ts";
+import type { ProviderDialectCodec } from "../core/translate.ts";
+import { GatewayError } from "../errors.ts";
+import { anthropicDialect } from "./anthropic/index.ts";
+import { geminiDialect } from "./gemini/index.ts";
+import { gigachatCodec } from "./gigachat/codec.ts";
+import { openaiChatDialect } from "./openai-chat/index.ts";
+import { yandexCodec } from "./yandex/codec.ts";
+
+/**
+ * Decoders of the wire formats providers answer in, by dialect: a surface whose client
+ * speaks another dialect reads the upstream answer through these. A provider kind with
+ * its own wire format adds one line here.
+ */
+const CODECS: Partial<Record<Dialect, ProviderDialectCodec>> = {
+  "openai-chat": openaiChatDialect,
+  gigachat: gigachatCodec,
+  yandex: yandexCodec,
+  "anthropic-messages": anthropicDialect,
+  gemini: geminiDialect,
+};
+
+export function providerDialect(d: Dialect): ProviderDialectCodec {
+  const c = CODECS[d];
+  if (!c)
+    throw new GatewayError("internal", `No decoder for the ${d} wire format.`, { code: "internal_error" });
+  return c;
+}

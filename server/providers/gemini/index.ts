@@ -1,0 +1,55 @@
+import { type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
+import { type Json, obj } from "../../core/wire-json.ts";
+import { geminiEmbeddings } from "../gemini-embeddings.ts";
+import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
+import { upstreamBody } from "../translate-body.ts";
+import { postUpstream } from "../upstream-call.ts";
+import {
+  decodeGenerateResponse,
+  generateStreamEnd,
+  generateStreamState,
+  generateStreamStep,
+} from "./decode.ts";
+import { encodeGenerateRequest } from "./encode.ts";
+import { geminiRoot } from "./root.ts";
+
+/** The Gemini generateContent wire format as a provider speaks it. */
+export const geminiDialect: ProviderDialectCodec = {
+  dialect: "gemini",
+  encodeRequest: encodeGenerateRequest,
+  decodeResponse: decodeGenerateResponse,
+  streamDecoder: () => statefulDecoder(generateStreamState(), generateStreamStep, generateStreamEnd),
+};
+
+function passThrough(call: ChatCall, inbound: Json): Json {
+  if (call.maxTokens === null) return inbound;
+  const g = obj(inbound.generationConfig) ?? obj(inbound.generation_config) ?? {};
+  const { generation_config: _, ...rest } = inbound;
+  return { ...rest, generationConfig: { ...g, maxOutputTokens: call.maxTokens } };
+}
+
+/**
+ * Google's Gemini API (`base_url` like https://generativelanguage.googleapis.com/v1beta;
+ * without a version the gateway adds /v1beta). Streams ask for `alt=sse`.
+ */
+export const geminiProvider = {
+  kind: "gemini",
+
+  async chat(call: ChatCall): Promise<UpstreamResult> {
+    const { provider, model } = call.target;
+    const body = upstreamBody(call, geminiDialect, (inbound) => passThrough(call, inbound));
+    const root = geminiRoot(provider.baseUrl);
+    const method = call.stream ? "streamGenerateContent?alt=sse" : "generateContent";
+    const headers: Record<string, string> = {};
+    if (provider.apiKey) headers["x-goog-api-key"] = provider.apiKey;
+    return postUpstream(call, {
+      url: `${root}/models/${model}:${method}`,
+      headers,
+      body,
+      dialect: "gemini",
+      secrets: [provider.apiKey],
+    });
+  },
+
+  embeddings: geminiEmbeddings,
+} satisfies Provider;

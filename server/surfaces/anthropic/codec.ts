@@ -1,0 +1,60 @@
+import type { CoreRequest } from "../../core/request.ts";
+import { type Usage, usageFromAnthropic } from "../../core/usage.ts";
+import { type Json, obj, objs, str } from "../../core/wire-json.ts";
+import type { SurfaceCodec } from "../../gateway/codec.ts";
+import { coreCounter } from "../../gateway/dialect-codec.ts";
+import type { UpstreamResult } from "../../providers/provider.ts";
+import { anthropicStreamErrorBytes } from "./error.ts";
+import type { MessagesRequest } from "./schema.ts";
+import { AnthropicTap } from "./tap.ts";
+
+/**
+ * An upper bound of the prompt's tokens from the body's byte length (a token is at least
+ * a byte), with each image's payload replaced by a per-image bound.
+ */
+export function messagesInputBound(bodyBytes: number, req: MessagesRequest, imageBound: number): number {
+  let bound = bodyBytes;
+  const visit = (blocks: Json[]) => {
+    for (const b of blocks) {
+      if (b.type === "image" || b.type === "document") {
+        const s = obj(b.source) ?? {};
+        bound -= (str(s.data) ?? str(s.url) ?? "").length;
+        bound += imageBound;
+      } else if (b.type === "tool_result") visit(objs(b.content));
+    }
+  };
+  for (const m of req.messages) visit(objs(m.content));
+  return Math.max(bound, 1);
+}
+
+function messageText(body: Json): string {
+  return objs(body.content)
+    .map(
+      (b) =>
+        str(b.text) ??
+        str(b.thinking) ??
+        (b.type === "tool_use" ? `${str(b.name)}${JSON.stringify(b.input)}` : ""),
+    )
+    .join("");
+}
+
+/** The Messages surface over an Anthropic upstream: bytes pass through, usage is tapped. */
+export function anthropicPassThrough(core: () => CoreRequest, body: Json): SurfaceCodec {
+  return {
+    countInput: coreCounter(core, body),
+    json(result: Extract<UpstreamResult, { kind: "json" }>) {
+      const u = usageFromAnthropic(result.body.usage);
+      const usage: Usage | null =
+        u?.inputTokens === undefined
+          ? null
+          : {
+              inputTokens: u.inputTokens,
+              cachedTokens: u.cachedTokens ?? 0,
+              outputTokens: u.outputTokens ?? 0,
+            };
+      return { body: result.text, usage, outputText: () => messageText(result.body) };
+    },
+    stream: () => new AnthropicTap(),
+    streamError: anthropicStreamErrorBytes,
+  };
+}

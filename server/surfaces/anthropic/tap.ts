@@ -1,0 +1,67 @@
+import { streamUsage, type Usage, usageFromAnthropic } from "../../core/usage.ts";
+import { obj, parseObject, str } from "../../core/wire-json.ts";
+import type { GatewayError } from "../../errors.ts";
+import type { StreamTap } from "../../gateway/codec.ts";
+import { anthropicStreamError } from "../../providers/anthropic/decode.ts";
+import { sseBytes } from "../../sse/encoder.ts";
+import type { SseEvent } from "../../sse/parser.ts";
+import { countText } from "../../tokens/count.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Anthropic stream in, Anthropic stream out: events are forwarded as they came (event
+ * name included) while usage is tapped from message_start and message_delta. The final
+ * message_stop is held back and sent after the charge committed.
+ */
+export class AnthropicTap implements StreamTap {
+  ended = false;
+  failed: GatewayError | null = null;
+  sawOutput = false;
+  private readonly snapshot: Partial<Usage> = {};
+  private readonly text: string[] = [];
+  private held: SseEvent | null = null;
+
+  push(ev: SseEvent): Uint8Array | null {
+    const d = parseObject(ev.data);
+    const type = d?.type ?? ev.event;
+    if (type === "error") {
+      this.failed = anthropicStreamError(d);
+      return null;
+    }
+    if (type === "message_stop") {
+      this.ended = true;
+      this.held = ev;
+      return null;
+    }
+    if (type === "message_start") Object.assign(this.snapshot, usageFromAnthropic(obj(d?.message)?.usage));
+    if (type === "message_delta") Object.assign(this.snapshot, usageFromAnthropic(d?.usage));
+    if (type === "content_block_start") {
+      const name = str(obj(d?.content_block)?.name);
+      if (name) this.text.push(name);
+    }
+    if (type === "content_block_delta") {
+      const delta = obj(d?.delta) ?? {};
+      const piece = str(delta.text) ?? str(delta.partial_json) ?? str(delta.thinking);
+      if (piece) this.text.push(piece);
+      this.sawOutput = true;
+    }
+    return sseBytes(ev);
+  }
+
+  endOfInput(): void {}
+
+  usage(): Usage | null {
+    return streamUsage(this.snapshot, this.ended, () => countText(this.outputText()));
+  }
+
+  outputText(): string {
+    return this.text.join("");
+  }
+
+  finish(_usage: Usage): Uint8Array {
+    return this.held
+      ? sseBytes(this.held)
+      : encoder.encode('event: message_stop\ndata: {"type":"message_stop"}\n\n');
+  }
+}

@@ -1,0 +1,44 @@
+import type { GatewayError } from "../../errors.ts";
+
+/** Google's canonical error codes by HTTP status (google.rpc.Code). */
+function statusOf(status: number): string {
+  switch (status) {
+    case 400:
+    case 413:
+    case 422:
+      return "INVALID_ARGUMENT";
+    case 401:
+      return "UNAUTHENTICATED";
+    case 402:
+    case 429:
+      return "RESOURCE_EXHAUSTED";
+    case 403:
+      return "PERMISSION_DENIED";
+    case 404:
+    case 410:
+      return "NOT_FOUND";
+    case 409:
+      return "ABORTED";
+    case 499:
+      return "CANCELLED";
+    case 502:
+    case 503:
+      return "UNAVAILABLE";
+    case 504:
+      return "DEADLINE_EXCEEDED";
+    default:
+      return "INTERNAL";
+  }
+}
+
+/** `{ "error": { "code", "message", "status" } }`, as the Gemini API answers errors. */
+export function googleErrorBody(err: GatewayError) {
+  return { error: { code: err.status, message: err.message, status: statusOf(err.status) } };
+}
+
+export function renderGoogleError(err: GatewayError): Response {
+  return new Response(JSON.stringify(googleErrorBody(err)), {
+    status: err.status,
+    headers: { ...err.headers, "content-type": "application/json; charset=UTF-8" },
+  });
+}

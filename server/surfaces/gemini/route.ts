@@ -1,0 +1,122 @@
+import { Elysia } from "elysia";
+import type { ModelRecord } from "../../catalog/catalog.ts";
+import { featuresOf } from "../../core/features.ts";
+import { notFound } from "../../errors.ts";
+import { clientCall, resolveModel } from "../../gateway/client-call.ts";
+import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
+import type { Gateway } from "../../gateway/gateway.ts";
+import { parseJsonBody, readBody } from "../../http/body.ts";
+import { authenticateClient } from "../../http/client-auth.ts";
+import { currentRequestId } from "../../http/request-id.ts";
+import { AUTO_MODEL } from "../../routing/auto.ts";
+import { imageTokenBound } from "../openai/chat-input.ts";
+import { geminiPassThrough, generateInputBound } from "./codec.ts";
+import { decodeGenerateRequest } from "./decode.ts";
+import { GeminiFraming, geminiSurface } from "./encode.ts";
+import { GenerateRequest } from "./schema.ts";
+
+type Ctx = { request: Request; set: { headers: Record<string, unknown> } };
+
+function generateSpec(model: string, stream: boolean, sse: boolean) {
+  return {
+    endpoint: stream ? "gemini.streamGenerateContent" : "gemini.generateContent",
+    schema: GenerateRequest,
+    prepare(body: GenerateRequest, rawLength: number) {
+      const framing = new GeminiFraming(sse);
+      const surface = geminiSurface(framing);
+      const core = lazyCore(() => surface.decodeRequest({ ...body, model, stream }));
+      const g = (body.generationConfig ?? body.generation_config) as
+        | { maxOutputTokens?: unknown }
+        | undefined;
+      return {
+        modelId: model,
+        stream,
+        inbound: { dialect: "gemini" as const, body },
+        core,
+        requestedMaxTokens: typeof g?.maxOutputTokens === "number" ? g.maxOutputTokens : null,
+        choices: 1,
+        ...(model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
+        inputBound: (model: ModelRecord) => generateInputBound(rawLength, body, imageTokenBound(model)),
+        codec: dialectCodec({
+          surface,
+          passThrough: geminiPassThrough(core, body, framing),
+          publicModel: model,
+          includeUsage: true,
+        }),
+      };
+    },
+  };
+}
+
+async function generate(gw: Gateway, ctx: Ctx, model: string, stream: boolean): Promise<Response> {
+  const sse = new URL(ctx.request.url).searchParams.get("alt") === "sse";
+  const res = await clientCall(
+    gw,
+    {
+      request: ctx.request,
+      headers: ctx.set.headers as Record<string, string>,
+      requestId: currentRequestId(ctx.set.headers),
+    },
+    generateSpec(model, stream, sse),
+  );
+  if (!stream || sse) return res;
+  // Without alt=sse Google streams one JSON array: same bytes path, JSON content type.
+  const headers = new Headers(res.headers);
+  headers.set("content-type", "application/json; charset=UTF-8");
+  return new Response(res.body, { status: res.status, headers });
+}
+
+async function countTokens(gw: Gateway, ctx: Ctx, model: string) {
+  const key = authenticateClient(gw, ctx.request);
+  Object.assign(ctx.set.headers, gw.limiter.admit(key, Date.now()));
+  const body = parseJsonBody(await readBody(ctx.request, gw.settings.bodyLimitBytes), GenerateRequest);
+  resolveModel(gw, key, model);
+  return { totalTokens: coreCounter(() => decodeGenerateRequest({ ...body, model }), body)() };
+}
+
+/** Gemini methods by name, as in `models/{model}:{method}`. */
+export type GeminiMethod = (gw: Gateway, ctx: Ctx, model: string) => Promise<unknown>;
+
+export const GEMINI_METHODS: Record<string, GeminiMethod> = {
+  generateContent: (gw, ctx, model) => generate(gw, ctx, model, false),
+  streamGenerateContent: (gw, ctx, model) => generate(gw, ctx, model, true),
+  countTokens,
+};
+
+/** `models/<id>:<method>`; ids may contain slashes (`google/gemini-3-pro-image`). */
+function splitTarget(tail: string): { model: string; method: string } {
+  const path = decodeURIComponent(tail);
+  const i = path.lastIndexOf(":");
+  return i === -1 ? { model: path, method: "" } : { model: path.slice(0, i), method: path.slice(i + 1) };
+}
+
+/**
+ * The Gemini API surface: `POST /v1beta/models/{model}:generateContent` and
+ * `:streamGenerateContent` (`?alt=sse` for SSE, else a streamed JSON array),
+ * `:countTokens`; also under `/v1/v1beta` (a base URL ending in /v1) and `/v1/models`
+ * (the SDK's apiVersion v1). Keys: `x-goog-api-key`, `?key=` or Bearer.
+ */
+export const geminiRoutes = (gw: Gateway) => {
+  const app = new Elysia({ name: "gemini" });
+  for (const prefix of ["/v1beta/models", "/v1/v1beta/models", "/v1/models"]) {
+    app.post(
+      `${prefix}/*`,
+      (ctx) => {
+        const { model, method } = splitTarget(ctx.params["*"]);
+        const handler = GEMINI_METHODS[method];
+        if (!handler)
+          throw notFound(`Unknown Gemini method '${method}' for model '${model}'.`, "unknown_method");
+        return handler(gw, ctx, model);
+      },
+      {
+        parse: "none",
+        detail: {
+          summary: "Gemini generateContent / streamGenerateContent / countTokens",
+          tags: ["Gemini"],
+          description: "Gemini API request; see https://ai.google.dev/api/generate-content",
+        },
+      },
+    );
+  }
+  return app;
+};

@@ -1,0 +1,67 @@
+import { type Usage, usageFromGemini } from "../../core/usage.ts";
+import { objs, parseObject } from "../../core/wire-json.ts";
+import type { GatewayError } from "../../errors.ts";
+import type { StreamTap } from "../../gateway/codec.ts";
+import { geminiStreamError } from "../../providers/gemini/decode.ts";
+import type { SseEvent } from "../../sse/parser.ts";
+import type { GeminiFraming } from "./encode.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Gemini stream in, Gemini stream out: each chunk is forwarded as it came (re-framed as
+ * a JSON array when the client did not ask for `alt=sse`), usage tapped from
+ * usageMetadata. Gemini has no end marker: from the chunk carrying finishReason on,
+ * chunks are held and sent after the charge committed.
+ */
+export class GeminiTap implements StreamTap {
+  ended = false;
+  failed: GatewayError | null = null;
+  sawOutput = false;
+  private snapshot: Usage | null = null;
+  private finishing = false;
+  private held = "";
+  private readonly text: string[] = [];
+
+  constructor(private readonly framing: GeminiFraming) {}
+
+  push(ev: SseEvent): Uint8Array | null {
+    const chunk = parseObject(ev.data);
+    if (!chunk) return null;
+    if (chunk.error) {
+      this.failed = geminiStreamError(chunk.error);
+      return null;
+    }
+    const usage = usageFromGemini(chunk.usageMetadata);
+    if (usage) this.snapshot = usage;
+    const cand = objs(chunk.candidates)[0];
+    for (const p of objs((cand?.content as { parts?: unknown } | undefined)?.parts)) {
+      if (typeof p.text === "string") this.text.push(p.text);
+      if (p.functionCall) this.text.push(JSON.stringify(p.functionCall));
+      this.sawOutput = true;
+    }
+    if (cand?.finishReason) this.finishing = true;
+    const out = this.framing.chunk(chunk);
+    if (this.finishing) {
+      this.held += out;
+      return null;
+    }
+    return encoder.encode(out);
+  }
+
+  endOfInput(): void {
+    if (this.finishing) this.ended = true;
+  }
+
+  usage(): Usage | null {
+    return this.snapshot;
+  }
+
+  outputText(): string {
+    return this.text.join("");
+  }
+
+  finish(_usage: Usage): Uint8Array {
+    return encoder.encode(this.held + this.framing.close());
+  }
+}

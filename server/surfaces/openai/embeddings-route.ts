@@ -1,0 +1,101 @@
+import { Elysia } from "elysia";
+import { costOf } from "../../billing/money.ts";
+import type { ModelRecord } from "../../catalog/catalog.ts";
+import { clientCall, type MediaPrepared } from "../../gateway/client-call.ts";
+import type { Gateway } from "../../gateway/gateway.ts";
+import type { MediaMeter } from "../../gateway/media-call.ts";
+import { currentRequestId } from "../../http/request-id.ts";
+import { providerFor } from "../../providers/registry.ts";
+import { countText } from "../../tokens/count.ts";
+import { encodeVector } from "./embedding-vectors.ts";
+import { EmbeddingsRequest } from "./embeddings-schema.ts";
+
+/** Per-input framing the tokenizer bound adds (a BPE token is at least one byte). */
+const PER_INPUT_BOUND = 8;
+
+function inputsOf(req: EmbeddingsRequest): { texts: string[]; tokenIds: number[][] | null } {
+  const input = req.input;
+  if (typeof input === "string") return { texts: [input], tokenIds: null };
+  if (input.length > 0 && typeof input[0] === "number") return { texts: [], tokenIds: [input as number[]] };
+  if (input.length > 0 && Array.isArray(input[0])) return { texts: [], tokenIds: input as number[][] };
+  return { texts: input as string[], tokenIds: null };
+}
+
+/**
+ * Embeddings billed per input token at the model's input price: reserved on a bound of the
+ * input (its UTF-8 bytes, or the token ids), charged from the upstream's prompt_tokens,
+ * or from the gateway's own count when the upstream reports none.
+ */
+export function embeddingsMeter(req: EmbeddingsRequest): MediaMeter {
+  const { texts, tokenIds } = inputsOf(req);
+  const bound = tokenIds
+    ? tokenIds.reduce((n, t) => n + t.length, 0)
+    : texts.reduce((n, t) => n + Buffer.byteLength(t) + PER_INPUT_BOUND, 0);
+  const format = req.encoding_format ?? "float";
+  const inputCost = (model: ModelRecord, tokens: number) =>
+    costOf(model.prices, { input: tokens, cached: 0, output: 0 });
+  return {
+    capability: "embeddings",
+    reserve: (model) => inputCost(model, bound),
+    async run(target, ctx) {
+      const embed = providerFor(target.provider.kind).embeddings!;
+      const res = await embed({
+        requestId: ctx.requestId,
+        target,
+        signal: ctx.signal,
+        texts,
+        tokenInput: tokenIds !== null,
+        dimensions: req.dimensions ?? null,
+        encodingFormat: format,
+        body: req,
+      });
+      const counted = () =>
+        tokenIds ? tokenIds.reduce((n, t) => n + t.length, 0) : texts.reduce((n, t) => n + countText(t), 0);
+      const tokens = res.inputTokens ?? counted();
+      const body = {
+        object: "list",
+        data: res.vectors.map((v, index) => ({
+          object: "embedding",
+          index,
+          embedding: encodeVector(v, format),
+        })),
+        model: req.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      };
+      return {
+        body: JSON.stringify(body),
+        cost: inputCost(ctx.model, tokens),
+        usage: { inputTokens: tokens, cachedTokens: 0, outputTokens: 0 },
+        source: res.inputTokens === null ? "estimated" : "upstream",
+      };
+    },
+  };
+}
+
+/** `POST /v1/embeddings` (OpenAI shape), for every provider kind with embeddings. */
+export const embeddingsRoutes = (gw: Gateway) =>
+  new Elysia({ name: "openai-embeddings" }).post(
+    "/v1/embeddings",
+    ({ request, set }) =>
+      clientCall(
+        gw,
+        { request, headers: set.headers as Record<string, string>, requestId: currentRequestId(set.headers) },
+        {
+          endpoint: "embeddings",
+          schema: EmbeddingsRequest,
+          prepare: (body: EmbeddingsRequest): MediaPrepared => ({
+            modelId: body.model,
+            media: embeddingsMeter(body),
+          }),
+        },
+      ),
+    {
+      parse: "none",
+      detail: {
+        summary: "Create embeddings (float or base64), billed per input token",
+        tags: ["OpenAI"],
+        description:
+          "OpenAI embeddings request; see https://platform.openai.com/docs/api-reference/embeddings",
+      },
+    },
+  );

@@ -1,0 +1,172 @@
+import { Elysia } from "elysia";
+import { imagePrice, maxImagePrice, unitsCost } from "../../billing/media-prices.ts";
+import { num, obj, objs, str } from "../../core/wire-json.ts";
+import { badRequest } from "../../errors.ts";
+import { clientCall, type MediaPrepared } from "../../gateway/client-call.ts";
+import type { Gateway } from "../../gateway/gateway.ts";
+import type { MediaMeter } from "../../gateway/media-call.ts";
+import { currentRequestId } from "../../http/request-id.ts";
+import { providerFor } from "../../providers/registry.ts";
+import type { WriteOp } from "../../store/group-commit.ts";
+import { ImagesEditRequest, ImagesGenerateRequest } from "./images-schema.ts";
+import { serveImageLink } from "./media-content.ts";
+
+type ImagesRequest = ImagesGenerateRequest | ImagesEditRequest;
+
+const MIME: Record<string, string> = {
+  png: "image/png",
+  jpeg: "image/jpeg",
+  jpg: "image/jpeg",
+  webp: "image/webp",
+};
+
+/**
+ * Images billed per image by size and quality: reserved as n x the price (the dearest
+ * matching price when the size is "auto" or unset), charged for the images the upstream
+ * returned at the size and quality it reports. `url` answers are rewritten to gateway
+ * links (a provider URL may carry its credentials); `b64_json` passes through.
+ */
+export function imagesMeter(
+  gw: Gateway,
+  op: "generations" | "edits",
+  req: ImagesRequest,
+  multipart: boolean,
+): MediaMeter {
+  const n = req.n ?? 1;
+  const quality = req.quality ?? null;
+  const size = req.size && req.size !== "auto" ? req.size : null;
+  let reservedEach = 0;
+  return {
+    capability: "images",
+    reserve(model) {
+      const each = size
+        ? imagePrice(model.mediaPrices, size, quality)
+        : maxImagePrice(model.mediaPrices, quality);
+      if (each === null)
+        throw badRequest(
+          `The model '${model.id}' has no image price${size ? ` for size ${size}` : ""}${quality ? ` and quality ${quality}` : ""}: it does not generate images, or not at this size.`,
+          size ? "size" : "model",
+          "image_price_missing",
+        );
+      reservedEach = each;
+      return unitsCost(each, n);
+    },
+    async run(target, ctx) {
+      const res = await providerFor(target.provider.kind).images!({
+        requestId: ctx.requestId,
+        target,
+        signal: ctx.signal,
+        op,
+        body: req,
+        multipart,
+      });
+      const body = { ...res.body };
+      const data = objs(body.data).map((d) => ({ ...d }));
+      const writes: WriteOp[] = [];
+      const now = Date.now();
+      const mime = MIME[str(req.output_format) ?? str(body.output_format) ?? "png"] ?? "image/png";
+      for (const d of data) {
+        if (typeof d.url !== "string") continue;
+        const link = gw.media.create({
+          kind: "image",
+          accountId: ctx.key.accountId,
+          keyId: ctx.key.id,
+          requestId: ctx.requestId,
+          providerId: target.provider.id,
+          upstreamRef: d.url,
+          mimeType: mime,
+          now,
+          ttlMs: gw.settings.mediaLinkTtlMs,
+        });
+        d.url = `${ctx.origin}/v1/images/${link.id}/content`;
+        writes.push(link.op);
+      }
+      body.data = data;
+      if (writes.length > 0)
+        await gw.commits.enqueue(() => {
+          for (const w of writes) w();
+        });
+      const each =
+        imagePrice(ctx.model.mediaPrices, str(body.size) ?? size, str(body.quality) ?? quality) ??
+        reservedEach;
+      const usage = obj(body.usage);
+      return {
+        body: JSON.stringify(body),
+        cost: unitsCost(each, data.length),
+        usage: {
+          inputTokens: num(usage?.input_tokens) ?? 0,
+          cachedTokens: 0,
+          outputTokens: num(usage?.output_tokens) ?? 0,
+        },
+        source: "upstream",
+      };
+    },
+  };
+}
+
+function prepare(gw: Gateway, op: "generations" | "edits") {
+  return (body: ImagesRequest, _size: number, multipart = false): MediaPrepared => {
+    if (body.stream === true)
+      throw badRequest(
+        "Streaming image generation (stream: true) is not supported by this gateway.",
+        "stream",
+        "unsupported_feature",
+      );
+    return { modelId: body.model, media: imagesMeter(gw, op, body, multipart) };
+  };
+}
+
+const detail = (summary: string) => ({
+  detail: {
+    summary,
+    tags: ["OpenAI"],
+    description: "OpenAI images request; see https://platform.openai.com/docs/api-reference/images",
+  },
+});
+
+/** `POST /v1/images/generations`, `POST /v1/images/edits` and the image links they hand out. */
+export const imagesRoutes = (gw: Gateway) =>
+  new Elysia({ name: "openai-images" })
+    .post(
+      "/v1/images/generations",
+      ({ request, set }) =>
+        clientCall(
+          gw,
+          {
+            request,
+            headers: set.headers as Record<string, string>,
+            requestId: currentRequestId(set.headers),
+          },
+          {
+            endpoint: "images.generations",
+            schema: ImagesGenerateRequest,
+            prepare: prepare(gw, "generations"),
+          },
+        ),
+      { parse: "none", ...detail("Generate images, billed per image by size and quality") },
+    )
+    .post(
+      "/v1/images/edits",
+      ({ request, set }) => {
+        const multipart = (request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/");
+        const p = prepare(gw, "edits");
+        return clientCall(
+          gw,
+          {
+            request,
+            headers: set.headers as Record<string, string>,
+            requestId: currentRequestId(set.headers),
+          },
+          {
+            endpoint: "images.edits",
+            schema: ImagesEditRequest,
+            body: "json-or-form",
+            prepare: (body: ImagesEditRequest, size: number) => p(body, size, multipart),
+          },
+        );
+      },
+      { parse: "none", ...detail("Edit images (multipart upload or JSON image URLs), billed per image") },
+    )
+    .get("/v1/images/:id/content", ({ params }) => serveImageLink(gw, params.id), {
+      detail: { summary: "Download a generated image (the link expires: 410 after)", tags: ["OpenAI"] },
+    });

@@ -1,0 +1,237 @@
+import { maxVideoSecondPrice, secondsCost, videoSecondPrice } from "../../billing/media-prices.ts";
+import type { ModelRecord } from "../../catalog/catalog.ts";
+import { unsupportedFeature } from "../../core/features.ts";
+import { badRequest, GatewayError } from "../../errors.ts";
+import type { Gateway } from "../../gateway/gateway.ts";
+import type { MediaMeter, MediaRunContext } from "../../gateway/media-call.ts";
+import { isUploadedFile } from "../../http/form-body.ts";
+import { ClientClosed, upstreamTimeout } from "../../providers/errors.ts";
+import type { MediaCall, VideoCreateCall, VideoJob, VideoJobs } from "../../providers/media.ts";
+import type { Target } from "../../providers/provider.ts";
+import { providerFor } from "../../providers/registry.ts";
+import type { OpenAIVideoRequest, VideoGenerationRequest } from "./videos-schema.ts";
+
+/** One video request, whichever route it came by. */
+export type VideoAsk = {
+  prompt: string;
+  seconds: number | null;
+  size: string | null;
+  /** The resolution label asked for ("720p"), a price key too. */
+  resolution: string | null;
+  n: number;
+  inputReference: VideoCreateCall["inputReference"];
+  dropped: string[];
+};
+
+/** "720p" + "16:9" -> "1280x720" (OpenAI's sizes); "WIDTHxHEIGHT" stays as it is. */
+function sizeOf(resolution: string | undefined, aspect: string | undefined): string | null {
+  if (!resolution) return null;
+  if (/^\d+x\d+$/i.test(resolution)) return resolution.toLowerCase();
+  const portrait =
+    aspect !== undefined &&
+    /^(\d+):(\d+)$/.test(aspect) &&
+    aspect
+      .split(":")
+      .map(Number)
+      .reduce((w, h) => w - h) < 0;
+  const r = resolution.toLowerCase();
+  if (r === "720p") return portrait ? "720x1280" : "1280x720";
+  if (r === "1080p" || r === "1024p") return portrait ? "1024x1792" : "1792x1024";
+  throw badRequest(
+    `Unsupported resolution "${resolution}": use 720p, 1080p or WIDTHxHEIGHT.`,
+    "resolution",
+    "invalid_resolution",
+  );
+}
+
+/** The AIGate-style request as a VideoAsk; what an OpenAI-compatible video API cannot take is named. */
+export function askFromGeneration(b: VideoGenerationRequest): VideoAsk {
+  if (b.input_video !== undefined || b.input_video_b64 !== undefined)
+    throw unsupportedFeature("video input (video-to-video)", "this model's provider", "input_video");
+  const prompt = typeof b.prompt === "string" ? b.prompt : b.prompt.text;
+  const image =
+    (typeof b.prompt === "object" ? b.prompt.image : undefined) ??
+    b.input_image ??
+    b.image ??
+    b.image_url ??
+    b.input_image_url ??
+    (b.input_image_b64
+      ? b.input_image_b64.startsWith("data:")
+        ? b.input_image_b64
+        : `data:image/png;base64,${b.input_image_b64}`
+      : undefined);
+  const dropped = ["audio", "quality", "negative_prompt", "seed", "provider_options", "user"].filter(
+    (k) => (b as Record<string, unknown>)[k] !== undefined,
+  );
+  return {
+    prompt,
+    seconds: b.duration ?? null,
+    size: sizeOf(b.resolution, b.aspect_ratio),
+    resolution: b.resolution ?? null,
+    n: b.n ?? 1,
+    inputReference: image ? { imageUrl: image } : null,
+    dropped,
+  };
+}
+
+export function askFromOpenAI(b: OpenAIVideoRequest): VideoAsk {
+  const ref = b.input_reference;
+  return {
+    prompt: b.prompt,
+    seconds: b.seconds ?? null,
+    size: b.size ?? null,
+    resolution: null,
+    n: 1,
+    inputReference:
+      ref === undefined ? null : isUploadedFile(ref) ? { file: ref } : { imageUrl: String(ref.image_url) },
+    dropped: [],
+  };
+}
+
+/** Without a duration asked, the reservation assumes the model's longest clip (OpenAI's: 12 s). */
+function boundSeconds(ask: VideoAsk, model: ModelRecord): number {
+  const cap = model.capabilities.max_video_seconds;
+  return ask.seconds ?? (typeof cap === "number" && cap > 0 ? cap : 12);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new ClientClosed());
+    const gone = () => {
+      clearTimeout(t);
+      reject(new ClientClosed());
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", gone);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", gone, { once: true });
+  });
+}
+
+function failed(job: VideoJob): GatewayError {
+  const msg = job.error?.message ? `: ${job.error.message.slice(0, 500)}` : "";
+  // A refused prompt is the client's to fix; anything else is the provider's failure.
+  if (job.error && /moderation|policy|safety/i.test(job.error.code))
+    return badRequest(`The provider refused to generate this video${msg}`, "prompt", job.error.code);
+  return new GatewayError("upstream", `The provider failed to generate the video${msg}`, {
+    code: "video_generation_failed",
+  });
+}
+
+/** Polls a job until it is completed or failed, within the provider's total timeout; the client leaving stops it. */
+async function finished(videos: VideoJobs, call: MediaCall, job: VideoJob, pollMs: number, deadline: number) {
+  let j = job;
+  while (j.status === "queued" || j.status === "in_progress") {
+    if (Date.now() + pollMs > deadline) throw upstreamTimeout("total", call.target.provider.timeouts.totalMs);
+    await sleep(pollMs, call.signal);
+    j = await videos.retrieve(call, j.id);
+  }
+  if (j.status === "failed") throw failed(j);
+  return j;
+}
+
+export type VideoAnswer = (
+  done: { job: VideoJob; linkId: string; expiresAt: number }[],
+  ctx: MediaRunContext,
+) => unknown;
+
+/**
+ * Video billed per second: reserved as the asked (or longest) duration x the per-second
+ * price x n, charged for the seconds the upstream rendered. The call stays open while the
+ * job renders (polled every `options.video_poll_ms`, default 5 s, up to the provider's
+ * total timeout); the result is served through expiring gateway links.
+ */
+export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): MediaMeter {
+  const priceOf = (model: ModelRecord, size: string | null) =>
+    videoSecondPrice(model.mediaPrices, [size, ask.resolution]);
+  return {
+    capability: "videos",
+    dropped: ask.dropped,
+    reserve(model) {
+      const perSecond =
+        ask.size || ask.resolution ? priceOf(model, ask.size) : maxVideoSecondPrice(model.mediaPrices);
+      if (perSecond === null)
+        throw badRequest(
+          `The model '${model.id}' has no video price${ask.size ? ` for size ${ask.size}` : ""}: it does not generate video, or not at this size.`,
+          ask.size ? "size" : "model",
+          "video_price_missing",
+        );
+      return secondsCost(perSecond, boundSeconds(ask, model) * 1000 * ask.n);
+    },
+    async run(target: Target, ctx) {
+      const videos = providerFor(target.provider.kind).videos!;
+      const call: MediaCall = { requestId: ctx.requestId, target, signal: ctx.signal };
+      const poll = Number(target.provider.options.video_poll_ms);
+      const pollMs = Number.isFinite(poll) && poll > 0 ? poll : 5000;
+      const deadline = Date.now() + target.provider.timeouts.totalMs;
+      const created = await Promise.all(
+        Array.from({ length: ask.n }, () =>
+          videos.create({
+            ...call,
+            prompt: ask.prompt,
+            seconds: ask.seconds,
+            size: ask.size,
+            inputReference: ask.inputReference,
+          }),
+        ),
+      );
+      const jobs = await Promise.all(created.map((j) => finished(videos, call, j, pollMs, deadline)));
+      let cost = 0;
+      const now = Date.now();
+      const done = jobs.map((job) => {
+        const seconds = job.seconds ?? boundSeconds(ask, ctx.model);
+        cost += secondsCost(priceOf(ctx.model, job.size ?? ask.size) ?? 0, seconds * 1000);
+        const link = gw.media.create({
+          kind: "video",
+          accountId: ctx.key.accountId,
+          keyId: ctx.key.id,
+          requestId: ctx.requestId,
+          providerId: target.provider.id,
+          upstreamRef: job.id,
+          mimeType: "video/mp4",
+          // The video object GET /v1/videos/<id> shows.
+          meta: (l) =>
+            videoObject({ job: { ...job, seconds }, linkId: l.id, expiresAt: l.expiresAt }, ctx, ask),
+          now,
+          ttlMs: gw.settings.mediaLinkTtlMs,
+        });
+        return { job: { ...job, seconds }, linkId: link.id, expiresAt: link.expiresAt, op: link.op };
+      });
+      await gw.commits.enqueue(() => {
+        for (const d of done) d.op();
+      });
+      const body = answer(done, ctx);
+      return {
+        body: JSON.stringify(body),
+        cost,
+        usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0 },
+        source: "upstream",
+      };
+    },
+  };
+}
+
+/** The OpenAI video object for a finished job, under the gateway's id. */
+export function videoObject(
+  d: { job: VideoJob; linkId: string; expiresAt: number },
+  ctx: { model: ModelRecord },
+  ask: VideoAsk,
+): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id: d.linkId,
+    object: "video",
+    model: ctx.model.id,
+    status: "completed",
+    progress: 100,
+    created_at: now,
+    completed_at: now,
+    expires_at: Math.floor(d.expiresAt / 1000),
+    prompt: ask.prompt,
+    remixed_from_video_id: null,
+    seconds: String(d.job.seconds),
+    size: d.job.size ?? ask.size ?? "",
+    error: null,
+  };
+}

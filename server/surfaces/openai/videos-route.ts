@@ -1,0 +1,107 @@
+import type { Server } from "bun";
+import { Elysia } from "elysia";
+import { clientCall, type MediaPrepared } from "../../gateway/client-call.ts";
+import type { Gateway } from "../../gateway/gateway.ts";
+import { currentRequestId } from "../../http/request-id.ts";
+import { serveVideoLink, videoObject } from "./media-content.ts";
+import { askFromGeneration, askFromOpenAI, videoObject as objectOf, videosMeter } from "./videos-meter.ts";
+import { OpenAIVideoRequest, VideoGenerationRequest } from "./videos-schema.ts";
+
+/**
+ * The request stays open while the video renders, far beyond Bun's idle timeout (255 s at
+ * most): the timeout is lifted for this request only (Bun's `server.timeout(req, 0)`).
+ */
+function keepOpen(server: Server<unknown> | null, request: Request) {
+  server?.timeout(request, 0);
+}
+
+const tags = ["OpenAI"];
+
+/**
+ * Video generation, synchronous: `POST /v1/video/generations` (AIGate's shape: videos[]
+ * with gateway links) and `POST /v1/videos` (the OpenAI video object, already completed),
+ * plus `GET /v1/videos/<id>` and `GET /v1/videos/<id>/content` (410 once the link expired).
+ */
+export const videosRoutes = (gw: Gateway) =>
+  new Elysia({ name: "openai-videos" })
+    .post(
+      "/v1/video/generations",
+      ({ request, set, server }) => {
+        keepOpen(server, request);
+        return clientCall(
+          gw,
+          {
+            request,
+            headers: set.headers as Record<string, string>,
+            requestId: currentRequestId(set.headers),
+          },
+          {
+            endpoint: "video.generations",
+            schema: VideoGenerationRequest,
+            prepare: (body: VideoGenerationRequest): MediaPrepared => ({
+              modelId: body.model,
+              media: videosMeter(gw, askFromGeneration(body), (done, ctx) => ({
+                created: Math.floor(Date.now() / 1000),
+                model: ctx.model.id,
+                duration: done[0]?.job.seconds ?? null,
+                videos: done.map((d) => ({
+                  url: `${ctx.origin}/v1/videos/${d.linkId}/content`,
+                  mime_type: "video/mp4",
+                })),
+              })),
+            }),
+          },
+        );
+      },
+      {
+        parse: "none",
+        detail: {
+          summary: "Generate a video (synchronous; use a 10-15 minute client timeout), billed per second",
+          tags,
+        },
+      },
+    )
+    .post(
+      "/v1/videos",
+      ({ request, set, server }) => {
+        keepOpen(server, request);
+        return clientCall(
+          gw,
+          {
+            request,
+            headers: set.headers as Record<string, string>,
+            requestId: currentRequestId(set.headers),
+          },
+          {
+            endpoint: "videos",
+            schema: OpenAIVideoRequest,
+            body: "json-or-form",
+            prepare: (body: OpenAIVideoRequest): MediaPrepared => {
+              const ask = askFromOpenAI(body);
+              return {
+                modelId: body.model,
+                media: videosMeter(gw, ask, (done, ctx) => objectOf(done[0]!, ctx, ask)),
+              };
+            },
+          },
+        );
+      },
+      {
+        parse: "none",
+        detail: { summary: "OpenAI-style video create (answers once the video is complete)", tags },
+      },
+    )
+    .get("/v1/videos/:id", ({ params }) => videoObject(gw, params.id), {
+      detail: { summary: "A generated video's object", tags },
+    })
+    .get(
+      "/v1/videos/:id/content",
+      ({ params, query, request }) =>
+        serveVideoLink(
+          gw,
+          params.id,
+          typeof query.variant === "string" ? query.variant : null,
+          request.signal,
+        ),
+      { detail: { summary: "Download a generated video (the link expires: 410 after)", tags } },
+    );

@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const BIN = join(import.meta.dir, "..", "..", "node_modules", ".bin");
+
+/**
+ * A coding agent CLI run non-interactively in a scratch home and work folder, offline:
+ * telemetry, update checks and model-list downloads are turned off by their own env
+ * vars, and the only endpoint it is given is the gateway on loopback.
+ */
+export type AgentRun = { code: number; stdout: string; stderr: string };
+
+export function scratch(prefix: string): { home: string; work: string } {
+  const root = mkdtempSync(join(tmpdir(), `tollgate-${prefix}-`));
+  const home = join(root, "home");
+  const work = join(root, "work");
+  mkdirSync(home, { recursive: true });
+  mkdirSync(work, { recursive: true });
+  return { home, work };
+}
+
+const OFFLINE: Record<string, string> = {
+  // Claude Code
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  DISABLE_AUTOUPDATER: "1",
+  DISABLE_TELEMETRY: "1",
+  DISABLE_ERROR_REPORTING: "1",
+  DISABLE_BUG_COMMAND: "1",
+  // OpenCode
+  OPENCODE_DISABLE_AUTOUPDATE: "1",
+  OPENCODE_DISABLE_MODELS_FETCH: "1",
+  OPENCODE_DISABLE_LSP_DOWNLOAD: "1",
+  OPENCODE_DISABLE_SHARE: "1",
+  // everyone
+  NO_COLOR: "1",
+  CI: "1",
+};
+
+/** Runs `bin args` in `work` with HOME (and XDG dirs) in `home`; kills it after `timeoutMs`. */
+export async function runAgent(
+  bin: string,
+  args: string[],
+  dirs: { home: string; work: string },
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<AgentRun> {
+  const proc = Bun.spawn([join(BIN, bin), ...args], {
+    cwd: dirs.work,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: dirs.home,
+      XDG_CONFIG_HOME: join(dirs.home, ".config"),
+      XDG_DATA_HOME: join(dirs.home, ".local", "share"),
+      XDG_CACHE_HOME: join(dirs.home, ".cache"),
+      XDG_STATE_HOME: join(dirs.home, ".local", "state"),
+      TMPDIR: tmpdir(),
+      ...OFFLINE,
+      ...env,
+    },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(dir, name);
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, text);
+  }
+}
