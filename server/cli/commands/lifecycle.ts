@@ -48,8 +48,8 @@ export const backupCommand: Command = {
     if (!file || extra !== undefined) throw new UsageError("Name one backup file");
     const source = ctx.options.env.TOLLGATE_DB;
     try {
-      const { bytes } = backupDatabase(source, file, { force: values.force });
-      ctx.out(`Backed up ${source} to ${file} (${bytes} bytes).`);
+      const { bytes, migrations } = backupDatabase(source, file, { force: values.force });
+      ctx.out(`Backed up ${source} to ${file} (${bytes} bytes, ${migrations} migrations applied).`);
       ctx.out(
         "Provider secrets in it are encrypted: keep TOLLGATE_SECRET or the secret.key file beside the database too.",
       );
