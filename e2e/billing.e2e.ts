@@ -63,7 +63,7 @@ test("account, top-up, key, a real API call billed to the cent, model toggle, re
     // gpt-test costs 1 (input) and 2 (output) USD per 1M tokens: 1000 and 2000 nano-units a token.
     cost = BigInt(usage.prompt_tokens) * 1000n + BigInt(usage.completion_tokens) * 2000n;
     await page.getByRole("link", { name: keyName }).click();
-    await expect(page.getByRole("heading", { name: keyName })).toBeVisible();
+    await expect(page.getByRole("heading", { name: keyName, level: 1 })).toBeVisible();
     await expect(page.getByTestId("key-requests")).toHaveText("1");
     await expect(page.getByTestId("key-tokens-in")).toHaveText(String(usage.prompt_tokens));
     await expect(page.getByTestId("key-tokens-out")).toHaveText(String(usage.completion_tokens));
@@ -129,7 +129,7 @@ test("account, top-up, key, a real API call billed to the cent, model toggle, re
     const confirm = page.getByRole("dialog", { name: `Revoke “${keyName}”?` });
     await expect(confirm.getByRole("button", { name: "Cancel" })).toBeFocused();
     await confirm.getByRole("button", { name: "Revoke key" }).click();
-    await expect(page.getByRole("heading", { name: keyName })).toContainText("revoked");
+    await expect(page.getByRole("heading", { name: keyName, level: 1 })).toContainText("revoked");
     const refused = await openaiFor(plainKey)
       .chat.completions.create({ model: "gpt-test", messages: [{ role: "user", content: "Hi" }] })
       .catch((e: unknown) => e);

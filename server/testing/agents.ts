@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -7,17 +7,18 @@ const BIN = join(import.meta.dir, "..", "..", "node_modules", ".bin");
 /**
  * A coding agent CLI run non-interactively in a scratch home and work folder, offline:
  * telemetry, update checks and model-list downloads are turned off by their own env
- * vars, and the only endpoint it is given is the gateway on loopback.
+ * vars, anything else is pointed at a closed loopback port, and the only endpoint that
+ * answers is the gateway on loopback.
  */
 export type AgentRun = { code: number; stdout: string; stderr: string };
 
-export function scratch(prefix: string): { home: string; work: string } {
+export function scratch(prefix: string): { home: string; work: string; remove(): void } {
   const root = mkdtempSync(join(tmpdir(), `tollgate-${prefix}-`));
   const home = join(root, "home");
   const work = join(root, "work");
   mkdirSync(home, { recursive: true });
   mkdirSync(work, { recursive: true });
-  return { home, work };
+  return { home, work, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 const OFFLINE: Record<string, string> = {
@@ -32,6 +33,19 @@ const OFFLINE: Record<string, string> = {
   OPENCODE_DISABLE_MODELS_FETCH: "1",
   OPENCODE_DISABLE_LSP_DOWNLOAD: "1",
   OPENCODE_DISABLE_SHARE: "1",
+  OPENCODE_DISABLE_DEFAULT_PLUGINS: "1",
+  // Anything that would still reach past loopback goes to a closed port: package
+  // registries (OpenCode installs its plugin package with npm or bun on first start) and
+  // every proxy-aware HTTP client. Loopback (the gateway) stays direct.
+  npm_config_registry: "http://127.0.0.1:9/",
+  NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
+  BUN_CONFIG_REGISTRY: "http://127.0.0.1:9/",
+  HTTP_PROXY: "http://127.0.0.1:9",
+  HTTPS_PROXY: "http://127.0.0.1:9",
+  http_proxy: "http://127.0.0.1:9",
+  https_proxy: "http://127.0.0.1:9",
+  NO_PROXY: "127.0.0.1,localhost",
+  no_proxy: "127.0.0.1,localhost",
   // everyone
   NO_COLOR: "1",
   CI: "1",

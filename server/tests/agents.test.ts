@@ -73,6 +73,7 @@ describe("coding agents through Tollgate, another upstream kind, offline", () =>
     expect(toolResultSeen(up)).toBe(true);
     expect(up.received.length).toBeGreaterThanOrEqual(2);
     await expectAllBilled(k, up.received.length);
+    dirs.remove();
   }, 120_000);
 
   test("Codex (Responses) -> Anthropic upstream: exec_command round trip", async () => {
@@ -111,6 +112,7 @@ wire_api = "responses"
     expect(run.code).toBe(0);
     expect(toolResultSeen(up)).toBe(true);
     await expectAllBilled(k, up.received.length);
+    dirs.remove();
   }, 120_000);
 
   test("OpenCode (chat completions) -> Gemini upstream: read tool round trip", async () => {
@@ -152,5 +154,6 @@ wire_api = "responses"
     expect(run.code).toBe(0);
     expect(toolResultSeen(up)).toBe(true);
     await expectAllBilled(k, up.received.length);
+    dirs.remove();
   }, 120_000);
 });
