@@ -288,12 +288,13 @@ describe("streams and load", () => {
     await Promise.all(Array.from({ length: 50 }, worker));
     expect(errors).toBe(0);
     expect(ok).toBe(1000);
-    expect(primary.failed).toBeGreaterThan(150);
-    // Every failed primary attempt was answered elsewhere: failovers show in the logged attempts.
+    // How often the primary is tried depends on when its breaker opens; what must hold is
+    // that it did fail, and that every failure was answered by the secondary.
+    expect(primary.failed).toBeGreaterThan(50);
     const failovers = tg.gw.sqlite
       .query("SELECT count(*) AS n FROM request_log WHERE key_id = ? AND provider = 'secondary'")
       .get(c.keyId) as { n: number };
-    expect(failovers.n).toBeGreaterThan(150);
+    expect(failovers.n).toBeGreaterThanOrEqual(primary.failed);
     const all = await rows(c.keyId).then(
       async () =>
         (await tg.admin<{ data: Row[]; total: number }>("GET", `/requests?key_id=${c.keyId}&limit=500`)).body,
