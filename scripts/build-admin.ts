@@ -43,6 +43,9 @@ export async function buildAdmin(opts: { force?: boolean; quiet?: boolean } = {}
     ],
     {
       cwd: root,
+      // Vite builds React in development mode (jsxDEV, absolute source paths, +30% size)
+      // when NODE_ENV says so, and `bun test` sets NODE_ENV=test: always build for production.
+      env: { ...process.env, NODE_ENV: "production" },
       stdout: "inherit",
       stderr: "inherit",
     },

@@ -1,4 +1,5 @@
 import type { Booted } from "../boot.ts";
+import type { StartOptions } from "../start.ts";
 
 /** One CLI action (`tollgate <group> <action> ...`). */
 export type Action = {
@@ -9,9 +10,14 @@ export type Action = {
 
 export type CommandGroup = { name: string; summary: string; actions: Record<string, Action> };
 
+/** A command without sub-actions: `tollgate serve`, `tollgate backup <file>`. */
+export type Command = Action & { name: string };
+
 export type CliContext = {
   /** Opens the database (migrating it and applying tollgate.yaml), once. */
   open(): Booted;
+  /** What the entry point was started with: environment, migrations, embedded assets. */
+  options: StartOptions;
   out(line: string): void;
   err(line: string): void;
 };

@@ -1,11 +1,14 @@
-import type { Booted, BootOptions } from "../boot.ts";
+import type { Booted } from "../boot.ts";
 import { openGateway } from "../boot.ts";
 import { GatewayError } from "../errors.ts";
-import { type CliContext, UsageError } from "./command.ts";
-import { GROUPS } from "./commands/index.ts";
+import type { StartOptions } from "../start.ts";
+import { type Action, type CliContext, UsageError } from "./command.ts";
+import { COMMANDS, GROUPS } from "./commands/index.ts";
 
-function help(): string {
+export function help(): string {
   const lines = ["Usage: tollgate <command> [options]", ""];
+  for (const c of COMMANDS) lines.push(`  tollgate ${c.usage}\n      ${c.summary}`);
+  lines.push("  tollgate --version\n      Print the version", "");
   for (const g of GROUPS) {
     lines.push(`${g.name}: ${g.summary}`);
     for (const a of Object.values(g.actions)) lines.push(`  tollgate ${a.usage}\n      ${a.summary}`);
@@ -19,34 +22,34 @@ function help(): string {
  */
 export async function runCli(
   argv: string[],
-  boot: BootOptions,
+  options: StartOptions,
   io = { out: console.log, err: console.error },
 ): Promise<number> {
-  const [group, action, ...rest] = argv;
+  const [group] = argv;
   if (!group || group === "help" || group === "--help" || group === "-h") {
     io.out(help());
     return 0;
   }
-  const g = GROUPS.find((x) => x.name === group);
-  const a = g && action ? g.actions[action] : undefined;
-  if (!g || !a) {
-    io.err(`Unknown command: ${[group, action].filter(Boolean).join(" ")}\n\n${help()}`);
+  const a = findAction(argv);
+  if (!a) {
+    io.err(`Unknown command: ${argv.slice(0, 2).join(" ")}\n\n${help()}`);
     return 2;
   }
   let booted: Booted | null = null;
   const ctx: CliContext = {
     open: () => {
-      booted ??= openGateway(boot);
+      booted ??= openGateway(options);
       return booted;
     },
+    options,
     out: io.out,
     err: io.err,
   };
   try {
-    return await a.run(rest, ctx);
+    return await a.action.run(a.args, ctx);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`${err.message}\nUsage: tollgate ${a.usage}`);
+      io.err(`${err.message}\nUsage: tollgate ${a.action.usage}`);
       return 2;
     }
     io.err(`Error: ${err instanceof GatewayError || err instanceof Error ? err.message : String(err)}`);
@@ -54,4 +57,13 @@ export async function runCli(
   } finally {
     (booted as Booted | null)?.gw.stop();
   }
+}
+
+/** `serve`, `backup` ... take every argument after their name; a group's action those after both. */
+function findAction([name, ...afterName]: string[]): { action: Action; args: string[] } | null {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command) return { action: command, args: afterName };
+  const [action, ...rest] = afterName;
+  const a = action ? GROUPS.find((g) => g.name === name)?.actions[action] : undefined;
+  return a ? { action: a, args: rest } : null;
 }

@@ -10,10 +10,13 @@ export type Spawned = {
   stop(): Promise<void>;
 };
 
+/** Which program to run: `bun server/main.ts` in the repo unless a test names another (the binary). */
+export type Program = { cmd?: string[]; cwd?: string };
+
 /** Runs `bun server/main.ts` as its own process (port 0) and waits for its listening line. */
-export async function spawnServer(env: Record<string, string>): Promise<Spawned> {
-  const proc = Bun.spawn([process.execPath, "server/main.ts"], {
-    cwd: ROOT,
+export async function spawnServer(env: Record<string, string>, program: Program = {}): Promise<Spawned> {
+  const proc = Bun.spawn(program.cmd ?? [process.execPath, "server/main.ts"], {
+    cwd: program.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", TOLLGATE_DB_SYNC: "normal", ...env },
     stdin: "ignore",
     stdout: "pipe",
@@ -54,10 +57,15 @@ export async function spawnServer(env: Record<string, string>): Promise<Spawned>
   };
 }
 
-/** Runs the CLI (`bun server/cli/main.ts ...`) to completion. */
-export async function runCliProcess(args: string[], env: Record<string, string>, stdin?: string) {
-  const proc = Bun.spawn([process.execPath, "server/cli/main.ts", ...args], {
-    cwd: ROOT,
+/** Runs the CLI (`bun server/cli/main.ts ...`, or `program.cmd ...`) to completion. */
+export async function runCliProcess(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+  program: Program = {},
+) {
+  const proc = Bun.spawn([...(program.cmd ?? [process.execPath, "server/cli/main.ts"]), ...args], {
+    cwd: program.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin),
     stdout: "pipe",

@@ -1,0 +1,29 @@
+/**
+ * Entry of the single-file binary (`npm run build` -> dist/tollgate). Everything it needs
+ * besides the code is embedded (see scripts/embed-assets.ts): the built admin panel, the
+ * migrations and the docs UI script. With no command it serves.
+ */
+import { dirname } from "node:path";
+import { mapSource } from "./admin-ui/asset-source.ts";
+import { runEntry } from "./cli/entry.ts";
+import { adminFiles, migrationFiles, migrationsJournal, scalarScript } from "./generated/embedded.js";
+
+/** drizzle's migrator reads <folder>/meta/_journal.json and <folder>/<tag>.sql, embedded at those paths. */
+const migrationsFolder = dirname(dirname(migrationsJournal));
+// Named here so the bundler keeps the .sql imports (and so embeds them); a binary built
+// without one of them would fail at its first start instead of here, less clearly.
+const missing = migrationFiles.find((f) => dirname(f) !== migrationsFolder);
+if (missing) throw new Error(`embedded migration ${missing} is not in ${migrationsFolder}`);
+
+await runEntry(
+  process.argv.slice(2),
+  {
+    migrationsFolder,
+    adminAssets: mapSource(
+      Object.fromEntries(Object.entries(adminFiles).map(([rel, path]) => [rel, Bun.file(path)])),
+      "the admin panel embedded in this binary",
+    ),
+    scalarScript: () => Bun.file(scalarScript),
+  },
+  ["serve"],
+);

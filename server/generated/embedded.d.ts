@@ -1,0 +1,14 @@
+/**
+ * Types of embedded.js, which scripts/embed-assets.ts generates before every build (it is
+ * gitignored; this file is committed so a fresh clone typechecks). Every value is the path
+ * of a file embedded in the binary (/$bunfs/root/...), readable with Bun.file or node:fs.
+ */
+
+/** The built admin panel: path relative to admin/dist ("index.html", "assets/x.js") to embedded path. */
+export declare const adminFiles: Record<string, string>;
+/** db/migrations/meta/_journal.json; its folder's parent is the migrations folder. */
+export declare const migrationsJournal: string;
+/** The .sql files the journal names (imported so they are embedded; read by drizzle via the folder). */
+export declare const migrationFiles: string[];
+/** @scalar/api-reference's standalone browser script, for /docs. */
+export declare const scalarScript: string;
