@@ -33,6 +33,10 @@ export function openGateway(o: BootOptions): Booted {
   const gw = new Gateway(sqlite, db, cipher, config, {
     version: o.version,
     quiet: o.env.TOLLGATE_LOG_LEVEL === "silent",
+    walPath:
+      o.env.TOLLGATE_DB_SYNC === "full" && o.env.TOLLGATE_DB !== ":memory:"
+        ? `${o.env.TOLLGATE_DB}-wal`
+        : null,
   });
   gw.reload();
   applyConfig({ db, cipher, book: gw.book }, config, Date.now());

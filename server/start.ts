@@ -78,6 +78,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
       for (let i = 0; i < 50 && gw.inFlight > 0; i++) await Bun.sleep(10);
       stopProbes();
       gw.stop();
+      await gw.commits.idle();
       gw.sqlite.close(false);
     },
   };

@@ -12,6 +12,7 @@ import type { RoutingConfig } from "../routing/attempts.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { GroupCommit } from "../store/group-commit.ts";
+import { WalSync } from "../store/wal-sync.ts";
 import { requestLine } from "../usage-log/log-line.ts";
 import { type LogRow, RequestLog } from "../usage-log/request-log.ts";
 
@@ -32,7 +33,12 @@ export type Settings = Readonly<{
   logPrompts: boolean;
 }>;
 
-export type GatewayOptions = { version: string; quiet?: boolean };
+export type GatewayOptions = {
+  version: string;
+  quiet?: boolean;
+  /** The database's WAL file when commits must be durable (TOLLGATE_DB_SYNC=full); null otherwise. */
+  walPath?: string | null;
+};
 
 /**
  * The services one request needs, built once at start. Hot-path state (keys, models,
@@ -94,7 +100,7 @@ export class Gateway {
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
-    this.commits = new GroupCommit(sqlite);
+    this.commits = new GroupCommit(sqlite, opts.walPath ? new WalSync(opts.walPath) : null);
     const flush = () => this.commits.flush();
     this.keys = new KeyStore(db, flush);
     this.catalog = new Catalog(db, cipher);

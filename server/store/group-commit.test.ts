@@ -55,3 +55,40 @@ describe("GroupCommit", () => {
     expect(gc.batches).toBe(1);
   });
 });
+
+describe("GroupCommit with a WAL fsync", () => {
+  test("commits with synchronous=NORMAL, answers only after the WAL fsync, leaves the connection FULL", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { WalSync } = await import("./wal-sync.ts");
+    const path = join(mkdtempSync(join(tmpdir(), "gc-wal-")), "t.db");
+    const db = new Database(path);
+    db.run("PRAGMA journal_mode = WAL");
+    db.run("PRAGMA synchronous = FULL");
+    db.run("CREATE TABLE t (v INTEGER PRIMARY KEY)");
+    const wal = new WalSync(`${path}-wal`);
+    const gc = new GroupCommit(db, wal);
+    const ins = db.prepare("INSERT INTO t (v) VALUES (?)");
+    let during = -1;
+    const p = gc.enqueue(() => {
+      during = (db.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous;
+      ins.run(1);
+    });
+    let resolved = false;
+    void p.then(() => {
+      resolved = true;
+    });
+    gc.flush();
+    // Committed and visible at once; acknowledged only after the fsync ran.
+    expect(db.query("SELECT count(*) AS n FROM t").get()).toEqual({ n: 1 });
+    expect(resolved).toBe(false);
+    await p;
+    expect(wal.syncs).toBeGreaterThanOrEqual(1);
+    expect(during).toBe(1); // NORMAL inside the batch
+    expect((db.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous).toBe(2); // FULL after
+    await Promise.all([gc.enqueue(() => ins.run(2)), gc.enqueue(() => ins.run(3))]);
+    await gc.idle();
+    wal.close();
+  });
+});

@@ -1,11 +1,12 @@
 import type { Database } from "bun:sqlite";
+import type { WalSync } from "./wal-sync.ts";
 
 export type WriteOp = () => void;
 type Pending = { op: WriteOp; resolve: () => void; reject: (e: unknown) => void };
 
 /**
  * Group commit: writes queued during one turn of the event loop run in a single
- * IMMEDIATE transaction (one fsync for many requests). `enqueue` resolves only after the
+ * IMMEDIATE transaction (one fsync for many requests, taken off the event loop). `enqueue` resolves only after the
  * transaction committed, so a caller that awaits it before sending a response's last
  * byte keeps the durability promise: the client never sees an end that is not on disk.
  */
@@ -20,7 +21,15 @@ export class GroupCommit {
   private readonly whole: { immediate(batch: Pending[]): void };
   private readonly isolated: { immediate(batch: Pending[], failed: Map<Pending, unknown>): void };
 
-  constructor(sqlite: Database) {
+  /**
+   * With `wal`, batches commit with synchronous=NORMAL and are acknowledged only after the
+   * WAL was fsynced off the event loop (see wal-sync.ts); the connection stays FULL for
+   * every other write. Without it, batches use the connection's own setting.
+   */
+  constructor(
+    private readonly sqlite: Database,
+    private readonly wal: WalSync | null = null,
+  ) {
     this.whole = sqlite.transaction((batch: Pending[]) => {
       for (const item of batch) item.op();
     });
@@ -67,22 +76,42 @@ export class GroupCommit {
     this.pending = [];
     const failed = new Map<Pending, unknown>();
     try {
+      if (this.wal) this.sqlite.run("PRAGMA synchronous = NORMAL");
       try {
-        this.whole.immediate(batch);
-      } catch {
-        this.isolated.immediate(batch, failed);
+        try {
+          this.whole.immediate(batch);
+        } catch {
+          this.isolated.immediate(batch, failed);
+        }
+      } finally {
+        if (this.wal) this.sqlite.run("PRAGMA synchronous = FULL");
       }
       this.batches++;
       this.ops += batch.length;
-      for (const item of batch) {
-        if (failed.has(item)) item.reject(failed.get(item));
-        else item.resolve();
-      }
       if (failed.size > 0) this.onFailure([...failed.values()][0]);
     } catch (err) {
       for (const item of batch) item.reject(err);
       this.onFailure(err);
+      return;
     }
+    const settle = () => {
+      for (const item of batch) {
+        if (failed.has(item)) item.reject(failed.get(item));
+        else item.resolve();
+      }
+    };
+    if (!this.wal) return settle();
+    this.wal.sync().then(settle, (err: unknown) => {
+      // The disk refused the fsync: nothing can be promised durable.
+      for (const item of batch) item.reject(err);
+      this.onFailure(err);
+    });
+  }
+
+  /** Resolves once every queued write is committed and durable (shutdown). */
+  async idle(): Promise<void> {
+    this.flush();
+    await this.wal?.idle();
   }
 
   get size(): number {
