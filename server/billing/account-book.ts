@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.ts";
 import { accounts, ledger } from "../../db/schema/index.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { WriteOp } from "../store/group-commit.ts";
+import { ChargeBatch } from "./charge-batch.ts";
 
 export type AccountState = {
   id: string;
@@ -24,27 +25,24 @@ export const newId = (prefix: string) => `${prefix}_${Bun.randomUUIDv7().replace
 /**
  * Balances and reservations. Reservations live in memory only, decided synchronously in
  * one JS turn, so 50 concurrent requests can never reserve the same money twice; charges
- * are written through the group commit with relative SQL updates, so a concurrent CLI
- * top-up is never overwritten.
+ * are written through the group commit, whose IMMEDIATE transaction reads each balance
+ * before moving it, so a concurrent CLI top-up is never overwritten.
  */
 export class AccountBook {
   private map = new Map<string, AccountState>();
-  private readonly chargeAccount: Statement;
   private readonly insertLedger: Statement;
-  private readonly chargeKey: Statement;
+  /** Account and key rows are written once per group commit (see charge-batch.ts). */
+  readonly batch: ChargeBatch;
 
   constructor(
     private readonly db: Db,
     sqlite: Database,
     private readonly flushWrites: () => void,
   ) {
-    this.chargeAccount = sqlite.prepare(
-      "UPDATE accounts SET balance = balance - ?1, used = used + ?1 WHERE id = ?2 RETURNING balance",
-    );
     this.insertLedger = sqlite.prepare(
       "INSERT INTO ledger (id, account_id, kind, amount, balance_after, key_id, request_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
-    this.chargeKey = sqlite.prepare("UPDATE api_keys SET used = used + ?1 WHERE id = ?2");
+    this.batch = new ChargeBatch(sqlite);
   }
 
   load(): void {
@@ -119,20 +117,19 @@ export class AccountBook {
     acct.used += charged;
     key.used += charged;
     const op: WriteOp = () => {
-      const row = this.chargeAccount.get(charged, acct.id) as { balance: number } | null;
-      if (!row) throw new Error(`account ${acct.id} vanished`);
+      const balanceAfter = this.batch.debit(acct.id, charged);
       this.insertLedger.run(
         newId("txn"),
         acct.id,
         "charge",
         -charged,
-        row.balance,
+        balanceAfter,
         key.id,
         ref.requestId,
         null,
         ref.now,
       );
-      this.chargeKey.run(charged, key.id);
+      this.batch.keyUse(key.id, charged, ref.now);
     };
     return { charged, op };
   }

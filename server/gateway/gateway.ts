@@ -13,6 +13,7 @@ import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { GroupCommit } from "../store/group-commit.ts";
 import { WalSync } from "../store/wal-sync.ts";
+import { LineWriter } from "../usage-log/line-writer.ts";
 import { requestLine } from "../usage-log/log-line.ts";
 import { type LogRow, RequestLog } from "../usage-log/request-log.ts";
 
@@ -58,7 +59,7 @@ export class Gateway {
   readonly metrics: Metrics;
   readonly routes: RouteStates;
   /** Where request log lines go (stdout unless quiet). */
-  private readonly emit: (line: string) => void;
+  private readonly lines: LineWriter | null;
   private readonly dataVersion: Statement;
   private lastDataVersion = -1;
   private sweeper: ReturnType<typeof setInterval> | undefined;
@@ -95,8 +96,8 @@ export class Gateway {
       logRequests: config.logging.requests,
       logPrompts: config.logging.prompts,
     });
-    this.emit =
-      opts.quiet || !config.logging.requests ? () => {} : (line) => process.stdout.write(`${line}\n`);
+    this.lines =
+      opts.quiet || !config.logging.requests ? null : new LineWriter((text) => process.stdout.write(text));
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
@@ -111,7 +112,8 @@ export class Gateway {
       accountRpm: config.defaults.rate_limits.account_rpm,
     });
     this.idempotency = new IdempotencyStore(sqlite);
-    this.log = new RequestLog(sqlite);
+    this.commits.participate(this.book.batch);
+    this.log = new RequestLog(sqlite, (keyId, at) => this.book.batch.keyUse(keyId, 0, at));
     this.media = new MediaLinks(sqlite, cipher);
     this.dataVersion = sqlite.prepare("PRAGMA data_version");
     this.commits.onFailure = (err) => {
@@ -168,11 +170,12 @@ export class Gateway {
   /** After a request's row committed: metrics and one JSON line on stdout (no secrets; prompt only if enabled). */
   recordRequest(row: LogRow, prompt?: () => string): void {
     this.metrics.request(row);
-    this.emit(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
+    this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
   }
 
   stop(): void {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.lines?.flush();
     this.commits.flush();
   }
 }

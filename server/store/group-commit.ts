@@ -2,6 +2,19 @@ import type { Database } from "bun:sqlite";
 import type { WalSync } from "./wal-sync.ts";
 
 export type WriteOp = () => void;
+
+/**
+ * A service that folds many requests' changes into one write per batch (the account
+ * balance, a key's spend): ops record into it; `end` writes the totals inside the same
+ * transaction, after the ops. For the savepoint fallback, `mark`/`undo` take back what
+ * an op that failed had recorded.
+ */
+export interface BatchParticipant {
+  begin(): void;
+  mark(): unknown;
+  undo(mark: unknown): void;
+  end(): void;
+}
 type Pending = { op: WriteOp; resolve: () => void; reject: (e: unknown) => void };
 
 /**
@@ -31,13 +44,17 @@ export class GroupCommit {
     private readonly wal: WalSync | null = null,
   ) {
     this.whole = sqlite.transaction((batch: Pending[]) => {
+      for (const p of this.participants) p.begin();
       for (const item of batch) item.op();
+      for (const p of this.participants) p.end();
     });
     const savepoint = sqlite.prepare("SAVEPOINT op");
     const release = sqlite.prepare("RELEASE op");
     const rollback = sqlite.prepare("ROLLBACK TO op");
     this.isolated = sqlite.transaction((batch: Pending[], failed: Map<Pending, unknown>) => {
+      for (const p of this.participants) p.begin();
       for (const item of batch) {
+        const marks = this.participants.map((p) => p.mark());
         savepoint.run();
         try {
           item.op();
@@ -45,10 +62,20 @@ export class GroupCommit {
         } catch (err) {
           rollback.run();
           release.run();
+          this.participants.forEach((p, i) => {
+            p.undo(marks[i]);
+          });
           failed.set(item, err);
         }
       }
+      for (const p of this.participants) p.end();
     });
+  }
+
+  private readonly participants: BatchParticipant[] = [];
+
+  participate(p: BatchParticipant): void {
+    this.participants.push(p);
   }
 
   enqueue(op: WriteOp): Promise<void> {
@@ -100,7 +127,10 @@ export class GroupCommit {
         else item.resolve();
       }
     };
-    if (!this.wal) return settle();
+    if (!this.wal) {
+      settle();
+      return;
+    }
     this.wal.sync().then(settle, (err: unknown) => {
       // The disk refused the fsync: nothing can be promised durable.
       for (const item of batch) item.reject(err);

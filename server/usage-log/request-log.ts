@@ -47,17 +47,17 @@ export type LogRow = {
 /** Writes log rows (and the key's last-used time) through the group commit. */
 export class RequestLog {
   private readonly insert: Statement;
-  private readonly touchKey: Statement;
 
-  constructor(sqlite: Database) {
+  /** `touchKey` records a key's last use; the charge batch writes it once per group commit. */
+  constructor(
+    sqlite: Database,
+    private readonly touchKey: (keyId: string, at: number) => void,
+  ) {
     this.insert = sqlite.prepare(
       `INSERT INTO request_log (id, created_at, key_id, account_id, endpoint, model, provider, upstream_model, status, outcome,
         stream, input_tokens, cached_tokens, output_tokens, usage_source, cost, latency_ms, ttft_ms, max_tokens_clamped,
         error_code, error_message, attempts, dropped_fields)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.touchKey = sqlite.prepare(
-      "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at < ?1)",
     );
   }
 
@@ -88,7 +88,7 @@ export class RequestLog {
         r.attempts.length ? JSON.stringify(r.attempts) : null,
         r.droppedFields.length ? JSON.stringify(r.droppedFields) : null,
       );
-      if (r.keyId) this.touchKey.run(r.createdAt, r.keyId);
+      if (r.keyId) this.touchKey(r.keyId, r.createdAt);
     };
   }
 }
