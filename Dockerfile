@@ -25,6 +25,7 @@ COPY --from=build --chown=65532:65532 /out/data /data
 USER 65532:65532
 WORKDIR /data
 ENV HOST=0.0.0.0 \
+    BUN_CONFIG_MAX_HTTP_REQUESTS=65535 \
     PORT=8000 \
     TOLLGATE_DB=/data/tollgate.db
 VOLUME ["/data"]

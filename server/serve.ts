@@ -39,6 +39,15 @@ function announce(running: Running, o: StartOptions) {
       `\n  Admin token (shown once, only its hash is stored; set TOLLGATE_ADMIN_TOKEN to choose your own):\n\n    ${running.generatedAdminToken}\n`,
     );
   }
+  const cap = o.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? 256;
+  if (cap < 4096) {
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        msg: `Bun allows ${cap} upstream requests in flight; more concurrent calls (long LLM streams) wait in a queue. Start with BUN_CONFIG_MAX_HTTP_REQUESTS=65535 (npm start, the Docker image and the systemd unit do).`,
+      }),
+    );
+  }
   if (running.createdAdminUser) {
     log({ msg: `Created the first admin user '${running.createdAdminUser}' from TOLLGATE_ADMIN_USER` });
   }

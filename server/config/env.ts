@@ -13,6 +13,11 @@ const EnvSchema = z.object({
   TOLLGATE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_DB_SYNC: z.enum(["full", "normal"]).default("full"),
   TOLLGATE_LOG_LEVEL: z.enum(["silent", "info", "debug"]).default("info"),
+  /**
+   * Bun's cap on concurrent outbound fetches (default 256: the 257th upstream stream
+   * would wait). Only read by Bun at process start, so launchers set it; we warn if low.
+   */
+  BUN_CONFIG_MAX_HTTP_REQUESTS: z.coerce.number().int().optional(),
   /** On SIGTERM, how long requests and streams in flight may take to finish. */
   TOLLGATE_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(30),
 });

@@ -62,6 +62,7 @@ export class Gateway {
   private readonly lines: LineWriter | null;
   private readonly dataVersion: Statement;
   private lastDataVersion = -1;
+  private lastSyncCheck = -Infinity;
   private sweeper: ReturnType<typeof setInterval> | undefined;
   /** Requests and streams in flight, for graceful shutdown. */
   inFlight = 0;
@@ -163,6 +164,10 @@ export class Gateway {
 
   /** Picks up commits made by another process since the last request. Cheap: one pragma. */
   syncExternalChanges(): void {
+    // At most once a millisecond: under load many requests share one check.
+    const now = performance.now();
+    if (now - this.lastSyncCheck < 1) return;
+    this.lastSyncCheck = now;
     const v = this.currentDataVersion();
     if (v !== this.lastDataVersion) this.reload();
   }

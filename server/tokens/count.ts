@@ -1,15 +1,20 @@
-import { countTokens as bpeCount } from "gpt-tokenizer/encoding/o200k_base";
+import type { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 
 /**
  * Token counts with the o200k BPE (gpt-tokenizer), used only when an upstream reports no
  * usage (a cut or cancelled stream, a vendor without usage) and to refine a reservation.
  * Special-token text in user content is counted as plain text instead of throwing.
+ *
+ * The BPE ranks are loaded on first use, not at start: they take about 0.2-0.4 s and
+ * 90 MB, and a gateway whose upstreams report usage may never need them.
  */
 const ENCODE_OPTS = { disallowedSpecial: new Set<string>() };
+let bpe: typeof countTokens | null = null;
 
 export function countText(text: string): number {
   if (text.length === 0) return 0;
-  return bpeCount(text, ENCODE_OPTS as never);
+  bpe ??= (require("gpt-tokenizer/encoding/o200k_base") as { countTokens: typeof countTokens }).countTokens;
+  return bpe(text, ENCODE_OPTS as never);
 }
 
 /** Tokens per message of chat framing (role, separators), as OpenAI's cookbook counts it. */
