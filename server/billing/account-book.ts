@@ -20,7 +20,11 @@ export type Hold = { accountId: string; keyId: string; amount: number; open: boo
 
 export type LedgerKind = "topup" | "charge" | "refund" | "adjustment";
 
-export const newId = (prefix: string) => `${prefix}_${Bun.randomUUIDv7().replaceAll("-", "")}`;
+/** A time-ordered id: the prefix and a UUIDv7 as 32 hex digits (its dashes dropped). */
+export const newId = (prefix: string) => {
+  const u = Bun.randomUUIDv7();
+  return `${prefix}_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
+};
 
 /**
  * Balances and reservations. Reservations live in memory only, decided synchronously in

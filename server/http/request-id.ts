@@ -1,8 +1,9 @@
 import { Elysia } from "elysia";
+import { newId } from "../billing/account-book.ts";
 
 /** A fresh `x-request-id` on every response; it is also the request log's primary key. */
 export const requestId = new Elysia({ name: "request-id" }).onRequest(({ set }) => {
-  set.headers["x-request-id"] = `req_${Bun.randomUUIDv7().replaceAll("-", "")}`;
+  set.headers["x-request-id"] = newId("req");
 });
 
 export function currentRequestId(headers: Record<string, unknown>): string {

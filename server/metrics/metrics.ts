@@ -1,7 +1,19 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { amountToNumber } from "../billing/money.ts";
+import { UNITS_PER_CURRENCY } from "../billing/money.ts";
 import type { BreakerState } from "../routing/breaker.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
+
+type Inc = { inc(v?: number): void };
+type Observe = { observe(v: number): void };
+type RequestSeries = {
+  requests: Inc;
+  duration: Observe;
+  ttft: Observe;
+  input: Inc;
+  cached: Inc;
+  output: Inc;
+  spend: Inc;
+};
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -96,17 +108,43 @@ export class Metrics {
 
   private readonly currency: string;
 
+  /**
+   * Label-bound children per (model, route, status, endpoint), made once: prom-client
+   * hashes a label object on every call otherwise (a few percent of a loaded gateway).
+   * The combinations are bounded by the catalog and HTTP statuses.
+   */
+  private readonly children = new Map<string, RequestSeries>();
+
+  private series(model: string, route: string, status: number, endpoint: string): RequestSeries {
+    const id = `${model}\u0000${route}\u0000${status}\u0000${endpoint}`;
+    let s = this.children.get(id);
+    if (!s) {
+      s = {
+        requests: this.requests.labels({ model, route, status: String(status), endpoint }),
+        duration: this.duration.labels({ model, route }),
+        ttft: this.ttft.labels({ model, route }),
+        input: this.tokens.labels({ model, kind: "input" }),
+        cached: this.tokens.labels({ model, kind: "cached" }),
+        output: this.tokens.labels({ model, kind: "output" }),
+        spend: this.spend.labels({ model, currency: this.currency }),
+      };
+      this.children.set(id, s);
+    }
+    return s;
+  }
+
   /** One finished request, from its committed log row. */
   request(row: LogRow): void {
-    const model = row.model ?? "none";
     const route = row.provider && row.upstreamModel ? `${row.provider}:${row.upstreamModel}` : "none";
-    this.requests.inc({ model, route, status: String(row.status), endpoint: row.endpoint });
-    this.duration.observe({ model, route }, row.latencyMs / 1000);
-    if (row.ttftMs !== null) this.ttft.observe({ model, route }, row.ttftMs / 1000);
-    if (row.inputTokens) this.tokens.inc({ model, kind: "input" }, row.inputTokens);
-    if (row.cachedTokens) this.tokens.inc({ model, kind: "cached" }, row.cachedTokens);
-    if (row.outputTokens) this.tokens.inc({ model, kind: "output" }, row.outputTokens);
-    if (row.cost) this.spend.inc({ model, currency: this.currency }, amountToNumber(row.cost));
+    const s = this.series(row.model ?? "none", route, row.status, row.endpoint);
+    s.requests.inc();
+    s.duration.observe(row.latencyMs / 1000);
+    if (row.ttftMs !== null) s.ttft.observe(row.ttftMs / 1000);
+    if (row.inputTokens) s.input.inc(row.inputTokens);
+    if (row.cachedTokens) s.cached.inc(row.cachedTokens);
+    if (row.outputTokens) s.output.inc(row.outputTokens);
+    // A metric is a float anyway: nano-units / 1e9 (the ledger keeps the exact integers).
+    if (row.cost) s.spend.inc(row.cost / UNITS_PER_CURRENCY);
     if (row.errorCode === "rate_limit_exceeded")
       this.rateLimited.inc({ type: rateLimitType(row.errorMessage) });
     if (row.keyId) this.keyRequests?.inc({ key_id: row.keyId, status: String(row.status) });
