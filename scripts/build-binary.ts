@@ -38,7 +38,16 @@ type Built = { target: string; outfile: string; bytes: number };
 async function compile(target: string, outfile: string): Promise<Built | { target: string; error: string }> {
   const cross = target === HOST ? [] : [`--target=bun-${target}`];
   const proc = Bun.spawn(
-    [process.execPath, "build", ...FLAGS, ...cross, "server/bin.ts", `--outfile=${outfile}`],
+    // The writer thread's module is its own entrypoint: Bun embeds it for `new Worker` (server/bin.ts).
+    [
+      process.execPath,
+      "build",
+      ...FLAGS,
+      ...cross,
+      "server/bin.ts",
+      "server/store/writer-worker.ts",
+      `--outfile=${outfile}`,
+    ],
     { cwd: root, stdout: "pipe", stderr: "pipe" },
   );
   const [out, err, code] = await Promise.all([

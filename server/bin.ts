@@ -24,6 +24,8 @@ await runEntry(
       "the admin panel embedded in this binary",
     ),
     scalarScript: () => Bun.file(scalarScript),
+    // Built as a second entrypoint (scripts/build-binary.ts); the embedded module keeps its path.
+    writerWorker: "./server/store/writer-worker.ts",
   },
   ["serve"],
 );

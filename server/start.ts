@@ -6,6 +6,7 @@ import { type BootOptions, DEFAULT_MIGRATIONS, openGateway } from "./boot.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { startProbes } from "./health/probe.ts";
 import { AdminAuth } from "./http/admin-auth.ts";
+import { ThreadWriter } from "./store/thread-writer.ts";
 
 export { DEFAULT_MIGRATIONS };
 
@@ -13,6 +14,8 @@ export { DEFAULT_MIGRATIONS };
 export const DEFAULT_ADMIN_DIST = join(import.meta.dir, "..", "admin", "dist");
 
 export type StartOptions = BootOptions & {
+  /** The writer thread's module; the compiled binary passes its embedded path. */
+  writerWorker?: URL | string;
   scalarScript?: () => Blob | null;
   /** Defaults to the admin/dist folder. */
   adminAssets?: AssetSource;
@@ -33,6 +36,10 @@ export type Running = {
 /** Boots (see boot.ts), then listens. Used by main.ts and the tests (on port 0). */
 export async function startServer(o: StartOptions): Promise<Running> {
   const { gw, configFile } = openGateway(o);
+  // Group commits on a writer thread with its own connection (a file database only).
+  if (o.env.TOLLGATE_DB !== ":memory:" && o.env.TOLLGATE_WRITER === "thread") {
+    gw.setWriter(await ThreadWriter.start(o.env.TOLLGATE_DB, o.env.TOLLGATE_DB_SYNC, o.writerWorker));
+  }
   gw.start(Date.now());
   const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN);
   const createdAdminUser = await firstAdminUser(new AdminUsers(gw.db), o.env);
@@ -77,8 +84,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
       await server.stop(true);
       for (let i = 0; i < 50 && gw.inFlight > 0; i++) await Bun.sleep(10);
       stopProbes();
-      gw.stop();
-      await gw.commits.idle();
+      await gw.stop();
       gw.sqlite.close(false);
     },
   };

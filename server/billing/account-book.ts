@@ -1,10 +1,8 @@
-import type { Database, Statement } from "bun:sqlite";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { accounts, ledger } from "../../db/schema/index.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
-import type { WriteOp } from "../store/group-commit.ts";
-import { ChargeBatch } from "./charge-batch.ts";
+import type { Write } from "../store/writes.ts";
 
 export type AccountState = {
   id: string;
@@ -28,36 +26,37 @@ export const newId = (prefix: string) => {
 
 /**
  * Balances and reservations. Reservations live in memory only, decided synchronously in
- * one JS turn, so 50 concurrent requests can never reserve the same money twice; charges
- * are written through the group commit, whose IMMEDIATE transaction reads each balance
- * before moving it, so a concurrent CLI top-up is never overwritten.
+ * one JS turn, so 50 concurrent requests can never reserve the same money twice. Charges
+ * are written by the group commit (possibly on the writer thread), whose IMMEDIATE
+ * transaction reads each balance before moving it, so a concurrent CLI top-up is never
+ * overwritten. Memory runs ahead of the table by the charges not yet committed; they are
+ * counted in `unlanded`, so a reload from the table never steps back behind them.
  */
 export class AccountBook {
   private map = new Map<string, AccountState>();
-  private readonly insertLedger: Statement;
-  /** Account and key rows are written once per group commit (see charge-batch.ts). */
-  readonly batch: ChargeBatch;
+  /** Charges queued and not yet committed, per account and per key. */
+  private readonly unlanded = { accounts: new Map<string, number>(), keys: new Map<string, number>() };
 
-  constructor(
-    private readonly db: Db,
-    sqlite: Database,
-    private readonly flushWrites: () => void,
-  ) {
-    this.insertLedger = sqlite.prepare(
-      "INSERT INTO ledger (id, account_id, kind, amount, balance_after, key_id, request_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    );
-    this.batch = new ChargeBatch(sqlite);
+  constructor(private readonly db: Db) {}
+
+  /** What a key spent that the table does not show yet (KeyStore adds it on reload). */
+  unlandedForKey(keyId: string): number {
+    return this.unlanded.keys.get(keyId) ?? 0;
+  }
+
+  private unlandedFor(accountId: string): number {
+    return this.unlanded.accounts.get(accountId) ?? 0;
   }
 
   load(): void {
-    this.flushWrites();
     const next = new Map<string, AccountState>();
     for (const row of this.db.select().from(accounts).all()) {
+      const pending = this.unlandedFor(row.id);
       next.set(row.id, {
         id: row.id,
         name: row.name,
-        balance: row.balance,
-        used: row.used,
+        balance: row.balance - pending,
+        used: row.used + pending,
         reserved: this.map.get(row.id)?.reserved ?? 0,
         createdAt: row.createdAt,
       });
@@ -99,48 +98,58 @@ export class AccountBook {
   }
 
   /**
-   * Turns a hold into a charge of `cost`. Memory moves now; the returned op writes the
-   * account, key and ledger rows and must run in the same group commit as the request's
-   * log row. If the real cost exceeds the hold and the balance cannot cover the excess,
-   * the charge is capped at what is free: a balance never goes negative.
+   * Turns a hold into a charge of `cost`. Memory moves now; the returned write (the
+   * ledger entry, the account's and key's totals) must be committed in the same entry as
+   * the request's log row, and `landed` called once that entry is acknowledged or failed.
+   * If the real cost exceeds the hold and the balance cannot cover the excess, the charge
+   * is capped at what is free: a balance never goes negative.
    */
   settle(
     hold: Hold,
     key: KeyRecord,
     cost: number,
     ref: { requestId: string; now: number },
-  ): { charged: number; op: WriteOp | null } {
+  ): { charged: number; write: Write | null; landed: () => void } {
     this.release(hold, key);
     const acct = this.map.get(hold.accountId);
-    if (!acct) return { charged: 0, op: null };
+    const none = { charged: 0, write: null, landed: () => {} };
+    if (!acct) return none;
     let charged = Math.min(cost, Math.max(0, acct.balance - acct.reserved));
     if (key.spendLimit !== null)
       charged = Math.min(charged, Math.max(0, key.spendLimit - key.used - key.reserved));
-    if (charged <= 0) return { charged: 0, op: null };
+    if (charged <= 0) return none;
     acct.balance -= charged;
     acct.used += charged;
     key.used += charged;
-    const op: WriteOp = () => {
-      const balanceAfter = this.batch.debit(acct.id, charged);
-      this.insertLedger.run(
-        newId("txn"),
-        acct.id,
-        "charge",
-        -charged,
-        balanceAfter,
-        key.id,
-        ref.requestId,
-        null,
-        ref.now,
-      );
-      this.batch.keyUse(key.id, charged, ref.now);
+    const bump = (m: Map<string, number>, id: string, by: number) => {
+      const v = (m.get(id) ?? 0) + by;
+      if (v === 0) m.delete(id);
+      else m.set(id, v);
     };
-    return { charged, op };
+    bump(this.unlanded.accounts, acct.id, charged);
+    bump(this.unlanded.keys, key.id, charged);
+    const write: Write = {
+      charge: {
+        ledgerId: newId("txn"),
+        accountId: acct.id,
+        keyId: key.id,
+        amount: charged,
+        requestId: ref.requestId,
+        at: ref.now,
+      },
+    };
+    let done = false;
+    const landed = () => {
+      if (done) return;
+      done = true;
+      bump(this.unlanded.accounts, acct.id, -charged);
+      bump(this.unlanded.keys, key.id, -charged);
+    };
+    return { charged, write, landed };
   }
 
   /** Creates an account with an opening balance (a top-up ledger entry), synchronously. */
   create(input: { name: string; balance: number; configHash?: string | null }, now: number): AccountState {
-    this.flushWrites();
     const id = newId("acc");
     this.db.transaction(
       (tx) => {
@@ -193,7 +202,6 @@ export class AccountBook {
     note: string | null,
     now: number,
   ) {
-    this.flushWrites();
     const acct = this.map.get(accountId);
     if (!acct) return null;
     const entryId = newId("txn");
@@ -213,7 +221,8 @@ export class AccountBook {
       },
       { behavior: "immediate" },
     );
-    acct.balance = balanceAfter;
+    // The table lacks the charges still on their way to it; memory keeps them.
+    acct.balance = balanceAfter - this.unlandedFor(accountId);
     return { entryId, balanceAfter };
   }
 }

@@ -46,7 +46,6 @@ export const balanceRoutes = (gw: Gateway) =>
       "/billing/transactions",
       ({ request, query, set }) => {
         const key = authenticateReader(gw, request, set.headers as Record<string, string>);
-        gw.commits.flush();
         const page = listTransactions(gw.db, key.accountId, query.limit, query.offset);
         return {
           user_id: key.accountId,

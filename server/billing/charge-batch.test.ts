@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { migrateDb, openDb } from "../../db/client.ts";
 import { DEFAULT_MIGRATIONS } from "../boot.ts";
-import { GroupCommit } from "../store/group-commit.ts";
-import { ChargeBatch } from "./charge-batch.ts";
+import { InlineWriter } from "../store/inline-writer.ts";
+import type { Entry } from "../store/writes.ts";
 
 function setup() {
   const { sqlite, db } = openDb(":memory:");
@@ -11,27 +11,20 @@ function setup() {
   sqlite.run(
     "INSERT INTO api_keys (id, account_id, name, prefix, hash, status, used, created_at) VALUES ('k1', 'a1', 'k', 'p', 'h', 'active', 0, 0)",
   );
-  const gc = new GroupCommit(sqlite);
-  const batch = new ChargeBatch(sqlite);
-  gc.participate(batch);
-  const ledger = sqlite.prepare(
-    "INSERT INTO ledger (id, account_id, kind, amount, balance_after, created_at) VALUES (?, 'a1', 'charge', ?, ?, 0)",
-  );
-  const charge = (id: string, amount: number, at: number) => () => {
-    const after = batch.debit("a1", amount);
-    ledger.run(id, -amount, after);
-    batch.keyUse("k1", amount, at);
-  };
-  return { sqlite, gc, charge };
+  const writer = new InlineWriter(sqlite);
+  const charge = (ledgerId: string, amount: number, at: number): Entry => [
+    { charge: { ledgerId, accountId: "a1", keyId: "k1", amount, requestId: `r-${ledgerId}`, at } },
+  ];
+  return { sqlite, writer, charge };
 }
 
-describe("ChargeBatch", () => {
+describe("charges folded per batch", () => {
   test("one read and one write per account and key per batch; balance_after in order", async () => {
-    const { sqlite, gc, charge } = setup();
+    const { sqlite, writer, charge } = setup();
     await Promise.all([
-      gc.enqueue(charge("t1", 100, 5)),
-      gc.enqueue(charge("t2", 50, 9)),
-      gc.enqueue(charge("t3", 25, 7)),
+      writer.enqueue(charge("t1", 100, 5)),
+      writer.enqueue(charge("t2", 50, 9)),
+      writer.enqueue(charge("t3", 25, 7)),
     ]);
     expect(sqlite.query("SELECT balance, used FROM accounts").get()).toEqual({ balance: 825, used: 175 });
     expect(sqlite.query("SELECT used, last_used_at FROM api_keys").get()).toEqual({
@@ -45,11 +38,11 @@ describe("ChargeBatch", () => {
     ]);
   });
 
-  test("a failing op in the batch takes its charge back; the others keep exact balances", async () => {
-    const { sqlite, gc, charge } = setup();
-    const ok1 = gc.enqueue(charge("t1", 100, 1));
-    const dup = gc.enqueue(charge("t1", 40, 2)); // duplicate ledger id: fails after debiting
-    const ok2 = gc.enqueue(charge("t2", 10, 3));
+  test("an entry that fails takes its charge back; the others keep exact balances", async () => {
+    const { sqlite, writer, charge } = setup();
+    const ok1 = writer.enqueue(charge("t1", 100, 1));
+    const dup = writer.enqueue(charge("t1", 40, 2)); // duplicate ledger id: fails after debiting
+    const ok2 = writer.enqueue(charge("t2", 10, 3));
     await ok1;
     await ok2;
     await expect(dup).rejects.toThrow();
@@ -62,5 +55,14 @@ describe("ChargeBatch", () => {
       { id: "t1", balance_after: 900 },
       { id: "t2", balance_after: 890 },
     ]);
+  });
+
+  test("a key's last use without a charge", async () => {
+    const { sqlite, writer } = setup();
+    await writer.enqueue([{ touch: { keyId: "k1", at: 42 } }]);
+    expect(sqlite.query("SELECT used, last_used_at FROM api_keys").get()).toEqual({
+      used: 0,
+      last_used_at: 42,
+    });
   });
 });

@@ -1,5 +1,4 @@
 import type { Database, Statement } from "bun:sqlite";
-import type { BatchParticipant } from "../store/group-commit.ts";
 
 type AccountDelta = { balance: number; used: number };
 type KeyDelta = { used: number; lastUsedAt: number };
@@ -12,26 +11,30 @@ type Mark = { accounts: Map<string, AccountDelta>; keys: Map<string, KeyDelta> }
  * final balance and the summed spend are written at the end. A key's spend and last use
  * likewise. (Per request this leaves two inserts: the ledger entry and the log row.)
  */
-export class ChargeBatch implements BatchParticipant {
+export class ChargeBatch {
   private accounts = new Map<string, AccountDelta>();
   private keys = new Map<string, KeyDelta>();
-  private readonly readBalance: Statement;
-  private readonly writeAccount: Statement;
-  private readonly writeKey: Statement;
+  private statements: { readBalance: Statement; writeAccount: Statement; writeKey: Statement } | null = null;
 
-  constructor(sqlite: Database) {
-    this.readBalance = sqlite.prepare("SELECT balance FROM accounts WHERE id = ?");
-    this.writeAccount = sqlite.prepare("UPDATE accounts SET balance = ?1, used = used + ?2 WHERE id = ?3");
-    this.writeKey = sqlite.prepare(
-      "UPDATE api_keys SET used = used + ?1, last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?3",
-    );
+  constructor(private readonly sqlite: Database) {}
+
+  /** Prepared on first use: a database without billing tables may still run other writes. */
+  private get s() {
+    this.statements ??= {
+      readBalance: this.sqlite.prepare("SELECT balance FROM accounts WHERE id = ?"),
+      writeAccount: this.sqlite.prepare("UPDATE accounts SET balance = ?1, used = used + ?2 WHERE id = ?3"),
+      writeKey: this.sqlite.prepare(
+        "UPDATE api_keys SET used = used + ?1, last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?3",
+      ),
+    };
+    return this.statements;
   }
 
   /** Debits an account inside the batch; returns its balance after this charge. */
   debit(accountId: string, amount: number): number {
     let a = this.accounts.get(accountId);
     if (!a) {
-      const row = this.readBalance.get(accountId) as { balance: number } | null;
+      const row = this.s.readBalance.get(accountId) as { balance: number } | null;
       if (!row) throw new Error(`account ${accountId} vanished`);
       a = { balance: row.balance, used: 0 };
       this.accounts.set(accountId, a);
@@ -67,8 +70,8 @@ export class ChargeBatch implements BatchParticipant {
   }
 
   end(): void {
-    for (const [id, a] of this.accounts) if (a.used !== 0) this.writeAccount.run(a.balance, a.used, id);
-    for (const [id, k] of this.keys) this.writeKey.run(k.used, k.lastUsedAt, id);
+    for (const [id, a] of this.accounts) if (a.used !== 0) this.s.writeAccount.run(a.balance, a.used, id);
+    for (const [id, k] of this.keys) this.s.writeKey.run(k.used, k.lastUsedAt, id);
     this.accounts = new Map();
     this.keys = new Map();
   }

@@ -2,6 +2,7 @@ import type { Booted } from "../boot.ts";
 import { openGateway } from "../boot.ts";
 import { GatewayError } from "../errors.ts";
 import type { StartOptions } from "../start.ts";
+import { bumpGeneration } from "../store/generation.ts";
 import { type Action, type CliContext, UsageError } from "./command.ts";
 import { COMMANDS, GROUPS } from "./commands/index.ts";
 
@@ -55,7 +56,12 @@ export async function runCli(
     io.err(`Error: ${err instanceof GatewayError || err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
-    (booted as Booted | null)?.gw.stop();
+    const b = booted as Booted | null;
+    if (b) {
+      // A running server on this database rebuilds its caches when it sees this move.
+      bumpGeneration(b.gw.sqlite);
+      await b.gw.stop();
+    }
   }
 }
 

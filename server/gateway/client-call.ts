@@ -10,6 +10,7 @@ import { formHashText, parseFormBody } from "../http/form-body.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ClientClosed } from "../providers/errors.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
+import { logWrites } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
 import { type MediaMeter, mediaCall } from "./media-call.ts";
@@ -187,7 +188,7 @@ async function logRejected(
   row.errorMessage = g?.message ?? null;
   row.latencyMs = Math.round(performance.now() - req.t0);
   try {
-    await gw.commits.enqueue(gw.log.op(row));
+    await gw.commits.enqueue(logWrites(row));
   } catch {
     // nothing more to do: the client still gets its error
   }

@@ -11,11 +11,13 @@ import { Metrics } from "../metrics/metrics.ts";
 import type { RoutingConfig } from "../routing/attempts.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
-import { GroupCommit } from "../store/group-commit.ts";
+import { readGeneration } from "../store/generation.ts";
+import { InlineWriter } from "../store/inline-writer.ts";
 import { WalSync } from "../store/wal-sync.ts";
+import type { Writer } from "../store/writer.ts";
 import { LineWriter } from "../usage-log/line-writer.ts";
 import { requestLine } from "../usage-log/log-line.ts";
-import { type LogRow, RequestLog } from "../usage-log/request-log.ts";
+import type { LogRow } from "../usage-log/request-log.ts";
 
 export type Settings = Readonly<{
   currency: string;
@@ -43,17 +45,18 @@ export type GatewayOptions = {
 
 /**
  * The services one request needs, built once at start. Hot-path state (keys, models,
- * balances, rate windows) lives in memory; SQLite's `data_version` tells when another
- * process (the CLI) committed, and only then are the caches rebuilt.
+ * balances, rate windows) lives in memory; when another process (the CLI) committed a
+ * change (SQLite's `data_version` moved and so did the cache generation), the caches are
+ * rebuilt.
  */
 export class Gateway {
-  readonly commits: GroupCommit;
+  /** Where group-committed writes go: in-thread until start() hands over a writer thread. */
+  commits: Writer;
   readonly keys: KeyStore;
   readonly catalog: Catalog;
   readonly book: AccountBook;
   readonly limiter: RateLimiter;
   readonly idempotency: IdempotencyStore;
-  readonly log: RequestLog;
   readonly media: MediaLinks;
   readonly settings: Settings;
   readonly metrics: Metrics;
@@ -63,6 +66,7 @@ export class Gateway {
   private readonly dataVersion: Statement;
   private lastDataVersion = -1;
   private lastSyncCheck = -Infinity;
+  private lastGeneration = "";
   private sweeper: ReturnType<typeof setInterval> | undefined;
   /** Requests and streams in flight, for graceful shutdown. */
   inFlight = 0;
@@ -102,22 +106,23 @@ export class Gateway {
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
-    this.commits = new GroupCommit(sqlite, opts.walPath ? new WalSync(opts.walPath) : null);
-    const flush = () => this.commits.flush();
-    this.keys = new KeyStore(db, flush);
+    this.book = new AccountBook(db);
+    this.keys = new KeyStore(db, (keyId) => this.book.unlandedForKey(keyId));
     this.catalog = new Catalog(db, cipher);
-    this.book = new AccountBook(db, sqlite, flush);
     this.limiter = new RateLimiter({
       keyRpm: config.defaults.rate_limits.key_rpm,
       keyRpd: config.defaults.rate_limits.key_rpd,
       accountRpm: config.defaults.rate_limits.account_rpm,
     });
     this.idempotency = new IdempotencyStore(sqlite);
-    this.commits.participate(this.book.batch);
-    this.log = new RequestLog(sqlite, (keyId, at) => this.book.batch.keyUse(keyId, 0, at));
     this.media = new MediaLinks(sqlite, cipher);
     this.dataVersion = sqlite.prepare("PRAGMA data_version");
-    this.commits.onFailure = (err) => {
+    this.commits = this.setWriter(new InlineWriter(sqlite, opts.walPath ? new WalSync(opts.walPath) : null));
+  }
+
+  /** Sends group commits to `writer` from now on (the server starts a writer thread). */
+  setWriter(writer: Writer): Writer {
+    writer.onFailure = (err) => {
       console.error(
         JSON.stringify({
           level: "error",
@@ -125,8 +130,11 @@ export class Gateway {
           error: String(err),
         }),
       );
-      this.reload();
+      // After the failed entries' callers ran (they take their charges off the unlanded sums).
+      setImmediate(() => this.reload());
     };
+    this.commits = writer;
+    return writer;
   }
 
   /** Loads every cache and seeds the rate windows from today's log. */
@@ -151,11 +159,11 @@ export class Gateway {
   }
 
   reload(): void {
-    this.commits.flush();
     this.keys.load();
     this.catalog.load();
     this.book.load();
     this.lastDataVersion = this.currentDataVersion();
+    this.lastGeneration = readGeneration(this.sqlite);
   }
 
   private currentDataVersion(): number {
@@ -169,7 +177,10 @@ export class Gateway {
     if (now - this.lastSyncCheck < 1) return;
     this.lastSyncCheck = now;
     const v = this.currentDataVersion();
-    if (v !== this.lastDataVersion) this.reload();
+    if (v === this.lastDataVersion) return;
+    // Another connection committed: usually our own writer thread; the CLI bumps the generation.
+    this.lastDataVersion = v;
+    if (readGeneration(this.sqlite) !== this.lastGeneration) this.reload();
   }
 
   /** After a request's row committed: metrics and one JSON line on stdout (no secrets; prompt only if enabled). */
@@ -178,9 +189,10 @@ export class Gateway {
     this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
   }
 
-  stop(): void {
+  /** Stops the timers and commits what is queued; the caller closes the database after. */
+  async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.lines?.flush();
-    this.commits.flush();
+    await this.commits.close();
   }
 }

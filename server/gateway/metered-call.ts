@@ -14,8 +14,9 @@ import { providerFor } from "../providers/registry.ts";
 import { attemptRoutes, retryable } from "../routing/attempts.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import type { SseEvent } from "../sse/parser.ts";
+import type { Write } from "../store/writes.ts";
 import { countText } from "../tokens/count.ts";
-import type { LogRow } from "../usage-log/request-log.ts";
+import { type LogRow, logWrites } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
 import { streamResponse } from "./stream-response.ts";
@@ -111,7 +112,7 @@ export async function settleCall(
       cached: result.usage.cachedTokens,
       output: result.usage.outputTokens,
     });
-  const { charged, op } = gw.book.settle(hold, req.key, cost, { requestId: req.requestId, now });
+  const { charged, write, landed } = gw.book.settle(hold, req.key, cost, { requestId: req.requestId, now });
   Object.assign(log, {
     status: result.status,
     outcome: result.outcome,
@@ -124,18 +125,14 @@ export async function settleCall(
     errorCode: result.error?.code ?? (result.outcome === "client_closed" ? "client_closed" : null),
     errorMessage: result.error?.message ?? null,
   } satisfies Partial<LogRow>);
-  const logOp = gw.log.op(log);
-  const idemOp =
-    call.claim && result.replay
-      ? gw.idempotency.completeOp(call.claim, { status: result.status, ...result.replay }, now)
-      : null;
+  // The charge, the log row and the replay commit together or not at all.
+  const entry: Write[] = write ? [write, ...logWrites(log)] : logWrites(log);
+  if (call.claim && result.replay)
+    entry.push(gw.idempotency.completeWrite(call.claim, { status: result.status, ...result.replay }, now));
   try {
-    await gw.commits.enqueue(() => {
-      op?.();
-      logOp();
-      idemOp?.();
-    });
+    await gw.commits.enqueue(entry);
   } finally {
+    landed();
     if (call.claim) gw.idempotency.finish(call.claim);
   }
   gw.recordRequest(log, req.promptText);
@@ -158,7 +155,7 @@ export async function logFailure(
     errorMessage: closed ? null : (g?.message ?? "internal error"),
   } satisfies Partial<LogRow>);
   try {
-    await gw.commits.enqueue(gw.log.op(log));
+    await gw.commits.enqueue(logWrites(log));
   } catch {
     // The database refused even the log row; the client still gets its error.
   }
@@ -267,7 +264,7 @@ export async function claimIdempotency(
   log.status = r.replay.status;
   log.errorCode = "idempotent_replay";
   log.latencyMs = Math.round(performance.now() - req.t0);
-  await gw.commits.enqueue(gw.log.op(log));
+  await gw.commits.enqueue(logWrites(log));
   gw.recordRequest(log, req.promptText);
   return new Response(r.replay.body, {
     status: r.replay.status,

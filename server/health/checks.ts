@@ -27,8 +27,8 @@ export function databaseCheck(gw: Gateway): Check {
         details: {
           engine: "sqlite",
           journal_mode: mode,
-          pending_writes: gw.commits.size,
-          group_commits: gw.commits.batches,
+          pending_writes: gw.commits.pending,
+          group_commits: gw.commits.stats.batches,
         },
       };
     } catch (err) {

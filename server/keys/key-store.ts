@@ -68,21 +68,23 @@ export class KeyStore {
   private byId = new Map<string, KeyRecord>();
 
   /**
-   * `flushWrites` commits queued group-commit writes first: memory runs ahead of the
-   * table by the writes of the current loop turn, and a reload must not step back.
+   * `unlanded` tells what a key spent that is not committed yet: memory runs ahead of the
+   * table by those charges, and a reload must not step back behind them.
    */
   constructor(
     private readonly db: Db,
-    private readonly flushWrites: () => void,
+    private readonly unlanded: (keyId: string) => number,
   ) {}
 
   load(): void {
-    this.flushWrites();
     const rows = this.db.select().from(apiKeys).all();
     const byHash = new Map<string, KeyRecord>();
     const byId = new Map<string, KeyRecord>();
     for (const row of rows) {
-      const rec = toRecord(row, this.byId.get(row.id)?.reserved ?? 0);
+      const rec = toRecord(
+        { ...row, used: row.used + this.unlanded(row.id) },
+        this.byId.get(row.id)?.reserved ?? 0,
+      );
       byHash.set(row.hash, rec);
       byId.set(row.id, rec);
     }
@@ -135,7 +137,6 @@ export class KeyStore {
   }
 
   update(id: string, patch: KeyPatch): KeyRecord | undefined {
-    this.flushWrites();
     const set: Partial<Row> = {};
     if (patch.name !== undefined) set.name = patch.name;
     if (patch.rpmLimit !== undefined) set.rpmLimit = patch.rpmLimit;
@@ -150,7 +151,7 @@ export class KeyStore {
     const row = rows[0];
     if (!row) return undefined;
     const prev = this.byId.get(id);
-    const rec = toRecord(row, prev?.reserved ?? 0);
+    const rec = toRecord({ ...row, used: row.used + this.unlanded(row.id) }, prev?.reserved ?? 0);
     this.byHash.set(row.hash, rec);
     this.byId.set(id, rec);
     return rec;

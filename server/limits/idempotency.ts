@@ -1,6 +1,9 @@
 import type { Database, Statement } from "bun:sqlite";
 import { badRequest, GatewayError } from "../errors.ts";
-import type { WriteOp } from "../store/group-commit.ts";
+import type { Write } from "../store/writes.ts";
+
+const INSERT =
+  "INSERT OR REPLACE INTO idempotency (key_id, idem_key, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -17,15 +20,11 @@ export type Claim = { keyId: string; idemKey: string; bodyHash: string; done: bo
 export class IdempotencyStore {
   private running = new Map<string, string>();
   private readonly find: Statement;
-  private readonly insert: Statement;
   private readonly purge: Statement;
 
   constructor(sqlite: Database) {
     this.find = sqlite.prepare(
       "SELECT body_hash, status, headers, body, created_at FROM idempotency WHERE key_id = ? AND idem_key = ?",
-    );
-    this.insert = sqlite.prepare(
-      "INSERT OR REPLACE INTO idempotency (key_id, idem_key, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     this.purge = sqlite.prepare("DELETE FROM idempotency WHERE created_at < ?");
   }
@@ -70,9 +69,10 @@ export class IdempotencyStore {
   }
 
   /** The write that stores the response; runs in the request's billing transaction. */
-  completeOp(claim: Claim, res: Replay, now: number): WriteOp {
-    return () => {
-      this.insert.run(
+  completeWrite(claim: Claim, res: Replay, now: number): Write {
+    return {
+      sql: INSERT,
+      params: [
         claim.keyId,
         claim.idemKey,
         claim.bodyHash,
@@ -80,7 +80,7 @@ export class IdempotencyStore {
         JSON.stringify(res.headers),
         res.body,
         now,
-      );
+      ],
     };
   }
 

@@ -2,7 +2,10 @@ import type { Database, Statement } from "bun:sqlite";
 import { GatewayError, notFound } from "../errors.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { randomToken } from "../secrets/tokens.ts";
-import type { WriteOp } from "../store/group-commit.ts";
+import type { Write } from "../store/writes.ts";
+
+const INSERT = `INSERT INTO generated_media (id, kind, account_id, key_id, request_id, provider_id, upstream_ref_enc, mime_type, meta, created_at, expires_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export type MediaKind = "image" | "video";
 
@@ -37,7 +40,6 @@ export const contentExpired = (kind: MediaKind) =>
  * credentials (a signature, a SAS token).
  */
 export class MediaLinks {
-  private readonly insert: Statement;
   private readonly select: Statement;
   private readonly remove: Statement;
 
@@ -45,10 +47,6 @@ export class MediaLinks {
     sqlite: Database,
     private readonly cipher: Cipher,
   ) {
-    this.insert = sqlite.prepare(
-      `INSERT INTO generated_media (id, kind, account_id, key_id, request_id, provider_id, upstream_ref_enc, mime_type, meta, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     this.select = sqlite.prepare("SELECT * FROM generated_media WHERE id = ?");
     this.remove = sqlite.prepare("DELETE FROM generated_media WHERE expires_at < ?");
   }
@@ -66,13 +64,14 @@ export class MediaLinks {
     meta?: (link: { id: string; expiresAt: number }) => Record<string, unknown>;
     now: number;
     ttlMs: number;
-  }): { id: string; expiresAt: number; op: WriteOp } {
+  }): { id: string; expiresAt: number; write: Write } {
     const id = `${input.kind === "video" ? "video" : "img"}_${randomToken(18)}`;
     const expiresAt = input.now + input.ttlMs;
     const enc = this.cipher.encrypt(input.upstreamRef);
     const meta = JSON.stringify(input.meta?.({ id, expiresAt }) ?? {});
-    const op: WriteOp = () => {
-      this.insert.run(
+    const write: Write = {
+      sql: INSERT,
+      params: [
         id,
         input.kind,
         input.accountId,
@@ -84,9 +83,9 @@ export class MediaLinks {
         meta,
         input.now,
         expiresAt,
-      );
+      ],
     };
-    return { id, expiresAt, op };
+    return { id, expiresAt, write };
   }
 
   /** The live link, or 404 (unknown, other kind) / 410 (expired). */

@@ -1,5 +1,4 @@
-import type { Database, Statement } from "bun:sqlite";
-import type { WriteOp } from "../store/group-commit.ts";
+import type { Write } from "../store/writes.ts";
 
 export type Outcome = "ok" | "error" | "client_closed";
 export type UsageSource = "upstream" | "estimated" | "none";
@@ -44,51 +43,40 @@ export type LogRow = {
   droppedFields: string[];
 };
 
-/** Writes log rows (and the key's last-used time) through the group commit. */
-export class RequestLog {
-  private readonly insert: Statement;
+const INSERT = `INSERT INTO request_log (id, created_at, key_id, account_id, endpoint, model, provider, upstream_model, status, outcome,
+  stream, input_tokens, cached_tokens, output_tokens, usage_source, cost, latency_ms, ttft_ms, max_tokens_clamped,
+  error_code, error_message, attempts, dropped_fields)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-  /** `touchKey` records a key's last use; the charge batch writes it once per group commit. */
-  constructor(
-    sqlite: Database,
-    private readonly touchKey: (keyId: string, at: number) => void,
-  ) {
-    this.insert = sqlite.prepare(
-      `INSERT INTO request_log (id, created_at, key_id, account_id, endpoint, model, provider, upstream_model, status, outcome,
-        stream, input_tokens, cached_tokens, output_tokens, usage_source, cost, latency_ms, ttft_ms, max_tokens_clamped,
-        error_code, error_message, attempts, dropped_fields)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-  }
-
-  op(r: LogRow): WriteOp {
-    return () => {
-      this.insert.run(
-        r.id,
-        r.createdAt,
-        r.keyId,
-        r.accountId,
-        r.endpoint,
-        r.model,
-        r.provider,
-        r.upstreamModel,
-        r.status,
-        r.outcome,
-        r.stream ? 1 : 0,
-        r.inputTokens,
-        r.cachedTokens,
-        r.outputTokens,
-        r.usageSource,
-        r.cost,
-        r.latencyMs,
-        r.ttftMs,
-        r.maxTokensClamped,
-        r.errorCode,
-        r.errorMessage === null ? null : r.errorMessage.slice(0, 1000),
-        r.attempts.length ? JSON.stringify(r.attempts) : null,
-        r.droppedFields.length ? JSON.stringify(r.droppedFields) : null,
-      );
-      if (r.keyId) this.touchKey(r.keyId, r.createdAt);
-    };
-  }
+/** The writes of one log row (and the key's last use, folded per batch). */
+export function logWrites(r: LogRow): Write[] {
+  const row: Write = {
+    sql: INSERT,
+    params: [
+      r.id,
+      r.createdAt,
+      r.keyId,
+      r.accountId,
+      r.endpoint,
+      r.model,
+      r.provider,
+      r.upstreamModel,
+      r.status,
+      r.outcome,
+      r.stream ? 1 : 0,
+      r.inputTokens,
+      r.cachedTokens,
+      r.outputTokens,
+      r.usageSource,
+      r.cost,
+      r.latencyMs,
+      r.ttftMs,
+      r.maxTokensClamped,
+      r.errorCode,
+      r.errorMessage === null ? null : r.errorMessage.slice(0, 1000),
+      r.attempts.length ? JSON.stringify(r.attempts) : null,
+      r.droppedFields.length ? JSON.stringify(r.droppedFields) : null,
+    ],
+  };
+  return r.keyId ? [row, { touch: { keyId: r.keyId, at: r.createdAt } }] : [row];
 }

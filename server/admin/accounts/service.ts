@@ -83,7 +83,6 @@ export const accountsService = {
     offset: number,
   ): { data: LedgerEntryView[]; total: number; limit: number; offset: number } {
     account(gw, id);
-    gw.commits.flush();
     const page = listTransactions(gw.db, id, limit, offset);
     return {
       data: page.rows.map((r) => ({

@@ -10,7 +10,6 @@ import type { KeyUsage, KeyView } from "./model.ts";
  * in-memory KeyStore: views read it from the database after a flush.
  */
 function lastUsedAt(gw: Gateway): Map<string, number | null> {
-  gw.commits.flush();
   const rows = gw.sqlite.query("SELECT id, last_used_at AS at FROM api_keys").all() as {
     id: string;
     at: number | null;
@@ -112,7 +111,6 @@ export const keysService = {
 
   usage(gw: Gateway, id: string, days = 30): KeyUsage {
     key(gw, id);
-    gw.commits.flush();
     const totals = gw.sqlite
       .query(
         `SELECT count(*) AS requests, coalesce(sum(outcome = 'error'), 0) AS errors, coalesce(sum(input_tokens), 0) AS input,

@@ -40,7 +40,6 @@ function view(gw: Gateway, r: Row): RequestView {
 
 export const requestsService = {
   list(gw: Gateway, q: z.infer<typeof RequestQuery>) {
-    gw.commits.flush();
     const where: SQL[] = [];
     if (q.key_id) where.push(eq(requestLog.keyId, q.key_id));
     if (q.account_id) where.push(eq(requestLog.accountId, q.account_id));
@@ -63,7 +62,6 @@ export const requestsService = {
   },
 
   get(gw: Gateway, id: string): RequestView {
-    gw.commits.flush();
     const r = gw.db.select().from(requestLog).where(eq(requestLog.id, id)).get();
     if (!r) throw notFound(`No request with id '${id}'.`, "request_not_found");
     return view(gw, r);

@@ -7,7 +7,7 @@ import type { Gateway } from "../../gateway/gateway.ts";
 import type { MediaMeter } from "../../gateway/media-call.ts";
 import { currentRequestId } from "../../http/request-id.ts";
 import { providerFor } from "../../providers/registry.ts";
-import type { WriteOp } from "../../store/group-commit.ts";
+import type { Write } from "../../store/writes.ts";
 import { ImagesEditRequest, ImagesGenerateRequest } from "./images-schema.ts";
 import { serveImageLink } from "./media-content.ts";
 
@@ -62,7 +62,7 @@ export function imagesMeter(
       });
       const body = { ...res.body };
       const data = objs(body.data).map((d) => ({ ...d }));
-      const writes: WriteOp[] = [];
+      const writes: Write[] = [];
       const now = Date.now();
       const mime = MIME[str(req.output_format) ?? str(body.output_format) ?? "png"] ?? "image/png";
       for (const d of data) {
@@ -79,13 +79,10 @@ export function imagesMeter(
           ttlMs: gw.settings.mediaLinkTtlMs,
         });
         d.url = `${ctx.origin}/v1/images/${link.id}/content`;
-        writes.push(link.op);
+        writes.push(link.write);
       }
       body.data = data;
-      if (writes.length > 0)
-        await gw.commits.enqueue(() => {
-          for (const w of writes) w();
-        });
+      if (writes.length > 0) await gw.commits.enqueue(writes);
       const each =
         imagePrice(ctx.model.mediaPrices, str(body.size) ?? size, str(body.quality) ?? quality) ??
         reservedEach;

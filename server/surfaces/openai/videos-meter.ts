@@ -196,11 +196,9 @@ export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): Me
           now,
           ttlMs: gw.settings.mediaLinkTtlMs,
         });
-        return { job: { ...job, seconds }, linkId: link.id, expiresAt: link.expiresAt, op: link.op };
+        return { job: { ...job, seconds }, linkId: link.id, expiresAt: link.expiresAt, write: link.write };
       });
-      await gw.commits.enqueue(() => {
-        for (const d of done) d.op();
-      });
+      await gw.commits.enqueue(done.map((d) => d.write));
       const body = answer(done, ctx);
       return {
         body: JSON.stringify(body),

@@ -1,0 +1,84 @@
+import type { BatchResult, Entry } from "./writes.ts";
+
+/**
+ * Where group-committed writes go. Entries queued during one turn of the event loop are
+ * committed as one batch; `enqueue` resolves only once its entry is committed and
+ * durable, so a caller that awaits it before sending a response's last byte keeps the
+ * promise that a client never sees an end that is not on disk.
+ */
+export interface Writer {
+  enqueue(entry: Entry): Promise<void>;
+  /** Resolves once everything queued so far is committed (shutdown, tests). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+  /** After a failed batch, so in-memory state can be rebuilt from the database. */
+  onFailure: (err: unknown) => void;
+  readonly stats: { batches: number; entries: number };
+  /** Entries queued and not yet acknowledged. */
+  readonly pending: number;
+}
+
+type Waiting = { entry: Entry; resolve: () => void; reject: (e: unknown) => void };
+
+/** The batching both writers share; `commit` is where they differ. */
+export abstract class BatchingWriter implements Writer {
+  private queue: Waiting[] = [];
+  private scheduled = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private unacked = 0;
+  onFailure: (err: unknown) => void = () => {};
+  readonly stats = { batches: 0, entries: 0 };
+
+  protected abstract commit(entries: Entry[]): Promise<BatchResult>;
+
+  get pending(): number {
+    return this.unacked;
+  }
+
+  enqueue(entry: Entry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject });
+      this.unacked++;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.send());
+      }
+    });
+  }
+
+  private send(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    const done = this.commit(batch.map((w) => w.entry)).then(
+      (result) => {
+        this.stats.batches++;
+        this.stats.entries += batch.length;
+        const failed = new Map(result.failed);
+        batch.forEach((w, i) => {
+          const why = failed.get(i);
+          if (why === undefined) w.resolve();
+          else w.reject(new Error(`write failed: ${why}`));
+        });
+        if (failed.size > 0) this.onFailure(new Error([...failed.values()][0]));
+      },
+      (err: unknown) => {
+        for (const w of batch) w.reject(err);
+        this.onFailure(err);
+      },
+    );
+    const tracked = done.finally(() => {
+      this.unacked -= batch.length;
+      this.inFlight.delete(tracked);
+    });
+    this.inFlight.add(tracked);
+  }
+
+  async idle(): Promise<void> {
+    this.send();
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  abstract close(): Promise<void>;
+}
