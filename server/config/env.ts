@@ -12,8 +12,12 @@ const EnvSchema = z.object({
   TOLLGATE_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   TOLLGATE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_DB_SYNC: z.enum(["full", "normal"]).default("full"),
-  /** Where group commits run: a writer thread with its own connection (default), or inline on the event loop. */
-  TOLLGATE_WRITER: z.enum(["thread", "inline"]).default("thread"),
+  /**
+   * Where group commits run: inline on the event loop (default; its fsync still runs off
+   * it), or a writer thread with its own connection, which pays off when the machine has
+   * cores to spare (on 2 shared cores it measured slower: see the README's benchmark).
+   */
+  TOLLGATE_WRITER: z.enum(["inline", "thread"]).default("inline"),
   TOLLGATE_LOG_LEVEL: z.enum(["silent", "info", "debug"]).default("info"),
   /**
    * Bun's cap on concurrent outbound fetches (default 256: the 257th upstream stream

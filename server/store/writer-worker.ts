@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { Database } from "bun:sqlite";
 import { BatchExecutor } from "./batch-executor.ts";
-import type { FromWriter, ToWriter } from "./writer-protocol.ts";
+import { type FromWriter, fromWire, type ToWriter } from "./writer-protocol.ts";
 
 /**
  * The writer thread: its own SQLite connection, on which every group-committed batch
@@ -12,6 +12,7 @@ declare const self: Worker;
 
 let sqlite: Database | null = null;
 let executor: BatchExecutor | null = null;
+const statements = new Map<number, string>();
 
 const reply = (m: FromWriter) => self.postMessage(m);
 
@@ -26,10 +27,12 @@ self.onmessage = (ev: MessageEvent<ToWriter>) => {
       sqlite.run("PRAGMA foreign_keys = ON");
       executor = new BatchExecutor(sqlite);
       reply({ type: "ready" });
+    } else if (m.type === "stmt") {
+      statements.set(m.id, m.sql);
     } else if (m.type === "batch") {
       if (!executor) throw new Error("writer not open");
       try {
-        reply({ type: "done", seq: m.seq, failed: executor.run(m.entries).failed });
+        reply({ type: "done", seq: m.seq, failed: executor.run(fromWire(m.json, statements)).failed });
       } catch (err) {
         reply({ type: "error", seq: m.seq, message: err instanceof Error ? err.message : String(err) });
       }

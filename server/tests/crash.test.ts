@@ -24,6 +24,8 @@ describe("kill -9 under load", () => {
       TOLLGATE_CONFIG: cfgPath,
       TOLLGATE_ADMIN_TOKEN: "admin-token-for-this-test",
       TOLLGATE_DB_SYNC: "full",
+      // The writer thread under a crash: the same promises must hold as with the inline writer.
+      TOLLGATE_WRITER: "thread",
     };
     const admin = async (url: string, method: string, path: string, body?: unknown) =>
       (
