@@ -238,7 +238,8 @@ describe("the single-file binary", () => {
     );
     sqlite.close();
 
-    const env = { TOLLGATE_DB: dbPath, TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN };
+    // This start also runs group commits on the writer thread, whose module the binary embeds.
+    const env = { TOLLGATE_DB: dbPath, TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN, TOLLGATE_WRITER: "thread" };
     await withServer(env, async (s) => {
       const res = await fetch(`${s.url}/admin/api/accounts/acct_from_old`, {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -251,6 +252,12 @@ describe("the single-file binary", () => {
       );
       const reply = await chat(s.url, (JSON.parse(created.stdout) as { key: string }).key);
       expect(reply.choices[0]!.message.content).toBe(DEFAULT_TEXT);
+      const log = await fetch(`${s.url}/admin/api/requests?limit=1`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(((await log.json()) as { data: { status: number; cost: number }[] }).data[0]).toMatchObject({
+        status: 200,
+      });
     });
 
     const upgraded = new Database(dbPath, { readonly: true });
