@@ -29,13 +29,19 @@ export class SseParser {
     const out: SseEvent[] = [];
     let start = 0;
     const buf = this.buffer;
+    // Upstreams end lines with LF: then the native indexOf finds them. A CR anywhere
+    // (CRLF or bare CR endings) takes the character scan.
+    const lfOnly = !buf.includes("\r");
     for (;;) {
       let nl = -1;
-      for (let i = start; i < buf.length; i++) {
-        const c = buf.charCodeAt(i);
-        if (c === 10 || c === 13) {
-          nl = i;
-          break;
+      if (lfOnly) nl = buf.indexOf("\n", start);
+      else {
+        for (let i = start; i < buf.length; i++) {
+          const c = buf.charCodeAt(i);
+          if (c === 10 || c === 13) {
+            nl = i;
+            break;
+          }
         }
       }
       if (nl === -1) break;
@@ -54,6 +60,11 @@ export class SseParser {
   }
 
   private line(line: string, out: SseEvent[]) {
+    // The common line first: `data: ...`.
+    if (line.startsWith("data: ")) {
+      this.data.push(line.slice(6));
+      return;
+    }
     if (line === "") {
       if (this.data.length > 0) out.push(this.take());
       else this.event = undefined;

@@ -22,34 +22,54 @@ export class OpenAIChatTap implements StreamTap {
   private heldUsage: string | null = null;
   private usageForwarded = false;
   private finishSeen = false;
-  private readonly text: string[] = [];
-  private meta = { id: "", created: 0, model: "" };
+  /** Every chunk's JSON text: output is only extracted from them when no usage came. */
+  private readonly raw: string[] = [];
 
   constructor(private readonly clientWantsUsage: boolean) {}
 
+  /**
+   * Most chunks are only looked at, not parsed. The markers are exact: inside a JSON string
+   * every quote is escaped, so `"usage"` or `"finish_reason":"` can only be the chunk's own
+   * keys. A chunk carrying usage (other than OpenAI's compact `"usage":null`) or an error
+   * is parsed.
+   */
   push(ev: SseEvent): Uint8Array | null {
-    if (ev.data === "[DONE]") {
+    const d = ev.data;
+    if (d === "[DONE]") {
       this.ended = true;
       return null;
     }
+    // Usage with a value (or spelled with spaces) and errors take the parsing path.
+    const usageAt = d.indexOf('"usage"');
+    if ((usageAt !== -1 && !d.startsWith(":null", usageAt + 7)) || d.includes('"error"'))
+      return this.parsed(d);
+    this.raw.push(d);
+    if (!this.finishSeen && FINISH.test(d)) this.finishSeen = true;
+    if (!this.sawOutput && carriesOutput(d)) this.sawOutput = true;
+    if (usageAt === -1 || this.clientWantsUsage) return dataBytes(d);
+    // The client did not ask for usage: take the null usage we asked the upstream for back out.
+    const stripped = d.replace(',"usage":null', "");
+    return stripped.includes('"usage"') ? this.parsed(d) : dataBytes(stripped);
+  }
+
+  /** The slow path: usage, errors, or JSON spelled unlike OpenAI's compact form. */
+  private parsed(d: string): Uint8Array | null {
     let chunk: Record<string, unknown>;
     try {
-      chunk = JSON.parse(ev.data);
+      chunk = JSON.parse(d);
     } catch {
-      return dataBytes(ev.data);
+      return dataBytes(d);
     }
-    if (!chunk || typeof chunk !== "object") return dataBytes(ev.data);
+    if (!chunk || typeof chunk !== "object") return dataBytes(d);
     if (chunk.error) {
       this.failed = streamedError(chunk.error);
       return null;
     }
-    if (typeof chunk.id === "string") this.meta.id = chunk.id;
-    if (typeof chunk.created === "number") this.meta.created = chunk.created;
-    if (typeof chunk.model === "string") this.meta.model = chunk.model;
+    this.raw.push(d);
     const choices = Array.isArray(chunk.choices) ? (chunk.choices as Record<string, unknown>[]) : [];
-    for (const c of choices) this.collect(c);
-
-    if (!("usage" in chunk)) return dataBytes(ev.data);
+    if (choices.some((c) => c.finish_reason)) this.finishSeen = true;
+    if (!this.sawOutput && carriesOutput(d)) this.sawOutput = true;
+    if (!("usage" in chunk)) return dataBytes(d);
     const usage = usageFromOpenAI(chunk.usage);
     if (usage) this.snapshot = usage;
     if (!this.clientWantsUsage) {
@@ -58,34 +78,11 @@ export class OpenAIChatTap implements StreamTap {
       return dataBytes(JSON.stringify(chunk));
     }
     if (usage && choices.length === 0) {
-      this.heldUsage = ev.data; // sent after the commit
+      this.heldUsage = d; // sent after the commit
       return null;
     }
     if (usage) this.usageForwarded = true;
-    return dataBytes(ev.data);
-  }
-
-  private collect(c: Record<string, unknown>) {
-    const delta = c.delta as Record<string, unknown> | undefined;
-    if (delta) {
-      for (const field of ["content", "reasoning_content", "reasoning", "refusal"]) {
-        const v = delta[field];
-        if (typeof v === "string" && v.length > 0) {
-          this.text.push(v);
-          this.sawOutput = true;
-        }
-      }
-      const calls = delta.tool_calls;
-      if (Array.isArray(calls)) {
-        for (const call of calls as Record<string, unknown>[]) {
-          const fn = call.function as Record<string, unknown> | undefined;
-          if (typeof fn?.name === "string") this.text.push(fn.name);
-          if (typeof fn?.arguments === "string") this.text.push(fn.arguments);
-          this.sawOutput = true;
-        }
-      }
-    }
-    if (c.finish_reason) this.finishSeen = true;
+    return dataBytes(d);
   }
 
   endOfInput(): void {
@@ -98,15 +95,65 @@ export class OpenAIChatTap implements StreamTap {
   }
 
   outputText(): string {
-    return this.text.join("");
+    const parts: string[] = [];
+    for (const d of this.raw) {
+      try {
+        const chunk = JSON.parse(d) as { choices?: { delta?: Record<string, unknown> }[] };
+        for (const c of chunk.choices ?? []) collectDelta(c.delta, parts);
+      } catch {
+        // not JSON: nothing generated in it
+      }
+    }
+    return parts.join("");
   }
 
   finish(usage: Usage): Uint8Array {
     let out = "";
     if (this.clientWantsUsage && !this.usageForwarded) {
-      out += `data: ${this.heldUsage ?? JSON.stringify(usageChunk(this.meta, usage))}\n\n`;
+      out += `data: ${this.heldUsage ?? JSON.stringify(usageChunk(metaOf(this.raw[0]), usage))}\n\n`;
     }
     return encoder.encode(`${out}data: [DONE]\n\n`);
+  }
+}
+
+const FINISH = /"finish_reason"\s*:\s*"/;
+const OUTPUT_MARKERS = ['"content":"', '"reasoning_content":"', '"reasoning":"', '"refusal":"'];
+
+/** Non-empty generated text or a tool call in a chunk's JSON text. */
+function carriesOutput(d: string): boolean {
+  if (d.includes('"tool_calls":[')) return true;
+  for (const m of OUTPUT_MARKERS) {
+    const i = d.indexOf(m);
+    if (i !== -1 && d.charCodeAt(i + m.length) !== 34) return true;
+  }
+  return false;
+}
+
+function collectDelta(delta: Record<string, unknown> | undefined, out: string[]) {
+  if (!delta) return;
+  for (const field of ["content", "reasoning_content", "reasoning", "refusal"]) {
+    const v = delta[field];
+    if (typeof v === "string") out.push(v);
+  }
+  if (Array.isArray(delta.tool_calls)) {
+    for (const call of delta.tool_calls as Record<string, unknown>[]) {
+      const fn = call.function as Record<string, unknown> | undefined;
+      if (typeof fn?.name === "string") out.push(fn.name);
+      if (typeof fn?.arguments === "string") out.push(fn.arguments);
+    }
+  }
+}
+
+function metaOf(d: string | undefined): { id: string; created: number; model: string } {
+  try {
+    const c = JSON.parse(d ?? "{}") as { id?: unknown; created?: unknown; model?: unknown };
+    return {
+      id: typeof c.id === "string" ? c.id : "",
+      created: typeof c.created === "number" ? c.created : 0,
+      model: typeof c.model === "string" ? c.model : "",
+    };
+  } catch {
+    return { id: "", created: 0, model: "" };
   }
 }
 
