@@ -225,19 +225,22 @@ async function callTarget(
   const it = result.events[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) throw upstreamStreamCut();
-  async function* replay(): AsyncGenerator<SseEvent> {
-    try {
-      yield first.value;
-      for (;;) {
-        const n = await it.next();
-        if (n.done) return;
-        yield n.value;
-      }
-    } finally {
-      await it.return?.();
-    }
-  }
-  return { ...result, events: replay() };
+  // The first batch again, then the rest, without another generator layer on every event.
+  let held: SseEvent[] | null = first.value;
+  const events: AsyncIterableIterator<SseEvent[]> = {
+    next: () => {
+      if (held === null) return it.next();
+      const value = held;
+      held = null;
+      return Promise.resolve({ value, done: false });
+    },
+    return: (value?: unknown) =>
+      it.return?.(value) ?? Promise.resolve({ value: undefined, done: true as const }),
+    [Symbol.asyncIterator]() {
+      return events;
+    },
+  };
+  return { ...result, events };
 }
 
 /**

@@ -16,7 +16,7 @@ type StreamCall = {
   log: LogRow;
   claim: Claim | null;
   tap: StreamTap;
-  events: AsyncIterable<SseEvent>;
+  events: AsyncIterable<SseEvent[]>;
   /** Aborts the upstream request. */
   abort: () => void;
 };
@@ -68,11 +68,17 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
             tap.endOfInput();
             break;
           }
-          const out = tap.push(next.value);
+          // What one upstream chunk carried goes out as one write.
+          const parts: Uint8Array[] = [];
+          for (const ev of next.value) {
+            const out = tap.push(ev);
+            if (out) parts.push(out);
+            if (tap.failed || tap.ended) break;
+          }
           if (log.ttftMs === null && tap.sawOutput) log.ttftMs = Math.round(performance.now() - req.t0);
-          if (out) controller.enqueue(out);
+          if (parts.length > 0) controller.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
           if (tap.failed || tap.ended) break;
-          if (out) return;
+          if (parts.length > 0) return;
         }
         if (tap.ended && !tap.failed) {
           const usage = await settle("ok", null);
@@ -128,7 +134,7 @@ function safeClose(controller: ReadableStreamDefaultController<Uint8Array>) {
   }
 }
 
-async function drain(it: AsyncIterator<SseEvent>) {
+async function drain(it: AsyncIterator<SseEvent[]>) {
   try {
     for (let i = 0; i < 16; i++) if ((await it.next()).done) return;
     await it.return?.();

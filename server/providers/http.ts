@@ -73,8 +73,11 @@ export class UpstreamExchange {
     }
   }
 
-  /** Yields the SSE events of a streamed body; returning early cancels the upstream. */
-  async *events(res: Response): AsyncGenerator<SseEvent> {
+  /**
+   * Yields the SSE events of a streamed body, as the batch each network chunk completed
+   * (one async step per chunk, not per event); returning early cancels the upstream.
+   */
+  async *events(res: Response): AsyncGenerator<SseEvent[]> {
     const body = res.body;
     if (!body) return;
     const reader = body.getReader();
@@ -95,9 +98,10 @@ export class UpstreamExchange {
           clearTimeout(this.firstByteTimer);
           this.firstByteTimer = undefined;
         }
-        for (const ev of evs) yield ev;
+        if (evs.length > 0) yield evs;
       }
-      for (const ev of parser.end()) yield ev;
+      const tail = parser.end();
+      if (tail.length > 0) yield tail;
       finished = true;
     } finally {
       if (!finished) {
@@ -112,7 +116,7 @@ export class UpstreamExchange {
    * Yields each non-empty line of a newline-delimited JSON body (Yandex's streaming) as an
    * event whose `data` is the line, so stream decoders keep one input type.
    */
-  async *lines(res: Response): AsyncGenerator<SseEvent> {
+  async *lines(res: Response): AsyncGenerator<SseEvent[]> {
     const body = res.body;
     if (!body) return;
     const reader = body.getReader();
@@ -134,15 +138,17 @@ export class UpstreamExchange {
           clearTimeout(this.firstByteTimer);
           this.firstByteTimer = undefined;
         }
+        const batch: SseEvent[] = [];
         while (nl !== -1) {
           const line = buffer.slice(0, nl).trim();
           buffer = buffer.slice(nl + 1);
-          if (line) yield { data: line };
+          if (line) batch.push({ data: line });
           nl = buffer.indexOf("\n");
         }
+        if (batch.length > 0) yield batch;
       }
       const tail = (buffer + decoder.decode()).trim();
-      if (tail) yield { data: tail };
+      if (tail) yield [{ data: tail }];
       finished = true;
     } finally {
       if (!finished) {

@@ -36,7 +36,8 @@ export type ChatCall = {
 
 export type UpstreamResult =
   | { kind: "json"; dialect: Dialect; body: Record<string, unknown>; text: string; headers: Headers }
-  | { kind: "stream"; dialect: Dialect; events: AsyncIterable<SseEvent>; headers: Headers };
+  /** `events`: the events of each upstream chunk, in order. */
+  | { kind: "stream"; dialect: Dialect; events: AsyncIterable<SseEvent[]>; headers: Headers };
 
 /**
  * One interface for every provider kind; one file per kind; see registry.ts. Media
