@@ -10,15 +10,29 @@ import type { Gateway } from "./gateway.ts";
  */
 export const V1_PREFIXES = ["/v1", "/v1/v1"] as const;
 
-/** An Elysia handler that runs the billed pipeline with a spec built for each request. */
+/**
+ * An Elysia handler that runs the billed pipeline with a spec built for each request.
+ * `longRunning` lifts Bun's idle timeout for the request (synchronous video renders).
+ */
 export function clientHandler<S extends z.ZodType>(
   gw: Gateway,
   spec: (request: Request) => ClientCallSpec<S>,
+  opts: { longRunning?: boolean } = {},
 ) {
-  return ({ request, set }: { request: Request; set: { headers: Record<string, unknown> } }) =>
-    clientCall(
+  return ({
+    request,
+    set,
+    server,
+  }: {
+    request: Request;
+    set: { headers: Record<string, unknown> };
+    server?: { timeout(request: Request, seconds: number): void } | null;
+  }) => {
+    if (opts.longRunning) server?.timeout(request, 0);
+    return clientCall(
       gw,
       { request, headers: set.headers as Record<string, string>, requestId: currentRequestId(set.headers) },
       spec(request),
     );
+  };
 }

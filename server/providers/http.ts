@@ -74,14 +74,14 @@ export class UpstreamExchange {
   }
 
   /**
-   * Yields the SSE events of a streamed body, as the batch each network chunk completed
-   * (one async step per chunk, not per event); returning early cancels the upstream.
+   * The body's chunks as they arrive, under the deadlines: a read that fails after the
+   * headers came is a cut stream (unless a deadline or the client caused it); returning
+   * early cancels the upstream. The first chunk stops the first-byte deadline.
    */
-  async *events(res: Response): AsyncGenerator<SseEvent[]> {
+  private async *chunks(res: Response): AsyncGenerator<Uint8Array> {
     const body = res.body;
     if (!body) return;
     const reader = body.getReader();
-    const parser = new SseParser();
     let finished = false;
     try {
       for (;;) {
@@ -89,19 +89,15 @@ export class UpstreamExchange {
         try {
           chunk = await reader.read();
         } catch (err) {
-          // Headers came, then the body broke: a cut stream, unless a deadline or the client did it.
           throw this.translate(err, upstreamStreamCut);
         }
         if (chunk.done) break;
-        const evs = parser.push(chunk.value);
-        if (evs.length > 0 && this.firstByteTimer !== undefined) {
+        if (this.firstByteTimer !== undefined) {
           clearTimeout(this.firstByteTimer);
           this.firstByteTimer = undefined;
         }
-        if (evs.length > 0) yield evs;
+        yield chunk.value;
       }
-      const tail = parser.end();
-      if (tail.length > 0) yield tail;
       finished = true;
     } finally {
       if (!finished) {
@@ -113,50 +109,40 @@ export class UpstreamExchange {
   }
 
   /**
-   * Yields each non-empty line of a newline-delimited JSON body (Yandex's streaming) as an
-   * event whose `data` is the line, so stream decoders keep one input type.
+   * The SSE events of a streamed body, as the batch each network chunk completed (one
+   * async step per chunk, not per event).
+   */
+  async *events(res: Response): AsyncGenerator<SseEvent[]> {
+    const parser = new SseParser();
+    for await (const chunk of this.chunks(res)) {
+      const evs = parser.push(chunk);
+      if (evs.length > 0) yield evs;
+    }
+    const tail = parser.end();
+    if (tail.length > 0) yield tail;
+  }
+
+  /**
+   * Each non-empty line of a newline-delimited JSON body (Yandex's streaming) as an event
+   * whose `data` is the line, so stream decoders keep one input type.
    */
   async *lines(res: Response): AsyncGenerator<SseEvent[]> {
-    const body = res.body;
-    if (!body) return;
-    const reader = body.getReader();
     const decoder = new TextDecoder();
     let buffer = "";
-    let finished = false;
-    try {
-      for (;;) {
-        let chunk: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          chunk = await reader.read();
-        } catch (err) {
-          throw this.translate(err);
-        }
-        if (chunk.done) break;
-        buffer += decoder.decode(chunk.value, { stream: true });
-        let nl = buffer.indexOf("\n");
-        if (nl !== -1 && this.firstByteTimer !== undefined) {
-          clearTimeout(this.firstByteTimer);
-          this.firstByteTimer = undefined;
-        }
-        const batch: SseEvent[] = [];
-        while (nl !== -1) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          if (line) batch.push({ data: line });
-          nl = buffer.indexOf("\n");
-        }
-        if (batch.length > 0) yield batch;
+    for await (const chunk of this.chunks(res)) {
+      buffer += decoder.decode(chunk, { stream: true });
+      const batch: SseEvent[] = [];
+      let nl = buffer.indexOf("\n");
+      while (nl !== -1) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (line) batch.push({ data: line });
+        nl = buffer.indexOf("\n");
       }
-      const tail = (buffer + decoder.decode()).trim();
-      if (tail) yield [{ data: tail }];
-      finished = true;
-    } finally {
-      if (!finished) {
-        this.controller.abort();
-        reader.cancel().catch(() => {});
-      }
-      this.close();
+      if (batch.length > 0) yield batch;
     }
+    const tail = (buffer + decoder.decode()).trim();
+    if (tail) yield [{ data: tail }];
   }
 
   /** Clears the deadlines and the client listener; idempotent. */

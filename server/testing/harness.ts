@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +7,7 @@ import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { readEnv } from "../config/env.ts";
 import { DEFAULT_MIGRATIONS, type Running, startServer } from "../start.ts";
+import { MockOpenAI } from "./mock-openai.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const PROVIDER_SECRET = "sk-mockprovidersecret-abcdef123456";
@@ -143,4 +145,29 @@ export function statusOf(call: Promise<unknown>): Promise<number> {
     () => 200,
     (e: { status?: number }) => e.status ?? -1,
   );
+}
+
+/**
+ * The usual lifecycle of a gateway test file: a mock upstream and a gateway started once
+ * (the config gets the mock's URL), the mock's queue and records cleared before each test,
+ * both stopped at the end. `use` hands them to the file's own variables.
+ */
+export function withGateway(
+  config: (mockUrl: string) => string,
+  use: (mock: MockOpenAI, tg: TestGateway) => void,
+): void {
+  let mock: MockOpenAI | null = null;
+  let tg: TestGateway | null = null;
+  beforeAll(async () => {
+    mock = new MockOpenAI().start();
+    tg = await TestGateway.start({ config: config(mock.url) });
+    use(mock, tg);
+  });
+  afterAll(async () => {
+    await tg?.stop();
+    mock?.stop();
+  });
+  beforeEach(() => {
+    mock?.reset();
+  });
 }

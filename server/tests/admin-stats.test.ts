@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { StatsView } from "../admin/stats/model.ts";
-import { standardConfig, TestGateway } from "../testing/harness.ts";
-import { MockOpenAI } from "../testing/mock-openai.ts";
+import { standardConfig, type TestGateway, withGateway } from "../testing/harness.ts";
+import type { MockOpenAI } from "../testing/mock-openai.ts";
 
 let mock: MockOpenAI;
 let tg: TestGateway;
 
-beforeAll(async () => {
-  mock = new MockOpenAI().start();
-  tg = await TestGateway.start({ config: standardConfig(mock.url) });
-});
-afterAll(async () => {
-  await tg.stop();
-  mock.stop();
+withGateway(standardConfig, (m, t) => {
+  mock = m;
+  tg = t;
 });
 
 test("stats: today and the period sum the request log exactly; top models and keys; zero-filled series", async () => {

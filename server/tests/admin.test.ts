@@ -1,17 +1,20 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ADMIN_TOKEN, PROVIDER_SECRET, standardConfig, statusOf, TestGateway } from "../testing/harness.ts";
-import { MockOpenAI } from "../testing/mock-openai.ts";
+import { describe, expect, test } from "bun:test";
+import {
+  ADMIN_TOKEN,
+  PROVIDER_SECRET,
+  standardConfig,
+  statusOf,
+  type TestGateway,
+  withGateway,
+} from "../testing/harness.ts";
+import type { MockOpenAI } from "../testing/mock-openai.ts";
 
 let mock: MockOpenAI;
 let tg: TestGateway;
 
-beforeAll(async () => {
-  mock = new MockOpenAI().start();
-  tg = await TestGateway.start({ config: standardConfig(mock.url) });
-});
-afterAll(async () => {
-  await tg.stop();
-  mock.stop();
+withGateway(standardConfig, (m, t) => {
+  mock = m;
+  tg = t;
 });
 
 describe("admin API", () => {

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { standardConfig, TestGateway } from "../testing/harness.ts";
+import { describe, expect, test } from "bun:test";
+import { standardConfig, TestGateway, withGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 
 let mock: MockOpenAI;
 let tg: TestGateway;
 
-beforeAll(async () => {
-  mock = new MockOpenAI().start();
-  tg = await TestGateway.start({ config: standardConfig(mock.url) });
-});
-afterAll(async () => {
-  await tg.stop();
-  mock.stop();
-});
-beforeEach(() => mock.reset());
+withGateway(
+  (url) => standardConfig(url),
+  (m, t) => {
+    mock = m;
+    tg = t;
+  },
+);
 
 type Row = {
   cost: number;

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { PROVIDER_SECRET, standardConfig, TestGateway } from "../testing/harness.ts";
-import { MockOpenAI } from "../testing/mock-openai.ts";
+import { describe, expect, test } from "bun:test";
+import { PROVIDER_SECRET, standardConfig, type TestGateway, withGateway } from "../testing/harness.ts";
+import type { MockOpenAI } from "../testing/mock-openai.ts";
 
 let mock: MockOpenAI;
 let tg: TestGateway;
 
-beforeAll(async () => {
-  mock = new MockOpenAI().start();
-  tg = await TestGateway.start({ config: standardConfig(mock.url) });
-});
-afterAll(async () => {
-  await tg.stop();
-  mock.stop();
-});
-beforeEach(() => mock.reset());
+withGateway(
+  (url) => standardConfig(url),
+  (m, t) => {
+    mock = m;
+    tg = t;
+  },
+);
 
 const balanceOf = async (key: string) =>
   (await (await fetch(`${tg.url}/v1/balance`, { headers: { authorization: `Bearer ${key}` } })).json()) as {

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { standardConfig, statusOf, TestGateway } from "../testing/harness.ts";
-import { MockOpenAI } from "../testing/mock-openai.ts";
+import { describe, expect, test } from "bun:test";
+import { standardConfig, statusOf, type TestGateway, withGateway } from "../testing/harness.ts";
+import type { MockOpenAI } from "../testing/mock-openai.ts";
 
 let mock: MockOpenAI;
 let tg: TestGateway;
 
-beforeAll(async () => {
-  mock = new MockOpenAI().start();
-  tg = await TestGateway.start({ config: standardConfig(mock.url) });
-});
-afterAll(async () => {
-  await tg.stop();
-  mock.stop();
-});
-beforeEach(() => mock.reset());
+withGateway(
+  (url) => standardConfig(url),
+  (m, t) => {
+    mock = m;
+    tg = t;
+  },
+);
 
 const body = { model: "gpt-test", messages: [{ role: "user", content: "pay once" }] };
 const used = async (key: string) =>

@@ -1,10 +1,10 @@
 import { Elysia } from "elysia";
 import { costOf } from "../../billing/money.ts";
 import type { ModelRecord } from "../../catalog/catalog.ts";
-import { clientCall, type MediaPrepared } from "../../gateway/client-call.ts";
+import type { MediaPrepared } from "../../gateway/client-call.ts";
+import { clientHandler } from "../../gateway/client-route.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import type { MediaMeter } from "../../gateway/media-call.ts";
-import { currentRequestId } from "../../http/request-id.ts";
 import { providerFor } from "../../providers/registry.ts";
 import { countText } from "../../tokens/count.ts";
 import { encodeVector } from "./embedding-vectors.ts";
@@ -76,19 +76,14 @@ export function embeddingsMeter(req: EmbeddingsRequest): MediaMeter {
 export const embeddingsRoutes = (gw: Gateway) =>
   new Elysia({ name: "openai-embeddings" }).post(
     "/v1/embeddings",
-    ({ request, set }) =>
-      clientCall(
-        gw,
-        { request, headers: set.headers as Record<string, string>, requestId: currentRequestId(set.headers) },
-        {
-          endpoint: "embeddings",
-          schema: EmbeddingsRequest,
-          prepare: (body: EmbeddingsRequest): MediaPrepared => ({
-            modelId: body.model,
-            media: embeddingsMeter(body),
-          }),
-        },
-      ),
+    clientHandler(gw, () => ({
+      endpoint: "embeddings",
+      schema: EmbeddingsRequest,
+      prepare: (body: EmbeddingsRequest): MediaPrepared => ({
+        modelId: body.model,
+        media: embeddingsMeter(body),
+      }),
+    })),
     {
       parse: "none",
       detail: {

@@ -2,10 +2,10 @@ import { Elysia } from "elysia";
 import { imagePrice, maxImagePrice, unitsCost } from "../../billing/media-prices.ts";
 import { num, obj, objs, str } from "../../core/wire-json.ts";
 import { badRequest } from "../../errors.ts";
-import { clientCall, type MediaPrepared } from "../../gateway/client-call.ts";
+import type { MediaPrepared } from "../../gateway/client-call.ts";
+import { clientHandler } from "../../gateway/client-route.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import type { MediaMeter } from "../../gateway/media-call.ts";
-import { currentRequestId } from "../../http/request-id.ts";
 import { providerFor } from "../../providers/registry.ts";
 import type { Write } from "../../store/writes.ts";
 import { ImagesEditRequest, ImagesGenerateRequest } from "./images-schema.ts";
@@ -126,42 +126,25 @@ export const imagesRoutes = (gw: Gateway) =>
   new Elysia({ name: "openai-images" })
     .post(
       "/v1/images/generations",
-      ({ request, set }) =>
-        clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
-          },
-          {
-            endpoint: "images.generations",
-            schema: ImagesGenerateRequest,
-            prepare: prepare(gw, "generations"),
-          },
-        ),
+      clientHandler(gw, () => ({
+        endpoint: "images.generations",
+        schema: ImagesGenerateRequest,
+        prepare: prepare(gw, "generations"),
+      })),
       { parse: "none", ...detail("Generate images, billed per image by size and quality") },
     )
     .post(
       "/v1/images/edits",
-      ({ request, set }) => {
+      clientHandler(gw, (request) => {
         const multipart = (request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/");
         const p = prepare(gw, "edits");
-        return clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
-          },
-          {
-            endpoint: "images.edits",
-            schema: ImagesEditRequest,
-            body: "json-or-form",
-            prepare: (body: ImagesEditRequest, size: number) => p(body, size, multipart),
-          },
-        );
-      },
+        return {
+          endpoint: "images.edits",
+          schema: ImagesEditRequest,
+          body: "json-or-form" as const,
+          prepare: (body: ImagesEditRequest, size: number) => p(body, size, multipart),
+        };
+      }),
       { parse: "none", ...detail("Edit images (multipart upload or JSON image URLs), billed per image") },
     )
     .get("/v1/images/:id/content", ({ params }) => serveImageLink(gw, params.id), {

@@ -1,8 +1,7 @@
-import type { Server } from "bun";
 import { Elysia } from "elysia";
-import { clientCall, type MediaPrepared } from "../../gateway/client-call.ts";
+import type { MediaPrepared } from "../../gateway/client-call.ts";
+import { clientHandler } from "../../gateway/client-route.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { currentRequestId } from "../../http/request-id.ts";
 import { serveVideoLink, videoObject } from "./media-content.ts";
 import { askFromGeneration, askFromOpenAI, videoObject as objectOf, videosMeter } from "./videos-meter.ts";
 import { OpenAIVideoRequest, VideoGenerationRequest } from "./videos-schema.ts";
@@ -11,9 +10,6 @@ import { OpenAIVideoRequest, VideoGenerationRequest } from "./videos-schema.ts";
  * The request stays open while the video renders, far beyond Bun's idle timeout (255 s at
  * most): the timeout is lifted for this request only (Bun's `server.timeout(req, 0)`).
  */
-function keepOpen(server: Server<unknown> | null, request: Request) {
-  server?.timeout(request, 0);
-}
 
 const tags = ["OpenAI"];
 
@@ -26,33 +22,26 @@ export const videosRoutes = (gw: Gateway) =>
   new Elysia({ name: "openai-videos" })
     .post(
       "/v1/video/generations",
-      ({ request, set, server }) => {
-        keepOpen(server, request);
-        return clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
-          },
-          {
-            endpoint: "video.generations",
-            schema: VideoGenerationRequest,
-            prepare: (body: VideoGenerationRequest): MediaPrepared => ({
-              modelId: body.model,
-              media: videosMeter(gw, askFromGeneration(body), (done, ctx) => ({
-                created: Math.floor(Date.now() / 1000),
-                model: ctx.model.id,
-                duration: done[0]?.job.seconds ?? null,
-                videos: done.map((d) => ({
-                  url: `${ctx.origin}/v1/videos/${d.linkId}/content`,
-                  mime_type: "video/mp4",
-                })),
+      clientHandler(
+        gw,
+        () => ({
+          endpoint: "video.generations",
+          schema: VideoGenerationRequest,
+          prepare: (body: VideoGenerationRequest): MediaPrepared => ({
+            modelId: body.model,
+            media: videosMeter(gw, askFromGeneration(body), (done, ctx) => ({
+              created: Math.floor(Date.now() / 1000),
+              model: ctx.model.id,
+              duration: done[0]?.job.seconds ?? null,
+              videos: done.map((d) => ({
+                url: `${ctx.origin}/v1/videos/${d.linkId}/content`,
+                mime_type: "video/mp4",
               })),
-            }),
-          },
-        );
-      },
+            })),
+          }),
+        }),
+        { longRunning: true },
+      ),
       {
         parse: "none",
         detail: {
@@ -63,29 +52,22 @@ export const videosRoutes = (gw: Gateway) =>
     )
     .post(
       "/v1/videos",
-      ({ request, set, server }) => {
-        keepOpen(server, request);
-        return clientCall(
-          gw,
-          {
-            request,
-            headers: set.headers as Record<string, string>,
-            requestId: currentRequestId(set.headers),
+      clientHandler(
+        gw,
+        () => ({
+          endpoint: "videos",
+          schema: OpenAIVideoRequest,
+          body: "json-or-form" as const,
+          prepare: (body: OpenAIVideoRequest): MediaPrepared => {
+            const ask = askFromOpenAI(body);
+            return {
+              modelId: body.model,
+              media: videosMeter(gw, ask, (done, ctx) => objectOf(done[0]!, ctx, ask)),
+            };
           },
-          {
-            endpoint: "videos",
-            schema: OpenAIVideoRequest,
-            body: "json-or-form",
-            prepare: (body: OpenAIVideoRequest): MediaPrepared => {
-              const ask = askFromOpenAI(body);
-              return {
-                modelId: body.model,
-                media: videosMeter(gw, ask, (done, ctx) => objectOf(done[0]!, ctx, ask)),
-              };
-            },
-          },
-        );
-      },
+        }),
+        { longRunning: true },
+      ),
       {
         parse: "none",
         detail: { summary: "OpenAI-style video create (answers once the video is complete)", tags },
