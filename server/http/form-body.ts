@@ -30,7 +30,9 @@ export async function parseFormBody(
       "invalid_form",
     );
   }
-  const out: Record<string, unknown> = {};
+  // Built in Maps, not object literals: a field named `__proto__[x]` or `toString[x]`
+  // must never read or write anything inherited (Object.prototype pollution).
+  const out = new Map<string, unknown>();
   for (const [name, raw] of form.entries()) {
     // Bun's FormData typing yields strings only; files are File objects at run time.
     const entry = raw as unknown;
@@ -45,19 +47,40 @@ export async function parseFormBody(
           };
     const nested = /^([^[\]]+)\[([^[\]]+)\]$/.exec(name);
     if (nested?.[1] && nested[2]) {
-      const parent = (out[nested[1]] ?? {}) as Record<string, unknown>;
-      parent[nested[2]] = value;
-      out[nested[1]] = parent;
+      const key = fieldName(nested[1]);
+      const prev = out.get(key);
+      if (prev !== undefined && !(prev instanceof Map)) throw conflict(key);
+      const parent = prev ?? new Map<string, unknown>();
+      parent.set(fieldName(nested[2]), value);
+      out.set(key, parent);
       continue;
     }
     const list = name.endsWith("[]");
-    const key = list ? name.slice(0, -2) : name;
-    const prev = out[key];
-    if (prev === undefined) out[key] = list ? [value] : value;
-    else out[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+    const key = fieldName(list ? name.slice(0, -2) : name);
+    const prev = out.get(key);
+    if (prev instanceof Map) throw conflict(key);
+    if (prev === undefined) out.set(key, list ? [value] : value);
+    else out.set(key, Array.isArray(prev) ? [...prev, value] : [prev, value]);
   }
-  return out;
+  return Object.fromEntries([...out].map(([k, v]) => [k, v instanceof Map ? Object.fromEntries(v) : v]));
 }
+
+/** Names that mean something to every JavaScript object; no API of ours takes them. */
+const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
+
+function fieldName(name: string): string {
+  if (RESERVED.has(name))
+    throw badRequest(`The form field name '${name}' is not allowed.`, name, "invalid_form");
+  return name;
+}
+
+/** `a=1` and `a[b]=2` in one form: a field cannot be both a value and an object. */
+const conflict = (name: string) =>
+  badRequest(
+    `The form field '${name}' is given both as a value and as an object (${name}[...]).`,
+    name,
+    "invalid_form",
+  );
 
 /**
  * Text that is the same for the same form (idempotency keys): the decoded fields, files by
