@@ -38,6 +38,8 @@ export function openGateway(o: BootOptions): Booted {
         ? `${o.env.TOLLGATE_DB}-wal`
         : null,
   });
+  // Metrics label only the catalog's model ids (gateway.ts could pass this to Metrics itself).
+  gw.metrics.labelModelsBy((id) => gw.catalog.model(id) !== undefined);
   gw.reload();
   applyConfig({ db, cipher, book: gw.book }, config, Date.now());
   gw.reload();

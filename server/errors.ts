@@ -74,7 +74,7 @@ export const notFound = (message: string, code = "not_found") =>
   new GatewayError("not_found", message, { code });
 
 export const modelNotFound = (model: string) =>
-  new GatewayError("not_found", `The model '${model}' does not exist or is not enabled.`, {
+  new GatewayError("not_found", `The model '${model.slice(0, 256)}' does not exist or is not enabled.`, {
     code: "model_not_found",
     param: "model",
   });

@@ -10,7 +10,7 @@ import { formHashText, parseFormBody } from "../http/form-body.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ClientClosed } from "../providers/errors.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
-import { logWrites } from "../usage-log/request-log.ts";
+import { isLogged, logWrites, MAX_MODEL_CHARS } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
 import { type MediaMeter, mediaCall } from "./media-call.ts";
@@ -101,6 +101,8 @@ export async function clientCall<S extends z.ZodType>(
   let key: KeyRecord | null = null;
   let modelId: string | null = null;
   let stream = spec.forceStream === true;
+  /** Set once the metered (or media) call owns the request: it writes the log row from then on. */
+  let handedOff = false;
   gw.inFlight++;
   try {
     key = authenticateClient(gw, ctx.request);
@@ -117,6 +119,7 @@ export async function clientCall<S extends z.ZodType>(
     );
     const idem = ctx.request.headers.get("idempotency-key");
     if ("media" in prepared) {
+      handedOff = true;
       return await mediaCall(gw, {
         requestId: ctx.requestId,
         startedAt,
@@ -136,6 +139,7 @@ export async function clientCall<S extends z.ZodType>(
     // A model that declares a feature missing refuses it before anything is reserved.
     if (restricts(model.capabilities))
       assertCapabilities(prepared.features ?? featuresOf(prepared.core()), model.capabilities, model.id);
+    handedOff = true;
     return await meteredCall(gw, {
       requestId: ctx.requestId,
       startedAt,
@@ -157,8 +161,11 @@ export async function clientCall<S extends z.ZodType>(
       promptText: () => (raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw),
     });
   } catch (err) {
-    // meteredCall logs its own failures; errors before it are logged here.
-    if (!(err instanceof MeteredFailure))
+    // meteredCall logs its own failures (MeteredFailure); errors before it are logged here.
+    // Its idempotency check may refuse before logging anything; anything else that
+    // escapes it came after its row committed, and a second row with the same id would
+    // fail the whole group commit.
+    if (!(err instanceof MeteredFailure) && !(handedOff && isLogged(gw.sqlite, ctx.requestId)))
       await logRejected(
         gw,
         { requestId: ctx.requestId, startedAt, t0, endpoint: spec.endpoint, stream },
@@ -179,7 +186,8 @@ async function logRejected(
   model: string | null,
   err: unknown,
 ) {
-  const row = draftLog(req, key, model);
+  // The model is whatever the client sent: the row and the log line keep a bounded prefix.
+  const row = draftLog(req, key, model === null ? null : model.slice(0, MAX_MODEL_CHARS));
   const g = err instanceof GatewayError ? err : null;
   const closed = err instanceof ClientClosed;
   row.status = closed ? 499 : (g?.status ?? 500);
@@ -192,5 +200,9 @@ async function logRejected(
   } catch {
     // nothing more to do: the client still gets its error
   }
-  gw.recordRequest(row);
+  try {
+    gw.recordRequest(row);
+  } catch {
+    // metrics and the log line must not replace the client's error with a 500
+  }
 }

@@ -18,10 +18,14 @@ type RequestSeries = {
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
+/** Distinct label combinations kept before new ones fold into "other" (a backstop). */
+const MAX_SERIES = 5000;
+
 /**
  * Prometheus metrics (prom-client, a registry per gateway). Label sets are bounded:
- * model ids, routes and statuses come from the catalog and HTTP; key ids appear only
- * when `metrics.key_labels` is on. Names follow the LLM Gateway reference where it has
+ * model ids come from the catalog (a model the catalog does not know, as a client may
+ * send any text, is counted as "unknown"), routes and statuses from the catalog and
+ * HTTP; key ids appear only when `metrics.key_labels` is on. Names follow the LLM Gateway reference where it has
  * one (llm_requests_total, llm_requests_duration_seconds, rate_limit_requests_total).
  */
 export class Metrics {
@@ -37,7 +41,11 @@ export class Metrics {
   private readonly breaker: Gauge<string>;
   private readonly keyRequests: Counter<string> | null;
 
-  constructor(opts: { currency: string; keyLabels: boolean }) {
+  /** Whether a model id is one of the catalog's; set by whoever owns the catalog. */
+  private knownModel: (id: string) => boolean = () => false;
+
+  constructor(opts: { currency: string; keyLabels: boolean; knownModel?: (id: string) => boolean }) {
+    if (opts.knownModel) this.knownModel = opts.knownModel;
     const registers = [this.registry];
     this.requests = new Counter({
       name: "llm_requests_total",
@@ -115,9 +123,19 @@ export class Metrics {
    */
   private readonly children = new Map<string, RequestSeries>();
 
+  /** Labels model ids by the catalog: a client-chosen name never becomes a series. */
+  labelModelsBy(knownModel: (id: string) => boolean): void {
+    this.knownModel = knownModel;
+  }
+
   private series(model: string, route: string, status: number, endpoint: string): RequestSeries {
-    const id = `${model}\u0000${route}\u0000${status}\u0000${endpoint}`;
+    let id = `${model}\u0000${route}\u0000${status}\u0000${endpoint}`;
     let s = this.children.get(id);
+    if (!s && this.children.size >= MAX_SERIES) {
+      model = route = endpoint = "other";
+      id = `other\u0000other\u0000${status}\u0000other`;
+      s = this.children.get(id);
+    }
     if (!s) {
       s = {
         requests: this.requests.labels({ model, route, status: String(status), endpoint }),
@@ -135,8 +153,13 @@ export class Metrics {
 
   /** One finished request, from its committed log row. */
   request(row: LogRow): void {
+    safely(() => this.count(row));
+  }
+
+  private count(row: LogRow): void {
     const route = row.provider && row.upstreamModel ? `${row.provider}:${row.upstreamModel}` : "none";
-    const s = this.series(row.model ?? "none", route, row.status, row.endpoint);
+    const model = row.model === null ? "none" : this.knownModel(row.model) ? row.model : "unknown";
+    const s = this.series(model, route, row.status, row.endpoint);
     s.requests.inc();
     s.duration.observe(row.latencyMs / 1000);
     if (row.ttftMs !== null) s.ttft.observe(row.ttftMs / 1000);
@@ -151,16 +174,31 @@ export class Metrics {
   }
 
   attempt(route: string, outcome: string, retry: boolean): void {
-    this.attempts.inc({ route, outcome });
-    if (retry) this.retries.inc({ route });
+    safely(() => {
+      this.attempts.inc({ route, outcome });
+      if (retry) this.retries.inc({ route });
+    });
   }
 
   breakerState(route: string, state: BreakerState): void {
-    this.breaker.set({ route }, BREAKER_VALUE[state]);
+    safely(() => this.breaker.set({ route }, BREAKER_VALUE[state]));
   }
 
   text(): Promise<string> {
     return this.registry.metrics();
+  }
+}
+
+/**
+ * Counting never throws: it runs after a row committed or inside a routing attempt, and a
+ * metric must not turn a client's answer into an error (prom-client throws on a label set
+ * it does not expect).
+ */
+function safely(count: () => void): void {
+  try {
+    count();
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "metrics update failed", error: String(err) }));
   }
 }
 

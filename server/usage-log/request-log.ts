@@ -1,3 +1,4 @@
+import type { Database } from "bun:sqlite";
 import type { Write } from "../store/writes.ts";
 
 export type Outcome = "ok" | "error" | "client_closed";
@@ -48,6 +49,9 @@ const INSERT = `INSERT INTO request_log (id, created_at, key_id, account_id, end
   error_code, error_message, attempts, dropped_fields)
  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/** A rejected request's model is whatever the client sent: the row keeps this much of it. */
+export const MAX_MODEL_CHARS = 256;
+
 /** The writes of one log row (and the key's last use, folded per batch). */
 export function logWrites(r: LogRow): Write[] {
   const row: Write = {
@@ -58,7 +62,7 @@ export function logWrites(r: LogRow): Write[] {
       r.keyId,
       r.accountId,
       r.endpoint,
-      r.model,
+      r.model === null ? null : r.model.slice(0, MAX_MODEL_CHARS),
       r.provider,
       r.upstreamModel,
       r.status,
@@ -79,4 +83,9 @@ export function logWrites(r: LogRow): Write[] {
     ],
   };
   return r.keyId ? [row, { touch: { keyId: r.keyId, at: r.createdAt } }] : [row];
+}
+
+/** Whether a request's row is already committed (an error after its commit must not log it twice). */
+export function isLogged(sqlite: Database, id: string): boolean {
+  return sqlite.query("SELECT 1 FROM request_log WHERE id = ?").get(id) !== null;
 }
