@@ -51,4 +51,13 @@ describe("media prices", () => {
     expect(secondsCost(3, 1)).toBe(1); // rounded up once
     expect(secondsCost(1_000_000_000_000, 3_600_000)).toBe(3_600_000_000_000_000);
   });
+
+  test("sizes and qualities named like Object.prototype members find no inherited 'price'", () => {
+    for (const name of ["constructor", "__proto__", "toString", "valueOf", "hasOwnProperty"]) {
+      expect(imagePrice(prices, name, null)).toBe(63_000_000);
+      expect(imagePrice(prices, "1024x1024", name)).toBe(42_000_000);
+      expect(videoSecondPrice(prices, [name])).toBe(150_000_000);
+      expect(imagePrice({ image: { "512x512": 1 } }, name, null)).toBeNull();
+    }
+  });
 });

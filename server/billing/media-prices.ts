@@ -10,6 +10,9 @@ export type { MediaPrices };
 
 const norm = (s: string | null | undefined) => (s ?? "").trim().toLowerCase();
 
+// Sizes and qualities are client text: tables are read with Object.hasOwn, so "constructor"
+// or "__proto__" finds no price instead of something inherited from Object.prototype.
+
 /** The price of one image of `size` and `quality`, or null when the model prices none. */
 export function imagePrice(p: MediaPrices, size: string | null, quality: string | null): number | null {
   const table = p.image;
@@ -17,7 +20,7 @@ export function imagePrice(p: MediaPrices, size: string | null, quality: string 
   const s = norm(size);
   const q = norm(quality);
   const keys = [s && q ? `${s}/${q}` : null, s || null, q ? `*/${q}` : null, "*"];
-  for (const k of keys) if (k !== null && table[k] !== undefined) return table[k];
+  for (const k of keys) if (k !== null && Object.hasOwn(table, k)) return table[k]!;
   return lookupCaseless(table, keys);
 }
 
@@ -40,7 +43,7 @@ export function videoSecondPrice(p: MediaPrices, keys: (string | null | undefine
   const table = p.videoSecond;
   if (!table) return null;
   const wanted = [...keys.map(norm).filter((k) => k !== ""), "*"];
-  for (const k of wanted) if (table[k] !== undefined) return table[k];
+  for (const k of wanted) if (Object.hasOwn(table, k)) return table[k]!;
   return lookupCaseless(table, wanted);
 }
 

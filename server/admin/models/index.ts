@@ -1,11 +1,12 @@
 import { Elysia } from "elysia";
 import type { Gateway } from "../../gateway/gateway.ts";
+import { decodePathParam } from "../../http/path-param.ts";
 import { CreateModel, UpdateModel } from "./model.ts";
 import { modelsService as svc } from "./service.ts";
 
 const tags = ["Admin: models"];
 /** Model ids may contain slashes (`openai/gpt-4o`): the id is the rest of the path, URL-decoded. */
-const idOf = (params: { "*": string }) => decodeURIComponent(params["*"]);
+const idOf = (params: { "*": string }) => decodePathParam(params["*"], "model id");
 
 export const modelsAdmin = (gw: Gateway) =>
   new Elysia({ name: "admin-models" })

@@ -7,6 +7,7 @@ import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec
 import type { Gateway } from "../../gateway/gateway.ts";
 import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";
+import { decodePathParam } from "../../http/path-param.ts";
 import { currentRequestId } from "../../http/request-id.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
 import { imageTokenBound } from "../openai/chat-input.ts";
@@ -77,15 +78,16 @@ async function countTokens(gw: Gateway, ctx: Ctx, model: string) {
 /** Gemini methods by name, as in `models/{model}:{method}`. */
 export type GeminiMethod = (gw: Gateway, ctx: Ctx, model: string) => Promise<unknown>;
 
-export const GEMINI_METHODS: Record<string, GeminiMethod> = {
-  generateContent: (gw, ctx, model) => generate(gw, ctx, model, false),
-  streamGenerateContent: (gw, ctx, model) => generate(gw, ctx, model, true),
-  countTokens,
-};
+/** A Map, not an object literal: `:constructor` or `:__proto__` must not find a handler. */
+export const GEMINI_METHODS: ReadonlyMap<string, GeminiMethod> = new Map<string, GeminiMethod>([
+  ["generateContent", (gw, ctx, model) => generate(gw, ctx, model, false)],
+  ["streamGenerateContent", (gw, ctx, model) => generate(gw, ctx, model, true)],
+  ["countTokens", countTokens],
+]);
 
 /** `models/<id>:<method>`; ids may contain slashes (`google/gemini-3-pro-image`). */
 function splitTarget(tail: string): { model: string; method: string } {
-  const path = decodeURIComponent(tail);
+  const path = decodePathParam(tail, "model");
   const i = path.lastIndexOf(":");
   return i === -1 ? { model: path, method: "" } : { model: path.slice(0, i), method: path.slice(i + 1) };
 }
@@ -103,9 +105,12 @@ export const geminiRoutes = (gw: Gateway) => {
       `${prefix}/*`,
       (ctx) => {
         const { model, method } = splitTarget(ctx.params["*"]);
-        const handler = GEMINI_METHODS[method];
+        const handler = GEMINI_METHODS.get(method);
         if (!handler)
-          throw notFound(`Unknown Gemini method '${method}' for model '${model}'.`, "unknown_method");
+          throw notFound(
+            `Unknown Gemini method '${method.slice(0, 64)}' for model '${model.slice(0, 256)}'.`,
+            "unknown_method",
+          );
         return handler(gw, ctx, model);
       },
       {

@@ -3,6 +3,7 @@ import type { ModelRecord } from "../../catalog/catalog.ts";
 import { modelNotFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { authenticateReader, presentedKey } from "../../http/client-auth.ts";
+import { decodePathParam } from "../../http/path-param.ts";
 import type { KeyRecord } from "../../keys/key-store.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
 
@@ -46,7 +47,7 @@ export const modelsRoutes = (gw: Gateway) =>
     .get(
       "/v1/models/*",
       ({ request, params, set }) => {
-        const id = decodeURIComponent(params["*"]);
+        const id = decodePathParam(params["*"], "model");
         const m = visibleModels(gw, request, set.headers as Record<string, string>).find((x) => x.id === id);
         if (!m) throw modelNotFound(id);
         return modelObject(m);
