@@ -62,7 +62,28 @@ export function parseJsonBody<S extends z.ZodType>(text: string, schema: S): z.i
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw badRequest("The request body must be a JSON object.", null, "invalid_json");
   }
+  if (nestedDeeper(raw, MAX_JSON_DEPTH))
+    throw badRequest(
+      `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+      null,
+      "invalid_json",
+    );
   return validateBody(raw, schema);
+}
+
+/** No API we serve nests this deep; deeper bodies would overflow the stack when re-encoded. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether parsed JSON nests more than `limit` objects or arrays. Walks containers only
+ * (strings and numbers are skipped, so a large image or text costs nothing) and stops at
+ * the limit, so its own recursion stays shallow.
+ */
+function nestedDeeper(value: object, limit: number): boolean {
+  if (limit === 0) return true;
+  const items = Array.isArray(value) ? value : Object.values(value);
+  for (const v of items) if (typeof v === "object" && v !== null && nestedDeeper(v, limit - 1)) return true;
+  return false;
 }
 
 /** A zod schema over a decoded body (JSON or form fields); errors name the field. */
