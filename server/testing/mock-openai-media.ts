@@ -45,6 +45,8 @@ export class MockOpenAIMedia extends MockServer<Fixture> {
   /** Video jobs report this many seconds (default: what was asked, else 4). */
   renderedSeconds: number | null = null;
   readonly jobs = new Map<string, Job>();
+  /** How image files are served (until reset): another content type, or a redirect elsewhere. */
+  fileAnswer: { contentType?: string; redirectTo?: string } | null = null;
   private counter = 0;
 
   get url(): string {
@@ -54,6 +56,7 @@ export class MockOpenAIMedia extends MockServer<Fixture> {
   override reset(): this {
     super.reset();
     this.failVideos = null;
+    this.fileAnswer = null;
     this.jobs.clear();
     this.counter = 0;
     return this;
@@ -127,8 +130,15 @@ export class MockOpenAIMedia extends MockServer<Fixture> {
   }
 
   private file(req: Request): Response {
-    if (!new URL(req.url).search.includes(URL_SIGNATURE))
-      return new Response("AuthenticationFailed", { status: 403 });
+    const url = new URL(req.url);
+    if (!url.search.includes(URL_SIGNATURE)) return new Response("AuthenticationFailed", { status: 403 });
+    const a = this.fileAnswer;
+    if (a?.redirectTo && !url.searchParams.has("moved"))
+      return new Response(null, { status: 302, headers: { location: a.redirectTo } });
+    if (a?.contentType)
+      return new Response("<script>alert(document.cookie)</script>", {
+        headers: { "content-type": a.contentType },
+      });
     return new Response(PNG_1X1, { headers: { "content-type": "image/png" } });
   }
 

@@ -147,6 +147,6 @@ export const imagesRoutes = (gw: Gateway) =>
       }),
       { parse: "none", ...detail("Edit images (multipart upload or JSON image URLs), billed per image") },
     )
-    .get("/v1/images/:id/content", ({ params }) => serveImageLink(gw, params.id), {
+    .get("/v1/images/:id/content", ({ params, request }) => serveImageLink(gw, params.id, request.signal), {
       detail: { summary: "Download a generated image (the link expires: 410 after)", tags: ["OpenAI"] },
     });

@@ -9,35 +9,83 @@ const unavailable = (kind: string) =>
     code: "upstream_error",
   });
 
-function headersFor(type: string | null, expiresAt: number): Record<string, string> {
+/** Redirects followed from a provider's image URL (same host, https or same scheme). */
+const MAX_REDIRECTS = 3;
+
+/**
+ * Headers of generated media served on the gateway's own origin, the origin of the admin
+ * panel too: only image and video types go out as they are (never HTML, SVG or script,
+ * which a browser would run as ours), the browser may not sniff another type, and the
+ * document is sandboxed should it be opened directly.
+ */
+function headersFor(kind: "image" | "video", id: string, type: string | null, expiresAt: number) {
   const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+  const t = (type ?? "").split(";")[0]!.trim().toLowerCase();
+  const safe = t.startsWith(`${kind}/`) && !t.includes("svg") && /^[a-z]+\/[a-z0-9.+-]+$/.test(t);
   return {
-    "content-type": type ?? "application/octet-stream",
+    "content-type": safe ? t : "application/octet-stream",
+    "content-disposition": `${safe ? "inline" : "attachment"}; filename="${id}"`,
+    "x-content-type-options": "nosniff",
+    "content-security-policy": "sandbox",
     "cache-control": `private, max-age=${maxAge}`,
   };
+}
+
+/** Where a redirect from `from` may lead: the same host, over https or the same scheme. */
+function followable(from: URL, location: string | null): URL | null {
+  if (!location) return null;
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    return null;
+  }
+  if (to.hostname !== from.hostname) return null;
+  return to.protocol === "https:" || to.protocol === from.protocol ? to : null;
 }
 
 /**
  * `GET /v1/images/<id>/content`: the image fetched from the provider's URL (kept
  * server-side, encrypted) and streamed through. Expired links answer 410; an upstream
- * that no longer has the image (its own URL expired) is treated the same way.
+ * that no longer has the image (its own URL expired) is treated the same way. The
+ * first-byte deadline covers the wait for headers only; the body may take up to the
+ * provider's total deadline (a large image on a slow link is not cut).
  */
-export async function serveImageLink(gw: Gateway, id: string): Promise<Response> {
+export async function serveImageLink(gw: Gateway, id: string, signal?: AbortSignal): Promise<Response> {
   const link = gw.media.resolve("image", id, Date.now());
   const provider = gw.catalog.provider(link.providerId);
+  const deadline = new AbortController();
+  const total = setTimeout(() => deadline.abort(), provider?.timeouts.totalMs ?? 600_000);
+  const firstByte = setTimeout(() => deadline.abort(), provider?.timeouts.firstByteMs ?? 60_000);
+  const abort = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
   let res: Response;
   try {
-    res = await fetch(link.upstreamRef, {
-      signal: AbortSignal.timeout(provider?.timeouts.firstByteMs ?? 60_000),
-      ...(provider ? tlsInit(provider) : {}),
-    });
+    let url = new URL(link.upstreamRef);
+    for (let hops = 0; ; hops++) {
+      res = await fetch(url, { signal: abort, redirect: "manual", ...(provider ? tlsInit(provider) : {}) });
+      if (res.status < 300 || res.status >= 400) break;
+      const next = hops < MAX_REDIRECTS ? followable(url, res.headers.get("location")) : null;
+      res.body?.cancel().catch(() => {});
+      if (!next) throw unavailable("image");
+      url = next;
+    }
   } catch {
+    clearTimeout(total);
+    throw unavailable("image");
+  } finally {
+    clearTimeout(firstByte);
+  }
+  if (res.status >= 400 && res.status < 500) {
+    clearTimeout(total);
+    throw contentExpired("image");
+  }
+  if (!res.ok || !res.body) {
+    clearTimeout(total);
     throw unavailable("image");
   }
-  if (res.status >= 400 && res.status < 500) throw contentExpired("image");
-  if (!res.ok || !res.body) throw unavailable("image");
-  return new Response(res.body, {
-    headers: headersFor(res.headers.get("content-type") ?? link.mimeType, link.expiresAt),
+  const done = new TransformStream<Uint8Array, Uint8Array>({ flush: () => clearTimeout(total) });
+  return new Response(res.body.pipeThrough(done), {
+    headers: headersFor("image", id, res.headers.get("content-type") ?? link.mimeType, link.expiresAt),
   });
 }
 
@@ -61,7 +109,7 @@ export async function serveVideoLink(
       throw err;
     });
   return new Response(res.body, {
-    headers: headersFor(res.headers.get("content-type") ?? link.mimeType, link.expiresAt),
+    headers: headersFor("video", id, res.headers.get("content-type") ?? link.mimeType, link.expiresAt),
   });
 }
 
