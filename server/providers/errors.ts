@@ -1,3 +1,4 @@
+import type { ProviderRecord } from "../catalog/catalog.ts";
 import { GatewayError } from "../errors.ts";
 
 /** The client went away; nothing is rendered, the call is logged as client-closed. */
@@ -41,6 +42,17 @@ const SECRETISH = [
   /\bAIza[0-9A-Za-z_-]{20,}/g,
 ];
 
+/**
+ * What to scrub from a provider's error texts: its key, and its extra header values (they
+ * often are credentials: api-key, x-api-key); short values are not secrets and would only
+ * garble messages.
+ */
+export function providerSecrets(p: Pick<ProviderRecord, "apiKey" | "headers">): string[] {
+  const out = p.apiKey ? [p.apiKey] : [];
+  for (const v of Object.values(p.headers)) if (v.length >= 8) out.push(v);
+  return out;
+}
+
 /** Removes the provider's own secrets and anything shaped like a key from upstream text. */
 export function scrub(text: string, secrets: (string | null | undefined)[]): string {
   let out = text;
@@ -51,6 +63,14 @@ export function scrub(text: string, secrets: (string | null | undefined)[]): str
     );
   return out;
 }
+
+/**
+ * The message of an error an upstream put inside a stream: it reaches the client (and the
+ * log) as ours, so it is scrubbed of anything key-shaped like an error body would be, and
+ * bounded. (The provider's own key and headers are already blanked out of every streamed
+ * event by the exchange.)
+ */
+export const streamedMessage = (message: string) => scrub(message, []).slice(0, 500);
 
 function messageOf(body: string): { message: string | null; code: string | null; param: string | null } {
   try {

@@ -1,13 +1,19 @@
 import type { ProviderTimeouts } from "../../db/schema/index.ts";
 import type { ProviderRecord } from "../catalog/catalog.ts";
+import { LineDecoder, StreamLimitExceeded } from "../sse/lines.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
 import {
   ClientClosed,
   type TimeoutPhase,
+  upstreamInvalid,
   upstreamStreamCut,
   upstreamTimeout,
   upstreamUnreachable,
 } from "./errors.ts";
+
+/** Whole-body caps: a complete JSON answer, and an error body (only its message is used). */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+export const MAX_ERROR_BYTES = 1024 * 1024;
 
 /**
  * One upstream HTTP exchange with its own AbortController, tied to the client's signal
@@ -27,10 +33,15 @@ export class UpstreamExchange {
   private readonly started = performance.now();
   private readonly onClientAbort = () => this.abort("client");
 
+  /**
+   * `secrets` (the provider's key and header values) are blanked out of streamed events:
+   * an upstream that echoes them in an in-stream error must not hand them to the client.
+   */
   constructor(
     private readonly timeouts: ProviderTimeouts,
     private readonly clientSignal: AbortSignal,
     private readonly stream: boolean,
+    private readonly secrets: readonly string[] = [],
   ) {
     if (clientSignal.aborted) this.phase = "client";
     clientSignal.addEventListener("abort", this.onClientAbort, { once: true });
@@ -64,10 +75,10 @@ export class UpstreamExchange {
     }
   }
 
-  /** Reads a whole body as text under the same deadlines. */
-  async text(res: Response): Promise<string> {
+  /** Reads a whole body as text (at most `limit` bytes, see readCapped) under the same deadlines. */
+  async text(res: Response, limit: number, over: "fail" | "truncate" = "fail"): Promise<string> {
     try {
-      return await res.text();
+      return await readCapped(res, limit, over);
     } catch (err) {
       throw this.translate(err);
     }
@@ -114,12 +125,16 @@ export class UpstreamExchange {
    */
   async *events(res: Response): AsyncGenerator<SseEvent[]> {
     const parser = new SseParser();
-    for await (const chunk of this.chunks(res)) {
-      const evs = parser.push(chunk);
-      if (evs.length > 0) yield evs;
+    try {
+      for await (const chunk of this.chunks(res)) {
+        const evs = parser.push(chunk);
+        if (evs.length > 0) yield this.scrubbed(evs);
+      }
+      const tail = parser.end();
+      if (tail.length > 0) yield this.scrubbed(tail);
+    } catch (err) {
+      throw oversized(err);
     }
-    const tail = parser.end();
-    if (tail.length > 0) yield tail;
   }
 
   /**
@@ -128,21 +143,34 @@ export class UpstreamExchange {
    */
   async *lines(res: Response): AsyncGenerator<SseEvent[]> {
     const decoder = new TextDecoder();
-    let buffer = "";
-    for await (const chunk of this.chunks(res)) {
-      buffer += decoder.decode(chunk, { stream: true });
-      const batch: SseEvent[] = [];
-      let nl = buffer.indexOf("\n");
-      while (nl !== -1) {
-        const line = buffer.slice(0, nl).trim();
-        buffer = buffer.slice(nl + 1);
-        if (line) batch.push({ data: line });
-        nl = buffer.indexOf("\n");
+    const lines = new LineDecoder();
+    let batch: SseEvent[] = [];
+    const onLine = (text: string) => {
+      const line = text.trim();
+      if (line) batch.push({ data: line });
+    };
+    try {
+      for await (const chunk of this.chunks(res)) {
+        lines.push(decoder.decode(chunk, { stream: true }), onLine);
+        if (batch.length > 0) {
+          yield this.scrubbed(batch);
+          batch = [];
+        }
       }
-      if (batch.length > 0) yield batch;
+      lines.push(decoder.decode(), onLine);
+      lines.end(onLine);
+      if (batch.length > 0) yield this.scrubbed(batch);
+    } catch (err) {
+      throw oversized(err);
     }
-    const tail = (buffer + decoder.decode()).trim();
-    if (tail) yield [{ data: tail }];
+  }
+
+  /** Events with the provider's secrets blanked out (a plain substring test per event). */
+  private scrubbed(evs: SseEvent[]): SseEvent[] {
+    if (this.secrets.length === 0) return evs;
+    for (const ev of evs)
+      for (const s of this.secrets) if (ev.data.includes(s)) ev.data = ev.data.split(s).join("[redacted]");
+    return evs;
   }
 
   /** Clears the deadlines and the client listener; idempotent. */
@@ -167,6 +195,46 @@ export class UpstreamExchange {
     if (err instanceof Error && err.name === "GatewayError") return err;
     return otherwise();
   }
+}
+
+/**
+ * A whole body as text, at most `limit` bytes: past it, "fail" refuses the answer
+ * (upstream_invalid_response), "truncate" keeps the first `limit` bytes (error bodies:
+ * only their message matters).
+ */
+export async function readCapped(res: Response, limit: number, over: "fail" | "truncate"): Promise<string> {
+  // A declared length bounds the body unless it is compressed (the size after
+  // decompression is unknown): then the native read is safe and fastest.
+  const declared = res.headers.get("content-length");
+  const plain = res.headers.get("content-encoding") === null;
+  if (declared !== null && plain && Number(declared) <= limit) return await res.text();
+  const tooLarge = () => upstreamInvalid(`a body larger than ${Math.floor(limit / 1024 / 1024)} MB`);
+  if (declared !== null && plain && over === "fail") {
+    res.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      if (over === "fail") throw tooLarge();
+      parts.push(chunk.value.subarray(0, chunk.value.byteLength - (size - limit)));
+      break;
+    }
+    parts.push(chunk.value);
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/** A line or event past its cap ends the stream like any broken upstream answer. */
+function oversized(err: unknown): unknown {
+  return err instanceof StreamLimitExceeded ? upstreamInvalid(err.what) : err;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Json, obj, str } from "../core/wire-json.ts";
-import { upstreamError, upstreamInvalid } from "./errors.ts";
-import { tlsInit, UpstreamExchange } from "./http.ts";
+import { providerSecrets, upstreamError, upstreamInvalid } from "./errors.ts";
+import { MAX_ERROR_BYTES, tlsInit, UpstreamExchange } from "./http.ts";
 import type { MediaCall, VideoCreateCall, VideoJob, VideoJobs, VideoStatus } from "./media.ts";
 import { toFormData } from "./openai-media.ts";
 import { postUpstream } from "./upstream-call.ts";
@@ -65,7 +65,7 @@ export const openaiVideos: VideoJobs = {
 
   async content(call: MediaCall, jobId: string, variant: string | null) {
     const { provider } = call.target;
-    const ex = new UpstreamExchange(provider.timeouts, call.signal, false);
+    const ex = new UpstreamExchange(provider.timeouts, call.signal, false, providerSecrets(provider));
     const q = variant ? `?variant=${encodeURIComponent(variant)}` : "";
     let ok = false;
     try {
@@ -78,7 +78,13 @@ export const openaiVideos: VideoJobs = {
         },
         ...tlsInit(provider),
       });
-      if (!res.ok) throw upstreamError(res.status, await ex.text(res), res.headers, [provider.apiKey]);
+      if (!res.ok)
+        throw upstreamError(
+          res.status,
+          await ex.text(res, MAX_ERROR_BYTES, "truncate"),
+          res.headers,
+          providerSecrets(provider),
+        );
       if (!res.body) throw upstreamInvalid("an empty video");
       ok = true;
       // The exchange's deadlines and client listener end with the body.

@@ -1,7 +1,7 @@
 import type { Dialect } from "../core/dialect.ts";
 import type { Json } from "../core/wire-json.ts";
-import { upstreamError, upstreamInvalid } from "./errors.ts";
-import { tlsInit, UpstreamExchange } from "./http.ts";
+import { providerSecrets, upstreamError, upstreamInvalid } from "./errors.ts";
+import { MAX_ANSWER_BYTES, MAX_ERROR_BYTES, tlsInit, UpstreamExchange } from "./http.ts";
 import type { ChatCall, UpstreamResult } from "./provider.ts";
 
 export type UpstreamRequest = {
@@ -13,7 +13,7 @@ export type UpstreamRequest = {
   body?: Json | FormData;
   /** The wire format of the answer. */
   dialect: Dialect;
-  /** Strings to scrub from upstream error messages (the provider's key). */
+  /** Strings to scrub from upstream error messages (the provider's key; its header values are added). */
   secrets: (string | null | undefined)[];
   /** How a streamed answer is framed: SSE (default) or newline-delimited JSON (Yandex). */
   streamFormat?: "sse" | "ndjson";
@@ -24,6 +24,16 @@ export type UpstreamRequest = {
   refreshAuth?: () => Promise<Record<string, string>>;
 };
 
+const CREDENTIAL_HEADERS = new Set(["authorization", "api-key", "x-api-key", "x-goog-api-key"]);
+
+/** The credentials in request headers (a fetched access token, `Api-Key <key>`), without their scheme. */
+function credentialsIn(headers: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers))
+    if (CREDENTIAL_HEADERS.has(name.toLowerCase())) out.push(value.replace(/^[A-Za-z-]+\s+/, ""));
+  return out;
+}
+
 /**
  * POSTs one request under the call's deadlines and client signal, maps an error status
  * to a GatewayError (scrubbed of secrets), and returns the answer as JSON or as SSE
@@ -33,7 +43,13 @@ export async function postUpstream(
   call: Pick<ChatCall, "target" | "signal" | "stream" | "requestId">,
   r: UpstreamRequest,
 ): Promise<UpstreamResult> {
-  const ex = new UpstreamExchange(call.target.provider.timeouts, call.signal, call.stream);
+  // Grows when refreshAuth brings a fresh token: the exchange scrubs streams with this list.
+  const secrets = [
+    ...r.secrets,
+    ...providerSecrets(call.target.provider),
+    ...credentialsIn(r.headers),
+  ].filter((x): x is string => typeof x === "string" && x.length >= 8);
+  const ex = new UpstreamExchange(call.target.provider.timeouts, call.signal, call.stream, secrets);
   const headers: Record<string, string> = {
     ...call.target.provider.headers,
     ...r.headers,
@@ -47,10 +63,13 @@ export async function postUpstream(
     const init = { method: r.method ?? "POST", body, ...tlsInit(call.target.provider) };
     let res = await ex.send(r.url, { ...init, headers });
     if (res.status === 401 && r.refreshAuth) {
-      await ex.text(res);
-      res = await ex.send(r.url, { ...init, headers: { ...headers, ...(await r.refreshAuth()) } });
+      await ex.text(res, MAX_ERROR_BYTES, "truncate");
+      const fresh = await r.refreshAuth();
+      secrets.push(...credentialsIn(fresh));
+      res = await ex.send(r.url, { ...init, headers: { ...headers, ...fresh } });
     }
-    if (!res.ok) throw upstreamError(res.status, await ex.text(res), res.headers, r.secrets);
+    if (!res.ok)
+      throw upstreamError(res.status, await ex.text(res, MAX_ERROR_BYTES, "truncate"), res.headers, secrets);
     const type = res.headers.get("content-type") ?? "";
     // Yandex frames its stream as JSON lines whatever content type it declares.
     if (call.stream && r.streamFormat === "ndjson") {
@@ -61,7 +80,7 @@ export async function postUpstream(
       ok = true;
       return { kind: "stream", dialect: r.dialect, events: ex.events(res), headers: res.headers };
     }
-    const text = await ex.text(res);
+    const text = await ex.text(res, MAX_ANSWER_BYTES);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { encodeSse } from "./encoder.ts";
+import { LineDecoder, StreamLimitExceeded } from "./lines.ts";
 import { type SseEvent, SseParser } from "./parser.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -57,5 +58,51 @@ describe("SseParser", () => {
   test("encoder output parses back", () => {
     const evs: SseEvent[] = [{ event: "e", data: "a\nb" }, { data: "{}" }];
     expect(parseSplit(bytes(evs.map(encodeSse).join("")), [3])).toEqual(evs);
+  });
+
+  test("a line longer than the cap throws StreamLimitExceeded, however it is split", () => {
+    const p = new SseParser({ maxLine: 100 });
+    p.push(bytes("data: "));
+    for (let i = 0; i < 9; i++) p.push(bytes("x".repeat(10)));
+    expect(() => p.push(bytes("x".repeat(10)))).toThrow(StreamLimitExceeded);
+    const q = new SseParser({ maxLine: 100 });
+    expect(() => q.push(bytes(`data: ${"y".repeat(200)}\n\n`))).toThrow(StreamLimitExceeded);
+  });
+
+  test("data lines without a blank line pile up into one event: capped too", () => {
+    const p = new SseParser({ maxLine: 1000, maxEvent: 100 });
+    for (let i = 0; i < 4; i++) p.push(bytes(`data: ${"z".repeat(20)}\n`));
+    expect(() => p.push(bytes(`data: ${"z".repeat(20)}\n`))).toThrow(StreamLimitExceeded);
+    // Under the caps nothing changes.
+    const ok = new SseParser({ maxLine: 100, maxEvent: 100 });
+    expect(ok.push(bytes(`data: ${"z".repeat(40)}\ndata: ${"z".repeat(40)}\n\n`))).toEqual([
+      { data: `${"z".repeat(40)}\n${"z".repeat(40)}` },
+    ]);
+  });
+
+  test("a long line in many pieces is joined once, in order", () => {
+    const p = new SseParser();
+    const pieces = Array.from({ length: 1000 }, (_, i) => `${i},`);
+    p.push(bytes("data: "));
+    for (const piece of pieces) expect(p.push(bytes(piece))).toEqual([]);
+    expect(p.push(bytes("\n\n"))).toEqual([{ data: pieces.join("") }]);
+  });
+});
+
+describe("LineDecoder", () => {
+  const split = (pieces: string[]) => {
+    const d = new LineDecoder(1000);
+    const out: string[] = [];
+    for (const piece of pieces) d.push(piece, (l) => out.push(l));
+    d.end((l) => out.push(l));
+    return out;
+  };
+
+  test("LF, CR and CRLF end lines; a CRLF split across pieces counts once", () => {
+    expect(split(["a\nb\rc\r\nd"])).toEqual(["a", "b", "c", "d"]);
+    expect(split(["a\r", "\nb"])).toEqual(["a", "b"]);
+    expect(split(["a\r", "", "\nb"])).toEqual(["a", "b"]);
+    expect(split(["a\r", "\r", "\n"])).toEqual(["a", ""]);
+    expect(split(["a", "b", "\n", "c"])).toEqual(["ab", "c"]);
   });
 });

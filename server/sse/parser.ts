@@ -1,72 +1,60 @@
+import { LineDecoder, MAX_LINE_CHARS, StreamLimitExceeded } from "./lines.ts";
+
 /**
  * Server-sent events, parsed once at the edge (WHATWG "event stream interpretation").
  * Feed it byte chunks split anywhere, even inside a UTF-8 sequence or a CRLF pair.
+ * A line longer than `maxLine` or an event's data longer than `maxEvent` characters
+ * throws StreamLimitExceeded: memory stays bounded whatever the upstream sends.
  */
 export type SseEvent = { event?: string; data: string; id?: string };
 
+export type SseLimits = { maxLine?: number; maxEvent?: number };
+
 export class SseParser {
   private readonly decoder = new TextDecoder();
-  private buffer = "";
+  private readonly lines: LineDecoder;
+  private readonly maxEvent: number;
   private data: string[] = [];
+  private dataLength = 0;
   private event: string | undefined;
   private id: string | undefined;
+  private out: SseEvent[] = [];
+  private readonly onLine = (line: string) => this.line(line);
+
+  constructor(limits: SseLimits = {}) {
+    this.lines = new LineDecoder(limits.maxLine ?? MAX_LINE_CHARS);
+    this.maxEvent = limits.maxEvent ?? MAX_LINE_CHARS;
+  }
 
   /** Returns the events completed by this chunk. */
   push(chunk: Uint8Array): SseEvent[] {
-    this.buffer += this.decoder.decode(chunk, { stream: true });
-    return this.drain(false);
+    this.lines.push(this.decoder.decode(chunk, { stream: true }), this.onLine);
+    return this.take();
   }
 
   /** Flushes at end of input; a final event without its blank line still counts. */
   end(): SseEvent[] {
-    this.buffer += this.decoder.decode();
-    const out = this.drain(true);
-    if (this.data.length > 0) out.push(this.take());
+    this.lines.push(this.decoder.decode(), this.onLine);
+    this.lines.end(this.onLine);
+    if (this.data.length > 0) this.dispatch();
+    return this.take();
+  }
+
+  private take(): SseEvent[] {
+    if (this.out.length === 0) return [];
+    const out = this.out;
+    this.out = [];
     return out;
   }
 
-  private drain(final: boolean): SseEvent[] {
-    const out: SseEvent[] = [];
-    let start = 0;
-    const buf = this.buffer;
-    // Upstreams end lines with LF: then the native indexOf finds them. A CR anywhere
-    // (CRLF or bare CR endings) takes the character scan.
-    const lfOnly = !buf.includes("\r");
-    for (;;) {
-      let nl = -1;
-      if (lfOnly) nl = buf.indexOf("\n", start);
-      else {
-        for (let i = start; i < buf.length; i++) {
-          const c = buf.charCodeAt(i);
-          if (c === 10 || c === 13) {
-            nl = i;
-            break;
-          }
-        }
-      }
-      if (nl === -1) break;
-      // A CR at the very end may be the first half of a CRLF split across chunks.
-      if (buf.charCodeAt(nl) === 13 && nl === buf.length - 1 && !final) break;
-      const line = buf.slice(start, nl);
-      start = nl + (buf.charCodeAt(nl) === 13 && buf.charCodeAt(nl + 1) === 10 ? 2 : 1);
-      this.line(line, out);
-    }
-    this.buffer = buf.slice(start);
-    if (final && this.buffer.length > 0) {
-      this.line(this.buffer, out);
-      this.buffer = "";
-    }
-    return out;
-  }
-
-  private line(line: string, out: SseEvent[]) {
+  private line(line: string) {
     // The common line first: `data: ...`.
     if (line.startsWith("data: ")) {
-      this.data.push(line.slice(6));
+      this.addData(line.slice(6));
       return;
     }
     if (line === "") {
-      if (this.data.length > 0) out.push(this.take());
+      if (this.data.length > 0) this.dispatch();
       else this.event = undefined;
       return;
     }
@@ -75,20 +63,29 @@ export class SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? "" : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") this.data.push(value);
+    if (field === "data") this.addData(value);
     else if (field === "event") this.event = value;
     else if (field === "id") this.id = value;
   }
 
-  private take(): SseEvent {
-    const ev: SseEvent = { data: this.data.join("\n") };
+  /** Data lines without a blank line between them pile up into one event: capped too. */
+  private addData(value: string) {
+    this.dataLength += value.length + 1;
+    if (this.dataLength > this.maxEvent)
+      throw new StreamLimitExceeded(`an event longer than ${this.maxEvent} characters`);
+    this.data.push(value);
+  }
+
+  private dispatch() {
+    const ev: SseEvent = { data: this.data.length === 1 ? this.data[0]! : this.data.join("\n") };
     if (this.event !== undefined) ev.event = this.event;
     if (this.id !== undefined) ev.id = this.id;
     // Unlike a browser's EventSource we do not carry the last id forward: we forward
     // events one by one and an id belongs to the event that carried it.
+    this.out.push(ev);
     this.data = [];
+    this.dataLength = 0;
     this.event = undefined;
     this.id = undefined;
-    return ev;
   }
 }

@@ -37,6 +37,8 @@ export type MockBehavior = {
   failRate?: number;
   /** Stream: send headers, then close before the first event. */
   dieBeforeFirstEvent?: boolean;
+  /** Stream: send these pieces of the body verbatim instead of the dialect's events (hostile or odd upstreams). */
+  rawStream?: string[];
   /**
    * Agent loops: answer with `toolCalls` while the request offers those tools and carries
    * no tool result yet, then with `text`. Steered through the control API like the rest.
@@ -262,7 +264,9 @@ export abstract class MockUpstream {
       });
       return new Response(dying, { headers: { "content-type": "text/event-stream" } });
     }
-    const { events, contentChunks } = this.events(plan, b, body, url);
+    const { events, contentChunks } = b.rawStream
+      ? { events: b.rawStream, contentChunks: 0 }
+      : this.events(plan, b, body, url);
     let i = 0;
     const delay = b.chunkDelayMs ?? 0;
     const drop = b.dropAfterChunks;

@@ -5,7 +5,8 @@ import { DEFAULT_TIMEOUTS, type ProviderRecord } from "../../catalog/catalog.ts"
 import { providerOptionIssues } from "../../config/provider-options.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { scrub } from "../../providers/errors.ts";
+import { providerSecrets, scrub } from "../../providers/errors.ts";
+import { readCapped } from "../../providers/http.ts";
 import { maskSecret } from "../../secrets/cipher.ts";
 import { iso } from "../shared.ts";
 import type { ConnectionTest, CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
@@ -121,7 +122,7 @@ export const providersService = {
         signal: AbortSignal.timeout(Math.min(p.timeouts.connectMs, 15_000)),
       });
       const latency = Math.round(performance.now() - started);
-      const text = scrub((await res.text()).slice(0, 300), [p.apiKey]);
+      const text = scrub((await readCapped(res, 64 * 1024, "truncate")).slice(0, 300), providerSecrets(p));
       return res.ok
         ? {
             ok: true,

@@ -4,6 +4,7 @@ import { type Usage, usageFromAnthropic } from "../../core/usage.ts";
 import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { streamedMessage } from "../errors.ts";
 
 export function stopFromAnthropic(reason: unknown): StopReason {
   switch (reason) {
@@ -70,7 +71,7 @@ export function anthropicStreamError(e: unknown): GatewayError {
   const err = obj(obj(e)?.error) ?? obj(e) ?? {};
   const type = str(err.type);
   const message = str(err.message) ?? "The upstream provider reported an error in the stream.";
-  return new GatewayError(type === "rate_limit_error" ? "rate_limit" : "upstream", message.slice(0, 500), {
+  return new GatewayError(type === "rate_limit_error" ? "rate_limit" : "upstream", streamedMessage(message), {
     code: type === "overloaded_error" ? "upstream_overloaded" : "upstream_stream_error",
   });
 }

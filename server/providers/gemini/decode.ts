@@ -4,6 +4,7 @@ import { usageFromGemini } from "../../core/usage.ts";
 import { type Json, num, obj, objs, parseObject, str } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { streamedMessage } from "../errors.ts";
 import { geminiCallId } from "./tool-ids.ts";
 
 export function stopFromGemini(reason: unknown, sawToolCall: boolean): StopReason {
@@ -79,7 +80,7 @@ export const generateStreamState = (): GenerateStreamState => ({
 export function geminiStreamError(e: unknown): GatewayError {
   const err = obj(e) ?? {};
   const message = str(err.message) ?? "The upstream provider reported an error in the stream.";
-  return new GatewayError(num(err.code) === 429 ? "rate_limit" : "upstream", message.slice(0, 500), {
+  return new GatewayError(num(err.code) === 429 ? "rate_limit" : "upstream", streamedMessage(message), {
     code: "upstream_stream_error",
   });
 }

@@ -7,6 +7,7 @@ import type { Usage } from "../../core/usage.ts";
 import { argsObject, obj, objs, parseObject } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { streamedMessage } from "../errors.ts";
 import {
   argumentsText,
   dropHints,
@@ -230,7 +231,7 @@ function streamedError(o: Record<string, unknown>): GatewayError | null {
   if (Array.isArray(o.choices)) return null;
   const msg = typeof o.message === "string" ? o.message : null;
   if (msg === null && o.status === undefined) return null;
-  return new GatewayError("upstream", (msg ?? "GigaChat reported an error in the stream.").slice(0, 500), {
+  return new GatewayError("upstream", streamedMessage(msg ?? "GigaChat reported an error in the stream."), {
     code: "upstream_stream_error",
   });
 }

@@ -2,7 +2,7 @@ import type { ProviderRecord } from "../../catalog/catalog.ts";
 import { GatewayError } from "../../errors.ts";
 import { sha256 } from "../../secrets/tokens.ts";
 import { upstreamError } from "../errors.ts";
-import { tlsInit } from "../http.ts";
+import { MAX_ERROR_BYTES, readCapped, tlsInit } from "../http.ts";
 
 /**
  * GigaChat's OAuth client-credentials flow (POST /api/v2/oauth on ngw.devices.sberbank.ru):
@@ -113,7 +113,7 @@ export class GigaChatTokens {
         redirect: "manual",
         ...tlsInit(provider),
       });
-      text = await res.text();
+      text = await readCapped(res, MAX_ERROR_BYTES, "truncate");
     } catch (err) {
       const timeout = err instanceof Error && err.name === "TimeoutError";
       throw new GatewayError(

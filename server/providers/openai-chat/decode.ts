@@ -6,7 +6,7 @@ import { usageFromOpenAI } from "../../core/usage.ts";
 import { type Json, num, obj, objs, parseObject, str } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { upstreamInvalid } from "../errors.ts";
+import { streamedMessage, upstreamInvalid } from "../errors.ts";
 
 export function stopFromOpenAI(reason: unknown, sawToolCall: boolean): StopReason {
   switch (reason) {
@@ -81,7 +81,7 @@ export const chatStreamState = (): ChatStreamState => ({
 
 export function streamedError(e: unknown): GatewayError {
   const msg = str(obj(e)?.message) ?? str(e) ?? "The upstream provider reported an error in the stream.";
-  return new GatewayError("upstream", msg.slice(0, 500), { code: "upstream_stream_error" });
+  return new GatewayError("upstream", streamedMessage(msg), { code: "upstream_stream_error" });
 }
 
 /** One OpenAI chat SSE event -> canonical events. */

@@ -6,6 +6,7 @@ import type { Usage } from "../../core/usage.ts";
 import { argsObject, parseObject } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { streamedMessage } from "../errors.ts";
 import {
   argumentsText,
   dropHints,
@@ -211,7 +212,7 @@ function streamedError(body: Record<string, unknown>): GatewayError | null {
   const msg = (e as Record<string, unknown>).message;
   return new GatewayError(
     "upstream",
-    (typeof msg === "string" ? msg : "YandexGPT reported an error in the stream.").slice(0, 500),
+    streamedMessage(typeof msg === "string" ? msg : "YandexGPT reported an error in the stream."),
     { code: "upstream_stream_error" },
   );
 }

@@ -2,6 +2,7 @@ import type { Usage } from "../../core/usage.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import { GatewayError } from "../../errors.ts";
 import type { StreamTap } from "../../gateway/codec.ts";
+import { streamedMessage } from "../../providers/errors.ts";
 import { dataBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 
@@ -178,5 +179,5 @@ function streamedError(e: unknown): GatewayError {
     typeof e === "object" && e !== null && typeof (e as { message?: unknown }).message === "string"
       ? (e as { message: string }).message
       : "The upstream provider reported an error in the stream.";
-  return new GatewayError("upstream", msg.slice(0, 500), { code: "upstream_stream_error" });
+  return new GatewayError("upstream", streamedMessage(msg), { code: "upstream_stream_error" });
 }

@@ -2,6 +2,7 @@ import { streamUsage, type Usage, usageFromOpenAI } from "../../core/usage.ts";
 import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { StreamTap, SurfaceCodec } from "../../gateway/codec.ts";
+import { streamedMessage } from "../../providers/errors.ts";
 import type { UpstreamResult } from "../../providers/provider.ts";
 import { sseBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
@@ -12,7 +13,7 @@ const TERMINAL = new Set(["response.completed", "response.incomplete"]);
 function failure(d: Json | undefined): GatewayError {
   const e = obj(obj(d?.response)?.error) ?? d ?? {};
   const message = str(e.message) ?? "The upstream provider reported an error in the stream.";
-  return new GatewayError("upstream", message.slice(0, 500), { code: "upstream_stream_error" });
+  return new GatewayError("upstream", streamedMessage(message), { code: "upstream_stream_error" });
 }
 
 /** Text a Responses output generated, for counting when no usage came. */
