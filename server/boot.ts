@@ -1,11 +1,12 @@
 import { dirname, join } from "node:path";
 import { migrateDb, openDb } from "../db/client.ts";
+import { resealProviderSecrets } from "./catalog/provider-secrets.ts";
 import { applyConfig } from "./config/apply.ts";
 import type { Env } from "./config/env.ts";
 import { loadConfig } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import { Gateway } from "./gateway/gateway.ts";
-import { cipherKey, createCipher } from "./secrets/cipher.ts";
+import { cipherKeys, createCipher } from "./secrets/cipher.ts";
 
 export const DEFAULT_MIGRATIONS = join(import.meta.dir, "..", "db", "migrations");
 
@@ -29,7 +30,8 @@ export function openGateway(o: BootOptions): Booted {
   migrateDb(db, o.migrationsFolder);
   const keyFile =
     o.env.TOLLGATE_DB === ":memory:" ? "./data/secret.key" : join(dirname(o.env.TOLLGATE_DB), "secret.key");
-  const cipher = createCipher(cipherKey({ secret: o.env.TOLLGATE_SECRET, keyFile }));
+  const cipher = createCipher(cipherKeys({ secret: o.env.TOLLGATE_SECRET, keyFile }));
+  resealProviderSecrets(db, cipher);
   const gw = new Gateway(sqlite, db, cipher, config, {
     version: o.version,
     quiet: o.env.TOLLGATE_LOG_LEVEL === "silent",

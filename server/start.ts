@@ -41,7 +41,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     gw.setWriter(await ThreadWriter.start(o.env.TOLLGATE_DB, o.env.TOLLGATE_DB_SYNC, o.writerWorker));
   }
   gw.start(Date.now());
-  const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN);
+  const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN, gw.cipher);
   const createdAdminUser = await firstAdminUser(new AdminUsers(gw.db), o.env);
   let connections = () => 0;
   const app = buildApp(gw, {

@@ -19,6 +19,11 @@ export const adminSessions = sqliteTable(
     id: text("id").primaryKey(),
     tokenHash: text("token_hash").notNull().unique(),
     userId: text("user_id").references(() => adminUsers.id, { onDelete: "cascade" }),
+    /**
+     * For a session opened with the admin token: a fingerprint of that token's hash. When
+     * the admin token changes, sessions opened with the old one no longer match and end.
+     */
+    tokenFingerprint: text("token_fingerprint"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },

@@ -9,7 +9,7 @@ export type ProviderTimeouts = { connectMs: number; firstByteMs: number; totalMs
 export type MediaPrices = { image?: Record<string, number>; videoSecond?: Record<string, number> };
 export type ModelRoute = { provider: string; model: string; priority: number; weight: number };
 
-/** Upstream providers. The API key is AES-GCM encrypted (see server/secrets). */
+/** Upstream providers. The API key and extra headers are AES-GCM encrypted (see server/secrets). */
 export const providers = sqliteTable("providers", {
   id: text("id").primaryKey(),
   kind: text("kind").notNull(),
@@ -17,7 +17,13 @@ export const providers = sqliteTable("providers", {
   apiKeyEnc: text("api_key_enc"),
   /** Kind-specific settings (e.g. Yandex folder id, GigaChat scope), JSON. */
   options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+  /**
+   * Extra headers in clear: only rows written before headers were encrypted (read, then
+   * sealed into `headersEnc` at start). New rows keep `{}` here.
+   */
   headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull().default({}),
+  /** Extra headers (they often carry credentials: api-key, x-api-key) as AES-GCM encrypted JSON. */
+  headersEnc: text("headers_enc"),
   timeouts: text("timeouts", { mode: "json" }).$type<ProviderTimeouts>().notNull(),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
   configHash: text("config_hash"),

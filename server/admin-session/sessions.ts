@@ -1,4 +1,4 @@
-import { and, eq, gt, lte } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, ne, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { adminSessions, adminUsers } from "../../db/schema/index.ts";
 import { randomToken, sha256 } from "../secrets/tokens.ts";
@@ -14,9 +14,29 @@ export type Session = {
   expiresAt: number;
 };
 
-/** Cookie sessions: the browser holds a random token, the database only its SHA-256. */
+/**
+ * Cookie sessions: the browser holds a random token, the database only its SHA-256.
+ * A session opened with the admin token carries a fingerprint of that token's hash and
+ * lives only while the admin token stays the same (rotating the token ends them all).
+ */
 export class SessionStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly adminTokenFingerprint: string,
+  ) {
+    this.db
+      .delete(adminSessions)
+      .where(
+        and(
+          isNull(adminSessions.userId),
+          or(
+            isNull(adminSessions.tokenFingerprint),
+            ne(adminSessions.tokenFingerprint, adminTokenFingerprint),
+          ),
+        ),
+      )
+      .run();
+  }
 
   open(userId: string | null, now = Date.now()): { token: string; session: Session } {
     const token = randomToken(32);
@@ -24,6 +44,7 @@ export class SessionStore {
       id: `ses_${randomToken(9)}`,
       tokenHash: sha256(token),
       userId,
+      tokenFingerprint: userId === null ? this.adminTokenFingerprint : null,
       createdAt: now,
       expiresAt: now + SESSION_TTL_MS,
     };
@@ -39,6 +60,7 @@ export class SessionStore {
       .select({
         id: adminSessions.id,
         userId: adminSessions.userId,
+        tokenFingerprint: adminSessions.tokenFingerprint,
         username: adminUsers.username,
         createdAt: adminSessions.createdAt,
         expiresAt: adminSessions.expiresAt,
@@ -48,6 +70,7 @@ export class SessionStore {
       .where(and(eq(adminSessions.tokenHash, sha256(token)), gt(adminSessions.expiresAt, now)))
       .get();
     if (!r) return null;
+    if (r.userId === null && r.tokenFingerprint !== this.adminTokenFingerprint) return null;
     return {
       id: r.id,
       user: r.userId && r.username ? { id: r.userId, username: r.username } : null,

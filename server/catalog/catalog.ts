@@ -9,6 +9,7 @@ import {
 } from "../../db/schema/index.ts";
 import type { Prices } from "../billing/money.ts";
 import type { Cipher } from "../secrets/cipher.ts";
+import { openHeaders } from "./provider-secrets.ts";
 
 export type ModelRecord = {
   id: string;
@@ -32,6 +33,7 @@ export type ProviderRecord = {
   baseUrl: string;
   /** Decrypted, memory only: never logged, never returned. */
   apiKey: string | null;
+  /** Decrypted like the key (values may be credentials); shown masked. */
   headers: Record<string, string>;
   options: Record<string, unknown>;
   timeouts: ProviderTimeouts;
@@ -113,7 +115,7 @@ export class Catalog {
       kind: row.kind,
       baseUrl: row.baseUrl,
       apiKey,
-      headers: row.headers,
+      headers: openHeaders(this.cipher, row),
       options: row.options,
       timeouts: { ...DEFAULT_TIMEOUTS, ...row.timeouts },
       enabled: row.enabled,

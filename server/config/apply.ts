@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { accounts, models, providers } from "../../db/schema/index.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import { DEFAULT_TIMEOUTS } from "../catalog/catalog.ts";
+import { sealHeaders } from "../catalog/provider-secrets.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import type { Config, ModelDecl, ProviderDecl } from "./schema.ts";
@@ -99,7 +100,7 @@ function providerRow(p: ProviderDecl, cipher: Cipher, defaults: Config["defaults
     kind: p.kind,
     baseUrl: p.base_url,
     apiKeyEnc: p.api_key ? cipher.encrypt(p.api_key) : null,
-    headers: p.headers,
+    ...sealHeaders(cipher, p.headers),
     options: p.options,
     timeouts: {
       connectMs: t.connect_ms ?? DEFAULT_TIMEOUTS.connectMs,

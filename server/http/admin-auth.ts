@@ -4,6 +4,7 @@ import { settings } from "../../db/schema/index.ts";
 import { checkOrigin, readSessionCookie } from "../admin-session/cookie.ts";
 import { type Session, SessionStore } from "../admin-session/sessions.ts";
 import { GatewayError } from "../errors.ts";
+import type { Cipher } from "../secrets/cipher.ts";
 import { randomToken, sha256, tokenMatchesHash } from "../secrets/tokens.ts";
 
 const TOKEN_SETTING = "admin_token_hash";
@@ -30,16 +31,22 @@ export class AdminAuth {
   ) {}
 
   /** Returns the auth and, on a first start without TOLLGATE_ADMIN_TOKEN, the generated token (print it once). */
-  static init(db: Db, envToken: string | undefined): { auth: AdminAuth; generated: string | null } {
-    const sessions = new SessionStore(db);
-    if (envToken) return { auth: new AdminAuth(sha256(envToken), sessions), generated: null };
+  static init(
+    db: Db,
+    envToken: string | undefined,
+    cipher: Pick<Cipher, "mac">,
+  ): { auth: AdminAuth; generated: string | null } {
+    // Keyed with the secret key, so the stored fingerprint cannot confirm guesses of a token.
+    const make = (hash: string) =>
+      new AdminAuth(hash, new SessionStore(db, cipher.mac(`admin-token:${hash}`)));
+    if (envToken) return { auth: make(sha256(envToken)), generated: null };
     const row = db.select().from(settings).where(eq(settings.key, TOKEN_SETTING)).get();
-    if (row) return { auth: new AdminAuth(row.value, sessions), generated: null };
+    if (row) return { auth: make(row.value), generated: null };
     const token = `tga_${randomToken(24)}`;
     db.insert(settings)
       .values({ key: TOKEN_SETTING, value: sha256(token) })
       .run();
-    return { auth: new AdminAuth(sha256(token), sessions), generated: token };
+    return { auth: make(sha256(token)), generated: token };
   }
 
   verify(token: string): boolean {

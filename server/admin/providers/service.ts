@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { providers } from "../../../db/schema/index.ts";
 import { DEFAULT_TIMEOUTS, type ProviderRecord } from "../../catalog/catalog.ts";
+import { sealHeaders } from "../../catalog/provider-secrets.ts";
 import { providerOptionIssues } from "../../config/provider-options.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
@@ -81,7 +82,7 @@ export const providersService = {
         kind: input.kind,
         baseUrl: input.base_url,
         apiKeyEnc: input.api_key ? gw.cipher.encrypt(input.api_key) : null,
-        headers: input.headers,
+        ...sealHeaders(gw.cipher, input.headers),
         options: input.options,
         timeouts: timeoutsOf(input.timeouts),
         enabled: input.enabled,
@@ -99,7 +100,7 @@ export const providersService = {
     if (input.base_url !== undefined) set.baseUrl = input.base_url;
     if (input.api_key !== undefined)
       set.apiKeyEnc = input.api_key === null ? null : gw.cipher.encrypt(input.api_key);
-    if (input.headers !== undefined) set.headers = input.headers;
+    if (input.headers !== undefined) Object.assign(set, sealHeaders(gw.cipher, input.headers));
     if (input.options !== undefined) {
       checkOptions(current.kind, input.options);
       set.options = input.options;

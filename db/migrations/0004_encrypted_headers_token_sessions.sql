@@ -1,0 +1,2 @@
+ALTER TABLE `admin_sessions` ADD `token_fingerprint` text;--> statement-breakpoint
+ALTER TABLE `providers` ADD `headers_enc` text;

@@ -1,0 +1,69 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { providers } from "../../db/schema/index.ts";
+import type { Cipher } from "../secrets/cipher.ts";
+
+/**
+ * A provider's extra headers as stored: encrypted JSON (they often carry credentials such
+ * as `api-key` or `x-api-key`), and nothing in the clear column.
+ */
+export function sealHeaders(
+  cipher: Cipher,
+  headers: Record<string, string>,
+): { headers: Record<string, string>; headersEnc: string | null } {
+  return {
+    headers: {},
+    headersEnc: Object.keys(headers).length > 0 ? cipher.encrypt(JSON.stringify(headers)) : null,
+  };
+}
+
+/** The headers of a stored row: decrypted, or the clear column of a row from before encryption. */
+export function openHeaders(
+  cipher: Cipher,
+  row: { headers: Record<string, string>; headersEnc: string | null },
+): Record<string, string> {
+  if (row.headersEnc === null) return row.headers;
+  try {
+    return JSON.parse(cipher.decrypt(row.headersEnc)) as Record<string, string>;
+  } catch {
+    // Wrong TOLLGATE_SECRET or key file: no headers until they are set again (like the key).
+    return {};
+  }
+}
+
+/**
+ * Once at start: encrypts headers still stored in the clear, and re-encrypts keys and
+ * headers stored under an older key derivation. Rows that do not decrypt are left as they
+ * are (a wrong secret must not destroy them).
+ */
+export function resealProviderSecrets(db: Db, cipher: Cipher): number {
+  let changed = 0;
+  const again = (stored: string | null): string | null => {
+    if (stored === null) return null;
+    try {
+      return cipher.reseal(stored);
+    } catch {
+      return null;
+    }
+  };
+  db.transaction(
+    (tx) => {
+      for (const row of tx.select().from(providers).all()) {
+        const set: Partial<typeof providers.$inferInsert> = {};
+        const key = again(row.apiKeyEnc);
+        if (key !== null) set.apiKeyEnc = key;
+        if (row.headersEnc === null && Object.keys(row.headers).length > 0)
+          Object.assign(set, sealHeaders(cipher, row.headers));
+        else {
+          const headers = again(row.headersEnc);
+          if (headers !== null) set.headersEnc = headers;
+        }
+        if (Object.keys(set).length === 0) continue;
+        tx.update(providers).set(set).where(eq(providers.id, row.id)).run();
+        changed++;
+      }
+    },
+    { behavior: "immediate" },
+  );
+  return changed;
+}
