@@ -6,6 +6,7 @@ import { balanceRoutes } from "./billing/balance-routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
 import type { AdminAuth } from "./http/admin-auth.ts";
+import { ClientAddresses } from "./http/client-address.ts";
 import { docs, scalarFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
 import { requestId } from "./http/request-id.ts";
@@ -25,16 +26,27 @@ export type AppOptions = {
   adminAssets: AssetSource;
   dbPath: string;
   connections: () => number;
+  /** Proxies whose X-Forwarded-For names the client (TOLLGATE_TRUSTED_PROXIES); default none. */
+  trustedProxies?: readonly string[];
+  /** When set, /metrics and the detailed /health routes need it as a Bearer token. */
+  observabilityToken?: string | null;
 };
 
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
 export function buildApp(gw: Gateway, opts: AppOptions) {
+  const addresses = new ClientAddresses(opts.trustedProxies ?? []);
   return new Elysia()
     .use(requestId)
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),
     )
-    .use(healthRoutes(gw, { dbPath: opts.dbPath, connections: opts.connections }))
+    .use(
+      healthRoutes(gw, {
+        dbPath: opts.dbPath,
+        connections: opts.connections,
+        token: opts.observabilityToken ?? null,
+      }),
+    )
     .use(modelsRoutes(gw))
     .use(chatRoutes(gw))
     .use(embeddingsRoutes(gw))
@@ -44,7 +56,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(anthropicRoutes(gw))
     .use(geminiRoutes(gw))
     .use(balanceRoutes(gw))
-    .use(adminApi(gw, opts.adminAuth))
+    .use(adminApi(gw, opts.adminAuth, addresses))
     .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.scalarScript ?? scalarFromNodeModules));
 }

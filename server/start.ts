@@ -6,6 +6,7 @@ import { type BootOptions, DEFAULT_MIGRATIONS, openGateway } from "./boot.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { startProbes } from "./health/probe.ts";
 import { AdminAuth } from "./http/admin-auth.ts";
+import { parseTrustedProxies } from "./http/client-address.ts";
 import { ThreadWriter } from "./store/thread-writer.ts";
 
 export { DEFAULT_MIGRATIONS };
@@ -50,6 +51,8 @@ export async function startServer(o: StartOptions): Promise<Running> {
     adminAssets: o.adminAssets ?? directorySource(DEFAULT_ADMIN_DIST),
     dbPath: o.env.TOLLGATE_DB,
     connections: () => connections(),
+    trustedProxies: parseTrustedProxies(o.env.TOLLGATE_TRUSTED_PROXIES),
+    observabilityToken: o.env.TOLLGATE_OBSERVABILITY_TOKEN ?? null,
   });
   app.listen({
     port: o.env.PORT,

@@ -3,6 +3,7 @@ import { AdminUsers } from "../admin-session/admin-users.ts";
 import { SignInLimiter } from "../admin-session/sign-in-limiter.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import type { AdminAuth } from "../http/admin-auth.ts";
+import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
 import { adminsAdmin } from "./admins/index.ts";
 import { authAdmin } from "./auth/index.ts";
@@ -12,25 +13,62 @@ import { providersAdmin } from "./providers/index.ts";
 import { requestsAdmin } from "./requests/index.ts";
 import { statsAdmin } from "./stats/index.ts";
 
+const PREFIX = "/admin/api";
+/** The routes one signs in with: open to everyone. */
+const OPEN = new Set([`${PREFIX}/auth/login`, `${PREFIX}/auth/logout`]);
+
+/** Whether a request URL is an admin API path that needs credentials (no URL object: this runs on every request). */
+function guarded(url: string): boolean {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1 || !url.startsWith(PREFIX, start)) return false;
+  const end = url.indexOf("?", start);
+  const path = url.slice(start, end === -1 ? undefined : end);
+  return (path === PREFIX || path.startsWith(`${PREFIX}/`)) && !OPEN.has(path);
+}
+
 /**
- * The admin API under /admin/api. Sign-in routes come first and stay open; every route
- * after the guard needs the admin token (Bearer) or a panel session cookie.
+ * The admin API under /admin/api. Sign-in routes stay open; every other route needs the
+ * admin token (Bearer) or a panel session cookie, checked when the request arrives, before
+ * its body is parsed or validated (an anonymous caller learns nothing about the schemas).
+ * Wrong Bearer tokens are limited per address like failed sign-ins (with their own budget).
  */
-export const adminApi = (gw: Gateway, auth: AdminAuth) => {
+export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresses) => {
   const users = new AdminUsers(gw.db);
-  return new Elysia({ name: "admin-api", prefix: "/admin/api" })
-    .use(authAdmin({ auth, users, limiter: new SignInLimiter() }))
-    .onBeforeHandle(({ request }) => {
+  const signIns = new SignInLimiter();
+  // Its own budget: failed panel sign-ins from an address do not lock out its scripts.
+  const bearers = new SignInLimiter(undefined, "admin token attempts");
+  const checked = new WeakSet<Request>();
+  const authenticate = (request: Request, server: PeerSource) => {
+    if (request.headers.get("authorization") === null) {
       auth.require(request);
-    })
-    .get("/settings", () => ({ currency: gw.settings.currency, version: gw.settings.version }), {
-      detail: { summary: "Deployment settings the admin panel needs", tags: ["Admin"] },
-    })
-    .use(statsAdmin(gw))
-    .use(accountsAdmin(gw))
-    .use(keysAdmin(gw))
-    .use(modelsAdmin(gw))
-    .use(providersAdmin(gw))
-    .use(requestsAdmin(gw))
-    .use(adminsAdmin(users));
+      return;
+    }
+    const attempt = bearers.begin(addresses.of(request, server), Date.now());
+    auth.require(request);
+    attempt.succeeded();
+  };
+  return (
+    new Elysia({ name: "admin-api", prefix: PREFIX })
+      // onRequest runs for every request, before routing and parsing: hence the path test.
+      .onRequest(({ request, server }) => {
+        if (!guarded(request.url)) return;
+        authenticate(request, server);
+        checked.add(request);
+      })
+      .use(authAdmin({ auth, users, limiter: signIns, addresses }))
+      // The same check for any admin route the path test would not have recognised.
+      .onBeforeHandle(({ request, server }) => {
+        if (!checked.has(request)) authenticate(request, server);
+      })
+      .get("/settings", () => ({ currency: gw.settings.currency, version: gw.settings.version }), {
+        detail: { summary: "Deployment settings the admin panel needs", tags: ["Admin"] },
+      })
+      .use(statsAdmin(gw))
+      .use(accountsAdmin(gw))
+      .use(keysAdmin(gw))
+      .use(modelsAdmin(gw))
+      .use(providersAdmin(gw))
+      .use(requestsAdmin(gw))
+      .use(adminsAdmin(users))
+  );
 };

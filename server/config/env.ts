@@ -11,6 +11,13 @@ const EnvSchema = z.object({
   TOLLGATE_ADMIN_USER: z.string().min(1).optional(),
   TOLLGATE_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   TOLLGATE_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /**
+   * Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For
+   * names the client for the sign-in limit; without it the TCP peer is the client.
+   */
+  TOLLGATE_TRUSTED_PROXIES: z.string().optional(),
+  /** When set, /metrics and /health/{detailed,system,history,circuit-breakers} need it as a Bearer token. */
+  TOLLGATE_OBSERVABILITY_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   TOLLGATE_DB_SYNC: z.enum(["full", "normal"]).default("full"),
   /**
    * Where group commits run: inline on the event loop (default; its fsync still runs off

@@ -1,5 +1,7 @@
 import { Elysia } from "elysia";
+import { GatewayError } from "../errors.ts";
 import type { Gateway } from "../gateway/gateway.ts";
+import { sha256, tokenMatchesHash } from "../secrets/tokens.ts";
 import { type Check, databaseCheck, servicesCheck, systemCheck } from "./checks.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -14,8 +16,27 @@ function record(gw: Gateway, name: string, c: Check) {
   });
 }
 
-/** The /health family, /ready and /metrics, in the shapes of the LLM Gateway reference. */
-export const healthRoutes = (gw: Gateway, opts: { dbPath: string; connections: () => number }) =>
+const refused = () =>
+  new GatewayError(
+    "authentication",
+    "This endpoint needs the observability token: send Authorization: Bearer <TOLLGATE_OBSERVABILITY_TOKEN>.",
+    { code: "invalid_observability_token" },
+  );
+
+function requireBearer(request: Request, token: string): void {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+  if (!m?.[1] || !tokenMatchesHash(m[1], sha256(token))) throw refused();
+}
+
+/**
+ * The /health family, /ready and /metrics, in the shapes of the LLM Gateway reference.
+ * /health and /ready stay open (load balancers, orchestrators); with `token` set, /metrics
+ * and the detailed reports need it as a Bearer token.
+ */
+export const healthRoutes = (
+  gw: Gateway,
+  opts: { dbPath: string; connections: () => number; token: string | null },
+) =>
   new Elysia({ name: "health" })
     .get(
       "/health",
@@ -36,6 +57,24 @@ export const healthRoutes = (gw: Gateway, opts: { dbPath: string; connections: (
       },
       { detail: { summary: "Liveness and component status", tags: ["Health"] } },
     )
+    .get(
+      "/ready",
+      ({ set }) => {
+        const db = databaseCheck(gw).status !== "unhealthy";
+        const llm = servicesCheck(gw).status !== "unhealthy";
+        if (!db) set.status = 503;
+        return {
+          ready: db,
+          timestamp: new Date().toISOString(),
+          checks: { database: db, llm_services: llm },
+        };
+      },
+      { detail: { summary: "Readiness probe", tags: ["Health"] } },
+    )
+    // Everything below names providers, routes and models: behind the token when one is set.
+    .onBeforeHandle(({ request }) => {
+      if (opts.token !== null) requireBearer(request, opts.token);
+    })
     .get(
       "/health/detailed",
       ({ set }) => {
@@ -135,20 +174,6 @@ export const healthRoutes = (gw: Gateway, opts: { dbPath: string; connections: (
           tags: ["Health"],
         },
       },
-    )
-    .get(
-      "/ready",
-      ({ set }) => {
-        const db = databaseCheck(gw).status !== "unhealthy";
-        const llm = servicesCheck(gw).status !== "unhealthy";
-        if (!db) set.status = 503;
-        return {
-          ready: db,
-          timestamp: new Date().toISOString(),
-          checks: { database: db, llm_services: llm },
-        };
-      },
-      { detail: { summary: "Readiness probe", tags: ["Health"] } },
     )
     .get(
       "/metrics",

@@ -17,7 +17,7 @@ export const authAdmin = (d: AuthDeps) =>
       "/auth/login",
       async ({ body, request, server, set }) => {
         checkOrigin(request);
-        const client = server?.requestIP(request)?.address ?? "unknown";
+        const client = d.addresses.of(request, server);
         const { token, view } = await svc.signIn(d, body, client);
         set.headers["set-cookie"] = sessionCookie(token, request);
         set.headers["cache-control"] = "no-store";

@@ -4,9 +4,15 @@ import type { Session, SessionStore } from "../../admin-session/sessions.ts";
 import type { SignInLimiter } from "../../admin-session/sign-in-limiter.ts";
 import { GatewayError } from "../../errors.ts";
 import type { AdminAuth, AdminPrincipal } from "../../http/admin-auth.ts";
+import type { ClientAddresses } from "../../http/client-address.ts";
 import type { SessionView, SignIn } from "./model.ts";
 
-export type AuthDeps = { auth: AdminAuth; users: AdminUsers; limiter: SignInLimiter };
+export type AuthDeps = {
+  auth: AdminAuth;
+  users: AdminUsers;
+  limiter: SignInLimiter;
+  addresses: ClientAddresses;
+};
 
 const wrongCredentials = (what: string) =>
   new GatewayError("authentication", `Sign-in failed: wrong ${what}.`, { code: "invalid_credentials" });
@@ -27,21 +33,18 @@ export const authService = {
     client: string,
     now = Date.now(),
   ): Promise<{ token: string; view: SessionView }> {
-    d.limiter.check(client, now);
+    // Counted before the (slow) check and given back on success: parallel guesses cannot
+    // all pass the limit before the first of them failed.
+    const attempt = d.limiter.begin(client, now);
     let userId: string | null = null;
     if (input.token !== undefined) {
-      if (!d.auth.verify(input.token)) {
-        d.limiter.fail(client, now);
-        throw wrongCredentials("admin token");
-      }
+      if (!d.auth.verify(input.token)) throw wrongCredentials("admin token");
     } else {
       const user = await d.users.verify(input.username!, input.password!, now);
-      if (!user) {
-        d.limiter.fail(client, now);
-        throw wrongCredentials("username or password");
-      }
+      if (!user) throw wrongCredentials("username or password");
       userId = user.id;
     }
+    attempt.succeeded();
     const { token, session } = d.auth.sessions.open(userId, now);
     return { token, view: sessionView(session) };
   },
