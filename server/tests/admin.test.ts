@@ -193,7 +193,12 @@ describe("admin API", () => {
     expect(row.api_key_enc).not.toContain("sk-other");
     const test1 = await tg.admin<{ ok: boolean; status: number }>("POST", "/providers/other/test");
     expect(test1.body).toMatchObject({ ok: true, status: 200 });
-    await tg.admin("PATCH", "/providers/other", { base_url: "http://127.0.0.1:1/v1" });
+    // Another host: the credentials must come along again (see admin-hardening.test.ts).
+    await tg.admin("PATCH", "/providers/other", {
+      base_url: "http://127.0.0.1:1/v1",
+      api_key: "sk-other-secret-999999",
+      headers: { "x-custom": "header-secret-value" },
+    });
     const test2 = await tg.admin<{ ok: boolean; message: string }>("POST", "/providers/other/test");
     expect(test2.body.ok).toBe(false);
     expect(test2.body.message).not.toContain("sk-other");

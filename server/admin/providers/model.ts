@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { PROVIDER_KINDS } from "../../config/schema.ts";
 
+/** An upstream's base URL: http or https only. */
+const BaseUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+
 const Timeouts = z.object({
   connect_ms: z.number().int().positive().optional(),
   first_byte_ms: z.number().int().positive().optional(),
@@ -10,7 +13,7 @@ const Timeouts = z.object({
 export const CreateProvider = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "letters, digits, '.', '_' and '-' only"),
   kind: z.enum(PROVIDER_KINDS),
-  base_url: z.url(),
+  base_url: BaseUrl,
   /** Write-only: stored encrypted, shown masked. */
   api_key: z.string().min(1).nullable().optional(),
   headers: z.record(z.string(), z.string()).default({}),
@@ -20,7 +23,7 @@ export const CreateProvider = z.object({
 });
 
 export const UpdateProvider = z.object({
-  base_url: z.url().optional(),
+  base_url: BaseUrl.optional(),
   /** A string sets the key, null clears it, absent keeps it. */
   api_key: z.string().min(1).nullable().optional(),
   headers: z.record(z.string(), z.string()).optional(),

@@ -39,6 +39,25 @@ function checkOptions(kind: string, options: Record<string, unknown>): void {
   if (issue) throw badRequest(`options.${issue[0]}: ${issue[1]}`, `options.${issue[0]}`);
 }
 
+/**
+ * Stored credentials (the key, header values) go only to the host they were entered for:
+ * moving a provider to another host needs them entered again (or cleared), or anyone with
+ * a panel session could point it at their own server and capture the key with "Test
+ * connection".
+ */
+function checkCredentialsFollow(current: ProviderRecord, input: z.infer<typeof UpdateProvider>): void {
+  if (input.base_url === undefined || new URL(input.base_url).host === new URL(current.baseUrl).host) return;
+  const must = (field: string, what: string) =>
+    badRequest(
+      `${field}: the base URL moves to another host, so the stored ${what} is not sent there: give ${field} again (or clear it) in the same request.`,
+      field,
+      "credentials_required",
+    );
+  if (current.apiKey !== null && input.api_key === undefined) throw must("api_key", "API key");
+  if (Object.keys(current.headers).length > 0 && input.headers === undefined)
+    throw must("headers", "headers");
+}
+
 function provider(gw: Gateway, id: string): ProviderRecord {
   gw.syncExternalChanges();
   const p = gw.catalog.provider(id);
@@ -96,6 +115,7 @@ export const providersService = {
 
   update(gw: Gateway, id: string, input: z.infer<typeof UpdateProvider>): ProviderView {
     const current = provider(gw, id);
+    checkCredentialsFollow(current, input);
     const set: Partial<typeof providers.$inferInsert> = { updatedAt: Date.now() };
     if (input.base_url !== undefined) set.baseUrl = input.base_url;
     if (input.api_key !== undefined)
