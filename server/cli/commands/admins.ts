@@ -8,27 +8,38 @@ async function passwordFromStdin(): Promise<string> {
   return text.split(/\r?\n/)[0] ?? "";
 }
 
-/** Asks on the terminal without echoing what is typed. */
-async function passwordFromTerminal(label: string): Promise<string> {
+/**
+ * Asks on the terminal without echoing what is typed (raw mode: the terminal shows
+ * nothing; we print no mask either). Reads with a data listener removed after the line:
+ * leaving a `for await` over process.stdin would destroy stdin and fail the next prompt.
+ */
+function passwordFromTerminal(label: string): Promise<string> {
+  const stdin = process.stdin;
   process.stdout.write(label);
-  process.stdin.setRawMode(true);
-  process.stdin.resume();
-  let typed = "";
-  try {
-    for await (const chunk of process.stdin) {
-      for (const ch of String(chunk)) {
-        if (ch === "\r" || ch === "\n") return typed;
-        if (ch === "\u0003") throw new Error("cancelled");
-        if (ch === "\u007f") typed = typed.slice(0, -1);
-        else typed += ch;
+  stdin.setRawMode(true);
+  stdin.setEncoding("utf8");
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let typed = "";
+    const finish = (err: Error | null) => {
+      stdin.off("data", onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stdout.write("\n");
+      if (err) reject(err);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === "\r" || ch === "\n") return finish(null);
+        // Ctrl-C, or Ctrl-D on an empty line.
+        if (ch === "\u0003" || (ch === "\u0004" && typed === "")) return finish(new Error("cancelled"));
+        if (ch === "\u007f" || ch === "\b") typed = typed.slice(0, -1);
+        else if (ch >= " ") typed += ch;
       }
-    }
-    return typed;
-  } finally {
-    process.stdin.setRawMode(false);
-    process.stdin.pause();
-    process.stdout.write("\n");
-  }
+    };
+    stdin.on("data", onData);
+  });
 }
 
 async function readPassword(fromStdin: boolean): Promise<string> {
