@@ -33,6 +33,14 @@ describe("admin panel static serving", () => {
     }
   });
 
+  test("the panel is served with a Content-Security-Policy: own scripts only, no framing", async () => {
+    const csp = (await get(app(files), "/admin/")).headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
   test("client-side routes fall back to index.html", async () => {
     const res = await get(app(files), "/admin/keys/key_123");
     expect(res.status).toBe(200);

@@ -25,10 +25,29 @@ function contentType(path: string, blob: Blob): string {
   return TYPES[ext] ?? (blob.type || "application/octet-stream");
 }
 
+/**
+ * The panel loads only its own files and talks only to its own origin: an injected
+ * script or a stray link to another host does nothing. Styles allow inline attributes
+ * (recharts positions its tooltips and legends with style="...").
+ */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 const securityHeaders = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "same-origin",
   "x-frame-options": "DENY",
+  "content-security-policy": CSP,
 };
 
 function fileResponse(path: string, blob: Blob, cache: string): Response {
