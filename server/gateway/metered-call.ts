@@ -332,13 +332,20 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   try {
     const chain = fallbackChain(gw, req.key, req.model);
     let routed: { result: UpstreamResult; target: Target } | null = null;
+    let failure: unknown = null;
     for (let i = 0; i < chain.length && !routed; i++) {
       // Each model of the chain is reserved at its own prices before it is tried.
       req.model = chain[i]!;
       log.model = req.model.id;
       if (hold) gw.book.release(hold, req.key);
       hold = null;
-      const plan = reserve(gw, req);
+      let plan: ReturnType<typeof reserve>;
+      try {
+        plan = reserve(gw, req);
+      } catch (err) {
+        // A fallback the balance cannot afford: the client should hear why the model it asked for failed.
+        throw failure ?? err;
+      }
       hold = gw.book.hold(req.key, plan.amount);
       if (plan.clamped) req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
       else delete req.headers["x-tollgate-max-tokens-clamped"];
@@ -357,6 +364,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         );
       } catch (err) {
         if (i === chain.length - 1 || !retryable(err)) throw err;
+        failure = err;
       }
     }
     const { result, target } = routed!;
