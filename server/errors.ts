@@ -41,6 +41,8 @@ export type GatewayErrorInit = {
   headers?: Record<string, string>;
   /** Overrides the status of the kind (an upstream 4xx keeps its own status). */
   status?: number;
+  /** Never retried nor failed over, whatever the kind (e.g. a video job already created upstream). */
+  final?: boolean;
 };
 
 export class GatewayError extends Error {
@@ -49,6 +51,7 @@ export class GatewayError extends Error {
   readonly code: string;
   readonly param: string | null;
   readonly headers: Record<string, string>;
+  readonly final: boolean;
 
   constructor(kind: ErrorKind, message: string, init: GatewayErrorInit) {
     super(message);
@@ -58,6 +61,7 @@ export class GatewayError extends Error {
     this.code = init.code;
     this.param = init.param ?? null;
     this.headers = init.headers ?? {};
+    this.final = init.final ?? false;
   }
 }
 

@@ -25,43 +25,85 @@ export const newId = (prefix: string) => {
 };
 
 /**
- * Balances and reservations. Reservations live in memory only, decided synchronously in
- * one JS turn, so 50 concurrent requests can never reserve the same money twice. Charges
- * are written by the group commit (possibly on the writer thread), whose IMMEDIATE
- * transaction reads each balance before moving it, so a concurrent CLI top-up is never
- * overwritten. Memory runs ahead of the table by the charges not yet committed; they are
- * counted in `unlanded`, so a reload from the table never steps back behind them.
+ * Balances and reservations, with this process as the authority on its money. Reservations
+ * live in memory only, decided synchronously in one JS turn, so 50 concurrent requests can
+ * never reserve the same money twice. A charge moves memory at once and reaches the table
+ * through the group commit (whose IMMEDIATE transaction reads each balance before moving
+ * it); a charge whose write fails is reverted in memory. What another process changed
+ * (the CLI's top-ups, adjustments and new accounts) arrives as ledger rows, applied by
+ * `refresh` as deltas: memory never steps back behind charges still on their way.
  */
 export class AccountBook {
   private map = new Map<string, AccountState>();
-  /** Charges queued and not yet committed, per account and per key. */
-  private readonly unlanded = { accounts: new Map<string, number>(), keys: new Map<string, number>() };
+  /** Ledger rows this process wrote itself (top-ups, opening balances): a refresh skips them. */
+  private readonly own = new Set<string>();
+  private lastLedgerRowid = 0;
+  private loaded = false;
 
   constructor(private readonly db: Db) {}
 
-  /** What a key spent that the table does not show yet (KeyStore adds it on reload). */
-  unlandedForKey(keyId: string): number {
-    return this.unlanded.keys.get(keyId) ?? 0;
-  }
-
-  private unlandedFor(accountId: string): number {
-    return this.unlanded.accounts.get(accountId) ?? 0;
-  }
-
+  /** Everything from the table: at start, before any charge is in flight. */
   load(): void {
-    const next = new Map<string, AccountState>();
-    for (const row of this.db.select().from(accounts).all()) {
-      const pending = this.unlandedFor(row.id);
-      next.set(row.id, {
-        id: row.id,
-        name: row.name,
-        balance: row.balance - pending,
-        used: row.used + pending,
-        reserved: this.map.get(row.id)?.reserved ?? 0,
-        createdAt: row.createdAt,
-      });
+    this.db.transaction((tx) => {
+      const next = new Map<string, AccountState>();
+      for (const row of tx.select().from(accounts).all()) {
+        next.set(row.id, {
+          id: row.id,
+          name: row.name,
+          balance: row.balance,
+          used: row.used,
+          reserved: this.map.get(row.id)?.reserved ?? 0,
+          createdAt: row.createdAt,
+        });
+      }
+      this.map = next;
+      const top = this.db.$client.query("SELECT max(rowid) AS m FROM ledger").get() as {
+        m: number | null;
+      } | null;
+      this.lastLedgerRowid = top?.m ?? 0;
+    });
+    this.own.clear();
+    this.loaded = true;
+  }
+
+  /**
+   * Picks up another process's changes: its ledger rows since the last look (charges are
+   * only ever this process's own) as deltas on memory, and accounts it created.
+   */
+  refresh(): void {
+    if (!this.loaded) {
+      this.load();
+      return;
     }
-    this.map = next;
+    this.db.transaction((tx) => {
+      const rows = this.db.$client
+        .query("SELECT rowid, id, account_id, kind, amount FROM ledger WHERE rowid > ? ORDER BY rowid")
+        .all(this.lastLedgerRowid) as {
+        rowid: number;
+        id: string;
+        account_id: string;
+        kind: string;
+        amount: number;
+      }[];
+      for (const r of rows) {
+        this.lastLedgerRowid = r.rowid;
+        if (this.own.delete(r.id) || r.kind === "charge") continue;
+        const acct = this.map.get(r.account_id);
+        if (acct) acct.balance += r.amount;
+      }
+      for (const row of tx.select().from(accounts).all()) {
+        if (this.map.has(row.id)) continue;
+        // New to this process: the table's balance already holds its ledger so far.
+        this.map.set(row.id, {
+          id: row.id,
+          name: row.name,
+          balance: row.balance,
+          used: row.used,
+          reserved: 0,
+          createdAt: row.createdAt,
+        });
+      }
+    });
   }
 
   get(id: string): AccountState | undefined {
@@ -100,7 +142,7 @@ export class AccountBook {
   /**
    * Turns a hold into a charge of `cost`. Memory moves now; the returned write (the
    * ledger entry, the account's and key's totals) must be committed in the same entry as
-   * the request's log row, and `landed` called once that entry is acknowledged or failed.
+   * the request's log row, and `revert` called if that entry fails.
    * If the real cost exceeds the hold and the balance cannot cover the excess, the charge
    * is capped at what is free: a balance never goes negative.
    */
@@ -109,10 +151,10 @@ export class AccountBook {
     key: KeyRecord,
     cost: number,
     ref: { requestId: string; now: number },
-  ): { charged: number; write: Write | null; landed: () => void } {
+  ): { charged: number; write: Write | null; revert: () => void } {
     this.release(hold, key);
     const acct = this.map.get(hold.accountId);
-    const none = { charged: 0, write: null, landed: () => {} };
+    const none = { charged: 0, write: null, revert: () => {} };
     if (!acct) return none;
     let charged = Math.min(cost, Math.max(0, acct.balance - acct.reserved));
     if (key.spendLimit !== null)
@@ -121,13 +163,6 @@ export class AccountBook {
     acct.balance -= charged;
     acct.used += charged;
     key.used += charged;
-    const bump = (m: Map<string, number>, id: string, by: number) => {
-      const v = (m.get(id) ?? 0) + by;
-      if (v === 0) m.delete(id);
-      else m.set(id, v);
-    };
-    bump(this.unlanded.accounts, acct.id, charged);
-    bump(this.unlanded.keys, key.id, charged);
     const write: Write = {
       charge: {
         ledgerId: newId("txn"),
@@ -138,19 +173,21 @@ export class AccountBook {
         at: ref.now,
       },
     };
-    let done = false;
-    const landed = () => {
-      if (done) return;
-      done = true;
-      bump(this.unlanded.accounts, acct.id, -charged);
-      bump(this.unlanded.keys, key.id, -charged);
+    let reverted = false;
+    const revert = () => {
+      if (reverted) return;
+      reverted = true;
+      acct.balance += charged;
+      acct.used -= charged;
+      key.used -= charged;
     };
-    return { charged, write, landed };
+    return { charged, write, revert };
   }
 
   /** Creates an account with an opening balance (a top-up ledger entry), synchronously. */
   create(input: { name: string; balance: number; configHash?: string | null }, now: number): AccountState {
     const id = newId("acc");
+    const opening = newId("txn");
     this.db.transaction(
       (tx) => {
         tx.insert(accounts)
@@ -166,7 +203,7 @@ export class AccountBook {
         if (input.balance !== 0) {
           tx.insert(ledger)
             .values({
-              id: newId("txn"),
+              id: opening,
               accountId: id,
               kind: "topup",
               amount: input.balance,
@@ -179,6 +216,7 @@ export class AccountBook {
       },
       { behavior: "immediate" },
     );
+    if (input.balance !== 0) this.own.add(opening);
     const state: AccountState = {
       id,
       name: input.name,
@@ -221,8 +259,9 @@ export class AccountBook {
       },
       { behavior: "immediate" },
     );
-    // The table lacks the charges still on their way to it; memory keeps them.
-    acct.balance = balanceAfter - this.unlandedFor(accountId);
+    this.own.add(entryId);
+    // Memory moves by the amount: the table may lack charges still on their way to it.
+    acct.balance += amount;
     return { entryId, balanceAfter };
   }
 }

@@ -1,4 +1,4 @@
-import { count, desc, eq } from "drizzle-orm";
+import { count, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { ledger, requestLog } from "../../db/schema/index.ts";
 
@@ -39,7 +39,9 @@ export function listTransactions(
     .from(ledger)
     .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
     .where(eq(ledger.accountId, accountId))
-    .orderBy(desc(ledger.createdAt), desc(ledger.id))
+    // Commit order (rowid): a charge settled before a top-up may commit after it, and
+    // balance_after follows the order of commits.
+    .orderBy(desc(sql`${ledger}.rowid`))
     .limit(limit)
     .offset(offset)
     .all();

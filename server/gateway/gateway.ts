@@ -107,7 +107,7 @@ export class Gateway {
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
     this.book = new AccountBook(db);
-    this.keys = new KeyStore(db, (keyId) => this.book.unlandedForKey(keyId));
+    this.keys = new KeyStore(db);
     this.catalog = new Catalog(db, cipher);
     this.limiter = new RateLimiter({
       keyRpm: config.defaults.rate_limits.key_rpm,
@@ -123,15 +123,8 @@ export class Gateway {
   /** Sends group commits to `writer` from now on (the server starts a writer thread). */
   setWriter(writer: Writer): Writer {
     writer.onFailure = (err) => {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "group commit failed; reloading balances",
-          error: String(err),
-        }),
-      );
-      // After the failed entries' callers ran (they take their charges off the unlanded sums).
-      setImmediate(() => this.reload());
+      // The failed entries' charges are reverted in memory by their callers (settleCall).
+      console.error(JSON.stringify({ level: "error", msg: "group commit failed", error: String(err) }));
     };
     this.commits = writer;
     return writer;
@@ -161,7 +154,7 @@ export class Gateway {
   reload(): void {
     this.keys.load();
     this.catalog.load();
-    this.book.load();
+    this.book.refresh();
     this.lastDataVersion = this.currentDataVersion();
     this.lastGeneration = readGeneration(this.sqlite);
   }

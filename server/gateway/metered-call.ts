@@ -8,7 +8,7 @@ import type { Usage } from "../core/usage.ts";
 import { GatewayError, insufficientQuota } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Claim } from "../limits/idempotency.ts";
-import { ClientClosed, upstreamStreamCut } from "../providers/errors.ts";
+import { ClientClosed, scrub, upstreamStreamCut } from "../providers/errors.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
 import { attemptRoutes, retryable } from "../routing/attempts.ts";
@@ -94,7 +94,7 @@ export async function settleCall(
   },
   result: {
     usage: Usage;
-    source: "upstream" | "estimated";
+    source: "upstream" | "estimated" | "none";
     status: number;
     outcome: LogRow["outcome"];
     error: GatewayError | null;
@@ -112,7 +112,7 @@ export async function settleCall(
       cached: result.usage.cachedTokens,
       output: result.usage.outputTokens,
     });
-  const { charged, write, landed } = gw.book.settle(hold, req.key, cost, { requestId: req.requestId, now });
+  const { charged, write, revert } = gw.book.settle(hold, req.key, cost, { requestId: req.requestId, now });
   Object.assign(log, {
     status: result.status,
     outcome: result.outcome,
@@ -131,8 +131,11 @@ export async function settleCall(
     entry.push(gw.idempotency.completeWrite(call.claim, { status: result.status, ...result.replay }, now));
   try {
     await gw.commits.enqueue(entry);
+  } catch (err) {
+    // Not written: the charge never happened.
+    revert();
+    throw err;
   } finally {
-    landed();
     if (call.claim) gw.idempotency.finish(call.claim);
   }
   gw.recordRequest(log, req.promptText);
@@ -153,6 +156,8 @@ export async function logFailure(
     latencyMs: Math.round(performance.now() - req.t0),
     errorCode: closed ? "client_closed" : (g?.code ?? "internal_error"),
     errorMessage: closed ? null : (g?.message ?? "internal error"),
+    // A failed call is billed nothing, even if a settlement had filled these in before its write failed.
+    cost: 0,
   } satisfies Partial<LogRow>);
   try {
     await gw.commits.enqueue(logWrites(log));
@@ -214,7 +219,8 @@ async function callTarget(
     inbound: req.inbound,
     core: req.core,
     stream: req.stream,
-    maxTokens: plan.clamped ? plan.maxTokens : null,
+    // Always: the upstream must be held to what was reserved (the client's limit, or the model's).
+    maxTokens: plan.maxTokens,
     outputLimit: plan.maxTokens,
     capabilities: req.model.capabilities,
     dropped,
@@ -225,6 +231,12 @@ async function callTarget(
   const it = result.events[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) throw upstreamStreamCut();
+  // An error as the stream's first word is a failed attempt, worth the next route.
+  const failure = streamOpensWithError(first.value);
+  if (failure) {
+    await it.return?.();
+    throw failure;
+  }
   // The first batch again, then the rest, without another generator layer on every event.
   let held: SseEvent[] | null = first.value;
   const events: AsyncIterableIterator<SseEvent[]> = {
@@ -241,6 +253,34 @@ async function callTarget(
     },
   };
   return { ...result, events };
+}
+
+/**
+ * An upstream error reported as the first thing in a stream (OpenAI and Gemini `{"error": ...}`,
+ * Anthropic `event: error`), as a retryable upstream failure; null when the stream opens normally.
+ */
+function streamOpensWithError(events: SseEvent[]): GatewayError | null {
+  for (const ev of events) {
+    if (ev.event !== "error" && !ev.data.includes('"error"')) continue;
+    let body: { error?: unknown; type?: unknown };
+    try {
+      body = JSON.parse(ev.data);
+    } catch {
+      continue;
+    }
+    if (ev.event !== "error" && !(body.error && typeof body.error === "object") && body.type !== "error")
+      continue;
+    const err = (body.error ?? {}) as { message?: unknown };
+    const message = typeof err.message === "string" ? scrub(err.message, []).slice(0, 300) : "an error event";
+    return new GatewayError(
+      "upstream",
+      `The upstream provider failed at the start of the stream: ${message}`,
+      {
+        code: "upstream_stream_error",
+      },
+    );
+  }
+  return null;
 }
 
 /**
@@ -292,13 +332,20 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   try {
     const chain = fallbackChain(gw, req.key, req.model);
     let routed: { result: UpstreamResult; target: Target } | null = null;
+    let failure: unknown = null;
     for (let i = 0; i < chain.length && !routed; i++) {
       // Each model of the chain is reserved at its own prices before it is tried.
       req.model = chain[i]!;
       log.model = req.model.id;
       if (hold) gw.book.release(hold, req.key);
       hold = null;
-      const plan = reserve(gw, req);
+      let plan: ReturnType<typeof reserve>;
+      try {
+        plan = reserve(gw, req);
+      } catch (err) {
+        // A fallback the balance cannot afford: the client should hear why the model it asked for failed.
+        throw failure ?? err;
+      }
       hold = gw.book.hold(req.key, plan.amount);
       if (plan.clamped) req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
       else delete req.headers["x-tollgate-max-tokens-clamped"];
@@ -317,6 +364,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         );
       } catch (err) {
         if (i === chain.length - 1 || !retryable(err)) throw err;
+        failure = err;
       }
     }
     const { result, target } = routed!;
@@ -327,13 +375,14 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
     req.headers["x-tollgate-model"] = req.model.id;
 
     if (result.kind === "stream") {
+      const tap = req.codec.stream(result);
       hold = null; // the stream owns the hold from here
       return streamResponse(gw, {
         req,
         hold: held,
         log,
         claim,
-        tap: req.codec.stream(result),
+        tap,
         events: result.events,
         abort: () => local.abort(),
       });

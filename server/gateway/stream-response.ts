@@ -1,5 +1,5 @@
 import type { Hold } from "../billing/account-book.ts";
-import type { Usage } from "../core/usage.ts";
+import { type Usage, ZERO_USAGE } from "../core/usage.ts";
 import { GatewayError } from "../errors.ts";
 import type { Claim } from "../limits/idempotency.ts";
 import { ClientClosed, upstreamStreamCut } from "../providers/errors.ts";
@@ -37,7 +37,10 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
 
   const settle = (outcome: LogRow["outcome"], error: GatewayError | null): Promise<Usage> => {
     if (settled) return settled;
-    const reported = tap.usage();
+    // An upstream that failed before producing anything is billed nothing (a client that
+    // left still pays for its prompt and what was produced: see the README's billing rules).
+    const nothing = outcome === "error" && !tap.sawOutput;
+    const reported = nothing ? ZERO_USAGE : tap.usage();
     const usage: Usage = reported ?? {
       inputTokens: req.codec.countInput(),
       cachedTokens: 0,
@@ -46,7 +49,7 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
     const status = outcome === "client_closed" ? 499 : error ? error.status : 200;
     settled = settleCall(gw, call, {
       usage,
-      source: reported ? "upstream" : "estimated",
+      source: nothing ? "none" : reported ? "upstream" : "estimated",
       status,
       outcome,
       error,

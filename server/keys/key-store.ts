@@ -67,29 +67,32 @@ export class KeyStore {
   private byHash = new Map<string, KeyRecord>();
   private byId = new Map<string, KeyRecord>();
 
-  /**
-   * `unlanded` tells what a key spent that is not committed yet: memory runs ahead of the
-   * table by those charges, and a reload must not step back behind them.
-   */
-  constructor(
-    private readonly db: Db,
-    private readonly unlanded: (keyId: string) => number,
-  ) {}
+  constructor(private readonly db: Db) {}
 
+  /**
+   * (Re)loads every key from the table. A key already in memory is updated in place and
+   * keeps its spend and reservations: requests in flight hold that very object, and this
+   * process is the authority on what its keys spent (only it charges them).
+   */
   load(): void {
     const rows = this.db.select().from(apiKeys).all();
     const byHash = new Map<string, KeyRecord>();
     const byId = new Map<string, KeyRecord>();
     for (const row of rows) {
-      const rec = toRecord(
-        { ...row, used: row.used + this.unlanded(row.id) },
-        this.byId.get(row.id)?.reserved ?? 0,
-      );
+      const rec = this.merge(row);
       byHash.set(row.hash, rec);
       byId.set(row.id, rec);
     }
     this.byHash = byHash;
     this.byId = byId;
+  }
+
+  /** The table's row into the record requests already hold (or a new one). */
+  private merge(row: Row): KeyRecord {
+    const prev = this.byId.get(row.id);
+    if (!prev) return toRecord(row);
+    const { used, reserved } = prev;
+    return Object.assign(prev, toRecord(row), { used, reserved });
   }
 
   /** The key behind a bearer token, or a 401 saying why not. */
@@ -150,8 +153,7 @@ export class KeyStore {
       : this.db.select().from(apiKeys).where(eq(apiKeys.id, id)).all();
     const row = rows[0];
     if (!row) return undefined;
-    const prev = this.byId.get(id);
-    const rec = toRecord({ ...row, used: row.used + this.unlanded(row.id) }, prev?.reserved ?? 0);
+    const rec = this.merge(row);
     this.byHash.set(row.hash, rec);
     this.byId.set(id, rec);
     return rec;

@@ -72,4 +72,6 @@ export interface VideoJobs {
   retrieve(call: MediaCall, jobId: string): Promise<VideoJob>;
   /** The rendered content as the upstream answers it (streamed through to the client). */
   content(call: MediaCall, jobId: string, variant: string | null): Promise<Response>;
+  /** Best effort: stop a job nobody will collect (its client left). */
+  cancel?(call: MediaCall, jobId: string): Promise<void>;
 }

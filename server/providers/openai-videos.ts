@@ -63,6 +63,22 @@ export const openaiVideos: VideoJobs = {
     return jsonCall(call, `/videos/${encodeURIComponent(jobId)}`);
   },
 
+  /** OpenAI's `DELETE /videos/{id}`; errors are ignored (the job may have finished meanwhile). */
+  async cancel(call: MediaCall, jobId: string) {
+    const { provider } = call.target;
+    try {
+      const res = await fetch(`${base(call)}/videos/${encodeURIComponent(jobId)}`, {
+        method: "DELETE",
+        headers: { ...provider.headers, ...auth(call), "x-request-id": call.requestId },
+        signal: AbortSignal.timeout(Math.min(provider.timeouts.connectMs, 10_000)),
+        ...tlsInit(provider),
+      });
+      await res.body?.cancel();
+    } catch {
+      // best effort
+    }
+  },
+
   async content(call: MediaCall, jobId: string, variant: string | null) {
     const { provider } = call.target;
     const ex = new UpstreamExchange(provider.timeouts, call.signal, false, providerSecrets(provider));

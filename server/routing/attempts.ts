@@ -18,6 +18,7 @@ export type AttemptHooks = {
 export function retryable(err: unknown): boolean {
   return (
     err instanceof GatewayError &&
+    !err.final &&
     (err.kind === "rate_limit" ||
       err.kind === "upstream" ||
       err.kind === "timeout" ||

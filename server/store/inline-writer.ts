@@ -29,7 +29,20 @@ export class InlineWriter extends BatchingWriter {
     } finally {
       if (this.wal) this.sqlite.run("PRAGMA synchronous = FULL");
     }
-    await this.wal?.sync();
+    try {
+      await this.wal?.sync();
+    } catch (err) {
+      // The batch is committed (its callers' charges are in the table): answering them as
+      // failed would make memory disagree with the table. What cannot be promised is that
+      // it survives a power loss; say so loudly.
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "fsync of the WAL failed: recent commits may not survive a power loss",
+          error: String(err),
+        }),
+      );
+    }
     return result;
   }
 

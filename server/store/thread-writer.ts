@@ -19,6 +19,8 @@ export class ThreadWriter extends BatchingWriter {
   >();
   private ready: Promise<void>;
   private closed: (() => void) | null = null;
+  /** Set when the thread died: later batches fail at once instead of waiting forever. */
+  private dead: Error | null = null;
 
   private constructor(path: string, sync: "full" | "normal", workerUrl: URL | string) {
     super();
@@ -41,12 +43,7 @@ export class ThreadWriter extends BatchingWriter {
         this.waiting.clear();
       } else if (m.type === "closed") this.closed?.();
     };
-    this.worker.onerror = (ev) => {
-      const err = new Error(`writer thread failed: ${ev.message}`);
-      failedToOpen(err);
-      for (const w of this.waiting.values()) w.reject(err);
-      this.waiting.clear();
-    };
+    this.worker.onerror = (ev) => this.die(new Error(`writer thread failed: ${ev.message}`), failedToOpen);
     this.post({ type: "open", path, sync });
   }
 
@@ -59,6 +56,13 @@ export class ThreadWriter extends BatchingWriter {
     const w = new ThreadWriter(path, sync, workerUrl);
     await w.ready;
     return w;
+  }
+
+  private die(err: Error, failedToOpen: (e: unknown) => void) {
+    this.dead = err;
+    failedToOpen(err);
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
   }
 
   private post(m: ToWriter) {
@@ -88,6 +92,7 @@ export class ThreadWriter extends BatchingWriter {
   }
 
   protected commit(entries: Entry[]): Promise<BatchResult> {
+    if (this.dead) return Promise.reject(this.dead);
     const seq = ++this.seq;
     const wire: WireWrite[][] = entries.map((e) =>
       e.map((w) => ("sql" in w ? [this.statementId(w.sql), ...w.params] : w)),

@@ -56,18 +56,22 @@ describe("writers", () => {
     await behaves(new InlineWriter(db), db);
   });
 
-  test("inline with a WAL fsync: NORMAL inside the batch, FULL after; acknowledged after the fsync", async () => {
+  test("inline with a WAL fsync: NORMAL inside the batch, FULL after; acknowledged only after the fsync", async () => {
     const { path, db } = fileDb();
     const wal = new WalSync(`${path}-wal`);
+    // An fsync that takes a while: the entry must not be acknowledged before it returns.
+    let synced = false;
+    const realSync = wal.sync.bind(wal);
+    wal.sync = async () => {
+      await Bun.sleep(30);
+      await realSync();
+      synced = true;
+    };
     const writer = new InlineWriter(db, wal);
-    let resolved = false;
-    const p = writer
-      .enqueue([{ sql: "INSERT INTO t (v) SELECT (SELECT synchronous FROM pragma_synchronous)", params: [] }])
-      .then(() => {
-        resolved = true;
-      });
-    await p;
-    expect(resolved).toBe(true);
+    await writer.enqueue([
+      { sql: "INSERT INTO t (v) SELECT (SELECT synchronous FROM pragma_synchronous)", params: [] },
+    ]);
+    expect(synced).toBe(true);
     expect(wal.syncs).toBeGreaterThanOrEqual(1);
     expect((db.query("SELECT v FROM t").get() as { v: number }).v).toBe(1); // NORMAL during the batch
     expect((db.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous).toBe(2); // FULL after

@@ -30,6 +30,8 @@ type Job = {
   body: Record<string, unknown>;
   polls: number;
   fail?: { code: string; message: string };
+  /** Set by DELETE /v1/videos/<id> (the gateway cancels renders nobody will collect). */
+  cancelled?: boolean;
 };
 
 /**
@@ -90,6 +92,11 @@ export class MockOpenAIMedia extends MockServer<Fixture> {
       return this.createVideo(rec.body as Record<string, unknown>);
     const m = /^\/videos\/([^/]+)(\/content)?$/.exec(route);
     if (req.method === "GET" && m?.[1]) return m[2] ? this.videoContent(m[1]) : this.pollVideo(m[1]);
+    if (req.method === "DELETE" && m?.[1] && !m[2]) {
+      const job = this.jobs.get(m[1]);
+      if (job) job.cancelled = true;
+      return Response.json({ id: m[1], object: "video.deleted", deleted: Boolean(job) });
+    }
     return new Response("not found", { status: 404 });
   }
 

@@ -392,7 +392,10 @@ describe("Responses to an OpenAI upstream with the Responses API: pass-through",
       });
       const text = await res.text();
       expect(up.received[0]!.path).toBe("/v1/responses");
-      expect(up.received[0]!.body).toEqual({ ...body, model: "up-openai" });
+      // Untouched but for the model id and the output limit that was reserved for.
+      const { max_output_tokens: limit, ...passed } = up.received[0]!.body;
+      expect(passed).toEqual({ ...body, model: "up-openai" });
+      expect(limit).toBeGreaterThan(0);
       expect(text).toContain("response.output_text.delta");
       expect(text.trim().split("\n\n").at(-1)).toContain("event: response.completed");
       const [row] = await t2.logRows(k.keyId);

@@ -166,9 +166,31 @@ describe("POST /v1/video/generations (synchronous)", () => {
       if (!row) await Bun.sleep(10);
     }
     expect(row).toMatchObject({ outcome: "client_closed", status: 499, cost: 0 });
+    // The render nobody will collect is cancelled upstream, so the operator does not pay for it.
+    for (let i = 0; i < 100 && !media.jobs.get("video_upstream_1")?.cancelled; i++) await Bun.sleep(10);
+    expect(media.jobs.get("video_upstream_1")?.cancelled).toBe(true);
     const polls = media.requests("/v1/videos/video_upstream_1").length;
     await Bun.sleep(100);
     expect(media.requests("/v1/videos/video_upstream_1").length).toBe(polls);
+    expect(await used(c.key)).toBe(0);
+  });
+
+  test("a render still running when its polling fails is not retried: no second job beside it", async () => {
+    const c = await tg.client(5);
+    media.pollsToComplete = 3;
+    const before = media.requests("/v1/videos").length;
+    // The first poll fails upstream (500): the job exists and may still be rendering.
+    media.next("/videos/:id", {
+      status: 500,
+      body: { error: { message: "poll failed", type: "server_error" } },
+    });
+    const r = await post(c.key, "/v1/video/generations", {
+      model: "openai/sora-2",
+      prompt: "x",
+      resolution: "720p",
+    });
+    expect(r.status).toBe(502);
+    expect(media.requests("/v1/videos").length).toBe(before + 1);
     expect(await used(c.key)).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../../catalog/catalog.ts";
-import { featuresOf } from "../../core/features.ts";
+import { featuresOf, unsupportedFeature } from "../../core/features.ts";
 import { notFound } from "../../errors.ts";
 import { clientCall, resolveModel } from "../../gateway/client-call.ts";
 import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
@@ -23,6 +23,14 @@ function generateSpec(model: string, stream: boolean, sse: boolean) {
     endpoint: stream ? "gemini.streamGenerateContent" : "gemini.generateContent",
     schema: GenerateRequest,
     prepare(body: GenerateRequest, rawLength: number) {
+      // Refused up front, pass-through included: a server-side cache's tokens are outside the
+      // byte bound of the body, so no reservation could cover them.
+      if ((body as Record<string, unknown>).cachedContent !== undefined)
+        throw unsupportedFeature(
+          "server-side cached content (cachedContent)",
+          "this gateway",
+          "cachedContent",
+        );
       const framing = new GeminiFraming(sse);
       const surface = geminiSurface(framing);
       const core = lazyCore(() => surface.decodeRequest({ ...body, model, stream }));

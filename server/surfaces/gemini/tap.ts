@@ -1,9 +1,10 @@
-import { type Usage, usageFromGemini } from "../../core/usage.ts";
+import { streamUsage, type Usage, usageFromGemini } from "../../core/usage.ts";
 import { objs, parseObject } from "../../core/wire-json.ts";
 import type { GatewayError } from "../../errors.ts";
 import type { StreamTap } from "../../gateway/codec.ts";
 import { geminiStreamError } from "../../providers/gemini/decode.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { countText } from "../../tokens/count.ts";
 import type { GeminiFraming } from "./encode.ts";
 
 const encoder = new TextEncoder();
@@ -53,8 +54,13 @@ export class GeminiTap implements StreamTap {
     if (this.finishing) this.ended = true;
   }
 
+  /**
+   * Mid-stream usageMetadata carries the prompt but not yet the candidates' count: a
+   * stream cut short bills what was produced (counted) rather than that missing 0.
+   */
   usage(): Usage | null {
-    return this.snapshot;
+    if (!this.snapshot) return null;
+    return streamUsage(this.snapshot, this.ended, () => countText(this.outputText()));
   }
 
   outputText(): string {

@@ -51,7 +51,10 @@ export function embeddingsMeter(req: EmbeddingsRequest): MediaMeter {
       });
       const counted = () =>
         tokenIds ? tokenIds.reduce((n, t) => n + t.length, 0) : texts.reduce((n, t) => n + countText(t), 0);
-      const tokens = res.inputTokens ?? counted();
+      // A reported count that is not a whole number of tokens is not trusted (BigInt cost math needs integers).
+      const reported = res.inputTokens;
+      const tokens =
+        reported !== null && Number.isFinite(reported) && reported >= 0 ? Math.floor(reported) : counted();
       const body = {
         object: "list",
         data: res.vectors.map((v, index) => ({

@@ -145,12 +145,14 @@ export type VideoAnswer = (
 export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): MediaMeter {
   const priceOf = (model: ModelRecord, size: string | null) =>
     videoSecondPrice(model.mediaPrices, [size, ask.resolution]);
+  /** The per-second price reserved for: the asked size's, else the dearest. */
+  const reservedPrice = (model: ModelRecord) =>
+    ask.size || ask.resolution ? priceOf(model, ask.size) : maxVideoSecondPrice(model.mediaPrices);
   return {
     capability: "videos",
     dropped: ask.dropped,
     reserve(model) {
-      const perSecond =
-        ask.size || ask.resolution ? priceOf(model, ask.size) : maxVideoSecondPrice(model.mediaPrices);
+      const perSecond = reservedPrice(model);
       if (perSecond === null)
         throw badRequest(
           `The model '${model.id}' has no video price${ask.size ? ` for size ${ask.size}` : ""}: it does not generate video, or not at this size.`,
@@ -176,12 +178,36 @@ export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): Me
           }),
         ),
       );
-      const jobs = await Promise.all(created.map((j) => finished(videos, call, j, pollMs, deadline)));
+      let jobs: VideoJob[];
+      try {
+        jobs = await Promise.all(created.map((j) => finished(videos, call, j, pollMs, deadline)));
+      } catch (err) {
+        if (err instanceof ClientClosed) {
+          // Nobody will collect these renders: ask the provider to stop them (not billed).
+          const detached = { ...call, signal: new AbortController().signal };
+          for (const j of created) void videos.cancel?.(detached, j.id);
+          throw err;
+        }
+        // A job that failed is over: another route may try. But while jobs are still
+        // rendering upstream (a poll timed out or failed), another attempt would start and
+        // pay for new renders beside them.
+        if (!(err instanceof GatewayError) || err.code === "video_generation_failed") throw err;
+        throw new GatewayError(err.kind, err.message, {
+          code: err.code,
+          status: err.status,
+          headers: err.headers,
+          final: true,
+        });
+      }
       let cost = 0;
       const now = Date.now();
       const done = jobs.map((job) => {
         const seconds = job.seconds ?? boundSeconds(ask, ctx.model);
-        cost += secondsCost(priceOf(ctx.model, job.size ?? ask.size) ?? 0, seconds * 1000);
+        // A size the price table does not know is charged at the price reserved for.
+        cost += secondsCost(
+          priceOf(ctx.model, job.size ?? ask.size) ?? reservedPrice(ctx.model) ?? 0,
+          seconds * 1000,
+        );
         const link = gw.media.create({
           kind: "video",
           accountId: ctx.key.accountId,
