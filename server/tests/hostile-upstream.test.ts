@@ -24,17 +24,17 @@ const chunk = (content: string) =>
     choices: [{ index: 0, delta: { content }, finish_reason: null }],
   })}\n\n`;
 
-/** Streams a chat and returns what arrived and the error that ended it. */
+/** Streams a chat and returns what arrived and the error that ended it (or refused it). */
 async function streamed(
   openai: OpenAI,
 ): Promise<{ text: string; error: { code?: string; message: string } | null }> {
-  const stream = await openai.chat.completions.create({
-    model: "gpt-test",
-    messages: [{ role: "user", content: "hi" }],
-    stream: true,
-  });
   let text = "";
   try {
+    const stream = await openai.chat.completions.create({
+      model: "gpt-test",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
     for await (const ch of stream) text += ch.choices[0]?.delta.content ?? "";
   } catch (e) {
     const err = e as { code?: string; error?: { code?: string }; message: string };
@@ -67,9 +67,17 @@ describe("unbounded upstream streams", () => {
 });
 
 describe("errors inside a stream", () => {
-  test("an in-stream error that echoes the provider's key, or anything key-shaped, is scrubbed", async () => {
+  test("an in-stream error that echoes the provider's key, its header values, or anything key-shaped, is scrubbed", async () => {
     const c = await tg.client(10);
-    mock.next({
+    const headerValue = "plain-header-credential-777";
+    expect((await tg.admin("PATCH", "/providers/mock", { headers: { "api-key": headerValue } })).status).toBe(
+      200,
+    );
+    // Every attempt gets it: whether the error arrives after the first output (the stream
+    // ends with an error event) or with it (the attempt fails over, then the call fails),
+    // the client sees the upstream's message, scrubbed.
+    mock.always({
+      chunkDelayMs: 20,
       rawStream: [
         chunk("first "),
         `data: ${JSON.stringify({
@@ -81,11 +89,11 @@ describe("errors inside a stream", () => {
     });
     const { error } = await streamed(c.openai);
     expect(error).not.toBeNull();
-    expect(error!.message).toContain("[redacted]");
-    expect(error!.message).not.toContain(PROVIDER_SECRET);
-    expect(error!.message).not.toContain("sk-someone-elses-key");
-    const [row] = await tg.logRows(c.keyId);
-    expect(JSON.stringify(row)).not.toContain(PROVIDER_SECRET);
-    expect(JSON.stringify(row)).not.toContain("sk-someone-elses-key");
+    expect(error!.message).toContain("Incorrect API key provided: [redacted]");
+    for (const secret of [PROVIDER_SECRET, headerValue, "sk-someone-elses-key"]) {
+      expect(error!.message).not.toContain(secret);
+      expect(JSON.stringify(await tg.logRows(c.keyId))).not.toContain(secret);
+    }
+    await tg.admin("PATCH", "/providers/mock", { headers: {} });
   });
 });
