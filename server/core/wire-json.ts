@@ -20,6 +20,14 @@ export function objs(v: unknown): Json[] {
   });
 }
 
+/**
+ * `table[key]` for a key that came off the wire: only the table's own entries, so
+ * "constructor" or "__proto__" find nothing instead of Object.prototype's members.
+ */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }

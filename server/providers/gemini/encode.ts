@@ -1,7 +1,7 @@
 import { unsupportedFeature } from "../../core/features.ts";
 import type { CoreMessage, CoreRequest, ImagePart, ToolResultPart } from "../../core/request.ts";
 import { drop, type EncodeContext } from "../../core/translate.ts";
-import { argsObject, type Json, parseObject } from "../../core/wire-json.ts";
+import { argsObject, type Json, lookup, parseObject } from "../../core/wire-json.ts";
 import { SKIP_SIGNATURE, signatureOf } from "./tool-ids.ts";
 
 const MIME_BY_EXT: Record<string, string> = {
@@ -17,7 +17,7 @@ function imagePart(p: ImagePart): Json {
   if (p.source.kind === "base64")
     return { inlineData: { mimeType: p.source.mediaType, data: p.source.data } };
   const ext = /\.([a-z0-9]+)(?:\?|#|$)/i.exec(p.source.url)?.[1]?.toLowerCase() ?? "";
-  return { fileData: { mimeType: MIME_BY_EXT[ext] ?? "image/jpeg", fileUri: p.source.url } };
+  return { fileData: { mimeType: lookup(MIME_BY_EXT, ext) ?? "image/jpeg", fileUri: p.source.url } };
 }
 
 /** A tool result as Gemini's functionResponse: a JSON object answer as is, other text wrapped. */

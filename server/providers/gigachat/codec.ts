@@ -4,7 +4,7 @@ import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
 import { drop, type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
-import { argsObject, obj, objs, parseObject } from "../../core/wire-json.ts";
+import { argsObject, lookup, obj, objs, parseObject } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import { streamedMessage } from "../errors.ts";
@@ -177,7 +177,7 @@ const STOP: Record<string, StopReason> = {
 };
 
 function stopReason(v: unknown): StopReason {
-  return (typeof v === "string" && STOP[v]) || "stop";
+  return (typeof v === "string" && lookup(STOP, v)) || "stop";
 }
 
 export function gigachatUsage(u: unknown): Usage | null {

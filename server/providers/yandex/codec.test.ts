@@ -159,6 +159,14 @@ describe("Yandex answer decoding (recorded fixtures)", () => {
     expect(res.usage).toEqual({ inputTokens: 74, cachedTokens: 0, outputTokens: 14 });
   });
 
+  test("a status named like an Object.prototype member is a plain stop, not an inherited function", () => {
+    const res = codec.decodeResponse({
+      alternatives: [{ message: { role: "assistant", text: "abc" }, status: "constructor" }],
+      usage: { inputTextTokens: "3", completionTokens: "2", totalTokens: "5" },
+    });
+    expect(res.stopReason).toBe("stop");
+  });
+
   test("a truncated answer stops for length; the bare (unwrapped) reference shape decodes too", () => {
     const res = codec.decodeResponse({
       alternatives: [

@@ -3,7 +3,7 @@ import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
 import { drop, type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
-import { argsObject, parseObject } from "../../core/wire-json.ts";
+import { argsObject, lookup, parseObject } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import { streamedMessage } from "../errors.ts";
@@ -201,7 +201,7 @@ function decodeResponse(body: Record<string, unknown>): CoreResponse {
     model: modelOf(p),
     created: Math.floor(Date.now() / 1000),
     content,
-    stopReason: calls.length > 0 ? "tool_calls" : (STOP[status] ?? "stop"),
+    stopReason: calls.length > 0 ? "tool_calls" : (lookup(STOP, status) ?? "stop"),
     usage: yandexUsage(p.usage),
   };
 }
@@ -254,7 +254,7 @@ export function yandexStreamStep(ev: SseEvent, st: StreamState): CoreStreamEvent
   });
   const usage = yandexUsage(p.usage);
   if (usage) out.push({ type: "usage", usage });
-  const reason = calls.length > 0 ? "tool_calls" : STOP[status];
+  const reason = calls.length > 0 ? "tool_calls" : lookup(STOP, status);
   if (reason) {
     st.finished = true;
     out.push({ type: "stop", reason });

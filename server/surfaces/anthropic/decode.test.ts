@@ -44,6 +44,20 @@ const CLAUDE_CODE = MessagesRequest.parse({
 });
 
 describe("Messages request -> canonical", () => {
+  test("an effort named like an Object.prototype member is no effort at all", () => {
+    for (const effort of ["constructor", "__proto__", "toString"]) {
+      const core = decodeMessagesRequest(
+        MessagesRequest.parse({
+          model: "m",
+          max_tokens: 10,
+          messages: [{ role: "user", content: "hi" }],
+          output_config: { effort },
+        }),
+      );
+      expect(core.reasoning).toBeUndefined();
+    }
+  });
+
   test("Claude Code's request: system turns gathered, tool loop kept, hints named", () => {
     const core = decodeMessagesRequest(CLAUDE_CODE);
     expect(core.system.map((p) => p.text)).toEqual([

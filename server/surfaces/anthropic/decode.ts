@@ -9,7 +9,7 @@ import type {
   TextPart,
   ToolResultPart,
 } from "../../core/request.ts";
-import { type Json, num, obj, objs, str } from "../../core/wire-json.ts";
+import { type Json, lookup, num, obj, objs, str } from "../../core/wire-json.ts";
 import type { CountTokensRequest, MessagesRequest } from "./schema.ts";
 
 const TARGET = "a translated (non-Anthropic) upstream";
@@ -203,7 +203,7 @@ export function decodeMessagesRequest(req: MessagesRequest | CountTokensRequest)
   const config = obj(raw.output_config) ?? {};
   for (const key of Object.keys(config))
     if (key !== "effort" && key !== "format") r.hints.add(`output_config.${key}`);
-  const effort = EFFORT[str(config.effort) ?? ""];
+  const effort = lookup(EFFORT, str(config.effort) ?? "");
   const thinking = req.thinking;
   if (thinking?.type === "enabled") {
     const budget = num(thinking.budget_tokens);

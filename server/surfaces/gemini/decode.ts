@@ -8,7 +8,7 @@ import type {
   TextPart,
   ToolResultPart,
 } from "../../core/request.ts";
-import { arr, type Json, num, obj, objs, str } from "../../core/wire-json.ts";
+import { arr, type Json, lookup, num, obj, objs, str } from "../../core/wire-json.ts";
 import { field } from "./fields.ts";
 import type { GenerateRequest } from "./schema.ts";
 
@@ -212,7 +212,7 @@ function generation(g: Json, core: CoreRequest, hints: Set<string>): void {
   const tc = obj(field(g, "thinkingConfig"));
   if (tc) {
     const budget = num(field(tc, "thinkingBudget"));
-    const level = LEVELS[String(field(tc, "thinkingLevel") ?? "").toLowerCase()];
+    const level = lookup(LEVELS, String(field(tc, "thinkingLevel") ?? "").toLowerCase());
     if (budget !== undefined && budget > 0) core.reasoning = { budgetTokens: budget };
     else if (level) core.reasoning = { effort: level };
   }

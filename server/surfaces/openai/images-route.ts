@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { imagePrice, maxImagePrice, unitsCost } from "../../billing/media-prices.ts";
-import { num, obj, objs, str } from "../../core/wire-json.ts";
+import { lookup, num, obj, objs, str } from "../../core/wire-json.ts";
 import { badRequest } from "../../errors.ts";
 import type { MediaPrepared } from "../../gateway/client-call.ts";
 import { clientHandler } from "../../gateway/client-route.ts";
@@ -64,7 +64,7 @@ export function imagesMeter(
       const data = objs(body.data).map((d) => ({ ...d }));
       const writes: Write[] = [];
       const now = Date.now();
-      const mime = MIME[str(req.output_format) ?? str(body.output_format) ?? "png"] ?? "image/png";
+      const mime = lookup(MIME, str(req.output_format) ?? str(body.output_format) ?? "png") ?? "image/png";
       for (const d of data) {
         if (typeof d.url !== "string") continue;
         const link = gw.media.create({
