@@ -33,22 +33,26 @@ export function openHeaders(
 
 /**
  * Once at start: encrypts headers still stored in the clear, and re-encrypts keys and
- * headers stored under an older key derivation. Rows that do not decrypt are left as they
- * are (a wrong secret must not destroy them).
+ * headers stored under an older key derivation. When a stored secret does not decrypt
+ * at all (a wrong TOLLGATE_SECRET or key file, say a CLI run with another environment),
+ * nothing is touched: clear headers sealed under the wrong key would be lost.
  */
 export function resealProviderSecrets(db: Db, cipher: Cipher): number {
   let changed = 0;
-  const again = (stored: string | null): string | null => {
-    if (stored === null) return null;
-    try {
-      return cipher.reseal(stored);
-    } catch {
-      return null;
-    }
-  };
   db.transaction(
     (tx) => {
-      for (const row of tx.select().from(providers).all()) {
+      const rows = tx.select().from(providers).all();
+      const resealed = new Map<string, string | null>();
+      for (const stored of rows.flatMap((r) => [r.apiKeyEnc, r.headersEnc])) {
+        if (stored === null) continue;
+        try {
+          resealed.set(stored, cipher.reseal(stored));
+        } catch {
+          return; // not our key
+        }
+      }
+      const again = (stored: string | null) => (stored === null ? null : (resealed.get(stored) ?? null));
+      for (const row of rows) {
         const set: Partial<typeof providers.$inferInsert> = {};
         const key = again(row.apiKeyEnc);
         if (key !== null) set.apiKeyEnc = key;
