@@ -15,10 +15,11 @@ async function passwordFromStdin(): Promise<string> {
  */
 function passwordFromTerminal(label: string): Promise<string> {
   const stdin = process.stdin;
-  process.stdout.write(label);
+  // Echo off before the prompt shows: what is typed as soon as it appears is not echoed.
   stdin.setRawMode(true);
   stdin.setEncoding("utf8");
   stdin.resume();
+  process.stdout.write(label);
   return new Promise((resolve, reject) => {
     let typed = "";
     const finish = (err: Error | null) => {
