@@ -178,8 +178,20 @@ export class Gateway {
 
   /** After a request's row committed: metrics and one JSON line on stdout (no secrets; prompt only if enabled). */
   recordRequest(row: LogRow, prompt?: () => string): void {
-    this.metrics.request(row);
-    this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
+    // Observing a request must never fail it: its row is already committed.
+    try {
+      this.metrics.request(row);
+      this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
+    } catch (err) {
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "recording a request failed",
+          request_id: row.id,
+          error: String(err),
+        }),
+      );
+    }
   }
 
   /** Stops the timers and commits what is queued; the caller closes the database after. */

@@ -79,6 +79,8 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
   if (claimed instanceof Response) return claimed;
   const claim = claimed;
   let hold: Hold | null = null;
+  /** Set once the settlement's row is committed. */
+  let written = false;
   try {
     const target = orderedTargets(req.model, gw.catalog)[0]!;
     const provider: Provider = providerFor(target.provider.kind);
@@ -133,6 +135,7 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
         replay: { body: out.body, headers: { "content-type": "application/json" } },
       },
     );
+    written = true;
     return new Response(out.body, {
       status: 200,
       headers: { ...req.headers, "content-type": "application/json" },
@@ -140,7 +143,8 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
   } catch (err) {
     if (hold) gw.book.release(hold, req.key);
     if (claim) gw.idempotency.finish(claim);
-    await logFailure(gw, req, log, err);
+    // Once the settlement's row is committed, a later failure must not log the request again.
+    if (!written) await logFailure(gw, req, log, err);
     throw new MeteredFailure(err);
   }
 }

@@ -326,6 +326,8 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   const claim = claimed;
 
   let hold: Hold | null = null;
+  /** Set once the settlement's row is committed. */
+  let written = false;
   // Our own controller, so a cancelled body stream aborts the upstream even if the request signal stays quiet.
   const local = new AbortController();
   const signal = AbortSignal.any([req.signal, local.signal]);
@@ -410,6 +412,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         replay: { body: out.body, headers: { "content-type": "application/json" } },
       },
     );
+    written = true;
     return new Response(out.body, { status: 200, headers });
   } catch (err) {
     if (hold) gw.book.release(hold, req.key);
@@ -419,7 +422,8 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
       log.provider = last.provider;
       log.upstreamModel = last.model;
     }
-    await logFailure(gw, req, log, err);
+    // Once the settlement's row is committed, a later failure must not log the request again.
+    if (!written) await logFailure(gw, req, log, err);
     throw new MeteredFailure(err);
   }
 }
