@@ -22,7 +22,10 @@ const CATEGORIES: [string, RegExp][] = [
     "start-up (module load, tokenizer tables, migrations, config)",
     /\(module\)|boot\.ts|start\.ts|main\.ts|migrat/,
   ],
-  ["SQLite writes: group commit (ledger, log, key rows, COMMIT)", /group-commit\.ts/],
+  [
+    "SQLite writes: group commit (ledger, log, key rows, COMMIT, WAL fsync)",
+    /server\/store\/|charge-batch\.ts|fsyncCb/,
+  ],
   ["cross-process change check (PRAGMA data_version)", /syncExternalChanges/],
   ["upstream request (fetch, until headers)", /providers\/http\.ts:\d+ (async )?send/],
   ["SSE parsing of the upstream stream", /sse\/parser\.ts|providers\/http\.ts:\d+ (async )?events/],
@@ -76,6 +79,16 @@ export function categorize(profile: { nodes: Node[]; samples: number[] }): [stri
   return [...counts].sort((a, b) => b[1] - a[1]);
 }
 
+/** How many group commits the run made and how many writes they carried (from /health/detailed). */
+async function groupCommits(base: string): Promise<{ batches: number; entries: number }> {
+  const res = await fetch(`${base}/health/detailed`);
+  const body = (await res.json()) as {
+    components: { database: { details: { group_commits: number; group_commit_entries: number } } };
+  };
+  const d = body.components.database.details;
+  return { batches: d.group_commits, entries: d.group_commit_entries };
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-profile-"));
   const profDir = join(dir, "prof");
@@ -123,6 +136,7 @@ async function main() {
   };
   await wrk({ ...run, seconds: 2 });
   const r = await wrk({ ...run, seconds });
+  const db = await groupCommits(base);
   await tg.stop();
   await mock.stop();
 
@@ -135,6 +149,7 @@ async function main() {
     `## Tollgate CPU profile, ${stream ? "streaming" : "non-streaming"} (${new Date().toISOString()})`,
     "",
     `wrk -c32 for 2 s warm-up + ${seconds} s: ${Math.round(r.rps)} req/s, ${r.errors} errors; ${total} samples at 1 ms.`,
+    `Group commits: ${db.batches} carrying ${db.entries} writes (${(db.entries / Math.max(1, db.batches)).toFixed(1)} per commit).`,
     "",
     "| Share of samples | What |",
     "|---:|---|",

@@ -29,6 +29,7 @@ export function databaseCheck(gw: Gateway): Check {
           journal_mode: mode,
           pending_writes: gw.commits.pending,
           group_commits: gw.commits.stats.batches,
+          group_commit_entries: gw.commits.stats.entries,
         },
       };
     } catch (err) {

@@ -174,6 +174,10 @@ describe("retries, breakers, fallbacks, auto", () => {
     const detailed = await (await fetch(`${tg.url}/health/detailed`)).json();
     expect(detailed.components.llm_services.details["primary:up-primary"]).toBe("unhealthy");
     expect(detailed.components.database.status).toBe("healthy");
+    // Every answered request above was written through a group commit, each carrying at least one write.
+    const commits = detailed.components.database.details;
+    expect(commits.group_commits).toBeGreaterThan(0);
+    expect(commits.group_commit_entries).toBeGreaterThanOrEqual(commits.group_commits);
 
     primary.always({});
     await Bun.sleep(450);
