@@ -39,6 +39,9 @@ export const models = sqliteTable("models", {
   priceInput: integer("price_input").notNull().default(0),
   priceCachedInput: integer("price_cached_input").notNull().default(0),
   priceOutput: integer("price_output").notNull().default(0),
+  /** Prompt tokens written to the provider's cache, five-minute and one-hour; null: see Prices. */
+  priceCacheWrite: integer("price_cache_write"),
+  priceCacheWrite1h: integer("price_cache_write_1h"),
   /** Per-image and per-second prices (see MediaPrices), JSON. */
   priceExtras: text("price_extras", { mode: "json" }).$type<MediaPrices>().notNull().default({}),
   maxOutputTokens: integer("max_output_tokens"),

@@ -18,6 +18,9 @@ export const requestLog = sqliteTable(
     inputTokens: integer("input_tokens").notNull().default(0),
     cachedTokens: integer("cached_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
+    /** Prompt tokens written to the provider's cache (part of input_tokens), and the one-hour share. */
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    cacheWrite1hTokens: integer("cache_write_1h_tokens").notNull().default(0),
     /** Whether the token counts came from the upstream or from our tokenizer. */
     usageSource: text("usage_source", { enum: ["upstream", "estimated", "none"] })
       .notNull()

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { amountToNumber, costOf, formatAmount, parseAmount, tokensAffordable } from "./money.ts";
+import {
+  amountToNumber,
+  costOf,
+  dearestInputPrice,
+  formatAmount,
+  parseAmount,
+  tokensAffordable,
+} from "./money.ts";
 
 describe("money", () => {
   test("parses decimals exactly into nano-units", () => {
@@ -41,6 +48,36 @@ describe("money", () => {
         { input: 10_000_000, cached: 0, output: 0 },
       ),
     ).toBe(1500 * 1_000_000_000);
+  });
+
+  test("cache writes: at the cache-write prices (five-minute, one-hour), the input price when unset", () => {
+    const [input, cached, w5m, w1h, output] = ["3", "0.3", "3.75", "6", "15"].map((v) => parseAmount(v)!);
+    const prices = {
+      input: input!,
+      cachedInput: cached!,
+      output: output!,
+      cacheWrite: w5m,
+      cacheWrite1h: w1h,
+    };
+    // 2000 input: 400 cached, 1000 written (300 for one hour), 600 plain; 100 output.
+    // 600*3 + 400*0.3 + 700*3.75 + 300*6 + 100*15 = 1800+120+2625+1800+1500 = 7845 per 1M
+    const t = { input: 2000, cached: 400, cacheWrite: 1000, cacheWrite1h: 300, output: 100 };
+    expect(costOf(prices, t)).toBe(7_845_000);
+    // No cache-write prices: every write at the input price, as before they existed.
+    expect(costOf({ input: input!, cachedInput: cached!, output: output! }, t)).toBe(
+      costOf(
+        { input: input!, cachedInput: cached!, output: output! },
+        { input: 2000, cached: 400, output: 100 },
+      ),
+    );
+    // Only the five-minute price: one-hour writes cost that too.
+    expect(costOf({ ...prices, cacheWrite1h: null }, t)).toBe(7_845_000 - 300 * 2_250);
+    // Counts that do not add up are clamped, never billed twice.
+    expect(costOf(prices, { input: 100, cached: 80, cacheWrite: 500, cacheWrite1h: 900, output: 0 })).toBe(
+      costOf(prices, { input: 100, cached: 80, cacheWrite: 20, cacheWrite1h: 20, output: 0 }),
+    );
+    expect(dearestInputPrice(prices)).toBe(w1h!);
+    expect(dearestInputPrice({ input: input!, cachedInput: cached!, output: output! })).toBe(input!);
   });
 
   test("tokens affordable floors", () => {

@@ -51,20 +51,55 @@ export function amountToNumber(units: number): number {
   return Number(formatAmount(units));
 }
 
-export type Prices = { input: number; cachedInput: number; output: number };
-export type TokenCounts = { input: number; cached: number; output: number };
+/**
+ * Per 1M tokens. `cacheWrite` prices prompt tokens written to the provider's cache
+ * (Anthropic: 1.25x input for the 5-minute lifetime), `cacheWrite1h` those written for one
+ * hour (2x); unset, a write costs the input price and a one-hour write the `cacheWrite` price.
+ */
+export type Prices = {
+  input: number;
+  cachedInput: number;
+  output: number;
+  cacheWrite?: number | null;
+  cacheWrite1h?: number | null;
+};
+/** `input` includes `cached` and `cacheWrite`; `cacheWrite` includes `cacheWrite1h`. */
+export type TokenCounts = {
+  input: number;
+  cached: number;
+  output: number;
+  cacheWrite?: number;
+  cacheWrite1h?: number;
+};
 
 const PER_MILLION = 1_000_000n;
 
+/** The prices of a cache write: five-minute, one-hour. */
+function writePrices(p: Prices): [number, number] {
+  const w5m = p.cacheWrite ?? p.input;
+  return [w5m, p.cacheWrite1h ?? w5m];
+}
+
+/** The dearest price a prompt token can be billed at (reservations bound the prompt with it). */
+export function dearestInputPrice(p: Prices): number {
+  return Math.max(p.input, p.cachedInput, ...writePrices(p));
+}
+
 /**
  * Cost of a call in nano-units: prices are per 1M tokens; `input` includes `cached`,
- * which is billed at the cached price. Rounded up once per call (at most 1 nano-unit).
+ * billed at the cached price, and cache writes, billed at the cache-write prices.
+ * Rounded up once per call (at most 1 nano-unit).
  */
 export function costOf(prices: Prices, t: TokenCounts): number {
   const cached = Math.min(t.cached, t.input);
+  const writes = Math.min(t.cacheWrite ?? 0, t.input - cached);
+  const writes1h = Math.min(t.cacheWrite1h ?? 0, writes);
+  const [w5m, w1h] = writePrices(prices);
   const total =
-    BigInt(t.input - cached) * BigInt(prices.input) +
+    BigInt(t.input - cached - writes) * BigInt(prices.input) +
     BigInt(cached) * BigInt(prices.cachedInput) +
+    BigInt(writes - writes1h) * BigInt(w5m) +
+    BigInt(writes1h) * BigInt(w1h) +
     BigInt(t.output) * BigInt(prices.output);
   return Number((total + PER_MILLION - 1n) / PER_MILLION);
 }

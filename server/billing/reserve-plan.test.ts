@@ -18,6 +18,19 @@ describe("planReservation", () => {
     expect(plan).toEqual({ ok: true, amount: 2_000_000, maxTokens: 500, clamped: false });
   });
 
+  test("bounds the prompt with the dearest price a prompt token may cost: a one-hour cache write", () => {
+    const plan = planReservation({
+      prices: { ...prices, cacheWrite: parseAmount(1.25)!, cacheWrite1h: parseAmount(2)! },
+      inputTokens: 1000,
+      requestedMaxTokens: 500,
+      defaultMaxTokens: 4096,
+      choices: 1,
+      available: 10 ** 12,
+    });
+    // 1000*2 + 500*2 = 3000 per 1M
+    expect(plan).toEqual({ ok: true, amount: 3_000_000, maxTokens: 500, clamped: false });
+  });
+
   test("uses the model's limit when the client asked for none, times n", () => {
     const plan = planReservation({
       prices,

@@ -1,4 +1,4 @@
-import { costOf, type Prices, tokensAffordable } from "./money.ts";
+import { costOf, dearestInputPrice, type Prices, tokensAffordable } from "./money.ts";
 
 /** Below this many output tokens a clamped answer is useless: answer 402 instead. */
 export const MIN_OUTPUT_TOKENS = 16;
@@ -29,8 +29,9 @@ export type Plan =
 export function planReservation(p: PlanInput): Plan {
   const outLimit = p.requestedMaxTokens ?? p.defaultMaxTokens;
   const choices = Math.max(1, p.choices);
-  // Cached input is never dearer than fresh input in practice; bound with the larger.
-  const prices = { ...p.prices, input: Math.max(p.prices.input, p.prices.cachedInput) };
+  // Which prompt tokens the provider reads from or writes to its cache is known only
+  // afterwards: bound every prompt token with the dearest price it can be billed at.
+  const prices = { ...p.prices, input: dearestInputPrice(p.prices) };
   const full = costOf(prices, { input: p.inputTokens, cached: 0, output: outLimit * choices });
   if (full <= p.available) return { ok: true, amount: full, maxTokens: outLimit, clamped: false };
 

@@ -124,6 +124,8 @@ function modelRow(m: ModelDecl) {
     priceInput: m.prices.input,
     priceCachedInput: m.prices.cached_input ?? m.prices.input,
     priceOutput: m.prices.output,
+    priceCacheWrite: m.prices.cache_write ?? null,
+    priceCacheWrite1h: m.prices.cache_write_1h ?? null,
     priceExtras: {
       ...(m.prices.image ? { image: m.prices.image } : {}),
       ...(m.prices.video_second ? { videoSecond: m.prices.video_second } : {}),

@@ -65,6 +65,8 @@ const PricesDecl = z
     input: NonNegativeAmount.default(0),
     cached_input: NonNegativeAmount.optional(),
     output: NonNegativeAmount.default(0),
+    cache_write: NonNegativeAmount.optional(),
+    cache_write_1h: NonNegativeAmount.optional(),
     image: ImagePricesDecl.optional(),
     video_second: VideoPricesDecl.optional(),
   })

@@ -1,9 +1,17 @@
 /**
  * Token usage of one call. A snapshot, not a sum: a field is overwritten whenever the
  * upstream reports it and never added to; an explicit 0 stays 0. `inputTokens` includes
- * `cachedTokens` (billed at the cached price).
+ * `cachedTokens` (billed at the cached price) and `cacheWriteTokens`: prompt tokens the
+ * provider wrote to its cache (Anthropic bills them above the input price), of which
+ * `cacheWrite1hTokens` were written with a one-hour lifetime (billed higher still).
  */
-export type Usage = { inputTokens: number; cachedTokens: number; outputTokens: number };
+export type Usage = {
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  cacheWriteTokens?: number;
+  cacheWrite1hTokens?: number;
+};
 
 export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, cachedTokens: 0, outputTokens: 0 });
 
@@ -27,7 +35,8 @@ export function usageFromOpenAI(u: unknown): Usage | null {
 
 /**
  * Reads Anthropic's `usage`: its `input_tokens` excludes cache reads and cache writes, so
- * the canonical input is their sum; cache writes are billed at the input price.
+ * the canonical input is their sum. Cache writes are kept apart (billed at the model's
+ * cache-write prices), with the one-hour share from `cache_creation` when it is given.
  * Fields absent from a partial report (message_delta) stay absent.
  */
 export function usageFromAnthropic(u: unknown): Partial<Usage> | null {
@@ -36,14 +45,38 @@ export function usageFromAnthropic(u: unknown): Partial<Usage> | null {
   const out: Partial<Usage> = {};
   const input = int(o.input_tokens);
   const read = int(o.cache_read_input_tokens);
-  const write = int(o.cache_creation_input_tokens);
+  const split = (o.cache_creation && typeof o.cache_creation === "object" ? o.cache_creation : {}) as Record<
+    string,
+    unknown
+  >;
+  const w5m = int(split.ephemeral_5m_input_tokens);
+  const w1h = int(split.ephemeral_1h_input_tokens);
+  const write =
+    int(o.cache_creation_input_tokens) ??
+    (w5m !== undefined || w1h !== undefined ? (w5m ?? 0) + (w1h ?? 0) : undefined);
   if (input !== undefined) {
     out.inputTokens = input + (read ?? 0) + (write ?? 0);
     out.cachedTokens = read ?? 0;
+    out.cacheWriteTokens = write ?? 0;
   } else if (read !== undefined) out.cachedTokens = read;
+  if (write !== undefined) out.cacheWriteTokens = write;
+  if (w1h !== undefined) out.cacheWrite1hTokens = Math.min(w1h, write ?? w1h);
   const output = int(o.output_tokens);
   if (output !== undefined) out.outputTokens = output;
   return Object.keys(out).length > 0 ? out : null;
+}
+
+/** A complete Anthropic report (a non-streamed message, message_start) as a usage; null without input. */
+export function fullUsageFromAnthropic(u: unknown): Usage | null {
+  const p = usageFromAnthropic(u);
+  if (p?.inputTokens === undefined) return null;
+  return {
+    inputTokens: p.inputTokens,
+    cachedTokens: p.cachedTokens ?? 0,
+    outputTokens: p.outputTokens ?? 0,
+    ...(p.cacheWriteTokens ? { cacheWriteTokens: p.cacheWriteTokens } : {}),
+    ...(p.cacheWrite1hTokens ? { cacheWrite1hTokens: p.cacheWrite1hTokens } : {}),
+  };
 }
 
 /**
@@ -83,5 +116,7 @@ export function streamUsage(
     inputTokens: snapshot.inputTokens,
     cachedTokens: snapshot.cachedTokens ?? 0,
     outputTokens: output,
+    ...(snapshot.cacheWriteTokens ? { cacheWriteTokens: snapshot.cacheWriteTokens } : {}),
+    ...(snapshot.cacheWrite1hTokens ? { cacheWrite1hTokens: snapshot.cacheWrite1hTokens } : {}),
   };
 }

@@ -71,6 +71,8 @@ export function draftLog(
     inputTokens: 0,
     cachedTokens: 0,
     outputTokens: 0,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
     usageSource: "none",
     cost: 0,
     latencyMs: 0,
@@ -111,6 +113,8 @@ export async function settleCall(
       input: result.usage.inputTokens,
       cached: result.usage.cachedTokens,
       output: result.usage.outputTokens,
+      cacheWrite: result.usage.cacheWriteTokens,
+      cacheWrite1h: result.usage.cacheWrite1hTokens,
     });
   const { charged, write, revert } = gw.book.settle(hold, req.key, cost, { requestId: req.requestId, now });
   Object.assign(log, {
@@ -119,6 +123,8 @@ export async function settleCall(
     inputTokens: result.usage.inputTokens,
     cachedTokens: result.usage.cachedTokens,
     outputTokens: result.usage.outputTokens,
+    cacheWriteTokens: result.usage.cacheWriteTokens ?? 0,
+    cacheWrite1hTokens: result.usage.cacheWrite1hTokens ?? 0,
     usageSource: result.source,
     cost: charged,
     latencyMs: Math.round(performance.now() - req.t0),

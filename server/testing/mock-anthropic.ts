@@ -52,6 +52,14 @@ export class MockAnthropic extends MockUpstream {
       input_tokens: p.prompt - p.cached - p.cacheCreation,
       cache_creation_input_tokens: p.cacheCreation,
       cache_read_input_tokens: p.cached,
+      ...(p.cacheCreation1h === null
+        ? {}
+        : {
+            cache_creation: {
+              ephemeral_5m_input_tokens: p.cacheCreation - p.cacheCreation1h,
+              ephemeral_1h_input_tokens: p.cacheCreation1h,
+            },
+          }),
       output_tokens: output,
     };
   }

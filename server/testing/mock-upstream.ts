@@ -24,8 +24,10 @@ export type MockBehavior = {
     prompt_tokens: number;
     completion_tokens: number;
     cached_tokens?: number;
-    /** Anthropic: prompt tokens written to its cache (billed at the input price). */
+    /** Anthropic: prompt tokens written to its cache (billed at the model's cache-write price). */
     cache_creation_tokens?: number;
+    /** Anthropic: of those, the ones written for one hour; when set, `cache_creation` splits the writes. */
+    cache_creation_1h_tokens?: number;
   };
   /** Never answer (until the client gives up). */
   hang?: boolean;
@@ -95,6 +97,7 @@ export type Plan = {
   completion: number;
   cached: number;
   cacheCreation: number;
+  cacheCreation1h: number | null;
   images: { mediaType: string; data: string }[];
 };
 
@@ -250,6 +253,7 @@ export abstract class MockUpstream {
       completion: b.usage?.completion_tokens ?? pieces.length + toolCalls.length * 5,
       cached: b.usage?.cached_tokens ?? 0,
       cacheCreation: b.usage?.cache_creation_tokens ?? 0,
+      cacheCreation1h: b.usage?.cache_creation_1h_tokens ?? null,
       images: b.images ?? [],
     };
     if (!this.isStream(body, url))

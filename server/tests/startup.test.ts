@@ -97,11 +97,19 @@ describe("start-up and configuration", () => {
     writeFileSync(
       cfgPath,
       cfg
-        .replace("prices: { input: 1, cached_input: 0.5, output: 2 }", "prices: { input: 3, output: 4 }")
+        .replace(
+          "prices: { input: 1, cached_input: 0.5, output: 2 }",
+          "prices: { input: 3, output: 4, cache_write: 3.75, cache_write_1h: 6 }",
+        )
         .replace("balance: 5", "balance: 50"),
     );
     const s3 = await spawnServer(env);
-    expect((await admin(s3.url, "/models/gpt-test")).prices).toMatchObject({ input: 3, output: 4 });
+    expect((await admin(s3.url, "/models/gpt-test")).prices).toMatchObject({
+      input: 3,
+      output: 4,
+      cache_write: 3.75,
+      cache_write_1h: 6,
+    });
     // An account's opening balance applies once: editing the file never resets money.
     expect(
       ((await admin(s3.url, "/accounts")).data as { name: string; balance: number }[]).find(

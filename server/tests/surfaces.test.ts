@@ -328,7 +328,7 @@ describe("streams across dialects keep the billing rules", () => {
 });
 
 describe("Anthropic prompt caching is billed exactly", () => {
-  test("cache writes at the input price, cache reads at the cached price, translated and passed through alike", async () => {
+  test("without cache-write prices: writes at the input price, reads at the cached price, translated and passed through alike", async () => {
     // 10 fresh + 100 written to the cache + 50 read from it = 160 prompt tokens; 5 out.
     const usage = { prompt_tokens: 160, completion_tokens: 5, cached_tokens: 50, cache_creation_tokens: 100 };
     const cost = ((160 - 50) * 1 + 50 * 0.5 + 5 * 2) / 1e6;
@@ -362,6 +362,57 @@ describe("Anthropic prompt caching is billed exactly", () => {
         usage_source: "upstream",
       });
       expect(row.cost as number).toBeCloseTo(cost, 12);
+    }
+  });
+
+  test("with cache-write prices: five-minute and one-hour writes at their own prices, on the bill and the log", async () => {
+    const set = (prices: Record<string, number | null>) =>
+      tg.admin("PATCH", "/models/m-anthropic", { prices });
+    expect((await set({ cache_write: 1.25, cache_write_1h: 2 })).status).toBe(200);
+    try {
+      // 10 fresh + 100 written (60 for five minutes, 40 for one hour) + 50 read = 160 prompt tokens; 5 out.
+      const usage = {
+        prompt_tokens: 160,
+        completion_tokens: 5,
+        cached_tokens: 50,
+        cache_creation_tokens: 100,
+        cache_creation_1h_tokens: 40,
+      };
+      const cost = (10 * 1 + 60 * 1.25 + 40 * 2 + 50 * 0.5 + 5 * 2) / 1e6;
+      const k = await tg.client(1);
+      anthropic().next({ usage }, { usage: { ...usage }, chunks: 2 });
+      const chat = await tg
+        .openai(k.key)
+        .chat.completions.create({ model: "m-anthropic", messages: [{ role: "user", content: "hi" }] });
+      expect(chat.usage).toMatchObject({ prompt_tokens: 160, prompt_tokens_details: { cached_tokens: 50 } });
+      const m = await tg
+        .anthropic(k.key)
+        .messages.stream({
+          model: "m-anthropic",
+          max_tokens: 20,
+          messages: [{ role: "user", content: "hi" }],
+        })
+        .finalMessage();
+      expect(m.usage).toMatchObject({
+        input_tokens: 10,
+        cache_creation_input_tokens: 100,
+        cache_creation: { ephemeral_5m_input_tokens: 60, ephemeral_1h_input_tokens: 40 },
+      });
+      const rows = await tg.logRows(k.keyId);
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row).toMatchObject({ input_tokens: 160, cache_write_tokens: 100, cache_write_1h_tokens: 40 });
+        expect(row.cost as number).toBeCloseTo(cost, 12);
+      }
+      const ledger = tg.gw.sqlite
+        .query("SELECT coalesce(sum(-amount), 0) AS spent FROM ledger WHERE key_id = ? AND kind = 'charge'")
+        .get(k.keyId) as { spent: number };
+      expect(ledger.spent).toBe(Math.round(2 * cost * 1e9));
+
+      const model = await tg.admin<{ prices: unknown }>("GET", "/models/m-anthropic");
+      expect(model.body.prices).toMatchObject({ cache_write: 1.25, cache_write_1h: 2 });
+    } finally {
+      expect((await set({ cache_write: null, cache_write_1h: null })).status).toBe(200);
     }
   });
 });

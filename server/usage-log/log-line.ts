@@ -21,6 +21,7 @@ export function requestLine(row: LogRow, prompt?: string): string {
     input_tokens: row.inputTokens,
     cached_tokens: row.cachedTokens,
     output_tokens: row.outputTokens,
+    ...(row.cacheWriteTokens ? { cache_write_tokens: row.cacheWriteTokens } : {}),
     cost_nano: row.cost,
     latency_ms: row.latencyMs,
     ttft_ms: row.ttftMs,

@@ -33,6 +33,8 @@ export type LogRow = {
   inputTokens: number;
   cachedTokens: number;
   outputTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
   usageSource: UsageSource;
   cost: number;
   latencyMs: number;
@@ -45,9 +47,9 @@ export type LogRow = {
 };
 
 const INSERT = `INSERT INTO request_log (id, created_at, key_id, account_id, endpoint, model, provider, upstream_model, status, outcome,
-  stream, input_tokens, cached_tokens, output_tokens, usage_source, cost, latency_ms, ttft_ms, max_tokens_clamped,
-  error_code, error_message, attempts, dropped_fields)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  stream, input_tokens, cached_tokens, output_tokens, cache_write_tokens, cache_write_1h_tokens, usage_source, cost,
+  latency_ms, ttft_ms, max_tokens_clamped, error_code, error_message, attempts, dropped_fields)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** A rejected request's model is whatever the client sent: the row keeps this much of it. */
 export const MAX_MODEL_CHARS = 256;
@@ -71,6 +73,8 @@ export function logWrites(r: LogRow): Write[] {
       r.inputTokens,
       r.cachedTokens,
       r.outputTokens,
+      r.cacheWriteTokens,
+      r.cacheWrite1hTokens,
       r.usageSource,
       r.cost,
       r.latencyMs,

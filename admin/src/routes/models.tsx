@@ -66,6 +66,12 @@ export function ModelsPage() {
                           cached {money(m.prices.cached_input)}
                           <br />
                           out {money(m.prices.output)}
+                          {m.prices.cache_write !== null && (
+                            <>
+                              <br />
+                              cache write {money(m.prices.cache_write)}
+                            </>
+                          )}
                         </div>
                       </td>
                       <td
@@ -76,6 +82,12 @@ export function ModelsPage() {
                         {money(m.prices.cached_input)}
                         <br />
                         {money(m.prices.output)}
+                        {m.prices.cache_write !== null && (
+                          <span className="block text-slate-500">
+                            cache write {money(m.prices.cache_write)}
+                            {m.prices.cache_write_1h !== null && ` (1 h ${money(m.prices.cache_write_1h)})`}
+                          </span>
+                        )}
                       </td>
                       <td className={`${td} hidden md:table-cell`}>
                         <ul className="space-y-0.5 text-xs">

@@ -40,7 +40,11 @@ export function RequestDetailPage() {
               <Stat
                 label="Tokens in"
                 value={formatCount(r.input_tokens)}
-                hint={`${formatCount(r.cached_tokens)} cached`}
+                hint={
+                  r.cache_write_tokens > 0
+                    ? `${formatCount(r.cached_tokens)} cached, ${formatCount(r.cache_write_tokens)} written to cache`
+                    : `${formatCount(r.cached_tokens)} cached`
+                }
                 testId="request-tokens-in"
               />
               <Stat label="Tokens out" value={formatCount(r.output_tokens)} testId="request-tokens-out" />

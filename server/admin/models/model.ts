@@ -7,6 +7,10 @@ export const Prices = z.object({
   input: Price.optional(),
   cached_input: Price.optional(),
   output: Price.optional(),
+  /** Prompt tokens written to the provider's cache; null: the input price. */
+  cache_write: Price.nullable().optional(),
+  /** The same with a one-hour lifetime; null: the cache_write price. */
+  cache_write_1h: Price.nullable().optional(),
   /** Per image, keyed "<size>/<quality>", "<size>", "*" + "/<quality>" or "*"; null clears. */
   image: z
     .record(z.string().regex(/^(\*|[a-z0-9]+)(\/[a-z0-9]+)?$/i), Price)
@@ -57,6 +61,8 @@ export type ModelView = {
     input: number;
     cached_input: number;
     output: number;
+    cache_write: number | null;
+    cache_write_1h: number | null;
     image?: Record<string, number>;
     video_second?: Record<string, number>;
   };

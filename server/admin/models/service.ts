@@ -37,6 +37,8 @@ export function modelView(gw: Gateway, m: ModelRecord): ModelView {
       input: amountToNumber(m.prices.input),
       cached_input: amountToNumber(m.prices.cachedInput),
       output: amountToNumber(m.prices.output),
+      cache_write: m.prices.cacheWrite == null ? null : amountToNumber(m.prices.cacheWrite),
+      cache_write_1h: m.prices.cacheWrite1h == null ? null : amountToNumber(m.prices.cacheWrite1h),
       ...(m.mediaPrices.image ? { image: amountsToNumbers(m.mediaPrices.image) } : {}),
       ...(m.mediaPrices.videoSecond ? { video_second: amountsToNumbers(m.mediaPrices.videoSecond) } : {}),
     },
@@ -105,6 +107,8 @@ export const modelsService = {
         priceInput: inputPrice,
         priceCachedInput: input.prices.cached_input ?? inputPrice,
         priceOutput: input.prices.output ?? 0,
+        priceCacheWrite: input.prices.cache_write ?? null,
+        priceCacheWrite1h: input.prices.cache_write_1h ?? null,
         priceExtras: mediaPrices({}, input.prices),
         maxOutputTokens: input.max_output_tokens ?? null,
         contextWindow: input.context_window ?? null,
@@ -129,6 +133,8 @@ export const modelsService = {
     if (input.prices?.input !== undefined) set.priceInput = input.prices.input;
     if (input.prices?.cached_input !== undefined) set.priceCachedInput = input.prices.cached_input;
     if (input.prices?.output !== undefined) set.priceOutput = input.prices.output;
+    if (input.prices?.cache_write !== undefined) set.priceCacheWrite = input.prices.cache_write;
+    if (input.prices?.cache_write_1h !== undefined) set.priceCacheWrite1h = input.prices.cache_write_1h;
     if (input.prices?.image !== undefined || input.prices?.video_second !== undefined)
       set.priceExtras = mediaPrices(current.mediaPrices, input.prices);
     if (input.max_output_tokens !== undefined) set.maxOutputTokens = input.max_output_tokens;

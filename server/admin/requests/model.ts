@@ -33,6 +33,9 @@ export type RequestView = {
   stream: boolean;
   input_tokens: number;
   cached_tokens: number;
+  /** Prompt tokens written to the provider's cache (part of input_tokens), and the one-hour share. */
+  cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   output_tokens: number;
   usage_source: string;
   cost: number;

@@ -24,6 +24,8 @@ function view(gw: Gateway, r: Row): RequestView {
     stream: r.stream,
     input_tokens: r.inputTokens,
     cached_tokens: r.cachedTokens,
+    cache_write_tokens: r.cacheWriteTokens,
+    cache_write_1h_tokens: r.cacheWrite1hTokens,
     output_tokens: r.outputTokens,
     usage_source: r.usageSource,
     cost: amountToNumber(r.cost),

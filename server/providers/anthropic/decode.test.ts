@@ -10,7 +10,7 @@ describe("Anthropic stream decoder on the documented streams, split at every byt
     for (const cuts of splits(bytes.length)) {
       const f = fold(decodeSplit(bytes, cuts, decoder));
       expect(f).toMatchObject({ starts: 1, text: "Hello!", stop: "stop", calls: [] });
-      expect(f.usage).toEqual({ inputTokens: 25, cachedTokens: 0, outputTokens: 15 });
+      expect(f.usage).toEqual({ inputTokens: 25, cachedTokens: 0, outputTokens: 15, cacheWriteTokens: 0 });
     }
   });
 
@@ -23,7 +23,7 @@ describe("Anthropic stream decoder on the documented streams, split at every byt
       expect(f.calls[0]).toMatchObject({ id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "get_weather" });
       expect(JSON.parse(f.calls[0]!.args)).toEqual({ location: "San Francisco, CA", unit: "fahrenheit" });
       expect(f.stop).toBe("tool_calls");
-      expect(f.usage).toEqual({ inputTokens: 472, cachedTokens: 0, outputTokens: 89 });
+      expect(f.usage).toEqual({ inputTokens: 472, cachedTokens: 0, outputTokens: 89, cacheWriteTokens: 0 });
     }
   });
 
@@ -39,7 +39,7 @@ describe("Anthropic stream decoder on the documented streams, split at every byt
     }
   });
 
-  test("cache reads and writes count as input; reads are the cached tokens", () => {
+  test("cache reads and writes count as input; reads are the cached tokens, writes kept apart", () => {
     const f = fold(
       decodeSplit(
         new TextEncoder().encode(
@@ -49,7 +49,37 @@ describe("Anthropic stream decoder on the documented streams, split at every byt
         decoder,
       ),
     );
-    expect(f.usage).toEqual({ inputTokens: 1525, cachedTokens: 1200, outputTokens: 1 });
+    expect(f.usage).toEqual({
+      inputTokens: 1525,
+      cachedTokens: 1200,
+      outputTokens: 1,
+      cacheWriteTokens: 300,
+    });
+  });
+
+  test("the one-hour share of the cache writes, from cache_creation (with or without the total)", () => {
+    const start = (usage: string) =>
+      fold(
+        decodeSplit(
+          new TextEncoder().encode(
+            `event: message_start\ndata: {"type":"message_start","message":{"id":"m","model":"c","usage":${usage}}}\n\n`,
+          ),
+          [],
+          decoder,
+        ),
+      ).usage;
+    const split = '"cache_creation":{"ephemeral_5m_input_tokens":100,"ephemeral_1h_input_tokens":200}';
+    const expected = {
+      inputTokens: 305,
+      cachedTokens: 0,
+      outputTokens: 1,
+      cacheWriteTokens: 300,
+      cacheWrite1hTokens: 200,
+    };
+    expect(start(`{"input_tokens":5,"cache_creation_input_tokens":300,${split},"output_tokens":1}`)).toEqual(
+      expected,
+    );
+    expect(start(`{"input_tokens":5,${split},"output_tokens":1}`)).toEqual(expected);
   });
 
   test("an error event ends the stream as an error", () => {

@@ -1,6 +1,6 @@
 import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
-import { type Usage, usageFromAnthropic } from "../../core/usage.ts";
+import { fullUsageFromAnthropic, usageFromAnthropic } from "../../core/usage.ts";
 import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
@@ -18,13 +18,6 @@ export function stopFromAnthropic(reason: unknown): StopReason {
     default:
       return "stop";
   }
-}
-
-/** A complete usage from a full report (a non-streamed message or message_start). */
-function fullUsage(u: unknown): Usage | null {
-  const p = usageFromAnthropic(u);
-  if (p?.inputTokens === undefined) return null;
-  return { inputTokens: p.inputTokens, cachedTokens: p.cachedTokens ?? 0, outputTokens: p.outputTokens ?? 0 };
 }
 
 /** Anthropic message -> canonical answer. Server tool blocks (web search results...) are not carried. */
@@ -49,7 +42,7 @@ export function decodeMessagesResponse(body: Json): CoreResponse {
     created: Math.floor(Date.now() / 1000),
     content,
     stopReason: stopFromAnthropic(body.stop_reason),
-    usage: fullUsage(body.usage),
+    usage: fullUsageFromAnthropic(body.usage),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { CoreRequest } from "../../core/request.ts";
-import { type Usage, usageFromAnthropic } from "../../core/usage.ts";
+import { fullUsageFromAnthropic } from "../../core/usage.ts";
 import { type Json, obj, objs, str } from "../../core/wire-json.ts";
 import type { SurfaceCodec } from "../../gateway/codec.ts";
 import { coreCounter } from "../../gateway/dialect-codec.ts";
@@ -43,15 +43,7 @@ export function anthropicPassThrough(core: () => CoreRequest, body: Json): Surfa
   return {
     countInput: coreCounter(core, body),
     json(result: Extract<UpstreamResult, { kind: "json" }>) {
-      const u = usageFromAnthropic(result.body.usage);
-      const usage: Usage | null =
-        u?.inputTokens === undefined
-          ? null
-          : {
-              inputTokens: u.inputTokens,
-              cachedTokens: u.cachedTokens ?? 0,
-              outputTokens: u.outputTokens ?? 0,
-            };
+      const usage = fullUsageFromAnthropic(result.body.usage);
       return { body: result.text, usage, outputText: () => messageText(result.body) };
     },
     stream: () => new AnthropicTap(),

@@ -37,7 +37,7 @@ describe("Messages stream encoder", () => {
       expect(f.text).toBe("Let me check.");
       expect(f.calls).toEqual([{ id: "call_1", name: "get_weather", args: '{"city":"Paris"}' }]);
       expect(f.stop).toBe("tool_calls");
-      expect(f.usage).toEqual({ inputTokens: 30, cachedTokens: 10, outputTokens: 12 });
+      expect(f.usage).toEqual({ inputTokens: 30, cachedTokens: 10, outputTokens: 12, cacheWriteTokens: 0 });
     }
   });
 });

@@ -20,12 +20,22 @@ export function anthropicStop(r: StopReason): string {
   }
 }
 
-/** Canonical usage as Anthropic reports it: input_tokens excludes cache reads. */
+/** Canonical usage as Anthropic reports it: input_tokens excludes cache reads and writes. */
 export function anthropicUsage(u: Usage): Json {
+  const writes = u.cacheWriteTokens ?? 0;
+  const writes1h = u.cacheWrite1hTokens ?? 0;
   return {
-    input_tokens: u.inputTokens - u.cachedTokens,
-    cache_creation_input_tokens: 0,
+    input_tokens: u.inputTokens - u.cachedTokens - writes,
+    cache_creation_input_tokens: writes,
     cache_read_input_tokens: u.cachedTokens,
+    ...(writes > 0
+      ? {
+          cache_creation: {
+            ephemeral_5m_input_tokens: writes - writes1h,
+            ephemeral_1h_input_tokens: writes1h,
+          },
+        }
+      : {}),
     output_tokens: u.outputTokens,
   };
 }

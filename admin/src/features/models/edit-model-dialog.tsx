@@ -7,6 +7,11 @@ import { Field, FormError } from "../../ui/field.tsx";
 import { AMOUNT_PATTERN, decimalText } from "../../ui/money.ts";
 import { useToast } from "../../ui/toast.tsx";
 
+const optional = (v: FormDataEntryValue | null): string | null => {
+  const text = String(v ?? "").trim();
+  return text === "" ? null : text;
+};
+
 /** Prices per 1M tokens, and the routes as `provider model priority weight` lines. */
 export function EditModelDialog({ model, onClose }: { model: ModelView; onClose: () => void }) {
   const update = useUpdateModel();
@@ -32,6 +37,9 @@ export function EditModelDialog({ model, onClose }: { model: ModelView; onClose:
             input: String(f.get("input")),
             cached_input: String(f.get("cached_input")),
             output: String(f.get("output")),
+            // Left empty: a cache write costs the input price (one-hour writes: the cache-write price).
+            cache_write: optional(f.get("cache_write")),
+            cache_write_1h: optional(f.get("cache_write_1h")),
           },
           routes,
         },
@@ -44,16 +52,24 @@ export function EditModelDialog({ model, onClose }: { model: ModelView; onClose:
       },
     );
   };
-  const price = (name: "input" | "cached_input" | "output", label: string) => (
-    <Field
-      label={`${label} (${model.currency} / 1M tokens)`}
-      name={name}
-      required
-      inputMode="decimal"
-      pattern={AMOUNT_PATTERN.source}
-      defaultValue={decimalText(model.prices[name])}
-    />
-  );
+  const price = (
+    name: "input" | "cached_input" | "output" | "cache_write" | "cache_write_1h",
+    label: string,
+    placeholder?: string,
+  ) => {
+    const value = model.prices[name];
+    return (
+      <Field
+        label={`${label} (${model.currency} / 1M tokens)`}
+        name={name}
+        required={placeholder === undefined}
+        placeholder={placeholder}
+        inputMode="decimal"
+        pattern={AMOUNT_PATTERN.source}
+        defaultValue={value === null ? "" : decimalText(value)}
+      />
+    );
+  };
   return (
     <Modal open onClose={onClose} title={`Edit ${model.id}`} wide>
       <form onSubmit={submit} className="space-y-4">
@@ -61,6 +77,8 @@ export function EditModelDialog({ model, onClose }: { model: ModelView; onClose:
           {price("input", "Input")}
           {price("cached_input", "Cached input")}
           {price("output", "Output")}
+          {price("cache_write", "Cache write", "as input")}
+          {price("cache_write_1h", "Cache write, 1 hour", "as cache write")}
         </div>
         <div className="space-y-1">
           <label htmlFor="routes" className="block text-sm font-medium text-slate-700">
