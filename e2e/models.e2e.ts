@@ -1,4 +1,4 @@
-import { expect, test } from "./support/fixtures.ts";
+import { expect, test, unique } from "./support/fixtures.ts";
 
 test("a model's prices are edited in the panel: a cache-write price is set, shown, and cleared again", async ({
   admin: page,
@@ -30,4 +30,48 @@ test("a model's prices are edited in the panel: a cache-write price is set, show
   await reopened.getByRole("button", { name: "Save" }).click();
   await expect(reopened).toBeHidden();
   await expect(again).not.toContainText("cache write");
+});
+
+test("a model added in the panel answers API calls at once; an unknown provider is refused in the form", async ({
+  admin: page,
+  gateway,
+  openaiFor,
+}) => {
+  const id = unique("panel-model");
+  await page.getByRole("link", { name: "Models" }).click();
+  await page.getByRole("button", { name: "Add model" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add a model" });
+  await dialog.getByLabel("Model id (what clients send)").fill(id);
+  await dialog.getByLabel(/^Input \(/).fill("1");
+  await dialog.getByLabel(/^Output \(/).fill("2");
+  await dialog.getByLabel("Routes").fill("nowhere mock-model");
+  await dialog.getByRole("button", { name: "Add model" }).click();
+  await expect(dialog.getByRole("alert")).toContainText('unknown provider "nowhere"');
+
+  await dialog.getByLabel("Routes").fill("mock mock-model 0 1");
+  await dialog.getByRole("button", { name: "Add model" }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole("row").filter({ has: page.getByRole("switch", { name: `${id} enabled` }) });
+  await expect(row).toContainText("admin");
+  await expect(row).toContainText("mock → mock-model");
+
+  // A key made through the admin API calls it with the official SDK.
+  const adminApi = async <T>(path: string, body: unknown): Promise<T> => {
+    const res = await fetch(`${gateway.url}/admin/api${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as T;
+  };
+  const account = await adminApi<{ id: string }>("/accounts", { name: unique("models"), balance: "1" });
+  const key = await adminApi<{ key: string }>("/keys", { account_id: account.id, name: "models" });
+  const client = openaiFor(key.key);
+  expect((await client.models.list()).data.map((m) => m.id)).toContain(id);
+  const reply = await client.chat.completions.create({
+    model: id,
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  expect(reply.choices[0]?.message.content).toBe("Hello from the mock upstream.");
 });

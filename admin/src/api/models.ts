@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
-import type { ModelView, UpdateModel } from "../../../server/admin/models/model.ts";
+import type { CreateModel, ModelView, UpdateModel } from "../../../server/admin/models/model.ts";
 import { api, type List } from "./client.ts";
 
 export const modelKeys = { all: ["models"] as const, list: () => [...modelKeys.all, "list"] as const };
@@ -10,6 +10,14 @@ export const modelPath = (id: string) => `/models/${id.split("/").map(encodeURIC
 
 export const useModels = () =>
   useQuery({ queryKey: modelKeys.list(), queryFn: () => api<List<ModelView>>("/models") });
+
+export function useCreateModel() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: z.input<typeof CreateModel>) => api<ModelView>("/models", { method: "POST", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: modelKeys.all }),
+  });
+}
 
 export function useUpdateModel() {
   const qc = useQueryClient();

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import type { ModelView } from "../../../server/admin/models/model.ts";
 import { useModels, useToggleModel } from "../api/models.ts";
-import { EditModelDialog } from "../features/models/edit-model-dialog.tsx";
+import { useSettings } from "../api/session.ts";
+import { ModelDialog } from "../features/models/model-dialog.tsx";
 import { Button } from "../ui/button.tsx";
 import { Badge, Card, PageHeader, Table, td, th } from "../ui/layout.tsx";
 import { Empty, QueryState } from "../ui/states.tsx";
@@ -13,7 +14,8 @@ export function ModelsPage() {
   const models = useModels();
   const money = useMoney();
   const notify = useToast();
-  const [editing, setEditing] = useState<ModelView | null>(null);
+  const currency = useSettings().data?.currency ?? "";
+  const [editing, setEditing] = useState<ModelView | "new" | null>(null);
   const toggle = useToggleModel((id, enabled, err) =>
     notify(
       "error",
@@ -22,7 +24,14 @@ export function ModelsPage() {
   );
   return (
     <>
-      <PageHeader title="Models">
+      <PageHeader
+        title="Models"
+        actions={
+          <Button variant="primary" onClick={() => setEditing("new")}>
+            Add model
+          </Button>
+        }
+      >
         Prices are per 1M tokens. A disabled model answers 404 to clients.
       </PageHeader>
       <Card>
@@ -30,7 +39,7 @@ export function ModelsPage() {
           {({ data }) =>
             data.length === 0 ? (
               <Empty title="No models configured.">
-                Declare them in tollgate.yaml or add them through the admin API.
+                Add one here (route it to a provider), or declare them in tollgate.yaml.
               </Empty>
             ) : (
               <Table label="Models">
@@ -114,7 +123,13 @@ export function ModelsPage() {
           }
         </QueryState>
       </Card>
-      {editing && <EditModelDialog model={editing} onClose={() => setEditing(null)} />}
+      {editing && (
+        <ModelDialog
+          model={editing === "new" ? null : editing}
+          currency={currency}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </>
   );
 }
