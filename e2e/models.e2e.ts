@@ -1,4 +1,4 @@
-import { expect, test, unique } from "./support/fixtures.ts";
+import { adminPost, expect, test, unique } from "./support/fixtures.ts";
 
 test("a model's prices are edited in the panel: a cache-write price is set, shown, and cleared again", async ({
   admin: page,
@@ -55,18 +55,11 @@ test("a model added in the panel answers API calls at once; an unknown provider 
   await expect(row).toContainText("admin");
   await expect(row).toContainText("mock → mock-model");
 
-  // A key made through the admin API calls it with the official SDK.
-  const adminApi = async <T>(path: string, body: unknown): Promise<T> => {
-    const res = await fetch(`${gateway.url}/admin/api${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    expect(res.status).toBe(201);
-    return (await res.json()) as T;
-  };
-  const account = await adminApi<{ id: string }>("/accounts", { name: unique("models"), balance: "1" });
-  const key = await adminApi<{ key: string }>("/keys", { account_id: account.id, name: "models" });
+  const account = await adminPost<{ id: string }>(gateway, "/accounts", {
+    name: unique("models"),
+    balance: "1",
+  });
+  const key = await adminPost<{ key: string }>(gateway, "/keys", { account_id: account.id, name: "models" });
   const client = openaiFor(key.key);
   expect((await client.models.list()).data.map((m) => m.id)).toContain(id);
   const reply = await client.chat.completions.create({

@@ -58,6 +58,21 @@ export async function signIn(page: Page, username: string, password: string) {
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
 }
 
+/** POST to the admin API with the admin token (setting up what a test is not about); expects 201. */
+export async function adminPost<T = Record<string, unknown>>(
+  gateway: Booted,
+  path: string,
+  body: unknown,
+): Promise<T> {
+  const res = await fetch(`${gateway.url}/admin/api${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as T;
+}
+
 /** A unique name per test, so specs sharing one server never collide. */
 export const unique = (prefix: string) =>
   `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;

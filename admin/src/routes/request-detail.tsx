@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { useRequest } from "../api/requests.ts";
+import { AttemptsTable } from "../features/requests/attempts-table.tsx";
 import { StatusBadge } from "../features/requests/request-table.tsx";
 import { formatCount, formatMs, formatTime } from "../ui/format.ts";
 import { Card, PageHeader, Stat } from "../ui/layout.tsx";
@@ -96,9 +97,7 @@ export function RequestDetailPage() {
             </Card>
             {r.attempts.length > 0 && (
               <Card title="Upstream attempts">
-                <pre className="overflow-x-auto rounded bg-slate-50 p-3 text-xs">
-                  {JSON.stringify(r.attempts, null, 2)}
-                </pre>
+                <AttemptsTable attempts={r.attempts} model={r.model} />
               </Card>
             )}
           </div>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Attempt } from "../../usage-log/request-log.ts";
 import { TimeInput } from "../shared.ts";
 
 export const RequestQuery = z.object({
@@ -45,6 +46,7 @@ export type RequestView = {
   max_tokens_clamped: number | null;
   error_code: string | null;
   error_message: string | null;
-  attempts: unknown[];
+  /** Every upstream attempt, in order (failover, retries, fallbacks). */
+  attempts: Attempt[];
   dropped_fields: string[];
 };

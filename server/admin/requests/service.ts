@@ -4,6 +4,7 @@ import { requestLog } from "../../../db/schema/index.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
+import type { Attempt } from "../../usage-log/request-log.ts";
 import { iso } from "../shared.ts";
 import type { RequestQuery, RequestView } from "./model.ts";
 
@@ -35,7 +36,8 @@ function view(gw: Gateway, r: Row): RequestView {
     max_tokens_clamped: r.maxTokensClamped,
     error_code: r.errorCode,
     error_message: r.errorMessage,
-    attempts: r.attempts ?? [],
+    // Only ever written from LogRow.attempts (request-log.ts).
+    attempts: (r.attempts ?? []) as Attempt[],
     dropped_fields: r.droppedFields ?? [],
   };
 }

@@ -1,0 +1,50 @@
+import type { RequestView } from "../../../../server/admin/requests/model.ts";
+import { formatMs } from "../../ui/format.ts";
+import { Badge, Table, td, th } from "../../ui/layout.tsx";
+
+/** The upstream attempts of one request, in order: which route, what it answered, how long it took. */
+export function AttemptsTable({
+  attempts,
+  model,
+}: {
+  attempts: RequestView["attempts"];
+  model: string | null;
+}) {
+  return (
+    <Table label="Upstream attempts">
+      <thead>
+        <tr>
+          <th className={th}>#</th>
+          <th className={th}>Route</th>
+          <th className={th}>Status</th>
+          <th className={`${th} text-right`}>Latency</th>
+          <th className={th}>Error</th>
+        </tr>
+      </thead>
+      <tbody>
+        {attempts.map((a, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: attempts are an ordered, never-reordered list
+          <tr key={i} data-testid="attempt-row">
+            <td className={`${td} tabular-nums`}>{i + 1}</td>
+            <td className={`${td} break-all`}>
+              <span className="font-medium">{a.provider}</span> → {a.model}
+              {a.publicModel && a.publicModel !== model && (
+                <span className="block text-xs text-slate-500">fallback model {a.publicModel}</span>
+              )}
+              {a.retry && <span className="block text-xs text-slate-500">retry</span>}
+            </td>
+            <td className={td}>
+              {a.status === null ? (
+                <Badge tone="red">no answer</Badge>
+              ) : (
+                <Badge tone={a.status < 400 ? "green" : a.status === 429 ? "amber" : "red"}>{a.status}</Badge>
+              )}
+            </td>
+            <td className={`${td} text-right whitespace-nowrap tabular-nums`}>{formatMs(a.latencyMs)}</td>
+            <td className={`${td} break-words text-slate-700`}>{a.error ?? ""}</td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
