@@ -67,4 +67,30 @@ test("a model added in the panel answers API calls at once; an unknown provider 
     messages: [{ role: "user", content: "Hi" }],
   });
   expect(reply.choices[0]?.message.content).toBe("Hello from the mock upstream.");
+
+  // Deleted after a confirmation: gone from the page and from the API at once.
+  await row.getByRole("button", { name: `Delete ${id}` }).click();
+  await page
+    .getByRole("dialog", { name: `Delete model “${id}”?` })
+    .getByRole("button", { name: "Delete model" })
+    .click();
+  await expect(page.getByRole("switch", { name: `${id} enabled` })).toHaveCount(0);
+  const gone = await client.chat.completions
+    .create({ model: id, messages: [{ role: "user", content: "Hi" }] })
+    .catch((e: { status?: number }) => e.status);
+  expect(gone).toBe(404);
+});
+
+test("a provider that models still route to is not deleted: the refusal names them", async ({
+  admin: page,
+}) => {
+  await page.getByRole("link", { name: "Providers" }).click();
+  await page.getByRole("button", { name: "Delete mock" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete provider “mock”?" });
+  await expect(confirm).toContainText("declared in tollgate.yaml");
+  await confirm.getByRole("button", { name: "Delete provider" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Could not delete mock" })).toContainText(
+    "still routed to by gpt-test",
+  );
+  await expect(page.getByRole("button", { name: "Delete mock" })).toBeVisible();
 });

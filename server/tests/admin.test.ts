@@ -204,6 +204,53 @@ describe("admin API", () => {
     expect(test2.body.message).not.toContain("sk-other");
   });
 
+  test("deleting: a provider while a model routes to it, a model while it is a fallback, are refused (409); then both go", async () => {
+    expect(
+      (await tg.admin("POST", "/providers", { id: "to-drop", kind: "openai", base_url: mock.url })).status,
+    ).toBe(201);
+    const model = (id: string, fallbacks: string[] = []) =>
+      tg.admin("POST", "/models", {
+        id,
+        routes: [{ provider: "to-drop", model: "mock-model" }],
+        prices: { input: 1, output: 2 },
+        fallbacks,
+      });
+    expect((await model("drop/me")).status).toBe(201);
+    expect((await model("leans-on-it", ["drop/me"])).status).toBe(201);
+    const c = await tg.client(1);
+    const ask = (m: string) =>
+      c.openai.chat.completions.create({ model: m, messages: [{ role: "user", content: "hi" }] });
+    expect((await ask("drop/me")).choices[0]?.message.content).toBe("Hello from the mock upstream.");
+
+    const busyProvider = await tg.admin<{ error: { code: string; message: string } }>(
+      "DELETE",
+      "/providers/to-drop",
+    );
+    expect(busyProvider.status).toBe(409);
+    expect(busyProvider.body.error).toMatchObject({ code: "provider_in_use" });
+    expect(busyProvider.body.error.message).toContain("drop/me, leans-on-it");
+    const busyModel = await tg.admin<{ error: { code: string } }>("DELETE", "/models/drop/me");
+    expect(busyModel.status).toBe(409);
+    expect(busyModel.body.error.code).toBe("model_in_use");
+
+    expect((await tg.admin("DELETE", "/models/leans-on-it")).status).toBe(200);
+    expect(await tg.admin("DELETE", "/models/drop/me")).toMatchObject({
+      status: 200,
+      body: { id: "drop/me", deleted: true },
+    });
+    // Gone for clients at once, and from the admin API; the request already made keeps its log row.
+    expect(await statusOf(ask("drop/me"))).toBe(404);
+    expect((await tg.admin("GET", "/models/drop/me")).status).toBe(404);
+    expect((await tg.logRows(c.keyId)).map((r) => r.model)).toContain("drop/me");
+
+    expect((await tg.admin("DELETE", "/providers/to-drop")).status).toBe(200);
+    expect((await tg.admin("GET", "/providers/to-drop")).status).toBe(404);
+    expect((await tg.admin("DELETE", "/providers/to-drop")).status).toBe(404);
+    expect(tg.gw.sqlite.query("SELECT count(*) AS n FROM providers WHERE id = 'to-drop'").get()).toEqual({
+      n: 0,
+    });
+  });
+
   test("request log: filters and pagination", async () => {
     const c = await tg.client(1);
     for (let i = 0; i < 3; i++)

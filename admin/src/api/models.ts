@@ -19,6 +19,14 @@ export function useCreateModel() {
   });
 }
 
+export function useDeleteModel() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<{ id: string; deleted: true }>(modelPath(id), { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: modelKeys.all }),
+  });
+}
+
 export function useUpdateModel() {
   const qc = useQueryClient();
   return useMutation({

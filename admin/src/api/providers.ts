@@ -34,6 +34,15 @@ export function useUpdateProvider(id: string) {
   });
 }
 
+export function useDeleteProvider() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      api<{ id: string; deleted: true }>(`/providers/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: providerKeys.all }),
+  });
+}
+
 export const useTestProvider = () =>
   useMutation({
     mutationFn: (id: string) =>

@@ -1,9 +1,10 @@
 import { useState } from "react";
 import type { ModelView } from "../../../server/admin/models/model.ts";
-import { useModels, useToggleModel } from "../api/models.ts";
+import { useDeleteModel, useModels, useToggleModel } from "../api/models.ts";
 import { useSettings } from "../api/session.ts";
 import { ModelDialog } from "../features/models/model-dialog.tsx";
 import { Button } from "../ui/button.tsx";
+import { DeleteButton } from "../ui/delete-button.tsx";
 import { Badge, Card, PageHeader, Table, td, th } from "../ui/layout.tsx";
 import { Empty, QueryState } from "../ui/states.tsx";
 import { Switch } from "../ui/switch.tsx";
@@ -16,6 +17,7 @@ export function ModelsPage() {
   const notify = useToast();
   const currency = useSettings().data?.currency ?? "";
   const [editing, setEditing] = useState<ModelView | "new" | null>(null);
+  const remove = useDeleteModel();
   const toggle = useToggleModel((id, enabled, err) =>
     notify(
       "error",
@@ -111,9 +113,17 @@ export function ModelsPage() {
                         </ul>
                       </td>
                       <td className={`${td} text-right`}>
-                        <Button size="sm" onClick={() => setEditing(m)} aria-label={`Edit ${m.id}`}>
-                          Edit
-                        </Button>
+                        <span className="inline-flex flex-wrap justify-end gap-2">
+                          <Button size="sm" onClick={() => setEditing(m)} aria-label={`Edit ${m.id}`}>
+                            Edit
+                          </Button>
+                          <DeleteButton name={m.id} what="model" mutation={remove}>
+                            Clients get 404 for it at once (to pause it instead, switch it off). Past requests
+                            and charges keep its name.
+                            {m.source === "config" &&
+                              " It is declared in tollgate.yaml, so it comes back at the next start unless you remove it there."}
+                          </DeleteButton>
+                        </span>
                       </td>
                     </tr>
                   ))}

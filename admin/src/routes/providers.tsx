@@ -1,14 +1,16 @@
 import { useState } from "react";
 import type { ProviderView } from "../../../server/admin/providers/model.ts";
-import { useProviders } from "../api/providers.ts";
+import { useDeleteProvider, useProviders } from "../api/providers.ts";
 import { ProviderDialog } from "../features/providers/provider-dialog.tsx";
 import { TestConnection } from "../features/providers/test-connection.tsx";
 import { Button } from "../ui/button.tsx";
+import { DeleteButton } from "../ui/delete-button.tsx";
 import { Badge, Card, PageHeader } from "../ui/layout.tsx";
 import { Empty, QueryState } from "../ui/states.tsx";
 
 export function ProvidersPage() {
   const providers = useProviders();
+  const remove = useDeleteProvider();
   const [editing, setEditing] = useState<ProviderView | "new" | null>(null);
   return (
     <>
@@ -38,9 +40,17 @@ export function ProvidersPage() {
                     </span>
                   }
                   actions={
-                    <Button size="sm" onClick={() => setEditing(p)} aria-label={`Edit ${p.id}`}>
-                      Edit
-                    </Button>
+                    <span className="flex gap-2">
+                      <Button size="sm" onClick={() => setEditing(p)} aria-label={`Edit ${p.id}`}>
+                        Edit
+                      </Button>
+                      <DeleteButton name={p.id} what="provider" mutation={remove}>
+                        Models can no longer route to it; the gateway refuses while one still does. Past
+                        requests keep its name.
+                        {p.source === "config" &&
+                          " It is declared in tollgate.yaml, so it comes back at the next start unless you remove it there."}
+                      </DeleteButton>
+                    </span>
                   }
                 >
                   <dl className="grid grid-cols-[6rem_1fr] gap-x-3 gap-y-1 text-sm">

@@ -25,4 +25,7 @@ export const modelsAdmin = (gw: Gateway) =>
     .patch("/models/*", ({ params, body }) => svc.update(gw, idOf(params), body), {
       body: UpdateModel,
       detail: { summary: "Enable/disable, prices, routes", tags },
+    })
+    .delete("/models/*", ({ params }) => svc.delete(gw, idOf(params)), {
+      detail: { summary: "Delete a model (409 while it is another model's fallback)", tags },
     });

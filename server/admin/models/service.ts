@@ -123,6 +123,28 @@ export const modelsService = {
   },
 
   /** Edits a model; the change takes effect for the next request (the cache entry is refreshed). */
+  /**
+   * Deletes a model; 409 while another model names it as a fallback. Past log rows and
+   * ledger entries keep its id. A model tollgate.yaml declares is created again at the next
+   * start while the file declares it.
+   */
+  delete(gw: Gateway, id: string): { id: string; deleted: true } {
+    model(gw, id);
+    const referrers = gw.catalog
+      .models()
+      .filter((m) => m.id !== id && m.fallbacks.includes(id))
+      .map((m) => m.id);
+    if (referrers.length > 0)
+      throw new GatewayError(
+        "conflict",
+        `Model '${id}' is a fallback of ${referrers.join(", ")}: remove it from their fallbacks first.`,
+        { code: "model_in_use" },
+      );
+    gw.db.delete(models).where(eq(models.id, id)).run();
+    gw.catalog.refreshModel(id);
+    return { id, deleted: true };
+  },
+
   update(gw: Gateway, id: string, input: z.infer<typeof UpdateModel>): ModelView {
     const current = model(gw, id);
     checkRoutes(gw, input.routes);

@@ -25,6 +25,9 @@ export const providersAdmin = (gw: Gateway) =>
       body: UpdateProvider,
       detail: { summary: "Edit a provider; api_key: string sets, null clears, absent keeps", tags },
     })
+    .delete("/providers/:id", ({ params }) => svc.delete(gw, params.id), {
+      detail: { summary: "Delete a provider (409 while a model routes to it)", tags },
+    })
     .post("/providers/:id/test", ({ params }) => svc.test(gw, params.id), {
       detail: { summary: "Test connection (lists the upstream's models)", tags },
     });

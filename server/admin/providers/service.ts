@@ -85,6 +85,28 @@ export const providersService = {
     return providerView(provider(gw, id));
   },
 
+  /**
+   * Deletes a provider; 409 while a model routes to it. Past log rows keep its id. A
+   * provider tollgate.yaml declares is created again at the next start while the file
+   * declares it.
+   */
+  delete(gw: Gateway, id: string): { id: string; deleted: true } {
+    provider(gw, id);
+    const users = gw.catalog
+      .models()
+      .filter((m) => m.routes.some((r) => r.provider === id))
+      .map((m) => m.id);
+    if (users.length > 0)
+      throw new GatewayError(
+        "conflict",
+        `Provider '${id}' is still routed to by ${users.join(", ")}: remove those routes first.`,
+        { code: "provider_in_use" },
+      );
+    gw.db.delete(providers).where(eq(providers.id, id)).run();
+    gw.catalog.refreshProvider(id);
+    return { id, deleted: true };
+  },
+
   create(gw: Gateway, input: z.infer<typeof CreateProvider>): ProviderView {
     gw.syncExternalChanges();
     if (gw.catalog.provider(input.id))
