@@ -18,7 +18,12 @@ export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, cachedTokens: 0
 const int = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : undefined;
 
-/** Reads OpenAI's `usage` object (chat completions and embeddings). */
+/**
+ * Reads OpenAI's `usage` object (chat completions, Responses, embeddings), with the cache
+ * fields OpenAI-compatible vendors add: DeepSeek's `prompt_cache_hit_tokens` (cache reads),
+ * OpenRouter's `prompt_tokens_details.cache_write_tokens` and a proxied Anthropic's
+ * `cache_creation_input_tokens` (cache writes). `prompt_tokens` includes all of them.
+ */
 export function usageFromOpenAI(u: unknown): Usage | null {
   if (!u || typeof u !== "object") return null;
   const o = u as Record<string, unknown>;
@@ -26,10 +31,16 @@ export function usageFromOpenAI(u: unknown): Usage | null {
   const output = int(o.completion_tokens) ?? int(o.output_tokens) ?? 0;
   if (input === undefined) return null;
   const details = (o.prompt_tokens_details ?? o.input_tokens_details) as Record<string, unknown> | undefined;
+  const cached = Math.min(int(details?.cached_tokens) ?? int(o.prompt_cache_hit_tokens) ?? 0, input);
+  const writes = Math.min(
+    int(details?.cache_write_tokens) ?? int(o.cache_creation_input_tokens) ?? 0,
+    input - cached,
+  );
   return {
     inputTokens: input,
-    cachedTokens: Math.min(int(details?.cached_tokens) ?? 0, input),
+    cachedTokens: cached,
     outputTokens: output,
+    ...(writes > 0 ? { cacheWriteTokens: writes } : {}),
   };
 }
 
