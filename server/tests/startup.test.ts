@@ -162,6 +162,28 @@ describe("start-up and configuration", () => {
       ).status,
     ).toBe(404);
     await runCliProcess(["models", "enable", "gpt-test"], env);
+    // Deleting through the CLI: the running server stops serving the model at once.
+    expect((await runCliProcess(["models", "delete", "vendor/slashed-model"], env)).stdout).toContain(
+      "vendor/slashed-model is deleted",
+    );
+    expect(
+      (
+        await client.chat.completions
+          .create({ model: "vendor/slashed-model", messages: [{ role: "user", content: "hi" }] })
+          .catch((e) => e)
+      ).status,
+    ).toBe(404);
+    const missing = await runCliProcess(["models", "delete", "no-such-model"], env);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("No model with id 'no-such-model'");
+    // That command applied tollgate.yaml again (every CLI command does), which still declares the
+    // model: it is back, for the CLI and for the server.
+    expect((await runCliProcess(["models", "list"], env)).stdout).toContain("vendor/slashed-model");
+    const back = await client.chat.completions.create({
+      model: "vendor/slashed-model",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    expect(back.choices[0]?.message.content).toBe("Hello from the mock upstream.");
     expect((await runCliProcess(["keys", "revoke", key.id], env)).code).toBe(0);
     expect(
       (

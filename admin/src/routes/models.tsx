@@ -121,7 +121,7 @@ export function ModelsPage() {
                             Clients get 404 for it at once (to pause it instead, switch it off). Past requests
                             and charges keep its name.
                             {m.source === "config" &&
-                              " It is declared in tollgate.yaml, so it comes back at the next start unless you remove it there."}
+                              " It is declared in tollgate.yaml, so it comes back at the next start (or CLI command) unless you remove it there."}
                           </DeleteButton>
                         </span>
                       </td>

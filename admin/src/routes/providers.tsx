@@ -48,7 +48,7 @@ export function ProvidersPage() {
                         Models can no longer route to it; the gateway refuses while one still does. Past
                         requests keep its name.
                         {p.source === "config" &&
-                          " It is declared in tollgate.yaml, so it comes back at the next start unless you remove it there."}
+                          " It is declared in tollgate.yaml, so it comes back at the next start (or CLI command) unless you remove it there."}
                       </DeleteButton>
                     </span>
                   }

@@ -87,8 +87,8 @@ export const providersService = {
 
   /**
    * Deletes a provider; 409 while a model routes to it. Past log rows keep its id. A
-   * provider tollgate.yaml declares is created again at the next start while the file
-   * declares it.
+   * provider tollgate.yaml declares is created again the next time the file is applied (a
+   * start, a CLI command) while the file declares it.
    */
   delete(gw: Gateway, id: string): { id: string; deleted: true } {
     provider(gw, id);

@@ -43,5 +43,15 @@ export const modelsCommands: CommandGroup = {
       summary: "Disable a model (answers 404 to clients)",
       run: toggle(false),
     },
+    delete: {
+      usage: "models delete <model-id>",
+      summary: "Delete a model (refused while another model names it as a fallback)",
+      run(args, ctx) {
+        const { positionals } = parse(args, {});
+        const { id } = modelsService.delete(ctx.open().gw, required(positionals[0], "<model-id>"));
+        ctx.out(`${id} is deleted`);
+        return 0;
+      },
+    },
   },
 };
