@@ -119,7 +119,7 @@ export function ModelsPage() {
                           </Button>
                           <DeleteButton name={m.id} what="model" mutation={remove}>
                             Clients get 404 for it at once (to pause it instead, switch it off). Past requests
-                            and charges keep its name.
+                            keep its name in the log.
                             {m.source === "config" &&
                               " It is declared in tollgate.yaml, so it comes back at the next start (or CLI command) unless you remove it there."}
                           </DeleteButton>

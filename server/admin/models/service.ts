@@ -124,8 +124,8 @@ export const modelsService = {
 
   /** Edits a model; the change takes effect for the next request (the cache entry is refreshed). */
   /**
-   * Deletes a model; 409 while another model names it as a fallback. Past log rows and
-   * ledger entries keep its id. A model tollgate.yaml declares is created again the next
+   * Deletes a model; 409 while another model names it as a fallback. Past log rows keep
+   * its id. A model tollgate.yaml declares is created again the next
    * time the file is applied (a start, a CLI command) while the file declares it.
    */
   delete(gw: Gateway, id: string): { id: string; deleted: true } {
