@@ -6,13 +6,12 @@
 import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startService } from "./services.ts";
-import { ADMIN_TOKEN, tollgateConfig, tollgateEnv } from "./targets.ts";
+import type { Service } from "./services.ts";
+import { startMock, startTollgate } from "./targets.ts";
 import { requestBody } from "./workload.ts";
 import { wrk } from "./wrk.ts";
 
 const ROOT = join(import.meta.dir, "..");
-const BUN = join(ROOT, "node_modules/.bin/bun");
 const stream = process.argv.includes("--stream");
 const seconds = Number(process.argv.find((a) => a.startsWith("--seconds="))?.slice(10) ?? 8);
 
@@ -92,44 +91,19 @@ async function groupCommits(base: string): Promise<{ batches: number; entries: n
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-profile-"));
   const profDir = join(dir, "prof");
-  const mockPort = freePort();
-  const mock = await startService({
-    name: "mock",
-    cmd: [BUN, join(ROOT, "bench/mock-upstream.ts")],
-    env: { PORT: String(mockPort) },
-    port: mockPort,
-    readyPath: "/",
-    logDir: dir,
-  });
-  await Bun.write(join(dir, "tg/tollgate.yaml"), tollgateConfig(mockPort));
-  const port = freePort();
-  const tg = await startService({
+  const services: Service[] = [];
+  const { port: mockPort } = await startMock(dir, services);
+  const { target } = await startTollgate({
+    dir,
     name: "tollgate",
-    cmd: [BUN, "--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profDir}`, join(ROOT, "server/main.ts")],
-    env: tollgateEnv(join(dir, "tg"), port),
-    port,
-    readyPath: "/health",
-    logDir: dir,
+    mockPort,
+    services,
+    bunFlags: ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profDir}`],
   });
-  const base = `http://127.0.0.1:${port}`;
-  const post = async (path: string, body: unknown) =>
-    (await (
-      await fetch(`${base}/admin/api${path}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      })
-    ).json()) as { id: string; key: string };
-  const account = await post("/accounts", { name: "profile", balance: "1000000" });
-  const key = await post("/keys", {
-    account_id: account.id,
-    name: "k",
-    rpm_limit: 1e9,
-    daily_request_limit: 1e9,
-  });
+  const base = new URL(target.url).origin;
   const run = {
-    url: `${base}/v1/chat/completions`,
-    headers: { "content-type": "application/json", authorization: `Bearer ${key.key}` },
+    url: target.url,
+    headers: target.headers,
     body: requestBody({ stream }),
     connections: 32,
     dir,
@@ -137,8 +111,8 @@ async function main() {
   await wrk({ ...run, seconds: 2 });
   const r = await wrk({ ...run, seconds });
   const db = await groupCommits(base);
-  await tg.stop();
-  await mock.stop();
+  // Tollgate first: it writes its profile as it exits.
+  for (const svc of services.reverse()) await svc.stop();
 
   const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error("no .cpuprofile written");

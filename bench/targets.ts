@@ -92,20 +92,37 @@ async function admin<T>(base: string, path: string, body: unknown): Promise<T> {
   return json;
 }
 
+/** The mock upstream (every answer prebuilt), in its own process. */
+export async function startMock(dir: string, services: Service[]): Promise<{ port: number; mock: Service }> {
+  const port = freePort();
+  const mock = await startService({
+    name: "mock",
+    cmd: [BUN, join(ROOT, "bench/mock-upstream.ts")],
+    env: { PORT: String(port) },
+    port,
+    readyPath: "/",
+    logDir: dir,
+  });
+  services.push(mock);
+  return { port, mock };
+}
+
 /** Tollgate from source on a fresh database, with an account and a key made through the admin API. */
-async function startTollgate(o: {
+export async function startTollgate(o: {
   dir: string;
   name: "tollgate" | "tollgate-normal";
   mockPort: number;
   services: Service[];
   env?: Record<string, string>;
+  /** Flags for bun before the entry file (the profiler's). */
+  bunFlags?: string[];
 }): Promise<{ target: Target; info: TollgateInfo }> {
   const home = join(o.dir, o.name);
   await Bun.write(join(home, "tollgate.yaml"), tollgateConfig(o.mockPort));
   const port = freePort();
   const svc = await startService({
     name: o.name,
-    cmd: [BUN, join(ROOT, "server/main.ts")],
+    cmd: [BUN, ...(o.bunFlags ?? []), join(ROOT, "server/main.ts")],
     env: { ...FETCH_CAP_ENV, ...tollgateEnv(home, port), ...o.env },
     port,
     readyPath: "/health",
@@ -136,16 +153,7 @@ async function startTollgate(o: {
 export async function startFleet(dir: string, opts: { syncNormal: boolean }): Promise<Fleet> {
   const services: Service[] = [];
   try {
-    const mockPort = freePort();
-    const mock = await startService({
-      name: "mock",
-      cmd: [BUN, join(ROOT, "bench/mock-upstream.ts")],
-      env: { PORT: String(mockPort) },
-      port: mockPort,
-      readyPath: "/",
-      logDir: dir,
-    });
-    services.push(mock);
+    const { port: mockPort, mock } = await startMock(dir, services);
 
     const barePort = freePort();
     const bare = await startService({

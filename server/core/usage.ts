@@ -68,13 +68,21 @@ export function usageFromAnthropic(u: unknown): Partial<Usage> | null {
   if (input !== undefined) {
     out.inputTokens = input + (read ?? 0) + (write ?? 0);
     out.cachedTokens = read ?? 0;
-    out.cacheWriteTokens = write ?? 0;
   } else if (read !== undefined) out.cachedTokens = read;
-  if (write !== undefined) out.cacheWriteTokens = write;
+  // A report with the input says how much of it was written, 0 if nothing is said.
+  if (input !== undefined || write !== undefined) out.cacheWriteTokens = write ?? 0;
   if (w1h !== undefined) out.cacheWrite1hTokens = Math.min(w1h, write ?? w1h);
   const output = int(o.output_tokens);
   if (output !== undefined) out.outputTokens = output;
   return Object.keys(out).length > 0 ? out : null;
+}
+
+/** The cache-write counts of a report, only where there were writes. */
+function cacheWrites(u: Partial<Usage>): Pick<Usage, "cacheWriteTokens" | "cacheWrite1hTokens"> {
+  return {
+    ...(u.cacheWriteTokens ? { cacheWriteTokens: u.cacheWriteTokens } : {}),
+    ...(u.cacheWrite1hTokens ? { cacheWrite1hTokens: u.cacheWrite1hTokens } : {}),
+  };
 }
 
 /** A complete Anthropic report (a non-streamed message, message_start) as a usage; null without input. */
@@ -85,8 +93,7 @@ export function fullUsageFromAnthropic(u: unknown): Usage | null {
     inputTokens: p.inputTokens,
     cachedTokens: p.cachedTokens ?? 0,
     outputTokens: p.outputTokens ?? 0,
-    ...(p.cacheWriteTokens ? { cacheWriteTokens: p.cacheWriteTokens } : {}),
-    ...(p.cacheWrite1hTokens ? { cacheWrite1hTokens: p.cacheWrite1hTokens } : {}),
+    ...cacheWrites(p),
   };
 }
 
@@ -127,7 +134,6 @@ export function streamUsage(
     inputTokens: snapshot.inputTokens,
     cachedTokens: snapshot.cachedTokens ?? 0,
     outputTokens: output,
-    ...(snapshot.cacheWriteTokens ? { cacheWriteTokens: snapshot.cacheWriteTokens } : {}),
-    ...(snapshot.cacheWrite1hTokens ? { cacheWrite1hTokens: snapshot.cacheWrite1hTokens } : {}),
+    ...cacheWrites(snapshot),
   };
 }

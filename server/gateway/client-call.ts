@@ -117,20 +117,23 @@ export async function clientCall<S extends z.ZodType>(
       prepared.modelId,
       "media" in prepared ? undefined : prepared.features,
     );
-    const idem = ctx.request.headers.get("idempotency-key");
+    // What a metered and a media call both take.
+    const call = {
+      requestId: ctx.requestId,
+      startedAt,
+      t0,
+      endpoint: spec.endpoint,
+      key,
+      model,
+      rawBody: raw,
+      idempotencyKey: ctx.request.headers.get("idempotency-key"),
+      signal: ctx.request.signal,
+      headers: { ...rate },
+    };
     if ("media" in prepared) {
       handedOff = true;
       return await mediaCall(gw, {
-        requestId: ctx.requestId,
-        startedAt,
-        t0,
-        endpoint: spec.endpoint,
-        key,
-        model,
-        rawBody: raw,
-        idempotencyKey: idem,
-        signal: ctx.request.signal,
-        headers: { ...rate },
+        ...call,
         meter: prepared.media,
         origin: originOf(gw, ctx.request),
       });
@@ -141,22 +144,13 @@ export async function clientCall<S extends z.ZodType>(
       assertCapabilities(prepared.features ?? featuresOf(prepared.core()), model.capabilities, model.id);
     handedOff = true;
     return await meteredCall(gw, {
-      requestId: ctx.requestId,
-      startedAt,
-      t0,
-      endpoint: spec.endpoint,
-      key,
-      model,
+      ...call,
       stream: prepared.stream,
       inbound: prepared.inbound,
       core: prepared.core,
-      rawBody: raw,
-      idempotencyKey: idem === null ? null : idem,
       inputBound: prepared.inputBound(model),
       requestedMaxTokens: prepared.requestedMaxTokens,
       choices: prepared.choices,
-      signal: ctx.request.signal,
-      headers: { ...rate },
       codec: prepared.codec,
       promptText: () => (raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw),
     });

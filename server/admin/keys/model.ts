@@ -3,9 +3,8 @@ import { AmountInput, TimeInput } from "../shared.ts";
 
 const Limit = z.number().int().positive().nullable();
 
-export const CreateKey = z.object({
-  account_id: z.string().min(1),
-  name: z.string().trim().min(1).max(200),
+/** What a key may do: the same fields when it is issued and when it is edited. */
+const KeyLimits = z.object({
   rpm_limit: Limit.optional(),
   daily_request_limit: Limit.optional(),
   spend_limit: AmountInput.refine((v) => v >= 0, "must not be negative")
@@ -15,15 +14,15 @@ export const CreateKey = z.object({
   expires_at: TimeInput.nullable().optional(),
 });
 
+export const CreateKey = z.object({
+  account_id: z.string().min(1),
+  name: z.string().trim().min(1).max(200),
+  ...KeyLimits.shape,
+});
+
 export const UpdateKey = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  rpm_limit: Limit.optional(),
-  daily_request_limit: Limit.optional(),
-  spend_limit: AmountInput.refine((v) => v >= 0, "must not be negative")
-    .nullable()
-    .optional(),
-  models: z.array(z.string().min(1)).nullable().optional(),
-  expires_at: TimeInput.nullable().optional(),
+  ...KeyLimits.shape,
   status: z.enum(["active", "revoked"]).optional(),
 });
 

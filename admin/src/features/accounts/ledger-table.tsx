@@ -1,9 +1,8 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { useLedger } from "../../api/accounts.ts";
-import { Button } from "../../ui/button.tsx";
-import { formatCount } from "../../ui/format.ts";
 import { Badge, Table, td, th } from "../../ui/layout.tsx";
+import { Pager } from "../../ui/pager.tsx";
 import { Empty, QueryState } from "../../ui/states.tsx";
 import { TwoLineTime } from "../../ui/time.tsx";
 import { useMoney } from "../../ui/use-money.ts";
@@ -57,31 +56,14 @@ export function LedgerTable({ accountId }: { accountId: string }) {
                 ))}
               </tbody>
             </Table>
-            <nav
-              aria-label="Ledger pages"
-              className="mt-3 flex items-center justify-between text-sm text-slate-600"
-            >
-              <span>
-                {formatCount(offset + 1)}–{formatCount(offset + page.data.length)} of{" "}
-                {formatCount(page.total)}
-              </span>
-              <div className="flex gap-2">
-                <Button
-                  size="sm"
-                  disabled={offset === 0}
-                  onClick={() => setOffset(Math.max(0, offset - PAGE))}
-                >
-                  Previous
-                </Button>
-                <Button
-                  size="sm"
-                  disabled={offset + PAGE >= page.total}
-                  onClick={() => setOffset(offset + PAGE)}
-                >
-                  Next
-                </Button>
-              </div>
-            </nav>
+            <Pager
+              label="Ledger pages"
+              offset={offset}
+              size={PAGE}
+              shown={page.data.length}
+              total={page.total}
+              onOffset={setOffset}
+            />
           </>
         )
       }

@@ -1,9 +1,9 @@
 import { Link } from "react-router";
 import type { RequestView } from "../../../../server/admin/requests/model.ts";
 import { type RequestFilters, useRequests } from "../../api/requests.ts";
-import { Button } from "../../ui/button.tsx";
 import { formatCount, formatMs } from "../../ui/format.ts";
 import { Badge, Table, td, th } from "../../ui/layout.tsx";
+import { Pager } from "../../ui/pager.tsx";
 import { Empty, QueryState } from "../../ui/states.tsx";
 import { TwoLineTime } from "../../ui/time.tsx";
 import { useMoney } from "../../ui/use-money.ts";
@@ -75,31 +75,14 @@ export function RequestTable({
                 ))}
               </tbody>
             </Table>
-            <nav
-              aria-label="Pages"
-              className="mt-3 flex items-center justify-between gap-2 text-sm text-slate-600"
-            >
-              <span>
-                {formatCount(offset + 1)}–{formatCount(offset + page.data.length)} of{" "}
-                {formatCount(page.total)}
-              </span>
-              <div className="flex gap-2">
-                <Button
-                  size="sm"
-                  disabled={offset === 0}
-                  onClick={() => onOffset(Math.max(0, offset - PAGE))}
-                >
-                  Previous
-                </Button>
-                <Button
-                  size="sm"
-                  disabled={offset + PAGE >= page.total}
-                  onClick={() => onOffset(offset + PAGE)}
-                >
-                  Next
-                </Button>
-              </div>
-            </nav>
+            <Pager
+              label="Pages"
+              offset={offset}
+              size={PAGE}
+              shown={page.data.length}
+              total={page.total}
+              onOffset={onOffset}
+            />
           </>
         )
       }
