@@ -16,7 +16,7 @@ export function readSessionCookie(request: Request): string | null {
 
 /** Behind a TLS-terminating proxy the request arrives as http with X-Forwarded-Proto: https. */
 export function isHttps(request: Request): boolean {
-  if (new URL(request.url).protocol === "https:") return true;
+  if (request.url.startsWith("https:")) return true;
   return request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
