@@ -16,6 +16,24 @@ export const Amount = z.union([z.number(), z.string()]).transform((v, ctx) => {
 });
 export const NonNegativeAmount = Amount.refine((v) => v >= 0, "must not be negative");
 
+/**
+ * An upstream's base URL: http or https, without credentials. `https://user:KEY@host`
+ * would be stored and shown in clear (the panel, the admin API, logs of the URL): keys go
+ * in `api_key` or `headers`, which are sealed at rest and masked when shown.
+ */
+export const BaseUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+  .refine((u) => !hasCredentials(u), {
+    message:
+      "must not contain credentials (user:password@host): put the key in api_key or headers, which are stored encrypted and shown masked",
+  });
+
+/** Whether a URL carries a user name or password. */
+export function hasCredentials(url: string): boolean {
+  const parsed = URL.parse(url);
+  return parsed !== null && (parsed.username !== "" || parsed.password !== "");
+}
+
 const Timeouts = z
   .object({
     connect_ms: z.number().int().positive().optional(),
@@ -32,7 +50,7 @@ const ProviderDecl = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "letters, digits, '.', '_' and '-' only"),
     kind: ProviderKind,
-    base_url: z.url(),
+    base_url: BaseUrl,
     api_key: z.string().optional(),
     headers: z.record(z.string(), z.string()).default({}),
     options: z.record(z.string(), z.unknown()).default({}),

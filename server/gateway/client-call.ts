@@ -7,6 +7,7 @@ import { forbidden, GatewayError, modelNotFound } from "../errors.ts";
 import { parseJsonBody, readBody, readBodyBytes, validateBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
 import { formHashText, parseFormBody } from "../http/form-body.ts";
+import { requestOrigin } from "../http/request-target.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ClientClosed } from "../providers/errors.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
@@ -62,7 +63,7 @@ async function readClientBody<S extends z.ZodType>(
 
 /** Where links the gateway hands out point: the configured public URL, else the request's origin. */
 function originOf(gw: Gateway, request: Request): string {
-  return gw.settings.publicUrl ?? new URL(request.url).origin;
+  return gw.settings.publicUrl ?? requestOrigin(request.url);
 }
 
 export function resolveModel(

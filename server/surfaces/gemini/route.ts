@@ -9,6 +9,7 @@ import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";
 import { decodePathParam } from "../../http/path-param.ts";
 import { currentRequestId } from "../../http/request-id.ts";
+import { queryParam } from "../../http/request-target.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
 import { imageTokenBound } from "../openai/chat-input.ts";
 import { geminiPassThrough, generateInputBound } from "./codec.ts";
@@ -58,7 +59,7 @@ function generateSpec(model: string, stream: boolean, sse: boolean) {
 }
 
 async function generate(gw: Gateway, ctx: Ctx, model: string, stream: boolean): Promise<Response> {
-  const sse = new URL(ctx.request.url).searchParams.get("alt") === "sse";
+  const sse = queryParam(ctx.request.url, "alt") === "sse";
   const res = await clientCall(
     gw,
     {
