@@ -1,8 +1,9 @@
 import type { Hold } from "../billing/account-book.ts";
 import { formatAmount } from "../billing/money.ts";
+import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Usage } from "../core/usage.ts";
-import { badRequest, insufficientQuota } from "../errors.ts";
+import { badRequest } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Provider, Target } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
@@ -92,12 +93,13 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
       );
     const amount = req.meter.reserve(req.model);
     const available = gw.book.available(req.key);
-    if (amount > available) {
-      const c = gw.settings.currency;
-      throw insufficientQuota(
-        `Insufficient balance: this request may cost up to ${formatAmount(amount)} ${c} and ${formatAmount(Math.max(0, available))} ${c} is available.`,
+    if (amount > available)
+      throw spendRefusal(
+        gw.book,
+        req.key,
+        gw.settings.currency,
+        `may cost up to ${formatAmount(amount)} ${gw.settings.currency}`,
       );
-    }
     hold = gw.book.hold(req.key, amount);
     const { result: out, target: answered } = await attemptRoutes(
       {

@@ -1,11 +1,12 @@
 import type { Hold } from "../billing/account-book.ts";
 import { costOf, formatAmount } from "../billing/money.ts";
 import { planReservation } from "../billing/reserve-plan.ts";
+import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { Usage } from "../core/usage.ts";
-import { GatewayError, insufficientQuota } from "../errors.ts";
+import { GatewayError } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Claim } from "../limits/idempotency.ts";
 import { ClientClosed, scrub, upstreamStreamCut } from "../providers/errors.ts";
@@ -188,12 +189,13 @@ function reserve(gw: Gateway, req: MeteredRequest) {
     const counted = Math.ceil(req.codec.countInput() * TOKENIZER_MARGIN) + 16;
     if (counted < req.inputBound) plan = planReservation({ ...base, inputTokens: counted });
   }
-  if (!plan.ok) {
-    const c = gw.settings.currency;
-    throw insufficientQuota(
-      `Insufficient balance: this request needs at least ${formatAmount(plan.needed)} ${c} (the prompt and a minimal answer) and ${formatAmount(Math.max(0, available))} ${c} is available. Top up or send a shorter request.`,
+  if (!plan.ok)
+    throw spendRefusal(
+      gw.book,
+      req.key,
+      gw.settings.currency,
+      `needs at least ${formatAmount(plan.needed)} ${gw.settings.currency} (the prompt and a minimal answer)`,
     );
-  }
   return plan;
 }
 
