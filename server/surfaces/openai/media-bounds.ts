@@ -46,7 +46,10 @@ export function refuseAliases(
  * undefined when none is given, a 400 when two are (the reserved value and a forwarded one
  * could differ).
  */
-export function oneOf<T>(body: Record<string, unknown>, names: readonly string[]): T | undefined {
+export function oneOf<T>(
+  body: Record<string, unknown>,
+  names: readonly string[],
+): { name: string; value: T } | undefined {
   const given = names.filter((n) => body[n] !== undefined);
   if (given.length > 1)
     throw badRequest(
@@ -54,7 +57,7 @@ export function oneOf<T>(body: Record<string, unknown>, names: readonly string[]
       given[1]!,
       "conflicting_parameters",
     );
-  return given.length === 1 ? (body[given[0]!] as T) : undefined;
+  return given.length === 1 ? { name: given[0]!, value: body[given[0]!] as T } : undefined;
 }
 
 /** Other names vendors give the image count, size and quality. */
@@ -90,5 +93,8 @@ export const VIDEO_COUNT_ALIASES = {
   n: ["num_videos", "numVideos", "number_of_videos", "numberOfVideos", "sample_count", "sampleCount"],
 } as const;
 
-/** The spellings of a video's duration, the route's own first. */
-export const SECONDS_SPELLINGS = ["seconds", "duration", "duration_seconds", "durationSeconds"] as const;
+/** The spellings of a video's duration, the route's own (`seconds` or `duration`) first. */
+export const secondsSpellings = (own: "seconds" | "duration") => [
+  own,
+  ...["seconds", "duration", "duration_seconds", "durationSeconds"].filter((n) => n !== own),
+];

@@ -13,7 +13,7 @@ import {
   capInt,
   oneOf,
   refuseAliases,
-  SECONDS_SPELLINGS,
+  secondsSpellings,
   VIDEO_COUNT_ALIASES,
   withinLimit,
 } from "./media-bounds.ts";
@@ -23,6 +23,8 @@ import type { OpenAIVideoRequest, VideoGenerationRequest } from "./videos-schema
 export type VideoAsk = {
   prompt: string;
   seconds: number | null;
+  /** The field the client gave the seconds in (named by a refusal). */
+  secondsField: string;
   size: string | null;
   /** The resolution label asked for ("720p"), a price key too. */
   resolution: string | null;
@@ -72,9 +74,11 @@ export function askFromGeneration(b: VideoGenerationRequest): VideoAsk {
   const dropped = ["audio", "quality", "negative_prompt", "seed", "provider_options", "user"].filter(
     (k) => (b as Record<string, unknown>)[k] !== undefined,
   );
+  const seconds = oneOf<number>(b, secondsSpellings("duration"));
   return {
     prompt,
-    seconds: oneOf<number>(b, SECONDS_SPELLINGS) ?? null,
+    seconds: seconds?.value ?? null,
+    secondsField: seconds?.name ?? "duration",
     size: sizeOf(b.resolution, b.aspect_ratio),
     resolution: b.resolution ?? null,
     n: b.n ?? 1,
@@ -86,9 +90,11 @@ export function askFromGeneration(b: VideoGenerationRequest): VideoAsk {
 export function askFromOpenAI(b: OpenAIVideoRequest): VideoAsk {
   refuseAliases(b, VIDEO_COUNT_ALIASES);
   const ref = b.input_reference;
+  const seconds = oneOf<number>(b, secondsSpellings("seconds"));
   return {
     prompt: b.prompt,
-    seconds: oneOf<number>(b, SECONDS_SPELLINGS) ?? null,
+    seconds: seconds?.value ?? null,
+    secondsField: seconds?.name ?? "seconds",
     size: b.size ?? null,
     resolution: null,
     n: 1,
@@ -109,7 +115,7 @@ const DEFAULT_SECONDS = 4;
 function secondsOf(ask: VideoAsk, model: ModelRecord): number {
   const max = capInt(model, "max_video_seconds", null);
   if (ask.seconds !== null) {
-    withinLimit(ask.seconds, max, "seconds", "The video duration (seconds)");
+    withinLimit(ask.seconds, max, ask.secondsField, `The video duration (${ask.secondsField})`);
     return ask.seconds;
   }
   const fallback = capInt(model, "default_video_seconds", DEFAULT_SECONDS);
