@@ -68,6 +68,16 @@ export type MediaRequest = Pick<
 > & { meter: MediaMeter; origin: string };
 
 /**
+ * A reservation is a whole, non-negative number of nano-units: anything else is a bug in a
+ * meter (a negative one would raise what the account may spend beside it).
+ */
+function reservation(amount: number): number {
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    throw new Error(`media reservation ${amount} is not a non-negative integer`);
+  return amount;
+}
+
+/**
  * A billed media call on the same rails as chat (idempotency, reservation, the model's
  * routes with failover and retries, settlement and log row in one group commit, nothing
  * billed on failure), with the route's own reservation and cost instead of token prices.
@@ -91,7 +101,7 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
         "model",
         "unsupported_endpoint",
       );
-    const amount = req.meter.reserve(req.model);
+    const amount = reservation(req.meter.reserve(req.model));
     const available = gw.book.available(req.key);
     if (amount > available)
       throw spendRefusal(
@@ -133,7 +143,9 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
         status: 200,
         outcome: "ok",
         error: null,
-        cost: out.cost,
+        // Never more than reserved: the client agreed to that much (an upstream that made more
+        // than it was asked for is not the client's to pay).
+        cost: Math.min(Math.max(0, out.cost), amount),
         replay: { body: out.body, headers: { "content-type": "application/json" } },
       },
     );
