@@ -1,6 +1,6 @@
 import type { Hold } from "../billing/account-book.ts";
 import { costOf, formatAmount } from "../billing/money.ts";
-import { planReservation } from "../billing/reserve-plan.ts";
+import { assertReservation, planReservation } from "../billing/reserve-plan.ts";
 import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
@@ -180,6 +180,7 @@ function reserve(gw: Gateway, req: MeteredRequest) {
     prices: req.model.prices,
     requestedMaxTokens: req.requestedMaxTokens,
     defaultMaxTokens: req.model.maxOutputTokens ?? gw.settings.defaultMaxOutputTokens,
+    modelMaxTokens: req.model.maxOutputTokens,
     choices: req.choices,
     available,
   };
@@ -229,7 +230,6 @@ async function callTarget(
     stream: req.stream,
     // Always: the upstream must be held to what was reserved (the client's limit, or the model's).
     maxTokens: plan.maxTokens,
-    outputLimit: plan.maxTokens,
     capabilities: req.model.capabilities,
     dropped,
     signal: ctx.signal,
@@ -356,7 +356,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         // A fallback the balance cannot afford: the client should hear why the model it asked for failed.
         throw failure ?? err;
       }
-      hold = gw.book.hold(req.key, plan.amount);
+      hold = gw.book.hold(req.key, assertReservation(plan.amount));
       if (plan.clamped) req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
       else delete req.headers["x-tollgate-max-tokens-clamped"];
       log.maxTokensClamped = plan.clamped ? plan.maxTokens : null;
