@@ -2,6 +2,7 @@ import type { Hold } from "../billing/account-book.ts";
 import { formatAmount } from "../billing/money.ts";
 import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
+import { kindMismatch, MEDIA_KIND } from "../catalog/model-kind.ts";
 import type { Usage } from "../core/usage.ts";
 import { badRequest } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
@@ -102,6 +103,9 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
         "unsupported_endpoint",
       );
     const amount = reservation(req.meter.reserve(req.model));
+    // After the price check, so a chat model without media prices keeps that more specific refusal.
+    const mismatch = kindMismatch(req.model, MEDIA_KIND[req.meter.capability]);
+    if (mismatch) throw mismatch;
     const available = gw.book.available(req.key);
     if (amount > available)
       throw spendRefusal(
@@ -131,7 +135,8 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
     );
     log.provider = answered.provider.id;
     log.upstreamModel = answered.model;
-    req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
+    if (gw.settings.exposeRouteHeaders)
+      req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
     const h = hold;
     hold = null;
     await settleCall(

@@ -205,7 +205,9 @@ function fallbackChain(gw: Gateway, key: KeyRecord, model: ModelRecord): ModelRe
   const chain = [model];
   for (const id of model.fallbacks) {
     const m = gw.catalog.model(id);
-    if (m?.enabled && (!key.models || key.models.has(id)) && !chain.includes(m)) chain.push(m);
+    // A fallback of another kind (an embeddings model behind a chat model) could not answer.
+    if (m?.enabled && m.kind === model.kind && (!key.models || key.models.has(id)) && !chain.includes(m))
+      chain.push(m);
   }
   return chain;
 }
@@ -381,7 +383,8 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
     const held = hold!;
     log.provider = target.provider.id;
     log.upstreamModel = target.model;
-    req.headers["x-tollgate-route"] = `${target.provider.id}:${target.model}`;
+    if (gw.settings.exposeRouteHeaders)
+      req.headers["x-tollgate-route"] = `${target.provider.id}:${target.model}`;
     req.headers["x-tollgate-model"] = req.model.id;
 
     if (result.kind === "stream") {

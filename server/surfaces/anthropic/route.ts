@@ -50,7 +50,7 @@ function messagesSpec(request: Request) {
         inputBound: (model: ModelRecord) => messagesInputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface: messagesSurface,
-          passThrough: anthropicPassThrough(core, body),
+          passThrough: anthropicPassThrough(core, body, body.model),
           publicModel: body.model,
           includeUsage: true,
         }),

@@ -49,7 +49,7 @@ function generateSpec(model: string, stream: boolean, sse: boolean) {
         inputBound: (model: ModelRecord) => generateInputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface,
-          passThrough: geminiPassThrough(core, body, framing),
+          passThrough: geminiPassThrough(core, body, framing, model),
           publicModel: model,
           includeUsage: true,
         }),

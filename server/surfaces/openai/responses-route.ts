@@ -79,7 +79,7 @@ function responsesSpec() {
         inputBound: (model: ModelRecord) => inputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface,
-          passThrough: responsesPassThrough(coreCounter(core, body), failedEvent),
+          passThrough: responsesPassThrough(coreCounter(core, body), failedEvent, body.model),
           publicModel: body.model,
           includeUsage: true,
         }),
