@@ -2,13 +2,8 @@ import type { ProviderRecord } from "../catalog/catalog.ts";
 import { GatewayError } from "../errors.ts";
 import { Redactor } from "./redact.ts";
 
-/** The client went away; nothing is rendered, the call is logged as client-closed. */
-export class ClientClosed extends Error {
-  constructor() {
-    super("client closed the connection");
-    this.name = "ClientClosed";
-  }
-}
+// Defined beside the other typed errors so that http/ (reading a body) can throw it too.
+export { ClientClosed } from "../errors.ts";
 
 export type TimeoutPhase = "connect" | "first_byte" | "total";
 
