@@ -13,6 +13,7 @@ import { ClientClosed, scrub, upstreamStreamCut } from "../providers/errors.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
 import { attemptRoutes, retryable } from "../routing/attempts.ts";
+import { RequestDeadline } from "../routing/deadline.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import type { Write } from "../store/writes.ts";
@@ -340,7 +341,9 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   let written = false;
   // Our own controller, so a cancelled body stream aborts the upstream even if the request signal stays quiet.
   const local = new AbortController();
-  const signal = AbortSignal.any([req.signal, local.signal]);
+  // One deadline over every attempt, retry and fallback below, counted from the request's arrival.
+  const deadline = new RequestDeadline(gw.settings.requestTimeoutMs, req.t0);
+  const signal = AbortSignal.any([req.signal, local.signal, deadline.signal]);
   try {
     const chain = fallbackChain(gw, req.key, req.model);
     let routed: { result: UpstreamResult; target: Target } | null = null;
@@ -379,6 +382,8 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         failure = err;
       }
     }
+    // An answer started (a stream's first event, or a whole JSON body): the deadline is over.
+    deadline.disarm();
     const { result, target } = routed!;
     const held = hold!;
     log.provider = target.provider.id;
@@ -426,6 +431,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
     written = true;
     return new Response(out.body, { status: 200, headers });
   } catch (err) {
+    deadline.disarm();
     if (hold) gw.book.release(hold, req.key);
     if (claim) gw.idempotency.finish(claim);
     const last = log.attempts.at(-1);
