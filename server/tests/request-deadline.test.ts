@@ -39,6 +39,21 @@ const lastRow = async (keyId: string) => {
 const balance = async (accountId: string) =>
   (await tg.admin<{ balance: number }>("GET", `/accounts/${accountId}`)).body.balance;
 
+type ApiErr = { status: number; error: { code: string; type: string } };
+/** One chat call with the openai SDK; its error (null when it answered). */
+const chatError = (client: TestClient["openai"], extra: { stream?: true } = {}) =>
+  (
+    client.chat.completions.create({
+      model: "gpt-test",
+      messages: [{ role: "user", content: "hi" }],
+      ...extra,
+    }) as Promise<unknown>
+  ).then(
+    () => null,
+    (e) => e as ApiErr,
+  );
+type TestClient = Awaited<ReturnType<TestGateway["client"]>>;
+
 async function post(path: string, key: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${tg.url}${path}`, {
     method: "POST",
@@ -55,12 +70,7 @@ describe("a hung upstream", () => {
   test("OpenAI: 504 request_timeout after one attempt, not three first-byte timeouts; nothing billed", async () => {
     const c = await tg.client(1);
     mock.always({ hang: true });
-    const err = (await c.openai.chat.completions
-      .create({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] })
-      .then(
-        () => null,
-        (e) => e,
-      )) as { status: number; error: { code: string; type: string } } | null;
+    const err = await chatError(c.openai);
     expect(err?.status).toBe(504);
     expect(err?.error).toMatchObject({ code: "request_timeout", type: "api_error" });
     // The hung attempt was cut by the deadline: no second or third attempt was started.
@@ -74,12 +84,7 @@ describe("a hung upstream", () => {
   test("a stream that never starts is the same 504, as a JSON error before any event", async () => {
     const c = await tg.client(1);
     mock.always({ hang: true });
-    const err = (await c.openai.chat.completions
-      .create({ model: "gpt-test", messages: [{ role: "user", content: "hi" }], stream: true })
-      .then(
-        () => null,
-        (e) => e,
-      )) as { status: number; error: { code: string } } | null;
+    const err = await chatError(c.openai, { stream: true });
     expect(err?.status).toBe(504);
     expect(err?.error.code).toBe("request_timeout");
   });
@@ -112,12 +117,7 @@ describe("a hung upstream", () => {
   test("a retry gets only what the failed attempt left: the hung retry ends at the same deadline", async () => {
     const c = await tg.client(1);
     mock.next({ status: 500 }).always({ hang: true });
-    const err = (await c.openai.chat.completions
-      .create({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] })
-      .then(
-        () => null,
-        (e) => e,
-      )) as { status: number; error: { code: string } } | null;
+    const err = await chatError(c.openai);
     expect(err?.status).toBe(504);
     expect(err?.error.code).toBe("request_timeout");
     const row = await lastRow(c.keyId);
@@ -163,12 +163,7 @@ test("request_timeout_ms: 0 turns the deadline off: each attempt ends at the pro
   try {
     const c = await own.client(1);
     mock.always({ hang: true });
-    const err = (await c.openai.chat.completions
-      .create({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] })
-      .then(
-        () => null,
-        (e) => e,
-      )) as { status: number; error: { code: string } } | null;
+    const err = await chatError(c.openai);
     expect(err?.status).toBe(504);
     expect(err?.error.code).toBe("upstream_timeout");
     expect(mock.received).toHaveLength(2);
