@@ -1,6 +1,6 @@
 import type { Hold } from "../billing/account-book.ts";
 import { costOf, formatAmount } from "../billing/money.ts";
-import { assertReservation, planReservation } from "../billing/reserve-plan.ts";
+import { assertReservation } from "../billing/reserve-plan.ts";
 import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
@@ -21,6 +21,7 @@ import { countText } from "../tokens/count.ts";
 import { type LogRow, logWrites } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
+import { refinedPlan } from "./reserve-refine.ts";
 import { streamResponse } from "./stream-response.ts";
 
 export type MeteredRequest = {
@@ -49,9 +50,6 @@ export type MeteredRequest = {
   /** The request text for the log line, read only when `logging.prompts` is on. */
   promptText?: () => string;
 };
-
-/** How much of an estimate to add when refining a reservation with the tokenizer. */
-const TOKENIZER_MARGIN = 1.25;
 
 export function draftLog(
   req: Pick<MeteredRequest, "requestId" | "startedAt" | "endpoint" | "stream">,
@@ -185,12 +183,8 @@ function reserve(gw: Gateway, req: MeteredRequest) {
     choices: req.choices,
     available,
   };
-  let plan = planReservation({ ...base, inputTokens: req.inputBound });
-  if (!plan.ok) {
-    // The byte bound is loose (about 4 bytes a token); count for real before refusing.
-    const counted = Math.ceil(req.codec.countInput() * TOKENIZER_MARGIN) + 16;
-    if (counted < req.inputBound) plan = planReservation({ ...base, inputTokens: counted });
-  }
+  // The byte bound is loose (about 4 bytes a token): counted for real before it refuses or cuts the answer.
+  const plan = refinedPlan(base, req.inputBound, () => req.codec.countInput());
   if (!plan.ok)
     throw spendRefusal(
       gw.book,
