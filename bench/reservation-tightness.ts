@@ -3,7 +3,7 @@
  * answers, spent by calls sent one after another and all at once, against an upstream that
  * bills exactly what it produced (server/testing/mock-honest.ts). Prints, per scenario, how
  * many calls got their whole answer, how many a lowered max_tokens cut short, how many were
- * refused (402), and how much of the balance was spent.
+ * refused (402), how much of the balance was spent, and (one after another) in which order.
  *
  *   node_modules/.bin/bun bench/reservation-tightness.ts
  */
@@ -51,8 +51,12 @@ for (const s of SCENARIOS) {
   await tg.gw.commits.idle();
   const left = (await tg.admin<{ balance: number }>("GET", `/accounts/${c.accountId}`)).body.balance;
   const n = (o: string) => outcomes.filter((x) => x === o).length;
+  // In order, for calls sent one after another: W whole, c cut short, r refused.
+  const order = s.concurrent
+    ? ""
+    : `  ${outcomes.map((o) => (o === "whole" ? "W" : o === "cut" ? "c" : "r")).join("")}`;
   console.log(
-    `${s.name.padEnd(38)} whole ${String(n("whole")).padStart(3)}  cut ${String(n("cut")).padStart(3)}  refused ${String(n("refused")).padStart(3)}  of ${s.calls}; spent ${Math.round((100 * (balance - left)) / balance)}% of a balance for ${s.k} answers`,
+    `${s.name.padEnd(38)} whole ${String(n("whole")).padStart(3)}  cut ${String(n("cut")).padStart(3)}  refused ${String(n("refused")).padStart(3)}  of ${s.calls}; spent ${Math.round((100 * (balance - left)) / balance)}% of a balance for ${s.k} answers${order}`,
   );
 }
 await tg.stop();
