@@ -3,18 +3,22 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { makePrivate } from "./file-mode.ts";
 import * as schema from "./schema/index.ts";
 
 export type Db = ReturnType<typeof openDb>["db"];
 export type SyncMode = "full" | "normal";
 
 /**
- * Opens the SQLite file in WAL mode. `synchronous=FULL` by default: a commit is on disk
+ * Opens the SQLite file in WAL mode, readable by its owner only (file-mode.ts). `synchronous=FULL` by default: a commit is on disk
  * before we answer, which is what "billed and logged durably" means; NORMAL keeps data
  * across a process crash (kill -9) but may lose the last commits on power loss.
  */
 export function openDb(path: string, opts: { sync?: SyncMode } = {}) {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true });
+    makePrivate(path);
+  }
   const sqlite = new Database(path, { create: true, strict: true });
   sqlite.run("PRAGMA journal_mode = WAL");
   sqlite.run(`PRAGMA synchronous = ${opts.sync === "normal" ? "NORMAL" : "FULL"}`);

@@ -11,6 +11,7 @@ import {
   statSync,
 } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { makePrivate } from "./file-mode.ts";
 
 /** How many drizzle migrations the database has applied (0 for a new file). */
 export function appliedMigrations(sqlite: Database): number {
@@ -37,6 +38,8 @@ export function backupDatabase(source: string, target: string, opts: { force?: b
   mkdirSync(dirname(resolve(target)), { recursive: true });
   const partial = `${target}.partial-${process.pid}`;
   try {
+    // VACUUM INTO fills an empty file as it finds it: created 0600, the copy is never readable by others.
+    makePrivate(partial);
     withDb(new Database(source, { readwrite: true, create: false }), (db) => {
       db.run("PRAGMA busy_timeout = 5000");
       db.run("VACUUM INTO ?", [partial]);

@@ -9,6 +9,7 @@ import type { AdminAuth } from "./http/admin-auth.ts";
 import { ClientAddresses } from "./http/client-address.ts";
 import { docs, scalarFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
+import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
 import { anthropicRoutes } from "./surfaces/anthropic/route.ts";
 import { geminiRoutes } from "./surfaces/gemini/route.ts";
@@ -35,8 +36,11 @@ export type AppOptions = {
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
 export function buildApp(gw: Gateway, opts: AppOptions) {
   const addresses = new ClientAddresses(opts.trustedProxies ?? []);
-  return new Elysia()
+  // Paths are read from just after `http://host`, wherever the host ends (Elysia's default
+  // assumes a host of 4+ characters and misroutes `Host: a`); malformed hosts never get that far.
+  return new Elysia({ handler: { standardHostname: false } })
     .use(requestId)
+    .use(hostCheck)
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),
     )

@@ -16,7 +16,7 @@ export function readSessionCookie(request: Request): string | null {
 
 /** Behind a TLS-terminating proxy the request arrives as http with X-Forwarded-Proto: https. */
 export function isHttps(request: Request): boolean {
-  if (new URL(request.url).protocol === "https:") return true;
+  if (request.url.startsWith("https:")) return true;
   return request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
@@ -42,11 +42,12 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Cookie-authenticated writes must come from our own pages: the Origin header's host must
- * be the host the request was sent to (Host, or X-Forwarded-Host set by a reverse proxy;
- * a cross-site page cannot set either without a CORS preflight we never grant). Without an
- * Origin, Fetch Metadata must say same-origin. Anything else is refused with 403.
+ * be the host the request was sent to (Host, or X-Forwarded-Host when `viaTrustedProxy`:
+ * the peer is one of TOLLGATE_TRUSTED_PROXIES, the only senders whose word on the original
+ * host is believed; from anyone else it is a header like any other). Without an Origin,
+ * Fetch Metadata must say same-origin. Anything else is refused with 403.
  */
-export function checkOrigin(request: Request): void {
+export function checkOrigin(request: Request, viaTrustedProxy: boolean): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get("origin");
   if (origin && origin !== "null") {
@@ -56,7 +57,8 @@ export function checkOrigin(request: Request): void {
     } catch {
       throw originRefused();
     }
-    const allowed = [request.headers.get("host"), request.headers.get("x-forwarded-host")?.split(",")[0]]
+    const forwarded = viaTrustedProxy ? request.headers.get("x-forwarded-host")?.split(",")[0] : null;
+    const allowed = [request.headers.get("host"), forwarded]
       .filter((h): h is string => !!h)
       .map((h) => h.trim().toLowerCase());
     if (!allowed.includes(host)) throw originRefused();

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { notFound } from "../errors.ts";
+import { requestTarget } from "../http/request-target.ts";
 import type { AssetSource } from "./asset-source.ts";
 
 /** Vite puts content-hashed files under assets/: their names change when their bytes do. */
@@ -88,6 +89,6 @@ export const adminUi = (source: AssetSource) => {
     return fileResponse("index.html", index, REVALIDATE);
   };
   return new Elysia({ name: "admin-ui" })
-    .get("/admin", ({ request }) => serve(new URL(request.url).pathname), { detail: { hide: true } })
-    .get("/admin/*", ({ request }) => serve(new URL(request.url).pathname), { detail: { hide: true } });
+    .get("/admin", ({ request }) => serve(requestTarget(request.url).path), { detail: { hide: true } })
+    .get("/admin/*", ({ request }) => serve(requestTarget(request.url).path), { detail: { hide: true } });
 };

@@ -40,11 +40,11 @@ export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresse
   const checked = new WeakSet<Request>();
   const authenticate = (request: Request, server: PeerSource) => {
     if (request.headers.get("authorization") === null) {
-      auth.require(request);
+      auth.require(request, addresses.viaTrustedProxy(request, server));
       return;
     }
     const attempt = bearers.begin(addresses.of(request, server), Date.now());
-    auth.require(request);
+    auth.require(request, false);
     attempt.succeeded();
   };
   return (

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAmount } from "../billing/money.ts";
+import { MODEL_KINDS } from "../catalog/model-kind.ts";
 import { checkProviderOptions } from "./provider-options.ts";
 
 /** A decimal amount in the deployment currency, converted to exact nano-units. */
@@ -15,6 +16,24 @@ export const Amount = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return units;
 });
 export const NonNegativeAmount = Amount.refine((v) => v >= 0, "must not be negative");
+
+/**
+ * An upstream's base URL: http or https, without credentials. `https://user:KEY@host`
+ * would be stored and shown in clear (the panel, the admin API, logs of the URL): keys go
+ * in `api_key` or `headers`, which are sealed at rest and masked when shown.
+ */
+export const BaseUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+  .refine((u) => !hasCredentials(u), {
+    message:
+      "must not contain credentials (user:password@host): put the key in api_key or headers, which are stored encrypted and shown masked",
+  });
+
+/** Whether a URL carries a user name or password. */
+export function hasCredentials(url: string): boolean {
+  const parsed = URL.parse(url);
+  return parsed !== null && (parsed.username !== "" || parsed.password !== "");
+}
 
 const Timeouts = z
   .object({
@@ -32,7 +51,7 @@ const ProviderDecl = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "letters, digits, '.', '_' and '-' only"),
     kind: ProviderKind,
-    base_url: z.url(),
+    base_url: BaseUrl,
     api_key: z.string().optional(),
     headers: z.record(z.string(), z.string()).default({}),
     options: z.record(z.string(), z.unknown()).default({}),
@@ -72,9 +91,16 @@ const PricesDecl = z
   })
   .strict();
 
+/** What a model serves; left out, it is inferred from the model's prices and routes. */
+export const ModelKindDecl = z.enum(MODEL_KINDS);
+/** The owner `/v1/models` shows (a vendor or organisation name, never needed to route). */
+export const OwnedByDecl = z.string().trim().min(1).max(100);
+
 const ModelDecl = z
   .object({
     id: z.string().min(1).max(200),
+    kind: ModelKindDecl.optional(),
+    owned_by: OwnedByDecl.optional(),
     routes: z.array(RouteDecl).min(1),
     prices: PricesDecl.default({ input: 0, output: 0 }),
     enabled: z.boolean().default(true),
@@ -105,6 +131,11 @@ const Routing = z
   .object({
     /** Upstream attempts per model, across its routes (failover and retries). */
     max_attempts: z.number().int().min(1).max(10).default(3),
+    /**
+     * Name the route that answered (`x-tollgate-route: <provider>:<upstream model>`) on every
+     * answer. Off by default: which provider serves a model is the deployment's business.
+     */
+    expose_route_headers: z.boolean().default(false),
     backoff: z
       .object({
         base_ms: z.number().int().positive().default(100),
@@ -157,6 +188,7 @@ export const ConfigSchema = z
       }),
     routing: Routing.default({
       max_attempts: 3,
+      expose_route_headers: false,
       backoff: { base_ms: 100, max_ms: 2000 },
       retry_budget: { ratio: 0.2, min_per_second: 5 },
       circuit_breaker: { enabled: true, failure_threshold: 5, recovery_timeout_ms: 30_000 },

@@ -1,12 +1,14 @@
 import type { z } from "zod";
 import type { ModelRecord } from "../catalog/catalog.ts";
+import { kindMismatch, MEDIA_KIND, type ModelKind } from "../catalog/model-kind.ts";
 import type { Dialect } from "../core/dialect.ts";
 import { assertCapabilities, featuresOf, restricts } from "../core/features.ts";
 import type { CoreRequest } from "../core/request.ts";
-import { forbidden, GatewayError, modelNotFound } from "../errors.ts";
+import { badRequest, forbidden, GatewayError, modelNotFound } from "../errors.ts";
 import { parseJsonBody, readBody, readBodyBytes, validateBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
 import { formHashText, parseFormBody } from "../http/form-body.ts";
+import { requestOrigin } from "../http/request-target.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ClientClosed } from "../providers/errors.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
@@ -62,7 +64,7 @@ async function readClientBody<S extends z.ZodType>(
 
 /** Where links the gateway hands out point: the configured public URL, else the request's origin. */
 function originOf(gw: Gateway, request: Request): string {
-  return gw.settings.publicUrl ?? new URL(request.url).origin;
+  return gw.settings.publicUrl ?? requestOrigin(request.url);
 }
 
 export function resolveModel(
@@ -70,8 +72,15 @@ export function resolveModel(
   key: KeyRecord | null,
   id: string,
   features?: Features,
+  kind: ModelKind = "chat",
 ): ModelRecord {
   if (id === AUTO_MODEL && !gw.catalog.model(id) && key) {
+    if (kind !== "chat")
+      throw badRequest(
+        `model "auto" chooses among chat models only: name the ${kind} model to use.`,
+        "model",
+        "model_kind_mismatch",
+      );
     return chooseAutoModel(
       gw.catalog,
       gw.routes,
@@ -111,12 +120,10 @@ export async function clientCall<S extends z.ZodType>(
     const { body, raw, size } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
     const prepared = spec.prepare(body, size);
     modelId = prepared.modelId;
-    const model = resolveModel(
-      gw,
-      key,
-      prepared.modelId,
-      "media" in prepared ? undefined : prepared.features,
-    );
+    const model =
+      "media" in prepared
+        ? resolveModel(gw, key, prepared.modelId, undefined, MEDIA_KIND[prepared.media.capability])
+        : resolveModel(gw, key, prepared.modelId, prepared.features);
     // What a metered and a media call both take.
     const call = {
       requestId: ctx.requestId,
@@ -139,6 +146,9 @@ export async function clientCall<S extends z.ZodType>(
       });
     }
     stream = prepared.stream;
+    // Chat, responses, messages and generateContent serve chat models only (mediaCall checks its own kind).
+    const mismatch = kindMismatch(model, "chat");
+    if (mismatch) throw mismatch;
     // A model that declares a feature missing refuses it before anything is reserved.
     if (restricts(model.capabilities))
       assertCapabilities(prepared.features ?? featuresOf(prepared.core()), model.capabilities, model.id);

@@ -32,6 +32,8 @@ export type Settings = Readonly<{
   breaker: { enabled: boolean; failureThreshold: number; recoveryMs: number };
   retryBudget: { ratio: number; minPerSecond: number };
   probeIntervalS: number;
+  /** `x-tollgate-route` on answers (routing.expose_route_headers; off by default). */
+  exposeRouteHeaders: boolean;
   logRequests: boolean;
   logPrompts: boolean;
 }>;
@@ -98,6 +100,7 @@ export class Gateway {
       },
       retryBudget: { ratio: r.retry_budget.ratio, minPerSecond: r.retry_budget.min_per_second },
       probeIntervalS: config.health.probe_interval_s,
+      exposeRouteHeaders: r.expose_route_headers,
       logRequests: config.logging.requests,
       logPrompts: config.logging.prompts,
     });

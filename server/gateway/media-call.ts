@@ -1,8 +1,10 @@
 import type { Hold } from "../billing/account-book.ts";
 import { formatAmount } from "../billing/money.ts";
+import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
+import { kindMismatch, MEDIA_KIND } from "../catalog/model-kind.ts";
 import type { Usage } from "../core/usage.ts";
-import { badRequest, insufficientQuota } from "../errors.ts";
+import { badRequest } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Provider, Target } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
@@ -101,13 +103,17 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
         "unsupported_endpoint",
       );
     const amount = reservation(req.meter.reserve(req.model));
+    // After the price check, so a chat model without media prices keeps that more specific refusal.
+    const mismatch = kindMismatch(req.model, MEDIA_KIND[req.meter.capability]);
+    if (mismatch) throw mismatch;
     const available = gw.book.available(req.key);
-    if (amount > available) {
-      const c = gw.settings.currency;
-      throw insufficientQuota(
-        `Insufficient balance: this request may cost up to ${formatAmount(amount)} ${c} and ${formatAmount(Math.max(0, available))} ${c} is available.`,
+    if (amount > available)
+      throw spendRefusal(
+        gw.book,
+        req.key,
+        gw.settings.currency,
+        `may cost up to ${formatAmount(amount)} ${gw.settings.currency}`,
       );
-    }
     hold = gw.book.hold(req.key, amount);
     const { result: out, target: answered } = await attemptRoutes(
       {
@@ -129,7 +135,8 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
     );
     log.provider = answered.provider.id;
     log.upstreamModel = answered.model;
-    req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
+    if (gw.settings.exposeRouteHeaders)
+      req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
     const h = hold;
     hold = null;
     await settleCall(

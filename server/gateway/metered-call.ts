@@ -1,11 +1,12 @@
 import type { Hold } from "../billing/account-book.ts";
 import { costOf, formatAmount } from "../billing/money.ts";
-import { planReservation } from "../billing/reserve-plan.ts";
+import { assertReservation, planReservation } from "../billing/reserve-plan.ts";
+import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { Usage } from "../core/usage.ts";
-import { GatewayError, insufficientQuota } from "../errors.ts";
+import { GatewayError } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Claim } from "../limits/idempotency.ts";
 import { ClientClosed, scrub, upstreamStreamCut } from "../providers/errors.ts";
@@ -179,6 +180,7 @@ function reserve(gw: Gateway, req: MeteredRequest) {
     prices: req.model.prices,
     requestedMaxTokens: req.requestedMaxTokens,
     defaultMaxTokens: req.model.maxOutputTokens ?? gw.settings.defaultMaxOutputTokens,
+    modelMaxTokens: req.model.maxOutputTokens,
     choices: req.choices,
     available,
   };
@@ -188,12 +190,13 @@ function reserve(gw: Gateway, req: MeteredRequest) {
     const counted = Math.ceil(req.codec.countInput() * TOKENIZER_MARGIN) + 16;
     if (counted < req.inputBound) plan = planReservation({ ...base, inputTokens: counted });
   }
-  if (!plan.ok) {
-    const c = gw.settings.currency;
-    throw insufficientQuota(
-      `Insufficient balance: this request needs at least ${formatAmount(plan.needed)} ${c} (the prompt and a minimal answer) and ${formatAmount(Math.max(0, available))} ${c} is available. Top up or send a shorter request.`,
+  if (!plan.ok)
+    throw spendRefusal(
+      gw.book,
+      req.key,
+      gw.settings.currency,
+      `needs at least ${formatAmount(plan.needed)} ${gw.settings.currency} (the prompt and a minimal answer)`,
     );
-  }
   return plan;
 }
 
@@ -202,7 +205,9 @@ function fallbackChain(gw: Gateway, key: KeyRecord, model: ModelRecord): ModelRe
   const chain = [model];
   for (const id of model.fallbacks) {
     const m = gw.catalog.model(id);
-    if (m?.enabled && (!key.models || key.models.has(id)) && !chain.includes(m)) chain.push(m);
+    // A fallback of another kind (an embeddings model behind a chat model) could not answer.
+    if (m?.enabled && m.kind === model.kind && (!key.models || key.models.has(id)) && !chain.includes(m))
+      chain.push(m);
   }
   return chain;
 }
@@ -227,7 +232,6 @@ async function callTarget(
     stream: req.stream,
     // Always: the upstream must be held to what was reserved (the client's limit, or the model's).
     maxTokens: plan.maxTokens,
-    outputLimit: plan.maxTokens,
     capabilities: req.model.capabilities,
     dropped,
     signal: ctx.signal,
@@ -354,7 +358,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         // A fallback the balance cannot afford: the client should hear why the model it asked for failed.
         throw failure ?? err;
       }
-      hold = gw.book.hold(req.key, plan.amount);
+      hold = gw.book.hold(req.key, assertReservation(plan.amount));
       if (plan.clamped) req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
       else delete req.headers["x-tollgate-max-tokens-clamped"];
       log.maxTokensClamped = plan.clamped ? plan.maxTokens : null;
@@ -379,7 +383,8 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
     const held = hold!;
     log.provider = target.provider.id;
     log.upstreamModel = target.model;
-    req.headers["x-tollgate-route"] = `${target.provider.id}:${target.model}`;
+    if (gw.settings.exposeRouteHeaders)
+      req.headers["x-tollgate-route"] = `${target.provider.id}:${target.model}`;
     req.headers["x-tollgate-model"] = req.model.id;
 
     if (result.kind === "stream") {

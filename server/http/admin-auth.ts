@@ -55,10 +55,11 @@ export class AdminAuth {
 
   /**
    * Throws 401 unless the request carries the admin token as a bearer or a live session
-   * cookie; a cookie-authenticated write from another origin gets 403. A bearer header,
-   * when present, is the only credential looked at (scripts never depend on cookies).
+   * cookie; a cookie-authenticated write from another origin gets 403 (`viaTrustedProxy`:
+   * see checkOrigin). A bearer header, when present, is the only credential looked at
+   * (scripts never depend on cookies).
    */
-  require(request: Request, now = Date.now()): AdminPrincipal {
+  require(request: Request, viaTrustedProxy: boolean, now = Date.now()): AdminPrincipal {
     const header = request.headers.get("authorization");
     if (header !== null) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -68,7 +69,7 @@ export class AdminAuth {
     const token = readSessionCookie(request);
     const session = token ? this.sessions.find(token, now) : null;
     if (!token || !session) throw required();
-    checkOrigin(request);
+    checkOrigin(request, viaTrustedProxy);
     return { via: "session", session, token };
   }
 }

@@ -37,6 +37,13 @@ export class ClientAddresses {
     return family !== 0 && this.trusted.check(address, family === 4 ? "ipv4" : "ipv6");
   }
 
+  /** Whether the TCP peer is one of the trusted proxies, whose X-Forwarded-* headers are believed. */
+  viaTrustedProxy(request: Request, server: PeerSource): boolean {
+    if (!this.any) return false;
+    const peer = server?.requestIP(request)?.address;
+    return peer !== undefined && this.isTrusted(plain(peer));
+  }
+
   of(request: Request, server: PeerSource): string {
     const peer = server?.requestIP(request)?.address;
     if (!peer) return "unknown";

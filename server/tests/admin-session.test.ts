@@ -102,16 +102,46 @@ describe("admin sign-in and sessions", () => {
     expect(fetchMeta.status).toBe(201);
     const same = await call("/accounts", { method: "POST", body: { name: "same-origin" }, cookie });
     expect(same.status).toBe(201);
-    const proxied = await call("/accounts", {
-      method: "POST",
-      body: { name: "via-proxy" },
-      cookie,
-      headers: { origin: "https://admin.example.com", "x-forwarded-host": "admin.example.com" },
-    });
-    expect(proxied.status).toBe(201);
     const script = await tg.admin("POST", "/accounts", { name: "script" });
     expect(script.status).toBe(201);
     expect((await tg.admin("GET", "/auth/me")).body).toMatchObject({ via: "bearer" });
+  });
+
+  test("X-Forwarded-Host is believed from a trusted proxy only (TOLLGATE_TRUSTED_PROXIES)", async () => {
+    const forged = { origin: "https://evil.example", "x-forwarded-host": "evil.example" };
+    const { cookie } = await signIn({ token: ADMIN_TOKEN });
+    // No trusted proxies here: anyone's X-Forwarded-Host is just a header.
+    const write = await call("/accounts", {
+      method: "POST",
+      body: { name: "forged" },
+      cookie,
+      headers: forged,
+    });
+    expect(write.status).toBe(403);
+    expect((await write.json()).error.code).toBe("origin_mismatch");
+    expect((await signIn({ token: ADMIN_TOKEN }, forged)).res.status).toBe(403);
+    const proxied = await TestGateway.start({
+      config: standardConfig(mock.url),
+      env: { TOLLGATE_TRUSTED_PROXIES: "127.0.0.1" },
+    });
+    try {
+      const viaProxy = { origin: "https://admin.example.com", "x-forwarded-host": "admin.example.com" };
+      const login = await fetch(`${proxied.url}/admin/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...viaProxy },
+        body: JSON.stringify({ token: ADMIN_TOKEN }),
+      });
+      expect(login.status).toBe(200);
+      const proxiedCookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+      const created = await fetch(`${proxied.url}/admin/api/accounts`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: proxiedCookie, ...viaProxy },
+        body: JSON.stringify({ name: "via-proxy" }),
+      });
+      expect(created.status).toBe(201);
+    } finally {
+      await proxied.stop();
+    }
   });
 
   test("sign-out ends the session: the same cookie is refused afterwards", async () => {

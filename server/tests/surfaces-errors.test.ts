@@ -81,6 +81,21 @@ const CASES: Case[] = [
     status: 400,
     message: /input/,
   },
+  // no input: nothing to answer, yet an upstream would answer (and bill) the instructions
+  {
+    route: "/v1/responses",
+    shape: "openai",
+    body: { model: "m-openai", instructions: "Write a long essay." },
+    status: 400,
+    message: /Missing required parameter: 'input'/,
+  },
+  {
+    route: "/v1/responses",
+    shape: "openai",
+    body: { model: "m-anthropic", input: [] },
+    status: 400,
+    message: /Missing required parameter: 'input'/,
+  },
   {
     route: gen("m-openai"),
     shape: "google",

@@ -16,7 +16,7 @@ export const authAdmin = (d: AuthDeps) =>
     .post(
       "/auth/login",
       async ({ body, request, server, set }) => {
-        checkOrigin(request);
+        checkOrigin(request, d.addresses.viaTrustedProxy(request, server));
         const client = d.addresses.of(request, server);
         const { token, view } = await svc.signIn(d, body, client);
         set.headers["set-cookie"] = sessionCookie(token, request);
@@ -33,14 +33,18 @@ export const authAdmin = (d: AuthDeps) =>
     )
     .post(
       "/auth/logout",
-      ({ request, set }) => {
-        checkOrigin(request);
+      ({ request, server, set }) => {
+        checkOrigin(request, d.addresses.viaTrustedProxy(request, server));
         svc.signOut(d.auth.sessions, readSessionCookie(request));
         set.headers["set-cookie"] = clearedSessionCookie(request);
         set.status = 204;
       },
       { detail: { summary: "Sign out: ends the session and clears the cookie", tags } },
     )
-    .get("/auth/me", ({ request }) => svc.me(d.auth.require(request)), {
-      detail: { summary: "Who is signed in, and until when", tags },
-    });
+    .get(
+      "/auth/me",
+      ({ request, server }) => svc.me(d.auth.require(request, d.addresses.viaTrustedProxy(request, server))),
+      {
+        detail: { summary: "Who is signed in, and until when", tags },
+      },
+    );

@@ -1,8 +1,5 @@
 import { z } from "zod";
-import { PROVIDER_KINDS } from "../../config/schema.ts";
-
-/** An upstream's base URL: http or https only. */
-const BaseUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+import { BaseUrl, PROVIDER_KINDS } from "../../config/schema.ts";
 
 const Timeouts = z.object({
   connect_ms: z.number().int().positive().optional(),

@@ -17,7 +17,7 @@ export function providerView(p: ProviderRecord): ProviderView {
   return {
     id: p.id,
     kind: p.kind,
-    base_url: p.baseUrl,
+    base_url: maskUrlCredentials(p.baseUrl),
     api_key: maskSecret(p.apiKey),
     headers: Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k, maskSecret(v) ?? ""])),
     options: p.options,
@@ -32,6 +32,9 @@ export function providerView(p: ProviderRecord): ProviderView {
     updated_at: iso(p.updatedAt)!,
   };
 }
+
+/** A base URL stored before credentials in it were refused (config/schema.ts BaseUrl): shown masked. */
+const maskUrlCredentials = (url: string) => url.replace(/^(https?:\/\/)[^@/?#]*@/i, "$1••••@");
 
 /** The kind's options (Yandex folder, GigaChat scope, TLS), refused with a 400 naming the option. */
 function checkOptions(kind: string, options: Record<string, unknown>): void {

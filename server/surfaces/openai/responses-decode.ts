@@ -150,7 +150,10 @@ function toolChoice(c: ResponsesRequest["tool_choice"], tools: ResponsesTools): 
 
 const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
 
-/** Refuses what needs stored state: the gateway keeps no responses, conversations or prompts. */
+/**
+ * Refuses what needs stored state: the gateway keeps no responses, conversations or
+ * prompts, so the whole conversation must come in `input`.
+ */
 export function assertStateless(req: ResponsesRequest): void {
   const raw = req as Json;
   for (const f of STATEFUL)
@@ -162,6 +165,14 @@ export function assertStateless(req: ResponsesRequest): void {
         f,
         "unsupported_feature",
       );
+  // Nothing stored to answer from: without `input` an upstream would answer (and bill) the
+  // instructions alone, or nothing at all.
+  if (req.input === undefined || (Array.isArray(req.input) && req.input.length === 0))
+    throw badRequest(
+      "Missing required parameter: 'input' (a string or a non-empty array of items).",
+      "input",
+      "missing_required_parameter",
+    );
 }
 
 /** A Responses request in canonical form. Stateless: the whole conversation must be in `input`. */

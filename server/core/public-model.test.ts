@@ -1,0 +1,74 @@
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { setTopLevelString } from "./public-model.ts";
+
+const RUNS = Number(process.env.TOLLGATE_PROPERTY_RUNS ?? 300);
+
+describe("setTopLevelString", () => {
+  test("renames an OpenAI chunk's model and leaves every other byte alone", () => {
+    const chunk =
+      '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"mock-gpt","choices":[{"index":0,"delta":{"content":"hi \\"model\\":\\"x\\""}}]}';
+    expect(setTopLevelString(chunk, "model", "qwen:qwen-flash")).toBe(
+      chunk.replace('"model":"mock-gpt"', '"model":"qwen:qwen-flash"'),
+    );
+  });
+
+  test("a nested model key, or one inside a string, is not the answer's own", () => {
+    const nested = '{"tools":[{"parameters":{"model":"keep"}}],"metadata":{"model":"keep"},"model":"up"}';
+    expect(JSON.parse(setTopLevelString(nested, "model", "pub"))).toEqual({
+      tools: [{ parameters: { model: "keep" } }],
+      metadata: { model: "keep" },
+      model: "pub",
+    });
+    const inKey = '{"x\\"model":"keep","model":"up"}';
+    expect(JSON.parse(setTopLevelString(inKey, "model", "pub"))).toEqual({ 'x"model': "keep", model: "pub" });
+    const asValue = '{"role":"model","modelVersion":"up"}';
+    expect(setTopLevelString(asValue, "model", "pub")).toBe(asValue);
+    expect(setTopLevelString(asValue, "modelVersion", "pub")).toBe('{"role":"model","modelVersion":"pub"}');
+  });
+
+  test("pretty-printed JSON, escapes in the old value, and a public id that needs escaping", () => {
+    const pretty = '{\n  "id": "x",\n  "model" : "gpt-4o-2024-08-06\\"",\n  "n": 1\n}';
+    expect(JSON.parse(setTopLevelString(pretty, "model", 'a"b\\c'))).toEqual({
+      id: "x",
+      model: 'a"b\\c',
+      n: 1,
+    });
+  });
+
+  test("no top-level string field: the text unchanged", () => {
+    for (const t of ['{"model":null}', '{"a":{"model":"x"}}', "not json", '{"model":"unterminated', "[]"])
+      expect(setTopLevelString(t, "model", "pub")).toBe(t);
+  });
+
+  test("property: the parsed result is the object with its own field renamed, nothing else", () => {
+    const key = fc.constantFrom("model", "modelVersion", "x", "mod", 'model"', "\\model");
+    const value = fc.oneof(fc.string(), fc.constantFrom("model", '"model":"', "\\"));
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small" },
+        fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean()),
+        fc.array(tie("node"), { maxLength: 3 }),
+        fc.dictionary(key, tie("node"), { maxKeys: 4 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, tree, { maxKeys: 5 }),
+        fc.option(value, { nil: undefined }),
+        value,
+        fc.boolean(),
+        (obj, own, pub, pretty) => {
+          const input: Record<string, unknown> = { ...obj };
+          if (own !== undefined) input.model = own;
+          const text = pretty ? JSON.stringify(input, null, 2) : JSON.stringify(input);
+          const out = setTopLevelString(text, "model", pub);
+          const expected = typeof input.model === "string" ? { ...input, model: pub } : input;
+          expect(JSON.parse(out)).toEqual(expected);
+          if (typeof input.model !== "string") expect(out).toBe(text);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
