@@ -37,20 +37,14 @@ models:
     routes: [{ provider: up, model: up-vid-flat }]
     prices: { video_second: 0.02 }
     capabilities: { default_video_seconds: 8 }
-  - id: emb
-    routes: [{ provider: up, model: up-emb }]
+  - id: embed
+    routes: [{ provider: up, model: up-embed }]
     prices: { input: 1000 }
     capabilities: { max_embedding_inputs: 8, max_embedding_tokens: 64, max_embedding_dimensions: 32 }
-  - id: emb-gem
-    routes: [{ provider: gem, model: up-emb-gem }]
+  - id: embed-gem
+    routes: [{ provider: gem, model: up-embed-gem }]
     prices: { input: 2000 }
 `;
-
-export const MEDIA_MODELS = {
-  images: ["img-star", "img-sized"],
-  videos: ["vid", "vid-flat"],
-  embeddings: ["emb", "emb-gem"],
-} as const;
 
 /** A reservation or a charge that broke the book's rules, seen from inside the running server. */
 export type BookViolation = { what: string; amount: number; cost?: number };

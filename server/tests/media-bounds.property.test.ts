@@ -168,7 +168,7 @@ const embeddingInput = fc.oneof(
 );
 const embeddings: fc.Arbitrary<Call> = fc
   .record({
-    model: fc.constantFrom("emb", "emb", "emb-gem", "emb-gem", "img-star"),
+    model: fc.constantFrom("embed", "embed", "embed-gem", "embed-gem", "img-star"),
     input: embeddingInput,
     dimensions: mostly(fc.constantFrom(undefined, undefined, 1, 8, 32, 33, 3072)),
     format: fc.constantFrom(undefined, "float", "base64"),

@@ -311,30 +311,30 @@ describe("embeddings: inputs, tokens per input, dimensions", () => {
     const c = await g.tg.client("0.01");
     const many = Array.from({ length: 8 }, () => "word ".repeat(60));
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: "hi", inputs: many }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: "hi", inputs: many }),
       "inputs",
       c.key,
     );
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: "hi", texts: many }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: "hi", texts: many }),
       "texts",
       c.key,
     );
-    await refused(await post(c.key, "/v1/embeddings", { model: "emb", input: "hi", dim: 3 }), "dim", c.key);
+    await refused(await post(c.key, "/v1/embeddings", { model: "embed", input: "hi", dim: 3 }), "dim", c.key);
   });
 
   test("more inputs than the model's max_embedding_inputs is a 400", async () => {
     const c = await g.tg.client(5);
     await refused(
       await post(c.key, "/v1/embeddings", {
-        model: "emb",
+        model: "embed",
         input: Array.from({ length: 9 }, (_, i) => `t${i}`),
       }),
       "input",
       c.key,
     );
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: Array.from({ length: 9 }, () => [1, 2]) }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: Array.from({ length: 9 }, () => [1, 2]) }),
       "input",
       c.key,
     );
@@ -343,17 +343,17 @@ describe("embeddings: inputs, tokens per input, dimensions", () => {
   test("an input over max_embedding_tokens is a 400; one over it in bytes but not in tokens is served", async () => {
     const c = await g.tg.client(5);
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: ["ok", "hello ".repeat(100)] }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: ["ok", "hello ".repeat(100)] }),
       "input",
       c.key,
     );
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: [Array(65).fill(7)] }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: [Array(65).fill(7)] }),
       "input",
       c.key,
     );
     // 96 bytes of "a" are far fewer than 64 tokens.
-    const res = await post(c.key, "/v1/embeddings", { model: "emb", input: "a".repeat(96) });
+    const res = await post(c.key, "/v1/embeddings", { model: "embed", input: "a".repeat(96) });
     expect(res.status).toBe(200);
     expect((await g.usedNano(c.key)).used).toBe(producedCost());
   });
@@ -361,7 +361,7 @@ describe("embeddings: inputs, tokens per input, dimensions", () => {
   test("dimensions beyond the model's max_embedding_dimensions are a 400", async () => {
     const c = await g.tg.client(5);
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: "hi", dimensions: 33 }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: "hi", dimensions: 33 }),
       "dimensions",
       c.key,
     );
@@ -377,7 +377,7 @@ describe("embeddings: inputs, tokens per input, dimensions", () => {
         usage: { prompt_tokens: 1_000_000, total_tokens: 1_000_000 },
       },
     });
-    const res = await post(c.key, "/v1/embeddings", { model: "emb", input: "hi" });
+    const res = await post(c.key, "/v1/embeddings", { model: "embed", input: "hi" });
     expect(res.status).toBe(200);
     // The bound of "hi": 2 bytes + 8 per input = 10 tokens at 1000 per million (0.001 each).
     expect((await g.usedNano(c.key)).used).toBe(10_000_000);
