@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { MediaBoundsGateway } from "../testing/media-bounds-gateway.ts";
 
 /**
- * Generated media requests (images, edits, both video routes, embeddings on an
- * OpenAI-compatible and a Gemini upstream) with arbitrary numbers, types and spellings in
+ * Generated media requests (images, edits, both video routes, embeddings on
+ * OpenAI-compatible, Gemini, GigaChat and Yandex upstreams) with arbitrary numbers, types and spellings in
  * every cost-bearing field, sent concurrently on a small balance through the real server
  * to the honest mock (which honours whichever spelling it reads first, in both orders).
  *
@@ -168,7 +168,7 @@ const embeddingInput = fc.oneof(
 );
 const embeddings: fc.Arbitrary<Call> = fc
   .record({
-    model: fc.constantFrom("embed", "embed", "embed-gem", "embed-gem", "img-star"),
+    model: fc.constantFrom("embed", "embed", "embed-gem", "embed-gem", "embed-giga", "embed-ya", "img-star"),
     input: embeddingInput,
     dimensions: mostly(fc.constantFrom(undefined, undefined, 1, 8, 32, 33, 3072)),
     format: fc.constantFrom(undefined, "float", "base64"),
@@ -203,9 +203,7 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 /** Runs one scenario; returns what broke (empty when every invariant held). */
 async function run(s: Scenario): Promise<string[]> {
-  g.mock.reset();
-  g.mock.order = s.order;
-  g.violations.length = 0;
+  g.reset(s.order);
   const c = await g.tg.client(
     s.balance / 1000,
     s.spendLimit === null ? {} : { spend_limit: s.spendLimit / 1000 },
@@ -225,14 +223,11 @@ async function run(s: Scenario): Promise<string[]> {
       broken.push(`call ${i}: ${a.status} not in OpenAI's error shape: ${a.text.slice(0, 200)}`);
   });
   const after = await g.usedNano(c.key);
-  let made = 0;
-  for (const p of g.mock.produced) {
-    const cost = g.costOf(p);
-    if (cost === null) broken.push(`the upstream made something without a price: ${JSON.stringify(p)}`);
-    else made += cost;
-  }
-  if (after.used !== made)
-    broken.push(`charged ${after.used} nano, the upstream made ${made} nano of output`);
+  const made = g.made();
+  for (const p of made.unpriced)
+    broken.push(`the upstream made something without a price: ${JSON.stringify(p)}`);
+  if (after.used !== made.nano)
+    broken.push(`charged ${after.used} nano, the upstream made ${made.nano} nano of output`);
   if (after.balance < 0) broken.push(`balance ${after.balance} below zero`);
   if (s.spendLimit !== null && after.keyUsed > s.spendLimit * 1_000_000)
     broken.push(`key used ${after.keyUsed} beyond its spend limit`);

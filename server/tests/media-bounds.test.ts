@@ -17,10 +17,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await g.stop();
 });
-beforeEach(() => {
-  g.mock.reset();
-  g.violations.length = 0;
-});
+beforeEach(() => g.reset());
 
 type ErrorBody = { error: { message: string; type: string; param: string | null; code: string } };
 
@@ -35,8 +32,8 @@ async function refused(res: Response, param: string, key: string, code?: string)
   expect((await g.usedNano(key)).used).toBe(0);
 }
 
-/** The cost of everything the upstream made so far, priced from its own reports. */
-const producedCost = () => g.mock.produced.reduce((n, p) => n + (g.costOf(p) ?? Number.NaN), 0);
+/** The cost of everything the upstreams made so far, priced from their own reports. */
+const producedCost = () => g.made().nano;
 
 const post = (key: string, path: string, body: Record<string, unknown>, multipart = false) =>
   g.post(key, path, body, multipart);
@@ -223,9 +220,8 @@ describe("video: seconds", () => {
     expect(res.status).toBe(200);
     expect(g.mock.requests("/v1/videos")[0]?.body).toMatchObject({ seconds: "8" });
     expect((await g.usedNano(c.key)).used).toBe(80_000_000);
-    g.mock.reset();
+    g.reset("alias-first");
     const c2 = await g.tg.client(5);
-    g.mock.order = "alias-first";
     await refused(
       await post(c2.key, "/v1/videos", { model: "vid", prompt: "x", seconds: "4", duration: 12 }),
       "duration",
