@@ -12,7 +12,7 @@ import type { ReadingOrder } from "../testing/honest-caps.ts";
  * the usage the upstream reported. Bounded by default; TOLLGATE_PROPERTY_RUNS=3000 for a
  * long run (TOLLGATE_PROPERTY_SEED replays one).
  */
-const RUNS = Number(process.env.TOLLGATE_PROPERTY_RUNS ?? 150);
+const RUNS = Number(process.env.TOLLGATE_PROPERTY_RUNS ?? 100);
 const SEED = process.env.TOLLGATE_PROPERTY_SEED;
 
 /** Any JSON a client may send in a count field, weighted towards the nearly right. */
