@@ -356,9 +356,9 @@ describe("embeddings: inputs, tokens per input, dimensions", () => {
 
   test("dimensions beyond the model's max_embedding_dimensions (default 8192) are a 400", async () => {
     const c = await g.tg.client(5);
-    // Found by the generator: a billion dimensions went to the Yandex upstream as they came.
+    // Found by the generator: any number of dimensions (it sent 1e9) went upstream as it came.
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "embed-ya", input: "hi", dimensions: 1e9 }),
+      await post(c.key, "/v1/embeddings", { model: "embed-ya", input: "hi", dimensions: 100_000 }),
       "dimensions",
       c.key,
     );
