@@ -214,6 +214,14 @@ describe("video: seconds", () => {
     expect(g.violations).toEqual([]);
   });
 
+  test("shrunk counterexample: no seconds on a balance of 0.12 (12 s reserved, 16 s rendered, 0.12 charged)", async () => {
+    const c = await g.tg.client("0.12");
+    const res = await post(c.key, "/v1/videos", { model: "vid", prompt: "a lake", size: "1280x720" });
+    expect(res.status).toBe(200);
+    expect((await g.usedNano(c.key)).used).toBe(producedCost());
+    expect(g.violations).toEqual([]);
+  });
+
   test("`duration` on /v1/videos is the same field as `seconds`: forwarded as seconds; both at once is a 400", async () => {
     const c = await g.tg.client(5);
     const res = await post(c.key, "/v1/videos", { model: "vid", prompt: "x", size: "1280x720", duration: 8 });
