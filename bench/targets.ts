@@ -39,7 +39,7 @@ const BALANCE = "1000000";
  * Bun's fetch keeps at most 256 requests in flight per process and queues the rest
  * (oven-sh/bun#12214); only this variable, set before the process starts, lifts it. Every
  * Bun-run proxy here gets it, or none could hold 1,000 upstream streams at once: a
- * deployment of Tollgate needs it too (docs/benchmark.md). 65535 is its maximum: a larger
+ * deployment of Tollgate needs it too (bench/README.md). 65535 is its maximum: a larger
  * value is ignored and the cap silently stays at 256 (Bun 1.4.5).
  */
 export const FETCH_CAP_ENV = { BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" };

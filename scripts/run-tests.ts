@@ -1,7 +1,7 @@
 /**
  * `npm test`: every stage in order, each runner's own output streamed through, then one
  * closing line `N passed, N failed` (CI reads that line; bun's own summary is not read).
- * Stages: check (typecheck, lint, format) -> bun test (server/) -> Playwright (e2e/, when
+ * Stages: check (typecheck, lint, format) -> bun test (root per bunfig.toml) -> Playwright (e2e/, when
  * present) -> benchmark smoke (bench/, when present). Exits non-zero on any failure.
  */
 import { existsSync } from "node:fs";
@@ -33,7 +33,7 @@ const check = await run([process.execPath, "run", "check"]);
 if (check.code === 0) total.passed++;
 else total.failed++;
 
-// 2. Unit and gateway tests (bun test, root server/ per bunfig.toml).
+// 2. Unit and gateway tests (bun test from the root bunfig.toml names: server/, db/, admin/src).
 stage("bun test");
 const unit = await run([process.execPath, "test", "--timeout", "60000"]);
 const pass = Number(/^\s*(\d+) pass$/m.exec(unit.out)?.[1] ?? 0);

@@ -8,6 +8,8 @@ export type ProviderTimeouts = { connectMs: number; firstByteMs: number; totalMs
  */
 export type MediaPrices = { image?: Record<string, number>; videoSecond?: Record<string, number> };
 export type ModelRoute = { provider: string; model: string; priority: number; weight: number };
+/** What a model serves: chat (chat, responses, messages, generateContent), embeddings, image, video. */
+export type ModelKind = "chat" | "embeddings" | "image" | "video";
 
 /** Upstream providers. The API key and extra headers are AES-GCM encrypted (see server/secrets). */
 export const providers = sqliteTable("providers", {
@@ -35,6 +37,10 @@ export const providers = sqliteTable("providers", {
 export const models = sqliteTable("models", {
   id: text("id").primaryKey(),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** Declared kind; null: inferred from the model's prices and routes (server/catalog/model-kind.ts). */
+  kind: text("kind").$type<ModelKind>(),
+  /** The public owner `/v1/models` shows; null: derived from the id's prefix, else "tollgate". */
+  ownedBy: text("owned_by"),
   routes: text("routes", { mode: "json" }).$type<ModelRoute[]>().notNull(),
   priceInput: integer("price_input").notNull().default(0),
   priceCachedInput: integer("price_cached_input").notNull().default(0),

@@ -16,7 +16,8 @@ export const E2E_ADMIN = { username: "admin", password: "e2e-password-123" };
 await buildAdmin({ quiet: true });
 const mock = new MockOpenAI().start();
 const tg = await TestGateway.start({
-  config: standardConfig(mock.url),
+  // The request-detail test reads x-tollgate-route, which answers carry only when turned on.
+  config: standardConfig(mock.url, "routing: { expose_route_headers: true }\n"),
   env: { TOLLGATE_ADMIN_USER: E2E_ADMIN.username, TOLLGATE_ADMIN_PASSWORD: E2E_ADMIN.password },
 });
 const booted: Booted = { url: tg.url, mockUrl: mock.url, adminToken: ADMIN_TOKEN, ...E2E_ADMIN };

@@ -116,11 +116,15 @@ export class AccountBook {
 
   /** What a key may still spend right now: the account's free balance, capped by the key's own limit. */
   available(key: KeyRecord): number {
+    const h = this.headroom(key);
+    return h.key === null ? h.account : Math.min(h.account, h.key);
+  }
+
+  /** The two limits apart: the account's free balance, and what the key's own limit leaves (null: none). */
+  headroom(key: KeyRecord): { account: number; key: number | null } {
     const acct = this.map.get(key.accountId);
-    if (!acct) return 0;
-    const free = acct.balance - acct.reserved;
-    if (key.spendLimit === null) return free;
-    return Math.min(free, key.spendLimit - key.used - key.reserved);
+    const account = acct ? acct.balance - acct.reserved : 0;
+    return { account, key: key.spendLimit === null ? null : key.spendLimit - key.used - key.reserved };
   }
 
   hold(key: KeyRecord, amount: number): Hold {

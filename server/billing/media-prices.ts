@@ -25,17 +25,29 @@ export function imagePrice(p: MediaPrices, size: string | null, quality: string 
 }
 
 /**
- * The most one image can cost when the size is not known before the answer ("auto" or
- * unset): the dearest entry matching the quality, or the dearest of all.
+ * The most one image can cost when the upstream chooses the size or the quality ("auto" or
+ * unset: null here): the dearest price any choice it could make would be billed at. Every
+ * size and quality the table names is tried, and one it does not name (priced by the
+ * `*` entries); a size or quality the client fixed stays fixed.
  */
-export function maxImagePrice(p: MediaPrices, quality: string | null): number | null {
+export function maxImagePrice(
+  p: MediaPrices,
+  quality: string | null,
+  size: string | null = null,
+): number | null {
   const table = p.image;
   if (!table) return null;
-  const q = norm(quality);
-  const all = Object.entries(table);
-  if (all.length === 0) return null;
-  const matching = q ? all.filter(([k]) => !k.includes("/") || k.toLowerCase().endsWith(`/${q}`)) : all;
-  return Math.max(...(matching.length > 0 ? matching : all).map(([, v]) => v));
+  const keys = Object.keys(table).map((k) => k.toLowerCase());
+  // "\u0000" stands for a size the table does not name (never a key: keys are client-visible config).
+  const sizes = size ? [size] : [...new Set(keys.map((k) => k.split("/")[0]!)), "\u0000"];
+  const qualities = quality ? [quality] : [...new Set(keys.map((k) => k.split("/")[1] ?? null)), null];
+  let max: number | null = null;
+  for (const s of sizes)
+    for (const q of qualities) {
+      const price = imagePrice(p, s === "*" ? "\u0000" : s, q);
+      if (price !== null && (max === null || price > max)) max = price;
+    }
+  return max;
 }
 
 /** The price of one second of video for the first key that has one (size, resolution...), else "*". */

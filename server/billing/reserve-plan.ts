@@ -11,6 +11,8 @@ export type PlanInput = {
   requestedMaxTokens: number | null;
   /** The model's output limit, used when the client asked for none. */
   defaultMaxTokens: number;
+  /** The model's declared output limit: a larger request is lowered to it (it could not write more). */
+  modelMaxTokens?: number | null;
   /** Number of choices (`n`): each may produce max_tokens. */
   choices: number;
   /** Nano-units the key may still spend now. */
@@ -27,13 +29,24 @@ export type Plan =
  * balance affords (OpenRouter answers 402 here, and coding agents ask for 32,000).
  */
 export function planReservation(p: PlanInput): Plan {
-  const outLimit = p.requestedMaxTokens ?? p.defaultMaxTokens;
-  const choices = Math.max(1, p.choices);
+  // The surfaces validate every bound; what reaches here is a count, or a bug to stop at.
+  for (const [name, n] of [
+    ["requestedMaxTokens", p.requestedMaxTokens ?? 1],
+    ["defaultMaxTokens", p.defaultMaxTokens],
+    ["modelMaxTokens", p.modelMaxTokens ?? 1],
+    ["choices", p.choices],
+  ] as const)
+    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`planReservation: ${name} is ${n}`);
+  if (!Number.isSafeInteger(p.inputTokens) || p.inputTokens < 0)
+    throw new RangeError(`planReservation: inputTokens is ${p.inputTokens}`);
+  const outLimit = Math.min(p.requestedMaxTokens ?? p.defaultMaxTokens, p.modelMaxTokens ?? Infinity);
+  const choices = p.choices;
   // Which prompt tokens the provider reads from or writes to its cache is known only
   // afterwards: bound every prompt token with the dearest price it can be billed at.
   const prices = { ...p.prices, input: dearestInputPrice(p.prices) };
   const full = costOf(prices, { input: p.inputTokens, cached: 0, output: outLimit * choices });
-  if (full <= p.available) return { ok: true, amount: full, maxTokens: outLimit, clamped: false };
+  if (full <= p.available)
+    return { ok: true, amount: assertReservation(full), maxTokens: outLimit, clamped: false };
 
   const inputCost = costOf(prices, { input: p.inputTokens, cached: 0, output: 0 });
   const minOut = Math.min(outLimit, MIN_OUTPUT_TOKENS);
@@ -44,11 +57,20 @@ export function planReservation(p: PlanInput): Plan {
   );
   if (maxTokens < minOut) return { ok: false, needed, inputCost };
   let amount = costOf(prices, { input: p.inputTokens, cached: 0, output: maxTokens * choices });
-  // costOf rounds up once; step down until it fits.
-  while (amount > p.available && maxTokens > minOut) {
+  // costOf rounds up once; step down until it fits (free output: no step would help).
+  while (amount > p.available && maxTokens > minOut && prices.output > 0) {
     maxTokens--;
     amount = costOf(prices, { input: p.inputTokens, cached: 0, output: maxTokens * choices });
   }
   if (amount > p.available) return { ok: false, needed, inputCost };
-  return { ok: true, amount, maxTokens, clamped: maxTokens < outLimit };
+  return { ok: true, amount: assertReservation(amount), maxTokens, clamped: maxTokens < outLimit };
+}
+
+/**
+ * A reservation is a whole, non-negative number of nano-units: a negative one would add
+ * to what every concurrent call of the account may spend. Checked where one is made.
+ */
+export function assertReservation(amount: number): number {
+  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`invalid reservation: ${amount}`);
+  return amount;
 }

@@ -9,11 +9,18 @@ import {
 } from "../../db/schema/index.ts";
 import type { Prices } from "../billing/money.ts";
 import type { Cipher } from "../secrets/cipher.ts";
+import { defaultOwner, inferKind, type ModelKind } from "./model-kind.ts";
 import { openHeaders } from "./provider-secrets.ts";
 
 export type ModelRecord = {
   id: string;
   enabled: boolean;
+  /** What the model serves: declared, else inferred (model-kind.ts). */
+  kind: ModelKind;
+  kindDeclared: boolean;
+  /** The public owner shown by `/v1/models`: declared, else from the id (never a provider id). */
+  ownedBy: string;
+  ownedByDeclared: boolean;
   routes: ModelRoute[];
   prices: Prices;
   /** Per-image and per-second prices (nano-units), for the media routes. */
@@ -56,6 +63,10 @@ function modelRecord(row: ModelRow): ModelRecord {
   return {
     id: row.id,
     enabled: row.enabled,
+    kind: row.kind ?? inferKind(row.routes, row.priceExtras),
+    kindDeclared: row.kind !== null,
+    ownedBy: row.ownedBy ?? defaultOwner(row.id),
+    ownedByDeclared: row.ownedBy !== null,
     routes: row.routes,
     prices: {
       input: row.priceInput,

@@ -115,6 +115,8 @@ function modelRow(m: ModelDecl) {
   return {
     id: m.id,
     enabled: m.enabled,
+    kind: m.kind ?? null,
+    ownedBy: m.owned_by ?? null,
     routes: m.routes.map((r) => ({
       provider: r.provider,
       model: r.model,

@@ -22,7 +22,7 @@ const EnvSchema = z.object({
   /**
    * Where group commits run: inline on the event loop (default; its fsync still runs off
    * it), or a writer thread with its own connection, which pays off when the machine has
-   * cores to spare (on 2 shared cores it measured slower: see the README's benchmark).
+   * cores to spare (on 2 shared cores it measured slower: see bench/README.md).
    */
   TOLLGATE_WRITER: z.enum(["inline", "thread"]).default("inline"),
   TOLLGATE_LOG_LEVEL: z.enum(["silent", "info", "debug"]).default("info"),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAmount } from "../billing/money.ts";
+import { MODEL_KINDS } from "../catalog/model-kind.ts";
 import { checkProviderOptions } from "./provider-options.ts";
 
 /** A decimal amount in the deployment currency, converted to exact nano-units. */
@@ -90,9 +91,16 @@ const PricesDecl = z
   })
   .strict();
 
+/** What a model serves; left out, it is inferred from the model's prices and routes. */
+export const ModelKindDecl = z.enum(MODEL_KINDS);
+/** The owner `/v1/models` shows (a vendor or organisation name, never needed to route). */
+export const OwnedByDecl = z.string().trim().min(1).max(100);
+
 const ModelDecl = z
   .object({
     id: z.string().min(1).max(200),
+    kind: ModelKindDecl.optional(),
+    owned_by: OwnedByDecl.optional(),
     routes: z.array(RouteDecl).min(1),
     prices: PricesDecl.default({ input: 0, output: 0 }),
     enabled: z.boolean().default(true),
@@ -123,6 +131,17 @@ const Routing = z
   .object({
     /** Upstream attempts per model, across its routes (failover and retries). */
     max_attempts: z.number().int().min(1).max(10).default(3),
+    /**
+     * Name the route that answered (`x-tollgate-route: <provider>:<upstream model>`) on every
+     * answer. Off by default: which provider serves a model is the deployment's business.
+     */
+    expose_route_headers: z.boolean().default(false),
+    /**
+     * How long one client request may wait for an upstream to answer, across every attempt,
+     * retry and fallback (then 504 request_timeout); 0 turns it off. A stream is bounded until
+     * its first event reaches the client, a JSON answer until it arrived whole.
+     */
+    request_timeout_ms: z.number().int().min(0).default(120_000),
     backoff: z
       .object({
         base_ms: z.number().int().positive().default(100),
@@ -175,6 +194,8 @@ export const ConfigSchema = z
       }),
     routing: Routing.default({
       max_attempts: 3,
+      expose_route_headers: false,
+      request_timeout_ms: 120_000,
       backoff: { base_ms: 100, max_ms: 2000 },
       retry_budget: { ratio: 0.2, min_per_second: 5 },
       circuit_breaker: { enabled: true, failure_threshold: 5, recovery_timeout_ms: 30_000 },

@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import type { ModelRecord } from "../catalog/catalog.ts";
+import { kindMismatch, MEDIA_KIND, type ModelKind } from "../catalog/model-kind.ts";
 import type { Dialect } from "../core/dialect.ts";
 import { assertCapabilities, featuresOf, restricts } from "../core/features.ts";
 import type { CoreRequest } from "../core/request.ts";
-import { forbidden, GatewayError, modelNotFound } from "../errors.ts";
+import { badRequest, forbidden, GatewayError, modelNotFound } from "../errors.ts";
 import { parseJsonBody, readBody, readBodyBytes, validateBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
 import { formHashText, parseFormBody } from "../http/form-body.ts";
@@ -71,8 +72,15 @@ export function resolveModel(
   key: KeyRecord | null,
   id: string,
   features?: Features,
+  kind: ModelKind = "chat",
 ): ModelRecord {
   if (id === AUTO_MODEL && !gw.catalog.model(id) && key) {
+    if (kind !== "chat")
+      throw badRequest(
+        `model "auto" chooses among chat models only: name the ${kind} model to use.`,
+        "model",
+        "model_kind_mismatch",
+      );
     return chooseAutoModel(
       gw.catalog,
       gw.routes,
@@ -112,12 +120,10 @@ export async function clientCall<S extends z.ZodType>(
     const { body, raw, size } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
     const prepared = spec.prepare(body, size);
     modelId = prepared.modelId;
-    const model = resolveModel(
-      gw,
-      key,
-      prepared.modelId,
-      "media" in prepared ? undefined : prepared.features,
-    );
+    const model =
+      "media" in prepared
+        ? resolveModel(gw, key, prepared.modelId, undefined, MEDIA_KIND[prepared.media.capability])
+        : resolveModel(gw, key, prepared.modelId, prepared.features);
     // What a metered and a media call both take.
     const call = {
       requestId: ctx.requestId,
@@ -140,6 +146,9 @@ export async function clientCall<S extends z.ZodType>(
       });
     }
     stream = prepared.stream;
+    // Chat, responses, messages and generateContent serve chat models only (mediaCall checks its own kind).
+    const mismatch = kindMismatch(model, "chat");
+    if (mismatch) throw mismatch;
     // A model that declares a feature missing refuses it before anything is reserved.
     if (restricts(model.capabilities))
       assertCapabilities(prepared.features ?? featuresOf(prepared.core()), model.capabilities, model.id);

@@ -29,9 +29,13 @@ export type Settings = Readonly<{
   publicUrl: string | null;
   version: string;
   routing: RoutingConfig;
+  /** One client request's deadline across all its upstream attempts (0: none). */
+  requestTimeoutMs: number;
   breaker: { enabled: boolean; failureThreshold: number; recoveryMs: number };
   retryBudget: { ratio: number; minPerSecond: number };
   probeIntervalS: number;
+  /** `x-tollgate-route` on answers (routing.expose_route_headers; off by default). */
+  exposeRouteHeaders: boolean;
   logRequests: boolean;
   logPrompts: boolean;
 }>;
@@ -91,6 +95,7 @@ export class Gateway {
         maxAttempts: r.max_attempts,
         backoff: { baseMs: r.backoff.base_ms, maxMs: r.backoff.max_ms },
       },
+      requestTimeoutMs: r.request_timeout_ms,
       breaker: {
         enabled: r.circuit_breaker.enabled,
         failureThreshold: r.circuit_breaker.failure_threshold,
@@ -98,6 +103,7 @@ export class Gateway {
       },
       retryBudget: { ratio: r.retry_budget.ratio, minPerSecond: r.retry_budget.min_per_second },
       probeIntervalS: config.health.probe_interval_s,
+      exposeRouteHeaders: r.expose_route_headers,
       logRequests: config.logging.requests,
       logPrompts: config.logging.prompts,
     });

@@ -1,8 +1,10 @@
 import type { Hold } from "../billing/account-book.ts";
 import { formatAmount } from "../billing/money.ts";
+import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
+import { kindMismatch, MEDIA_KIND } from "../catalog/model-kind.ts";
 import type { Usage } from "../core/usage.ts";
-import { badRequest, insufficientQuota } from "../errors.ts";
+import { badRequest } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Provider, Target } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
@@ -67,6 +69,16 @@ export type MediaRequest = Pick<
 > & { meter: MediaMeter; origin: string };
 
 /**
+ * A reservation is a whole, non-negative number of nano-units: anything else is a bug in a
+ * meter (a negative one would raise what the account may spend beside it).
+ */
+function reservation(amount: number): number {
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    throw new Error(`media reservation ${amount} is not a non-negative integer`);
+  return amount;
+}
+
+/**
  * A billed media call on the same rails as chat (idempotency, reservation, the model's
  * routes with failover and retries, settlement and log row in one group commit, nothing
  * billed on failure), with the route's own reservation and cost instead of token prices.
@@ -90,14 +102,18 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
         "model",
         "unsupported_endpoint",
       );
-    const amount = req.meter.reserve(req.model);
+    const amount = reservation(req.meter.reserve(req.model));
+    // After the price check, so a chat model without media prices keeps that more specific refusal.
+    const mismatch = kindMismatch(req.model, MEDIA_KIND[req.meter.capability]);
+    if (mismatch) throw mismatch;
     const available = gw.book.available(req.key);
-    if (amount > available) {
-      const c = gw.settings.currency;
-      throw insufficientQuota(
-        `Insufficient balance: this request may cost up to ${formatAmount(amount)} ${c} and ${formatAmount(Math.max(0, available))} ${c} is available.`,
+    if (amount > available)
+      throw spendRefusal(
+        gw.book,
+        req.key,
+        gw.settings.currency,
+        `may cost up to ${formatAmount(amount)} ${gw.settings.currency}`,
       );
-    }
     hold = gw.book.hold(req.key, amount);
     const { result: out, target: answered } = await attemptRoutes(
       {
@@ -119,7 +135,8 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
     );
     log.provider = answered.provider.id;
     log.upstreamModel = answered.model;
-    req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
+    if (gw.settings.exposeRouteHeaders)
+      req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
     const h = hold;
     hold = null;
     await settleCall(
@@ -131,7 +148,9 @@ export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Respons
         status: 200,
         outcome: "ok",
         error: null,
-        cost: out.cost,
+        // Never more than reserved: the client agreed to that much (an upstream that made more
+        // than it was asked for is not the client's to pay).
+        cost: Math.min(Math.max(0, out.cost), amount),
         replay: { body: out.body, headers: { "content-type": "application/json" } },
       },
     );

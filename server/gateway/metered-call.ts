@@ -1,17 +1,19 @@
 import type { Hold } from "../billing/account-book.ts";
 import { costOf, formatAmount } from "../billing/money.ts";
-import { planReservation } from "../billing/reserve-plan.ts";
+import { assertReservation } from "../billing/reserve-plan.ts";
+import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { Usage } from "../core/usage.ts";
-import { GatewayError, insufficientQuota } from "../errors.ts";
+import { GatewayError } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Claim } from "../limits/idempotency.ts";
 import { ClientClosed, scrub, upstreamStreamCut } from "../providers/errors.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
 import { attemptRoutes, retryable } from "../routing/attempts.ts";
+import { RequestDeadline } from "../routing/deadline.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import type { Write } from "../store/writes.ts";
@@ -19,6 +21,7 @@ import { countText } from "../tokens/count.ts";
 import { type LogRow, logWrites } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
+import { refinedPlan } from "./reserve-refine.ts";
 import { streamResponse } from "./stream-response.ts";
 
 export type MeteredRequest = {
@@ -47,9 +50,6 @@ export type MeteredRequest = {
   /** The request text for the log line, read only when `logging.prompts` is on. */
   promptText?: () => string;
 };
-
-/** How much of an estimate to add when refining a reservation with the tokenizer. */
-const TOKENIZER_MARGIN = 1.25;
 
 export function draftLog(
   req: Pick<MeteredRequest, "requestId" | "startedAt" | "endpoint" | "stream">,
@@ -179,21 +179,19 @@ function reserve(gw: Gateway, req: MeteredRequest) {
     prices: req.model.prices,
     requestedMaxTokens: req.requestedMaxTokens,
     defaultMaxTokens: req.model.maxOutputTokens ?? gw.settings.defaultMaxOutputTokens,
+    modelMaxTokens: req.model.maxOutputTokens,
     choices: req.choices,
     available,
   };
-  let plan = planReservation({ ...base, inputTokens: req.inputBound });
-  if (!plan.ok) {
-    // The byte bound is loose (about 4 bytes a token); count for real before refusing.
-    const counted = Math.ceil(req.codec.countInput() * TOKENIZER_MARGIN) + 16;
-    if (counted < req.inputBound) plan = planReservation({ ...base, inputTokens: counted });
-  }
-  if (!plan.ok) {
-    const c = gw.settings.currency;
-    throw insufficientQuota(
-      `Insufficient balance: this request needs at least ${formatAmount(plan.needed)} ${c} (the prompt and a minimal answer) and ${formatAmount(Math.max(0, available))} ${c} is available. Top up or send a shorter request.`,
+  // The byte bound is loose (about 4 bytes a token): counted for real before it refuses or cuts the answer.
+  const plan = refinedPlan(base, req.inputBound, () => req.codec.countInput());
+  if (!plan.ok)
+    throw spendRefusal(
+      gw.book,
+      req.key,
+      gw.settings.currency,
+      `needs at least ${formatAmount(plan.needed)} ${gw.settings.currency} (the prompt and a minimal answer)`,
     );
-  }
   return plan;
 }
 
@@ -202,7 +200,9 @@ function fallbackChain(gw: Gateway, key: KeyRecord, model: ModelRecord): ModelRe
   const chain = [model];
   for (const id of model.fallbacks) {
     const m = gw.catalog.model(id);
-    if (m?.enabled && (!key.models || key.models.has(id)) && !chain.includes(m)) chain.push(m);
+    // A fallback of another kind (an embeddings model behind a chat model) could not answer.
+    if (m?.enabled && m.kind === model.kind && (!key.models || key.models.has(id)) && !chain.includes(m))
+      chain.push(m);
   }
   return chain;
 }
@@ -227,7 +227,6 @@ async function callTarget(
     stream: req.stream,
     // Always: the upstream must be held to what was reserved (the client's limit, or the model's).
     maxTokens: plan.maxTokens,
-    outputLimit: plan.maxTokens,
     capabilities: req.model.capabilities,
     dropped,
     signal: ctx.signal,
@@ -336,7 +335,9 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   let written = false;
   // Our own controller, so a cancelled body stream aborts the upstream even if the request signal stays quiet.
   const local = new AbortController();
-  const signal = AbortSignal.any([req.signal, local.signal]);
+  // One deadline over every attempt, retry and fallback below, counted from the request's arrival.
+  const deadline = new RequestDeadline(gw.settings.requestTimeoutMs, req.t0);
+  const signal = AbortSignal.any([req.signal, local.signal, deadline.signal]);
   try {
     const chain = fallbackChain(gw, req.key, req.model);
     let routed: { result: UpstreamResult; target: Target } | null = null;
@@ -354,7 +355,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         // A fallback the balance cannot afford: the client should hear why the model it asked for failed.
         throw failure ?? err;
       }
-      hold = gw.book.hold(req.key, plan.amount);
+      hold = gw.book.hold(req.key, assertReservation(plan.amount));
       if (plan.clamped) req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
       else delete req.headers["x-tollgate-max-tokens-clamped"];
       log.maxTokensClamped = plan.clamped ? plan.maxTokens : null;
@@ -375,11 +376,14 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         failure = err;
       }
     }
+    // An answer started (a stream's first event, or a whole JSON body): the deadline is over.
+    deadline.disarm();
     const { result, target } = routed!;
     const held = hold!;
     log.provider = target.provider.id;
     log.upstreamModel = target.model;
-    req.headers["x-tollgate-route"] = `${target.provider.id}:${target.model}`;
+    if (gw.settings.exposeRouteHeaders)
+      req.headers["x-tollgate-route"] = `${target.provider.id}:${target.model}`;
     req.headers["x-tollgate-model"] = req.model.id;
 
     if (result.kind === "stream") {
@@ -421,6 +425,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
     written = true;
     return new Response(out.body, { status: 200, headers });
   } catch (err) {
+    deadline.disarm();
     if (hold) gw.book.release(hold, req.key);
     if (claim) gw.idempotency.finish(claim);
     const last = log.attempts.at(-1);

@@ -38,7 +38,7 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
   const settle = (outcome: LogRow["outcome"], error: GatewayError | null): Promise<Usage> => {
     if (settled) return settled;
     // An upstream that failed before producing anything is billed nothing (a client that
-    // left still pays for its prompt and what was produced: see the README's billing rules).
+    // left still pays for its prompt and what was produced: see docs/billing.md).
     const nothing = outcome === "error" && !tap.sawOutput;
     const reported = nothing ? ZERO_USAGE : tap.usage();
     const usage: Usage = reported ?? {

@@ -3,17 +3,28 @@ import type { Gateway } from "../gateway/gateway.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 
 /**
+ * A header's value without one "Bearer " scheme word. Clients that pass `api_key="Bearer <token>"`
+ * (XRouter's own example does) make the SDK send `Bearer Bearer <token>`: one doubled word is
+ * that mistake, forgiven; anything more is not a key and is refused like any wrong key.
+ */
+const ONE_SCHEME_WORD = /^(?:Bearer\s+)?(\S+)$/i;
+
+function withoutSchemeWord(value: string): string {
+  return ONE_SCHEME_WORD.exec(value)?.[1] ?? value;
+}
+
+/**
  * The client key from `Authorization: Bearer`, or the headers other SDKs use:
  * `x-api-key` (Anthropic), `x-goog-api-key` and `?key=` (Google).
  */
 export function presentedKey(request: Request): string | null {
   const auth = request.headers.get("authorization");
   if (auth) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (m?.[1]) return m[1];
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m?.[1]) return withoutSchemeWord(m[1]);
   }
   const other = request.headers.get("x-api-key") ?? request.headers.get("x-goog-api-key");
-  if (other) return other.trim();
+  if (other) return withoutSchemeWord(other.trim());
   const q = request.url.indexOf("?");
   if (q !== -1) {
     const key = new URLSearchParams(request.url.slice(q + 1)).get("key");

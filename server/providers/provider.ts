@@ -22,10 +22,11 @@ export type ChatCall = {
    */
   core: () => CoreRequest;
   stream: boolean;
-  /** max_tokens to send when the gateway lowered it to what the balance affords; null leaves the client's. */
-  maxTokens: number | null;
-  /** The output limit the reservation assumed (the client's, or the model's default). */
-  outputLimit: number;
+  /**
+   * The output cap the reservation was computed from (the client's, the model's limit, or
+   * what the balance affords): every provider sends exactly this, in one field.
+   */
+  maxTokens: number;
   /** The model's declared capabilities (catalog `capabilities`). */
   capabilities: Record<string, unknown>;
   /** Names of hints the provider's encoder dropped; this array is the log row's `droppedFields`. */

@@ -15,8 +15,8 @@ export function upstreamBody(
   const core = call.core();
   return codec.encodeRequest(core, {
     upstreamModel: call.target.model,
-    maxTokens: call.maxTokens ?? core.maxTokens,
-    outputLimit: call.outputLimit,
+    maxTokens: call.maxTokens,
+    outputLimit: call.maxTokens,
     dropped: call.dropped,
     capabilities: call.capabilities,
   });

@@ -8,7 +8,7 @@ export type Features = { tools: boolean; images: boolean; jsonSchema: boolean };
 export const AUTO_MODEL = "auto";
 
 /**
- * `model: "auto"` (XRouter's intelligent routing). The rule: among the enabled models
+ * `model: "auto"` (XRouter's intelligent routing). The rule: among the enabled chat models
  * the key may use, keep those with at least one usable route (provider enabled, breaker
  * not open, not cooling after a 429) that support what the request needs (tools unless
  * `capabilities.tools: false`; images only with `capabilities.vision: true`; a JSON
@@ -33,7 +33,10 @@ export function chooseAutoModel(
     });
   const allowed = catalog
     .models()
-    .filter((m) => m.enabled && m.id !== AUTO_MODEL && (!key.models || key.models.has(m.id)));
+    // Chat models only: an embeddings, image or video model (token prices often 0) is never a chat answer.
+    .filter(
+      (m) => m.enabled && m.kind === "chat" && m.id !== AUTO_MODEL && (!key.models || key.models.has(m.id)),
+    );
   const able = allowed.filter(supports);
   const pick = able
     .filter(healthy)

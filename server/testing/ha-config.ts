@@ -22,6 +22,7 @@ defaults:
   max_output_tokens: 200
 routing:
   max_attempts: 3
+  expose_route_headers: true
   backoff: { base_ms: 20, max_ms: 200 }
   retry_budget: { ratio: 0.5, min_per_second: 50 }
   circuit_breaker: { failure_threshold: ${opts.threshold ?? 5}, recovery_timeout_ms: ${opts.recoveryMs ?? 500} }

@@ -40,7 +40,7 @@ export function KeyDetailPage() {
           <PageHeader
             title={
               <span className="flex flex-wrap items-center gap-2">
-                {k.name} <KeyStatus status={k.status} />
+                {k.name} <KeyStatus keyView={k} />
               </span>
             }
             actions={
@@ -112,7 +112,7 @@ export function KeyDetailPage() {
                   value={
                     k.spend_limit === null
                       ? `${money(k.used)} (no limit)`
-                      : `${money(k.used)} of ${money(k.spend_limit)}`
+                      : `${money(k.used)} of ${money(k.spend_limit)}${k.limit_reached ? " (limit reached: raise it to use this key again)" : ""}`
                   }
                 />
                 <Limit label="Models" value={k.models ? k.models.join(", ") : "Every enabled model"} />

@@ -36,6 +36,10 @@ export type KeyView = {
   daily_request_limit: number | null;
   spend_limit: number | null;
   used: number;
+  /** What the key's own spend limit leaves (null: no limit). */
+  spend_remaining: number | null;
+  /** The key's own spend limit no longer buys the smallest call of any priced model it may use. */
+  limit_reached: boolean;
   models: string[] | null;
   expires_at: string | null;
   last_used_at: string | null;

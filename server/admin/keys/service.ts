@@ -1,4 +1,6 @@
 import { amountToNumber } from "../../billing/money.ts";
+import { keyLimitReached } from "../../billing/spend-limits.ts";
+import type { ModelRecord } from "../../catalog/catalog.ts";
 import { badRequest, notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import type { KeyPatch, KeyRecord } from "../../keys/key-store.ts";
@@ -22,7 +24,8 @@ const withLastUsed = (k: KeyRecord, used: Map<string, number | null>): KeyRecord
   lastUsedAt: used.get(k.id) ?? k.lastUsedAt,
 });
 
-export function keyView(k: KeyRecord, now = Date.now()): KeyView {
+/** The panel's view of a key; `models` (the catalog) decide whether its spend limit still buys a call. */
+export function keyView(k: KeyRecord, models: readonly ModelRecord[], now = Date.now()): KeyView {
   return {
     id: k.id,
     account_id: k.accountId,
@@ -33,6 +36,8 @@ export function keyView(k: KeyRecord, now = Date.now()): KeyView {
     daily_request_limit: k.dailyRequestLimit,
     spend_limit: k.spendLimit === null ? null : amountToNumber(k.spendLimit),
     used: amountToNumber(k.used),
+    spend_remaining: k.spendLimit === null ? null : amountToNumber(Math.max(0, k.spendLimit - k.used)),
+    limit_reached: keyLimitReached(k, models),
     models: k.models ? [...k.models] : null,
     expires_at: iso(k.expiresAt),
     last_used_at: iso(k.lastUsedAt),
@@ -80,11 +85,11 @@ export const keysService = {
       .all()
       .filter((k) => !accountId || k.accountId === accountId)
       .sort((a, b) => b.createdAt - a.createdAt)
-      .map((k) => keyView(withLastUsed(k, used)));
+      .map((k) => keyView(withLastUsed(k, used), gw.catalog.models()));
   },
 
   get(gw: Gateway, id: string): KeyView {
-    return keyView(withLastUsed(key(gw, id), lastUsedAt(gw)));
+    return keyView(withLastUsed(key(gw, id), lastUsedAt(gw)), gw.catalog.models());
   },
 
   /** Issues a key; the plain key is in this answer only. */
@@ -97,7 +102,7 @@ export const keysService = {
       { ...patch, accountId: input.account_id, name: input.name },
       Date.now(),
     );
-    return { ...keyView(record), key: plain };
+    return { ...keyView(record, gw.catalog.models()), key: plain };
   },
 
   update(gw: Gateway, id: string, input: KeyInput & { status?: "active" | "revoked" }): KeyView {
@@ -106,7 +111,7 @@ export const keysService = {
     if (input.status !== undefined) patch.status = input.status;
     const rec = gw.keys.update(id, patch);
     if (!rec) throw notFound(`No API key with id '${id}'.`, "key_not_found");
-    return keyView(withLastUsed(rec, lastUsedAt(gw)));
+    return keyView(withLastUsed(rec, lastUsedAt(gw)), gw.catalog.models());
   },
 
   usage(gw: Gateway, id: string, days = 30): KeyUsage {

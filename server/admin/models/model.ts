@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { ModelKind } from "../../catalog/model-kind.ts";
+import { ModelKindDecl, OwnedByDecl } from "../../config/schema.ts";
 import { AmountInput } from "../shared.ts";
 
 const Price = AmountInput.refine((v) => v >= 0, "must not be negative");
@@ -33,6 +35,10 @@ export const Route = z.object({
 
 export const CreateModel = z.object({
   id: z.string().trim().min(1).max(200),
+  /** chat, embeddings, image or video; null or absent: inferred from the prices and routes. */
+  kind: ModelKindDecl.nullable().optional(),
+  /** The owner `/v1/models` shows; null or absent: the id's vendor prefix, else "tollgate". */
+  owned_by: OwnedByDecl.nullable().optional(),
   routes: z.array(Route).min(1),
   prices: Prices.default({}),
   enabled: z.boolean().default(true),
@@ -44,6 +50,8 @@ export const CreateModel = z.object({
 
 export const UpdateModel = z.object({
   enabled: z.boolean().optional(),
+  kind: ModelKindDecl.nullable().optional(),
+  owned_by: OwnedByDecl.nullable().optional(),
   prices: Prices.optional(),
   routes: z.array(Route).min(1).optional(),
   max_output_tokens: z.number().int().positive().nullable().optional(),
@@ -55,6 +63,10 @@ export const UpdateModel = z.object({
 export type ModelView = {
   id: string;
   enabled: boolean;
+  kind: ModelKind;
+  /** "declared" (config or admin API) or "inferred" from the prices and routes. */
+  kind_source: "declared" | "inferred";
+  owned_by: string;
   routes: { provider: string; model: string; priority: number; weight: number }[];
   /** Per 1M tokens, in the deployment currency; per image and per video second where set. */
   prices: {

@@ -32,6 +32,9 @@ export function modelView(gw: Gateway, m: ModelRecord): ModelView {
   return {
     id: m.id,
     enabled: m.enabled,
+    kind: m.kind,
+    kind_source: m.kindDeclared ? "declared" : "inferred",
+    owned_by: m.ownedBy,
     routes: m.routes,
     prices: {
       input: amountToNumber(m.prices.input),
@@ -103,6 +106,8 @@ export const modelsService = {
       .values({
         id: input.id,
         enabled: input.enabled,
+        kind: input.kind ?? null,
+        ownedBy: input.owned_by ?? null,
         routes: input.routes,
         priceInput: inputPrice,
         priceCachedInput: input.prices.cached_input ?? inputPrice,
@@ -151,6 +156,8 @@ export const modelsService = {
     checkFallbacks(gw, id, input.fallbacks);
     const set: Partial<typeof models.$inferInsert> = { updatedAt: Date.now() };
     if (input.enabled !== undefined) set.enabled = input.enabled;
+    if (input.kind !== undefined) set.kind = input.kind;
+    if (input.owned_by !== undefined) set.ownedBy = input.owned_by;
     if (input.routes !== undefined) set.routes = input.routes;
     if (input.prices?.input !== undefined) set.priceInput = input.prices.input;
     if (input.prices?.cached_input !== undefined) set.priceCachedInput = input.prices.cached_input;

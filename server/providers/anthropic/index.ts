@@ -20,8 +20,7 @@ export const ANTHROPIC_VERSION = "2023-06-01";
 function passThrough(call: ChatCall, inbound: Json): Json {
   const body: Json = { ...inbound, model: call.target.model };
   if (call.stream) body.stream = true;
-  if (call.maxTokens !== null) body.max_tokens = call.maxTokens;
-  else if (typeof body.max_tokens !== "number") body.max_tokens = call.outputLimit;
+  body.max_tokens = call.maxTokens;
   return body;
 }
 

@@ -21,11 +21,12 @@ export const geminiDialect: ProviderDialectCodec = {
   streamDecoder: () => statefulDecoder(generateStreamState(), generateStreamStep, generateStreamEnd),
 };
 
+/** The client's body with the cap reserved for as its only output limit (the surface merged the spellings). */
 function passThrough(call: ChatCall, inbound: Json): Json {
-  if (call.maxTokens === null) return inbound;
-  const g = obj(inbound.generationConfig) ?? obj(inbound.generation_config) ?? {};
-  const { generation_config: _, ...rest } = inbound;
-  return { ...rest, generationConfig: { ...g, maxOutputTokens: call.maxTokens } };
+  const { generation_config, ...rest } = inbound;
+  const g = obj(inbound.generationConfig) ?? obj(generation_config) ?? {};
+  const { max_output_tokens: _, ...config } = g;
+  return { ...rest, generationConfig: { ...config, maxOutputTokens: call.maxTokens } };
 }
 
 /**

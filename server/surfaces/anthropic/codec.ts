@@ -1,3 +1,4 @@
+import { setTopLevelString } from "../../core/public-model.ts";
 import type { CoreRequest } from "../../core/request.ts";
 import { fullUsageFromAnthropic } from "../../core/usage.ts";
 import { type Json, obj, objs, str } from "../../core/wire-json.ts";
@@ -38,15 +39,19 @@ function messageText(body: Json): string {
     .join("");
 }
 
-/** The Messages surface over an Anthropic upstream: bytes pass through, usage is tapped. */
-export function anthropicPassThrough(core: () => CoreRequest, body: Json): SurfaceCodec {
+/**
+ * The Messages surface over an Anthropic upstream: bytes pass through (the `model` renamed
+ * to `publicModel`, the id the client asked for), usage is tapped.
+ */
+export function anthropicPassThrough(core: () => CoreRequest, body: Json, publicModel: string): SurfaceCodec {
   return {
     countInput: coreCounter(core, body),
     json(result: Extract<UpstreamResult, { kind: "json" }>) {
       const usage = fullUsageFromAnthropic(result.body.usage);
-      return { body: result.text, usage, outputText: () => messageText(result.body) };
+      const text = setTopLevelString(result.text, "model", publicModel);
+      return { body: text, usage, outputText: () => messageText(result.body) };
     },
-    stream: () => new AnthropicTap(),
+    stream: () => new AnthropicTap(publicModel),
     streamError: anthropicStreamErrorBytes,
   };
 }

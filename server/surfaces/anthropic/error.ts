@@ -18,10 +18,15 @@ const TYPE: Record<ErrorKind, string> = {
   timeout: "timeout_error",
 };
 
+/**
+ * Anthropic's error object, plus the gateway's own `code` beside its `type`: the type is
+ * coarse (a key at its spend limit and an empty account are both `billing_error`), and
+ * clients need to tell such refusals apart without reading the message.
+ */
 export function anthropicErrorBody(err: GatewayError, requestId?: string) {
   return {
     type: "error",
-    error: { type: TYPE[err.kind], message: err.message },
+    error: { type: TYPE[err.kind], message: err.message, code: err.code },
     ...(requestId ? { request_id: requestId } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
 import { imageTokenBound } from "../openai/chat-input.ts";
+import { messagesBounds } from "./bounds.ts";
 import { anthropicPassThrough, messagesInputBound } from "./codec.ts";
 import { decodeMessagesRequest } from "./decode.ts";
 import { messagesSurface } from "./encode.ts";
@@ -28,6 +29,7 @@ function messagesSpec(request: Request) {
     endpoint: "messages",
     schema: MessagesRequest,
     prepare(body: MessagesRequest, rawLength: number) {
+      const bounds = messagesBounds(body);
       const core = lazyCore(() => {
         const c = messagesSurface.decodeRequest(body);
         c.hints.push(...beta.map((f) => `anthropic-beta:${f}`));
@@ -42,13 +44,13 @@ function messagesSpec(request: Request) {
           ...(beta.length > 0 ? { headers: { "anthropic-beta": beta.join(",") } } : {}),
         },
         core,
-        requestedMaxTokens: body.max_tokens ?? null,
-        choices: 1,
+        requestedMaxTokens: bounds.maxTokens,
+        choices: bounds.choices,
         ...(body.model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
         inputBound: (model: ModelRecord) => messagesInputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface: messagesSurface,
-          passThrough: anthropicPassThrough(core, body),
+          passThrough: anthropicPassThrough(core, body, body.model),
           publicModel: body.model,
           includeUsage: true,
         }),

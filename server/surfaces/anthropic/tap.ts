@@ -11,7 +11,8 @@ const encoder = new TextEncoder();
 
 /**
  * Anthropic stream in, Anthropic stream out: events are forwarded as they came (event
- * name included) while usage is tapped from message_start and message_delta. The final
+ * name included; message_start's model renamed to the id the client asked for) while
+ * usage is tapped from message_start and message_delta. The final
  * message_stop is held back and sent after the charge committed.
  */
 export class AnthropicTap implements StreamTap {
@@ -21,6 +22,8 @@ export class AnthropicTap implements StreamTap {
   private readonly snapshot: Partial<Usage> = {};
   private readonly text: string[] = [];
   private held: SseEvent | null = null;
+
+  constructor(private readonly publicModel: string) {}
 
   push(ev: SseEvent): Uint8Array | null {
     const d = parseObject(ev.data);
@@ -34,7 +37,15 @@ export class AnthropicTap implements StreamTap {
       this.held = ev;
       return null;
     }
-    if (type === "message_start") Object.assign(this.snapshot, usageFromAnthropic(obj(d?.message)?.usage));
+    if (type === "message_start") {
+      const message = obj(d?.message);
+      Object.assign(this.snapshot, usageFromAnthropic(message?.usage));
+      // The one event that names the model: re-encoded, once per stream.
+      if (message && typeof message.model === "string" && message.model !== this.publicModel) {
+        message.model = this.publicModel;
+        return sseBytes({ ...ev, data: JSON.stringify(d) });
+      }
+    }
     if (type === "message_delta") Object.assign(this.snapshot, usageFromAnthropic(d?.usage));
     if (type === "content_block_start") {
       const name = str(obj(d?.content_block)?.name);

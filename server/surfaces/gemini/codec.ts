@@ -1,3 +1,4 @@
+import { setTopLevelString } from "../../core/public-model.ts";
 import type { CoreRequest } from "../../core/request.ts";
 import { usageFromGemini } from "../../core/usage.ts";
 import { type Json, obj, objs, str } from "../../core/wire-json.ts";
@@ -30,18 +31,26 @@ function candidateText(body: Json): string {
     .join("");
 }
 
-/** The Gemini surface over a Gemini upstream: bytes pass through, usage is tapped. */
-export function geminiPassThrough(core: () => CoreRequest, body: Json, framing: GeminiFraming): SurfaceCodec {
+/**
+ * The Gemini surface over a Gemini upstream: bytes pass through (`modelVersion` renamed to
+ * `publicModel`, the id the client asked for), usage is tapped.
+ */
+export function geminiPassThrough(
+  core: () => CoreRequest,
+  body: Json,
+  framing: GeminiFraming,
+  publicModel: string,
+): SurfaceCodec {
   return {
     countInput: coreCounter(core, body),
     json(result: Extract<UpstreamResult, { kind: "json" }>) {
       return {
-        body: result.text,
+        body: setTopLevelString(result.text, "modelVersion", publicModel),
         usage: usageFromGemini(result.body.usageMetadata),
         outputText: () => candidateText(result.body),
       };
     },
-    stream: () => new GeminiTap(framing),
+    stream: () => new GeminiTap(framing, publicModel),
     streamError(err: GatewayError): Uint8Array {
       return new TextEncoder().encode(framing.chunk(googleErrorBody(err)) + framing.close());
     },

@@ -31,9 +31,27 @@ function statusOf(status: number): string {
   }
 }
 
-/** `{ "error": { "code", "message", "status" } }`, as the Gemini API answers errors. */
+/**
+ * `{ "error": { "code", "message", "status", "details" } }`, as the Gemini API answers errors.
+ * The status is coarse (an empty account and a key at its spend limit are both
+ * RESOURCE_EXHAUSTED), so the gateway's own code goes where Google puts a machine-readable
+ * reason: a google.rpc.ErrorInfo in `details`, upper case as AIP-193 spells reasons.
+ */
 export function googleErrorBody(err: GatewayError) {
-  return { error: { code: err.status, message: err.message, status: statusOf(err.status) } };
+  return {
+    error: {
+      code: err.status,
+      message: err.message,
+      status: statusOf(err.status),
+      details: [
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: err.code.toUpperCase(),
+          domain: "tollgate",
+        },
+      ],
+    },
+  };
 }
 
 export function renderGoogleError(err: GatewayError): Response {

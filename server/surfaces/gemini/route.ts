@@ -12,6 +12,7 @@ import { currentRequestId } from "../../http/request-id.ts";
 import { queryParam } from "../../http/request-target.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
 import { imageTokenBound } from "../openai/chat-input.ts";
+import { generateBounds } from "./bounds.ts";
 import { geminiPassThrough, generateInputBound } from "./codec.ts";
 import { decodeGenerateRequest } from "./decode.ts";
 import { GeminiFraming, geminiSurface } from "./encode.ts";
@@ -23,33 +24,32 @@ function generateSpec(model: string, stream: boolean, sse: boolean) {
   return {
     endpoint: stream ? "gemini.streamGenerateContent" : "gemini.generateContent",
     schema: GenerateRequest,
-    prepare(body: GenerateRequest, rawLength: number) {
+    prepare(sent: GenerateRequest, rawLength: number) {
       // Refused up front, pass-through included: a server-side cache's tokens are outside the
       // byte bound of the body, so no reservation could cover them.
-      if ((body as Record<string, unknown>).cachedContent !== undefined)
+      if ((sent as Record<string, unknown>).cachedContent !== undefined)
         throw unsupportedFeature(
           "server-side cached content (cachedContent)",
           "this gateway",
           "cachedContent",
         );
+      // Validated before anything is reserved; the body forwarded carries exactly these bounds.
+      const { bounds, body } = generateBounds(sent);
       const framing = new GeminiFraming(sse);
       const surface = geminiSurface(framing);
       const core = lazyCore(() => surface.decodeRequest({ ...body, model, stream }));
-      const g = (body.generationConfig ?? body.generation_config) as
-        | { maxOutputTokens?: unknown }
-        | undefined;
       return {
         modelId: model,
         stream,
         inbound: { dialect: "gemini" as const, body },
         core,
-        requestedMaxTokens: typeof g?.maxOutputTokens === "number" ? g.maxOutputTokens : null,
-        choices: 1,
+        requestedMaxTokens: bounds.maxTokens,
+        choices: bounds.choices,
         ...(model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
         inputBound: (model: ModelRecord) => generateInputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface,
-          passThrough: geminiPassThrough(core, body, framing),
+          passThrough: geminiPassThrough(core, body, framing, model),
           publicModel: model,
           includeUsage: true,
         }),

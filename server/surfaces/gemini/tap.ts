@@ -11,7 +11,8 @@ const encoder = new TextEncoder();
 
 /**
  * Gemini stream in, Gemini stream out: each chunk is forwarded as it came (re-framed as
- * a JSON array when the client did not ask for `alt=sse`), usage tapped from
+ * a JSON array when the client did not ask for `alt=sse`; its `modelVersion`, which
+ * every chunk carries, renamed to the id the client asked for), usage tapped from
  * usageMetadata. Gemini has no end marker: from the chunk carrying finishReason on,
  * chunks are held and sent after the charge committed.
  */
@@ -24,7 +25,10 @@ export class GeminiTap implements StreamTap {
   private held = "";
   private readonly text: string[] = [];
 
-  constructor(private readonly framing: GeminiFraming) {}
+  constructor(
+    private readonly framing: GeminiFraming,
+    private readonly publicModel: string,
+  ) {}
 
   push(ev: SseEvent): Uint8Array | null {
     const chunk = parseObject(ev.data);
@@ -42,6 +46,8 @@ export class GeminiTap implements StreamTap {
       this.sawOutput = true;
     }
     if (cand?.finishReason) this.finishing = true;
+    // The chunk is re-encoded by the framing anyway: renaming costs nothing more.
+    if (typeof chunk.modelVersion === "string") chunk.modelVersion = this.publicModel;
     const out = this.framing.chunk(chunk);
     if (this.finishing) {
       this.held += out;

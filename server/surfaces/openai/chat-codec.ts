@@ -1,3 +1,4 @@
+import { setTopLevelString } from "../../core/public-model.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import type { GatewayError } from "../../errors.ts";
 import type { StreamTap, SurfaceCodec } from "../../gateway/codec.ts";
@@ -26,7 +27,10 @@ function completionText(body: Record<string, unknown>): string {
   return parts.join("");
 }
 
-/** The chat completions surface over an OpenAI-dialect upstream: bytes pass through, usage is tapped. */
+/**
+ * The chat completions surface over an OpenAI-dialect upstream: bytes pass through (the
+ * `model` renamed to the id the client asked for), usage is tapped.
+ */
 export function openaiChatCodec(req: ChatRequest): SurfaceCodec {
   let counted: number | null = null;
   return {
@@ -36,13 +40,13 @@ export function openaiChatCodec(req: ChatRequest): SurfaceCodec {
     },
     json(result: Extract<UpstreamResult, { kind: "json" }>) {
       return {
-        body: result.text,
+        body: setTopLevelString(result.text, "model", req.model),
         usage: usageFromOpenAI(result.body.usage),
         outputText: () => completionText(result.body),
       };
     },
     stream(): StreamTap {
-      return new OpenAIChatTap(req.stream_options?.include_usage === true);
+      return new OpenAIChatTap(req.stream_options?.include_usage === true, req.model);
     },
     streamError(err: GatewayError): Uint8Array {
       return encoder.encode(`data: ${JSON.stringify(openaiErrorBody(err))}\n\n`);

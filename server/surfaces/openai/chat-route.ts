@@ -3,6 +3,7 @@ import type { ModelRecord } from "../../catalog/catalog.ts";
 import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
 import { dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
+import { chatBounds } from "./chat-bounds.ts";
 import { openaiChatCodec } from "./chat-codec.ts";
 import { chatSurface } from "./chat-encode.ts";
 import { chatInputBound, imageTokenBound } from "./chat-input.ts";
@@ -13,7 +14,9 @@ function chatSpec(forceStream: boolean) {
     endpoint: "chat.completions",
     schema: ChatRequest,
     forceStream,
-    prepare(body: ChatRequest, rawLength: number) {
+    prepare(sent: ChatRequest, rawLength: number) {
+      // Validated before anything is reserved; the body forwarded carries exactly these bounds.
+      const { bounds, body } = chatBounds(sent);
       const stream = forceStream || body.stream === true;
       const inbound = forceStream && body.stream !== true ? { ...body, stream: true } : body;
       return {
@@ -21,8 +24,8 @@ function chatSpec(forceStream: boolean) {
         stream,
         inbound: { dialect: "openai-chat" as const, body: inbound },
         core: lazyCore(() => chatSurface.decodeRequest({ ...body, stream })),
-        requestedMaxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
-        choices: body.n ?? 1,
+        requestedMaxTokens: bounds.maxTokens,
+        choices: bounds.choices,
         inputBound: (model: ModelRecord) => chatInputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface: chatSurface,

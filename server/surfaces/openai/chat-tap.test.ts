@@ -19,7 +19,7 @@ const chunk = (
 
 describe("OpenAIChatTap", () => {
   test("text that looks like the markers is content, not a signal", () => {
-    const tap = new OpenAIChatTap(false);
+    const tap = new OpenAIChatTap(false, "m");
     const tricky = 'say "usage":{"prompt_tokens":1} and "finish_reason":"stop" and "error":{}';
     const sent = out(tap.push({ data: chunk({ content: tricky }, { usage: null }) }));
     expect(JSON.parse(sent!.slice(6))).toMatchObject({ choices: [{ delta: { content: tricky } }] });
@@ -33,7 +33,7 @@ describe("OpenAIChatTap", () => {
   });
 
   test("an empty role chunk is not output; the finish reason is seen", () => {
-    const tap = new OpenAIChatTap(false);
+    const tap = new OpenAIChatTap(false, "m");
     tap.push({ data: chunk({ role: "assistant", content: "" }) });
     expect(tap.sawOutput).toBe(false);
     tap.push({ data: chunk({}, {}, "stop") });
@@ -42,7 +42,7 @@ describe("OpenAIChatTap", () => {
   });
 
   test("JSON that is not compact still has its usage stripped for a client that did not ask", () => {
-    const tap = new OpenAIChatTap(false);
+    const tap = new OpenAIChatTap(false, "m");
     const spaced = JSON.stringify(JSON.parse(chunk({ content: "hi" }, { usage: null })), null, 1);
     const sent = out(tap.push({ data: spaced }));
     expect(sent).not.toContain('"usage"');
@@ -50,7 +50,7 @@ describe("OpenAIChatTap", () => {
   });
 
   test("usage on every chunk (continuous usage) is tapped and hidden from a client that did not ask", () => {
-    const tap = new OpenAIChatTap(false);
+    const tap = new OpenAIChatTap(false, "m");
     const sent = out(
       tap.push({
         data: chunk({ content: "a" }, { usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }),
@@ -69,7 +69,7 @@ describe("OpenAIChatTap", () => {
   });
 
   test("a client that asked gets the held usage chunk after the commit, or one made up", () => {
-    const asked = new OpenAIChatTap(true);
+    const asked = new OpenAIChatTap(true, "m");
     expect(out(asked.push({ data: chunk({ content: "a" }, { usage: null }) }))).toContain('"usage":null');
     expect(
       asked.push({
@@ -80,7 +80,7 @@ describe("OpenAIChatTap", () => {
     expect(out(asked.finish({ inputTokens: 3, cachedTokens: 0, outputTokens: 1 }))).toBe(
       `data: ${JSON.stringify({ id: "c1", choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } })}\n\ndata: [DONE]\n\n`,
     );
-    const none = new OpenAIChatTap(true);
+    const none = new OpenAIChatTap(true, "m");
     none.push({ data: chunk({ content: "abc" }) });
     const made = out(none.finish({ inputTokens: 4, cachedTokens: 1, outputTokens: 2 }))!;
     expect(JSON.parse(made.split("\n\n")[0]!.slice(6))).toMatchObject({
@@ -93,11 +93,30 @@ describe("OpenAIChatTap", () => {
   });
 
   test("an error chunk fails the stream; tool call pieces count as output", () => {
-    const tap = new OpenAIChatTap(false);
+    const tap = new OpenAIChatTap(false, "m");
     tap.push({ data: chunk({ tool_calls: [{ index: 0, function: { name: "f", arguments: '{"a":' } }] }) });
     expect(tap.sawOutput).toBe(true);
     expect(tap.outputText()).toBe('f{"a":');
     expect(tap.push({ data: JSON.stringify({ error: { message: "overloaded" } }) })).toBeNull();
     expect(tap.failed?.message).toBe("overloaded");
+  });
+
+  test("every chunk names the public model, the held usage chunk and a made-up one included", () => {
+    const tap = new OpenAIChatTap(true, "qwen:qwen-flash");
+    const up = (extra: Record<string, unknown>) =>
+      JSON.stringify({ ...JSON.parse(chunk({ content: "a" })), ...extra });
+    const first = out(tap.push({ data: up({ model: "mock-gpt", usage: null }) }))!;
+    expect(JSON.parse(first.slice(6)).model).toBe("qwen:qwen-flash");
+    const usage = { prompt_tokens: 3, completion_tokens: 1 };
+    expect(
+      tap.push({ data: JSON.stringify({ id: "c1", model: "mock-gpt", choices: [], usage }) }),
+    ).toBeNull();
+    tap.push({ data: "[DONE]" });
+    const end = out(tap.finish({ inputTokens: 3, cachedTokens: 0, outputTokens: 1 }))!;
+    expect(end).not.toContain("mock-gpt");
+    expect(JSON.parse(end.split("\n\n")[0]!.slice(6)).model).toBe("qwen:qwen-flash");
+    const made = new OpenAIChatTap(true, "pub");
+    made.push({ data: up({ model: "mock-gpt" }) });
+    expect(out(made.finish({ inputTokens: 1, cachedTokens: 0, outputTokens: 1 }))).toContain('"model":"pub"');
   });
 });

@@ -1,3 +1,4 @@
+import { FieldRenamer } from "../../core/public-model.ts";
 import type { Usage } from "../../core/usage.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import { GatewayError } from "../../errors.ts";
@@ -9,8 +10,8 @@ import type { SseEvent } from "../../sse/parser.ts";
 const encoder = new TextEncoder();
 
 /**
- * OpenAI chat stream in, OpenAI chat stream out: each chunk is forwarded as it came,
- * usage is tapped. The upstream is always asked for usage; a client that did not ask
+ * OpenAI chat stream in, OpenAI chat stream out: each chunk is forwarded as it came but
+ * for its `model` (the id the client asked for), usage is tapped. The upstream is always asked for usage; a client that did not ask
  * for it never sees it (the usage-only chunk is dropped, `usage` fields are removed).
  * A client that asked gets the usage chunk after the charge is committed, just before
  * `[DONE]`; if the upstream sent none, one is made from our own count.
@@ -26,7 +27,15 @@ export class OpenAIChatTap implements StreamTap {
   /** Every chunk's JSON text: output is only extracted from them when no usage came. */
   private readonly raw: string[] = [];
 
-  constructor(private readonly clientWantsUsage: boolean) {}
+  /** Every chunk names the model the client asked for instead of the upstream's. */
+  private readonly model: FieldRenamer;
+
+  constructor(
+    private readonly clientWantsUsage: boolean,
+    publicModel: string,
+  ) {
+    this.model = new FieldRenamer("model", publicModel);
+  }
 
   /**
    * Most chunks are only looked at, not parsed. The markers are exact: inside a JSON string
@@ -35,11 +44,12 @@ export class OpenAIChatTap implements StreamTap {
    * is parsed.
    */
   push(ev: SseEvent): Uint8Array | null {
-    const d = ev.data;
-    if (d === "[DONE]") {
+    if (ev.data === "[DONE]") {
       this.ended = true;
       return null;
     }
+    // Every chunk names a model: only its bytes are rewritten, the chunk is not parsed for it.
+    const d = this.model.apply(ev.data);
     // Usage with a value (or spelled with spaces) and errors take the parsing path.
     const usageAt = d.indexOf('"usage"');
     if ((usageAt !== -1 && !d.startsWith(":null", usageAt + 7)) || d.includes('"error"'))

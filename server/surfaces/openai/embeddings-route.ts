@@ -9,6 +9,7 @@ import { providerFor } from "../../providers/registry.ts";
 import { countText } from "../../tokens/count.ts";
 import { encodeVector } from "./embedding-vectors.ts";
 import { EmbeddingsRequest } from "./embeddings-schema.ts";
+import { capInt, EMBEDDING_ALIASES, refuseAliases, withinLimit } from "./media-bounds.ts";
 
 /** Per-input framing the tokenizer bound adds (a BPE token is at least one byte). */
 const PER_INPUT_BOUND = 8;
@@ -21,12 +22,52 @@ function inputsOf(req: EmbeddingsRequest): { texts: string[]; tokenIds: number[]
   return { texts: input as string[], tokenIds: null };
 }
 
+/** OpenAI's limits: 2048 inputs per request, 8192 tokens per input. */
+const MAX_INPUTS = 2048;
+const MAX_INPUT_TOKENS = 8192;
+/** No embeddings model has more (OpenAI's and Gemini's largest: 3072); a model may set its own. */
+const MAX_DIMENSIONS = 8192;
+
+/**
+ * Refuses inputs beyond the model's limits (`max_embedding_inputs`, `max_embedding_tokens`
+ * per input, `max_embedding_dimensions`). An input is counted with the tokenizer only when
+ * its byte bound is over the limit (the bound is never below the tokens).
+ */
+function assertLimits(
+  model: ModelRecord,
+  req: EmbeddingsRequest,
+  texts: string[],
+  tokenIds: number[][] | null,
+) {
+  const count = tokenIds ? tokenIds.length : texts.length;
+  withinLimit(count, capInt(model, "max_embedding_inputs", MAX_INPUTS), "input", "The number of inputs");
+  const perInput = capInt(model, "max_embedding_tokens", MAX_INPUT_TOKENS);
+  const sizes = tokenIds
+    ? tokenIds.map((t) => t.length)
+    : texts.map((t) => Buffer.byteLength(t) + PER_INPUT_BOUND);
+  sizes.forEach((bound, i) => {
+    if (bound <= perInput) return;
+    const tokens = tokenIds ? bound : countText(texts[i]!);
+    withinLimit(tokens, perInput, "input", `The tokens of input ${i}`);
+  });
+  if (req.dimensions !== undefined)
+    withinLimit(
+      req.dimensions,
+      capInt(model, "max_embedding_dimensions", MAX_DIMENSIONS),
+      "dimensions",
+      "dimensions",
+    );
+}
+
 /**
  * Embeddings billed per input token at the model's input price: reserved on a bound of the
  * input (its UTF-8 bytes, or the token ids), charged from the upstream's prompt_tokens,
- * or from the gateway's own count when the upstream reports none.
+ * or from the gateway's own count when the upstream reports none; never above the
+ * reservation. Other spellings of the input or dimensions are refused (an
+ * OpenAI-compatible upstream gets the body as it came).
  */
 export function embeddingsMeter(req: EmbeddingsRequest): MediaMeter {
+  refuseAliases(req, EMBEDDING_ALIASES);
   const { texts, tokenIds } = inputsOf(req);
   const bound = tokenIds
     ? tokenIds.reduce((n, t) => n + t.length, 0)
@@ -36,7 +77,10 @@ export function embeddingsMeter(req: EmbeddingsRequest): MediaMeter {
     costOf(model.prices, { input: tokens, cached: 0, output: 0 });
   return {
     capability: "embeddings",
-    reserve: (model) => inputCost(model, bound),
+    reserve(model) {
+      assertLimits(model, req, texts, tokenIds);
+      return inputCost(model, bound);
+    },
     async run(target, ctx) {
       const embed = providerFor(target.provider.kind).embeddings!;
       const res = await embed({

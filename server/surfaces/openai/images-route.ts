@@ -9,6 +9,7 @@ import type { MediaMeter } from "../../gateway/media-call.ts";
 import { providerFor } from "../../providers/registry.ts";
 import type { Write } from "../../store/writes.ts";
 import { ImagesEditRequest, ImagesGenerateRequest } from "./images-schema.ts";
+import { capInt, IMAGE_ALIASES, refuseAliases, withinLimit } from "./media-bounds.ts";
 import { serveImageLink } from "./media-content.ts";
 
 type ImagesRequest = ImagesGenerateRequest | ImagesEditRequest;
@@ -22,9 +23,11 @@ const MIME: Record<string, string> = {
 
 /**
  * Images billed per image by size and quality: reserved as n x the price (the dearest
- * matching price when the size is "auto" or unset), charged for the images the upstream
- * returned at the size and quality it reports. `url` answers are rewritten to gateway
- * links (a provider URL may carry its credentials); `b64_json` passes through.
+ * price the upstream could choose when the size or quality is "auto" or unset), charged
+ * for the images the upstream returned at the size and quality it reports. The count is
+ * always forwarded (`n`, 1 when unset), within the model's `max_images`. `url` answers are
+ * rewritten to gateway links (a provider URL may carry its credentials); `b64_json` passes
+ * through.
  */
 export function imagesMeter(
   gw: Gateway,
@@ -32,16 +35,19 @@ export function imagesMeter(
   req: ImagesRequest,
   multipart: boolean,
 ): MediaMeter {
+  refuseAliases(req, IMAGE_ALIASES);
   const n = req.n ?? 1;
-  const quality = req.quality ?? null;
+  const quality = req.quality && req.quality !== "auto" ? req.quality : null;
   const size = req.size && req.size !== "auto" ? req.size : null;
   let reservedEach = 0;
   return {
     capability: "images",
     reserve(model) {
-      const each = size
-        ? imagePrice(model.mediaPrices, size, quality)
-        : maxImagePrice(model.mediaPrices, quality);
+      withinLimit(n, capInt(model, "max_images", 10), "n", "The number of images (n)");
+      const each =
+        size && quality
+          ? imagePrice(model.mediaPrices, size, quality)
+          : maxImagePrice(model.mediaPrices, quality, size);
       if (each === null)
         throw badRequest(
           `The model '${model.id}' has no image price${size ? ` for size ${size}` : ""}${quality ? ` and quality ${quality}` : ""}: it does not generate images, or not at this size.`,
@@ -57,7 +63,8 @@ export function imagesMeter(
         target,
         signal: ctx.signal,
         op,
-        body: req,
+        // The count reserved for, always explicit: the upstream never picks its own.
+        body: { ...req, n },
         multipart,
       });
       const body = { ...res.body };
@@ -83,6 +90,7 @@ export function imagesMeter(
       }
       body.data = data;
       if (writes.length > 0) await gw.commits.enqueue(writes);
+      // The price of what the upstream reports it made (a price the table lacks: the one reserved).
       const each =
         imagePrice(ctx.model.mediaPrices, str(body.size) ?? size, str(body.quality) ?? quality) ??
         reservedEach;

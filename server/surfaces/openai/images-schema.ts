@@ -12,12 +12,23 @@ export const formBool = z.union([z.boolean(), z.enum(["true", "false"]).transfor
 
 const File = z.custom((v) => isUploadedFile(v), { message: "expected an uploaded file" });
 
+/** The qualities OpenAI's image models take ("auto" lets the upstream choose: the dearest is reserved). */
+export const IMAGE_QUALITIES = ["auto", "low", "medium", "high", "standard", "hd"] as const;
+
 const common = {
   model: z.string().min(1),
   prompt: z.string().min(1, "must not be empty"),
+  // The image count and size price the call: a whole count, and WIDTHxHEIGHT or "auto".
   n: formInt(1, 10).optional(),
-  size: z.string().min(1).optional(),
-  quality: z.string().min(1).optional(),
+  size: z
+    .union([
+      z.literal("auto"),
+      z.string().regex(/^[1-9]\d{1,4}x[1-9]\d{1,4}$/, 'expected "WIDTHxHEIGHT" or "auto"'),
+    ])
+    .optional(),
+  quality: z.enum(IMAGE_QUALITIES).optional(),
+  // Partial images are a streaming feature (refused), and each one is billed by the vendor.
+  partial_images: formInt(0, 0).optional(),
   response_format: z.enum(["url", "b64_json"]).optional(),
   stream: formBool.optional(),
 };

@@ -12,7 +12,10 @@ function modelObject(m: ModelRecord) {
     id: m.id,
     object: "model",
     created: Math.floor(m.createdAt / 1000),
-    owned_by: m.routes[0]?.provider ?? "tollgate",
+    // The model's public owner: which provider serves it is the deployment's business.
+    owned_by: m.ownedBy,
+    /** Which endpoints take it: chat, embeddings, image or video. */
+    kind: m.kind,
   };
 }
 
@@ -33,10 +36,10 @@ export const modelsRoutes = (gw: Gateway) =>
       "/v1/models",
       ({ request, set }) => {
         const models = visibleModels(gw, request, set.headers as Record<string, string>);
-        // "auto" picks the cheapest healthy model that can serve the request (routing/auto.ts).
+        // "auto" picks the cheapest healthy chat model that can serve the request (routing/auto.ts).
         const auto =
-          models.length > 0 && !models.some((m) => m.id === AUTO_MODEL)
-            ? [{ id: AUTO_MODEL, object: "model", created: 0, owned_by: "tollgate" }]
+          models.some((m) => m.kind === "chat") && !models.some((m) => m.id === AUTO_MODEL)
+            ? [{ id: AUTO_MODEL, object: "model", created: 0, owned_by: "tollgate", kind: "chat" }]
             : [];
         return { object: "list", data: [...models.map(modelObject), ...auto] };
       },

@@ -9,6 +9,7 @@ import type { Gateway } from "../../gateway/gateway.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
 import { imageTokenBound } from "./chat-input.ts";
 import { openaiErrorBody } from "./error.ts";
+import { responsesBounds } from "./responses-bounds.ts";
 import { assertStateless, decodeResponsesRequest } from "./responses-decode.ts";
 import { encodeResponsesResponse, itemId } from "./responses-encode.ts";
 import { ResponsesRequest } from "./responses-schema.ts";
@@ -57,6 +58,7 @@ function responsesSpec() {
     prepare(body: ResponsesRequest, rawLength: number) {
       const tools = new ResponsesTools();
       assertStateless(body);
+      const bounds = responsesBounds(body);
       // Decoding registers the request's tool kinds, which the encoders need: a translating
       // provider decodes before any answer comes back.
       const core = lazyCore(() => decodeResponsesRequest(body, tools));
@@ -71,13 +73,13 @@ function responsesSpec() {
         stream: body.stream === true,
         inbound: { dialect: "openai-responses" as const, body },
         core,
-        requestedMaxTokens: body.max_output_tokens ?? null,
-        choices: 1,
+        requestedMaxTokens: bounds.maxTokens,
+        choices: bounds.choices,
         ...(body.model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
         inputBound: (model: ModelRecord) => inputBound(rawLength, body, imageTokenBound(model)),
         codec: dialectCodec({
           surface,
-          passThrough: responsesPassThrough(coreCounter(core, body), failedEvent),
+          passThrough: responsesPassThrough(coreCounter(core, body), failedEvent, body.model),
           publicModel: body.model,
           includeUsage: true,
         }),

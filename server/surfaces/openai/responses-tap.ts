@@ -1,3 +1,4 @@
+import { setTopLevelString } from "../../core/public-model.ts";
 import { streamUsage, type Usage, usageFromOpenAI } from "../../core/usage.ts";
 import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
@@ -30,8 +31,9 @@ export function outputText(response: Json | undefined): string {
 
 /**
  * Responses stream in, Responses stream out (an OpenAI upstream with the Responses API):
- * events are forwarded as they came, usage is tapped from the terminal event, which is
- * held back and sent after the charge committed.
+ * events are forwarded as they came (those carrying the response object, a few per
+ * stream, with its model renamed to the id the client asked for), usage is tapped from
+ * the terminal event, which is held back and sent after the charge committed.
  */
 export class ResponsesTap implements StreamTap {
   ended = false;
@@ -41,9 +43,17 @@ export class ResponsesTap implements StreamTap {
   private readonly text: string[] = [];
   private held: SseEvent | null = null;
 
-  push(ev: SseEvent): Uint8Array | null {
-    const d = parseObject(ev.data);
-    const type = str(d?.type) ?? ev.event ?? "";
+  constructor(private readonly publicModel: string) {}
+
+  push(upstream: SseEvent): Uint8Array | null {
+    const d = parseObject(upstream.data);
+    const type = str(d?.type) ?? upstream.event ?? "";
+    const response = obj(d?.response);
+    let ev = upstream;
+    if (response && typeof response.model === "string" && response.model !== this.publicModel) {
+      response.model = this.publicModel;
+      ev = { ...upstream, data: JSON.stringify(d) };
+    }
     if (type === "response.failed" || type === "error") {
       this.failed = failure(d);
       return null;
@@ -77,21 +87,25 @@ export class ResponsesTap implements StreamTap {
   }
 }
 
-/** The Responses surface over an upstream speaking Responses: bytes pass through, usage is tapped. */
+/**
+ * The Responses surface over an upstream speaking Responses: bytes pass through (the
+ * `model` renamed to `publicModel`, the id the client asked for), usage is tapped.
+ */
 export function responsesPassThrough(
   countInput: () => number,
   streamError: (err: GatewayError) => Uint8Array,
+  publicModel: string,
 ): SurfaceCodec {
   return {
     countInput,
     json(result: Extract<UpstreamResult, { kind: "json" }>) {
       return {
-        body: result.text,
+        body: setTopLevelString(result.text, "model", publicModel),
         usage: usageFromOpenAI(result.body.usage),
         outputText: () => outputText(result.body),
       };
     },
-    stream: () => new ResponsesTap(),
+    stream: () => new ResponsesTap(publicModel),
     streamError,
   };
 }

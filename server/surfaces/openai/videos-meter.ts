@@ -9,12 +9,22 @@ import { ClientClosed, upstreamTimeout } from "../../providers/errors.ts";
 import type { MediaCall, VideoCreateCall, VideoJob, VideoJobs } from "../../providers/media.ts";
 import type { Target } from "../../providers/provider.ts";
 import { providerFor } from "../../providers/registry.ts";
+import {
+  capInt,
+  oneOf,
+  refuseAliases,
+  secondsSpellings,
+  VIDEO_COUNT_ALIASES,
+  withinLimit,
+} from "./media-bounds.ts";
 import type { OpenAIVideoRequest, VideoGenerationRequest } from "./videos-schema.ts";
 
 /** One video request, whichever route it came by. */
 export type VideoAsk = {
   prompt: string;
   seconds: number | null;
+  /** The field the client gave the seconds in (named by a refusal). */
+  secondsField: string;
   size: string | null;
   /** The resolution label asked for ("720p"), a price key too. */
   resolution: string | null;
@@ -46,6 +56,7 @@ function sizeOf(resolution: string | undefined, aspect: string | undefined): str
 
 /** The AIGate-style request as a VideoAsk; what an OpenAI-compatible video API cannot take is named. */
 export function askFromGeneration(b: VideoGenerationRequest): VideoAsk {
+  refuseAliases(b, VIDEO_COUNT_ALIASES);
   if (b.input_video !== undefined || b.input_video_b64 !== undefined)
     throw unsupportedFeature("video input (video-to-video)", "this model's provider", "input_video");
   const prompt = typeof b.prompt === "string" ? b.prompt : b.prompt.text;
@@ -63,9 +74,11 @@ export function askFromGeneration(b: VideoGenerationRequest): VideoAsk {
   const dropped = ["audio", "quality", "negative_prompt", "seed", "provider_options", "user"].filter(
     (k) => (b as Record<string, unknown>)[k] !== undefined,
   );
+  const seconds = oneOf<number>(b, secondsSpellings("duration"));
   return {
     prompt,
-    seconds: b.duration ?? null,
+    seconds: seconds?.value ?? null,
+    secondsField: seconds?.name ?? "duration",
     size: sizeOf(b.resolution, b.aspect_ratio),
     resolution: b.resolution ?? null,
     n: b.n ?? 1,
@@ -75,10 +88,13 @@ export function askFromGeneration(b: VideoGenerationRequest): VideoAsk {
 }
 
 export function askFromOpenAI(b: OpenAIVideoRequest): VideoAsk {
+  refuseAliases(b, VIDEO_COUNT_ALIASES);
   const ref = b.input_reference;
+  const seconds = oneOf<number>(b, secondsSpellings("seconds"));
   return {
     prompt: b.prompt,
-    seconds: b.seconds ?? null,
+    seconds: seconds?.value ?? null,
+    secondsField: seconds?.name ?? "seconds",
     size: b.size ?? null,
     resolution: null,
     n: 1,
@@ -88,10 +104,22 @@ export function askFromOpenAI(b: OpenAIVideoRequest): VideoAsk {
   };
 }
 
-/** Without a duration asked, the reservation assumes the model's longest clip (OpenAI's: 12 s). */
-function boundSeconds(ask: VideoAsk, model: ModelRecord): number {
-  const cap = model.capabilities.max_video_seconds;
-  return ask.seconds ?? (typeof cap === "number" && cap > 0 ? cap : 12);
+/** OpenAI's default clip length, used when neither the client nor the model names one. */
+const DEFAULT_SECONDS = 4;
+
+/**
+ * The seconds reserved for and forwarded, always explicitly (an upstream left to choose
+ * could render longer than reserved): the asked duration within the model's
+ * `max_video_seconds`, else the model's `default_video_seconds`, else 4 s as OpenAI does.
+ */
+function secondsOf(ask: VideoAsk, model: ModelRecord): number {
+  const max = capInt(model, "max_video_seconds", null);
+  if (ask.seconds !== null) {
+    withinLimit(ask.seconds, max, ask.secondsField, `The video duration (${ask.secondsField})`);
+    return ask.seconds;
+  }
+  const fallback = capInt(model, "default_video_seconds", DEFAULT_SECONDS);
+  return max === null ? fallback : Math.min(fallback, max);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -137,8 +165,9 @@ export type VideoAnswer = (
 ) => unknown;
 
 /**
- * Video billed per second: reserved as the asked (or longest) duration x the per-second
- * price x n, charged for the seconds the upstream rendered. The call stays open while the
+ * Video billed per second: reserved as the duration forwarded (asked, else the model's
+ * default) x the per-second price (the dearest when no size is asked) x n, charged for the
+ * seconds the upstream rendered, never above the reservation. The call stays open while the
  * job renders (polled every `options.video_poll_ms`, default 5 s, up to the provider's
  * total timeout); the result is served through expiring gateway links.
  */
@@ -159,7 +188,7 @@ export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): Me
           ask.size ? "size" : "model",
           "video_price_missing",
         );
-      return secondsCost(perSecond, boundSeconds(ask, model) * 1000 * ask.n);
+      return secondsCost(perSecond, secondsOf(ask, model) * 1000 * ask.n);
     },
     async run(target: Target, ctx) {
       const videos = providerFor(target.provider.kind).videos!;
@@ -167,12 +196,13 @@ export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): Me
       const poll = Number(target.provider.options.video_poll_ms);
       const pollMs = Number.isFinite(poll) && poll > 0 ? poll : 5000;
       const deadline = Date.now() + target.provider.timeouts.totalMs;
+      const seconds = secondsOf(ask, ctx.model);
       const created = await Promise.all(
         Array.from({ length: ask.n }, () =>
           videos.create({
             ...call,
             prompt: ask.prompt,
-            seconds: ask.seconds,
+            seconds,
             size: ask.size,
             inputReference: ask.inputReference,
           }),
@@ -202,11 +232,11 @@ export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): Me
       let cost = 0;
       const now = Date.now();
       const done = jobs.map((job) => {
-        const seconds = job.seconds ?? boundSeconds(ask, ctx.model);
+        const rendered = job.seconds ?? seconds;
         // A size the price table does not know is charged at the price reserved for.
         cost += secondsCost(
           priceOf(ctx.model, job.size ?? ask.size) ?? reservedPrice(ctx.model) ?? 0,
-          seconds * 1000,
+          rendered * 1000,
         );
         const link = gw.media.create({
           kind: "video",
@@ -218,11 +248,20 @@ export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): Me
           mimeType: "video/mp4",
           // The video object GET /v1/videos/<id> shows.
           meta: (l) =>
-            videoObject({ job: { ...job, seconds }, linkId: l.id, expiresAt: l.expiresAt }, ctx, ask),
+            videoObject(
+              { job: { ...job, seconds: rendered }, linkId: l.id, expiresAt: l.expiresAt },
+              ctx,
+              ask,
+            ),
           now,
           ttlMs: gw.settings.mediaLinkTtlMs,
         });
-        return { job: { ...job, seconds }, linkId: link.id, expiresAt: link.expiresAt, write: link.write };
+        return {
+          job: { ...job, seconds: rendered },
+          linkId: link.id,
+          expiresAt: link.expiresAt,
+          write: link.write,
+        };
       });
       await gw.commits.enqueue(done.map((d) => d.write));
       const body = answer(done, ctx);

@@ -5,6 +5,19 @@ import { formInt } from "./images-schema.ts";
 const ImageRef = z.string().min(1);
 
 /**
+ * A video's duration in whole seconds, under each spelling clients use (`seconds` as the
+ * OpenAI SDK sends it, as text; `duration` as the AIGate guide shows it): one of them may be
+ * given, and it is the value reserved for and forwarded.
+ */
+const Seconds = formInt(1, 120).optional();
+const secondsFields = {
+  seconds: Seconds,
+  duration: Seconds,
+  duration_seconds: Seconds,
+  durationSeconds: Seconds,
+};
+
+/**
  * `POST /v1/video/generations` as the AIGate guide documents it: prompt text (or
  * {text, image}), duration, resolution, aspect_ratio, n, image inputs under several names.
  */
@@ -14,7 +27,7 @@ export const VideoGenerationRequest = z.looseObject({
     z.string().min(1, "must not be empty"),
     z.looseObject({ text: z.string().min(1, "must not be empty"), image: ImageRef.optional() }),
   ]),
-  duration: z.number().positive().max(120).optional(),
+  ...secondsFields,
   resolution: z.string().min(1).optional(),
   aspect_ratio: z
     .string()
@@ -34,7 +47,7 @@ export const VideoGenerationRequest = z.looseObject({
 export const OpenAIVideoRequest = z.looseObject({
   model: z.string().min(1),
   prompt: z.string().min(1, "must not be empty"),
-  seconds: formInt(1, 120).optional(),
+  ...secondsFields,
   size: z
     .string()
     .regex(/^\d+x\d+$/, 'expected "WIDTHxHEIGHT"')

@@ -1,7 +1,13 @@
 import type { KeyView } from "../../../../server/admin/keys/model.ts";
 import { Badge } from "../../ui/layout.tsx";
 
-export function KeyStatus({ status }: { status: KeyView["status"] }) {
+/**
+ * A key's state as its holder meets it: an active key whose own spend limit no longer buys
+ * a call is refused like a revoked one would be, so it does not show as "active".
+ */
+export function KeyStatus({ keyView }: { keyView: Pick<KeyView, "status" | "limit_reached"> }) {
+  const { status } = keyView;
+  if (status === "active" && keyView.limit_reached) return <Badge tone="amber">limit reached</Badge>;
   const tone = status === "active" ? "green" : status === "revoked" ? "red" : "amber";
   return <Badge tone={tone}>{status}</Badge>;
 }

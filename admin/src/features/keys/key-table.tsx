@@ -48,7 +48,7 @@ export function KeyTable({ keys, showAccount = true }: { keys: KeyView[]; showAc
                 </td>
               )}
               <td className={td}>
-                <KeyStatus status={k.status} />
+                <KeyStatus keyView={k} />
               </td>
               <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>{formatTime(k.last_used_at)}</td>
               <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
