@@ -6,9 +6,8 @@ export const tooLarge = (limit: number) =>
   new GatewayError(
     "too_large",
     `Request body is larger than the limit of ${Math.floor(limit / 1024 / 1024)} MB.`,
-    {
-      code: "request_too_large",
-    },
+    // The rest of the body is not read: close rather than drain it.
+    { code: "request_too_large", headers: { connection: "close" } },
   );
 
 /** Reads the body as text, refusing more than `limit` bytes (declared or streamed). */
