@@ -17,7 +17,7 @@ import { RequestDeadline } from "../routing/deadline.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import type { Write } from "../store/writes.ts";
-import { countText } from "../tokens/count.ts";
+import { countText, imageTokenBound } from "../tokens/count.ts";
 import { type LogRow, logWrites } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
@@ -184,7 +184,7 @@ function reserve(gw: Gateway, req: MeteredRequest) {
     available,
   };
   // The byte bound is loose (about 4 bytes a token): counted for real before it refuses or cuts the answer.
-  const plan = refinedPlan(base, req.inputBound, () => req.codec.countInput());
+  const plan = refinedPlan(base, req.inputBound, () => req.codec.countInput(imageTokenBound(req.model)));
   if (!plan.ok)
     throw spendRefusal(
       gw.book,
