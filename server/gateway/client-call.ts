@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { kindMismatch, MEDIA_KIND, type ModelKind } from "../catalog/model-kind.ts";
+import type { SurfaceCodec } from "../core/codec.ts";
 import type { Dialect } from "../core/dialect.ts";
 import { assertCapabilities, featuresOf, restricts } from "../core/features.ts";
 import type { CoreRequest } from "../core/request.ts";
@@ -13,7 +14,6 @@ import type { KeyRecord } from "../keys/key-store.ts";
 import { ClientClosed } from "../providers/errors.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
 import { isLogged, logWrites, MAX_MODEL_CHARS } from "../usage-log/request-log.ts";
-import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
 import { type MediaMeter, mediaCall } from "./media-call.ts";
 import { draftLog, MeteredFailure, meteredCall } from "./metered-call.ts";

@@ -1,4 +1,5 @@
 import type { Hold } from "../billing/account-book.ts";
+import type { StreamTap } from "../core/codec.ts";
 import { type Usage, ZERO_USAGE } from "../core/usage.ts";
 import { GatewayError } from "../errors.ts";
 import type { Claim } from "../limits/idempotency.ts";
@@ -6,7 +7,6 @@ import { ClientClosed, upstreamStreamCut } from "../providers/errors.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import { countText } from "../tokens/count.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
-import type { StreamTap } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
 import { type MeteredRequest, settleCall } from "./metered-call.ts";
 

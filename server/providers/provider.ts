@@ -1,8 +1,11 @@
 import type { ProviderRecord } from "../catalog/catalog.ts";
+import type { UpstreamResult } from "../core/codec.ts";
 import type { Dialect } from "../core/dialect.ts";
 import type { CoreRequest } from "../core/request.ts";
-import type { SseEvent } from "../sse/parser.ts";
 import type { EmbeddingsCall, EmbeddingsResult, ImagesCall, ImagesResult, VideoJobs } from "./media.ts";
+
+/** What a transport hands back: the upstream's answer, read by the client's dialect. */
+export type { UpstreamResult };
 
 /** A resolved route: which provider, and the model id it knows the model by. */
 export type Target = { provider: ProviderRecord; model: string };
@@ -34,11 +37,6 @@ export type ChatCall = {
   /** The client's signal: aborting it aborts the upstream call at once. */
   signal: AbortSignal;
 };
-
-export type UpstreamResult =
-  | { kind: "json"; dialect: Dialect; body: Record<string, unknown>; text: string; headers: Headers }
-  /** `events`: the events of each upstream chunk, in order. */
-  | { kind: "stream"; dialect: Dialect; events: AsyncIterable<SseEvent[]>; headers: Headers };
 
 /**
  * One interface for every provider kind; one file per kind; see registry.ts. Media

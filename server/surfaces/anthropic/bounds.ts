@@ -1,4 +1,4 @@
-import { singleCap, type TextBounds } from "../cost-bounds.ts";
+import { singleCap, type TextBounds } from "../../dialects/cost-bounds.ts";
 import type { MessagesRequest } from "./schema.ts";
 
 /**

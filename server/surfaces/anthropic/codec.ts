@@ -1,10 +1,9 @@
+import type { SurfaceCodec, UpstreamResult } from "../../core/codec.ts";
 import { setTopLevelString } from "../../core/public-model.ts";
 import type { CoreRequest } from "../../core/request.ts";
 import { fullUsageFromAnthropic } from "../../core/usage.ts";
 import { type Json, obj, objs, str } from "../../core/wire-json.ts";
-import type { SurfaceCodec } from "../../gateway/codec.ts";
-import { coreCounter } from "../../gateway/dialect-codec.ts";
-import type { UpstreamResult } from "../../providers/provider.ts";
+import { coreCounter } from "../../dialects/dialect-codec.ts";
 import { anthropicStreamErrorBytes } from "./error.ts";
 import type { MessagesRequest } from "./schema.ts";
 import { AnthropicTap } from "./tap.ts";

@@ -1,9 +1,9 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../../catalog/catalog.ts";
 import { featuresOf } from "../../core/features.ts";
+import { coreCounter, dialectCodec, lazyCore } from "../../dialects/dialect-codec.ts";
 import { resolveModel } from "../../gateway/client-call.ts";
 import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
-import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";

@@ -1,7 +1,7 @@
+import type { StreamTap } from "../../core/codec.ts";
 import { streamUsage, type Usage, usageFromAnthropic } from "../../core/usage.ts";
 import { obj, parseObject, str } from "../../core/wire-json.ts";
 import type { GatewayError } from "../../errors.ts";
-import type { StreamTap } from "../../gateway/codec.ts";
 import { anthropicStreamError } from "../../providers/anthropic/decode.ts";
 import { sseBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";

@@ -1,6 +1,6 @@
 import { obj } from "../../core/wire-json.ts";
+import { countIn, oneSpelling, type TextBounds, without } from "../../dialects/cost-bounds.ts";
 import { badRequest } from "../../errors.ts";
-import { countIn, oneSpelling, type TextBounds, without } from "../cost-bounds.ts";
 import type { GenerateRequest } from "./schema.ts";
 
 /** Google's proto-JSON takes each field in camelCase or snake_case; both spellings are read. */

@@ -1,11 +1,10 @@
+import type { SurfaceCodec, UpstreamResult } from "../../core/codec.ts";
 import { setTopLevelString } from "../../core/public-model.ts";
 import type { CoreRequest } from "../../core/request.ts";
 import { usageFromGemini } from "../../core/usage.ts";
 import { type Json, obj, objs, str } from "../../core/wire-json.ts";
+import { coreCounter } from "../../dialects/dialect-codec.ts";
 import type { GatewayError } from "../../errors.ts";
-import type { SurfaceCodec } from "../../gateway/codec.ts";
-import { coreCounter } from "../../gateway/dialect-codec.ts";
-import type { UpstreamResult } from "../../providers/provider.ts";
 import type { GeminiFraming } from "./encode.ts";
 import { googleErrorBody } from "./error.ts";
 import { field } from "./fields.ts";

@@ -1,9 +1,9 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../../catalog/catalog.ts";
 import { featuresOf, unsupportedFeature } from "../../core/features.ts";
+import { coreCounter, dialectCodec, lazyCore } from "../../dialects/dialect-codec.ts";
 import { notFound } from "../../errors.ts";
 import { clientCall, resolveModel } from "../../gateway/client-call.ts";
-import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";

@@ -1,7 +1,7 @@
+import type { StreamTap } from "../../core/codec.ts";
 import { streamUsage, type Usage, usageFromGemini } from "../../core/usage.ts";
 import { objs, parseObject } from "../../core/wire-json.ts";
 import type { GatewayError } from "../../errors.ts";
-import type { StreamTap } from "../../gateway/codec.ts";
 import { geminiStreamError } from "../../providers/gemini/decode.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import { countText } from "../../tokens/count.ts";

@@ -1,4 +1,11 @@
-import { countIn, oneSpelling, refuseMultiplier, type TextBounds, unset, without } from "../cost-bounds.ts";
+import {
+  countIn,
+  oneSpelling,
+  refuseMultiplier,
+  type TextBounds,
+  unset,
+  without,
+} from "../../dialects/cost-bounds.ts";
 import type { ChatRequest } from "./chat-schema.ts";
 
 /** Both spellings of a chat completion's output cap; OpenAI reads either. */

@@ -1,8 +1,7 @@
+import type { StreamTap, SurfaceCodec, UpstreamResult } from "../../core/codec.ts";
 import { setTopLevelString } from "../../core/public-model.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import type { GatewayError } from "../../errors.ts";
-import type { StreamTap, SurfaceCodec } from "../../gateway/codec.ts";
-import type { UpstreamResult } from "../../providers/provider.ts";
 import { type PromptCount, promptTokens } from "../../tokens/count.ts";
 import { countChatInput } from "./chat-input.ts";
 import type { ChatRequest } from "./chat-schema.ts";

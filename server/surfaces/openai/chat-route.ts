@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../../catalog/catalog.ts";
+import { dialectCodec, lazyCore } from "../../dialects/dialect-codec.ts";
 import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
-import { dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { imageTokenBound } from "../../tokens/count.ts";
 import { chatBounds } from "./chat-bounds.ts";

@@ -1,8 +1,8 @@
+import type { StreamTap } from "../../core/codec.ts";
 import { FieldRenamer } from "../../core/public-model.ts";
 import type { Usage } from "../../core/usage.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import { GatewayError } from "../../errors.ts";
-import type { StreamTap } from "../../gateway/codec.ts";
 import { streamedMessage } from "../../providers/errors.ts";
 import { dataBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";

@@ -1,10 +1,9 @@
+import type { StreamTap, SurfaceCodec, UpstreamResult } from "../../core/codec.ts";
 import { setTopLevelString } from "../../core/public-model.ts";
 import { streamUsage, type Usage, usageFromOpenAI } from "../../core/usage.ts";
 import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
 import { GatewayError } from "../../errors.ts";
-import type { StreamTap, SurfaceCodec } from "../../gateway/codec.ts";
 import { streamedMessage } from "../../providers/errors.ts";
-import type { UpstreamResult } from "../../providers/provider.ts";
 import { sseBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import { countText } from "../../tokens/count.ts";

@@ -1,3 +1,4 @@
+import type { StreamTap } from "../core/codec.ts";
 import type { CoreStreamEvent } from "../core/stream.ts";
 import { assertNever } from "../core/stream.ts";
 import type { StreamDecoder, SurfaceStreamEncoder } from "../core/translate.ts";
@@ -5,7 +6,6 @@ import { streamUsage, type Usage } from "../core/usage.ts";
 import type { GatewayError } from "../errors.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import { countText } from "../tokens/count.ts";
-import type { StreamTap } from "./codec.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,11 +1,10 @@
+import type { SurfaceCodec, UpstreamResult } from "../core/codec.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { CoreResponse } from "../core/response.ts";
 import type { SurfaceDialectCodec } from "../core/translate.ts";
 import type { Usage } from "../core/usage.ts";
 import { providerDialect } from "../providers/dialects.ts";
-import type { UpstreamResult } from "../providers/provider.ts";
 import { countPrompt, countText, type PromptCount, promptTokens } from "../tokens/count.ts";
-import type { SurfaceCodec } from "./codec.ts";
 import { TranslatingTap } from "./translating-tap.ts";
 
 /** Text a canonical answer generated, for counting when the upstream reported no usage. */

@@ -1,7 +1,13 @@
-import type { Usage } from "../core/usage.ts";
 import type { GatewayError } from "../errors.ts";
-import type { UpstreamResult } from "../providers/provider.ts";
 import type { SseEvent } from "../sse/parser.ts";
+import type { Dialect } from "./dialect.ts";
+import type { Usage } from "./usage.ts";
+
+/** An upstream's answer as a provider transport hands it over, in the wire format `dialect`. */
+export type UpstreamResult =
+  | { kind: "json"; dialect: Dialect; body: Record<string, unknown>; text: string; headers: Headers }
+  /** `events`: the events of each upstream chunk, in order. */
+  | { kind: "stream"; dialect: Dialect; events: AsyncIterable<SseEvent[]>; headers: Headers };
 
 /**
  * What a surface (the client's dialect) contributes to a metered call: how to count the
