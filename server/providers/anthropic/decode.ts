@@ -2,9 +2,9 @@ import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
 import { fullUsageFromAnthropic, usageFromAnthropic } from "../../core/usage.ts";
 import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
-import { GatewayError } from "../../errors.ts";
+import { streamedError } from "../../dialects/stream-error.ts";
+import type { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { streamedMessage } from "../errors.ts";
 
 export function stopFromAnthropic(reason: unknown): StopReason {
   switch (reason) {
@@ -63,8 +63,8 @@ export const messagesStreamState = (): MessagesStreamState => ({
 export function anthropicStreamError(e: unknown): GatewayError {
   const err = obj(obj(e)?.error) ?? obj(e) ?? {};
   const type = str(err.type);
-  const message = str(err.message) ?? "The upstream provider reported an error in the stream.";
-  return new GatewayError(type === "rate_limit_error" ? "rate_limit" : "upstream", streamedMessage(message), {
+  return streamedError(str(err.message), {
+    kind: type === "rate_limit_error" ? "rate_limit" : "upstream",
     code: type === "overloaded_error" ? "upstream_overloaded" : "upstream_stream_error",
   });
 }

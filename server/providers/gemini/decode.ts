@@ -2,9 +2,9 @@ import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
 import { usageFromGemini } from "../../core/usage.ts";
 import { type Json, num, obj, objs, parseObject, str } from "../../core/wire-json.ts";
-import { GatewayError } from "../../errors.ts";
+import { streamedError } from "../../dialects/stream-error.ts";
+import type { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { streamedMessage } from "../errors.ts";
 import { geminiCallId } from "./tool-ids.ts";
 
 export function stopFromGemini(reason: unknown, sawToolCall: boolean): StopReason {
@@ -79,10 +79,7 @@ export const generateStreamState = (): GenerateStreamState => ({
 
 export function geminiStreamError(e: unknown): GatewayError {
   const err = obj(e) ?? {};
-  const message = str(err.message) ?? "The upstream provider reported an error in the stream.";
-  return new GatewayError(num(err.code) === 429 ? "rate_limit" : "upstream", streamedMessage(message), {
-    code: "upstream_stream_error",
-  });
+  return streamedError(str(err.message), { kind: num(err.code) === 429 ? "rate_limit" : "upstream" });
 }
 
 /** One Gemini SSE chunk (a whole GenerateContentResponse) -> canonical events. */

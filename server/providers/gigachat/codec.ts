@@ -5,9 +5,9 @@ import type { CoreStreamEvent } from "../../core/stream.ts";
 import { drop, type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
 import { argsObject, lookup, obj, objs, parseObject } from "../../core/wire-json.ts";
-import { GatewayError } from "../../errors.ts";
+import { streamedError } from "../../dialects/stream-error.ts";
+import type { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { streamedMessage } from "../errors.ts";
 import {
   argumentsText,
   dropHints,
@@ -227,13 +227,11 @@ function decodeResponse(body: Record<string, unknown>): CoreResponse {
 }
 
 /** An error object GigaChat may put in a stream ({status, message}). */
-function streamedError(o: Record<string, unknown>): GatewayError | null {
+function gigachatStreamError(o: Record<string, unknown>): GatewayError | null {
   if (Array.isArray(o.choices)) return null;
   const msg = typeof o.message === "string" ? o.message : null;
   if (msg === null && o.status === undefined) return null;
-  return new GatewayError("upstream", streamedMessage(msg ?? "GigaChat reported an error in the stream."), {
-    code: "upstream_stream_error",
-  });
+  return streamedError(msg, { fallback: "GigaChat reported an error in the stream." });
 }
 
 type StreamState = { started: boolean; stopped: boolean; calls: number };
@@ -248,7 +246,7 @@ export function gigachatStreamStep(ev: SseEvent, st: StreamState): CoreStreamEve
   }
   const chunk = parseObject(ev.data);
   if (!chunk) return [];
-  const failed = streamedError(chunk);
+  const failed = gigachatStreamError(chunk);
   if (failed) return [{ type: "error", error: failed }];
   const out: CoreStreamEvent[] = [];
   if (!st.started) {

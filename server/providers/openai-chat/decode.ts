@@ -4,9 +4,10 @@ import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import { type Json, num, obj, objs, parseObject, str } from "../../core/wire-json.ts";
-import { GatewayError } from "../../errors.ts";
+import { streamedError } from "../../dialects/stream-error.ts";
+import type { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { streamedMessage, upstreamInvalid } from "../errors.ts";
+import { upstreamInvalid } from "../errors.ts";
 
 export function stopFromOpenAI(reason: unknown, sawToolCall: boolean): StopReason {
   switch (reason) {
@@ -79,9 +80,9 @@ export const chatStreamState = (): ChatStreamState => ({
   calls: new Map(),
 });
 
-export function streamedError(e: unknown): GatewayError {
-  const msg = str(obj(e)?.message) ?? str(e) ?? "The upstream provider reported an error in the stream.";
-  return new GatewayError("upstream", streamedMessage(msg), { code: "upstream_stream_error" });
+/** An OpenAI `error` (an object with a message, or a bare string) inside a stream. */
+export function openaiStreamError(e: unknown): GatewayError {
+  return streamedError(str(obj(e)?.message) ?? str(e));
 }
 
 /** One OpenAI chat SSE event -> canonical events. */
@@ -94,7 +95,7 @@ export function chatStreamStep(ev: SseEvent, s: ChatStreamState): CoreStreamEven
   }
   const chunk = parseObject(ev.data);
   if (!chunk) return [];
-  if (chunk.error) return [{ type: "error", error: streamedError(chunk.error) }];
+  if (chunk.error) return [{ type: "error", error: openaiStreamError(chunk.error) }];
   const out: CoreStreamEvent[] = [];
   if (!s.started) {
     s.started = true;

@@ -4,9 +4,9 @@ import type { CoreStreamEvent } from "../../core/stream.ts";
 import { drop, type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
 import { argsObject, lookup, parseObject } from "../../core/wire-json.ts";
-import { GatewayError } from "../../errors.ts";
+import { streamedError } from "../../dialects/stream-error.ts";
+import type { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { streamedMessage } from "../errors.ts";
 import {
   argumentsText,
   dropHints,
@@ -206,15 +206,13 @@ function decodeResponse(body: Record<string, unknown>): CoreResponse {
   };
 }
 
-function streamedError(body: Record<string, unknown>): GatewayError | null {
+function yandexStreamError(body: Record<string, unknown>): GatewayError | null {
   const e = body.error;
   if (!e || typeof e !== "object") return null;
   const msg = (e as Record<string, unknown>).message;
-  return new GatewayError(
-    "upstream",
-    streamedMessage(typeof msg === "string" ? msg : "YandexGPT reported an error in the stream."),
-    { code: "upstream_stream_error" },
-  );
+  return streamedError(typeof msg === "string" ? msg : null, {
+    fallback: "YandexGPT reported an error in the stream.",
+  });
 }
 
 type StreamState = { started: boolean; sent: string; finished: boolean };
@@ -226,7 +224,7 @@ type StreamState = { started: boolean; sent: string; finished: boolean };
 export function yandexStreamStep(ev: SseEvent, st: StreamState): CoreStreamEvent[] {
   const body = parseObject(ev.data);
   if (!body) return [];
-  const failed = streamedError(body);
+  const failed = yandexStreamError(body);
   if (failed) return [{ type: "error", error: failed }];
   const p = payload(body);
   const out: CoreStreamEvent[] = [];

@@ -2,8 +2,8 @@ import type { StreamTap } from "../../core/codec.ts";
 import { FieldRenamer } from "../../core/public-model.ts";
 import type { Usage } from "../../core/usage.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
-import { GatewayError } from "../../errors.ts";
-import { streamedMessage } from "../../providers/errors.ts";
+import type { GatewayError } from "../../errors.ts";
+import { openaiStreamError } from "../../providers/openai-chat/decode.ts";
 import { dataBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 
@@ -73,7 +73,7 @@ export class OpenAIChatTap implements StreamTap {
     }
     if (!chunk || typeof chunk !== "object") return dataBytes(d);
     if (chunk.error) {
-      this.failed = streamedError(chunk.error);
+      this.failed = openaiStreamError(chunk.error);
       return null;
     }
     this.raw.push(d);
@@ -182,12 +182,4 @@ function usageChunk(meta: { id: string; created: number; model: string }, u: Usa
       prompt_tokens_details: { cached_tokens: u.cachedTokens },
     },
   };
-}
-
-function streamedError(e: unknown): GatewayError {
-  const msg =
-    typeof e === "object" && e !== null && typeof (e as { message?: unknown }).message === "string"
-      ? (e as { message: string }).message
-      : "The upstream provider reported an error in the stream.";
-  return new GatewayError("upstream", streamedMessage(msg), { code: "upstream_stream_error" });
 }

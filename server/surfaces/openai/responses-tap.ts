@@ -2,8 +2,8 @@ import type { StreamTap, SurfaceCodec, UpstreamResult } from "../../core/codec.t
 import { setTopLevelString } from "../../core/public-model.ts";
 import { streamUsage, type Usage, usageFromOpenAI } from "../../core/usage.ts";
 import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
-import { GatewayError } from "../../errors.ts";
-import { streamedMessage } from "../../providers/errors.ts";
+import { streamedError } from "../../dialects/stream-error.ts";
+import type { GatewayError } from "../../errors.ts";
 import { sseBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import { countText } from "../../tokens/count.ts";
@@ -12,8 +12,7 @@ const TERMINAL = new Set(["response.completed", "response.incomplete"]);
 
 function failure(d: Json | undefined): GatewayError {
   const e = obj(obj(d?.response)?.error) ?? d ?? {};
-  const message = str(e.message) ?? "The upstream provider reported an error in the stream.";
-  return new GatewayError("upstream", streamedMessage(message), { code: "upstream_stream_error" });
+  return streamedError(str(e.message));
 }
 
 /** Text a Responses output generated, for counting when no usage came. */

@@ -223,3 +223,11 @@ export class Redactor {
     return out.includes("error") ? redactKnown(out, this.spellings) : out;
   }
 }
+
+/**
+ * Removes the provider's own secrets (in any common encoding, case or line wrapping) and
+ * anything shaped like a key from upstream text.
+ */
+export function scrub(text: string, secrets: readonly (string | null | undefined)[]): string {
+  return new Redactor(secrets).redact(text);
+}

@@ -7,8 +7,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { scrub } from "./errors.ts";
-import { highEntropy, REDACTED, Redactor } from "./redact.ts";
+import { highEntropy, REDACTED, Redactor, scrub } from "./redact.ts";
 
 const RUNS = Number(process.env.TOLLGATE_PROPERTY_RUNS ?? 300);
 
