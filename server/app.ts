@@ -12,7 +12,7 @@ import { docs, scalarFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
 import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
-import { anthropicRoutes } from "./surfaces/anthropic/route.ts";
+import { anthropicRoutes } from "./routes/anthropic.ts";
 import { geminiRoutes } from "./surfaces/gemini/route.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
 import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";

@@ -1,7 +1,7 @@
 import type { Dialect } from "../core/dialect.ts";
 import type { ProviderDialectCodec } from "../core/translate.ts";
+import { anthropicDialect } from "../dialects/anthropic/index.ts";
 import { GatewayError } from "../errors.ts";
-import { anthropicDialect } from "./anthropic/index.ts";
 import { geminiDialect } from "./gemini/index.ts";
 import { gigachatCodec } from "./gigachat/codec.ts";
 import { openaiChatDialect } from "./openai-chat/index.ts";

@@ -1,18 +1,8 @@
-import { type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import type { Json } from "../../core/wire-json.ts";
+import { anthropicDialect } from "../../dialects/anthropic/index.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
 import { postUpstream } from "../upstream-call.ts";
-import { decodeMessagesResponse, messagesStreamState, messagesStreamStep } from "./decode.ts";
-import { encodeMessagesRequest } from "./encode.ts";
-
-/** The Anthropic Messages wire format as a provider speaks it. */
-export const anthropicDialect: ProviderDialectCodec = {
-  dialect: "anthropic-messages",
-  encodeRequest: encodeMessagesRequest,
-  decodeResponse: decodeMessagesResponse,
-  streamDecoder: () => statefulDecoder(messagesStreamState(), messagesStreamStep),
-};
 
 /** Pinned API version: the one every Messages feature we translate is documented against. */
 export const ANTHROPIC_VERSION = "2023-06-01";

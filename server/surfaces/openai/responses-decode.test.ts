@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { anthropicDialect } from "../../providers/anthropic/index.ts";
+import { anthropicDialect } from "../../dialects/anthropic/index.ts";
 import { decodeResponsesRequest } from "./responses-decode.ts";
 import { ResponsesRequest } from "./responses-schema.ts";
 import { ResponsesTools } from "./responses-tools.ts";

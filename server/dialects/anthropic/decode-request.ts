@@ -10,6 +10,7 @@ import type {
   ToolResultPart,
 } from "../../core/request.ts";
 import { type Json, lookup, num, obj, objs, str } from "../../core/wire-json.ts";
+import { answerPart } from "./blocks.ts";
 import type { CountTokensRequest, MessagesRequest } from "./schema.ts";
 
 const TARGET = "a translated (non-Anthropic) upstream";
@@ -112,17 +113,11 @@ function messages(req: CountTokensRequest, r: Reader, system: TextPart[]): CoreM
     const parts: Extract<CoreMessage, { role: "assistant" }>["parts"] = [];
     for (const b of blocks) {
       if (b.type === "text") parts.push(r.text(b));
-      else if (b.type === "thinking") {
-        const signature = str(b.signature);
-        parts.push({ type: "thinking", text: str(b.thinking) ?? "", ...(signature ? { signature } : {}) });
-      } else if (b.type === "tool_use")
-        parts.push({
-          type: "tool_call",
-          id: str(b.id) ?? "",
-          name: str(b.name) ?? "",
-          arguments: JSON.stringify(b.input ?? {}),
-        });
-      else r.other(b);
+      else {
+        const part = answerPart(b);
+        if (part) parts.push(part);
+        else r.other(b);
+      }
     }
     out.push({ role: "assistant", parts });
   }

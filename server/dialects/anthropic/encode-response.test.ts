@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { anthropicDialect } from "../../providers/anthropic/index.ts";
 import { SseParser } from "../../sse/parser.ts";
 import { decodeSplit, encodeAll, fold, SAMPLE_EVENTS, splits } from "../../testing/stream-fixtures.ts";
-import { messagesStreamEncoder } from "./encode.ts";
+import { messagesStreamEncoder } from "./encode-response.ts";
+import { anthropicDialect } from "./index.ts";
 
 describe("Messages stream encoder", () => {
   const out = encodeAll(messagesStreamEncoder({ publicModel: "m-x", includeUsage: true }), SAMPLE_EVENTS);

@@ -2,9 +2,9 @@ import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
 import { fullUsageFromAnthropic, usageFromAnthropic } from "../../core/usage.ts";
 import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
-import { streamedError } from "../../dialects/stream-error.ts";
-import type { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { answerPart } from "./blocks.ts";
+import { anthropicStreamError } from "./error.ts";
 
 export function stopFromAnthropic(reason: unknown): StopReason {
   switch (reason) {
@@ -24,17 +24,8 @@ export function stopFromAnthropic(reason: unknown): StopReason {
 export function decodeMessagesResponse(body: Json): CoreResponse {
   const content: CoreResponse["content"] = [];
   for (const b of objs(body.content)) {
-    if (b.type === "text") content.push({ type: "text", text: str(b.text) ?? "" });
-    else if (b.type === "thinking") {
-      const signature = str(b.signature);
-      content.push({ type: "thinking", text: str(b.thinking) ?? "", ...(signature ? { signature } : {}) });
-    } else if (b.type === "tool_use")
-      content.push({
-        type: "tool_call",
-        id: str(b.id) ?? "",
-        name: str(b.name) ?? "",
-        arguments: JSON.stringify(b.input ?? {}),
-      });
+    const part = answerPart(b);
+    if (part) content.push(part);
   }
   return {
     id: str(body.id) ?? "",
@@ -58,16 +49,6 @@ export const messagesStreamState = (): MessagesStreamState => ({
   reason: "stop",
   tools: new Map(),
 });
-
-/** An `error` event (or error body) of the Anthropic API as a GatewayError. */
-export function anthropicStreamError(e: unknown): GatewayError {
-  const err = obj(obj(e)?.error) ?? obj(e) ?? {};
-  const type = str(err.type);
-  return streamedError(str(err.message), {
-    kind: type === "rate_limit_error" ? "rate_limit" : "upstream",
-    code: type === "overloaded_error" ? "upstream_overloaded" : "upstream_stream_error",
-  });
-}
 
 /** One Anthropic SSE event -> canonical events. */
 export function messagesStreamStep(ev: SseEvent, s: MessagesStreamState): CoreStreamEvent[] {

@@ -2,10 +2,10 @@ import type { StreamTap } from "../../core/codec.ts";
 import { streamUsage, type Usage, usageFromAnthropic } from "../../core/usage.ts";
 import { obj, parseObject, str } from "../../core/wire-json.ts";
 import type { GatewayError } from "../../errors.ts";
-import { anthropicStreamError } from "../../providers/anthropic/decode.ts";
 import { sseBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import { countText } from "../../tokens/count.ts";
+import { anthropicStreamError } from "./error.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,19 +1,19 @@
 import { Elysia } from "elysia";
-import type { ModelRecord } from "../../catalog/catalog.ts";
-import { featuresOf } from "../../core/features.ts";
-import { coreCounter, dialectCodec, lazyCore } from "../../dialects/dialect-codec.ts";
-import { resolveModel } from "../../gateway/client-call.ts";
-import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
-import { parseJsonBody, readBody } from "../../http/body.ts";
-import { authenticateClient } from "../../http/client-auth.ts";
-import { AUTO_MODEL } from "../../routing/auto.ts";
-import { imageTokenBound } from "../../tokens/count.ts";
-import { messagesBounds } from "./bounds.ts";
-import { anthropicPassThrough, messagesInputBound } from "./codec.ts";
-import { decodeMessagesRequest } from "./decode.ts";
-import { messagesSurface } from "./encode.ts";
-import { CountTokensRequest, MessagesRequest } from "./schema.ts";
+import type { ModelRecord } from "../catalog/catalog.ts";
+import { featuresOf } from "../core/features.ts";
+import { messagesBounds, messagesInputBound } from "../dialects/anthropic/bounds.ts";
+import { decodeMessagesRequest } from "../dialects/anthropic/decode-request.ts";
+import { messagesSurface } from "../dialects/anthropic/index.ts";
+import { anthropicPassThrough } from "../dialects/anthropic/pass-through.ts";
+import { CountTokensRequest, MessagesRequest } from "../dialects/anthropic/schema.ts";
+import { coreCounter, dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
+import { resolveModel } from "../gateway/client-call.ts";
+import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
+import type { Gateway } from "../gateway/gateway.ts";
+import { parseJsonBody, readBody } from "../http/body.ts";
+import { authenticateClient } from "../http/client-auth.ts";
+import { AUTO_MODEL } from "../routing/auto.ts";
+import { imageTokenBound } from "../tokens/count.ts";
 
 /** Beta flags steer an Anthropic upstream; translated elsewhere they are dropped by name. */
 function betaFlags(request: Request): string[] {

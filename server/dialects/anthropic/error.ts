@@ -1,4 +1,6 @@
+import { obj, str } from "../../core/wire-json.ts";
 import type { ErrorKind, GatewayError } from "../../errors.ts";
+import { streamedError } from "../stream-error.ts";
 
 /** Anthropic's error types (https://docs.anthropic.com/en/api/errors). */
 const TYPE: Record<ErrorKind, string> = {
@@ -41,4 +43,14 @@ export function renderAnthropicError(err: GatewayError, requestId?: string): Res
 /** The `error` event that ends a broken stream. */
 export function anthropicStreamErrorBytes(err: GatewayError): Uint8Array {
   return new TextEncoder().encode(`event: error\ndata: ${JSON.stringify(anthropicErrorBody(err))}\n\n`);
+}
+
+/** An `error` event (or error body) of the Anthropic API as a GatewayError. */
+export function anthropicStreamError(e: unknown): GatewayError {
+  const err = obj(obj(e)?.error) ?? obj(e) ?? {};
+  const type = str(err.type);
+  return streamedError(str(err.message), {
+    kind: type === "rate_limit_error" ? "rate_limit" : "upstream",
+    code: type === "overloaded_error" ? "upstream_overloaded" : "upstream_stream_error",
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { openaiChatDialect } from "../../providers/openai-chat/index.ts";
-import { decodeMessagesRequest } from "./decode.ts";
+import { decodeMessagesRequest } from "./decode-request.ts";
 import { MessagesRequest } from "./schema.ts";
 
 /** The shape Claude Code 2.1 sends (trimmed): a system turn inside messages, cache_control, adaptive thinking, deferred tools. */

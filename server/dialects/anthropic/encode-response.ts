@@ -1,10 +1,8 @@
 import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
-import type { StreamEncodeContext, SurfaceDialectCodec, SurfaceStreamEncoder } from "../../core/translate.ts";
+import type { StreamEncodeContext, SurfaceStreamEncoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
 import { argsObject, type Json } from "../../core/wire-json.ts";
-import { decodeMessagesRequest } from "./decode.ts";
-import type { MessagesRequest } from "./schema.ts";
 
 export function anthropicStop(r: StopReason): string {
   switch (r) {
@@ -180,10 +178,3 @@ export function messagesStreamEncoder(ctx: StreamEncodeContext): SurfaceStreamEn
     },
   };
 }
-
-export const messagesSurface: SurfaceDialectCodec<MessagesRequest> = {
-  dialect: "anthropic-messages",
-  decodeRequest: decodeMessagesRequest,
-  encodeResponse: encodeMessagesResponse,
-  streamEncoder: messagesStreamEncoder,
-};
