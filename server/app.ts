@@ -13,7 +13,7 @@ import { renderError } from "./http/error-hook.ts";
 import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
-import { geminiRoutes } from "./surfaces/gemini/route.ts";
+import { geminiRoutes } from "./routes/gemini.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
 import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
 import { imagesRoutes } from "./surfaces/openai/images-route.ts";

@@ -1,8 +1,8 @@
 import type { Dialect } from "../core/dialect.ts";
 import type { ProviderDialectCodec } from "../core/translate.ts";
 import { anthropicDialect } from "../dialects/anthropic/index.ts";
+import { geminiDialect } from "../dialects/gemini/index.ts";
 import { GatewayError } from "../errors.ts";
-import { geminiDialect } from "./gemini/index.ts";
 import { gigachatCodec } from "./gigachat/codec.ts";
 import { openaiChatDialect } from "./openai-chat/index.ts";
 import { yandexCodec } from "./yandex/codec.ts";

@@ -1,25 +1,10 @@
-import { type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import { type Json, obj } from "../../core/wire-json.ts";
-import { geminiEmbeddings } from "../gemini-embeddings.ts";
+import { geminiDialect } from "../../dialects/gemini/index.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
 import { postUpstream } from "../upstream-call.ts";
-import {
-  decodeGenerateResponse,
-  generateStreamEnd,
-  generateStreamState,
-  generateStreamStep,
-} from "./decode.ts";
-import { encodeGenerateRequest } from "./encode.ts";
+import { geminiEmbeddings } from "./embeddings.ts";
 import { geminiRoot } from "./root.ts";
-
-/** The Gemini generateContent wire format as a provider speaks it. */
-export const geminiDialect: ProviderDialectCodec = {
-  dialect: "gemini",
-  encodeRequest: encodeGenerateRequest,
-  decodeResponse: decodeGenerateResponse,
-  streamDecoder: () => statefulDecoder(generateStreamState(), generateStreamStep, generateStreamEnd),
-};
 
 /** The client's body with the cap reserved for as its only output limit (the surface merged the spellings). */
 function passThrough(call: ChatCall, inbound: Json): Json {

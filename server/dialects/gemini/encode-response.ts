@@ -1,10 +1,8 @@
 import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
-import type { StreamEncodeContext, SurfaceDialectCodec, SurfaceStreamEncoder } from "../../core/translate.ts";
+import type { StreamEncodeContext, SurfaceStreamEncoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
 import { argsObject, type Json } from "../../core/wire-json.ts";
-import { decodeGenerateRequest } from "./decode.ts";
-import type { GenerateRequest } from "./schema.ts";
 
 export function geminiFinish(r: StopReason): string {
   switch (r) {
@@ -137,17 +135,5 @@ export function generateStreamEncoder(
       });
       return flush() + last + framing.close();
     },
-  };
-}
-
-/** The Gemini surface for one request: its stream framing is shared with the error event. */
-export function geminiSurface(
-  framing: GeminiFraming,
-): SurfaceDialectCodec<GenerateRequest & { model: string; stream: boolean }> {
-  return {
-    dialect: "gemini",
-    decodeRequest: decodeGenerateRequest,
-    encodeResponse: encodeGenerateResponse,
-    streamEncoder: (ctx) => generateStreamEncoder(ctx, framing),
   };
 }

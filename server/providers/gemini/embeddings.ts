@@ -1,9 +1,9 @@
-import { unsupportedFeature } from "../core/features.ts";
-import { arr, obj, objs } from "../core/wire-json.ts";
-import { upstreamInvalid } from "./errors.ts";
-import { geminiRoot } from "./gemini/root.ts";
-import type { EmbeddingsCall, EmbeddingsResult } from "./media.ts";
-import { postUpstream } from "./upstream-call.ts";
+import { unsupportedFeature } from "../../core/features.ts";
+import { arr, obj, objs } from "../../core/wire-json.ts";
+import { upstreamInvalid } from "../errors.ts";
+import type { EmbeddingsCall, EmbeddingsResult } from "../media.ts";
+import { postUpstream } from "../upstream-call.ts";
+import { geminiRoot } from "./root.ts";
 
 /**
  * Gemini embeddings (POST {base}/models/{model}:batchEmbedContents, base_url e.g.

@@ -3,26 +3,11 @@ import { setTopLevelString } from "../../core/public-model.ts";
 import type { CoreRequest } from "../../core/request.ts";
 import { usageFromGemini } from "../../core/usage.ts";
 import { type Json, obj, objs, str } from "../../core/wire-json.ts";
-import { coreCounter } from "../../dialects/dialect-codec.ts";
 import type { GatewayError } from "../../errors.ts";
-import type { GeminiFraming } from "./encode.ts";
+import { coreCounter } from "../dialect-codec.ts";
+import type { GeminiFraming } from "./encode-response.ts";
 import { googleErrorBody } from "./error.ts";
-import { field } from "./fields.ts";
-import type { GenerateRequest } from "./schema.ts";
 import { GeminiTap } from "./tap.ts";
-
-/** Byte bound of the prompt with each inline image's payload replaced by a per-image bound. */
-export function generateInputBound(bodyBytes: number, req: GenerateRequest, imageBound: number): number {
-  let bound = bodyBytes;
-  for (const c of req.contents ?? [])
-    for (const p of objs(c.parts)) {
-      const media = obj(field(p, "inlineData")) ?? obj(field(p, "fileData"));
-      if (!media) continue;
-      bound -= (str(media.data) ?? str(field(media, "fileUri")) ?? "").length;
-      bound += imageBound;
-    }
-  return Math.max(bound, 1);
-}
 
 function candidateText(body: Json): string {
   return objs(obj(objs(body.candidates)[0]?.content)?.parts)

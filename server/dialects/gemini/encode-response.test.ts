@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { geminiDialect } from "../../providers/gemini/index.ts";
 import { decodeSplit, encodeAll, fold, SAMPLE_EVENTS } from "../../testing/stream-fixtures.ts";
-import { GeminiFraming, generateStreamEncoder } from "./encode.ts";
+import { GeminiFraming, generateStreamEncoder } from "./encode-response.ts";
+import { geminiDialect } from "./index.ts";
 
 describe("Gemini stream encoder", () => {
   test("alt=sse: round trip through the Gemini decoder; the call goes out whole", () => {

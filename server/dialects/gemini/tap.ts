@@ -2,10 +2,10 @@ import type { StreamTap } from "../../core/codec.ts";
 import { streamUsage, type Usage, usageFromGemini } from "../../core/usage.ts";
 import { objs, parseObject } from "../../core/wire-json.ts";
 import type { GatewayError } from "../../errors.ts";
-import { geminiStreamError } from "../../providers/gemini/decode.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import { countText } from "../../tokens/count.ts";
-import type { GeminiFraming } from "./encode.ts";
+import type { GeminiFraming } from "./encode-response.ts";
+import { geminiStreamError } from "./error.ts";
 
 const encoder = new TextEncoder();
 

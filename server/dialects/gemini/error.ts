@@ -1,4 +1,6 @@
+import { num, obj, str } from "../../core/wire-json.ts";
 import type { GatewayError } from "../../errors.ts";
+import { streamedError } from "../stream-error.ts";
 
 /** Google's canonical error codes by HTTP status (google.rpc.Code). */
 function statusOf(status: number): string {
@@ -59,4 +61,10 @@ export function renderGoogleError(err: GatewayError): Response {
     status: err.status,
     headers: { ...err.headers, "content-type": "application/json; charset=UTF-8" },
   });
+}
+
+/** An error object Gemini put in its stream ({code, message, status}) as a GatewayError. */
+export function geminiStreamError(e: unknown): GatewayError {
+  const err = obj(e) ?? {};
+  return streamedError(str(err.message), { kind: num(err.code) === 429 ? "rate_limit" : "upstream" });
 }

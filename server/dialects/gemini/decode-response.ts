@@ -1,10 +1,9 @@
 import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
 import { usageFromGemini } from "../../core/usage.ts";
-import { type Json, num, obj, objs, parseObject, str } from "../../core/wire-json.ts";
-import { streamedError } from "../../dialects/stream-error.ts";
-import type { GatewayError } from "../../errors.ts";
+import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { geminiStreamError } from "./error.ts";
 import { geminiCallId } from "./tool-ids.ts";
 
 export function stopFromGemini(reason: unknown, sawToolCall: boolean): StopReason {
@@ -76,11 +75,6 @@ export const generateStreamState = (): GenerateStreamState => ({
   calls: 0,
   blocked: false,
 });
-
-export function geminiStreamError(e: unknown): GatewayError {
-  const err = obj(e) ?? {};
-  return streamedError(str(err.message), { kind: num(err.code) === 429 ? "rate_limit" : "upstream" });
-}
 
 /** One Gemini SSE chunk (a whole GenerateContentResponse) -> canonical events. */
 export function generateStreamStep(ev: SseEvent, s: GenerateStreamState): CoreStreamEvent[] {

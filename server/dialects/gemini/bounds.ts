@@ -1,6 +1,7 @@
-import { obj } from "../../core/wire-json.ts";
-import { countIn, oneSpelling, type TextBounds, without } from "../../dialects/cost-bounds.ts";
+import { obj, objs, str } from "../../core/wire-json.ts";
 import { badRequest } from "../../errors.ts";
+import { countIn, oneSpelling, type TextBounds, without } from "../cost-bounds.ts";
+import { field } from "./fields.ts";
 import type { GenerateRequest } from "./schema.ts";
 
 /** Google's proto-JSON takes each field in camelCase or snake_case; both spellings are read. */
@@ -34,4 +35,17 @@ export function generateBounds(body: GenerateRequest): { bounds: TextBounds; bod
     bounds: { maxTokens, choices },
     body: { ...without(body, CONFIG), generationConfig } as GenerateRequest,
   };
+}
+
+/** Byte bound of the prompt with each inline image's payload replaced by a per-image bound. */
+export function generateInputBound(bodyBytes: number, req: GenerateRequest, imageBound: number): number {
+  let bound = bodyBytes;
+  for (const c of req.contents ?? [])
+    for (const p of objs(c.parts)) {
+      const media = obj(field(p, "inlineData")) ?? obj(field(p, "fileData"));
+      if (!media) continue;
+      bound -= (str(media.data) ?? str(field(media, "fileUri")) ?? "").length;
+      bound += imageBound;
+    }
+  return Math.max(bound, 1);
 }
