@@ -14,7 +14,7 @@ import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
-import { chatRoutes } from "./surfaces/openai/chat-route.ts";
+import { chatRoutes } from "./routes/openai-chat.ts";
 import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
 import { imagesRoutes } from "./surfaces/openai/images-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";

@@ -97,5 +97,11 @@ export const modelNotFound = (model: string) =>
 export const insufficientQuota = (message: string) =>
   new GatewayError("insufficient_quota", message, { code: "insufficient_quota" });
 
+/** An upstream answer the gateway cannot read (not JSON, a chat completion without choices...). */
+export const upstreamInvalid = (what: string) =>
+  new GatewayError("upstream", `The upstream provider sent an invalid response: ${what}.`, {
+    code: "upstream_invalid_response",
+  });
+
 export const internalError = (message = "Internal server error.") =>
   new GatewayError("internal", message, { code: "internal_error" });

@@ -2,9 +2,9 @@ import type { Dialect } from "../core/dialect.ts";
 import type { ProviderDialectCodec } from "../core/translate.ts";
 import { anthropicDialect } from "../dialects/anthropic/index.ts";
 import { geminiDialect } from "../dialects/gemini/index.ts";
+import { openaiChatDialect } from "../dialects/openai-chat/index.ts";
 import { GatewayError } from "../errors.ts";
 import { gigachatCodec } from "./gigachat/codec.ts";
-import { openaiChatDialect } from "./openai-chat/index.ts";
 import { yandexCodec } from "./yandex/codec.ts";
 
 /**

@@ -2,8 +2,9 @@ import type { ProviderRecord } from "../catalog/catalog.ts";
 import { GatewayError } from "../errors.ts";
 import { scrub } from "../secrets/redact.ts";
 
-// Defined beside the other typed errors so that http/ (reading a body) can throw it too.
-export { ClientClosed } from "../errors.ts";
+// Defined beside the other typed errors so that http/ (reading a body) and the dialects
+// (reading an answer) can throw them too.
+export { ClientClosed, upstreamInvalid } from "../errors.ts";
 // Defined with the redactor (secrets/), which dialects use for errors inside streams.
 export { scrub } from "../secrets/redact.ts";
 
@@ -21,11 +22,6 @@ export const upstreamTimeout = (phase: TimeoutPhase, ms: number) =>
 export const upstreamUnreachable = () =>
   new GatewayError("upstream", "Could not reach the upstream provider.", {
     code: "upstream_connection_failed",
-  });
-
-export const upstreamInvalid = (what: string) =>
-  new GatewayError("upstream", `The upstream provider sent an invalid response: ${what}.`, {
-    code: "upstream_invalid_response",
   });
 
 export const upstreamStreamCut = () =>

@@ -2,7 +2,7 @@ import { GatewayError } from "../errors.ts";
 import { anthropicProvider } from "./anthropic/index.ts";
 import { geminiProvider } from "./gemini/index.ts";
 import { gigachatProvider } from "./gigachat/provider.ts";
-import { openaiProvider } from "./openai.ts";
+import { openaiProvider } from "./openai/index.ts";
 import type { Provider } from "./provider.ts";
 import { yandexProvider } from "./yandex/provider.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { openaiChatDialect } from "../../providers/openai-chat/index.ts";
+import { openaiChatDialect } from "../openai-chat/index.ts";
 import { decodeMessagesRequest } from "./decode-request.ts";
 import { MessagesRequest } from "./schema.ts";
 

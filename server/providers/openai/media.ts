@@ -1,7 +1,7 @@
-import { num, objs } from "../core/wire-json.ts";
-import { upstreamInvalid } from "./errors.ts";
-import type { EmbeddingsCall, EmbeddingsResult, ImagesCall, ImagesResult, UploadFile } from "./media.ts";
-import { postUpstream } from "./upstream-call.ts";
+import { num, objs } from "../../core/wire-json.ts";
+import { upstreamInvalid } from "../errors.ts";
+import type { EmbeddingsCall, EmbeddingsResult, ImagesCall, ImagesResult, UploadFile } from "../media.ts";
+import { postUpstream } from "../upstream-call.ts";
 
 /**
  * OpenAI-compatible embeddings and images (POST {base}/embeddings, /images/generations,

@@ -1,4 +1,6 @@
+import { obj, str } from "../../core/wire-json.ts";
 import type { ErrorKind, GatewayError } from "../../errors.ts";
+import { streamedError } from "../stream-error.ts";
 
 const TYPE: Record<ErrorKind, string> = {
   invalid_request: "invalid_request_error",
@@ -35,4 +37,9 @@ export function renderOpenAIError(err: GatewayError): Response {
     status: err.status,
     headers: { ...err.headers, "content-type": "application/json" },
   });
+}
+
+/** An OpenAI `error` (an object with a message, or a bare string) inside a stream. */
+export function openaiStreamError(e: unknown): GatewayError {
+  return streamedError(str(obj(e)?.message) ?? str(e));
 }

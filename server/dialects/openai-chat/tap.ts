@@ -3,9 +3,9 @@ import { FieldRenamer } from "../../core/public-model.ts";
 import type { Usage } from "../../core/usage.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import type { GatewayError } from "../../errors.ts";
-import { openaiStreamError } from "../../providers/openai-chat/decode.ts";
 import { dataBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { openaiStreamError } from "./error.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,14 +1,13 @@
 import { Elysia } from "elysia";
-import type { ModelRecord } from "../../catalog/catalog.ts";
-import { dialectCodec, lazyCore } from "../../dialects/dialect-codec.ts";
-import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
-import { imageTokenBound } from "../../tokens/count.ts";
-import { chatBounds } from "./chat-bounds.ts";
-import { openaiChatCodec } from "./chat-codec.ts";
-import { chatSurface } from "./chat-encode.ts";
-import { chatInputBound } from "./chat-input.ts";
-import { ChatRequest } from "./chat-schema.ts";
+import type { ModelRecord } from "../catalog/catalog.ts";
+import { dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
+import { chatBounds, chatInputBound } from "../dialects/openai-chat/bounds.ts";
+import { chatSurface } from "../dialects/openai-chat/index.ts";
+import { openaiChatCodec } from "../dialects/openai-chat/pass-through.ts";
+import { ChatRequest } from "../dialects/openai-chat/schema.ts";
+import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
+import type { Gateway } from "../gateway/gateway.ts";
+import { imageTokenBound } from "../tokens/count.ts";
 
 function chatSpec(forceStream: boolean) {
   return {

@@ -1,10 +1,10 @@
-import type { Json } from "../core/wire-json.ts";
-import { openaiChatDialect } from "./openai-chat/index.ts";
-import { openaiEmbeddings, openaiImages } from "./openai-media.ts";
-import { openaiVideos } from "./openai-videos.ts";
-import type { ChatCall, Provider, UpstreamResult } from "./provider.ts";
-import { upstreamBody } from "./translate-body.ts";
-import { postUpstream } from "./upstream-call.ts";
+import type { Json } from "../../core/wire-json.ts";
+import { openaiChatDialect } from "../../dialects/openai-chat/index.ts";
+import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
+import { upstreamBody } from "../translate-body.ts";
+import { postUpstream } from "../upstream-call.ts";
+import { openaiEmbeddings, openaiImages } from "./media.ts";
+import { openaiVideos } from "./videos.ts";
 
 /** Both spellings of a chat completion's output cap. */
 const CAP_FIELDS = ["max_tokens", "max_completion_tokens"] as const;

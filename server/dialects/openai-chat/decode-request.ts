@@ -11,7 +11,7 @@ import type {
 } from "../../core/request.ts";
 import { type Json, num, obj, objs, str } from "../../core/wire-json.ts";
 import { badRequest } from "../../errors.ts";
-import type { ChatRequest } from "./chat-schema.ts";
+import type { ChatRequest } from "./schema.ts";
 
 /** Fields of a chat request the canonical request carries; any other is a hint that may be dropped. */
 const MAPPED = new Set([

@@ -1,11 +1,9 @@
 import { imageToUrl } from "../../core/images.ts";
 import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
-import type { StreamEncodeContext, SurfaceDialectCodec, SurfaceStreamEncoder } from "../../core/translate.ts";
+import type { StreamEncodeContext, SurfaceStreamEncoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
 import type { Json } from "../../core/wire-json.ts";
-import { decodeChatRequest } from "./chat-decode.ts";
-import type { ChatRequest } from "./chat-schema.ts";
 
 export function finishReason(r: StopReason): string {
   return r === "refusal" ? "content_filter" : r;
@@ -110,10 +108,3 @@ export function chatStreamEncoder(ctx: StreamEncodeContext): SurfaceStreamEncode
     },
   };
 }
-
-export const chatSurface: SurfaceDialectCodec<ChatRequest> = {
-  dialect: "openai-chat",
-  decodeRequest: decodeChatRequest,
-  encodeResponse: encodeChatResponse,
-  streamEncoder: chatStreamEncoder,
-};

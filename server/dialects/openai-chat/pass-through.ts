@@ -2,13 +2,32 @@ import type { StreamTap, SurfaceCodec, UpstreamResult } from "../../core/codec.t
 import { setTopLevelString } from "../../core/public-model.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import type { GatewayError } from "../../errors.ts";
-import { type PromptCount, promptTokens } from "../../tokens/count.ts";
-import { countChatInput } from "./chat-input.ts";
-import type { ChatRequest } from "./chat-schema.ts";
-import { OpenAIChatTap } from "./chat-tap.ts";
+import { countPrompt, type PromptCount, promptTokens } from "../../tokens/count.ts";
 import { openaiErrorBody } from "./error.ts";
+import type { ChatRequest } from "./schema.ts";
+import { OpenAIChatTap } from "./tap.ts";
 
 const encoder = new TextEncoder();
+
+/** The prompt counted with the tokenizer (used when the upstream reports no usage). */
+export function countChatInput(req: ChatRequest): PromptCount {
+  const texts: string[] = [];
+  let images = 0;
+  for (const m of req.messages) {
+    let t = m.name ?? "";
+    if (typeof m.content === "string") t += m.content;
+    else if (Array.isArray(m.content)) {
+      for (const p of m.content) {
+        if (p.type === "text" && typeof p.text === "string") t += p.text;
+        else if (p.type === "image_url") images++;
+      }
+    }
+    for (const c of m.tool_calls ?? []) t += (c.function?.name ?? "") + (c.function?.arguments ?? "");
+    texts.push(t);
+  }
+  const tools = req.tools ? JSON.stringify(req.tools) : "";
+  return countPrompt(texts, images, tools);
+}
 
 /** Text generated in a non-streamed chat completion, for counting when no usage came. */
 function completionText(body: Record<string, unknown>): string {

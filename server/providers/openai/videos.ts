@@ -1,9 +1,9 @@
-import { type Json, obj, str } from "../core/wire-json.ts";
-import { providerSecrets, upstreamError, upstreamInvalid } from "./errors.ts";
-import { MAX_ERROR_BYTES, tlsInit, UpstreamExchange } from "./http.ts";
-import type { MediaCall, VideoCreateCall, VideoJob, VideoJobs, VideoStatus } from "./media.ts";
-import { toFormData } from "./openai-media.ts";
-import { postUpstream } from "./upstream-call.ts";
+import { type Json, obj, str } from "../../core/wire-json.ts";
+import { providerSecrets, upstreamError, upstreamInvalid } from "../errors.ts";
+import { MAX_ERROR_BYTES, tlsInit, UpstreamExchange } from "../http.ts";
+import type { MediaCall, VideoCreateCall, VideoJob, VideoJobs, VideoStatus } from "../media.ts";
+import { postUpstream } from "../upstream-call.ts";
+import { toFormData } from "./media.ts";
 
 /**
  * OpenAI's video job API (POST {base}/videos, GET /videos/{id}, GET /videos/{id}/content):

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { openaiChatDialect } from "../../providers/openai-chat/index.ts";
 import { decodeSplit, encodeAll, fold, SAMPLE_EVENTS } from "../../testing/stream-fixtures.ts";
-import { chatStreamEncoder } from "./chat-encode.ts";
+import { chatStreamEncoder } from "./encode-response.ts";
+import { openaiChatDialect } from "./index.ts";
 
 describe("chat completions stream encoder", () => {
   test("round trip through the OpenAI chat decoder; usage chunk only when asked; [DONE] last", () => {

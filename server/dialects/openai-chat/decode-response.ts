@@ -4,10 +4,9 @@ import type { CoreResponse, StopReason } from "../../core/response.ts";
 import type { CoreStreamEvent } from "../../core/stream.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import { type Json, num, obj, objs, parseObject, str } from "../../core/wire-json.ts";
-import { streamedError } from "../../dialects/stream-error.ts";
-import type { GatewayError } from "../../errors.ts";
+import { upstreamInvalid } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { upstreamInvalid } from "../errors.ts";
+import { openaiStreamError } from "./error.ts";
 
 export function stopFromOpenAI(reason: unknown, sawToolCall: boolean): StopReason {
   switch (reason) {
@@ -79,11 +78,6 @@ export const chatStreamState = (): ChatStreamState => ({
   finish: null,
   calls: new Map(),
 });
-
-/** An OpenAI `error` (an object with a message, or a bare string) inside a stream. */
-export function openaiStreamError(e: unknown): GatewayError {
-  return streamedError(str(obj(e)?.message) ?? str(e));
-}
 
 /** One OpenAI chat SSE event -> canonical events. */
 export function chatStreamStep(ev: SseEvent, s: ChatStreamState): CoreStreamEvent[] {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { OpenAIChatTap } from "./chat-tap.ts";
+import { OpenAIChatTap } from "./tap.ts";
 
 const dec = new TextDecoder();
 const out = (b: Uint8Array | null) => (b === null ? null : dec.decode(b));
