@@ -15,10 +15,10 @@ import { requestId } from "./http/request-id.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
 import { chatRoutes } from "./routes/openai-chat.ts";
+import { responsesRoutes } from "./routes/openai-responses.ts";
 import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
 import { imagesRoutes } from "./surfaces/openai/images-route.ts";
 import { modelsRoutes } from "./surfaces/openai/models-route.ts";
-import { responsesRoutes } from "./surfaces/openai/responses-route.ts";
 import { videosRoutes } from "./surfaces/openai/videos-route.ts";
 
 export type AppOptions = {

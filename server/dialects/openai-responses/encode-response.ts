@@ -1,8 +1,8 @@
 import type { CoreResponse } from "../../core/response.ts";
 import type { Usage } from "../../core/usage.ts";
 import { argsObject, type Json, str } from "../../core/wire-json.ts";
-import { SIGNATURE_PREFIX } from "./responses-decode.ts";
-import type { ResponsesTools } from "./responses-tools.ts";
+import { SIGNATURE_PREFIX } from "./decode-request.ts";
+import type { ResponsesTools } from "./tools.ts";
 
 export const itemId = (prefix: string) => `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;
 

@@ -10,8 +10,8 @@ import type {
 } from "../../core/request.ts";
 import { type Json, obj, objs, str } from "../../core/wire-json.ts";
 import { badRequest } from "../../errors.ts";
-import type { ResponsesRequest } from "./responses-schema.ts";
-import type { ResponsesTools } from "./responses-tools.ts";
+import type { ResponsesRequest } from "./schema.ts";
+import type { ResponsesTools } from "./tools.ts";
 
 const TARGET = "this gateway's Responses translation";
 

@@ -10,8 +10,8 @@ import {
   messageItem,
   reasoningItem,
   responseObject,
-} from "./responses-encode.ts";
-import type { ResponsesTools } from "./responses-tools.ts";
+} from "./encode-response.ts";
+import type { ResponsesTools } from "./tools.ts";
 
 type Open =
   | { kind: "message"; index: number; id: string; text: string }

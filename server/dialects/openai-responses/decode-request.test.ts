@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { anthropicDialect } from "../../dialects/anthropic/index.ts";
-import { decodeResponsesRequest } from "./responses-decode.ts";
-import { ResponsesRequest } from "./responses-schema.ts";
-import { ResponsesTools } from "./responses-tools.ts";
+import { anthropicDialect } from "../anthropic/index.ts";
+import { decodeResponsesRequest } from "./decode-request.ts";
+import { ResponsesRequest } from "./schema.ts";
+import { ResponsesTools } from "./tools.ts";
 
 /** The shape Codex 0.169 sends (trimmed): developer messages, a namespace tool, web_search, a tool loop. */
 const CODEX = ResponsesRequest.parse({

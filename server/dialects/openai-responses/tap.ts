@@ -1,31 +1,13 @@
-import type { StreamTap, SurfaceCodec, UpstreamResult } from "../../core/codec.ts";
-import { setTopLevelString } from "../../core/public-model.ts";
+import type { StreamTap } from "../../core/codec.ts";
 import { streamUsage, type Usage, usageFromOpenAI } from "../../core/usage.ts";
-import { type Json, obj, objs, parseObject, str } from "../../core/wire-json.ts";
-import { streamedError } from "../../dialects/stream-error.ts";
+import { obj, parseObject, str } from "../../core/wire-json.ts";
 import type { GatewayError } from "../../errors.ts";
 import { sseBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
 import { countText } from "../../tokens/count.ts";
+import { responsesStreamError } from "./error.ts";
 
 const TERMINAL = new Set(["response.completed", "response.incomplete"]);
-
-function failure(d: Json | undefined): GatewayError {
-  const e = obj(obj(d?.response)?.error) ?? d ?? {};
-  return streamedError(str(e.message));
-}
-
-/** Text a Responses output generated, for counting when no usage came. */
-export function outputText(response: Json | undefined): string {
-  return objs(response?.output)
-    .flatMap((item) => [
-      ...objs(item.content).map((c) => str(c.text) ?? ""),
-      str(item.arguments) ?? "",
-      str(item.input) ?? "",
-      ...objs(item.summary).map((s) => str(s.text) ?? ""),
-    ])
-    .join("");
-}
 
 /**
  * Responses stream in, Responses stream out (an OpenAI upstream with the Responses API):
@@ -53,7 +35,7 @@ export class ResponsesTap implements StreamTap {
       ev = { ...upstream, data: JSON.stringify(d) };
     }
     if (type === "response.failed" || type === "error") {
-      this.failed = failure(d);
+      this.failed = responsesStreamError(d);
       return null;
     }
     if (TERMINAL.has(type)) {
@@ -83,27 +65,4 @@ export class ResponsesTap implements StreamTap {
   finish(_usage: Usage): Uint8Array {
     return this.held ? sseBytes(this.held) : new Uint8Array();
   }
-}
-
-/**
- * The Responses surface over an upstream speaking Responses: bytes pass through (the
- * `model` renamed to `publicModel`, the id the client asked for), usage is tapped.
- */
-export function responsesPassThrough(
-  countInput: (perImage?: number) => number,
-  streamError: (err: GatewayError) => Uint8Array,
-  publicModel: string,
-): SurfaceCodec {
-  return {
-    countInput,
-    json(result: Extract<UpstreamResult, { kind: "json" }>) {
-      return {
-        body: setTopLevelString(result.text, "model", publicModel),
-        usage: usageFromOpenAI(result.body.usage),
-        outputText: () => outputText(result.body),
-      };
-    },
-    stream: () => new ResponsesTap(publicModel),
-    streamError,
-  };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { SseParser } from "../../sse/parser.ts";
 import { encodeAll, SAMPLE_EVENTS } from "../../testing/stream-fixtures.ts";
-import { responsesStreamEncoder } from "./responses-stream.ts";
-import { ResponsesTools } from "./responses-tools.ts";
+import { responsesStreamEncoder } from "./encode-stream.ts";
+import { ResponsesTools } from "./tools.ts";
 
 function events(out: string) {
   return new SseParser()
