@@ -2,10 +2,10 @@ import type { Dialect } from "../core/dialect.ts";
 import type { ProviderDialectCodec } from "../core/translate.ts";
 import { anthropicDialect } from "../dialects/anthropic/index.ts";
 import { geminiDialect } from "../dialects/gemini/index.ts";
+import { gigachatCodec } from "../dialects/gigachat/encode-request.ts";
 import { openaiChatDialect } from "../dialects/openai-chat/index.ts";
+import { yandexCodec } from "../dialects/yandex/encode-request.ts";
 import { GatewayError } from "../errors.ts";
-import { gigachatCodec } from "./gigachat/codec.ts";
-import { yandexCodec } from "./yandex/codec.ts";
 
 /**
  * Decoders of the wire formats providers answer in, by dialect: a surface whose client

@@ -1,13 +1,13 @@
 import type { ProviderRecord } from "../../catalog/catalog.ts";
 import { unsupportedFeature } from "../../core/features.ts";
 import { num } from "../../core/wire-json.ts";
+import { yandexCodec } from "../../dialects/yandex/encode-request.ts";
 import { GatewayError } from "../../errors.ts";
 import { upstreamInvalid } from "../errors.ts";
 import type { EmbeddingsCall, EmbeddingsResult } from "../media.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
 import { postUpstream } from "../upstream-call.ts";
-import { yandexCodec } from "./codec.ts";
 
 const misconfigured = (what: string) =>
   new GatewayError("unavailable", `The Yandex provider is misconfigured: ${what}.`, {

@@ -5,9 +5,9 @@ import type { CoreStreamEvent } from "../../core/stream.ts";
 import { drop, type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
 import type { Usage } from "../../core/usage.ts";
 import { argsObject, lookup, obj, objs, parseObject } from "../../core/wire-json.ts";
-import { streamedError } from "../../dialects/stream-error.ts";
 import type { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { streamedError } from "../stream-error.ts";
 import {
   argumentsText,
   dropHints,

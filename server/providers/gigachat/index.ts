@@ -1,11 +1,11 @@
 import { unsupportedFeature } from "../../core/features.ts";
 import { num, objs } from "../../core/wire-json.ts";
+import { gigachatCodec } from "../../dialects/gigachat/encode-request.ts";
 import { ClientClosed, upstreamInvalid } from "../errors.ts";
 import type { EmbeddingsCall, EmbeddingsResult } from "../media.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
 import { postUpstream } from "../upstream-call.ts";
-import { gigachatCodec } from "./codec.ts";
 import { GigaChatTokens } from "./token.ts";
 
 /** One token cache for the process: tokens are per provider and credentials inside it. */
