@@ -2,9 +2,9 @@ import type { Dialect } from "../core/dialect.ts";
 import type { ProviderDialectCodec } from "../core/translate.ts";
 import { anthropicDialect } from "../dialects/anthropic/index.ts";
 import { geminiDialect } from "../dialects/gemini/index.ts";
-import { gigachatCodec } from "../dialects/gigachat/encode-request.ts";
+import { gigachatCodec } from "../dialects/gigachat/index.ts";
 import { openaiChatDialect } from "../dialects/openai-chat/index.ts";
-import { yandexCodec } from "../dialects/yandex/encode-request.ts";
+import { yandexCodec } from "../dialects/yandex/index.ts";
 import { GatewayError } from "../errors.ts";
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { CoreStreamEvent } from "../../core/stream.ts";
 import type { GatewayError } from "../../errors.ts";
 import { coreRequest, fixtureJson, fixtureSse } from "../../testing/fixtures.ts";
-import { gigachatCodec as codec } from "./encode-request.ts";
+import { gigachatCodec as codec } from "./index.ts";
 
 const ctx = () => ({
   upstreamModel: "GigaChat-2-Max",

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { coreRequest, fixtureJson, fixtureLines } from "../../testing/fixtures.ts";
-import { yandexCodec as codec } from "./encode-request.ts";
+import { yandexCodec as codec } from "./index.ts";
 
 const URI = "gpt://b1gfolder/yandexgpt/latest";
 const ctx = () => ({

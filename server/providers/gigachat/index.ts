@@ -1,6 +1,6 @@
 import { unsupportedFeature } from "../../core/features.ts";
 import { num, objs } from "../../core/wire-json.ts";
-import { gigachatCodec } from "../../dialects/gigachat/encode-request.ts";
+import { gigachatCodec } from "../../dialects/gigachat/index.ts";
 import { ClientClosed, upstreamInvalid } from "../errors.ts";
 import type { EmbeddingsCall, EmbeddingsResult } from "../media.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";

@@ -1,7 +1,7 @@
 import type { ProviderRecord } from "../../catalog/catalog.ts";
 import { unsupportedFeature } from "../../core/features.ts";
 import { num } from "../../core/wire-json.ts";
-import { yandexCodec } from "../../dialects/yandex/encode-request.ts";
+import { yandexCodec } from "../../dialects/yandex/index.ts";
 import { GatewayError } from "../../errors.ts";
 import { upstreamInvalid } from "../errors.ts";
 import type { EmbeddingsCall, EmbeddingsResult } from "../media.ts";
