@@ -13,13 +13,13 @@ import { renderError } from "./http/error-hook.ts";
 import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
+import { embeddingsRoutes } from "./routes/embeddings.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
+import { imagesRoutes } from "./routes/images.ts";
+import { modelsRoutes } from "./routes/models.ts";
 import { chatRoutes } from "./routes/openai-chat.ts";
 import { responsesRoutes } from "./routes/openai-responses.ts";
-import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
-import { imagesRoutes } from "./surfaces/openai/images-route.ts";
-import { modelsRoutes } from "./surfaces/openai/models-route.ts";
-import { videosRoutes } from "./surfaces/openai/videos-route.ts";
+import { videosRoutes } from "./routes/videos.ts";
 
 export type AppOptions = {
   adminAuth: AdminAuth;

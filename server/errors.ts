@@ -1,6 +1,6 @@
 /**
- * Typed errors thrown anywhere in the server and rendered once per surface
- * (surfaces/<dialect>/error.ts). Nothing here knows about HTTP bodies.
+ * Typed errors thrown anywhere in the server and rendered once per client dialect
+ * (dialects/<dialect>/error.ts). Nothing here knows about HTTP bodies.
  */
 export type ErrorKind =
   | "invalid_request"

@@ -1,15 +1,15 @@
 import { Elysia } from "elysia";
-import { imagePrice, maxImagePrice, unitsCost } from "../../billing/media-prices.ts";
-import { lookup, num, obj, objs, str } from "../../core/wire-json.ts";
-import { badRequest } from "../../errors.ts";
-import type { MediaPrepared } from "../../gateway/client-call.ts";
-import { clientHandler } from "../../gateway/client-route.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
-import type { MediaMeter } from "../../gateway/media-call.ts";
-import { providerFor } from "../../providers/registry.ts";
-import type { Write } from "../../store/writes.ts";
-import { ImagesEditRequest, ImagesGenerateRequest } from "./images-schema.ts";
-import { capInt, IMAGE_ALIASES, refuseAliases, withinLimit } from "./media-bounds.ts";
+import { imagePrice, maxImagePrice, unitsCost } from "../billing/media-prices.ts";
+import { lookup, num, obj, objs, str } from "../core/wire-json.ts";
+import { capInt, IMAGE_ALIASES, refuseAliases, withinLimit } from "../dialects/openai-media/bounds.ts";
+import { ImagesEditRequest, ImagesGenerateRequest } from "../dialects/openai-media/schema.ts";
+import { badRequest } from "../errors.ts";
+import type { MediaPrepared } from "../gateway/client-call.ts";
+import { clientHandler } from "../gateway/client-route.ts";
+import type { Gateway } from "../gateway/gateway.ts";
+import type { MediaMeter } from "../gateway/media-call.ts";
+import { providerFor } from "../providers/registry.ts";
+import type { Write } from "../store/writes.ts";
 import { serveImageLink } from "./media-content.ts";
 
 type ImagesRequest = ImagesGenerateRequest | ImagesEditRequest;

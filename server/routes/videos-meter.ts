@@ -1,108 +1,15 @@
-import { maxVideoSecondPrice, secondsCost, videoSecondPrice } from "../../billing/media-prices.ts";
-import type { ModelRecord } from "../../catalog/catalog.ts";
-import { unsupportedFeature } from "../../core/features.ts";
-import { badRequest, GatewayError } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
-import type { MediaMeter, MediaRunContext } from "../../gateway/media-call.ts";
-import { isUploadedFile } from "../../http/form-body.ts";
-import { ClientClosed, upstreamTimeout } from "../../providers/errors.ts";
-import type { MediaCall, VideoCreateCall, VideoJob, VideoJobs } from "../../providers/media.ts";
-import type { Target } from "../../providers/provider.ts";
-import { providerFor } from "../../providers/registry.ts";
-import {
-  capInt,
-  oneOf,
-  refuseAliases,
-  secondsSpellings,
-  VIDEO_COUNT_ALIASES,
-  withinLimit,
-} from "./media-bounds.ts";
-import type { OpenAIVideoRequest, VideoGenerationRequest } from "./videos-schema.ts";
-
-/** One video request, whichever route it came by. */
-export type VideoAsk = {
-  prompt: string;
-  seconds: number | null;
-  /** The field the client gave the seconds in (named by a refusal). */
-  secondsField: string;
-  size: string | null;
-  /** The resolution label asked for ("720p"), a price key too. */
-  resolution: string | null;
-  n: number;
-  inputReference: VideoCreateCall["inputReference"];
-  dropped: string[];
-};
-
-/** "720p" + "16:9" -> "1280x720" (OpenAI's sizes); "WIDTHxHEIGHT" stays as it is. */
-function sizeOf(resolution: string | undefined, aspect: string | undefined): string | null {
-  if (!resolution) return null;
-  if (/^\d+x\d+$/i.test(resolution)) return resolution.toLowerCase();
-  const portrait =
-    aspect !== undefined &&
-    /^(\d+):(\d+)$/.test(aspect) &&
-    aspect
-      .split(":")
-      .map(Number)
-      .reduce((w, h) => w - h) < 0;
-  const r = resolution.toLowerCase();
-  if (r === "720p") return portrait ? "720x1280" : "1280x720";
-  if (r === "1080p" || r === "1024p") return portrait ? "1024x1792" : "1792x1024";
-  throw badRequest(
-    `Unsupported resolution "${resolution}": use 720p, 1080p or WIDTHxHEIGHT.`,
-    "resolution",
-    "invalid_resolution",
-  );
-}
-
-/** The AIGate-style request as a VideoAsk; what an OpenAI-compatible video API cannot take is named. */
-export function askFromGeneration(b: VideoGenerationRequest): VideoAsk {
-  refuseAliases(b, VIDEO_COUNT_ALIASES);
-  if (b.input_video !== undefined || b.input_video_b64 !== undefined)
-    throw unsupportedFeature("video input (video-to-video)", "this model's provider", "input_video");
-  const prompt = typeof b.prompt === "string" ? b.prompt : b.prompt.text;
-  const image =
-    (typeof b.prompt === "object" ? b.prompt.image : undefined) ??
-    b.input_image ??
-    b.image ??
-    b.image_url ??
-    b.input_image_url ??
-    (b.input_image_b64
-      ? b.input_image_b64.startsWith("data:")
-        ? b.input_image_b64
-        : `data:image/png;base64,${b.input_image_b64}`
-      : undefined);
-  const dropped = ["audio", "quality", "negative_prompt", "seed", "provider_options", "user"].filter(
-    (k) => (b as Record<string, unknown>)[k] !== undefined,
-  );
-  const seconds = oneOf<number>(b, secondsSpellings("duration"));
-  return {
-    prompt,
-    seconds: seconds?.value ?? null,
-    secondsField: seconds?.name ?? "duration",
-    size: sizeOf(b.resolution, b.aspect_ratio),
-    resolution: b.resolution ?? null,
-    n: b.n ?? 1,
-    inputReference: image ? { imageUrl: image } : null,
-    dropped,
-  };
-}
-
-export function askFromOpenAI(b: OpenAIVideoRequest): VideoAsk {
-  refuseAliases(b, VIDEO_COUNT_ALIASES);
-  const ref = b.input_reference;
-  const seconds = oneOf<number>(b, secondsSpellings("seconds"));
-  return {
-    prompt: b.prompt,
-    seconds: seconds?.value ?? null,
-    secondsField: seconds?.name ?? "seconds",
-    size: b.size ?? null,
-    resolution: null,
-    n: 1,
-    inputReference:
-      ref === undefined ? null : isUploadedFile(ref) ? { file: ref } : { imageUrl: String(ref.image_url) },
-    dropped: [],
-  };
-}
+import { maxVideoSecondPrice, secondsCost, videoSecondPrice } from "../billing/media-prices.ts";
+import type { ModelRecord } from "../catalog/catalog.ts";
+import { capInt, withinLimit } from "../dialects/openai-media/bounds.ts";
+import type { VideoAsk } from "../dialects/openai-media/decode-request.ts";
+import { openaiVideoObject } from "../dialects/openai-media/encode-response.ts";
+import { badRequest, GatewayError } from "../errors.ts";
+import type { Gateway } from "../gateway/gateway.ts";
+import type { MediaMeter, MediaRunContext } from "../gateway/media-call.ts";
+import { ClientClosed, upstreamTimeout } from "../providers/errors.ts";
+import type { MediaCall, VideoJob, VideoJobs } from "../providers/media.ts";
+import type { Target } from "../providers/provider.ts";
+import { providerFor } from "../providers/registry.ts";
 
 /** OpenAI's default clip length, used when neither the client nor the model names one. */
 const DEFAULT_SECONDS = 4;
@@ -248,7 +155,7 @@ export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): Me
           mimeType: "video/mp4",
           // The video object GET /v1/videos/<id> shows.
           meta: (l) =>
-            videoObject(
+            openaiVideoObject(
               { job: { ...job, seconds: rendered }, linkId: l.id, expiresAt: l.expiresAt },
               ctx,
               ask,
@@ -272,29 +179,5 @@ export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): Me
         source: "upstream",
       };
     },
-  };
-}
-
-/** The OpenAI video object for a finished job, under the gateway's id. */
-export function videoObject(
-  d: { job: VideoJob; linkId: string; expiresAt: number },
-  ctx: { model: ModelRecord },
-  ask: VideoAsk,
-): Record<string, unknown> {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    id: d.linkId,
-    object: "video",
-    model: ctx.model.id,
-    status: "completed",
-    progress: 100,
-    created_at: now,
-    completed_at: now,
-    expires_at: Math.floor(d.expiresAt / 1000),
-    prompt: ask.prompt,
-    remixed_from_video_id: null,
-    seconds: String(d.job.seconds),
-    size: d.job.size ?? ask.size ?? "",
-    error: null,
   };
 }

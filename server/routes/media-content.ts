@@ -1,8 +1,8 @@
-import { GatewayError } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
-import { contentExpired } from "../../media-links/store.ts";
-import { tlsInit } from "../../providers/http.ts";
-import { providerFor } from "../../providers/registry.ts";
+import { GatewayError } from "../errors.ts";
+import type { Gateway } from "../gateway/gateway.ts";
+import { contentExpired } from "../media-links/store.ts";
+import { tlsInit } from "../providers/http.ts";
+import { providerFor } from "../providers/registry.ts";
 
 const unavailable = (kind: string) =>
   new GatewayError("upstream", `The provider did not serve this generated ${kind}.`, {

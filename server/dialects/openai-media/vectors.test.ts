@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { base64ToFloats, encodeVector, floatsToBase64 } from "./embedding-vectors.ts";
+import { base64ToFloats, encodeVector, floatsToBase64 } from "./vectors.ts";
 
 describe("embedding vector encodings", () => {
   test("float32 little-endian base64 round trip (values exact in float32)", () => {

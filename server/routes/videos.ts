@@ -1,10 +1,12 @@
 import { Elysia } from "elysia";
-import type { MediaPrepared } from "../../gateway/client-call.ts";
-import { clientHandler } from "../../gateway/client-route.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
+import { askFromGeneration, askFromOpenAI } from "../dialects/openai-media/decode-request.ts";
+import { openaiVideoObject } from "../dialects/openai-media/encode-response.ts";
+import { OpenAIVideoRequest, VideoGenerationRequest } from "../dialects/openai-media/schema.ts";
+import type { MediaPrepared } from "../gateway/client-call.ts";
+import { clientHandler } from "../gateway/client-route.ts";
+import type { Gateway } from "../gateway/gateway.ts";
 import { serveVideoLink, videoObject } from "./media-content.ts";
-import { askFromGeneration, askFromOpenAI, videoObject as objectOf, videosMeter } from "./videos-meter.ts";
-import { OpenAIVideoRequest, VideoGenerationRequest } from "./videos-schema.ts";
+import { videosMeter } from "./videos-meter.ts";
 
 /**
  * The request stays open while the video renders, far beyond Bun's idle timeout (255 s at
@@ -62,7 +64,7 @@ export const videosRoutes = (gw: Gateway) =>
             const ask = askFromOpenAI(body);
             return {
               modelId: body.model,
-              media: videosMeter(gw, ask, (done, ctx) => objectOf(done[0]!, ctx, ask)),
+              media: videosMeter(gw, ask, (done, ctx) => openaiVideoObject(done[0]!, ctx, ask)),
             };
           },
         }),

@@ -1,11 +1,11 @@
 import { Elysia } from "elysia";
-import type { ModelRecord } from "../../catalog/catalog.ts";
-import { modelNotFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
-import { authenticateReader, presentedKey } from "../../http/client-auth.ts";
-import { decodePathParam } from "../../http/path-param.ts";
-import type { KeyRecord } from "../../keys/key-store.ts";
-import { AUTO_MODEL } from "../../routing/auto.ts";
+import type { ModelRecord } from "../catalog/catalog.ts";
+import { modelNotFound } from "../errors.ts";
+import type { Gateway } from "../gateway/gateway.ts";
+import { authenticateReader, presentedKey } from "../http/client-auth.ts";
+import { decodePathParam } from "../http/path-param.ts";
+import type { KeyRecord } from "../keys/key-store.ts";
+import { AUTO_MODEL } from "../routing/auto.ts";
 
 function modelObject(m: ModelRecord) {
   return {

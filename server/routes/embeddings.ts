@@ -1,26 +1,19 @@
 import { Elysia } from "elysia";
-import { costOf } from "../../billing/money.ts";
-import type { ModelRecord } from "../../catalog/catalog.ts";
-import type { MediaPrepared } from "../../gateway/client-call.ts";
-import { clientHandler } from "../../gateway/client-route.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
-import type { MediaMeter } from "../../gateway/media-call.ts";
-import { providerFor } from "../../providers/registry.ts";
-import { countText } from "../../tokens/count.ts";
-import { encodeVector } from "./embedding-vectors.ts";
-import { EmbeddingsRequest } from "./embeddings-schema.ts";
-import { capInt, EMBEDDING_ALIASES, refuseAliases, withinLimit } from "./media-bounds.ts";
+import { costOf } from "../billing/money.ts";
+import type { ModelRecord } from "../catalog/catalog.ts";
+import { capInt, EMBEDDING_ALIASES, refuseAliases, withinLimit } from "../dialects/openai-media/bounds.ts";
+import { embeddingInputs } from "../dialects/openai-media/decode-request.ts";
+import { embeddingsList } from "../dialects/openai-media/encode-response.ts";
+import { EmbeddingsRequest } from "../dialects/openai-media/schema.ts";
+import type { MediaPrepared } from "../gateway/client-call.ts";
+import { clientHandler } from "../gateway/client-route.ts";
+import type { Gateway } from "../gateway/gateway.ts";
+import type { MediaMeter } from "../gateway/media-call.ts";
+import { providerFor } from "../providers/registry.ts";
+import { countText } from "../tokens/count.ts";
 
 /** Per-input framing the tokenizer bound adds (a BPE token is at least one byte). */
 const PER_INPUT_BOUND = 8;
-
-function inputsOf(req: EmbeddingsRequest): { texts: string[]; tokenIds: number[][] | null } {
-  const input = req.input;
-  if (typeof input === "string") return { texts: [input], tokenIds: null };
-  if (input.length > 0 && typeof input[0] === "number") return { texts: [], tokenIds: [input as number[]] };
-  if (input.length > 0 && Array.isArray(input[0])) return { texts: [], tokenIds: input as number[][] };
-  return { texts: input as string[], tokenIds: null };
-}
 
 /** OpenAI's limits: 2048 inputs per request, 8192 tokens per input. */
 const MAX_INPUTS = 2048;
@@ -68,7 +61,7 @@ function assertLimits(
  */
 export function embeddingsMeter(req: EmbeddingsRequest): MediaMeter {
   refuseAliases(req, EMBEDDING_ALIASES);
-  const { texts, tokenIds } = inputsOf(req);
+  const { texts, tokenIds } = embeddingInputs(req);
   const bound = tokenIds
     ? tokenIds.reduce((n, t) => n + t.length, 0)
     : texts.reduce((n, t) => n + Buffer.byteLength(t) + PER_INPUT_BOUND, 0);
@@ -99,16 +92,7 @@ export function embeddingsMeter(req: EmbeddingsRequest): MediaMeter {
       const reported = res.inputTokens;
       const tokens =
         reported !== null && Number.isFinite(reported) && reported >= 0 ? Math.floor(reported) : counted();
-      const body = {
-        object: "list",
-        data: res.vectors.map((v, index) => ({
-          object: "embedding",
-          index,
-          embedding: encodeVector(v, format),
-        })),
-        model: req.model,
-        usage: { prompt_tokens: tokens, total_tokens: tokens },
-      };
+      const body = embeddingsList(res.vectors, format, req.model, tokens);
       return {
         body: JSON.stringify(body),
         cost: inputCost(ctx.model, tokens),
