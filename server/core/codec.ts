@@ -1,13 +1,19 @@
 import type { GatewayError } from "../errors.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import type { Dialect } from "./dialect.ts";
+import type { ProviderDialectCodec } from "./translate.ts";
 import type { Usage } from "./usage.ts";
 
-/** An upstream's answer as a provider transport hands it over, in the wire format `dialect`. */
-export type UpstreamResult =
-  | { kind: "json"; dialect: Dialect; body: Record<string, unknown>; text: string; headers: Headers }
+/**
+ * An upstream's answer as a provider transport hands it over, in the wire format
+ * `dialect`, with that dialect's decoders (`codec`) for a client that speaks another; null
+ * for a format that is only ever passed through (Responses) or read by its caller (media).
+ */
+export type UpstreamResult = { dialect: Dialect; codec: ProviderDialectCodec | null; headers: Headers } & (
+  | { kind: "json"; body: Record<string, unknown>; text: string }
   /** `events`: the events of each upstream chunk, in order. */
-  | { kind: "stream"; dialect: Dialect; events: AsyncIterable<SseEvent[]>; headers: Headers };
+  | { kind: "stream"; events: AsyncIterable<SseEvent[]> }
+);
 
 /**
  * What a surface (the client's dialect) contributes to a metered call: how to count the

@@ -1,9 +1,9 @@
 import type { SurfaceCodec, UpstreamResult } from "../core/codec.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { CoreResponse } from "../core/response.ts";
-import type { SurfaceDialectCodec } from "../core/translate.ts";
+import type { ProviderDialectCodec, SurfaceDialectCodec } from "../core/translate.ts";
 import type { Usage } from "../core/usage.ts";
-import { providerDialect } from "../providers/dialects.ts";
+import { GatewayError } from "../errors.ts";
 import { countPrompt, countText, type PromptCount, promptTokens } from "../tokens/count.ts";
 import { TranslatingTap } from "./translating-tap.ts";
 
@@ -60,6 +60,15 @@ export function coreCounter(core: () => CoreRequest, body: unknown): (perImage?:
   };
 }
 
+/** The decoders of the dialect an upstream answered in (the transport hands them over with the answer). */
+function decoderOf(result: UpstreamResult): ProviderDialectCodec {
+  if (!result.codec)
+    throw new GatewayError("internal", `No decoder for the ${result.dialect} wire format.`, {
+      code: "internal_error",
+    });
+  return result.codec;
+}
+
 export type DialectCodecSpec<Body> = {
   surface: SurfaceDialectCodec<Body>;
   /** The same-dialect codec: bytes pass through, usage is tapped. */
@@ -81,7 +90,7 @@ export function dialectCodec<Body>(spec: DialectCodecSpec<Body>): SurfaceCodec {
     countInput: (perImage) => passThrough.countInput(perImage),
     json(result: Extract<UpstreamResult, { kind: "json" }>) {
       if (result.dialect === surface.dialect) return passThrough.json(result);
-      const res = providerDialect(result.dialect).decodeResponse(result.body);
+      const res = decoderOf(result).decodeResponse(result.body);
       const outputText = () => responseText(res);
       // Without reported usage the client still sees counts: ours (billed as estimated).
       const shown: Usage = res.usage ?? {
@@ -95,7 +104,7 @@ export function dialectCodec<Body>(spec: DialectCodecSpec<Body>): SurfaceCodec {
     stream(result: Extract<UpstreamResult, { kind: "stream" }>) {
       if (result.dialect === surface.dialect) return passThrough.stream(result);
       return new TranslatingTap(
-        providerDialect(result.dialect).streamDecoder(),
+        decoderOf(result).streamDecoder(),
         surface.streamEncoder({ publicModel: spec.publicModel, includeUsage: spec.includeUsage }),
       );
     },

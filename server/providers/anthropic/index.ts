@@ -35,7 +35,7 @@ export const anthropicProvider = {
       url: `${base}${/\/v\d+$/.test(base) ? "" : "/v1"}/messages`,
       headers,
       body,
-      dialect: "anthropic-messages",
+      dialect: anthropicDialect,
       secrets: [provider.apiKey],
     });
   },

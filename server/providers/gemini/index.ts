@@ -32,7 +32,7 @@ export const geminiProvider = {
       url: `${root}/models/${model}:${method}`,
       headers,
       body,
-      dialect: "gemini",
+      dialect: geminiDialect,
       secrets: [provider.apiKey],
     });
   },

@@ -54,7 +54,7 @@ export const gigachatProvider = {
       url: `${r.base}/chat/completions`,
       headers: await authHeaders(call),
       body,
-      dialect: "gigachat",
+      dialect: gigachatCodec,
       secrets: r.secrets,
       refreshAuth: r.refreshAuth,
     });

@@ -61,7 +61,7 @@ export const openaiProvider = {
       url: `${provider.baseUrl.replace(/\/+$/, "")}/chat/completions`,
       headers,
       body,
-      dialect: "openai-chat",
+      dialect: openaiChatDialect,
       secrets: [provider.apiKey],
     });
   },

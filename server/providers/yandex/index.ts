@@ -59,7 +59,7 @@ export const yandexProvider = {
       url: `${base(provider)}/completion`,
       headers: a.headers,
       body,
-      dialect: "yandex",
+      dialect: yandexCodec,
       secrets: [provider.apiKey],
       streamFormat: "ndjson",
     });
