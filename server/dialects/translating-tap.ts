@@ -1,11 +1,9 @@
-import type { StreamTap } from "../core/codec.ts";
 import type { CoreStreamEvent } from "../core/stream.ts";
 import { assertNever } from "../core/stream.ts";
 import type { StreamDecoder, SurfaceStreamEncoder } from "../core/translate.ts";
-import { streamUsage, type Usage } from "../core/usage.ts";
-import type { GatewayError } from "../errors.ts";
+import type { Usage } from "../core/usage.ts";
 import type { SseEvent } from "../sse/parser.ts";
-import { countText } from "../tokens/count.ts";
+import { MeteredTap } from "./metered-tap.ts";
 
 const encoder = new TextEncoder();
 
@@ -13,19 +11,16 @@ const encoder = new TextEncoder();
  * A stream in one dialect out as another: upstream SSE -> provider decoder -> canonical
  * events -> surface encoder -> client bytes, tapping usage, output and the end on the way.
  */
-export class TranslatingTap implements StreamTap {
-  ended = false;
-  failed: GatewayError | null = null;
-  sawOutput = false;
-  private readonly snapshot: Partial<Usage> = {};
-  private readonly text: string[] = [];
+export class TranslatingTap extends MeteredTap {
   /** Bytes produced after the upstream body ended; sent with the closing bytes. */
   private pending = "";
 
   constructor(
     private readonly decode: StreamDecoder,
     private readonly encode: SurfaceStreamEncoder,
-  ) {}
+  ) {
+    super();
+  }
 
   push(ev: SseEvent): Uint8Array | null {
     if (this.ended || this.failed) return null;
@@ -39,7 +34,7 @@ export class TranslatingTap implements StreamTap {
       if (this.ended || this.failed) break;
       switch (e.type) {
         case "usage":
-          Object.assign(this.snapshot, e.usage);
+          this.report(e.usage);
           continue;
         case "error":
           this.failed = e.error;
@@ -49,15 +44,15 @@ export class TranslatingTap implements StreamTap {
           break;
         case "text_delta":
         case "thinking_delta":
-          this.text.push(e.text);
+          this.produced(e.text);
           this.sawOutput = true;
           break;
         case "tool_call_start":
-          this.text.push(e.name);
+          this.produced(e.name);
           this.sawOutput = true;
           break;
         case "tool_call_delta":
-          this.text.push(e.arguments);
+          this.produced(e.arguments);
           this.sawOutput = true;
           break;
         case "image":
@@ -73,17 +68,8 @@ export class TranslatingTap implements StreamTap {
     return out;
   }
 
-  endOfInput(): void {
+  override endOfInput(): void {
     if (this.decode.end) this.pending += this.apply(this.decode.end());
-  }
-
-  /** The upstream's usage snapshot (see streamUsage for streams cut short). */
-  usage(): Usage | null {
-    return streamUsage(this.snapshot, this.ended, () => countText(this.outputText()));
-  }
-
-  outputText(): string {
-    return this.text.join("");
   }
 
   finish(usage: Usage): Uint8Array {

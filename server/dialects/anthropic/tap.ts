@@ -1,10 +1,8 @@
-import type { StreamTap } from "../../core/codec.ts";
-import { streamUsage, type Usage, usageFromAnthropic } from "../../core/usage.ts";
+import { type Usage, usageFromAnthropic } from "../../core/usage.ts";
 import { obj, parseObject, str } from "../../core/wire-json.ts";
-import type { GatewayError } from "../../errors.ts";
 import { sseBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { countText } from "../../tokens/count.ts";
+import { MeteredTap } from "../metered-tap.ts";
 import { anthropicStreamError } from "./error.ts";
 
 const encoder = new TextEncoder();
@@ -15,15 +13,12 @@ const encoder = new TextEncoder();
  * usage is tapped from message_start and message_delta. The final
  * message_stop is held back and sent after the charge committed.
  */
-export class AnthropicTap implements StreamTap {
-  ended = false;
-  failed: GatewayError | null = null;
-  sawOutput = false;
-  private readonly snapshot: Partial<Usage> = {};
-  private readonly text: string[] = [];
+export class AnthropicTap extends MeteredTap {
   private held: SseEvent | null = null;
 
-  constructor(private readonly publicModel: string) {}
+  constructor(private readonly publicModel: string) {
+    super();
+  }
 
   push(ev: SseEvent): Uint8Array | null {
     const d = parseObject(ev.data);
@@ -39,35 +34,25 @@ export class AnthropicTap implements StreamTap {
     }
     if (type === "message_start") {
       const message = obj(d?.message);
-      Object.assign(this.snapshot, usageFromAnthropic(message?.usage));
+      this.report(usageFromAnthropic(message?.usage));
       // The one event that names the model: re-encoded, once per stream.
       if (message && typeof message.model === "string" && message.model !== this.publicModel) {
         message.model = this.publicModel;
         return sseBytes({ ...ev, data: JSON.stringify(d) });
       }
     }
-    if (type === "message_delta") Object.assign(this.snapshot, usageFromAnthropic(d?.usage));
+    if (type === "message_delta") this.report(usageFromAnthropic(d?.usage));
     if (type === "content_block_start") {
       const name = str(obj(d?.content_block)?.name);
-      if (name) this.text.push(name);
+      if (name) this.produced(name);
     }
     if (type === "content_block_delta") {
       const delta = obj(d?.delta) ?? {};
       const piece = str(delta.text) ?? str(delta.partial_json) ?? str(delta.thinking);
-      if (piece) this.text.push(piece);
+      if (piece) this.produced(piece);
       this.sawOutput = true;
     }
     return sseBytes(ev);
-  }
-
-  endOfInput(): void {}
-
-  usage(): Usage | null {
-    return streamUsage(this.snapshot, this.ended, () => countText(this.outputText()));
-  }
-
-  outputText(): string {
-    return this.text.join("");
   }
 
   finish(_usage: Usage): Uint8Array {

@@ -1,9 +1,7 @@
-import type { StreamTap } from "../../core/codec.ts";
-import { streamUsage, type Usage, usageFromGemini } from "../../core/usage.ts";
+import { type Usage, usageFromGemini } from "../../core/usage.ts";
 import { objs, parseObject } from "../../core/wire-json.ts";
-import type { GatewayError } from "../../errors.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { countText } from "../../tokens/count.ts";
+import { MeteredTap } from "../metered-tap.ts";
 import type { GeminiFraming } from "./encode-response.ts";
 import { geminiStreamError } from "./error.ts";
 
@@ -16,19 +14,16 @@ const encoder = new TextEncoder();
  * usageMetadata. Gemini has no end marker: from the chunk carrying finishReason on,
  * chunks are held and sent after the charge committed.
  */
-export class GeminiTap implements StreamTap {
-  ended = false;
-  failed: GatewayError | null = null;
-  sawOutput = false;
-  private snapshot: Usage | null = null;
+export class GeminiTap extends MeteredTap {
   private finishing = false;
   private held = "";
-  private readonly text: string[] = [];
 
   constructor(
     private readonly framing: GeminiFraming,
     private readonly publicModel: string,
-  ) {}
+  ) {
+    super();
+  }
 
   push(ev: SseEvent): Uint8Array | null {
     const chunk = parseObject(ev.data);
@@ -37,12 +32,11 @@ export class GeminiTap implements StreamTap {
       this.failed = geminiStreamError(chunk.error);
       return null;
     }
-    const usage = usageFromGemini(chunk.usageMetadata);
-    if (usage) this.snapshot = usage;
+    this.report(usageFromGemini(chunk.usageMetadata));
     const cand = objs(chunk.candidates)[0];
     for (const p of objs((cand?.content as { parts?: unknown } | undefined)?.parts)) {
-      if (typeof p.text === "string") this.text.push(p.text);
-      if (p.functionCall) this.text.push(JSON.stringify(p.functionCall));
+      if (typeof p.text === "string") this.produced(p.text);
+      if (p.functionCall) this.produced(JSON.stringify(p.functionCall));
       this.sawOutput = true;
     }
     if (cand?.finishReason) this.finishing = true;
@@ -56,21 +50,13 @@ export class GeminiTap implements StreamTap {
     return encoder.encode(out);
   }
 
-  endOfInput(): void {
-    if (this.finishing) this.ended = true;
-  }
-
   /**
-   * Mid-stream usageMetadata carries the prompt but not yet the candidates' count: a
-   * stream cut short bills what was produced (counted) rather than that missing 0.
+   * No end marker: the body ending after a finish reason completes the answer. Until then
+   * the snapshot is not final (mid-stream usageMetadata carries the prompt but not yet the
+   * candidates' count), so a stream cut short bills what was produced, not that missing 0.
    */
-  usage(): Usage | null {
-    if (!this.snapshot) return null;
-    return streamUsage(this.snapshot, this.ended, () => countText(this.outputText()));
-  }
-
-  outputText(): string {
-    return this.text.join("");
+  override endOfInput(): void {
+    if (this.finishing) this.ended = true;
   }
 
   finish(_usage: Usage): Uint8Array {

@@ -1,10 +1,9 @@
-import type { StreamTap } from "../../core/codec.ts";
 import { FieldRenamer } from "../../core/public-model.ts";
 import type { Usage } from "../../core/usage.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
-import type { GatewayError } from "../../errors.ts";
 import { dataBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { MeteredTap } from "../metered-tap.ts";
 import { openaiStreamError } from "./error.ts";
 
 const encoder = new TextEncoder();
@@ -16,11 +15,7 @@ const encoder = new TextEncoder();
  * A client that asked gets the usage chunk after the charge is committed, just before
  * `[DONE]`; if the upstream sent none, one is made from our own count.
  */
-export class OpenAIChatTap implements StreamTap {
-  ended = false;
-  failed: GatewayError | null = null;
-  sawOutput = false;
-  private snapshot: Usage | null = null;
+export class OpenAIChatTap extends MeteredTap {
   private heldUsage: string | null = null;
   private usageForwarded = false;
   private finishSeen = false;
@@ -34,6 +29,7 @@ export class OpenAIChatTap implements StreamTap {
     private readonly clientWantsUsage: boolean,
     publicModel: string,
   ) {
+    super();
     this.model = new FieldRenamer("model", publicModel);
   }
 
@@ -82,7 +78,7 @@ export class OpenAIChatTap implements StreamTap {
     if (!this.sawOutput && carriesOutput(d)) this.sawOutput = true;
     if (!("usage" in chunk)) return dataBytes(d);
     const usage = usageFromOpenAI(chunk.usage);
-    if (usage) this.snapshot = usage;
+    this.report(usage);
     if (!this.clientWantsUsage) {
       if (choices.length === 0) return null;
       delete chunk.usage;
@@ -96,16 +92,21 @@ export class OpenAIChatTap implements StreamTap {
     return dataBytes(d);
   }
 
-  endOfInput(): void {
+  override endOfInput(): void {
     // Some compatible servers close after the finish_reason without sending [DONE].
     if (this.finishSeen) this.ended = true;
   }
 
-  usage(): Usage | null {
-    return this.snapshot;
+  /**
+   * OpenAI reports usage once the answer is complete (in a chunk of its own), and the
+   * vendors that report it on every chunk report it cumulatively: a report is never early.
+   */
+  protected override reportIsFinal(): boolean {
+    return true;
   }
 
-  outputText(): string {
+  /** Output is extracted from the kept chunks only here, when no usage came. */
+  override outputText(): string {
     const parts: string[] = [];
     for (const d of this.raw) {
       try {

@@ -1,10 +1,8 @@
-import type { StreamTap } from "../../core/codec.ts";
-import { streamUsage, type Usage, usageFromOpenAI } from "../../core/usage.ts";
+import { type Usage, usageFromOpenAI } from "../../core/usage.ts";
 import { obj, parseObject, str } from "../../core/wire-json.ts";
-import type { GatewayError } from "../../errors.ts";
 import { sseBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
-import { countText } from "../../tokens/count.ts";
+import { MeteredTap } from "../metered-tap.ts";
 import { responsesStreamError } from "./error.ts";
 
 const TERMINAL = new Set(["response.completed", "response.incomplete"]);
@@ -15,15 +13,12 @@ const TERMINAL = new Set(["response.completed", "response.incomplete"]);
  * stream, with its model renamed to the id the client asked for), usage is tapped from
  * the terminal event, which is held back and sent after the charge committed.
  */
-export class ResponsesTap implements StreamTap {
-  ended = false;
-  failed: GatewayError | null = null;
-  sawOutput = false;
-  private snapshot: Partial<Usage> = {};
-  private readonly text: string[] = [];
+export class ResponsesTap extends MeteredTap {
   private held: SseEvent | null = null;
 
-  constructor(private readonly publicModel: string) {}
+  constructor(private readonly publicModel: string) {
+    super();
+  }
 
   push(upstream: SseEvent): Uint8Array | null {
     const d = parseObject(upstream.data);
@@ -39,27 +34,17 @@ export class ResponsesTap implements StreamTap {
       return null;
     }
     if (TERMINAL.has(type)) {
-      this.snapshot = usageFromOpenAI(obj(d?.response)?.usage) ?? this.snapshot;
+      this.report(usageFromOpenAI(obj(d?.response)?.usage));
       this.ended = true;
       this.held = ev;
       return null;
     }
     if (type.endsWith(".delta")) {
       const delta = str(d?.delta);
-      if (delta) this.text.push(delta);
+      if (delta) this.produced(delta);
       this.sawOutput = true;
     }
     return sseBytes(ev);
-  }
-
-  endOfInput(): void {}
-
-  usage(): Usage | null {
-    return streamUsage(this.snapshot, this.ended, () => countText(this.outputText()));
-  }
-
-  outputText(): string {
-    return this.text.join("");
   }
 
   finish(_usage: Usage): Uint8Array {
