@@ -169,7 +169,7 @@ export async function clientCall<S extends z.ZodType>(
     // Its idempotency check may refuse before logging anything; anything else that
     // escapes it came after its row committed, and a second row with the same id would
     // fail the whole group commit.
-    if (!(err instanceof MeteredFailure) && !(handedOff && isLogged(gw.sqlite, ctx.requestId)))
+    if (!(err instanceof MeteredFailure) && !(handedOff && isLogged(gw.db, ctx.requestId)))
       await logRejected(
         gw,
         { requestId: ctx.requestId, startedAt, t0, endpoint: spec.endpoint, stream },

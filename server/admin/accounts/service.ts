@@ -1,5 +1,4 @@
-import { eq } from "drizzle-orm";
-import { accounts } from "../../../db/schema/index.ts";
+import { accountNamed } from "../../../db/queries/billing.ts";
 import type { AccountState } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
 import { listTransactions } from "../../billing/transactions.ts";
@@ -43,7 +42,7 @@ export const accountsService = {
 
   create(gw: Gateway, input: { name: string; balance?: number }): AccountView {
     gw.syncExternalChanges();
-    if (gw.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, input.name)).get()) {
+    if (accountNamed(gw.db, input.name)) {
       throw new GatewayError("conflict", `An account named '${input.name}' already exists.`, {
         code: "account_exists",
         param: "name",
