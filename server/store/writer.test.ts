@@ -4,8 +4,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateDb, openDb } from "../../db/client.ts";
-import type { RequestLogRow } from "../../db/queries/requests.ts";
 import { DEFAULT_MIGRATIONS } from "../boot.ts";
+import { blankLogRow } from "../testing/log-row.ts";
 import { InlineWriter } from "./inline-writer.ts";
 import { ThreadWriter } from "./thread-writer.ts";
 import { WalSync } from "./wal-sync.ts";
@@ -13,34 +13,7 @@ import type { Writer } from "./writer.ts";
 import type { Entry } from "./writes.ts";
 
 /** A request-log row whose id is `v`: ids are unique, so writing one twice fails. */
-const logRow = (v: number): RequestLogRow => ({
-  id: String(v),
-  createdAt: v,
-  keyId: null,
-  accountId: null,
-  endpoint: "chat.completions",
-  model: null,
-  provider: null,
-  upstreamModel: null,
-  status: 200,
-  outcome: "ok",
-  stream: false,
-  inputTokens: 0,
-  cachedTokens: 0,
-  outputTokens: 0,
-  cacheWriteTokens: 0,
-  cacheWrite1hTokens: 0,
-  usageSource: "none",
-  cost: 0,
-  latencyMs: 0,
-  ttftMs: null,
-  maxTokensClamped: null,
-  errorCode: null,
-  errorMessage: null,
-  attempts: null,
-  droppedFields: null,
-});
-const row = (v: number): Entry => [{ op: "request_log.insert", row: logRow(v) }];
+const row = (v: number): Entry => [{ op: "request_log.insert", row: blankLogRow(String(v), v) }];
 
 function migrated(path: string, sync: "full" | "normal" = "full"): Database {
   const { sqlite, db } = openDb(path, { sync });

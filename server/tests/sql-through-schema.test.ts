@@ -16,6 +16,7 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { RequestLogRow } from "../../db/queries/requests.ts";
 import { idempotency, ledger, requestLog } from "../../db/schema/index.ts";
 import { TestGateway } from "../testing/harness.ts";
+import { blankLogRow } from "../testing/log-row.ts";
 import { MockAnthropic } from "../testing/mock-anthropic.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 
@@ -245,32 +246,7 @@ models:
   });
 
   test("a row that still lacks a column fails its write instead of leaving the column unwritten", async () => {
-    const partial: Omit<RequestLogRow, "droppedFields"> = {
-      id: "req_missing_a_column",
-      createdAt: Date.now(),
-      keyId: null,
-      accountId: null,
-      endpoint: "chat.completions",
-      model: null,
-      provider: null,
-      upstreamModel: null,
-      status: 200,
-      outcome: "ok",
-      stream: false,
-      inputTokens: 0,
-      cachedTokens: 0,
-      outputTokens: 0,
-      cacheWriteTokens: 0,
-      cacheWrite1hTokens: 0,
-      usageSource: "none",
-      cost: 0,
-      latencyMs: 0,
-      ttftMs: null,
-      maxTokensClamped: null,
-      errorCode: null,
-      errorMessage: null,
-      attempts: null,
-    };
+    const { droppedFields: _, ...partial } = blankLogRow("req_missing_a_column", Date.now());
     // The writer thread's statement has a placeholder for every column of the schema.
     await expect(
       tg.gw.commits.enqueue([{ op: "request_log.insert", row: partial as RequestLogRow }]),
