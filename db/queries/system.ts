@@ -9,6 +9,18 @@ export function readSetting(db: Conn, key: string): string | undefined {
   return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value;
 }
 
+/** A reader of one setting, prepared once: for a value read on the request path. */
+export function settingReader(db: Conn, key: string): () => string | undefined {
+  const read = lazy(() =>
+    db
+      .select({ value: settings.value })
+      .from(settings)
+      .where(eq(settings.key, sql.placeholder("key")))
+      .prepare(),
+  );
+  return () => read().get({ key })?.value;
+}
+
 export function writeSetting(db: Conn, key: string, value: string): void {
   db.insert(settings).values({ key, value }).run();
 }

@@ -13,7 +13,7 @@ import { Metrics } from "../metrics/metrics.ts";
 import type { RoutingConfig } from "../routing/attempts.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
-import { readGeneration } from "../store/generation.ts";
+import { generationReader } from "../store/generation.ts";
 import { InlineWriter } from "../store/inline-writer.ts";
 import { WalSync } from "../store/wal-sync.ts";
 import type { Writer } from "../store/writer.ts";
@@ -70,6 +70,7 @@ export class Gateway {
   /** Where request log lines go (stdout unless quiet). */
   private readonly lines: LineWriter | null;
   private readonly dataVersion: () => number;
+  private readonly generation: () => string;
   private lastDataVersion = -1;
   private lastSyncCheck = -Infinity;
   private lastGeneration = "";
@@ -125,6 +126,7 @@ export class Gateway {
     this.idempotency = new IdempotencyStore(db);
     this.media = new MediaLinks(db, cipher);
     this.dataVersion = dataVersionReader(sqlite);
+    this.generation = generationReader(db);
     this.commits = this.setWriter(new InlineWriter(sqlite, opts.walPath ? new WalSync(opts.walPath) : null));
   }
 
@@ -159,7 +161,7 @@ export class Gateway {
     this.catalog.load();
     this.book.refresh();
     this.lastDataVersion = this.dataVersion();
-    this.lastGeneration = readGeneration(this.db);
+    this.lastGeneration = this.generation();
   }
 
   /** Picks up commits made by another process since the last request. Cheap: one pragma. */
@@ -172,7 +174,7 @@ export class Gateway {
     if (v === this.lastDataVersion) return;
     // Another connection committed: usually our own writer thread; the CLI bumps the generation.
     this.lastDataVersion = v;
-    if (readGeneration(this.db) !== this.lastGeneration) this.reload();
+    if (this.generation() !== this.lastGeneration) this.reload();
   }
 
   /** After a request's row committed: metrics and one JSON line on stdout (no secrets; prompt only if enabled). */

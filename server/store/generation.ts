@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { bumpSetting, readSetting } from "../../db/queries/system.ts";
+import { bumpSetting, settingReader } from "../../db/queries/system.ts";
 
 /**
  * A counter another process (the CLI) bumps after it changed keys, models or balances.
@@ -9,8 +9,10 @@ import { bumpSetting, readSetting } from "../../db/queries/system.ts";
  */
 const KEY = "cache_generation";
 
-export function readGeneration(db: Db): string {
-  return readSetting(db, KEY) ?? "0";
+/** A reader of the counter, prepared once: the server reads it after most commits of its writer thread. */
+export function generationReader(db: Db): () => string {
+  const read = settingReader(db, KEY);
+  return () => read() ?? "0";
 }
 
 export function bumpGeneration(db: Db): void {
