@@ -9,6 +9,8 @@
  * - model `bench-hold` (streamed): sends the first content event, then holds the stream
  *   open until the client leaves (or HOLD_MAX_MS pass): the open-streams test.
  * The request is recognised by substring, not parsed: every client here sends compact JSON.
+ * Like a real upstream (asked for `gpt-4o`, answering `gpt-4o-2024-08-06`), answers name a
+ * dated id, not the one asked for: Tollgate renames it in every chunk (docs/model-identity.md).
  */
 import { BENCH_MODEL, HOLD_MODEL, STREAM_CHUNKS } from "./workload.ts";
 
@@ -16,13 +18,15 @@ const HOLD_MAX_MS = 120_000;
 const enc = new TextEncoder();
 const usage = { prompt_tokens: 12, completion_tokens: STREAM_CHUNKS, total_tokens: 12 + STREAM_CHUNKS };
 const created = 1_700_000_000;
+/** The upstream's own name for a model, as its answers spell it. */
+const dated = (model: string) => `${model}-2024-08-06`;
 const words = Array.from({ length: STREAM_CHUNKS }, (_, i) => `tok${i} `);
 
 const jsonBody = JSON.stringify({
   id: "chatcmpl-bench",
   object: "chat.completion",
   created,
-  model: BENCH_MODEL,
+  model: dated(BENCH_MODEL),
   choices: [
     {
       index: 0,
@@ -37,7 +41,7 @@ const jsonBody = JSON.stringify({
 
 const event = (model: string, choices: unknown[], extra: Record<string, unknown> = {}) =>
   enc.encode(
-    `data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", created, model, choices, ...extra })}\n\n`,
+    `data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", created, model: dated(model), choices, ...extra })}\n\n`,
   );
 
 function streamEvents(model: string): Uint8Array[] {

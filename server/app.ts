@@ -6,6 +6,7 @@ import { balanceRoutes } from "./billing/balance-routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
 import type { AdminAuth } from "./http/admin-auth.ts";
+import { bodyLimit } from "./http/body-limit.ts";
 import { ClientAddresses } from "./http/client-address.ts";
 import { type DocsAssets, docs, docsAssetsFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
@@ -41,6 +42,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
   return new Elysia({ handler: { standardHostname: false } })
     .use(requestId)
     .use(hostCheck)
+    .use(bodyLimit(gw.settings.bodyLimitBytes))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),
     )

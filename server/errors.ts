@@ -65,6 +65,17 @@ export class GatewayError extends Error {
   }
 }
 
+/**
+ * The client went away (mid-upload, or during the answer): nothing is rendered, the call is
+ * logged as `499 client_closed`, and it is not a server error in the metrics.
+ */
+export class ClientClosed extends Error {
+  constructor() {
+    super("client closed the connection");
+    this.name = "ClientClosed";
+  }
+}
+
 export const badRequest = (message: string, param: string | null = null, code = "invalid_request") =>
   new GatewayError("invalid_request", message, { code, param });
 

@@ -58,8 +58,11 @@ export async function startServer(o: StartOptions): Promise<Running> {
   app.listen({
     port: o.env.PORT,
     hostname: o.env.HOST,
-    // Bun's own hard cap, above ours so our 413 (in the route's shape) answers first.
-    maxRequestBodySize: gw.settings.bodyLimitBytes + 1024 * 1024,
+    // Bun's own cap answers an empty 413 before any JavaScript runs: out of reach, so that
+    // the app's limit (http/body-limit.ts) refuses every oversized body in the route's shape.
+    // An unread body is not buffered (Bun applies backpressure), and a refusal closes the
+    // connection instead of draining the rest.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     idleTimeout: 255,
   });
   const server = app.server;

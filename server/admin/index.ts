@@ -3,6 +3,7 @@ import { AdminUsers } from "../admin-session/admin-users.ts";
 import { SignInLimiter } from "../admin-session/sign-in-limiter.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import type { AdminAuth } from "../http/admin-auth.ts";
+import { limitedParse } from "../http/body-limit.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
 import { adminsAdmin } from "./admins/index.ts";
@@ -55,6 +56,8 @@ export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresse
         authenticate(request, server);
         checked.add(request);
       })
+      // A chunked body is counted as it is read, like on the client routes.
+      .onParse(limitedParse(gw.settings.bodyLimitBytes))
       .use(authAdmin({ auth, users, limiter: signIns, addresses }))
       // The same check for any admin route the path test would not have recognised.
       .onBeforeHandle(({ request, server }) => {

@@ -14,6 +14,13 @@ export function providerOptionIssues(kind: string, options: Record<string, unkno
     out.push(["tls_verify", "must be true or false"]);
   if (o.ca_cert !== undefined && (typeof o.ca_cert !== "string" || !o.ca_cert.includes("BEGIN CERTIFICATE")))
     out.push(["ca_cert", "must be PEM text (-----BEGIN CERTIFICATE-----...)"]);
+  if (
+    kind === "openai" &&
+    o.max_tokens_field !== undefined &&
+    o.max_tokens_field !== "max_tokens" &&
+    o.max_tokens_field !== "max_completion_tokens"
+  )
+    out.push(["max_tokens_field", 'must be "max_tokens" or "max_completion_tokens"']);
   if (kind === "gigachat") {
     if (o.scope !== undefined && !GIGACHAT_SCOPES.includes(String(o.scope)))
       out.push(["scope", `must be one of ${GIGACHAT_SCOPES.join(", ")}`]);

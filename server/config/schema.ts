@@ -136,6 +136,12 @@ const Routing = z
      * answer. Off by default: which provider serves a model is the deployment's business.
      */
     expose_route_headers: z.boolean().default(false),
+    /**
+     * How long one client request may wait for an upstream to answer, across every attempt,
+     * retry and fallback (then 504 request_timeout); 0 turns it off. A stream is bounded until
+     * its first event reaches the client, a JSON answer until it arrived whole.
+     */
+    request_timeout_ms: z.number().int().min(0).default(120_000),
     backoff: z
       .object({
         base_ms: z.number().int().positive().default(100),
@@ -189,6 +195,7 @@ export const ConfigSchema = z
     routing: Routing.default({
       max_attempts: 3,
       expose_route_headers: false,
+      request_timeout_ms: 120_000,
       backoff: { base_ms: 100, max_ms: 2000 },
       retry_budget: { ratio: 0.2, min_per_second: 5 },
       circuit_breaker: { enabled: true, failure_threshold: 5, recovery_timeout_ms: 30_000 },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { setTopLevelString } from "./public-model.ts";
+import { FieldRenamer, setTopLevelString } from "./public-model.ts";
 
 const RUNS = Number(process.env.TOLLGATE_PROPERTY_RUNS ?? 300);
 
@@ -68,6 +68,58 @@ describe("setTopLevelString", () => {
           if (typeof input.model !== "string") expect(out).toBe(text);
         },
       ),
+      { numRuns: RUNS },
+    );
+  });
+
+  test("a stream's chunks sharing their opening are renamed alike; a chunk that differs is walked again", () => {
+    const r = new FieldRenamer("model", "pub");
+    const head = '{"id":"c1","object":"chat.completion.chunk","model":"up"';
+    expect(r.apply(`${head},"choices":[{"delta":{"content":"a"}}]}`)).toBe(
+      '{"id":"c1","object":"chat.completion.chunk","model":"pub","choices":[{"delta":{"content":"a"}}]}',
+    );
+    expect(r.apply(`${head},"choices":[],"usage":{"model":"x"}}`)).toBe(
+      '{"id":"c1","object":"chat.completion.chunk","model":"pub","choices":[],"usage":{"model":"x"}}',
+    );
+    // Same bytes up to a point, then another structure: not taken for the same chunk shape.
+    expect(r.apply('{"id":"c1","object":"chat.completion.chunk","x":{"model":"up"},"model":"up2"}')).toBe(
+      '{"id":"c1","object":"chat.completion.chunk","x":{"model":"up"},"model":"pub"}',
+    );
+    const same = new FieldRenamer("model", "up");
+    const text = `${head}}`;
+    expect(same.apply(text)).toBe(text);
+    expect(same.apply(text)).toBe(text);
+  });
+
+  test("property: chunks of one stream through one renamer read as each renamed alone", () => {
+    const leaf = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+      fc.constantFrom("model", '"model":"'),
+    );
+    const body = fc.dictionary(
+      fc.constantFrom("model", "choices", "usage", "x"),
+      fc.oneof(leaf, fc.dictionary(fc.constantFrom("model", "y"), leaf)),
+      { maxKeys: 3 },
+    );
+    const chunk = fc.record({
+      id: fc.constantFrom("c1", "c2"),
+      model: fc.option(fc.string(), { nil: undefined }),
+      rest: body,
+    });
+    fc.assert(
+      fc.property(fc.array(chunk, { minLength: 1, maxLength: 6 }), fc.string(), (chunks, pub) => {
+        const r = new FieldRenamer("model", pub);
+        for (const c of chunks) {
+          const text = JSON.stringify({
+            id: c.id,
+            ...(c.model === undefined ? {} : { model: c.model }),
+            ...c.rest,
+          });
+          expect(r.apply(text)).toBe(setTopLevelString(text, "model", pub));
+        }
+      }),
       { numRuns: RUNS },
     );
   });

@@ -29,6 +29,8 @@ export type Settings = Readonly<{
   publicUrl: string | null;
   version: string;
   routing: RoutingConfig;
+  /** One client request's deadline across all its upstream attempts (0: none). */
+  requestTimeoutMs: number;
   breaker: { enabled: boolean; failureThreshold: number; recoveryMs: number };
   retryBudget: { ratio: number; minPerSecond: number };
   probeIntervalS: number;
@@ -93,6 +95,7 @@ export class Gateway {
         maxAttempts: r.max_attempts,
         backoff: { baseMs: r.backoff.base_ms, maxMs: r.backoff.max_ms },
       },
+      requestTimeoutMs: r.request_timeout_ms,
       breaker: {
         enabled: r.circuit_breaker.enabled,
         failureThreshold: r.circuit_breaker.failure_threshold,

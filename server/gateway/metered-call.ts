@@ -1,6 +1,6 @@
 import type { Hold } from "../billing/account-book.ts";
 import { costOf, formatAmount } from "../billing/money.ts";
-import { assertReservation, planReservation } from "../billing/reserve-plan.ts";
+import { assertReservation } from "../billing/reserve-plan.ts";
 import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
@@ -13,13 +13,15 @@ import { ClientClosed, scrub, upstreamStreamCut } from "../providers/errors.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
 import { attemptRoutes, retryable } from "../routing/attempts.ts";
+import { RequestDeadline } from "../routing/deadline.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import type { Write } from "../store/writes.ts";
-import { countText } from "../tokens/count.ts";
+import { countText, imageTokenBound } from "../tokens/count.ts";
 import { type LogRow, logWrites } from "../usage-log/request-log.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
+import { refinedPlan } from "./reserve-refine.ts";
 import { streamResponse } from "./stream-response.ts";
 
 export type MeteredRequest = {
@@ -48,9 +50,6 @@ export type MeteredRequest = {
   /** The request text for the log line, read only when `logging.prompts` is on. */
   promptText?: () => string;
 };
-
-/** How much of an estimate to add when refining a reservation with the tokenizer. */
-const TOKENIZER_MARGIN = 1.25;
 
 export function draftLog(
   req: Pick<MeteredRequest, "requestId" | "startedAt" | "endpoint" | "stream">,
@@ -184,12 +183,8 @@ function reserve(gw: Gateway, req: MeteredRequest) {
     choices: req.choices,
     available,
   };
-  let plan = planReservation({ ...base, inputTokens: req.inputBound });
-  if (!plan.ok) {
-    // The byte bound is loose (about 4 bytes a token); count for real before refusing.
-    const counted = Math.ceil(req.codec.countInput() * TOKENIZER_MARGIN) + 16;
-    if (counted < req.inputBound) plan = planReservation({ ...base, inputTokens: counted });
-  }
+  // The byte bound is loose (about 4 bytes a token): counted for real before it refuses or cuts the answer.
+  const plan = refinedPlan(base, req.inputBound, () => req.codec.countInput(imageTokenBound(req.model)));
   if (!plan.ok)
     throw spendRefusal(
       gw.book,
@@ -340,7 +335,9 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
   let written = false;
   // Our own controller, so a cancelled body stream aborts the upstream even if the request signal stays quiet.
   const local = new AbortController();
-  const signal = AbortSignal.any([req.signal, local.signal]);
+  // One deadline over every attempt, retry and fallback below, counted from the request's arrival.
+  const deadline = new RequestDeadline(gw.settings.requestTimeoutMs, req.t0);
+  const signal = AbortSignal.any([req.signal, local.signal, deadline.signal]);
   try {
     const chain = fallbackChain(gw, req.key, req.model);
     let routed: { result: UpstreamResult; target: Target } | null = null;
@@ -379,6 +376,8 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
         failure = err;
       }
     }
+    // An answer started (a stream's first event, or a whole JSON body): the deadline is over.
+    deadline.disarm();
     const { result, target } = routed!;
     const held = hold!;
     log.provider = target.provider.id;
@@ -426,6 +425,7 @@ export async function meteredCall(gw: Gateway, req: MeteredRequest): Promise<Res
     written = true;
     return new Response(out.body, { status: 200, headers });
   } catch (err) {
+    deadline.disarm();
     if (hold) gw.book.release(hold, req.key);
     if (claim) gw.idempotency.finish(claim);
     const last = log.attempts.at(-1);

@@ -1,14 +1,13 @@
 import type { z } from "zod";
 import { formatPath } from "../config/path.ts";
-import { badRequest, GatewayError } from "../errors.ts";
+import { badRequest, ClientClosed, GatewayError } from "../errors.ts";
 
 export const tooLarge = (limit: number) =>
   new GatewayError(
     "too_large",
     `Request body is larger than the limit of ${Math.floor(limit / 1024 / 1024)} MB.`,
-    {
-      code: "request_too_large",
-    },
+    // The rest of the body is not read: close rather than drain it.
+    { code: "request_too_large", headers: { connection: "close" } },
   );
 
 /** Reads the body as text, refusing more than `limit` bytes (declared or streamed). */
@@ -16,8 +15,8 @@ export async function readBody(request: Request, limit: number): Promise<string>
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   if (!request.body) return "";
-  if (declared !== null) return await request.text();
-  return Buffer.from(await readLimited(request, limit)).toString("utf8");
+  if (declared !== null) return await uploaded(request, () => request.text());
+  return Buffer.from(await uploaded(request, () => readLimited(request, limit))).toString("utf8");
 }
 
 /** Reads the body as bytes (multipart uploads), refusing more than `limit` bytes. */
@@ -25,8 +24,21 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   if (!request.body) return new Uint8Array();
-  if (declared !== null) return new Uint8Array(await request.arrayBuffer());
-  return readLimited(request, limit);
+  if (declared !== null) return new Uint8Array(await uploaded(request, () => request.arrayBuffer()));
+  return uploaded(request, () => readLimited(request, limit));
+}
+
+/**
+ * A client that hangs up mid-upload is ClientClosed (logged `499 client_closed`, like a
+ * cancelled stream), not an internal error anyone could inflate the error rate with.
+ */
+async function uploaded<T>(request: Request, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (request.signal.aborted || (err as Error | null)?.name === "AbortError") throw new ClientClosed();
+    throw err;
+  }
 }
 
 async function readLimited(request: Request, limit: number): Promise<Uint8Array> {

@@ -50,6 +50,10 @@ export function errorShape(path: string): "openai" | "anthropic" | "google" {
  * Unknown errors are logged to stderr without request data and answered with a plain 500.
  */
 export function renderError(input: ElysiaErrorInput): Response {
+  // Elysia wraps what a parse hook throws (limitedParse: a 413, a client gone) in its ParseError.
+  const cause = input.code === "PARSE" ? (input.error as { cause?: unknown } | null)?.cause : undefined;
+  if (cause instanceof GatewayError || cause instanceof ClientClosed)
+    input = { ...input, error: cause, code: "" };
   if (input.error instanceof ClientClosed) return new Response(null, { status: 499 });
   const err = toGatewayError(input);
   if (err.kind === "internal" && !(input.error instanceof GatewayError)) {

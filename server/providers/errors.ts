@@ -1,13 +1,9 @@
 import type { ProviderRecord } from "../catalog/catalog.ts";
 import { GatewayError } from "../errors.ts";
+import { Redactor } from "./redact.ts";
 
-/** The client went away; nothing is rendered, the call is logged as client-closed. */
-export class ClientClosed extends Error {
-  constructor() {
-    super("client closed the connection");
-    this.name = "ClientClosed";
-  }
-}
+// Defined beside the other typed errors so that http/ (reading a body) can throw it too.
+export { ClientClosed } from "../errors.ts";
 
 export type TimeoutPhase = "connect" | "first_byte" | "total";
 
@@ -35,13 +31,6 @@ export const upstreamStreamCut = () =>
     code: "upstream_stream_interrupted",
   });
 
-const SECRETISH = [
-  /\b(sk|pk|rk)-[A-Za-z0-9_*.-]{6,}/g,
-  /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
-  /\b(api[_-]?key|key|token|access_token)=([^&\s"']+)/gi,
-  /\bAIza[0-9A-Za-z_-]{20,}/g,
-];
-
 /**
  * What to scrub from a provider's error texts: its key, and its extra header values (they
  * often are credentials: api-key, x-api-key); short values are not secrets and would only
@@ -53,15 +42,12 @@ export function providerSecrets(p: Pick<ProviderRecord, "apiKey" | "headers">): 
   return out;
 }
 
-/** Removes the provider's own secrets and anything shaped like a key from upstream text. */
-export function scrub(text: string, secrets: (string | null | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
-  for (const re of SECRETISH)
-    out = out.replace(re, (m, a) =>
-      typeof a === "string" && m.includes("=") ? `${a}=[redacted]` : "[redacted]",
-    );
-  return out;
+/**
+ * Removes the provider's own secrets (in any common encoding, case or line wrapping) and
+ * anything shaped like a key from upstream text (redact.ts).
+ */
+export function scrub(text: string, secrets: readonly (string | null | undefined)[]): string {
+  return new Redactor(secrets).redact(text);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   upstreamTimeout,
   upstreamUnreachable,
 } from "./errors.ts";
+import { Redactor } from "./redact.ts";
 
 /** Whole-body caps: a complete JSON answer, and an error body (only its message is used). */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -32,6 +33,9 @@ export class UpstreamExchange {
   private firstByteTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly started = performance.now();
   private readonly onClientAbort = () => this.abort("client");
+  private redactor = new Redactor([]);
+  /** How many secrets `redactor` was built from. */
+  private redactorFor = 0;
 
   /**
    * `secrets` (the provider's key and header values) are blanked out of streamed events:
@@ -165,11 +169,17 @@ export class UpstreamExchange {
     }
   }
 
-  /** Events with the provider's secrets blanked out (a plain substring test per event). */
+  /**
+   * Events with the provider's secrets blanked out, in their exact encoded spellings (a
+   * few substring tests per event). The list may grow (a refreshed token): then rebuilt.
+   */
   private scrubbed(evs: SseEvent[]): SseEvent[] {
     if (this.secrets.length === 0) return evs;
-    for (const ev of evs)
-      for (const s of this.secrets) if (ev.data.includes(s)) ev.data = ev.data.split(s).join("[redacted]");
+    if (this.redactorFor !== this.secrets.length) {
+      this.redactor = new Redactor(this.secrets);
+      this.redactorFor = this.secrets.length;
+    }
+    for (const ev of evs) ev.data = this.redactor.redactStreamed(ev.data);
     return evs;
   }
 

@@ -39,8 +39,9 @@ function passThrough(call: ChatCall, inbound: Json): Json {
  * reserved for, in one field; any other client dialect is encoded from the canonical request.
  * Option `max_tokens_field: max_completion_tokens` sends the cap in that field (OpenAI's
  * reasoning models refuse `max_tokens`); `max_tokens_field: max_tokens` for a vendor that
- * reads only `max_tokens`. Unset, the cap keeps the client's spelling. Option `responses_api: true` (OpenAI
- * itself) sends Responses clients to the vendor's own /responses, body untouched.
+ * reads only `max_tokens`; unset, the cap keeps the client's spelling. Option
+ * `responses_api: true` (OpenAI itself) sends Responses clients to the vendor's own
+ * /responses, body untouched.
  */
 export const openaiProvider = {
   kind: "openai",

@@ -4,6 +4,7 @@ import { ClientClosed } from "../providers/errors.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
 import type { Attempt } from "../usage-log/request-log.ts";
 import { backoffMs, retryAfterMs } from "./backoff.ts";
+import { deadlineReason } from "./deadline.ts";
 import { orderedTargets } from "./pick-route.ts";
 import { type RouteStates, routeId } from "./route-state.ts";
 
@@ -27,6 +28,7 @@ export function retryable(err: unknown): boolean {
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(deadlineReason(signal) ?? new ClientClosed());
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => {
@@ -35,7 +37,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      reject(new ClientClosed());
+      reject(deadlineReason(signal) ?? new ClientClosed());
     };
     signal.addEventListener("abort", onAbort, { once: true });
   });
@@ -114,10 +116,19 @@ export async function attemptRoutes<R = UpstreamResult>(
     } catch (err) {
       const latencyMs = Math.round(performance.now() - started);
       if (err instanceof ClientClosed) {
+        // The attempt was cut from our side: the client left, or the request's deadline passed
+        // (then the route is not blamed either: it may only have had what earlier attempts left).
         state.breaker.abandon();
-        ctx.attempts.push({ ...base, status: null, latencyMs, error: "client_closed", retry: isRetry });
-        deps.hooks.onAttempt(state.id, "client_closed", isRetry);
-        throw err;
+        const deadline = deadlineReason(ctx.signal);
+        ctx.attempts.push({
+          ...base,
+          status: deadline ? deadline.status : null,
+          latencyMs,
+          error: deadline ? deadline.code : "client_closed",
+          retry: isRetry,
+        });
+        deps.hooks.onAttempt(state.id, deadline ? "error" : "client_closed", isRetry);
+        throw deadline ?? err;
       }
       const g = err instanceof GatewayError ? err : null;
       ctx.attempts.push({

@@ -2,7 +2,9 @@ import { imagePrice, secondsCost, unitsCost, videoSecondPrice } from "../billing
 import { costOf, UNITS_PER_CURRENCY } from "../billing/money.ts";
 import { countText } from "../tokens/count.ts";
 import { TestGateway } from "./harness.ts";
-import { MockHonestMedia, type Produced } from "./mock-honest-media.ts";
+import { GIGACHAT_AUTH_KEY, MockGigaChat } from "./mock-gigachat.ts";
+import { MockHonestMedia, type Produced, type ReadOrder } from "./mock-honest-media.ts";
+import { MockYandex, YANDEX_API_KEY, YANDEX_FOLDER } from "./mock-yandex.ts";
 
 /**
  * The real gateway in front of the honest media mock, with the models the media bounds
@@ -12,14 +14,24 @@ import { MockHonestMedia, type Produced } from "./mock-honest-media.ts";
 
 export const GEMINI_TEST_KEY = "AIzaMockHonestMediaKey0123456789abcdef";
 
-/** Each public model routes to an upstream model of the same name plus "up-", so `produced` maps back. */
-const config = (m: MockHonestMedia) => `
+/**
+ * Each public model on the honest mock routes to an upstream model of the same name plus
+ * "up-", so `produced` maps back. GigaChat and Yandex embeddings run on their own mocks,
+ * which report tokens by a fixed rule (3 + characters, 2 + characters per input).
+ */
+const config = (m: MockHonestMedia, giga: MockGigaChat, ya: MockYandex) => `
 currency: USD
 defaults: { rate_limits: { key_rpm: 1000000 } }
 routing: { circuit_breaker: { enabled: false }, backoff: { base_ms: 1, max_ms: 2 } }
 providers:
   - { id: up, kind: openai, base_url: "${m.url}", api_key: sk-honest-media-key, options: { video_poll_ms: 1 } }
   - { id: gem, kind: gemini, base_url: "${m.origin}", api_key: ${GEMINI_TEST_KEY} }
+  - id: giga
+    kind: gigachat
+    base_url: ${giga.apiUrl}
+    api_key: ${GIGACHAT_AUTH_KEY}
+    options: { auth_url: ${giga.authUrl} }
+  - { id: ya, kind: yandex, base_url: "${ya.apiUrl}", api_key: ${YANDEX_API_KEY}, options: { folder_id: ${YANDEX_FOLDER} } }
 models:
   - id: img-star
     routes: [{ provider: up, model: up-img-star }]
@@ -37,20 +49,22 @@ models:
     routes: [{ provider: up, model: up-vid-flat }]
     prices: { video_second: 0.02 }
     capabilities: { default_video_seconds: 8 }
-  - id: emb
-    routes: [{ provider: up, model: up-emb }]
+  - id: embed
+    routes: [{ provider: up, model: up-embed }]
     prices: { input: 1000 }
     capabilities: { max_embedding_inputs: 8, max_embedding_tokens: 64, max_embedding_dimensions: 32 }
-  - id: emb-gem
-    routes: [{ provider: gem, model: up-emb-gem }]
+  - id: embed-gem
+    routes: [{ provider: gem, model: up-embed-gem }]
     prices: { input: 2000 }
+  - id: embed-giga
+    routes: [{ provider: giga, model: Embeddings }]
+    prices: { input: 1500 }
+    capabilities: { max_embedding_tokens: 100 }
+  - id: embed-ya
+    routes: [{ provider: ya, model: text-search-doc/latest }]
+    prices: { input: 500 }
+    capabilities: { max_embedding_inputs: 4 }
 `;
-
-export const MEDIA_MODELS = {
-  images: ["img-star", "img-sized"],
-  videos: ["vid", "vid-flat"],
-  embeddings: ["emb", "emb-gem"],
-} as const;
 
 /** A reservation or a charge that broke the book's rules, seen from inside the running server. */
 export type BookViolation = { what: string; amount: number; cost?: number };
@@ -61,14 +75,27 @@ export class MediaBoundsGateway {
   private constructor(
     readonly tg: TestGateway,
     readonly mock: MockHonestMedia,
+    readonly giga: MockGigaChat,
+    readonly ya: MockYandex,
   ) {}
 
   static async start(): Promise<MediaBoundsGateway> {
     const mock = new MockHonestMedia().start();
-    const tg = await TestGateway.start({ config: config(mock) });
-    const g = new MediaBoundsGateway(tg, mock);
+    const giga = new MockGigaChat().start();
+    const ya = new MockYandex().start();
+    const tg = await TestGateway.start({ config: config(mock, giga, ya) });
+    const g = new MediaBoundsGateway(tg, mock, giga, ya);
     g.watchBook();
     return g;
+  }
+
+  /** Clears every mock's records and the book's violations; the honest mock reads in `order`. */
+  reset(order: ReadOrder = "canonical-first"): void {
+    this.mock.reset();
+    this.mock.order = order;
+    this.giga.reset();
+    this.ya.reset();
+    this.violations.length = 0;
   }
 
   /**
@@ -94,6 +121,8 @@ export class MediaBoundsGateway {
   async stop(): Promise<void> {
     await this.tg.stop();
     this.mock.stop();
+    this.giga.stop();
+    this.ya.stop();
   }
 
   /** What the key's account has been charged so far, in nano-units. */
@@ -126,7 +155,7 @@ export class MediaBoundsGateway {
    * own report (tokens for embeddings; Gemini reports none, so its input counted as the
    * gateway bills it). Null when the table has no price for it: nothing was reserved for it.
    */
-  costOf(p: Produced): number | null {
+  private costOf(p: Produced): number | null {
     const model = this.tg.gw.catalog.model(p.model.replace(/^up-/, ""));
     if (!model) return null;
     switch (p.kind) {
@@ -147,5 +176,31 @@ export class MediaBoundsGateway {
           output: 0,
         });
     }
+  }
+
+  /**
+   * The price of everything every upstream made since the last reset (one GigaChat call per
+   * request, one Yandex call per input), and what the honest mock made that has no price.
+   */
+  made(): { nano: number; unpriced: Produced[] } {
+    let nano = 0;
+    const unpriced: Produced[] = [];
+    for (const p of this.mock.produced) {
+      const cost = this.costOf(p);
+      if (cost === null) unpriced.push(p);
+      else nano += cost;
+    }
+    const tokens = (id: string, input: number) =>
+      costOf(this.tg.gw.catalog.model(id)!.prices, { input, cached: 0, output: 0 });
+    for (const r of this.giga.requests("/api/v1/embeddings")) {
+      const inputs = (r.body as { input: string[] }).input;
+      nano += tokens(
+        "embed-giga",
+        inputs.reduce((n, t) => n + 3 + t.length, 0),
+      );
+    }
+    for (const r of this.ya.requests("/foundationModels/v1/textEmbedding"))
+      nano += tokens("embed-ya", 2 + String((r.body as { text: string }).text).length);
+    return { nano, unpriced };
   }
 }

@@ -1,3 +1,4 @@
+import { type CostFields, setFields } from "./honest-caps.ts";
 import { type MockBehavior, MockUpstream, type Plan } from "./mock-upstream.ts";
 
 const STOP: Record<string, string> = {
@@ -20,6 +21,10 @@ export class MockAnthropic extends MockUpstream {
 
   protected accepts(req: Request, url: URL): boolean {
     return req.method === "POST" && url.pathname === "/v1/messages";
+  }
+
+  protected override costFields(body: Record<string, unknown>): CostFields {
+    return { caps: setFields(body, ["max_tokens"]), multipliers: [] };
   }
 
   protected errorBody(status: number): unknown {

@@ -1,3 +1,4 @@
+import { type CostFields, setFields } from "./honest-caps.ts";
 import { type MockBehavior, MockUpstream, type Plan } from "./mock-upstream.ts";
 
 const FINISH: Record<string, string> = {
@@ -23,6 +24,15 @@ export class MockGemini extends MockUpstream {
       req.method === "POST" &&
       /^\/v1beta\/models\/.+:(generateContent|streamGenerateContent)$/.test(url.pathname)
     );
+  }
+
+  /** proto-JSON: each field in camelCase or snake_case, the container too. */
+  protected override costFields(body: Record<string, unknown>): CostFields {
+    const configs = setFields(body, ["generationConfig", "generation_config"]);
+    return {
+      caps: configs.flatMap((g) => setFields(g, ["maxOutputTokens", "max_output_tokens"])),
+      multipliers: [configs.flatMap((g) => setFields(g, ["candidateCount", "candidate_count"]))],
+    };
   }
 
   protected errorBody(status: number): unknown {

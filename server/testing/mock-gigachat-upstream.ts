@@ -1,3 +1,4 @@
+import { type CostFields, setFields } from "./honest-caps.ts";
 import { type MockBehavior, MockUpstream, type Plan } from "./mock-upstream.ts";
 
 const FINISH: Record<string, string> = {
@@ -38,6 +39,10 @@ export class MockGigaChatUpstream extends MockUpstream {
       url.pathname === "/api/v1/chat/completions" &&
       /^Bearer giga-token-for-/.test(req.headers.get("authorization") ?? "")
     );
+  }
+
+  protected override costFields(body: Record<string, unknown>): CostFields {
+    return { caps: setFields(body, ["max_tokens"]), multipliers: [setFields(body, ["n"])] };
   }
 
   protected errorBody(status: number): unknown {

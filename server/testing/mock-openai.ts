@@ -1,3 +1,4 @@
+import { type CostFields, setFields } from "./honest-caps.ts";
 import { responsesEvents, responsesJson } from "./mock-openai-responses.ts";
 import { type MockBehavior, MockUpstream, type Plan } from "./mock-upstream.ts";
 
@@ -31,6 +32,21 @@ export class MockOpenAI extends MockUpstream {
     return (
       req.method === "POST" && (url.pathname === "/v1/chat/completions" || url.pathname === "/v1/responses")
     );
+  }
+
+  /**
+   * Chat: both cap spellings; `n` answers, `best_of` generated for each; rejected
+   * prediction tokens billed beyond the cap (about 4 characters a token). Responses: its cap.
+   */
+  protected override costFields(body: Record<string, unknown>, url: URL): CostFields {
+    if (url.pathname === "/v1/responses")
+      return { caps: setFields(body, ["max_output_tokens"]), multipliers: [] };
+    const prediction = body.prediction == null ? "" : JSON.stringify(body.prediction);
+    return {
+      caps: setFields(body, ["max_tokens", "max_completion_tokens"]),
+      multipliers: [setFields(body, ["n"]), setFields(body, ["best_of"])],
+      beyondCap: Math.ceil(prediction.length / 4),
+    };
   }
 
   protected errorBody(status: number): unknown {

@@ -1,4 +1,5 @@
 import type { Server } from "bun";
+import { type CostFields, honestOutput, type ReadingOrder } from "./honest-caps.ts";
 
 /** How a mock answers one request. Every field is optional; defaults make a plain answer. */
 export type MockBehavior = {
@@ -46,6 +47,11 @@ export type MockBehavior = {
    * no tool result yet, then with `text`. Steered through the control API like the rest.
    */
   toolsUntilResult?: boolean;
+  /**
+   * Write every answer up to the output cap the request sets (none: a very long answer),
+   * reading duplicate spellings in this order, and report that usage (see honest-caps.ts).
+   */
+  honestCaps?: ReadingOrder;
 };
 
 export type Received = {
@@ -120,6 +126,8 @@ export abstract class MockUpstream {
   private readonly random: () => number;
   /** Requests answered with an injected failure. */
   failed = 0;
+  /** Usage reported in `honestCaps` mode, by the gateway's x-request-id. */
+  readonly reported = new Map<string, { prompt: number; completion: number }>();
 
   constructor(opts: { seed?: number } = {}) {
     this.random = seeded(opts.seed ?? 42);
@@ -157,6 +165,7 @@ export abstract class MockUpstream {
     this.fallback = {};
     this.received.length = 0;
     this.aborts.length = 0;
+    this.reported.clear();
     return this;
   }
 
@@ -167,6 +176,11 @@ export abstract class MockUpstream {
   /** Handles the dialect's own non-generation routes (model lists...); null for the rest. */
   protected route(_req: Request, _url: URL): Response | null {
     return null;
+  }
+
+  /** The request's cost-bearing fields as this vendor reads them (for `honestCaps`). */
+  protected costFields(_body: Record<string, unknown>, _url: URL): CostFields {
+    return { caps: [], multipliers: [] };
   }
 
   /** Whether this path is a generation request the mock answers. */
@@ -250,12 +264,20 @@ export abstract class MockUpstream {
       toolCalls,
       finish: b.finishReason ?? (toolCalls.length ? "tool_calls" : "stop"),
       prompt: b.usage?.prompt_tokens ?? this.promptTokens(body),
-      completion: b.usage?.completion_tokens ?? pieces.length + toolCalls.length * 5,
+      completion:
+        b.usage?.completion_tokens ??
+        (b.honestCaps ? honestOutput(this.costFields(body, url), b.honestCaps) : null) ??
+        pieces.length + toolCalls.length * 5,
       cached: b.usage?.cached_tokens ?? 0,
       cacheCreation: b.usage?.cache_creation_tokens ?? 0,
       cacheCreation1h: b.usage?.cache_creation_1h_tokens ?? null,
       images: b.images ?? [],
     };
+    if (b.honestCaps)
+      this.reported.set(headers["x-request-id"] ?? `#${plan.n}`, {
+        prompt: plan.prompt,
+        completion: plan.completion,
+      });
     if (!this.isStream(body, url))
       return Response.json(this.json(plan, b, body, url), { headers: b.headers });
 

@@ -1,3 +1,4 @@
+import { type CostFields, setFields } from "./honest-caps.ts";
 import { type MockBehavior, MockUpstream, type Plan } from "./mock-upstream.ts";
 
 const STATUS: Record<string, string> = {
@@ -26,6 +27,11 @@ export class MockYandexUpstream extends MockUpstream {
       /^Api-Key /.test(req.headers.get("authorization") ?? "") &&
       req.headers.get("x-folder-id") !== null
     );
+  }
+
+  /** `completionOptions.maxTokens`, an int64 sent as text. */
+  protected override costFields(body: Record<string, unknown>): CostFields {
+    return { caps: setFields(body.completionOptions, ["maxTokens"]), multipliers: [] };
   }
 
   protected errorBody(status: number): unknown {

@@ -66,3 +66,35 @@ export function rawHead(method: string, target: string, headers: [string, string
   ];
   return `${lines.join("\r\n")}\r\n\r\n`;
 }
+
+/**
+ * Sends `head`, then up to `bodyBytes` of body (chunked when the head says so), 64 KiB at a
+ * time; stops writing as soon as the server answers (an early refusal closes the
+ * connection) and returns the parsed answer.
+ */
+export async function rawUpload(port: number, head: string, bodyBytes: number): Promise<RawResponse> {
+  const socket = await openSocket(port);
+  const answer = readAll(socket);
+  let answered = false;
+  socket.once("data", () => {
+    answered = true;
+  });
+  socket.on("error", () => {});
+  const chunked = /transfer-encoding:\s*chunked/i.test(head);
+  socket.write(head);
+  const piece = Buffer.alloc(64 * 1024, "a");
+  for (let sent = 0; sent < bodyBytes && !answered && !socket.destroyed; sent += piece.length) {
+    const data = chunked
+      ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")])
+      : piece;
+    // The server may answer and close while we wait: then no drain ever comes.
+    if (!socket.write(data))
+      await new Promise((resolve) => {
+        socket.once("drain", resolve);
+        socket.once("close", resolve);
+        socket.once("data", resolve);
+      });
+  }
+  if (chunked && !answered && !socket.destroyed) socket.write("0\r\n\r\n");
+  return parseRawResponse(await answer);
+}

@@ -17,10 +17,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await g.stop();
 });
-beforeEach(() => {
-  g.mock.reset();
-  g.violations.length = 0;
-});
+beforeEach(() => g.reset());
 
 type ErrorBody = { error: { message: string; type: string; param: string | null; code: string } };
 
@@ -35,8 +32,8 @@ async function refused(res: Response, param: string, key: string, code?: string)
   expect((await g.usedNano(key)).used).toBe(0);
 }
 
-/** The cost of everything the upstream made so far, priced from its own reports. */
-const producedCost = () => g.mock.produced.reduce((n, p) => n + (g.costOf(p) ?? Number.NaN), 0);
+/** The cost of everything the upstreams made so far, priced from their own reports. */
+const producedCost = () => g.made().nano;
 
 const post = (key: string, path: string, body: Record<string, unknown>, multipart = false) =>
   g.post(key, path, body, multipart);
@@ -217,15 +214,22 @@ describe("video: seconds", () => {
     expect(g.violations).toEqual([]);
   });
 
+  test("shrunk counterexample: no seconds on a balance of 0.12 (12 s reserved, 16 s rendered, 0.12 charged)", async () => {
+    const c = await g.tg.client("0.12");
+    const res = await post(c.key, "/v1/videos", { model: "vid", prompt: "a lake", size: "1280x720" });
+    expect(res.status).toBe(200);
+    expect((await g.usedNano(c.key)).used).toBe(producedCost());
+    expect(g.violations).toEqual([]);
+  });
+
   test("`duration` on /v1/videos is the same field as `seconds`: forwarded as seconds; both at once is a 400", async () => {
     const c = await g.tg.client(5);
     const res = await post(c.key, "/v1/videos", { model: "vid", prompt: "x", size: "1280x720", duration: 8 });
     expect(res.status).toBe(200);
     expect(g.mock.requests("/v1/videos")[0]?.body).toMatchObject({ seconds: "8" });
     expect((await g.usedNano(c.key)).used).toBe(80_000_000);
-    g.mock.reset();
+    g.reset("alias-first");
     const c2 = await g.tg.client(5);
-    g.mock.order = "alias-first";
     await refused(
       await post(c2.key, "/v1/videos", { model: "vid", prompt: "x", seconds: "4", duration: 12 }),
       "duration",
@@ -311,30 +315,30 @@ describe("embeddings: inputs, tokens per input, dimensions", () => {
     const c = await g.tg.client("0.01");
     const many = Array.from({ length: 8 }, () => "word ".repeat(60));
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: "hi", inputs: many }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: "hi", inputs: many }),
       "inputs",
       c.key,
     );
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: "hi", texts: many }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: "hi", texts: many }),
       "texts",
       c.key,
     );
-    await refused(await post(c.key, "/v1/embeddings", { model: "emb", input: "hi", dim: 3 }), "dim", c.key);
+    await refused(await post(c.key, "/v1/embeddings", { model: "embed", input: "hi", dim: 3 }), "dim", c.key);
   });
 
   test("more inputs than the model's max_embedding_inputs is a 400", async () => {
     const c = await g.tg.client(5);
     await refused(
       await post(c.key, "/v1/embeddings", {
-        model: "emb",
+        model: "embed",
         input: Array.from({ length: 9 }, (_, i) => `t${i}`),
       }),
       "input",
       c.key,
     );
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: Array.from({ length: 9 }, () => [1, 2]) }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: Array.from({ length: 9 }, () => [1, 2]) }),
       "input",
       c.key,
     );
@@ -343,25 +347,31 @@ describe("embeddings: inputs, tokens per input, dimensions", () => {
   test("an input over max_embedding_tokens is a 400; one over it in bytes but not in tokens is served", async () => {
     const c = await g.tg.client(5);
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: ["ok", "hello ".repeat(100)] }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: ["ok", "hello ".repeat(100)] }),
       "input",
       c.key,
     );
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: [Array(65).fill(7)] }),
+      await post(c.key, "/v1/embeddings", { model: "embed", input: [Array(65).fill(7)] }),
       "input",
       c.key,
     );
     // 96 bytes of "a" are far fewer than 64 tokens.
-    const res = await post(c.key, "/v1/embeddings", { model: "emb", input: "a".repeat(96) });
+    const res = await post(c.key, "/v1/embeddings", { model: "embed", input: "a".repeat(96) });
     expect(res.status).toBe(200);
     expect((await g.usedNano(c.key)).used).toBe(producedCost());
   });
 
-  test("dimensions beyond the model's max_embedding_dimensions are a 400", async () => {
+  test("dimensions beyond the model's max_embedding_dimensions (default 8192) are a 400", async () => {
     const c = await g.tg.client(5);
+    // Found by the generator: any number of dimensions (it sent 1e9) went upstream as it came.
     await refused(
-      await post(c.key, "/v1/embeddings", { model: "emb", input: "hi", dimensions: 33 }),
+      await post(c.key, "/v1/embeddings", { model: "embed-ya", input: "hi", dimensions: 100_000 }),
+      "dimensions",
+      c.key,
+    );
+    await refused(
+      await post(c.key, "/v1/embeddings", { model: "embed", input: "hi", dimensions: 33 }),
       "dimensions",
       c.key,
     );
@@ -377,7 +387,7 @@ describe("embeddings: inputs, tokens per input, dimensions", () => {
         usage: { prompt_tokens: 1_000_000, total_tokens: 1_000_000 },
       },
     });
-    const res = await post(c.key, "/v1/embeddings", { model: "emb", input: "hi" });
+    const res = await post(c.key, "/v1/embeddings", { model: "embed", input: "hi" });
     expect(res.status).toBe(200);
     // The bound of "hi": 2 bytes + 8 per input = 10 tokens at 1000 per million (0.001 each).
     expect((await g.usedNano(c.key)).used).toBe(10_000_000);

@@ -160,6 +160,8 @@ describe("a call to a model of another kind is a 400 in the route's own shape, b
       const r = await post(c.key, "/v1/embeddings", { model, input: "x" });
       expect(r.status).toBe(200);
       expect(r.body.model).toBe(model);
+      // Media answers carry no route header either unless the deployment turns it on.
+      expect(r.headers.get("x-tollgate-route")).toBeNull();
     }
   });
 });

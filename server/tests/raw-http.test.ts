@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import { errorShape } from "../http/error-hook.ts";
 import { ADMIN_TOKEN, standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
-import { rawHead, rawRequest } from "../testing/raw-http.ts";
+import { openSocket, rawHead, rawRequest } from "../testing/raw-http.ts";
 
 let mock: MockOpenAI;
 let tg: TestGateway;
@@ -117,5 +117,65 @@ describe("Host header", () => {
       expect({ host, status: settings.status }).toEqual({ host, status: 200 });
       expect(JSON.parse(settings.body).version).toBe("test");
     }
+  });
+});
+
+describe("a client that hangs up mid-upload", () => {
+  /** Sends the head and part of the body, then closes the socket. */
+  async function abandon(path: string, headers: [string, string][], partial: string) {
+    const socket = await openSocket(tg.running.port);
+    const closed = new Promise((resolve) => socket.on("close", resolve));
+    socket.write(
+      rawHead("POST", path, [["Host", "gateway.test"], ...headers]).replace("Connection: close\r\n", ""),
+    );
+    socket.write(partial);
+    await Bun.sleep(50);
+    socket.destroy();
+    await closed;
+  }
+
+  test("is logged 499 client_closed (Content-Length or chunked), with no 5xx in the metrics and nothing on stderr", async () => {
+    const c = await tg.client(1);
+    const errors = spyOn(console, "error");
+    try {
+      const json: [string, string][] = [
+        ["Authorization", `Bearer ${c.key}`],
+        ["Content-Type", "application/json"],
+      ];
+      await abandon(
+        "/v1/chat/completions",
+        [...json, ["Content-Length", "100000"]],
+        '{"model":"gpt-test","messages":[',
+      );
+      await abandon(
+        "/v1/chat/completions",
+        [...json, ["Transfer-Encoding", "chunked"]],
+        '10\r\n{"model":"gpt-te\r\n',
+      );
+      await abandon(
+        "/v1/messages/count_tokens",
+        [
+          ["x-api-key", c.key],
+          ["Content-Type", "application/json"],
+          ["Content-Length", "5000"],
+        ],
+        '{"model":',
+      );
+      for (let i = 0; i < 100 && (await tg.logRows(c.keyId)).length < 2; i++) await Bun.sleep(10);
+      const rows = await tg.logRows(c.keyId);
+      expect(rows.map((r) => [r.status, r.outcome, r.error_code])).toEqual([
+        [499, "client_closed", "client_closed"],
+        [499, "client_closed", "client_closed"],
+      ]);
+      const metrics = await (await fetch(`${tg.url}/metrics`)).text();
+      expect(metrics).toContain('status="499"');
+      expect(metrics).not.toMatch(/llm_requests_total\{[^}]*status="5\d\d"/);
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
+    // The server serves the next client as before.
+    const ok = await rawRequest(tg.running.port, rawHead("GET", "/v1/models", [["Host", "gateway.test"]]));
+    expect(ok.status).toBe(200);
   });
 });

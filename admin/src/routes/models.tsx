@@ -68,8 +68,20 @@ export function ModelsPage() {
                       </td>
                       <td className={`${td} min-w-28 font-medium break-words`}>
                         {m.id}
-                        <div className="mt-0.5 hidden sm:block">
-                          <Badge tone="slate">{m.source}</Badge>
+                        <div className="mt-0.5 flex gap-1">
+                          {/* What it serves: chat, embeddings, image or video (declared, else inferred). */}
+                          <span
+                            title={
+                              m.kind_source === "declared"
+                                ? "declared kind"
+                                : "kind inferred from prices and routes"
+                            }
+                          >
+                            <Badge tone="slate">{m.kind}</Badge>
+                          </span>
+                          <span className="hidden sm:inline-flex">
+                            <Badge tone="slate">{m.source}</Badge>
+                          </span>
                         </div>
                         <div className="mt-1 text-xs font-normal text-slate-600 tabular-nums sm:hidden">
                           in {money(m.prices.input)}

@@ -31,7 +31,7 @@ export const modelsCommands: CommandGroup = {
                   output: m.prices.output,
                   routes: m.routes.map((r) => `${r.provider}:${r.model}`).join(","),
                 })),
-                ["id", "enabled", "input", "output", "currency", "routes", "source"],
+                ["id", "kind", "enabled", "input", "output", "currency", "routes", "source"],
               ),
         );
         return 0;

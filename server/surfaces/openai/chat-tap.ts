@@ -1,4 +1,4 @@
-import { setTopLevelString } from "../../core/public-model.ts";
+import { FieldRenamer } from "../../core/public-model.ts";
 import type { Usage } from "../../core/usage.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import { GatewayError } from "../../errors.ts";
@@ -27,11 +27,15 @@ export class OpenAIChatTap implements StreamTap {
   /** Every chunk's JSON text: output is only extracted from them when no usage came. */
   private readonly raw: string[] = [];
 
+  /** Every chunk names the model the client asked for instead of the upstream's. */
+  private readonly model: FieldRenamer;
+
   constructor(
     private readonly clientWantsUsage: boolean,
-    /** The model id the client asked for, which every chunk names instead of the upstream's. */
-    private readonly publicModel: string,
-  ) {}
+    publicModel: string,
+  ) {
+    this.model = new FieldRenamer("model", publicModel);
+  }
 
   /**
    * Most chunks are only looked at, not parsed. The markers are exact: inside a JSON string
@@ -45,7 +49,7 @@ export class OpenAIChatTap implements StreamTap {
       return null;
     }
     // Every chunk names a model: only its bytes are rewritten, the chunk is not parsed for it.
-    const d = setTopLevelString(ev.data, "model", this.publicModel);
+    const d = this.model.apply(ev.data);
     // Usage with a value (or spelled with spaces) and errors take the parsing path.
     const usageAt = d.indexOf('"usage"');
     if ((usageAt !== -1 && !d.startsWith(":null", usageAt + 7)) || d.includes('"error"'))

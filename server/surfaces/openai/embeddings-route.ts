@@ -25,6 +25,8 @@ function inputsOf(req: EmbeddingsRequest): { texts: string[]; tokenIds: number[]
 /** OpenAI's limits: 2048 inputs per request, 8192 tokens per input. */
 const MAX_INPUTS = 2048;
 const MAX_INPUT_TOKENS = 8192;
+/** No embeddings model has more (OpenAI's and Gemini's largest: 3072); a model may set its own. */
+const MAX_DIMENSIONS = 8192;
 
 /**
  * Refuses inputs beyond the model's limits (`max_embedding_inputs`, `max_embedding_tokens`
@@ -49,7 +51,12 @@ function assertLimits(
     withinLimit(tokens, perInput, "input", `The tokens of input ${i}`);
   });
   if (req.dimensions !== undefined)
-    withinLimit(req.dimensions, capInt(model, "max_embedding_dimensions", null), "dimensions", "dimensions");
+    withinLimit(
+      req.dimensions,
+      capInt(model, "max_embedding_dimensions", MAX_DIMENSIONS),
+      "dimensions",
+      "dimensions",
+    );
 }
 
 /**

@@ -1,0 +1,86 @@
+/**
+ * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S]`: Tollgate from two
+ * source trees (e.g. a worktree of main and a branch) side by side on one machine, one
+ * mock upstream, measured in alternation with wrk (-c32, JSON and streamed chat), the
+ * order swapped every round so neither always runs first. Reports per tree and kind the
+ * median requests/s, p50/p99 latency and Tollgate's CPU milliseconds per request (the
+ * figure least moved by other load on the machine). Each tree's own bench/targets.ts
+ * starts its server, so the two run their own code; the mock is this tree's.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { cpuSeconds } from "./proc-stats.ts";
+import type { Service } from "./services.ts";
+import { startMock, type Target } from "./targets.ts";
+import { requestBody } from "./workload.ts";
+import { type WrkResult, wrk } from "./wrk.ts";
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const trees = { a: arg("a"), b: arg("b") };
+if (!trees.a || !trees.b) {
+  console.error("usage: bun bench/ab.ts --a=<source tree> --b=<source tree> [--rounds=N] [--seconds=S]");
+  process.exit(2);
+}
+const rounds = Number(arg("rounds") ?? 3);
+const seconds = Number(arg("seconds") ?? 3);
+const KINDS = ["json", "stream"] as const;
+type Sample = WrkResult & { cpuMsPerRequest: number };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "tollgate-ab-"));
+  const services: Service[] = [];
+  try {
+    const { port: mockPort } = await startMock(dir, services);
+    const targets = new Map<"a" | "b", Target>();
+    for (const side of ["a", "b"] as const) {
+      const { startTollgate } = (await import(
+        join(resolve(trees[side]!), "bench/targets.ts")
+      )) as typeof import("./targets.ts");
+      const { target } = await startTollgate({ dir: join(dir, side), name: "tollgate", mockPort, services });
+      targets.set(side, target);
+    }
+    const samples = new Map<string, Sample[]>();
+    const run = async (side: "a" | "b", kind: (typeof KINDS)[number], secs: number) => {
+      const t = targets.get(side)!;
+      const body = requestBody({ stream: kind === "stream" });
+      const cpu0 = cpuSeconds(t.pid);
+      const r = await wrk({ url: t.url, headers: t.headers, body, connections: 32, seconds: secs, dir });
+      return { ...r, cpuMsPerRequest: ((cpuSeconds(t.pid) - cpu0) * 1000) / Math.max(1, r.requests) };
+    };
+    for (const side of ["a", "b"] as const) for (const kind of KINDS) await run(side, kind, 1); // warm-up
+    for (let round = 0; round < rounds; round++)
+      for (const side of round % 2 ? (["b", "a"] as const) : (["a", "b"] as const))
+        for (const kind of KINDS) {
+          const s = await run(side, kind, seconds);
+          const k = `${side}/${kind}`;
+          samples.set(k, [...(samples.get(k) ?? []), s]);
+          console.log(
+            `round ${round + 1} ${k}: ${Math.round(s.rps)} req/s, p50 ${s.latencyMs.p50.toFixed(2)} ms, p99 ${s.latencyMs.p99.toFixed(2)} ms, ${s.cpuMsPerRequest.toFixed(3)} CPU ms/req, ${s.errors} errors`,
+          );
+        }
+    const lines = [
+      `A = ${trees.a}, B = ${trees.b}; ${rounds} rounds of ${seconds} s per tree and kind, wrk -c32; medians.`,
+      "",
+      "| kind | tree | req/s | p50 ms | p99 ms | CPU ms/req |",
+      "|---|---|---:|---:|---:|---:|",
+    ];
+    for (const kind of KINDS)
+      for (const side of ["a", "b"] as const) {
+        const s = samples.get(`${side}/${kind}`)!;
+        lines.push(
+          `| ${kind} | ${side.toUpperCase()} | ${Math.round(median(s.map((x) => x.rps)))} | ${median(s.map((x) => x.latencyMs.p50)).toFixed(2)} | ${median(s.map((x) => x.latencyMs.p99)).toFixed(2)} | ${median(s.map((x) => x.cpuMsPerRequest)).toFixed(3)} |`,
+        );
+      }
+    console.log(`\n${lines.join("\n")}`);
+  } finally {
+    for (const svc of services.reverse()) await svc.stop();
+  }
+}
+
+await main();
