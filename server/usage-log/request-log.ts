@@ -1,4 +1,3 @@
-import type { Database } from "bun:sqlite";
 import type { Write } from "../store/writes.ts";
 
 export type Outcome = "ok" | "error" | "client_closed";
@@ -87,9 +86,4 @@ export function logWrites(r: LogRow): Write[] {
     ],
   };
   return r.keyId ? [row, { touch: { keyId: r.keyId, at: r.createdAt } }] : [row];
-}
-
-/** Whether a request's row is already committed (an error after its commit must not log it twice). */
-export function isLogged(sqlite: Database, id: string): boolean {
-  return sqlite.query("SELECT 1 FROM request_log WHERE id = ?").get(id) !== null;
 }
