@@ -7,6 +7,7 @@ import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
 import type { AdminAuth } from "./http/admin-auth.ts";
 import { bodyLimit } from "./http/body-limit.ts";
+import { cacheSync } from "./http/cache-sync.ts";
 import { ClientAddresses } from "./http/client-address.ts";
 import { type DocsAssets, docs, docsAssetsFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
@@ -43,6 +44,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(requestId)
     .use(hostCheck)
     .use(bodyLimit(gw.settings.bodyLimitBytes))
+    .use(cacheSync(gw))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),
     )

@@ -169,7 +169,11 @@ export class Gateway {
     return (this.dataVersion.get() as { data_version: number }).data_version;
   }
 
-  /** Picks up commits made by another process since the last request. Cheap: one pragma. */
+  /**
+   * Picks up commits made by another process since the last request. Cheap: one pragma.
+   * Called in one place, as each HTTP request arrives (http/cache-sync.ts); a CLI command opens its own
+   * gateway, loaded fresh.
+   */
   syncExternalChanges(): void {
     // At most once a millisecond: under load many requests share one check.
     const now = performance.now();
