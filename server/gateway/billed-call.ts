@@ -43,11 +43,11 @@ export type Settlement = {
 export class BilledCall {
   /** The row as it is filled in; written once, by the ending. */
   readonly log: LogRow;
-  key: KeyRecord | null = null;
-  /** The catalog model being served (a fallback replaces it); its prices bill token usage. */
-  model: ModelRecord | null = null;
   /** The request text for the log line, read only when `logging.prompts` is on. */
   promptText: (() => string) | undefined;
+  private key: KeyRecord | null = null;
+  /** The catalog model being served (a fallback replaces it); its prices bill token usage. */
+  private model: ModelRecord | null = null;
   private claim: Claim | null = null;
   private hold: Hold | null = null;
   private ending: Promise<Usage> | null = null;

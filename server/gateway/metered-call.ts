@@ -4,14 +4,11 @@ import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { Dialect } from "../core/dialect.ts";
 import type { CoreRequest } from "../core/request.ts";
-import { GatewayError } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
-import { scrub, upstreamStreamCut } from "../providers/errors.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
 import { attemptRoutes, retryable } from "../routing/attempts.ts";
 import { RequestDeadline } from "../routing/deadline.ts";
-import type { SseEvent } from "../sse/parser.ts";
 import { countText, imageTokenBound } from "../tokens/count.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { BilledCall } from "./billed-call.ts";
@@ -19,6 +16,7 @@ import type { SurfaceCodec } from "./codec.ts";
 import type { Gateway } from "./gateway.ts";
 import { refinedPlan } from "./reserve-refine.ts";
 import { streamResponse } from "./stream-response.ts";
+import { firstEventArrived } from "./stream-start.ts";
 
 /** A chat-kind request (chat, responses, messages, generateContent) as routing needs it. */
 export type MeteredRequest = {
@@ -105,59 +103,7 @@ async function callTarget(
   });
   ctx.log.droppedFields = dropped;
   if (result.kind !== "stream") return result;
-  const it = result.events[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) throw upstreamStreamCut();
-  // An error as the stream's first word is a failed attempt, worth the next route.
-  const failure = streamOpensWithError(first.value);
-  if (failure) {
-    await it.return?.();
-    throw failure;
-  }
-  // The first batch again, then the rest, without another generator layer on every event.
-  let held: SseEvent[] | null = first.value;
-  const events: AsyncIterableIterator<SseEvent[]> = {
-    next: () => {
-      if (held === null) return it.next();
-      const value = held;
-      held = null;
-      return Promise.resolve({ value, done: false });
-    },
-    return: (value?: unknown) =>
-      it.return?.(value) ?? Promise.resolve({ value: undefined, done: true as const }),
-    [Symbol.asyncIterator]() {
-      return events;
-    },
-  };
-  return { ...result, events };
-}
-
-/**
- * An upstream error reported as the first thing in a stream (OpenAI and Gemini `{"error": ...}`,
- * Anthropic `event: error`), as a retryable upstream failure; null when the stream opens normally.
- */
-function streamOpensWithError(events: SseEvent[]): GatewayError | null {
-  for (const ev of events) {
-    if (ev.event !== "error" && !ev.data.includes('"error"')) continue;
-    let body: { error?: unknown; type?: unknown };
-    try {
-      body = JSON.parse(ev.data);
-    } catch {
-      continue;
-    }
-    if (ev.event !== "error" && !(body.error && typeof body.error === "object") && body.type !== "error")
-      continue;
-    const err = (body.error ?? {}) as { message?: unknown };
-    const message = typeof err.message === "string" ? scrub(err.message, []).slice(0, 300) : "an error event";
-    return new GatewayError(
-      "upstream",
-      `The upstream provider failed at the start of the stream: ${message}`,
-      {
-        code: "upstream_stream_error",
-      },
-    );
-  }
-  return null;
+  return { ...result, events: await firstEventArrived(result.events) };
 }
 
 /**
