@@ -27,10 +27,6 @@ export type RequestLogRecord = typeof requestLog.$inferSelect;
 export const prepareRequestLogInsert = (db: Conn) =>
   db.insert(requestLog).values(everyColumn(requestLog)).prepare();
 
-export function isLogged(db: Conn, id: string): boolean {
-  return db.select({ id: requestLog.id }).from(requestLog).where(eq(requestLog.id, id)).get() !== undefined;
-}
-
 export function findRequest(db: Conn, id: string): RequestLogRecord | undefined {
   return db.select().from(requestLog).where(eq(requestLog.id, id)).get();
 }

@@ -8,8 +8,11 @@ import type { SseEvent } from "../sse/parser.ts";
  * prompt, and how to turn an upstream result into the client's bytes while tapping usage.
  */
 export interface SurfaceCodec {
-  /** Prompt tokens counted with the tokenizer, for when the upstream reports no usage. */
-  countInput(): number;
+  /**
+   * Prompt tokens counted with the tokenizer: for when the upstream reports no usage, and
+   * (with the model's per-image bound as `perImage`) to tighten a reservation.
+   */
+  countInput(perImage?: number): number;
   /** The client's body and the reported usage of a complete upstream answer. */
   json(result: Extract<UpstreamResult, { kind: "json" }>): {
     body: string;

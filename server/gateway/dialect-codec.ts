@@ -4,7 +4,7 @@ import type { SurfaceDialectCodec } from "../core/translate.ts";
 import type { Usage } from "../core/usage.ts";
 import { providerDialect } from "../providers/dialects.ts";
 import type { UpstreamResult } from "../providers/provider.ts";
-import { countPrompt, countText } from "../tokens/count.ts";
+import { countPrompt, countText, type PromptCount, promptTokens } from "../tokens/count.ts";
 import type { SurfaceCodec } from "./codec.ts";
 import { TranslatingTap } from "./translating-tap.ts";
 
@@ -22,7 +22,7 @@ export function responseText(res: CoreResponse): string {
 }
 
 /** The canonical prompt counted with the tokenizer. */
-export function countCore(req: CoreRequest): number {
+export function countCore(req: CoreRequest): PromptCount {
   let images = 0;
   const texts = [req.system.map((p) => p.text).join("\n")];
   for (const m of req.messages) {
@@ -46,17 +46,18 @@ export function countCore(req: CoreRequest): number {
  * Counts a surface's prompt through its canonical form (memoized); a body the canonical
  * model cannot carry is counted as its JSON text.
  */
-export function coreCounter(core: () => CoreRequest, body: unknown): () => number {
-  let counted: number | null = null;
-  return () => {
+export function coreCounter(core: () => CoreRequest, body: unknown): (perImage?: number) => number {
+  let counted: PromptCount | null = null;
+  return (perImage) => {
     if (counted === null) {
       try {
         counted = countCore(core());
       } catch {
-        counted = countText(JSON.stringify(body));
+        // The JSON text carries every image's bytes, so it bounds them too.
+        counted = { tokens: countText(JSON.stringify(body)), images: 0 };
       }
     }
-    return counted;
+    return promptTokens(counted, perImage);
   };
 }
 
@@ -78,7 +79,7 @@ export type DialectCodecSpec<Body> = {
 export function dialectCodec<Body>(spec: DialectCodecSpec<Body>): SurfaceCodec {
   const { surface, passThrough } = spec;
   return {
-    countInput: () => passThrough.countInput(),
+    countInput: (perImage) => passThrough.countInput(perImage),
     json(result: Extract<UpstreamResult, { kind: "json" }>) {
       if (result.dialect === surface.dialect) return passThrough.json(result);
       const res = providerDialect(result.dialect).decodeResponse(result.body);

@@ -164,7 +164,11 @@ export class Gateway {
     this.lastGeneration = this.generation();
   }
 
-  /** Picks up commits made by another process since the last request. Cheap: one pragma. */
+  /**
+   * Picks up commits made by another process since the last request. Cheap: one pragma.
+   * Called in one place, as each HTTP request arrives (http/cache-sync.ts); a CLI command opens its own
+   * gateway, loaded fresh.
+   */
   syncExternalChanges(): void {
     // At most once a millisecond: under load many requests share one check.
     const now = performance.now();

@@ -1,5 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import { type RequestLogRow, isLogged as requestLogged } from "../../db/queries/requests.ts";
+import type { RequestLogRow } from "../../db/queries/requests.ts";
 import type { Write } from "../store/writes.ts";
 
 export type Outcome = "ok" | "error" | "client_closed";
@@ -82,9 +81,4 @@ export function logWrites(r: LogRow): Write[] {
   };
   const write: Write = { op: "request_log.insert", row };
   return r.keyId ? [write, { touch: { keyId: r.keyId, at: r.createdAt } }] : [write];
-}
-
-/** Whether a request's row is already committed (an error after its commit must not log it twice). */
-export function isLogged(db: Db, id: string): boolean {
-  return requestLogged(db, id);
 }

@@ -21,7 +21,6 @@ export function accountView(gw: Gateway, a: AccountState): AccountView {
 }
 
 function account(gw: Gateway, id: string): AccountState {
-  gw.syncExternalChanges();
   const a = gw.book.get(id);
   if (!a) throw notFound(`No account with id '${id}'.`, "account_not_found");
   return a;
@@ -29,7 +28,6 @@ function account(gw: Gateway, id: string): AccountState {
 
 export const accountsService = {
   list(gw: Gateway): AccountView[] {
-    gw.syncExternalChanges();
     return gw.book
       .all()
       .sort((a, b) => a.createdAt - b.createdAt)
@@ -41,7 +39,6 @@ export const accountsService = {
   },
 
   create(gw: Gateway, input: { name: string; balance?: number }): AccountView {
-    gw.syncExternalChanges();
     if (accountNamed(gw.db, input.name)) {
       throw new GatewayError("conflict", `An account named '${input.name}' already exists.`, {
         code: "account_exists",

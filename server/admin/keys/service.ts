@@ -67,7 +67,6 @@ function toPatch(gw: Gateway, input: KeyInput): KeyPatch {
 }
 
 function key(gw: Gateway, id: string): KeyRecord {
-  gw.syncExternalChanges();
   const k = gw.keys.get(id);
   if (!k) throw notFound(`No API key with id '${id}'.`, "key_not_found");
   return k;
@@ -75,7 +74,6 @@ function key(gw: Gateway, id: string): KeyRecord {
 
 export const keysService = {
   list(gw: Gateway, accountId?: string): KeyView[] {
-    gw.syncExternalChanges();
     const used = lastUsedAt(gw);
     return gw.keys
       .all()
@@ -90,7 +88,6 @@ export const keysService = {
 
   /** Issues a key; the plain key is in this answer only. */
   create(gw: Gateway, input: KeyInput & { account_id: string; name: string }): KeyView & { key: string } {
-    gw.syncExternalChanges();
     if (!gw.book.get(input.account_id))
       throw notFound(`No account with id '${input.account_id}'.`, "account_not_found");
     const patch = toPatch(gw, input);

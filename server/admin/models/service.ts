@@ -71,7 +71,6 @@ function checkFallbacks(gw: Gateway, id: string, fallbacks: string[] | undefined
 }
 
 function model(gw: Gateway, id: string): ModelRecord {
-  gw.syncExternalChanges();
   const m = gw.catalog.model(id);
   if (!m) throw notFound(`No model with id '${id}'.`, "model_not_found");
   return m;
@@ -79,7 +78,6 @@ function model(gw: Gateway, id: string): ModelRecord {
 
 export const modelsService = {
   list(gw: Gateway): ModelView[] {
-    gw.syncExternalChanges();
     return gw.catalog
       .models()
       .sort((a, b) => a.id.localeCompare(b.id))
@@ -91,7 +89,6 @@ export const modelsService = {
   },
 
   create(gw: Gateway, input: z.infer<typeof CreateModel>): ModelView {
-    gw.syncExternalChanges();
     if (gw.catalog.model(input.id))
       throw new GatewayError("conflict", `A model '${input.id}' already exists.`, {
         code: "model_exists",

@@ -66,7 +66,6 @@ function checkCredentialsFollow(current: ProviderRecord, input: z.infer<typeof U
 }
 
 function provider(gw: Gateway, id: string): ProviderRecord {
-  gw.syncExternalChanges();
   const p = gw.catalog.provider(id);
   if (!p) throw notFound(`No provider with id '${id}'.`, "provider_not_found");
   return p;
@@ -81,7 +80,6 @@ const timeoutsOf = (t: Timeouts, base = DEFAULT_TIMEOUTS) => ({
 
 export const providersService = {
   list(gw: Gateway): ProviderView[] {
-    gw.syncExternalChanges();
     return gw.catalog
       .providers()
       .sort((a, b) => a.id.localeCompare(b.id))
@@ -115,7 +113,6 @@ export const providersService = {
   },
 
   create(gw: Gateway, input: z.infer<typeof CreateProvider>): ProviderView {
-    gw.syncExternalChanges();
     if (gw.catalog.provider(input.id))
       throw new GatewayError("conflict", `A provider '${input.id}' already exists.`, {
         code: "provider_exists",

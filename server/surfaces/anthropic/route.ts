@@ -8,7 +8,7 @@ import type { Gateway } from "../../gateway/gateway.ts";
 import { parseJsonBody, readBody } from "../../http/body.ts";
 import { authenticateClient } from "../../http/client-auth.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
-import { imageTokenBound } from "../openai/chat-input.ts";
+import { imageTokenBound } from "../../tokens/count.ts";
 import { messagesBounds } from "./bounds.ts";
 import { anthropicPassThrough, messagesInputBound } from "./codec.ts";
 import { decodeMessagesRequest } from "./decode.ts";

@@ -11,7 +11,7 @@ import { decodePathParam } from "../../http/path-param.ts";
 import { currentRequestId } from "../../http/request-id.ts";
 import { queryParam } from "../../http/request-target.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
-import { imageTokenBound } from "../openai/chat-input.ts";
+import { imageTokenBound } from "../../tokens/count.ts";
 import { generateBounds } from "./bounds.ts";
 import { geminiPassThrough, generateInputBound } from "./codec.ts";
 import { decodeGenerateRequest } from "./decode.ts";

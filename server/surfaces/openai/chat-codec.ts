@@ -3,6 +3,7 @@ import { usageFromOpenAI } from "../../core/usage.ts";
 import type { GatewayError } from "../../errors.ts";
 import type { StreamTap, SurfaceCodec } from "../../gateway/codec.ts";
 import type { UpstreamResult } from "../../providers/provider.ts";
+import { type PromptCount, promptTokens } from "../../tokens/count.ts";
 import { countChatInput } from "./chat-input.ts";
 import type { ChatRequest } from "./chat-schema.ts";
 import { OpenAIChatTap } from "./chat-tap.ts";
@@ -32,11 +33,11 @@ function completionText(body: Record<string, unknown>): string {
  * `model` renamed to the id the client asked for), usage is tapped.
  */
 export function openaiChatCodec(req: ChatRequest): SurfaceCodec {
-  let counted: number | null = null;
+  let counted: PromptCount | null = null;
   return {
-    countInput() {
+    countInput(perImage) {
       counted ??= countChatInput(req);
-      return counted;
+      return promptTokens(counted, perImage);
     },
     json(result: Extract<UpstreamResult, { kind: "json" }>) {
       return {

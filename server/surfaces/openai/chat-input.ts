@@ -1,14 +1,5 @@
-import { countPrompt, countText } from "../../tokens/count.ts";
+import { countPrompt, countText, type PromptCount } from "../../tokens/count.ts";
 import type { ChatRequest } from "./chat-schema.ts";
-
-/** What one image may cost at most, unless the model says otherwise (`capabilities.max_image_tokens`). */
-export const DEFAULT_IMAGE_TOKEN_BOUND = 2000;
-
-/** The model's per-image token bound (`capabilities.max_image_tokens`), else the default. */
-export function imageTokenBound(model: { capabilities: Record<string, unknown> }): number {
-  const bound = model.capabilities.max_image_tokens;
-  return typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND;
-}
 
 /**
  * An upper bound of the prompt's tokens without tokenizing: a BPE token is at least one
@@ -30,7 +21,7 @@ export function chatInputBound(bodyBytes: number, req: ChatRequest, imageBound: 
 }
 
 /** The prompt counted with the tokenizer (used when the upstream reports no usage). */
-export function countChatInput(req: ChatRequest): number {
+export function countChatInput(req: ChatRequest): PromptCount {
   const texts: string[] = [];
   let images = 0;
   for (const m of req.messages) {

@@ -3,10 +3,11 @@ import type { ModelRecord } from "../../catalog/catalog.ts";
 import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
 import { dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
+import { imageTokenBound } from "../../tokens/count.ts";
 import { chatBounds } from "./chat-bounds.ts";
 import { openaiChatCodec } from "./chat-codec.ts";
 import { chatSurface } from "./chat-encode.ts";
-import { chatInputBound, imageTokenBound } from "./chat-input.ts";
+import { chatInputBound } from "./chat-input.ts";
 import { ChatRequest } from "./chat-schema.ts";
 
 function chatSpec(forceStream: boolean) {

@@ -7,7 +7,7 @@ import { clientHandler, V1_PREFIXES } from "../../gateway/client-route.ts";
 import { coreCounter, dialectCodec, lazyCore } from "../../gateway/dialect-codec.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { AUTO_MODEL } from "../../routing/auto.ts";
-import { imageTokenBound } from "./chat-input.ts";
+import { imageTokenBound } from "../../tokens/count.ts";
 import { openaiErrorBody } from "./error.ts";
 import { responsesBounds } from "./responses-bounds.ts";
 import { assertStateless, decodeResponsesRequest } from "./responses-decode.ts";

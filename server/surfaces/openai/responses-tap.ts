@@ -92,7 +92,7 @@ export class ResponsesTap implements StreamTap {
  * `model` renamed to `publicModel`, the id the client asked for), usage is tapped.
  */
 export function responsesPassThrough(
-  countInput: () => number,
+  countInput: (perImage?: number) => number,
   streamError: (err: GatewayError) => Uint8Array,
   publicModel: string,
 ): SurfaceCodec {
