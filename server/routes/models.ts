@@ -23,7 +23,6 @@ function modelObject(m: ModelRecord) {
 function visibleModels(gw: Gateway, request: Request, headers: Record<string, string>): ModelRecord[] {
   let key: KeyRecord | null = null;
   if (presentedKey(request) !== null) key = authenticateReader(gw, request, headers);
-  else gw.syncExternalChanges();
   return gw.catalog
     .models()
     .filter((m) => m.enabled && (!key?.models || key.models.has(m.id)))

@@ -1,0 +1,196 @@
+import {
+  and,
+  type Column,
+  count,
+  desc,
+  eq,
+  gte,
+  isNotNull,
+  isNull,
+  lt,
+  max,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
+import type { Conn } from "../client.ts";
+import { apiKeys, requestLog } from "../schema/index.ts";
+import { everyColumn, type FullRow } from "./columns.ts";
+
+/** The request log (db/schema/requests.ts): the hot-path insert, the rate windows' seed, the panel's reads and sums. */
+
+export type RequestLogRow = FullRow<typeof requestLog>;
+export type RequestLogRecord = typeof requestLog.$inferSelect;
+
+/** One row per request, every column a placeholder (run by the group commit with a RequestLogRow). */
+export const prepareRequestLogInsert = (db: Conn) =>
+  db.insert(requestLog).values(everyColumn(requestLog)).prepare();
+
+export function findRequest(db: Conn, id: string): RequestLogRecord | undefined {
+  return db.select().from(requestLog).where(eq(requestLog.id, id)).get();
+}
+
+export type RequestFilter = {
+  keyId?: string;
+  accountId?: string;
+  model?: string;
+  status?: number;
+  outcome?: RequestLogRecord["outcome"];
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+};
+
+/** A page of the log, newest first, and how many rows match. */
+export function listRequests(
+  db: Conn,
+  f: RequestFilter,
+  page: { limit: number; offset: number },
+): { rows: RequestLogRecord[]; total: number } {
+  const where: SQL[] = [];
+  if (f.keyId) where.push(eq(requestLog.keyId, f.keyId));
+  if (f.accountId) where.push(eq(requestLog.accountId, f.accountId));
+  if (f.model) where.push(eq(requestLog.model, f.model));
+  if (f.status !== undefined) where.push(eq(requestLog.status, f.status));
+  if (f.outcome) where.push(eq(requestLog.outcome, f.outcome));
+  if (f.from !== undefined) where.push(gte(requestLog.createdAt, f.from));
+  if (f.to !== undefined) where.push(lt(requestLog.createdAt, f.to));
+  const cond = where.length ? and(...where) : undefined;
+  const rows = db
+    .select()
+    .from(requestLog)
+    .where(cond)
+    .orderBy(desc(requestLog.createdAt), desc(requestLog.id))
+    .limit(page.limit)
+    .offset(page.offset)
+    .all();
+  const total = db.select({ n: count() }).from(requestLog).where(cond).get()?.n ?? 0;
+  return { rows, total };
+}
+
+/** Requests since `since` that count against rate limits (rejections by the limiter itself do not). */
+export function rateWindowSeed(
+  db: Conn,
+  since: number,
+): { keyId: string; accountId: string; createdAt: number }[] {
+  return db
+    .select({ keyId: requestLog.keyId, accountId: requestLog.accountId, createdAt: requestLog.createdAt })
+    .from(requestLog)
+    .where(
+      and(
+        gte(requestLog.createdAt, since),
+        isNotNull(requestLog.keyId),
+        or(isNull(requestLog.errorCode), ne(requestLog.errorCode, "rate_limit_exceeded")),
+      ),
+    )
+    .all() as { keyId: string; accountId: string; createdAt: number }[];
+}
+
+const total = (c: Column) => sql<number>`coalesce(sum(${c}), 0)`.mapWith(Number);
+const errors = () =>
+  sql<number>`coalesce(sum(case when ${eq(requestLog.outcome, "error")} then 1 else 0 end), 0)`.mapWith(
+    Number,
+  );
+const sums = () => ({
+  requests: count(),
+  errors: errors(),
+  input: total(requestLog.inputTokens),
+  output: total(requestLog.outputTokens),
+  spend: total(requestLog.cost),
+});
+
+/** Counts and sums of a set of rows; money in nano-units. */
+export type UsageSums = { requests: number; errors: number; input: number; output: number; spend: number };
+
+export function usageSince(db: Conn, since: number): UsageSums | undefined {
+  return db.select(sums()).from(requestLog).where(gte(requestLog.createdAt, since)).get();
+}
+
+/** Sums per bucket of `size` ms since `since`; `bucket` is the bucket's start divided by `size`. */
+export function usageBuckets(db: Conn, since: number, size: number): (UsageSums & { bucket: number })[] {
+  const bucket = sql<number>`${requestLog.createdAt} / ${size}`.mapWith(Number).as("bucket");
+  return db
+    .select({ bucket, ...sums() })
+    .from(requestLog)
+    .where(gte(requestLog.createdAt, since))
+    .groupBy(sql`${bucket}`)
+    .all();
+}
+
+/** The models with the most spend (then requests) since `since`. */
+export function topModels(db: Conn, since: number, limit: number) {
+  const spend = total(requestLog.cost).as("spend");
+  const requests = count().as("requests");
+  return db
+    .select({
+      model: requestLog.model,
+      requests,
+      input: total(requestLog.inputTokens),
+      output: total(requestLog.outputTokens),
+      spend,
+    })
+    .from(requestLog)
+    .where(and(gte(requestLog.createdAt, since), isNotNull(requestLog.model)))
+    .groupBy(requestLog.model)
+    .orderBy(desc(spend), desc(requests))
+    .limit(limit)
+    .all() as { model: string; requests: number; input: number; output: number; spend: number }[];
+}
+
+/** The keys with the most spend (then requests) since `since`, with the key's name when it still exists. */
+export function topKeys(db: Conn, since: number, limit: number) {
+  const spend = total(requestLog.cost).as("spend");
+  const requests = count().as("requests");
+  return db
+    .select({
+      keyId: requestLog.keyId,
+      // One value per key (a key belongs to one account); max() says so in any dialect.
+      name: max(apiKeys.name),
+      accountId: max(requestLog.accountId),
+      requests,
+      spend,
+    })
+    .from(requestLog)
+    .leftJoin(apiKeys, eq(apiKeys.id, requestLog.keyId))
+    .where(and(gte(requestLog.createdAt, since), isNotNull(requestLog.keyId)))
+    .groupBy(requestLog.keyId)
+    .orderBy(desc(spend), desc(requests))
+    .limit(limit)
+    .all() as {
+    keyId: string;
+    name: string | null;
+    accountId: string | null;
+    requests: number;
+    spend: number;
+  }[];
+}
+
+/** A key's lifetime counts and sums. */
+export function keyUsageTotals(db: Conn, keyId: string): UsageSums & { cached: number } {
+  const row = db
+    .select({ ...sums(), cached: total(requestLog.cachedTokens) })
+    .from(requestLog)
+    .where(eq(requestLog.keyId, keyId))
+    .get();
+  return row ?? { requests: 0, errors: 0, input: 0, output: 0, spend: 0, cached: 0 };
+}
+
+/** A key's requests, tokens and spend per UTC day since `since`; `day` is days since the epoch. */
+export function keyUsageDaily(db: Conn, keyId: string, since: number) {
+  const day = sql<number>`${requestLog.createdAt} / ${86_400_000}`.mapWith(Number).as("day");
+  return db
+    .select({
+      day,
+      requests: count(),
+      input: total(requestLog.inputTokens),
+      output: total(requestLog.outputTokens),
+      spend: total(requestLog.cost),
+    })
+    .from(requestLog)
+    .where(and(eq(requestLog.keyId, keyId), gte(requestLog.createdAt, since)))
+    .groupBy(sql`${day}`)
+    .orderBy(sql`${day}`)
+    .all();
+}
