@@ -7,8 +7,7 @@ import { badRequest, GatewayError } from "../errors.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import type { MediaMeter, MediaRunContext } from "../gateway/media-call.ts";
 import { ClientClosed, upstreamTimeout } from "../providers/errors.ts";
-import type { MediaCall, VideoJob, VideoJobs } from "../providers/media.ts";
-import type { Target } from "../providers/provider.ts";
+import type { MediaCall, Target, VideoJob, VideoJobs } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
 
 /** OpenAI's default clip length, used when neither the client nor the model names one. */

@@ -1,7 +1,7 @@
 import { unsupportedFeature } from "../../core/features.ts";
 import { arr, obj, objs } from "../../core/wire-json.ts";
 import { upstreamInvalid } from "../errors.ts";
-import type { EmbeddingsCall, EmbeddingsResult } from "../media.ts";
+import type { EmbeddingsCall, EmbeddingsResult } from "../provider.ts";
 import { postUpstream } from "../upstream-call.ts";
 import { geminiRoot } from "./root.ts";
 

@@ -1,6 +1,6 @@
 import { num, objs } from "../../core/wire-json.ts";
 import { upstreamInvalid } from "../errors.ts";
-import type { EmbeddingsCall, EmbeddingsResult, ImagesCall, ImagesResult, UploadFile } from "../media.ts";
+import type { EmbeddingsCall, EmbeddingsResult, ImagesCall, ImagesResult, UploadFile } from "../provider.ts";
 import { postUpstream } from "../upstream-call.ts";
 
 /**

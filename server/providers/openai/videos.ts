@@ -1,7 +1,7 @@
 import { type Json, obj, str } from "../../core/wire-json.ts";
 import { providerSecrets, upstreamError, upstreamInvalid } from "../errors.ts";
 import { MAX_ERROR_BYTES, tlsInit, UpstreamExchange } from "../http.ts";
-import type { MediaCall, VideoCreateCall, VideoJob, VideoJobs, VideoStatus } from "../media.ts";
+import type { MediaCall, VideoCreateCall, VideoJob, VideoJobs, VideoStatus } from "../provider.ts";
 import { postUpstream } from "../upstream-call.ts";
 import { toFormData } from "./media.ts";
 

@@ -4,8 +4,7 @@ import { num } from "../../core/wire-json.ts";
 import { yandexCodec } from "../../dialects/yandex/index.ts";
 import { GatewayError } from "../../errors.ts";
 import { upstreamInvalid } from "../errors.ts";
-import type { EmbeddingsCall, EmbeddingsResult } from "../media.ts";
-import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
+import type { ChatCall, EmbeddingsCall, EmbeddingsResult, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
 import { postUpstream } from "../upstream-call.ts";
 
