@@ -1,6 +1,6 @@
 import { unsupportedFeature } from "../../core/features.ts";
 import type { CoreMessage, CoreRequest, ImagePart, TextPart, ToolResultPart } from "../../core/request.ts";
-import { drop, type EncodeContext } from "../../core/translate.ts";
+import { drop, type EncodeContext, type ForwardContext } from "../../core/translate.ts";
 import { argsObject, type Json } from "../../core/wire-json.ts";
 
 const TARGET = "an Anthropic upstream";
@@ -114,6 +114,14 @@ function thinking(req: CoreRequest, ctx: EncodeContext, maxTokens: number, body:
   delete body.temperature;
   delete body.top_p;
   delete body.top_k;
+}
+
+/** A Messages client's own body for an Anthropic upstream: its model id, streaming, the cap reserved for. */
+export function forwardMessagesRequest(inbound: Json, ctx: ForwardContext): Json {
+  const body: Json = { ...inbound, model: ctx.upstreamModel };
+  if (ctx.stream) body.stream = true;
+  body.max_tokens = ctx.maxTokens;
+  return body;
 }
 
 /** Canonical request -> Anthropic Messages body. */

@@ -5,7 +5,7 @@ import {
 } from "../../core/translate.ts";
 import { decodeMessagesRequest } from "./decode-request.ts";
 import { decodeMessagesResponse, messagesStreamState, messagesStreamStep } from "./decode-response.ts";
-import { encodeMessagesRequest } from "./encode-request.ts";
+import { encodeMessagesRequest, forwardMessagesRequest } from "./encode-request.ts";
 import { encodeMessagesResponse, messagesStreamEncoder } from "./encode-response.ts";
 import type { MessagesRequest } from "./schema.ts";
 
@@ -20,6 +20,7 @@ export const messagesSurface: SurfaceDialectCodec<MessagesRequest> = {
 /** Anthropic Messages as an upstream speaks it: requests out, its answers and events in. */
 export const anthropicDialect: ProviderDialectCodec = {
   dialect: "anthropic-messages",
+  forwardRequest: forwardMessagesRequest,
   encodeRequest: encodeMessagesRequest,
   decodeResponse: decodeMessagesResponse,
   streamDecoder: () => statefulDecoder(messagesStreamState(), messagesStreamStep),

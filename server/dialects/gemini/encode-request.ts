@@ -1,7 +1,7 @@
 import { unsupportedFeature } from "../../core/features.ts";
 import type { CoreMessage, CoreRequest, ImagePart, ToolResultPart } from "../../core/request.ts";
-import { drop, type EncodeContext } from "../../core/translate.ts";
-import { argsObject, type Json, lookup, parseObject } from "../../core/wire-json.ts";
+import { drop, type EncodeContext, type ForwardContext } from "../../core/translate.ts";
+import { argsObject, type Json, lookup, obj, parseObject } from "../../core/wire-json.ts";
 import { SKIP_SIGNATURE, signatureOf } from "./tool-ids.ts";
 
 const MIME_BY_EXT: Record<string, string> = {
@@ -89,6 +89,17 @@ function contents(req: CoreRequest, gemini3: boolean, dropped: string[]): Json[]
 }
 
 const EFFORT_BUDGET = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
+
+/**
+ * A Gemini client's own body for a Gemini upstream, with the cap reserved for as its only
+ * output limit (bounds.ts merged the spellings); the model and streaming are in the URL.
+ */
+export function forwardGenerateRequest(inbound: Json, ctx: ForwardContext): Json {
+  const { generation_config, ...rest } = inbound;
+  const g = obj(inbound.generationConfig) ?? obj(generation_config) ?? {};
+  const { max_output_tokens: _, ...config } = g;
+  return { ...rest, generationConfig: { ...config, maxOutputTokens: ctx.maxTokens } };
+}
 
 /** Canonical request -> Gemini generateContent body (the model id goes in the URL). */
 export function encodeGenerateRequest(req: CoreRequest, ctx: EncodeContext): Json {

@@ -10,7 +10,7 @@ import {
   generateStreamState,
   generateStreamStep,
 } from "./decode-response.ts";
-import { encodeGenerateRequest } from "./encode-request.ts";
+import { encodeGenerateRequest, forwardGenerateRequest } from "./encode-request.ts";
 import { encodeGenerateResponse, type GeminiFraming, generateStreamEncoder } from "./encode-response.ts";
 import type { GenerateRequest } from "./schema.ts";
 
@@ -32,6 +32,7 @@ export function geminiSurface(
 /** Gemini generateContent as an upstream speaks it: requests out, its answers and chunks in. */
 export const geminiDialect: ProviderDialectCodec = {
   dialect: "gemini",
+  forwardRequest: forwardGenerateRequest,
   encodeRequest: encodeGenerateRequest,
   decodeResponse: decodeGenerateResponse,
   streamDecoder: () => statefulDecoder(generateStreamState(), generateStreamStep, generateStreamEnd),

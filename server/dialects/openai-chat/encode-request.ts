@@ -6,8 +6,9 @@ import type {
   ImagePart,
   ToolResultPart,
 } from "../../core/request.ts";
-import { drop, type EncodeContext } from "../../core/translate.ts";
+import { drop, type EncodeContext, type ForwardContext } from "../../core/translate.ts";
 import type { Json } from "../../core/wire-json.ts";
+import { CHAT_CAPS } from "./bounds.ts";
 
 /** A reasoning token budget as the nearest OpenAI effort. */
 export function effortOf(r: NonNullable<CoreRequest["reasoning"]>): string | undefined {
@@ -64,6 +65,25 @@ function messages(m: CoreMessage, dropped: string[]): Json[] {
 
 function toolChoice(c: CoreToolChoice): unknown {
   return c.type === "tool" ? { type: "function", function: { name: c.name } } : c.type;
+}
+
+/**
+ * A chat client's own body for an OpenAI-compatible upstream: its model id, usage always
+ * asked on streams (the gateway needs it; the tap hides it from a client that did not
+ * ask), and the cap reserved for in the one field the client spelled it in.
+ */
+export function forwardChatRequest(inbound: Json, ctx: ForwardContext): Json {
+  const body: Json = { ...inbound, model: ctx.upstreamModel };
+  if (ctx.stream) {
+    const opts =
+      typeof body.stream_options === "object" && body.stream_options !== null ? body.stream_options : {};
+    body.stream = true;
+    body.stream_options = { ...opts, include_usage: true };
+  }
+  const field = "max_completion_tokens" in inbound ? "max_completion_tokens" : "max_tokens";
+  for (const f of CHAT_CAPS) delete body[f];
+  body[field] = ctx.maxTokens;
+  return body;
 }
 
 /** Canonical request -> OpenAI chat completions body. */

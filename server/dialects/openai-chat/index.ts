@@ -5,7 +5,7 @@ import {
 } from "../../core/translate.ts";
 import { decodeChatRequest } from "./decode-request.ts";
 import { chatStreamEnd, chatStreamState, chatStreamStep, decodeChatResponse } from "./decode-response.ts";
-import { encodeChatRequest } from "./encode-request.ts";
+import { encodeChatRequest, forwardChatRequest } from "./encode-request.ts";
 import { chatStreamEncoder, encodeChatResponse } from "./encode-response.ts";
 import type { ChatRequest } from "./schema.ts";
 
@@ -20,6 +20,7 @@ export const chatSurface: SurfaceDialectCodec<ChatRequest> = {
 /** OpenAI chat completions as an upstream speaks it: requests out, its answers and chunks in. */
 export const openaiChatDialect: ProviderDialectCodec = {
   dialect: "openai-chat",
+  forwardRequest: forwardChatRequest,
   encodeRequest: encodeChatRequest,
   decodeResponse: decodeChatResponse,
   streamDecoder: () => statefulDecoder(chatStreamState(), chatStreamStep, chatStreamEnd),

@@ -1,4 +1,3 @@
-import type { Json } from "../../core/wire-json.ts";
 import { anthropicDialect } from "../../dialects/anthropic/index.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
@@ -6,13 +5,6 @@ import { postUpstream } from "../upstream-call.ts";
 
 /** Pinned API version: the one every Messages feature we translate is documented against. */
 export const ANTHROPIC_VERSION = "2023-06-01";
-
-function passThrough(call: ChatCall, inbound: Json): Json {
-  const body: Json = { ...inbound, model: call.target.model };
-  if (call.stream) body.stream = true;
-  body.max_tokens = call.maxTokens;
-  return body;
-}
 
 /**
  * Anthropic's Messages API (`base_url` like https://api.anthropic.com, with or without
@@ -24,7 +16,7 @@ export const anthropicProvider = {
 
   async chat(call: ChatCall): Promise<UpstreamResult> {
     const { provider } = call.target;
-    const body = upstreamBody(call, anthropicDialect, (inbound) => passThrough(call, inbound));
+    const body = upstreamBody(call, anthropicDialect);
     const headers: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION };
     if (provider.apiKey) headers["x-api-key"] = provider.apiKey;
     const beta =

@@ -47,7 +47,7 @@ export const gigachatProvider = {
   kind: "gigachat",
 
   async chat(call: ChatCall): Promise<UpstreamResult> {
-    const body = upstreamBody(call, gigachatCodec, (inbound) => inbound);
+    const body = upstreamBody(call, gigachatCodec);
     const r = request(call);
     return postUpstream(call, {
       url: `${r.base}/chat/completions`,

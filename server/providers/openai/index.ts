@@ -1,34 +1,23 @@
 import type { Json } from "../../core/wire-json.ts";
+import { CHAT_CAPS } from "../../dialects/openai-chat/bounds.ts";
 import { openaiChatDialect } from "../../dialects/openai-chat/index.ts";
+import { forwardResponsesRequest } from "../../dialects/openai-responses/encode-request.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
 import { postUpstream } from "../upstream-call.ts";
 import { openaiEmbeddings, openaiImages } from "./media.ts";
 import { openaiVideos } from "./videos.ts";
 
-/** Both spellings of a chat completion's output cap. */
-const CAP_FIELDS = ["max_tokens", "max_completion_tokens"] as const;
-
 /**
- * The one field the output cap goes upstream in: the provider's `max_tokens_field` when
- * set, else the spelling the client used (the translated body's is `max_tokens`).
+ * The cap in the one field the provider's `max_tokens_field` names, when set (the body
+ * carries it in the client's spelling, `max_tokens` once translated): an upstream reading
+ * the other spelling must find none.
  */
-function capField(call: ChatCall, body: Json): (typeof CAP_FIELDS)[number] {
+function forceCapField(call: ChatCall, body: Json): void {
   const forced = call.target.provider.options.max_tokens_field;
-  if (forced === "max_tokens" || forced === "max_completion_tokens") return forced;
-  return "max_completion_tokens" in body ? "max_completion_tokens" : "max_tokens";
-}
-
-/** The client's own chat body with the upstream model id and usage always asked on streams. */
-function passThrough(call: ChatCall, inbound: Json): Json {
-  const body: Json = { ...inbound, model: call.target.model };
-  if (call.stream) {
-    const opts =
-      typeof body.stream_options === "object" && body.stream_options !== null ? body.stream_options : {};
-    body.stream = true;
-    body.stream_options = { ...opts, include_usage: true };
-  }
-  return body;
+  if (forced !== "max_tokens" && forced !== "max_completion_tokens") return;
+  for (const f of CHAT_CAPS) delete body[f];
+  body[forced] = call.maxTokens;
 }
 
 /**
@@ -50,11 +39,8 @@ export const openaiProvider = {
     const { provider } = call.target;
     if (call.inbound.dialect === "openai-responses" && provider.options.responses_api === true)
       return responsesCall(call);
-    const body = upstreamBody(call, openaiChatDialect, (inbound) => passThrough(call, inbound));
-    // Exactly one cap, the one reserved for: an upstream reading the other spelling must find none.
-    const field = capField(call, body);
-    for (const f of CAP_FIELDS) delete body[f];
-    body[field] = call.maxTokens;
+    const body = upstreamBody(call, openaiChatDialect);
+    forceCapField(call, body);
     const headers: Record<string, string> = {};
     if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
     return postUpstream(call, {
@@ -74,9 +60,11 @@ export const openaiProvider = {
 /** A Responses request to a vendor that has the Responses API: forwarded, usage tapped by the surface. */
 function responsesCall(call: ChatCall): Promise<UpstreamResult> {
   const { provider } = call.target;
-  const body: Json = { ...call.inbound.body, model: call.target.model };
-  if (call.stream) body.stream = true;
-  body.max_output_tokens = call.maxTokens;
+  const body = forwardResponsesRequest(call.inbound.body, {
+    upstreamModel: call.target.model,
+    stream: call.stream,
+    maxTokens: call.maxTokens,
+  });
   const headers: Record<string, string> = {};
   if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
   return postUpstream(call, {

@@ -53,7 +53,7 @@ export const yandexProvider = {
     const { provider } = call.target;
     const a = access(provider);
     const uri = modelUri("gpt", a.folder, call.target.model);
-    const body = upstreamBody({ ...call, target: { ...call.target, model: uri } }, yandexCodec, (b) => b);
+    const body = upstreamBody({ ...call, target: { ...call.target, model: uri } }, yandexCodec);
     return postUpstream(call, {
       url: `${base(provider)}/completion`,
       headers: a.headers,
