@@ -2,6 +2,7 @@ import type { ProviderRecord } from "../catalog/catalog.ts";
 import type { UpstreamResult } from "../core/codec.ts";
 import type { Dialect } from "../core/dialect.ts";
 import type { CoreRequest } from "../core/request.ts";
+import type { UploadedFile } from "../core/upload.ts";
 import type { Json } from "../core/wire-json.ts";
 
 /** What a transport hands back: the upstream's answer, read by the client's dialect. */
@@ -81,9 +82,6 @@ export type EmbeddingsResult = {
   inputTokens: number | null;
 };
 
-/** A file the client uploaded (multipart), forwarded as it came. */
-export type UploadFile = { kind: "file"; name: string; type: string; data: Uint8Array };
-
 export type ImagesCall = MediaCall & {
   op: "generations" | "edits";
   /** The client's OpenAI images body with the upstream model id; files where it uploaded them. */
@@ -112,7 +110,7 @@ export type VideoCreateCall = MediaCall & {
   seconds: number | null;
   size: string | null;
   /** A reference image: a URL / data URL, or an uploaded file. */
-  inputReference: { imageUrl: string } | { file: UploadFile } | null;
+  inputReference: { imageUrl: string } | { file: UploadedFile } | null;
 };
 
 /** A provider's asynchronous video jobs: create, poll, fetch the rendered bytes. */

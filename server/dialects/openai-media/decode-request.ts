@@ -1,6 +1,6 @@
 import { unsupportedFeature } from "../../core/features.ts";
+import { isUploadedFile, type UploadedFile } from "../../core/upload.ts";
 import { badRequest } from "../../errors.ts";
-import { isUploadedFile, type UploadedFile } from "../../http/form-body.ts";
 import { oneOf, refuseAliases, secondsSpellings, VIDEO_COUNT_ALIASES } from "./bounds.ts";
 import type { EmbeddingsRequest, OpenAIVideoRequest, VideoGenerationRequest } from "./schema.ts";
 

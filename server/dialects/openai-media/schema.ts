@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isUploadedFile, type UploadedFile } from "../../http/form-body.ts";
+import { isUploadedFile, type UploadedFile } from "../../core/upload.ts";
 
 /**
  * The OpenAI media requests (images, embeddings, videos) as clients send them, as JSON or

@@ -1,6 +1,7 @@
+import { isUploadedFile } from "../../core/upload.ts";
 import { num, objs } from "../../core/wire-json.ts";
 import { upstreamInvalid } from "../errors.ts";
-import type { EmbeddingsCall, EmbeddingsResult, ImagesCall, ImagesResult, UploadFile } from "../provider.ts";
+import type { EmbeddingsCall, EmbeddingsResult, ImagesCall, ImagesResult } from "../provider.ts";
 import { postUpstream } from "../upstream-call.ts";
 
 /**
@@ -55,10 +56,9 @@ export function toFormData(fields: Record<string, unknown>): FormData {
   const form = new FormData();
   const add = (key: string, v: unknown) => {
     if (v === undefined || v === null) return;
-    if (typeof v === "object" && (v as UploadFile).kind === "file") {
-      const f = v as UploadFile;
-      form.append(key, new File([f.data as Uint8Array<ArrayBuffer>], f.name, { type: f.type }));
-    } else if (Array.isArray(v)) for (const x of v) add(`${key}[]`, x);
+    if (isUploadedFile(v))
+      form.append(key, new File([v.data as Uint8Array<ArrayBuffer>], v.name, { type: v.type }));
+    else if (Array.isArray(v)) for (const x of v) add(`${key}[]`, x);
     else if (typeof v === "object")
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) add(`${key}[${k}]`, x);
     else form.append(key, String(v));
