@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { featuresOf } from "../core/features.ts";
 import { messagesBounds, messagesInputBound } from "../dialects/anthropic/bounds.ts";
-import { decodeMessagesRequest } from "../dialects/anthropic/decode-request.ts";
+import { betaFlags, decodeMessagesRequest } from "../dialects/anthropic/decode-request.ts";
 import { messagesSurface } from "../dialects/anthropic/index.ts";
 import { anthropicPassThrough } from "../dialects/anthropic/pass-through.ts";
 import { CountTokensRequest, MessagesRequest } from "../dialects/anthropic/schema.ts";
@@ -15,16 +15,8 @@ import { authenticateClient } from "../http/client-auth.ts";
 import { AUTO_MODEL } from "../routing/auto.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
-/** Beta flags steer an Anthropic upstream; translated elsewhere they are dropped by name. */
-function betaFlags(request: Request): string[] {
-  return (request.headers.get("anthropic-beta") ?? "")
-    .split(",")
-    .map((f) => f.trim())
-    .filter(Boolean);
-}
-
 function messagesSpec(request: Request) {
-  const beta = betaFlags(request);
+  const beta = betaFlags(request.headers.get("anthropic-beta"));
   return {
     endpoint: "messages",
     schema: MessagesRequest,

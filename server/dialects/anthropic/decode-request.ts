@@ -212,3 +212,11 @@ export function decodeMessagesRequest(req: MessagesRequest | CountTokensRequest)
   core.hints = [...r.hints];
   return core;
 }
+
+/** Beta flags (the `anthropic-beta` header) steer an Anthropic upstream; translated elsewhere they are dropped by name. */
+export function betaFlags(header: string | null): string[] {
+  return (header ?? "")
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean);
+}
