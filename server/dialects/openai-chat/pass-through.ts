@@ -48,24 +48,29 @@ function completionText(body: Record<string, unknown>): string {
 
 /**
  * The chat completions surface over an OpenAI-dialect upstream: bytes pass through (the
- * `model` renamed to the id the client asked for), usage is tapped.
+ * `model` renamed to `publicModel`, the id the client asked for), usage is tapped; the
+ * request is read only to count the prompt when the upstream reports no usage.
  */
-export function openaiChatCodec(req: ChatRequest): SurfaceCodec {
+export function openaiChatCodec(o: {
+  publicModel: string;
+  includeUsage: boolean;
+  request: ChatRequest;
+}): SurfaceCodec {
   let counted: PromptCount | null = null;
   return {
     countInput(perImage) {
-      counted ??= countChatInput(req);
+      counted ??= countChatInput(o.request);
       return promptTokens(counted, perImage);
     },
     json(result: Extract<UpstreamResult, { kind: "json" }>) {
       return {
-        body: setTopLevelString(result.text, "model", req.model),
+        body: setTopLevelString(result.text, "model", o.publicModel),
         usage: usageFromOpenAI(result.body.usage),
         outputText: () => completionText(result.body),
       };
     },
     stream(): StreamTap {
-      return new OpenAIChatTap(req.stream_options?.include_usage === true, req.model);
+      return new OpenAIChatTap(o.includeUsage, o.publicModel);
     },
     streamError(err: GatewayError): Uint8Array {
       return encoder.encode(`data: ${JSON.stringify(openaiErrorBody(err))}\n\n`);
