@@ -1,5 +1,5 @@
 /**
- * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S] [--kb=1,128]`: Tollgate
+ * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S] [--kb=1,128] [--b-env=K=V]`: Tollgate
  * from two source trees (e.g. a worktree of main and a branch) side by side on one
  * machine, one mock upstream, measured in alternation with wrk (-c32, JSON and streamed
  * chat; with `--kb`, agent-shaped bodies of those sizes, bench/agent-body.ts), the order
@@ -25,6 +25,14 @@ if (!trees.a || !trees.b) {
   process.exit(2);
 }
 const rounds = Number(arg("rounds") ?? 3);
+/** `--a-env=K=V,K2=V2` / `--b-env=...`: environment for that tree's Tollgate (e.g. TOLLGATE_WRITER=thread). */
+const envOf = (side: "a" | "b"): Record<string, string> =>
+  Object.fromEntries(
+    (arg(`${side}-env`)?.split(",") ?? []).map((kv) => [
+      kv.slice(0, kv.indexOf("=")),
+      kv.slice(kv.indexOf("=") + 1),
+    ]),
+  );
 const seconds = Number(arg("seconds") ?? 3);
 const kbs = (arg("kb")?.split(",").map(Number) ?? []) as BodyKb[];
 for (const kb of kbs) if (!BODY_KBS.includes(kb)) throw new Error(`--kb takes ${BODY_KBS.join(", ")}`);
@@ -64,7 +72,13 @@ async function main() {
       const { startTollgate } = (await import(
         join(resolve(trees[side]!), "bench/targets.ts")
       )) as typeof import("./targets.ts");
-      const { target } = await startTollgate({ dir: join(dir, side), name: "tollgate", mockPort, services });
+      const { target } = await startTollgate({
+        dir: join(dir, side),
+        name: "tollgate",
+        mockPort,
+        services,
+        env: envOf(side),
+      });
       targets.set(side, target);
     }
     const samples = new Map<string, Sample[]>();
@@ -87,7 +101,7 @@ async function main() {
           );
         }
     const lines = [
-      `A = ${trees.a}, B = ${trees.b}; ${rounds} rounds of ${seconds} s per tree and kind, wrk -c32; medians.`,
+      `A = ${trees.a} ${JSON.stringify(envOf("a"))}, B = ${trees.b} ${JSON.stringify(envOf("b"))}; ${rounds} rounds of ${seconds} s per tree and kind, wrk -c32; medians.`,
       "",
       "| kind | tree | req/s | p50 ms | p99 ms | CPU ms/req |",
       "|---|---|---:|---:|---:|---:|",

@@ -195,6 +195,25 @@ export class Redactor {
   private readonly spellings: string[];
   private readonly exact: string[];
 
+  /**
+   * The Redactor of these secrets, made once: every upstream call builds one (its provider's
+   * key and header values), and building one costs about as much as streaming a short answer
+   * (each secret's base64, hex and URL spellings). Secrets change only with the
+   * configuration; the cache is emptied when it grows past a few configurations' worth.
+   */
+  static of(secrets: readonly (string | null | undefined)[]): Redactor {
+    const key = secrets.map((s) => s ?? "").join("\u0000");
+    let r = Redactor.cache.get(key);
+    if (!r) {
+      if (Redactor.cache.size >= 256) Redactor.cache.clear();
+      r = new Redactor(secrets);
+      Redactor.cache.set(key, r);
+    }
+    return r;
+  }
+
+  private static readonly cache = new Map<string, Redactor>();
+
   constructor(secrets: readonly (string | null | undefined)[]) {
     const known = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
     this.spellings = [...new Set(known.flatMap(secretSpellings))].sort((a, b) => b.length - a.length);
@@ -229,5 +248,5 @@ export class Redactor {
  * anything shaped like a key from upstream text.
  */
 export function scrub(text: string, secrets: readonly (string | null | undefined)[]): string {
-  return new Redactor(secrets).redact(text);
+  return Redactor.of(secrets).redact(text);
 }
