@@ -85,6 +85,14 @@ async function readClientBody<S extends z.ZodType>(
   };
 }
 
+/**
+ * The request text for the log line, made outside clientCall: a closure made inside it
+ * would keep clientCall's whole scope alive with the call (a held stream keeps its call).
+ */
+function promptOf(raw: string): () => string {
+  return () => (raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw);
+}
+
 /** Where links the gateway hands out point: the configured public URL, else the request's origin. */
 function originOf(gw: Gateway, request: Request): string {
   return gw.settings.publicUrl ?? requestOrigin(request.url);
@@ -170,7 +178,7 @@ export async function clientCall<S extends z.ZodType>(
     // A model that declares a feature missing refuses it before anything is reserved.
     if (restricts(model.capabilities))
       assertCapabilities(prepared.features ?? featuresOf(prepared.core()), model.capabilities, model.id);
-    call.promptText = () => (raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw);
+    call.promptText = promptOf(raw);
     return await meteredCall(gw, call, {
       ...req,
       stream: prepared.stream,

@@ -142,7 +142,9 @@ export async function meteredCall(gw: Gateway, call: BilledCall, req: MeteredReq
       events: result.events,
       codec: req.codec,
       headers: req.headers,
-      abort: () => local.abort(),
+      // Bound, not an arrow: an arrow here would keep this call's whole scope (the request,
+      // its parsed body) alive for as long as the stream is held.
+      abort: local.abort.bind(local),
     });
 
   const out = req.codec.json(result);

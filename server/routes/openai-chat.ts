@@ -14,8 +14,12 @@ import { MAX_JSON_DEPTH } from "../http/body.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
 function chatSpec(forceStream: boolean) {
-  /** `body` is what to forward: the client's text (the fast path) or the validated value. */
-  const prepared = (sent: ChatRequest, rawLength: number, body: JsonBody) => {
+  /**
+   * `body` is what to forward: the client's text (the fast path) or the validated value;
+   * `request` gives the request again for counting its prompt, the rare case (no usage
+   * reported, or a reservation worth tightening).
+   */
+  const prepared = (sent: ChatRequest, rawLength: number, body: JsonBody, request: () => ChatRequest) => {
     // Validated before anything is reserved; the body forwarded carries exactly these bounds.
     const { bounds, changes } = chatBounds(sent);
     const stream = forceStream || sent.stream === true;
@@ -31,7 +35,7 @@ function chatSpec(forceStream: boolean) {
       inputBound: (model: ModelRecord) => chatInputBound(rawLength, sent, imageTokenBound(model)),
       codec: dialectCodec({
         surface: chatSurface,
-        passThrough: openaiChatCodec({ publicModel: sent.model, includeUsage, request: sent }),
+        passThrough: openaiChatCodec({ publicModel: sent.model, includeUsage, request }),
         publicModel: sent.model,
         includeUsage,
       }),
@@ -56,9 +60,11 @@ function chatSpec(forceStream: boolean) {
       if (!isChatRequest(parsed)) return null;
       const index = objectMembers(raw);
       if (!index || index.depth > MAX_JSON_DEPTH) return null;
-      return prepared(parsed, rawLength, JsonBody.text(raw, index.members, parsed));
+      // A held stream keeps the text (a string), not the parsed request (an object per message).
+      return prepared(parsed, rawLength, JsonBody.text(raw, index.members, parsed), () => JSON.parse(raw));
     },
-    prepare: (sent: ChatRequest, rawLength: number) => prepared(sent, rawLength, JsonBody.of(sent)),
+    prepare: (sent: ChatRequest, rawLength: number) =>
+      prepared(sent, rawLength, JsonBody.of(sent), () => sent),
   };
 }
 
