@@ -1,7 +1,7 @@
 import type { ProviderTimeouts } from "../../db/schema/index.ts";
 import type { ProviderRecord } from "../catalog/catalog.ts";
 import { Redactor } from "../secrets/redact.ts";
-import { LineDecoder, StreamLimitExceeded } from "../sse/lines.ts";
+import { LineFramer, StreamLimitExceeded } from "../sse/lines.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
 import {
   ClientClosed,
@@ -219,30 +219,10 @@ export function tlsInit(provider: Pick<ProviderRecord, "options">): {
 type Framer = { push(chunk: Uint8Array): SseEvent[]; end(): SseEvent[] };
 
 /** Newline-delimited JSON (Yandex's streaming): each non-empty line is an event's `data`. */
-class NdjsonFramer implements Framer {
-  private readonly decoder = new TextDecoder();
-  private readonly lines = new LineDecoder();
-  private batch: SseEvent[] = [];
-  private readonly onLine = (text: string) => {
+class NdjsonFramer extends LineFramer<SseEvent> {
+  protected line(text: string): void {
     const line = text.trim();
-    if (line) this.batch.push({ data: line });
-  };
-
-  push(chunk: Uint8Array): SseEvent[] {
-    this.lines.push(this.decoder.decode(chunk, { stream: true }), this.onLine);
-    return this.take();
-  }
-
-  end(): SseEvent[] {
-    this.lines.push(this.decoder.decode(), this.onLine);
-    this.lines.end(this.onLine);
-    return this.take();
-  }
-
-  private take(): SseEvent[] {
-    const out = this.batch;
-    if (out.length > 0) this.batch = [];
-    return out;
+    if (line) this.out.push({ data: line });
   }
 }
 
