@@ -194,6 +194,8 @@ const REPEATED = /\[redacted\](?:\s*\[redacted\])+/g;
 export class Redactor {
   private readonly spellings: string[];
   private readonly exact: string[];
+  /** Any of `exact`, as one regular expression: one native search per event instead of one per spelling. */
+  private readonly anyExact: RegExp | null;
 
   /**
    * The Redactor of these secrets, made once: every upstream call builds one (its provider's
@@ -230,6 +232,10 @@ export class Redactor {
       for (const f of [...base64Fragments(bytes, b64), ...base64Fragments(bytes, b64url)]) exact.add(f);
     }
     this.exact = [...exact].sort((a, b) => b.length - a.length);
+    this.anyExact =
+      this.exact.length > 0
+        ? new RegExp(this.exact.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"))
+        : null;
   }
 
   redact(text: string): string {
@@ -238,7 +244,8 @@ export class Redactor {
 
   redactStreamed(text: string): string {
     let out = text;
-    for (const s of this.exact) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    if (this.anyExact?.test(out))
+      for (const s of this.exact) if (out.includes(s)) out = out.split(s).join(REDACTED);
     return out.includes("error") ? redactKnown(out, this.spellings) : out;
   }
 }
