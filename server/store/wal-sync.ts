@@ -2,6 +2,7 @@ import { closeSync, existsSync, fsync, openSync } from "node:fs";
 import { promisify } from "node:util";
 
 const fsyncAsync = promisify(fsync);
+const noop = () => {};
 
 /**
  * Makes group-committed transactions durable without blocking the event loop. The batch
@@ -42,7 +43,7 @@ export class WalSync {
     return this.sync();
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     // The WAL file exists from the first write and stays while a connection is open.
     if (this.fd === null) {
       if (!existsSync(this.walPath)) return;
@@ -50,6 +51,16 @@ export class WalSync {
     }
     this.syncs++;
     await fsyncAsync(this.fd);
+  }
+
+  /** An fsync is running: a commit made now is only acknowledged after the next one. */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Resolves once the fsync running now has returned (failed or not); at once when none runs. */
+  settled(): Promise<void> {
+    return this.running ? this.running.then(noop, noop) : Promise.resolve();
   }
 
   /** Waits for fsyncs in flight (shutdown). */

@@ -86,6 +86,33 @@ describe("writers", () => {
     await writer.close();
   });
 
+  test("inline with a WAL fsync: batches that arrive while it runs commit together after it, each acknowledged after an fsync that followed its commit", async () => {
+    const { path, db } = fileDb();
+    const order: string[] = [];
+    class SlowWal extends WalSync {
+      protected override async run(): Promise<void> {
+        order.push("fsync");
+        await Bun.sleep(30);
+        await super.run();
+      }
+    }
+    const writer = new InlineWriter(db, new SlowWal(`${path}-wal`));
+    const first = writer.enqueue(row(1));
+    await Bun.sleep(5); // the first batch committed, its fsync running
+    const later = [writer.enqueue(row(2))];
+    await Bun.sleep(1); // another event-loop turn, another batch
+    later.push(writer.enqueue(row(3)), writer.enqueue(row(1))); // a duplicate fails alone
+    await first;
+    const settled = await Promise.allSettled(later);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "fulfilled", "rejected"]);
+    expect(count(db)).toBe(3);
+    expect(writer.stats.batches).toBe(3);
+    // The two later batches waited for the first fsync, then committed as one, then had their own fsync.
+    expect(writer.transactions).toBe(2);
+    expect(order).toEqual(["fsync", "fsync"]);
+    await writer.close();
+  });
+
   test("thread: the same behaviour on its own connection, off the event loop", async () => {
     const { path, db } = fileDb();
     await behaves(await ThreadWriter.start(path, "full"), db);
