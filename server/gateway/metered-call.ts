@@ -117,11 +117,13 @@ export async function meteredCall(gw: Gateway, call: BilledCall, req: MeteredReq
   const replay = await call.claimIdempotency(req, req.headers);
   if (replay) return replay;
   const log = call.log;
-  // Our own controller, so a cancelled body stream aborts the upstream even if the request signal stays quiet.
+  // Our own controller, so a cancelled body stream aborts the upstream even if the request
+  // signal stays quiet; the client leaving and the deadline abort it too.
   const local = new AbortController();
+  follow(req.signal, local);
   // One deadline over every attempt, retry and fallback below, counted from the request's arrival.
-  const deadline = new RequestDeadline(gw.settings.requestTimeoutMs, req.t0);
-  const signal = AbortSignal.any([req.signal, local.signal, deadline.signal]);
+  const deadline = new RequestDeadline(gw.settings.requestTimeoutMs, req.t0, local);
+  const signal = local.signal;
   let routed: Awaited<ReturnType<typeof route>>;
   try {
     routed = await route(gw, call, req, signal);
@@ -165,6 +167,15 @@ export async function meteredCall(gw: Gateway, call: BilledCall, req: MeteredReq
     status: 200,
     headers: { ...req.headers, "content-type": "application/json" },
   });
+}
+
+/**
+ * Aborts `to` when `from` aborts. Made here, not in meteredCall: a listener made there would
+ * keep that call's whole scope alive for as long as the request lives (a held stream).
+ */
+function follow(from: AbortSignal, to: AbortController): void {
+  if (from.aborted) to.abort(from.reason);
+  else from.addEventListener("abort", () => to.abort(from.reason), { once: true });
 }
 
 /** The requested model, then each fallback, each reserved at its own prices before it is tried. */

@@ -16,11 +16,18 @@ export const requestTimeout = (ms: number) =>
  * Disarmed once an answer started: a stream flowing to the client is not cut by it.
  */
 export class RequestDeadline {
-  private readonly controller = new AbortController();
   private readonly timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `ms` 0 is no deadline; `t0` is the request's start on the performance clock. */
-  constructor(ms: number, t0: number) {
+  /**
+   * `ms` 0 is no deadline; `t0` is the request's start on the performance clock. Aborts
+   * `controller` (the call's own: one signal per call, not one per cause joined by
+   * AbortSignal.any) with the 504 as its reason.
+   */
+  constructor(
+    ms: number,
+    t0: number,
+    private readonly controller: AbortController = new AbortController(),
+  ) {
     if (ms <= 0) return;
     const left = ms - (performance.now() - t0);
     this.timer = setTimeout(() => this.controller.abort(requestTimeout(ms)), Math.max(0, left));
