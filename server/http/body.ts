@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import { formatPath } from "../config/path.ts";
+import { JsonBody } from "../core/json-body.ts";
+import { objectMembers } from "../core/json-members.ts";
 import { badRequest, ClientClosed, GatewayError } from "../errors.ts";
 
 export const tooLarge = (limit: number) =>
@@ -91,6 +93,17 @@ export function checkedJsonBody<S extends z.ZodType>(raw: object, schema: S): z.
       "invalid_json",
     );
   return validateBody(raw, schema);
+}
+
+/**
+ * A checked client body to forward as its own text, its top-level members indexed
+ * (core/json-body.ts); null when its top level repeats a key or it nests deeper than
+ * MAX_JSON_DEPTH: then the caller takes the schema's path, which refuses the depth, or
+ * serializes the value it validated (one key, the value that was checked).
+ */
+export function clientText(raw: string, value: Record<string, unknown>): JsonBody | null {
+  const index = objectMembers(raw);
+  return index && index.depth <= MAX_JSON_DEPTH ? JsonBody.text(raw, index.members, value) : null;
 }
 
 /** No API we serve nests this deep; deeper bodies would overflow the stack when re-encoded. */

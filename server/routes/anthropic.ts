@@ -3,6 +3,7 @@ import type { ModelRecord } from "../catalog/catalog.ts";
 import { featuresOf } from "../core/features.ts";
 import { JsonBody } from "../core/json-body.ts";
 import { messagesBounds, messagesInputBound } from "../dialects/anthropic/bounds.ts";
+import { isMessagesRequest } from "../dialects/anthropic/check-request.ts";
 import { betaFlags, decodeMessagesRequest } from "../dialects/anthropic/decode-request.ts";
 import { messagesSurface } from "../dialects/anthropic/index.ts";
 import { anthropicPassThrough } from "../dialects/anthropic/pass-through.ts";
@@ -11,44 +12,51 @@ import { coreCounter, dialectCodec, lazyCore } from "../dialects/dialect-codec.t
 import { resolveModel } from "../gateway/client-call.ts";
 import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
 import type { Gateway } from "../gateway/gateway.ts";
-import { parseJsonBody, readBody } from "../http/body.ts";
+import { clientText, parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
 import { AUTO_MODEL } from "../routing/auto.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
 function messagesSpec(request: Request) {
   const beta = betaFlags(request.headers.get("anthropic-beta"));
+  /** `forward` is what an Anthropic upstream gets: the client's text (the fast path) or the validated value. */
+  const prepared = (body: MessagesRequest, rawLength: number, forward: JsonBody) => {
+    const bounds = messagesBounds(body);
+    const core = lazyCore(() => {
+      const c = messagesSurface.decodeRequest(body);
+      c.hints.push(...beta.map((f) => `anthropic-beta:${f}`));
+      return c;
+    });
+    return {
+      modelId: body.model,
+      stream: body.stream === true,
+      inbound: {
+        dialect: "anthropic-messages" as const,
+        body: forward,
+        ...(beta.length > 0 ? { headers: { "anthropic-beta": beta.join(",") } } : {}),
+      },
+      core,
+      requestedMaxTokens: bounds.maxTokens,
+      choices: bounds.choices,
+      ...(body.model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
+      inputBound: (model: ModelRecord) => messagesInputBound(rawLength, body, imageTokenBound(model)),
+      codec: dialectCodec({
+        surface: messagesSurface,
+        passThrough: anthropicPassThrough(core, body, body.model),
+        publicModel: body.model,
+        includeUsage: true,
+      }),
+    };
+  };
   return {
     endpoint: "messages",
     schema: MessagesRequest,
-    prepare(body: MessagesRequest, rawLength: number) {
-      const bounds = messagesBounds(body);
-      const core = lazyCore(() => {
-        const c = messagesSurface.decodeRequest(body);
-        c.hints.push(...beta.map((f) => `anthropic-beta:${f}`));
-        return c;
-      });
-      return {
-        modelId: body.model,
-        stream: body.stream === true,
-        inbound: {
-          dialect: "anthropic-messages" as const,
-          body: JsonBody.of(body),
-          ...(beta.length > 0 ? { headers: { "anthropic-beta": beta.join(",") } } : {}),
-        },
-        core,
-        requestedMaxTokens: bounds.maxTokens,
-        choices: bounds.choices,
-        ...(body.model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
-        inputBound: (model: ModelRecord) => messagesInputBound(rawLength, body, imageTokenBound(model)),
-        codec: dialectCodec({
-          surface: messagesSurface,
-          passThrough: anthropicPassThrough(core, body, body.model),
-          publicModel: body.model,
-          includeUsage: true,
-        }),
-      };
+    /** The pass-through path: the schema by hand (check-request.ts), the client's text kept to forward. */
+    fast(parsed: Record<string, unknown>, raw: string, rawLength: number) {
+      const text = isMessagesRequest(parsed) ? clientText(raw, parsed) : null;
+      return text && prepared(parsed as MessagesRequest, rawLength, text);
     },
+    prepare: (body: MessagesRequest, rawLength: number) => prepared(body, rawLength, JsonBody.of(body)),
   };
 }
 

@@ -1,7 +1,6 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { JsonBody } from "../core/json-body.ts";
-import { objectMembers } from "../core/json-members.ts";
 import { dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
 import { chatBounds, chatInputBound } from "../dialects/openai-chat/bounds.ts";
 import { isChatRequest } from "../dialects/openai-chat/check-request.ts";
@@ -10,7 +9,7 @@ import { openaiChatCodec } from "../dialects/openai-chat/pass-through.ts";
 import { ChatRequest } from "../dialects/openai-chat/schema.ts";
 import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
 import type { Gateway } from "../gateway/gateway.ts";
-import { MAX_JSON_DEPTH } from "../http/body.ts";
+import { clientText } from "../http/body.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
 function chatSpec(forceStream: boolean) {
@@ -57,11 +56,9 @@ function chatSpec(forceStream: boolean) {
      * client's text kept to forward, its members indexed; null sends it to the schema.
      */
     fast(parsed: Record<string, unknown>, raw: string, rawLength: number) {
-      if (!isChatRequest(parsed)) return null;
-      const index = objectMembers(raw);
-      if (!index || index.depth > MAX_JSON_DEPTH) return null;
+      const body = isChatRequest(parsed) ? clientText(raw, parsed) : null;
       // A held stream keeps the text (a string), not the parsed request (an object per message).
-      return prepared(parsed, rawLength, JsonBody.text(raw, index.members, parsed), () => JSON.parse(raw));
+      return body && prepared(parsed as ChatRequest, rawLength, body, () => JSON.parse(raw));
     },
     prepare: (sent: ChatRequest, rawLength: number) =>
       prepared(sent, rawLength, JsonBody.of(sent), () => sent),

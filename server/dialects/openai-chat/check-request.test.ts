@@ -1,39 +1,18 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Json } from "../../core/wire-json.ts";
+import { agreesWithSchema, anyValue, fields } from "../../testing/schema-agreement.ts";
 import { isChatRequest } from "./check-request.ts";
 import { ChatRequest } from "./schema.ts";
 
 const RUNS = Number(process.env.TOLLGATE_PROPERTY_RUNS ?? 300);
 
-/** Anything a field may hold, the right type often, a wrong one sometimes. */
-/** Anything a field may hold, the numbers at zod's edges included (1e400 parses to Infinity). */
-const anyValue = fc.oneof(
-  fc.constantFrom(null, true, 0, -0, 1, -1, 1.5, 2, 2.5, 128, 129, 2 ** 53, Infinity, "", "x", [], {}, ["x"]),
-  fc.constantFrom({ type: "x" }, { name: "n" }, { include_usage: true }, { include_usage: 1 }, [
-    "a",
-    "b",
-    "c",
-    "d",
-    "e",
-  ]),
-  fc.jsonValue({ maxDepth: 2 }),
-);
 /**
  * Chat requests: with `bad`, any field may hold a wrong value or be missing; without, every
  * field has its type (only the enumerations and the strings may still be refused).
  */
 function requests(bad: boolean): fc.Arbitrary<Json> {
-  const maybe = <T>(arb: fc.Arbitrary<T>) =>
-    bad ? fc.oneof({ arbitrary: arb, weight: 8 }, { arbitrary: anyValue, weight: 1 }) : arb;
-  /** An object of these fields (the `required` ones always, unless `bad`), plus a stray field now and then. */
-  const record = (fields: Record<string, fc.Arbitrary<unknown>>, required: string[] = []) =>
-    fc
-      .tuple(
-        fc.record(fields, { requiredKeys: bad ? [] : required }),
-        fc.option(fc.tuple(fc.constantFrom("x-extra", "metadata", "seed"), anyValue), { nil: undefined }),
-      )
-      .map(([o, extra]) => (extra && (bad || extra[0] !== "seed") ? { ...o, [extra[0]]: extra[1] } : o));
+  const { maybe, record } = fields(bad, ["x-extra", "metadata", "seed"], ["seed"]);
   const url = fc.constantFrom(
     "https://x/y.png",
     "http://x",
@@ -139,23 +118,7 @@ function requests(bad: boolean): fc.Arbitrary<Json> {
 describe("isChatRequest: the chat schema by hand", () => {
   test(
     "generated requests: accepted only when the schema accepts them, and mostly the same way",
-    () => {
-      let both = 0;
-      let onlySchema = 0;
-      fc.assert(
-        fc.property(fc.boolean().chain(requests), (body) => {
-          const mine = isChatRequest(body);
-          const schema = ChatRequest.safeParse(body).success;
-          if (mine) expect(schema).toBe(true);
-          if (mine && schema) both++;
-          if (!mine && schema) onlySchema++;
-        }),
-        { numRuns: RUNS * 10 },
-      );
-      // Refusing what the schema accepts only costs the full check; it must stay the exception.
-      expect(both).toBeGreaterThan(RUNS / 3);
-      expect(onlySchema).toBe(0);
-    },
+    () => agreesWithSchema(requests, isChatRequest, ChatRequest, RUNS * 10),
     Math.max(5_000, RUNS * 20),
   );
 
