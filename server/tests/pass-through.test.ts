@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { standardConfig, TestGateway } from "../testing/harness.ts";
+import { PROVIDER_SECRET, standardConfig, TestGateway } from "../testing/harness.ts";
+import { MockAnthropic } from "../testing/mock-anthropic.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 
 /**
@@ -8,17 +9,37 @@ import { MockOpenAI } from "../testing/mock-openai.ts";
  * id, the output cap, the usage request on streams), never writing a key twice.
  */
 let mock: MockOpenAI;
+let claude: MockAnthropic;
 let tg: TestGateway;
 
 beforeAll(async () => {
   mock = new MockOpenAI().start();
-  tg = await TestGateway.start({ config: standardConfig(mock.url) });
+  claude = new MockAnthropic().start();
+  const config = standardConfig(
+    mock.url,
+    `  - id: claude-test
+    routes: [{ provider: claude, model: claude-upstream }]
+    prices: { input: 1, output: 2 }
+`,
+  ).replace(
+    "models:",
+    `  - id: claude
+    kind: anthropic
+    base_url: ${claude.url}
+    api_key: ${PROVIDER_SECRET}
+models:`,
+  );
+  tg = await TestGateway.start({ config });
 });
 afterAll(async () => {
   await tg.stop();
   mock.stop();
+  claude.stop();
 });
-beforeEach(() => mock.reset());
+beforeEach(() => {
+  mock.reset();
+  claude.reset();
+});
 
 async function post(key: string, body: string, path = "/v1/chat/completions") {
   const res = await fetch(`${tg.url}${path}`, {
@@ -101,5 +122,24 @@ describe("pass-through keeps the client's bytes", () => {
       expect(JSON.parse(r.text).error.code).toBe("invalid_json");
     }
     expect(mock.received).toHaveLength(0);
+  });
+
+  test("Messages to an Anthropic upstream: the client's bytes, the model id and the cap it reserved", async () => {
+    const c = await tg.client(10);
+    const sent =
+      '{"model": "claude-test", "system": [{"type":"text","text":"be \\"brief\\"","cache_control":{"type":"ephemeral"}}],\n "messages": [{"role":"user","content":"hi"}], "stream": true}';
+    const res = await fetch(`${tg.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": c.key, "anthropic-version": "2023-06-01" },
+      body: sent,
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(claude.received).toHaveLength(1);
+    const got = claude.received[0]!;
+    // No cap sent: the model's limit, reserved for, is added; everything else is the client's.
+    expect(got.text).toBe(
+      `${sent.slice(0, -1).replace('"model": "claude-test"', '"model": "claude-upstream"')},"max_tokens":1000}`,
+    );
   });
 });
