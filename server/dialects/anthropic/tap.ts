@@ -7,6 +7,14 @@ import { anthropicStreamError } from "./error.ts";
 
 const encoder = new TextEncoder();
 
+const DELTA = '{"type":"content_block_delta",';
+
+/** The text a content_block_delta carries: text, a tool call's JSON, or thinking. */
+function deltaText(d: Record<string, unknown> | undefined): string | undefined {
+  const delta = obj(d?.delta) ?? {};
+  return str(delta.text) ?? str(delta.partial_json) ?? str(delta.thinking);
+}
+
 /**
  * Anthropic stream in, Anthropic stream out: events are forwarded as they came (event
  * name included; message_start's model renamed to the id the client asked for) while
@@ -15,12 +23,31 @@ const encoder = new TextEncoder();
  */
 export class AnthropicTap extends MeteredTap {
   private held: SseEvent | null = null;
+  /**
+   * What was generated, in order: a piece of text or a tool's name, or the unparsed JSON of
+   * a content_block_delta (parsed only if no usage came and the output must be counted).
+   */
+  private readonly pieces: (string | { delta: string })[] = [];
 
   constructor(private readonly publicModel: string) {
     super();
   }
 
   push(ev: SseEvent): Uint8Array | null {
+    // Most events are deltas of generated content: forwarded, kept, not parsed. Taken by their
+    // opening as Anthropic writes it; the markers are exact (inside a JSON string every quote
+    // is escaped, so `"error"` or `"usage"` can only be the event's own): an event that has
+    // them, or is spelled otherwise, takes the parsing path.
+    if (
+      ev.data.startsWith(DELTA) &&
+      ev.event !== "error" &&
+      !ev.data.includes('"error"') &&
+      !ev.data.includes('"usage"')
+    ) {
+      this.pieces.push({ delta: ev.data });
+      this.sawOutput = true;
+      return sseBytes(ev);
+    }
     const d = parseObject(ev.data);
     const type = d?.type ?? ev.event;
     if (type === "error") {
@@ -44,15 +71,20 @@ export class AnthropicTap extends MeteredTap {
     if (type === "message_delta") this.report(usageFromAnthropic(d?.usage));
     if (type === "content_block_start") {
       const name = str(obj(d?.content_block)?.name);
-      if (name) this.produced(name);
+      if (name) this.pieces.push(name);
     }
     if (type === "content_block_delta") {
-      const delta = obj(d?.delta) ?? {};
-      const piece = str(delta.text) ?? str(delta.partial_json) ?? str(delta.thinking);
-      if (piece) this.produced(piece);
+      const piece = deltaText(d);
+      if (piece) this.pieces.push(piece);
       this.sawOutput = true;
     }
     return sseBytes(ev);
+  }
+
+  override outputText(): string {
+    return this.pieces
+      .map((p) => (typeof p === "string" ? p : (deltaText(parseObject(p.delta)) ?? "")))
+      .join("");
   }
 
   finish(_usage: Usage): Uint8Array {
