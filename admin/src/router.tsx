@@ -14,6 +14,14 @@ import { RequestDetailPage } from "./routes/request-detail.tsx";
 import { RequestsPage } from "./routes/requests.tsx";
 import { SignInPage } from "./routes/sign-in.tsx";
 
+const BASENAME = "/admin";
+
+/** A path of the browser's location relative to the panel: "/admin/keys" is "/keys". */
+export const panelPath = (pathname: string) =>
+  pathname === BASENAME || pathname.startsWith(`${BASENAME}/`)
+    ? pathname.slice(BASENAME.length) || "/"
+    : pathname;
+
 /** The panel lives at /admin on the gateway; every path below is relative to it. */
 export const router = createBrowserRouter(
   [
@@ -40,5 +48,5 @@ export const router = createBrowserRouter(
       ],
     },
   ],
-  { basename: "/admin" },
+  { basename: BASENAME },
 );
