@@ -12,11 +12,13 @@ import { keysAdmin } from "./keys/index.ts";
 import { modelsAdmin } from "./models/index.ts";
 import { providersAdmin } from "./providers/index.ts";
 import { requestsAdmin } from "./requests/index.ts";
+import { setupAdmin } from "./setup/index.ts";
+import { settingsView } from "./setup/service.ts";
 import { statsAdmin } from "./stats/index.ts";
 
 const PREFIX = "/admin/api";
 /** The routes one signs in with: open to everyone. */
-const OPEN = new Set([`${PREFIX}/auth/login`, `${PREFIX}/auth/logout`]);
+const OPEN = new Set([`${PREFIX}/auth/login`, `${PREFIX}/auth/logout`, `${PREFIX}/auth/methods`]);
 
 /** Whether a request URL is an admin API path that needs credentials (no URL object: this runs on every request). */
 function guarded(url: string): boolean {
@@ -63,10 +65,11 @@ export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresse
       .onBeforeHandle(({ request, server }) => {
         if (!checked.has(request)) authenticate(request, server);
       })
-      .get("/settings", () => ({ currency: gw.settings.currency, version: gw.settings.version }), {
+      .get("/settings", () => settingsView(gw), {
         detail: { summary: "Deployment settings the admin panel needs", tags: ["Admin"] },
       })
       .use(statsAdmin(gw))
+      .use(setupAdmin(gw))
       .use(accountsAdmin(gw))
       .use(keysAdmin(gw))
       .use(modelsAdmin(gw))
