@@ -6,11 +6,9 @@ import { sealHeaders } from "../../catalog/provider-secrets.ts";
 import { providerOptionIssues } from "../../config/provider-options.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { providerSecrets, scrub } from "../../providers/errors.ts";
-import { readCapped } from "../../providers/http.ts";
 import { maskSecret } from "../../secrets/cipher.ts";
 import { iso } from "../shared.ts";
-import type { ConnectionTest, CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
+import type { CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
 
 /** Header values may carry credentials (`api-key`, `x-api-key`): they are masked like the key. */
 export function providerView(p: ProviderRecord): ProviderView {
@@ -154,42 +152,5 @@ export const providersService = {
     if (input.enabled !== undefined) set.enabled = input.enabled;
     gw.db.update(providers).set(set).where(eq(providers.id, id)).run();
     return providerView(gw.catalog.refreshProvider(id)!);
-  },
-
-  /** Lists the upstream's models with the stored key: proves URL and credentials without spending tokens. */
-  async test(gw: Gateway, id: string): Promise<ConnectionTest> {
-    const p = provider(gw, id);
-    const started = performance.now();
-    const headers: Record<string, string> = { ...p.headers, accept: "application/json" };
-    if (p.apiKey) headers.authorization = `Bearer ${p.apiKey}`;
-    try {
-      const res = await fetch(`${p.baseUrl.replace(/\/+$/, "")}/models`, {
-        headers,
-        signal: AbortSignal.timeout(Math.min(p.timeouts.connectMs, 15_000)),
-      });
-      const latency = Math.round(performance.now() - started);
-      const text = scrub((await readCapped(res, 64 * 1024, "truncate")).slice(0, 300), providerSecrets(p));
-      return res.ok
-        ? {
-            ok: true,
-            status: res.status,
-            latency_ms: latency,
-            message: "Connected: the provider listed its models.",
-          }
-        : {
-            ok: false,
-            status: res.status,
-            latency_ms: latency,
-            message: `The provider answered HTTP ${res.status}: ${text}`,
-          };
-    } catch (err) {
-      const timeout = err instanceof Error && err.name === "TimeoutError";
-      return {
-        ok: false,
-        status: null,
-        latency_ms: Math.round(performance.now() - started),
-        message: timeout ? "Timed out connecting to the provider." : "Could not connect to the provider.",
-      };
-    }
   },
 };
