@@ -16,6 +16,8 @@ export const E2E_ADMIN = { username: "admin", password: "e2e-password-123" };
 
 await buildAdmin({ quiet: true });
 const mock = new MockOpenAI().start();
+// A few more than the routes use: the panel lists them to pick from.
+mock.listed = ["mock-model", "mock-large", "mock-mini"];
 const tg = process.argv.includes("--fresh")
   ? await TestGateway.start()
   : await TestGateway.start({
