@@ -1,4 +1,4 @@
-import { adminPost, expect, test, unique } from "./support/fixtures.ts";
+import { clientKey, expect, test, unique } from "./support/fixtures.ts";
 
 test("a model's prices are edited in the panel: a cache-write price is set, shown, and cleared again", async ({
   admin: page,
@@ -73,11 +73,7 @@ test("a model added in the panel (provider dropdown, upstream-model picker, prio
   await expect(row).toContainText("input 1.00 USD");
   await expect(row).toContainText("output 2.00 USD");
 
-  const account = await adminPost<{ id: string }>(gateway, "/accounts", {
-    name: unique("models"),
-    balance: "1",
-  });
-  const key = await adminPost<{ key: string }>(gateway, "/keys", { account_id: account.id, name: "models" });
+  const key = await clientKey(gateway, "models");
   const client = openaiFor(key.key);
   expect((await client.models.list()).data.map((m) => m.id)).toContain(id);
   const reply = await client.chat.completions.create({

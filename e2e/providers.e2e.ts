@@ -1,4 +1,4 @@
-import { adminPost, expect, test, unique } from "./support/fixtures.ts";
+import { clientKey, expect, test, unique } from "./support/fixtures.ts";
 
 test("Test connection lists the upstream's models; the ticked ones are added as models with labelled prices and answer at once", async ({
   admin: page,
@@ -52,14 +52,7 @@ test("Test connection lists the upstream's models; the ticked ones are added as 
   await expect(row).toContainText("cached 1.25 USD");
   await expect(row).toContainText("output 10.00 USD");
 
-  const account = await adminPost<{ id: string }>(gateway, "/accounts", {
-    name: unique("providers"),
-    balance: "1",
-  });
-  const key = await adminPost<{ key: string }>(gateway, "/keys", {
-    account_id: account.id,
-    name: "providers",
-  });
+  const key = await clientKey(gateway, "providers");
   const reply = await openaiFor(key.key).chat.completions.create({
     model: "mock-mini",
     messages: [{ role: "user", content: "Hi" }],

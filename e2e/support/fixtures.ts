@@ -79,6 +79,19 @@ export async function adminPost<T = Record<string, unknown>>(
   return (await res.json()) as T;
 }
 
+/** A fresh account (named after `name`, with `balance`) and a key on it, made through the admin API. */
+export async function clientKey(gateway: Booted, name: string, balance = "1") {
+  const account = await adminPost<{ id: string; name: string }>(gateway, "/accounts", {
+    name: unique(name),
+    balance,
+  });
+  const key = await adminPost<{ id: string; key: string }>(gateway, "/keys", {
+    account_id: account.id,
+    name,
+  });
+  return { account, keyId: key.id, key: key.key };
+}
+
 /** A unique name per test, so specs sharing one server never collide. */
 export const unique = (prefix: string) =>
   `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;

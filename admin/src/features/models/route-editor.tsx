@@ -2,7 +2,7 @@ import { useId } from "react";
 import type { ModelView } from "../../../../server/admin/models/model.ts";
 import { useProviders, useUpstreamModels } from "../../api/providers.ts";
 import { Button } from "../../ui/button.tsx";
-import { inputClass } from "../../ui/field.tsx";
+import { Field, inputClass } from "../../ui/field.tsx";
 
 export type RouteRow = { key: number; provider: string; model: string; priority: string; weight: string };
 
@@ -58,7 +58,7 @@ function RouteFields({
     >
       <legend className="px-1 text-xs font-medium text-slate-600">Route {n}</legend>
       <div className="space-y-1">
-        <label htmlFor={`${id}-p`} className="block text-xs font-medium text-slate-700">
+        <label htmlFor={`${id}-p`} className="block text-sm font-medium text-slate-700">
           Provider
         </label>
         <select
@@ -80,7 +80,7 @@ function RouteFields({
         </select>
       </div>
       <div className="space-y-1">
-        <label htmlFor={`${id}-m`} className="block text-xs font-medium text-slate-700">
+        <label htmlFor={`${id}-m`} className="block text-sm font-medium text-slate-700">
           Upstream model
         </label>
         <input
@@ -101,35 +101,23 @@ function RouteFields({
           ))}
         </datalist>
       </div>
-      <div className="space-y-1">
-        <label htmlFor={`${id}-pr`} className="block text-xs font-medium text-slate-700">
-          Priority
-        </label>
-        <input
-          id={`${id}-pr`}
-          type="number"
-          step={1}
-          required
-          value={row.priority}
-          onChange={(e) => set({ priority: e.target.value })}
-          className={inputClass}
-        />
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={`${id}-w`} className="block text-xs font-medium text-slate-700">
-          Weight
-        </label>
-        <input
-          id={`${id}-w`}
-          type="number"
-          min={1}
-          step={1}
-          required
-          value={row.weight}
-          onChange={(e) => set({ weight: e.target.value })}
-          className={inputClass}
-        />
-      </div>
+      <Field
+        label="Priority"
+        type="number"
+        step={1}
+        required
+        value={row.priority}
+        onChange={(e) => set({ priority: e.target.value })}
+      />
+      <Field
+        label="Weight"
+        type="number"
+        min={1}
+        step={1}
+        required
+        value={row.weight}
+        onChange={(e) => set({ weight: e.target.value })}
+      />
       <div>
         {onRemove && (
           <Button size="sm" variant="ghost" onClick={onRemove} aria-label={`Remove route ${n}`}>
