@@ -8,6 +8,7 @@ import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
 import { adminsAdmin } from "./admins/index.ts";
 import { authAdmin } from "./auth/index.ts";
+import { exportsAdmin } from "./exports/index.ts";
 import { keysAdmin } from "./keys/index.ts";
 import { modelsAdmin } from "./models/index.ts";
 import { providersAdmin } from "./providers/index.ts";
@@ -75,6 +76,7 @@ export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresse
       .use(modelsAdmin(gw))
       .use(providersAdmin(gw))
       .use(requestsAdmin(gw))
+      .use(exportsAdmin(gw))
       .use(adminsAdmin(users))
   );
 };
