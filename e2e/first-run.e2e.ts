@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import type { Booted } from "./support/boot.ts";
 import { expect, test } from "./support/fixtures.ts";
+import { shoot } from "./support/shoot.ts";
 
 /** POST to a gateway's admin API with its admin token; expects 201. */
 async function post(g: Booted, path: string, body: unknown): Promise<Record<string, string>> {
@@ -26,6 +27,7 @@ test("first run: sign-in opens on the token tab; the empty Overview's checklist 
   await expect(page.getByRole("note")).toContainText("First run: no admin user exists yet.");
   await expect(page.getByRole("note")).toContainText("the server printed when it first started");
   await expect(page.getByLabel("Admin token")).toBeFocused();
+  await shoot(page, "00-sign-in-first-run");
   await page.getByLabel("Admin token").fill(firstRun.adminToken);
   await page.getByRole("button", { name: "Sign in" }).click();
 
@@ -62,6 +64,7 @@ test("first run: sign-in opens on the token tab; the empty Overview's checklist 
   await expect(step(page, "Add a provider")).toContainText("1 configured.");
   await expect(step(page, "Add a model")).toContainText("(done)");
   await expect(page.getByTestId("setup-progress")).toHaveText("2 of 5 done");
+  await shoot(page, "02b-overview-setup-checklist");
 
   // Without navigating: the open checklist polls, so a step ticks off as its data appears.
   const account = await post(firstRun, "/accounts", { name: "First customer", balance: "5" });

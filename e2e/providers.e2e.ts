@@ -58,4 +58,13 @@ test("Test connection lists the upstream's models; the ticked ones are added as 
     messages: [{ role: "user", content: "Hi" }],
   });
   expect(reply.choices[0]?.message.content).toBe("Hello from the mock upstream.");
+
+  // Other specs share this gateway (the spend-limit one prices a key's cheapest call): remove them.
+  for (const id of ["mock-mini", largeId]) {
+    const res = await fetch(`${gateway.url}/admin/api/models/${id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${gateway.adminToken}` },
+    });
+    expect(res.status).toBe(200);
+  }
 });

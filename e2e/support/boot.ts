@@ -7,10 +7,18 @@
  */
 import { rmSync } from "node:fs";
 import { buildAdmin } from "../../scripts/build-admin.ts";
-import { ADMIN_TOKEN, standardConfig, TestGateway } from "../../server/testing/harness.ts";
+import { ADMIN_TOKEN, PROVIDER_SECRET, standardConfig, TestGateway } from "../../server/testing/harness.ts";
 import { MockOpenAI } from "../../server/testing/mock-openai.ts";
 
-export type Booted = { url: string; mockUrl: string; adminToken: string; username: string; password: string };
+export type Booted = {
+  url: string;
+  mockUrl: string;
+  adminToken: string;
+  username: string;
+  password: string;
+  /** The mock provider's API key: no page and no log may ever show it. */
+  providerSecret: string;
+};
 
 export const E2E_ADMIN = { username: "admin", password: "e2e-password-123" };
 
@@ -25,7 +33,13 @@ const tg = process.argv.includes("--fresh")
       config: standardConfig(mock.url, "routing: { expose_route_headers: true }\n"),
       env: { TOLLGATE_ADMIN_USER: E2E_ADMIN.username, TOLLGATE_ADMIN_PASSWORD: E2E_ADMIN.password },
     });
-const booted: Booted = { url: tg.url, mockUrl: mock.url, adminToken: ADMIN_TOKEN, ...E2E_ADMIN };
+const booted: Booted = {
+  url: tg.url,
+  mockUrl: mock.url,
+  adminToken: ADMIN_TOKEN,
+  providerSecret: PROVIDER_SECRET,
+  ...E2E_ADMIN,
+};
 console.log(JSON.stringify(booted));
 
 let stopping = false;

@@ -57,6 +57,13 @@ function RouteFields({
       data-testid="route-row"
     >
       <legend className="px-1 text-xs font-medium text-slate-600">Route {n}</legend>
+      <datalist id={`${id}-list`}>
+        {models.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name ?? undefined}
+          </option>
+        ))}
+      </datalist>
       <div className="space-y-1">
         <label htmlFor={`${id}-p`} className="block text-sm font-medium text-slate-700">
           Provider
@@ -93,13 +100,6 @@ function RouteFields({
           className={`${inputClass} font-mono`}
           aria-describedby={`${id}-hint`}
         />
-        <datalist id={`${id}-list`}>
-          {models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name ?? undefined}
-            </option>
-          ))}
-        </datalist>
       </div>
       <Field
         label="Priority"
