@@ -1,5 +1,7 @@
 import type { Running } from "./start.ts";
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
 /**
  * What the first start prints beside the admin token: where the panel is, which sign-in tab
  * takes the token, and what is still missing (no provider yet). A new operator holds the
@@ -15,7 +17,7 @@ export function firstRunSteps(running: Pick<Running, "url" | "gateway" | "create
   const setup =
     providers === 0
       ? "No provider is configured yet: add one on the Providers page (or in tollgate.yaml), then a model, an account and a key. The Overview lists these steps."
-      : `${providers} provider(s) and ${models} model(s) are configured. Create an account and issue a key; the Overview lists the steps.`;
+      : `${count(providers, "provider")} and ${count(models, "model")} are configured. Create an account and issue a key; the Overview lists the steps.`;
   return [
     "  Next steps:",
     "",
