@@ -5,19 +5,21 @@
 # A tollgate.yaml in the volume (/data/tollgate.yaml) is read at start; CLI commands run
 # in the container with the same environment: docker exec tollgate tollgate keys list
 
-# 1. Build: install the locked packages (they bring Bun), build the panel, compile.
-# `npm install`, not `npm ci`: the lockfile lacks some optional per-platform entries (biome's
-# non-linux builds) and npm ci refuses it; every dependency is pinned exactly anyway.
+# 1. Build: install the locked packages (Bun, the server's dependencies and the panel
+# toolchain, a devDependency), build the panel, compile. The coding agents the tests drive
+# and the benchmark's peers have their own package folders (server/tests/agents,
+# bench/peers): nothing here installs them. Only the binary leaves this stage.
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build -- --host-only \
  && ./dist/tollgate --version \
  && mkdir -p /out/data
 
-# 2. Run: glibc and CA certificates (for HTTPS upstreams) and nothing else; no shell.
+# 2. Run: the binary (server, panel, migrations and docs UI embedded), glibc and CA
+# certificates (for HTTPS upstreams), nothing else: no node_modules, no shell.
 FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /src/dist/tollgate /usr/local/bin/tollgate
 # An empty /data owned by the non-root user, so a new named volume is writable by it.

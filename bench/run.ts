@@ -9,6 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureFolders } from "../scripts/package-folders.ts";
 import { type BinaryFigures, measureBinary } from "./binary.ts";
 import { commitCost } from "./disk.ts";
 import { planFromArgs } from "./plan.ts";
@@ -37,6 +38,9 @@ for (const tool of ["wrk", "hey"]) {
     process.exit(1);
   }
 }
+
+// Portkey, the peer, lives in bench/peers: installed here on first use, before anything is measured.
+await ensureFolders(["benchPeers"]);
 
 const rotate = <T>(xs: T[], n: number) => xs.map((_, i) => xs[(i + n) % xs.length]!);
 

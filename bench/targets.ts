@@ -1,10 +1,12 @@
 /**
  * The four targets of one run, all in front of the same mock upstream:
  * direct (the mock itself), bare (plain Bun.serve + fetch), tollgate (a real key, billing,
- * rate limits and request logging on SQLite) and portkey (@portkey-ai/gateway, the peer).
+ * rate limits and request logging on SQLite) and portkey (@portkey-ai/gateway, the peer, from
+ * its own package folder bench/peers, installed on first use).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PACKAGE_FOLDERS } from "../scripts/package-folders.ts";
 import { freePort, type Service, startService } from "./services.ts";
 import { BENCH_MODEL, HOLD_MODEL } from "./workload.ts";
 
@@ -182,7 +184,7 @@ export async function startFleet(dir: string, opts: { syncNormal: boolean }): Pr
       name: "portkey",
       cmd: [
         BUN,
-        join(ROOT, "node_modules/@portkey-ai/gateway/build/start-server.js"),
+        join(PACKAGE_FOLDERS.benchPeers, "node_modules/@portkey-ai/gateway/build/start-server.js"),
         `--port=${pkPort}`,
         "--headless",
       ],

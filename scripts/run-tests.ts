@@ -3,8 +3,11 @@
  * closing line `N passed, N failed` (CI reads that line; bun's own summary is not read).
  * Stages: check (typecheck, lint, format) -> bun test (root per bunfig.toml) -> Playwright (e2e/, when
  * present) -> benchmark smoke (bench/, when present). Exits non-zero on any failure.
+ * Before bun test, the package folders the tests and the benchmark use (the coding agents,
+ * the benchmark's peers) are installed when missing: the only step that needs the network.
  */
 import { existsSync } from "node:fs";
+import { ensureFolders } from "./package-folders.ts";
 
 type Tally = { passed: number; failed: number; skipped: number };
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
@@ -32,6 +35,16 @@ stage("check: typecheck, lint, format");
 const check = await run([process.execPath, "run", "check"]);
 if (check.code === 0) total.passed++;
 else total.failed++;
+
+// Installing counts as one test: when it fails, the tests that need these folders fail too and say so.
+stage("package folders: coding agents, benchmark peers");
+try {
+  await ensureFolders(["agents", "benchPeers"]);
+  total.passed++;
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  total.failed++;
+}
 
 // 2. Unit and gateway tests (bun test from the root bunfig.toml names: server/, db/, admin/src).
 stage("bun test");

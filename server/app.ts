@@ -7,23 +7,24 @@ import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
 import type { AdminAuth } from "./http/admin-auth.ts";
 import { bodyLimit } from "./http/body-limit.ts";
+import { cacheSync } from "./http/cache-sync.ts";
 import { ClientAddresses } from "./http/client-address.ts";
-import { docs, scalarFromNodeModules } from "./http/docs.ts";
+import { type DocsAssets, docs, docsAssetsFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
 import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
-import { anthropicRoutes } from "./surfaces/anthropic/route.ts";
-import { geminiRoutes } from "./surfaces/gemini/route.ts";
-import { chatRoutes } from "./surfaces/openai/chat-route.ts";
-import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
-import { imagesRoutes } from "./surfaces/openai/images-route.ts";
-import { modelsRoutes } from "./surfaces/openai/models-route.ts";
-import { responsesRoutes } from "./surfaces/openai/responses-route.ts";
-import { videosRoutes } from "./surfaces/openai/videos-route.ts";
+import { anthropicRoutes } from "./routes/anthropic.ts";
+import { embeddingsRoutes } from "./routes/embeddings.ts";
+import { geminiRoutes } from "./routes/gemini.ts";
+import { imagesRoutes } from "./routes/images.ts";
+import { modelsRoutes } from "./routes/models.ts";
+import { chatRoutes } from "./routes/openai-chat.ts";
+import { responsesRoutes } from "./routes/openai-responses.ts";
+import { videosRoutes } from "./routes/videos.ts";
 
 export type AppOptions = {
   adminAuth: AdminAuth;
-  scalarScript?: () => Blob | null;
+  docsAssets?: DocsAssets;
   /** The built admin panel (admin/dist, or files embedded in a binary). */
   adminAssets: AssetSource;
   dbPath: string;
@@ -43,6 +44,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(requestId)
     .use(hostCheck)
     .use(bodyLimit(gw.settings.bodyLimitBytes))
+    .use(cacheSync(gw))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),
     )
@@ -64,7 +66,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(balanceRoutes(gw))
     .use(adminApi(gw, opts.adminAuth, addresses))
     .use(adminUi(opts.adminAssets))
-    .use(docs(gw.settings.version, opts.scalarScript ?? scalarFromNodeModules));
+    .use(docs(gw.settings.version, opts.docsAssets ?? docsAssetsFromNodeModules()));
 }
 
 export type App = ReturnType<typeof buildApp>;

@@ -1,12 +1,12 @@
 /**
  * Entry of the single-file binary (`npm run build` -> dist/tollgate). Everything it needs
  * besides the code is embedded (see scripts/embed-assets.ts): the built admin panel, the
- * migrations and the docs UI script. With no command it serves.
+ * migrations and the docs UI (Swagger UI's script and stylesheet). With no command it serves.
  */
 import { dirname } from "node:path";
 import { mapSource } from "./admin-ui/asset-source.ts";
 import { runEntry } from "./cli/entry.ts";
-import { adminFiles, migrationFiles, migrationsJournal, scalarScript } from "./generated/embedded.js";
+import { adminFiles, docsFiles, migrationFiles, migrationsJournal } from "./generated/embedded.js";
 
 /** drizzle's migrator reads <folder>/meta/_journal.json and <folder>/<tag>.sql, embedded at those paths. */
 const migrationsFolder = dirname(dirname(migrationsJournal));
@@ -23,7 +23,7 @@ await runEntry(
       Object.fromEntries(Object.entries(adminFiles).map(([rel, path]) => [rel, Bun.file(path)])),
       "the admin panel embedded in this binary",
     ),
-    scalarScript: () => Bun.file(scalarScript),
+    docsAssets: (name) => Bun.file(docsFiles[name]),
     // Built as a second entrypoint (scripts/build-binary.ts); the embedded module keeps its path.
     writerWorker: "./server/store/writer-worker.ts",
   },

@@ -1,6 +1,6 @@
 /**
- * Typed errors thrown anywhere in the server and rendered once per surface
- * (surfaces/<dialect>/error.ts). Nothing here knows about HTTP bodies.
+ * Typed errors thrown anywhere in the server and rendered once per client dialect
+ * (dialects/<dialect>/error.ts). Nothing here knows about HTTP bodies.
  */
 export type ErrorKind =
   | "invalid_request"
@@ -100,6 +100,12 @@ export const modelNotFound = (model: string) =>
 
 export const insufficientQuota = (message: string) =>
   new GatewayError("insufficient_quota", message, { code: "insufficient_quota" });
+
+/** An upstream answer the gateway cannot read (not JSON, a chat completion without choices...). */
+export const upstreamInvalid = (what: string) =>
+  new GatewayError("upstream", `The upstream provider sent an invalid response: ${what}.`, {
+    code: "upstream_invalid_response",
+  });
 
 export const internalError = (message = "Internal server error.") =>
   new GatewayError("internal", message, { code: "internal_error" });

@@ -7,6 +7,7 @@ import type { Gateway } from "./gateway/gateway.ts";
 import { startProbes } from "./health/probe.ts";
 import { AdminAuth } from "./http/admin-auth.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
+import type { DocsAssets } from "./http/docs.ts";
 import { ThreadWriter } from "./store/thread-writer.ts";
 
 export { DEFAULT_MIGRATIONS };
@@ -17,7 +18,7 @@ export const DEFAULT_ADMIN_DIST = join(import.meta.dir, "..", "admin", "dist");
 export type StartOptions = BootOptions & {
   /** The writer thread's module; the compiled binary passes its embedded path. */
   writerWorker?: URL | string;
-  scalarScript?: () => Blob | null;
+  docsAssets?: DocsAssets;
   /** Defaults to the admin/dist folder. */
   adminAssets?: AssetSource;
 };
@@ -47,7 +48,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
   let connections = () => 0;
   const app = buildApp(gw, {
     adminAuth: auth,
-    scalarScript: o.scalarScript,
+    docsAssets: o.docsAssets,
     adminAssets: o.adminAssets ?? directorySource(DEFAULT_ADMIN_DIST),
     dbPath: o.env.TOLLGATE_DB,
     connections: () => connections(),

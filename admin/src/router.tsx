@@ -1,17 +1,7 @@
+import { type ComponentType, lazy } from "react";
 import { createBrowserRouter } from "react-router";
 import { RequireSession } from "./layout/require-session.tsx";
 import { Shell } from "./layout/shell.tsx";
-import { AccountDetailPage } from "./routes/account-detail.tsx";
-import { AccountsPage } from "./routes/accounts.tsx";
-import { AdminsPage } from "./routes/admins.tsx";
-import { KeyDetailPage } from "./routes/key-detail.tsx";
-import { KeysPage } from "./routes/keys.tsx";
-import { ModelsPage } from "./routes/models.tsx";
-import { NotFoundPage } from "./routes/not-found.tsx";
-import { OverviewPage } from "./routes/overview.tsx";
-import { ProvidersPage } from "./routes/providers.tsx";
-import { RequestDetailPage } from "./routes/request-detail.tsx";
-import { RequestsPage } from "./routes/requests.tsx";
 import { SignInPage } from "./routes/sign-in.tsx";
 
 const BASENAME = "/admin";
@@ -21,6 +11,26 @@ export const panelPath = (pathname: string) =>
   pathname === BASENAME || pathname.startsWith(`${BASENAME}/`)
     ? pathname.slice(BASENAME.length) || "/"
     : pathname;
+
+/**
+ * Every page behind sign-in is its own chunk, fetched the first time it is shown (Shell
+ * wraps them in Suspense): the entry holds React, the router, the sign-in page and the
+ * layout, and recharts comes only with the pages that draw charts.
+ */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+
+const OverviewPage = page(() => import("./routes/overview.tsx"), "OverviewPage");
+const KeysPage = page(() => import("./routes/keys.tsx"), "KeysPage");
+const KeyDetailPage = page(() => import("./routes/key-detail.tsx"), "KeyDetailPage");
+const AccountsPage = page(() => import("./routes/accounts.tsx"), "AccountsPage");
+const AccountDetailPage = page(() => import("./routes/account-detail.tsx"), "AccountDetailPage");
+const ModelsPage = page(() => import("./routes/models.tsx"), "ModelsPage");
+const ProvidersPage = page(() => import("./routes/providers.tsx"), "ProvidersPage");
+const RequestsPage = page(() => import("./routes/requests.tsx"), "RequestsPage");
+const RequestDetailPage = page(() => import("./routes/request-detail.tsx"), "RequestDetailPage");
+const AdminsPage = page(() => import("./routes/admins.tsx"), "AdminsPage");
+const NotFoundPage = page(() => import("./routes/not-found.tsx"), "NotFoundPage");
 
 /** The panel lives at /admin on the gateway; every path below is relative to it. */
 export const router = createBrowserRouter(

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { Elysia } from "elysia";
 import { renderError } from "../http/error-hook.ts";
 import { type AssetSource, directorySource, mapSource } from "./asset-source.ts";
@@ -54,6 +55,29 @@ describe("admin panel static serving", () => {
     const svg = await get(app(files), "/admin/favicon.svg");
     expect(svg.headers.get("cache-control")).toBe("no-cache");
     expect((await get(app(files), "/admin/assets/gone-999.js")).status).toBe(404);
+  });
+
+  test("assets are sent compressed when the browser accepts it, with their cache and security headers", async () => {
+    const bundle = `export const page = "keys";\n`.repeat(200);
+    const big = mapSource({ "index.html": new Blob([INDEX]), "assets/keys-abc123.js": new Blob([bundle]) });
+    const a = app(big);
+    const br = await a.handle(
+      new Request("http://localhost/admin/assets/keys-abc123.js", {
+        headers: { "accept-encoding": "gzip, br" },
+      }),
+    );
+    expect(br.headers.get("content-encoding")).toBe("br");
+    expect(br.headers.get("vary")).toBe("Accept-Encoding");
+    expect(br.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(br.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(brotliDecompressSync(new Uint8Array(await br.arrayBuffer())).toString()).toBe(bundle);
+    const gz = await a.handle(
+      new Request("http://localhost/admin/assets/keys-abc123.js", { headers: { "accept-encoding": "gzip" } }),
+    );
+    expect(gunzipSync(new Uint8Array(await gz.arrayBuffer())).toString()).toBe(bundle);
+    const plain = await get(a, "/admin/assets/keys-abc123.js");
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(bundle);
   });
 
   test("unknown /admin/api paths stay JSON 404s", async () => {

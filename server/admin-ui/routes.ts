@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { notFound } from "../errors.ts";
+import { CompressedFiles } from "../http/compression.ts";
 import { requestTarget } from "../http/request-target.ts";
 import type { AssetSource } from "./asset-source.ts";
 
@@ -51,21 +52,29 @@ const securityHeaders = {
   "content-security-policy": CSP,
 };
 
-function fileResponse(path: string, blob: Blob, cache: string): Response {
-  return new Response(blob, {
-    headers: { "content-type": contentType(path, blob), "cache-control": cache, ...securityHeaders },
-  });
+/** One per panel: compressed bodies are cached per file for the life of the process. */
+function fileResponder() {
+  const files = new CompressedFiles();
+  return (request: Request, path: string, blob: Blob, cache: string): Promise<Response> =>
+    files.respond(request, `admin/${path}`, blob, {
+      "content-type": contentType(path, blob),
+      "cache-control": cache,
+      ...securityHeaders,
+    });
 }
 
 /**
- * Serves the panel at /admin. A real file is sent as it is; a path that looks like a file
+ * Serves the panel at /admin. A real file is sent (compressed when the client accepts it,
+ * see http/compression.ts); a path that looks like a file
  * (has an extension) and is missing is a 404; anything else is a client-side route and
  * gets index.html (SPA fallback). `/admin` and `/admin/` both serve the panel: Elysia
  * matches both, so we branch on the path and never redirect (a redirect would loop).
  * Unknown /admin/api/* paths stay JSON 404s.
  */
 export const adminUi = (source: AssetSource) => {
-  const serve = (pathname: string): Response => {
+  const fileResponse = fileResponder();
+  const serve = async (request: Request): Promise<Response> => {
+    const pathname = requestTarget(request.url).path;
     if (pathname === "/admin/api" || pathname.startsWith("/admin/api/"))
       throw notFound(`Unknown request URL: ${pathname}.`, "unknown_url");
     let rel: string;
@@ -76,7 +85,7 @@ export const adminUi = (source: AssetSource) => {
     }
     if (rel && !rel.endsWith("/")) {
       const file = source.get(rel);
-      if (file) return fileResponse(rel, file, HASHED.test(rel) ? IMMUTABLE : REVALIDATE);
+      if (file) return fileResponse(request, rel, file, HASHED.test(rel) ? IMMUTABLE : REVALIDATE);
       if (/\.[a-z0-9]+$/i.test(rel))
         return new Response("Not found", { status: 404, headers: securityHeaders });
     }
@@ -86,9 +95,9 @@ export const adminUi = (source: AssetSource) => {
         `The admin panel is not built (no index.html in ${source.describe}). Run \`npm run build:admin\`, or start with \`npm start\`, which builds it.`,
         { status: 503, headers: { "content-type": "text/plain; charset=utf-8", ...securityHeaders } },
       );
-    return fileResponse("index.html", index, REVALIDATE);
+    return fileResponse(request, "index.html", index, REVALIDATE);
   };
   return new Elysia({ name: "admin-ui" })
-    .get("/admin", ({ request }) => serve(requestTarget(request.url).path), { detail: { hide: true } })
-    .get("/admin/*", ({ request }) => serve(requestTarget(request.url).path), { detail: { hide: true } });
+    .get("/admin", ({ request }) => serve(request), { detail: { hide: true } })
+    .get("/admin/*", ({ request }) => serve(request), { detail: { hide: true } });
 };

@@ -10,5 +10,5 @@ export declare const adminFiles: Record<string, string>;
 export declare const migrationsJournal: string;
 /** The .sql files the journal names (imported so they are embedded; read by drizzle via the folder). */
 export declare const migrationFiles: string[];
-/** @scalar/api-reference's standalone browser script, for /docs. */
-export declare const scalarScript: string;
+/** Swagger UI's script and stylesheet (swagger-ui-dist), for /docs. */
+export declare const docsFiles: Record<"swagger-ui-bundle.js" | "swagger-ui.css", string>;

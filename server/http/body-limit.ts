@@ -11,11 +11,18 @@ import { requestTarget } from "./request-target.ts";
  * on arrival, before routing. A chunked body is counted as it is read: the client routes
  * read with readBody, and the routes whose body Elysia parses (the admin API) take
  * `limitedParse`. Refusals close the connection, so the rest of the body is never drained.
+ * So does the answer to any chunked request (rare: the SDKs declare their lengths): a route
+ * that never reads its body (an unknown path, a GET) would otherwise let the runtime drain an
+ * endless upload for as long as the client sends.
  */
 export const bodyLimit = (limit: number) =>
-  new Elysia({ name: "body-limit" }).onRequest(({ request }) => {
+  new Elysia({ name: "body-limit" }).onRequest(({ request, set }) => {
     const declared = request.headers.get("content-length");
-    if (declared === null || Number(declared) <= limit) return;
+    if (declared === null) {
+      if (request.body || request.headers.has("transfer-encoding")) set.headers.connection = "close";
+      return;
+    }
+    if (Number(declared) <= limit) return;
     return renderError({
       error: tooLarge(limit),
       code: "BODY",

@@ -47,9 +47,8 @@ export function authenticateReader(
   return key;
 }
 
-/** Authenticates a client key against the in-memory key store (after picking up CLI changes). */
+/** Authenticates a client key against the in-memory key store (synced with CLI changes as the request arrived: cache-sync.ts). */
 export function authenticateClient(gw: Gateway, request: Request): KeyRecord {
-  gw.syncExternalChanges();
   const token = presentedKey(request);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
   const key = gw.keys.authenticate(token, Date.now());

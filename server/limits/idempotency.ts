@@ -1,9 +1,7 @@
-import type { Database, Statement } from "bun:sqlite";
+import type { Db } from "../../db/client.ts";
+import { idempotencyQueries } from "../../db/queries/system.ts";
 import { badRequest, GatewayError } from "../errors.ts";
 import type { Write } from "../store/writes.ts";
-
-const INSERT =
-  "INSERT OR REPLACE INTO idempotency (key_id, idem_key, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -19,14 +17,10 @@ export type Claim = { keyId: string; idemKey: string; bodyHash: string; done: bo
  */
 export class IdempotencyStore {
   private running = new Map<string, string>();
-  private readonly find: Statement;
-  private readonly purge: Statement;
+  private readonly q: ReturnType<typeof idempotencyQueries>;
 
-  constructor(sqlite: Database) {
-    this.find = sqlite.prepare(
-      "SELECT body_hash, status, headers, body, created_at FROM idempotency WHERE key_id = ? AND idem_key = ?",
-    );
-    this.purge = sqlite.prepare("DELETE FROM idempotency WHERE created_at < ?");
+  constructor(db: Db) {
+    this.q = idempotencyQueries(db);
   }
 
   /** Returns a replay, or a claim that must be completed or abandoned; throws 400/409/422. */
@@ -53,16 +47,10 @@ export class IdempotencyStore {
         code: "idempotency_in_progress",
       });
     }
-    const row = this.find.get(input.keyId, input.idemKey) as {
-      body_hash: string;
-      status: number;
-      headers: string;
-      body: string;
-      created_at: number;
-    } | null;
-    if (row && row.created_at > input.now - IDEMPOTENCY_TTL_MS) {
-      if (row.body_hash !== input.bodyHash) throw mismatch();
-      return { replay: { status: row.status, headers: JSON.parse(row.headers), body: row.body } };
+    const row = this.q.find(input.keyId, input.idemKey);
+    if (row && row.createdAt > input.now - IDEMPOTENCY_TTL_MS) {
+      if (row.bodyHash !== input.bodyHash) throw mismatch();
+      return { replay: { status: row.status, headers: row.headers, body: row.body } };
     }
     this.running.set(id, input.bodyHash);
     return { claim: { keyId: input.keyId, idemKey: input.idemKey, bodyHash: input.bodyHash, done: false } };
@@ -71,16 +59,16 @@ export class IdempotencyStore {
   /** The write that stores the response; runs in the request's billing transaction. */
   completeWrite(claim: Claim, res: Replay, now: number): Write {
     return {
-      sql: INSERT,
-      params: [
-        claim.keyId,
-        claim.idemKey,
-        claim.bodyHash,
-        res.status,
-        JSON.stringify(res.headers),
-        res.body,
-        now,
-      ],
+      op: "idempotency.put",
+      row: {
+        keyId: claim.keyId,
+        idemKey: claim.idemKey,
+        bodyHash: claim.bodyHash,
+        status: res.status,
+        headers: res.headers,
+        body: res.body,
+        createdAt: now,
+      },
     };
   }
 
@@ -92,7 +80,7 @@ export class IdempotencyStore {
   }
 
   sweep(now: number): void {
-    this.purge.run(now - IDEMPOTENCY_TTL_MS);
+    this.q.purge(now - IDEMPOTENCY_TTL_MS);
   }
 }
 

@@ -1,8 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { installHint, PACKAGE_FOLDERS } from "../../scripts/package-folders.ts";
 
-const BIN = join(import.meta.dir, "..", "..", "node_modules", ".bin");
+/** The agents live in their own package folder (server/tests/agents), not the root install. */
+const BIN = join(PACKAGE_FOLDERS.agents, "node_modules", ".bin");
+
+/** The agent's executable; a missing install fails the test with the command that fixes it. */
+function agentBin(name: string): string {
+  const path = join(BIN, name);
+  if (!existsSync(path)) throw new Error(`${name}: ${installHint("agents")}`);
+  return path;
+}
 
 /**
  * A coding agent CLI run non-interactively in a scratch home and work folder, offline:
@@ -59,7 +68,7 @@ export async function runAgent(
   env: Record<string, string>,
   timeoutMs = 90_000,
 ): Promise<AgentRun> {
-  const proc = Bun.spawn([join(BIN, bin), ...args], {
+  const proc = Bun.spawn([agentBin(bin), ...args], {
     cwd: dirs.work,
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",

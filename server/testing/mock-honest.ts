@@ -1,5 +1,7 @@
 import type { Server } from "bun";
-import { countPrompt, countText } from "../tokens/count.ts";
+import { countPrompt, countText, promptTokens } from "../tokens/count.ts";
+
+type ChatContent = string | { type: string; text?: string }[];
 
 /**
  * An OpenAI-compatible chat upstream that bills honestly: the prompt counted with the o200k
@@ -12,6 +14,8 @@ export class MockHonest {
   private server: Server<undefined> | null = null;
   /** Tokens of a complete answer (each " ok" is one token). */
   answerTokens = 100;
+  /** Prompt tokens this upstream bills per image part (0: images are not sent in tests that leave it). */
+  imageTokens = 0;
   /** Every request's output cap as received (null: none). */
   readonly caps: (number | null)[] = [];
 
@@ -28,18 +32,21 @@ export class MockHonest {
     this.server?.stop(true);
   }
 
-  /** The prompt tokens this upstream bills for a chat body. */
-  static promptTokens(body: { messages: { content: string }[] }): number {
-    return countPrompt(
-      body.messages.map((m) => m.content),
-      0,
-    );
+  /** The prompt tokens this upstream bills for a chat body, each image part at `imageTokens`. */
+  static promptTokens(body: { messages: { content: ChatContent }[] }, imageTokens = 0): number {
+    let images = 0;
+    const texts = body.messages.map((m) => {
+      if (typeof m.content === "string") return m.content;
+      images += m.content.filter((p) => p.type === "image_url").length;
+      return m.content.map((p) => p.text ?? "").join("");
+    });
+    return promptTokens(countPrompt(texts, images), imageTokens);
   }
 
   private async answer(req: Request): Promise<Response> {
     const body = (await req.json()) as {
       model: string;
-      messages: { content: string }[];
+      messages: { content: ChatContent }[];
       max_tokens?: number;
       max_completion_tokens?: number;
     };
@@ -47,7 +54,7 @@ export class MockHonest {
     this.caps.push(cap);
     const completion = cap === null ? this.answerTokens : Math.min(cap, this.answerTokens);
     const text = " ok".repeat(completion);
-    const prompt = MockHonest.promptTokens(body);
+    const prompt = MockHonest.promptTokens(body, this.imageTokens);
     if (countText(text) !== completion) throw new Error("the answer is not one token per ' ok'");
     return Response.json({
       id: `chatcmpl-honest-${this.caps.length}`,

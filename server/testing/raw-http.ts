@@ -87,7 +87,13 @@ export async function rawUpload(port: number, head: string, bodyBytes: number): 
     const data = chunked
       ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")])
       : piece;
-    if (!socket.write(data)) await new Promise((resolve) => socket.once("drain", resolve));
+    // The server may answer and close while we wait: then no drain ever comes.
+    if (!socket.write(data))
+      await new Promise((resolve) => {
+        socket.once("drain", resolve);
+        socket.once("close", resolve);
+        socket.once("data", resolve);
+      });
   }
   if (chunked && !answered && !socket.destroyed) socket.write("0\r\n\r\n");
   return parseRawResponse(await answer);

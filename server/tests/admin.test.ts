@@ -291,9 +291,9 @@ describe("admin API", () => {
 
   test("OpenAPI docs at /docs are served with their UI script from the gateway itself", async () => {
     const html = await (await fetch(`${tg.url}/docs`)).text();
-    expect(html).toContain("/docs/assets/scalar.js");
+    expect(html).toContain("/docs/assets/swagger-ui-bundle.js");
     expect(html).not.toContain("cdn.jsdelivr");
-    const script = await fetch(`${tg.url}/docs/assets/scalar.js`);
+    const script = await fetch(`${tg.url}/docs/assets/swagger-ui-bundle.js`);
     expect(script.status).toBe(200);
     const spec = (await (await fetch(`${tg.url}/docs/json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(spec.paths)).toEqual(

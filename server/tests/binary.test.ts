@@ -138,7 +138,7 @@ describe("the single-file binary", () => {
       expect(js.status).toBe(200);
       expect(js.headers.get("cache-control")).toContain("immutable");
       expect(await js.text()).toBe(readFileSync(join(ROOT, "admin", "dist", asset!), "utf8"));
-      const docs = await fetch(`${s.url}/docs/assets/scalar.js`);
+      const docs = await fetch(`${s.url}/docs/assets/swagger-ui-bundle.js`);
       expect(docs.status).toBe(200);
       expect((await docs.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     });

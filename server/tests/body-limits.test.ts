@@ -151,6 +151,22 @@ describe("request bodies over the limit", () => {
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.code).toBe("invalid_json");
   });
+
+  test("an endless chunked upload to a route that never reads it is cut when the answer is sent", async () => {
+    for (const [method, path] of [
+      ["POST", "/no-such-route"],
+      ["GET", "/health"],
+    ] as const) {
+      const head = rawHead(method, path, [
+        ["Host", "gw.test"],
+        ["Transfer-Encoding", "chunked"],
+      ]);
+      // 200 MB offered: the server answers and closes long before (the body is never drained).
+      const res = await rawUpload(small.running.port, head, 200 * MB);
+      expect({ path, connection: res.headers.connection }).toEqual({ path, connection: "close" });
+      expect(res.status === 404 || res.status === 200).toBe(true);
+    }
+  });
 });
 
 describe("oversized headers", () => {

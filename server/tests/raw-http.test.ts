@@ -50,7 +50,7 @@ async function everyRoute(): Promise<[string, string][]> {
     ["GET", "/admin"],
     ["GET", "/admin/accounts"],
     ["GET", "/docs"],
-    ["GET", "/docs/assets/scalar.js"],
+    ["GET", "/docs/assets/swagger-ui-bundle.js"],
     ["GET", "/no-such-route"],
   ];
 }

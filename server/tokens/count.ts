@@ -23,12 +23,33 @@ const REPLY_PRIMING = 3;
 /** What one image is counted as when estimating (a 1024x1024 image at high detail). */
 export const IMAGE_TOKENS_ESTIMATE = 765;
 
+/** What one image may cost at most, unless the model says otherwise (`capabilities.max_image_tokens`). */
+export const DEFAULT_IMAGE_TOKEN_BOUND = 2000;
+
+/** The model's per-image token bound (`capabilities.max_image_tokens`), else the default. */
+export function imageTokenBound(model: { capabilities: Record<string, unknown> }): number {
+  const bound = model.capabilities.max_image_tokens;
+  return typeof bound === "number" ? bound : DEFAULT_IMAGE_TOKEN_BOUND;
+}
+
+/**
+ * A prompt counted with the tokenizer, its images kept apart: what an image costs depends
+ * on the use. Billing a stream without reported usage takes the typical image
+ * (`IMAGE_TOKENS_ESTIMATE`); bounding a reservation must take the model's worst case
+ * (`imageTokenBound`), or an image-heavy prompt near the end of a balance is under-reserved.
+ */
+export type PromptCount = { tokens: number; images: number };
+
+export function promptTokens(count: PromptCount, perImage = IMAGE_TOKENS_ESTIMATE): number {
+  return count.tokens + count.images * perImage;
+}
+
 /**
  * Tokens of a prompt given as plain strings and a number of images: `parts` are the texts
  * of each message, joined per message by the caller.
  */
-export function countPrompt(messages: string[], images: number, extra = ""): number {
+export function countPrompt(messages: string[], images: number, extra = ""): PromptCount {
   let n = REPLY_PRIMING;
   for (const m of messages) n += PER_MESSAGE + countText(m);
-  return n + images * IMAGE_TOKENS_ESTIMATE + countText(extra);
+  return { tokens: n + countText(extra), images };
 }

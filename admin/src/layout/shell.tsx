@@ -1,7 +1,8 @@
-import { useState } from "react";
+import { Suspense, useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { useSession, useSettings, useSignOut } from "../api/session.ts";
 import { Button, focusRing } from "../ui/button.tsx";
+import { Loading } from "../ui/states.tsx";
 
 const NAV = [
   { to: "/", label: "Overview", end: true },
@@ -102,7 +103,9 @@ export function Shell() {
       </header>
       <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
         <div className="mx-auto max-w-6xl">
-          <Outlet />
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
         </div>
       </main>
     </div>

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { ledgerPages } from "../../../db/queries/ledger-pages.ts";
-import { requestPages } from "../../../db/queries/request-search.ts";
+import { ledgerPages } from "../../../db/queries/billing.ts";
+import { requestPages } from "../../../db/queries/requests.ts";
 import { formatAmount } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";

@@ -4,7 +4,7 @@ import {
   type NamedRequestRow,
   type RequestSearch,
   searchRequests,
-} from "../../../db/queries/request-search.ts";
+} from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
