@@ -12,9 +12,6 @@ export type PgDb = ReturnType<typeof openPg>["db"];
 
 export const PG_MIGRATIONS = join(import.meta.dir, "migrations");
 
-/** Whether TOLLGATE_DB names a PostgreSQL server rather than a SQLite file. */
-export const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value);
-
 /** Opens a pool of `max` connections (a replica's share of the server's max_connections: docs/scale-out.md). */
 export function openPg(url: string, opts: { max?: number } = {}) {
   const client = new Bun.SQL(url, { max: opts.max ?? 10 });
