@@ -78,4 +78,8 @@ test("money past 2^31 nano-units, JSON and booleans round-trip; the ledger reads
   expect(model?.fallbacks).toEqual(["a", "b"]);
   expect(model?.routes[0]?.weight).toBe(1);
   expect(model?.priceExtras).toEqual({});
+  // Stored as JSON, not as a JSON string (Drizzle's jsonb() under Bun.SQL does that: db/pg/schema/json.ts).
+  const [types] =
+    await conn.client`select jsonb_typeof(fallbacks) f, jsonb_typeof(routes) r, jsonb_typeof(price_extras) e from models`;
+  expect(types).toEqual({ f: "array", r: "array", e: "object" });
 });

@@ -17,12 +17,12 @@ const PG_ONLY: Record<string, string> = {
   "accounts.version": "orders balance updates to the Redis mirror across replicas",
 };
 
-/** SQLite column type -> the PostgreSQL type it is stored as. */
+/** SQLite column type -> the PostgreSQL SQL type it is stored as. */
 const TYPE: Record<string, string> = {
-  SQLiteInteger: "PgBigInt53",
-  SQLiteBoolean: "PgBoolean",
-  SQLiteText: "PgText",
-  SQLiteTextJson: "PgJsonb",
+  SQLiteInteger: "bigint",
+  SQLiteBoolean: "boolean",
+  SQLiteText: "text",
+  SQLiteTextJson: "jsonb",
 };
 
 const tables = <T extends Table>(schema: Record<string, unknown>) =>
@@ -87,7 +87,7 @@ describe.each([...sqliteTables.keys()])("%s", (name) => {
       expect({ column: c.name, present: twin !== undefined }).toEqual({ column: c.name, present: true });
       if (!twin) continue;
       expect({ column: c.name, ...shape(twin) }).toEqual({ column: c.name, ...shape(c) });
-      expect({ column: c.name, type: twin.columnType }).toEqual({
+      expect({ column: c.name, type: twin.getSQLType() }).toEqual({
         column: c.name,
         type: TYPE[c.columnType] ?? "?",
       });

@@ -1,5 +1,6 @@
-import { bigint, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { bigint, index, pgTable, text } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
+import { jsonb } from "./json.ts";
 
 /** PostgreSQL twin of db/schema/keys.ts. */
 export const apiKeys = pgTable(
@@ -19,7 +20,7 @@ export const apiKeys = pgTable(
     dailyRequestLimit: bigint("daily_request_limit", { mode: "number" }),
     spendLimit: bigint("spend_limit", { mode: "number" }),
     used: bigint("used", { mode: "number" }).notNull().default(0),
-    models: jsonb("models").$type<string[] | null>(),
+    models: jsonb<string[] | null>("models"),
     expiresAt: bigint("expires_at", { mode: "number" }),
     lastUsedAt: bigint("last_used_at", { mode: "number" }),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),

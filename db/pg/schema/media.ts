@@ -1,4 +1,5 @@
-import { bigint, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { bigint, index, pgTable, text } from "drizzle-orm/pg-core";
+import { jsonb } from "./json.ts";
 
 /** PostgreSQL twin of db/schema/media.ts. */
 export const generatedMedia = pgTable(
@@ -12,7 +13,7 @@ export const generatedMedia = pgTable(
     providerId: text("provider_id").notNull(),
     upstreamRefEnc: text("upstream_ref_enc").notNull(),
     mimeType: text("mime_type"),
-    meta: jsonb("meta").$type<Record<string, unknown>>().notNull().default({}),
+    meta: jsonb<Record<string, unknown>>("meta").notNull().default({}),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
   },

@@ -1,4 +1,5 @@
-import { bigint, boolean, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, pgTable, text } from "drizzle-orm/pg-core";
+import { jsonb } from "./json.ts";
 
 /** PostgreSQL twin of db/schema/requests.ts. */
 export const requestLog = pgTable(
@@ -29,8 +30,8 @@ export const requestLog = pgTable(
     maxTokensClamped: bigint("max_tokens_clamped", { mode: "number" }),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
-    attempts: jsonb("attempts").$type<unknown[]>(),
-    droppedFields: jsonb("dropped_fields").$type<string[]>(),
+    attempts: jsonb<unknown[]>("attempts"),
+    droppedFields: jsonb<string[]>("dropped_fields"),
   },
   (t) => [
     index("request_log_time").on(t.createdAt),

@@ -1,4 +1,5 @@
-import { bigint, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bigint, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { jsonb } from "./json.ts";
 
 /** PostgreSQL twin of db/schema/system.ts. */
 export const settings = pgTable("settings", {
@@ -13,7 +14,7 @@ export const idempotency = pgTable(
     idemKey: text("idem_key").notNull(),
     bodyHash: text("body_hash").notNull(),
     status: bigint("status", { mode: "number" }).notNull(),
-    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    headers: jsonb<Record<string, string>>("headers").notNull(),
     body: text("body").notNull(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
   },
