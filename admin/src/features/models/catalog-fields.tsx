@@ -10,6 +10,10 @@ const CAPABILITIES = [
 ] as const;
 type Capability = (typeof CAPABILITIES)[number][0];
 const KINDS = ["chat", "embeddings", "image", "video"] as const;
+const LIMITS = [
+  ["context_window", "Context window (tokens)"],
+  ["max_output_tokens", "Max output tokens"],
+] as const;
 
 /** The catalog's values by field name ("" leaves a field alone); prices only in the catalog's own currency. */
 function catalogValues(e: CatalogAnswer): Record<string, string> {
@@ -100,20 +104,16 @@ export function CatalogFields({
         </p>
       )}
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field
-          label="Context window (tokens)"
-          name={`${prefix}context_window`}
-          inputMode="numeric"
-          pattern="[0-9]*"
-          defaultValue={model?.context_window ?? ""}
-        />
-        <Field
-          label="Max output tokens"
-          name={`${prefix}max_output_tokens`}
-          inputMode="numeric"
-          pattern="[0-9]*"
-          defaultValue={model?.max_output_tokens ?? ""}
-        />
+        {LIMITS.map(([name, label]) => (
+          <Field
+            key={name}
+            label={label}
+            name={prefix + name}
+            inputMode="numeric"
+            pattern="[0-9]*"
+            defaultValue={model?.[name] ?? ""}
+          />
+        ))}
         <SelectField
           label="Kind"
           name={`${prefix}kind`}
