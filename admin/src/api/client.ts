@@ -1,3 +1,5 @@
+import { i18n } from "../i18n/index.ts";
+
 /** The typed fetch every query hook goes through. Cookies ride along; nothing is stored in the page. */
 export class ApiError extends Error {
   constructor(
@@ -45,7 +47,7 @@ export async function api<T>(
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
   } catch {
-    throw new ApiError(0, "network_error", "The gateway could not be reached. Check that it is running.");
+    throw new ApiError(0, "network_error", i18n.t("errors.network"));
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => null)) as {

@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Button } from "./button.tsx";
 
 type Copied = "yes" | "failed" | null;
@@ -22,12 +23,11 @@ export function useCopy(text: string, onRefused: () => void) {
 }
 
 /** What happened, for a polite live region beside the button. */
-export const copiedMessage = (copied: Copied, what: string) =>
-  copied === "yes"
-    ? "Copied to the clipboard."
-    : copied === "failed"
-      ? `The browser refused the clipboard: the ${what} is selected, press Ctrl+C (⌘C).`
-      : "";
+export function useCopiedMessage() {
+  const { t } = useTranslation();
+  return (copied: Copied, what: "text" | "key") =>
+    copied === "yes" ? t("copy.done") : copied === "failed" ? t(`copy.refused_${what}`) : "";
+}
 
 /** A block of code or settings with its own copy button. */
 export function CopyBlock({ label, text }: { label: string; text: string }) {
@@ -42,14 +42,16 @@ export function CopyBlock({ label, text }: { label: string; text: string }) {
     sel?.addRange(range);
   };
   const { copied, copy } = useCopy(text, select);
+  const { t } = useTranslation();
+  const copiedMessage = useCopiedMessage();
   return (
     <figure className="space-y-1" aria-labelledby={`${id}-label`}>
       <div className="flex items-center justify-between gap-2">
         <span id={`${id}-label`} className="text-xs font-medium text-slate-600">
           {label}
         </span>
-        <Button size="sm" onClick={copy} aria-label={`Copy ${label}`}>
-          {copied === "yes" ? "Copied" : "Copy"}
+        <Button size="sm" onClick={copy} aria-label={t("copy.copyLabel", { label })}>
+          {copied === "yes" ? t("copy.copied") : t("copy.copy")}
         </Button>
       </div>
       <pre

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useCreateModel } from "../../api/models.ts";
 import { useSettings } from "../../api/session.ts";
 import { Button } from "../../ui/button.tsx";
@@ -29,6 +30,7 @@ export function AddModelsDialog({
   const [left, setLeft] = useState(upstream);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -61,25 +63,31 @@ export function AddModelsDialog({
     setBusy(false);
     setErrors(failed);
     setLeft(left.filter((u) => u in failed));
-    if (added) notify("success", `Added ${added} model${added === 1 ? "" : "s"} routed to ${provider}.`);
+    if (added) notify("success", t("providers.addModels.added", { count: added, provider }));
     if (Object.keys(failed).length === 0) onClose();
   };
   const price = (u: string, name: string, label: string, required = true) => (
     <Field
-      label={`${label} (${currency} per 1M tokens)`}
+      label={t("common.perMillion", { label, currency })}
       name={`${u}|${name}`}
       required={required}
-      placeholder={required ? undefined : name === "cache_write_1h" ? "as cache write" : "as input"}
+      placeholder={
+        required ? undefined : name === "cache_write_1h" ? t("common.asCacheWrite") : t("common.asInput")
+      }
       inputMode="decimal"
       pattern={AMOUNT_PATTERN.source}
-      title="A decimal amount with at most 9 decimals"
+      title={t("common.amountTitle")}
     />
   );
   return (
-    <Modal open onClose={onClose} title={`Add models from ${provider}`} wide>
+    <Modal open onClose={onClose} title={t("providers.addModels.title", { provider })} wide>
       <form onSubmit={submit} className="space-y-4" autoComplete="off">
         <p className="text-sm text-slate-600">
-          Each becomes a model routed to <strong>{provider}</strong>. Set what clients send and its prices.
+          <Trans
+            i18nKey="providers.addModels.intro"
+            values={{ provider }}
+            components={{ strong: <strong /> }}
+          />
         </p>
         {left.map((u) => (
           <fieldset
@@ -89,18 +97,18 @@ export function AddModelsDialog({
           >
             <legend className="px-1 font-mono text-xs break-all text-slate-600">{u}</legend>
             <Field
-              label="Model id (what clients send)"
+              label={t("providers.addModels.modelId")}
               name={`${u}|id`}
               defaultValue={u}
               required
               maxLength={200}
             />
             <div className="grid gap-3 sm:grid-cols-3">
-              {price(u, "input", "Input")}
-              {price(u, "cached_input", "Cached input", false)}
-              {price(u, "output", "Output")}
-              {price(u, "cache_write", "Cache write", false)}
-              {price(u, "cache_write_1h", "Cache write, 1 hour", false)}
+              {price(u, "input", t("prices.input"))}
+              {price(u, "cached_input", t("prices.cachedInput"), false)}
+              {price(u, "output", t("prices.output"))}
+              {price(u, "cache_write", t("prices.cacheWrite"), false)}
+              {price(u, "cache_write_1h", t("prices.cacheWrite1h"), false)}
             </div>
             <CatalogFields prefix={`${u}|`} provider={provider} upstream={u} />
             {errors[u] && (
@@ -114,12 +122,13 @@ export function AddModelsDialog({
           </fieldset>
         ))}
         <label className="flex items-center gap-2 text-sm text-slate-700">
-          <input type="checkbox" name="enabled" defaultChecked className="size-4" /> Enabled at once
+          <input type="checkbox" name="enabled" defaultChecked className="size-4" />{" "}
+          {t("providers.addModels.enabledNow")}
         </label>
         <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={onClose}>{t("common.cancel")}</Button>
           <Button type="submit" variant="primary" disabled={busy}>
-            {busy ? "Adding…" : `Add ${left.length} model${left.length === 1 ? "" : "s"}`}
+            {busy ? t("providers.addModels.adding") : t("providers.addModels.submit", { count: left.length })}
           </Button>
         </div>
       </form>

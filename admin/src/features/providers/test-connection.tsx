@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useTestProvider } from "../../api/providers.ts";
 import { Button } from "../../ui/button.tsx";
 import { formatMs } from "../../ui/format.ts";
@@ -10,20 +11,22 @@ export function TestConnection({ id }: { id: string }) {
   const test = useTestProvider();
   const [adding, setAdding] = useState<string[] | null>(null);
   const r = test.data;
+  const { t } = useTranslation();
   return (
     <div className="space-y-2">
       <Button
         size="sm"
         disabled={test.isPending}
         onClick={() => test.mutate(id)}
-        aria-label={`Test connection to ${id}`}
+        aria-label={t("providers.test.label", { id })}
       >
-        {test.isPending ? "Testing…" : "Test connection"}
+        {test.isPending ? t("providers.test.testing") : t("providers.test.button")}
       </Button>
       <p aria-live="polite" className="text-xs">
         {r && (
           <span className={r.ok ? "text-emerald-700" : "text-red-700"}>
-            {r.ok ? "OK" : "Failed"} · {formatMs(r.latency_ms)} · {r.message}
+            {r.ok ? t("providers.test.ok") : t("providers.test.failed")} · {formatMs(r.latency_ms)} ·{" "}
+            {r.message}
           </span>
         )}
         {test.error && <span className="text-red-700">{test.error.message}</span>}

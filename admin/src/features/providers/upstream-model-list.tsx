@@ -1,4 +1,5 @@
 import { useId, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { UpstreamModel } from "../../../../server/admin/providers/model.ts";
 import { useModels } from "../../api/models.ts";
 import { Button } from "../../ui/button.tsx";
@@ -20,6 +21,7 @@ export function UpstreamModelList({
 }) {
   const id = useId();
   const [filter, setFilter] = useState("");
+  const { t } = useTranslation();
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const configured = useModels().data?.data ?? [];
   // upstream model -> the public models that route to it on this provider
@@ -42,13 +44,13 @@ export function UpstreamModelList({
   };
   return (
     <section
-      aria-label={`Models ${provider} lists`}
+      aria-label={t("providers.upstream.region", { provider })}
       className="space-y-2 rounded-md bg-slate-50 p-2 ring-1 ring-slate-200"
     >
       <div className="flex flex-wrap items-end gap-2">
         <div className="min-w-0 flex-1 space-y-1">
           <label htmlFor={`${id}-filter`} className="block text-xs font-medium text-slate-700">
-            Filter {formatCount(models.length)} upstream models
+            {t("providers.upstream.filter", { n: formatCount(models.length) })}
           </label>
           <input
             id={`${id}-filter`}
@@ -60,7 +62,7 @@ export function UpstreamModelList({
           />
         </div>
         <Button size="sm" variant="primary" disabled={picked.size === 0} onClick={() => onAdd([...picked])}>
-          Add selected ({picked.size})
+          {t("providers.upstream.addSelected", { count: picked.size })}
         </Button>
       </div>
       <ul className="max-h-56 space-y-0.5 overflow-y-auto text-sm">
@@ -78,13 +80,17 @@ export function UpstreamModelList({
                 <span className="min-w-0 break-all">
                   <span className="font-mono text-xs">{m.id}</span>
                   {m.name && m.name !== m.id && <span className="text-slate-500"> · {m.name}</span>}
-                  {as && <span className="block text-xs text-emerald-700">added as {as.join(", ")}</span>}
+                  {as && (
+                    <span className="block text-xs text-emerald-700">
+                      {t("providers.upstream.addedAs", { ids: as.join(", ") })}
+                    </span>
+                  )}
                 </span>
               </label>
             </li>
           );
         })}
-        {shown.length === 0 && <li className="px-1 text-slate-500">No model matches.</li>}
+        {shown.length === 0 && <li className="px-1 text-slate-500">{t("providers.upstream.noMatch")}</li>}
       </ul>
     </section>
   );
