@@ -1,18 +1,21 @@
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ModelView } from "../../../../server/admin/models/model.ts";
 import { type CatalogAnswer, useCatalogEntry } from "../../api/catalog.ts";
+import { currentLocale } from "../../i18n/index.ts";
 import { Field, SelectField } from "../../ui/field.tsx";
+import { decimalText, localizeDecimal } from "../../ui/money.ts";
 
 const CAPABILITIES = [
-  ["tools", "Tool calls"],
-  ["vision", "Image input"],
-  ["reasoning", "Reasoning"],
+  ["tools", "tools"],
+  ["vision", "vision"],
+  ["reasoning", "reasoning"],
 ] as const;
 type Capability = (typeof CAPABILITIES)[number][0];
 const KINDS = ["chat", "embeddings", "image", "video"] as const;
 const LIMITS = [
-  ["context_window", "Context window (tokens)"],
-  ["max_output_tokens", "Max output tokens"],
+  ["context_window", "contextWindow"],
+  ["max_output_tokens", "maxOutput"],
 ] as const;
 
 /** The catalog's values by field name ("" leaves a field alone); prices only in the catalog's own currency. */
@@ -63,6 +66,7 @@ export function CatalogFields({
   model?: ModelView | null;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation();
   const entry = useCatalogEntry(model ? "" : provider, useSettled(upstream));
   useEffect(() => {
     const form = box.current?.closest("form");
@@ -80,17 +84,21 @@ export function CatalogFields({
   const note = model
     ? null
     : entry.isFetching
-      ? "Looking the model up in the catalog…"
+      ? t("models.catalog.lookingUp")
       : e === null
-        ? "Not in the model catalog: enter its prices."
+        ? t("models.catalog.notFound")
         : e
-          ? `Filled from the model catalog (${e.sources.prices ?? e.sources.capabilities}); change anything.${
-              e.prices && e.currency !== e.deployment_currency
-                ? ` The catalog prices it in ${e.currency} (input ${e.prices.input}, output ${e.prices.output ?? 0} per 1M); this deployment bills in ${e.deployment_currency}, so enter the prices.`
-                : e.tiered
-                  ? " Prices rise past a prompt size; the base tier is filled."
-                  : ""
-            }`
+          ? t("models.catalog.filled", { source: e.sources.prices ?? e.sources.capabilities }) +
+            (e.prices && e.currency !== e.deployment_currency
+              ? t("models.catalog.otherCurrency", {
+                  currency: e.currency,
+                  input: localizeDecimal(decimalText(e.prices.input), currentLocale()),
+                  output: localizeDecimal(decimalText(e.prices.output ?? 0), currentLocale()),
+                  deployment: e.deployment_currency,
+                })
+              : e.tiered
+                ? t("models.catalog.tiered")
+                : "")
           : null;
   const cap = (c: Capability) => {
     const v = model?.capabilities[c];
@@ -107,7 +115,7 @@ export function CatalogFields({
         {LIMITS.map(([name, label]) => (
           <Field
             key={name}
-            label={label}
+            label={t(`models.catalog.${label}`)}
             name={prefix + name}
             inputMode="numeric"
             pattern="[0-9]*"
@@ -115,22 +123,27 @@ export function CatalogFields({
           />
         ))}
         <SelectField
-          label="Kind"
+          label={t("models.catalog.kind")}
           name={`${prefix}kind`}
           defaultValue={model?.kind_source === "declared" ? model.kind : ""}
         >
-          <option value="">Inferred</option>
+          <option value="">{t("models.catalog.inferred")}</option>
           {KINDS.map((k) => (
             <option key={k} value={k}>
-              {k}
+              {t(`models.kinds.${k}`)}
             </option>
           ))}
         </SelectField>
         {CAPABILITIES.map(([c, label]) => (
-          <SelectField key={c} label={label} name={`${prefix}${c}`} defaultValue={cap(c)}>
-            <option value="">Not stated</option>
-            <option value="yes">Yes</option>
-            <option value="no">No</option>
+          <SelectField
+            key={c}
+            label={t(`models.catalog.${label}`)}
+            name={`${prefix}${c}`}
+            defaultValue={cap(c)}
+          >
+            <option value="">{t("models.catalog.notStated")}</option>
+            <option value="yes">{t("models.catalog.yes")}</option>
+            <option value="no">{t("models.catalog.no")}</option>
           </SelectField>
         ))}
       </div>

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ModelView } from "../../../../server/admin/models/model.ts";
 import { useCreateModel, useUpdateModel } from "../../api/models.ts";
 import { Button } from "../../ui/button.tsx";
@@ -38,6 +39,7 @@ export function ModelDialog({
   const update = useUpdateModel();
   const mutation = model ? update : create;
   const notify = useToast();
+  const { t } = useTranslation();
   const [routes, setRoutes] = useState(() =>
     model ? model.routes.map((r) => routeRow(r)) : [routeRow({ provider: defaultProvider })],
   );
@@ -55,7 +57,7 @@ export function ModelDialog({
     };
     const done = (id: string) => ({
       onSuccess: () => {
-        notify("success", `Model ${id} saved.`);
+        notify("success", t("models.dialog.saved", { id }));
         onClose();
       },
     });
@@ -72,7 +74,7 @@ export function ModelDialog({
     const value = model?.prices[name] ?? null;
     return (
       <Field
-        label={`${label} (${currency} per 1M tokens)`}
+        label={t("common.perMillion", { label, currency })}
         name={name}
         required={placeholder === undefined}
         placeholder={placeholder}
@@ -83,35 +85,36 @@ export function ModelDialog({
     );
   };
   return (
-    <Modal open onClose={onClose} title={model ? `Edit ${model.id}` : "Add a model"} wide>
+    <Modal
+      open
+      onClose={onClose}
+      title={model ? t("models.dialog.editTitle", { id: model.id }) : t("models.dialog.addTitle")}
+      wide
+    >
       <form onSubmit={submit} className="space-y-4">
         {!model && (
           <div className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-end">
-            <Field
-              label="Model id (what clients send)"
-              name="id"
-              required
-              maxLength={200}
-              autoComplete="off"
-            />
+            <Field label={t("models.dialog.modelId")} name="id" required maxLength={200} autoComplete="off" />
             <label className="flex items-center gap-2 pb-2 text-sm text-slate-700">
-              <input type="checkbox" name="enabled" defaultChecked className="size-4" /> Enabled
+              <input type="checkbox" name="enabled" defaultChecked className="size-4" /> {t("common.enabled")}
             </label>
           </div>
         )}
         <fieldset className="space-y-2">
-          <legend className="text-sm font-medium text-slate-700">Prices, in {currency} per 1M tokens</legend>
+          <legend className="text-sm font-medium text-slate-700">
+            {t("models.dialog.prices", { currency })}
+          </legend>
           <div className="grid gap-4 sm:grid-cols-3">
-            {price("input", "Input")}
-            {price("cached_input", "Cached input", model ? undefined : "as input")}
-            {price("output", "Output")}
-            {price("cache_write", "Cache write", "as input")}
-            {price("cache_write_1h", "Cache write, 1 hour", "as cache write")}
+            {price("input", t("prices.input"))}
+            {price("cached_input", t("prices.cachedInput"), model ? undefined : t("common.asInput"))}
+            {price("output", t("prices.output"))}
+            {price("cache_write", t("prices.cacheWrite"), t("common.asInput"))}
+            {price("cache_write_1h", t("prices.cacheWrite1h"), t("common.asCacheWrite"))}
           </div>
         </fieldset>
         <RouteEditor rows={routes} onChange={setRoutes} />
         <fieldset className="space-y-2">
-          <legend className="text-sm font-medium text-slate-700">Context and capabilities</legend>
+          <legend className="text-sm font-medium text-slate-700">{t("models.dialog.about")}</legend>
           <CatalogFields
             provider={routes[0]?.provider ?? ""}
             upstream={routes[0]?.model ?? ""}
@@ -120,9 +123,9 @@ export function ModelDialog({
         </fieldset>
         <FormError error={mutation.error} />
         <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={onClose}>{t("common.cancel")}</Button>
           <Button type="submit" variant="primary" disabled={mutation.isPending}>
-            {model ? "Save" : "Add model"}
+            {model ? t("common.save") : t("models.dialog.submitNew")}
           </Button>
         </div>
       </form>

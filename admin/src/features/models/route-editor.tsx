@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 import type { ModelView } from "../../../../server/admin/models/model.ts";
 import { useProviders, useUpstreamModels } from "../../api/providers.ts";
 import { Button } from "../../ui/button.tsx";
@@ -41,22 +42,23 @@ function RouteFields({
   const id = useId();
   const listed = useUpstreamModels(row.provider);
   const models = listed.data?.models ?? [];
+  const { t } = useTranslation();
   const status = !row.provider
-    ? "Choose a provider to pick from its models."
+    ? t("models.route.chooseProvider")
     : listed.isFetching
-      ? "Asking the provider for its models…"
+      ? t("models.route.asking")
       : listed.error
         ? listed.error.message
         : listed.data && !listed.data.models
-          ? `${listed.data.message} Type the model.`
-          : `${models.length} models listed; pick one or type another.`;
+          ? t("models.route.typeIt", { message: listed.data.message })
+          : t("models.route.listed", { count: models.length });
   const set = (patch: Partial<RouteRow>) => onChange({ ...row, ...patch });
   return (
     <fieldset
       className="grid gap-2 rounded-md border border-slate-200 p-3 sm:grid-cols-[10rem_1fr_5rem_5rem_auto] sm:items-end"
       data-testid="route-row"
     >
-      <legend className="px-1 text-xs font-medium text-slate-600">Route {n}</legend>
+      <legend className="px-1 text-xs font-medium text-slate-600">{t("models.route.legend", { n })}</legend>
       <datalist id={`${id}-list`}>
         {models.map((m) => (
           <option key={m.id} value={m.id}>
@@ -66,7 +68,7 @@ function RouteFields({
       </datalist>
       <div className="space-y-1">
         <label htmlFor={`${id}-p`} className="block text-sm font-medium text-slate-700">
-          Provider
+          {t("models.route.provider")}
         </label>
         <select
           id={`${id}-p`}
@@ -76,19 +78,19 @@ function RouteFields({
           className={inputClass}
         >
           <option value="" disabled>
-            Choose…
+            {t("models.route.choose")}
           </option>
           {providers.map((p) => (
             <option key={p.id} value={p.id}>
               {p.id} ({p.kind}
-              {p.enabled ? "" : ", disabled"})
+              {p.enabled ? "" : t("models.route.disabledSuffix")})
             </option>
           ))}
         </select>
       </div>
       <div className="space-y-1">
         <label htmlFor={`${id}-m`} className="block text-sm font-medium text-slate-700">
-          Upstream model
+          {t("models.route.upstream")}
         </label>
         <input
           id={`${id}-m`}
@@ -102,7 +104,7 @@ function RouteFields({
         />
       </div>
       <Field
-        label="Priority"
+        label={t("models.route.priority")}
         type="number"
         step={1}
         required
@@ -110,7 +112,7 @@ function RouteFields({
         onChange={(e) => set({ priority: e.target.value })}
       />
       <Field
-        label="Weight"
+        label={t("models.route.weight")}
         type="number"
         min={1}
         step={1}
@@ -120,8 +122,13 @@ function RouteFields({
       />
       <div>
         {onRemove && (
-          <Button size="sm" variant="ghost" onClick={onRemove} aria-label={`Remove route ${n}`}>
-            Remove
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={onRemove}
+            aria-label={t("models.route.removeLabel", { n })}
+          >
+            {t("models.route.remove")}
           </Button>
         )}
       </div>
@@ -138,20 +145,17 @@ function RouteFields({
  */
 export function RouteEditor({ rows, onChange }: { rows: RouteRow[]; onChange: (rows: RouteRow[]) => void }) {
   const providers = useProviders().data?.data ?? [];
+  const { t } = useTranslation();
   return (
     <div className="space-y-2">
       <div className="flex items-center justify-between gap-2">
-        <h3 className="text-sm font-medium text-slate-700">Routes</h3>
+        <h3 className="text-sm font-medium text-slate-700">{t("models.route.title")}</h3>
         <Button size="sm" onClick={() => onChange([...rows, routeRow()])}>
-          Add route
+          {t("models.route.add")}
         </Button>
       </div>
-      <p className="text-xs text-slate-500">
-        The highest priority is tried first; routes of the same priority share traffic by weight.
-      </p>
-      {providers.length === 0 && (
-        <p className="text-sm text-amber-800">No providers yet: add one on the Providers page first.</p>
-      )}
+      <p className="text-xs text-slate-500">{t("models.route.help")}</p>
+      {providers.length === 0 && <p className="text-sm text-amber-800">{t("models.route.noProviders")}</p>}
       {rows.map((r, i) => (
         <RouteFields
           key={r.key}
