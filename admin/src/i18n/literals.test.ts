@@ -25,17 +25,11 @@ const UNTRANSLATED = new Set<string>([
   "features/keys/limits-fields.tsx",
   "features/keys/revoke-button.tsx",
   "features/overview/setup-checklist.tsx",
-  "features/requests/attempts-table.tsx",
-  "features/requests/request-filters.tsx",
-  "features/requests/request-table.tsx",
   "routes/account-detail.tsx",
   "routes/accounts.tsx",
-  "routes/admins.tsx",
   "routes/key-detail.tsx",
   "routes/keys.tsx",
   "routes/overview.tsx",
-  "routes/request-detail.tsx",
-  "routes/requests.tsx",
 ]);
 
 const tsxFiles = (dir: string): string[] =>

@@ -7,7 +7,13 @@ import { ru } from "./ru.ts";
 const LANGS = { en: { tree: en, locale: "en-US" }, ru: { tree: ru, locale: "ru-RU" } } as const;
 
 /** Keys whose Russian text may equal the English one (names, codes, units the same in both). */
-const SAME_IN_BOTH = new Set<string>(["brand.toll", "brand.gate", "language.en", "language.ru"]);
+const SAME_IN_BOTH = new Set<string>([
+  "brand.toll",
+  "brand.gate",
+  "language.en",
+  "language.ru",
+  "requests.table.ttft", // an abbreviation, spelled out in its title
+]);
 
 /** base key → { plural form or "" → text } */
 function grouped(tree: object) {

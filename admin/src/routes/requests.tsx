@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { type RequestFilters, requestsCsvUrl } from "../api/requests.ts";
 import { FILTER_FIELDS, type FilterForm, RequestFilterBar } from "../features/requests/request-filters.tsx";
@@ -9,6 +10,7 @@ import { Card, PageHeader } from "../ui/layout.tsx";
 /** Filters and page live in the URL, so a filtered view can be linked and survives reloads. */
 export function RequestsPage() {
   const [params, setParams] = useSearchParams();
+  const { t } = useTranslation();
   const form = Object.fromEntries(FILTER_FIELDS.map((k) => [k, params.get(k) ?? ""])) as FilterForm;
   const offset = Number(params.get("offset") ?? 0) || 0;
   const filters: RequestFilters = {
@@ -28,11 +30,10 @@ export function RequestsPage() {
   return (
     <>
       <PageHeader
-        title="Request log"
-        actions={<DownloadLink href={requestsCsvUrl(filters)}>Download CSV</DownloadLink>}
+        title={t("requests.title")}
+        actions={<DownloadLink href={requestsCsvUrl(filters)}>{t("requests.csv")}</DownloadLink>}
       >
-        Every client request, newest first. Times are in your time zone. The CSV has every request the filters
-        match, not only this page.
+        {t("requests.intro")}
       </PageHeader>
       <div className="space-y-4">
         <Card>

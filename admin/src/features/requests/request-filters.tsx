@@ -1,4 +1,5 @@
 import type { FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useKeys } from "../../api/keys.ts";
 import { useModels } from "../../api/models.ts";
 import { Button } from "../../ui/button.tsx";
@@ -21,6 +22,7 @@ export function RequestFilterBar({
 }) {
   const keys = useKeys().data?.data ?? [];
   const models = useModels().data?.data ?? [];
+  const { t } = useTranslation();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -29,56 +31,60 @@ export function RequestFilterBar({
   return (
     <form
       onSubmit={submit}
-      aria-label="Filters"
+      aria-label={t("requests.filters.label")}
       key={JSON.stringify(value)}
       className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:items-end"
     >
       <div className="col-span-2">
         <Field
-          label="Search"
+          label={t("requests.filters.search")}
           name="q"
           type="search"
-          placeholder="Request id, key or account name, or a key"
+          placeholder={t("requests.filters.searchPlaceholder")}
           defaultValue={value.q}
           autoComplete="off"
         />
       </div>
-      <SelectField label="Key" name="key_id" defaultValue={value.key_id}>
-        <option value="">All keys</option>
+      <SelectField label={t("requests.filters.key")} name="key_id" defaultValue={value.key_id}>
+        <option value="">{t("requests.filters.allKeys")}</option>
         {keys.map((k) => (
           <option key={k.id} value={k.id}>
             {k.name} ({k.prefix}…)
           </option>
         ))}
       </SelectField>
-      <SelectField label="Model" name="model" defaultValue={value.model}>
-        <option value="">All models</option>
+      <SelectField label={t("requests.filters.model")} name="model" defaultValue={value.model}>
+        <option value="">{t("requests.filters.allModels")}</option>
         {models.map((m) => (
           <option key={m.id}>{m.id}</option>
         ))}
       </SelectField>
-      <SelectField label="Status class" name="status_class" defaultValue={value.status_class}>
-        <option value="">All requests</option>
-        <option value="errors">Errors only</option>
-        <option value="4xx">4xx (refused)</option>
-        <option value="5xx">5xx (failed)</option>
+      <SelectField
+        label={t("requests.filters.statusClass")}
+        name="status_class"
+        defaultValue={value.status_class}
+      >
+        <option value="">{t("requests.filters.allRequests")}</option>
+        <option value="errors">{t("requests.filters.errors")}</option>
+        <option value="4xx">{t("requests.filters.refused")}</option>
+        <option value="5xx">{t("requests.filters.failed")}</option>
       </SelectField>
       <Field
-        label="Status"
+        label={t("requests.filters.status")}
         name="status"
         type="number"
         min={100}
         max={599}
-        placeholder="Any"
+        placeholder={t("requests.filters.any")}
         defaultValue={value.status}
       />
-      <Field label="From" name="from" type="date" defaultValue={value.from} />
-      <Field label="To" name="to" type="date" defaultValue={value.to} />
+      <Field label={t("requests.filters.from")} name="from" type="date" defaultValue={value.from} />
+      <Field label={t("requests.filters.to")} name="to" type="date" defaultValue={value.to} />
       <div className="col-span-2 flex gap-2 md:col-span-4 md:justify-end">
         <Button type="submit" variant="primary">
-          Apply
+          {t("requests.filters.apply")}
         </Button>
-        <Button onClick={() => onChange(NO_FILTERS)}>Clear</Button>
+        <Button onClick={() => onChange(NO_FILTERS)}>{t("requests.filters.clear")}</Button>
       </div>
     </form>
   );

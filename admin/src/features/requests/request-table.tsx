@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { RequestView } from "../../../../server/admin/requests/model.ts";
 import { type RequestFilters, useRequests } from "../../api/requests.ts";
@@ -9,15 +10,21 @@ import { TwoLineTime } from "../../ui/time.tsx";
 import { useMoney } from "../../ui/use-money.ts";
 
 export function StatusBadge({ r }: { r: Pick<RequestView, "status" | "outcome"> }) {
+  const { t } = useTranslation();
   const tone = r.outcome === "ok" ? "green" : r.outcome === "client_closed" ? "amber" : "red";
-  return <Badge tone={tone}>{r.outcome === "client_closed" ? `${r.status} closed` : r.status}</Badge>;
+  return (
+    <Badge tone={tone}>
+      {r.outcome === "client_closed" ? t("requests.table.closed", { status: r.status }) : r.status}
+    </Badge>
+  );
 }
 
 const PAGE = 25;
 
 /** Which key made the request, and for which account: names, each a link. */
 function Who({ r }: { r: RequestView }) {
-  if (!r.key_id) return <span className="text-slate-500">no key</span>;
+  const { t } = useTranslation();
+  if (!r.key_id) return <span className="text-slate-500">{t("requests.table.noKey")}</span>;
   return (
     <>
       <Link to={`/keys/${r.key_id}`} className="font-medium text-indigo-700 hover:underline">
@@ -49,29 +56,30 @@ export function RequestTable({
 }) {
   const money = useMoney();
   const requests = useRequests(filters, offset, PAGE);
+  const { t } = useTranslation();
   return (
     <QueryState query={requests}>
       {(page) =>
         page.data.length === 0 ? (
-          <Empty title="No requests match.">
-            {offset > 0 ? "This page is empty." : "Requests appear here as clients call the gateway."}
+          <Empty title={t("requests.table.empty")}>
+            {offset > 0 ? t("requests.table.emptyPage") : t("requests.table.emptyHint")}
           </Empty>
         ) : (
           <>
-            <Table label="Requests">
+            <Table label={t("requests.table.label")}>
               <thead>
                 <tr>
-                  <th className={th}>Time</th>
-                  {showWho && <th className={`${th} hidden sm:table-cell`}>Key / account</th>}
-                  <th className={th}>Model / route</th>
-                  <th className={`${th} hidden sm:table-cell`}>Status</th>
-                  <th className={`${th} hidden text-right lg:table-cell`}>Tokens in / out</th>
-                  <th className={`${th} text-right`}>Cost</th>
+                  <th className={th}>{t("requests.table.time")}</th>
+                  {showWho && <th className={`${th} hidden sm:table-cell`}>{t("requests.table.who")}</th>}
+                  <th className={th}>{t("requests.table.model")}</th>
+                  <th className={`${th} hidden sm:table-cell`}>{t("requests.table.status")}</th>
+                  <th className={`${th} hidden text-right lg:table-cell`}>{t("requests.table.tokens")}</th>
+                  <th className={`${th} text-right`}>{t("requests.table.cost")}</th>
                   <th className={`${th} hidden text-right md:table-cell`}>
-                    <abbr title="Time to first token" className="no-underline">
-                      TTFT
+                    <abbr title={t("requests.table.ttftTitle")} className="no-underline">
+                      {t("requests.table.ttft")}
                     </abbr>{" "}
-                    / latency
+                    {t("requests.table.latency")}
                   </th>
                 </tr>
               </thead>
@@ -92,7 +100,7 @@ export function RequestTable({
                       {r.model ?? "—"}
                       {r.stream && (
                         <span className="ml-1 align-middle">
-                          <Badge tone="slate">stream</Badge>
+                          <Badge tone="slate">{t("requests.table.stream")}</Badge>
                         </span>
                       )}
                       {r.provider && (
@@ -128,7 +136,7 @@ export function RequestTable({
               </tbody>
             </Table>
             <Pager
-              label="Pages"
+              label={t("requests.table.pages")}
               offset={offset}
               size={PAGE}
               shown={page.data.length}
