@@ -7,9 +7,9 @@ import { messagesSurface } from "../dialects/anthropic/index.ts";
 import { anthropicPassThrough } from "../dialects/anthropic/pass-through.ts";
 import { CountTokensRequest, MessagesRequest } from "../dialects/anthropic/schema.ts";
 import { coreCounter, dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { resolveModel } from "../gateway/client-call.ts";
 import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import { parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
 import { AUTO_MODEL } from "../routing/auto.ts";
@@ -65,7 +65,7 @@ const detail = (summary: string) => ({
  * `/v1/v1/...` for clients configured with a base URL ending in /v1. `?beta=true`
  * (Claude Code) and the `anthropic-version` header are accepted.
  */
-export const anthropicRoutes = (gw: Gateway) => {
+export const anthropicRoutes = (gw: CallServices) => {
   const app = new Elysia({ name: "anthropic-messages" });
   for (const prefix of V1_PREFIXES) {
     app

@@ -5,8 +5,8 @@ import { chatBounds, chatInputBound } from "../dialects/openai-chat/bounds.ts";
 import { chatSurface } from "../dialects/openai-chat/index.ts";
 import { openaiChatCodec } from "../dialects/openai-chat/pass-through.ts";
 import { ChatRequest } from "../dialects/openai-chat/schema.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
 function chatSpec(forceStream: boolean) {
@@ -57,7 +57,7 @@ const detail = (summary: string) => ({
  * `POST /v1/chat/completions` and the always-streaming alias `/v1/chat/completions/stream`,
  * also under `/v1/v1/...` for clients whose base URL already ends in /v1.
  */
-export const chatRoutes = (gw: Gateway) => {
+export const chatRoutes = (gw: CallServices) => {
   const app = new Elysia({ name: "openai-chat" });
   for (const prefix of V1_PREFIXES)
     app

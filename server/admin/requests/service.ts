@@ -2,12 +2,15 @@ import type { z } from "zod";
 import { findRequest, listRequests, type RequestLogRecord } from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
 import type { Attempt } from "../../usage-log/request-log.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
 import type { RequestQuery, RequestView } from "./model.ts";
 
-function view(gw: Gateway, r: RequestLogRecord): RequestView {
+/** What this resource reads and writes. */
+export type RequestsDeps = Pick<AdminServices, "db" | "settings">;
+
+function view(gw: RequestsDeps, r: RequestLogRecord): RequestView {
   return {
     id: r.id,
     created_at: iso(r.createdAt)!,
@@ -40,7 +43,7 @@ function view(gw: Gateway, r: RequestLogRecord): RequestView {
 }
 
 export const requestsService = {
-  list(gw: Gateway, q: z.infer<typeof RequestQuery>) {
+  list(gw: RequestsDeps, q: z.infer<typeof RequestQuery>) {
     const { rows, total } = listRequests(
       gw.db,
       {
@@ -57,7 +60,7 @@ export const requestsService = {
     return { data: rows.map((r) => view(gw, r)), total, limit: q.limit, offset: q.offset };
   },
 
-  get(gw: Gateway, id: string): RequestView {
+  get(gw: RequestsDeps, id: string): RequestView {
     const r = findRequest(gw.db, id);
     if (!r) throw notFound(`No request with id '${id}'.`, "request_not_found");
     return view(gw, r);
