@@ -3,6 +3,7 @@ import type { ModelRecord } from "../catalog/catalog.ts";
 import { featuresOf } from "../core/features.ts";
 import { messagesBounds, messagesInputBound } from "../dialects/anthropic/bounds.ts";
 import { betaFlags, decodeMessagesRequest } from "../dialects/anthropic/decode-request.ts";
+import { renderAnthropicError } from "../dialects/anthropic/error.ts";
 import { messagesSurface } from "../dialects/anthropic/index.ts";
 import { anthropicPassThrough } from "../dialects/anthropic/pass-through.ts";
 import { CountTokensRequest, MessagesRequest } from "../dialects/anthropic/schema.ts";
@@ -12,6 +13,7 @@ import { resolveModel } from "../gateway/client-call.ts";
 import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
 import { parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
+import type { ErrorSurface } from "../http/error-hook.ts";
 import { AUTO_MODEL } from "../routing/auto.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
@@ -59,6 +61,13 @@ const detail = (summary: string) => ({
       "Anthropic Messages request; see https://docs.anthropic.com/en/api/messages. Auth: x-api-key or Authorization: Bearer.",
   },
 });
+
+/** Errors on /v1/messages (and /v1/messages/count_tokens) in Anthropic's shape. */
+export const anthropicErrors: ErrorSurface = {
+  shape: "anthropic",
+  owns: (path) => path === "/v1/messages" || path.startsWith("/v1/messages/"),
+  render: renderAnthropicError,
+};
 
 /**
  * `POST /v1/messages` (JSON or SSE) and `/v1/messages/count_tokens`, also under

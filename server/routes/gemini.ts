@@ -5,6 +5,7 @@ import { coreCounter, dialectCodec, lazyCore } from "../dialects/dialect-codec.t
 import { generateBounds, generateInputBound } from "../dialects/gemini/bounds.ts";
 import { decodeGenerateRequest } from "../dialects/gemini/decode-request.ts";
 import { GeminiFraming } from "../dialects/gemini/encode-response.ts";
+import { renderGoogleError } from "../dialects/gemini/error.ts";
 import { geminiSurface } from "../dialects/gemini/index.ts";
 import { geminiPassThrough } from "../dialects/gemini/pass-through.ts";
 import { GenerateRequest } from "../dialects/gemini/schema.ts";
@@ -13,6 +14,7 @@ import type { CallServices } from "../gateway/call-services.ts";
 import { clientCall, resolveModel } from "../gateway/client-call.ts";
 import { parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
+import type { ErrorSurface } from "../http/error-hook.ts";
 import { decodePathParam } from "../http/path-param.ts";
 import { currentRequestId } from "../http/request-id.ts";
 import { queryParam } from "../http/request-target.ts";
@@ -101,6 +103,13 @@ function splitTarget(tail: string): { model: string; method: string } {
   const i = path.lastIndexOf(":");
   return i === -1 ? { model: path, method: "" } : { model: path.slice(0, i), method: path.slice(i + 1) };
 }
+
+/** Errors on the Gemini API paths in Google's shape: /v1beta/... and the v1 `models/{model}:{method}`. */
+export const geminiErrors: ErrorSurface = {
+  shape: "google",
+  owns: (path) => path.startsWith("/v1beta/") || /^\/v1\/models\/.+:[A-Za-z]+$/.test(path),
+  render: renderGoogleError,
+};
 
 /**
  * The Gemini API surface: `POST /v1beta/models/{model}:generateContent` and
