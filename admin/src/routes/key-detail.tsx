@@ -120,7 +120,7 @@ export function KeyDetailPage() {
               </dl>
             </Card>
             <Card title="Requests with this key">
-              <RequestTable filters={{ key_id: k.id }} offset={offset} onOffset={setOffset} />
+              <RequestTable filters={{ key_id: k.id }} offset={offset} onOffset={setOffset} showWho={false} />
             </Card>
           </div>
           {editing && <EditLimitsDialog keyView={k} open onClose={() => setEditing(false)} />}

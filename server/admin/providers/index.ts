@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { testConnection } from "./connection.ts";
 import { CreateProvider, UpdateProvider } from "./model.ts";
 import { type ProvidersDeps, providersService as svc } from "./service.ts";
 
@@ -27,6 +28,6 @@ export const providersAdmin = (gw: ProvidersDeps) =>
     .delete("/providers/:id", ({ params }) => svc.delete(gw, params.id), {
       detail: { summary: "Delete a provider (409 while a model routes to it)", tags },
     })
-    .post("/providers/:id/test", ({ params }) => svc.test(gw, params.id), {
-      detail: { summary: "Test connection (lists the upstream's models)", tags },
+    .post("/providers/:id/test", ({ params }) => testConnection(gw, params.id), {
+      detail: { summary: "Test connection: lists the upstream's models with the stored credentials", tags },
     });

@@ -9,12 +9,10 @@ import { DEFAULT_TIMEOUTS, type ProviderRecord } from "../../catalog/catalog.ts"
 import { sealHeaders } from "../../catalog/provider-secrets.ts";
 import { providerOptionIssues } from "../../config/provider-options.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
-import { providerSecrets, scrub } from "../../providers/errors.ts";
-import { readCapped } from "../../providers/http.ts";
 import { maskSecret } from "../../secrets/cipher.ts";
 import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
-import type { ConnectionTest, CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
+import type { CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
 
 /** What this resource reads and writes. */
 export type ProvidersDeps = Pick<AdminServices, "db" | "catalog" | "cipher">;
@@ -155,42 +153,5 @@ export const providersService = {
     if (input.enabled !== undefined) set.enabled = input.enabled;
     updateProvider(gw.db, id, set);
     return providerView(gw.catalog.refreshProvider(id)!);
-  },
-
-  /** Lists the upstream's models with the stored key: proves URL and credentials without spending tokens. */
-  async test(gw: ProvidersDeps, id: string): Promise<ConnectionTest> {
-    const p = provider(gw, id);
-    const started = performance.now();
-    const headers: Record<string, string> = { ...p.headers, accept: "application/json" };
-    if (p.apiKey) headers.authorization = `Bearer ${p.apiKey}`;
-    try {
-      const res = await fetch(`${p.baseUrl.replace(/\/+$/, "")}/models`, {
-        headers,
-        signal: AbortSignal.timeout(Math.min(p.timeouts.connectMs, 15_000)),
-      });
-      const latency = Math.round(performance.now() - started);
-      const text = scrub((await readCapped(res, 64 * 1024, "truncate")).slice(0, 300), providerSecrets(p));
-      return res.ok
-        ? {
-            ok: true,
-            status: res.status,
-            latency_ms: latency,
-            message: "Connected: the provider listed its models.",
-          }
-        : {
-            ok: false,
-            status: res.status,
-            latency_ms: latency,
-            message: `The provider answered HTTP ${res.status}: ${text}`,
-          };
-    } catch (err) {
-      const timeout = err instanceof Error && err.name === "TimeoutError";
-      return {
-        ok: false,
-        status: null,
-        latency_ms: Math.round(performance.now() - started),
-        message: timeout ? "Timed out connecting to the provider." : "Could not connect to the provider.",
-      };
-    }
   },
 };
