@@ -155,6 +155,12 @@ module.exports = {
       ["routes", "gateway", "http", "store", "admin"],
       "Metrics are fed by the gateway and routing; they import nothing that writes (metrics/README.md).",
     ),
+    mustNotImport(
+      "cluster-below-the-pipeline",
+      "cluster",
+      ["routes", "gateway", "http", "dialects", "providers", "routing", "admin"],
+      "What replicas share through Redis imports nothing from server/ but types (cluster/README.md).",
+    ),
     onlyImports(
       "store-takes-writes-as-data",
       "store",
