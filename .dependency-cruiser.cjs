@@ -158,8 +158,8 @@ module.exports = {
     mustNotImport(
       "cluster-below-the-pipeline",
       "cluster",
-      ["routes", "gateway", "http", "dialects", "providers", "routing", "admin"],
-      "What replicas share through Redis imports nothing from server/ but types (cluster/README.md).",
+      ["routes", "gateway", "http", "dialects", "providers", "admin"],
+      "What replicas share through Redis mirrors its in-process twins and knows no request (cluster/README.md).",
     ),
     onlyImports(
       "store-takes-writes-as-data",

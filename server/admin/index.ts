@@ -7,6 +7,7 @@ import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
 import { adminsAdmin } from "./admins/index.ts";
 import { authAdmin } from "./auth/index.ts";
+import { catalogAdmin } from "./catalog/index.ts";
 import { exportsAdmin } from "./exports/index.ts";
 import { keysAdmin } from "./keys/index.ts";
 import { modelsAdmin } from "./models/index.ts";
@@ -74,6 +75,7 @@ export const adminApi = (gw: AdminServices, auth: AdminAuth, addresses: ClientAd
       .use(accountsAdmin(gw))
       .use(keysAdmin(gw))
       .use(modelsAdmin(gw))
+      .use(catalogAdmin(gw))
       .use(providersAdmin(gw))
       .use(requestsAdmin(gw))
       .use(exportsAdmin(gw))

@@ -9,10 +9,10 @@ export type Subject = {
 };
 
 type Window = { start: number; count: number };
-type Check = { name: string; id: string; limit: number; size: number; start: number; count: number };
+export type Check = { name: string; id: string; limit: number; size: number; start: number; count: number };
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
 
 export type RateHeaders = Record<string, string>;
 
@@ -29,37 +29,15 @@ export class RateLimiter {
 
   /** Counts the request or throws 429; returns the X-RateLimit-* headers to send. */
   admit(s: Subject, now: number): RateHeaders {
-    const checks: Check[] = [];
-    const add = (name: string, id: string, limit: number | null, size: number) => {
-      if (limit === null) return;
-      const start = Math.floor(now / size) * size;
-      const w = this.windows.get(id);
-      checks.push({ name, id, limit, size, start, count: w && w.start === start ? w.count : 0 });
-    };
-    add("key_rpm", `k:${s.id}`, s.rpmLimit ?? this.defaults.keyRpm, MINUTE);
-    add("key_rpd", `d:${s.id}`, s.dailyRequestLimit ?? this.defaults.keyRpd, DAY);
-    add("account_rpm", `a:${s.accountId}`, this.defaults.accountRpm, MINUTE);
-
+    const checks: Check[] = windowsOf(s, this.defaults).map((w) => {
+      const start = Math.floor(now / w.size) * w.size;
+      const seen = this.windows.get(w.id);
+      return { ...w, start, count: seen && seen.start === start ? seen.count : 0 };
+    });
     const refused = checks.find((c) => c.count >= c.limit);
     if (refused) {
       this.events.limited++;
-      const reset = refused.start + refused.size;
-      const headers = headersFor(refused, 0);
-      headers["retry-after"] = String(Math.max(1, Math.ceil((reset - now) / 1000)));
-      const what =
-        refused.name === "key_rpd"
-          ? "requests per day for this key"
-          : refused.name === "account_rpm"
-            ? "requests per minute for this account"
-            : "requests per minute for this key";
-      throw new GatewayError(
-        "rate_limit",
-        `Rate limit exceeded: ${refused.limit} ${what}. Try again in ${headers["retry-after"]} s.`,
-        {
-          code: "rate_limit_exceeded",
-          headers,
-        },
-      );
+      throw rateLimitError(refused, now);
     }
     for (const c of checks) this.windows.set(c.id, { start: c.start, count: c.count + 1 });
     // Report the per-minute key limit when there is one (what clients pace by), else the first other.
@@ -108,7 +86,37 @@ export class RateLimiter {
   }
 }
 
-function headersFor(c: Check, remaining: number): RateHeaders {
+export type WindowSpec = { name: string; id: string; limit: number; size: number };
+
+/** The windows a request of `s` is counted in: per key per minute, per key per day, per account per minute. */
+export function windowsOf(s: Subject, defaults: RateDefaults): WindowSpec[] {
+  const all: (Omit<WindowSpec, "limit"> & { limit: number | null })[] = [
+    { name: "key_rpm", id: `k:${s.id}`, limit: s.rpmLimit ?? defaults.keyRpm, size: MINUTE },
+    { name: "key_rpd", id: `d:${s.id}`, limit: s.dailyRequestLimit ?? defaults.keyRpd, size: DAY },
+    { name: "account_rpm", id: `a:${s.accountId}`, limit: defaults.accountRpm, size: MINUTE },
+  ];
+  return all.filter((w): w is WindowSpec => w.limit !== null);
+}
+
+/** The 429 of a refused window, with its Retry-After (shared with server/cluster/rate-windows.ts). */
+export function rateLimitError(refused: Check, now: number): GatewayError {
+  const reset = refused.start + refused.size;
+  const headers = headersFor(refused, 0);
+  headers["retry-after"] = String(Math.max(1, Math.ceil((reset - now) / 1000)));
+  const what =
+    refused.name === "key_rpd"
+      ? "requests per day for this key"
+      : refused.name === "account_rpm"
+        ? "requests per minute for this account"
+        : "requests per minute for this key";
+  return new GatewayError(
+    "rate_limit",
+    `Rate limit exceeded: ${refused.limit} ${what}. Try again in ${headers["retry-after"]} s.`,
+    { code: "rate_limit_exceeded", headers },
+  );
+}
+
+export function headersFor(c: Check, remaining: number): RateHeaders {
   return {
     "x-ratelimit-limit": String(c.limit),
     "x-ratelimit-remaining": String(Math.max(0, remaining)),

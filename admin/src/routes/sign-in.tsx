@@ -107,7 +107,7 @@ export function SignInPage() {
         {!firstRun && (
           <p className="mt-4 text-center text-xs text-slate-500">
             More admin users: the Admin users page, or{" "}
-            <code className="rounded bg-slate-100 px-1">
+            <code className="rounded bg-slate-100 px-1 text-slate-700">
               npm run tollgate -- admins create --username you
             </code>
           </p>

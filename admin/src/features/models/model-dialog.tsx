@@ -6,6 +6,7 @@ import { Modal } from "../../ui/dialog.tsx";
 import { Field, FormError } from "../../ui/field.tsx";
 import { AMOUNT_PATTERN, decimalText } from "../../ui/money.ts";
 import { useToast } from "../../ui/toast.tsx";
+import { CatalogFields, catalogBody } from "./catalog-fields.tsx";
 import { RouteEditor, routeRow, routesBody } from "./route-editor.tsx";
 
 type PriceName = "input" | "cached_input" | "output" | "cache_write" | "cache_write_1h";
@@ -16,7 +17,8 @@ const optional = (v: FormDataEntryValue | null): string | null => {
 };
 
 /**
- * Add a model, or edit one's prices and routes. Prices are per 1M tokens; each route is a
+ * Add a model, or edit one's prices, routes, context window and capabilities. A new model's
+ * are filled from the model catalog once its first route names a provider and upstream model. Prices are per 1M tokens; each route is a
  * provider from a list and an upstream model picked from what that provider lists (or
  * typed). The server validates (unknown provider, bad amounts) and its message is shown.
  */
@@ -57,10 +59,13 @@ export function ModelDialog({
         onClose();
       },
     });
-    if (model) update.mutate({ id: model.id, body: { prices, routes: routesBody(routes) } }, done(model.id));
+    const about = catalogBody(f, "", model?.capabilities);
+    if (model)
+      update.mutate({ id: model.id, body: { prices, routes: routesBody(routes), ...about } }, done(model.id));
     else {
       const id = String(f.get("id")).trim();
-      create.mutate({ id, prices, routes: routesBody(routes), enabled: f.get("enabled") === "on" }, done(id));
+      const body = { id, prices, routes: routesBody(routes), enabled: f.get("enabled") === "on", ...about };
+      create.mutate(body, done(id));
     }
   };
   const price = (name: PriceName, label: string, placeholder?: string) => {
@@ -105,6 +110,14 @@ export function ModelDialog({
           </div>
         </fieldset>
         <RouteEditor rows={routes} onChange={setRoutes} />
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium text-slate-700">Context and capabilities</legend>
+          <CatalogFields
+            provider={routes[0]?.provider ?? ""}
+            upstream={routes[0]?.model ?? ""}
+            model={model}
+          />
+        </fieldset>
         <FormError error={mutation.error} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>

@@ -6,11 +6,13 @@ import { Modal } from "../../ui/dialog.tsx";
 import { Field } from "../../ui/field.tsx";
 import { AMOUNT_PATTERN } from "../../ui/money.ts";
 import { useToast } from "../../ui/toast.tsx";
+import { CatalogFields, catalogBody } from "../models/catalog-fields.tsx";
 
 /**
  * Adds the upstream models picked from a provider's list, one model each, routed to that
- * provider. The id clients send starts as the upstream's; prices have no default (a model
- * without a price would be free), so they are asked for, labelled, per model.
+ * provider. The id clients send starts as the upstream's; prices, context window and
+ * capabilities are filled from the model catalog where it knows the model, else asked for
+ * (a model without a price would be free), labelled, per model.
  */
 export function AddModelsDialog({
   provider,
@@ -42,7 +44,14 @@ export function AddModelsDialog({
           id: get(u, "id"),
           enabled: f.get("enabled") === "on",
           routes: [{ provider, model: u }],
-          prices: { input, cached_input: get(u, "cached_input") || input, output: get(u, "output") },
+          prices: {
+            input,
+            cached_input: get(u, "cached_input") || input,
+            output: get(u, "output"),
+            cache_write: get(u, "cache_write") || null,
+            cache_write_1h: get(u, "cache_write_1h") || null,
+          },
+          ...catalogBody(f, `${u}|`),
         });
         added++;
       } catch (err) {
@@ -60,7 +69,7 @@ export function AddModelsDialog({
       label={`${label} (${currency} per 1M tokens)`}
       name={`${u}|${name}`}
       required={required}
-      placeholder={required ? undefined : "as input"}
+      placeholder={required ? undefined : name === "cache_write_1h" ? "as cache write" : "as input"}
       inputMode="decimal"
       pattern={AMOUNT_PATTERN.source}
       title="A decimal amount with at most 9 decimals"
@@ -90,7 +99,10 @@ export function AddModelsDialog({
               {price(u, "input", "Input")}
               {price(u, "cached_input", "Cached input", false)}
               {price(u, "output", "Output")}
+              {price(u, "cache_write", "Cache write", false)}
+              {price(u, "cache_write_1h", "Cache write, 1 hour", false)}
             </div>
+            <CatalogFields prefix={`${u}|`} provider={provider} upstream={u} />
             {errors[u] && (
               <p
                 role="alert"
