@@ -1,6 +1,12 @@
 import { unauthorized } from "../errors.ts";
-import type { Gateway } from "../gateway/gateway.ts";
-import type { KeyRecord } from "../keys/key-store.ts";
+import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
+import type { RateLimiter } from "../limits/rate-limit.ts";
+
+/** What authenticating a client reads: the key store and whether the key's account still exists. */
+export type ClientAuthDeps = {
+  readonly keys: Pick<KeyStore, "authenticate">;
+  readonly book: { get(accountId: string): object | undefined };
+};
 
 /**
  * A header's value without one "Bearer " scheme word. Clients that pass `api_key="Bearer <token>"`
@@ -38,7 +44,7 @@ export function presentedKey(request: Request): string | null {
  * headers (without counting the request against the limits).
  */
 export function authenticateReader(
-  gw: Gateway,
+  gw: ClientAuthDeps & { readonly limiter: Pick<RateLimiter, "peek"> },
   request: Request,
   headers: Record<string, string | number>,
 ): KeyRecord {
@@ -48,7 +54,7 @@ export function authenticateReader(
 }
 
 /** Authenticates a client key against the in-memory key store (synced with CLI changes as the request arrived: cache-sync.ts). */
-export function authenticateClient(gw: Gateway, request: Request): KeyRecord {
+export function authenticateClient(gw: ClientAuthDeps, request: Request): KeyRecord {
   const token = presentedKey(request);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
   const key = gw.keys.authenticate(token, Date.now());
