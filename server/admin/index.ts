@@ -7,6 +7,7 @@ import { limitedParse } from "../http/body-limit.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
 import { adminsAdmin } from "./admins/index.ts";
+import { alertsAdmin } from "./alerts/index.ts";
 import { authAdmin } from "./auth/index.ts";
 import { exportsAdmin } from "./exports/index.ts";
 import { keysAdmin } from "./keys/index.ts";
@@ -77,6 +78,7 @@ export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresse
       .use(providersAdmin(gw))
       .use(requestsAdmin(gw))
       .use(exportsAdmin(gw))
+      .use(alertsAdmin(gw))
       .use(adminsAdmin(users))
   );
 };

@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import type { Gateway } from "../gateway/gateway.ts";
 import { authenticateReader } from "../http/client-auth.ts";
+import { limitSpent } from "./budget-period.ts";
 import { amountToNumber } from "./money.ts";
 import { listTransactions } from "./transactions.ts";
 
@@ -19,7 +20,7 @@ export const balanceRoutes = (gw: Gateway) =>
         const key = authenticateReader(gw, request, set.headers as Record<string, string>);
         const acct = gw.book.get(key.accountId)!;
         const remaining =
-          key.spendLimit === null ? acct.balance : Math.min(acct.balance, key.spendLimit - key.used);
+          key.spendLimit === null ? acct.balance : Math.min(acct.balance, key.spendLimit - limitSpent(key));
         return {
           balance: amountToNumber(acct.balance),
           used: amountToNumber(acct.used),

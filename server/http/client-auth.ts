@@ -1,4 +1,4 @@
-import { unauthorized } from "../errors.ts";
+import { forbidden, unauthorized } from "../errors.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 
@@ -52,7 +52,12 @@ export function authenticateClient(gw: Gateway, request: Request): KeyRecord {
   const token = presentedKey(request);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
   const key = gw.keys.authenticate(token, Date.now());
-  if (!gw.book.get(key.accountId))
-    throw unauthorized("The account of this API key no longer exists.", "account_missing");
+  const account = gw.book.get(key.accountId);
+  if (!account) throw unauthorized("The account of this API key no longer exists.", "account_missing");
+  if (account.status === "suspended")
+    throw forbidden(
+      "The account of this API key is suspended: an administrator can resume it; until then its keys are refused.",
+      "account_suspended",
+    );
   return key;
 }
