@@ -118,8 +118,8 @@ export function KeyDetailPage() {
                     {k.limit_reached && (
                       <span className="text-xs font-normal text-slate-600">
                         {k.period_resets_at
-                          ? "Refused until the period resets, or raise the limit."
-                          : "Raise the limit to use this key again."}
+                          ? "limit reached: refused until the period resets, or raise the limit"
+                          : "limit reached: raise it to use this key again"}
                       </span>
                     )}
                   </dd>
