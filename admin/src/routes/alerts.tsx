@@ -37,8 +37,8 @@ function WebhookForm() {
               "No webhook: alerts are not sent."
             )}{" "}
             Each POST is JSON, signed in <code>X-Tollgate-Signature: sha256=…</code> (HMAC-SHA256 of the body
-            with the secret), and retried with backoff until the receiver answers 2xx. E-mail alerts are not
-            available yet.
+            with the secret), and retried with backoff (up to 5 attempts: after 1, 2, 4 and 8 s) until the
+            receiver answers 2xx. E-mail alerts are not available yet.
           </p>
           <div className="grid gap-3 sm:grid-cols-2">
             <Field
