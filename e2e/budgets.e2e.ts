@@ -133,13 +133,13 @@ test("refund and adjust on the account page; the ledger filters by kind; low acc
     });
   await page.goto(`accounts/${account.id}`);
   const form = page.getByRole("form", { name: "Refund or adjust" });
-  await form.getByLabel("Amount (USD)").fill("1.25");
-  await form.getByLabel("Note (required)").fill("Outage credit");
+  await form.getByLabel("Amount to refund or adjust (USD)").fill("1.25");
+  await form.getByLabel("Reason (required)").fill("Outage credit");
   await form.getByRole("button", { name: "Refund" }).click();
   await expect(page.getByText(/Refunded 1\.25 USD/)).toBeVisible();
   await form.getByLabel("Kind").selectOption("adjustment");
-  await form.getByLabel("Amount (USD)").fill("-0.5");
-  await form.getByLabel("Note (required)").fill("Duplicate top-up");
+  await form.getByLabel("Amount to refund or adjust (USD)").fill("-0.5");
+  await form.getByLabel("Reason (required)").fill("Duplicate top-up");
   await form.getByRole("button", { name: "Adjust" }).click();
   await expect(page.getByText(/Adjusted by -0\.50 USD/)).toBeVisible();
 

@@ -45,7 +45,7 @@ export function CorrectionForm({ accountId }: { accountId: string }) {
           <option value="adjustment">Adjustment</option>
         </SelectField>
         <Field
-          label={`Amount (${currency})`}
+          label={`Amount to refund or adjust (${currency})`}
           name="amount"
           required
           inputMode="decimal"
@@ -58,7 +58,7 @@ export function CorrectionForm({ accountId }: { accountId: string }) {
           placeholder={kind === "refund" ? "5.00" : "-2.50"}
         />
         <Field
-          label="Note (required)"
+          label="Reason (required)"
           name="note"
           required
           maxLength={500}
