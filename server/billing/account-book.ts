@@ -6,10 +6,12 @@ import {
   insertAccount,
   lastLedgerPosition,
   ledgerAfter,
+  updateAccount,
 } from "../../db/queries/billing.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Write } from "../store/writes.ts";
+import { limitSpent } from "./budget-period.ts";
 
 export type AccountState = {
   id: string;
@@ -18,6 +20,9 @@ export type AccountState = {
   used: number;
   /** Sum of open reservations (memory only: a restart leaves none hanging). */
   reserved: number;
+  status: "active" | "suspended";
+  /** Below this balance the account is running low (listed, alerted); null: never. */
+  lowBalanceThreshold: number | null;
   createdAt: number;
 };
 
@@ -31,6 +36,8 @@ const state = (row: AccountRow, reserved: number): AccountState => ({
   balance: row.balance,
   used: row.used,
   reserved,
+  status: row.status,
+  lowBalanceThreshold: row.lowBalanceThreshold,
   createdAt: row.createdAt,
 });
 
@@ -50,6 +57,11 @@ export class AccountBook {
   /** Where in the ledger's commit order the last refresh stopped. */
   private lastLedgerPosition = 0;
   private loaded = false;
+  /**
+   * Told after a balance moved in memory (a charge: with its key; a credit: without), for
+   * alerts. Must not throw: a charge has already happened.
+   */
+  onMoved: ((acct: AccountState, key: KeyRecord | null, now: number) => void) | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -82,8 +94,10 @@ export class AccountBook {
         if (acct) acct.balance += r.amount;
       }
       for (const row of allAccounts(tx)) {
+        const known = this.map.get(row.id);
         // New to this process: the table's balance already holds its ledger so far.
-        if (!this.map.has(row.id)) this.map.set(row.id, state(row, 0));
+        if (!known) this.map.set(row.id, state(row, 0));
+        else Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
       }
     });
   }
@@ -106,7 +120,7 @@ export class AccountBook {
   headroom(key: KeyRecord): { account: number; key: number | null } {
     const acct = this.map.get(key.accountId);
     const account = acct ? acct.balance - acct.reserved : 0;
-    return { account, key: key.spendLimit === null ? null : key.spendLimit - key.used - key.reserved };
+    return { account, key: key.spendLimit === null ? null : key.spendLimit - limitSpent(key) - key.reserved };
   }
 
   hold(key: KeyRecord, amount: number): Hold {
@@ -144,11 +158,12 @@ export class AccountBook {
     if (!acct) return none;
     let charged = Math.min(cost, Math.max(0, acct.balance - acct.reserved));
     if (key.spendLimit !== null)
-      charged = Math.min(charged, Math.max(0, key.spendLimit - key.used - key.reserved));
+      charged = Math.min(charged, Math.max(0, key.spendLimit - limitSpent(key) - key.reserved));
     if (charged <= 0) return none;
     acct.balance -= charged;
     acct.used += charged;
     key.used += charged;
+    key.periodUsed += charged;
     const write: Write = {
       charge: {
         ledgerId: newId("txn"),
@@ -159,6 +174,7 @@ export class AccountBook {
         at: ref.now,
       },
     };
+    this.onMoved?.(acct, key, ref.now);
     let reverted = false;
     const revert = () => {
       if (reverted) return;
@@ -166,8 +182,19 @@ export class AccountBook {
       acct.balance += charged;
       acct.used -= charged;
       key.used -= charged;
+      key.periodUsed -= charged;
     };
     return { charged, write, revert };
+  }
+
+  /** Suspends or resumes an account, or sets its low-balance threshold; null for an unknown id. */
+  update(
+    id: string,
+    set: Partial<Pick<AccountState, "status" | "lowBalanceThreshold">>,
+  ): AccountState | null {
+    const acct = this.map.get(id);
+    if (!acct || !updateAccount(this.db, id, set)) return null;
+    return Object.assign(acct, set);
   }
 
   /** Creates an account with an opening balance (a top-up ledger entry), synchronously. */
@@ -182,6 +209,8 @@ export class AccountBook {
         balance: input.balance,
         used: 0,
         configHash: input.configHash ?? null,
+        status: "active",
+        lowBalanceThreshold: null,
         createdAt: now,
       },
       input.balance !== 0 ? { id: opening, note: "Opening balance" } : null,
@@ -193,6 +222,8 @@ export class AccountBook {
       balance: input.balance,
       used: 0,
       reserved: 0,
+      status: "active",
+      lowBalanceThreshold: null,
       createdAt: now,
     };
     this.map.set(id, state);
@@ -225,6 +256,7 @@ export class AccountBook {
     this.own.add(entryId);
     // Memory moves by the amount: the table may lack charges still on their way to it.
     acct.balance += amount;
+    this.onMoved?.(acct, null, now);
     return { entryId, balanceAfter };
   }
 }

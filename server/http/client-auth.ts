@@ -1,11 +1,11 @@
-import { unauthorized } from "../errors.ts";
+import { forbidden, unauthorized } from "../errors.ts";
 import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
 import type { RateLimiter } from "../limits/rate-limit.ts";
 
-/** What authenticating a client reads: the key store and whether the key's account still exists. */
+/** What authenticating a client reads: the key store and the key's account (whether it exists, whether it is suspended). */
 export type ClientAuthDeps = {
   readonly keys: Pick<KeyStore, "authenticate">;
-  readonly book: { get(accountId: string): object | undefined };
+  readonly book: { get(accountId: string): { status: string } | undefined };
 };
 
 /**
@@ -58,7 +58,12 @@ export function authenticateClient(gw: ClientAuthDeps, request: Request): KeyRec
   const token = presentedKey(request);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
   const key = gw.keys.authenticate(token, Date.now());
-  if (!gw.book.get(key.accountId))
-    throw unauthorized("The account of this API key no longer exists.", "account_missing");
+  const account = gw.book.get(key.accountId);
+  if (!account) throw unauthorized("The account of this API key no longer exists.", "account_missing");
+  if (account.status === "suspended")
+    throw forbidden(
+      "The account of this API key is suspended: an administrator can resume it; until then its keys are refused.",
+      "account_suspended",
+    );
   return key;
 }
