@@ -30,6 +30,7 @@ test("the migrations apply, and applying them again changes nothing", async () =
     "accounts",
     "admin_sessions",
     "admin_users",
+    "alert_deliveries",
     "api_keys",
     "generated_media",
     "idempotency",

@@ -1,12 +1,12 @@
 import { Elysia } from "elysia";
 import { AdminUsers } from "../admin-session/admin-users.ts";
 import { SignInLimiter } from "../admin-session/sign-in-limiter.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import type { AdminAuth } from "../http/admin-auth.ts";
 import { limitedParse } from "../http/body-limit.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
 import { adminsAdmin } from "./admins/index.ts";
+import { alertsAdmin } from "./alerts/index.ts";
 import { authAdmin } from "./auth/index.ts";
 import { catalogAdmin } from "./catalog/index.ts";
 import { exportsAdmin } from "./exports/index.ts";
@@ -14,6 +14,7 @@ import { keysAdmin } from "./keys/index.ts";
 import { modelsAdmin } from "./models/index.ts";
 import { providersAdmin } from "./providers/index.ts";
 import { requestsAdmin } from "./requests/index.ts";
+import type { AdminServices } from "./services.ts";
 import { setupAdmin } from "./setup/index.ts";
 import { settingsView } from "./setup/service.ts";
 import { statsAdmin } from "./stats/index.ts";
@@ -37,7 +38,7 @@ function guarded(url: string): boolean {
  * its body is parsed or validated (an anonymous caller learns nothing about the schemas).
  * Wrong Bearer tokens are limited per address like failed sign-ins (with their own budget).
  */
-export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresses) => {
+export const adminApi = (gw: AdminServices, auth: AdminAuth, addresses: ClientAddresses) => {
   const users = new AdminUsers(gw.db);
   const signIns = new SignInLimiter();
   // Its own budget: failed panel sign-ins from an address do not lock out its scripts.
@@ -79,6 +80,7 @@ export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresse
       .use(providersAdmin(gw))
       .use(requestsAdmin(gw))
       .use(exportsAdmin(gw))
+      .use(alertsAdmin(gw))
       .use(adminsAdmin(users))
   );
 };

@@ -6,9 +6,12 @@ import {
   insertAccount,
   lastLedgerPosition,
   ledgerAfter,
+  updateAccount,
 } from "../../db/queries/billing.ts";
+import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Write } from "../store/writes.ts";
+import { limitSpent } from "./budget-period.ts";
 
 export type AccountState = {
   id: string;
@@ -17,6 +20,9 @@ export type AccountState = {
   used: number;
   /** Sum of open reservations (memory only: a restart leaves none hanging). */
   reserved: number;
+  status: "active" | "suspended";
+  /** Below this balance the account is running low (listed, alerted); null: never. */
+  lowBalanceThreshold: number | null;
   createdAt: number;
 };
 
@@ -24,18 +30,14 @@ export type Hold = { accountId: string; keyId: string; amount: number; open: boo
 
 export type LedgerKind = "topup" | "charge" | "refund" | "adjustment";
 
-/** A time-ordered id: the prefix and a UUIDv7 as 32 hex digits (its dashes dropped). */
-export const newId = (prefix: string) => {
-  const u = Bun.randomUUIDv7();
-  return `${prefix}_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
-};
-
 const state = (row: AccountRow, reserved: number): AccountState => ({
   id: row.id,
   name: row.name,
   balance: row.balance,
   used: row.used,
   reserved,
+  status: row.status,
+  lowBalanceThreshold: row.lowBalanceThreshold,
   createdAt: row.createdAt,
 });
 
@@ -55,6 +57,11 @@ export class AccountBook {
   /** Where in the ledger's commit order the last refresh stopped. */
   private lastLedgerPosition = 0;
   private loaded = false;
+  /**
+   * Told after a balance moved in memory (a charge: with its key; a credit: without), for
+   * alerts. Must not throw: a charge has already happened.
+   */
+  onMoved: ((acct: AccountState, key: KeyRecord | null, now: number) => void) | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -87,8 +94,10 @@ export class AccountBook {
         if (acct) acct.balance += r.amount;
       }
       for (const row of allAccounts(tx)) {
+        const known = this.map.get(row.id);
         // New to this process: the table's balance already holds its ledger so far.
-        if (!this.map.has(row.id)) this.map.set(row.id, state(row, 0));
+        if (!known) this.map.set(row.id, state(row, 0));
+        else Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
       }
     });
   }
@@ -111,7 +120,7 @@ export class AccountBook {
   headroom(key: KeyRecord): { account: number; key: number | null } {
     const acct = this.map.get(key.accountId);
     const account = acct ? acct.balance - acct.reserved : 0;
-    return { account, key: key.spendLimit === null ? null : key.spendLimit - key.used - key.reserved };
+    return { account, key: key.spendLimit === null ? null : key.spendLimit - limitSpent(key) - key.reserved };
   }
 
   hold(key: KeyRecord, amount: number): Hold {
@@ -149,11 +158,12 @@ export class AccountBook {
     if (!acct) return none;
     let charged = Math.min(cost, Math.max(0, acct.balance - acct.reserved));
     if (key.spendLimit !== null)
-      charged = Math.min(charged, Math.max(0, key.spendLimit - key.used - key.reserved));
+      charged = Math.min(charged, Math.max(0, key.spendLimit - limitSpent(key) - key.reserved));
     if (charged <= 0) return none;
     acct.balance -= charged;
     acct.used += charged;
     key.used += charged;
+    key.periodUsed += charged;
     const write: Write = {
       charge: {
         ledgerId: newId("txn"),
@@ -164,6 +174,7 @@ export class AccountBook {
         at: ref.now,
       },
     };
+    this.onMoved?.(acct, key, ref.now);
     let reverted = false;
     const revert = () => {
       if (reverted) return;
@@ -171,8 +182,19 @@ export class AccountBook {
       acct.balance += charged;
       acct.used -= charged;
       key.used -= charged;
+      key.periodUsed -= charged;
     };
     return { charged, write, revert };
+  }
+
+  /** Suspends or resumes an account, or sets its low-balance threshold; null for an unknown id. */
+  update(
+    id: string,
+    set: Partial<Pick<AccountState, "status" | "lowBalanceThreshold">>,
+  ): AccountState | null {
+    const acct = this.map.get(id);
+    if (!acct || !updateAccount(this.db, id, set)) return null;
+    return Object.assign(acct, set);
   }
 
   /** Creates an account with an opening balance (a top-up ledger entry), synchronously. */
@@ -187,6 +209,8 @@ export class AccountBook {
         balance: input.balance,
         used: 0,
         configHash: input.configHash ?? null,
+        status: "active",
+        lowBalanceThreshold: null,
         createdAt: now,
       },
       input.balance !== 0 ? { id: opening, note: "Opening balance" } : null,
@@ -198,6 +222,8 @@ export class AccountBook {
       balance: input.balance,
       used: 0,
       reserved: 0,
+      status: "active",
+      lowBalanceThreshold: null,
       createdAt: now,
     };
     this.map.set(id, state);
@@ -230,6 +256,7 @@ export class AccountBook {
     this.own.add(entryId);
     // Memory moves by the amount: the table may lack charges still on their way to it.
     acct.balance += amount;
+    this.onMoved?.(acct, null, now);
     return { entryId, balanceAfter };
   }
 }

@@ -27,6 +27,7 @@ export const en = {
     models: "Models",
     providers: "Providers",
     requests: "Request log",
+    alerts: "Alerts",
     admins: "Admin users",
   },
   shell: {
@@ -261,7 +262,7 @@ export const en = {
     title: "Request log",
     csv: "Download CSV",
     intro:
-      "Every client request, newest first. Times are in your time zone. The CSV has every request the filters match, not only this page.",
+      "Every client request, newest first. Times and days are in {{zone}}. The CSV has every request the filters match, not only this page.",
     filters: {
       label: "Filters",
       search: "Search",
@@ -337,5 +338,13 @@ export const en = {
       dropped: "Dropped fields",
       attempts: "Upstream attempts",
     },
+  },
+  timeZone: {
+    note: "Times in {{zone}}",
+    legend: "Time zone",
+    utc: "UTC",
+    mine: "My time zone",
+    yours: "your time zone ({{zone}})",
+    localTime: "local time",
   },
 };

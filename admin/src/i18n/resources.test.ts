@@ -13,6 +13,7 @@ const SAME_IN_BOTH = new Set<string>([
   "language.en",
   "language.ru",
   "requests.table.ttft", // an abbreviation, spelled out in its title
+  "timeZone.utc",
 ]);
 
 /** base key → { plural form or "" → text } */

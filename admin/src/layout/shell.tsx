@@ -6,6 +6,8 @@ import { LanguageSwitch } from "../i18n/language-switch.tsx";
 import { Brand } from "../ui/brand.tsx";
 import { Button, focusRing } from "../ui/button.tsx";
 import { Loading } from "../ui/states.tsx";
+import { useTimeZoneMode } from "../ui/time-zone.ts";
+import { TimeZoneSwitch } from "./time-zone-switch.tsx";
 
 const NAV = [
   { to: "/", label: "overview", end: true },
@@ -14,6 +16,7 @@ const NAV = [
   { to: "/models", label: "models" },
   { to: "/providers", label: "providers" },
   { to: "/requests", label: "requests" },
+  { to: "/alerts", label: "alerts" },
   { to: "/admins", label: "admins" },
 ] as const;
 
@@ -75,6 +78,7 @@ function Who() {
 export function Shell() {
   const [open, setOpen] = useState(false);
   const { t } = useTranslation();
+  const zone = useTimeZoneMode();
   return (
     <div className="min-h-screen lg:flex">
       <a
@@ -110,7 +114,9 @@ export function Shell() {
       </header>
       <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
         <div className="mx-auto max-w-6xl">
-          <Suspense fallback={<Loading />}>
+          <TimeZoneSwitch />
+          {/* Keyed by the zone: a switch re-renders every time on the page in the new zone. */}
+          <Suspense key={zone} fallback={<Loading />}>
             <Outlet />
           </Suspense>
         </div>

@@ -6,6 +6,7 @@ import { RequestTable } from "../features/requests/request-table.tsx";
 import { dayRange } from "../ui/dates.ts";
 import { DownloadLink } from "../ui/download-link.tsx";
 import { Card, PageHeader } from "../ui/layout.tsx";
+import { zoneLabel } from "../ui/time-zone.ts";
 
 /** Filters and page live in the URL, so a filtered view can be linked and survives reloads. */
 export function RequestsPage() {
@@ -33,7 +34,7 @@ export function RequestsPage() {
         title={t("requests.title")}
         actions={<DownloadLink href={requestsCsvUrl(filters)}>{t("requests.csv")}</DownloadLink>}
       >
-        {t("requests.intro")}
+        {t("requests.intro", { zone: zoneLabel() })}
       </PageHeader>
       <div className="space-y-4">
         <Card>
