@@ -42,7 +42,7 @@ export function scanSource(source: string): Finding[] {
   // JSX text: after a tag's ">" (not "=>" or a spaced comparison) up to the next tag or expression.
   for (const m of src.matchAll(/(?<![=\s-])>([^<>{}]*)(?=[<{])/g)) {
     const text = m[1]!;
-    if (hasWord(text) && !/[;=[\]]|\)\s*$|^\s*[(:&|,]/.test(text)) add(m.index!, text);
+    if (hasWord(text) && !/[;=[\]]|\)\s*$|^\s*[():&|,]/.test(text)) add(m.index!, text);
   }
   // JSX text after an expression on the same line: "{n} requests<".
   for (const m of src.matchAll(/\}([^<>{}\n]*[A-Za-z]{2,}[^<>{}\n]*)(?=<\/?[A-Za-z])/g)) {

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useKeys } from "../api/keys.ts";
 import { IssueKeyDialog } from "../features/keys/issue-key-dialog.tsx";
 import { KeyTable } from "../features/keys/key-table.tsx";
@@ -14,29 +15,30 @@ export function KeysPage() {
   const [status, setStatus] = useState<Status | "">("");
   const keys = useKeys(undefined, status || undefined);
   const [issuing, setIssuing] = useState(false);
+  const { t } = useTranslation();
   return (
     <>
       <PageHeader
-        title="API keys"
+        title={t("keys.title")}
         actions={
           <Button variant="primary" onClick={() => setIssuing(true)}>
-            Issue key
+            {t("keys.issue")}
           </Button>
         }
       >
-        Keys let clients call the gateway; each spends from its account's balance.
+        {t("keys.intro")}
       </PageHeader>
       <Card>
         <div className="mb-3 max-w-48">
           <SelectField
-            label="Status"
+            label={t("keys.status")}
             value={status}
             onChange={(e) => setStatus(e.target.value as Status | "")}
           >
-            <option value="">Any status</option>
+            <option value="">{t("keys.anyStatus")}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s[0]!.toUpperCase() + s.slice(1)}
+                {t(`keys.statuses.${s}`)}
               </option>
             ))}
           </SelectField>
@@ -44,8 +46,8 @@ export function KeysPage() {
         <QueryState query={keys}>
           {({ data }) =>
             data.length === 0 ? (
-              <Empty title={status ? `No ${status} keys.` : "No keys yet."}>
-                {status ? null : "Issue the first one above."}
+              <Empty title={status ? t(`keys.emptyStatus.${status}`) : t("keys.empty")}>
+                {status ? null : t("keys.emptyHint")}
               </Empty>
             ) : (
               <KeyTable keys={data} />

@@ -1,4 +1,5 @@
 import { type KeyboardEvent, useId, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useSettings } from "../../api/session.ts";
 import { CopyBlock } from "../../ui/copy.tsx";
 import { connectionSnippets, gatewayBase } from "./snippets.ts";
@@ -13,6 +14,7 @@ export function ConnectionDetails({ apiKey, model }: { apiKey: string; model: st
   const groups = connectionSnippets({ base, key: apiKey, model });
   const [active, setActive] = useState(groups[0]!.id);
   const id = useId();
+  const { t } = useTranslation();
   const current = groups.find((g) => g.id === active) ?? groups[0]!;
   // Arrow keys move between tabs, as in every tab list.
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -27,17 +29,14 @@ export function ConnectionDetails({ apiKey, model }: { apiKey: string; model: st
   return (
     <section aria-labelledby={`${id}-title`} className="space-y-3 border-t border-slate-200 pt-4">
       <h3 id={`${id}-title`} className="text-sm font-semibold">
-        Connect a client
+        {t("connect.title")}
       </h3>
-      <CopyBlock label="Base URL" text={`${base}/v1`} />
+      <CopyBlock label={t("connect.baseUrl")} text={`${base}/v1`} />
       <p className="-mt-2 text-xs text-slate-500">
-        OpenAI-compatible clients take <code>{base}/v1</code>; the Anthropic and Gemini SDKs take{" "}
-        <code>{base}</code>.{" "}
-        {publicUrl
-          ? "From server.public_url."
-          : "This page's address: set server.public_url if clients use another one."}
+        <Trans i18nKey="connect.bases" values={{ base }} components={{ code: <code /> }} />{" "}
+        {publicUrl ? t("connect.fromConfig") : t("connect.fromPage")}
       </p>
-      <div role="tablist" aria-label="Client" className="flex flex-wrap gap-1" onKeyDown={onKey}>
+      <div role="tablist" aria-label={t("connect.client")} className="flex flex-wrap gap-1" onKeyDown={onKey}>
         {groups.map((g) => (
           <button
             key={g.id}

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ModelView } from "../../../../server/admin/models/model.ts";
 import { useAccounts } from "../../api/accounts.ts";
 import { useIssueKey } from "../../api/keys.ts";
@@ -34,6 +35,7 @@ export function IssueKeyDialog({
   const currency = useSettings().data?.currency ?? "";
   const issue = useIssueKey();
   const notify = useToast();
+  const { t } = useTranslation();
   const [issued, setIssued] = useState<{ key: string; name: string; model: string } | null>(null);
 
   const close = () => {
@@ -49,14 +51,19 @@ export function IssueKeyDialog({
       {
         onSuccess: (k) => {
           setIssued({ key: k.key, name: k.name, model: exampleModel(k.models, models.data?.data ?? []) });
-          notify("success", `Key "${k.name}" issued.`);
+          notify("success", t("keys.issueDialog.issued", { name: k.name }));
         },
       },
     );
   };
 
   return (
-    <Modal open={open} onClose={close} title={issued ? "Your new API key" : "Issue an API key"} wide>
+    <Modal
+      open={open}
+      onClose={close}
+      title={issued ? t("keys.issueDialog.titleDone") : t("keys.issueDialog.title")}
+      wide
+    >
       {issued ? (
         <PlainKey value={issued.key} name={issued.name} onDone={close}>
           <ConnectionDetails apiKey={issued.key} model={issued.model} />
@@ -64,27 +71,36 @@ export function IssueKeyDialog({
       ) : accounts.isPending || models.isPending ? (
         <Loading />
       ) : accounts.data?.data.length === 0 ? (
-        <p className="text-sm text-slate-600">
-          Create an account first: keys spend from an account's balance.
-        </p>
+        <p className="text-sm text-slate-600">{t("keys.issueDialog.noAccount")}</p>
       ) : (
         <form onSubmit={submit} className="space-y-4">
           <div className="grid gap-4 sm:grid-cols-2">
-            <SelectField label="Account" name="account_id" required defaultValue={accountId}>
+            <SelectField
+              label={t("keys.issueDialog.account")}
+              name="account_id"
+              required
+              defaultValue={accountId}
+            >
               {accounts.data?.data.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name}
                 </option>
               ))}
             </SelectField>
-            <Field label="Name" name="name" required maxLength={200} placeholder="e.g. production backend" />
+            <Field
+              label={t("keys.issueDialog.name")}
+              name="name"
+              required
+              maxLength={200}
+              placeholder={t("keys.issueDialog.namePlaceholder")}
+            />
           </div>
           <LimitsFields models={models.data?.data ?? []} currency={currency} />
           <FormError error={issue.error} />
           <div className="flex justify-end gap-2">
-            <Button onClick={close}>Cancel</Button>
+            <Button onClick={close}>{t("common.cancel")}</Button>
             <Button type="submit" variant="primary" disabled={issue.isPending}>
-              {issue.isPending ? "Issuing…" : "Issue key"}
+              {issue.isPending ? t("keys.issueDialog.issuing") : t("keys.issueDialog.submit")}
             </Button>
           </div>
         </form>

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import type { KeyView } from "../../../../server/admin/keys/model.ts";
 import type { ModelView } from "../../../../server/admin/models/model.ts";
 import { Field, SelectField } from "../../ui/field.tsx";
@@ -14,57 +15,58 @@ export function LimitsFields({
   currency: string;
 }) {
   const allowed = new Set(keyView?.models ?? []);
+  const { t } = useTranslation();
   return (
     <>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
-          label="Requests per minute"
+          label={t("keys.limits.rpm")}
           name="rpm_limit"
           type="number"
           min={1}
           step={1}
-          placeholder="Deployment default"
+          placeholder={t("keys.limits.deploymentDefault")}
           defaultValue={keyView?.rpm_limit ?? ""}
         />
         <Field
-          label="Requests per day"
+          label={t("keys.limits.daily")}
           name="daily_request_limit"
           type="number"
           min={1}
           step={1}
-          placeholder="No daily limit"
+          placeholder={t("keys.limits.noDaily")}
           defaultValue={keyView?.daily_request_limit ?? ""}
         />
         <Field
-          label={`Spend limit (${currency})`}
+          label={t("keys.limits.spend", { currency })}
           name="spend_limit"
           inputMode="decimal"
           pattern={AMOUNT_PATTERN.source}
-          title="A decimal amount with at most 9 decimals"
-          placeholder="No limit"
+          title={t("common.amountTitle")}
+          placeholder={t("keys.limits.noLimit")}
           defaultValue={keyView?.spend_limit === null || !keyView ? "" : decimalText(keyView.spend_limit)}
         />
         <SelectField
-          label="Spend limit resets"
+          label={t("keys.limits.resets")}
           name="budget_period"
           defaultValue={keyView?.budget_period ?? ""}
         >
-          <option value="">Never (lifetime limit)</option>
-          <option value="daily">Daily (00:00 UTC)</option>
-          <option value="weekly">Weekly (Monday 00:00 UTC)</option>
-          <option value="monthly">Monthly (1st, 00:00 UTC)</option>
+          <option value="">{t("keys.limits.never")}</option>
+          <option value="daily">{t("keys.limits.dailyReset")}</option>
+          <option value="weekly">{t("keys.limits.weeklyReset")}</option>
+          <option value="monthly">{t("keys.limits.monthlyReset")}</option>
         </SelectField>
         <Field
-          label="Expires on"
+          label={t("keys.limits.expires")}
           name="expires_at"
           type="date"
           defaultValue={keyView?.expires_at?.slice(0, 10) ?? ""}
-          hint="End of that day, UTC. Empty: never."
+          hint={t("keys.limits.expiresHint")}
         />
       </div>
       <fieldset className="space-y-1">
-        <legend className="text-sm font-medium text-slate-700">Allowed models</legend>
-        <p className="text-xs text-slate-500">None ticked: every enabled model.</p>
+        <legend className="text-sm font-medium text-slate-700">{t("keys.limits.models")}</legend>
+        <p className="text-xs text-slate-500">{t("keys.limits.modelsHint")}</p>
         <div className="grid max-h-40 gap-1 overflow-y-auto rounded-md border border-slate-200 p-2 sm:grid-cols-2">
           {models.map((m) => (
             <label key={m.id} className="flex items-center gap-2 text-sm break-all">
@@ -72,7 +74,7 @@ export function LimitsFields({
               {m.id}
             </label>
           ))}
-          {models.length === 0 && <span className="text-sm text-slate-500">No models configured.</span>}
+          {models.length === 0 && <span className="text-sm text-slate-500">{t("keys.limits.noModels")}</span>}
         </div>
       </fieldset>
     </>
