@@ -1,4 +1,5 @@
 import type { FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import type { AccountView } from "../../../../server/admin/accounts/model.ts";
 import { useUpdateAccount } from "../../api/accounts.ts";
 import { Button } from "../../ui/button.tsx";
@@ -8,9 +9,10 @@ import { AMOUNT_PATTERN, decimalText } from "../../ui/money.ts";
 import { useToast } from "../../ui/toast.tsx";
 
 export function AccountStatus({ account }: { account: Pick<AccountView, "status" | "low"> }) {
-  if (account.status === "suspended") return <Badge tone="amber">suspended</Badge>;
-  if (account.low) return <Badge tone="red">running low</Badge>;
-  return <Badge tone="green">active</Badge>;
+  const { t } = useTranslation();
+  if (account.status === "suspended") return <Badge tone="amber">{t("accounts.status.suspended")}</Badge>;
+  if (account.low) return <Badge tone="red">{t("accounts.status.low")}</Badge>;
+  return <Badge tone="green">{t("accounts.status.active")}</Badge>;
 }
 
 /** Suspend (its keys are refused with 403 account_suspended) or resume. */
@@ -18,6 +20,7 @@ export function SuspendAccountButton({ account }: { account: AccountView }) {
   const update = useUpdateAccount(account.id);
   const notify = useToast();
   const suspended = account.status === "suspended";
+  const { t } = useTranslation();
   return (
     <Button
       disabled={update.isPending}
@@ -27,13 +30,18 @@ export function SuspendAccountButton({ account }: { account: AccountView }) {
           { status: suspended ? "active" : "suspended" },
           {
             onSuccess: () =>
-              notify("success", `Account "${account.name}" ${suspended ? "resumed" : "suspended"}.`),
+              notify(
+                "success",
+                t(suspended ? "accounts.suspend.resumed" : "accounts.suspend.suspended", {
+                  name: account.name,
+                }),
+              ),
             onError: (e) => notify("error", e.message),
           },
         )
       }
     >
-      {suspended ? "Resume account" : "Suspend account"}
+      {suspended ? t("accounts.suspend.resume") : t("accounts.suspend.suspend")}
     </Button>
   );
 }
@@ -42,31 +50,35 @@ export function SuspendAccountButton({ account }: { account: AccountView }) {
 export function ThresholdForm({ account }: { account: AccountView }) {
   const update = useUpdateAccount(account.id);
   const notify = useToast();
+  const { t } = useTranslation();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const v = String(new FormData(e.currentTarget).get("threshold") ?? "").trim();
     update.mutate(
       { low_balance_threshold: v === "" ? null : v },
-      { onSuccess: () => notify("success", v === "" ? "Threshold removed." : "Threshold saved.") },
+      {
+        onSuccess: () =>
+          notify("success", v === "" ? t("accounts.threshold.removed") : t("accounts.threshold.saved")),
+      },
     );
   };
   return (
-    <form onSubmit={submit} className="space-y-3" aria-label="Low-balance threshold">
+    <form onSubmit={submit} className="space-y-3" aria-label={t("accounts.threshold.form")}>
       <div className="grid gap-3 sm:grid-cols-[16rem_auto] sm:items-end">
         <Field
-          label={`Low-balance threshold (${account.currency})`}
+          label={t("accounts.threshold.label", { currency: account.currency })}
           name="threshold"
           inputMode="decimal"
           pattern={AMOUNT_PATTERN.source}
-          title="A decimal amount with at most 9 decimals; empty: never warn"
-          placeholder="No threshold"
+          title={t("accounts.threshold.title")}
+          placeholder={t("accounts.threshold.none")}
           defaultValue={
             account.low_balance_threshold === null ? "" : decimalText(account.low_balance_threshold)
           }
-          hint="Below it: listed on the Overview and alerted (Alerts page)."
+          hint={t("accounts.threshold.hint")}
         />
         <Button type="submit" disabled={update.isPending}>
-          Save threshold
+          {t("accounts.threshold.save")}
         </Button>
       </div>
       <FormError error={update.error} />

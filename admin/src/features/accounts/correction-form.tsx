@@ -1,4 +1,5 @@
 import { type FormEvent, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useCorrection } from "../../api/accounts.ts";
 import { useSettings } from "../../api/session.ts";
 import { Button } from "../../ui/button.tsx";
@@ -14,6 +15,7 @@ export function CorrectionForm({ accountId }: { accountId: string }) {
   const correct = useCorrection(accountId);
   const currency = useSettings().data?.currency ?? "";
   const notify = useToast();
+  const { t } = useTranslation();
   const form = useRef<HTMLFormElement>(null);
   const [kind, setKind] = useState<"refund" | "adjustment">("refund");
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -25,7 +27,10 @@ export function CorrectionForm({ accountId }: { accountId: string }) {
         onSuccess: (r) => {
           notify(
             "success",
-            `${kind === "refund" ? "Refunded" : "Adjusted by"} ${formatMoney(r.amount, r.currency)}. Balance: ${formatMoney(r.balance, r.currency)}.`,
+            t(kind === "refund" ? "accounts.correction.refunded" : "accounts.correction.adjusted", {
+              amount: formatMoney(r.amount, r.currency),
+              balance: formatMoney(r.balance, r.currency),
+            }),
           );
           form.current?.reset();
         },
@@ -33,39 +38,37 @@ export function CorrectionForm({ accountId }: { accountId: string }) {
     );
   };
   return (
-    <form ref={form} onSubmit={submit} className="space-y-3" aria-label="Refund or adjust">
+    <form ref={form} onSubmit={submit} className="space-y-3" aria-label={t("accounts.correction.form")}>
       <div className="grid gap-3 sm:grid-cols-[10rem_10rem_1fr_auto] sm:items-end">
         <SelectField
-          label="Kind"
+          label={t("accounts.correction.kind")}
           name="kind"
           value={kind}
           onChange={(e) => setKind(e.target.value as "refund" | "adjustment")}
         >
-          <option value="refund">Refund</option>
-          <option value="adjustment">Adjustment</option>
+          <option value="refund">{t("accounts.correction.refund")}</option>
+          <option value="adjustment">{t("accounts.correction.adjustment")}</option>
         </SelectField>
         <Field
-          label={`Amount to refund or adjust (${currency})`}
+          label={t("accounts.correction.amount", { currency })}
           name="amount"
           required
           inputMode="decimal"
           pattern={(kind === "refund" ? POSITIVE_AMOUNT : SIGNED_AMOUNT).source}
           title={
-            kind === "refund"
-              ? "A positive decimal amount with at most 9 decimals"
-              : "A decimal amount, negative to take money off, with at most 9 decimals"
+            kind === "refund" ? t("accounts.correction.refundTitle") : t("accounts.correction.adjustTitle")
           }
           placeholder={kind === "refund" ? "5.00" : "-2.50"}
         />
         <Field
-          label="Reason (required)"
+          label={t("accounts.correction.reason")}
           name="note"
           required
           maxLength={500}
-          placeholder="e.g. outage credit"
+          placeholder={t("accounts.correction.reasonPlaceholder")}
         />
         <Button type="submit" variant="primary" disabled={correct.isPending}>
-          {kind === "refund" ? "Refund" : "Adjust"}
+          {kind === "refund" ? t("accounts.correction.submitRefund") : t("accounts.correction.submitAdjust")}
         </Button>
       </div>
       <FormError error={correct.error} />

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useLedger } from "../../api/accounts.ts";
 import { SelectField } from "../../ui/field.tsx";
@@ -10,26 +11,31 @@ import { useMoney } from "../../ui/use-money.ts";
 
 const PAGE = 20;
 
+const LEDGER_KINDS = ["topup", "charge", "refund", "adjustment"] as const;
+const isLedgerKind = (k: string): k is (typeof LEDGER_KINDS)[number] =>
+  (LEDGER_KINDS as readonly string[]).includes(k);
+
 /** Which entries to show: money moved by hand apart from the one charge per request. */
 const KINDS = [
-  { value: "", label: "All entries" },
-  { value: "topup,refund,adjustment", label: "Top-ups, refunds, adjustments" },
-  { value: "topup", label: "Top-ups" },
-  { value: "refund", label: "Refunds" },
-  { value: "adjustment", label: "Adjustments" },
-  { value: "charge", label: "Charges" },
-];
+  { value: "", label: "all" },
+  { value: "topup,refund,adjustment", label: "manual" },
+  { value: "topup", label: "topup" },
+  { value: "refund", label: "refund" },
+  { value: "adjustment", label: "adjustment" },
+  { value: "charge", label: "charge" },
+] as const;
 
 export function LedgerTable({ accountId }: { accountId: string }) {
   const [offset, setOffset] = useState(0);
   const [kinds, setKinds] = useState("");
   const ledger = useLedger(accountId, offset, PAGE, kinds);
   const money = useMoney();
+  const { t } = useTranslation();
   return (
     <>
       <div className="mb-3 max-w-64">
         <SelectField
-          label="Show"
+          label={t("accounts.ledger.show")}
           value={kinds}
           onChange={(e) => {
             setKinds(e.target.value);
@@ -38,7 +44,7 @@ export function LedgerTable({ accountId }: { accountId: string }) {
         >
           {KINDS.map((k) => (
             <option key={k.value} value={k.value}>
-              {k.label}
+              {t(`accounts.ledger.kinds.${k.label}`)}
             </option>
           ))}
         </SelectField>
@@ -46,17 +52,17 @@ export function LedgerTable({ accountId }: { accountId: string }) {
       <QueryState query={ledger}>
         {(page) =>
           page.data.length === 0 ? (
-            <Empty title={kinds ? "No entries of this kind." : "No ledger entries yet."} />
+            <Empty title={kinds ? t("accounts.ledger.emptyKind") : t("accounts.ledger.empty")} />
           ) : (
             <>
-              <Table label="Ledger">
+              <Table label={t("accounts.ledger.label")}>
                 <thead>
                   <tr>
-                    <th className={th}>Time</th>
-                    <th className={th}>Kind</th>
-                    <th className={`${th} text-right`}>Amount</th>
-                    <th className={`${th} text-right`}>Balance after</th>
-                    <th className={`${th} hidden md:table-cell`}>Description</th>
+                    <th className={th}>{t("accounts.ledger.time")}</th>
+                    <th className={th}>{t("accounts.ledger.kindColumn")}</th>
+                    <th className={`${th} text-right`}>{t("accounts.ledger.amount")}</th>
+                    <th className={`${th} text-right`}>{t("accounts.ledger.balanceAfter")}</th>
+                    <th className={`${th} hidden md:table-cell`}>{t("accounts.ledger.description")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -66,7 +72,9 @@ export function LedgerTable({ accountId }: { accountId: string }) {
                         <TwoLineTime iso={e.created_at} />
                       </td>
                       <td className={td}>
-                        <Badge tone={e.amount >= 0 ? "green" : "slate"}>{e.kind}</Badge>
+                        <Badge tone={e.amount >= 0 ? "green" : "slate"}>
+                          {isLedgerKind(e.kind) ? t(`accounts.ledger.kind.${e.kind}`) : e.kind}
+                        </Badge>
                       </td>
                       <td className={`${td} text-right whitespace-nowrap tabular-nums`}>{money(e.amount)}</td>
                       <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
@@ -86,7 +94,7 @@ export function LedgerTable({ accountId }: { accountId: string }) {
                 </tbody>
               </Table>
               <Pager
-                label="Ledger pages"
+                label={t("accounts.ledger.pages")}
                 offset={offset}
                 size={PAGE}
                 shown={page.data.length}
