@@ -14,6 +14,7 @@ const SAME_IN_BOTH = new Set<string>([
   "language.ru",
   "requests.table.ttft", // an abbreviation, spelled out in its title
   "timeZone.utc",
+  "alerts.url",
 ]);
 
 /** base key → { plural form or "" → text } */

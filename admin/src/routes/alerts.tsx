@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useDeliveries, useSetWebhook, useTestAlert, useWebhook } from "../api/alerts.ts";
 import { Button } from "../ui/button.tsx";
 import { Field, FormError } from "../ui/field.tsx";
@@ -16,33 +17,34 @@ function WebhookForm() {
   const save = useSetWebhook();
   const test = useTestAlert();
   const notify = useToast();
+  const { t } = useTranslation();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     save.mutate(
       { url: String(f.get("url")).trim(), secret: String(f.get("secret")) },
-      { onSuccess: () => notify("success", "Webhook saved.") },
+      { onSuccess: () => notify("success", t("alerts.saved")) },
     );
   };
   return (
     <QueryState query={hook}>
       {(h) => (
-        <form onSubmit={submit} className="space-y-3" aria-label="Alert webhook">
+        <form onSubmit={submit} className="space-y-3" aria-label={t("alerts.form")}>
           <p className="text-sm text-slate-600">
             {h.url ? (
-              <>
-                Alerts are posted to <span className="font-mono break-all">{h.url}</span>.
-              </>
+              <Trans
+                i18nKey="alerts.postedTo"
+                values={{ url: h.url }}
+                components={{ mono: <span className="font-mono break-all" /> }}
+              />
             ) : (
-              "No webhook: alerts are not sent."
+              t("alerts.none")
             )}{" "}
-            Each POST is JSON, signed in <code>X-Tollgate-Signature: sha256=…</code> (HMAC-SHA256 of the body
-            with the secret), and retried with backoff (up to 5 attempts: after 1, 2, 4 and 8 s) until the
-            receiver answers 2xx. E-mail alerts are not available yet.
+            <Trans i18nKey="alerts.how" components={{ code: <code /> }} />
           </p>
           <div className="grid gap-3 sm:grid-cols-2">
             <Field
-              label="URL"
+              label={t("alerts.url")}
               name="url"
               type="url"
               required
@@ -50,37 +52,37 @@ function WebhookForm() {
               placeholder="https://example.com/hooks/tollgate"
             />
             <Field
-              label="Signing secret"
+              label={t("alerts.secret")}
               name="secret"
               type="password"
               required
               minLength={16}
               autoComplete="off"
-              placeholder={h.secret_set ? "Set (type a new one to replace it)" : "At least 16 characters"}
+              placeholder={h.secret_set ? t("alerts.secretSet") : t("alerts.secretNew")}
             />
           </div>
           <div className="flex flex-wrap gap-2">
             <Button type="submit" variant="primary" disabled={save.isPending}>
-              Save webhook
+              {t("alerts.save")}
             </Button>
             {h.url && (
               <>
                 <Button
                   disabled={test.isPending}
                   onClick={() =>
-                    test.mutate(undefined, { onSuccess: () => notify("success", "Test alert sent.") })
+                    test.mutate(undefined, { onSuccess: () => notify("success", t("alerts.tested")) })
                   }
                 >
-                  Send test alert
+                  {t("alerts.test")}
                 </Button>
                 <Button
                   variant="danger"
                   disabled={save.isPending}
                   onClick={() =>
-                    save.mutate(null, { onSuccess: () => notify("success", "Webhook removed.") })
+                    save.mutate(null, { onSuccess: () => notify("success", t("alerts.removed")) })
                   }
                 >
-                  Remove
+                  {t("alerts.remove")}
                 </Button>
               </>
             )}
@@ -95,21 +97,22 @@ function WebhookForm() {
 function Deliveries() {
   const [offset, setOffset] = useState(0);
   const page = useDeliveries(offset, PAGE);
+  const { t } = useTranslation();
   return (
     <QueryState query={page}>
       {(p) =>
         p.data.length === 0 ? (
-          <Empty title="No alerts sent yet." />
+          <Empty title={t("alerts.empty")} />
         ) : (
           <>
-            <Table label="Alert deliveries">
+            <Table label={t("alerts.table")}>
               <thead>
                 <tr>
-                  <th className={th}>Time</th>
-                  <th className={th}>Event</th>
-                  <th className={th}>Status</th>
-                  <th className={`${th} text-right`}>Attempts</th>
-                  <th className={`${th} hidden md:table-cell`}>Receiver's answer</th>
+                  <th className={th}>{t("alerts.time")}</th>
+                  <th className={th}>{t("alerts.event")}</th>
+                  <th className={th}>{t("alerts.status")}</th>
+                  <th className={`${th} text-right`}>{t("alerts.attempts")}</th>
+                  <th className={`${th} hidden md:table-cell`}>{t("alerts.answer")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -120,7 +123,7 @@ function Deliveries() {
                     </td>
                     <td className={`${td} font-mono text-xs break-all`}>{d.event}</td>
                     <td className={td}>
-                      <Badge tone={TONE[d.status]}>{d.status}</Badge>
+                      <Badge tone={TONE[d.status]}>{t(`alerts.statuses.${d.status}`)}</Badge>
                     </td>
                     <td className={`${td} text-right tabular-nums`}>{d.attempts}</td>
                     <td className={`${td} hidden text-xs break-all md:table-cell`}>
@@ -132,7 +135,7 @@ function Deliveries() {
               </tbody>
             </Table>
             <Pager
-              label="Delivery pages"
+              label={t("alerts.pages")}
               offset={offset}
               size={PAGE}
               shown={p.data.length}
@@ -147,17 +150,15 @@ function Deliveries() {
 }
 
 export function AlertsPage() {
+  const { t } = useTranslation();
   return (
     <>
-      <PageHeader title="Alerts">
-        An alert is sent when an account falls below its low-balance threshold or a key reaches its spend
-        limit.
-      </PageHeader>
+      <PageHeader title={t("alerts.title")}>{t("alerts.intro")}</PageHeader>
       <div className="space-y-6">
-        <Card title="Webhook">
+        <Card title={t("alerts.webhook")}>
           <WebhookForm />
         </Card>
-        <Card title="Deliveries">
+        <Card title={t("alerts.deliveriesTitle")}>
           <Deliveries />
         </Card>
       </div>

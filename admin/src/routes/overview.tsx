@@ -1,5 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { StatsTotals } from "../../../server/admin/stats/model.ts";
 import { useSetup } from "../api/setup.ts";
@@ -7,29 +8,30 @@ import { statsKeys, useStats } from "../api/stats.ts";
 import { SeriesChart } from "../features/charts/series-chart.tsx";
 import { AccountSpend, LowAccounts } from "../features/overview/account-cards.tsx";
 import { SetupChecklist } from "../features/overview/setup-checklist.tsx";
-import { formatCount, formatPercent } from "../ui/format.ts";
+import { formatCount, formatPercent, formatShortDay } from "../ui/format.ts";
 import { Card, PageHeader, Stat, Table, td, th } from "../ui/layout.tsx";
 import { Empty, QueryState } from "../ui/states.tsx";
 import { zoneLabel } from "../ui/time-zone.ts";
 import { useMoney } from "../ui/use-money.ts";
 
-function Totals({ title, t, id }: { title: string; t: StatsTotals; id: string }) {
+function Totals({ title, totals, id }: { title: string; totals: StatsTotals; id: string }) {
   const money = useMoney();
+  const { t } = useTranslation();
   return (
     <section aria-label={title}>
       <h2 className="mb-2 text-sm font-semibold text-slate-600">{title}</h2>
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-        <Stat label="Requests" value={formatCount(t.requests)} testId={`${id}-requests`} />
-        <Stat label="Spend" value={money(t.spend)} testId={`${id}-spend`} />
+        <Stat label={t("overview.requests")} value={formatCount(totals.requests)} testId={`${id}-requests`} />
+        <Stat label={t("overview.spend")} value={money(totals.spend)} testId={`${id}-spend`} />
         <Stat
-          label="Tokens in / out"
-          value={`${formatCount(t.input_tokens)} / ${formatCount(t.output_tokens)}`}
+          label={t("overview.tokens")}
+          value={`${formatCount(totals.input_tokens)} / ${formatCount(totals.output_tokens)}`}
           testId={`${id}-tokens`}
         />
         <Stat
-          label="Error rate"
-          value={formatPercent(t.error_rate)}
-          hint={`${formatCount(t.errors)} errors`}
+          label={t("overview.errorRate")}
+          value={formatPercent(totals.error_rate)}
+          hint={t("overview.errors", { count: totals.errors, n: formatCount(totals.errors) })}
           testId={`${id}-errors`}
         />
       </div>
@@ -42,6 +44,7 @@ export function OverviewPage() {
   const setup = useSetup().data;
   const money = useMoney();
   const qc = useQueryClient();
+  const { t } = useTranslation();
   // The first request just arrived: show its totals now, not at the next 30 s refresh.
   const firstRequest = setup?.first_request;
   useEffect(() => {
@@ -49,7 +52,7 @@ export function OverviewPage() {
   }, [firstRequest, qc]);
   return (
     <>
-      <PageHeader title="Overview">Days and hours are in {zoneLabel()}.</PageHeader>
+      <PageHeader title={t("overview.title")}>{t("overview.zone", { zone: zoneLabel() })}</PageHeader>
       {setup && !setup.done && (
         <div className="mb-6">
           <SetupChecklist setup={setup} />
@@ -58,61 +61,69 @@ export function OverviewPage() {
       <QueryState query={stats}>
         {(s) =>
           s.period.requests === 0 ? (
-            <Empty title={`No requests in the last ${s.period.days} days.`}>
-              Totals, charts and the top models and keys appear here once clients call the gateway.
+            <Empty title={t("overview.emptyTitle", { count: s.period.days })}>
+              {t("overview.emptyHint")}
             </Empty>
           ) : (
             <div className="space-y-6">
-              <Totals title="Today" t={s.today} id="today" />
-              <Totals title={`Last ${s.period.days} days`} t={s.period} id="period" />
+              <Totals title={t("overview.today")} totals={s.today} id="today" />
+              <Totals
+                title={t("overview.lastDays", { count: s.period.days })}
+                totals={s.period}
+                id="period"
+              />
               <div className="grid gap-4 lg:grid-cols-2">
-                <Card title="Requests today, by hour">
+                <Card title={t("overview.hourly")}>
                   <SeriesChart
-                    label="Requests and errors today by hour"
+                    label={t("overview.hourlyChart")}
                     data={s.hourly.map((h) => ({ ...h, ok: h.requests - h.errors }))}
                     x="hour"
                     kind="bar"
                     format={formatCount}
                     series={[
-                      { key: "ok", label: "Succeeded", color: "#4f46e5" },
-                      { key: "errors", label: "Errors", color: "#dc2626" },
+                      { key: "ok", label: t("overview.succeeded"), color: "#4f46e5" },
+                      { key: "errors", label: t("overview.errorsSeries"), color: "#dc2626" },
                     ]}
                   />
                 </Card>
-                <Card title="Spend, last 30 days">
+                <Card title={t("overview.spend30")}>
                   <SeriesChart
-                    label="Spend per day"
-                    data={s.daily.map((d) => ({ ...d, day: d.day.slice(5) }))}
+                    label={t("overview.spendChart")}
+                    data={s.daily.map((d) => ({ ...d, day: formatShortDay(d.day) }))}
                     x="day"
                     kind="bar"
                     money={s.currency}
                     format={money}
-                    series={[{ key: "spend", label: "Spend", color: "#059669" }]}
+                    series={[{ key: "spend", label: t("overview.spend"), color: "#059669" }]}
                   />
                 </Card>
-                <Card title="Requests, last 30 days">
+                <Card title={t("overview.requests30")}>
                   <SeriesChart
-                    label="Requests and errors per day"
-                    data={s.daily.map((d) => ({ ...d, ok: d.requests - d.errors, day: d.day.slice(5) }))}
+                    label={t("overview.requestsChart")}
+                    data={s.daily.map((d) => ({
+                      ...d,
+                      ok: d.requests - d.errors,
+                      day: formatShortDay(d.day),
+                    }))}
                     x="day"
                     kind="bar"
                     format={formatCount}
                     series={[
-                      { key: "ok", label: "Succeeded", color: "#4f46e5" },
-                      { key: "errors", label: "Errors", color: "#dc2626" },
+                      { key: "ok", label: t("overview.succeeded"), color: "#4f46e5" },
+                      { key: "errors", label: t("overview.errorsSeries"), color: "#dc2626" },
                     ]}
                   />
                 </Card>
-                <Card title="Tokens, last 30 days">
+                <Card title={t("overview.tokens30")}>
                   <SeriesChart
-                    label="Tokens per day"
-                    data={s.daily.map((d) => ({ ...d, day: d.day.slice(5) }))}
+                    label={t("overview.tokensChart")}
+                    data={s.daily.map((d) => ({ ...d, day: formatShortDay(d.day) }))}
                     x="day"
                     kind="bar"
                     format={formatCount}
                     series={[
-                      { key: "input_tokens", label: "Input", color: "#0ea5e9" },
-                      { key: "output_tokens", label: "Output", color: "#f59e0b" },
+                      { key: "input_tokens", label: t("overview.input"), color: "#0ea5e9" },
+                      { key: "output_tokens", label: t("overview.output"), color: "#f59e0b" },
                     ]}
                   />
                 </Card>
@@ -122,16 +133,16 @@ export function OverviewPage() {
                 <AccountSpend rows={s.accounts} days={s.period.days} />
               </div>
               <div className="grid gap-4 lg:grid-cols-2">
-                <Card title="Top models (30 days)">
+                <Card title={t("overview.topModels")}>
                   {s.top_models.length === 0 ? (
-                    <Empty title="No requests yet." />
+                    <Empty title={t("overview.noRequests")} />
                   ) : (
-                    <Table label="Top models">
+                    <Table label={t("overview.topModelsTable")}>
                       <thead>
                         <tr>
-                          <th className={th}>Model</th>
-                          <th className={`${th} text-right`}>Requests</th>
-                          <th className={`${th} text-right`}>Spend</th>
+                          <th className={th}>{t("overview.model")}</th>
+                          <th className={`${th} text-right`}>{t("overview.requests")}</th>
+                          <th className={`${th} text-right`}>{t("overview.spend")}</th>
                         </tr>
                       </thead>
                       <tbody>
@@ -148,16 +159,16 @@ export function OverviewPage() {
                     </Table>
                   )}
                 </Card>
-                <Card title="Top keys (30 days)">
+                <Card title={t("overview.topKeys")}>
                   {s.top_keys.length === 0 ? (
-                    <Empty title="No requests yet." />
+                    <Empty title={t("overview.noRequests")} />
                   ) : (
-                    <Table label="Top keys">
+                    <Table label={t("overview.topKeysTable")}>
                       <thead>
                         <tr>
-                          <th className={th}>Key</th>
-                          <th className={`${th} text-right`}>Requests</th>
-                          <th className={`${th} text-right`}>Spend</th>
+                          <th className={th}>{t("overview.key")}</th>
+                          <th className={`${th} text-right`}>{t("overview.requests")}</th>
+                          <th className={`${th} text-right`}>{t("overview.spend")}</th>
                         </tr>
                       </thead>
                       <tbody>

@@ -10,6 +10,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { formatCount } from "../../ui/format.ts";
 import { axisMoney } from "../../ui/money.ts";
 
 export type Series = { key: string; label: string; color: string };
@@ -48,7 +49,7 @@ export function SeriesChart({
         axisLine={false}
         width={money ? 72 : 40}
         allowDecimals={Boolean(money)}
-        tickFormatter={(v: number) => (money ? axisMoney(v) : String(v))}
+        tickFormatter={(v: number) => (money ? axisMoney(v) : formatCount(v))}
         label={
           money
             ? { value: money, angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569", dx: 4 }

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { StatsView } from "../../../../server/admin/stats/model.ts";
 import { formatCount } from "../../ui/format.ts";
@@ -10,19 +11,18 @@ const link = "text-indigo-700 hover:underline";
 /** Accounts below their own low-balance threshold, lowest balance first. */
 export function LowAccounts({ rows }: { rows: StatsView["low_accounts"] }) {
   const money = useMoney();
+  const { t } = useTranslation();
   return (
-    <Card title="Accounts running low">
+    <Card title={t("overview.low.title")}>
       {rows.length === 0 ? (
-        <Empty title="No account is below its threshold.">
-          Set a low-balance threshold on an account's page to be warned here and by an alert.
-        </Empty>
+        <Empty title={t("overview.low.empty")}>{t("overview.low.emptyHint")}</Empty>
       ) : (
-        <Table label="Accounts running low">
+        <Table label={t("overview.low.title")}>
           <thead>
             <tr>
-              <th className={th}>Account</th>
-              <th className={`${th} text-right`}>Balance</th>
-              <th className={`${th} text-right`}>Threshold</th>
+              <th className={th}>{t("overview.low.account")}</th>
+              <th className={`${th} text-right`}>{t("overview.low.balance")}</th>
+              <th className={`${th} text-right`}>{t("overview.low.threshold")}</th>
             </tr>
           </thead>
           <tbody>
@@ -32,7 +32,7 @@ export function LowAccounts({ rows }: { rows: StatsView["low_accounts"] }) {
                   <Link to={`/accounts/${a.account_id}`} className={link}>
                     {a.name}
                   </Link>{" "}
-                  {a.status === "suspended" && <Badge tone="amber">suspended</Badge>}
+                  {a.status === "suspended" && <Badge tone="amber">{t("overview.low.suspended")}</Badge>}
                 </td>
                 <td className={`${td} text-right whitespace-nowrap text-red-700 tabular-nums`}>
                   {money(a.balance)}
@@ -50,17 +50,18 @@ export function LowAccounts({ rows }: { rows: StatsView["low_accounts"] }) {
 /** Spend per account over the Overview's period, most first. */
 export function AccountSpend({ rows, days }: { rows: StatsView["accounts"]; days: number }) {
   const money = useMoney();
+  const { t } = useTranslation();
   return (
-    <Card title={`Spend per account (${days} days)`}>
+    <Card title={t("overview.perAccount.title", { count: days })}>
       {rows.length === 0 ? (
-        <Empty title="No requests yet." />
+        <Empty title={t("overview.noRequests")} />
       ) : (
-        <Table label="Spend per account">
+        <Table label={t("overview.perAccount.table")}>
           <thead>
             <tr>
-              <th className={th}>Account</th>
-              <th className={`${th} text-right`}>Requests</th>
-              <th className={`${th} text-right`}>Spend</th>
+              <th className={th}>{t("overview.perAccount.account")}</th>
+              <th className={`${th} text-right`}>{t("overview.requests")}</th>
+              <th className={`${th} text-right`}>{t("overview.spend")}</th>
             </tr>
           </thead>
           <tbody>

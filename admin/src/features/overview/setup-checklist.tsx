@@ -1,3 +1,5 @@
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { SetupView } from "../../../../server/admin/setup/model.ts";
 import { focusRing } from "../../ui/button.tsx";
@@ -6,60 +8,61 @@ import { Card } from "../../ui/layout.tsx";
 
 type Step = { done: boolean; to: string; title: string; todo: string; doneText: string };
 
-function steps(s: SetupView): Step[] {
+function steps(s: SetupView, t: TFunction): Step[] {
   return [
     {
       done: s.providers > 0,
       to: "/providers",
-      title: "Add a provider",
-      todo: "The upstream API the gateway forwards to (OpenAI, Anthropic, Gemini, GigaChat, YandexGPT), with its key.",
-      doneText: `${formatCount(s.providers)} configured.`,
+      title: t("overview.setup.provider.title"),
+      todo: t("overview.setup.provider.todo"),
+      doneText: t("overview.setup.configured", { n: formatCount(s.providers) }),
     },
     {
       done: s.models > 0,
       to: "/models",
-      title: "Add a model",
-      todo: "What clients ask for: its prices, and which provider's model serves it.",
-      doneText: `${formatCount(s.models)} configured.`,
+      title: t("overview.setup.model.title"),
+      todo: t("overview.setup.model.todo"),
+      doneText: t("overview.setup.configured", { n: formatCount(s.models) }),
     },
     {
       done: s.account,
       to: "/accounts",
-      title: "Create an account",
-      todo: "A prepaid balance that keys spend from. Top it up.",
-      doneText: "Done.",
+      title: t("overview.setup.account.title"),
+      todo: t("overview.setup.account.todo"),
+      doneText: t("overview.setup.doneText"),
     },
     {
       done: s.key,
       to: "/keys",
-      title: "Issue a key",
-      todo: "Clients call the gateway with it; the dialog shows the base URL and code to paste.",
-      doneText: "Done.",
+      title: t("overview.setup.key.title"),
+      todo: t("overview.setup.key.todo"),
+      doneText: t("overview.setup.doneText"),
     },
     {
       done: s.first_request,
       to: "/requests",
-      title: "Send a first request",
-      todo: "Call the gateway with the key (curl or an SDK); it shows up in the request log.",
-      doneText: "Done: see the request log.",
+      title: t("overview.setup.request.title"),
+      todo: t("overview.setup.request.todo"),
+      doneText: t("overview.setup.request.done"),
     },
   ];
 }
 
 /** The first-run checklist: each step links to its page and ticks itself off as its data appears. */
 export function SetupChecklist({ setup }: { setup: SetupView }) {
-  const list = steps(setup);
+  const { t } = useTranslation();
+  const list = steps(setup, t);
   const done = list.filter((s) => s.done).length;
   return (
     <Card
-      title="Set up Tollgate"
+      title={t("overview.setup.title")}
       actions={
         <span className="text-sm text-slate-500" data-testid="setup-progress">
-          {done} of {list.length} done
+          {t("overview.setup.progress", { done, total: list.length })}
         </span>
       }
     >
-      <ol className="divide-y divide-slate-100" aria-label="Setup steps">
+      <ol className="divide-y divide-slate-100" aria-label={t("overview.setup.steps")}>
         {list.map((s, i) => (
           <li key={s.to} className="flex items-start gap-3 py-2.5" data-testid="setup-step">
             <span
@@ -77,7 +80,7 @@ export function SetupChecklist({ setup }: { setup: SetupView }) {
               >
                 {s.title}
               </Link>
-              <span className="sr-only">{s.done ? " (done)" : " (to do)"}</span>
+              <span className="sr-only">{s.done ? t("overview.setup.done") : t("overview.setup.todo")}</span>
               <p className="text-slate-600">{s.done ? s.doneText : s.todo}</p>
             </div>
           </li>
