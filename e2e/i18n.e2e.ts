@@ -79,8 +79,14 @@ test("Russian pages show no English text from the panel's resources", async ({ p
   await signInRu(page, gateway.username, gateway.password);
   const found: string[] = [];
   const check = async (where: string) => found.push(...(await englishOn(page)).map((e) => `${where}: ${e}`));
+  await expect(page.getByRole("heading", { name: ru.overview.title })).toBeVisible();
   await check("overview");
   for (const path of [
+    "keys",
+    `keys/${key.keyId}`,
+    "accounts",
+    `accounts/${key.account.id}`,
+    "alerts",
     "models",
     "providers",
     "requests",
@@ -101,6 +107,13 @@ test("Russian pages show no English text from the panel's resources", async ({ p
     page.getByRole("region", { name: ru.providers.upstream.region.replace("{{provider}}", "mock") }),
   ).toBeVisible();
   await check("providers, tested");
+  await page.goto("keys");
+  await page.getByRole("button", { name: ru.keys.issue }).click();
+  await check("issue-key dialog");
+  await page.getByRole("dialog").getByLabel(ru.keys.issueDialog.name).fill("i18n shown once");
+  await page.getByRole("dialog").getByRole("button", { name: ru.keys.issueDialog.submit }).click();
+  await expect(page.getByRole("dialog", { name: ru.keys.issueDialog.titleDone })).toBeVisible();
+  await check("new key and connection details");
   expect(found).toEqual([]);
 });
 

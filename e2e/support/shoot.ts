@@ -17,7 +17,8 @@ const WIDTHS = [
 export async function shoot(page: Page, name: string) {
   await page.waitForLoadState("networkidle");
   await page.mouse.move(0, 0); // no chart tooltip left open under the pointer
-  await expect(page.getByRole("status").filter({ hasText: "Loading" })).toHaveCount(0);
+  // Nothing still loading, in either language.
+  await expect(page.getByRole("status").filter({ hasText: /Loading|Загрузка/ })).toHaveCount(0);
   for (const w of WIDTHS) {
     await page.setViewportSize({ width: w.width, height: w.height });
     await page.waitForTimeout(150); // let the charts re-measure their container
