@@ -457,7 +457,7 @@ export const en = {
     detail: {
       editLimits: "Edit limits",
       header:
-        "<mono>{{prefix}}…</mono> · account <link>{{account}}</link> · created {{created}} · last used {{lastUsed}}",
+        "<mono>{{prefix}}…</mono> · account <account>{{account}}</account> · created {{created}} · last used {{lastUsed}}",
       requests: "Requests",
       spend: "Spend",
       tokensIn: "Tokens in",

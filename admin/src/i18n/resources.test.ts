@@ -72,6 +72,21 @@ describe("panel resources", () => {
     }
   });
 
+  test("markup in a text is balanced, the same in both languages, and names no void HTML element", () => {
+    // <Trans> parses texts as HTML: <link>…</link> would render an empty, unnamed link.
+    const VOID = /^(area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$/;
+    const tags = (text: string) => [...text.matchAll(/<(\/?)(\w+)>/g)].map((m) => m[1] + m[2]!);
+    const enFlat = flatten(en);
+    for (const [key, value] of flatten(ru)) {
+      const [open, close] = [tags(String(value)), tags(String(enFlat.get(key) ?? ""))];
+      expect(open, key).toEqual(close);
+      for (const tag of open) expect(VOID.test(tag.replace("/", "")), `${key}: <${tag}>`).toBe(false);
+      expect(open.filter((t) => !t.startsWith("/")).length, key).toBe(
+        open.filter((t) => t.startsWith("/")).length,
+      );
+    }
+  });
+
   test("Russian texts are translated, not copies of the English", () => {
     const enFlat = flatten(en);
     const copied = [...flatten(ru)]

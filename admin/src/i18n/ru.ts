@@ -467,7 +467,7 @@ export const ru = {
     detail: {
       editLimits: "Изменить лимиты",
       header:
-        "<mono>{{prefix}}…</mono> · счёт <link>{{account}}</link> · создан {{created}} · последнее использование {{lastUsed}}",
+        "<mono>{{prefix}}…</mono> · счёт <account>{{account}}</account> · создан {{created}} · последнее использование {{lastUsed}}",
       requests: "Запросы",
       spend: "Расход",
       tokensIn: "Токены на входе",

@@ -67,7 +67,7 @@ export function KeyDetailPage() {
               }}
               components={{
                 mono: <span className="font-mono" />,
-                link: <Link to={`/accounts/${k.account_id}`} className="text-indigo-700 underline" />,
+                account: <Link to={`/accounts/${k.account_id}`} className="text-indigo-700 underline" />,
               }}
             />
           </PageHeader>
