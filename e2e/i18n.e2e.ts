@@ -2,6 +2,7 @@ import type { Page } from "@playwright/test";
 import { en } from "../admin/src/i18n/en.ts";
 import { flatten } from "../admin/src/i18n/flatten.ts";
 import { ru } from "../admin/src/i18n/ru.ts";
+import { audit } from "./support/axe.ts";
 import { clientKey, expect, test } from "./support/fixtures.ts";
 
 /** The browser says Russian first; nothing is stored yet, so the panel follows it. */
@@ -54,6 +55,7 @@ test("the panel opens in the browser's language; the switch changes it and is re
   await page.goto("sign-in");
   await expect(page.getByRole("heading", { name: ru.signIn.title })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await audit(page, "sign-in (ru)");
   await page.getByLabel(ru.language.label).selectOption("en");
   await expect(page.getByRole("heading", { name: en.signIn.title })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
@@ -64,7 +66,10 @@ test("the panel opens in the browser's language; the switch changes it and is re
   await expect(page.getByRole("heading", { name: ru.signIn.title })).toBeVisible();
 });
 
-test("Russian pages show no English text from the panel's resources", async ({ page, gateway }) => {
+test("Russian pages show no English text from the panel's resources and pass axe-core", async ({
+  page,
+  gateway,
+}) => {
   expect(ENGLISH.length).toBeGreaterThan(100);
   const key = await clientKey(gateway, "i18n", "12.5");
   await fetch(`${gateway.url}/v1/chat/completions`, {
@@ -78,7 +83,11 @@ test("Russian pages show no English text from the panel's resources", async ({ p
 
   await signInRu(page, gateway.username, gateway.password);
   const found: string[] = [];
-  const check = async (where: string) => found.push(...(await englishOn(page)).map((e) => `${where}: ${e}`));
+  // Each page also passes axe-core in Russian (lang="ru", the Russian names of every control).
+  const check = async (where: string) => {
+    found.push(...(await englishOn(page)).map((e) => `${where}: ${e}`));
+    await audit(page, `${where} (ru)`);
+  };
   await expect(page.getByRole("heading", { name: ru.overview.title })).toBeVisible();
   await check("overview");
   for (const path of [
