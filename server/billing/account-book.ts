@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { accounts, ledger } from "../../db/schema/index.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Write } from "../store/writes.ts";
+import { divideDown, multiplyUp, PPM } from "./multiplier.ts";
 
 export type AccountState = {
   id: string;
@@ -16,7 +17,7 @@ export type AccountState = {
 
 export type Hold = { accountId: string; keyId: string; amount: number; open: boolean };
 
-export type LedgerKind = "topup" | "charge" | "refund" | "adjustment";
+export type LedgerKind = "topup" | "charge" | "refund" | "adjustment" | "fee";
 
 /** A time-ordered id: the prefix and a UUIDv7 as 32 hex digits (its dashes dropped). */
 export const newId = (prefix: string) => {
@@ -39,6 +40,12 @@ export class AccountBook {
   private readonly own = new Set<string>();
   private lastLedgerRowid = 0;
   private loaded = false;
+  /**
+   * An account's price multiplier in millionths (its plan's; list prices by default).
+   * Applied here, where money is reserved and charged, so every route and fallback pays it:
+   * what is free is divided by it for planning, holds and charges are multiplied by it.
+   */
+  multiplier: (accountId: string) => number = () => PPM;
 
   constructor(private readonly db: Db) {}
 
@@ -114,10 +121,16 @@ export class AccountBook {
     return [...this.map.values()];
   }
 
-  /** What a key may still spend right now: the account's free balance, capped by the key's own limit. */
+  /**
+   * What a key may still spend right now at list prices: the account's free balance, capped
+   * by the key's own limit, divided by the account's multiplier.
+   */
   available(key: KeyRecord): number {
     const h = this.headroom(key);
-    return h.key === null ? h.account : Math.min(h.account, h.key);
+    return divideDown(
+      h.key === null ? h.account : Math.min(h.account, h.key),
+      this.multiplier(key.accountId),
+    );
   }
 
   /** The two limits apart: the account's free balance, and what the key's own limit leaves (null: none). */
@@ -127,9 +140,11 @@ export class AccountBook {
     return { account, key: key.spendLimit === null ? null : key.spendLimit - key.used - key.reserved };
   }
 
-  hold(key: KeyRecord, amount: number): Hold {
+  /** Reserves `amount` at list prices (the multiplied amount is held). */
+  hold(key: KeyRecord, listAmount: number): Hold {
     const acct = this.map.get(key.accountId);
     if (!acct) throw new Error(`account ${key.accountId} not loaded`);
+    const amount = multiplyUp(listAmount, this.multiplier(key.accountId));
     acct.reserved += amount;
     key.reserved += amount;
     return { accountId: acct.id, keyId: key.id, amount, open: true };
@@ -144,9 +159,10 @@ export class AccountBook {
   }
 
   /**
-   * Turns a hold into a charge of `cost`. Memory moves now; the returned write (the
-   * ledger entry, the account's and key's totals) must be committed in the same entry as
-   * the request's log row, and `revert` called if that entry fails.
+   * Turns a hold into a charge of `cost` (at list prices: the account's multiplier
+   * applies). Memory moves now; the returned write (the ledger entry, the account's and
+   * key's totals) must be committed in the same entry as the request's log row, and
+   * `revert` called if that entry fails.
    * If the real cost exceeds the hold and the balance cannot cover the excess, the charge
    * is capped at what is free: a balance never goes negative.
    */
@@ -160,7 +176,10 @@ export class AccountBook {
     const acct = this.map.get(hold.accountId);
     const none = { charged: 0, write: null, revert: () => {} };
     if (!acct) return none;
-    let charged = Math.min(cost, Math.max(0, acct.balance - acct.reserved));
+    let charged = Math.min(
+      multiplyUp(cost, this.multiplier(acct.id)),
+      Math.max(0, acct.balance - acct.reserved),
+    );
     if (key.spendLimit !== null)
       charged = Math.min(charged, Math.max(0, key.spendLimit - key.used - key.reserved));
     if (charged <= 0) return none;

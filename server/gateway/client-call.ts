@@ -84,7 +84,7 @@ export function resolveModel(
     return chooseAutoModel(
       gw.catalog,
       gw.routes,
-      key,
+      { ...key, models: gw.plans.usableModels(key) },
       features ?? { tools: false, images: false, jsonSchema: false },
       Date.now(),
     );
@@ -92,6 +92,8 @@ export function resolveModel(
   const model = gw.catalog.model(id);
   if (!model?.enabled) throw modelNotFound(id);
   if (key?.models && !key.models.has(id)) throw forbidden(`This API key may not use the model '${id}'.`);
+  if (key && !gw.plans.modelAllowed(key.accountId, id))
+    throw forbidden(`The account's plan does not include the model '${id}'.`);
   return model;
 }
 
@@ -115,7 +117,7 @@ export async function clientCall<S extends z.ZodType>(
   gw.inFlight++;
   try {
     key = authenticateClient(gw, ctx.request);
-    const rate = gw.limiter.admit(key, startedAt);
+    const rate = gw.limiter.admit(key, startedAt, ctx.requestId);
     Object.assign(ctx.headers, rate);
     const { body, raw, size } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
     const prepared = spec.prepare(body, size);

@@ -7,7 +7,10 @@ import { KeyStore } from "../keys/key-store.ts";
 import { IdempotencyStore } from "../limits/idempotency.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
 import { MediaLinks } from "../media-links/store.ts";
+import { addBalanceGauge } from "../metrics/balance-gauge.ts";
 import { Metrics } from "../metrics/metrics.ts";
+import { PlanBook } from "../plans/plan-book.ts";
+import { PlanLimits } from "../plans/plan-limits.ts";
 import type { RoutingConfig } from "../routing/attempts.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
@@ -60,6 +63,9 @@ export class Gateway {
   readonly catalog: Catalog;
   readonly book: AccountBook;
   readonly limiter: RateLimiter;
+  /** Account plans; their limits join the rate limiter's, their multipliers the book's prices. */
+  readonly plans: PlanBook;
+  readonly planLimits: PlanLimits;
   readonly idempotency: IdempotencyStore;
   readonly media: MediaLinks;
   readonly settings: Settings;
@@ -113,13 +119,19 @@ export class Gateway {
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
     this.book = new AccountBook(db);
+    if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
     this.keys = new KeyStore(db);
     this.catalog = new Catalog(db, cipher);
     this.limiter = new RateLimiter({
       keyRpm: config.defaults.rate_limits.key_rpm,
       keyRpd: config.defaults.rate_limits.key_rpd,
       accountRpm: config.defaults.rate_limits.account_rpm,
+      globalRph: config.defaults.rate_limits.global_rph,
     });
+    this.plans = new PlanBook(db, this.book);
+    this.planLimits = new PlanLimits(this.plans);
+    this.limiter.extra = this.planLimits;
+    this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
     this.idempotency = new IdempotencyStore(sqlite);
     this.media = new MediaLinks(sqlite, cipher);
     this.dataVersion = sqlite.prepare("PRAGMA data_version");
@@ -146,6 +158,7 @@ export class Gateway {
       )
       .all(dayStart) as { keyId: string; accountId: string; createdAt: number }[];
     this.limiter.seed(rows, now);
+    this.planLimits.seed(this.db, now);
     this.idempotency.sweep(now);
     this.media.sweep(now);
     this.sweeper = setInterval(() => {
@@ -161,6 +174,7 @@ export class Gateway {
     this.keys.load();
     this.catalog.load();
     this.book.refresh();
+    this.plans.load();
     this.lastDataVersion = this.currentDataVersion();
     this.lastGeneration = readGeneration(this.sqlite);
   }
@@ -186,6 +200,7 @@ export class Gateway {
   recordRequest(row: LogRow, prompt?: () => string): void {
     // Observing a request must never fail it: its row is already committed.
     try {
+      this.planLimits.observe(row);
       this.metrics.request(row);
       this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
     } catch (err) {

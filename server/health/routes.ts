@@ -3,6 +3,7 @@ import { GatewayError } from "../errors.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import { sha256, tokenMatchesHash } from "../secrets/tokens.ts";
 import { type Check, databaseCheck, servicesCheck, systemCheck } from "./checks.ts";
+import { monitoringStatus } from "./monitoring.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -175,6 +176,12 @@ export const healthRoutes = (
         },
       },
     )
+    .get("/health/monitoring", () => monitoringStatus(gw, { metricsProtected: opts.token !== null }), {
+      detail: {
+        summary: "Monitoring systems: Prometheus, the request log (Langfuse, Sentry: not integrated)",
+        tags: ["Health"],
+      },
+    })
     .get(
       "/metrics",
       async () =>

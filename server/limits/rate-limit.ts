@@ -1,6 +1,12 @@
 import { GatewayError } from "../errors.ts";
 
-export type RateDefaults = { keyRpm: number | null; keyRpd: number | null; accountRpm: number | null };
+export type RateDefaults = {
+  keyRpm: number | null;
+  keyRpd: number | null;
+  accountRpm: number | null;
+  /** Requests per clock hour across the whole deployment (the LLM Gateway reference's "global" limit). */
+  globalRph?: number | null;
+};
 export type Subject = {
   id: string;
   accountId: string;
@@ -12,9 +18,35 @@ type Window = { start: number; count: number };
 type Check = { name: string; id: string; limit: number; size: number; start: number; count: number };
 
 const MINUTE = 60_000;
+const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 export type RateHeaders = Record<string, string>;
+
+/** A limit beyond the key's windows (an account's plan): refused when `used` reached `limit`. */
+export type LimitCheck = {
+  limit: number;
+  used: number;
+  /** When the limit frees up (epoch ms): the window's end, or a guess for a gauge. */
+  resetAt: number;
+  /** The refusal's words after "Rate limit exceeded: " (they name the limit). */
+  what: string;
+};
+
+/** More limits, decided with the key's own in one step (server/plans supplies them). */
+export type ExtraLimits = {
+  checks(s: Subject, now: number): LimitCheck[];
+  /** The request was admitted; `requestId` when it will be logged (its row ends it). */
+  admitted(s: Subject, now: number, requestId: string | undefined): void;
+  sweep?(now: number): void;
+};
+
+const WHAT: Record<string, string> = {
+  key_rpm: "requests per minute for this key",
+  key_rpd: "requests per day for this key",
+  account_rpm: "requests per minute for this account",
+  global_rph: "requests per hour for this deployment (global limit)",
+};
 
 /**
  * Fixed-window counters in memory: per key per minute, per key per UTC day, per account
@@ -24,11 +56,13 @@ export type RateHeaders = Record<string, string>;
 export class RateLimiter {
   private windows = new Map<string, Window>();
   events = { limited: 0 };
+  /** Plan limits; none until a plan book is attached. */
+  extra: ExtraLimits | null = null;
 
   constructor(private readonly defaults: RateDefaults) {}
 
   /** Counts the request or throws 429; returns the X-RateLimit-* headers to send. */
-  admit(s: Subject, now: number): RateHeaders {
+  admit(s: Subject, now: number, requestId?: string): RateHeaders {
     const checks: Check[] = [];
     const add = (name: string, id: string, limit: number | null, size: number) => {
       if (limit === null) return;
@@ -39,32 +73,38 @@ export class RateLimiter {
     add("key_rpm", `k:${s.id}`, s.rpmLimit ?? this.defaults.keyRpm, MINUTE);
     add("key_rpd", `d:${s.id}`, s.dailyRequestLimit ?? this.defaults.keyRpd, DAY);
     add("account_rpm", `a:${s.accountId}`, this.defaults.accountRpm, MINUTE);
+    add("global_rph", "g:", this.defaults.globalRph ?? null, HOUR);
 
     const refused = checks.find((c) => c.count >= c.limit);
-    if (refused) {
-      this.events.limited++;
-      const reset = refused.start + refused.size;
-      const headers = headersFor(refused, 0);
-      headers["retry-after"] = String(Math.max(1, Math.ceil((reset - now) / 1000)));
-      const what =
-        refused.name === "key_rpd"
-          ? "requests per day for this key"
-          : refused.name === "account_rpm"
-            ? "requests per minute for this account"
-            : "requests per minute for this key";
-      throw new GatewayError(
-        "rate_limit",
-        `Rate limit exceeded: ${refused.limit} ${what}. Try again in ${headers["retry-after"]} s.`,
-        {
-          code: "rate_limit_exceeded",
-          headers,
-        },
-      );
-    }
+    if (refused) throw this.refuse(refused.limit, refused.start + refused.size, WHAT[refused.name]!, now);
+    const over = this.extra?.checks(s, now).find((c) => c.used >= c.limit);
+    if (over) throw this.refuse(over.limit, over.resetAt, over.what, now);
     for (const c of checks) this.windows.set(c.id, { start: c.start, count: c.count + 1 });
+    this.extra?.admitted(s, now, requestId);
     // Report the per-minute key limit when there is one (what clients pace by), else the first other.
     const shown = checks[0];
     return shown ? headersFor(shown, shown.limit - shown.count - 1) : {};
+  }
+
+  private refuse(limit: number, resetAt: number, what: string, now: number): GatewayError {
+    this.events.limited++;
+    const headers: RateHeaders = {
+      "x-ratelimit-limit": String(limit),
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": String(Math.ceil(resetAt / 1000)),
+      "retry-after": String(Math.max(1, Math.ceil((resetAt - now) / 1000))),
+    };
+    return new GatewayError(
+      "rate_limit",
+      `Rate limit exceeded: ${limit} ${what}. Try again in ${headers["retry-after"]} s.`,
+      { code: "rate_limit_exceeded", headers },
+    );
+  }
+
+  /** Requests the key made in the current UTC day (its day window; 0 when it has none). */
+  dayCount(keyId: string, now: number): number {
+    const w = this.windows.get(`d:${keyId}`);
+    return w && w.start === Math.floor(now / DAY) * DAY ? w.count : 0;
   }
 
   /** The X-RateLimit-* headers of the key's tightest window, without counting a request (read-only routes). */
@@ -87,6 +127,7 @@ export class RateLimiter {
   /** Seeds counters from logged requests (start-up). */
   seed(rows: { keyId: string; accountId: string; createdAt: number }[], now: number): void {
     const minute = Math.floor(now / MINUTE) * MINUTE;
+    const hour = Math.floor(now / HOUR) * HOUR;
     const day = Math.floor(now / DAY) * DAY;
     const bump = (id: string, start: number) => {
       const w = this.windows.get(id);
@@ -94,6 +135,7 @@ export class RateLimiter {
     };
     for (const r of rows) {
       if (r.createdAt >= day) bump(`d:${r.keyId}`, day);
+      if (r.createdAt >= hour) bump("g:", hour);
       if (r.createdAt >= minute) {
         bump(`k:${r.keyId}`, minute);
         bump(`a:${r.accountId}`, minute);
@@ -104,7 +146,8 @@ export class RateLimiter {
   /** Drops windows that ended (called now and then so deleted keys do not linger). */
   sweep(now: number): void {
     for (const [id, w] of this.windows)
-      if (w.start + (id.startsWith("d:") ? DAY : MINUTE) <= now) this.windows.delete(id);
+      if (w.start + (id.startsWith("d:") ? DAY : id === "g:" ? HOUR : MINUTE) <= now) this.windows.delete(id);
+    this.extra?.sweep?.(now);
   }
 }
 
