@@ -12,6 +12,11 @@ import { type DocsAssets, docs, docsAssetsFromNodeModules } from "./http/docs.ts
 import { renderError } from "./http/error-hook.ts";
 import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
+import { identityAdmin } from "./identity/admin-routes.ts";
+import { signedBearer } from "./identity/bearer.ts";
+import type { Identity } from "./identity/identity.ts";
+import { authRoutes } from "./identity/routes.ts";
+import { teamRoutes } from "./identity/team-routes.ts";
 import { anthropicRoutes } from "./surfaces/anthropic/route.ts";
 import { geminiRoutes } from "./surfaces/gemini/route.ts";
 import { chatRoutes } from "./surfaces/openai/chat-route.ts";
@@ -23,6 +28,8 @@ import { videosRoutes } from "./surfaces/openai/videos-route.ts";
 
 export type AppOptions = {
   adminAuth: AdminAuth;
+  /** Users, e-mail sign-in and JWTs (server/identity). */
+  identity: Identity;
   docsAssets?: DocsAssets;
   /** The built admin panel (admin/dist, or files embedded in a binary). */
   adminAssets: AssetSource;
@@ -43,6 +50,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(requestId)
     .use(hostCheck)
     .use(bodyLimit(gw.settings.bodyLimitBytes))
+    .use(signedBearer(opts.identity))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),
     )
@@ -62,7 +70,9 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(anthropicRoutes(gw))
     .use(geminiRoutes(gw))
     .use(balanceRoutes(gw))
-    .use(adminApi(gw, opts.adminAuth, addresses))
+    .use(authRoutes(opts.identity, addresses))
+    .use(teamRoutes(opts.identity))
+    .use(adminApi(gw, opts.adminAuth, addresses, [identityAdmin(opts.identity)]))
     .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.docsAssets ?? docsAssetsFromNodeModules()));
 }

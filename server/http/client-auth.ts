@@ -1,6 +1,7 @@
-import { unauthorized } from "../errors.ts";
+import { GatewayError, unauthorized } from "../errors.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
+import { signedPrincipal } from "./request-principal.ts";
 
 /**
  * A header's value without one "Bearer " scheme word. Clients that pass `api_key="Bearer <token>"`
@@ -47,12 +48,18 @@ export function authenticateReader(
   return key;
 }
 
-/** Authenticates a client key against the in-memory key store (after picking up CLI changes). */
+/**
+ * Authenticates a client key against the in-memory key store (after picking up CLI changes),
+ * or takes the outcome of a signed token (a JWT) verified as the request arrived
+ * (identity/bearer.ts): a person's calls run under their membership's key.
+ */
 export function authenticateClient(gw: Gateway, request: Request): KeyRecord {
   gw.syncExternalChanges();
   const token = presentedKey(request);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
-  const key = gw.keys.authenticate(token, Date.now());
+  const signed = signedPrincipal(request);
+  if (signed instanceof GatewayError) throw signed;
+  const key = signed?.key ?? gw.keys.authenticate(token, Date.now());
   if (!gw.book.get(key.accountId))
     throw unauthorized("The account of this API key no longer exists.", "account_missing");
   return key;

@@ -101,6 +101,11 @@ export class RateLimiter {
     );
   }
 
+  /** The key's requests-per-day limit (its own, else the default; null: none). */
+  dayLimit(s: Subject): number | null {
+    return s.dailyRequestLimit ?? this.defaults.keyRpd;
+  }
+
   /** Requests the key made in the current UTC day (its day window; 0 when it has none). */
   dayCount(keyId: string, now: number): number {
     const w = this.windows.get(`d:${keyId}`);
