@@ -36,16 +36,22 @@ export async function signIn(tg: TestGateway, smtp: SmtpSink, email: string, nam
   const verified = await call<{ registration_token: string }>(tg, "POST", "/auth/verify-email", {
     body: { email, code },
   });
-  if (verified.status !== 200) throw new Error(`verify-email: ${verified.status} ${JSON.stringify(verified.body)}`);
+  if (verified.status !== 200)
+    throw new Error(`verify-email: ${verified.status} ${JSON.stringify(verified.body)}`);
   const done = await call<Tokens>(tg, "POST", "/auth/complete-registration", {
     body: { registration_token: verified.body.registration_token, ...(name ? { name } : {}) },
   });
-  if (done.status !== 200) throw new Error(`complete-registration: ${done.status} ${JSON.stringify(done.body)}`);
+  if (done.status !== 200)
+    throw new Error(`complete-registration: ${done.status} ${JSON.stringify(done.body)}`);
   return done.body;
 }
 
 /** The identity section of a test config: sign-up mode and mail through the sink. */
-export function identityConfig(smtp: SmtpSink, signup: "open" | "invite" | "closed" = "open", extra = ""): string {
+export function identityConfig(
+  smtp: SmtpSink,
+  signup: "open" | "invite" | "closed" = "open",
+  extra = "",
+): string {
   return `
 identity:
   signup: ${signup}

@@ -87,7 +87,9 @@ function bodyOf(raw: string): string {
   const body = at === -1 ? raw : raw.slice(at + 4);
   const qp = /^Content-Transfer-Encoding: quoted-printable/im.test(raw);
   const text = qp
-    ? body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+    ? body
+        .replace(/=\r\n/g, "")
+        .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
     : body;
   return text.replace(/\r\n/g, "\n");
 }
