@@ -30,7 +30,8 @@ export class AccessTokens {
     readonly ttlMs: number,
   ) {}
 
-  async sign(c: AccessClaims, now: number): Promise<{ token: string; expiresAt: number }> {
+  /** A token for the claims, valid for the lifetime from `now` (whole seconds: `expiresIn`). */
+  async sign(c: AccessClaims, now: number): Promise<{ token: string; expiresIn: number }> {
     const iat = Math.floor(now / 1000);
     const exp = iat + Math.floor(this.ttlMs / 1000);
     const token = await new SignJWT({ sid: c.sessionId, acc: c.accountId })
@@ -42,7 +43,7 @@ export class AccessTokens {
       .setExpirationTime(exp)
       .setJti(randomToken(12))
       .sign(this.key);
-    return { token, expiresAt: exp * 1000 };
+    return { token, expiresIn: exp - iat };
   }
 
   /** The token's claims, or throws 401 (expired, forged, another issuer or audience, claims missing). */

@@ -152,12 +152,11 @@ export class SignIn {
     now: number,
   ): Promise<TokenSet> {
     const access = await this.id.tokens.sign({ userId: user.id, sessionId, accountId: m.accountId }, now);
-    const expires = Math.round((access.expiresAt - now) / 1000);
     return {
       access_token: access.token,
       token: access.token,
       token_type: "bearer",
-      expires_in: expires,
+      expires_in: access.expiresIn,
       refresh_token: refreshToken,
       refresh_expires_in: Math.round(this.id.sessions.ttlMs.refresh / 1000),
       user: { id: user.id, email: user.email, name: user.name },

@@ -29,17 +29,25 @@ export async function call<T = Record<string, unknown>>(
 }
 
 /** Iskra's three steps over HTTP, the code read from the message the SMTP server received. */
-export async function signIn(tg: TestGateway, smtp: SmtpSink, email: string, name?: string): Promise<Tokens> {
-  const sent = await call(tg, "POST", "/auth/send-code", { body: { email } });
+export async function signIn(
+  tg: TestGateway,
+  smtp: SmtpSink,
+  email: string,
+  opts: { name?: string; client?: string } = {},
+): Promise<Tokens> {
+  const headers: Record<string, string> = opts.client ? { "x-forwarded-for": opts.client } : {};
+  const sent = await call(tg, "POST", "/auth/send-code", { body: { email }, headers });
   if (sent.status !== 200) throw new Error(`send-code: ${sent.status} ${JSON.stringify(sent.body)}`);
-  const code = SmtpSink.codeOf(await smtp.next(email));
+  const code = SmtpSink.codeOf(await smtp.next(email.trim().toLowerCase()));
   const verified = await call<{ registration_token: string }>(tg, "POST", "/auth/verify-email", {
     body: { email, code },
+    headers,
   });
   if (verified.status !== 200)
     throw new Error(`verify-email: ${verified.status} ${JSON.stringify(verified.body)}`);
   const done = await call<Tokens>(tg, "POST", "/auth/complete-registration", {
-    body: { registration_token: verified.body.registration_token, ...(name ? { name } : {}) },
+    body: { registration_token: verified.body.registration_token, ...(opts.name ? { name: opts.name } : {}) },
+    headers,
   });
   if (done.status !== 200)
     throw new Error(`complete-registration: ${done.status} ${JSON.stringify(done.body)}`);
