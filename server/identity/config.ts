@@ -54,7 +54,7 @@ export const IdentityDecl = z
       .object({
         from: z.string().min(3).default("Tollgate <tollgate@localhost>"),
         /** smtp:// or smtps:// URL (credentials in it, e.g. ${SMTP_URL}); unset: messages stay in the outbox. */
-        smtp: z.url({ protocol: /^smtps?$/ }).optional(),
+        smtp: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
       })
       .strict()
       .default({ from: "Tollgate <tollgate@localhost>" }),
