@@ -10,14 +10,20 @@ export function multiplyUp(amount: number, ppm: number): number {
   return Number((scaled + BIG_PPM - 1n) / BIG_PPM);
 }
 
-/** What `amount` of money buys at list prices under the multiplier, rounded down. */
+/** What `amount` of money buys at list prices under the multiplier, rounded down (at most MAX_SAFE_INTEGER). */
 export function divideDown(amount: number, ppm: number): number {
   if (ppm === PPM || amount <= 0) return amount;
-  return Number((BigInt(amount) * BIG_PPM) / BigInt(ppm));
+  const units = (BigInt(amount) * BIG_PPM) / BigInt(ppm);
+  return units > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(units);
 }
 
-/** A decimal multiplier (1.25) as millionths, exactly; null when it has more than 6 decimals. */
+/** Multipliers a plan may set: 0.001 to 1000 (beyond, amounts would leave exact integers). */
+export const MIN_PPM = 1_000;
+export const MAX_PPM = 1_000 * PPM;
+
+/** A decimal multiplier (1.25) as millionths, exactly; null when out of range or with more than 6 decimals. */
 export function parseMultiplier(value: number): number | null {
+  if (!Number.isFinite(value)) return null;
   const ppm = Math.round(value * PPM);
-  return Number.isFinite(value) && value > 0 && Math.abs(ppm / PPM - value) < 1e-12 && ppm > 0 ? ppm : null;
+  return Math.abs(ppm / PPM - value) < 1e-12 && ppm >= MIN_PPM && ppm <= MAX_PPM ? ppm : null;
 }

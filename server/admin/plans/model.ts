@@ -9,7 +9,7 @@ const Multiplier = z
   .transform((v, ctx) => {
     const ppm = parseMultiplier(v);
     if (ppm === null) {
-      ctx.addIssue({ code: "custom", message: "a positive number with at most 6 decimals" });
+      ctx.addIssue({ code: "custom", message: "from 0.001 to 1000, with at most 6 decimals" });
       return z.NEVER;
     }
     return ppm;
