@@ -10,6 +10,8 @@ export const ISSUER = "tollgate";
 export const AUDIENCE = "tollgate-api";
 
 const ALGORITHM = "HS256";
+/** Verified tokens remembered (the oldest forgotten first). */
+const VERIFIED_KEPT = 10_000;
 
 /** Why a token was refused, for the 401 (never which check of the signature failed). */
 export function tokenRefusal(err: unknown) {
@@ -25,6 +27,8 @@ export function tokenRefusal(err: unknown) {
  * every claim we rely on.
  */
 export class AccessTokens {
+  private readonly verified = new Map<string, { claims: AccessClaims; exp: number }>();
+
   constructor(
     private readonly key: Uint8Array,
     readonly ttlMs: number,
@@ -46,8 +50,22 @@ export class AccessTokens {
     return { token, expiresIn: exp - iat };
   }
 
-  /** The token's claims, or throws 401 (expired, forged, another issuer or audience, claims missing). */
+  /**
+   * The token's claims, or throws 401 (expired, forged, another issuer or audience, claims
+   * missing). A token verified once is remembered until it expires (the same text is the
+   * same signature): the HS256 check runs once per token, not per request. What can end a
+   * token early (logout, removal from the account) is checked by the caller on every use.
+   */
   async verify(token: string, now: number): Promise<AccessClaims> {
+    const known = this.verified.get(token);
+    if (known && now < known.exp) return known.claims;
+    const { claims, exp } = await this.check(token, now);
+    if (this.verified.size >= VERIFIED_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { claims, exp });
+    return claims;
+  }
+
+  private async check(token: string, now: number): Promise<{ claims: AccessClaims; exp: number }> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],
@@ -58,7 +76,10 @@ export class AccessTokens {
       });
       if (typeof payload.sid !== "string" || typeof payload.acc !== "string" || !payload.sub)
         throw unauthorized();
-      return { userId: payload.sub, sessionId: payload.sid, accountId: payload.acc };
+      return {
+        claims: { userId: payload.sub, sessionId: payload.sid, accountId: payload.acc },
+        exp: payload.exp! * 1000,
+      };
     } catch (err) {
       throw tokenRefusal(err);
     }
