@@ -3,10 +3,13 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { makePrivate } from "./file-mode.ts";
 import * as schema from "./schema/index.ts";
 
-export type Db = ReturnType<typeof openDb>["db"];
+export type Db = ReturnType<typeof attach>;
+/** A connection or a transaction open on it: what the queries of db/queries take. */
+export type Conn = BaseSQLiteDatabase<"sync", void, typeof schema>;
 export type SyncMode = "full" | "normal";
 
 /**
@@ -24,8 +27,12 @@ export function openDb(path: string, opts: { sync?: SyncMode } = {}) {
   sqlite.run(`PRAGMA synchronous = ${opts.sync === "normal" ? "NORMAL" : "FULL"}`);
   sqlite.run("PRAGMA busy_timeout = 5000");
   sqlite.run("PRAGMA foreign_keys = ON");
-  const db = drizzle({ client: sqlite, schema });
-  return { sqlite, db };
+  return { sqlite, db: attach(sqlite) };
+}
+
+/** The query builder over an open connection (the writer thread's own, too). */
+export function attach(sqlite: Database) {
+  return drizzle({ client: sqlite, schema });
 }
 
 /** Applies the committed drizzle-kit migrations. Synchronous: run it before listening. */

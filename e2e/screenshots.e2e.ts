@@ -1,13 +1,6 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Page } from "@playwright/test";
 import { expect, signIn, test, unique } from "./support/fixtures.ts";
-
-const ARTIFACTS = join(import.meta.dirname, "artifacts");
-const WIDTHS = [
-  { name: "desktop", width: 1280, height: 800 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
+import { ARTIFACTS, shoot } from "./support/shoot.ts";
 
 /** Seeds data through the admin API (Bearer) and the client API, like a deployment in use. */
 async function seed(gateway: { url: string; mockUrl: string; adminToken: string }) {
@@ -48,39 +41,7 @@ async function seed(gateway: { url: string; mockUrl: string; adminToken: string 
   return { account, key };
 }
 
-async function shoot(page: Page, name: string) {
-  await page.waitForLoadState("networkidle");
-  await page.mouse.move(0, 0); // no chart tooltip left open under the pointer
-  await expect(page.getByRole("status").filter({ hasText: "Loading" })).toHaveCount(0);
-  for (const w of WIDTHS) {
-    await page.setViewportSize({ width: w.width, height: w.height });
-    await page.waitForTimeout(150); // let the charts re-measure their container
-    const file = join(ARTIFACTS, `${name}-${w.name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    // Nothing may overflow the page sideways at either width (tables scroll inside their card).
-    const overflow = await page.evaluate(() => {
-      const clipped = (el: Element | null): boolean =>
-        !!el &&
-        (["auto", "hidden", "scroll"].includes(getComputedStyle(el).overflowX) || clipped(el.parentElement));
-      const culprits = Array.from(document.querySelectorAll("body *"))
-        .filter(
-          (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !clipped(el.parentElement),
-        )
-        .map(
-          (el) => `${el.tagName.toLowerCase()}.${el.getAttribute("class")?.split(" ").slice(0, 4).join(".")}`,
-        );
-      return { px: document.documentElement.scrollWidth - window.innerWidth, culprits: culprits.slice(0, 5) };
-    });
-    expect(
-      overflow.px,
-      `${name} at ${w.width}px overflows: ${overflow.culprits.join(", ")}`,
-    ).toBeLessThanOrEqual(0);
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
 test("screenshots of every page at 1280 and 390 px wide (e2e/artifacts/)", async ({ page, gateway }) => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   const { account, key } = await seed(gateway);
   await page.goto("sign-in");
   await shoot(page, "01-sign-in");
@@ -101,21 +62,34 @@ test("screenshots of every page at 1280 and 390 px wide (e2e/artifacts/)", async
   await shoot(page, "06-account-detail");
   await page.goto("models");
   await shoot(page, "07-models");
+  await page.getByRole("button", { name: "Add model" }).click();
+  const modelDialog = page.getByRole("dialog", { name: "Add a model" });
+  await modelDialog.getByTestId("route-row").getByLabel("Provider").selectOption("mock");
+  await expect(modelDialog.getByTestId("route-row")).toContainText("3 models listed");
+  await shoot(page, "07b-add-model-route-editor");
+  await page.keyboard.press("Escape");
   await page.goto("providers");
   // Write-only: only the masked form ever reaches the page.
   await expect(page.getByTestId("provider-key-mock")).toHaveText(/^•+3456$/);
   await page.getByRole("button", { name: "Test connection to mock" }).click();
   await expect(page.getByText(/OK · \d+ ms · Connected/)).toBeVisible();
   await shoot(page, "08-providers");
+  const listed = page.getByRole("region", { name: "Models mock lists" });
+  await listed.getByRole("checkbox", { name: /mock-large/ }).check();
+  await listed.getByRole("checkbox", { name: /mock-mini/ }).check();
+  await listed.getByRole("button", { name: "Add selected (2)" }).click();
+  await expect(page.getByRole("dialog", { name: "Add models from mock" })).toBeVisible();
+  await shoot(page, "08b-add-models-from-provider");
+  await page.keyboard.press("Escape");
   await page.goto("requests");
   const filters = page.getByRole("form", { name: "Filters" });
   await filters.getByLabel("Key").selectOption(key.id);
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("request-row")).toHaveCount(5);
-  await filters.getByLabel("Status").fill("400");
+  await filters.getByLabel("Status", { exact: true }).fill("400");
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("request-row")).toHaveCount(1);
-  await filters.getByLabel("Status").fill("");
+  await filters.getByLabel("Status", { exact: true }).fill("");
   await filters.getByLabel("Model").selectOption("vendor/slashed-model");
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("request-row")).toHaveCount(1);
@@ -123,7 +97,10 @@ test("screenshots of every page at 1280 and 390 px wide (e2e/artifacts/)", async
   await page.goto(`requests?key_id=${key.id}&from=${today}&to=${today}`);
   await expect(page.getByTestId("request-row")).toHaveCount(5);
   await shoot(page, "09-request-log");
-  await page.getByTestId("request-row").first().getByRole("link").click();
+  await page.goto(`requests?key_id=${key.id}&status_class=errors`);
+  await expect(page.getByTestId("request-row")).toHaveCount(1);
+  await shoot(page, "09b-request-log-errors-only");
+  await page.getByTestId("request-row").first().getByRole("link").first().click();
   await expect(page.getByRole("alert")).toBeVisible();
   await shoot(page, "10-request-detail-error");
   await page.goto("admins");
@@ -136,6 +113,8 @@ test("screenshots of every page at 1280 and 390 px wide (e2e/artifacts/)", async
   await dialog.getByRole("button", { name: "Issue key" }).click();
   await expect(page.getByRole("dialog", { name: "Your new API key" })).toBeVisible();
   await shoot(page, "13-plain-key-once");
+  await page.getByRole("tab", { name: "Claude Code" }).click();
+  await shoot(page, "13b-plain-key-claude-code");
   await page.keyboard.press("Escape");
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole("button", { name: "Menu" }).click();

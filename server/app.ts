@@ -7,6 +7,7 @@ import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
 import type { AdminAuth } from "./http/admin-auth.ts";
 import { bodyLimit } from "./http/body-limit.ts";
+import { cacheSync } from "./http/cache-sync.ts";
 import { ClientAddresses } from "./http/client-address.ts";
 import { type DocsAssets, docs, docsAssetsFromNodeModules } from "./http/docs.ts";
 import { renderError } from "./http/error-hook.ts";
@@ -17,14 +18,14 @@ import { signedBearer } from "./identity/bearer.ts";
 import type { Identity } from "./identity/identity.ts";
 import { authRoutes } from "./identity/routes.ts";
 import { teamRoutes } from "./identity/team-routes.ts";
-import { anthropicRoutes } from "./surfaces/anthropic/route.ts";
-import { geminiRoutes } from "./surfaces/gemini/route.ts";
-import { chatRoutes } from "./surfaces/openai/chat-route.ts";
-import { embeddingsRoutes } from "./surfaces/openai/embeddings-route.ts";
-import { imagesRoutes } from "./surfaces/openai/images-route.ts";
-import { modelsRoutes } from "./surfaces/openai/models-route.ts";
-import { responsesRoutes } from "./surfaces/openai/responses-route.ts";
-import { videosRoutes } from "./surfaces/openai/videos-route.ts";
+import { anthropicRoutes } from "./routes/anthropic.ts";
+import { embeddingsRoutes } from "./routes/embeddings.ts";
+import { geminiRoutes } from "./routes/gemini.ts";
+import { imagesRoutes } from "./routes/images.ts";
+import { modelsRoutes } from "./routes/models.ts";
+import { chatRoutes } from "./routes/openai-chat.ts";
+import { responsesRoutes } from "./routes/openai-responses.ts";
+import { videosRoutes } from "./routes/videos.ts";
 
 export type AppOptions = {
   adminAuth: AdminAuth;
@@ -50,6 +51,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(requestId)
     .use(hostCheck)
     .use(bodyLimit(gw.settings.bodyLimitBytes))
+    .use(cacheSync(gw))
     .use(signedBearer(opts.identity))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       renderError({ error, code, request, path }),

@@ -1,6 +1,6 @@
 /**
- * Typed errors thrown anywhere in the server and rendered once per surface
- * (surfaces/<dialect>/error.ts). Nothing here knows about HTTP bodies.
+ * Typed errors thrown anywhere in the server and rendered once per client dialect
+ * (dialects/<dialect>/error.ts). Nothing here knows about HTTP bodies.
  */
 export type ErrorKind =
   | "invalid_request"
@@ -43,6 +43,8 @@ export type GatewayErrorInit = {
   status?: number;
   /** Never retried nor failed over, whatever the kind (e.g. a video job already created upstream). */
   final?: boolean;
+  /** The HTTP status the upstream itself answered, when this error is its answer (the log shows it). */
+  upstreamStatus?: number;
 };
 
 export class GatewayError extends Error {
@@ -52,6 +54,7 @@ export class GatewayError extends Error {
   readonly param: string | null;
   readonly headers: Record<string, string>;
   readonly final: boolean;
+  readonly upstreamStatus: number | null;
 
   constructor(kind: ErrorKind, message: string, init: GatewayErrorInit) {
     super(message);
@@ -62,6 +65,7 @@ export class GatewayError extends Error {
     this.param = init.param ?? null;
     this.headers = init.headers ?? {};
     this.final = init.final ?? false;
+    this.upstreamStatus = init.upstreamStatus ?? null;
   }
 }
 
@@ -96,6 +100,12 @@ export const modelNotFound = (model: string) =>
 
 export const insufficientQuota = (message: string) =>
   new GatewayError("insufficient_quota", message, { code: "insufficient_quota" });
+
+/** An upstream answer the gateway cannot read (not JSON, a chat completion without choices...). */
+export const upstreamInvalid = (what: string) =>
+  new GatewayError("upstream", `The upstream provider sent an invalid response: ${what}.`, {
+    code: "upstream_invalid_response",
+  });
 
 export const internalError = (message = "Internal server error.") =>
   new GatewayError("internal", message, { code: "internal_error" });

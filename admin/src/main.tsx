@@ -3,12 +3,14 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { createQueryClient } from "./api/query-client.ts";
-import { router } from "./router.tsx";
+import { panelPath, router } from "./router.tsx";
 import "./styles.css";
 import { ToastProvider } from "./ui/toast.tsx";
 
 const queryClient = createQueryClient(() => {
-  const { pathname, search } = router.state.location;
+  // The router's own location carries the /admin basename; navigate() adds it again.
+  const { search } = router.state.location;
+  const pathname = panelPath(router.state.location.pathname);
   if (pathname.startsWith("/sign-in")) return;
   void router.navigate(`/sign-in?next=${encodeURIComponent(pathname + search)}`, { replace: true });
 });

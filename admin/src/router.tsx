@@ -4,6 +4,14 @@ import { RequireSession } from "./layout/require-session.tsx";
 import { Shell } from "./layout/shell.tsx";
 import { SignInPage } from "./routes/sign-in.tsx";
 
+const BASENAME = "/admin";
+
+/** A path of the browser's location relative to the panel: "/admin/keys" is "/keys". */
+export const panelPath = (pathname: string) =>
+  pathname === BASENAME || pathname.startsWith(`${BASENAME}/`)
+    ? pathname.slice(BASENAME.length) || "/"
+    : pathname;
+
 /**
  * Every page behind sign-in is its own chunk, fetched the first time it is shown (Shell
  * wraps them in Suspense): the entry holds React, the router, the sign-in page and the
@@ -50,5 +58,5 @@ export const router = createBrowserRouter(
       ],
     },
   ],
-  { basename: "/admin" },
+  { basename: BASENAME },
 );

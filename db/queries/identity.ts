@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import type { Conn } from "../client.ts";
 import {
   accountMembers,
   accounts,
@@ -6,11 +7,9 @@ import {
   externalIdentities,
   invites,
   mailOutbox,
-  settings,
   userSessions,
   users,
 } from "../schema/index.ts";
-import type { Conn } from "./conn.ts";
 
 /** People, memberships, invites, e-mail codes, sessions, the outbox (db/schema/identity.ts). */
 
@@ -321,17 +320,4 @@ export function listExternalIdentities(db: Conn): ExternalIdentityRow[] {
 
 export function deleteExternalIdentity(db: Conn, id: string): ExternalIdentityRow | undefined {
   return db.delete(externalIdentities).where(eq(externalIdentities.id, id)).returning().get();
-}
-
-// Settings
-
-export function readSetting(db: Conn, key: string): string | undefined {
-  return db.select().from(settings).where(eq(settings.key, key)).get()?.value;
-}
-
-export function writeSetting(db: Conn, key: string, value: string): void {
-  db.insert(settings)
-    .values({ key, value })
-    .onConflictDoUpdate({ target: settings.key, set: { value } })
-    .run();
 }

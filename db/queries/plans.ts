@@ -1,6 +1,6 @@
 import { and, eq, gte, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
+import type { Conn } from "../client.ts";
 import { accountPlans, plans, requestLog } from "../schema/index.ts";
-import type { Conn } from "./conn.ts";
 
 /** Plans and which account is on which (db/schema/plans.ts), and the request counts that seed their limits. */
 

@@ -1,6 +1,14 @@
-import { asc, count, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { adminUsers } from "../../db/schema/index.ts";
+import {
+  type AdminUserRow,
+  adminUserById,
+  adminUserNamed,
+  countAdminUsers,
+  deleteAdminUser,
+  insertAdminUser,
+  listAdminUsers,
+  recordSignIn,
+} from "../../db/queries/admins.ts";
 import { GatewayError, notFound } from "../errors.ts";
 import { randomToken } from "../secrets/tokens.ts";
 
@@ -24,7 +32,7 @@ const decoy = () => {
   return decoyHash;
 };
 
-const view = (r: typeof adminUsers.$inferSelect): AdminUserView => ({
+const view = (r: AdminUserRow): AdminUserView => ({
   id: r.id,
   username: r.username,
   created_at: new Date(r.createdAt).toISOString(),
@@ -36,11 +44,11 @@ export class AdminUsers {
   constructor(private readonly db: Db) {}
 
   count(): number {
-    return this.db.select({ n: count() }).from(adminUsers).get()?.n ?? 0;
+    return countAdminUsers(this.db);
   }
 
   list(): AdminUserView[] {
-    return this.db.select().from(adminUsers).orderBy(asc(adminUsers.createdAt)).all().map(view);
+    return listAdminUsers(this.db).map(view);
   }
 
   async create(username: string, password: string, now = Date.now()): Promise<AdminUserView> {
@@ -59,7 +67,7 @@ export class AdminUsers {
           param: "password",
         },
       );
-    if (this.db.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.username, username)).get())
+    if (adminUserNamed(this.db, username))
       throw new GatewayError("conflict", `An admin user named '${username}' already exists.`, {
         code: "admin_user_exists",
         param: "username",
@@ -71,26 +79,24 @@ export class AdminUsers {
       createdAt: now,
       lastLoginAt: null,
     };
-    this.db.insert(adminUsers).values(row).run();
+    insertAdminUser(this.db, row);
     return view(row);
   }
 
   /** Deletes by id or username; their sessions go with them (ON DELETE CASCADE). */
   delete(idOrUsername: string): AdminUserView {
-    const row =
-      this.db.select().from(adminUsers).where(eq(adminUsers.id, idOrUsername)).get() ??
-      this.db.select().from(adminUsers).where(eq(adminUsers.username, idOrUsername)).get();
+    const row = adminUserById(this.db, idOrUsername) ?? adminUserNamed(this.db, idOrUsername);
     if (!row) throw notFound(`No admin user '${idOrUsername}'.`, "admin_user_not_found");
-    this.db.delete(adminUsers).where(eq(adminUsers.id, row.id)).run();
+    deleteAdminUser(this.db, row.id);
     return view(row);
   }
 
   /** The user when the password matches, else null. Always spends one hash verification. */
   async verify(username: string, password: string, now = Date.now()): Promise<AdminUserView | null> {
-    const row = this.db.select().from(adminUsers).where(eq(adminUsers.username, username)).get();
+    const row = adminUserNamed(this.db, username);
     const ok = await Bun.password.verify(password, row?.passwordHash ?? (await decoy()));
     if (!row || !ok) return null;
-    this.db.update(adminUsers).set({ lastLoginAt: now }).where(eq(adminUsers.id, row.id)).run();
+    recordSignIn(this.db, row.id, now);
     return view({ ...row, lastLoginAt: now });
   }
 }

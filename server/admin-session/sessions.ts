@@ -1,6 +1,10 @@
-import { and, eq, gt, isNull, lte, ne, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { adminSessions, adminUsers } from "../../db/schema/index.ts";
+import {
+  deleteSession,
+  deleteStaleTokenSessions,
+  insertSession,
+  liveSession,
+} from "../../db/queries/admins.ts";
 import { randomToken, sha256 } from "../secrets/tokens.ts";
 
 /** Absolute session lifetime: a stolen cookie is useful for a working day at most. */
@@ -24,18 +28,7 @@ export class SessionStore {
     private readonly db: Db,
     private readonly adminTokenFingerprint: string,
   ) {
-    this.db
-      .delete(adminSessions)
-      .where(
-        and(
-          isNull(adminSessions.userId),
-          or(
-            isNull(adminSessions.tokenFingerprint),
-            ne(adminSessions.tokenFingerprint, adminTokenFingerprint),
-          ),
-        ),
-      )
-      .run();
+    deleteStaleTokenSessions(db, adminTokenFingerprint);
   }
 
   open(userId: string | null, now = Date.now()): { token: string; session: Session } {
@@ -49,26 +42,13 @@ export class SessionStore {
       expiresAt: now + SESSION_TTL_MS,
     };
     // Expired rows are swept on every sign-in, so the table stays small without a timer.
-    this.db.delete(adminSessions).where(lte(adminSessions.expiresAt, now)).run();
-    this.db.insert(adminSessions).values(row).run();
+    insertSession(this.db, row);
     return { token, session: this.find(token, now)! };
   }
 
   /** The live session for a cookie token, or null (unknown, expired, or its user deleted). */
   find(token: string, now = Date.now()): Session | null {
-    const r = this.db
-      .select({
-        id: adminSessions.id,
-        userId: adminSessions.userId,
-        tokenFingerprint: adminSessions.tokenFingerprint,
-        username: adminUsers.username,
-        createdAt: adminSessions.createdAt,
-        expiresAt: adminSessions.expiresAt,
-      })
-      .from(adminSessions)
-      .leftJoin(adminUsers, eq(adminUsers.id, adminSessions.userId))
-      .where(and(eq(adminSessions.tokenHash, sha256(token)), gt(adminSessions.expiresAt, now)))
-      .get();
+    const r = liveSession(this.db, sha256(token), now);
     if (!r) return null;
     if (r.userId === null && r.tokenFingerprint !== this.adminTokenFingerprint) return null;
     return {
@@ -80,9 +60,6 @@ export class SessionStore {
   }
 
   close(token: string): void {
-    this.db
-      .delete(adminSessions)
-      .where(eq(adminSessions.tokenHash, sha256(token)))
-      .run();
+    deleteSession(this.db, sha256(token));
   }
 }

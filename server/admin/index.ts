@@ -8,16 +8,20 @@ import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
 import { adminsAdmin } from "./admins/index.ts";
 import { authAdmin } from "./auth/index.ts";
+import { catalogAdmin } from "./catalog/index.ts";
+import { exportsAdmin } from "./exports/index.ts";
 import { keysAdmin } from "./keys/index.ts";
 import { modelsAdmin } from "./models/index.ts";
 import { plansAdmin } from "./plans/index.ts";
 import { providersAdmin } from "./providers/index.ts";
 import { requestsAdmin } from "./requests/index.ts";
+import { setupAdmin } from "./setup/index.ts";
+import { settingsView } from "./setup/service.ts";
 import { statsAdmin } from "./stats/index.ts";
 
 const PREFIX = "/admin/api";
 /** The routes one signs in with: open to everyone. */
-const OPEN = new Set([`${PREFIX}/auth/login`, `${PREFIX}/auth/logout`]);
+const OPEN = new Set([`${PREFIX}/auth/login`, `${PREFIX}/auth/logout`, `${PREFIX}/auth/methods`]);
 
 /** Whether a request URL is an admin API path that needs credentials (no URL object: this runs on every request). */
 function guarded(url: string): boolean {
@@ -69,15 +73,18 @@ export const adminApi = (
     .onBeforeHandle(({ request, server }) => {
       if (!checked.has(request)) authenticate(request, server);
     })
-    .get("/settings", () => ({ currency: gw.settings.currency, version: gw.settings.version }), {
+    .get("/settings", () => settingsView(gw), {
       detail: { summary: "Deployment settings the admin panel needs", tags: ["Admin"] },
     })
     .use(statsAdmin(gw))
+    .use(setupAdmin(gw))
     .use(accountsAdmin(gw))
     .use(keysAdmin(gw))
     .use(modelsAdmin(gw))
+    .use(catalogAdmin(gw))
     .use(providersAdmin(gw))
     .use(requestsAdmin(gw))
+    .use(exportsAdmin(gw))
     .use(adminsAdmin(users))
     .use(plansAdmin(gw));
   for (const routes of more) api.use(routes);

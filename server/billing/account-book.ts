@@ -1,6 +1,12 @@
-import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { accounts, ledger } from "../../db/schema/index.ts";
+import {
+  type AccountRow,
+  allAccounts,
+  creditAccount,
+  insertAccount,
+  lastLedgerPosition,
+  ledgerAfter,
+} from "../../db/queries/billing.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Write } from "../store/writes.ts";
 import { divideDown, multiplyUp, PPM } from "./multiplier.ts";
@@ -25,6 +31,15 @@ export const newId = (prefix: string) => {
   return `${prefix}_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
 };
 
+const state = (row: AccountRow, reserved: number): AccountState => ({
+  id: row.id,
+  name: row.name,
+  balance: row.balance,
+  used: row.used,
+  reserved,
+  createdAt: row.createdAt,
+});
+
 /**
  * Balances and reservations, with this process as the authority on its money. Reservations
  * live in memory only, decided synchronously in one JS turn, so 50 concurrent requests can
@@ -38,7 +53,8 @@ export class AccountBook {
   private map = new Map<string, AccountState>();
   /** Ledger rows this process wrote itself (top-ups, opening balances): a refresh skips them. */
   private readonly own = new Set<string>();
-  private lastLedgerRowid = 0;
+  /** Where in the ledger's commit order the last refresh stopped. */
+  private lastLedgerPosition = 0;
   private loaded = false;
   /**
    * An account's price multiplier in millionths (its plan's; list prices by default).
@@ -53,21 +69,9 @@ export class AccountBook {
   load(): void {
     this.db.transaction((tx) => {
       const next = new Map<string, AccountState>();
-      for (const row of tx.select().from(accounts).all()) {
-        next.set(row.id, {
-          id: row.id,
-          name: row.name,
-          balance: row.balance,
-          used: row.used,
-          reserved: this.map.get(row.id)?.reserved ?? 0,
-          createdAt: row.createdAt,
-        });
-      }
+      for (const row of allAccounts(tx)) next.set(row.id, state(row, this.map.get(row.id)?.reserved ?? 0));
       this.map = next;
-      const top = this.db.$client.query("SELECT max(rowid) AS m FROM ledger").get() as {
-        m: number | null;
-      } | null;
-      this.lastLedgerRowid = top?.m ?? 0;
+      this.lastLedgerPosition = lastLedgerPosition(tx);
     });
     this.own.clear();
     this.loaded = true;
@@ -83,32 +87,15 @@ export class AccountBook {
       return;
     }
     this.db.transaction((tx) => {
-      const rows = this.db.$client
-        .query("SELECT rowid, id, account_id, kind, amount FROM ledger WHERE rowid > ? ORDER BY rowid")
-        .all(this.lastLedgerRowid) as {
-        rowid: number;
-        id: string;
-        account_id: string;
-        kind: string;
-        amount: number;
-      }[];
-      for (const r of rows) {
-        this.lastLedgerRowid = r.rowid;
+      for (const r of ledgerAfter(tx, this.lastLedgerPosition)) {
+        this.lastLedgerPosition = r.position;
         if (this.own.delete(r.id) || r.kind === "charge") continue;
-        const acct = this.map.get(r.account_id);
+        const acct = this.map.get(r.accountId);
         if (acct) acct.balance += r.amount;
       }
-      for (const row of tx.select().from(accounts).all()) {
-        if (this.map.has(row.id)) continue;
+      for (const row of allAccounts(tx)) {
         // New to this process: the table's balance already holds its ledger so far.
-        this.map.set(row.id, {
-          id: row.id,
-          name: row.name,
-          balance: row.balance,
-          used: row.used,
-          reserved: 0,
-          createdAt: row.createdAt,
-        });
+        if (!this.map.has(row.id)) this.map.set(row.id, state(row, 0));
       }
     });
   }
@@ -211,33 +198,17 @@ export class AccountBook {
   create(input: { name: string; balance: number; configHash?: string | null }, now: number): AccountState {
     const id = newId("acc");
     const opening = newId("txn");
-    this.db.transaction(
-      (tx) => {
-        tx.insert(accounts)
-          .values({
-            id,
-            name: input.name,
-            balance: input.balance,
-            used: 0,
-            configHash: input.configHash ?? null,
-            createdAt: now,
-          })
-          .run();
-        if (input.balance !== 0) {
-          tx.insert(ledger)
-            .values({
-              id: opening,
-              accountId: id,
-              kind: "topup",
-              amount: input.balance,
-              balanceAfter: input.balance,
-              note: "Opening balance",
-              createdAt: now,
-            })
-            .run();
-        }
+    insertAccount(
+      this.db,
+      {
+        id,
+        name: input.name,
+        balance: input.balance,
+        used: 0,
+        configHash: input.configHash ?? null,
+        createdAt: now,
       },
-      { behavior: "immediate" },
+      input.balance !== 0 ? { id: opening, note: "Opening balance" } : null,
     );
     if (input.balance !== 0) this.own.add(opening);
     const state: AccountState = {
@@ -266,22 +237,15 @@ export class AccountBook {
     const acct = this.map.get(accountId);
     if (!acct) return null;
     const entryId = newId("txn");
-    const balanceAfter = this.db.transaction(
-      (tx) => {
-        const row = tx
-          .update(accounts)
-          .set({ balance: sql`${accounts.balance} + ${amount}` })
-          .where(eq(accounts.id, accountId))
-          .returning({ balance: accounts.balance })
-          .get();
-        if (!row) throw new Error("account vanished");
-        tx.insert(ledger)
-          .values({ id: entryId, accountId, kind, amount, balanceAfter: row.balance, note, createdAt: now })
-          .run();
-        return row.balance;
-      },
-      { behavior: "immediate" },
-    );
+    const balanceAfter = creditAccount(this.db, {
+      id: entryId,
+      accountId,
+      kind,
+      amount,
+      note,
+      createdAt: now,
+    });
+    if (balanceAfter === undefined) throw new Error("account vanished");
     this.own.add(entryId);
     // Memory moves by the amount: the table may lack charges still on their way to it.
     acct.balance += amount;

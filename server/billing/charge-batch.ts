@@ -1,4 +1,5 @@
-import type { Database, Statement } from "bun:sqlite";
+import type { ChargeStatements } from "../../db/queries/billing.ts";
+import type { Charge } from "../store/writes.ts";
 
 type AccountDelta = { balance: number; used: number };
 type KeyDelta = { used: number; lastUsedAt: number };
@@ -10,33 +11,38 @@ type Mark = { accounts: Map<string, AccountDelta>; keys: Map<string, KeyDelta> }
  * balance, so it is read once, each charge's `balance_after` is computed in order, and the
  * final balance and the summed spend are written at the end. A key's spend and last use
  * likewise. (Per request this leaves two inserts: the ledger entry and the log row.)
+ * The statements are the schema's (db/queries/billing.ts).
  */
 export class ChargeBatch {
   private accounts = new Map<string, AccountDelta>();
   private keys = new Map<string, KeyDelta>();
-  private statements: { readBalance: Statement; writeAccount: Statement; writeKey: Statement } | null = null;
 
-  constructor(private readonly sqlite: Database) {}
+  constructor(private readonly s: ChargeStatements) {}
 
-  /** Prepared on first use: a database without billing tables may still run other writes. */
-  private get s() {
-    this.statements ??= {
-      readBalance: this.sqlite.prepare("SELECT balance FROM accounts WHERE id = ?"),
-      writeAccount: this.sqlite.prepare("UPDATE accounts SET balance = ?1, used = used + ?2 WHERE id = ?3"),
-      writeKey: this.sqlite.prepare(
-        "UPDATE api_keys SET used = used + ?1, last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?3",
-      ),
-    };
-    return this.statements;
+  /** Writes the charge's ledger entry, its balance_after computed in the batch. */
+  charge(c: Charge): void {
+    const balanceAfter = this.debit(c.accountId, c.amount);
+    this.s.insertLedger({
+      id: c.ledgerId,
+      accountId: c.accountId,
+      kind: "charge",
+      amount: -c.amount,
+      balanceAfter,
+      keyId: c.keyId,
+      requestId: c.requestId,
+      note: null,
+      createdAt: c.at,
+    });
+    this.keyUse(c.keyId, c.amount, c.at);
   }
 
   /** Debits an account inside the batch; returns its balance after this charge. */
   debit(accountId: string, amount: number): number {
     let a = this.accounts.get(accountId);
     if (!a) {
-      const row = this.s.readBalance.get(accountId) as { balance: number } | null;
-      if (!row) throw new Error(`account ${accountId} vanished`);
-      a = { balance: row.balance, used: 0 };
+      const balance = this.s.balance(accountId);
+      if (balance === undefined) throw new Error(`account ${accountId} vanished`);
+      a = { balance, used: 0 };
       this.accounts.set(accountId, a);
     }
     a.balance -= amount;
@@ -70,8 +76,8 @@ export class ChargeBatch {
   }
 
   end(): void {
-    for (const [id, a] of this.accounts) if (a.used !== 0) this.s.writeAccount.run(a.balance, a.used, id);
-    for (const [id, k] of this.keys) this.s.writeKey.run(k.used, k.lastUsedAt, id);
+    for (const [id, a] of this.accounts) if (a.used !== 0) this.s.saveAccount(id, a.balance, a.used);
+    for (const [id, k] of this.keys) this.s.saveKey(id, k.used, k.lastUsedAt);
     this.accounts = new Map();
     this.keys = new Map();
   }

@@ -1,6 +1,5 @@
-import { count, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { ledger, requestLog } from "../../db/schema/index.ts";
+import { ledgerPage } from "../../db/queries/billing.ts";
 
 export type TransactionRow = {
   id: string;
@@ -23,29 +22,7 @@ export function listTransactions(
   limit: number,
   offset: number,
 ): { rows: TransactionRow[]; total: number } {
-  const rows = db
-    .select({
-      id: ledger.id,
-      kind: ledger.kind,
-      amount: ledger.amount,
-      balanceAfter: ledger.balanceAfter,
-      createdAt: ledger.createdAt,
-      keyId: ledger.keyId,
-      requestId: ledger.requestId,
-      note: ledger.note,
-      endpoint: requestLog.endpoint,
-      model: requestLog.model,
-    })
-    .from(ledger)
-    .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
-    .where(eq(ledger.accountId, accountId))
-    // Commit order (rowid): a charge settled before a top-up may commit after it, and
-    // balance_after follows the order of commits.
-    .orderBy(desc(sql`${ledger}.rowid`))
-    .limit(limit)
-    .offset(offset)
-    .all();
-  const total = db.select({ n: count() }).from(ledger).where(eq(ledger.accountId, accountId)).get()?.n ?? 0;
+  const { rows, total } = ledgerPage(db, accountId, limit, offset);
   return {
     total,
     rows: rows.map(({ endpoint, model, ...r }) => ({

@@ -1,12 +1,13 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import {
-  type MediaPrices,
-  type ModelRoute,
-  models,
-  type ProviderTimeouts,
-  providers,
-} from "../../db/schema/index.ts";
+  allModels,
+  allProviders,
+  findModel,
+  findProvider,
+  type ModelRow,
+  type ProviderRow,
+} from "../../db/queries/catalog.ts";
+import type { MediaPrices, ModelRoute, ProviderTimeouts } from "../../db/schema/index.ts";
 import type { Prices } from "../billing/money.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { defaultOwner, inferKind, type ModelKind } from "./model-kind.ts";
@@ -56,9 +57,6 @@ export const DEFAULT_TIMEOUTS: ProviderTimeouts = {
   totalMs: 600_000,
 };
 
-type ModelRow = typeof models.$inferSelect;
-type ProviderRow = typeof providers.$inferSelect;
-
 function modelRecord(row: ModelRow): ModelRecord {
   return {
     id: row.id,
@@ -101,20 +99,8 @@ export class Catalog {
   ) {}
 
   load(): void {
-    this.modelMap = new Map(
-      this.db
-        .select()
-        .from(models)
-        .all()
-        .map((r) => [r.id, modelRecord(r)]),
-    );
-    this.providerMap = new Map(
-      this.db
-        .select()
-        .from(providers)
-        .all()
-        .map((r) => [r.id, this.providerRecord(r)]),
-    );
+    this.modelMap = new Map(allModels(this.db).map((r) => [r.id, modelRecord(r)]));
+    this.providerMap = new Map(allProviders(this.db).map((r) => [r.id, this.providerRecord(r)]));
   }
 
   private providerRecord(row: ProviderRow): ProviderRecord {
@@ -159,7 +145,7 @@ export class Catalog {
   }
 
   refreshModel(id: string): ModelRecord | undefined {
-    const row = this.db.select().from(models).where(eq(models.id, id)).get();
+    const row = findModel(this.db, id);
     if (!row) {
       this.modelMap.delete(id);
       return undefined;
@@ -170,7 +156,7 @@ export class Catalog {
   }
 
   refreshProvider(id: string): ProviderRecord | undefined {
-    const row = this.db.select().from(providers).where(eq(providers.id, id)).get();
+    const row = findProvider(this.db, id);
     if (!row) {
       this.providerMap.delete(id);
       return undefined;

@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { providers } from "../../db/schema/index.ts";
+import { allProviders, type ProviderPatch, updateProvider } from "../../db/queries/catalog.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 
 /**
@@ -41,7 +40,7 @@ export function resealProviderSecrets(db: Db, cipher: Cipher): number {
   let changed = 0;
   db.transaction(
     (tx) => {
-      const rows = tx.select().from(providers).all();
+      const rows = allProviders(tx);
       const resealed = new Map<string, string | null>();
       for (const stored of rows.flatMap((r) => [r.apiKeyEnc, r.headersEnc])) {
         if (stored === null) continue;
@@ -53,7 +52,7 @@ export function resealProviderSecrets(db: Db, cipher: Cipher): number {
       }
       const again = (stored: string | null) => (stored === null ? null : (resealed.get(stored) ?? null));
       for (const row of rows) {
-        const set: Partial<typeof providers.$inferInsert> = {};
+        const set: ProviderPatch = {};
         const key = again(row.apiKeyEnc);
         if (key !== null) set.apiKeyEnc = key;
         if (row.headersEnc === null && Object.keys(row.headers).length > 0)
@@ -63,7 +62,7 @@ export function resealProviderSecrets(db: Db, cipher: Cipher): number {
           if (headers !== null) set.headersEnc = headers;
         }
         if (Object.keys(set).length === 0) continue;
-        tx.update(providers).set(set).where(eq(providers.id, row.id)).run();
+        updateProvider(tx, row.id, set);
         changed++;
       }
     },

@@ -59,7 +59,7 @@ export async function runCli(
     const b = booted as Booted | null;
     if (b) {
       // A running server on this database rebuilds its caches when it sees this move.
-      bumpGeneration(b.gw.sqlite);
+      bumpGeneration(b.gw.db);
       await b.gw.stop();
     }
   }

@@ -1,6 +1,13 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { accounts, models, providers } from "../../db/schema/index.ts";
+import { accountNamed } from "../../db/queries/billing.ts";
+import {
+  findModel,
+  findProvider,
+  insertModel,
+  insertProvider,
+  updateModel,
+  updateProvider,
+} from "../../db/queries/catalog.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import { DEFAULT_TIMEOUTS } from "../catalog/catalog.ts";
 import { sealHeaders } from "../catalog/provider-secrets.ts";
@@ -30,47 +37,33 @@ export function applyConfig(
     (tx) => {
       for (const p of config.providers) {
         const hash = hashOf("provider", p);
-        const existing = tx
-          .select({ hash: providers.configHash })
-          .from(providers)
-          .where(eq(providers.id, p.id))
-          .get();
-        if (existing && existing.hash === hash) {
+        const existing = findProvider(tx, p.id);
+        if (existing && existing.configHash === hash) {
           report.kept.push(`provider ${p.id}`);
           continue;
         }
         const row = providerRow(p, deps.cipher, timeoutDefaults);
         if (existing) {
-          tx.update(providers)
-            .set({ ...row, configHash: hash, updatedAt: now })
-            .where(eq(providers.id, p.id))
-            .run();
+          updateProvider(tx, p.id, { ...row, configHash: hash, updatedAt: now });
           report.updated.push(`provider ${p.id}`);
         } else {
-          tx.insert(providers)
-            .values({ ...row, configHash: hash, createdAt: now, updatedAt: now })
-            .run();
+          insertProvider(tx, { ...row, configHash: hash, createdAt: now, updatedAt: now });
           report.created.push(`provider ${p.id}`);
         }
       }
       for (const m of config.models) {
         const hash = hashOf("model", m);
-        const existing = tx.select({ hash: models.configHash }).from(models).where(eq(models.id, m.id)).get();
-        if (existing && existing.hash === hash) {
+        const existing = findModel(tx, m.id);
+        if (existing && existing.configHash === hash) {
           report.kept.push(`model ${m.id}`);
           continue;
         }
         const row = modelRow(m);
         if (existing) {
-          tx.update(models)
-            .set({ ...row, configHash: hash, updatedAt: now })
-            .where(eq(models.id, m.id))
-            .run();
+          updateModel(tx, m.id, { ...row, configHash: hash, updatedAt: now });
           report.updated.push(`model ${m.id}`);
         } else {
-          tx.insert(models)
-            .values({ ...row, configHash: hash, createdAt: now, updatedAt: now })
-            .run();
+          insertModel(tx, { ...row, configHash: hash, createdAt: now, updatedAt: now });
           report.created.push(`model ${m.id}`);
         }
       }
@@ -78,12 +71,7 @@ export function applyConfig(
     { behavior: "immediate" },
   );
   for (const a of config.accounts) {
-    const existing = deps.db
-      .select({ id: accounts.id })
-      .from(accounts)
-      .where(eq(accounts.name, a.name))
-      .get();
-    if (existing) {
+    if (accountNamed(deps.db, a.name)) {
       report.kept.push(`account ${a.name}`);
       continue;
     }

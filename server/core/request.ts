@@ -1,7 +1,8 @@
 /**
  * The canonical request every inbound dialect decodes into and every provider encodes
  * from, when the two dialects differ. Strict, internal types (wire schemas live in
- * surfaces/). One choice only: `n > 1` across dialects is refused by the surface.
+ * dialects/<dialect>/schema.ts). One choice only: `n > 1` across dialects is refused by
+ * the client's dialect.
  */
 
 export type ImageSource = { kind: "url"; url: string } | { kind: "base64"; mediaType: string; data: string };

@@ -19,6 +19,15 @@ export type EncodeContext = {
   capabilities: Record<string, unknown>;
 };
 
+/** What forwarding a client's own body to an upstream of the same dialect may change. */
+export type ForwardContext = {
+  /** The model id the upstream knows the model by. */
+  upstreamModel: string;
+  stream: boolean;
+  /** The output cap the call reserved for: the forwarded body carries exactly this one. */
+  maxTokens: number;
+};
+
 /**
  * A fresh decoder for one upstream stream: one call per SSE event. `end` (optional) runs
  * when the upstream body ended, for dialects whose end is the end of the body (Gemini)
@@ -49,6 +58,12 @@ export function statefulDecoder<S>(
  */
 export interface ProviderDialectCodec {
   dialect: Dialect;
+  /**
+   * The client's own body, for an upstream speaking the client's dialect: untouched but
+   * for the model id, streaming and the one output cap. Absent for a dialect no client
+   * speaks (GigaChat, Yandex).
+   */
+  forwardRequest?(body: Record<string, unknown>, ctx: ForwardContext): Record<string, unknown>;
   encodeRequest(req: CoreRequest, ctx: EncodeContext): Record<string, unknown>;
   decodeResponse(body: Record<string, unknown>): CoreResponse;
   /** A fresh stateful decoder for one stream. */

@@ -1,22 +1,21 @@
 import type { z } from "zod";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { kindMismatch, MEDIA_KIND, type ModelKind } from "../catalog/model-kind.ts";
+import type { SurfaceCodec } from "../core/codec.ts";
 import type { Dialect } from "../core/dialect.ts";
 import { assertCapabilities, featuresOf, restricts } from "../core/features.ts";
 import type { CoreRequest } from "../core/request.ts";
-import { badRequest, forbidden, GatewayError, modelNotFound } from "../errors.ts";
+import { badRequest, forbidden, modelNotFound } from "../errors.ts";
 import { parseJsonBody, readBody, readBodyBytes, validateBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
 import { formHashText, parseFormBody } from "../http/form-body.ts";
 import { requestOrigin } from "../http/request-target.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
-import { ClientClosed } from "../providers/errors.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
-import { isLogged, logWrites, MAX_MODEL_CHARS } from "../usage-log/request-log.ts";
-import type { SurfaceCodec } from "./codec.ts";
+import { BilledCall } from "./billed-call.ts";
 import type { Gateway } from "./gateway.ts";
 import { type MediaMeter, mediaCall } from "./media-call.ts";
-import { draftLog, MeteredFailure, meteredCall } from "./metered-call.ts";
+import { meteredCall } from "./metered-call.ts";
 
 /** What a surface's route tells the pipeline about one decoded request. */
 export type Prepared = {
@@ -98,9 +97,10 @@ export function resolveModel(
 }
 
 /**
- * The one pipeline every billed client route runs: authenticate, count against the rate
- * limits, read and validate the body, resolve the model, then the metered upstream
- * call. A request refused on the way still gets its log row.
+ * The one pipeline every billed client route runs: open the request's billed call, then
+ * authenticate, count against the rate limits, read and validate the body, resolve the
+ * model, and hand the call to the metered (or media) call. Whatever is thrown on the way
+ * ends the call as failed, so a request refused anywhere still gets its one log row.
  */
 export async function clientCall<S extends z.ZodType>(
   gw: Gateway,
@@ -109,29 +109,31 @@ export async function clientCall<S extends z.ZodType>(
 ): Promise<Response> {
   const startedAt = Date.now();
   const t0 = performance.now();
-  let key: KeyRecord | null = null;
-  let modelId: string | null = null;
-  let stream = spec.forceStream === true;
-  /** Set once the metered (or media) call owns the request: it writes the log row from then on. */
-  let handedOff = false;
-  gw.inFlight++;
+  const call = BilledCall.open(gw, {
+    requestId: ctx.requestId,
+    startedAt,
+    t0,
+    endpoint: spec.endpoint,
+    stream: spec.forceStream === true,
+  });
   try {
-    key = authenticateClient(gw, ctx.request);
+    const key = authenticateClient(gw, ctx.request);
+    call.identify(key);
     const rate = gw.limiter.admit(key, startedAt, ctx.requestId);
     Object.assign(ctx.headers, rate);
     const { body, raw, size } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
     const prepared = spec.prepare(body, size);
-    modelId = prepared.modelId;
+    call.named(prepared.modelId, "stream" in prepared && prepared.stream);
     const model =
       "media" in prepared
         ? resolveModel(gw, key, prepared.modelId, undefined, MEDIA_KIND[prepared.media.capability])
         : resolveModel(gw, key, prepared.modelId, prepared.features);
+    call.serve(model);
     // What a metered and a media call both take.
-    const call = {
+    const req = {
       requestId: ctx.requestId,
       startedAt,
       t0,
-      endpoint: spec.endpoint,
       key,
       model,
       rawBody: raw,
@@ -139,24 +141,17 @@ export async function clientCall<S extends z.ZodType>(
       signal: ctx.request.signal,
       headers: { ...rate },
     };
-    if ("media" in prepared) {
-      handedOff = true;
-      return await mediaCall(gw, {
-        ...call,
-        meter: prepared.media,
-        origin: originOf(gw, ctx.request),
-      });
-    }
-    stream = prepared.stream;
+    if ("media" in prepared)
+      return await mediaCall(gw, call, { ...req, meter: prepared.media, origin: originOf(gw, ctx.request) });
     // Chat, responses, messages and generateContent serve chat models only (mediaCall checks its own kind).
     const mismatch = kindMismatch(model, "chat");
     if (mismatch) throw mismatch;
     // A model that declares a feature missing refuses it before anything is reserved.
     if (restricts(model.capabilities))
       assertCapabilities(prepared.features ?? featuresOf(prepared.core()), model.capabilities, model.id);
-    handedOff = true;
-    return await meteredCall(gw, {
-      ...call,
+    call.promptText = () => (raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw);
+    return await meteredCall(gw, call, {
+      ...req,
       stream: prepared.stream,
       inbound: prepared.inbound,
       core: prepared.core,
@@ -164,51 +159,10 @@ export async function clientCall<S extends z.ZodType>(
       requestedMaxTokens: prepared.requestedMaxTokens,
       choices: prepared.choices,
       codec: prepared.codec,
-      promptText: () => (raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw),
     });
   } catch (err) {
-    // meteredCall logs its own failures (MeteredFailure); errors before it are logged here.
-    // Its idempotency check may refuse before logging anything; anything else that
-    // escapes it came after its row committed, and a second row with the same id would
-    // fail the whole group commit.
-    if (!(err instanceof MeteredFailure) && !(handedOff && isLogged(gw.sqlite, ctx.requestId)))
-      await logRejected(
-        gw,
-        { requestId: ctx.requestId, startedAt, t0, endpoint: spec.endpoint, stream },
-        key,
-        modelId,
-        err,
-      );
-    throw err instanceof MeteredFailure ? err.cause : err;
-  } finally {
-    gw.inFlight--;
-  }
-}
-
-async function logRejected(
-  gw: Gateway,
-  req: { requestId: string; startedAt: number; t0: number; endpoint: string; stream: boolean },
-  key: KeyRecord | null,
-  model: string | null,
-  err: unknown,
-) {
-  // The model is whatever the client sent: the row and the log line keep a bounded prefix.
-  const row = draftLog(req, key, model === null ? null : model.slice(0, MAX_MODEL_CHARS));
-  const g = err instanceof GatewayError ? err : null;
-  const closed = err instanceof ClientClosed;
-  row.status = closed ? 499 : (g?.status ?? 500);
-  row.outcome = closed ? "client_closed" : "error";
-  row.errorCode = closed ? "client_closed" : (g?.code ?? "internal_error");
-  row.errorMessage = g?.message ?? null;
-  row.latencyMs = Math.round(performance.now() - req.t0);
-  try {
-    await gw.commits.enqueue(logWrites(row));
-  } catch {
-    // nothing more to do: the client still gets its error
-  }
-  try {
-    gw.recordRequest(row);
-  } catch {
-    // metrics and the log line must not replace the client's error with a 500
+    // A no-op when the call already ended (its row is committed, or a stream ends it later).
+    await call.fail(err);
+    throw err;
   }
 }

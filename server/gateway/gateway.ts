@@ -1,5 +1,7 @@
-import type { Database, Statement } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import type { Db } from "../../db/client.ts";
+import { dataVersionReader } from "../../db/pragmas.ts";
+import { rateWindowSeed } from "../../db/queries/requests.ts";
 import { AccountBook } from "../billing/account-book.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/schema.ts";
@@ -14,7 +16,7 @@ import { PlanLimits } from "../plans/plan-limits.ts";
 import type { RoutingConfig } from "../routing/attempts.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
-import { readGeneration } from "../store/generation.ts";
+import { generationReader } from "../store/generation.ts";
 import { InlineWriter } from "../store/inline-writer.ts";
 import { WalSync } from "../store/wal-sync.ts";
 import type { Writer } from "../store/writer.ts";
@@ -73,7 +75,8 @@ export class Gateway {
   readonly routes: RouteStates;
   /** Where request log lines go (stdout unless quiet). */
   private readonly lines: LineWriter | null;
-  private readonly dataVersion: Statement;
+  private readonly dataVersion: () => number;
+  private readonly generation: () => string;
   private lastDataVersion = -1;
   private lastSyncCheck = -Infinity;
   private lastGeneration = "";
@@ -132,9 +135,10 @@ export class Gateway {
     this.planLimits = new PlanLimits(this.plans);
     this.limiter.extra = this.planLimits;
     this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
-    this.idempotency = new IdempotencyStore(sqlite);
-    this.media = new MediaLinks(sqlite, cipher);
-    this.dataVersion = sqlite.prepare("PRAGMA data_version");
+    this.idempotency = new IdempotencyStore(db);
+    this.media = new MediaLinks(db, cipher);
+    this.dataVersion = dataVersionReader(sqlite);
+    this.generation = generationReader(db);
     this.commits = this.setWriter(new InlineWriter(sqlite, opts.walPath ? new WalSync(opts.walPath) : null));
   }
 
@@ -152,12 +156,7 @@ export class Gateway {
   start(now: number): void {
     this.reload();
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-    const rows = this.sqlite
-      .query(
-        "SELECT key_id AS keyId, account_id AS accountId, created_at AS createdAt FROM request_log WHERE created_at >= ? AND key_id IS NOT NULL AND (error_code IS NULL OR error_code != 'rate_limit_exceeded')",
-      )
-      .all(dayStart) as { keyId: string; accountId: string; createdAt: number }[];
-    this.limiter.seed(rows, now);
+    this.limiter.seed(rateWindowSeed(this.db, dayStart), now);
     this.planLimits.seed(this.db, now);
     this.idempotency.sweep(now);
     this.media.sweep(now);
@@ -175,25 +174,25 @@ export class Gateway {
     this.catalog.load();
     this.book.refresh();
     this.plans.load();
-    this.lastDataVersion = this.currentDataVersion();
-    this.lastGeneration = readGeneration(this.sqlite);
+    this.lastDataVersion = this.dataVersion();
+    this.lastGeneration = this.generation();
   }
 
-  private currentDataVersion(): number {
-    return (this.dataVersion.get() as { data_version: number }).data_version;
-  }
-
-  /** Picks up commits made by another process since the last request. Cheap: one pragma. */
+  /**
+   * Picks up commits made by another process since the last request. Cheap: one pragma.
+   * Called in one place, as each HTTP request arrives (http/cache-sync.ts); a CLI command opens its own
+   * gateway, loaded fresh.
+   */
   syncExternalChanges(): void {
     // At most once a millisecond: under load many requests share one check.
     const now = performance.now();
     if (now - this.lastSyncCheck < 1) return;
     this.lastSyncCheck = now;
-    const v = this.currentDataVersion();
+    const v = this.dataVersion();
     if (v === this.lastDataVersion) return;
     // Another connection committed: usually our own writer thread; the CLI bumps the generation.
     this.lastDataVersion = v;
-    if (readGeneration(this.sqlite) !== this.lastGeneration) this.reload();
+    if (this.generation() !== this.lastGeneration) this.reload();
   }
 
   /** After a request's row committed: metrics and one JSON line on stdout (no secrets; prompt only if enabled). */

@@ -1,4 +1,3 @@
-import type { Hold } from "../billing/account-book.ts";
 import { formatAmount } from "../billing/money.ts";
 import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
@@ -10,15 +9,9 @@ import type { Provider, Target } from "../providers/provider.ts";
 import { providerFor } from "../providers/registry.ts";
 import { attemptRoutes } from "../routing/attempts.ts";
 import { orderedTargets } from "../routing/pick-route.ts";
+import type { BilledCall } from "./billed-call.ts";
 import type { Gateway } from "./gateway.ts";
-import {
-  claimIdempotency,
-  draftLog,
-  logFailure,
-  MeteredFailure,
-  type MeteredRequest,
-  settleCall,
-} from "./metered-call.ts";
+import type { MeteredRequest } from "./metered-call.ts";
 
 /** What a media route contributes to a billed call: what it may cost, and the call itself. */
 export interface MediaMeter {
@@ -56,16 +49,7 @@ export type MediaOutcome = {
 
 export type MediaRequest = Pick<
   MeteredRequest,
-  | "requestId"
-  | "startedAt"
-  | "t0"
-  | "endpoint"
-  | "key"
-  | "model"
-  | "rawBody"
-  | "idempotencyKey"
-  | "signal"
-  | "headers"
+  "requestId" | "startedAt" | "key" | "model" | "rawBody" | "idempotencyKey" | "signal" | "headers"
 > & { meter: MediaMeter; origin: string };
 
 /**
@@ -84,86 +68,67 @@ function reservation(amount: number): number {
  * billed on failure), with the route's own reservation and cost instead of token prices.
  * Every route of a media model must have the capability: the first one is checked.
  */
-export async function mediaCall(gw: Gateway, req: MediaRequest): Promise<Response> {
-  const log = draftLog({ ...req, stream: false }, req.key, req.model.id);
+export async function mediaCall(gw: Gateway, call: BilledCall, req: MediaRequest): Promise<Response> {
+  const log = call.log;
   log.droppedFields.push(...(req.meter.dropped ?? []));
-  const claimed = await claimIdempotency(gw, { ...req, stream: false }, log);
-  if (claimed instanceof Response) return claimed;
-  const claim = claimed;
-  let hold: Hold | null = null;
-  /** Set once the settlement's row is committed. */
-  let written = false;
-  try {
-    const target = orderedTargets(req.model, gw.catalog)[0]!;
-    const provider: Provider = providerFor(target.provider.kind);
-    if (!provider[req.meter.capability])
-      throw badRequest(
-        `The model '${req.model.id}' does not support ${req.meter.capability}: its provider (${target.provider.kind}) has no ${req.meter.capability} API.`,
-        "model",
-        "unsupported_endpoint",
-      );
-    const amount = reservation(req.meter.reserve(req.model));
-    // After the price check, so a chat model without media prices keeps that more specific refusal.
-    const mismatch = kindMismatch(req.model, MEDIA_KIND[req.meter.capability]);
-    if (mismatch) throw mismatch;
-    const available = gw.book.available(req.key);
-    if (amount > available)
-      throw spendRefusal(
-        gw.book,
-        req.key,
-        gw.settings.currency,
-        `may cost up to ${formatAmount(amount)} ${gw.settings.currency}`,
-      );
-    hold = gw.book.hold(req.key, amount);
-    const { result: out, target: answered } = await attemptRoutes(
-      {
-        catalog: gw.catalog,
-        routes: gw.routes,
-        cfg: gw.settings.routing,
-        hooks: { onAttempt: (route, outcome, retry) => gw.metrics.attempt(route, outcome, retry) },
-      },
-      req.model,
-      (t) =>
-        req.meter.run(t, {
-          requestId: req.requestId,
-          model: req.model,
-          key: req.key,
-          origin: req.origin,
-          signal: req.signal,
-        }),
-      { signal: req.signal, attempts: log.attempts, attemptsLeft: { n: gw.settings.routing.maxAttempts } },
+  const replay = await call.claimIdempotency({ ...req, stream: false }, req.headers);
+  if (replay) return replay;
+  const target = orderedTargets(req.model, gw.catalog)[0]!;
+  const provider: Provider = providerFor(target.provider.kind);
+  if (!provider[req.meter.capability])
+    throw badRequest(
+      `The model '${req.model.id}' does not support ${req.meter.capability}: its provider (${target.provider.kind}) has no ${req.meter.capability} API.`,
+      "model",
+      "unsupported_endpoint",
     );
-    log.provider = answered.provider.id;
-    log.upstreamModel = answered.model;
-    if (gw.settings.exposeRouteHeaders)
-      req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
-    const h = hold;
-    hold = null;
-    await settleCall(
-      gw,
-      { req, hold: h, log, claim },
-      {
-        usage: out.usage,
-        source: out.source,
-        status: 200,
-        outcome: "ok",
-        error: null,
-        // Never more than reserved: the client agreed to that much (an upstream that made more
-        // than it was asked for is not the client's to pay).
-        cost: Math.min(Math.max(0, out.cost), amount),
-        replay: { body: out.body, headers: { "content-type": "application/json" } },
-      },
+  const amount = reservation(req.meter.reserve(req.model));
+  // After the price check, so a chat model without media prices keeps that more specific refusal.
+  const mismatch = kindMismatch(req.model, MEDIA_KIND[req.meter.capability]);
+  if (mismatch) throw mismatch;
+  const available = gw.book.available(req.key);
+  if (amount > available)
+    throw spendRefusal(
+      gw.book,
+      req.key,
+      gw.settings.currency,
+      `may cost up to ${formatAmount(amount)} ${gw.settings.currency}`,
     );
-    written = true;
-    return new Response(out.body, {
-      status: 200,
-      headers: { ...req.headers, "content-type": "application/json" },
-    });
-  } catch (err) {
-    if (hold) gw.book.release(hold, req.key);
-    if (claim) gw.idempotency.finish(claim);
-    // Once the settlement's row is committed, a later failure must not log the request again.
-    if (!written) await logFailure(gw, req, log, err);
-    throw new MeteredFailure(err);
-  }
+  call.reserve(amount);
+  const { result: out, target: answered } = await attemptRoutes(
+    {
+      catalog: gw.catalog,
+      routes: gw.routes,
+      cfg: gw.settings.routing,
+      hooks: { onAttempt: (route, outcome, retry) => gw.metrics.attempt(route, outcome, retry) },
+    },
+    req.model,
+    (t) =>
+      req.meter.run(t, {
+        requestId: req.requestId,
+        model: req.model,
+        key: req.key,
+        origin: req.origin,
+        signal: req.signal,
+      }),
+    { signal: req.signal, attempts: log.attempts, attemptsLeft: { n: gw.settings.routing.maxAttempts } },
+  );
+  log.provider = answered.provider.id;
+  log.upstreamModel = answered.model;
+  if (gw.settings.exposeRouteHeaders)
+    req.headers["x-tollgate-route"] = `${answered.provider.id}:${answered.model}`;
+  await call.settle({
+    usage: out.usage,
+    source: out.source,
+    status: 200,
+    outcome: "ok",
+    error: null,
+    // Never more than reserved: the client agreed to that much (an upstream that made more
+    // than it was asked for is not the client's to pay).
+    cost: Math.min(Math.max(0, out.cost), amount),
+    replay: { body: out.body, headers: { "content-type": "application/json" } },
+  });
+  return new Response(out.body, {
+    status: 200,
+    headers: { ...req.headers, "content-type": "application/json" },
+  });
 }

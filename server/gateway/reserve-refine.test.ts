@@ -15,7 +15,13 @@ const base = (available: number) => ({
 /** A prompt whose JSON is 4,000 bytes and whose text the tokenizer counts as 1,000 tokens. */
 const BYTES = 4000;
 const counter = () => {
-  const c = { calls: 0, count: () => (c.calls++, 1000) };
+  const c = {
+    calls: 0,
+    count: () => {
+      c.calls++;
+      return 1000;
+    },
+  };
   return c;
 };
 const tight = countedPromptBound(1000);

@@ -1,66 +1,54 @@
-import type { Hold } from "../billing/account-book.ts";
+import type { StreamTap, SurfaceCodec } from "../core/codec.ts";
 import { type Usage, ZERO_USAGE } from "../core/usage.ts";
 import { GatewayError } from "../errors.ts";
-import type { Claim } from "../limits/idempotency.ts";
 import { ClientClosed, upstreamStreamCut } from "../providers/errors.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import { countText } from "../tokens/count.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
-import type { StreamTap } from "./codec.ts";
-import type { Gateway } from "./gateway.ts";
-import { type MeteredRequest, settleCall } from "./metered-call.ts";
+import type { BilledCall } from "./billed-call.ts";
 
 type StreamCall = {
-  req: MeteredRequest;
-  hold: Hold;
-  log: LogRow;
-  claim: Claim | null;
   tap: StreamTap;
   events: AsyncIterable<SseEvent[]>;
+  codec: Pick<SurfaceCodec, "countInput" | "streamError">;
+  /** Response headers gathered so far (rate limits, route). */
+  headers: Record<string, string>;
   /** Aborts the upstream request. */
   abort: () => void;
 };
 
 /**
- * Forwards an upstream stream event by event (no buffering), and settles exactly once:
+ * Forwards an upstream stream event by event (no buffering); the billed call ends once,
+ * whichever of these comes first:
  * - complete: charge from the reported usage, commit, then send the final bytes;
  * - client gone: abort upstream at once, charge the prompt and what was produced so far;
  * - upstream broke: charge what was delivered, end the client's stream with an error event.
  */
-export function streamResponse(gw: Gateway, call: StreamCall): Response {
-  const { req, tap, log } = call;
-  const it = call.events[Symbol.asyncIterator]();
-  let settled: Promise<Usage> | null = null;
-  // A stream outlives its request handler: graceful shutdown waits for it until it settles.
-  gw.inFlight++;
+export function streamResponse(call: BilledCall, stream: StreamCall): Response {
+  const { tap, codec } = stream;
+  const it = stream.events[Symbol.asyncIterator]();
   let clientGone = false;
 
-  const settle = (outcome: LogRow["outcome"], error: GatewayError | null): Promise<Usage> => {
-    if (settled) return settled;
-    // An upstream that failed before producing anything is billed nothing (a client that
-    // left still pays for its prompt and what was produced: see docs/billing.md).
-    const nothing = outcome === "error" && !tap.sawOutput;
-    const reported = nothing ? ZERO_USAGE : tap.usage();
-    const usage: Usage = reported ?? {
-      inputTokens: req.codec.countInput(),
-      cachedTokens: 0,
-      outputTokens: countText(tap.outputText()),
-    };
-    const status = outcome === "client_closed" ? 499 : error ? error.status : 200;
-    settled = settleCall(gw, call, {
-      usage,
-      source: nothing ? "none" : reported ? "upstream" : "estimated",
-      status,
-      outcome,
-      error,
-    })
-      .then(() => usage)
-      // The stream is done with once settled (counted in flight for graceful shutdown).
-      .finally(() => {
-        gw.inFlight--;
-      });
-    return settled;
-  };
+  const settle = (outcome: LogRow["outcome"], error: GatewayError | null): Promise<Usage> =>
+    call.settle(() => {
+      // An upstream that failed before producing anything is billed nothing (a client that
+      // left still pays for its prompt and what was produced: see docs/billing.md).
+      const nothing = outcome === "error" && !tap.sawOutput;
+      const reported = nothing ? ZERO_USAGE : tap.usage();
+      const usage: Usage = reported ?? {
+        inputTokens: codec.countInput(),
+        cachedTokens: 0,
+        outputTokens: countText(tap.outputText()),
+      };
+      const status = outcome === "client_closed" ? 499 : error ? error.status : 200;
+      return {
+        usage,
+        source: nothing ? "none" : reported ? "upstream" : "estimated",
+        status,
+        outcome,
+        error,
+      };
+    });
 
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -78,7 +66,8 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
             if (out) parts.push(out);
             if (tap.failed || tap.ended) break;
           }
-          if (log.ttftMs === null && tap.sawOutput) log.ttftMs = Math.round(performance.now() - req.t0);
+          if (call.log.ttftMs === null && tap.sawOutput)
+            call.log.ttftMs = Math.round(performance.now() - call.t0);
           if (parts.length > 0) controller.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
           if (tap.failed || tap.ended) break;
           if (parts.length > 0) return;
@@ -93,7 +82,7 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
         }
         const err = tap.failed ?? upstreamStreamCut();
         await settle("error", err);
-        controller.enqueue(req.codec.streamError(err));
+        controller.enqueue(codec.streamError(err));
         controller.close();
       } catch (e) {
         if (clientGone || e instanceof ClientClosed) {
@@ -104,7 +93,7 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
         const err = e instanceof GatewayError ? e : upstreamStreamCut();
         await settle("error", err);
         try {
-          controller.enqueue(req.codec.streamError(err));
+          controller.enqueue(codec.streamError(err));
           controller.close();
         } catch {
           // The client left while we were settling.
@@ -113,7 +102,7 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
     },
     async cancel() {
       clientGone = true;
-      call.abort();
+      stream.abort();
       await settle("client_closed", null);
     },
   });
@@ -121,7 +110,7 @@ export function streamResponse(gw: Gateway, call: StreamCall): Response {
   return new Response(body, {
     status: 200,
     headers: {
-      ...req.headers,
+      ...stream.headers,
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
       connection: "keep-alive",

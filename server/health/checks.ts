@@ -1,5 +1,6 @@
 import { statfsSync } from "node:fs";
 import { cpus, freemem, totalmem } from "node:os";
+import { journalMode } from "../../db/pragmas.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import type { RouteHealth } from "../routing/route-state.ts";
 
@@ -19,8 +20,8 @@ const timed = (fn: () => Omit<Check, "duration_ms">): Check => {
 export function databaseCheck(gw: Gateway): Check {
   return timed(() => {
     try {
-      gw.sqlite.query("SELECT 1").get();
-      const mode = (gw.sqlite.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
+      // Reading a pragma needs a working connection: it is the ping.
+      const mode = journalMode(gw.db);
       return {
         status: "healthy",
         message: "Database connection successful",

@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { settings } from "../../db/schema/index.ts";
+import { readSetting, writeSetting } from "../../db/queries/system.ts";
 import { checkOrigin, readSessionCookie } from "../admin-session/cookie.ts";
 import { type Session, SessionStore } from "../admin-session/sessions.ts";
 import { GatewayError } from "../errors.ts";
@@ -40,12 +39,10 @@ export class AdminAuth {
     const make = (hash: string) =>
       new AdminAuth(hash, new SessionStore(db, cipher.mac(`admin-token:${hash}`)));
     if (envToken) return { auth: make(sha256(envToken)), generated: null };
-    const row = db.select().from(settings).where(eq(settings.key, TOKEN_SETTING)).get();
-    if (row) return { auth: make(row.value), generated: null };
+    const stored = readSetting(db, TOKEN_SETTING);
+    if (stored !== undefined) return { auth: make(stored), generated: null };
     const token = `tga_${randomToken(24)}`;
-    db.insert(settings)
-      .values({ key: TOKEN_SETTING, value: sha256(token) })
-      .run();
+    writeSetting(db, TOKEN_SETTING, sha256(token));
     return { auth: make(sha256(token)), generated: token };
   }
 

@@ -49,12 +49,12 @@ export function authenticateReader(
 }
 
 /**
- * Authenticates a client key against the in-memory key store (after picking up CLI changes),
- * or takes the outcome of a signed token (a JWT) verified as the request arrived
- * (identity/bearer.ts): a person's calls run under their membership's key.
+ * Authenticates a client key against the in-memory key store (synced with CLI changes as
+ * the request arrived: cache-sync.ts), or takes the outcome of a signed token (a JWT)
+ * verified as the request arrived (identity/bearer.ts): a person's calls run under their
+ * membership's key.
  */
 export function authenticateClient(gw: Gateway, request: Request): KeyRecord {
-  gw.syncExternalChanges();
   const token = presentedKey(request);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
   const signed = signedPrincipal(request);

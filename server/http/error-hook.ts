@@ -1,9 +1,9 @@
 import { formatPath } from "../config/path.ts";
+import { renderAnthropicError } from "../dialects/anthropic/error.ts";
+import { renderGoogleError } from "../dialects/gemini/error.ts";
+import { renderOpenAIError } from "../dialects/openai-chat/error.ts";
 import { GatewayError, internalError, notFound } from "../errors.ts";
 import { ClientClosed } from "../providers/errors.ts";
-import { renderAnthropicError } from "../surfaces/anthropic/error.ts";
-import { renderGoogleError } from "../surfaces/gemini/error.ts";
-import { renderOpenAIError } from "../surfaces/openai/error.ts";
 
 type ElysiaErrorInput = { error: unknown; code: unknown; request: Request; path: string };
 

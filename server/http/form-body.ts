@@ -1,12 +1,6 @@
 import { createHash } from "node:crypto";
+import { isUploadedFile } from "../core/upload.ts";
 import { badRequest } from "../errors.ts";
-
-/** A file from a multipart body, held in memory (bounded by the body limit). */
-export type UploadedFile = { kind: "file"; name: string; type: string; data: Uint8Array };
-
-export function isUploadedFile(v: unknown): v is UploadedFile {
-  return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "file";
-}
 
 /**
  * Decodes a multipart/form-data body into a plain object the route's zod schema checks,

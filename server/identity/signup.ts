@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { readSetting, writeSetting } from "../../db/queries/identity.ts";
+import { putSetting, readSetting } from "../../db/queries/system.ts";
 import { SIGNUP_MODES, type SignupMode } from "./config.ts";
 
 const SETTING = "identity.signup_mode";
@@ -31,6 +31,6 @@ export class SignupPolicy {
 
   /** Sets the mode (null: back to tollgate.yaml's). */
   set(mode: SignupMode | null): void {
-    writeSetting(this.db, SETTING, mode ?? "");
+    putSetting(this.db, SETTING, mode ?? "");
   }
 }

@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { apiKeys } from "../../db/schema/index.ts";
+import { allKeys, insertKey, type KeyRow, updateKey } from "../../db/queries/keys.ts";
 import { unauthorized } from "../errors.ts";
 import { randomToken, sha256 } from "../secrets/tokens.ts";
 
@@ -37,7 +36,7 @@ export type KeyPatch = Partial<Omit<NewKey, "accountId">> & { status?: "active" 
 
 const KEY_PREFIX = "sk-tg-";
 
-type Row = typeof apiKeys.$inferSelect;
+type Row = KeyRow;
 
 function toRecord(row: Row, reserved = 0): KeyRecord {
   return {
@@ -75,7 +74,7 @@ export class KeyStore {
    * process is the authority on what its keys spent (only it charges them).
    */
   load(): void {
-    const rows = this.db.select().from(apiKeys).all();
+    const rows = allKeys(this.db);
     const byHash = new Map<string, KeyRecord>();
     const byId = new Map<string, KeyRecord>();
     for (const row of rows) {
@@ -132,7 +131,7 @@ export class KeyStore {
       lastUsedAt: null,
       createdAt: now,
     };
-    this.db.insert(apiKeys).values(row).run();
+    insertKey(this.db, row);
     const record = toRecord(row);
     this.byHash.set(row.hash, record);
     this.byId.set(row.id, record);
@@ -148,10 +147,7 @@ export class KeyStore {
     if (patch.models !== undefined) set.models = patch.models;
     if (patch.expiresAt !== undefined) set.expiresAt = patch.expiresAt;
     if (patch.status !== undefined) set.status = patch.status;
-    const rows = Object.keys(set).length
-      ? this.db.update(apiKeys).set(set).where(eq(apiKeys.id, id)).returning().all()
-      : this.db.select().from(apiKeys).where(eq(apiKeys.id, id)).all();
-    const row = rows[0];
+    const row = updateKey(this.db, id, set);
     if (!row) return undefined;
     const rec = this.merge(row);
     this.byHash.set(row.hash, rec);

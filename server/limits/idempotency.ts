@@ -1,9 +1,7 @@
-import type { Database, Statement } from "bun:sqlite";
+import type { Db } from "../../db/client.ts";
+import { idempotencyQueries } from "../../db/queries/system.ts";
 import { badRequest, GatewayError } from "../errors.ts";
 import type { Write } from "../store/writes.ts";
-
-const INSERT =
-  "INSERT OR REPLACE INTO idempotency (key_id, idem_key, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -19,14 +17,10 @@ export type Claim = { keyId: string; idemKey: string; bodyHash: string; done: bo
  */
 export class IdempotencyStore {
   private running = new Map<string, string>();
-  private readonly find: Statement;
-  private readonly purge: Statement;
+  private readonly q: ReturnType<typeof idempotencyQueries>;
 
-  constructor(sqlite: Database) {
-    this.find = sqlite.prepare(
-      "SELECT body_hash, status, headers, body, created_at FROM idempotency WHERE key_id = ? AND idem_key = ?",
-    );
-    this.purge = sqlite.prepare("DELETE FROM idempotency WHERE created_at < ?");
+  constructor(db: Db) {
+    this.q = idempotencyQueries(db);
   }
 
   /** Returns a replay, or a claim that must be completed or abandoned; throws 400/409/422. */
@@ -37,32 +31,17 @@ export class IdempotencyStore {
     stream: boolean;
     now: number;
   }): { replay: Replay } | { claim: Claim } {
-    if (input.idemKey.length > 255)
-      throw badRequest("Idempotency-Key must be at most 255 characters.", "Idempotency-Key");
-    if (input.stream)
-      throw badRequest(
-        "Idempotency-Key is not supported with stream: true.",
-        "stream",
-        "idempotency_stream_unsupported",
-      );
+    checkIdempotencyInput(input);
     const id = `${input.keyId}\u0000${input.idemKey}`;
     const runningHash = this.running.get(id);
     if (runningHash !== undefined) {
       if (runningHash !== input.bodyHash) throw mismatch();
-      throw new GatewayError("conflict", "A request with this Idempotency-Key is still being processed.", {
-        code: "idempotency_in_progress",
-      });
+      throw inProgress();
     }
-    const row = this.find.get(input.keyId, input.idemKey) as {
-      body_hash: string;
-      status: number;
-      headers: string;
-      body: string;
-      created_at: number;
-    } | null;
-    if (row && row.created_at > input.now - IDEMPOTENCY_TTL_MS) {
-      if (row.body_hash !== input.bodyHash) throw mismatch();
-      return { replay: { status: row.status, headers: JSON.parse(row.headers), body: row.body } };
+    const row = this.q.find(input.keyId, input.idemKey);
+    if (row && row.createdAt > input.now - IDEMPOTENCY_TTL_MS) {
+      if (row.bodyHash !== input.bodyHash) throw mismatch();
+      return { replay: { status: row.status, headers: row.headers, body: row.body } };
     }
     this.running.set(id, input.bodyHash);
     return { claim: { keyId: input.keyId, idemKey: input.idemKey, bodyHash: input.bodyHash, done: false } };
@@ -70,18 +49,7 @@ export class IdempotencyStore {
 
   /** The write that stores the response; runs in the request's billing transaction. */
   completeWrite(claim: Claim, res: Replay, now: number): Write {
-    return {
-      sql: INSERT,
-      params: [
-        claim.keyId,
-        claim.idemKey,
-        claim.bodyHash,
-        res.status,
-        JSON.stringify(res.headers),
-        res.body,
-        now,
-      ],
-    };
+    return idempotencyWrite(claim, res, now);
   }
 
   /** Forgets the in-flight marker (after the commit, or when the call failed). */
@@ -92,11 +60,44 @@ export class IdempotencyStore {
   }
 
   sweep(now: number): void {
-    this.purge.run(now - IDEMPOTENCY_TTL_MS);
+    this.q.purge(now - IDEMPOTENCY_TTL_MS);
   }
 }
 
-const mismatch = () =>
+/** Throws 400 for an Idempotency-Key the gateway does not accept (too long, or on a stream). */
+export function checkIdempotencyInput(input: { idemKey: string; stream: boolean }): void {
+  if (input.idemKey.length > 255)
+    throw badRequest("Idempotency-Key must be at most 255 characters.", "Idempotency-Key");
+  if (input.stream)
+    throw badRequest(
+      "Idempotency-Key is not supported with stream: true.",
+      "stream",
+      "idempotency_stream_unsupported",
+    );
+}
+
+/** The write that stores a completed response (both the in-process and the Redis claims use it). */
+export function idempotencyWrite(claim: Claim, res: Replay, now: number): Write {
+  return {
+    op: "idempotency.put",
+    row: {
+      keyId: claim.keyId,
+      idemKey: claim.idemKey,
+      bodyHash: claim.bodyHash,
+      status: res.status,
+      headers: res.headers,
+      body: res.body,
+      createdAt: now,
+    },
+  };
+}
+
+export const inProgress = () =>
+  new GatewayError("conflict", "A request with this Idempotency-Key is still being processed.", {
+    code: "idempotency_in_progress",
+  });
+
+export const mismatch = () =>
   new GatewayError("unprocessable", "This Idempotency-Key was already used with a different request body.", {
     code: "idempotency_key_reused",
   });

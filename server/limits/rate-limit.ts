@@ -15,11 +15,11 @@ export type Subject = {
 };
 
 type Window = { start: number; count: number };
-type Check = { name: string; id: string; limit: number; size: number; start: number; count: number };
+export type Check = { name: string; id: string; limit: number; size: number; start: number; count: number };
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
 
 export type RateHeaders = Record<string, string>;
 
@@ -29,7 +29,7 @@ export type LimitCheck = {
   used: number;
   /** When the limit frees up (epoch ms): the window's end, or a guess for a gauge. */
   resetAt: number;
-  /** The refusal's words after "Rate limit exceeded: " (they name the limit). */
+  /** The refusal's words after "Rate limit exceeded: <limit> " (they name the limit). */
   what: string;
 };
 
@@ -48,10 +48,14 @@ const WHAT: Record<string, string> = {
   global_rph: "requests per hour for this deployment (global limit)",
 };
 
+/** The deployment-wide window (memory only: server/cluster keeps per-account windows). */
+const GLOBAL = "g:";
+
 /**
  * Fixed-window counters in memory: per key per minute, per key per UTC day, per account
- * per minute. A request is counted only when every window admits it. Windows are seeded
- * from the request log at start, so a restart does not hand out a fresh day.
+ * per minute, per deployment per hour, and the account's plan limits (`extra`). A request
+ * is counted only when every window admits it. Windows are seeded from the request log at
+ * start, so a restart does not hand out a fresh day.
  */
 export class RateLimiter {
   private windows = new Map<string, Window>();
@@ -63,42 +67,29 @@ export class RateLimiter {
 
   /** Counts the request or throws 429; returns the X-RateLimit-* headers to send. */
   admit(s: Subject, now: number, requestId?: string): RateHeaders {
-    const checks: Check[] = [];
-    const add = (name: string, id: string, limit: number | null, size: number) => {
-      if (limit === null) return;
-      const start = Math.floor(now / size) * size;
-      const w = this.windows.get(id);
-      checks.push({ name, id, limit, size, start, count: w && w.start === start ? w.count : 0 });
-    };
-    add("key_rpm", `k:${s.id}`, s.rpmLimit ?? this.defaults.keyRpm, MINUTE);
-    add("key_rpd", `d:${s.id}`, s.dailyRequestLimit ?? this.defaults.keyRpd, DAY);
-    add("account_rpm", `a:${s.accountId}`, this.defaults.accountRpm, MINUTE);
-    add("global_rph", "g:", this.defaults.globalRph ?? null, HOUR);
-
+    const specs = windowsOf(s, this.defaults);
+    const global = this.defaults.globalRph ?? null;
+    if (global !== null) specs.push({ name: "global_rph", id: GLOBAL, limit: global, size: HOUR });
+    const checks: Check[] = specs.map((w) => {
+      const start = Math.floor(now / w.size) * w.size;
+      const seen = this.windows.get(w.id);
+      return { ...w, start, count: seen && seen.start === start ? seen.count : 0 };
+    });
     const refused = checks.find((c) => c.count >= c.limit);
-    if (refused) throw this.refuse(refused.limit, refused.start + refused.size, WHAT[refused.name]!, now);
+    if (refused) {
+      this.events.limited++;
+      throw rateLimitError(refused, now);
+    }
     const over = this.extra?.checks(s, now).find((c) => c.used >= c.limit);
-    if (over) throw this.refuse(over.limit, over.resetAt, over.what, now);
+    if (over) {
+      this.events.limited++;
+      throw limitError(over.limit, over.resetAt, over.what, now);
+    }
     for (const c of checks) this.windows.set(c.id, { start: c.start, count: c.count + 1 });
     this.extra?.admitted(s, now, requestId);
     // Report the per-minute key limit when there is one (what clients pace by), else the first other.
     const shown = checks[0];
     return shown ? headersFor(shown, shown.limit - shown.count - 1) : {};
-  }
-
-  private refuse(limit: number, resetAt: number, what: string, now: number): GatewayError {
-    this.events.limited++;
-    const headers: RateHeaders = {
-      "x-ratelimit-limit": String(limit),
-      "x-ratelimit-remaining": "0",
-      "x-ratelimit-reset": String(Math.ceil(resetAt / 1000)),
-      "retry-after": String(Math.max(1, Math.ceil((resetAt - now) / 1000))),
-    };
-    return new GatewayError(
-      "rate_limit",
-      `Rate limit exceeded: ${limit} ${what}. Try again in ${headers["retry-after"]} s.`,
-      { code: "rate_limit_exceeded", headers },
-    );
   }
 
   /** The key's requests-per-day limit (its own, else the default; null: none). */
@@ -140,7 +131,7 @@ export class RateLimiter {
     };
     for (const r of rows) {
       if (r.createdAt >= day) bump(`d:${r.keyId}`, day);
-      if (r.createdAt >= hour) bump("g:", hour);
+      if (r.createdAt >= hour) bump(GLOBAL, hour);
       if (r.createdAt >= minute) {
         bump(`k:${r.keyId}`, minute);
         bump(`a:${r.accountId}`, minute);
@@ -151,12 +142,45 @@ export class RateLimiter {
   /** Drops windows that ended (called now and then so deleted keys do not linger). */
   sweep(now: number): void {
     for (const [id, w] of this.windows)
-      if (w.start + (id.startsWith("d:") ? DAY : id === "g:" ? HOUR : MINUTE) <= now) this.windows.delete(id);
+      if (w.start + (id.startsWith("d:") ? DAY : id === GLOBAL ? HOUR : MINUTE) <= now)
+        this.windows.delete(id);
     this.extra?.sweep?.(now);
   }
 }
 
-function headersFor(c: Check, remaining: number): RateHeaders {
+export type WindowSpec = { name: string; id: string; limit: number; size: number };
+
+/** The windows a request of `s` is counted in: per key per minute, per key per day, per account per minute. */
+export function windowsOf(s: Subject, defaults: RateDefaults): WindowSpec[] {
+  const all: (Omit<WindowSpec, "limit"> & { limit: number | null })[] = [
+    { name: "key_rpm", id: `k:${s.id}`, limit: s.rpmLimit ?? defaults.keyRpm, size: MINUTE },
+    { name: "key_rpd", id: `d:${s.id}`, limit: s.dailyRequestLimit ?? defaults.keyRpd, size: DAY },
+    { name: "account_rpm", id: `a:${s.accountId}`, limit: defaults.accountRpm, size: MINUTE },
+  ];
+  return all.filter((w): w is WindowSpec => w.limit !== null);
+}
+
+/** The 429 of a refused window, with its Retry-After (shared with server/cluster/rate-windows.ts). */
+export function rateLimitError(refused: Check, now: number): GatewayError {
+  return limitError(refused.limit, refused.start + refused.size, WHAT[refused.name] ?? WHAT.key_rpm!, now);
+}
+
+/** The 429 of any limit: which one in its message, when it frees up in Retry-After and X-RateLimit-*. */
+export function limitError(limit: number, resetAt: number, what: string, now: number): GatewayError {
+  const headers: RateHeaders = {
+    "x-ratelimit-limit": String(limit),
+    "x-ratelimit-remaining": "0",
+    "x-ratelimit-reset": String(Math.ceil(resetAt / 1000)),
+    "retry-after": String(Math.max(1, Math.ceil((resetAt - now) / 1000))),
+  };
+  return new GatewayError(
+    "rate_limit",
+    `Rate limit exceeded: ${limit} ${what}. Try again in ${headers["retry-after"]} s.`,
+    { code: "rate_limit_exceeded", headers },
+  );
+}
+
+export function headersFor(c: Check, remaining: number): RateHeaders {
   return {
     "x-ratelimit-limit": String(c.limit),
     "x-ratelimit-remaining": String(Math.max(0, remaining)),

@@ -1,11 +1,9 @@
-import type { Database, Statement } from "bun:sqlite";
+import type { Db } from "../../db/client.ts";
+import { mediaQueries } from "../../db/queries/media.ts";
 import { GatewayError, notFound } from "../errors.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { randomToken } from "../secrets/tokens.ts";
 import type { Write } from "../store/writes.ts";
-
-const INSERT = `INSERT INTO generated_media (id, kind, account_id, key_id, request_id, provider_id, upstream_ref_enc, mime_type, meta, created_at, expires_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export type MediaKind = "image" | "video";
 
@@ -40,15 +38,13 @@ export const contentExpired = (kind: MediaKind) =>
  * credentials (a signature, a SAS token).
  */
 export class MediaLinks {
-  private readonly select: Statement;
-  private readonly remove: Statement;
+  private readonly q: ReturnType<typeof mediaQueries>;
 
   constructor(
-    sqlite: Database,
+    db: Db,
     private readonly cipher: Cipher,
   ) {
-    this.select = sqlite.prepare("SELECT * FROM generated_media WHERE id = ?");
-    this.remove = sqlite.prepare("DELETE FROM generated_media WHERE expires_at < ?");
+    this.q = mediaQueries(db);
   }
 
   /** A new link id and the write that stores it (run it in a group commit before answering). */
@@ -68,47 +64,46 @@ export class MediaLinks {
     const id = `${input.kind === "video" ? "video" : "img"}_${randomToken(18)}`;
     const expiresAt = input.now + input.ttlMs;
     const enc = this.cipher.encrypt(input.upstreamRef);
-    const meta = JSON.stringify(input.meta?.({ id, expiresAt }) ?? {});
     const write: Write = {
-      sql: INSERT,
-      params: [
+      op: "generated_media.insert",
+      row: {
         id,
-        input.kind,
-        input.accountId,
-        input.keyId,
-        input.requestId,
-        input.providerId,
-        enc,
-        input.mimeType,
-        meta,
-        input.now,
+        kind: input.kind,
+        accountId: input.accountId,
+        keyId: input.keyId,
+        requestId: input.requestId,
+        providerId: input.providerId,
+        upstreamRefEnc: enc,
+        mimeType: input.mimeType,
+        meta: input.meta?.({ id, expiresAt }) ?? {},
+        createdAt: input.now,
         expiresAt,
-      ],
+      },
     };
     return { id, expiresAt, write };
   }
 
   /** The live link, or 404 (unknown, other kind) / 410 (expired). */
   resolve(kind: MediaKind, id: string, now: number): MediaLink {
-    const row = this.select.get(id) as Record<string, unknown> | null;
+    const row = this.q.find(id);
     if (!row || row.kind !== kind)
       throw notFound(`No generated ${kind} with id '${id}'.`, `${kind}_not_found`);
-    if ((row.expires_at as number) <= now) throw contentExpired(kind);
+    if (row.expiresAt <= now) throw contentExpired(kind);
     return {
       id,
       kind,
-      accountId: row.account_id as string,
-      keyId: row.key_id as string,
-      providerId: row.provider_id as string,
-      upstreamRef: this.cipher.decrypt(row.upstream_ref_enc as string),
-      mimeType: (row.mime_type as string | null) ?? null,
-      meta: JSON.parse(row.meta as string) as Record<string, unknown>,
-      createdAt: row.created_at as number,
-      expiresAt: row.expires_at as number,
+      accountId: row.accountId,
+      keyId: row.keyId,
+      providerId: row.providerId,
+      upstreamRef: this.cipher.decrypt(row.upstreamRefEnc),
+      mimeType: row.mimeType ?? null,
+      meta: row.meta,
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
     };
   }
 
   sweep(now: number): void {
-    this.remove.run(now - KEEP_EXPIRED_MS);
+    this.q.purge(now - KEEP_EXPIRED_MS);
   }
 }

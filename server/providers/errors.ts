@@ -1,9 +1,12 @@
 import type { ProviderRecord } from "../catalog/catalog.ts";
 import { GatewayError } from "../errors.ts";
-import { Redactor } from "./redact.ts";
+import { scrub } from "../secrets/redact.ts";
 
-// Defined beside the other typed errors so that http/ (reading a body) can throw it too.
-export { ClientClosed } from "../errors.ts";
+// Defined beside the other typed errors so that http/ (reading a body) and the dialects
+// (reading an answer) can throw them too.
+export { ClientClosed, upstreamInvalid } from "../errors.ts";
+// Defined with the redactor (secrets/), which dialects use for errors inside streams.
+export { scrub } from "../secrets/redact.ts";
 
 export type TimeoutPhase = "connect" | "first_byte" | "total";
 
@@ -21,11 +24,6 @@ export const upstreamUnreachable = () =>
     code: "upstream_connection_failed",
   });
 
-export const upstreamInvalid = (what: string) =>
-  new GatewayError("upstream", `The upstream provider sent an invalid response: ${what}.`, {
-    code: "upstream_invalid_response",
-  });
-
 export const upstreamStreamCut = () =>
   new GatewayError("upstream", "The upstream provider ended the stream before it was complete.", {
     code: "upstream_stream_interrupted",
@@ -41,22 +39,6 @@ export function providerSecrets(p: Pick<ProviderRecord, "apiKey" | "headers">): 
   for (const v of Object.values(p.headers)) if (v.length >= 8) out.push(v);
   return out;
 }
-
-/**
- * Removes the provider's own secrets (in any common encoding, case or line wrapping) and
- * anything shaped like a key from upstream text (redact.ts).
- */
-export function scrub(text: string, secrets: readonly (string | null | undefined)[]): string {
-  return new Redactor(secrets).redact(text);
-}
-
-/**
- * The message of an error an upstream put inside a stream: it reaches the client (and the
- * log) as ours, so it is scrubbed of anything key-shaped like an error body would be, and
- * bounded. (The provider's own key and headers are already blanked out of every streamed
- * event by the exchange.)
- */
-export const streamedMessage = (message: string) => scrub(message, []).slice(0, 500);
 
 function messageOf(body: string): { message: string | null; code: string | null; param: string | null } {
   try {
@@ -99,12 +81,14 @@ export function upstreamError(
     return new GatewayError("rate_limit", message ?? "The upstream provider is rate limiting requests.", {
       code: parsed.code ?? "upstream_rate_limited",
       headers: h,
+      upstreamStatus: status,
     });
   }
   if (status === 401 || status === 402 || (status >= 500 && status <= 599) || status < 400 || status > 599) {
     const detail = message ? `: ${message}` : "";
     return new GatewayError("upstream", `The upstream provider failed (HTTP ${status})${detail}`, {
       code: "upstream_error",
+      upstreamStatus: status,
     });
   }
   const kind =
@@ -123,5 +107,6 @@ export function upstreamError(
     code: parsed.code ?? "upstream_rejected",
     param: parsed.param,
     status,
+    upstreamStatus: status,
   });
 }

@@ -1,5 +1,6 @@
 import type { ProviderTimeouts } from "../../db/schema/index.ts";
 import type { ProviderRecord } from "../catalog/catalog.ts";
+import { Redactor } from "../secrets/redact.ts";
 import { LineDecoder, StreamLimitExceeded } from "../sse/lines.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
 import {
@@ -10,7 +11,6 @@ import {
   upstreamTimeout,
   upstreamUnreachable,
 } from "./errors.ts";
-import { Redactor } from "./redact.ts";
 
 /** Whole-body caps: a complete JSON answer, and an error body (only its message is used). */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;

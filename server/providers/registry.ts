@@ -1,10 +1,10 @@
 import { GatewayError } from "../errors.ts";
 import { anthropicProvider } from "./anthropic/index.ts";
 import { geminiProvider } from "./gemini/index.ts";
-import { gigachatProvider } from "./gigachat/provider.ts";
-import { openaiProvider } from "./openai.ts";
+import { gigachatProvider } from "./gigachat/index.ts";
+import { openaiProvider } from "./openai/index.ts";
 import type { Provider } from "./provider.ts";
-import { yandexProvider } from "./yandex/provider.ts";
+import { yandexProvider } from "./yandex/index.ts";
 
 /** Provider kinds by name. Adding a kind is one file and one line here. */
 const REGISTRY: Record<string, Provider> = {

@@ -1,4 +1,5 @@
 import type { Dialect } from "../core/dialect.ts";
+import type { ProviderDialectCodec } from "../core/translate.ts";
 import type { Json } from "../core/wire-json.ts";
 import { providerSecrets, upstreamError, upstreamInvalid } from "./errors.ts";
 import { MAX_ANSWER_BYTES, MAX_ERROR_BYTES, tlsInit, UpstreamExchange } from "./http.ts";
@@ -11,8 +12,12 @@ export type UpstreamRequest = {
   method?: "GET" | "POST";
   /** JSON, or form data (multipart uploads, sent with the boundary fetch chooses). */
   body?: Json | FormData;
-  /** The wire format of the answer. */
-  dialect: Dialect;
+  /**
+   * The wire format of the answer: a translatable dialect's codec (a client speaking
+   * another dialect reads the answer through its decoders), or only the name of a format
+   * that is passed through (Responses) or read by the caller (media).
+   */
+  dialect: ProviderDialectCodec | Dialect;
   /** Strings to scrub from upstream error messages (the provider's key; its header values are added). */
   secrets: (string | null | undefined)[];
   /** How a streamed answer is framed: SSE (default) or newline-delimited JSON (Yandex). */
@@ -57,6 +62,8 @@ export async function postUpstream(
     accept: call.stream && r.streamFormat !== "ndjson" ? "text/event-stream" : "application/json",
     "x-request-id": call.requestId,
   };
+  const codec = typeof r.dialect === "string" ? null : r.dialect;
+  const dialect = codec ? codec.dialect : (r.dialect as Dialect);
   let ok = false;
   try {
     const body = r.body === undefined || r.body instanceof FormData ? r.body : JSON.stringify(r.body);
@@ -74,11 +81,11 @@ export async function postUpstream(
     // Yandex frames its stream as JSON lines whatever content type it declares.
     if (call.stream && r.streamFormat === "ndjson") {
       ok = true;
-      return { kind: "stream", dialect: r.dialect, events: ex.lines(res), headers: res.headers };
+      return { kind: "stream", dialect, codec, events: ex.lines(res), headers: res.headers };
     }
     if (call.stream && type.includes("text/event-stream")) {
       ok = true;
-      return { kind: "stream", dialect: r.dialect, events: ex.events(res), headers: res.headers };
+      return { kind: "stream", dialect, codec, events: ex.events(res), headers: res.headers };
     }
     const text = await ex.text(res, MAX_ANSWER_BYTES);
     let parsed: unknown;
@@ -90,7 +97,7 @@ export async function postUpstream(
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
       throw upstreamInvalid("not a JSON object");
     if (call.stream) throw upstreamInvalid("a JSON body where a stream was expected");
-    return { kind: "json", dialect: r.dialect, body: parsed as Json, text, headers: res.headers };
+    return { kind: "json", dialect, codec, body: parsed as Json, text, headers: res.headers };
   } finally {
     if (!ok) ex.close();
   }

@@ -1,29 +1,34 @@
-import type { Database, Statement } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { attach } from "../../db/client.ts";
+import { prepareCharges } from "../../db/queries/billing.ts";
+import { prepareRowWrites, type RowWrite } from "../../db/queries/writes.ts";
 import { ChargeBatch } from "../billing/charge-batch.ts";
 import type { BatchResult, Entry } from "./writes.ts";
-
-const LEDGER_CHARGE =
-  "INSERT INTO ledger (id, account_id, kind, amount, balance_after, key_id, request_id, note, created_at) VALUES (?, ?, 'charge', ?, ?, ?, ?, NULL, ?)";
 
 /**
  * Runs a batch of entries in one IMMEDIATE transaction. The whole batch runs without
  * savepoints (a savepoint per entry cost about as much as the entry); only if that fails
  * is it rolled back and run again with each entry in its own savepoint, so one bad entry
- * fails alone. Charges and key uses are folded per batch (billing/charge-batch.ts).
+ * fails alone. Charges and key uses are folded per batch (billing/charge-batch.ts). Every
+ * statement is a Drizzle prepared statement built from the schema (db/queries), prepared
+ * on this connection on first use.
  */
 export class BatchExecutor {
-  private readonly statements = new Map<string, Statement>();
+  private readonly rows: (w: RowWrite) => void;
   private readonly charges: ChargeBatch;
   private readonly whole: { immediate(entries: Entry[]): void };
   private readonly isolated: { immediate(entries: Entry[], failed: [number, string][]): void };
 
-  constructor(private readonly sqlite: Database) {
-    this.charges = new ChargeBatch(sqlite);
+  constructor(sqlite: Database) {
+    const db = attach(sqlite);
+    this.rows = prepareRowWrites(db);
+    this.charges = new ChargeBatch(prepareCharges(db));
     this.whole = sqlite.transaction((entries: Entry[]) => {
       this.charges.begin();
       for (const e of entries) this.apply(e);
       this.charges.end();
     });
+    // Transaction control, not a table's SQL: bun:sqlite's transaction() has no savepoint per entry.
     const savepoint = sqlite.prepare("SAVEPOINT entry");
     const release = sqlite.prepare("RELEASE entry");
     const rollback = sqlite.prepare("ROLLBACK TO entry");
@@ -59,30 +64,9 @@ export class BatchExecutor {
 
   private apply(entry: Entry): void {
     for (const w of entry) {
-      if ("sql" in w) this.statement(w.sql).run(...w.params);
-      else if ("charge" in w) {
-        const c = w.charge;
-        const balanceAfter = this.charges.debit(c.accountId, c.amount);
-        this.statement(LEDGER_CHARGE).run(
-          c.ledgerId,
-          c.accountId,
-          -c.amount,
-          balanceAfter,
-          c.keyId,
-          c.requestId,
-          c.at,
-        );
-        this.charges.keyUse(c.keyId, c.amount, c.at);
-      } else this.charges.keyUse(w.touch.keyId, 0, w.touch.at);
+      if ("op" in w) this.rows(w);
+      else if ("charge" in w) this.charges.charge(w.charge);
+      else this.charges.keyUse(w.touch.keyId, 0, w.touch.at);
     }
-  }
-
-  private statement(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.sqlite.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
   }
 }

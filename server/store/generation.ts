@@ -1,4 +1,5 @@
-import type { Database } from "bun:sqlite";
+import type { Db } from "../../db/client.ts";
+import { bumpSetting, settingReader } from "../../db/queries/system.ts";
 
 /**
  * A counter another process (the CLI) bumps after it changed keys, models or balances.
@@ -8,15 +9,12 @@ import type { Database } from "bun:sqlite";
  */
 const KEY = "cache_generation";
 
-export function readGeneration(sqlite: Database): string {
-  const row = sqlite.query("SELECT value FROM settings WHERE key = ?").get(KEY) as { value: string } | null;
-  return row?.value ?? "0";
+/** A reader of the counter, prepared once: the server reads it after most commits of its writer thread. */
+export function generationReader(db: Db): () => string {
+  const read = settingReader(db, KEY);
+  return () => read() ?? "0";
 }
 
-export function bumpGeneration(sqlite: Database): void {
-  sqlite
-    .query(
-      "INSERT INTO settings (key, value) VALUES (?1, '1') ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
-    )
-    .run(KEY);
+export function bumpGeneration(db: Db): void {
+  bumpSetting(db, KEY);
 }

@@ -1,5 +1,5 @@
 import { BatchingWriter } from "./writer.ts";
-import type { FromWriter, ToWriter, WireWrite } from "./writer-protocol.ts";
+import type { FromWriter, ToWriter } from "./writer-protocol.ts";
 import type { BatchResult, Entry } from "./writes.ts";
 
 /** Where the writer thread's code is: beside this file from source, embedded in the binary. */
@@ -79,27 +79,12 @@ export class ThreadWriter extends BatchingWriter {
     fn(w);
   }
 
-  private readonly statementIds = new Map<string, number>();
-
-  private statementId(sql: string): number {
-    let id = this.statementIds.get(sql);
-    if (id === undefined) {
-      id = this.statementIds.size + 1;
-      this.statementIds.set(sql, id);
-      this.post({ type: "stmt", id, sql });
-    }
-    return id;
-  }
-
   protected commit(entries: Entry[]): Promise<BatchResult> {
     if (this.dead) return Promise.reject(this.dead);
     const seq = ++this.seq;
-    const wire: WireWrite[][] = entries.map((e) =>
-      e.map((w) => ("sql" in w ? [this.statementId(w.sql), ...w.params] : w)),
-    );
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      this.post({ type: "batch", seq, json: JSON.stringify(wire) });
+      this.post({ type: "batch", seq, json: JSON.stringify(entries) });
     });
   }
 

@@ -12,7 +12,6 @@ declare const self: Worker;
 
 let sqlite: Database | null = null;
 let executor: BatchExecutor | null = null;
-const statements = new Map<number, string>();
 
 const reply = (m: FromWriter) => self.postMessage(m);
 
@@ -27,12 +26,10 @@ self.onmessage = (ev: MessageEvent<ToWriter>) => {
       sqlite.run("PRAGMA foreign_keys = ON");
       executor = new BatchExecutor(sqlite);
       reply({ type: "ready" });
-    } else if (m.type === "stmt") {
-      statements.set(m.id, m.sql);
     } else if (m.type === "batch") {
       if (!executor) throw new Error("writer not open");
       try {
-        reply({ type: "done", seq: m.seq, failed: executor.run(fromWire(m.json, statements)).failed });
+        reply({ type: "done", seq: m.seq, failed: executor.run(fromWire(m.json)).failed });
       } catch (err) {
         reply({ type: "error", seq: m.seq, message: err instanceof Error ? err.message : String(err) });
       }

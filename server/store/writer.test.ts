@@ -1,26 +1,32 @@
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { migrateDb, openDb } from "../../db/client.ts";
+import { DEFAULT_MIGRATIONS } from "../boot.ts";
+import { blankLogRow } from "../testing/log-row.ts";
 import { InlineWriter } from "./inline-writer.ts";
 import { ThreadWriter } from "./thread-writer.ts";
 import { WalSync } from "./wal-sync.ts";
 import type { Writer } from "./writer.ts";
+import type { Entry } from "./writes.ts";
 
-const INSERT = "INSERT INTO t (v) VALUES (?)";
-const row = (v: number) => [{ sql: INSERT, params: [v] }];
+/** A request-log row whose id is `v`: ids are unique, so writing one twice fails. */
+const row = (v: number): Entry => [{ op: "request_log.insert", row: blankLogRow(String(v), v) }];
+
+function migrated(path: string, sync: "full" | "normal" = "full"): Database {
+  const { sqlite, db } = openDb(path, { sync });
+  migrateDb(db, DEFAULT_MIGRATIONS);
+  return sqlite;
+}
 
 function fileDb(): { path: string; db: Database } {
   const path = join(mkdtempSync(join(tmpdir(), "writer-")), "t.db");
-  const db = new Database(path);
-  db.run("PRAGMA journal_mode = WAL");
-  db.run("PRAGMA synchronous = FULL");
-  db.run("CREATE TABLE t (v INTEGER PRIMARY KEY)");
-  return { path, db };
+  return { path, db: migrated(path) };
 }
 
-const count = (db: Database) => (db.query("SELECT count(*) AS n FROM t").get() as { n: number }).n;
+const count = (db: Database) => (db.query("SELECT count(*) AS n FROM request_log").get() as { n: number }).n;
 
 async function behaves(writer: Writer, db: Database) {
   // One loop turn, one batch; each promise resolves only once its entry is committed.
@@ -40,7 +46,7 @@ async function behaves(writer: Writer, db: Database) {
   await expect(bad).rejects.toThrow("UNIQUE");
   expect(
     db
-      .query("SELECT v FROM t ORDER BY v")
+      .query("SELECT created_at AS v FROM request_log ORDER BY created_at")
       .all()
       .map((r) => (r as { v: number }).v),
   ).toEqual([1, 2, 3, 10, 11, 12]);
@@ -51,8 +57,7 @@ async function behaves(writer: Writer, db: Database) {
 
 describe("writers", () => {
   test("inline: batches per loop turn, failed entries alone and atomic", async () => {
-    const db = new Database(":memory:");
-    db.run("CREATE TABLE t (v INTEGER PRIMARY KEY)");
+    const db = migrated(":memory:");
     await behaves(new InlineWriter(db), db);
   });
 
@@ -68,9 +73,12 @@ describe("writers", () => {
       synced = true;
     };
     const writer = new InlineWriter(db, wal);
-    await writer.enqueue([
-      { sql: "INSERT INTO t (v) SELECT (SELECT synchronous FROM pragma_synchronous)", params: [] },
-    ]);
+    // What the batch's connection had set when it wrote the row, recorded by a trigger.
+    db.run("CREATE TABLE t (v INTEGER)");
+    db.run(
+      "CREATE TRIGGER seen AFTER INSERT ON request_log BEGIN INSERT INTO t (v) SELECT synchronous FROM pragma_synchronous; END",
+    );
+    await writer.enqueue(row(1));
     expect(synced).toBe(true);
     expect(wal.syncs).toBeGreaterThanOrEqual(1);
     expect((db.query("SELECT v FROM t").get() as { v: number }).v).toBe(1); // NORMAL during the batch

@@ -1,25 +1,27 @@
+import type { RowWrite } from "../../db/queries/writes.ts";
+
 /**
  * Writes as plain data, so a batch can be executed on the main thread or handed to the
- * writer thread alike. One request's writes form an `Entry`, committed atomically.
+ * writer thread alike. One request's writes form an `Entry`, committed atomically. No
+ * write carries SQL: rows name a statement built from the schema (db/queries/writes.ts).
  */
-export type Binding = string | number | null;
-
 export type Write =
-  /** A prepared statement (cached by its text) with its bindings. */
-  | { sql: string; params: Binding[] }
+  /** A full row for one of the tables the group commit inserts into. */
+  | RowWrite
   /** A charge: a ledger entry whose balance_after is computed in the batch; the account and key rows are written once per batch. */
-  | {
-      charge: {
-        ledgerId: string;
-        accountId: string;
-        keyId: string;
-        amount: number;
-        requestId: string;
-        at: number;
-      };
-    }
+  | { charge: Charge }
   /** A key's last use, folded per batch. */
   | { touch: { keyId: string; at: number } };
+
+/** One request's charge: the ledger entry's fields but its balance_after. */
+export type Charge = {
+  ledgerId: string;
+  accountId: string;
+  keyId: string;
+  amount: number;
+  requestId: string;
+  at: number;
+};
 
 export type Entry = Write[];
 

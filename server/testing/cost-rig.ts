@@ -1,3 +1,4 @@
+import { accountBalance, chargedFor } from "../../db/queries/billing.ts";
 import { costOf, parseAmount } from "../billing/money.ts";
 import { PROVIDER_SECRET, TestGateway } from "./harness.ts";
 import type { ReadingOrder } from "./honest-caps.ts";
@@ -160,10 +161,7 @@ export class CostRig {
   }
 
   private charged(requestId: string): number {
-    const row = this.tg.gw.sqlite
-      .query("SELECT -coalesce(sum(amount), 0) AS s FROM ledger WHERE request_id = ? AND kind = 'charge'")
-      .get(requestId) as { s: number };
-    return row.s;
+    return chargedFor(this.tg.gw.db, requestId);
   }
 
   /**
@@ -176,13 +174,9 @@ export class CostRig {
     for (const s of sent)
       if (s.status >= 500) out.push(`${s.status} for ${JSON.stringify(s.call)}: ${s.text.slice(0, 300)}`);
     const acct = this.tg.gw.book.get(client.accountId);
-    const row = this.tg.gw.sqlite
-      .query("SELECT balance FROM accounts WHERE id = ?")
-      .get(client.accountId) as {
-      balance: number;
-    };
-    if (!acct || acct.balance < 0 || row.balance < 0)
-      out.push(`balance below zero: memory ${acct?.balance}, table ${row.balance}`);
+    const table = accountBalance(this.tg.gw.db, client.accountId);
+    if (!acct || acct.balance < 0 || table === undefined || table < 0)
+      out.push(`balance below zero: memory ${acct?.balance}, table ${table}`);
     if (acct && acct.reserved !== 0) out.push(`reservations left open: ${acct.reserved}`);
     const key = this.tg.gw.keys.get(client.keyId);
     if (client.spendLimit !== null && key && key.used > client.spendLimit)

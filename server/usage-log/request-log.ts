@@ -1,4 +1,4 @@
-import type { Database } from "bun:sqlite";
+import type { RequestLogRow } from "../../db/queries/requests.ts";
 import type { Write } from "../store/writes.ts";
 
 export type Outcome = "ok" | "error" | "client_closed";
@@ -10,9 +10,15 @@ export type Attempt = {
   model: string;
   /** The public model this attempt served (differs from the request's for fallbacks). */
   publicModel?: string;
+  /** The status this attempt ended with, as the client would get it (an upstream 5xx is 502). */
   status: number | null;
   latencyMs: number;
+  /** Our error code (upstream_error, upstream_timeout...). */
   error?: string;
+  /** What the upstream itself answered: its HTTP status, when it answered one. */
+  upstreamStatus?: number;
+  /** Why it failed, in words: the upstream's own message (scrubbed of secrets), or ours. */
+  message?: string;
   /** A retry of a route already tried (failover to another route is not a retry). */
   retry?: boolean;
 };
@@ -46,50 +52,39 @@ export type LogRow = {
   droppedFields: string[];
 };
 
-const INSERT = `INSERT INTO request_log (id, created_at, key_id, account_id, endpoint, model, provider, upstream_model, status, outcome,
-  stream, input_tokens, cached_tokens, output_tokens, cache_write_tokens, cache_write_1h_tokens, usage_source, cost,
-  latency_ms, ttft_ms, max_tokens_clamped, error_code, error_message, attempts, dropped_fields)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-
 /** A rejected request's model is whatever the client sent: the row keeps this much of it. */
 export const MAX_MODEL_CHARS = 256;
 
 /** The writes of one log row (and the key's last use, folded per batch). */
 export function logWrites(r: LogRow): Write[] {
-  const row: Write = {
-    sql: INSERT,
-    params: [
-      r.id,
-      r.createdAt,
-      r.keyId,
-      r.accountId,
-      r.endpoint,
-      r.model === null ? null : r.model.slice(0, MAX_MODEL_CHARS),
-      r.provider,
-      r.upstreamModel,
-      r.status,
-      r.outcome,
-      r.stream ? 1 : 0,
-      r.inputTokens,
-      r.cachedTokens,
-      r.outputTokens,
-      r.cacheWriteTokens,
-      r.cacheWrite1hTokens,
-      r.usageSource,
-      r.cost,
-      r.latencyMs,
-      r.ttftMs,
-      r.maxTokensClamped,
-      r.errorCode,
-      r.errorMessage === null ? null : r.errorMessage.slice(0, 1000),
-      r.attempts.length ? JSON.stringify(r.attempts) : null,
-      r.droppedFields.length ? JSON.stringify(r.droppedFields) : null,
-    ],
+  // Every column of the table, by name: a column added to the schema fails to compile here.
+  const row: RequestLogRow = {
+    id: r.id,
+    createdAt: r.createdAt,
+    keyId: r.keyId,
+    accountId: r.accountId,
+    endpoint: r.endpoint,
+    model: r.model === null ? null : r.model.slice(0, MAX_MODEL_CHARS),
+    provider: r.provider,
+    upstreamModel: r.upstreamModel,
+    status: r.status,
+    outcome: r.outcome,
+    stream: r.stream,
+    inputTokens: r.inputTokens,
+    cachedTokens: r.cachedTokens,
+    outputTokens: r.outputTokens,
+    cacheWriteTokens: r.cacheWriteTokens,
+    cacheWrite1hTokens: r.cacheWrite1hTokens,
+    usageSource: r.usageSource,
+    cost: r.cost,
+    latencyMs: r.latencyMs,
+    ttftMs: r.ttftMs,
+    maxTokensClamped: r.maxTokensClamped,
+    errorCode: r.errorCode,
+    errorMessage: r.errorMessage === null ? null : r.errorMessage.slice(0, 1000),
+    attempts: r.attempts.length ? r.attempts : null,
+    droppedFields: r.droppedFields.length ? r.droppedFields : null,
   };
-  return r.keyId ? [row, { touch: { keyId: r.keyId, at: r.createdAt } }] : [row];
-}
-
-/** Whether a request's row is already committed (an error after its commit must not log it twice). */
-export function isLogged(sqlite: Database, id: string): boolean {
-  return sqlite.query("SELECT 1 FROM request_log WHERE id = ?").get(id) !== null;
+  const write: Write = { op: "request_log.insert", row };
+  return r.keyId ? [write, { touch: { keyId: r.keyId, at: r.createdAt } }] : [write];
 }

@@ -6,7 +6,7 @@ import type {
   LedgerEntryView,
   Topup,
 } from "../../../server/admin/accounts/model.ts";
-import { api, type List, type Page } from "./client.ts";
+import { adminUrl, api, type List, type Page } from "./client.ts";
 
 export const accountKeys = {
   all: ["accounts"] as const,
@@ -53,3 +53,7 @@ export function useTopup(id: string) {
     onSuccess: () => qc.invalidateQueries({ queryKey: accountKeys.all }),
   });
 }
+
+/** Where one account's ledger downloads as CSV, for a time range (ISO instants; empty: open-ended). */
+export const ledgerCsvUrl = (accountId: string, range: { from?: string; to?: string }) =>
+  adminUrl("/exports/ledger.csv", { account_id: accountId, ...range });

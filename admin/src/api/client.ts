@@ -19,14 +19,23 @@ export function setUnauthorizedHandler(fn: () => void) {
 
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * An admin API URL; empty and missing query values are left out. Also what a download
+ * link (a CSV export) points at: the browser fetches it with the session cookie.
+ */
+export function adminUrl(path: string, query: Query = {}): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") qs.set(k, String(v));
+  return `/admin/api${path}${qs.size ? `?${qs}` : ""}`;
+}
+
 export async function api<T>(
   path: string,
-  opts: { method?: Method; body?: unknown; query?: Record<string, string | number | undefined> } = {},
+  opts: { method?: Method; body?: unknown; query?: Query } = {},
 ): Promise<T> {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(opts.query ?? {}))
-    if (v !== undefined && v !== "") qs.set(k, String(v));
-  const url = `/admin/api${path}${qs.size ? `?${qs}` : ""}`;
+  const url = adminUrl(path, opts.query);
   let res: Response;
   try {
     res = await fetch(url, {

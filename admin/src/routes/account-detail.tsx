@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useParams } from "react-router";
 import { useAccount } from "../api/accounts.ts";
 import { useKeys } from "../api/keys.ts";
+import { LedgerDownload } from "../features/accounts/ledger-download.tsx";
 import { LedgerTable } from "../features/accounts/ledger-table.tsx";
 import { TopupForm } from "../features/accounts/topup-form.tsx";
 import { IssueKeyDialog } from "../features/keys/issue-key-dialog.tsx";
@@ -54,6 +55,7 @@ export function AccountDetailPage() {
             </Card>
             <Card title="Ledger">
               <LedgerTable accountId={a.id} />
+              <LedgerDownload accountId={a.id} />
             </Card>
           </div>
           <IssueKeyDialog open={issuing} onClose={() => setIssuing(false)} accountId={a.id} />

@@ -51,7 +51,7 @@ export function KeyDetailPage() {
             }
           >
             <span className="font-mono">{k.prefix}…</span> · account{" "}
-            <Link to={`/accounts/${k.account_id}`} className="text-indigo-700 hover:underline">
+            <Link to={`/accounts/${k.account_id}`} className="text-indigo-700 underline">
               {account.data?.name ?? k.account_id}
             </Link>{" "}
             · created {formatTime(k.created_at)} · last used {formatTime(k.last_used_at)}
@@ -120,7 +120,7 @@ export function KeyDetailPage() {
               </dl>
             </Card>
             <Card title="Requests with this key">
-              <RequestTable filters={{ key_id: k.id }} offset={offset} onOffset={setOffset} />
+              <RequestTable filters={{ key_id: k.id }} offset={offset} onOffset={setOffset} showWho={false} />
             </Card>
           </div>
           {editing && <EditLimitsDialog keyView={k} open onClose={() => setEditing(false)} />}

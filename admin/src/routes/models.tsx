@@ -13,7 +13,6 @@ import { useMoney } from "../ui/use-money.ts";
 
 export function ModelsPage() {
   const models = useModels();
-  const money = useMoney();
   const notify = useToast();
   const currency = useSettings().data?.currency ?? "";
   const [editing, setEditing] = useState<ModelView | "new" | null>(null);
@@ -34,7 +33,7 @@ export function ModelsPage() {
           </Button>
         }
       >
-        Prices are per 1M tokens. A disabled model answers 404 to clients.
+        Prices are per 1M tokens, in {currency}. A disabled model answers 404 to clients.
       </PageHeader>
       <Card>
         <QueryState query={models}>
@@ -49,7 +48,7 @@ export function ModelsPage() {
                   <tr>
                     <th className={th}>Enabled</th>
                     <th className={th}>Model</th>
-                    <th className={`${th} hidden text-right sm:table-cell`}>Input / cached / output</th>
+                    <th className={`${th} hidden sm:table-cell`}>Price per 1M tokens</th>
                     <th className={`${th} hidden md:table-cell`}>Routes</th>
                     <th className={th}>
                       <span className="sr-only">Actions</span>
@@ -83,34 +82,12 @@ export function ModelsPage() {
                             <Badge tone="slate">{m.source}</Badge>
                           </span>
                         </div>
-                        <div className="mt-1 text-xs font-normal text-slate-600 tabular-nums sm:hidden">
-                          in {money(m.prices.input)}
-                          <br />
-                          cached {money(m.prices.cached_input)}
-                          <br />
-                          out {money(m.prices.output)}
-                          {m.prices.cache_write !== null && (
-                            <>
-                              <br />
-                              cache write {money(m.prices.cache_write)}
-                            </>
-                          )}
+                        <div className="mt-1 font-normal sm:hidden">
+                          <Prices prices={m.prices} />
                         </div>
                       </td>
-                      <td
-                        className={`${td} hidden text-right text-xs whitespace-nowrap tabular-nums sm:table-cell`}
-                      >
-                        {money(m.prices.input)}
-                        <br />
-                        {money(m.prices.cached_input)}
-                        <br />
-                        {money(m.prices.output)}
-                        {m.prices.cache_write !== null && (
-                          <span className="block text-slate-500">
-                            cache write {money(m.prices.cache_write)}
-                            {m.prices.cache_write_1h !== null && ` (1 h ${money(m.prices.cache_write_1h)})`}
-                          </span>
-                        )}
+                      <td className={`${td} hidden sm:table-cell`}>
+                        <Prices prices={m.prices} />
                       </td>
                       <td className={`${td} hidden md:table-cell`}>
                         <ul className="space-y-0.5 text-xs">
@@ -153,5 +130,29 @@ export function ModelsPage() {
         />
       )}
     </>
+  );
+}
+
+/** A model's token prices, each with its name: input, cached input, output, cache writes. */
+function Prices({ prices }: { prices: ModelView["prices"] }) {
+  const money = useMoney();
+  const rows: [string, number | null][] = [
+    ["input", prices.input],
+    ["cached", prices.cached_input],
+    ["output", prices.output],
+    ["cache write", prices.cache_write],
+    ["cache write 1 h", prices.cache_write_1h],
+  ];
+  return (
+    <dl className="grid grid-cols-[auto_auto] justify-start gap-x-2 text-xs tabular-nums">
+      {rows
+        .filter(([, v]) => v !== null)
+        .map(([label, v]) => (
+          <div key={label} className="contents">
+            <dt className="text-slate-500">{label}</dt>{" "}
+            <dd className="text-right whitespace-nowrap text-slate-800">{money(v!)}</dd>
+          </div>
+        ))}
+    </dl>
   );
 }

@@ -17,6 +17,19 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** A key or account by name, linked; its id in small print (a deleted one shows only the id). */
+function Named({ to, id, name }: { to: "keys" | "accounts"; id: string | null; name: string | null }) {
+  if (!id) return <>—</>;
+  return (
+    <>
+      <Link to={`/${to}/${id}`} className="font-medium text-indigo-700 hover:underline">
+        {name ?? id}
+      </Link>
+      {name && <span className="ml-2 font-mono text-xs text-slate-500">{id}</span>}
+    </>
+  );
+}
+
 export function RequestDetailPage() {
   const { id = "" } = useParams();
   const request = useRequest(id);
@@ -64,26 +77,12 @@ export function RequestDetailPage() {
               <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1.5 text-sm">
                 <Row label="Endpoint">{r.endpoint}</Row>
                 <Row label="Model">{r.model ?? "—"}</Row>
-                <Row label="Provider">
-                  {r.provider ?? "—"} {r.upstream_model && `(${r.upstream_model})`}
-                </Row>
+                <Row label="Served by">{r.provider ? `${r.provider} → ${r.upstream_model ?? "?"}` : "—"}</Row>
                 <Row label="Key">
-                  {r.key_id ? (
-                    <Link to={`/keys/${r.key_id}`} className="text-indigo-700 hover:underline">
-                      {r.key_id}
-                    </Link>
-                  ) : (
-                    "—"
-                  )}
+                  <Named to="keys" id={r.key_id} name={r.key_name} />
                 </Row>
                 <Row label="Account">
-                  {r.account_id ? (
-                    <Link to={`/accounts/${r.account_id}`} className="text-indigo-700 hover:underline">
-                      {r.account_id}
-                    </Link>
-                  ) : (
-                    "—"
-                  )}
+                  <Named to="accounts" id={r.account_id} name={r.account_name} />
                 </Row>
                 <Row label="Streamed">{r.stream ? "yes" : "no"}</Row>
                 <Row label="Usage from">{r.usage_source}</Row>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { useSession, useSignIn } from "../api/session.ts";
+import { useSession, useSignIn, useSignInMethods } from "../api/session.ts";
 import { Button } from "../ui/button.tsx";
 import { Field, FormError } from "../ui/field.tsx";
 
@@ -10,11 +10,14 @@ type Mode = "password" | "token";
 const safeNext = (next: string | null) => (next?.startsWith("/") && !next.startsWith("//") ? next : "/");
 
 export function SignInPage() {
-  const [mode, setMode] = useState<Mode>("password");
+  const [chosen, setMode] = useState<Mode | null>(null);
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const session = useSession();
   const signIn = useSignIn();
+  // While no admin user exists only the token works: open on its tab.
+  const firstRun = useSignInMethods().data?.password === false;
+  const mode: Mode = chosen ?? (firstRun ? "token" : "password");
   const next = safeNext(params.get("next"));
   if (session.data) return <Navigate to={next} replace />;
 
@@ -53,6 +56,20 @@ export function SignInPage() {
           </div>
           <h1 className="mt-1 text-sm text-slate-500">Sign in to the admin panel</h1>
         </div>
+        {firstRun && (
+          <div
+            role="note"
+            className="mb-4 rounded-lg bg-indigo-50 px-4 py-3 text-sm text-indigo-950 ring-1 ring-indigo-200"
+          >
+            <p className="font-medium">First run: no admin user exists yet.</p>
+            <p className="mt-1">
+              Sign in with the <strong>admin token</strong> the server printed when it first started (under
+              “Admin token (shown once…)” in its output), or the value of{" "}
+              <code className="rounded bg-white/70 px-1">TOLLGATE_ADMIN_TOKEN</code>. Then add admin users on
+              the Admin users page.
+            </p>
+          </div>
+        )}
         <div className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
           <div className="mb-4 flex gap-1 rounded-lg bg-slate-100 p-1">
             {tab("password", "Username")}
@@ -78,7 +95,7 @@ export function SignInPage() {
                 autoComplete="off"
                 required
                 autoFocus
-                hint="Printed once at the first start, or TOLLGATE_ADMIN_TOKEN."
+                hint="Printed once in the server's output at the first start (tga_…), or TOLLGATE_ADMIN_TOKEN."
               />
             )}
             <FormError error={signIn.error} />
@@ -87,10 +104,14 @@ export function SignInPage() {
             </Button>
           </form>
         </div>
-        <p className="mt-4 text-center text-xs text-slate-500">
-          No admin user yet? Create one with{" "}
-          <code className="rounded bg-slate-100 px-1">npm run tollgate -- admins create --username you</code>
-        </p>
+        {!firstRun && (
+          <p className="mt-4 text-center text-xs text-slate-500">
+            More admin users: the Admin users page, or{" "}
+            <code className="rounded bg-slate-100 px-1 text-slate-700">
+              npm run tollgate -- admins create --username you
+            </code>
+          </p>
+        )}
       </div>
     </main>
   );

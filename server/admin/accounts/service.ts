@@ -1,5 +1,4 @@
-import { eq } from "drizzle-orm";
-import { accounts } from "../../../db/schema/index.ts";
+import { accountNamed } from "../../../db/queries/billing.ts";
 import type { AccountState } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
 import { listTransactions } from "../../billing/transactions.ts";
@@ -22,7 +21,6 @@ export function accountView(gw: Gateway, a: AccountState): AccountView {
 }
 
 function account(gw: Gateway, id: string): AccountState {
-  gw.syncExternalChanges();
   const a = gw.book.get(id);
   if (!a) throw notFound(`No account with id '${id}'.`, "account_not_found");
   return a;
@@ -30,7 +28,6 @@ function account(gw: Gateway, id: string): AccountState {
 
 export const accountsService = {
   list(gw: Gateway): AccountView[] {
-    gw.syncExternalChanges();
     return gw.book
       .all()
       .sort((a, b) => a.createdAt - b.createdAt)
@@ -42,8 +39,7 @@ export const accountsService = {
   },
 
   create(gw: Gateway, input: { name: string; balance?: number }): AccountView {
-    gw.syncExternalChanges();
-    if (gw.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, input.name)).get()) {
+    if (accountNamed(gw.db, input.name)) {
       throw new GatewayError("conflict", `An account named '${input.name}' already exists.`, {
         code: "account_exists",
         param: "name",

@@ -1,3 +1,5 @@
+import { keysLastUsed } from "../../../db/queries/keys.ts";
+import { keyUsageDaily, keyUsageTotals } from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { keyLimitReached } from "../../billing/spend-limits.ts";
 import type { ModelRecord } from "../../catalog/catalog.ts";
@@ -11,13 +13,7 @@ import type { KeyUsage, KeyView } from "./model.ts";
  * last_used_at is written with each request's log row (group commit), not into the
  * in-memory KeyStore: views read it from the database after a flush.
  */
-function lastUsedAt(gw: Gateway): Map<string, number | null> {
-  const rows = gw.sqlite.query("SELECT id, last_used_at AS at FROM api_keys").all() as {
-    id: string;
-    at: number | null;
-  }[];
-  return new Map(rows.map((r) => [r.id, r.at]));
-}
+const lastUsedAt = (gw: Gateway) => keysLastUsed(gw.db);
 
 const withLastUsed = (k: KeyRecord, used: Map<string, number | null>): KeyRecord => ({
   ...k,
@@ -71,7 +67,6 @@ function toPatch(gw: Gateway, input: KeyInput): KeyPatch {
 }
 
 function key(gw: Gateway, id: string): KeyRecord {
-  gw.syncExternalChanges();
   const k = gw.keys.get(id);
   if (!k) throw notFound(`No API key with id '${id}'.`, "key_not_found");
   return k;
@@ -79,7 +74,6 @@ function key(gw: Gateway, id: string): KeyRecord {
 
 export const keysService = {
   list(gw: Gateway, accountId?: string): KeyView[] {
-    gw.syncExternalChanges();
     const used = lastUsedAt(gw);
     return gw.keys
       .all()
@@ -94,7 +88,6 @@ export const keysService = {
 
   /** Issues a key; the plain key is in this answer only. */
   create(gw: Gateway, input: KeyInput & { account_id: string; name: string }): KeyView & { key: string } {
-    gw.syncExternalChanges();
     if (!gw.book.get(input.account_id))
       throw notFound(`No account with id '${input.account_id}'.`, "account_not_found");
     const patch = toPatch(gw, input);
@@ -116,27 +109,9 @@ export const keysService = {
 
   usage(gw: Gateway, id: string, days = 30): KeyUsage {
     key(gw, id);
-    const totals = gw.sqlite
-      .query(
-        `SELECT count(*) AS requests, coalesce(sum(outcome = 'error'), 0) AS errors, coalesce(sum(input_tokens), 0) AS input,
-                coalesce(sum(cached_tokens), 0) AS cached, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost), 0) AS spend
-         FROM request_log WHERE key_id = ?`,
-      )
-      .get(id) as {
-      requests: number;
-      errors: number;
-      input: number;
-      cached: number;
-      output: number;
-      spend: number;
-    };
+    const totals = keyUsageTotals(gw.db, id);
     const since = Math.floor(Date.now() / 86_400_000) * 86_400_000 - (days - 1) * 86_400_000;
-    const daily = gw.sqlite
-      .query(
-        `SELECT created_at / 86400000 AS day, count(*) AS requests, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost) AS spend
-         FROM request_log WHERE key_id = ? AND created_at >= ? GROUP BY day ORDER BY day`,
-      )
-      .all(id, since) as { day: number; requests: number; input: number; output: number; spend: number }[];
+    const daily = keyUsageDaily(gw.db, id, since);
     return {
       key_id: id,
       requests: totals.requests,

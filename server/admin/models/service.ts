@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
 import type { z } from "zod";
-import { type MediaPrices, models } from "../../../db/schema/index.ts";
+import { deleteModel, insertModel, type ModelPatch, updateModel } from "../../../db/queries/catalog.ts";
+import type { MediaPrices } from "../../../db/schema/index.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import type { ModelRecord } from "../../catalog/catalog.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
@@ -71,7 +71,6 @@ function checkFallbacks(gw: Gateway, id: string, fallbacks: string[] | undefined
 }
 
 function model(gw: Gateway, id: string): ModelRecord {
-  gw.syncExternalChanges();
   const m = gw.catalog.model(id);
   if (!m) throw notFound(`No model with id '${id}'.`, "model_not_found");
   return m;
@@ -79,7 +78,6 @@ function model(gw: Gateway, id: string): ModelRecord {
 
 export const modelsService = {
   list(gw: Gateway): ModelView[] {
-    gw.syncExternalChanges();
     return gw.catalog
       .models()
       .sort((a, b) => a.id.localeCompare(b.id))
@@ -91,7 +89,6 @@ export const modelsService = {
   },
 
   create(gw: Gateway, input: z.infer<typeof CreateModel>): ModelView {
-    gw.syncExternalChanges();
     if (gw.catalog.model(input.id))
       throw new GatewayError("conflict", `A model '${input.id}' already exists.`, {
         code: "model_exists",
@@ -101,29 +98,26 @@ export const modelsService = {
     checkFallbacks(gw, input.id, input.fallbacks);
     const now = Date.now();
     const inputPrice = input.prices.input ?? 0;
-    gw.db
-      .insert(models)
-      .values({
-        id: input.id,
-        enabled: input.enabled,
-        kind: input.kind ?? null,
-        ownedBy: input.owned_by ?? null,
-        routes: input.routes,
-        priceInput: inputPrice,
-        priceCachedInput: input.prices.cached_input ?? inputPrice,
-        priceOutput: input.prices.output ?? 0,
-        priceCacheWrite: input.prices.cache_write ?? null,
-        priceCacheWrite1h: input.prices.cache_write_1h ?? null,
-        priceExtras: mediaPrices({}, input.prices),
-        maxOutputTokens: input.max_output_tokens ?? null,
-        contextWindow: input.context_window ?? null,
-        capabilities: input.capabilities ?? {},
-        fallbacks: input.fallbacks ?? [],
-        configHash: null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
+    insertModel(gw.db, {
+      id: input.id,
+      enabled: input.enabled,
+      kind: input.kind ?? null,
+      ownedBy: input.owned_by ?? null,
+      routes: input.routes,
+      priceInput: inputPrice,
+      priceCachedInput: input.prices.cached_input ?? inputPrice,
+      priceOutput: input.prices.output ?? 0,
+      priceCacheWrite: input.prices.cache_write ?? null,
+      priceCacheWrite1h: input.prices.cache_write_1h ?? null,
+      priceExtras: mediaPrices({}, input.prices),
+      maxOutputTokens: input.max_output_tokens ?? null,
+      contextWindow: input.context_window ?? null,
+      capabilities: input.capabilities ?? {},
+      fallbacks: input.fallbacks ?? [],
+      configHash: null,
+      createdAt: now,
+      updatedAt: now,
+    });
     return modelView(gw, gw.catalog.refreshModel(input.id)!);
   },
 
@@ -145,7 +139,7 @@ export const modelsService = {
         `Model '${id}' is a fallback of ${referrers.join(", ")}: remove it from their fallbacks first.`,
         { code: "model_in_use" },
       );
-    gw.db.delete(models).where(eq(models.id, id)).run();
+    deleteModel(gw.db, id);
     gw.catalog.refreshModel(id);
     return { id, deleted: true };
   },
@@ -154,7 +148,7 @@ export const modelsService = {
     const current = model(gw, id);
     checkRoutes(gw, input.routes);
     checkFallbacks(gw, id, input.fallbacks);
-    const set: Partial<typeof models.$inferInsert> = { updatedAt: Date.now() };
+    const set: ModelPatch = { updatedAt: Date.now() };
     if (input.enabled !== undefined) set.enabled = input.enabled;
     if (input.kind !== undefined) set.kind = input.kind;
     if (input.owned_by !== undefined) set.ownedBy = input.owned_by;
@@ -170,7 +164,7 @@ export const modelsService = {
     if (input.context_window !== undefined) set.contextWindow = input.context_window;
     if (input.capabilities !== undefined) set.capabilities = input.capabilities;
     if (input.fallbacks !== undefined) set.fallbacks = input.fallbacks;
-    gw.db.update(models).set(set).where(eq(models.id, id)).run();
+    updateModel(gw.db, id, set);
     return modelView(gw, gw.catalog.refreshModel(id)!);
   },
 };

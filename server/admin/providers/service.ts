@@ -1,16 +1,18 @@
-import { eq } from "drizzle-orm";
 import type { z } from "zod";
-import { providers } from "../../../db/schema/index.ts";
+import {
+  deleteProvider,
+  insertProvider,
+  type ProviderPatch,
+  updateProvider,
+} from "../../../db/queries/catalog.ts";
 import { DEFAULT_TIMEOUTS, type ProviderRecord } from "../../catalog/catalog.ts";
 import { sealHeaders } from "../../catalog/provider-secrets.ts";
 import { providerOptionIssues } from "../../config/provider-options.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { providerSecrets, scrub } from "../../providers/errors.ts";
-import { readCapped } from "../../providers/http.ts";
 import { maskSecret } from "../../secrets/cipher.ts";
 import { iso } from "../shared.ts";
-import type { ConnectionTest, CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
+import type { CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
 
 /** Header values may carry credentials (`api-key`, `x-api-key`): they are masked like the key. */
 export function providerView(p: ProviderRecord): ProviderView {
@@ -62,7 +64,6 @@ function checkCredentialsFollow(current: ProviderRecord, input: z.infer<typeof U
 }
 
 function provider(gw: Gateway, id: string): ProviderRecord {
-  gw.syncExternalChanges();
   const p = gw.catalog.provider(id);
   if (!p) throw notFound(`No provider with id '${id}'.`, "provider_not_found");
   return p;
@@ -77,7 +78,6 @@ const timeoutsOf = (t: Timeouts, base = DEFAULT_TIMEOUTS) => ({
 
 export const providersService = {
   list(gw: Gateway): ProviderView[] {
-    gw.syncExternalChanges();
     return gw.catalog
       .providers()
       .sort((a, b) => a.id.localeCompare(b.id))
@@ -105,13 +105,12 @@ export const providersService = {
         `Provider '${id}' is still routed to by ${users.join(", ")}: remove those routes first.`,
         { code: "provider_in_use" },
       );
-    gw.db.delete(providers).where(eq(providers.id, id)).run();
+    deleteProvider(gw.db, id);
     gw.catalog.refreshProvider(id);
     return { id, deleted: true };
   },
 
   create(gw: Gateway, input: z.infer<typeof CreateProvider>): ProviderView {
-    gw.syncExternalChanges();
     if (gw.catalog.provider(input.id))
       throw new GatewayError("conflict", `A provider '${input.id}' already exists.`, {
         code: "provider_exists",
@@ -119,29 +118,26 @@ export const providersService = {
       });
     checkOptions(input.kind, input.options);
     const now = Date.now();
-    gw.db
-      .insert(providers)
-      .values({
-        id: input.id,
-        kind: input.kind,
-        baseUrl: input.base_url,
-        apiKeyEnc: input.api_key ? gw.cipher.encrypt(input.api_key) : null,
-        ...sealHeaders(gw.cipher, input.headers),
-        options: input.options,
-        timeouts: timeoutsOf(input.timeouts),
-        enabled: input.enabled,
-        configHash: null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
+    insertProvider(gw.db, {
+      id: input.id,
+      kind: input.kind,
+      baseUrl: input.base_url,
+      apiKeyEnc: input.api_key ? gw.cipher.encrypt(input.api_key) : null,
+      ...sealHeaders(gw.cipher, input.headers),
+      options: input.options,
+      timeouts: timeoutsOf(input.timeouts),
+      enabled: input.enabled,
+      configHash: null,
+      createdAt: now,
+      updatedAt: now,
+    });
     return providerView(gw.catalog.refreshProvider(input.id)!);
   },
 
   update(gw: Gateway, id: string, input: z.infer<typeof UpdateProvider>): ProviderView {
     const current = provider(gw, id);
     checkCredentialsFollow(current, input);
-    const set: Partial<typeof providers.$inferInsert> = { updatedAt: Date.now() };
+    const set: ProviderPatch = { updatedAt: Date.now() };
     if (input.base_url !== undefined) set.baseUrl = input.base_url;
     if (input.api_key !== undefined)
       set.apiKeyEnc = input.api_key === null ? null : gw.cipher.encrypt(input.api_key);
@@ -152,44 +148,7 @@ export const providersService = {
     }
     if (input.timeouts !== undefined) set.timeouts = timeoutsOf(input.timeouts, current.timeouts);
     if (input.enabled !== undefined) set.enabled = input.enabled;
-    gw.db.update(providers).set(set).where(eq(providers.id, id)).run();
+    updateProvider(gw.db, id, set);
     return providerView(gw.catalog.refreshProvider(id)!);
-  },
-
-  /** Lists the upstream's models with the stored key: proves URL and credentials without spending tokens. */
-  async test(gw: Gateway, id: string): Promise<ConnectionTest> {
-    const p = provider(gw, id);
-    const started = performance.now();
-    const headers: Record<string, string> = { ...p.headers, accept: "application/json" };
-    if (p.apiKey) headers.authorization = `Bearer ${p.apiKey}`;
-    try {
-      const res = await fetch(`${p.baseUrl.replace(/\/+$/, "")}/models`, {
-        headers,
-        signal: AbortSignal.timeout(Math.min(p.timeouts.connectMs, 15_000)),
-      });
-      const latency = Math.round(performance.now() - started);
-      const text = scrub((await readCapped(res, 64 * 1024, "truncate")).slice(0, 300), providerSecrets(p));
-      return res.ok
-        ? {
-            ok: true,
-            status: res.status,
-            latency_ms: latency,
-            message: "Connected: the provider listed its models.",
-          }
-        : {
-            ok: false,
-            status: res.status,
-            latency_ms: latency,
-            message: `The provider answered HTTP ${res.status}: ${text}`,
-          };
-    } catch (err) {
-      const timeout = err instanceof Error && err.name === "TimeoutError";
-      return {
-        ok: false,
-        status: null,
-        latency_ms: Math.round(performance.now() - started),
-        message: timeout ? "Timed out connecting to the provider." : "Could not connect to the provider.",
-      };
-    }
   },
 };

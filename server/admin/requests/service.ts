@@ -1,21 +1,38 @@
-import { and, count, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { z } from "zod";
-import { requestLog } from "../../../db/schema/index.ts";
+import {
+  findNamedRequest,
+  type NamedRequestRow,
+  type RequestSearch,
+  searchRequests,
+} from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import type { Attempt } from "../../usage-log/request-log.ts";
 import { iso } from "../shared.ts";
-import type { RequestQuery, RequestView } from "./model.ts";
+import type { RequestFilter, RequestQuery, RequestView } from "./model.ts";
 
-type Row = typeof requestLog.$inferSelect;
+/** The API's filter in the query module's terms (the log page and its export share it). */
+export const requestSearch = (q: z.infer<typeof RequestFilter>): RequestSearch => ({
+  keyId: q.key_id,
+  accountId: q.account_id,
+  model: q.model,
+  status: q.status,
+  outcome: q.outcome,
+  statusClass: q.status_class,
+  q: q.q,
+  from: q.from,
+  to: q.to,
+});
 
-function view(gw: Gateway, r: Row): RequestView {
+function view(gw: Gateway, r: NamedRequestRow): RequestView {
   return {
     id: r.id,
     created_at: iso(r.createdAt)!,
     key_id: r.keyId,
+    key_name: r.keyName,
     account_id: r.accountId,
+    account_name: r.accountName,
     endpoint: r.endpoint,
     model: r.model,
     provider: r.provider,
@@ -44,29 +61,12 @@ function view(gw: Gateway, r: Row): RequestView {
 
 export const requestsService = {
   list(gw: Gateway, q: z.infer<typeof RequestQuery>) {
-    const where: SQL[] = [];
-    if (q.key_id) where.push(eq(requestLog.keyId, q.key_id));
-    if (q.account_id) where.push(eq(requestLog.accountId, q.account_id));
-    if (q.model) where.push(eq(requestLog.model, q.model));
-    if (q.status !== undefined) where.push(eq(requestLog.status, q.status));
-    if (q.outcome) where.push(eq(requestLog.outcome, q.outcome));
-    if (q.from !== undefined) where.push(gte(requestLog.createdAt, q.from));
-    if (q.to !== undefined) where.push(lt(requestLog.createdAt, q.to));
-    const cond = where.length ? and(...where) : undefined;
-    const rows = gw.db
-      .select()
-      .from(requestLog)
-      .where(cond)
-      .orderBy(desc(requestLog.createdAt), desc(requestLog.id))
-      .limit(q.limit)
-      .offset(q.offset)
-      .all();
-    const total = gw.db.select({ n: count() }).from(requestLog).where(cond).get()?.n ?? 0;
+    const { rows, total } = searchRequests(gw.db, requestSearch(q), { limit: q.limit, offset: q.offset });
     return { data: rows.map((r) => view(gw, r)), total, limit: q.limit, offset: q.offset };
   },
 
   get(gw: Gateway, id: string): RequestView {
-    const r = gw.db.select().from(requestLog).where(eq(requestLog.id, id)).get();
+    const r = findNamedRequest(gw.db, id);
     if (!r) throw notFound(`No request with id '${id}'.`, "request_not_found");
     return view(gw, r);
   },

@@ -1,3 +1,10 @@
+import {
+  topKeys,
+  topModels,
+  type UsageSums,
+  usageBuckets,
+  usageSince,
+} from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import type { StatsTotals, StatsView } from "./model.ts";
@@ -6,11 +13,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const TOP = 5;
 
-type Row = { requests: number; errors: number; input: number; output: number; spend: number };
-const SUMS = `count(*) AS requests, coalesce(sum(outcome = 'error'), 0) AS errors,
-  coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost), 0) AS spend`;
-
-const totals = (r: Row | undefined): StatsTotals => ({
+const totals = (r: UsageSums | undefined): StatsTotals => ({
   requests: r?.requests ?? 0,
   errors: r?.errors ?? 0,
   error_rate: r?.requests ? r.errors / r.requests : 0,
@@ -20,7 +23,7 @@ const totals = (r: Row | undefined): StatsTotals => ({
 });
 
 /** Buckets of `size` ms from `from`, `n` of them, zero-filled from grouped rows. */
-function series(rows: (Row & { bucket: number })[], from: number, size: number, n: number) {
+function series(rows: (UsageSums & { bucket: number })[], from: number, size: number, n: number) {
   const byBucket = new Map(rows.map((r) => [r.bucket, r]));
   return Array.from({ length: n }, (_, i) => {
     const start = from + i * size;
@@ -32,37 +35,10 @@ function series(rows: (Row & { bucket: number })[], from: number, size: number, 
 export function stats(gw: Gateway, days: number, now = Date.now()): StatsView {
   const today = Math.floor(now / DAY) * DAY;
   const from = today - (days - 1) * DAY;
-  const q = gw.sqlite;
-  const sum = (since: number) =>
-    q.query(`SELECT ${SUMS} FROM request_log WHERE created_at >= ?`).get(since) as Row | undefined;
-  const grouped = (size: number, since: number) =>
-    q
-      .query(
-        `SELECT created_at / ? AS bucket, ${SUMS} FROM request_log WHERE created_at >= ? GROUP BY bucket`,
-      )
-      .all(size, since) as (Row & { bucket: number })[];
-  const models = q
-    .query(
-      `SELECT model, count(*) AS requests, coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output,
-         coalesce(sum(cost), 0) AS spend
-       FROM request_log WHERE created_at >= ? AND model IS NOT NULL
-       GROUP BY model ORDER BY spend DESC, requests DESC LIMIT ?`,
-    )
-    .all(from, TOP) as { model: string; requests: number; input: number; output: number; spend: number }[];
-  const keys = q
-    .query(
-      `SELECT l.key_id AS keyId, k.name AS name, l.account_id AS accountId, count(*) AS requests, coalesce(sum(l.cost), 0) AS spend
-       FROM request_log l LEFT JOIN api_keys k ON k.id = l.key_id
-       WHERE l.created_at >= ? AND l.key_id IS NOT NULL
-       GROUP BY l.key_id ORDER BY spend DESC, requests DESC LIMIT ?`,
-    )
-    .all(from, TOP) as {
-    keyId: string;
-    name: string | null;
-    accountId: string | null;
-    requests: number;
-    spend: number;
-  }[];
+  const sum = (since: number) => usageSince(gw.db, since);
+  const grouped = (size: number, since: number) => usageBuckets(gw.db, since, size);
+  const models = topModels(gw.db, from, TOP);
+  const keys = topKeys(gw.db, from, TOP);
 
   return {
     currency: gw.settings.currency,

@@ -1,28 +1,10 @@
-import { type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
-import type { Json } from "../../core/wire-json.ts";
+import { anthropicDialect } from "../../dialects/anthropic/index.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
 import { postUpstream } from "../upstream-call.ts";
-import { decodeMessagesResponse, messagesStreamState, messagesStreamStep } from "./decode.ts";
-import { encodeMessagesRequest } from "./encode.ts";
-
-/** The Anthropic Messages wire format as a provider speaks it. */
-export const anthropicDialect: ProviderDialectCodec = {
-  dialect: "anthropic-messages",
-  encodeRequest: encodeMessagesRequest,
-  decodeResponse: decodeMessagesResponse,
-  streamDecoder: () => statefulDecoder(messagesStreamState(), messagesStreamStep),
-};
 
 /** Pinned API version: the one every Messages feature we translate is documented against. */
 export const ANTHROPIC_VERSION = "2023-06-01";
-
-function passThrough(call: ChatCall, inbound: Json): Json {
-  const body: Json = { ...inbound, model: call.target.model };
-  if (call.stream) body.stream = true;
-  body.max_tokens = call.maxTokens;
-  return body;
-}
 
 /**
  * Anthropic's Messages API (`base_url` like https://api.anthropic.com, with or without
@@ -34,7 +16,7 @@ export const anthropicProvider = {
 
   async chat(call: ChatCall): Promise<UpstreamResult> {
     const { provider } = call.target;
-    const body = upstreamBody(call, anthropicDialect, (inbound) => passThrough(call, inbound));
+    const body = upstreamBody(call, anthropicDialect);
     const headers: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION };
     if (provider.apiKey) headers["x-api-key"] = provider.apiKey;
     const beta =
@@ -45,7 +27,7 @@ export const anthropicProvider = {
       url: `${base}${/\/v\d+$/.test(base) ? "" : "/v1"}/messages`,
       headers,
       body,
-      dialect: "anthropic-messages",
+      dialect: anthropicDialect,
       secrets: [provider.apiKey],
     });
   },

@@ -1,33 +1,9 @@
-import { type ProviderDialectCodec, statefulDecoder } from "../../core/translate.ts";
-import { type Json, obj } from "../../core/wire-json.ts";
-import { geminiEmbeddings } from "../gemini-embeddings.ts";
+import { geminiDialect } from "../../dialects/gemini/index.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
 import { upstreamBody } from "../translate-body.ts";
 import { postUpstream } from "../upstream-call.ts";
-import {
-  decodeGenerateResponse,
-  generateStreamEnd,
-  generateStreamState,
-  generateStreamStep,
-} from "./decode.ts";
-import { encodeGenerateRequest } from "./encode.ts";
+import { geminiEmbeddings } from "./embeddings.ts";
 import { geminiRoot } from "./root.ts";
-
-/** The Gemini generateContent wire format as a provider speaks it. */
-export const geminiDialect: ProviderDialectCodec = {
-  dialect: "gemini",
-  encodeRequest: encodeGenerateRequest,
-  decodeResponse: decodeGenerateResponse,
-  streamDecoder: () => statefulDecoder(generateStreamState(), generateStreamStep, generateStreamEnd),
-};
-
-/** The client's body with the cap reserved for as its only output limit (the surface merged the spellings). */
-function passThrough(call: ChatCall, inbound: Json): Json {
-  const { generation_config, ...rest } = inbound;
-  const g = obj(inbound.generationConfig) ?? obj(generation_config) ?? {};
-  const { max_output_tokens: _, ...config } = g;
-  return { ...rest, generationConfig: { ...config, maxOutputTokens: call.maxTokens } };
-}
 
 /**
  * Google's Gemini API (`base_url` like https://generativelanguage.googleapis.com/v1beta;
@@ -38,7 +14,7 @@ export const geminiProvider = {
 
   async chat(call: ChatCall): Promise<UpstreamResult> {
     const { provider, model } = call.target;
-    const body = upstreamBody(call, geminiDialect, (inbound) => passThrough(call, inbound));
+    const body = upstreamBody(call, geminiDialect);
     const root = geminiRoot(provider.baseUrl);
     const method = call.stream ? "streamGenerateContent?alt=sse" : "generateContent";
     const headers: Record<string, string> = {};
@@ -47,7 +23,7 @@ export const geminiProvider = {
       url: `${root}/models/${model}:${method}`,
       headers,
       body,
-      dialect: "gemini",
+      dialect: geminiDialect,
       secrets: [provider.apiKey],
     });
   },

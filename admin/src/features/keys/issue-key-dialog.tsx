@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import type { ModelView } from "../../../../server/admin/models/model.ts";
 import { useAccounts } from "../../api/accounts.ts";
 import { useIssueKey } from "../../api/keys.ts";
 import { useModels } from "../../api/models.ts";
@@ -8,10 +9,17 @@ import { Modal } from "../../ui/dialog.tsx";
 import { Field, FormError, SelectField } from "../../ui/field.tsx";
 import { Loading } from "../../ui/states.tsx";
 import { useToast } from "../../ui/toast.tsx";
+import { ConnectionDetails } from "../connect/connection-details.tsx";
 import { LimitsFields, readLimits } from "./limits-fields.tsx";
 import { PlainKey } from "./plain-key.tsx";
 
-/** Issue a key; afterwards the same dialog shows the plain key, once. */
+/** The model the examples call: one the key may use, an enabled chat model first. */
+function exampleModel(allowed: string[] | null, models: ModelView[]): string {
+  const usable = models.filter((m) => m.enabled && (!allowed || allowed.includes(m.id)));
+  return usable.find((m) => m.kind === "chat")?.id ?? usable[0]?.id ?? allowed?.[0] ?? "MODEL_ID";
+}
+
+/** Issue a key; afterwards the same dialog shows the plain key, once, and how to connect. */
 export function IssueKeyDialog({
   open,
   onClose,
@@ -26,7 +34,7 @@ export function IssueKeyDialog({
   const currency = useSettings().data?.currency ?? "";
   const issue = useIssueKey();
   const notify = useToast();
-  const [issued, setIssued] = useState<{ key: string; name: string } | null>(null);
+  const [issued, setIssued] = useState<{ key: string; name: string; model: string } | null>(null);
 
   const close = () => {
     setIssued(null);
@@ -40,7 +48,7 @@ export function IssueKeyDialog({
       { account_id: String(f.get("account_id")), name: String(f.get("name")), ...readLimits(f) },
       {
         onSuccess: (k) => {
-          setIssued({ key: k.key, name: k.name });
+          setIssued({ key: k.key, name: k.name, model: exampleModel(k.models, models.data?.data ?? []) });
           notify("success", `Key "${k.name}" issued.`);
         },
       },
@@ -50,7 +58,9 @@ export function IssueKeyDialog({
   return (
     <Modal open={open} onClose={close} title={issued ? "Your new API key" : "Issue an API key"} wide>
       {issued ? (
-        <PlainKey value={issued.key} name={issued.name} onDone={close} />
+        <PlainKey value={issued.key} name={issued.name} onDone={close}>
+          <ConnectionDetails apiKey={issued.key} model={issued.model} />
+        </PlainKey>
       ) : accounts.isPending || models.isPending ? (
         <Loading />
       ) : accounts.data?.data.length === 0 ? (

@@ -1,20 +1,25 @@
-import { useRef, useState } from "react";
+import { type ReactNode, useRef } from "react";
 import { Button } from "../../ui/button.tsx";
+import { copiedMessage, useCopy } from "../../ui/copy.tsx";
 import { inputClass } from "../../ui/field.tsx";
 
-/** The plain key, shown once: a warning, the key in a read-only field, and a copy button. */
-export function PlainKey({ value, name, onDone }: { value: string; name: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
+/**
+ * The plain key, shown once: a warning, the key in a read-only field with a copy button,
+ * then how to connect with it (children).
+ */
+export function PlainKey({
+  value,
+  name,
+  onDone,
+  children,
+}: {
+  value: string;
+  name: string;
+  onDone: () => void;
+  children?: ReactNode;
+}) {
   const input = useRef<HTMLInputElement>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-      setCopied("yes");
-    } catch {
-      input.current?.select();
-      setCopied("failed");
-    }
-  };
+  const { copied, copy } = useCopy(value, () => input.current?.select());
   return (
     <div className="space-y-4">
       <div
@@ -42,11 +47,10 @@ export function PlainKey({ value, name, onDone }: { value: string; name: string;
           </Button>
         </div>
         <p className="text-xs text-slate-500" aria-live="polite">
-          {copied === "yes" && "Copied to the clipboard."}
-          {copied === "failed" &&
-            "The browser refused the clipboard: the key is selected, press Ctrl+C (⌘C)."}
+          {copiedMessage(copied, "key")}
         </p>
       </div>
+      {children}
       <div className="flex justify-end">
         <Button onClick={onDone}>I have stored the key</Button>
       </div>

@@ -18,7 +18,7 @@ export function AttemptsTable({
           <th className={th}>Route</th>
           <th className={th}>Status</th>
           <th className={`${th} text-right`}>Latency</th>
-          <th className={th}>Error</th>
+          <th className={th}>Why it failed</th>
         </tr>
       </thead>
       <tbody>
@@ -33,15 +33,22 @@ export function AttemptsTable({
               )}
               {a.retry && <span className="block text-xs text-slate-500">retry</span>}
             </td>
-            <td className={td}>
+            <td className={`${td} whitespace-nowrap`}>
               {a.status === null ? (
                 <Badge tone="red">no answer</Badge>
               ) : (
                 <Badge tone={a.status < 400 ? "green" : a.status === 429 ? "amber" : "red"}>{a.status}</Badge>
               )}
+              {/* What the upstream itself said, when it differs from what the client got (its 503 is our 502). */}
+              {a.upstreamStatus != null && a.upstreamStatus !== a.status && (
+                <span className="block text-xs text-slate-500">upstream {a.upstreamStatus}</span>
+              )}
             </td>
             <td className={`${td} text-right whitespace-nowrap tabular-nums`}>{formatMs(a.latencyMs)}</td>
-            <td className={`${td} break-words text-slate-700`}>{a.error ?? ""}</td>
+            <td className={`${td} min-w-48 break-words text-slate-700`}>
+              {a.message && <span className="block">{a.message}</span>}
+              {a.error && <span className="block font-mono text-xs text-slate-500">{a.error}</span>}
+            </td>
           </tr>
         ))}
       </tbody>

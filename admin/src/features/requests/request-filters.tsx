@@ -4,9 +4,14 @@ import { useModels } from "../../api/models.ts";
 import { Button } from "../../ui/button.tsx";
 import { Field, SelectField } from "../../ui/field.tsx";
 
-export type FilterForm = { key_id: string; model: string; status: string; from: string; to: string };
+export const FILTER_FIELDS = ["q", "key_id", "model", "status_class", "status", "from", "to"] as const;
+export type FilterForm = Record<(typeof FILTER_FIELDS)[number], string>;
+export const NO_FILTERS = Object.fromEntries(FILTER_FIELDS.map((k) => [k, ""])) as FilterForm;
 
-/** Filters by key, model, status and a date range (days in the browser's time zone). */
+/**
+ * Search (request id, key, account), key, model, status class or exact status, and a date
+ * range (days in the browser's time zone).
+ */
 export function RequestFilterBar({
   value,
   onChange,
@@ -19,22 +24,25 @@ export function RequestFilterBar({
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const get = (k: keyof FilterForm) => String(f.get(k) ?? "");
-    onChange({
-      key_id: get("key_id"),
-      model: get("model"),
-      status: get("status"),
-      from: get("from"),
-      to: get("to"),
-    });
+    onChange(Object.fromEntries(FILTER_FIELDS.map((k) => [k, String(f.get(k) ?? "").trim()])) as FilterForm);
   };
   return (
     <form
       onSubmit={submit}
       aria-label="Filters"
       key={JSON.stringify(value)}
-      className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-[1fr_1fr_7rem_9.5rem_9.5rem_auto] lg:items-end"
+      className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:items-end"
     >
+      <div className="col-span-2">
+        <Field
+          label="Search"
+          name="q"
+          type="search"
+          placeholder="Request id, key or account name, or a key"
+          defaultValue={value.q}
+          autoComplete="off"
+        />
+      </div>
       <SelectField label="Key" name="key_id" defaultValue={value.key_id}>
         <option value="">All keys</option>
         {keys.map((k) => (
@@ -49,6 +57,12 @@ export function RequestFilterBar({
           <option key={m.id}>{m.id}</option>
         ))}
       </SelectField>
+      <SelectField label="Status class" name="status_class" defaultValue={value.status_class}>
+        <option value="">All requests</option>
+        <option value="errors">Errors only</option>
+        <option value="4xx">4xx (refused)</option>
+        <option value="5xx">5xx (failed)</option>
+      </SelectField>
       <Field
         label="Status"
         name="status"
@@ -60,13 +74,11 @@ export function RequestFilterBar({
       />
       <Field label="From" name="from" type="date" defaultValue={value.from} />
       <Field label="To" name="to" type="date" defaultValue={value.to} />
-      <div className="col-span-2 flex gap-2 md:col-span-1">
+      <div className="col-span-2 flex gap-2 md:col-span-4 md:justify-end">
         <Button type="submit" variant="primary">
           Apply
         </Button>
-        <Button onClick={() => onChange({ key_id: "", model: "", status: "", from: "", to: "" })}>
-          Clear
-        </Button>
+        <Button onClick={() => onChange(NO_FILTERS)}>Clear</Button>
       </div>
     </form>
   );

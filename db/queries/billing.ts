@@ -1,0 +1,272 @@
+import { and, asc, count, desc, eq, gt, gte, lt, type SQL, sql } from "drizzle-orm";
+import type { Conn } from "../client.ts";
+import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
+import { everyColumn, type FullRow, lazy } from "./columns.ts";
+
+/**
+ * Accounts and their ledger (db/schema/accounts.ts, ledger.ts): the batched charge the
+ * group commit runs, the account book's load and refresh, top-ups, the transactions page.
+ *
+ * The ledger is read in commit order, which is SQLite's `rowid` (the table has no
+ * column for it): the one place a port to another database needs a sequence column.
+ */
+
+export type LedgerRow = FullRow<typeof ledger>;
+export type AccountRow = typeof accounts.$inferSelect;
+
+/**
+ * The statements of a batched charge, prepared on first use on the connection that runs
+ * the batch (billing/charge-batch.ts folds the account and key rows per batch).
+ */
+export type ChargeStatements = {
+  balance(accountId: string): number | undefined;
+  /** Sets the balance and adds `spent` to the account's lifetime spend. */
+  saveAccount(accountId: string, balance: number, spent: number): void;
+  /** Adds `spent` to the key's spend and moves its last use forward to `at` (never back). */
+  saveKey(keyId: string, spent: number, at: number): void;
+  insertLedger(row: LedgerRow): void;
+};
+
+export function prepareCharges(db: Conn): ChargeStatements {
+  const balance = lazy(() =>
+    db
+      .select({ balance: accounts.balance })
+      .from(accounts)
+      .where(eq(accounts.id, sql.placeholder("id")))
+      .prepare(),
+  );
+  const saveAccount = lazy(() =>
+    db
+      .update(accounts)
+      .set({
+        balance: sql`${sql.placeholder("balance")}`,
+        used: sql`${accounts.used} + ${sql.placeholder("spent")}`,
+      })
+      .where(eq(accounts.id, sql.placeholder("id")))
+      .prepare(),
+  );
+  const saveKey = lazy(() =>
+    db
+      .update(apiKeys)
+      .set({
+        used: sql`${apiKeys.used} + ${sql.placeholder("spent")}`,
+        // Scalar max() is SQLite's; PostgreSQL spells it greatest().
+        lastUsedAt: sql`max(coalesce(${apiKeys.lastUsedAt}, 0), ${sql.placeholder("at")})`,
+      })
+      .where(eq(apiKeys.id, sql.placeholder("id")))
+      .prepare(),
+  );
+  const insertLedger = lazy(() => db.insert(ledger).values(everyColumn(ledger)).prepare());
+  return {
+    balance: (id) => balance().get({ id })?.balance,
+    saveAccount: (id, balance, spent) => void saveAccount().run({ id, balance, spent }),
+    saveKey: (id, spent, at) => void saveKey().run({ id, spent, at }),
+    insertLedger: (row) => void insertLedger().run(row),
+  };
+}
+
+export function allAccounts(db: Conn): AccountRow[] {
+  return db.select().from(accounts).all();
+}
+
+export function accountBalance(db: Conn, accountId: string): number | undefined {
+  return db.select({ balance: accounts.balance }).from(accounts).where(eq(accounts.id, accountId)).get()
+    ?.balance;
+}
+
+export function accountNamed(db: Conn, name: string): { id: string } | undefined {
+  return db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, name)).get();
+}
+
+/** The newest ledger entry's position in commit order (0 for an empty ledger). */
+export function lastLedgerPosition(db: Conn): number {
+  return (
+    db
+      .select({ m: sql<number | null>`max(${ledger}.rowid)` })
+      .from(ledger)
+      .get()?.m ?? 0
+  );
+}
+
+export type LedgerMove = {
+  position: number;
+  id: string;
+  accountId: string;
+  kind: LedgerRow["kind"];
+  amount: number;
+};
+
+/** Ledger entries committed after `position`, in commit order. */
+export function ledgerAfter(db: Conn, position: number): LedgerMove[] {
+  const pos = sql<number>`${ledger}.rowid`.mapWith(Number);
+  return db
+    .select({
+      position: pos,
+      id: ledger.id,
+      accountId: ledger.accountId,
+      kind: ledger.kind,
+      amount: ledger.amount,
+    })
+    .from(ledger)
+    .where(gt(pos, position))
+    .orderBy(pos)
+    .all();
+}
+
+/** A new account and, for a non-zero opening balance, its opening top-up, in one transaction. */
+export function insertAccount(
+  db: Conn,
+  account: FullRow<typeof accounts>,
+  opening: { id: string; note: string } | null,
+): void {
+  db.transaction(
+    (tx) => {
+      tx.insert(accounts).values(account).run();
+      if (opening)
+        tx.insert(ledger)
+          .values({
+            id: opening.id,
+            accountId: account.id,
+            kind: "topup",
+            amount: account.balance,
+            balanceAfter: account.balance,
+            keyId: null,
+            requestId: null,
+            note: opening.note,
+            createdAt: account.createdAt,
+          } satisfies LedgerRow)
+          .run();
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Moves a balance by a signed amount and writes its ledger entry, in one transaction;
+ * returns the balance after it, or undefined when the account does not exist.
+ */
+export function creditAccount(
+  db: Conn,
+  entry: Omit<LedgerRow, "balanceAfter" | "keyId" | "requestId"> & {
+    kind: Exclude<LedgerRow["kind"], "charge">;
+  },
+): number | undefined {
+  return db.transaction(
+    (tx) => {
+      const row = tx
+        .update(accounts)
+        .set({ balance: sql`${accounts.balance} + ${entry.amount}` })
+        .where(eq(accounts.id, entry.accountId))
+        .returning({ balance: accounts.balance })
+        .get();
+      if (!row) return undefined;
+      tx.insert(ledger)
+        .values({ ...entry, balanceAfter: row.balance, keyId: null, requestId: null } satisfies LedgerRow)
+        .run();
+      return row.balance;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** An account's ledger page, newest commit first, with the endpoint and model of each charge's request. */
+export function ledgerPage(db: Conn, accountId: string, limit: number, offset: number) {
+  const rows = db
+    .select({
+      id: ledger.id,
+      kind: ledger.kind,
+      amount: ledger.amount,
+      balanceAfter: ledger.balanceAfter,
+      createdAt: ledger.createdAt,
+      keyId: ledger.keyId,
+      requestId: ledger.requestId,
+      note: ledger.note,
+      endpoint: requestLog.endpoint,
+      model: requestLog.model,
+    })
+    .from(ledger)
+    .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
+    .where(eq(ledger.accountId, accountId))
+    // Commit order: a charge settled before a top-up may commit after it, and
+    // balance_after follows the order of commits.
+    .orderBy(desc(sql`${ledger}.rowid`))
+    .limit(limit)
+    .offset(offset)
+    .all();
+  const total = db.select({ n: count() }).from(ledger).where(eq(ledger.accountId, accountId)).get()?.n ?? 0;
+  return { rows, total };
+}
+
+/** What was charged for one request (positive), from the ledger. */
+export function chargedFor(db: Conn, requestId: string): number {
+  return (
+    db
+      .select({ s: sql<number>`-coalesce(sum(${ledger.amount}), 0)`.mapWith(Number) })
+      .from(ledger)
+      .where(and(eq(ledger.requestId, requestId), eq(ledger.kind, "charge")))
+      .get()?.s ?? 0
+  );
+}
+
+export type LedgerExportRow = {
+  seq: number;
+  id: string;
+  createdAt: number;
+  accountId: string;
+  accountName: string | null;
+  kind: string;
+  amount: number;
+  balanceAfter: number;
+  keyId: string | null;
+  keyName: string | null;
+  requestId: string | null;
+  model: string | null;
+  note: string | null;
+};
+
+/**
+ * Ledger entries (db/schema/ledger.ts) in commit order (rowid: the order balance_after
+ * follows), of one account or all, in a time range, `size` at a time: each page is its
+ * own query resuming after the last rowid, so an export never holds the range at once.
+ */
+export function* ledgerPages(
+  db: Conn,
+  f: { accountId?: string; from?: number; to?: number },
+  size = 1000,
+): Generator<LedgerExportRow[]> {
+  const rowid = sql<number>`${ledger}.rowid`.mapWith(Number);
+  const w: SQL[] = [];
+  if (f.accountId) w.push(eq(ledger.accountId, f.accountId));
+  if (f.from !== undefined) w.push(gte(ledger.createdAt, f.from));
+  if (f.to !== undefined) w.push(lt(ledger.createdAt, f.to));
+  let after = 0;
+  for (;;) {
+    const rows = db
+      .select({
+        seq: rowid,
+        id: ledger.id,
+        createdAt: ledger.createdAt,
+        accountId: ledger.accountId,
+        accountName: accounts.name,
+        kind: ledger.kind,
+        amount: ledger.amount,
+        balanceAfter: ledger.balanceAfter,
+        keyId: ledger.keyId,
+        keyName: apiKeys.name,
+        requestId: ledger.requestId,
+        model: requestLog.model,
+        note: ledger.note,
+      })
+      .from(ledger)
+      .leftJoin(accounts, eq(accounts.id, ledger.accountId))
+      .leftJoin(apiKeys, eq(apiKeys.id, ledger.keyId))
+      .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
+      .where(and(...w, gt(rowid, after)))
+      .orderBy(asc(rowid))
+      .limit(size)
+      .all();
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    after = rows[rows.length - 1]!.seq;
+  }
+}

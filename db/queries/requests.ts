@@ -1,0 +1,266 @@
+import {
+  and,
+  between,
+  type Column,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  max,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
+import type { Conn } from "../client.ts";
+import { accounts, apiKeys, requestLog } from "../schema/index.ts";
+import { everyColumn, type FullRow } from "./columns.ts";
+
+/** The request log (db/schema/requests.ts): the hot-path insert, the rate windows' seed, the panel's reads and sums. */
+
+export type RequestLogRow = FullRow<typeof requestLog>;
+export type RequestLogRecord = typeof requestLog.$inferSelect;
+
+/** One row per request, every column a placeholder (run by the group commit with a RequestLogRow). */
+export const prepareRequestLogInsert = (db: Conn) =>
+  db.insert(requestLog).values(everyColumn(requestLog)).prepare();
+
+export type RequestSearch = {
+  keyId?: string;
+  accountId?: string;
+  model?: string;
+  status?: number;
+  outcome?: "ok" | "error" | "client_closed";
+  /** "errors": every request that did not succeed; "4xx", "5xx": by status class. */
+  statusClass?: "errors" | "4xx" | "5xx";
+  /** A request id, or part of a key's or account's name, or a key (or its shown prefix). */
+  q?: string;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+};
+
+export type NamedRequestRow = typeof requestLog.$inferSelect & {
+  keyName: string | null;
+  accountName: string | null;
+};
+
+const contains = (column: typeof apiKeys.name | typeof accounts.name, needle: string) =>
+  sql`instr(lower(${column}), ${needle.toLowerCase()}) > 0`;
+
+function where(db: Conn, f: RequestSearch): SQL | undefined {
+  const w: (SQL | undefined)[] = [];
+  if (f.keyId) w.push(eq(requestLog.keyId, f.keyId));
+  if (f.accountId) w.push(eq(requestLog.accountId, f.accountId));
+  if (f.model) w.push(eq(requestLog.model, f.model));
+  if (f.status !== undefined) w.push(eq(requestLog.status, f.status));
+  if (f.outcome) w.push(eq(requestLog.outcome, f.outcome));
+  if (f.statusClass === "errors") w.push(ne(requestLog.outcome, "ok"));
+  if (f.statusClass === "4xx") w.push(between(requestLog.status, 400, 499));
+  if (f.statusClass === "5xx") w.push(between(requestLog.status, 500, 599));
+  if (f.from !== undefined) w.push(gte(requestLog.createdAt, f.from));
+  if (f.to !== undefined) w.push(lt(requestLog.createdAt, f.to));
+  const q = f.q?.trim();
+  if (q) {
+    // Keys and accounts are few: the matching ones first, then the log through its indexes.
+    // A key matches by name, or when the text starts with its prefix (a pasted key).
+    const keys = db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(or(contains(apiKeys.name, q), sql`instr(${q}, ${apiKeys.prefix}) = 1`));
+    const accountIds = db.select({ id: accounts.id }).from(accounts).where(contains(accounts.name, q));
+    w.push(
+      or(eq(requestLog.id, q), inArray(requestLog.keyId, keys), inArray(requestLog.accountId, accountIds)),
+    );
+  }
+  return w.length ? and(...w) : undefined;
+}
+
+/** The log's columns and the names of the request's key and account. */
+function named(db: Conn) {
+  return db
+    .select({ ...getTableColumns(requestLog), keyName: apiKeys.name, accountName: accounts.name })
+    .from(requestLog)
+    .leftJoin(apiKeys, eq(apiKeys.id, requestLog.keyId))
+    .leftJoin(accounts, eq(accounts.id, requestLog.accountId));
+}
+
+/** A page of the log, newest first, with names, and how many rows match. */
+export function searchRequests(
+  db: Conn,
+  f: RequestSearch,
+  page: { limit: number; offset: number },
+): { rows: NamedRequestRow[]; total: number } {
+  const cond = where(db, f);
+  const rows = named(db)
+    .where(cond)
+    .orderBy(desc(requestLog.createdAt), desc(requestLog.id))
+    .limit(page.limit)
+    .offset(page.offset)
+    .all();
+  const total = db.select({ n: count() }).from(requestLog).where(cond).get()?.n ?? 0;
+  return { rows, total };
+}
+
+/** One request with the names of its key and account. */
+export function findNamedRequest(db: Conn, id: string): NamedRequestRow | undefined {
+  return named(db).where(eq(requestLog.id, id)).get();
+}
+
+/**
+ * Every matching row, newest first, `size` at a time: each page is its own query resuming
+ * after the last row of the one before (created_at, id), so a month of a busy log is never
+ * held at once and rows logged meanwhile do not shift the pages.
+ */
+export function* requestPages(db: Conn, f: RequestSearch, size = 1000): Generator<NamedRequestRow[]> {
+  const cond = where(db, f);
+  let after: { createdAt: number; id: string } | null = null;
+  for (;;) {
+    const resume = after
+      ? or(
+          lt(requestLog.createdAt, after.createdAt),
+          and(eq(requestLog.createdAt, after.createdAt), lt(requestLog.id, after.id)),
+        )
+      : undefined;
+    const rows: NamedRequestRow[] = named(db)
+      .where(and(cond, resume))
+      .orderBy(desc(requestLog.createdAt), desc(requestLog.id))
+      .limit(size)
+      .all();
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    const last = rows[rows.length - 1]!;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
+}
+
+/** Requests since `since` that count against rate limits (rejections by the limiter itself do not). */
+export function rateWindowSeed(
+  db: Conn,
+  since: number,
+): { keyId: string; accountId: string; createdAt: number }[] {
+  return db
+    .select({ keyId: requestLog.keyId, accountId: requestLog.accountId, createdAt: requestLog.createdAt })
+    .from(requestLog)
+    .where(
+      and(
+        gte(requestLog.createdAt, since),
+        isNotNull(requestLog.keyId),
+        or(isNull(requestLog.errorCode), ne(requestLog.errorCode, "rate_limit_exceeded")),
+      ),
+    )
+    .all() as { keyId: string; accountId: string; createdAt: number }[];
+}
+
+const total = (c: Column) => sql<number>`coalesce(sum(${c}), 0)`.mapWith(Number);
+const errors = () =>
+  sql<number>`coalesce(sum(case when ${eq(requestLog.outcome, "error")} then 1 else 0 end), 0)`.mapWith(
+    Number,
+  );
+const sums = () => ({
+  requests: count(),
+  errors: errors(),
+  input: total(requestLog.inputTokens),
+  output: total(requestLog.outputTokens),
+  spend: total(requestLog.cost),
+});
+
+/** Counts and sums of a set of rows; money in nano-units. */
+export type UsageSums = { requests: number; errors: number; input: number; output: number; spend: number };
+
+export function usageSince(db: Conn, since: number): UsageSums | undefined {
+  return db.select(sums()).from(requestLog).where(gte(requestLog.createdAt, since)).get();
+}
+
+/** Sums per bucket of `size` ms since `since`; `bucket` is the bucket's start divided by `size`. */
+export function usageBuckets(db: Conn, since: number, size: number): (UsageSums & { bucket: number })[] {
+  const bucket = sql<number>`${requestLog.createdAt} / ${size}`.mapWith(Number).as("bucket");
+  return db
+    .select({ bucket, ...sums() })
+    .from(requestLog)
+    .where(gte(requestLog.createdAt, since))
+    .groupBy(sql`${bucket}`)
+    .all();
+}
+
+/** The models with the most spend (then requests) since `since`. */
+export function topModels(db: Conn, since: number, limit: number) {
+  const spend = total(requestLog.cost).as("spend");
+  const requests = count().as("requests");
+  return db
+    .select({
+      model: requestLog.model,
+      requests,
+      input: total(requestLog.inputTokens),
+      output: total(requestLog.outputTokens),
+      spend,
+    })
+    .from(requestLog)
+    .where(and(gte(requestLog.createdAt, since), isNotNull(requestLog.model)))
+    .groupBy(requestLog.model)
+    .orderBy(desc(spend), desc(requests))
+    .limit(limit)
+    .all() as { model: string; requests: number; input: number; output: number; spend: number }[];
+}
+
+/** The keys with the most spend (then requests) since `since`, with the key's name when it still exists. */
+export function topKeys(db: Conn, since: number, limit: number) {
+  const spend = total(requestLog.cost).as("spend");
+  const requests = count().as("requests");
+  return db
+    .select({
+      keyId: requestLog.keyId,
+      // One value per key (a key belongs to one account); max() says so in any dialect.
+      name: max(apiKeys.name),
+      accountId: max(requestLog.accountId),
+      requests,
+      spend,
+    })
+    .from(requestLog)
+    .leftJoin(apiKeys, eq(apiKeys.id, requestLog.keyId))
+    .where(and(gte(requestLog.createdAt, since), isNotNull(requestLog.keyId)))
+    .groupBy(requestLog.keyId)
+    .orderBy(desc(spend), desc(requests))
+    .limit(limit)
+    .all() as {
+    keyId: string;
+    name: string | null;
+    accountId: string | null;
+    requests: number;
+    spend: number;
+  }[];
+}
+
+/** A key's lifetime counts and sums. */
+export function keyUsageTotals(db: Conn, keyId: string): UsageSums & { cached: number } {
+  const row = db
+    .select({ ...sums(), cached: total(requestLog.cachedTokens) })
+    .from(requestLog)
+    .where(eq(requestLog.keyId, keyId))
+    .get();
+  return row ?? { requests: 0, errors: 0, input: 0, output: 0, spend: 0, cached: 0 };
+}
+
+/** A key's requests, tokens and spend per UTC day since `since`; `day` is days since the epoch. */
+export function keyUsageDaily(db: Conn, keyId: string, since: number) {
+  const day = sql<number>`${requestLog.createdAt} / ${86_400_000}`.mapWith(Number).as("day");
+  return db
+    .select({
+      day,
+      requests: count(),
+      input: total(requestLog.inputTokens),
+      output: total(requestLog.outputTokens),
+      spend: total(requestLog.cost),
+    })
+    .from(requestLog)
+    .where(and(eq(requestLog.keyId, keyId), gte(requestLog.createdAt, since)))
+    .groupBy(sql`${day}`)
+    .orderBy(sql`${day}`)
+    .all();
+}

@@ -1,0 +1,137 @@
+import { Elysia } from "elysia";
+import type { ModelRecord } from "../catalog/catalog.ts";
+import { featuresOf, unsupportedFeature } from "../core/features.ts";
+import { coreCounter, dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
+import { generateBounds, generateInputBound } from "../dialects/gemini/bounds.ts";
+import { decodeGenerateRequest } from "../dialects/gemini/decode-request.ts";
+import { GeminiFraming } from "../dialects/gemini/encode-response.ts";
+import { geminiSurface } from "../dialects/gemini/index.ts";
+import { geminiPassThrough } from "../dialects/gemini/pass-through.ts";
+import { GenerateRequest } from "../dialects/gemini/schema.ts";
+import { notFound } from "../errors.ts";
+import { clientCall, resolveModel } from "../gateway/client-call.ts";
+import type { Gateway } from "../gateway/gateway.ts";
+import { parseJsonBody, readBody } from "../http/body.ts";
+import { authenticateClient } from "../http/client-auth.ts";
+import { decodePathParam } from "../http/path-param.ts";
+import { currentRequestId } from "../http/request-id.ts";
+import { queryParam } from "../http/request-target.ts";
+import { AUTO_MODEL } from "../routing/auto.ts";
+import { imageTokenBound } from "../tokens/count.ts";
+
+type Ctx = { request: Request; set: { headers: Record<string, unknown> } };
+
+function generateSpec(model: string, stream: boolean, sse: boolean) {
+  return {
+    endpoint: stream ? "gemini.streamGenerateContent" : "gemini.generateContent",
+    schema: GenerateRequest,
+    prepare(sent: GenerateRequest, rawLength: number) {
+      // Refused up front, pass-through included: a server-side cache's tokens are outside the
+      // byte bound of the body, so no reservation could cover them.
+      if ((sent as Record<string, unknown>).cachedContent !== undefined)
+        throw unsupportedFeature(
+          "server-side cached content (cachedContent)",
+          "this gateway",
+          "cachedContent",
+        );
+      // Validated before anything is reserved; the body forwarded carries exactly these bounds.
+      const { bounds, body } = generateBounds(sent);
+      const framing = new GeminiFraming(sse);
+      const surface = geminiSurface(framing);
+      const core = lazyCore(() => surface.decodeRequest({ ...body, model, stream }));
+      return {
+        modelId: model,
+        stream,
+        inbound: { dialect: "gemini" as const, body },
+        core,
+        requestedMaxTokens: bounds.maxTokens,
+        choices: bounds.choices,
+        ...(model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
+        inputBound: (model: ModelRecord) => generateInputBound(rawLength, body, imageTokenBound(model)),
+        codec: dialectCodec({
+          surface,
+          passThrough: geminiPassThrough(core, body, framing, model),
+          publicModel: model,
+          includeUsage: true,
+        }),
+      };
+    },
+  };
+}
+
+async function generate(gw: Gateway, ctx: Ctx, model: string, stream: boolean): Promise<Response> {
+  const sse = queryParam(ctx.request.url, "alt") === "sse";
+  const res = await clientCall(
+    gw,
+    {
+      request: ctx.request,
+      headers: ctx.set.headers as Record<string, string>,
+      requestId: currentRequestId(ctx.set.headers),
+    },
+    generateSpec(model, stream, sse),
+  );
+  if (!stream || sse) return res;
+  // Without alt=sse Google streams one JSON array: same bytes path, JSON content type.
+  const headers = new Headers(res.headers);
+  headers.set("content-type", "application/json; charset=UTF-8");
+  return new Response(res.body, { status: res.status, headers });
+}
+
+async function countTokens(gw: Gateway, ctx: Ctx, model: string) {
+  const key = authenticateClient(gw, ctx.request);
+  Object.assign(ctx.set.headers, gw.limiter.admit(key, Date.now()));
+  const body = parseJsonBody(await readBody(ctx.request, gw.settings.bodyLimitBytes), GenerateRequest);
+  resolveModel(gw, key, model);
+  return { totalTokens: coreCounter(() => decodeGenerateRequest({ ...body, model }), body)() };
+}
+
+/** Gemini methods by name, as in `models/{model}:{method}`. */
+export type GeminiMethod = (gw: Gateway, ctx: Ctx, model: string) => Promise<unknown>;
+
+/** A Map, not an object literal: `:constructor` or `:__proto__` must not find a handler. */
+export const GEMINI_METHODS: ReadonlyMap<string, GeminiMethod> = new Map<string, GeminiMethod>([
+  ["generateContent", (gw, ctx, model) => generate(gw, ctx, model, false)],
+  ["streamGenerateContent", (gw, ctx, model) => generate(gw, ctx, model, true)],
+  ["countTokens", countTokens],
+]);
+
+/** `models/<id>:<method>`; ids may contain slashes (`google/gemini-3-pro-image`). */
+function splitTarget(tail: string): { model: string; method: string } {
+  const path = decodePathParam(tail, "model");
+  const i = path.lastIndexOf(":");
+  return i === -1 ? { model: path, method: "" } : { model: path.slice(0, i), method: path.slice(i + 1) };
+}
+
+/**
+ * The Gemini API surface: `POST /v1beta/models/{model}:generateContent` and
+ * `:streamGenerateContent` (`?alt=sse` for SSE, else a streamed JSON array),
+ * `:countTokens`; also under `/v1/v1beta` (a base URL ending in /v1) and `/v1/models`
+ * (the SDK's apiVersion v1). Keys: `x-goog-api-key`, `?key=` or Bearer.
+ */
+export const geminiRoutes = (gw: Gateway) => {
+  const app = new Elysia({ name: "gemini" });
+  for (const prefix of ["/v1beta/models", "/v1/v1beta/models", "/v1/models"]) {
+    app.post(
+      `${prefix}/*`,
+      (ctx) => {
+        const { model, method } = splitTarget(ctx.params["*"]);
+        const handler = GEMINI_METHODS.get(method);
+        if (!handler)
+          throw notFound(
+            `Unknown Gemini method '${method.slice(0, 64)}' for model '${model.slice(0, 256)}'.`,
+            "unknown_method",
+          );
+        return handler(gw, ctx, model);
+      },
+      {
+        parse: "none",
+        detail: {
+          summary: "Gemini generateContent / streamGenerateContent / countTokens",
+          tags: ["Gemini"],
+          description: "Gemini API request; see https://ai.google.dev/api/generate-content",
+        },
+      },
+    );
+  }
+  return app;
+};

@@ -1,0 +1,30 @@
+import type { RequestLogRow } from "../../db/queries/requests.ts";
+
+/** A request-log row with every column set, nothing billed: for tests of the writers themselves. */
+export const blankLogRow = (id: string, createdAt: number): RequestLogRow => ({
+  id,
+  createdAt,
+  keyId: null,
+  accountId: null,
+  endpoint: "chat.completions",
+  model: null,
+  provider: null,
+  upstreamModel: null,
+  status: 200,
+  outcome: "ok",
+  stream: false,
+  inputTokens: 0,
+  cachedTokens: 0,
+  outputTokens: 0,
+  cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
+  usageSource: "none",
+  cost: 0,
+  latencyMs: 0,
+  ttftMs: null,
+  maxTokensClamped: null,
+  errorCode: null,
+  errorMessage: null,
+  attempts: null,
+  droppedFields: null,
+});
