@@ -3,6 +3,7 @@ import { z } from "zod";
 import { checkOrigin } from "../admin-session/cookie.ts";
 import { amountToNumber } from "../billing/money.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
+import { authParse } from "./body.ts";
 import { callerOf, cookieUser, requireUser, userCookie } from "./caller.ts";
 import { EmailInput } from "./email.ts";
 import type { Identity } from "./identity.ts";
@@ -36,6 +37,7 @@ export const authRoutes = (id: Identity, addresses: ClientAddresses) => {
     userAgent: request.headers.get("user-agent"),
   });
   return new Elysia({ name: "auth" })
+    .onParse(authParse)
     .post(
       "/auth/send-code",
       ({ body, request, server }) => {

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { forbidden, notFound } from "../errors.ts";
+import { authParse } from "./body.ts";
 import { requireUser } from "./caller.ts";
 import { EmailInput } from "./email.ts";
 import type { Identity } from "./identity.ts";
@@ -27,6 +28,7 @@ export const teamRoutes = (id: Identity) => {
     return { ...u, accountId, role: m.role };
   };
   return new Elysia({ name: "auth-teams", prefix: "/auth/accounts/:id" })
+    .onParse(authParse)
     .get(
       "/members",
       ({ request, params }) => {

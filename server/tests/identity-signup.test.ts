@@ -247,6 +247,29 @@ describe("sign-up by e-mail code over SMTP", () => {
     expect(other.status).toBe(200);
   });
 
+  test("a large body to the open /auth routes is refused at 64 KiB, declared or chunked", async () => {
+    const big = JSON.stringify({ email: "big@example.com", pad: "x".repeat(70_000) });
+    const declared = await fetch(`${tg.url}/auth/send-code`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: big,
+    });
+    expect(declared.status).toBe(413);
+    const bytes = new TextEncoder().encode(big);
+    const chunked = await fetch(`${tg.url}/auth/verify-email`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < bytes.length; i += 8192) c.enqueue(bytes.slice(i, i + 8192));
+          c.close();
+        },
+      }),
+    });
+    expect(chunked.status).toBe(413);
+    expect(await chunked.json()).toMatchObject({ error: { type: "invalid_request_error" } });
+  });
+
   test("malformed input is a 400 in the OpenAI shape with the reference's detail", async () => {
     const r = await call(tg, "POST", "/auth/send-code", { body: { email: "not-an-address" } });
     expect(r.status).toBe(400);
