@@ -22,7 +22,15 @@ export class Mailer {
     private readonly db: Db,
     private readonly opts: { from: string; smtp?: string },
   ) {
-    this.transport = opts.smtp ? createTransport(opts.smtp) : null;
+    // Bounded waits (nodemailer's defaults are minutes): a stuck mail server must not hold a shutdown.
+    this.transport = opts.smtp
+      ? createTransport({
+          url: opts.smtp,
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 30_000,
+        })
+      : null;
   }
 
   get kind(): "smtp" | "outbox" {
