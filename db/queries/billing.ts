@@ -16,7 +16,7 @@ export type AccountRow = typeof accounts.$inferSelect;
 
 /**
  * The statements of a batched charge, prepared on first use on the connection that runs
- * the batch (billing/charge-batch.ts folds the account and key rows per batch).
+ * the batch (server/store/charge-batch.ts folds the account and key rows per batch).
  */
 export type ChargeStatements = {
   balance(accountId: string): number | undefined;

@@ -1,7 +1,6 @@
 import { type AnyElysia, Elysia } from "elysia";
 import { AdminUsers } from "../admin-session/admin-users.ts";
 import { SignInLimiter } from "../admin-session/sign-in-limiter.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import type { AdminAuth } from "../http/admin-auth.ts";
 import { limitedParse } from "../http/body-limit.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
@@ -15,6 +14,7 @@ import { modelsAdmin } from "./models/index.ts";
 import { plansAdmin } from "./plans/index.ts";
 import { providersAdmin } from "./providers/index.ts";
 import { requestsAdmin } from "./requests/index.ts";
+import type { AdminServices } from "./services.ts";
 import { setupAdmin } from "./setup/index.ts";
 import { settingsView } from "./setup/service.ts";
 import { statsAdmin } from "./stats/index.ts";
@@ -39,7 +39,7 @@ function guarded(url: string): boolean {
  * Wrong Bearer tokens are limited per address like failed sign-ins (with their own budget).
  */
 export const adminApi = (
-  gw: Gateway,
+  gw: AdminServices,
   auth: AdminAuth,
   addresses: ClientAddresses,
   /** Routes of other layers under /admin/api, behind the same credentials (identity). */

@@ -7,6 +7,7 @@ import {
   lastLedgerPosition,
   ledgerAfter,
 } from "../../db/queries/billing.ts";
+import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Write } from "../store/writes.ts";
 import { divideDown, multiplyUp, PPM } from "./multiplier.ts";
@@ -24,12 +25,6 @@ export type AccountState = {
 export type Hold = { accountId: string; keyId: string; amount: number; open: boolean };
 
 export type LedgerKind = "topup" | "charge" | "refund" | "adjustment" | "fee";
-
-/** A time-ordered id: the prefix and a UUIDv7 as 32 hex digits (its dashes dropped). */
-export const newId = (prefix: string) => {
-  const u = Bun.randomUUIDv7();
-  return `${prefix}_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
-};
 
 const state = (row: AccountRow, reserved: number): AccountState => ({
   id: row.id,

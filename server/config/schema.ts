@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { MODEL_KINDS } from "../catalog/model-kind.ts";
-import { IDENTITY_DEFAULTS, IdentityDecl } from "../identity/config.ts";
-import { PlansDecl } from "../plans/config.ts";
 import { Amount, NonNegativeAmount } from "./amount.ts";
+import { IDENTITY_DEFAULTS, IdentityDecl } from "./identity.ts";
+import { PlansDecl } from "./plans.ts";
 import { checkProviderOptions } from "./provider-options.ts";
 
 export { Amount, NonNegativeAmount };

@@ -13,7 +13,7 @@ import { requestOrigin } from "../http/request-target.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
 import { BilledCall } from "./billed-call.ts";
-import type { Gateway } from "./gateway.ts";
+import type { CallServices } from "./call-services.ts";
 import { type MediaMeter, mediaCall } from "./media-call.ts";
 import { meteredCall } from "./metered-call.ts";
 
@@ -62,12 +62,12 @@ async function readClientBody<S extends z.ZodType>(
 }
 
 /** Where links the gateway hands out point: the configured public URL, else the request's origin. */
-function originOf(gw: Gateway, request: Request): string {
+function originOf(gw: Pick<CallServices, "settings">, request: Request): string {
   return gw.settings.publicUrl ?? requestOrigin(request.url);
 }
 
 export function resolveModel(
-  gw: Gateway,
+  gw: Pick<CallServices, "catalog" | "plans" | "routes">,
   key: KeyRecord | null,
   id: string,
   features?: Features,
@@ -103,7 +103,7 @@ export function resolveModel(
  * ends the call as failed, so a request refused anywhere still gets its one log row.
  */
 export async function clientCall<S extends z.ZodType>(
-  gw: Gateway,
+  gw: CallServices,
   ctx: { request: Request; headers: Record<string, string | number>; requestId: string },
   spec: ClientCallSpec<S>,
 ): Promise<Response> {

@@ -5,6 +5,7 @@ import { rateWindowSeed } from "../../db/queries/requests.ts";
 import { AccountBook } from "../billing/account-book.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/schema.ts";
+import { type Settings, settingsOf } from "../config/settings.ts";
 import { KeyStore } from "../keys/key-store.ts";
 import { IdempotencyStore } from "../limits/idempotency.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
@@ -13,7 +14,6 @@ import { addBalanceGauge } from "../metrics/balance-gauge.ts";
 import { Metrics } from "../metrics/metrics.ts";
 import { PlanBook } from "../plans/plan-book.ts";
 import { PlanLimits } from "../plans/plan-limits.ts";
-import type { RoutingConfig } from "../routing/attempts.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { generationReader } from "../store/generation.ts";
@@ -23,27 +23,7 @@ import type { Writer } from "../store/writer.ts";
 import { LineWriter } from "../usage-log/line-writer.ts";
 import { requestLine } from "../usage-log/log-line.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
-
-export type Settings = Readonly<{
-  currency: string;
-  bodyLimitBytes: number;
-  defaultMaxOutputTokens: number;
-  /** Lifetime of gateway links to generated media. */
-  mediaLinkTtlMs: number;
-  /** The gateway's public origin for links it hands out; else the request's own origin. */
-  publicUrl: string | null;
-  version: string;
-  routing: RoutingConfig;
-  /** One client request's deadline across all its upstream attempts (0: none). */
-  requestTimeoutMs: number;
-  breaker: { enabled: boolean; failureThreshold: number; recoveryMs: number };
-  retryBudget: { ratio: number; minPerSecond: number };
-  probeIntervalS: number;
-  /** `x-tollgate-route` on answers (routing.expose_route_headers; off by default). */
-  exposeRouteHeaders: boolean;
-  logRequests: boolean;
-  logPrompts: boolean;
-}>;
+import type { CallServices } from "./call-services.ts";
 
 export type GatewayOptions = {
   version: string;
@@ -58,7 +38,7 @@ export type GatewayOptions = {
  * change (SQLite's `data_version` moved and so did the cache generation), the caches are
  * rebuilt.
  */
-export class Gateway {
+export class Gateway implements CallServices {
   /** Where group-committed writes go: in-thread until start() hands over a writer thread. */
   commits: Writer;
   readonly keys: KeyStore;
@@ -92,30 +72,7 @@ export class Gateway {
     config: Config,
     opts: GatewayOptions,
   ) {
-    const r = config.routing;
-    this.settings = Object.freeze({
-      currency: config.currency,
-      bodyLimitBytes: Math.floor(config.server.body_limit_mb * 1024 * 1024),
-      defaultMaxOutputTokens: config.defaults.max_output_tokens,
-      mediaLinkTtlMs: Math.round(config.defaults.media_link_ttl_s * 1000),
-      publicUrl: config.server.public_url?.replace(/\/+$/, "") ?? null,
-      version: opts.version,
-      routing: {
-        maxAttempts: r.max_attempts,
-        backoff: { baseMs: r.backoff.base_ms, maxMs: r.backoff.max_ms },
-      },
-      requestTimeoutMs: r.request_timeout_ms,
-      breaker: {
-        enabled: r.circuit_breaker.enabled,
-        failureThreshold: r.circuit_breaker.failure_threshold,
-        recoveryMs: r.circuit_breaker.recovery_timeout_ms,
-      },
-      retryBudget: { ratio: r.retry_budget.ratio, minPerSecond: r.retry_budget.min_per_second },
-      probeIntervalS: config.health.probe_interval_s,
-      exposeRouteHeaders: r.expose_route_headers,
-      logRequests: config.logging.requests,
-      logPrompts: config.logging.prompts,
-    });
+    this.settings = settingsOf(config, opts.version);
     this.lines =
       opts.quiet || !config.logging.requests ? null : new LineWriter((text) => process.stdout.write(text));
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });

@@ -1,4 +1,4 @@
-import type { Gateway } from "../gateway/gateway.ts";
+import type { HealthState } from "./checks.ts";
 
 type Monitor = { status: "healthy" | "disabled"; enabled: boolean; [detail: string]: unknown };
 
@@ -8,7 +8,10 @@ type Monitor = { status: "healthy" | "disabled"; enabled: boolean; [detail: stri
  * Sentry are not integrated, and are reported as such rather than left out (clients of the
  * reference read those keys).
  */
-export function monitoringStatus(gw: Gateway, opts: { metricsProtected: boolean }) {
+export function monitoringStatus(
+  gw: Pick<HealthState, "settings" | "metrics">,
+  opts: { metricsProtected: boolean },
+) {
   const off: Monitor = { status: "disabled", enabled: false };
   return {
     prometheus: {

@@ -1,7 +1,13 @@
 import { GatewayError, unauthorized } from "../errors.ts";
-import type { Gateway } from "../gateway/gateway.ts";
-import type { KeyRecord } from "../keys/key-store.ts";
+import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
+import type { RateLimiter } from "../limits/rate-limit.ts";
 import { signedPrincipal } from "./request-principal.ts";
+
+/** What authenticating a client reads: the key store and whether the key's account still exists. */
+export type ClientAuthDeps = {
+  readonly keys: Pick<KeyStore, "authenticate">;
+  readonly book: { get(accountId: string): object | undefined };
+};
 
 /**
  * A header's value without one "Bearer " scheme word. Clients that pass `api_key="Bearer <token>"`
@@ -39,7 +45,7 @@ export function presentedKey(request: Request): string | null {
  * headers (without counting the request against the limits).
  */
 export function authenticateReader(
-  gw: Gateway,
+  gw: ClientAuthDeps & { readonly limiter: Pick<RateLimiter, "peek"> },
   request: Request,
   headers: Record<string, string | number>,
 ): KeyRecord {
@@ -54,7 +60,7 @@ export function authenticateReader(
  * verified as the request arrived (identity/bearer.ts): a person's calls run under their
  * membership's key.
  */
-export function authenticateClient(gw: Gateway, request: Request): KeyRecord {
+export function authenticateClient(gw: ClientAuthDeps, request: Request): KeyRecord {
   const token = presentedKey(request);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
   const signed = signedPrincipal(request);

@@ -7,13 +7,13 @@ import {
   listMail,
   listUsers,
 } from "../../db/queries/identity.ts";
-import { iso, PageQuery } from "../admin/shared.ts";
+import { SIGNUP_MODES } from "../config/identity.ts";
 import { badRequest, GatewayError, notFound } from "../errors.ts";
-import { SIGNUP_MODES } from "./config.ts";
 import { EmailInput } from "./email.ts";
 import type { Identity } from "./identity.ts";
 import { invite, inviteView, memberView } from "./team.ts";
 import type { User } from "./users.ts";
+import { iso, Page } from "./views.ts";
 
 const tags = ["Admin: users"];
 const Role = z.enum(["owner", "member"]);
@@ -93,7 +93,7 @@ export const identityAdmin = (id: Identity) => {
         const page = listUsers(id.gw.db, query.limit, query.offset);
         return { data: page.rows.map(userView), total: page.total };
       },
-      { query: PageQuery, detail: { summary: "Users, newest first, with their accounts", tags } },
+      { query: Page, detail: { summary: "Users, newest first, with their accounts", tags } },
     )
     .post(
       "/users",
@@ -209,7 +209,7 @@ export const identityAdmin = (id: Identity) => {
           total: page.total,
         };
       },
-      { query: PageQuery, detail: { summary: "Mail sent or kept in the outbox, newest first", tags } },
+      { query: Page, detail: { summary: "Mail sent or kept in the outbox, newest first", tags } },
     )
     .get(
       "/external-identities",

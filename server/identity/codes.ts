@@ -1,7 +1,7 @@
 import { randomInt, timingSafeEqual } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import { insertCode, openCode, spendTicket, supersedeCodes, updateCode } from "../../db/queries/identity.ts";
-import { newId } from "../billing/account-book.ts";
+import { newId } from "../core/ids.ts";
 import { badRequest } from "../errors.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { randomToken, sha256 } from "../secrets/tokens.ts";

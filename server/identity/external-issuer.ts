@@ -1,12 +1,13 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import type { Db } from "../../db/client.ts";
 import { findExternalIdentity, insertExternalIdentity } from "../../db/queries/identity.ts";
-import { type AccountBook, newId } from "../billing/account-book.ts";
+import type { AccountBook } from "../billing/account-book.ts";
+import type { ExternalJwtDecl } from "../config/identity.ts";
+import { newId } from "../core/ids.ts";
 import { GatewayError, unauthorized } from "../errors.ts";
 import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
 import type { PlanBook } from "../plans/plan-book.ts";
 import { tokenRefusal } from "./access-tokens.ts";
-import type { ExternalJwtDecl } from "./config.ts";
 
 const PUBLIC_KEY_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
 const MAX_SUBJECT = 200;

@@ -1,8 +1,15 @@
-import type { Gateway } from "../gateway/gateway.ts";
+import type { Db } from "../../db/client.ts";
+import type { AccountBook } from "../billing/account-book.ts";
+import type { IdentityDecl } from "../config/identity.ts";
+import type { Settings } from "../config/settings.ts";
+import type { KeyStore } from "../keys/key-store.ts";
+import type { RateLimiter } from "../limits/rate-limit.ts";
+import type { PlanBook } from "../plans/plan-book.ts";
+import type { PlanLimits } from "../plans/plan-limits.ts";
+import type { Cipher } from "../secrets/cipher.ts";
 import { AccessTokens } from "./access-tokens.ts";
 import { AttemptWindow } from "./attempt-window.ts";
 import { EmailCodes } from "./codes.ts";
-import type { IdentityDecl } from "./config.ts";
 import { ExternalIssuer } from "./external-issuer.ts";
 import { Invites } from "./invites.ts";
 import { Mailer } from "./mailer.ts";
@@ -12,6 +19,22 @@ import { Users } from "./users.ts";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+
+/**
+ * What the identity layer acts on: accounts and their keys, plans and today's counts, the
+ * settings, and the database and cipher for its own tables and keyed hashes. The gateway
+ * object (the composition root) has them all; identity sees no more than it names.
+ */
+export type IdentityServices = {
+  readonly db: Db;
+  readonly cipher: Pick<Cipher, "mac">;
+  readonly keys: KeyStore;
+  readonly book: AccountBook;
+  readonly plans: PlanBook;
+  readonly planLimits: Pick<PlanLimits, "usage">;
+  readonly limiter: Pick<RateLimiter, "dayLimit" | "dayCount">;
+  readonly settings: Pick<Settings, "currency">;
+};
 
 export type IdentityOptions = {
   decl: IdentityDecl;
@@ -51,7 +74,7 @@ export class Identity {
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(
-    readonly gw: Gateway,
+    readonly gw: IdentityServices,
     opts: IdentityOptions,
   ) {
     const { decl } = opts;

@@ -7,7 +7,7 @@ import {
   pendingInvites,
   updateInvite,
 } from "../../db/queries/identity.ts";
-import { newId } from "../billing/account-book.ts";
+import { newId } from "../core/ids.ts";
 import { notFound } from "../errors.ts";
 import type { Role } from "./users.ts";
 

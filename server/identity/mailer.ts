@@ -1,7 +1,7 @@
 import { createTransport, type Transporter } from "nodemailer";
 import type { Db } from "../../db/client.ts";
 import { insertMail, type MailRow, updateMail } from "../../db/queries/identity.ts";
-import { newId } from "../billing/account-book.ts";
+import { newId } from "../core/ids.ts";
 
 export type Mail = { to: string; subject: string; text: string; purpose: MailRow["purpose"] };
 

@@ -1,7 +1,7 @@
 import { amountToNumber } from "../billing/money.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { dayStart } from "../plans/period.ts";
+import type { IdentityServices } from "./identity.ts";
 import type { Role, User } from "./users.ts";
 
 /** Who called: the key the call runs under, the person (signed in) and their role on the account. */
@@ -18,7 +18,7 @@ export type Caller = {
  * binds (the plan's for the account, or the key's own, whichever leaves less) with what
  * remains of it; null when no daily limit applies. Other fields add what Iskra's lacks.
  */
-export function meView(gw: Gateway, c: Caller, now: number) {
+export function meView(gw: IdentityServices, c: Caller, now: number) {
   const { key } = c;
   const plan = gw.plans.current(key.accountId, now);
   const usage = gw.planLimits.usage(key.accountId, now);

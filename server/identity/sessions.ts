@@ -8,7 +8,7 @@ import {
   revokeUserSessions,
   type SessionRow,
 } from "../../db/queries/identity.ts";
-import { newId } from "../billing/account-book.ts";
+import { newId } from "../core/ids.ts";
 import { unauthorized } from "../errors.ts";
 import { randomToken, sha256 } from "../secrets/tokens.ts";
 

@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { putSetting, readSetting } from "../../db/queries/system.ts";
-import { SIGNUP_MODES, type SignupMode } from "./config.ts";
+import { SIGNUP_MODES, type SignupMode } from "../config/identity.ts";
 
 const SETTING = "identity.signup_mode";
 

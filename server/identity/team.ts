@@ -1,9 +1,9 @@
-import { iso } from "../admin/shared.ts";
 import { notFound } from "../errors.ts";
 import type { Identity } from "./identity.ts";
 import type { Invite } from "./invites.ts";
 import { inviteMail } from "./mail-text.ts";
 import type { Membership, Role } from "./users.ts";
+import { iso } from "./views.ts";
 
 /**
  * Team operations shared by account owners (/auth/accounts/...) and admins

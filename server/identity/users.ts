@@ -14,7 +14,8 @@ import {
   type UserRow,
   updateUser,
 } from "../../db/queries/identity.ts";
-import { type AccountBook, newId } from "../billing/account-book.ts";
+import type { AccountBook } from "../billing/account-book.ts";
+import { newId } from "../core/ids.ts";
 import { GatewayError, notFound } from "../errors.ts";
 import type { KeyStore } from "../keys/key-store.ts";
 import type { PlanBook } from "../plans/plan-book.ts";

@@ -1,5 +1,5 @@
+import type { PlanDecl } from "../config/plans.ts";
 import { sha256 } from "../secrets/tokens.ts";
-import type { PlanDecl } from "./config.ts";
 import type { PlanBook, PlanFields } from "./plan-book.ts";
 
 const fieldsOf = (p: PlanDecl): PlanFields => ({

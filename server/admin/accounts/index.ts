@@ -1,12 +1,11 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { PageQuery } from "../shared.ts";
 import { Adjustment, CreateAccount, Topup } from "./model.ts";
-import { accountsService as svc } from "./service.ts";
+import { type AccountsDeps, accountsService as svc } from "./service.ts";
 
 const tags = ["Admin: accounts"];
 
-export const accountsAdmin = (gw: Gateway) =>
+export const accountsAdmin = (gw: AccountsDeps) =>
   new Elysia({ name: "admin-accounts" })
     .get("/accounts", () => ({ data: svc.list(gw) }), { detail: { summary: "List accounts", tags } })
     .post(

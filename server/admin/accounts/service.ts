@@ -3,11 +3,14 @@ import type { AccountState } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
 import { listTransactions } from "../../billing/transactions.ts";
 import { GatewayError, notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
 import type { AccountView, LedgerEntryView } from "./model.ts";
 
-export function accountView(gw: Gateway, a: AccountState): AccountView {
+/** What this resource reads and writes. */
+export type AccountsDeps = Pick<AdminServices, "db" | "book" | "keys" | "settings">;
+
+export function accountView(gw: AccountsDeps, a: AccountState): AccountView {
   return {
     id: a.id,
     name: a.name,
@@ -20,25 +23,25 @@ export function accountView(gw: Gateway, a: AccountState): AccountView {
   };
 }
 
-function account(gw: Gateway, id: string): AccountState {
+function account(gw: AccountsDeps, id: string): AccountState {
   const a = gw.book.get(id);
   if (!a) throw notFound(`No account with id '${id}'.`, "account_not_found");
   return a;
 }
 
 export const accountsService = {
-  list(gw: Gateway): AccountView[] {
+  list(gw: AccountsDeps): AccountView[] {
     return gw.book
       .all()
       .sort((a, b) => a.createdAt - b.createdAt)
       .map((a) => accountView(gw, a));
   },
 
-  get(gw: Gateway, id: string): AccountView {
+  get(gw: AccountsDeps, id: string): AccountView {
     return accountView(gw, account(gw, id));
   },
 
-  create(gw: Gateway, input: { name: string; balance?: number }): AccountView {
+  create(gw: AccountsDeps, input: { name: string; balance?: number }): AccountView {
     if (accountNamed(gw.db, input.name)) {
       throw new GatewayError("conflict", `An account named '${input.name}' already exists.`, {
         code: "account_exists",
@@ -49,7 +52,12 @@ export const accountsService = {
   },
 
   /** A top-up (positive) or an adjustment (signed, with a note). */
-  credit(gw: Gateway, id: string, input: { amount: number; note?: string }, kind: "topup" | "adjustment") {
+  credit(
+    gw: AccountsDeps,
+    id: string,
+    input: { amount: number; note?: string },
+    kind: "topup" | "adjustment",
+  ) {
     const a = account(gw, id);
     if (a.balance + input.amount < a.reserved) {
       throw new GatewayError(
@@ -73,7 +81,7 @@ export const accountsService = {
   },
 
   ledger(
-    gw: Gateway,
+    gw: AccountsDeps,
     id: string,
     limit: number,
     offset: number,

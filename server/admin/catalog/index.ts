@@ -2,8 +2,8 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import { lookupModel } from "../../catalog/model-catalog.ts";
 import { badRequest, notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { decodePathParam } from "../../http/path-param.ts";
+import type { AdminServices } from "../services.ts";
 
 const tags = ["Admin: catalog"];
 const Query = z.object({ provider: z.string().min(1) });
@@ -14,7 +14,7 @@ const Query = z.object({ provider: z.string().min(1) });
  * ids may hold slashes (`openai/gpt-4o`, `yandexgpt/rc`): the id is the rest of the path.
  * The provider the model is routed to picks the catalog's vendor (by kind and base URL).
  */
-export const catalogAdmin = (gw: Gateway) =>
+export const catalogAdmin = (gw: Pick<AdminServices, "catalog" | "settings">) =>
   new Elysia({ name: "admin-catalog" }).get(
     "/catalog/models/*",
     async ({ params, query }) => {

@@ -1,13 +1,12 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { RequestFilter } from "../requests/model.ts";
 import { LedgerExportQuery } from "./model.ts";
-import { ledgerCsv, requestsCsv } from "./service.ts";
+import { type ExportsDeps, ledgerCsv, requestsCsv } from "./service.ts";
 
 const tags = ["Admin: exports"];
 
 /** CSV downloads, streamed page by page from the database (never built whole in memory). */
-export const exportsAdmin = (gw: Gateway) =>
+export const exportsAdmin = (gw: ExportsDeps) =>
   new Elysia({ name: "admin-exports" })
     .get("/exports/requests.csv", ({ query }) => requestsCsv(gw, query), {
       query: RequestFilter,

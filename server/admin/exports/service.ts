@@ -3,13 +3,16 @@ import { ledgerPages } from "../../../db/queries/billing.ts";
 import { requestPages } from "../../../db/queries/requests.ts";
 import { formatAmount } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
 import type { Attempt } from "../../usage-log/request-log.ts";
 import type { RequestFilter } from "../requests/model.ts";
 import { requestSearch } from "../requests/service.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
 import { type Cell, csvResponse, csvStream, day } from "./csv.ts";
 import type { LedgerExportQuery } from "./model.ts";
+
+/** What this resource reads and writes. */
+export type ExportsDeps = Pick<AdminServices, "db" | "book" | "settings">;
 
 const money = (units: number): Cell => ({ decimal: formatAmount(units) });
 
@@ -51,7 +54,7 @@ const REQUEST_COLUMNS = [
 ];
 
 /** The request log as CSV, newest first, with the log page's filters. */
-export function requestsCsv(gw: Gateway, q: z.infer<typeof RequestFilter>): Response {
+export function requestsCsv(gw: ExportsDeps, q: z.infer<typeof RequestFilter>): Response {
   const currency = gw.settings.currency;
   const body = csvStream(REQUEST_COLUMNS, requestPages(gw.db, requestSearch(q)), (r) => [
     r.id,
@@ -99,8 +102,7 @@ const LEDGER_COLUMNS = [
 ];
 
 /** Ledger entries as CSV in commit order (balance_after follows it), of one account or all. */
-export function ledgerCsv(gw: Gateway, q: z.infer<typeof LedgerExportQuery>): Response {
-  gw.syncExternalChanges();
+export function ledgerCsv(gw: ExportsDeps, q: z.infer<typeof LedgerExportQuery>): Response {
   if (q.account_id && !gw.book.get(q.account_id))
     throw notFound(`No account with id '${q.account_id}'.`, "account_not_found");
   const currency = gw.settings.currency;

@@ -1,12 +1,11 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { CreateKey, UpdateKey } from "./model.ts";
-import { keysService as svc } from "./service.ts";
+import { type KeysDeps, keysService as svc } from "./service.ts";
 
 const tags = ["Admin: keys"];
 
-export const keysAdmin = (gw: Gateway) =>
+export const keysAdmin = (gw: KeysDeps) =>
   new Elysia({ name: "admin-keys" })
     .get("/keys", ({ query }) => ({ data: svc.list(gw, query.account_id) }), {
       query: z.object({ account_id: z.string().optional() }),

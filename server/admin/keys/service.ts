@@ -4,16 +4,19 @@ import { amountToNumber } from "../../billing/money.ts";
 import { keyLimitReached } from "../../billing/spend-limits.ts";
 import type { ModelRecord } from "../../catalog/catalog.ts";
 import { badRequest, notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
 import type { KeyPatch, KeyRecord } from "../../keys/key-store.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
 import type { KeyUsage, KeyView } from "./model.ts";
+
+/** What this resource reads and writes. */
+export type KeysDeps = Pick<AdminServices, "db" | "book" | "keys" | "catalog" | "settings">;
 
 /**
  * last_used_at is written with each request's log row (group commit), not into the
  * in-memory KeyStore: views read it from the database after a flush.
  */
-const lastUsedAt = (gw: Gateway) => keysLastUsed(gw.db);
+const lastUsedAt = (gw: KeysDeps) => keysLastUsed(gw.db);
 
 const withLastUsed = (k: KeyRecord, used: Map<string, number | null>): KeyRecord => ({
   ...k,
@@ -50,7 +53,7 @@ type KeyInput = {
   expires_at?: number | null;
 };
 
-function toPatch(gw: Gateway, input: KeyInput): KeyPatch {
+function toPatch(gw: KeysDeps, input: KeyInput): KeyPatch {
   if (input.models) {
     const unknown = input.models.filter((m) => !gw.catalog.model(m));
     if (unknown.length)
@@ -66,14 +69,14 @@ function toPatch(gw: Gateway, input: KeyInput): KeyPatch {
   return patch;
 }
 
-function key(gw: Gateway, id: string): KeyRecord {
+function key(gw: KeysDeps, id: string): KeyRecord {
   const k = gw.keys.get(id);
   if (!k) throw notFound(`No API key with id '${id}'.`, "key_not_found");
   return k;
 }
 
 export const keysService = {
-  list(gw: Gateway, accountId?: string): KeyView[] {
+  list(gw: KeysDeps, accountId?: string): KeyView[] {
     const used = lastUsedAt(gw);
     return gw.keys
       .all()
@@ -82,12 +85,12 @@ export const keysService = {
       .map((k) => keyView(withLastUsed(k, used), gw.catalog.models()));
   },
 
-  get(gw: Gateway, id: string): KeyView {
+  get(gw: KeysDeps, id: string): KeyView {
     return keyView(withLastUsed(key(gw, id), lastUsedAt(gw)), gw.catalog.models());
   },
 
   /** Issues a key; the plain key is in this answer only. */
-  create(gw: Gateway, input: KeyInput & { account_id: string; name: string }): KeyView & { key: string } {
+  create(gw: KeysDeps, input: KeyInput & { account_id: string; name: string }): KeyView & { key: string } {
     if (!gw.book.get(input.account_id))
       throw notFound(`No account with id '${input.account_id}'.`, "account_not_found");
     const patch = toPatch(gw, input);
@@ -98,7 +101,7 @@ export const keysService = {
     return { ...keyView(record, gw.catalog.models()), key: plain };
   },
 
-  update(gw: Gateway, id: string, input: KeyInput & { status?: "active" | "revoked" }): KeyView {
+  update(gw: KeysDeps, id: string, input: KeyInput & { status?: "active" | "revoked" }): KeyView {
     key(gw, id);
     const patch = toPatch(gw, input);
     if (input.status !== undefined) patch.status = input.status;
@@ -107,7 +110,7 @@ export const keysService = {
     return keyView(withLastUsed(rec, lastUsedAt(gw)), gw.catalog.models());
   },
 
-  usage(gw: Gateway, id: string, days = 30): KeyUsage {
+  usage(gw: KeysDeps, id: string, days = 30): KeyUsage {
     key(gw, id);
     const totals = keyUsageTotals(gw.db, id);
     const since = Math.floor(Date.now() / 86_400_000) * 86_400_000 - (days - 1) * 86_400_000;

@@ -1,12 +1,12 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
+import type { AdminServices } from "../services.ts";
 import { AssignPlan, CreatePlan, UpdatePlan } from "./model.ts";
 import { plansService as svc } from "./service.ts";
 
 const tags = ["Admin: plans"];
 
 /** Plans (named limit sets) and their assignment to accounts. */
-export const plansAdmin = (gw: Gateway) =>
+export const plansAdmin = (gw: Pick<AdminServices, "plans" | "book" | "catalog">) =>
   new Elysia({ name: "admin-plans" })
     .get("/plans", () => ({ data: svc.list(gw) }), { detail: { summary: "List plans", tags } })
     .post(

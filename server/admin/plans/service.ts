@@ -1,9 +1,12 @@
 import { amountToNumber } from "../../billing/money.ts";
 import { PPM } from "../../billing/multiplier.ts";
 import { badRequest, notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
 import type { Plan, PlanFields } from "../../plans/plan-book.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
+
+/** What the plan routes act on. */
+type Services = Pick<AdminServices, "plans" | "book" | "catalog">;
 
 export function planView(p: Plan) {
   return {
@@ -35,7 +38,7 @@ type PlanInput = Partial<{
   monthly_fee: number;
 }>;
 
-function toFields(gw: Gateway, input: PlanInput): Partial<PlanFields> {
+function toFields(gw: Services, input: PlanInput): Partial<PlanFields> {
   if (input.models) {
     const unknown = input.models.filter((m) => !gw.catalog.model(m));
     if (unknown.length)
@@ -56,28 +59,28 @@ function toFields(gw: Gateway, input: PlanInput): Partial<PlanFields> {
 
 /** Plans and which account is on which; a change made here stands until tollgate.yaml's declaration of that plan changes. */
 export const plansService = {
-  list: (gw: Gateway) => gw.plans.list().map(planView),
+  list: (gw: Services) => gw.plans.list().map(planView),
 
-  get(gw: Gateway, id: string) {
+  get(gw: Services, id: string) {
     const p = gw.plans.get(id);
     if (!p) throw notFound(`No plan with id '${id}'.`, "plan_not_found");
     return planView(p);
   },
 
-  create(gw: Gateway, input: PlanInput & { id: string }) {
+  create(gw: Services, input: PlanInput & { id: string }) {
     const f = toFields(gw, input) as PlanFields;
     return planView(gw.plans.create(input.id, f, Date.now()));
   },
 
-  update: (gw: Gateway, id: string, input: PlanInput) =>
+  update: (gw: Services, id: string, input: PlanInput) =>
     planView(gw.plans.update(id, toFields(gw, input), Date.now())),
 
-  remove(gw: Gateway, id: string) {
+  remove(gw: Services, id: string) {
     gw.plans.remove(id);
     return { id, deleted: true };
   },
 
-  accountPlan(gw: Gateway, accountId: string) {
+  accountPlan(gw: Services, accountId: string) {
     if (!gw.book.get(accountId)) throw notFound(`No account with id '${accountId}'.`, "account_not_found");
     const plan = gw.plans.current(accountId, Date.now());
     const a = gw.plans.assignment(accountId);
@@ -91,7 +94,7 @@ export const plansService = {
     };
   },
 
-  assign(gw: Gateway, accountId: string, planId: string | null) {
+  assign(gw: Services, accountId: string, planId: string | null) {
     gw.plans.assign(accountId, planId, Date.now());
     return plansService.accountPlan(gw, accountId);
   },

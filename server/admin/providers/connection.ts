@@ -1,12 +1,15 @@
 import type { ProviderRecord } from "../../catalog/catalog.ts";
 import { GatewayError, notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { ANTHROPIC_VERSION } from "../../providers/anthropic/index.ts";
 import { providerSecrets, scrub } from "../../providers/errors.ts";
 import { geminiRoot } from "../../providers/gemini/root.ts";
 import { GigaChatTokens } from "../../providers/gigachat/token.ts";
 import { readCapped, tlsInit } from "../../providers/http.ts";
+import type { AdminServices } from "../services.ts";
 import type { ConnectionTest, UpstreamModel } from "./model.ts";
+
+/** What this resource reads and writes. */
+export type ConnectionDeps = Pick<AdminServices, "catalog">;
 
 /** A model list larger than this is cut (OpenRouter's, with descriptions, is a few MB). */
 const MAX_LIST_BYTES = 16 * 1024 * 1024;
@@ -97,7 +100,7 @@ const sorted = (models: UpstreamModel[]) => {
  * URL and key without spending tokens, and hands the panel the ids to route to. Nothing
  * the upstream says reaches the panel unscrubbed of the provider's secrets.
  */
-export async function testConnection(gw: Gateway, id: string): Promise<ConnectionTest> {
+export async function testConnection(gw: ConnectionDeps, id: string): Promise<ConnectionTest> {
   const p = gw.catalog.provider(id);
   if (!p) throw notFound(`No provider with id '${id}'.`, "provider_not_found");
   const started = performance.now();

@@ -1,12 +1,11 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { testConnection } from "./connection.ts";
 import { CreateProvider, UpdateProvider } from "./model.ts";
-import { providersService as svc } from "./service.ts";
+import { type ProvidersDeps, providersService as svc } from "./service.ts";
 
 const tags = ["Admin: providers"];
 
-export const providersAdmin = (gw: Gateway) =>
+export const providersAdmin = (gw: ProvidersDeps) =>
   new Elysia({ name: "admin-providers" })
     .get("/providers", () => ({ data: svc.list(gw) }), {
       detail: { summary: "List providers (secrets masked)", tags },

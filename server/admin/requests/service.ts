@@ -7,10 +7,13 @@ import {
 } from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
 import type { Attempt } from "../../usage-log/request-log.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
 import type { RequestFilter, RequestQuery, RequestView } from "./model.ts";
+
+/** What this resource reads and writes. */
+export type RequestsDeps = Pick<AdminServices, "db" | "settings">;
 
 /** The API's filter in the query module's terms (the log page and its export share it). */
 export const requestSearch = (q: z.infer<typeof RequestFilter>): RequestSearch => ({
@@ -25,7 +28,7 @@ export const requestSearch = (q: z.infer<typeof RequestFilter>): RequestSearch =
   to: q.to,
 });
 
-function view(gw: Gateway, r: NamedRequestRow): RequestView {
+function view(gw: RequestsDeps, r: NamedRequestRow): RequestView {
   return {
     id: r.id,
     created_at: iso(r.createdAt)!,
@@ -60,12 +63,12 @@ function view(gw: Gateway, r: NamedRequestRow): RequestView {
 }
 
 export const requestsService = {
-  list(gw: Gateway, q: z.infer<typeof RequestQuery>) {
+  list(gw: RequestsDeps, q: z.infer<typeof RequestQuery>) {
     const { rows, total } = searchRequests(gw.db, requestSearch(q), { limit: q.limit, offset: q.offset });
     return { data: rows.map((r) => view(gw, r)), total, limit: q.limit, offset: q.offset };
   },
 
-  get(gw: Gateway, id: string): RequestView {
+  get(gw: RequestsDeps, id: string): RequestView {
     const r = findNamedRequest(gw.db, id);
     if (!r) throw notFound(`No request with id '${id}'.`, "request_not_found");
     return view(gw, r);

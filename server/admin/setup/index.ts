@@ -1,8 +1,7 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
-import { setupStatus } from "./service.ts";
+import { type SetupDeps, setupStatus } from "./service.ts";
 
-export const setupAdmin = (gw: Gateway) =>
+export const setupAdmin = (gw: SetupDeps) =>
   new Elysia({ name: "admin-setup" }).get("/setup", () => setupStatus(gw), {
     detail: {
       summary:

@@ -1,8 +1,11 @@
 import { setupFacts } from "../../../db/queries/setup.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
+import type { AdminServices } from "../services.ts";
 import type { SettingsView, SetupView } from "./model.ts";
 
-export function setupStatus(gw: Gateway): SetupView {
+/** What this resource reads and writes. */
+export type SetupDeps = Pick<AdminServices, "db" | "catalog" | "settings">;
+
+export function setupStatus(gw: SetupDeps): SetupView {
   const providers = gw.catalog.providers().length;
   const models = gw.catalog.models().length;
   const { account, key, firstRequest: first_request } = setupFacts(gw.db);
@@ -16,7 +19,7 @@ export function setupStatus(gw: Gateway): SetupView {
   };
 }
 
-export const settingsView = (gw: Gateway): SettingsView => ({
+export const settingsView = (gw: SetupDeps): SettingsView => ({
   currency: gw.settings.currency,
   version: gw.settings.version,
   public_url: gw.settings.publicUrl,

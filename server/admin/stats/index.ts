@@ -1,9 +1,8 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { StatsQuery } from "./model.ts";
-import { stats } from "./service.ts";
+import { type StatsDeps, stats } from "./service.ts";
 
-export const statsAdmin = (gw: Gateway) =>
+export const statsAdmin = (gw: StatsDeps) =>
   new Elysia({ name: "admin-stats" }).get("/stats", ({ query }) => stats(gw, query.days), {
     query: StatsQuery,
     detail: {

@@ -6,8 +6,11 @@ import {
   usageSince,
 } from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
+import type { AdminServices } from "../services.ts";
 import type { StatsTotals, StatsView } from "./model.ts";
+
+/** What this resource reads and writes. */
+export type StatsDeps = Pick<AdminServices, "db" | "settings">;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -32,7 +35,7 @@ function series(rows: (UsageSums & { bucket: number })[], from: number, size: nu
 }
 
 /** The overview page's numbers, straight from the request log (money summed in nano-units). */
-export function stats(gw: Gateway, days: number, now = Date.now()): StatsView {
+export function stats(gw: StatsDeps, days: number, now = Date.now()): StatsView {
   const today = Math.floor(now / DAY) * DAY;
   const from = today - (days - 1) * DAY;
   const sum = (since: number) => usageSince(gw.db, since);

@@ -1,9 +1,10 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import type { Gateway } from "../gateway/gateway.ts";
+import type { Db } from "../../db/client.ts";
+import { amountToNumber } from "../billing/money.ts";
+import { listTransactions } from "../billing/transactions.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { authenticateReader } from "../http/client-auth.ts";
-import { amountToNumber } from "./money.ts";
-import { listTransactions } from "./transactions.ts";
 
 const Page = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
@@ -11,7 +12,9 @@ const Page = z.object({
 });
 
 /** The caller's own balance and ledger, in the shapes of the AIGate guide and the LLM Gateway reference. */
-export const balanceRoutes = (gw: Gateway) =>
+export const balanceRoutes = (
+  gw: Pick<CallServices, "keys" | "book" | "limiter" | "settings"> & { readonly db: Db },
+) =>
   new Elysia({ name: "client-balance" })
     .get(
       "/v1/balance",

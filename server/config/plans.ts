@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseMultiplier } from "../billing/multiplier.ts";
-import { NonNegativeAmount } from "../config/amount.ts";
+import { NonNegativeAmount } from "./amount.ts";
 
 const Limit = z.number().int().positive().nullable().default(null);
 
