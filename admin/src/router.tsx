@@ -29,6 +29,7 @@ const ModelsPage = page(() => import("./routes/models.tsx"), "ModelsPage");
 const ProvidersPage = page(() => import("./routes/providers.tsx"), "ProvidersPage");
 const RequestsPage = page(() => import("./routes/requests.tsx"), "RequestsPage");
 const RequestDetailPage = page(() => import("./routes/request-detail.tsx"), "RequestDetailPage");
+const AlertsPage = page(() => import("./routes/alerts.tsx"), "AlertsPage");
 const AdminsPage = page(() => import("./routes/admins.tsx"), "AdminsPage");
 const NotFoundPage = page(() => import("./routes/not-found.tsx"), "NotFoundPage");
 
@@ -47,6 +48,7 @@ export const router = createBrowserRouter(
             { path: "keys/:id", element: <KeyDetailPage /> },
             { path: "accounts", element: <AccountsPage /> },
             { path: "accounts/:id", element: <AccountDetailPage /> },
+            { path: "alerts", element: <AlertsPage /> },
             { path: "models", element: <ModelsPage /> },
             { path: "providers", element: <ProvidersPage /> },
             { path: "requests", element: <RequestsPage /> },

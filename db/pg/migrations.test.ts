@@ -32,6 +32,7 @@ test("the migrations apply, and applying them again changes nothing", async () =
     "accounts",
     "admin_sessions",
     "admin_users",
+    "alert_deliveries",
     "api_keys",
     "email_codes",
     "external_identities",

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Conn } from "../client.ts";
 import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
 import { everyColumn, type FullRow, lazy } from "./columns.ts";
@@ -72,6 +72,33 @@ export function allAccounts(db: Conn): AccountRow[] {
 export function accountBalance(db: Conn, accountId: string): number | undefined {
   return db.select({ balance: accounts.balance }).from(accounts).where(eq(accounts.id, accountId)).get()
     ?.balance;
+}
+
+/** Sets an account's status or low-balance threshold; the row after it, or undefined for an unknown id. */
+export function updateAccount(
+  db: Conn,
+  id: string,
+  set: Partial<Pick<AccountRow, "status" | "lowBalanceThreshold">>,
+): AccountRow | undefined {
+  return db.update(accounts).set(set).where(eq(accounts.id, id)).returning().get();
+}
+
+/** What one key was charged since `since` (positive), from the ledger: a budget period's spend after a restart. */
+export function keyChargedSince(db: Conn, accountId: string, keyId: string, since: number): number {
+  return (
+    db
+      .select({ s: sql<number>`-coalesce(sum(${ledger.amount}), 0)`.mapWith(Number) })
+      .from(ledger)
+      .where(
+        and(
+          eq(ledger.accountId, accountId),
+          gte(ledger.createdAt, since),
+          eq(ledger.keyId, keyId),
+          eq(ledger.kind, "charge"),
+        ),
+      )
+      .get()?.s ?? 0
+  );
 }
 
 export function accountNamed(db: Conn, name: string): { id: string } | undefined {
@@ -170,7 +197,16 @@ export function creditAccount(
 }
 
 /** An account's ledger page, newest commit first, with the endpoint and model of each charge's request. */
-export function ledgerPage(db: Conn, accountId: string, limit: number, offset: number) {
+export function ledgerPage(
+  db: Conn,
+  accountId: string,
+  limit: number,
+  offset: number,
+  kinds: readonly LedgerRow["kind"][] | null = null,
+) {
+  const where = kinds?.length
+    ? and(eq(ledger.accountId, accountId), inArray(ledger.kind, [...kinds]))
+    : eq(ledger.accountId, accountId);
   const rows = db
     .select({
       id: ledger.id,
@@ -186,14 +222,14 @@ export function ledgerPage(db: Conn, accountId: string, limit: number, offset: n
     })
     .from(ledger)
     .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
-    .where(eq(ledger.accountId, accountId))
+    .where(where)
     // Commit order: a charge settled before a top-up may commit after it, and
     // balance_after follows the order of commits.
     .orderBy(desc(sql`${ledger}.rowid`))
     .limit(limit)
     .offset(offset)
     .all();
-  const total = db.select({ n: count() }).from(ledger).where(eq(ledger.accountId, accountId)).get()?.n ?? 0;
+  const total = db.select({ n: count() }).from(ledger).where(where).get()?.n ?? 0;
   return { rows, total };
 }
 

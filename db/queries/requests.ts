@@ -179,14 +179,34 @@ export function usageSince(db: Conn, since: number): UsageSums | undefined {
 }
 
 /** Sums per bucket of `size` ms since `since`; `bucket` is the bucket's start divided by `size`. */
-export function usageBuckets(db: Conn, since: number, size: number): (UsageSums & { bucket: number })[] {
-  const bucket = sql<number>`${requestLog.createdAt} / ${size}`.mapWith(Number).as("bucket");
+/** Sums per bucket of `size` ms; `offset` ms shifts the buckets to a time zone's midnight (0: UTC). */
+export function usageBuckets(
+  db: Conn,
+  since: number,
+  size: number,
+  offset = 0,
+): (UsageSums & { bucket: number })[] {
+  const bucket = sql<number>`(${requestLog.createdAt} + ${offset}) / ${size}`.mapWith(Number).as("bucket");
   return db
     .select({ bucket, ...sums() })
     .from(requestLog)
     .where(gte(requestLog.createdAt, since))
     .groupBy(sql`${bucket}`)
     .all();
+}
+
+/** Requests and spend of every account with traffic since `since`, most spend first. */
+export function spendByAccount(db: Conn, since: number) {
+  const spend = total(requestLog.cost).as("spend");
+  const requests = count().as("requests");
+  return db
+    .select({ accountId: requestLog.accountId, name: max(accounts.name), requests, spend })
+    .from(requestLog)
+    .leftJoin(accounts, eq(accounts.id, requestLog.accountId))
+    .where(and(gte(requestLog.createdAt, since), isNotNull(requestLog.accountId)))
+    .groupBy(requestLog.accountId)
+    .orderBy(desc(spend), desc(requests))
+    .all() as { accountId: string; name: string | null; requests: number; spend: number }[];
 }
 
 /** The models with the most spend (then requests) since `since`. */

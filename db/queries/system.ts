@@ -25,12 +25,16 @@ export function writeSetting(db: Conn, key: string, value: string): void {
   db.insert(settings).values({ key, value }).run();
 }
 
-/** Sets a setting, replacing its value if it has one. */
-export function putSetting(db: Conn, key: string, value: string): void {
+/** Sets a setting whether or not it exists. */
+export function upsertSetting(db: Conn, key: string, value: string): void {
   db.insert(settings)
     .values({ key, value })
     .onConflictDoUpdate({ target: settings.key, set: { value } })
     .run();
+}
+
+export function deleteSetting(db: Conn, key: string): void {
+  db.delete(settings).where(eq(settings.key, key)).run();
 }
 
 /** Adds one to an integer-valued setting (a missing one becomes "1"), in one statement. */

@@ -1,5 +1,6 @@
 export * from "./accounts.ts";
 export * from "./admins.ts";
+export * from "./alerts.ts";
 export * from "./catalog.ts";
 export * from "./identity.ts";
 export * from "./keys.ts";

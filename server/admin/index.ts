@@ -6,6 +6,7 @@ import { limitedParse } from "../http/body-limit.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
 import { adminsAdmin } from "./admins/index.ts";
+import { alertsAdmin } from "./alerts/index.ts";
 import { authAdmin } from "./auth/index.ts";
 import { catalogAdmin } from "./catalog/index.ts";
 import { exportsAdmin } from "./exports/index.ts";
@@ -85,6 +86,7 @@ export const adminApi = (
     .use(providersAdmin(gw))
     .use(requestsAdmin(gw))
     .use(exportsAdmin(gw))
+    .use(alertsAdmin(gw))
     .use(adminsAdmin(users))
     .use(plansAdmin(gw));
   for (const routes of more) api.use(routes);

@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client.ts";
+import type { Alerts } from "../alerts/alerts.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Settings } from "../config/settings.ts";
@@ -18,6 +19,7 @@ export type AdminServices = {
   readonly catalog: Catalog;
   readonly cipher: Cipher;
   readonly settings: Settings;
+  readonly alerts: Alerts;
   /** Plans and which account is on which (admin/plans). */
   readonly plans: PlanBook;
 };

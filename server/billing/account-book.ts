@@ -6,10 +6,12 @@ import {
   insertAccount,
   lastLedgerPosition,
   ledgerAfter,
+  updateAccount,
 } from "../../db/queries/billing.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Write } from "../store/writes.ts";
+import { limitSpent } from "./budget-period.ts";
 import { divideDown, multiplyUp, PPM } from "./multiplier.ts";
 
 export type AccountState = {
@@ -19,6 +21,9 @@ export type AccountState = {
   used: number;
   /** Sum of open reservations (memory only: a restart leaves none hanging). */
   reserved: number;
+  status: "active" | "suspended";
+  /** Below this balance the account is running low (listed, alerted); null: never. */
+  lowBalanceThreshold: number | null;
   createdAt: number;
 };
 
@@ -32,6 +37,8 @@ const state = (row: AccountRow, reserved: number): AccountState => ({
   balance: row.balance,
   used: row.used,
   reserved,
+  status: row.status,
+  lowBalanceThreshold: row.lowBalanceThreshold,
   createdAt: row.createdAt,
 });
 
@@ -57,6 +64,11 @@ export class AccountBook {
    * what is free is divided by it for planning, holds and charges are multiplied by it.
    */
   multiplier: (accountId: string) => number = () => PPM;
+  /**
+   * Told after a balance moved in memory (a charge: with its key; a credit: without), for
+   * alerts. Must not throw: a charge has already happened.
+   */
+  onMoved: ((acct: AccountState, key: KeyRecord | null, now: number) => void) | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -89,8 +101,10 @@ export class AccountBook {
         if (acct) acct.balance += r.amount;
       }
       for (const row of allAccounts(tx)) {
+        const known = this.map.get(row.id);
         // New to this process: the table's balance already holds its ledger so far.
-        if (!this.map.has(row.id)) this.map.set(row.id, state(row, 0));
+        if (!known) this.map.set(row.id, state(row, 0));
+        else Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
       }
     });
   }
@@ -119,7 +133,7 @@ export class AccountBook {
   headroom(key: KeyRecord): { account: number; key: number | null } {
     const acct = this.map.get(key.accountId);
     const account = acct ? acct.balance - acct.reserved : 0;
-    return { account, key: key.spendLimit === null ? null : key.spendLimit - key.used - key.reserved };
+    return { account, key: key.spendLimit === null ? null : key.spendLimit - limitSpent(key) - key.reserved };
   }
 
   /** Reserves `amount` at list prices (the multiplied amount is held). */
@@ -163,11 +177,12 @@ export class AccountBook {
       Math.max(0, acct.balance - acct.reserved),
     );
     if (key.spendLimit !== null)
-      charged = Math.min(charged, Math.max(0, key.spendLimit - key.used - key.reserved));
+      charged = Math.min(charged, Math.max(0, key.spendLimit - limitSpent(key) - key.reserved));
     if (charged <= 0) return none;
     acct.balance -= charged;
     acct.used += charged;
     key.used += charged;
+    key.periodUsed += charged;
     const write: Write = {
       charge: {
         ledgerId: newId("txn"),
@@ -178,6 +193,7 @@ export class AccountBook {
         at: ref.now,
       },
     };
+    this.onMoved?.(acct, key, ref.now);
     let reverted = false;
     const revert = () => {
       if (reverted) return;
@@ -185,8 +201,19 @@ export class AccountBook {
       acct.balance += charged;
       acct.used -= charged;
       key.used -= charged;
+      key.periodUsed -= charged;
     };
     return { charged, write, revert };
+  }
+
+  /** Suspends or resumes an account, or sets its low-balance threshold; null for an unknown id. */
+  update(
+    id: string,
+    set: Partial<Pick<AccountState, "status" | "lowBalanceThreshold">>,
+  ): AccountState | null {
+    const acct = this.map.get(id);
+    if (!acct || !updateAccount(this.db, id, set)) return null;
+    return Object.assign(acct, set);
   }
 
   /** Creates an account with an opening balance (a top-up ledger entry), synchronously. */
@@ -201,6 +228,8 @@ export class AccountBook {
         balance: input.balance,
         used: 0,
         configHash: input.configHash ?? null,
+        status: "active",
+        lowBalanceThreshold: null,
         createdAt: now,
       },
       input.balance !== 0 ? { id: opening, note: "Opening balance" } : null,
@@ -212,6 +241,8 @@ export class AccountBook {
       balance: input.balance,
       used: 0,
       reserved: 0,
+      status: "active",
+      lowBalanceThreshold: null,
       createdAt: now,
     };
     this.map.set(id, state);
@@ -244,6 +275,7 @@ export class AccountBook {
     this.own.add(entryId);
     // Memory moves by the amount: the table may lack charges still on their way to it.
     acct.balance += amount;
+    this.onMoved?.(acct, null, now);
     return { entryId, balanceAfter };
   }
 }

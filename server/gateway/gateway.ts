@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { Db } from "../../db/client.ts";
 import { dataVersionReader } from "../../db/pragmas.ts";
 import { rateWindowSeed } from "../../db/queries/requests.ts";
+import { Alerts } from "../alerts/alerts.ts";
 import { AccountBook } from "../billing/account-book.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/schema.ts";
@@ -53,6 +54,7 @@ export class Gateway implements CallServices {
   readonly settings: Settings;
   readonly metrics: Metrics;
   readonly routes: RouteStates;
+  readonly alerts: Alerts;
   /** Where request log lines go (stdout unless quiet). */
   private readonly lines: LineWriter | null;
   private readonly dataVersion: () => number;
@@ -82,6 +84,15 @@ export class Gateway implements CallServices {
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
     this.keys = new KeyStore(db);
     this.catalog = new Catalog(db, cipher);
+    this.alerts = new Alerts(db, cipher, config.currency);
+    this.book.onMoved = (acct, key, now) => {
+      try {
+        this.alerts.accountMoved(acct, now);
+        if (key !== null && key.spendLimit !== null) this.alerts.keyCharged(key, this.catalog.models(), now);
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", msg: "alert check failed", error: String(err) }));
+      }
+    };
     this.limiter = new RateLimiter({
       keyRpm: config.defaults.rate_limits.key_rpm,
       keyRpd: config.defaults.rate_limits.key_rpd,

@@ -1,12 +1,12 @@
-import { GatewayError, unauthorized } from "../errors.ts";
+import { forbidden, GatewayError, unauthorized } from "../errors.ts";
 import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
 import type { RateLimiter } from "../limits/rate-limit.ts";
 import { signedPrincipal } from "./request-principal.ts";
 
-/** What authenticating a client reads: the key store and whether the key's account still exists. */
+/** What authenticating a client reads: the key store and the key's account (whether it exists, whether it is suspended). */
 export type ClientAuthDeps = {
   readonly keys: Pick<KeyStore, "authenticate">;
-  readonly book: { get(accountId: string): object | undefined };
+  readonly book: { get(accountId: string): { status: string } | undefined };
 };
 
 /**
@@ -66,7 +66,12 @@ export function authenticateClient(gw: ClientAuthDeps, request: Request): KeyRec
   const signed = signedPrincipal(request);
   if (signed instanceof GatewayError) throw signed;
   const key = signed?.key ?? gw.keys.authenticate(token, Date.now());
-  if (!gw.book.get(key.accountId))
-    throw unauthorized("The account of this API key no longer exists.", "account_missing");
+  const account = gw.book.get(key.accountId);
+  if (!account) throw unauthorized("The account of this API key no longer exists.", "account_missing");
+  if (account.status === "suspended")
+    throw forbidden(
+      "The account of this API key is suspended: an administrator can resume it; until then its keys are refused.",
+      "account_suspended",
+    );
   return key;
 }

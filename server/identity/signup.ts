@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { putSetting, readSetting } from "../../db/queries/system.ts";
+import { deleteSetting, readSetting, upsertSetting } from "../../db/queries/system.ts";
 import { SIGNUP_MODES, type SignupMode } from "../config/identity.ts";
 
 const SETTING = "identity.signup_mode";
@@ -31,6 +31,7 @@ export class SignupPolicy {
 
   /** Sets the mode (null: back to tollgate.yaml's). */
   set(mode: SignupMode | null): void {
-    putSetting(this.db, SETTING, mode ?? "");
+    if (mode === null) deleteSetting(this.db, SETTING);
+    else upsertSetting(this.db, SETTING, mode);
   }
 }

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
+import { limitSpent } from "../billing/budget-period.ts";
 import { amountToNumber } from "../billing/money.ts";
 import { listTransactions } from "../billing/transactions.ts";
 import type { CallServices } from "../gateway/call-services.ts";
@@ -22,7 +23,7 @@ export const balanceRoutes = (
         const key = authenticateReader(gw, request, set.headers as Record<string, string>);
         const acct = gw.book.get(key.accountId)!;
         const remaining =
-          key.spendLimit === null ? acct.balance : Math.min(acct.balance, key.spendLimit - key.used);
+          key.spendLimit === null ? acct.balance : Math.min(acct.balance, key.spendLimit - limitSpent(key));
         return {
           balance: amountToNumber(acct.balance),
           used: amountToNumber(acct.used),

@@ -3,6 +3,8 @@ import { NavLink, Outlet, useNavigate } from "react-router";
 import { useSession, useSettings, useSignOut } from "../api/session.ts";
 import { Button, focusRing } from "../ui/button.tsx";
 import { Loading } from "../ui/states.tsx";
+import { useTimeZoneMode } from "../ui/time-zone.ts";
+import { TimeZoneSwitch } from "./time-zone-switch.tsx";
 
 const NAV = [
   { to: "/", label: "Overview", end: true },
@@ -11,6 +13,7 @@ const NAV = [
   { to: "/models", label: "Models" },
   { to: "/providers", label: "Providers" },
   { to: "/requests", label: "Request log" },
+  { to: "/alerts", label: "Alerts" },
   { to: "/admins", label: "Admin users" },
 ];
 
@@ -68,6 +71,7 @@ function Who() {
 /** Sidebar at desktop widths; a top bar with a menu button on phones. */
 export function Shell() {
   const [open, setOpen] = useState(false);
+  const zone = useTimeZoneMode();
   return (
     <div className="min-h-screen lg:flex">
       <a
@@ -103,7 +107,9 @@ export function Shell() {
       </header>
       <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
         <div className="mx-auto max-w-6xl">
-          <Suspense fallback={<Loading />}>
+          <TimeZoneSwitch />
+          {/* Keyed by the zone: a switch re-renders every time on the page in the new zone. */}
+          <Suspense key={zone} fallback={<Loading />}>
             <Outlet />
           </Suspense>
         </div>

@@ -2,6 +2,12 @@ import { useState } from "react";
 import { useParams } from "react-router";
 import { useAccount } from "../api/accounts.ts";
 import { useKeys } from "../api/keys.ts";
+import {
+  AccountStatus,
+  SuspendAccountButton,
+  ThresholdForm,
+} from "../features/accounts/account-controls.tsx";
+import { CorrectionForm } from "../features/accounts/correction-form.tsx";
 import { LedgerDownload } from "../features/accounts/ledger-download.tsx";
 import { LedgerTable } from "../features/accounts/ledger-table.tsx";
 import { TopupForm } from "../features/accounts/topup-form.tsx";
@@ -23,7 +29,14 @@ export function AccountDetailPage() {
     <QueryState query={account}>
       {(a) => (
         <>
-          <PageHeader title={a.name}>
+          <PageHeader
+            title={
+              <span className="flex flex-wrap items-center gap-2">
+                {a.name} <AccountStatus account={a} />
+              </span>
+            }
+            actions={<SuspendAccountButton account={a} />}
+          >
             Account <span className="font-mono">{a.id}</span> · created {formatTime(a.created_at)}
           </PageHeader>
           <div className="space-y-6">
@@ -32,8 +45,22 @@ export function AccountDetailPage() {
               <Stat label="Used" value={money(a.used)} testId="account-used" />
               <Stat label="Reserved by requests in flight" value={money(a.reserved)} />
             </div>
+            {a.status === "suspended" && (
+              <p
+                role="status"
+                className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200"
+              >
+                This account is suspended: its keys are refused (403 account_suspended) until it is resumed.
+              </p>
+            )}
             <Card title="Top up">
               <TopupForm accountId={a.id} />
+            </Card>
+            <Card title="Refund or adjust">
+              <CorrectionForm accountId={a.id} />
+            </Card>
+            <Card title="Low-balance alert">
+              <ThresholdForm account={a} />
             </Card>
             <Card
               title="Keys"

@@ -7,6 +7,8 @@ import { SeriesChart } from "../features/charts/series-chart.tsx";
 import { EditLimitsDialog } from "../features/keys/edit-limits-dialog.tsx";
 import { KeyStatus } from "../features/keys/key-status.tsx";
 import { RevokeButton } from "../features/keys/revoke-button.tsx";
+import { SpendBar } from "../features/keys/spend-bar.tsx";
+import { SuspendButton } from "../features/keys/suspend-button.tsx";
 import { RequestTable } from "../features/requests/request-table.tsx";
 import { Button } from "../ui/button.tsx";
 import { formatCount, formatTime } from "../ui/format.ts";
@@ -14,7 +16,7 @@ import { Card, PageHeader, Stat } from "../ui/layout.tsx";
 import { QueryState } from "../ui/states.tsx";
 import { useMoney } from "../ui/use-money.ts";
 
-/** The last 30 UTC days, zero-filled (the API lists only days with requests). */
+/** The last 30 UTC days, zero-filled (the API lists only days with requests; a key's days are always UTC). */
 function last30(daily: KeyUsage["daily"]) {
   const byDay = new Map(daily.map((d) => [d.day, d]));
   const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
@@ -46,6 +48,7 @@ export function KeyDetailPage() {
             actions={
               <>
                 {k.status !== "revoked" && <Button onClick={() => setEditing(true)}>Edit limits</Button>}
+                <SuspendButton keyView={k} size="md" />
                 <RevokeButton keyView={k} size="md" />
               </>
             }
@@ -78,7 +81,8 @@ export function KeyDetailPage() {
                         label="Key spend per day"
                         data={last30(u.daily)}
                         x="day"
-                        money
+                        kind="bar"
+                        money={u.currency}
                         format={money}
                         series={[{ key: "spend", label: "Spend", color: "#059669" }]}
                       />
@@ -107,14 +111,19 @@ export function KeyDetailPage() {
                   label="Requests per day"
                   value={k.daily_request_limit === null ? "No limit" : formatCount(k.daily_request_limit)}
                 />
-                <Limit
-                  label="Spend"
-                  value={
-                    k.spend_limit === null
-                      ? `${money(k.used)} (no limit)`
-                      : `${money(k.used)} of ${money(k.spend_limit)}${k.limit_reached ? " (limit reached: raise it to use this key again)" : ""}`
-                  }
-                />
+                <div className="sm:col-span-3">
+                  <dt className="text-xs text-slate-500">Spend limit</dt>
+                  <dd className="font-medium">
+                    <SpendBar keyView={k} />
+                    {k.limit_reached && (
+                      <span className="text-xs font-normal text-slate-600">
+                        {k.period_resets_at
+                          ? "limit reached: refused until the period resets, or raise the limit"
+                          : "limit reached: raise it to use this key again"}
+                      </span>
+                    )}
+                  </dd>
+                </div>
                 <Limit label="Models" value={k.models ? k.models.join(", ") : "Every enabled model"} />
                 <Limit label="Expires" value={k.expires_at ? formatTime(k.expires_at) : "Never"} />
               </dl>

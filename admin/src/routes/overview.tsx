@@ -5,10 +5,12 @@ import type { StatsTotals } from "../../../server/admin/stats/model.ts";
 import { useSetup } from "../api/setup.ts";
 import { statsKeys, useStats } from "../api/stats.ts";
 import { SeriesChart } from "../features/charts/series-chart.tsx";
+import { AccountSpend, LowAccounts } from "../features/overview/account-cards.tsx";
 import { SetupChecklist } from "../features/overview/setup-checklist.tsx";
 import { formatCount, formatPercent } from "../ui/format.ts";
 import { Card, PageHeader, Stat, Table, td, th } from "../ui/layout.tsx";
 import { Empty, QueryState } from "../ui/states.tsx";
+import { zoneLabel } from "../ui/time-zone.ts";
 import { useMoney } from "../ui/use-money.ts";
 
 function Totals({ title, t, id }: { title: string; t: StatsTotals; id: string }) {
@@ -47,7 +49,7 @@ export function OverviewPage() {
   }, [firstRequest, qc]);
   return (
     <>
-      <PageHeader title="Overview">Days and hours are UTC.</PageHeader>
+      <PageHeader title="Overview">Days and hours are in {zoneLabel()}.</PageHeader>
       {setup && !setup.done && (
         <div className="mb-6">
           <SetupChecklist setup={setup} />
@@ -66,12 +68,15 @@ export function OverviewPage() {
               <div className="grid gap-4 lg:grid-cols-2">
                 <Card title="Requests today, by hour">
                   <SeriesChart
-                    label="Requests today by hour"
-                    data={s.hourly}
+                    label="Requests and errors today by hour"
+                    data={s.hourly.map((h) => ({ ...h, ok: h.requests - h.errors }))}
                     x="hour"
                     kind="bar"
                     format={formatCount}
-                    series={[{ key: "requests", label: "Requests", color: "#4f46e5" }]}
+                    series={[
+                      { key: "ok", label: "Succeeded", color: "#4f46e5" },
+                      { key: "errors", label: "Errors", color: "#dc2626" },
+                    ]}
                   />
                 </Card>
                 <Card title="Spend, last 30 days">
@@ -79,7 +84,8 @@ export function OverviewPage() {
                     label="Spend per day"
                     data={s.daily.map((d) => ({ ...d, day: d.day.slice(5) }))}
                     x="day"
-                    money
+                    kind="bar"
+                    money={s.currency}
                     format={money}
                     series={[{ key: "spend", label: "Spend", color: "#059669" }]}
                   />
@@ -110,6 +116,10 @@ export function OverviewPage() {
                     ]}
                   />
                 </Card>
+              </div>
+              <div className="grid gap-4 lg:grid-cols-2">
+                <LowAccounts rows={s.low_accounts} />
+                <AccountSpend rows={s.accounts} days={s.period.days} />
               </div>
               <div className="grid gap-4 lg:grid-cols-2">
                 <Card title="Top models (30 days)">

@@ -5,6 +5,7 @@ import { RequestTable } from "../features/requests/request-table.tsx";
 import { dayRange } from "../ui/dates.ts";
 import { DownloadLink } from "../ui/download-link.tsx";
 import { Card, PageHeader } from "../ui/layout.tsx";
+import { zoneLabel } from "../ui/time-zone.ts";
 
 /** Filters and page live in the URL, so a filtered view can be linked and survives reloads. */
 export function RequestsPage() {
@@ -31,8 +32,8 @@ export function RequestsPage() {
         title="Request log"
         actions={<DownloadLink href={requestsCsvUrl(filters)}>Download CSV</DownloadLink>}
       >
-        Every client request, newest first. Times are in your time zone. The CSV has every request the filters
-        match, not only this page.
+        Every client request, newest first. Times and days are in {zoneLabel()}. The CSV has every request the
+        filters match, not only this page.
       </PageHeader>
       <div className="space-y-4">
         <Card>

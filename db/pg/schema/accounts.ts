@@ -11,6 +11,10 @@ export const accounts = pgTable("accounts", {
   balance: bigint("balance", { mode: "number" }).notNull().default(0),
   used: bigint("used", { mode: "number" }).notNull().default(0),
   configHash: text("config_hash"),
+  status: text("status", { enum: ["active", "suspended"] })
+    .notNull()
+    .default("active"),
+  lowBalanceThreshold: bigint("low_balance_threshold", { mode: "number" }),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   version: bigint("version", { mode: "number" }).notNull().default(0),
 });

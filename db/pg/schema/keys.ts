@@ -13,13 +13,14 @@ export const apiKeys = pgTable(
     name: text("name").notNull(),
     prefix: text("prefix").notNull(),
     hash: text("hash").notNull().unique(),
-    status: text("status", { enum: ["active", "revoked"] })
+    status: text("status", { enum: ["active", "suspended", "revoked"] })
       .notNull()
       .default("active"),
     rpmLimit: bigint("rpm_limit", { mode: "number" }),
     dailyRequestLimit: bigint("daily_request_limit", { mode: "number" }),
     spendLimit: bigint("spend_limit", { mode: "number" }),
     used: bigint("used", { mode: "number" }).notNull().default(0),
+    budgetPeriod: text("budget_period", { enum: ["daily", "weekly", "monthly"] }),
     models: jsonb<string[] | null>("models"),
     expiresAt: bigint("expires_at", { mode: "number" }),
     lastUsedAt: bigint("last_used_at", { mode: "number" }),

@@ -1,5 +1,5 @@
 import { accountNamed } from "../../../db/queries/billing.ts";
-import type { AccountState } from "../../billing/account-book.ts";
+import type { AccountState, LedgerKind } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
 import { listTransactions } from "../../billing/transactions.ts";
 import { GatewayError, notFound } from "../../errors.ts";
@@ -17,6 +17,9 @@ export function accountView(gw: AccountsDeps, a: AccountState): AccountView {
     balance: amountToNumber(a.balance),
     used: amountToNumber(a.used),
     reserved: amountToNumber(a.reserved),
+    status: a.status,
+    low_balance_threshold: a.lowBalanceThreshold === null ? null : amountToNumber(a.lowBalanceThreshold),
+    low: a.lowBalanceThreshold !== null && a.balance < a.lowBalanceThreshold,
     currency: gw.settings.currency,
     keys: gw.keys.all().filter((k) => k.accountId === a.id).length,
     created_at: iso(a.createdAt)!,
@@ -51,12 +54,27 @@ export const accountsService = {
     return accountView(gw, gw.book.create({ name: input.name, balance: input.balance ?? 0 }, Date.now()));
   },
 
-  /** A top-up (positive) or an adjustment (signed, with a note). */
+  /** Suspends or resumes the account, or sets its low-balance threshold. */
+  update(
+    gw: AccountsDeps,
+    id: string,
+    input: { status?: "active" | "suspended"; low_balance_threshold?: number | null },
+  ): AccountView {
+    account(gw, id);
+    const set: Parameters<typeof gw.book.update>[1] = {};
+    if (input.status !== undefined) set.status = input.status;
+    if (input.low_balance_threshold !== undefined) set.lowBalanceThreshold = input.low_balance_threshold;
+    const a = Object.keys(set).length ? gw.book.update(id, set) : gw.book.get(id);
+    if (!a) throw notFound(`No account with id '${id}'.`, "account_not_found");
+    return accountView(gw, a);
+  },
+
+  /** A top-up (positive), a refund (positive, with a note) or an adjustment (signed, with a note). */
   credit(
     gw: AccountsDeps,
     id: string,
     input: { amount: number; note?: string },
-    kind: "topup" | "adjustment",
+    kind: "topup" | "refund" | "adjustment",
   ) {
     const a = account(gw, id);
     if (a.balance + input.amount < a.reserved) {
@@ -85,9 +103,10 @@ export const accountsService = {
     id: string,
     limit: number,
     offset: number,
+    kinds: LedgerKind[] | null = null,
   ): { data: LedgerEntryView[]; total: number; limit: number; offset: number } {
     account(gw, id);
-    const page = listTransactions(gw.db, id, limit, offset);
+    const page = listTransactions(gw.db, id, limit, offset, kinds);
     return {
       data: page.rows.map((r) => ({
         id: r.id,

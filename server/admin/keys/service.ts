@@ -1,9 +1,10 @@
 import { keysLastUsed } from "../../../db/queries/keys.ts";
 import { keyUsageDaily, keyUsageTotals } from "../../../db/queries/requests.ts";
+import { type BudgetPeriod, limitSpent, nextPeriodStart } from "../../billing/budget-period.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { keyLimitReached } from "../../billing/spend-limits.ts";
 import type { ModelRecord } from "../../catalog/catalog.ts";
-import { badRequest, notFound } from "../../errors.ts";
+import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import type { KeyPatch, KeyRecord } from "../../keys/key-store.ts";
 import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
@@ -35,7 +36,10 @@ export function keyView(k: KeyRecord, models: readonly ModelRecord[], now = Date
     daily_request_limit: k.dailyRequestLimit,
     spend_limit: k.spendLimit === null ? null : amountToNumber(k.spendLimit),
     used: amountToNumber(k.used),
-    spend_remaining: k.spendLimit === null ? null : amountToNumber(Math.max(0, k.spendLimit - k.used)),
+    budget_period: k.budgetPeriod,
+    period_spent: amountToNumber(limitSpent(k)),
+    period_resets_at: k.budgetPeriod === null ? null : iso(nextPeriodStart(k.budgetPeriod, now)),
+    spend_remaining: k.spendLimit === null ? null : amountToNumber(Math.max(0, k.spendLimit - limitSpent(k))),
     limit_reached: keyLimitReached(k, models),
     models: k.models ? [...k.models] : null,
     expires_at: iso(k.expiresAt),
@@ -49,6 +53,7 @@ type KeyInput = {
   rpm_limit?: number | null;
   daily_request_limit?: number | null;
   spend_limit?: number | null;
+  budget_period?: BudgetPeriod | null;
   models?: string[] | null;
   expires_at?: number | null;
 };
@@ -64,25 +69,33 @@ function toPatch(gw: KeysDeps, input: KeyInput): KeyPatch {
   if (input.rpm_limit !== undefined) patch.rpmLimit = input.rpm_limit;
   if (input.daily_request_limit !== undefined) patch.dailyRequestLimit = input.daily_request_limit;
   if (input.spend_limit !== undefined) patch.spendLimit = input.spend_limit;
+  if (input.budget_period !== undefined) patch.budgetPeriod = input.budget_period;
   if (input.models !== undefined) patch.models = input.models;
   if (input.expires_at !== undefined) patch.expiresAt = input.expires_at;
   return patch;
 }
 
+/** The key, moved into the current budget period so its view counts the right spend. */
 function key(gw: KeysDeps, id: string): KeyRecord {
   const k = gw.keys.get(id);
   if (!k) throw notFound(`No API key with id '${id}'.`, "key_not_found");
+  gw.keys.rollPeriod(k, Date.now());
   return k;
 }
 
 export const keysService = {
-  list(gw: KeysDeps, accountId?: string): KeyView[] {
+  list(gw: KeysDeps, accountId?: string, status?: KeyView["status"]): KeyView[] {
     const used = lastUsedAt(gw);
+    const now = Date.now();
     return gw.keys
       .all()
       .filter((k) => !accountId || k.accountId === accountId)
       .sort((a, b) => b.createdAt - a.createdAt)
-      .map((k) => keyView(withLastUsed(k, used), gw.catalog.models()));
+      .map((k) => {
+        gw.keys.rollPeriod(k, now);
+        return keyView(withLastUsed(k, used), gw.catalog.models(), now);
+      })
+      .filter((v) => !status || v.status === status);
   },
 
   get(gw: KeysDeps, id: string): KeyView {
@@ -101,8 +114,13 @@ export const keysService = {
     return { ...keyView(record, gw.catalog.models()), key: plain };
   },
 
-  update(gw: KeysDeps, id: string, input: KeyInput & { status?: "active" | "revoked" }): KeyView {
-    key(gw, id);
+  update(gw: KeysDeps, id: string, input: KeyInput & { status?: KeyRecord["status"] }): KeyView {
+    const before = key(gw, id);
+    if (before.status === "revoked" && input.status !== undefined && input.status !== "revoked")
+      throw new GatewayError("conflict", "This key is revoked, which is for good: issue a new key instead.", {
+        code: "key_revoked",
+        param: "status",
+      });
     const patch = toPatch(gw, input);
     if (input.status !== undefined) patch.status = input.status;
     const rec = gw.keys.update(id, patch);

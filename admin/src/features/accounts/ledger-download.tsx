@@ -4,7 +4,7 @@ import { dayRange } from "../../ui/dates.ts";
 import { DownloadLink } from "../../ui/download-link.tsx";
 import { Field } from "../../ui/field.tsx";
 
-/** The account's ledger as CSV for a range of days (your time zone; empty: from the start, up to now). */
+/** The account's ledger as CSV for a range of days (the panel's time zone; empty: from the start, up to now). */
 export function LedgerDownload({ accountId }: { accountId: string }) {
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");

@@ -9,6 +9,8 @@ import { useMoney } from "../../ui/use-money.ts";
 import { EditLimitsDialog } from "./edit-limits-dialog.tsx";
 import { KeyStatus } from "./key-status.tsx";
 import { RevokeButton } from "./revoke-button.tsx";
+import { SpendBar } from "./spend-bar.tsx";
+import { SuspendButton } from "./suspend-button.tsx";
 
 export function KeyTable({ keys, showAccount = true }: { keys: KeyView[]; showAccount?: boolean }) {
   const money = useMoney();
@@ -52,9 +54,13 @@ export function KeyTable({ keys, showAccount = true }: { keys: KeyView[]; showAc
               </td>
               <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>{formatTime(k.last_used_at)}</td>
               <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
-                {money(k.used)}
+                {money(k.spend_limit === null ? k.used : k.period_spent)}
                 {k.spend_limit !== null && (
-                  <div className="text-xs text-slate-500">of {money(k.spend_limit)}</div>
+                  <div className="flex flex-col items-end gap-1 text-xs text-slate-500">
+                    of {money(k.spend_limit)}
+                    {k.budget_period ? ` ${k.budget_period}` : ""}
+                    <SpendBar keyView={k} compact />
+                  </div>
                 )}
               </td>
               <td className={`${td} hidden text-right sm:table-cell`}>
@@ -64,6 +70,7 @@ export function KeyTable({ keys, showAccount = true }: { keys: KeyView[]; showAc
                       Edit
                     </Button>
                   )}
+                  <SuspendButton keyView={k} />
                   <RevokeButton keyView={k} />
                 </div>
               </td>

@@ -1,6 +1,6 @@
 import type { KeyView } from "../../../../server/admin/keys/model.ts";
 import type { ModelView } from "../../../../server/admin/models/model.ts";
-import { Field } from "../../ui/field.tsx";
+import { Field, SelectField } from "../../ui/field.tsx";
 import { AMOUNT_PATTERN, decimalText } from "../../ui/money.ts";
 
 /** The limit fields of the issue and edit forms, read back into the API's body shape. */
@@ -44,6 +44,16 @@ export function LimitsFields({
           placeholder="No limit"
           defaultValue={keyView?.spend_limit === null || !keyView ? "" : decimalText(keyView.spend_limit)}
         />
+        <SelectField
+          label="Spend limit resets"
+          name="budget_period"
+          defaultValue={keyView?.budget_period ?? ""}
+        >
+          <option value="">Never (lifetime limit)</option>
+          <option value="daily">Daily (00:00 UTC)</option>
+          <option value="weekly">Weekly (Monday 00:00 UTC)</option>
+          <option value="monthly">Monthly (1st, 00:00 UTC)</option>
+        </SelectField>
         <Field
           label="Expires on"
           name="expires_at"
@@ -69,6 +79,8 @@ export function LimitsFields({
   );
 }
 
+const PERIODS = ["daily", "weekly", "monthly"] as const;
+
 const intOrNull = (v: FormDataEntryValue | null) => (v === null || v === "" ? null : Number(v));
 
 /** Empty fields mean "no limit" (null), so an edit can also remove a limit. */
@@ -76,7 +88,9 @@ export function readLimits(f: FormData) {
   const spend = String(f.get("spend_limit") ?? "").trim();
   const expires = String(f.get("expires_at") ?? "");
   const models = f.getAll("models").map(String);
+  const period = PERIODS.find((p) => p === f.get("budget_period")) ?? null;
   return {
+    budget_period: period,
     rpm_limit: intOrNull(f.get("rpm_limit")),
     daily_request_limit: intOrNull(f.get("daily_request_limit")),
     spend_limit: spend === "" ? null : spend,

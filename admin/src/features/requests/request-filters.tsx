@@ -10,7 +10,7 @@ export const NO_FILTERS = Object.fromEntries(FILTER_FIELDS.map((k) => [k, ""])) 
 
 /**
  * Search (request id, key, account), key, model, status class or exact status, and a date
- * range (days in the browser's time zone).
+ * range (days in the panel's time zone: ui/time-zone.ts).
  */
 export function RequestFilterBar({
   value,
