@@ -3,6 +3,7 @@ import { decodeJwt } from "jose";
 import { GatewayError, unauthorized } from "../errors.ts";
 import { presentedKey } from "../http/client-auth.ts";
 import { type SignedPrincipal, setSignedPrincipal } from "../http/request-principal.ts";
+import type { KeyRecord } from "../keys/key-store.ts";
 import { ISSUER } from "./access-tokens.ts";
 import type { Identity } from "./identity.ts";
 
@@ -34,16 +35,31 @@ export async function resolveSignedToken(id: Identity, token: string, now: numbe
     const user = id.users.get(claims.userId);
     if (user?.status !== "active") throw unauthorized("This user is disabled.", "user_disabled");
     const m = id.users.membership(claims.accountId, claims.userId);
-    const key = m ? id.gw.keys.get(m.keyId) : undefined;
-    if (key?.status !== "active")
-      throw unauthorized("You no longer have access to this account.", "access_revoked");
+    const key = usable(id, m ? id.gw.keys.get(m.keyId) : undefined, now);
     return { key, userId: user.id, sessionId: claims.sessionId };
   }
   if (id.external && iss === id.external.issuer) {
     const claims = await id.external.verify(token, now);
-    return { key: id.external.keyFor(claims, now), userId: null, sessionId: null };
+    return { key: usable(id, id.external.keyFor(claims, now), now), userId: null, sessionId: null };
   }
   throw invalid();
+}
+
+/**
+ * The key a signed token's calls run under, held to what an API key is: revoked (the
+ * member removed, the subject unlinked) or suspended by an admin, it is refused; its
+ * budget period rolls over as the key store's own authentication does.
+ */
+function usable(id: Identity, key: KeyRecord | undefined, now: number): KeyRecord {
+  if (!key || key.status === "revoked")
+    throw unauthorized("You no longer have access to this account.", "access_revoked");
+  if (key.status === "suspended")
+    throw unauthorized(
+      "Your access to this account is suspended: an administrator can resume it.",
+      "key_suspended",
+    );
+  id.gw.keys.rollPeriod(key, now);
+  return key;
 }
 
 /**

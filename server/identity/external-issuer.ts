@@ -76,7 +76,7 @@ export class ExternalIssuer {
   }
 
   /** The key a verified token's subject acts with (provisioned on first use if enabled). */
-  keyFor(claims: JWTPayload, now: number): KeyRecord {
+  keyFor(claims: JWTPayload, now: number): KeyRecord | undefined {
     const raw = claims[this.decl.account_claim];
     const subject = typeof raw === "string" || typeof raw === "number" ? String(raw) : "";
     if (!subject || subject.length > MAX_SUBJECT)
@@ -109,7 +109,7 @@ export class ExternalIssuer {
     return { id, keyId: record.id };
   }
 
-  private provision(subject: string, now: number): KeyRecord {
+  private provision(subject: string, now: number): KeyRecord | undefined {
     const taken = new Set(this.d.book.all().map((a) => a.name));
     let name = `external:${subject}`;
     for (let i = 2; taken.has(name); i++) name = `external:${subject} (${i})`;
@@ -119,10 +119,8 @@ export class ExternalIssuer {
     return this.active(this.link(subject, acct.id, now).keyId);
   }
 
-  private active(keyId: string): KeyRecord {
-    const key = this.d.keys.get(keyId);
-    if (key?.status !== "active")
-      throw unauthorized("Access for this token's subject was revoked.", "access_revoked");
-    return key;
+  /** The subject's key (whether it may be used is the caller's check, as for a membership's). */
+  private active(keyId: string): KeyRecord | undefined {
+    return this.d.keys.get(keyId);
   }
 }

@@ -261,6 +261,18 @@ describe("attacks on our own tokens", () => {
     expect(ledger.body.data.filter((e) => e.kind === "charge")).toHaveLength(0);
   });
 
+  test("an admin's suspension holds for tokens as for keys: the membership's key, or the whole account", async () => {
+    const t = await funded();
+    const keys = await tg.admin<{ data: { id: string; name: string }[] }>("GET", "/keys");
+    const key = keys.body.data.find((k) => k.name === `Sign-in: ${t.user.email}`)!;
+    expect((await tg.admin("PATCH", `/keys/${key.id}`, { status: "suspended" })).status).toBe(200);
+    expect(await status(t.access_token)).toEqual({ status: 401, code: "key_suspended" });
+    await tg.admin("PATCH", `/keys/${key.id}`, { status: "active" });
+    expect((await status(t.access_token)).status).toBe(200);
+    expect((await tg.admin("PATCH", `/accounts/${t.account.id}`, { status: "suspended" })).status).toBe(200);
+    expect(await status(t.access_token)).toEqual({ status: 403, code: "account_suspended" });
+  });
+
   test("a removed member's token stops working on that account", async () => {
     const owner = await funded();
     const member = await funded();
