@@ -161,6 +161,25 @@ module.exports = {
       ["routes", "gateway", "http", "dialects", "providers", "admin"],
       "What replicas share through Redis mirrors its in-process twins and knows no request (cluster/README.md).",
     ),
+    mustNotImport(
+      "plans-below-the-pipeline",
+      "plans",
+      ["routes", "gateway", "http", "dialects", "providers", "routing", "admin", "identity"],
+      "Plans are limit sets and fees on accounts; the limiter and the book consult them (plans/README.md).",
+    ),
+    mustNotImport(
+      "identity-takes-services",
+      "identity",
+      ["routes", "gateway", "dialects", "providers", "routing", "admin", "cli"],
+      "Users, sign-in and tokens act on the services they name (identity/identity.ts IdentityServices), never the gateway object (identity/README.md).",
+    ),
+    {
+      name: "nothing-imports-identity",
+      comment: "Identity is wired by the composition root (identity/README.md).",
+      severity: "error",
+      from: { pathNot: [TESTS, "^server/identity/", "^server/(app|start)\\.ts$"] },
+      to: { path: "^server/identity/" },
+    },
     onlyImports(
       "store-takes-writes-as-data",
       "store",

@@ -12,6 +12,11 @@ import { type DocsAssets, docs, docsAssetsFromNodeModules } from "./http/docs.ts
 import { type ElysiaErrorInput, ErrorHook } from "./http/error-hook.ts";
 import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
+import { identityAdmin } from "./identity/admin-routes.ts";
+import { signedBearer } from "./identity/bearer.ts";
+import type { Identity } from "./identity/identity.ts";
+import { authRoutes } from "./identity/routes.ts";
+import { teamRoutes } from "./identity/team-routes.ts";
 import { anthropicErrors, anthropicRoutes } from "./routes/anthropic.ts";
 import { balanceRoutes } from "./routes/balance.ts";
 import { embeddingsRoutes } from "./routes/embeddings.ts";
@@ -24,6 +29,8 @@ import { videosRoutes } from "./routes/videos.ts";
 
 export type AppOptions = {
   adminAuth: AdminAuth;
+  /** Users, e-mail sign-in and JWTs (server/identity). */
+  identity: Identity;
   docsAssets?: DocsAssets;
   /** The built admin panel (admin/dist, or files embedded in a binary). */
   adminAssets: AssetSource;
@@ -54,6 +61,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(hostCheck(clientErrors))
     .use(bodyLimit(gw.settings.bodyLimitBytes, clientErrors))
     .use(cacheSync(gw))
+    .use(signedBearer(opts.identity))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       clientErrors.render({ error, code, request, path }),
     )
@@ -73,7 +81,9 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(anthropicRoutes(gw))
     .use(geminiRoutes(gw))
     .use(balanceRoutes(gw))
-    .use(adminApi(gw, opts.adminAuth, addresses))
+    .use(authRoutes(opts.identity, addresses))
+    .use(teamRoutes(opts.identity))
+    .use(adminApi(gw, opts.adminAuth, addresses, [identityAdmin(opts.identity)]))
     .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.docsAssets ?? docsAssetsFromNodeModules()));
 }

@@ -7,6 +7,7 @@ import type { Env } from "./config/env.ts";
 import { loadConfig } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import { Gateway } from "./gateway/gateway.ts";
+import { applyPlans } from "./plans/apply.ts";
 import { cipherKeys, createCipher } from "./secrets/cipher.ts";
 
 export const DEFAULT_MIGRATIONS = join(import.meta.dir, "..", "db", "migrations");
@@ -50,6 +51,7 @@ export function openGateway(o: BootOptions): Booted {
   gw.metrics.labelModelsBy((id) => gw.catalog.model(id) !== undefined);
   gw.reload();
   applyConfig({ db, cipher, book: gw.book }, config, Date.now());
+  applyPlans(gw.plans, config.plans, Date.now());
   gw.reload();
   return { gw, config, configFile: file };
 }

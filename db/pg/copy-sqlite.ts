@@ -109,3 +109,16 @@ export async function copyTables(
   }
   return done;
 }
+
+/**
+ * Runs `fn` inside one read transaction of the SQLite source, so every table is read from
+ * the same snapshot even while a server still writes in WAL mode.
+ */
+export async function inSnapshot<T>(sqlite: Database, fn: () => Promise<T>): Promise<T> {
+  sqlite.run("BEGIN");
+  try {
+    return await fn();
+  } finally {
+    sqlite.run("COMMIT");
+  }
+}

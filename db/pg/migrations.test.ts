@@ -27,18 +27,27 @@ test("the migrations apply, and applying them again changes nothing", async () =
   const tables =
     await conn.client`select table_name from information_schema.tables where table_schema = 'public' order by 1`;
   expect(tables.map((r: { table_name: string }) => r.table_name)).toEqual([
+    "account_members",
+    "account_plans",
     "accounts",
     "admin_sessions",
     "admin_users",
     "alert_deliveries",
     "api_keys",
+    "email_codes",
+    "external_identities",
     "generated_media",
     "idempotency",
+    "invites",
     "ledger",
+    "mail_outbox",
     "models",
+    "plans",
     "providers",
     "request_log",
     "settings",
+    "user_sessions",
+    "users",
   ]);
 });
 

@@ -1,4 +1,4 @@
-import { Elysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import { AdminUsers } from "../admin-session/admin-users.ts";
 import { SignInLimiter } from "../admin-session/sign-in-limiter.ts";
 import type { AdminAuth } from "../http/admin-auth.ts";
@@ -12,6 +12,7 @@ import { catalogAdmin } from "./catalog/index.ts";
 import { exportsAdmin } from "./exports/index.ts";
 import { keysAdmin } from "./keys/index.ts";
 import { modelsAdmin } from "./models/index.ts";
+import { plansAdmin } from "./plans/index.ts";
 import { providersAdmin } from "./providers/index.ts";
 import { requestsAdmin } from "./requests/index.ts";
 import type { AdminServices } from "./services.ts";
@@ -38,7 +39,13 @@ function guarded(url: string): boolean {
  * its body is parsed or validated (an anonymous caller learns nothing about the schemas).
  * Wrong Bearer tokens are limited per address like failed sign-ins (with their own budget).
  */
-export const adminApi = (gw: AdminServices, auth: AdminAuth, addresses: ClientAddresses) => {
+export const adminApi = (
+  gw: AdminServices,
+  auth: AdminAuth,
+  addresses: ClientAddresses,
+  /** Routes of other layers under /admin/api, behind the same credentials (identity). */
+  more: AnyElysia[] = [],
+) => {
   const users = new AdminUsers(gw.db);
   const signIns = new SignInLimiter();
   // Its own budget: failed panel sign-ins from an address do not lock out its scripts.
@@ -53,34 +60,35 @@ export const adminApi = (gw: AdminServices, auth: AdminAuth, addresses: ClientAd
     auth.require(request, false);
     attempt.succeeded();
   };
-  return (
-    new Elysia({ name: "admin-api", prefix: PREFIX })
-      // onRequest runs for every request, before routing and parsing: hence the path test.
-      .onRequest(({ request, server }) => {
-        if (!guarded(request.url)) return;
-        authenticate(request, server);
-        checked.add(request);
-      })
-      // A chunked body is counted as it is read, like on the client routes.
-      .onParse(limitedParse(gw.settings.bodyLimitBytes))
-      .use(authAdmin({ auth, users, limiter: signIns, addresses }))
-      // The same check for any admin route the path test would not have recognised.
-      .onBeforeHandle(({ request, server }) => {
-        if (!checked.has(request)) authenticate(request, server);
-      })
-      .get("/settings", () => settingsView(gw), {
-        detail: { summary: "Deployment settings the admin panel needs", tags: ["Admin"] },
-      })
-      .use(statsAdmin(gw))
-      .use(setupAdmin(gw))
-      .use(accountsAdmin(gw))
-      .use(keysAdmin(gw))
-      .use(modelsAdmin(gw))
-      .use(catalogAdmin(gw))
-      .use(providersAdmin(gw))
-      .use(requestsAdmin(gw))
-      .use(exportsAdmin(gw))
-      .use(alertsAdmin(gw))
-      .use(adminsAdmin(users))
-  );
+  const api = new Elysia({ name: "admin-api", prefix: PREFIX })
+    // onRequest runs for every request, before routing and parsing: hence the path test.
+    .onRequest(({ request, server }) => {
+      if (!guarded(request.url)) return;
+      authenticate(request, server);
+      checked.add(request);
+    })
+    // A chunked body is counted as it is read, like on the client routes.
+    .onParse(limitedParse(gw.settings.bodyLimitBytes))
+    .use(authAdmin({ auth, users, limiter: signIns, addresses }))
+    // The same check for any admin route the path test would not have recognised.
+    .onBeforeHandle(({ request, server }) => {
+      if (!checked.has(request)) authenticate(request, server);
+    })
+    .get("/settings", () => settingsView(gw), {
+      detail: { summary: "Deployment settings the admin panel needs", tags: ["Admin"] },
+    })
+    .use(statsAdmin(gw))
+    .use(setupAdmin(gw))
+    .use(accountsAdmin(gw))
+    .use(keysAdmin(gw))
+    .use(modelsAdmin(gw))
+    .use(catalogAdmin(gw))
+    .use(providersAdmin(gw))
+    .use(requestsAdmin(gw))
+    .use(exportsAdmin(gw))
+    .use(alertsAdmin(gw))
+    .use(adminsAdmin(users))
+    .use(plansAdmin(gw));
+  for (const routes of more) api.use(routes);
+  return api;
 };

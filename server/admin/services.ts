@@ -4,6 +4,7 @@ import type { AccountBook } from "../billing/account-book.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Settings } from "../config/settings.ts";
 import type { KeyStore } from "../keys/key-store.ts";
+import type { PlanBook } from "../plans/plan-book.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 
 /**
@@ -19,4 +20,6 @@ export type AdminServices = {
   readonly cipher: Cipher;
   readonly settings: Settings;
   readonly alerts: Alerts;
+  /** Plans and which account is on which (admin/plans). */
+  readonly plans: PlanBook;
 };

@@ -12,6 +12,7 @@ import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Write } from "../store/writes.ts";
 import { limitSpent } from "./budget-period.ts";
+import { divideDown, multiplyUp, PPM } from "./multiplier.ts";
 
 export type AccountState = {
   id: string;
@@ -28,7 +29,7 @@ export type AccountState = {
 
 export type Hold = { accountId: string; keyId: string; amount: number; open: boolean };
 
-export type LedgerKind = "topup" | "charge" | "refund" | "adjustment";
+export type LedgerKind = "topup" | "charge" | "refund" | "adjustment" | "fee";
 
 const state = (row: AccountRow, reserved: number): AccountState => ({
   id: row.id,
@@ -57,6 +58,12 @@ export class AccountBook {
   /** Where in the ledger's commit order the last refresh stopped. */
   private lastLedgerPosition = 0;
   private loaded = false;
+  /**
+   * An account's price multiplier in millionths (its plan's; list prices by default).
+   * Applied here, where money is reserved and charged, so every route and fallback pays it:
+   * what is free is divided by it for planning, holds and charges are multiplied by it.
+   */
+  multiplier: (accountId: string) => number = () => PPM;
   /**
    * Told after a balance moved in memory (a charge: with its key; a credit: without), for
    * alerts. Must not throw: a charge has already happened.
@@ -110,10 +117,16 @@ export class AccountBook {
     return [...this.map.values()];
   }
 
-  /** What a key may still spend right now: the account's free balance, capped by the key's own limit. */
+  /**
+   * What a key may still spend right now at list prices: the account's free balance, capped
+   * by the key's own limit, divided by the account's multiplier.
+   */
   available(key: KeyRecord): number {
     const h = this.headroom(key);
-    return h.key === null ? h.account : Math.min(h.account, h.key);
+    return divideDown(
+      h.key === null ? h.account : Math.min(h.account, h.key),
+      this.multiplier(key.accountId),
+    );
   }
 
   /** The two limits apart: the account's free balance, and what the key's own limit leaves (null: none). */
@@ -123,9 +136,11 @@ export class AccountBook {
     return { account, key: key.spendLimit === null ? null : key.spendLimit - limitSpent(key) - key.reserved };
   }
 
-  hold(key: KeyRecord, amount: number): Hold {
+  /** Reserves `amount` at list prices (the multiplied amount is held). */
+  hold(key: KeyRecord, listAmount: number): Hold {
     const acct = this.map.get(key.accountId);
     if (!acct) throw new Error(`account ${key.accountId} not loaded`);
+    const amount = multiplyUp(listAmount, this.multiplier(key.accountId));
     acct.reserved += amount;
     key.reserved += amount;
     return { accountId: acct.id, keyId: key.id, amount, open: true };
@@ -140,9 +155,10 @@ export class AccountBook {
   }
 
   /**
-   * Turns a hold into a charge of `cost`. Memory moves now; the returned write (the
-   * ledger entry, the account's and key's totals) must be committed in the same entry as
-   * the request's log row, and `revert` called if that entry fails.
+   * Turns a hold into a charge of `cost` (at list prices: the account's multiplier
+   * applies). Memory moves now; the returned write (the ledger entry, the account's and
+   * key's totals) must be committed in the same entry as the request's log row, and
+   * `revert` called if that entry fails.
    * If the real cost exceeds the hold and the balance cannot cover the excess, the charge
    * is capped at what is free: a balance never goes negative.
    */
@@ -156,7 +172,10 @@ export class AccountBook {
     const acct = this.map.get(hold.accountId);
     const none = { charged: 0, write: null, revert: () => {} };
     if (!acct) return none;
-    let charged = Math.min(cost, Math.max(0, acct.balance - acct.reserved));
+    let charged = Math.min(
+      multiplyUp(cost, this.multiplier(acct.id)),
+      Math.max(0, acct.balance - acct.reserved),
+    );
     if (key.spendLimit !== null)
       charged = Math.min(charged, Math.max(0, key.spendLimit - limitSpent(key) - key.reserved));
     if (charged <= 0) return none;

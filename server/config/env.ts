@@ -32,6 +32,12 @@ const EnvSchema = z.object({
    * would wait). Only read by Bun at process start, so launchers set it; we warn if low.
    */
   BUN_CONFIG_MAX_HTTP_REQUESTS: z.coerce.number().int().optional(),
+  /** Lifetime of the access tokens users get (the LLM Gateway reference's name). */
+  JWT_ACCESS_TOKEN_EXPIRE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** Lifetime of refresh tokens (each use rotates the token and restarts it). */
+  JWT_REFRESH_TOKEN_EXPIRE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Signs users' access tokens (HS256); unset: a key derived from the deployment's secret key. */
+  JWT_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   /** On SIGTERM, how long requests and streams in flight may take to finish. */
   TOLLGATE_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(30),
   /** Shared fast state for several replicas (docs/scale-out.md): rate windows, reservations, claims, invalidation. */

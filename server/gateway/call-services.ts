@@ -6,6 +6,7 @@ import type { IdempotencyStore } from "../limits/idempotency.ts";
 import type { RateLimiter } from "../limits/rate-limit.ts";
 import type { MediaLinks } from "../media-links/store.ts";
 import type { Metrics } from "../metrics/metrics.ts";
+import type { PlanBook } from "../plans/plan-book.ts";
 import type { RouteStates } from "../routing/route-state.ts";
 import type { Writer } from "../store/writer.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
@@ -25,6 +26,8 @@ export type CallServices = {
   readonly idempotency: IdempotencyStore;
   readonly media: MediaLinks;
   readonly metrics: Metrics;
+  /** Account plans: the models an account may use (its limits join the limiter's, its multiplier the book's). */
+  readonly plans: Pick<PlanBook, "modelAllowed" | "usableModels">;
   readonly routes: RouteStates;
   readonly settings: Settings;
   /** Where group-committed writes go (read per use: start.ts may hand over a writer thread). */
@@ -36,7 +39,10 @@ export type CallServices = {
 };
 
 /** What routing a chat or media call over a model's routes reads. */
-export type RoutingServices = Pick<CallServices, "book" | "catalog" | "routes" | "metrics" | "settings">;
+export type RoutingServices = Pick<
+  CallServices,
+  "book" | "catalog" | "plans" | "routes" | "metrics" | "settings"
+>;
 
 /** What a media route's meter writes through: the links it hands out, their lifetime, the commit queue. */
 export type MeterServices = Pick<CallServices, "media" | "settings" | "commits">;

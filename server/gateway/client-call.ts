@@ -67,7 +67,7 @@ function originOf(gw: Pick<CallServices, "settings">, request: Request): string 
 }
 
 export function resolveModel(
-  gw: Pick<CallServices, "catalog" | "routes">,
+  gw: Pick<CallServices, "catalog" | "plans" | "routes">,
   key: KeyRecord | null,
   id: string,
   features?: Features,
@@ -83,7 +83,7 @@ export function resolveModel(
     return chooseAutoModel(
       gw.catalog,
       gw.routes,
-      key,
+      { ...key, models: gw.plans.usableModels(key) },
       features ?? { tools: false, images: false, jsonSchema: false },
       Date.now(),
     );
@@ -91,6 +91,8 @@ export function resolveModel(
   const model = gw.catalog.model(id);
   if (!model?.enabled) throw modelNotFound(id);
   if (key?.models && !key.models.has(id)) throw forbidden(`This API key may not use the model '${id}'.`);
+  if (key && !gw.plans.modelAllowed(key.accountId, id))
+    throw forbidden(`The account's plan does not include the model '${id}'.`);
   return model;
 }
 
@@ -117,7 +119,7 @@ export async function clientCall<S extends z.ZodType>(
   try {
     const key = authenticateClient(gw, ctx.request);
     call.identify(key);
-    const rate = gw.limiter.admit(key, startedAt);
+    const rate = gw.limiter.admit(key, startedAt, ctx.requestId);
     Object.assign(ctx.headers, rate);
     const { body, raw, size } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
     const prepared = spec.prepare(body, size);

@@ -11,7 +11,10 @@ import { KeyStore } from "../keys/key-store.ts";
 import { IdempotencyStore } from "../limits/idempotency.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
 import { MediaLinks } from "../media-links/store.ts";
+import { addBalanceGauge } from "../metrics/balance-gauge.ts";
 import { Metrics } from "../metrics/metrics.ts";
+import { PlanBook } from "../plans/plan-book.ts";
+import { PlanLimits } from "../plans/plan-limits.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { generationReader } from "../store/generation.ts";
@@ -43,6 +46,9 @@ export class Gateway implements CallServices {
   readonly catalog: Catalog;
   readonly book: AccountBook;
   readonly limiter: RateLimiter;
+  /** Account plans; their limits join the rate limiter's, their multipliers the book's prices. */
+  readonly plans: PlanBook;
+  readonly planLimits: PlanLimits;
   readonly idempotency: IdempotencyStore;
   readonly media: MediaLinks;
   readonly settings: Settings;
@@ -75,6 +81,7 @@ export class Gateway implements CallServices {
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
     this.book = new AccountBook(db);
+    if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
     this.keys = new KeyStore(db);
     this.catalog = new Catalog(db, cipher);
     this.alerts = new Alerts(db, cipher, config.currency);
@@ -90,7 +97,12 @@ export class Gateway implements CallServices {
       keyRpm: config.defaults.rate_limits.key_rpm,
       keyRpd: config.defaults.rate_limits.key_rpd,
       accountRpm: config.defaults.rate_limits.account_rpm,
+      globalRph: config.defaults.rate_limits.global_rph,
     });
+    this.plans = new PlanBook(db, this.book);
+    this.planLimits = new PlanLimits(this.plans);
+    this.limiter.extra = this.planLimits;
+    this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
     this.idempotency = new IdempotencyStore(db);
     this.media = new MediaLinks(db, cipher);
     this.dataVersion = dataVersionReader(sqlite);
@@ -113,6 +125,7 @@ export class Gateway implements CallServices {
     this.reload();
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
     this.limiter.seed(rateWindowSeed(this.db, dayStart), now);
+    this.planLimits.seed(this.db, now);
     this.idempotency.sweep(now);
     this.media.sweep(now);
     this.sweeper = setInterval(() => {
@@ -128,6 +141,7 @@ export class Gateway implements CallServices {
     this.keys.load();
     this.catalog.load();
     this.book.refresh();
+    this.plans.load();
     this.lastDataVersion = this.dataVersion();
     this.lastGeneration = this.generation();
   }
@@ -153,6 +167,7 @@ export class Gateway implements CallServices {
   recordRequest(row: LogRow, prompt?: () => string): void {
     // Observing a request must never fail it: its row is already committed.
     try {
+      this.planLimits.observe(row);
       this.metrics.request(row);
       this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
     } catch (err) {

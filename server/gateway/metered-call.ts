@@ -71,7 +71,13 @@ function fallbackChain(gw: RoutingServices, key: KeyRecord, model: ModelRecord):
   for (const id of model.fallbacks) {
     const m = gw.catalog.model(id);
     // A fallback of another kind (an embeddings model behind a chat model) could not answer.
-    if (m?.enabled && m.kind === model.kind && (!key.models || key.models.has(id)) && !chain.includes(m))
+    if (
+      m?.enabled &&
+      m.kind === model.kind &&
+      (!key.models || key.models.has(id)) &&
+      gw.plans.modelAllowed(key.accountId, id) &&
+      !chain.includes(m)
+    )
       chain.push(m);
   }
   return chain;

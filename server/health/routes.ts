@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { GatewayError } from "../errors.ts";
 import { sha256, tokenMatchesHash } from "../secrets/tokens.ts";
 import { type Check, databaseCheck, type HealthState, servicesCheck, systemCheck } from "./checks.ts";
+import { monitoringStatus } from "./monitoring.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -174,6 +175,12 @@ export const healthRoutes = (
         },
       },
     )
+    .get("/health/monitoring", () => monitoringStatus(gw, { metricsProtected: opts.token !== null }), {
+      detail: {
+        summary: "Monitoring systems: Prometheus, the request log (Langfuse, Sentry: not integrated)",
+        tags: ["Health"],
+      },
+    })
     .get(
       "/metrics",
       async () =>

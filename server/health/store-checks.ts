@@ -1,4 +1,5 @@
 import type { RedisClient, SQL } from "bun";
+import { serverStatus } from "../../db/pg/queries/status.ts";
 import type { Check } from "./checks.ts";
 
 /**
@@ -38,17 +39,16 @@ export function postgresCheck(
   opts: { poolSize?: number; timeoutMs?: number } = {},
 ): Promise<Check> {
   return timedAsync("PostgreSQL", opts.timeoutMs ?? 2000, async () => {
-    const [row] =
-      await sql`SELECT current_setting('server_version') AS version, pg_is_in_recovery() AS replica`;
+    const row = await serverStatus(sql);
     // A standby answers but refuses writes: after a failover the URL must point at the primary.
-    const standby = row?.replica === true;
+    const standby = row.replica;
     return {
       status: standby ? "unhealthy" : "healthy",
       message: standby ? "PostgreSQL answers but is a read-only standby" : "Database connection successful",
       details: {
         engine: "postgres",
         connected: true,
-        server_version: String(row?.version ?? ""),
+        server_version: row.version,
         ...(opts.poolSize === undefined ? {} : { connection_pool_size: opts.poolSize }),
       },
     };

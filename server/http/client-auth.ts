@@ -1,6 +1,7 @@
-import { forbidden, unauthorized } from "../errors.ts";
+import { forbidden, GatewayError, unauthorized } from "../errors.ts";
 import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
 import type { RateLimiter } from "../limits/rate-limit.ts";
+import { signedPrincipal } from "./request-principal.ts";
 
 /** What authenticating a client reads: the key store and the key's account (whether it exists, whether it is suspended). */
 export type ClientAuthDeps = {
@@ -53,11 +54,18 @@ export function authenticateReader(
   return key;
 }
 
-/** Authenticates a client key against the in-memory key store (synced with CLI changes as the request arrived: cache-sync.ts). */
+/**
+ * Authenticates a client key against the in-memory key store (synced with CLI changes as
+ * the request arrived: cache-sync.ts), or takes the outcome of a signed token (a JWT)
+ * verified as the request arrived (identity/bearer.ts): a person's calls run under their
+ * membership's key.
+ */
 export function authenticateClient(gw: ClientAuthDeps, request: Request): KeyRecord {
   const token = presentedKey(request);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
-  const key = gw.keys.authenticate(token, Date.now());
+  const signed = signedPrincipal(request);
+  if (signed instanceof GatewayError) throw signed;
+  const key = signed?.key ?? gw.keys.authenticate(token, Date.now());
   const account = gw.book.get(key.accountId);
   if (!account) throw unauthorized("The account of this API key no longer exists.", "account_missing");
   if (account.status === "suspended")

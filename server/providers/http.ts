@@ -176,7 +176,7 @@ export class UpstreamExchange {
   private scrubbed(evs: SseEvent[]): SseEvent[] {
     if (this.secrets.length === 0) return evs;
     if (this.redactorFor !== this.secrets.length) {
-      this.redactor = new Redactor(this.secrets);
+      this.redactor = Redactor.of(this.secrets);
       this.redactorFor = this.secrets.length;
     }
     for (const ev of evs) ev.data = this.redactor.redactStreamed(ev.data);

@@ -184,6 +184,9 @@ export function redactKeyShaped(text: string): string {
 /** Adjacent markers (a secret found two ways) read as one. */
 const REPEATED = /\[redacted\](?:\s*\[redacted\])+/g;
 
+const CACHE = new Map<string, Redactor>();
+const CACHE_LIMIT = 64;
+
 /**
  * A provider's secrets, prepared once. `redact` is for text that becomes a message
  * (errors, logs): every spelling plus anything key-shaped. `redactStreamed` is for streamed
@@ -192,12 +195,38 @@ const REPEATED = /\[redacted\](?:\s*\[redacted\])+/g;
  * mentions an error (where upstreams echo requests) the case- and whitespace-blind search.
  */
 export class Redactor {
-  private readonly spellings: string[];
+  private readonly known: string[];
+  private spellingsMemo: string[] | null = null;
   private readonly exact: string[];
+
+  /**
+   * The redactor of a secrets list, built once per distinct list: a provider's secrets
+   * rarely change, and building one (every encoding of every secret) costs far more than
+   * scanning a stream's events with it.
+   */
+  static of(secrets: readonly (string | null | undefined)[]): Redactor {
+    const id = secrets.join("\u0000");
+    let r = CACHE.get(id);
+    if (!r) {
+      // Bounded: a rotating token (GigaChat's) makes a new list each time.
+      if (CACHE.size >= CACHE_LIMIT) CACHE.delete(CACHE.keys().next().value as string);
+      r = new Redactor(secrets);
+      CACHE.set(id, r);
+    }
+    return r;
+  }
+
+  /** Every spelling of every secret, sorted longest first (for text that may be an error). */
+  private get spellings(): string[] {
+    this.spellingsMemo ??= [...new Set(this.known.flatMap(secretSpellings))].sort(
+      (a, b) => b.length - a.length,
+    );
+    return this.spellingsMemo;
+  }
 
   constructor(secrets: readonly (string | null | undefined)[]) {
     const known = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
-    this.spellings = [...new Set(known.flatMap(secretSpellings))].sort((a, b) => b.length - a.length);
+    this.known = known;
     const exact = new Set<string>();
     for (const s of known) {
       exact.add(s);
@@ -229,5 +258,5 @@ export class Redactor {
  * anything shaped like a key from upstream text.
  */
 export function scrub(text: string, secrets: readonly (string | null | undefined)[]): string {
-  return new Redactor(secrets).redact(text);
+  return Redactor.of(secrets).redact(text);
 }

@@ -12,7 +12,7 @@ export const ledger = pgTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id),
-    kind: text("kind", { enum: ["topup", "charge", "refund", "adjustment"] }).notNull(),
+    kind: text("kind", { enum: ["topup", "charge", "refund", "adjustment", "fee"] }).notNull(),
     amount: bigint("amount", { mode: "number" }).notNull(),
     balanceAfter: bigint("balance_after", { mode: "number" }).notNull(),
     keyId: text("key_id"),

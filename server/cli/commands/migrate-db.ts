@@ -5,7 +5,13 @@ import { isPostgresUrl } from "../../../db/engine.ts";
 import { appliedMigrations } from "../../../db/maintenance.ts";
 import { compareBooks, type Query, readBooks } from "../../../db/pg/books.ts";
 import { migratePg, openPg } from "../../../db/pg/client.ts";
-import { copyTables, emptyTables, nonEmptyTables, tablesInOrder } from "../../../db/pg/copy-sqlite.ts";
+import {
+  copyTables,
+  emptyTables,
+  inSnapshot,
+  nonEmptyTables,
+  tablesInOrder,
+} from "../../../db/pg/copy-sqlite.ts";
 import { parse, required } from "../args.ts";
 import { type Command, UsageError } from "../command.ts";
 
@@ -57,23 +63,23 @@ export const migrateDbCommand: Command = {
       const tables = tablesInOrder().map((t) => t.name);
       // One read transaction: every table is read from the same snapshot, even if a
       // server still writes in WAL mode (what it writes after the snapshot is not moved).
-      sqlite.run("BEGIN");
-      const copied = await pg.begin(async (tx) => {
-        const busy = await nonEmptyTables(tx);
-        if (busy.length > 0) {
-          if (!values.replace)
-            throw new Refused(
-              `${shown(to)} already holds data (${busy.join(", ")}): refusing to mix two deployments' books. Use an empty database, or --replace to empty it first.`,
-            );
-          await emptyTables(tx);
-        }
-        return copyTables(sqlite, tx, { batch });
+      const cmp = await inSnapshot(sqlite, async () => {
+        const copied = await pg.begin(async (tx) => {
+          const busy = await nonEmptyTables(tx);
+          if (busy.length > 0) {
+            if (!values.replace)
+              throw new Refused(
+                `${shown(to)} already holds data (${busy.join(", ")}): refusing to mix two deployments' books. Use an empty database, or --replace to empty it first.`,
+              );
+            await emptyTables(tx);
+          }
+          return copyTables(sqlite, tx, { batch });
+        });
+        for (const c of copied) ctx.out(`copied ${c.table}: ${c.rows} rows`);
+        const fromSqlite: Query = async (q) => sqlite.query(q).all() as Record<string, unknown>[];
+        const fromPg: Query = async (q) => (await pg.unsafe(q)) as Record<string, unknown>[];
+        return compareBooks(await readBooks(fromSqlite, tables), await readBooks(fromPg, tables));
       });
-      for (const c of copied) ctx.out(`copied ${c.table}: ${c.rows} rows`);
-      const fromSqlite: Query = async (q) => sqlite.query(q).all() as Record<string, unknown>[];
-      const fromPg: Query = async (q) => (await pg.unsafe(q)) as Record<string, unknown>[];
-      const cmp = compareBooks(await readBooks(fromSqlite, tables), await readBooks(fromPg, tables));
-      sqlite.run("COMMIT");
       for (const line of cmp.lines) ctx.out(line);
       if (!cmp.ok) {
         ctx.err("The books differ (see above): do not switch to the PostgreSQL database.");
