@@ -55,6 +55,7 @@ test("the panel opens in the browser's language; the switch changes it and is re
   await page.goto("sign-in");
   await expect(page.getByRole("heading", { name: ru.signIn.title })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await expect(page).toHaveTitle(ru.brand.title);
   await audit(page, "sign-in (ru)");
   await page.getByLabel(ru.language.label).selectOption("en");
   await expect(page.getByRole("heading", { name: en.signIn.title })).toBeVisible();

@@ -1,6 +1,6 @@
 /** The panel's English texts. Every key here has a Russian twin in ru.ts (resources.test.ts). */
 export const en = {
-  brand: { toll: "Toll", gate: "gate" },
+  brand: { toll: "Toll", gate: "gate", title: "Tollgate admin" },
   language: { label: "Language", en: "English", ru: "Русский" },
   common: {
     cancel: "Cancel",

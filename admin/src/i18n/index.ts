@@ -50,8 +50,11 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
 });
 
+/** `<html lang>` (screen readers pick their voice by it) and the tab's title follow the language. */
 const setDocumentLanguage = (lang: Language) => {
-  if (typeof document !== "undefined") document.documentElement.lang = lang;
+  if (typeof document === "undefined") return;
+  document.documentElement.lang = lang;
+  document.title = i18n.getFixedT(lang)("brand.title");
 };
 setDocumentLanguage(initial);
 

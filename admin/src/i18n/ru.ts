@@ -3,7 +3,7 @@
  * _other) where English has two; resources.test.ts checks both files hold the same texts.
  */
 export const ru = {
-  brand: { toll: "Toll", gate: "gate" },
+  brand: { toll: "Toll", gate: "gate", title: "Tollgate — панель администратора" },
   language: { label: "Язык", en: "English", ru: "Русский" },
   common: {
     cancel: "Отмена",
