@@ -54,8 +54,11 @@ export function CopyBlock({ label, text }: { label: string; text: string }) {
           {copied === "yes" ? t("copy.copied") : t("copy.copy")}
         </Button>
       </div>
+      {/* A long line scrolls sideways: keyboard users must be able to focus it to scroll (WCAG scrollable-region-focusable). */}
       <pre
         id={`${id}-text`}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls must be reachable by keyboard to be scrolled (axe scrollable-region-focusable)
+        tabIndex={0}
         className="overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs leading-relaxed text-slate-100"
       >
         {text}
