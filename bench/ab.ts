@@ -1,19 +1,21 @@
 /**
- * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S]`: Tollgate from two
- * source trees (e.g. a worktree of main and a branch) side by side on one machine, one
- * mock upstream, measured in alternation with wrk (-c32, JSON and streamed chat), the
- * order swapped every round so neither always runs first. Reports per tree and kind the
+ * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S] [--kb=1,128] [--b-env=K=V]`: Tollgate
+ * from two source trees (e.g. a worktree of main and a branch) side by side on one
+ * machine, one mock upstream, measured in alternation with wrk (-c32, JSON and streamed
+ * chat; with `--kb`, agent-shaped bodies of those sizes, bench/agent-body.ts), the order
+ * swapped every round so neither always runs first. Reports per tree and kind the
  * median requests/s, p50/p99 latency and Tollgate's CPU milliseconds per request (the
  * figure least moved by other load on the machine). Each tree's own bench/targets.ts
  * starts its server, so the two run their own code; the mock is this tree's.
  */
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { agentBody, BODY_KBS, type BodyKb } from "./agent-body.ts";
 import { cpuSeconds } from "./proc-stats.ts";
 import type { Service } from "./services.ts";
 import { startMock, type Target } from "./targets.ts";
-import { requestBody } from "./workload.ts";
+import { BENCH_MODEL, requestBody } from "./workload.ts";
 import { type WrkResult, wrk } from "./wrk.ts";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -23,8 +25,30 @@ if (!trees.a || !trees.b) {
   process.exit(2);
 }
 const rounds = Number(arg("rounds") ?? 3);
+/** `--a-env=K=V,K2=V2` / `--b-env=...`: environment for that tree's Tollgate (e.g. TOLLGATE_WRITER=thread). */
+const envOf = (side: "a" | "b"): Record<string, string> =>
+  Object.fromEntries(
+    (arg(`${side}-env`)?.split(",") ?? []).map((kv) => [
+      kv.slice(0, kv.indexOf("=")),
+      kv.slice(kv.indexOf("=") + 1),
+    ]),
+  );
 const seconds = Number(arg("seconds") ?? 3);
-const KINDS = ["json", "stream"] as const;
+const kbs = (arg("kb")?.split(",").map(Number) ?? []) as BodyKb[];
+for (const kb of kbs) if (!BODY_KBS.includes(kb)) throw new Error(`--kb takes ${BODY_KBS.join(", ")}`);
+/** A kind of request: JSON or stream, with the small body or an agent-shaped one of `kb` KB. */
+type Kind = { name: string; stream: boolean; kb: BodyKb | null };
+const KINDS: Kind[] = (kbs.length > 0 ? kbs : [null]).flatMap((kb) =>
+  [false, true].map((stream) => ({
+    name: `${kb === null ? "" : `${kb}KB-`}${stream ? "stream" : "json"}`,
+    stream,
+    kb,
+  })),
+);
+const bodyOf = (k: Kind) =>
+  k.kb === null
+    ? requestBody({ stream: k.stream })
+    : agentBody({ kb: k.kb, stream: k.stream, model: BENCH_MODEL });
 type Sample = WrkResult & { cpuMsPerRequest: number };
 
 const median = (xs: number[]) => {
@@ -32,7 +56,13 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
+
 async function main() {
+  const load0 = load();
   const dir = mkdtempSync(join(tmpdir(), "tollgate-ab-"));
   const services: Service[] = [];
   try {
@@ -42,13 +72,19 @@ async function main() {
       const { startTollgate } = (await import(
         join(resolve(trees[side]!), "bench/targets.ts")
       )) as typeof import("./targets.ts");
-      const { target } = await startTollgate({ dir: join(dir, side), name: "tollgate", mockPort, services });
+      const { target } = await startTollgate({
+        dir: join(dir, side),
+        name: "tollgate",
+        mockPort,
+        services,
+        env: envOf(side),
+      });
       targets.set(side, target);
     }
     const samples = new Map<string, Sample[]>();
-    const run = async (side: "a" | "b", kind: (typeof KINDS)[number], secs: number) => {
+    const run = async (side: "a" | "b", kind: Kind, secs: number) => {
       const t = targets.get(side)!;
-      const body = requestBody({ stream: kind === "stream" });
+      const body = bodyOf(kind);
       const cpu0 = cpuSeconds(t.pid);
       const r = await wrk({ url: t.url, headers: t.headers, body, connections: 32, seconds: secs, dir });
       return { ...r, cpuMsPerRequest: ((cpuSeconds(t.pid) - cpu0) * 1000) / Math.max(1, r.requests) };
@@ -58,25 +94,26 @@ async function main() {
       for (const side of round % 2 ? (["b", "a"] as const) : (["a", "b"] as const))
         for (const kind of KINDS) {
           const s = await run(side, kind, seconds);
-          const k = `${side}/${kind}`;
+          const k = `${side}/${kind.name}`;
           samples.set(k, [...(samples.get(k) ?? []), s]);
           console.log(
             `round ${round + 1} ${k}: ${Math.round(s.rps)} req/s, p50 ${s.latencyMs.p50.toFixed(2)} ms, p99 ${s.latencyMs.p99.toFixed(2)} ms, ${s.cpuMsPerRequest.toFixed(3)} CPU ms/req, ${s.errors} errors`,
           );
         }
     const lines = [
-      `A = ${trees.a}, B = ${trees.b}; ${rounds} rounds of ${seconds} s per tree and kind, wrk -c32; medians.`,
+      `A = ${trees.a} ${JSON.stringify(envOf("a"))}, B = ${trees.b} ${JSON.stringify(envOf("b"))}; ${rounds} rounds of ${seconds} s per tree and kind, wrk -c32; medians.`,
       "",
       "| kind | tree | req/s | p50 ms | p99 ms | CPU ms/req |",
       "|---|---|---:|---:|---:|---:|",
     ];
     for (const kind of KINDS)
       for (const side of ["a", "b"] as const) {
-        const s = samples.get(`${side}/${kind}`)!;
+        const s = samples.get(`${side}/${kind.name}`)!;
         lines.push(
-          `| ${kind} | ${side.toUpperCase()} | ${Math.round(median(s.map((x) => x.rps)))} | ${median(s.map((x) => x.latencyMs.p50)).toFixed(2)} | ${median(s.map((x) => x.latencyMs.p99)).toFixed(2)} | ${median(s.map((x) => x.cpuMsPerRequest)).toFixed(3)} |`,
+          `| ${kind.name} | ${side.toUpperCase()} | ${Math.round(median(s.map((x) => x.rps)))} | ${median(s.map((x) => x.latencyMs.p50)).toFixed(2)} | ${median(s.map((x) => x.latencyMs.p99)).toFixed(2)} | ${median(s.map((x) => x.cpuMsPerRequest)).toFixed(3)} |`,
         );
       }
+    lines.push("", `Load average at start ${load0}, at end ${load()}.`);
     console.log(`\n${lines.join("\n")}`);
   } finally {
     for (const svc of services.reverse()) await svc.stop();

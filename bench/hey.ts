@@ -100,3 +100,25 @@ export async function hey(run: HeyRun): Promise<HeyResult> {
   if (result.requests === 0) throw new Error(`hey made no requests: ${outs[0]?.slice(0, 500)}`);
   return result;
 }
+
+/**
+ * A short closed-loop run (hey -n N -c C, no rate): smoke mode's stand-in for a wrk run,
+ * which cannot be shorter than a second. Requests a second are over the wall time.
+ */
+export async function heyBurst(run: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  requests: number;
+  connections: number;
+}): Promise<{ requests: number; errors: number; rps: number; latencyMs: { p50: number; p99: number } }> {
+  const args = ["hey", "-n", String(run.requests), "-c", String(run.connections), "-t", "10", "-m", "POST"];
+  args.push("-d", run.body, "-o", "csv");
+  for (const [k, v] of Object.entries(run.headers)) args.push("-H", `${k}: ${v}`);
+  args.push(run.url);
+  const t0 = performance.now();
+  const out = await oneHey(args);
+  const seconds = (performance.now() - t0) / 1000;
+  const r = parseHeyCsv(out);
+  return { requests: r.requests, errors: r.errors, rps: r.requests / seconds, latencyMs: r.latencyMs };
+}

@@ -19,6 +19,9 @@ export type OpenStreamsResult = {
   /** (rssOpen - rssBefore) / open, in KB. */
   kbPerStream: number;
   secondsToOpenAll: number;
+  /** When the clients left (epoch ms), and RSS read a minute or so later (bench/steps.ts lateRss). */
+  closedAt: number;
+  rssLateMb: number | null;
 };
 
 export async function openStreams(
@@ -76,6 +79,7 @@ export async function openStreams(
   const during = memory(target.pid).rssMb;
   const held = open;
   for (const s of sockets) s.terminate();
+  const closedAt = Date.now();
   await Bun.sleep(o.settleMs[1]);
   const after = memory(target.pid).rssMb;
   return {
@@ -86,5 +90,7 @@ export async function openStreams(
     rssAfterCloseMb: after,
     kbPerStream: held ? ((during - before) * 1024) / held : NaN,
     secondsToOpenAll,
+    closedAt,
+    rssLateMb: null,
   };
 }

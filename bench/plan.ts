@@ -1,3 +1,5 @@
+import { BODY_KBS, type BodyKb } from "./agent-body.ts";
+
 /** How long and how hard each step runs, per mode. */
 export type Plan = {
   mode: "full" | "smoke";
@@ -18,6 +20,16 @@ export type Plan = {
   openStreamsSettleMs: [number, number];
   /** Requests every target must have served before its "RSS after" reading (0: skip). */
   soakRequests: number;
+  /** The body-size matrix: agent-shaped bodies of these sizes (KB), JSON and streamed. */
+  bodyKbs: BodyKb[];
+  /**
+   * Seconds of wrk per target, size and kind; 0 in smoke mode, where `bodyRequests`
+   * requests are sent closed-loop with hey instead (wrk's shortest run is a second).
+   */
+  bodySeconds: number;
+  bodyRequests: number;
+  /** After the held streams closed, RSS is read again this long after (0: skip). */
+  openStreamsLateMs: number;
 };
 
 export const FULL: Plan = {
@@ -31,10 +43,14 @@ export const FULL: Plan = {
   rateSeconds: 3,
   rateRequests: null,
   ttftStreams: 200,
-  openStreams: 1000,
-  openStreamsTimeoutMs: 20_000,
-  openStreamsSettleMs: [500, 2000],
+  openStreams: 5000,
+  openStreamsTimeoutMs: 60_000,
+  openStreamsSettleMs: [1000, 2000],
   soakRequests: 100_000,
+  bodyKbs: BODY_KBS,
+  bodySeconds: 3,
+  bodyRequests: 0,
+  openStreamsLateMs: 60_000,
 };
 
 /** Every target answers and the pipeline produces its table; the figures mean little. */
@@ -53,6 +69,10 @@ export const SMOKE: Plan = {
   openStreamsTimeoutMs: 5_000,
   openStreamsSettleMs: [100, 300],
   soakRequests: 0,
+  bodyKbs: [1, 128],
+  bodySeconds: 0,
+  bodyRequests: 16,
+  openStreamsLateMs: 0,
 };
 
 export function planFromArgs(args: string[]): Plan {

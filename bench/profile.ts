@@ -1,19 +1,25 @@
 /**
- * `bun bench/profile.ts [--stream] [--seconds=N]`: Tollgate alone under wrk load with Bun's
- * CPU profiler on, then the profile's samples grouped by what the request was doing.
+ * `bun bench/profile.ts [--stream] [--seconds=N] [--kb=1|32|128]`: Tollgate alone under wrk
+ * load with Bun's CPU profiler on, then the profile's samples grouped by what the request
+ * was doing. `--kb` sends an agent-shaped body of that size (bench/agent-body.ts) instead
+ * of the small chat request.
  * Writes the raw .cpuprofile and Bun's markdown next to bench/results/profile-*.md.
  */
 import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { agentBody, BODY_KBS, type BodyKb } from "./agent-body.ts";
 import type { Service } from "./services.ts";
 import { startMock, startTollgate } from "./targets.ts";
-import { requestBody } from "./workload.ts";
+import { BENCH_MODEL, requestBody } from "./workload.ts";
 import { wrk } from "./wrk.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const stream = process.argv.includes("--stream");
 const seconds = Number(process.argv.find((a) => a.startsWith("--seconds="))?.slice(10) ?? 8);
+const kbArg = process.argv.find((a) => a.startsWith("--kb="))?.slice(5);
+const kb = kbArg === undefined ? null : (Number(kbArg) as BodyKb);
+if (kb !== null && !BODY_KBS.includes(kb)) throw new Error(`--kb must be one of ${BODY_KBS.join(", ")}`);
 
 /** Most specific first: a sample counts for the first category any frame of its stack matches. */
 const CATEGORIES: [string, RegExp][] = [
@@ -104,7 +110,7 @@ async function main() {
   const run = {
     url: target.url,
     headers: target.headers,
-    body: requestBody({ stream }),
+    body: kb === null ? requestBody({ stream }) : agentBody({ kb, stream, model: BENCH_MODEL }),
     connections: 32,
     dir,
   };
@@ -120,7 +126,7 @@ async function main() {
   const cats = categorize(profile);
   const total = profile.samples.length;
   const lines = [
-    `## Tollgate CPU profile, ${stream ? "streaming" : "non-streaming"} (${new Date().toISOString()})`,
+    `## Tollgate CPU profile, ${stream ? "streaming" : "non-streaming"}${kb === null ? "" : `, ${kb} KB agent-shaped body`} (${new Date().toISOString()})`,
     "",
     `wrk -c32 for 2 s warm-up + ${seconds} s: ${Math.round(r.rps)} req/s, ${r.errors} errors; ${total} samples at 1 ms.`,
     `Group commits: ${db.batches} carrying ${db.entries} writes (${(db.entries / Math.max(1, db.batches)).toFixed(1)} per commit).`,
@@ -131,7 +137,7 @@ async function main() {
   ];
   const out = join(import.meta.dir, "results");
   mkdirSync(out, { recursive: true });
-  const stamp = `profile-${stream ? "stream" : "json"}`;
+  const stamp = `profile-${stream ? "stream" : "json"}${kb === null ? "" : `-${kb}kb`}`;
   await Bun.write(join(out, `${stamp}.md`), `${lines.join("\n")}\n`);
   await Bun.write(join(out, `${stamp}.cpuprofile`), Bun.file(join(profDir, file)));
   const md = readdirSync(profDir).find((f) => f.endsWith(".md"));

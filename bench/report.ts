@@ -1,6 +1,6 @@
 /** The run's markdown: headline ratios, the side-by-side table, the goals of issue 6. */
 import type { Plan } from "./plan.ts";
-import type { Summary } from "./results.ts";
+import { KINDS, type Kind, type Summary, shapeOf } from "./results.ts";
 import type { TargetId } from "./targets.ts";
 
 export type Goal = { goal: string; measured: string; pass: boolean };
@@ -72,6 +72,86 @@ export function goals(s: Summary[], plan: Plan): Goal[] {
   return out;
 }
 
+const KIND_NAME: Record<Kind, string> = { json: "JSON", stream: "stream" };
+
+/** The goals of issue 16 (agent-shaped bodies, thousands of held streams), read off the matrix. */
+export function bodyGoals(s: Summary[], plan: Plan): Goal[] {
+  const tg = byId(s, "tollgate");
+  const bare = byId(s, "bare");
+  const pk = byId(s, "portkey");
+  const out: Goal[] = [];
+  const cell = (x: Summary, kb: number, k: Kind) => x.bodies.find((b) => b.kb === kb)?.rps[k] ?? NaN;
+  for (const b of tg.bodies)
+    for (const k of KINDS) {
+      const floor = k === "stream" ? 0.4 : b.kb === 1 ? 0.5 : b.kb === 128 ? 0.45 : null;
+      const vsBare = ratio(cell(tg, b.kb, k), cell(bare, b.kb, k));
+      if (floor !== null)
+        out.push({
+          goal: `${b.kb} KB ${KIND_NAME[k]}: throughput >= ${floor} of bare`,
+          measured: num(vsBare, 2),
+          pass: vsBare >= floor,
+        });
+      const vsPeer = ratio(cell(tg, b.kb, k), cell(pk, b.kb, k));
+      out.push({
+        goal: `${b.kb} KB ${KIND_NAME[k]}: throughput >= 2x Portkey`,
+        measured: `${num(vsPeer, 2)}x`,
+        pass: vsPeer >= 2,
+      });
+    }
+  for (const k of KINDS) {
+    const r = ratio(tg.cpuUsPerKb[k], bare.cpuUsPerKb[k]);
+    out.push({
+      goal: `CPU per extra KB of body, ${KIND_NAME[k]}: within 2x of bare`,
+      measured: `${num(tg.cpuUsPerKb[k], 2)} vs ${num(bare.cpuUsPerKb[k], 2)} µs/KB (${num(r, 2)}x)`,
+      pass: r <= 2,
+    });
+  }
+  const o = tg.openStreams;
+  if (o && plan.openStreams >= 5000) {
+    out.push({
+      goal: `${o.requested} held streams under 20 KB each`,
+      measured: `${o.open} held, ${num(o.kbPerStream)} KB each`,
+      pass: o.open === o.requested && o.kbPerStream < 20,
+    });
+    if (o.rssLateMb !== null) {
+      const growth = o.rssLateMb / o.rssBeforeMb - 1;
+      out.push({
+        goal: `RSS within 20% of its pre-burst level ${plan.openStreamsLateMs / 1000} s after they closed`,
+        measured: `${num(o.rssBeforeMb)} -> ${num(o.rssLateMb)} MB (${signed(growth * 100, 0)}%)`,
+        pass: growth <= 0.2,
+      });
+    }
+  }
+  return out;
+}
+
+/** The body-size matrix: requests/s and CPU ms per request per target, with Tollgate's ratios. */
+export function bodyTable(s: Summary[]): string {
+  const tg = byId(s, "tollgate");
+  const bare = byId(s, "bare");
+  const pk = byId(s, "portkey");
+  const head = `| Body (messages, tools) | ${s.map((x) => `${x.id} req/s [CPU ms/req]`).join(" | ")} | tollgate / bare | tollgate / portkey |\n|---|${s.map(() => "---:").join("|")}|---:|---:|`;
+  const rows: string[] = [];
+  for (const b of tg.bodies)
+    for (const k of KINDS) {
+      const shape = shapeOf(b.kb);
+      const at = (x: Summary) => x.bodies.find((y) => y.kb === b.kb);
+      const cells = s.map((x) => {
+        const c = at(x);
+        return c ? `${num(c.rps[k])} [${num(c.cpuMs[k], 3)}]` : "n/a";
+      });
+      const rps = (x: Summary) => at(x)?.rps[k] ?? NaN;
+      rows.push(
+        `| ${b.kb} KB ${KIND_NAME[k]} (${shape.messages}, ${shape.tools}) | ${cells.join(" | ")} | ${num(ratio(rps(tg), rps(bare)), 2)} | ${num(ratio(rps(tg), rps(pk)), 2)}x |`,
+      );
+    }
+  for (const k of KINDS)
+    rows.push(
+      `| CPU µs per extra KB, ${KIND_NAME[k]} | ${s.map((x) => num(x.cpuUsPerKb[k], 2)).join(" | ")} | ${num(ratio(tg.cpuUsPerKb[k], bare.cpuUsPerKb[k]), 2)}x | ${num(ratio(tg.cpuUsPerKb[k], pk.cpuUsPerKb[k]), 2)}x |`,
+    );
+  return [head, ...rows].join("\n");
+}
+
 export function headline(s: Summary[], plan: Plan): string[] {
   const tg = byId(s, "tollgate");
   const bare = byId(s, "bare");
@@ -137,6 +217,11 @@ export function table(s: Summary[]): string {
       "RSS after those streams closed (MB)",
       (x) => (x.openStreams ? num(x.openStreams.rssAfterCloseMb) : "n/a"),
     ],
+    [
+      "RSS a minute after they closed (MB)",
+      (x) => (x.openStreams?.rssLateMb != null ? num(x.openStreams.rssLateMb) : "n/a"),
+    ],
+    ["KB per held stream", (x) => (x.openStreams ? num(x.openStreams.kbPerStream) : "n/a")],
     ["Start-up to first answer (ms)", (x) => num(x.startupMs)],
     ["Errors (non-2xx, socket)", (x) => String(x.errors)],
   ];
@@ -166,6 +251,14 @@ export function markdown(o: {
     "| Goal (issue 6) | Measured | Met |",
     "|---|---:|:---:|",
     ...g.map((x) => `| ${x.goal} | ${x.measured} | ${x.pass ? "yes" : "**no**"} |`),
+    "",
+    "Agent-shaped bodies (bench/agent-body.ts), saturation with wrk -c32, medians over rounds:",
+    "",
+    bodyTable(s),
+    "",
+    "| Goal (issue 16) | Measured | Met |",
+    "|---|---:|:---:|",
+    ...bodyGoals(s, plan).map((x) => `| ${x.goal} | ${x.measured} | ${x.pass ? "yes" : "**no**"} |`),
     "",
     `Tollgate binary (dist/tollgate): ${e.binary ? `${num(e.binary.sizeMb)} MB, start-up ${num(e.binary.startupMs)} ms, idle RSS ${num(e.binary.idleRssMb)} MB` : "n/a (not built)"}.`,
   ];

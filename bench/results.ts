@@ -1,4 +1,5 @@
 /** What a run records per target (raw samples per round) and the medians it reports. */
+import { BODY_KBS, BODY_SHAPES, type BodyKb } from "./agent-body.ts";
 import type { OpenStreamsResult } from "./open-streams.ts";
 import { median } from "./stats.ts";
 import type { TargetId } from "./targets.ts";
@@ -40,6 +41,8 @@ export type TargetRecord = {
   /** VmHWM before the open-streams step (which has its own reading). */
   peakRssMb: number;
   openStreams: OpenStreamsResult | null;
+  /** The body-size matrix: saturation samples per body size and kind. */
+  bodies: Record<BodyKb, Record<Kind, SatSample[]>>;
 };
 
 export function newRecord(id: TargetId, label: string, startupMs: number): TargetRecord {
@@ -55,6 +58,7 @@ export function newRecord(id: TargetId, label: string, startupMs: number): Targe
     soak: null,
     peakRssMb: NaN,
     openStreams: null,
+    bodies: { 1: { json: [], stream: [] }, 32: { json: [], stream: [] }, 128: { json: [], stream: [] } },
   };
 }
 
@@ -73,7 +77,16 @@ export type Summary = {
   rssAfterWarmupMb: number;
   soak: { requests: number; rssMb: number; growthMb: number } | null;
   openStreams: OpenStreamsResult | null;
+  /** Per body size measured: medians of requests/s and CPU ms per request, per kind. */
+  bodies: BodySummary[];
+  /**
+   * CPU microseconds per extra KB of body, per kind: the slope between the smallest and the
+   * largest size measured (NaN with fewer than two sizes).
+   */
+  cpuUsPerKb: Record<Kind, number>;
 };
+
+export type BodySummary = { kb: BodyKb; rps: Record<Kind, number>; cpuMs: Record<Kind, number> };
 
 /** Median over rounds of a per-round difference against the direct target's same round. */
 function medianDiff<T extends { round: number }>(mine: T[], base: T[], f: (s: T) => number): number {
@@ -85,12 +98,34 @@ function medianDiff<T extends { round: number }>(mine: T[], base: T[], f: (s: T)
   return median(diffs);
 }
 
+const per = <T>(f: (k: Kind) => T) => ({ json: f("json"), stream: f("stream") });
+
+function bodySummaries(r: TargetRecord): { bodies: BodySummary[]; cpuUsPerKb: Record<Kind, number> } {
+  const bodies = BODY_KBS.filter((kb) => KINDS.some((k) => r.bodies[kb][k].length > 0)).map((kb) => ({
+    kb,
+    rps: per((k) => median(r.bodies[kb][k].map((s) => s.rps))),
+    cpuMs: per((k) => median(r.bodies[kb][k].map((s) => s.cpuPer1k))),
+  }));
+  const small = bodies[0];
+  const large = bodies.at(-1);
+  const slope = (k: Kind) =>
+    small && large && large.kb > small.kb
+      ? ((large.cpuMs[k] - small.cpuMs[k]) * 1000) / (large.kb - small.kb)
+      : NaN;
+  return { bodies, cpuUsPerKb: per(slope) };
+}
+
+/** Messages and tools of each measured body, for the report. */
+export const shapeOf = (kb: BodyKb) => BODY_SHAPES[kb];
+
 export function summarize(r: TargetRecord, direct: TargetRecord): Summary {
-  const per = <T>(f: (k: Kind) => T) => ({ json: f("json"), stream: f("stream") });
   const errors =
     KINDS.reduce(
       (n, k) =>
-        n + r.saturation[k].reduce((a, s) => a + s.errors, 0) + r.rate[k].reduce((a, s) => a + s.errors, 0),
+        n +
+        r.saturation[k].reduce((a, s) => a + s.errors, 0) +
+        r.rate[k].reduce((a, s) => a + s.errors, 0) +
+        BODY_KBS.reduce((a, kb) => a + r.bodies[kb][k].reduce((b, s) => b + s.errors, 0), 0),
       0,
     ) + r.ttft.reduce((a, s) => a + s.errors, 0);
   return {
@@ -120,5 +155,6 @@ export function summarize(r: TargetRecord, direct: TargetRecord): Summary {
     rssAfterWarmupMb: r.rssAfterWarmupMb,
     soak: r.soak ? { ...r.soak, growthMb: r.soak.rssMb - r.rssAfterWarmupMb } : null,
     openStreams: r.openStreams,
+    ...bodySummaries(r),
   };
 }

@@ -14,13 +14,15 @@ import { type BinaryFigures, measureBinary } from "./binary.ts";
 import { commitCost } from "./disk.ts";
 import { planFromArgs } from "./plan.ts";
 import { memory } from "./proc-stats.ts";
-import { type Extras, goals, headline, markdown } from "./report.ts";
+import { bodyGoals, type Extras, goals, headline, markdown } from "./report.ts";
 import { KINDS, newRecord, summarize, type TargetRecord } from "./results.ts";
 import {
+  bodySize,
   type Ctx,
   firstTokens,
   fixedRate,
   heldStreams,
+  lateRss,
   sanity,
   saturation,
   soakChunk,
@@ -84,6 +86,15 @@ async function main(): Promise<number> {
       await alternate(targets, records, ctx, firstTokens);
     }
 
+    // The body-size matrix: its own rounds, each size and kind against every target in turn.
+    for (let round = 0; round < plan.rounds; round++) {
+      ctx.round = round;
+      log(`round ${round + 1}/${plan.rounds}: agent-shaped bodies of ${plan.bodyKbs.join(", ")} KB`);
+      for (const kb of plan.bodyKbs)
+        for (const kind of KINDS)
+          await alternate(targets, records, ctx, (t, r, c) => bodySize(t, r, kb, kind, c));
+    }
+
     if (plan.soakRequests > 0) {
       log(`soak: every target to ${plan.soakRequests.toLocaleString("en-US")} requests`);
       let more = true;
@@ -101,6 +112,10 @@ async function main(): Promise<number> {
 
     log(`open streams: ${plan.openStreams} at once per target`);
     await alternate(targets, records, ctx, heldStreams);
+    if (plan.openStreamsLateMs > 0) {
+      log(`RSS ${plan.openStreamsLateMs / 1000} s after the held streams closed`);
+      await lateRss(targets, records, ctx);
+    }
 
     ledger = await tollgateBooks(fleet.tollgate, records.get("tollgate")!);
     try {
@@ -131,6 +146,7 @@ async function main(): Promise<number> {
     targets: targets.map(({ id, label, startupMs }) => ({ id, label, startupMs })),
     summary: summaries,
     goals: goals(summaries, plan),
+    bodyGoals: bodyGoals(summaries, plan),
     headline: headline(summaries, plan),
     tollgate: { ledger, binary: binary ?? "n/a" },
     samples: Object.fromEntries(records),

@@ -1,12 +1,13 @@
 /** One measuring step against one target; each adds its sample to the target's record. */
-import { hey } from "./hey.ts";
+import { agentBody, type BodyKb } from "./agent-body.ts";
+import { hey, heyBurst } from "./hey.ts";
 import { openStreams } from "./open-streams.ts";
 import type { Plan } from "./plan.ts";
 import { cpuSeconds, memory } from "./proc-stats.ts";
-import type { Kind, TargetRecord } from "./results.ts";
+import type { Kind, SatSample, TargetRecord } from "./results.ts";
 import type { Target } from "./targets.ts";
 import { firstToken, ttft } from "./ttft.ts";
-import { requestBody } from "./workload.ts";
+import { BENCH_MODEL, requestBody } from "./workload.ts";
 import { wrk } from "./wrk.ts";
 
 export type Ctx = { plan: Plan; dir: string; round: number };
@@ -25,19 +26,21 @@ export async function sanity(t: Target): Promise<void> {
   await firstToken(t, requestBody({ stream: true }));
 }
 
-export async function saturation(t: Target, rec: TargetRecord, kind: Kind, ctx: Ctx): Promise<void> {
+/** A closed-loop run and the target's CPU over it, as one saturation sample. */
+async function loaded(
+  t: Target,
+  ctx: Ctx,
+  run: () => Promise<{
+    rps: number;
+    requests: number;
+    errors: number;
+    latencyMs: { p50: number; p99: number };
+  }>,
+): Promise<SatSample> {
   const cpu0 = cpuSeconds(t.pid);
-  const r = await wrk({
-    url: t.url,
-    headers: t.headers,
-    body: requestBody({ stream: kind === "stream" }),
-    connections: ctx.plan.connections,
-    seconds: ctx.plan.saturationSeconds,
-    dir: ctx.dir,
-  });
+  const r = await run();
   const cpu = cpuSeconds(t.pid) - cpu0;
-  rec.served += r.requests;
-  rec.saturation[kind].push({
+  return {
     round: ctx.round,
     rps: r.rps,
     requests: r.requests,
@@ -45,7 +48,45 @@ export async function saturation(t: Target, rec: TargetRecord, kind: Kind, ctx: 
     cpuPer1k: r.requests ? (cpu / r.requests) * 1000 : NaN,
     p50: r.latencyMs.p50,
     p99: r.latencyMs.p99,
-  });
+  };
+}
+
+export async function saturation(t: Target, rec: TargetRecord, kind: Kind, ctx: Ctx): Promise<void> {
+  const sample = await loaded(t, ctx, () =>
+    wrk({
+      url: t.url,
+      headers: t.headers,
+      body: requestBody({ stream: kind === "stream" }),
+      connections: ctx.plan.connections,
+      seconds: ctx.plan.saturationSeconds,
+      dir: ctx.dir,
+    }),
+  );
+  rec.served += sample.requests;
+  rec.saturation[kind].push(sample);
+}
+
+/**
+ * One cell of the body-size matrix: an agent-shaped body of `kb` KB at saturation (wrk,
+ * as `saturation`), with the target's CPU per request. Smoke mode sends a short burst.
+ */
+export async function bodySize(
+  t: Target,
+  rec: TargetRecord,
+  kb: BodyKb,
+  kind: Kind,
+  ctx: Ctx,
+): Promise<void> {
+  const body = agentBody({ kb, stream: kind === "stream", model: BENCH_MODEL });
+  const { url, headers } = t;
+  const p = ctx.plan;
+  const sample = await loaded(t, ctx, () =>
+    p.bodySeconds > 0
+      ? wrk({ url, headers, body, connections: p.connections, seconds: p.bodySeconds, dir: ctx.dir })
+      : heyBurst({ url, headers, body, requests: p.bodyRequests, connections: 4 }),
+  );
+  rec.served += sample.requests;
+  rec.bodies[kb][kind].push(sample);
 }
 
 export async function fixedRate(t: Target, rec: TargetRecord, kind: Kind, ctx: Ctx): Promise<void> {
@@ -112,4 +153,19 @@ export async function heldStreams(t: Target, rec: TargetRecord, ctx: Ctx): Promi
     settleMs: ctx.plan.openStreamsSettleMs,
   });
   rec.served += rec.openStreams.open;
+}
+
+/**
+ * RSS again once every target's held streams closed at least `openStreamsLateMs` ago
+ * (one wait for all: the targets closed theirs one after another, nothing ran since).
+ */
+export async function lateRss(targets: Target[], records: Map<string, TargetRecord>, ctx: Ctx) {
+  const late = ctx.plan.openStreamsLateMs;
+  if (late <= 0) return;
+  const closedAt = Math.max(...targets.map((t) => records.get(t.id)?.openStreams?.closedAt ?? 0));
+  await Bun.sleep(Math.max(0, closedAt + late - Date.now()));
+  for (const t of targets) {
+    const o = records.get(t.id)?.openStreams;
+    if (o) o.rssLateMb = memory(t.pid).rssMb;
+  }
 }

@@ -5,20 +5,9 @@
  * chat chunk carries `model` on every chunk) pays a prefix comparison per chunk.
  */
 
-const BACKSLASH = 92;
+import { isSpace, stringEnd } from "./json-members.ts";
+
 const COLON = 58;
-
-const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
-
-/** The index just past the JSON string that opens at `start`, or -1 if it never closes. */
-function stringEnd(text: string, start: number): number {
-  for (let q = text.indexOf('"', start + 1); q !== -1; q = text.indexOf('"', q + 1)) {
-    let slashes = 0;
-    while (text.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
-    if (slashes % 2 === 0) return q + 1;
-  }
-  return -1;
-}
 
 /**
  * Where the value of the top-level string field `key` of a JSON object's text lies

@@ -1,5 +1,6 @@
 import type { SseEvent } from "../sse/parser.ts";
 import type { Dialect } from "./dialect.ts";
+import type { JsonBody } from "./json-body.ts";
 import type { CoreRequest } from "./request.ts";
 import type { CoreResponse } from "./response.ts";
 import type { CoreStreamEvent } from "./stream.ts";
@@ -60,10 +61,10 @@ export interface ProviderDialectCodec {
   dialect: Dialect;
   /**
    * The client's own body, for an upstream speaking the client's dialect: untouched but
-   * for the model id, streaming and the one output cap. Absent for a dialect no client
-   * speaks (GigaChat, Yandex).
+   * for the model id, streaming and the one output cap (top-level edits: a client's text
+   * keeps its bytes). Absent for a dialect no client speaks (GigaChat, Yandex).
    */
-  forwardRequest?(body: Record<string, unknown>, ctx: ForwardContext): Record<string, unknown>;
+  forwardRequest?(body: JsonBody, ctx: ForwardContext): JsonBody;
   encodeRequest(req: CoreRequest, ctx: EncodeContext): Record<string, unknown>;
   decodeResponse(body: Record<string, unknown>): CoreResponse;
   /** A fresh stateful decoder for one stream. */

@@ -1,4 +1,4 @@
-import type { SurfaceCodec, UpstreamResult } from "../core/codec.ts";
+import type { StreamTap, SurfaceCodec, UpstreamResult } from "../core/codec.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { CoreResponse } from "../core/response.ts";
 import type { ProviderDialectCodec, SurfaceDialectCodec } from "../core/translate.ts";
@@ -85,31 +85,44 @@ export type DialectCodecSpec<Body> = {
  * form and encoded by the surface's encoder.
  */
 export function dialectCodec<Body>(spec: DialectCodecSpec<Body>): SurfaceCodec {
-  const { surface, passThrough } = spec;
-  return {
-    countInput: (perImage) => passThrough.countInput(perImage),
-    json(result: Extract<UpstreamResult, { kind: "json" }>) {
-      if (result.dialect === surface.dialect) return passThrough.json(result);
-      const res = decoderOf(result).decodeResponse(result.body);
-      const outputText = () => responseText(res);
-      // Without reported usage the client still sees counts: ours (billed as estimated).
-      const shown: Usage = res.usage ?? {
-        inputTokens: passThrough.countInput(),
-        cachedTokens: 0,
-        outputTokens: countText(outputText()),
-      };
-      const body = surface.encodeResponse({ ...res, usage: shown }, { publicModel: spec.publicModel });
-      return { body: JSON.stringify(body), usage: res.usage, outputText };
-    },
-    stream(result: Extract<UpstreamResult, { kind: "stream" }>) {
-      if (result.dialect === surface.dialect) return passThrough.stream(result);
-      return new TranslatingTap(
-        decoderOf(result).streamDecoder(),
-        surface.streamEncoder({ publicModel: spec.publicModel, includeUsage: spec.includeUsage }),
-      );
-    },
-    streamError: (err) => passThrough.streamError(err),
-  };
+  return new DialectCodec(spec);
+}
+
+/** A class, not closures: a streamed answer holds its codec for as long as it lasts. */
+class DialectCodec<Body> implements SurfaceCodec {
+  constructor(private readonly spec: DialectCodecSpec<Body>) {}
+
+  countInput(perImage?: number): number {
+    return this.spec.passThrough.countInput(perImage);
+  }
+
+  json(result: Extract<UpstreamResult, { kind: "json" }>) {
+    const { surface, passThrough, publicModel } = this.spec;
+    if (result.dialect === surface.dialect) return passThrough.json(result);
+    const res = decoderOf(result).decodeResponse(result.body);
+    const outputText = () => responseText(res);
+    // Without reported usage the client still sees counts: ours (billed as estimated).
+    const shown: Usage = res.usage ?? {
+      inputTokens: passThrough.countInput(),
+      cachedTokens: 0,
+      outputTokens: countText(outputText()),
+    };
+    const body = surface.encodeResponse({ ...res, usage: shown }, { publicModel });
+    return { body: JSON.stringify(body), usage: res.usage, outputText };
+  }
+
+  stream(result: Extract<UpstreamResult, { kind: "stream" }>): StreamTap {
+    const { surface, passThrough, publicModel, includeUsage } = this.spec;
+    if (result.dialect === surface.dialect) return passThrough.stream(result);
+    return new TranslatingTap(
+      decoderOf(result).streamDecoder(),
+      surface.streamEncoder({ publicModel, includeUsage }),
+    );
+  }
+
+  streamError(err: GatewayError): Uint8Array {
+    return this.spec.passThrough.streamError(err);
+  }
 }
 
 /** Memoizes a decoder so the canonical request is built at most once, and only when needed. */

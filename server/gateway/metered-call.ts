@@ -4,6 +4,7 @@ import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import type { SurfaceCodec } from "../core/codec.ts";
 import type { Dialect } from "../core/dialect.ts";
+import type { JsonBody } from "../core/json-body.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
@@ -28,7 +29,7 @@ export type MeteredRequest = {
   /** The model asked for; its fallbacks follow it. */
   model: ModelRecord;
   stream: boolean;
-  inbound: { dialect: Dialect; body: Record<string, unknown>; headers?: Record<string, string> };
+  inbound: { dialect: Dialect; body: JsonBody; headers?: Record<string, string> };
   /** The request in canonical form, decoded on first use (only for another dialect upstream). */
   core: () => CoreRequest;
   rawBody: string;
@@ -151,7 +152,9 @@ export async function meteredCall(
       events: result.events,
       codec: req.codec,
       headers: req.headers,
-      abort: () => local.abort(),
+      // Bound, not an arrow: an arrow here would keep this call's whole scope (the request,
+      // its parsed body) alive for as long as the stream is held.
+      abort: local.abort.bind(local),
     });
 
   const out = req.codec.json(result);

@@ -25,12 +25,35 @@ type StreamCall = {
  * - upstream broke: charge what was delivered, end the client's stream with an error event.
  */
 export function streamResponse(call: BilledCall, stream: StreamCall): Response {
-  const { tap, codec } = stream;
-  const it = stream.events[Symbol.asyncIterator]();
-  let clientGone = false;
+  return new Response(new ReadableStream(new StreamSource(call, stream)), {
+    status: 200,
+    headers: {
+      ...stream.headers,
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    },
+  });
+}
 
-  const settle = (outcome: LogRow["outcome"], error: GatewayError | null): Promise<Usage> =>
-    call.settle(() => {
+/**
+ * The client's stream: a class, not closures, since a held stream keeps it for as long as
+ * the answer lasts (thousands at once: see bench/README.md, held streams).
+ */
+class StreamSource implements UnderlyingDefaultSource<Uint8Array> {
+  private readonly it: AsyncIterator<SseEvent[]>;
+  private clientGone = false;
+
+  constructor(
+    private readonly call: BilledCall,
+    private readonly stream: StreamCall,
+  ) {
+    this.it = stream.events[Symbol.asyncIterator]();
+  }
+
+  private settle(outcome: LogRow["outcome"], error: GatewayError | null): Promise<Usage> {
+    const { tap, codec } = this.stream;
+    return this.call.settle(() => {
       // An upstream that failed before producing anything is billed nothing (a client that
       // left still pays for its prompt and what was produced: see docs/billing.md).
       const nothing = outcome === "error" && !tap.sawOutput;
@@ -49,73 +72,65 @@ export function streamResponse(call: BilledCall, stream: StreamCall): Response {
         error,
       };
     });
+  }
 
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        for (;;) {
-          const next = await it.next();
-          if (next.done) {
-            tap.endOfInput();
-            break;
-          }
-          // What one upstream chunk carried goes out as one write.
-          const parts: Uint8Array[] = [];
-          for (const ev of next.value) {
-            const out = tap.push(ev);
-            if (out) parts.push(out);
-            if (tap.failed || tap.ended) break;
-          }
-          if (call.log.ttftMs === null && tap.sawOutput)
-            call.log.ttftMs = Math.round(performance.now() - call.t0);
-          if (parts.length > 0) controller.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+  async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    const { tap, codec } = this.stream;
+    const { call, it } = this;
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done) {
+          tap.endOfInput();
+          break;
+        }
+        // What one upstream chunk carried goes out as one write.
+        const parts: Uint8Array[] = [];
+        for (const ev of next.value) {
+          const bytes = tap.push(ev);
+          if (bytes) parts.push(bytes);
           if (tap.failed || tap.ended) break;
-          if (parts.length > 0) return;
         }
-        if (tap.ended && !tap.failed) {
-          const usage = await settle("ok", null);
-          controller.enqueue(tap.finish(usage));
-          controller.close();
-          // Let the upstream response run to its end so its connection can be reused.
-          void drain(it);
-          return;
-        }
-        const err = tap.failed ?? upstreamStreamCut();
-        await settle("error", err);
+        if (call.log.ttftMs === null && tap.sawOutput)
+          call.log.ttftMs = Math.round(performance.now() - call.t0);
+        if (parts.length > 0) controller.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+        if (tap.failed || tap.ended) break;
+        if (parts.length > 0) return;
+      }
+      if (tap.ended && !tap.failed) {
+        const usage = await this.settle("ok", null);
+        controller.enqueue(tap.finish(usage));
+        controller.close();
+        // Let the upstream response run to its end so its connection can be reused.
+        void drain(it);
+        return;
+      }
+      const err = tap.failed ?? upstreamStreamCut();
+      await this.settle("error", err);
+      controller.enqueue(codec.streamError(err));
+      controller.close();
+    } catch (e) {
+      if (this.clientGone || e instanceof ClientClosed) {
+        await this.settle("client_closed", null);
+        safeClose(controller);
+        return;
+      }
+      const err = e instanceof GatewayError ? e : upstreamStreamCut();
+      await this.settle("error", err);
+      try {
         controller.enqueue(codec.streamError(err));
         controller.close();
-      } catch (e) {
-        if (clientGone || e instanceof ClientClosed) {
-          await settle("client_closed", null);
-          safeClose(controller);
-          return;
-        }
-        const err = e instanceof GatewayError ? e : upstreamStreamCut();
-        await settle("error", err);
-        try {
-          controller.enqueue(codec.streamError(err));
-          controller.close();
-        } catch {
-          // The client left while we were settling.
-        }
+      } catch {
+        // The client left while we were settling.
       }
-    },
-    async cancel() {
-      clientGone = true;
-      stream.abort();
-      await settle("client_closed", null);
-    },
-  });
+    }
+  }
 
-  return new Response(body, {
-    status: 200,
-    headers: {
-      ...stream.headers,
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-    },
-  });
+  async cancel(): Promise<void> {
+    this.clientGone = true;
+    this.stream.abort();
+    await this.settle("client_closed", null);
+  }
 }
 
 function safeClose(controller: ReadableStreamDefaultController<Uint8Array>) {

@@ -20,22 +20,30 @@ export async function firstEventArrived(
     await it.return?.();
     throw failure;
   }
-  // The first batch again, then the rest, without another generator layer on every event.
-  let held: SseEvent[] | null = first.value;
-  const events: AsyncIterableIterator<SseEvent[]> = {
-    next: () => {
-      if (held === null) return it.next();
-      const value = held;
-      held = null;
-      return Promise.resolve({ value, done: false });
-    },
-    return: (value?: unknown) =>
-      it.return?.(value) ?? Promise.resolve({ value: undefined, done: true as const }),
-    [Symbol.asyncIterator]() {
-      return events;
-    },
-  };
-  return events;
+  return new Prepended(first.value, it);
+}
+
+/** The first batch again, then the rest: one small object, no closures (a held stream keeps it). */
+class Prepended implements AsyncIterableIterator<SseEvent[]> {
+  constructor(
+    private held: SseEvent[] | null,
+    private readonly it: AsyncIterator<SseEvent[]>,
+  ) {}
+
+  next(): Promise<IteratorResult<SseEvent[]>> {
+    if (this.held === null) return this.it.next();
+    const value = this.held;
+    this.held = null;
+    return Promise.resolve({ value, done: false });
+  }
+
+  return(value?: unknown): Promise<IteratorResult<SseEvent[]>> {
+    return this.it.return?.(value) ?? Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
 /**

@@ -61,6 +61,11 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
 
 /** JSON.parse plus a zod schema; errors name the field (`messages[0].role: ...`). */
 export function parseJsonBody<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
+  return checkedJsonBody(parseJsonObject(text), schema);
+}
+
+/** JSON.parse of a body that must be an object; anything else is a 400. */
+export function parseJsonObject(text: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -74,6 +79,11 @@ export function parseJsonBody<S extends z.ZodType>(text: string, schema: S): z.i
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw badRequest("The request body must be a JSON object.", null, "invalid_json");
   }
+  return raw as Record<string, unknown>;
+}
+
+/** A parsed body checked for depth, then by the schema. */
+export function checkedJsonBody<S extends z.ZodType>(raw: object, schema: S): z.infer<S> {
   if (nestedDeeper(raw, MAX_JSON_DEPTH))
     throw badRequest(
       `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`,

@@ -1,7 +1,7 @@
 import type { ProviderTimeouts } from "../../db/schema/index.ts";
 import type { ProviderRecord } from "../catalog/catalog.ts";
 import { Redactor } from "../secrets/redact.ts";
-import { LineDecoder, StreamLimitExceeded } from "../sse/lines.ts";
+import { LineFramer, StreamLimitExceeded } from "../sse/lines.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
 import {
   ClientClosed,
@@ -33,7 +33,7 @@ export class UpstreamExchange {
   private firstByteTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly started = performance.now();
   private readonly onClientAbort = () => this.abort("client");
-  private redactor = new Redactor([]);
+  private redactor = Redactor.of([]);
   /** How many secrets `redactor` was built from. */
   private redactorFor = 0;
 
@@ -89,91 +89,44 @@ export class UpstreamExchange {
   }
 
   /**
-   * The body's chunks as they arrive, under the deadlines: a read that fails after the
-   * headers came is a cut stream (unless a deadline or the client caused it); returning
-   * early cancels the upstream. The first chunk stops the first-byte deadline.
-   */
-  private async *chunks(res: Response): AsyncGenerator<Uint8Array> {
-    const body = res.body;
-    if (!body) return;
-    const reader = body.getReader();
-    let finished = false;
-    try {
-      for (;;) {
-        let chunk: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          chunk = await reader.read();
-        } catch (err) {
-          throw this.translate(err, upstreamStreamCut);
-        }
-        if (chunk.done) break;
-        if (this.firstByteTimer !== undefined) {
-          clearTimeout(this.firstByteTimer);
-          this.firstByteTimer = undefined;
-        }
-        yield chunk.value;
-      }
-      finished = true;
-    } finally {
-      if (!finished) {
-        this.controller.abort();
-        reader.cancel().catch(() => {});
-      }
-      this.close();
-    }
-  }
-
-  /**
    * The SSE events of a streamed body, as the batch each network chunk completed (one
-   * async step per chunk, not per event).
+   * step per chunk, not per event), under the deadlines (see UpstreamEvents).
    */
-  async *events(res: Response): AsyncGenerator<SseEvent[]> {
-    const parser = new SseParser();
-    try {
-      for await (const chunk of this.chunks(res)) {
-        const evs = parser.push(chunk);
-        if (evs.length > 0) yield this.scrubbed(evs);
-      }
-      const tail = parser.end();
-      if (tail.length > 0) yield this.scrubbed(tail);
-    } catch (err) {
-      throw oversized(err);
-    }
+  events(res: Response): UpstreamEvents {
+    return new UpstreamEvents(this, res, new SseParser());
   }
 
   /**
    * Each non-empty line of a newline-delimited JSON body (Yandex's streaming) as an event
    * whose `data` is the line, so stream decoders keep one input type.
    */
-  async *lines(res: Response): AsyncGenerator<SseEvent[]> {
-    const decoder = new TextDecoder();
-    const lines = new LineDecoder();
-    let batch: SseEvent[] = [];
-    const onLine = (text: string) => {
-      const line = text.trim();
-      if (line) batch.push({ data: line });
-    };
-    try {
-      for await (const chunk of this.chunks(res)) {
-        lines.push(decoder.decode(chunk, { stream: true }), onLine);
-        if (batch.length > 0) {
-          yield this.scrubbed(batch);
-          batch = [];
-        }
-      }
-      lines.push(decoder.decode(), onLine);
-      lines.end(onLine);
-      if (batch.length > 0) yield this.scrubbed(batch);
-    } catch (err) {
-      throw oversized(err);
+  lines(res: Response): UpstreamEvents {
+    return new UpstreamEvents(this, res, new NdjsonFramer());
+  }
+
+  /** The first chunk arrived: the first-byte deadline is met. */
+  firstByte(): void {
+    if (this.firstByteTimer !== undefined) {
+      clearTimeout(this.firstByteTimer);
+      this.firstByteTimer = undefined;
     }
+  }
+
+  /** A read that failed after the headers came: a cut stream, unless a deadline or the client caused it. */
+  readFailed(err: unknown): Error {
+    return this.translate(err, upstreamStreamCut);
+  }
+
+  /** The body was left before its end: the upstream request is aborted. */
+  abandon(): void {
+    this.controller.abort();
   }
 
   /**
    * Events with the provider's secrets blanked out, in their exact encoded spellings (a
    * few substring tests per event). The list may grow (a refreshed token): then rebuilt.
    */
-  private scrubbed(evs: SseEvent[]): SseEvent[] {
+  scrubbed(evs: SseEvent[]): SseEvent[] {
     if (this.secrets.length === 0) return evs;
     if (this.redactorFor !== this.secrets.length) {
       this.redactor = Redactor.of(this.secrets);
@@ -260,4 +213,86 @@ export function tlsInit(provider: Pick<ProviderRecord, "options">): {
   if (o.tls_verify === false) tls.rejectUnauthorized = false;
   if (typeof o.ca_cert === "string" && o.ca_cert.includes("BEGIN CERTIFICATE")) tls.ca = o.ca_cert;
   return Object.keys(tls).length > 0 ? { tls } : {};
+}
+
+/** Splits a body into the events it carries: SSE (SseParser) or JSON lines (NdjsonFramer). */
+type Framer = { push(chunk: Uint8Array): SseEvent[]; end(): SseEvent[] };
+
+/** Newline-delimited JSON (Yandex's streaming): each non-empty line is an event's `data`. */
+class NdjsonFramer extends LineFramer<SseEvent> {
+  protected line(text: string): void {
+    const line = text.trim();
+    if (line) this.out.push({ data: line });
+  }
+}
+
+/**
+ * The events of an upstream's streamed body, one batch per network chunk that completed
+ * any, read under the exchange's deadlines: a read that fails after the headers came is a
+ * cut stream (unless a deadline or the client caused it), the first chunk stops the
+ * first-byte deadline, an event past its cap ends the stream as an invalid answer, and
+ * leaving before the end (`return`) cancels the upstream. A plain iterator rather than
+ * async generators: one object per stream (a held stream keeps only this) and no
+ * generator step per chunk.
+ */
+export class UpstreamEvents implements AsyncIterableIterator<SseEvent[]> {
+  private reader: ReadableStreamDefaultReader<Uint8Array> | null;
+  private done = false;
+
+  constructor(
+    private readonly ex: UpstreamExchange,
+    res: Response,
+    private readonly framer: Framer,
+  ) {
+    this.reader = res.body ? res.body.getReader() : null;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<SseEvent[], undefined>> {
+    if (this.done || !this.reader) return this.finish(true);
+    try {
+      for (;;) {
+        let chunk: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+        try {
+          chunk = await this.reader.read();
+        } catch (err) {
+          throw this.ex.readFailed(err);
+        }
+        if (chunk.done) {
+          const tail = this.framer.end();
+          this.finish(true);
+          return tail.length > 0
+            ? { value: this.ex.scrubbed(tail), done: false }
+            : { value: undefined, done: true };
+        }
+        this.ex.firstByte();
+        const evs = this.framer.push(chunk.value);
+        if (evs.length > 0) return { value: this.ex.scrubbed(evs), done: false };
+      }
+    } catch (err) {
+      this.finish(false);
+      throw oversized(err);
+    }
+  }
+
+  async return(): Promise<IteratorResult<SseEvent[], undefined>> {
+    return this.finish(false);
+  }
+
+  /** Ends the reading once: a body left before its end is cancelled upstream. */
+  private finish(complete: boolean): IteratorResult<SseEvent[], undefined> {
+    if (!this.done) {
+      this.done = true;
+      if (!complete) {
+        this.ex.abandon();
+        this.reader?.cancel().catch(() => {});
+      }
+      this.reader = null;
+      this.ex.close();
+    }
+    return { value: undefined, done: true };
+  }
 }

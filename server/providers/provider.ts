@@ -1,6 +1,7 @@
 import type { ProviderRecord } from "../catalog/catalog.ts";
 import type { UpstreamResult } from "../core/codec.ts";
 import type { Dialect } from "../core/dialect.ts";
+import type { JsonBody } from "../core/json-body.ts";
 import type { CoreRequest } from "../core/request.ts";
 import type { UploadedFile } from "../core/upload.ts";
 import type { Json } from "../core/wire-json.ts";
@@ -18,7 +19,7 @@ export type ChatCall = {
    * The request as the client sent it; a provider speaking the same dialect forwards it,
    * with the dialect's own headers (`anthropic-beta`) when the surface kept them.
    */
-  inbound: { dialect: Dialect; body: Record<string, unknown>; headers?: Record<string, string> };
+  inbound: { dialect: Dialect; body: JsonBody; headers?: Record<string, string> };
   /**
    * The request in canonical form, decoded on first call (memoized): only a provider
    * speaking another dialect than the client's needs it, so pass-through costs nothing.

@@ -1,4 +1,5 @@
 import type { Dialect } from "../core/dialect.ts";
+import { JsonBody } from "../core/json-body.ts";
 import type { ProviderDialectCodec } from "../core/translate.ts";
 import type { Json } from "../core/wire-json.ts";
 import { providerSecrets, upstreamError, upstreamInvalid } from "./errors.ts";
@@ -10,8 +11,11 @@ export type UpstreamRequest = {
   headers: Record<string, string>;
   /** POST (default) or GET (polling a job: no body). */
   method?: "GET" | "POST";
-  /** JSON, or form data (multipart uploads, sent with the boundary fetch chooses). */
-  body?: Json | FormData;
+  /**
+   * JSON (a value, or a JsonBody: a client's forwarded text goes as it is), or form data
+   * (multipart uploads, sent with the boundary fetch chooses).
+   */
+  body?: Json | JsonBody | FormData;
   /**
    * The wire format of the answer: a translatable dialect's codec (a client speaking
    * another dialect reads the answer through its decoders), or only the name of a format
@@ -66,7 +70,12 @@ export async function postUpstream(
   const dialect = codec ? codec.dialect : (r.dialect as Dialect);
   let ok = false;
   try {
-    const body = r.body === undefined || r.body instanceof FormData ? r.body : JSON.stringify(r.body);
+    const body =
+      r.body === undefined || r.body instanceof FormData
+        ? r.body
+        : r.body instanceof JsonBody
+          ? r.body.text()
+          : JSON.stringify(r.body);
     const init = { method: r.method ?? "POST", body, ...tlsInit(call.target.provider) };
     let res = await ex.send(r.url, { ...init, headers });
     if (res.status === 401 && r.refreshAuth) {

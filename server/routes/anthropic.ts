@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { featuresOf } from "../core/features.ts";
+import { JsonBody } from "../core/json-body.ts";
 import { messagesBounds, messagesInputBound } from "../dialects/anthropic/bounds.ts";
 import { betaFlags, decodeMessagesRequest } from "../dialects/anthropic/decode-request.ts";
 import { renderAnthropicError } from "../dialects/anthropic/error.ts";
@@ -34,7 +35,7 @@ function messagesSpec(request: Request) {
         stream: body.stream === true,
         inbound: {
           dialect: "anthropic-messages" as const,
-          body,
+          body: JsonBody.of(body),
           ...(beta.length > 0 ? { headers: { "anthropic-beta": beta.join(",") } } : {}),
         },
         core,

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { featuresOf, unsupportedFeature } from "../core/features.ts";
+import { JsonBody } from "../core/json-body.ts";
 import { coreCounter, dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
 import { generateBounds, generateInputBound } from "../dialects/gemini/bounds.ts";
 import { decodeGenerateRequest } from "../dialects/gemini/decode-request.ts";
@@ -44,7 +45,7 @@ function generateSpec(model: string, stream: boolean, sse: boolean) {
       return {
         modelId: model,
         stream,
-        inbound: { dialect: "gemini" as const, body },
+        inbound: { dialect: "gemini" as const, body: JsonBody.of(body) },
         core,
         requestedMaxTokens: bounds.maxTokens,
         choices: bounds.choices,

@@ -1,49 +1,72 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../catalog/catalog.ts";
+import { JsonBody } from "../core/json-body.ts";
+import { objectMembers } from "../core/json-members.ts";
 import { dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
 import { chatBounds, chatInputBound } from "../dialects/openai-chat/bounds.ts";
+import { isChatRequest } from "../dialects/openai-chat/check-request.ts";
 import { renderOpenAIError } from "../dialects/openai-chat/error.ts";
 import { chatSurface } from "../dialects/openai-chat/index.ts";
 import { openaiChatCodec } from "../dialects/openai-chat/pass-through.ts";
 import { ChatRequest } from "../dialects/openai-chat/schema.ts";
 import type { CallServices } from "../gateway/call-services.ts";
 import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
+import { MAX_JSON_DEPTH } from "../http/body.ts";
 import type { ErrorSurface } from "../http/error-hook.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
 function chatSpec(forceStream: boolean) {
+  /**
+   * `body` is what to forward: the client's text (the fast path) or the validated value;
+   * `request` gives the request again for counting its prompt, the rare case (no usage
+   * reported, or a reservation worth tightening).
+   */
+  const prepared = (sent: ChatRequest, rawLength: number, body: JsonBody, request: () => ChatRequest) => {
+    // Validated before anything is reserved; the body forwarded carries exactly these bounds.
+    const { bounds, changes } = chatBounds(sent);
+    const stream = forceStream || sent.stream === true;
+    if (forceStream && sent.stream !== true) changes.stream = true;
+    const includeUsage = sent.stream_options?.include_usage === true;
+    return {
+      modelId: sent.model,
+      stream,
+      inbound: { dialect: "openai-chat" as const, body: body.with(changes) },
+      core: lazyCore(() => chatSurface.decodeRequest({ ...sent, ...changes, stream })),
+      requestedMaxTokens: bounds.maxTokens,
+      choices: bounds.choices,
+      inputBound: (model: ModelRecord) => chatInputBound(rawLength, sent, imageTokenBound(model)),
+      codec: dialectCodec({
+        surface: chatSurface,
+        passThrough: openaiChatCodec({ publicModel: sent.model, includeUsage, request }),
+        publicModel: sent.model,
+        includeUsage,
+      }),
+      features: {
+        tools: (sent.tools?.length ?? 0) > 0,
+        images: sent.messages.some(
+          (m) => Array.isArray(m.content) && m.content.some((p) => p.type === "image_url"),
+        ),
+        jsonSchema: sent.response_format?.type === "json_schema",
+      },
+    };
+  };
   return {
     endpoint: "chat.completions",
     schema: ChatRequest,
     forceStream,
-    prepare(sent: ChatRequest, rawLength: number) {
-      // Validated before anything is reserved; the body forwarded carries exactly these bounds.
-      const { bounds, body } = chatBounds(sent);
-      const stream = forceStream || body.stream === true;
-      const inbound = forceStream && body.stream !== true ? { ...body, stream: true } : body;
-      return {
-        modelId: body.model,
-        stream,
-        inbound: { dialect: "openai-chat" as const, body: inbound },
-        core: lazyCore(() => chatSurface.decodeRequest({ ...body, stream })),
-        requestedMaxTokens: bounds.maxTokens,
-        choices: bounds.choices,
-        inputBound: (model: ModelRecord) => chatInputBound(rawLength, body, imageTokenBound(model)),
-        codec: dialectCodec({
-          surface: chatSurface,
-          passThrough: openaiChatCodec(body),
-          publicModel: body.model,
-          includeUsage: body.stream_options?.include_usage === true,
-        }),
-        features: {
-          tools: (body.tools?.length ?? 0) > 0,
-          images: body.messages.some(
-            (m) => Array.isArray(m.content) && m.content.some((p) => p.type === "image_url"),
-          ),
-          jsonSchema: body.response_format?.type === "json_schema",
-        },
-      };
+    /**
+     * The pass-through path: the parsed body checked by hand (check-request.ts) and the
+     * client's text kept to forward, its members indexed; null sends it to the schema.
+     */
+    fast(parsed: Record<string, unknown>, raw: string, rawLength: number) {
+      if (!isChatRequest(parsed)) return null;
+      const index = objectMembers(raw);
+      if (!index || index.depth > MAX_JSON_DEPTH) return null;
+      // A held stream keeps the text (a string), not the parsed request (an object per message).
+      return prepared(parsed, rawLength, JsonBody.text(raw, index.members, parsed), () => JSON.parse(raw));
     },
+    prepare: (sent: ChatRequest, rawLength: number) =>
+      prepared(sent, rawLength, JsonBody.of(sent), () => sent),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { featuresOf } from "../core/features.ts";
+import { JsonBody } from "../core/json-body.ts";
 import { dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
 import { responsesBounds, responsesInputBound } from "../dialects/openai-responses/bounds.ts";
 import { assertStateless, decodeResponsesRequest } from "../dialects/openai-responses/decode-request.ts";
@@ -27,7 +28,7 @@ function responsesSpec() {
       return {
         modelId: body.model,
         stream: body.stream === true,
-        inbound: { dialect: "openai-responses" as const, body },
+        inbound: { dialect: "openai-responses" as const, body: JsonBody.of(body) },
         core,
         requestedMaxTokens: bounds.maxTokens,
         choices: bounds.choices,

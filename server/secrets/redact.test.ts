@@ -114,6 +114,42 @@ describe("scrub: the provider's key in any spelling", () => {
     );
   });
 
+  test("a streamed event that names no error still loses a key, whatever characters the key holds", () => {
+    // Regular-expression characters (not a backslash or quote: JSON would escape those in the event).
+    const chars = [
+      "a",
+      "Z",
+      "0",
+      "9",
+      ".",
+      "*",
+      "+",
+      "?",
+      "^",
+      "$",
+      "{",
+      "}",
+      "(",
+      ")",
+      "|",
+      "[",
+      "]",
+      "/",
+      "-",
+      "=",
+    ];
+    const odd = fc.string({ unit: fc.constantFrom(...chars), minLength: 8, maxLength: 40 });
+    fc.assert(
+      fc.property(odd, (k) => {
+        const event = JSON.stringify({ choices: [{ delta: { content: `here: ${k} !` } }] });
+        const out = Redactor.of([k]).redactStreamed(event);
+        expect(out.includes(k)).toBe(false);
+        expect(out).toContain("[redacted]");
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   test("prose without secrets comes through unchanged", () => {
     const word = fc.constantFrom(
       "the",

@@ -184,9 +184,6 @@ export function redactKeyShaped(text: string): string {
 /** Adjacent markers (a secret found two ways) read as one. */
 const REPEATED = /\[redacted\](?:\s*\[redacted\])+/g;
 
-const CACHE = new Map<string, Redactor>();
-const CACHE_LIMIT = 64;
-
 /**
  * A provider's secrets, prepared once. `redact` is for text that becomes a message
  * (errors, logs): every spelling plus anything key-shaped. `redactStreamed` is for streamed
@@ -198,23 +195,27 @@ export class Redactor {
   private readonly known: string[];
   private spellingsMemo: string[] | null = null;
   private readonly exact: string[];
+  /** Any of `exact`, as one regular expression: one native search per event instead of one per spelling. */
+  private readonly anyExact: RegExp | null;
 
   /**
-   * The redactor of a secrets list, built once per distinct list: a provider's secrets
-   * rarely change, and building one (every encoding of every secret) costs far more than
-   * scanning a stream's events with it.
+   * The Redactor of these secrets, made once: every upstream call builds one (its provider's
+   * key and header values), and building one costs about as much as streaming a short answer
+   * (each secret's base64, hex and URL spellings). Secrets change only with the
+   * configuration; the cache is emptied when it grows past a few configurations' worth.
    */
   static of(secrets: readonly (string | null | undefined)[]): Redactor {
-    const id = secrets.join("\u0000");
-    let r = CACHE.get(id);
+    const key = secrets.map((s) => s ?? "").join("\u0000");
+    let r = Redactor.cache.get(key);
     if (!r) {
-      // Bounded: a rotating token (GigaChat's) makes a new list each time.
-      if (CACHE.size >= CACHE_LIMIT) CACHE.delete(CACHE.keys().next().value as string);
+      if (Redactor.cache.size >= 256) Redactor.cache.clear();
       r = new Redactor(secrets);
-      CACHE.set(id, r);
+      Redactor.cache.set(key, r);
     }
     return r;
   }
+
+  private static readonly cache = new Map<string, Redactor>();
 
   /** Every spelling of every secret, sorted longest first (for text that may be an error). */
   private get spellings(): string[] {
@@ -240,6 +241,10 @@ export class Redactor {
       for (const f of [...base64Fragments(bytes, b64), ...base64Fragments(bytes, b64url)]) exact.add(f);
     }
     this.exact = [...exact].sort((a, b) => b.length - a.length);
+    this.anyExact =
+      this.exact.length > 0
+        ? new RegExp(this.exact.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"))
+        : null;
   }
 
   redact(text: string): string {
@@ -248,7 +253,8 @@ export class Redactor {
 
   redactStreamed(text: string): string {
     let out = text;
-    for (const s of this.exact) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    if (this.anyExact?.test(out))
+      for (const s of this.exact) if (out.includes(s)) out = out.split(s).join(REDACTED);
     return out.includes("error") ? redactKnown(out, this.spellings) : out;
   }
 }

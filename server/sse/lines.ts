@@ -81,3 +81,45 @@ export class LineDecoder {
     if (length > this.maxLine) throw new StreamLimitExceeded(`a line longer than ${this.maxLine} characters`);
   }
 }
+
+/**
+ * Byte chunks in, lines decoded (UTF-8 split anywhere) and handed to `line`, and what the
+ * lines made taken after each chunk: the frame of both streamed formats (SSE, JSON lines).
+ */
+export abstract class LineFramer<T> {
+  private readonly decoder = new TextDecoder();
+  private readonly lines: LineDecoder;
+  /** What the lines made since the last take. */
+  protected out: T[] = [];
+  private readonly onLine = (line: string) => this.line(line);
+
+  constructor(maxLine = MAX_LINE_CHARS) {
+    this.lines = new LineDecoder(maxLine);
+  }
+
+  protected abstract line(line: string): void;
+
+  /** At the end of input, after the last line (an event left without its blank line). */
+  protected flush(): void {}
+
+  /** What this chunk completed. */
+  push(chunk: Uint8Array): T[] {
+    this.lines.push(this.decoder.decode(chunk, { stream: true }), this.onLine);
+    return this.take();
+  }
+
+  /** What is left at the end of input. */
+  end(): T[] {
+    this.lines.push(this.decoder.decode(), this.onLine);
+    this.lines.end(this.onLine);
+    this.flush();
+    return this.take();
+  }
+
+  private take(): T[] {
+    if (this.out.length === 0) return [];
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+}

@@ -1,4 +1,4 @@
-import { LineDecoder, MAX_LINE_CHARS, StreamLimitExceeded } from "./lines.ts";
+import { LineFramer, MAX_LINE_CHARS, StreamLimitExceeded } from "./lines.ts";
 
 /**
  * Server-sent events, parsed once at the edge (WHATWG "event stream interpretation").
@@ -10,44 +10,24 @@ export type SseEvent = { event?: string; data: string; id?: string };
 
 export type SseLimits = { maxLine?: number; maxEvent?: number };
 
-export class SseParser {
-  private readonly decoder = new TextDecoder();
-  private readonly lines: LineDecoder;
+export class SseParser extends LineFramer<SseEvent> {
   private readonly maxEvent: number;
   private data: string[] = [];
   private dataLength = 0;
   private event: string | undefined;
   private id: string | undefined;
-  private out: SseEvent[] = [];
-  private readonly onLine = (line: string) => this.line(line);
 
+  /** `push` returns the events each chunk completed; `end` a final event without its blank line too. */
   constructor(limits: SseLimits = {}) {
-    this.lines = new LineDecoder(limits.maxLine ?? MAX_LINE_CHARS);
+    super(limits.maxLine ?? MAX_LINE_CHARS);
     this.maxEvent = limits.maxEvent ?? MAX_LINE_CHARS;
   }
 
-  /** Returns the events completed by this chunk. */
-  push(chunk: Uint8Array): SseEvent[] {
-    this.lines.push(this.decoder.decode(chunk, { stream: true }), this.onLine);
-    return this.take();
-  }
-
-  /** Flushes at end of input; a final event without its blank line still counts. */
-  end(): SseEvent[] {
-    this.lines.push(this.decoder.decode(), this.onLine);
-    this.lines.end(this.onLine);
+  protected override flush(): void {
     if (this.data.length > 0) this.dispatch();
-    return this.take();
   }
 
-  private take(): SseEvent[] {
-    if (this.out.length === 0) return [];
-    const out = this.out;
-    this.out = [];
-    return out;
-  }
-
-  private line(line: string) {
+  protected line(line: string) {
     // The common line first: `data: ...`.
     if (line.startsWith("data: ")) {
       this.addData(line.slice(6));

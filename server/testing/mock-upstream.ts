@@ -58,6 +58,8 @@ export type Received = {
   path: string;
   headers: Record<string, string>;
   body: Record<string, unknown>;
+  /** The body's bytes as they came (as text): what the gateway forwarded, to the byte. */
+  text: string;
   at: number;
 };
 export type Abort = { at: number; path: string };
@@ -217,12 +219,13 @@ export abstract class MockUpstream {
     if (routed) return routed;
     if (!this.accepts(req, url)) return new Response("not found", { status: 404 });
 
-    const body = (await req.json()) as Record<string, unknown>;
+    const raw = await req.text();
+    const body = JSON.parse(raw) as Record<string, unknown>;
     const headers: Record<string, string> = {};
     req.headers.forEach((v, k) => {
       headers[k] = v;
     });
-    this.received.push({ path: url.pathname + url.search, headers, body, at: performance.now() });
+    this.received.push({ path: url.pathname + url.search, headers, body, text: raw, at: performance.now() });
     let b = this.queue.shift() ?? this.fallback;
     // Agent loops: call the tool only while no result came back, and only where the tool is on offer
     // (a title or summary request without tools gets text).

@@ -1,4 +1,5 @@
 import { unsupportedFeature } from "../../core/features.ts";
+import type { JsonBody } from "../../core/json-body.ts";
 import type { CoreMessage, CoreRequest, ImagePart, TextPart, ToolResultPart } from "../../core/request.ts";
 import { drop, type EncodeContext, type ForwardContext } from "../../core/translate.ts";
 import { argsObject, type Json } from "../../core/wire-json.ts";
@@ -117,11 +118,12 @@ function thinking(req: CoreRequest, ctx: EncodeContext, maxTokens: number, body:
 }
 
 /** A Messages client's own body for an Anthropic upstream: its model id, streaming, the cap reserved for. */
-export function forwardMessagesRequest(inbound: Json, ctx: ForwardContext): Json {
-  const body: Json = { ...inbound, model: ctx.upstreamModel };
-  if (ctx.stream) body.stream = true;
-  body.max_tokens = ctx.maxTokens;
-  return body;
+export function forwardMessagesRequest(inbound: JsonBody, ctx: ForwardContext): JsonBody {
+  return inbound.with({
+    model: ctx.upstreamModel,
+    ...(ctx.stream ? { stream: true } : {}),
+    max_tokens: ctx.maxTokens,
+  });
 }
 
 /** Canonical request -> Anthropic Messages body. */

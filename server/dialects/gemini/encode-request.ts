@@ -1,4 +1,5 @@
 import { unsupportedFeature } from "../../core/features.ts";
+import type { JsonBody } from "../../core/json-body.ts";
 import type { CoreMessage, CoreRequest, ImagePart, ToolResultPart } from "../../core/request.ts";
 import { drop, type EncodeContext, type ForwardContext } from "../../core/translate.ts";
 import { argsObject, type Json, lookup, obj, parseObject } from "../../core/wire-json.ts";
@@ -94,11 +95,13 @@ const EFFORT_BUDGET = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as 
  * A Gemini client's own body for a Gemini upstream, with the cap reserved for as its only
  * output limit (bounds.ts merged the spellings); the model and streaming are in the URL.
  */
-export function forwardGenerateRequest(inbound: Json, ctx: ForwardContext): Json {
-  const { generation_config, ...rest } = inbound;
-  const g = obj(inbound.generationConfig) ?? obj(generation_config) ?? {};
+export function forwardGenerateRequest(inbound: JsonBody, ctx: ForwardContext): JsonBody {
+  const g = obj(inbound.get("generationConfig")) ?? obj(inbound.get("generation_config")) ?? {};
   const { max_output_tokens: _, ...config } = g;
-  return { ...rest, generationConfig: { ...config, maxOutputTokens: ctx.maxTokens } };
+  return inbound.with({
+    generation_config: undefined,
+    generationConfig: { ...config, maxOutputTokens: ctx.maxTokens },
+  });
 }
 
 /** Canonical request -> Gemini generateContent body (the model id goes in the URL). */

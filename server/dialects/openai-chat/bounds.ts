@@ -1,4 +1,4 @@
-import { countIn, oneSpelling, refuseMultiplier, type TextBounds, unset, without } from "../cost-bounds.ts";
+import { countIn, oneSpelling, refuseMultiplier, type TextBounds, unset } from "../cost-bounds.ts";
 import type { ChatRequest } from "./schema.ts";
 
 /** Both spellings of a chat completion's output cap; OpenAI reads either. */
@@ -8,12 +8,16 @@ export const CHAT_CAPS = ["max_completion_tokens", "max_tokens"] as const;
 export const MAX_CHAT_CHOICES = 128;
 
 /**
- * The cost bounds of a chat completion, and the body to forward: one cap field (the
- * spelling the client used; a provider may rename it, see providers/openai/index.ts), `n`
- * reserved as a multiplier, `best_of` other than 1 and `prediction` refused (an upstream
- * that honours them writes more than max_tokens per answer).
+ * The cost bounds of a chat completion, read from its top-level fields, and the changes
+ * that make the body forwarded carry exactly them: one cap field (the spelling the client
+ * used; a provider may rename it, see providers/openai/index.ts), `n` reserved as a
+ * multiplier, `best_of` other than 1 and `prediction` refused (an upstream that honours
+ * them writes more than max_tokens per answer).
  */
-export function chatBounds(body: ChatRequest): { bounds: TextBounds; body: ChatRequest } {
+export function chatBounds(body: Record<string, unknown>): {
+  bounds: TextBounds;
+  changes: Record<string, unknown>;
+} {
   const cap = oneSpelling(body, CHAT_CAPS);
   const maxTokens = cap ? countIn(cap.value, cap.name) : null;
   const choices = unset(body.n) ? 1 : countIn(body.n, "n", MAX_CHAT_CHOICES);
@@ -28,9 +32,9 @@ export function chatBounds(body: ChatRequest): { bounds: TextBounds; body: ChatR
     "prediction",
     "predicted output tokens the answer does not use are billed as output",
   );
-  const forwarded = without(body, CHAT_CAPS) as ChatRequest;
-  if (cap) forwarded[cap.name] = maxTokens;
-  return { bounds: { maxTokens, choices }, body: forwarded };
+  const changes: Record<string, unknown> = { max_completion_tokens: undefined, max_tokens: undefined };
+  if (cap) changes[cap.name] = maxTokens;
+  return { bounds: { maxTokens, choices }, changes };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { imageToUrl } from "../../core/images.ts";
+import type { JsonBody } from "../../core/json-body.ts";
 import type {
   CoreMessage,
   CoreRequest,
@@ -7,7 +8,7 @@ import type {
   ToolResultPart,
 } from "../../core/request.ts";
 import { drop, type EncodeContext, type ForwardContext } from "../../core/translate.ts";
-import type { Json } from "../../core/wire-json.ts";
+import { type Json, obj } from "../../core/wire-json.ts";
 import { CHAT_CAPS } from "./bounds.ts";
 
 /** A reasoning token budget as the nearest OpenAI effort. */
@@ -72,18 +73,22 @@ function toolChoice(c: CoreToolChoice): unknown {
  * asked on streams (the gateway needs it; the tap hides it from a client that did not
  * ask), and the cap reserved for in the one field the client spelled it in.
  */
-export function forwardChatRequest(inbound: Json, ctx: ForwardContext): Json {
-  const body: Json = { ...inbound, model: ctx.upstreamModel };
+export function forwardChatRequest(inbound: JsonBody, ctx: ForwardContext): JsonBody {
+  const field = inbound.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+  const changes: Json = { model: ctx.upstreamModel, ...capIn(field, ctx.maxTokens) };
   if (ctx.stream) {
-    const opts =
-      typeof body.stream_options === "object" && body.stream_options !== null ? body.stream_options : {};
-    body.stream = true;
-    body.stream_options = { ...opts, include_usage: true };
+    changes.stream = true;
+    changes.stream_options = { ...obj(inbound.get("stream_options")), include_usage: true };
   }
-  const field = "max_completion_tokens" in inbound ? "max_completion_tokens" : "max_tokens";
-  for (const f of CHAT_CAPS) delete body[f];
-  body[field] = ctx.maxTokens;
-  return body;
+  return inbound.with(changes);
+}
+
+/** The output cap in one of its spellings, the other removed (as changes to a body). */
+export function capIn(field: (typeof CHAT_CAPS)[number], maxTokens: number): Json {
+  const changes: Json = {};
+  for (const f of CHAT_CAPS) changes[f] = undefined;
+  changes[field] = maxTokens;
+  return changes;
 }
 
 /** Canonical request -> OpenAI chat completions body. */

@@ -48,27 +48,40 @@ function completionText(body: Record<string, unknown>): string {
 
 /**
  * The chat completions surface over an OpenAI-dialect upstream: bytes pass through (the
- * `model` renamed to the id the client asked for), usage is tapped.
+ * `model` renamed to `publicModel`, the id the client asked for), usage is tapped; the
+ * request is read only to count the prompt when the upstream reports no usage.
  */
-export function openaiChatCodec(req: ChatRequest): SurfaceCodec {
-  let counted: PromptCount | null = null;
-  return {
-    countInput(perImage) {
-      counted ??= countChatInput(req);
-      return promptTokens(counted, perImage);
-    },
-    json(result: Extract<UpstreamResult, { kind: "json" }>) {
-      return {
-        body: setTopLevelString(result.text, "model", req.model),
-        usage: usageFromOpenAI(result.body.usage),
-        outputText: () => completionText(result.body),
-      };
-    },
-    stream(): StreamTap {
-      return new OpenAIChatTap(req.stream_options?.include_usage === true, req.model);
-    },
-    streamError(err: GatewayError): Uint8Array {
-      return encoder.encode(`data: ${JSON.stringify(openaiErrorBody(err))}\n\n`);
-    },
-  };
+export function openaiChatCodec(o: PassThroughSpec): SurfaceCodec {
+  return new OpenAIChatPassThrough(o);
+}
+
+/** `request` gives the whole request (only to count it): a held stream need not keep it parsed. */
+type PassThroughSpec = { publicModel: string; includeUsage: boolean; request: () => ChatRequest };
+
+/** A class, not closures: a streamed answer holds its codec for as long as it lasts. */
+class OpenAIChatPassThrough implements SurfaceCodec {
+  private counted: PromptCount | null = null;
+
+  constructor(private readonly o: PassThroughSpec) {}
+
+  countInput(perImage?: number): number {
+    this.counted ??= countChatInput(this.o.request());
+    return promptTokens(this.counted, perImage);
+  }
+
+  json(result: Extract<UpstreamResult, { kind: "json" }>) {
+    return {
+      body: setTopLevelString(result.text, "model", this.o.publicModel),
+      usage: usageFromOpenAI(result.body.usage),
+      outputText: () => completionText(result.body),
+    };
+  }
+
+  stream(): StreamTap {
+    return new OpenAIChatTap(this.o.includeUsage, this.o.publicModel);
+  }
+
+  streamError(err: GatewayError): Uint8Array {
+    return encoder.encode(`data: ${JSON.stringify(openaiErrorBody(err))}\n\n`);
+  }
 }

@@ -4,7 +4,8 @@ import { z } from "zod";
  * What we check of a chat completion request. Objects are loose: every field we do not
  * name (seed, logprobs, reasoning_effort, vendor extras...) passes through untouched.
  */
-const IMAGE_URL = /^(https?:\/\/|data:image\/[a-z0-9.+-]+;base64,)/i;
+export const IMAGE_URL = /^(https?:\/\/|data:image\/[a-z0-9.+-]+;base64,)/i;
+export const IMAGE_DETAILS = ["auto", "low", "high"];
 
 /** A content part; text and image parts are checked field by field so errors name the field. */
 const ContentPart = z.looseObject({ type: z.string() }).superRefine((p, ctx) => {
@@ -22,7 +23,7 @@ const ContentPart = z.looseObject({ type: z.string() }).superRefine((p, ctx) => 
         path: ["image_url", "url"],
         message: "must be an http(s) URL or a data:image/...;base64, URL",
       });
-    } else if (img.detail !== undefined && !["auto", "low", "high"].includes(img.detail as string)) {
+    } else if (img.detail !== undefined && !IMAGE_DETAILS.includes(img.detail as string)) {
       ctx.addIssue({
         code: "custom",
         path: ["image_url", "detail"],
@@ -38,8 +39,10 @@ const ToolCall = z.looseObject({
   function: z.looseObject({ name: z.string(), arguments: z.string() }).optional(),
 });
 
+export const ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;
+
 const Message = z.looseObject({
-  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
+  role: z.enum(ROLES),
   content: z.union([z.string(), z.array(ContentPart), z.null()]).optional(),
   name: z.string().optional(),
   tool_calls: z.array(ToolCall).optional(),
@@ -82,3 +85,6 @@ export const ChatRequest = z.looseObject({
 });
 
 export type ChatRequest = z.infer<typeof ChatRequest>;
+
+/** The request's top-level fields but its messages and tools (checked by hand in check-request.ts). */
+export const ChatTop = ChatRequest.omit({ messages: true, tools: true });

@@ -1,5 +1,5 @@
-import type { Json } from "../../core/wire-json.ts";
-import { CHAT_CAPS } from "../../dialects/openai-chat/bounds.ts";
+import type { JsonBody } from "../../core/json-body.ts";
+import { capIn } from "../../dialects/openai-chat/encode-request.ts";
 import { openaiChatDialect } from "../../dialects/openai-chat/index.ts";
 import { forwardResponsesRequest } from "../../dialects/openai-responses/encode-request.ts";
 import type { ChatCall, Provider, UpstreamResult } from "../provider.ts";
@@ -13,11 +13,10 @@ import { openaiVideos } from "./videos.ts";
  * carries it in the client's spelling, `max_tokens` once translated): an upstream reading
  * the other spelling must find none.
  */
-function forceCapField(call: ChatCall, body: Json): void {
+function forceCapField(call: ChatCall, body: JsonBody): JsonBody {
   const forced = call.target.provider.options.max_tokens_field;
-  if (forced !== "max_tokens" && forced !== "max_completion_tokens") return;
-  for (const f of CHAT_CAPS) delete body[f];
-  body[forced] = call.maxTokens;
+  if (forced !== "max_tokens" && forced !== "max_completion_tokens") return body;
+  return body.with(capIn(forced, call.maxTokens));
 }
 
 /**
@@ -39,8 +38,7 @@ export const openaiProvider = {
     const { provider } = call.target;
     if (call.inbound.dialect === "openai-responses" && provider.options.responses_api === true)
       return responsesCall(call);
-    const body = upstreamBody(call, openaiChatDialect);
-    forceCapField(call, body);
+    const body = forceCapField(call, upstreamBody(call, openaiChatDialect));
     const headers: Record<string, string> = {};
     if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
     return postUpstream(call, {

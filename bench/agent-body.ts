@@ -1,0 +1,135 @@
+/**
+ * Request bodies shaped like a coding agent's (issue 16): a system prompt, the user's task,
+ * then the history of tool calls and their results (file contents with quotes, newlines and
+ * braces, so JSON escapes are as common as in the real thing), and the agent's tool
+ * definitions. Deterministic, ASCII only (wrk's Lua script carries the body as a literal),
+ * and padded to the size asked for within a few bytes.
+ */
+
+/** The sizes the body-size matrix measures, with their shapes (messages, tools). */
+export const BODY_SHAPES = {
+  1: { messages: 4, tools: 0 },
+  32: { messages: 38, tools: 10 },
+  128: { messages: 227, tools: 20 },
+} as const;
+
+export type BodyKb = keyof typeof BODY_SHAPES;
+export const BODY_KBS = Object.keys(BODY_SHAPES).map(Number) as BodyKb[];
+
+const SYSTEM =
+  "You are a coding agent working in the user's repository. Read files before editing them, " +
+  "keep changes small, run the tests after each change and report what you did.";
+
+const TOOL_NAMES = [
+  "read_file",
+  "write_file",
+  "edit_file",
+  "list_directory",
+  "search_files",
+  "run_command",
+  "run_tests",
+  "git_diff",
+  "git_status",
+  "web_fetch",
+  "glob",
+  "grep",
+  "todo_write",
+  "ask_user",
+  "open_browser",
+  "lint",
+  "format",
+  "install_package",
+  "read_logs",
+  "summarize",
+];
+
+function tool(i: number) {
+  const name = TOOL_NAMES[i % TOOL_NAMES.length]!;
+  return {
+    type: "function",
+    function: {
+      name,
+      description: `Tool ${name}: performs the ${name.replace("_", " ")} operation in the workspace and returns its output as text. Paths are relative to the repository root.`,
+      parameters: {
+        type: "object",
+        properties: {
+          path: { type: "string", description: "A path relative to the repository root." },
+          pattern: { type: "string", description: "A glob or regular expression, depending on the tool." },
+          limit: { type: "integer", description: "At most this many lines or results.", minimum: 1 },
+        },
+        required: ["path"],
+        additionalProperties: false,
+      },
+    },
+  };
+}
+
+/** A slice of TypeScript-looking source: quotes, newlines, tabs and braces to escape. */
+function source(n: number, chars: number): string {
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < chars; i++) {
+    const line = `\texport function step${n}_${i}(input: string): string {\n\t\treturn "value ${i}: " + input.replace(/"/g, '\\"');\n\t}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n").slice(0, chars);
+}
+
+type Message = Record<string, unknown>;
+
+function history(count: number, toolResultChars: number): Message[] {
+  const msgs: Message[] = [
+    { role: "system", content: SYSTEM },
+    { role: "user", content: "The build fails on the parser module; find out why and fix it." },
+  ];
+  for (let i = 0; msgs.length < count; i++) {
+    const id = `call_${String(i).padStart(6, "0")}`;
+    if (msgs.length === count - 1) {
+      msgs.push({ role: "user", content: "Continue." });
+      break;
+    }
+    msgs.push({
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        {
+          id,
+          type: "function",
+          function: { name: "read_file", arguments: JSON.stringify({ path: `src/module${i}.ts` }) },
+        },
+      ],
+    });
+    if (msgs.length < count)
+      msgs.push({ role: "tool", tool_call_id: id, content: source(i, toolResultChars) });
+  }
+  return msgs;
+}
+
+/**
+ * An agent-shaped chat completion of about `kb` KB (1,024 bytes each). The tool results
+ * are sized so the whole body lands on the size: one pass measures the frame, the second
+ * fills it.
+ */
+export function agentBody(o: { kb: BodyKb; stream: boolean; model: string }): string {
+  const shape = BODY_SHAPES[o.kb];
+  const build = (chars: number) => {
+    const body: Record<string, unknown> = {
+      model: o.model,
+      messages: history(shape.messages, chars),
+      max_tokens: 64,
+    };
+    if (shape.tools > 0) body.tools = Array.from({ length: shape.tools }, (_, i) => tool(i));
+    if (o.stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
+    return JSON.stringify(body);
+  };
+  const target = o.kb * 1024;
+  const results = Math.max(1, Math.floor((shape.messages - 2) / 2));
+  const frame = build(0).length;
+  // Escapes make a result's JSON longer than its characters: measure once, then correct.
+  let chars = Math.max(0, Math.floor((target - frame) / results));
+  const first = build(chars).length;
+  const perChar = chars > 0 ? (first - frame) / (chars * results) : 1;
+  chars = Math.max(0, Math.floor((target - frame) / results / perChar));
+  return build(chars);
+}
