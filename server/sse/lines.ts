@@ -69,6 +69,11 @@ export class LineDecoder {
     }
   }
 
+  /** Between lines: nothing pending, no CR waiting for its LF. */
+  get idle(): boolean {
+    return this.pending.length === 0 && !this.skipLF;
+  }
+
   /** The unfinished last line at the end of input, if any. */
   end(onLine: (line: string) => void): void {
     if (this.pending.length > 0) onLine(this.pending.join(""));
@@ -93,7 +98,7 @@ export abstract class LineFramer<T> {
   protected out: T[] = [];
   private readonly onLine = (line: string) => this.line(line);
 
-  constructor(maxLine = MAX_LINE_CHARS) {
+  constructor(protected readonly maxLine = MAX_LINE_CHARS) {
     this.lines = new LineDecoder(maxLine);
   }
 
@@ -102,9 +107,24 @@ export abstract class LineFramer<T> {
   /** At the end of input, after the last line (an event left without its blank line). */
   protected flush(): void {}
 
+  /**
+   * A framer's shortcut over whole units at the start of a chunk's text, taken only between
+   * lines: returns how much of `text` it consumed (the rest goes line by line).
+   */
+  protected whole(_text: string): number {
+    return 0;
+  }
+
+  /** Between lines: a chunk may start a fresh unit. */
+  protected get betweenLines(): boolean {
+    return this.lines.idle;
+  }
+
   /** What this chunk completed. */
   push(chunk: Uint8Array): T[] {
-    this.lines.push(this.decoder.decode(chunk, { stream: true }), this.onLine);
+    const text = this.decoder.decode(chunk, { stream: true });
+    const used = this.whole(text);
+    if (used < text.length) this.lines.push(used === 0 ? text : text.slice(used), this.onLine);
     return this.take();
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { encodeSse } from "./encoder.ts";
 import { LineDecoder, StreamLimitExceeded } from "./lines.ts";
 import { type SseEvent, SseParser } from "./parser.ts";
@@ -45,6 +46,29 @@ describe("SseParser", () => {
         Array.from({ length: input.length - 1 }, (_, i) => i + 1),
       ),
     ).toEqual(expected);
+  });
+
+  test("generated LF streams: whole chunks of data events (the shortcut) parse as byte by byte does", () => {
+    const text = fc.string({
+      unit: fc.constantFrom("a", "é", "{", '"', ":", " ", "\\", "[", "]"),
+      maxLength: 12,
+    });
+    const block = fc.oneof(
+      { arbitrary: text.map((d) => `data: ${d}\n\n`), weight: 6 },
+      { arbitrary: fc.tuple(text, text).map(([a, b]) => `data: ${a}\ndata: ${b}\n\n`), weight: 1 },
+      { arbitrary: text.map((d) => `event: x\ndata: ${d}\n\n`), weight: 1 },
+      { arbitrary: text.map((d) => `: ${d}\n`), weight: 1 },
+      { arbitrary: text.map((d) => `data:${d}\n\n`), weight: 1 },
+    );
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 5 }), (blocks, cuts) => {
+        const input = bytes(blocks.join(""));
+        const at = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
+        const oneByOne = Array.from({ length: Math.max(0, input.length - 1) }, (_, i) => i + 1);
+        expect(parseSplit(input, at)).toEqual(parseSplit(input, oneByOne));
+      }),
+      { numRuns: Number(process.env.TOLLGATE_PROPERTY_RUNS ?? 300) },
+    );
   });
 
   test("a last event without a blank line is still delivered at end", () => {

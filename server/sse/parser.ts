@@ -27,6 +27,28 @@ export class SseParser extends LineFramer<SseEvent> {
     if (this.data.length > 0) this.dispatch();
   }
 
+  /**
+   * The common chunk, one or more events of a single `data:` line each, LF-terminated, taken
+   * whole: one indexOf per event instead of a line callback each. Anything else (a CR, a
+   * field other than data, several data lines, an event split across chunks, a line past
+   * its cap) stops the shortcut and goes line by line.
+   */
+  protected override whole(text: string): number {
+    if (!this.betweenLines || this.data.length > 0 || this.event !== undefined || this.id !== undefined)
+      return 0;
+    if (text.includes("\r")) return 0;
+    let i = 0;
+    while (text.startsWith("data: ", i)) {
+      const nl = text.indexOf("\n", i + 6);
+      // Past a cap, the line by line path throws.
+      if (nl === -1 || text.charCodeAt(nl + 1) !== 10 || nl - i > this.maxLine || nl - i - 5 > this.maxEvent)
+        break;
+      this.out.push({ data: text.slice(i + 6, nl) });
+      i = nl + 2;
+    }
+    return i;
+  }
+
   protected line(line: string) {
     // The common line first: `data: ...`.
     if (line.startsWith("data: ")) {

@@ -58,6 +58,8 @@ const Tool = z.looseObject({
 
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
 
+export const RESPONSE_FORMATS = ["text", "json_object", "json_schema"] as const;
+
 export const ChatRequest = z.looseObject({
   model: z.string().min(1),
   messages: z.array(Message).min(1),
@@ -74,7 +76,7 @@ export const ChatRequest = z.looseObject({
   tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).optional(),
   response_format: z
     .looseObject({
-      type: z.enum(["text", "json_object", "json_schema"]),
+      type: z.enum(RESPONSE_FORMATS),
       json_schema: z.looseObject({ name: z.string() }).optional(),
     })
     .refine(
@@ -85,6 +87,3 @@ export const ChatRequest = z.looseObject({
 });
 
 export type ChatRequest = z.infer<typeof ChatRequest>;
-
-/** The request's top-level fields but its messages and tools (checked by hand in check-request.ts). */
-export const ChatTop = ChatRequest.omit({ messages: true, tools: true });
