@@ -25,6 +25,9 @@ export default defineConfig({
   use: {
     browserName: "chromium",
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
+    // The panel follows the browser's language (docs/panel.md, Languages): the suite is English
+    // unless a test asks for another locale.
+    locale: "en-US",
     viewport: { width: 1280, height: 800 },
     permissions: ["clipboard-read", "clipboard-write"],
     trace: "retain-on-failure",

@@ -44,7 +44,7 @@ test("account, top-up, key, a real API call billed to the cent, model toggle, re
     await expect(shown.getByRole("alert")).toContainText("It is shown only this once");
     plainKey = await shown.getByLabel(`API key for “${keyName}”`).inputValue();
     expect(plainKey).toMatch(/^sk-tg-/);
-    await shown.getByRole("button", { name: "Copy" }).click();
+    await shown.getByRole("button", { name: "Copy", exact: true }).click();
     await expect(shown.getByRole("button", { name: "Copied" })).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(plainKey);
     await shown.getByRole("button", { name: "I have stored the key" }).click();

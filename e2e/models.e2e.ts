@@ -1,4 +1,4 @@
-import { adminPost, expect, test, unique } from "./support/fixtures.ts";
+import { clientKey, expect, test, unique } from "./support/fixtures.ts";
 
 test("a model's prices are edited in the panel: a cache-write price is set, shown, and cleared again", async ({
   admin: page,
@@ -32,7 +32,7 @@ test("a model's prices are edited in the panel: a cache-write price is set, show
   await expect(again).not.toContainText("cache write");
 });
 
-test("a model added in the panel answers API calls at once; an unknown provider is refused in the form", async ({
+test("a model added in the panel (provider dropdown, upstream-model picker, priority, weight) answers API calls at once; a refusal shows in the form", async ({
   admin: page,
   gateway,
   openaiFor,
@@ -41,25 +41,39 @@ test("a model added in the panel answers API calls at once; an unknown provider 
   await page.getByRole("link", { name: "Models" }).click();
   await page.getByRole("button", { name: "Add model" }).click();
   const dialog = page.getByRole("dialog", { name: "Add a model" });
-  await dialog.getByLabel("Model id (what clients send)").fill(id);
-  await dialog.getByLabel(/^Input \(/).fill("1");
-  await dialog.getByLabel(/^Output \(/).fill("2");
-  await dialog.getByLabel("Routes").fill("nowhere mock-model");
+  await expect(dialog.getByRole("group", { name: "Prices, in USD per 1M tokens" })).toBeVisible();
+  await dialog.getByLabel("Model id (what clients send)").fill("gpt-test"); // taken
+  await dialog.getByLabel(/^Input \(USD per 1M tokens\)/).fill("1");
+  await dialog.getByLabel(/^Output \(USD per 1M tokens\)/).fill("2");
+  const first = dialog.getByTestId("route-row").first();
+  await first.getByLabel("Provider").selectOption("mock");
+  // The picker offers what the provider lists upstream; free text stays allowed.
+  await expect(first).toContainText("3 models listed");
+  const offered = await first
+    .locator("datalist option")
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(offered).toEqual(["mock-large", "mock-mini", "mock-model"]);
+  await first.getByLabel("Upstream model").fill("mock-model");
+  await first.getByLabel("Priority").fill("1");
+  await dialog.getByRole("button", { name: "Add route" }).click();
+  const second = dialog.getByTestId("route-row").nth(1);
+  await second.getByLabel("Provider").selectOption("mock");
+  await second.getByLabel("Upstream model").fill("mock-large");
+  await second.getByLabel("Weight").fill("3");
   await dialog.getByRole("button", { name: "Add model" }).click();
-  await expect(dialog.getByRole("alert")).toContainText('unknown provider "nowhere"');
+  await expect(dialog.getByRole("alert")).toContainText("gpt-test");
 
-  await dialog.getByLabel("Routes").fill("mock mock-model 0 1");
+  await dialog.getByLabel("Model id (what clients send)").fill(id);
   await dialog.getByRole("button", { name: "Add model" }).click();
   await expect(dialog).toBeHidden();
   const row = page.getByRole("row").filter({ has: page.getByRole("switch", { name: `${id} enabled` }) });
   await expect(row).toContainText("admin");
-  await expect(row).toContainText("mock → mock-model");
+  await expect(row).toContainText("mock → mock-model (priority 1, weight 1)");
+  await expect(row).toContainText("mock → mock-large (priority 0, weight 3)");
+  await expect(row).toContainText("input 1.00 USD");
+  await expect(row).toContainText("output 2.00 USD");
 
-  const account = await adminPost<{ id: string }>(gateway, "/accounts", {
-    name: unique("models"),
-    balance: "1",
-  });
-  const key = await adminPost<{ key: string }>(gateway, "/keys", { account_id: account.id, name: "models" });
+  const key = await clientKey(gateway, "models");
   const client = openaiFor(key.key);
   expect((await client.models.list()).data.map((m) => m.id)).toContain(id);
   const reply = await client.chat.completions.create({

@@ -1,4 +1,4 @@
-import { adminPost, expect, test, unique } from "./support/fixtures.ts";
+import { adminPost, clientKey, expect, test, unique } from "./support/fixtures.ts";
 
 test("a request that failed over shows its upstream attempts in order on its detail page", async ({
   admin: page,
@@ -22,14 +22,7 @@ test("a request that failed over shows its upstream attempts in order on its det
       { provider: "mock", model: "mock-model", priority: 0 },
     ],
   });
-  const account = await adminPost<{ id: string }>(gateway, "/accounts", {
-    name: unique("attempts"),
-    balance: "1",
-  });
-  const key = await adminPost<{ key: string }>(gateway, "/keys", {
-    account_id: account.id,
-    name: "attempts",
-  });
+  const key = await clientKey(gateway, "attempts");
   const { response } = await openaiFor(key.key)
     .chat.completions.create({ model, messages: [{ role: "user", content: "Hi" }] })
     .withResponse();

@@ -1,13 +1,10 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, signIn, test, unique } from "./support/fixtures.ts";
-
-const ARTIFACTS = join(import.meta.dirname, "artifacts");
-const WIDTHS = [
-  { name: "desktop", width: 1280, height: 800 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
+import { en } from "../admin/src/i18n/en.ts";
+import { ru } from "../admin/src/i18n/ru.ts";
+import type { Booted } from "./support/boot.ts";
+import { expect, test, unique } from "./support/fixtures.ts";
+import { ARTIFACTS, shoot } from "./support/shoot.ts";
 
 /** Seeds data through the admin API (Bearer) and the client API, like a deployment in use. */
 async function seed(gateway: { url: string; mockUrl: string; adminToken: string }) {
@@ -48,96 +45,131 @@ async function seed(gateway: { url: string; mockUrl: string; adminToken: string 
   return { account, key };
 }
 
-async function shoot(page: Page, name: string) {
-  await page.waitForLoadState("networkidle");
-  await page.mouse.move(0, 0); // no chart tooltip left open under the pointer
-  await expect(page.getByRole("status").filter({ hasText: "Loading" })).toHaveCount(0);
-  for (const w of WIDTHS) {
-    await page.setViewportSize({ width: w.width, height: w.height });
-    await page.waitForTimeout(150); // let the charts re-measure their container
-    const file = join(ARTIFACTS, `${name}-${w.name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    // Nothing may overflow the page sideways at either width (tables scroll inside their card).
-    const overflow = await page.evaluate(() => {
-      const clipped = (el: Element | null): boolean =>
-        !!el &&
-        (["auto", "hidden", "scroll"].includes(getComputedStyle(el).overflowX) || clipped(el.parentElement));
-      const culprits = Array.from(document.querySelectorAll("body *"))
-        .filter(
-          (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !clipped(el.parentElement),
-        )
-        .map(
-          (el) => `${el.tagName.toLowerCase()}.${el.getAttribute("class")?.split(" ").slice(0, 4).join(".")}`,
-        );
-      return { px: document.documentElement.scrollWidth - window.innerWidth, culprits: culprits.slice(0, 5) };
-    });
-    expect(
-      overflow.px,
-      `${name} at ${w.width}px overflows: ${overflow.culprits.join(", ")}`,
-    ).toBeLessThanOrEqual(0);
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+/** The panel's texts in one language, and a filled-in text ("{{count}} models listed"). */
+const TEXTS = { en, ru } as const;
+type Lang = keyof typeof TEXTS;
+const fill = (text: string, vars: Record<string, string | number>) =>
+  text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(vars[k]));
 
-test("screenshots of every page at 1280 and 390 px wide (e2e/artifacts/)", async ({ page, gateway }) => {
-  mkdirSync(ARTIFACTS, { recursive: true });
+/**
+ * Every page at 1280 and 390 px in one language: English keeps the original file names,
+ * Russian adds "-ru" (e2e/artifacts/02-overview-ru-phone.png). The language is the admin's
+ * stored choice, set before the panel loads.
+ */
+async function tour(page: Page, gateway: Booted, lang: Lang) {
+  const T = TEXTS[lang];
+  const name = (n: string) => (lang === "en" ? n : `${n}-${lang}`);
+  // Russian plural forms: 2, 3 and 4 take "few"; English has only "other" past 1.
+  const plural = (forms: Record<string, string>, count: number) =>
+    fill(forms[lang === "ru" && count >= 2 && count <= 4 ? "few" : "other"] ?? "", { count });
+  await page.addInitScript((l) => localStorage.setItem("tollgate.language", l), lang);
   const { account, key } = await seed(gateway);
   await page.goto("sign-in");
-  await shoot(page, "01-sign-in");
-  await signIn(page, gateway.username, gateway.password);
+  await shoot(page, name("01-sign-in"));
+  await page.getByLabel(T.signIn.username, { exact: true }).fill(gateway.username);
+  await page.getByLabel(T.signIn.password).fill(gateway.password);
+  await page.getByRole("button", { name: T.signIn.submit }).click();
+  await expect(page.getByRole("heading", { name: T.overview.title })).toBeVisible();
   await expect(page.getByTestId("today-requests")).not.toHaveText("0");
-  await shoot(page, "02-overview");
+  await shoot(page, name("02-overview"));
   await page.goto("keys");
-  await expect(page.getByRole("link", { name: "screenshots key" })).toBeVisible();
-  await shoot(page, "03-keys");
+  await expect(page.getByRole("link", { name: "screenshots key" }).first()).toBeVisible();
+  await shoot(page, name("03-keys"));
   await page.goto(`keys/${key.id}`);
   await expect(page.getByTestId("request-row").first()).toBeVisible();
-  await shoot(page, "04-key-detail");
+  await shoot(page, name("04-key-detail"));
   await page.goto("accounts");
-  await shoot(page, "05-accounts");
+  await shoot(page, name("05-accounts"));
   await page.goto(`accounts/${account.id}`);
   await expect(page.getByTestId("ledger-row").first()).toBeVisible();
-  await expect(page.getByTestId("ledger-row").filter({ hasText: "0.000123 USD" })).toHaveCount(1);
-  await shoot(page, "06-account-detail");
+  const tiny = lang === "ru" ? "0,000123 USD" : "0.000123 USD";
+  await expect(page.getByTestId("ledger-row").filter({ hasText: tiny })).toHaveCount(1);
+  await shoot(page, name("06-account-detail"));
   await page.goto("models");
-  await shoot(page, "07-models");
+  await shoot(page, name("07-models"));
+  await page.getByRole("button", { name: T.models.add }).click();
+  const modelDialog = page.getByRole("dialog", { name: T.models.dialog.addTitle });
+  await modelDialog
+    .getByTestId("route-row")
+    .getByLabel(T.models.route.provider, { exact: true })
+    .selectOption("mock");
+  const listed = T.models.route as unknown as Record<string, string>;
+  const forms = Object.fromEntries(
+    Object.entries(listed)
+      .filter(([k]) => k.startsWith("listed_"))
+      .map(([k, v]) => [k.slice("listed_".length), v]),
+  );
+  await expect(modelDialog.getByTestId("route-row")).toContainText(plural(forms, 3));
+  await shoot(page, name("07b-add-model-route-editor"));
+  await page.keyboard.press("Escape");
   await page.goto("providers");
   // Write-only: only the masked form ever reaches the page.
   await expect(page.getByTestId("provider-key-mock")).toHaveText(/^•+3456$/);
-  await page.getByRole("button", { name: "Test connection to mock" }).click();
-  await expect(page.getByText(/OK · \d+ ms · Connected/)).toBeVisible();
-  await shoot(page, "08-providers");
+  await page.getByRole("button", { name: fill(T.providers.test.label, { id: "mock" }) }).click();
+  const ms = lang === "ru" ? "мс" : "ms";
+  await expect(page.getByText(new RegExp(`${T.providers.test.ok} · \\d+ ${ms} · Connected`))).toBeVisible();
+  await shoot(page, name("08-providers"));
+  const upstream = page.getByRole("region", {
+    name: fill(T.providers.upstream.region, { provider: "mock" }),
+  });
+  await upstream.getByRole("checkbox", { name: /mock-large/ }).check();
+  await upstream.getByRole("checkbox", { name: /mock-mini/ }).check();
+  await upstream.getByRole("button", { name: fill(T.providers.upstream.addSelected, { count: 2 }) }).click();
+  await expect(
+    page.getByRole("dialog", { name: fill(T.providers.addModels.title, { provider: "mock" }) }),
+  ).toBeVisible();
+  await shoot(page, name("08b-add-models-from-provider"));
+  await page.keyboard.press("Escape");
   await page.goto("requests");
-  const filters = page.getByRole("form", { name: "Filters" });
-  await filters.getByLabel("Key").selectOption(key.id);
-  await filters.getByRole("button", { name: "Apply" }).click();
+  const F = T.requests.filters;
+  const filters = page.getByRole("form", { name: F.label });
+  await filters.getByLabel(F.key).selectOption(key.id);
+  await filters.getByRole("button", { name: F.apply }).click();
   await expect(page.getByTestId("request-row")).toHaveCount(5);
-  await filters.getByLabel("Status").fill("400");
-  await filters.getByRole("button", { name: "Apply" }).click();
+  await filters.getByLabel(F.status, { exact: true }).fill("400");
+  await filters.getByRole("button", { name: F.apply }).click();
   await expect(page.getByTestId("request-row")).toHaveCount(1);
-  await filters.getByLabel("Status").fill("");
-  await filters.getByLabel("Model").selectOption("vendor/slashed-model");
-  await filters.getByRole("button", { name: "Apply" }).click();
+  await filters.getByLabel(F.status, { exact: true }).fill("");
+  await filters.getByLabel(F.model).selectOption("vendor/slashed-model");
+  await filters.getByRole("button", { name: F.apply }).click();
   await expect(page.getByTestId("request-row")).toHaveCount(1);
-  const today = new Date().toLocaleDateString("en-CA"); // YYYY-MM-DD in the browser's zone
+  const today = new Date().toISOString().slice(0, 10); // the panel's default zone is UTC
   await page.goto(`requests?key_id=${key.id}&from=${today}&to=${today}`);
   await expect(page.getByTestId("request-row")).toHaveCount(5);
-  await shoot(page, "09-request-log");
-  await page.getByTestId("request-row").first().getByRole("link").click();
+  await shoot(page, name("09-request-log"));
+  await page.goto(`requests?key_id=${key.id}&status_class=errors`);
+  await expect(page.getByTestId("request-row")).toHaveCount(1);
+  await shoot(page, name("09b-request-log-errors-only"));
+  await page.getByTestId("request-row").first().getByRole("link").first().click();
   await expect(page.getByRole("alert")).toBeVisible();
-  await shoot(page, "10-request-detail-error");
+  await shoot(page, name("10-request-detail-error"));
   await page.goto("admins");
-  await shoot(page, "11-admin-users");
+  await shoot(page, name("11-admin-users"));
+  await page.goto("alerts");
+  await shoot(page, name("15-alerts"));
   await page.goto("keys");
-  await page.getByRole("button", { name: "Issue key" }).click();
-  await shoot(page, "12-issue-key-form");
-  const dialog = page.getByRole("dialog", { name: "Issue an API key" });
-  await dialog.getByLabel("Name").fill("shown once");
-  await dialog.getByRole("button", { name: "Issue key" }).click();
-  await expect(page.getByRole("dialog", { name: "Your new API key" })).toBeVisible();
-  await shoot(page, "13-plain-key-once");
+  await page.getByRole("button", { name: T.keys.issue }).click();
+  await shoot(page, name("12-issue-key-form"));
+  const dialog = page.getByRole("dialog", { name: T.keys.issueDialog.title });
+  await dialog.getByLabel(T.keys.issueDialog.name).fill("shown once");
+  await dialog.getByRole("button", { name: T.keys.issueDialog.submit }).click();
+  await expect(page.getByRole("dialog", { name: T.keys.issueDialog.titleDone })).toBeVisible();
+  await shoot(page, name("13-plain-key-once"));
+  await page.getByRole("tab", { name: "Claude Code" }).click();
+  await shoot(page, name("13b-plain-key-claude-code"));
   await page.keyboard.press("Escape");
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.getByRole("button", { name: "Menu" }).click();
-  await page.screenshot({ path: join(ARTIFACTS, "14-menu-phone.png") });
+  await page.getByRole("button", { name: T.shell.menu }).click();
+  await page.screenshot({ path: join(ARTIFACTS, `${name("14-menu-phone")}.png`) });
+}
+
+test("screenshots of every page at 1280 and 390 px wide (e2e/artifacts/)", async ({ page, gateway }) => {
+  await tour(page, gateway, "en");
+});
+
+test("screenshots of every page in Russian at 1280 and 390 px wide (e2e/artifacts/*-ru-*)", async ({
+  page,
+  gateway,
+}) => {
+  await tour(page, gateway, "ru");
 });

@@ -55,3 +55,23 @@ test("sign out locks you out of the panel and of /admin/api", async ({ page, gat
   await page.goto("models");
   await expect(page).toHaveURL(/sign-in/);
 });
+
+test("sign out, then sign in again, lands on the overview (not /admin/admin/sign-in)", async ({
+  page,
+  gateway,
+}) => {
+  await signIn(page, gateway.username, gateway.password);
+  await page.goto("keys");
+  await expect(page.getByRole("heading", { name: "API keys" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in to the admin panel" })).toBeVisible();
+  // The queries the signed-out pages still held answer 401 a moment later: wait for them.
+  await page.waitForLoadState("networkidle");
+  await expect(page).toHaveURL(/\/admin\/sign-in(\?next=%2Fkeys)?$/);
+  await page.getByLabel("Username").fill(gateway.username);
+  await page.getByLabel("Password").fill(gateway.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: /^(Overview|API keys)$/ })).toBeVisible();
+  await expect(page.getByText("There is no page here.")).toHaveCount(0);
+  expect(new URL(page.url()).pathname).not.toContain("/admin/admin");
+});

@@ -18,6 +18,9 @@ test("a key at its spend limit shows as limit reached, and active again once the
     account_id: account.id,
     name: keyName,
     spend_limit: "0.0001",
+    // "limit reached" asks whether the rest pays for the smallest call on the cheapest model
+    // the key may use: held to gpt-test, other spec files' cheaper models do not count.
+    models: ["gpt-test"],
   });
   const row = page.getByTestId(`key-row-${key.id}`);
 

@@ -1,8 +1,8 @@
 /**
  * `npm test`: every stage in order, each runner's own output streamed through, then one
  * closing line `N passed, N failed` (CI reads that line; bun's own summary is not read).
- * Stages: check (typecheck, lint, format) -> bun test (root per bunfig.toml) -> Playwright (e2e/, when
- * present) -> benchmark smoke (bench/, when present). Exits non-zero on any failure.
+ * Stages: check (typecheck, lint, format, dependency rules) -> bun test (root per bunfig.toml) ->
+ * Playwright (e2e/, when present) -> benchmark smoke (bench/, when present). Exits non-zero on any failure.
  * Before bun test, the package folders the tests and the benchmark use (the coding agents,
  * the benchmark's peers) are installed when missing: the only step that needs the network.
  */
@@ -31,7 +31,7 @@ async function run(cmd: string[], env: Record<string, string> = {}): Promise<{ c
 const stage = (name: string) => console.log(`\n=== ${name} ===`);
 
 // 1. Static checks count as one test: they must pass before anything else means much.
-stage("check: typecheck, lint, format");
+stage("check: typecheck, lint, format, dependency rules");
 const check = await run([process.execPath, "run", "check"]);
 if (check.code === 0) total.passed++;
 else total.failed++;

@@ -2,7 +2,6 @@ import { Elysia } from "elysia";
 import { adminApi } from "./admin/index.ts";
 import type { AssetSource } from "./admin-ui/asset-source.ts";
 import { adminUi } from "./admin-ui/routes.ts";
-import { balanceRoutes } from "./billing/balance-routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
 import type { AdminAuth } from "./http/admin-auth.ts";
@@ -10,20 +9,28 @@ import { bodyLimit } from "./http/body-limit.ts";
 import { cacheSync } from "./http/cache-sync.ts";
 import { ClientAddresses } from "./http/client-address.ts";
 import { type DocsAssets, docs, docsAssetsFromNodeModules } from "./http/docs.ts";
-import { renderError } from "./http/error-hook.ts";
+import { type ElysiaErrorInput, ErrorHook } from "./http/error-hook.ts";
 import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
-import { anthropicRoutes } from "./routes/anthropic.ts";
+import { identityAdmin } from "./identity/admin-routes.ts";
+import { signedBearer } from "./identity/bearer.ts";
+import type { Identity } from "./identity/identity.ts";
+import { authRoutes } from "./identity/routes.ts";
+import { teamRoutes } from "./identity/team-routes.ts";
+import { anthropicErrors, anthropicRoutes } from "./routes/anthropic.ts";
+import { balanceRoutes } from "./routes/balance.ts";
 import { embeddingsRoutes } from "./routes/embeddings.ts";
-import { geminiRoutes } from "./routes/gemini.ts";
+import { geminiErrors, geminiRoutes } from "./routes/gemini.ts";
 import { imagesRoutes } from "./routes/images.ts";
 import { modelsRoutes } from "./routes/models.ts";
-import { chatRoutes } from "./routes/openai-chat.ts";
+import { chatRoutes, openaiErrors } from "./routes/openai-chat.ts";
 import { responsesRoutes } from "./routes/openai-responses.ts";
 import { videosRoutes } from "./routes/videos.ts";
 
 export type AppOptions = {
   adminAuth: AdminAuth;
+  /** Users, e-mail sign-in and JWTs (server/identity). */
+  identity: Identity;
   docsAssets?: DocsAssets;
   /** The built admin panel (admin/dist, or files embedded in a binary). */
   adminAssets: AssetSource;
@@ -35,6 +42,15 @@ export type AppOptions = {
   observabilityToken?: string | null;
 };
 
+/**
+ * Errors in the shape of the client surface that owns the path, each surface's routes
+ * saying which paths are theirs; the OpenAI shape for the rest and the admin API.
+ */
+export const clientErrors = new ErrorHook(openaiErrors, [anthropicErrors, geminiErrors]);
+/** Which surface's error shape a path answers in: "openai", "anthropic" or "google". */
+export const errorShape = (path: string) => clientErrors.shapeOf(path);
+export const renderError = (input: ElysiaErrorInput) => clientErrors.render(input);
+
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
 export function buildApp(gw: Gateway, opts: AppOptions) {
   const addresses = new ClientAddresses(opts.trustedProxies ?? []);
@@ -42,11 +58,12 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
   // assumes a host of 4+ characters and misroutes `Host: a`); malformed hosts never get that far.
   return new Elysia({ handler: { standardHostname: false } })
     .use(requestId)
-    .use(hostCheck)
-    .use(bodyLimit(gw.settings.bodyLimitBytes))
+    .use(hostCheck(clientErrors))
+    .use(bodyLimit(gw.settings.bodyLimitBytes, clientErrors))
     .use(cacheSync(gw))
+    .use(signedBearer(opts.identity))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
-      renderError({ error, code, request, path }),
+      clientErrors.render({ error, code, request, path }),
     )
     .use(
       healthRoutes(gw, {
@@ -64,7 +81,9 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(anthropicRoutes(gw))
     .use(geminiRoutes(gw))
     .use(balanceRoutes(gw))
-    .use(adminApi(gw, opts.adminAuth, addresses))
+    .use(authRoutes(opts.identity, addresses))
+    .use(teamRoutes(opts.identity))
+    .use(adminApi(gw, opts.adminAuth, addresses, [identityAdmin(opts.identity)]))
     .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.docsAssets ?? docsAssetsFromNodeModules()));
 }

@@ -1,11 +1,13 @@
 import { dirname, join } from "node:path";
 import { migrateDb, openDb } from "../db/client.ts";
+import { isPostgresUrl } from "../db/engine.ts";
 import { resealProviderSecrets } from "./catalog/provider-secrets.ts";
 import { applyConfig } from "./config/apply.ts";
 import type { Env } from "./config/env.ts";
 import { loadConfig } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import { Gateway } from "./gateway/gateway.ts";
+import { applyPlans } from "./plans/apply.ts";
 import { cipherKeys, createCipher } from "./secrets/cipher.ts";
 
 export const DEFAULT_MIGRATIONS = join(import.meta.dir, "..", "db", "migrations");
@@ -26,6 +28,11 @@ export type Booted = { gw: Gateway; config: Config; configFile: string | null };
  */
 export function openGateway(o: BootOptions): Booted {
   const { config, file } = loadConfig(o.env.TOLLGATE_CONFIG, o.vars);
+  if (isPostgresUrl(o.env.TOLLGATE_DB))
+    // Not a SQLite file named "postgres:…": say plainly what is missing (docs/scale-out.md).
+    throw new Error(
+      "TOLLGATE_DB names PostgreSQL, but the services do not run on it yet: the schema and migrations are ready (db/pg), the async query layer is not (docs/scale-out.md). Use a SQLite file for now.",
+    );
   const { sqlite, db } = openDb(o.env.TOLLGATE_DB, { sync: o.env.TOLLGATE_DB_SYNC });
   migrateDb(db, o.migrationsFolder);
   const keyFile =
@@ -44,6 +51,7 @@ export function openGateway(o: BootOptions): Booted {
   gw.metrics.labelModelsBy((id) => gw.catalog.model(id) !== undefined);
   gw.reload();
   applyConfig({ db, cipher, book: gw.book }, config, Date.now());
+  applyPlans(gw.plans, config.plans, Date.now());
   gw.reload();
   return { gw, config, configFile: file };
 }

@@ -43,6 +43,8 @@ export type GatewayErrorInit = {
   status?: number;
   /** Never retried nor failed over, whatever the kind (e.g. a video job already created upstream). */
   final?: boolean;
+  /** The HTTP status the upstream itself answered, when this error is its answer (the log shows it). */
+  upstreamStatus?: number;
 };
 
 export class GatewayError extends Error {
@@ -52,6 +54,7 @@ export class GatewayError extends Error {
   readonly param: string | null;
   readonly headers: Record<string, string>;
   readonly final: boolean;
+  readonly upstreamStatus: number | null;
 
   constructor(kind: ErrorKind, message: string, init: GatewayErrorInit) {
     super(message);
@@ -62,6 +65,7 @@ export class GatewayError extends Error {
     this.param = init.param ?? null;
     this.headers = init.headers ?? {};
     this.final = init.final ?? false;
+    this.upstreamStatus = init.upstreamStatus ?? null;
   }
 }
 

@@ -1,3 +1,4 @@
+import { firstRunSteps } from "./first-run.ts";
 import { type Running, type StartOptions, startServer } from "./start.ts";
 
 /**
@@ -38,6 +39,7 @@ function announce(running: Running, o: StartOptions) {
     console.log(
       `\n  Admin token (shown once, only its hash is stored; set TOLLGATE_ADMIN_TOKEN to choose your own):\n\n    ${running.generatedAdminToken}\n`,
     );
+    console.log(firstRunSteps(running));
   }
   const cap = o.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? 256;
   if (cap < 4096) {

@@ -8,6 +8,7 @@ import { startProbes } from "./health/probe.ts";
 import { AdminAuth } from "./http/admin-auth.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
 import type { DocsAssets } from "./http/docs.ts";
+import { Identity } from "./identity/identity.ts";
 import { ThreadWriter } from "./store/thread-writer.ts";
 
 export { DEFAULT_MIGRATIONS };
@@ -32,12 +33,13 @@ export type Running = {
   /** Username of the first admin user, when TOLLGATE_ADMIN_USER created it at this start. */
   createdAdminUser: string | null;
   configFile: string | null;
+  identity: Identity;
   stop(graceMs?: number): Promise<void>;
 };
 
 /** Boots (see boot.ts), then listens. Used by main.ts and the tests (on port 0). */
 export async function startServer(o: StartOptions): Promise<Running> {
-  const { gw, configFile } = openGateway(o);
+  const { gw, config, configFile } = openGateway(o);
   // Group commits on a writer thread with its own connection (a file database only).
   if (o.env.TOLLGATE_DB !== ":memory:" && o.env.TOLLGATE_WRITER === "thread") {
     gw.setWriter(await ThreadWriter.start(o.env.TOLLGATE_DB, o.env.TOLLGATE_DB_SYNC, o.writerWorker));
@@ -45,9 +47,18 @@ export async function startServer(o: StartOptions): Promise<Running> {
   gw.start(Date.now());
   const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN, gw.cipher);
   const createdAdminUser = await firstAdminUser(new AdminUsers(gw.db), o.env);
+  const identity = new Identity(gw, {
+    decl: config.identity,
+    accessTokenMinutes: o.env.JWT_ACCESS_TOKEN_EXPIRE_MINUTES,
+    refreshTokenDays: o.env.JWT_REFRESH_TOKEN_EXPIRE_DAYS,
+    signingSecret: o.env.JWT_SECRET_KEY ?? null,
+    siteName: config.server.public_url ?? "Tollgate",
+  });
+  identity.start();
   let connections = () => 0;
   const app = buildApp(gw, {
     adminAuth: auth,
+    identity,
     docsAssets: o.docsAssets,
     adminAssets: o.adminAssets ?? directorySource(DEFAULT_ADMIN_DIST),
     dbPath: o.env.TOLLGATE_DB,
@@ -79,6 +90,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     generatedAdminToken: generated,
     createdAdminUser,
     configFile,
+    identity,
     async stop(graceMs = 10_000) {
       if (stopped) return;
       stopped = true;
@@ -91,6 +103,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
       await server.stop(true);
       for (let i = 0; i < 50 && gw.inFlight > 0; i++) await Bun.sleep(10);
       stopProbes();
+      await identity.stop();
       await gw.stop();
       gw.sqlite.close(false);
     },

@@ -4,6 +4,14 @@ import { RequireSession } from "./layout/require-session.tsx";
 import { Shell } from "./layout/shell.tsx";
 import { SignInPage } from "./routes/sign-in.tsx";
 
+const BASENAME = "/admin";
+
+/** A path of the browser's location relative to the panel: "/admin/keys" is "/keys". */
+export const panelPath = (pathname: string) =>
+  pathname === BASENAME || pathname.startsWith(`${BASENAME}/`)
+    ? pathname.slice(BASENAME.length) || "/"
+    : pathname;
+
 /**
  * Every page behind sign-in is its own chunk, fetched the first time it is shown (Shell
  * wraps them in Suspense): the entry holds React, the router, the sign-in page and the
@@ -21,6 +29,7 @@ const ModelsPage = page(() => import("./routes/models.tsx"), "ModelsPage");
 const ProvidersPage = page(() => import("./routes/providers.tsx"), "ProvidersPage");
 const RequestsPage = page(() => import("./routes/requests.tsx"), "RequestsPage");
 const RequestDetailPage = page(() => import("./routes/request-detail.tsx"), "RequestDetailPage");
+const AlertsPage = page(() => import("./routes/alerts.tsx"), "AlertsPage");
 const AdminsPage = page(() => import("./routes/admins.tsx"), "AdminsPage");
 const NotFoundPage = page(() => import("./routes/not-found.tsx"), "NotFoundPage");
 
@@ -39,6 +48,7 @@ export const router = createBrowserRouter(
             { path: "keys/:id", element: <KeyDetailPage /> },
             { path: "accounts", element: <AccountsPage /> },
             { path: "accounts/:id", element: <AccountDetailPage /> },
+            { path: "alerts", element: <AlertsPage /> },
             { path: "models", element: <ModelsPage /> },
             { path: "providers", element: <ProvidersPage /> },
             { path: "requests", element: <RequestsPage /> },
@@ -50,5 +60,5 @@ export const router = createBrowserRouter(
       ],
     },
   ],
-  { basename: "/admin" },
+  { basename: BASENAME },
 );

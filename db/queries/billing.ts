@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Conn } from "../client.ts";
 import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
 import { everyColumn, type FullRow, lazy } from "./columns.ts";
@@ -16,7 +16,7 @@ export type AccountRow = typeof accounts.$inferSelect;
 
 /**
  * The statements of a batched charge, prepared on first use on the connection that runs
- * the batch (billing/charge-batch.ts folds the account and key rows per batch).
+ * the batch (server/store/charge-batch.ts folds the account and key rows per batch).
  */
 export type ChargeStatements = {
   balance(accountId: string): number | undefined;
@@ -72,6 +72,33 @@ export function allAccounts(db: Conn): AccountRow[] {
 export function accountBalance(db: Conn, accountId: string): number | undefined {
   return db.select({ balance: accounts.balance }).from(accounts).where(eq(accounts.id, accountId)).get()
     ?.balance;
+}
+
+/** Sets an account's status or low-balance threshold; the row after it, or undefined for an unknown id. */
+export function updateAccount(
+  db: Conn,
+  id: string,
+  set: Partial<Pick<AccountRow, "status" | "lowBalanceThreshold">>,
+): AccountRow | undefined {
+  return db.update(accounts).set(set).where(eq(accounts.id, id)).returning().get();
+}
+
+/** What one key was charged since `since` (positive), from the ledger: a budget period's spend after a restart. */
+export function keyChargedSince(db: Conn, accountId: string, keyId: string, since: number): number {
+  return (
+    db
+      .select({ s: sql<number>`-coalesce(sum(${ledger.amount}), 0)`.mapWith(Number) })
+      .from(ledger)
+      .where(
+        and(
+          eq(ledger.accountId, accountId),
+          gte(ledger.createdAt, since),
+          eq(ledger.keyId, keyId),
+          eq(ledger.kind, "charge"),
+        ),
+      )
+      .get()?.s ?? 0
+  );
 }
 
 export function accountNamed(db: Conn, name: string): { id: string } | undefined {
@@ -170,7 +197,16 @@ export function creditAccount(
 }
 
 /** An account's ledger page, newest commit first, with the endpoint and model of each charge's request. */
-export function ledgerPage(db: Conn, accountId: string, limit: number, offset: number) {
+export function ledgerPage(
+  db: Conn,
+  accountId: string,
+  limit: number,
+  offset: number,
+  kinds: readonly LedgerRow["kind"][] | null = null,
+) {
+  const where = kinds?.length
+    ? and(eq(ledger.accountId, accountId), inArray(ledger.kind, [...kinds]))
+    : eq(ledger.accountId, accountId);
   const rows = db
     .select({
       id: ledger.id,
@@ -186,14 +222,14 @@ export function ledgerPage(db: Conn, accountId: string, limit: number, offset: n
     })
     .from(ledger)
     .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
-    .where(eq(ledger.accountId, accountId))
+    .where(where)
     // Commit order: a charge settled before a top-up may commit after it, and
     // balance_after follows the order of commits.
     .orderBy(desc(sql`${ledger}.rowid`))
     .limit(limit)
     .offset(offset)
     .all();
-  const total = db.select({ n: count() }).from(ledger).where(eq(ledger.accountId, accountId)).get()?.n ?? 0;
+  const total = db.select({ n: count() }).from(ledger).where(where).get()?.n ?? 0;
   return { rows, total };
 }
 
@@ -206,4 +242,67 @@ export function chargedFor(db: Conn, requestId: string): number {
       .where(and(eq(ledger.requestId, requestId), eq(ledger.kind, "charge")))
       .get()?.s ?? 0
   );
+}
+
+export type LedgerExportRow = {
+  seq: number;
+  id: string;
+  createdAt: number;
+  accountId: string;
+  accountName: string | null;
+  kind: string;
+  amount: number;
+  balanceAfter: number;
+  keyId: string | null;
+  keyName: string | null;
+  requestId: string | null;
+  model: string | null;
+  note: string | null;
+};
+
+/**
+ * Ledger entries (db/schema/ledger.ts) in commit order (rowid: the order balance_after
+ * follows), of one account or all, in a time range, `size` at a time: each page is its
+ * own query resuming after the last rowid, so an export never holds the range at once.
+ */
+export function* ledgerPages(
+  db: Conn,
+  f: { accountId?: string; from?: number; to?: number },
+  size = 1000,
+): Generator<LedgerExportRow[]> {
+  const rowid = sql<number>`${ledger}.rowid`.mapWith(Number);
+  const w: SQL[] = [];
+  if (f.accountId) w.push(eq(ledger.accountId, f.accountId));
+  if (f.from !== undefined) w.push(gte(ledger.createdAt, f.from));
+  if (f.to !== undefined) w.push(lt(ledger.createdAt, f.to));
+  let after = 0;
+  for (;;) {
+    const rows = db
+      .select({
+        seq: rowid,
+        id: ledger.id,
+        createdAt: ledger.createdAt,
+        accountId: ledger.accountId,
+        accountName: accounts.name,
+        kind: ledger.kind,
+        amount: ledger.amount,
+        balanceAfter: ledger.balanceAfter,
+        keyId: ledger.keyId,
+        keyName: apiKeys.name,
+        requestId: ledger.requestId,
+        model: requestLog.model,
+        note: ledger.note,
+      })
+      .from(ledger)
+      .leftJoin(accounts, eq(accounts.id, ledger.accountId))
+      .leftJoin(apiKeys, eq(apiKeys.id, ledger.keyId))
+      .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
+      .where(and(...w, gt(rowid, after)))
+      .orderBy(asc(rowid))
+      .limit(size)
+      .all();
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    after = rows[rows.length - 1]!.seq;
+  }
 }

@@ -1,10 +1,13 @@
 import {
   and,
+  between,
   type Column,
   count,
   desc,
   eq,
+  getTableColumns,
   gte,
+  inArray,
   isNotNull,
   isNull,
   lt,
@@ -15,7 +18,7 @@ import {
   sql,
 } from "drizzle-orm";
 import type { Conn } from "../client.ts";
-import { apiKeys, requestLog } from "../schema/index.ts";
+import { accounts, apiKeys, requestLog } from "../schema/index.ts";
 import { everyColumn, type FullRow } from "./columns.ts";
 
 /** The request log (db/schema/requests.ts): the hot-path insert, the rate windows' seed, the panel's reads and sums. */
@@ -27,40 +30,75 @@ export type RequestLogRecord = typeof requestLog.$inferSelect;
 export const prepareRequestLogInsert = (db: Conn) =>
   db.insert(requestLog).values(everyColumn(requestLog)).prepare();
 
-export function findRequest(db: Conn, id: string): RequestLogRecord | undefined {
-  return db.select().from(requestLog).where(eq(requestLog.id, id)).get();
-}
-
-export type RequestFilter = {
+export type RequestSearch = {
   keyId?: string;
   accountId?: string;
   model?: string;
   status?: number;
-  outcome?: RequestLogRecord["outcome"];
+  outcome?: "ok" | "error" | "client_closed";
+  /** "errors": every request that did not succeed; "4xx", "5xx": by status class. */
+  statusClass?: "errors" | "4xx" | "5xx";
+  /** A request id, or part of a key's or account's name, or a key (or its shown prefix). */
+  q?: string;
   /** Epoch ms, inclusive. */
   from?: number;
   /** Epoch ms, exclusive. */
   to?: number;
 };
 
-/** A page of the log, newest first, and how many rows match. */
-export function listRequests(
-  db: Conn,
-  f: RequestFilter,
-  page: { limit: number; offset: number },
-): { rows: RequestLogRecord[]; total: number } {
-  const where: SQL[] = [];
-  if (f.keyId) where.push(eq(requestLog.keyId, f.keyId));
-  if (f.accountId) where.push(eq(requestLog.accountId, f.accountId));
-  if (f.model) where.push(eq(requestLog.model, f.model));
-  if (f.status !== undefined) where.push(eq(requestLog.status, f.status));
-  if (f.outcome) where.push(eq(requestLog.outcome, f.outcome));
-  if (f.from !== undefined) where.push(gte(requestLog.createdAt, f.from));
-  if (f.to !== undefined) where.push(lt(requestLog.createdAt, f.to));
-  const cond = where.length ? and(...where) : undefined;
-  const rows = db
-    .select()
+export type NamedRequestRow = typeof requestLog.$inferSelect & {
+  keyName: string | null;
+  accountName: string | null;
+};
+
+const contains = (column: typeof apiKeys.name | typeof accounts.name, needle: string) =>
+  sql`instr(lower(${column}), ${needle.toLowerCase()}) > 0`;
+
+function where(db: Conn, f: RequestSearch): SQL | undefined {
+  const w: (SQL | undefined)[] = [];
+  if (f.keyId) w.push(eq(requestLog.keyId, f.keyId));
+  if (f.accountId) w.push(eq(requestLog.accountId, f.accountId));
+  if (f.model) w.push(eq(requestLog.model, f.model));
+  if (f.status !== undefined) w.push(eq(requestLog.status, f.status));
+  if (f.outcome) w.push(eq(requestLog.outcome, f.outcome));
+  if (f.statusClass === "errors") w.push(ne(requestLog.outcome, "ok"));
+  if (f.statusClass === "4xx") w.push(between(requestLog.status, 400, 499));
+  if (f.statusClass === "5xx") w.push(between(requestLog.status, 500, 599));
+  if (f.from !== undefined) w.push(gte(requestLog.createdAt, f.from));
+  if (f.to !== undefined) w.push(lt(requestLog.createdAt, f.to));
+  const q = f.q?.trim();
+  if (q) {
+    // Keys and accounts are few: the matching ones first, then the log through its indexes.
+    // A key matches by name, or when the text starts with its prefix (a pasted key).
+    const keys = db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(or(contains(apiKeys.name, q), sql`instr(${q}, ${apiKeys.prefix}) = 1`));
+    const accountIds = db.select({ id: accounts.id }).from(accounts).where(contains(accounts.name, q));
+    w.push(
+      or(eq(requestLog.id, q), inArray(requestLog.keyId, keys), inArray(requestLog.accountId, accountIds)),
+    );
+  }
+  return w.length ? and(...w) : undefined;
+}
+
+/** The log's columns and the names of the request's key and account. */
+function named(db: Conn) {
+  return db
+    .select({ ...getTableColumns(requestLog), keyName: apiKeys.name, accountName: accounts.name })
     .from(requestLog)
+    .leftJoin(apiKeys, eq(apiKeys.id, requestLog.keyId))
+    .leftJoin(accounts, eq(accounts.id, requestLog.accountId));
+}
+
+/** A page of the log, newest first, with names, and how many rows match. */
+export function searchRequests(
+  db: Conn,
+  f: RequestSearch,
+  page: { limit: number; offset: number },
+): { rows: NamedRequestRow[]; total: number } {
+  const cond = where(db, f);
+  const rows = named(db)
     .where(cond)
     .orderBy(desc(requestLog.createdAt), desc(requestLog.id))
     .limit(page.limit)
@@ -68,6 +106,38 @@ export function listRequests(
     .all();
   const total = db.select({ n: count() }).from(requestLog).where(cond).get()?.n ?? 0;
   return { rows, total };
+}
+
+/** One request with the names of its key and account. */
+export function findNamedRequest(db: Conn, id: string): NamedRequestRow | undefined {
+  return named(db).where(eq(requestLog.id, id)).get();
+}
+
+/**
+ * Every matching row, newest first, `size` at a time: each page is its own query resuming
+ * after the last row of the one before (created_at, id), so a month of a busy log is never
+ * held at once and rows logged meanwhile do not shift the pages.
+ */
+export function* requestPages(db: Conn, f: RequestSearch, size = 1000): Generator<NamedRequestRow[]> {
+  const cond = where(db, f);
+  let after: { createdAt: number; id: string } | null = null;
+  for (;;) {
+    const resume = after
+      ? or(
+          lt(requestLog.createdAt, after.createdAt),
+          and(eq(requestLog.createdAt, after.createdAt), lt(requestLog.id, after.id)),
+        )
+      : undefined;
+    const rows: NamedRequestRow[] = named(db)
+      .where(and(cond, resume))
+      .orderBy(desc(requestLog.createdAt), desc(requestLog.id))
+      .limit(size)
+      .all();
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    const last = rows[rows.length - 1]!;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
 }
 
 /** Requests since `since` that count against rate limits (rejections by the limiter itself do not). */
@@ -109,14 +179,34 @@ export function usageSince(db: Conn, since: number): UsageSums | undefined {
 }
 
 /** Sums per bucket of `size` ms since `since`; `bucket` is the bucket's start divided by `size`. */
-export function usageBuckets(db: Conn, since: number, size: number): (UsageSums & { bucket: number })[] {
-  const bucket = sql<number>`${requestLog.createdAt} / ${size}`.mapWith(Number).as("bucket");
+/** Sums per bucket of `size` ms; `offset` ms shifts the buckets to a time zone's midnight (0: UTC). */
+export function usageBuckets(
+  db: Conn,
+  since: number,
+  size: number,
+  offset = 0,
+): (UsageSums & { bucket: number })[] {
+  const bucket = sql<number>`(${requestLog.createdAt} + ${offset}) / ${size}`.mapWith(Number).as("bucket");
   return db
     .select({ bucket, ...sums() })
     .from(requestLog)
     .where(gte(requestLog.createdAt, since))
     .groupBy(sql`${bucket}`)
     .all();
+}
+
+/** Requests and spend of every account with traffic since `since`, most spend first. */
+export function spendByAccount(db: Conn, since: number) {
+  const spend = total(requestLog.cost).as("spend");
+  const requests = count().as("requests");
+  return db
+    .select({ accountId: requestLog.accountId, name: max(accounts.name), requests, spend })
+    .from(requestLog)
+    .leftJoin(accounts, eq(accounts.id, requestLog.accountId))
+    .where(and(gte(requestLog.createdAt, since), isNotNull(requestLog.accountId)))
+    .groupBy(requestLog.accountId)
+    .orderBy(desc(spend), desc(requests))
+    .all() as { accountId: string; name: string | null; requests: number; spend: number }[];
 }
 
 /** The models with the most spend (then requests) since `since`. */

@@ -25,6 +25,18 @@ export function writeSetting(db: Conn, key: string, value: string): void {
   db.insert(settings).values({ key, value }).run();
 }
 
+/** Sets a setting whether or not it exists. */
+export function upsertSetting(db: Conn, key: string, value: string): void {
+  db.insert(settings)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value } })
+    .run();
+}
+
+export function deleteSetting(db: Conn, key: string): void {
+  db.delete(settings).where(eq(settings.key, key)).run();
+}
+
 /** Adds one to an integer-valued setting (a missing one becomes "1"), in one statement. */
 export function bumpSetting(db: Conn, key: string): void {
   db.insert(settings)

@@ -12,5 +12,11 @@ export const accounts = sqliteTable("accounts", {
   used: integer("used").notNull().default(0),
   /** Hash of the tollgate.yaml declaration this row came from; null when made by the admin. */
   configHash: text("config_hash"),
+  /** A suspended account's keys are refused (403 account_suspended) until it is resumed. */
+  status: text("status", { enum: ["active", "suspended"] })
+    .notNull()
+    .default("active"),
+  /** Below this balance (nano-units) the account is "running low": listed and alerted; null: never. */
+  lowBalanceThreshold: integer("low_balance_threshold"),
   createdAt: integer("created_at").notNull(),
 });

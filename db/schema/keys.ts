@@ -12,7 +12,8 @@ export const apiKeys = sqliteTable(
     name: text("name").notNull(),
     prefix: text("prefix").notNull(),
     hash: text("hash").notNull().unique(),
-    status: text("status", { enum: ["active", "revoked"] })
+    /** Suspended is reversible (resume sets it active again); revoked is for good. */
+    status: text("status", { enum: ["active", "suspended", "revoked"] })
       .notNull()
       .default("active"),
     rpmLimit: integer("rpm_limit"),
@@ -20,6 +21,11 @@ export const apiKeys = sqliteTable(
     /** Own spend cap in nano-units; null means the key spends from the account without a cap. */
     spendLimit: integer("spend_limit"),
     used: integer("used").notNull().default(0),
+    /**
+     * When set, `spend_limit` caps the spend since the current period began (UTC day, ISO
+     * week from Monday, calendar month) instead of the lifetime spend (LiteLLM's budget_duration).
+     */
+    budgetPeriod: text("budget_period", { enum: ["daily", "weekly", "monthly"] }),
     /** JSON array of public model ids the key may use; null means every enabled model. */
     models: text("models", { mode: "json" }).$type<string[] | null>(),
     expiresAt: integer("expires_at"),

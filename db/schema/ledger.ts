@@ -9,7 +9,7 @@ export const ledger = sqliteTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id),
-    kind: text("kind", { enum: ["topup", "charge", "refund", "adjustment"] }).notNull(),
+    kind: text("kind", { enum: ["topup", "charge", "refund", "adjustment", "fee"] }).notNull(),
     amount: integer("amount").notNull(),
     balanceAfter: integer("balance_after").notNull(),
     keyId: text("key_id"),

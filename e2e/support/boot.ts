@@ -3,24 +3,43 @@
  * the mock upstream and a fresh gateway on loopback, port 0, empty database in a temp
  * folder, the built admin panel. Prints one JSON line with the URLs and the admin token,
  * then runs until it gets SIGTERM or its stdin closes (the test runner went away).
+ * With `--fresh`: a first run instead (no config file, no provider, no admin user).
  */
 import { rmSync } from "node:fs";
 import { buildAdmin } from "../../scripts/build-admin.ts";
-import { ADMIN_TOKEN, standardConfig, TestGateway } from "../../server/testing/harness.ts";
+import { ADMIN_TOKEN, PROVIDER_SECRET, standardConfig, TestGateway } from "../../server/testing/harness.ts";
 import { MockOpenAI } from "../../server/testing/mock-openai.ts";
 
-export type Booted = { url: string; mockUrl: string; adminToken: string; username: string; password: string };
+export type Booted = {
+  url: string;
+  mockUrl: string;
+  adminToken: string;
+  username: string;
+  password: string;
+  /** The mock provider's API key: no page and no log may ever show it. */
+  providerSecret: string;
+};
 
 export const E2E_ADMIN = { username: "admin", password: "e2e-password-123" };
 
 await buildAdmin({ quiet: true });
 const mock = new MockOpenAI().start();
-const tg = await TestGateway.start({
-  // The request-detail test reads x-tollgate-route, which answers carry only when turned on.
-  config: standardConfig(mock.url, "routing: { expose_route_headers: true }\n"),
-  env: { TOLLGATE_ADMIN_USER: E2E_ADMIN.username, TOLLGATE_ADMIN_PASSWORD: E2E_ADMIN.password },
-});
-const booted: Booted = { url: tg.url, mockUrl: mock.url, adminToken: ADMIN_TOKEN, ...E2E_ADMIN };
+// A few more than the routes use: the panel lists them to pick from.
+mock.listed = ["mock-model", "mock-large", "mock-mini"];
+const tg = process.argv.includes("--fresh")
+  ? await TestGateway.start()
+  : await TestGateway.start({
+      // The request-detail test reads x-tollgate-route, which answers carry only when turned on.
+      config: standardConfig(mock.url, "routing: { expose_route_headers: true }\n"),
+      env: { TOLLGATE_ADMIN_USER: E2E_ADMIN.username, TOLLGATE_ADMIN_PASSWORD: E2E_ADMIN.password },
+    });
+const booted: Booted = {
+  url: tg.url,
+  mockUrl: mock.url,
+  adminToken: ADMIN_TOKEN,
+  providerSecret: PROVIDER_SECRET,
+  ...E2E_ADMIN,
+};
 console.log(JSON.stringify(booted));
 
 let stopping = false;

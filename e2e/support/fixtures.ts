@@ -8,8 +8,8 @@ import type { Booted } from "./boot.ts";
 const root = join(import.meta.dirname, "..", "..");
 
 /** Starts e2e/support/boot.ts under bun and waits for its JSON line. */
-async function boot(): Promise<{ info: Booted; proc: ChildProcess }> {
-  const proc = spawn(join(root, "node_modules", ".bin", "bun"), ["e2e/support/boot.ts"], {
+async function boot(args: string[] = []): Promise<{ info: Booted; proc: ChildProcess }> {
+  const proc = spawn(join(root, "node_modules", ".bin", "bun"), ["e2e/support/boot.ts", ...args], {
     cwd: root,
     stdio: ["pipe", "pipe", "inherit"],
   });
@@ -29,18 +29,24 @@ type Fixtures = {
   openaiFor: (key: string) => OpenAI;
 };
 
-/** One server per worker (workers: 1, so one per run): a fresh database, the mock upstream. */
-export const test = base.extend<Fixtures, { gateway: Booted }>({
-  gateway: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature
-    async ({}, use) => {
-      const { info, proc } = await boot();
-      await use(info);
-      proc.kill("SIGTERM");
-      proc.stdin?.end();
-    },
-    { scope: "worker" },
-  ],
+const serve =
+  (args: string[]) =>
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature
+  async ({}, use: (b: Booted) => Promise<void>) => {
+    const { info, proc } = await boot(args);
+    await use(info);
+    proc.kill("SIGTERM");
+    proc.stdin?.end();
+  };
+
+/**
+ * One server per worker (workers: 1, so one per run): a fresh database, the mock upstream.
+ * `firstRun` is a second one, started only for the tests that ask for it: no provider, no
+ * admin user, nothing in it yet (the first-run tests fill it in, so only they use it).
+ */
+export const test = base.extend<Fixtures, { gateway: Booted; firstRun: Booted }>({
+  gateway: [serve([]), { scope: "worker" }],
+  firstRun: [serve(["--fresh"]), { scope: "worker" }],
   baseURL: async ({ gateway }, use) => use(`${gateway.url}/admin/`),
   admin: async ({ page, gateway }, use) => {
     await signIn(page, gateway.username, gateway.password);
@@ -71,6 +77,19 @@ export async function adminPost<T = Record<string, unknown>>(
   });
   expect(res.status).toBe(201);
   return (await res.json()) as T;
+}
+
+/** A fresh account (named after `name`, with `balance`) and a key on it, made through the admin API. */
+export async function clientKey(gateway: Booted, name: string, balance = "1") {
+  const account = await adminPost<{ id: string; name: string }>(gateway, "/accounts", {
+    name: unique(name),
+    balance,
+  });
+  const key = await adminPost<{ id: string; key: string }>(gateway, "/keys", {
+    account_id: account.id,
+    name,
+  });
+  return { account, keyId: key.id, key: key.key };
 }
 
 /** A unique name per test, so specs sharing one server never collide. */

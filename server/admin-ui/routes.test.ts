@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { Elysia } from "elysia";
-import { renderError } from "../http/error-hook.ts";
+import { renderError } from "../app.ts";
 import { type AssetSource, directorySource, mapSource } from "./asset-source.ts";
 import { adminUi } from "./routes.ts";
 

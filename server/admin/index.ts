@@ -1,22 +1,28 @@
-import { Elysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import { AdminUsers } from "../admin-session/admin-users.ts";
 import { SignInLimiter } from "../admin-session/sign-in-limiter.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import type { AdminAuth } from "../http/admin-auth.ts";
 import { limitedParse } from "../http/body-limit.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
 import { adminsAdmin } from "./admins/index.ts";
+import { alertsAdmin } from "./alerts/index.ts";
 import { authAdmin } from "./auth/index.ts";
+import { catalogAdmin } from "./catalog/index.ts";
+import { exportsAdmin } from "./exports/index.ts";
 import { keysAdmin } from "./keys/index.ts";
 import { modelsAdmin } from "./models/index.ts";
+import { plansAdmin } from "./plans/index.ts";
 import { providersAdmin } from "./providers/index.ts";
 import { requestsAdmin } from "./requests/index.ts";
+import type { AdminServices } from "./services.ts";
+import { setupAdmin } from "./setup/index.ts";
+import { settingsView } from "./setup/service.ts";
 import { statsAdmin } from "./stats/index.ts";
 
 const PREFIX = "/admin/api";
 /** The routes one signs in with: open to everyone. */
-const OPEN = new Set([`${PREFIX}/auth/login`, `${PREFIX}/auth/logout`]);
+const OPEN = new Set([`${PREFIX}/auth/login`, `${PREFIX}/auth/logout`, `${PREFIX}/auth/methods`]);
 
 /** Whether a request URL is an admin API path that needs credentials (no URL object: this runs on every request). */
 function guarded(url: string): boolean {
@@ -33,7 +39,13 @@ function guarded(url: string): boolean {
  * its body is parsed or validated (an anonymous caller learns nothing about the schemas).
  * Wrong Bearer tokens are limited per address like failed sign-ins (with their own budget).
  */
-export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresses) => {
+export const adminApi = (
+  gw: AdminServices,
+  auth: AdminAuth,
+  addresses: ClientAddresses,
+  /** Routes of other layers under /admin/api, behind the same credentials (identity). */
+  more: AnyElysia[] = [],
+) => {
   const users = new AdminUsers(gw.db);
   const signIns = new SignInLimiter();
   // Its own budget: failed panel sign-ins from an address do not lock out its scripts.
@@ -48,30 +60,35 @@ export const adminApi = (gw: Gateway, auth: AdminAuth, addresses: ClientAddresse
     auth.require(request, false);
     attempt.succeeded();
   };
-  return (
-    new Elysia({ name: "admin-api", prefix: PREFIX })
-      // onRequest runs for every request, before routing and parsing: hence the path test.
-      .onRequest(({ request, server }) => {
-        if (!guarded(request.url)) return;
-        authenticate(request, server);
-        checked.add(request);
-      })
-      // A chunked body is counted as it is read, like on the client routes.
-      .onParse(limitedParse(gw.settings.bodyLimitBytes))
-      .use(authAdmin({ auth, users, limiter: signIns, addresses }))
-      // The same check for any admin route the path test would not have recognised.
-      .onBeforeHandle(({ request, server }) => {
-        if (!checked.has(request)) authenticate(request, server);
-      })
-      .get("/settings", () => ({ currency: gw.settings.currency, version: gw.settings.version }), {
-        detail: { summary: "Deployment settings the admin panel needs", tags: ["Admin"] },
-      })
-      .use(statsAdmin(gw))
-      .use(accountsAdmin(gw))
-      .use(keysAdmin(gw))
-      .use(modelsAdmin(gw))
-      .use(providersAdmin(gw))
-      .use(requestsAdmin(gw))
-      .use(adminsAdmin(users))
-  );
+  const api = new Elysia({ name: "admin-api", prefix: PREFIX })
+    // onRequest runs for every request, before routing and parsing: hence the path test.
+    .onRequest(({ request, server }) => {
+      if (!guarded(request.url)) return;
+      authenticate(request, server);
+      checked.add(request);
+    })
+    // A chunked body is counted as it is read, like on the client routes.
+    .onParse(limitedParse(gw.settings.bodyLimitBytes))
+    .use(authAdmin({ auth, users, limiter: signIns, addresses }))
+    // The same check for any admin route the path test would not have recognised.
+    .onBeforeHandle(({ request, server }) => {
+      if (!checked.has(request)) authenticate(request, server);
+    })
+    .get("/settings", () => settingsView(gw), {
+      detail: { summary: "Deployment settings the admin panel needs", tags: ["Admin"] },
+    })
+    .use(statsAdmin(gw))
+    .use(setupAdmin(gw))
+    .use(accountsAdmin(gw))
+    .use(keysAdmin(gw))
+    .use(modelsAdmin(gw))
+    .use(catalogAdmin(gw))
+    .use(providersAdmin(gw))
+    .use(requestsAdmin(gw))
+    .use(exportsAdmin(gw))
+    .use(alertsAdmin(gw))
+    .use(adminsAdmin(users))
+    .use(plansAdmin(gw));
+  for (const routes of more) api.use(routes);
+  return api;
 };

@@ -16,6 +16,12 @@ export const TimeInput = z
   .union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })])
   .transform((v) => (typeof v === "number" ? v : Date.parse(v)));
 
+/** A time in a query string (ISO 8601 or epoch ms), optional. */
+export const QueryTime = z
+  .union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })])
+  .pipe(TimeInput)
+  .optional();
+
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const PageQuery = z.object({

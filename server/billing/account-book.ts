@@ -6,9 +6,13 @@ import {
   insertAccount,
   lastLedgerPosition,
   ledgerAfter,
+  updateAccount,
 } from "../../db/queries/billing.ts";
+import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Write } from "../store/writes.ts";
+import { limitSpent } from "./budget-period.ts";
+import { divideDown, multiplyUp, PPM } from "./multiplier.ts";
 
 export type AccountState = {
   id: string;
@@ -17,18 +21,15 @@ export type AccountState = {
   used: number;
   /** Sum of open reservations (memory only: a restart leaves none hanging). */
   reserved: number;
+  status: "active" | "suspended";
+  /** Below this balance the account is running low (listed, alerted); null: never. */
+  lowBalanceThreshold: number | null;
   createdAt: number;
 };
 
 export type Hold = { accountId: string; keyId: string; amount: number; open: boolean };
 
-export type LedgerKind = "topup" | "charge" | "refund" | "adjustment";
-
-/** A time-ordered id: the prefix and a UUIDv7 as 32 hex digits (its dashes dropped). */
-export const newId = (prefix: string) => {
-  const u = Bun.randomUUIDv7();
-  return `${prefix}_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
-};
+export type LedgerKind = "topup" | "charge" | "refund" | "adjustment" | "fee";
 
 const state = (row: AccountRow, reserved: number): AccountState => ({
   id: row.id,
@@ -36,6 +37,8 @@ const state = (row: AccountRow, reserved: number): AccountState => ({
   balance: row.balance,
   used: row.used,
   reserved,
+  status: row.status,
+  lowBalanceThreshold: row.lowBalanceThreshold,
   createdAt: row.createdAt,
 });
 
@@ -55,6 +58,17 @@ export class AccountBook {
   /** Where in the ledger's commit order the last refresh stopped. */
   private lastLedgerPosition = 0;
   private loaded = false;
+  /**
+   * An account's price multiplier in millionths (its plan's; list prices by default).
+   * Applied here, where money is reserved and charged, so every route and fallback pays it:
+   * what is free is divided by it for planning, holds and charges are multiplied by it.
+   */
+  multiplier: (accountId: string) => number = () => PPM;
+  /**
+   * Told after a balance moved in memory (a charge: with its key; a credit: without), for
+   * alerts. Must not throw: a charge has already happened.
+   */
+  onMoved: ((acct: AccountState, key: KeyRecord | null, now: number) => void) | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -87,8 +101,10 @@ export class AccountBook {
         if (acct) acct.balance += r.amount;
       }
       for (const row of allAccounts(tx)) {
+        const known = this.map.get(row.id);
         // New to this process: the table's balance already holds its ledger so far.
-        if (!this.map.has(row.id)) this.map.set(row.id, state(row, 0));
+        if (!known) this.map.set(row.id, state(row, 0));
+        else Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
       }
     });
   }
@@ -101,22 +117,30 @@ export class AccountBook {
     return [...this.map.values()];
   }
 
-  /** What a key may still spend right now: the account's free balance, capped by the key's own limit. */
+  /**
+   * What a key may still spend right now at list prices: the account's free balance, capped
+   * by the key's own limit, divided by the account's multiplier.
+   */
   available(key: KeyRecord): number {
     const h = this.headroom(key);
-    return h.key === null ? h.account : Math.min(h.account, h.key);
+    return divideDown(
+      h.key === null ? h.account : Math.min(h.account, h.key),
+      this.multiplier(key.accountId),
+    );
   }
 
   /** The two limits apart: the account's free balance, and what the key's own limit leaves (null: none). */
   headroom(key: KeyRecord): { account: number; key: number | null } {
     const acct = this.map.get(key.accountId);
     const account = acct ? acct.balance - acct.reserved : 0;
-    return { account, key: key.spendLimit === null ? null : key.spendLimit - key.used - key.reserved };
+    return { account, key: key.spendLimit === null ? null : key.spendLimit - limitSpent(key) - key.reserved };
   }
 
-  hold(key: KeyRecord, amount: number): Hold {
+  /** Reserves `amount` at list prices (the multiplied amount is held). */
+  hold(key: KeyRecord, listAmount: number): Hold {
     const acct = this.map.get(key.accountId);
     if (!acct) throw new Error(`account ${key.accountId} not loaded`);
+    const amount = multiplyUp(listAmount, this.multiplier(key.accountId));
     acct.reserved += amount;
     key.reserved += amount;
     return { accountId: acct.id, keyId: key.id, amount, open: true };
@@ -131,9 +155,10 @@ export class AccountBook {
   }
 
   /**
-   * Turns a hold into a charge of `cost`. Memory moves now; the returned write (the
-   * ledger entry, the account's and key's totals) must be committed in the same entry as
-   * the request's log row, and `revert` called if that entry fails.
+   * Turns a hold into a charge of `cost` (at list prices: the account's multiplier
+   * applies). Memory moves now; the returned write (the ledger entry, the account's and
+   * key's totals) must be committed in the same entry as the request's log row, and
+   * `revert` called if that entry fails.
    * If the real cost exceeds the hold and the balance cannot cover the excess, the charge
    * is capped at what is free: a balance never goes negative.
    */
@@ -147,13 +172,17 @@ export class AccountBook {
     const acct = this.map.get(hold.accountId);
     const none = { charged: 0, write: null, revert: () => {} };
     if (!acct) return none;
-    let charged = Math.min(cost, Math.max(0, acct.balance - acct.reserved));
+    let charged = Math.min(
+      multiplyUp(cost, this.multiplier(acct.id)),
+      Math.max(0, acct.balance - acct.reserved),
+    );
     if (key.spendLimit !== null)
-      charged = Math.min(charged, Math.max(0, key.spendLimit - key.used - key.reserved));
+      charged = Math.min(charged, Math.max(0, key.spendLimit - limitSpent(key) - key.reserved));
     if (charged <= 0) return none;
     acct.balance -= charged;
     acct.used += charged;
     key.used += charged;
+    key.periodUsed += charged;
     const write: Write = {
       charge: {
         ledgerId: newId("txn"),
@@ -164,6 +193,7 @@ export class AccountBook {
         at: ref.now,
       },
     };
+    this.onMoved?.(acct, key, ref.now);
     let reverted = false;
     const revert = () => {
       if (reverted) return;
@@ -171,8 +201,19 @@ export class AccountBook {
       acct.balance += charged;
       acct.used -= charged;
       key.used -= charged;
+      key.periodUsed -= charged;
     };
     return { charged, write, revert };
+  }
+
+  /** Suspends or resumes an account, or sets its low-balance threshold; null for an unknown id. */
+  update(
+    id: string,
+    set: Partial<Pick<AccountState, "status" | "lowBalanceThreshold">>,
+  ): AccountState | null {
+    const acct = this.map.get(id);
+    if (!acct || !updateAccount(this.db, id, set)) return null;
+    return Object.assign(acct, set);
   }
 
   /** Creates an account with an opening balance (a top-up ledger entry), synchronously. */
@@ -187,6 +228,8 @@ export class AccountBook {
         balance: input.balance,
         used: 0,
         configHash: input.configHash ?? null,
+        status: "active",
+        lowBalanceThreshold: null,
         createdAt: now,
       },
       input.balance !== 0 ? { id: opening, note: "Opening balance" } : null,
@@ -198,6 +241,8 @@ export class AccountBook {
       balance: input.balance,
       used: 0,
       reserved: 0,
+      status: "active",
+      lowBalanceThreshold: null,
       createdAt: now,
     };
     this.map.set(id, state);
@@ -230,6 +275,7 @@ export class AccountBook {
     this.own.add(entryId);
     // Memory moves by the amount: the table may lack charges still on their way to it.
     acct.balance += amount;
+    this.onMoved?.(acct, null, now);
     return { entryId, balanceAfter };
   }
 }

@@ -2,6 +2,7 @@ import type { ModelRecord } from "../catalog/catalog.ts";
 import { GatewayError, insufficientQuota } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { AccountBook } from "./account-book.ts";
+import { limitSpent } from "./budget-period.ts";
 import { costOf, dearestInputPrice, formatAmount, type Prices } from "./money.ts";
 import { SMALLEST_PROMPT_BOUND } from "./prompt-bound.ts";
 import { MIN_OUTPUT_TOKENS } from "./reserve-plan.ts";
@@ -47,7 +48,7 @@ function smallestCall(prices: Prices): number {
  */
 export function keyLimitReached(key: KeyRecord, models: readonly ModelRecord[]): boolean {
   if (key.spendLimit === null) return false;
-  const left = key.spendLimit - key.used - key.reserved;
+  const left = key.spendLimit - limitSpent(key) - key.reserved;
   let cheapest = Number.POSITIVE_INFINITY;
   for (const m of models) {
     if (!m.enabled || (key.models && !key.models.has(m.id))) continue;

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { ledgerPage } from "../../db/queries/billing.ts";
+import type { LedgerKind } from "./account-book.ts";
 
 export type TransactionRow = {
   id: string;
@@ -21,8 +22,10 @@ export function listTransactions(
   accountId: string,
   limit: number,
   offset: number,
+  /** Only these kinds (e.g. top-ups without the one charge per request); null: all. */
+  kinds: readonly LedgerKind[] | null = null,
 ): { rows: TransactionRow[]; total: number } {
-  const { rows, total } = ledgerPage(db, accountId, limit, offset);
+  const { rows, total } = ledgerPage(db, accountId, limit, offset, kinds);
   return {
     total,
     rows: rows.map(({ endpoint, model, ...r }) => ({

@@ -9,7 +9,7 @@ export const MODEL_KINDS = ["chat", "embeddings", "image", "video"] as const sat
  * Gemini `gemini-embedding-001`, GigaChat `Embeddings`, Mistral `mistral-embed`, Yandex
  * `text-search-doc/latest` and `text-search-query/latest` (or their `emb://` URIs).
  */
-const EMBEDDINGS_UPSTREAM = /embed|text-search-(doc|query)/i;
+export const EMBEDDINGS_UPSTREAM = /embed|text-search-(doc|query)/i;
 
 /**
  * The kind of a model that does not declare one, from what serves it: a per-second video

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scaleOutProblem } from "./scale.ts";
 
 /** Environment, read once in main.ts (or the CLI) and passed down frozen. */
 const EnvSchema = z.object({
@@ -31,8 +32,18 @@ const EnvSchema = z.object({
    * would wait). Only read by Bun at process start, so launchers set it; we warn if low.
    */
   BUN_CONFIG_MAX_HTTP_REQUESTS: z.coerce.number().int().optional(),
+  /** Lifetime of the access tokens users get (the LLM Gateway reference's name). */
+  JWT_ACCESS_TOKEN_EXPIRE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** Lifetime of refresh tokens (each use rotates the token and restarts it). */
+  JWT_REFRESH_TOKEN_EXPIRE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Signs users' access tokens (HS256); unset: a key derived from the deployment's secret key. */
+  JWT_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   /** On SIGTERM, how long requests and streams in flight may take to finish. */
   TOLLGATE_SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(30),
+  /** Shared fast state for several replicas (docs/scale-out.md): rate windows, reservations, claims, invalidation. */
+  TOLLGATE_REDIS: z.string().optional(),
+  /** How many replicas share TOLLGATE_DB: more than one needs PostgreSQL and Redis (server/config/scale.ts). */
+  TOLLGATE_REPLICAS: z.coerce.number().int().min(1).default(1),
 });
 
 export type Env = Readonly<z.infer<typeof EnvSchema>>;
@@ -44,5 +55,8 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n  ${lines.join("\n  ")}`);
   }
+  const { TOLLGATE_DB: db, TOLLGATE_REDIS: redis, TOLLGATE_REPLICAS: replicas } = parsed.data;
+  const problem = scaleOutProblem({ db, redis, replicas });
+  if (problem) throw new Error(`Invalid environment:\n  ${problem}`);
   return Object.freeze(parsed.data);
 }

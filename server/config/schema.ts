@@ -1,21 +1,11 @@
 import { z } from "zod";
-import { parseAmount } from "../billing/money.ts";
 import { MODEL_KINDS } from "../catalog/model-kind.ts";
+import { Amount, NonNegativeAmount } from "./amount.ts";
+import { IDENTITY_DEFAULTS, IdentityDecl } from "./identity.ts";
+import { PlansDecl } from "./plans.ts";
 import { checkProviderOptions } from "./provider-options.ts";
 
-/** A decimal amount in the deployment currency, converted to exact nano-units. */
-export const Amount = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const units = parseAmount(v);
-  if (units === null) {
-    ctx.addIssue({
-      code: "custom",
-      message: `not an exact amount with at most 9 decimals: ${JSON.stringify(v)}`,
-    });
-    return z.NEVER;
-  }
-  return units;
-});
-export const NonNegativeAmount = Amount.refine((v) => v >= 0, "must not be negative");
+export { Amount, NonNegativeAmount };
 
 /**
  * An upstream's base URL: http or https, without credentials. `https://user:KEY@host`
@@ -124,6 +114,8 @@ const RateLimits = z
     key_rpm: z.number().int().positive().nullable().default(60),
     key_rpd: z.number().int().positive().nullable().default(null),
     account_rpm: z.number().int().positive().nullable().default(null),
+    /** Requests per clock hour across the deployment (the LLM Gateway reference's global limit). */
+    global_rph: z.number().int().positive().nullable().default(null),
   })
   .strict();
 
@@ -179,7 +171,7 @@ export const ConfigSchema = z
       .default({ body_limit_mb: 20 }),
     defaults: z
       .object({
-        rate_limits: RateLimits.default({ key_rpm: 60, key_rpd: null, account_rpm: null }),
+        rate_limits: RateLimits.default({ key_rpm: 60, key_rpd: null, account_rpm: null, global_rph: null }),
         max_output_tokens: z.number().int().positive().default(4096),
         timeouts: Timeouts.default({}),
         /** How long gateway links to generated images and videos work (then 410 Gone). */
@@ -187,7 +179,7 @@ export const ConfigSchema = z
       })
       .strict()
       .default({
-        rate_limits: { key_rpm: 60, key_rpd: null, account_rpm: null },
+        rate_limits: { key_rpm: 60, key_rpd: null, account_rpm: null, global_rph: null },
         max_output_tokens: 4096,
         timeouts: {},
         media_link_ttl_s: 3600,
@@ -220,12 +212,16 @@ export const ConfigSchema = z
       .object({
         /** Label request metrics with key ids (unbounded label sets: off by default). */
         key_labels: z.boolean().default(false),
+        /** A `user_balance` gauge per account (the LLM Gateway reference's; one series per account: off by default). */
+        balance_gauge: z.boolean().default(false),
       })
       .strict()
-      .default({ key_labels: false }),
+      .default({ key_labels: false, balance_gauge: false }),
     providers: z.array(ProviderDecl).default([]),
     models: z.array(ModelDecl).default([]),
     accounts: z.array(AccountDecl).default([]),
+    plans: PlansDecl,
+    identity: IdentityDecl.default(IDENTITY_DEFAULTS),
   })
   .strict()
   .superRefine((cfg, ctx) => {

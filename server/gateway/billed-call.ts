@@ -8,10 +8,13 @@ import type { Claim } from "../limits/idempotency.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import type { Write } from "../store/writes.ts";
 import { type LogRow, logWrites, MAX_MODEL_CHARS } from "../usage-log/request-log.ts";
-import type { Gateway } from "./gateway.ts";
+import type { CallServices } from "./call-services.ts";
 
 /** What a billed call needs of the gateway: the books, the commit queue, idempotency, observation. */
-export type BilledCallDeps = Pick<Gateway, "book" | "commits" | "idempotency" | "recordRequest" | "inFlight">;
+export type BilledCallDeps = Pick<
+  CallServices,
+  "book" | "commits" | "idempotency" | "recordRequest" | "inFlight"
+>;
 
 /** How a call that reached an answer ends: what to charge and what the row says. */
 export type Settlement = {

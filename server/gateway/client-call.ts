@@ -21,7 +21,7 @@ import { requestOrigin } from "../http/request-target.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
 import { BilledCall } from "./billed-call.ts";
-import type { Gateway } from "./gateway.ts";
+import type { CallServices } from "./call-services.ts";
 import { type MediaMeter, mediaCall } from "./media-call.ts";
 import { meteredCall } from "./metered-call.ts";
 
@@ -94,12 +94,12 @@ function promptOf(raw: string): () => string {
 }
 
 /** Where links the gateway hands out point: the configured public URL, else the request's origin. */
-function originOf(gw: Gateway, request: Request): string {
+function originOf(gw: Pick<CallServices, "settings">, request: Request): string {
   return gw.settings.publicUrl ?? requestOrigin(request.url);
 }
 
 export function resolveModel(
-  gw: Gateway,
+  gw: Pick<CallServices, "catalog" | "plans" | "routes">,
   key: KeyRecord | null,
   id: string,
   features?: Features,
@@ -115,7 +115,7 @@ export function resolveModel(
     return chooseAutoModel(
       gw.catalog,
       gw.routes,
-      key,
+      { ...key, models: gw.plans.usableModels(key) },
       features ?? { tools: false, images: false, jsonSchema: false },
       Date.now(),
     );
@@ -123,6 +123,8 @@ export function resolveModel(
   const model = gw.catalog.model(id);
   if (!model?.enabled) throw modelNotFound(id);
   if (key?.models && !key.models.has(id)) throw forbidden(`This API key may not use the model '${id}'.`);
+  if (key && !gw.plans.modelAllowed(key.accountId, id))
+    throw forbidden(`The account's plan does not include the model '${id}'.`);
   return model;
 }
 
@@ -133,7 +135,7 @@ export function resolveModel(
  * ends the call as failed, so a request refused anywhere still gets its one log row.
  */
 export async function clientCall<S extends z.ZodType>(
-  gw: Gateway,
+  gw: CallServices,
   ctx: { request: Request; headers: Record<string, string | number>; requestId: string },
   spec: ClientCallSpec<S>,
 ): Promise<Response> {
@@ -149,7 +151,7 @@ export async function clientCall<S extends z.ZodType>(
   try {
     const key = authenticateClient(gw, ctx.request);
     call.identify(key);
-    const rate = gw.limiter.admit(key, startedAt);
+    const rate = gw.limiter.admit(key, startedAt, ctx.requestId);
     Object.assign(ctx.headers, rate);
     const { prepared, raw } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
     call.named(prepared.modelId, "stream" in prepared && prepared.stream);

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { currentRequestId } from "../http/request-id.ts";
+import type { CallServices } from "./call-services.ts";
 import { type ClientCallSpec, clientCall } from "./client-call.ts";
-import type { Gateway } from "./gateway.ts";
 
 /**
  * Where the /v1 routes also answer: users copy base URLs ending in /v1 into clients that
@@ -15,7 +15,7 @@ export const V1_PREFIXES = ["/v1", "/v1/v1"] as const;
  * `longRunning` lifts Bun's idle timeout for the request (synchronous video renders).
  */
 export function clientHandler<S extends z.ZodType>(
-  gw: Gateway,
+  gw: CallServices,
   spec: (request: Request) => ClientCallSpec<S>,
   opts: { longRunning?: boolean } = {},
 ) {

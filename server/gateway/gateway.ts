@@ -2,15 +2,19 @@ import type { Database } from "bun:sqlite";
 import type { Db } from "../../db/client.ts";
 import { dataVersionReader } from "../../db/pragmas.ts";
 import { rateWindowSeed } from "../../db/queries/requests.ts";
+import { Alerts } from "../alerts/alerts.ts";
 import { AccountBook } from "../billing/account-book.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/schema.ts";
+import { type Settings, settingsOf } from "../config/settings.ts";
 import { KeyStore } from "../keys/key-store.ts";
 import { IdempotencyStore } from "../limits/idempotency.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
 import { MediaLinks } from "../media-links/store.ts";
+import { addBalanceGauge } from "../metrics/balance-gauge.ts";
 import { Metrics } from "../metrics/metrics.ts";
-import type { RoutingConfig } from "../routing/attempts.ts";
+import { PlanBook } from "../plans/plan-book.ts";
+import { PlanLimits } from "../plans/plan-limits.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { generationReader } from "../store/generation.ts";
@@ -20,27 +24,7 @@ import type { Writer } from "../store/writer.ts";
 import { LineWriter } from "../usage-log/line-writer.ts";
 import { requestLine } from "../usage-log/log-line.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
-
-export type Settings = Readonly<{
-  currency: string;
-  bodyLimitBytes: number;
-  defaultMaxOutputTokens: number;
-  /** Lifetime of gateway links to generated media. */
-  mediaLinkTtlMs: number;
-  /** The gateway's public origin for links it hands out; else the request's own origin. */
-  publicUrl: string | null;
-  version: string;
-  routing: RoutingConfig;
-  /** One client request's deadline across all its upstream attempts (0: none). */
-  requestTimeoutMs: number;
-  breaker: { enabled: boolean; failureThreshold: number; recoveryMs: number };
-  retryBudget: { ratio: number; minPerSecond: number };
-  probeIntervalS: number;
-  /** `x-tollgate-route` on answers (routing.expose_route_headers; off by default). */
-  exposeRouteHeaders: boolean;
-  logRequests: boolean;
-  logPrompts: boolean;
-}>;
+import type { CallServices } from "./call-services.ts";
 
 export type GatewayOptions = {
   version: string;
@@ -55,18 +39,22 @@ export type GatewayOptions = {
  * change (SQLite's `data_version` moved and so did the cache generation), the caches are
  * rebuilt.
  */
-export class Gateway {
+export class Gateway implements CallServices {
   /** Where group-committed writes go: in-thread until start() hands over a writer thread. */
   commits: Writer;
   readonly keys: KeyStore;
   readonly catalog: Catalog;
   readonly book: AccountBook;
   readonly limiter: RateLimiter;
+  /** Account plans; their limits join the rate limiter's, their multipliers the book's prices. */
+  readonly plans: PlanBook;
+  readonly planLimits: PlanLimits;
   readonly idempotency: IdempotencyStore;
   readonly media: MediaLinks;
   readonly settings: Settings;
   readonly metrics: Metrics;
   readonly routes: RouteStates;
+  readonly alerts: Alerts;
   /** Where request log lines go (stdout unless quiet). */
   private readonly lines: LineWriter | null;
   private readonly dataVersion: () => number;
@@ -86,43 +74,35 @@ export class Gateway {
     config: Config,
     opts: GatewayOptions,
   ) {
-    const r = config.routing;
-    this.settings = Object.freeze({
-      currency: config.currency,
-      bodyLimitBytes: Math.floor(config.server.body_limit_mb * 1024 * 1024),
-      defaultMaxOutputTokens: config.defaults.max_output_tokens,
-      mediaLinkTtlMs: Math.round(config.defaults.media_link_ttl_s * 1000),
-      publicUrl: config.server.public_url?.replace(/\/+$/, "") ?? null,
-      version: opts.version,
-      routing: {
-        maxAttempts: r.max_attempts,
-        backoff: { baseMs: r.backoff.base_ms, maxMs: r.backoff.max_ms },
-      },
-      requestTimeoutMs: r.request_timeout_ms,
-      breaker: {
-        enabled: r.circuit_breaker.enabled,
-        failureThreshold: r.circuit_breaker.failure_threshold,
-        recoveryMs: r.circuit_breaker.recovery_timeout_ms,
-      },
-      retryBudget: { ratio: r.retry_budget.ratio, minPerSecond: r.retry_budget.min_per_second },
-      probeIntervalS: config.health.probe_interval_s,
-      exposeRouteHeaders: r.expose_route_headers,
-      logRequests: config.logging.requests,
-      logPrompts: config.logging.prompts,
-    });
+    this.settings = settingsOf(config, opts.version);
     this.lines =
       opts.quiet || !config.logging.requests ? null : new LineWriter((text) => process.stdout.write(text));
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
     this.book = new AccountBook(db);
+    if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
     this.keys = new KeyStore(db);
     this.catalog = new Catalog(db, cipher);
+    this.alerts = new Alerts(db, cipher, config.currency);
+    this.book.onMoved = (acct, key, now) => {
+      try {
+        this.alerts.accountMoved(acct, now);
+        if (key !== null && key.spendLimit !== null) this.alerts.keyCharged(key, this.catalog.models(), now);
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", msg: "alert check failed", error: String(err) }));
+      }
+    };
     this.limiter = new RateLimiter({
       keyRpm: config.defaults.rate_limits.key_rpm,
       keyRpd: config.defaults.rate_limits.key_rpd,
       accountRpm: config.defaults.rate_limits.account_rpm,
+      globalRph: config.defaults.rate_limits.global_rph,
     });
+    this.plans = new PlanBook(db, this.book);
+    this.planLimits = new PlanLimits(this.plans);
+    this.limiter.extra = this.planLimits;
+    this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
     this.idempotency = new IdempotencyStore(db);
     this.media = new MediaLinks(db, cipher);
     this.dataVersion = dataVersionReader(sqlite);
@@ -145,6 +125,7 @@ export class Gateway {
     this.reload();
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
     this.limiter.seed(rateWindowSeed(this.db, dayStart), now);
+    this.planLimits.seed(this.db, now);
     this.idempotency.sweep(now);
     this.media.sweep(now);
     this.sweeper = setInterval(() => {
@@ -160,6 +141,7 @@ export class Gateway {
     this.keys.load();
     this.catalog.load();
     this.book.refresh();
+    this.plans.load();
     this.lastDataVersion = this.dataVersion();
     this.lastGeneration = this.generation();
   }
@@ -185,6 +167,7 @@ export class Gateway {
   recordRequest(row: LogRow, prompt?: () => string): void {
     // Observing a request must never fail it: its row is already committed.
     try {
+      this.planLimits.observe(row);
       this.metrics.request(row);
       this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
     } catch (err) {

@@ -10,7 +10,7 @@ import { providerFor } from "../providers/registry.ts";
 import { attemptRoutes } from "../routing/attempts.ts";
 import { orderedTargets } from "../routing/pick-route.ts";
 import type { BilledCall } from "./billed-call.ts";
-import type { Gateway } from "./gateway.ts";
+import type { RoutingServices } from "./call-services.ts";
 import type { MeteredRequest } from "./metered-call.ts";
 
 /** What a media route contributes to a billed call: what it may cost, and the call itself. */
@@ -68,7 +68,7 @@ function reservation(amount: number): number {
  * billed on failure), with the route's own reservation and cost instead of token prices.
  * Every route of a media model must have the capability: the first one is checked.
  */
-export async function mediaCall(gw: Gateway, call: BilledCall, req: MediaRequest): Promise<Response> {
+export async function mediaCall(gw: RoutingServices, call: BilledCall, req: MediaRequest): Promise<Response> {
   const log = call.log;
   log.droppedFields.push(...(req.meter.dropped ?? []));
   const replay = await call.claimIdempotency({ ...req, stream: false }, req.headers);

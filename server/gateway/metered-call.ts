@@ -14,7 +14,7 @@ import { RequestDeadline } from "../routing/deadline.ts";
 import { countText, imageTokenBound } from "../tokens/count.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { BilledCall } from "./billed-call.ts";
-import type { Gateway } from "./gateway.ts";
+import type { RoutingServices } from "./call-services.ts";
 import { refinedPlan } from "./reserve-refine.ts";
 import { streamResponse } from "./stream-response.ts";
 import { firstEventArrived } from "./stream-start.ts";
@@ -44,7 +44,7 @@ export type MeteredRequest = {
   codec: SurfaceCodec;
 };
 
-function reserve(gw: Gateway, req: MeteredRequest, model: ModelRecord) {
+function reserve(gw: RoutingServices, req: MeteredRequest, model: ModelRecord) {
   const available = gw.book.available(req.key);
   const base = {
     prices: model.prices,
@@ -67,12 +67,18 @@ function reserve(gw: Gateway, req: MeteredRequest, model: ModelRecord) {
 }
 
 /** The requested model, then its fallbacks that are enabled and that the key may use. */
-function fallbackChain(gw: Gateway, key: KeyRecord, model: ModelRecord): ModelRecord[] {
+function fallbackChain(gw: RoutingServices, key: KeyRecord, model: ModelRecord): ModelRecord[] {
   const chain = [model];
   for (const id of model.fallbacks) {
     const m = gw.catalog.model(id);
     // A fallback of another kind (an embeddings model behind a chat model) could not answer.
-    if (m?.enabled && m.kind === model.kind && (!key.models || key.models.has(id)) && !chain.includes(m))
+    if (
+      m?.enabled &&
+      m.kind === model.kind &&
+      (!key.models || key.models.has(id)) &&
+      gw.plans.modelAllowed(key.accountId, id) &&
+      !chain.includes(m)
+    )
       chain.push(m);
   }
   return chain;
@@ -113,7 +119,11 @@ async function callTarget(
  * here for a JSON answer (settled before the client gets it) and in the stream for a stream;
  * anything thrown ends it as failed in the client pipeline.
  */
-export async function meteredCall(gw: Gateway, call: BilledCall, req: MeteredRequest): Promise<Response> {
+export async function meteredCall(
+  gw: RoutingServices,
+  call: BilledCall,
+  req: MeteredRequest,
+): Promise<Response> {
   const replay = await call.claimIdempotency(req, req.headers);
   if (replay) return replay;
   const log = call.log;
@@ -180,7 +190,7 @@ function follow(from: AbortSignal, to: AbortController): void {
 
 /** The requested model, then each fallback, each reserved at its own prices before it is tried. */
 async function route(
-  gw: Gateway,
+  gw: RoutingServices,
   call: BilledCall,
   req: MeteredRequest,
   signal: AbortSignal,

@@ -1,8 +1,27 @@
 import { statfsSync } from "node:fs";
 import { cpus, freemem, totalmem } from "node:os";
+import type { Db } from "../../db/client.ts";
 import { journalMode } from "../../db/pragmas.ts";
-import type { Gateway } from "../gateway/gateway.ts";
-import type { RouteHealth } from "../routing/route-state.ts";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { Settings } from "../config/settings.ts";
+import type { Metrics } from "../metrics/metrics.ts";
+import type { RouteHealth, RouteStates } from "../routing/route-state.ts";
+import type { Writer } from "../store/writer.ts";
+
+/**
+ * What the health reports read. The commit queue only as its counters: health writes
+ * nothing (the route states record the checks' outcomes in memory, for the history).
+ */
+export type HealthState = {
+  readonly db: Db;
+  readonly commits: Pick<Writer, "pending" | "stats">;
+  readonly catalog: Catalog;
+  readonly routes: RouteStates;
+  readonly settings: Settings;
+  readonly metrics: Metrics;
+  readonly inFlight: number;
+  readonly startedAt: number;
+};
 
 export type Check = {
   status: "healthy" | "degraded" | "unhealthy";
@@ -17,7 +36,7 @@ const timed = (fn: () => Omit<Check, "duration_ms">): Check => {
   return { ...r, duration_ms: Math.round((performance.now() - t) * 100) / 100 };
 };
 
-export function databaseCheck(gw: Gateway): Check {
+export function databaseCheck(gw: HealthState): Check {
   return timed(() => {
     try {
       // Reading a pragma needs a working connection: it is the ping.
@@ -44,7 +63,7 @@ export function databaseCheck(gw: Gateway): Check {
 }
 
 /** Every route of every enabled model, from passive results (and probes when on). */
-export function routeStatuses(gw: Gateway): Record<string, RouteHealth> {
+export function routeStatuses(gw: HealthState): Record<string, RouteHealth> {
   const now = Date.now();
   const out: Record<string, RouteHealth> = {};
   for (const m of gw.catalog.models()) {
@@ -59,7 +78,7 @@ export function routeStatuses(gw: Gateway): Record<string, RouteHealth> {
   return out;
 }
 
-export function servicesCheck(gw: Gateway): Check {
+export function servicesCheck(gw: HealthState): Check {
   return timed(() => {
     const routes = routeStatuses(gw);
     const values = Object.values(routes);
@@ -77,7 +96,7 @@ export function servicesCheck(gw: Gateway): Check {
 let lastCpu = { usage: process.cpuUsage(), at: performance.now() };
 
 /** Process CPU since the previous call, memory of the machine, disk of the database's file system. */
-export function systemCheck(gw: Gateway, dbPath: string, connections: () => number): Check {
+export function systemCheck(gw: HealthState, dbPath: string, connections: () => number): Check {
   return timed(() => {
     const usage = process.cpuUsage();
     const at = performance.now();

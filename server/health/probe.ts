@@ -1,12 +1,12 @@
-import type { Gateway } from "../gateway/gateway.ts";
 import { scrub } from "../providers/errors.ts";
+import type { HealthState } from "./checks.ts";
 
 /**
  * Optional active probe (`health.probe_interval_s`): lists each enabled provider's models
  * with its key. Results mark the provider's routes and go to the health history; they
  * never open a breaker (only real traffic does).
  */
-export function startProbes(gw: Gateway): () => void {
+export function startProbes(gw: Pick<HealthState, "settings" | "catalog" | "routes">): () => void {
   const seconds = gw.settings.probeIntervalS;
   if (seconds <= 0) return () => {};
   const run = async () => {

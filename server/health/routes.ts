@@ -1,12 +1,12 @@
 import { Elysia } from "elysia";
 import { GatewayError } from "../errors.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import { sha256, tokenMatchesHash } from "../secrets/tokens.ts";
-import { type Check, databaseCheck, servicesCheck, systemCheck } from "./checks.ts";
+import { type Check, databaseCheck, type HealthState, servicesCheck, systemCheck } from "./checks.ts";
+import { monitoringStatus } from "./monitoring.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function record(gw: Gateway, name: string, c: Check) {
+function record(gw: HealthState, name: string, c: Check) {
   gw.routes.record({
     name,
     status: c.status,
@@ -34,7 +34,7 @@ function requireBearer(request: Request, token: string): void {
  * and the detailed reports need it as a Bearer token.
  */
 export const healthRoutes = (
-  gw: Gateway,
+  gw: HealthState,
   opts: { dbPath: string; connections: () => number; token: string | null },
 ) =>
   new Elysia({ name: "health" })
@@ -175,6 +175,12 @@ export const healthRoutes = (
         },
       },
     )
+    .get("/health/monitoring", () => monitoringStatus(gw, { metricsProtected: opts.token !== null }), {
+      detail: {
+        summary: "Monitoring systems: Prometheus, the request log (Langfuse, Sentry: not integrated)",
+        tags: ["Health"],
+      },
+    })
     .get(
       "/metrics",
       async () =>

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { badRequest } from "../errors.ts";
 import { readBody, tooLarge } from "./body.ts";
-import { renderError } from "./error-hook.ts";
+import type { ErrorHook } from "./error-hook.ts";
 import { requestTarget } from "./request-target.ts";
 
 /**
@@ -15,7 +15,7 @@ import { requestTarget } from "./request-target.ts";
  * that never reads its body (an unknown path, a GET) would otherwise let the runtime drain an
  * endless upload for as long as the client sends.
  */
-export const bodyLimit = (limit: number) =>
+export const bodyLimit = (limit: number, errors: ErrorHook) =>
   new Elysia({ name: "body-limit" }).onRequest(({ request, set }) => {
     const declared = request.headers.get("content-length");
     if (declared === null) {
@@ -23,7 +23,7 @@ export const bodyLimit = (limit: number) =>
       return;
     }
     if (Number(declared) <= limit) return;
-    return renderError({
+    return errors.render({
       error: tooLarge(limit),
       code: "BODY",
       request,

@@ -1,12 +1,11 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../gateway/gateway.ts";
 
 /**
  * The one place the in-memory caches (keys, models, balances) pick up what another process
  * (the CLI) committed: as each request arrives, before any route reads them. Routes and
  * admin services never sync by hand. Cheap: at most one pragma a millisecond.
  */
-export const cacheSync = (gw: Pick<Gateway, "syncExternalChanges">) =>
+export const cacheSync = (gw: { syncExternalChanges(): void }) =>
   new Elysia().onRequest(() => {
     gw.syncExternalChanges();
   });

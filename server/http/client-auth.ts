@@ -1,6 +1,13 @@
-import { unauthorized } from "../errors.ts";
-import type { Gateway } from "../gateway/gateway.ts";
-import type { KeyRecord } from "../keys/key-store.ts";
+import { forbidden, GatewayError, unauthorized } from "../errors.ts";
+import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
+import type { RateLimiter } from "../limits/rate-limit.ts";
+import { signedPrincipal } from "./request-principal.ts";
+
+/** What authenticating a client reads: the key store and the key's account (whether it exists, whether it is suspended). */
+export type ClientAuthDeps = {
+  readonly keys: Pick<KeyStore, "authenticate">;
+  readonly book: { get(accountId: string): { status: string } | undefined };
+};
 
 /**
  * A header's value without one "Bearer " scheme word. Clients that pass `api_key="Bearer <token>"`
@@ -38,7 +45,7 @@ export function presentedKey(request: Request): string | null {
  * headers (without counting the request against the limits).
  */
 export function authenticateReader(
-  gw: Gateway,
+  gw: ClientAuthDeps & { readonly limiter: Pick<RateLimiter, "peek"> },
   request: Request,
   headers: Record<string, string | number>,
 ): KeyRecord {
@@ -47,12 +54,24 @@ export function authenticateReader(
   return key;
 }
 
-/** Authenticates a client key against the in-memory key store (synced with CLI changes as the request arrived: cache-sync.ts). */
-export function authenticateClient(gw: Gateway, request: Request): KeyRecord {
+/**
+ * Authenticates a client key against the in-memory key store (synced with CLI changes as
+ * the request arrived: cache-sync.ts), or takes the outcome of a signed token (a JWT)
+ * verified as the request arrived (identity/bearer.ts): a person's calls run under their
+ * membership's key.
+ */
+export function authenticateClient(gw: ClientAuthDeps, request: Request): KeyRecord {
   const token = presentedKey(request);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer sk-tg-...", "missing_api_key");
-  const key = gw.keys.authenticate(token, Date.now());
-  if (!gw.book.get(key.accountId))
-    throw unauthorized("The account of this API key no longer exists.", "account_missing");
+  const signed = signedPrincipal(request);
+  if (signed instanceof GatewayError) throw signed;
+  const key = signed?.key ?? gw.keys.authenticate(token, Date.now());
+  const account = gw.book.get(key.accountId);
+  if (!account) throw unauthorized("The account of this API key no longer exists.", "account_missing");
+  if (account.status === "suspended")
+    throw forbidden(
+      "The account of this API key is suspended: an administrator can resume it; until then its keys are refused.",
+      "account_suspended",
+    );
   return key;
 }

@@ -1,11 +1,19 @@
 import { formatPath } from "../config/path.ts";
-import { renderAnthropicError } from "../dialects/anthropic/error.ts";
-import { renderGoogleError } from "../dialects/gemini/error.ts";
-import { renderOpenAIError } from "../dialects/openai-chat/error.ts";
-import { GatewayError, internalError, notFound } from "../errors.ts";
-import { ClientClosed } from "../providers/errors.ts";
+import { ClientClosed, GatewayError, internalError, notFound } from "../errors.ts";
 
-type ElysiaErrorInput = { error: unknown; code: unknown; request: Request; path: string };
+export type ElysiaErrorInput = { error: unknown; code: unknown; request: Request; path: string };
+
+/**
+ * A client surface's error shape: the paths that answer in it and how it writes a typed
+ * error. The surface's routes declare it (routes/anthropic.ts, routes/gemini.ts,
+ * routes/openai-chat.ts), with the renderer from their dialect's `error.ts`; app.ts hands
+ * them to the one hook. So http/ knows no dialect, and a new client surface adds its own.
+ */
+export type ErrorSurface = {
+  readonly shape: string;
+  owns(path: string): boolean;
+  render(err: GatewayError): Response;
+};
 
 /** Turns whatever was thrown into a GatewayError: ours as they are, Elysia's by their code. */
 export function toGatewayError({ error, code, request, path }: ElysiaErrorInput): GatewayError {
@@ -34,47 +42,49 @@ export function toGatewayError({ error, code, request, path }: ElysiaErrorInput)
   return internalError();
 }
 
-/** Which surface's error shape a path answers in; `/v1/v1/...` is the `/v1/...` alias. */
-export function errorShape(path: string): "openai" | "anthropic" | "google" {
-  const p = path.startsWith("/v1/v1") ? path.slice(3) : path;
-  if (p === "/v1/messages" || p.startsWith("/v1/messages/")) return "anthropic";
-  if (p.startsWith("/v1beta/")) return "google";
-  // Gemini's v1 API: POST /v1/models/{model}:generateContent
-  if (/^\/v1\/models\/.+:[A-Za-z]+$/.test(p)) return "google";
-  return "openai";
-}
-
 /**
- * The one place errors become responses. The shape follows the surface of the path
- * (Anthropic for /v1/messages, Google for /v1beta, OpenAI for the rest and the admin API).
- * Unknown errors are logged to stderr without request data and answered with a plain 500.
+ * The one place errors become responses. The shape follows the surface that owns the path
+ * (Anthropic for /v1/messages, Google for /v1beta, ...), the fallback's for the rest (the
+ * OpenAI shape, also the admin API's). Used by the app's onError and by the checks that
+ * refuse a request before routing (host-check.ts, body-limit.ts). Unknown errors are
+ * logged to stderr without request data and answered with a plain 500.
  */
-export function renderError(input: ElysiaErrorInput): Response {
-  // Elysia wraps what a parse hook throws (limitedParse: a 413, a client gone) in its ParseError.
-  const cause = input.code === "PARSE" ? (input.error as { cause?: unknown } | null)?.cause : undefined;
-  if (cause instanceof GatewayError || cause instanceof ClientClosed)
-    input = { ...input, error: cause, code: "" };
-  if (input.error instanceof ClientClosed) return new Response(null, { status: 499 });
-  const err = toGatewayError(input);
-  if (err.kind === "internal" && !(input.error instanceof GatewayError)) {
-    const e = input.error as Error;
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "unhandled error",
-        path: input.path,
-        error: e?.name,
-        detail: e?.message?.slice(0, 200),
-        stack: e?.stack?.split("\n").slice(0, 4).join(" | "),
-      }),
-    );
+export class ErrorHook {
+  constructor(
+    private readonly fallback: ErrorSurface,
+    private readonly surfaces: readonly ErrorSurface[],
+  ) {}
+
+  /** The surface whose shape a path answers in; `/v1/v1/...` is the `/v1/...` alias. */
+  surfaceOf(path: string): ErrorSurface {
+    const p = path.startsWith("/v1/v1") ? path.slice(3) : path;
+    return this.surfaces.find((s) => s.owns(p)) ?? this.fallback;
   }
-  switch (errorShape(input.path)) {
-    case "anthropic":
-      return renderAnthropicError(err);
-    case "google":
-      return renderGoogleError(err);
-    default:
-      return renderOpenAIError(err);
+
+  shapeOf(path: string): string {
+    return this.surfaceOf(path).shape;
+  }
+
+  render(input: ElysiaErrorInput): Response {
+    // Elysia wraps what a parse hook throws (limitedParse: a 413, a client gone) in its ParseError.
+    const cause = input.code === "PARSE" ? (input.error as { cause?: unknown } | null)?.cause : undefined;
+    if (cause instanceof GatewayError || cause instanceof ClientClosed)
+      input = { ...input, error: cause, code: "" };
+    if (input.error instanceof ClientClosed) return new Response(null, { status: 499 });
+    const err = toGatewayError(input);
+    if (err.kind === "internal" && !(input.error instanceof GatewayError)) {
+      const e = input.error as Error;
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "unhandled error",
+          path: input.path,
+          error: e?.name,
+          detail: e?.message?.slice(0, 200),
+          stack: e?.stack?.split("\n").slice(0, 4).join(" | "),
+        }),
+      );
+    }
+    return this.surfaceOf(input.path).render(err);
   }
 }

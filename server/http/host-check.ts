@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { GatewayError } from "../errors.ts";
-import { renderError } from "./error-hook.ts";
+import type { ErrorHook } from "./error-hook.ts";
 import { requestTarget } from "./request-target.ts";
 
 /**
@@ -29,7 +29,13 @@ export const invalidHost = () =>
   );
 
 /** Refuses a missing or malformed Host with a 400 in the shape of the route it aimed at. */
-export const hostCheck = new Elysia({ name: "host-check" }).onRequest(({ request }) => {
-  if (validHost(request)) return;
-  return renderError({ error: invalidHost(), code: "HOST", request, path: requestTarget(request.url).path });
-});
+export const hostCheck = (errors: ErrorHook) =>
+  new Elysia({ name: "host-check" }).onRequest(({ request }) => {
+    if (validHost(request)) return;
+    return errors.render({
+      error: invalidHost(),
+      code: "HOST",
+      request,
+      path: requestTarget(request.url).path,
+    });
+  });

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { newId } from "../billing/account-book.ts";
+import { newId } from "../core/ids.ts";
 
 /** A fresh `x-request-id` on every response; it is also the request log's primary key. */
 export const requestId = new Elysia({ name: "request-id" }).onRequest(({ set }) => {

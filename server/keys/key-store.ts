@@ -1,5 +1,7 @@
 import type { Db } from "../../db/client.ts";
+import { keyChargedSince } from "../../db/queries/billing.ts";
 import { allKeys, insertKey, type KeyRow, updateKey } from "../../db/queries/keys.ts";
+import { type BudgetPeriod, periodStart } from "../billing/budget-period.ts";
 import { unauthorized } from "../errors.ts";
 import { randomToken, sha256 } from "../secrets/tokens.ts";
 
@@ -8,12 +10,18 @@ export type KeyRecord = {
   accountId: string;
   name: string;
   prefix: string;
-  status: "active" | "revoked";
+  status: "active" | "suspended" | "revoked";
   rpmLimit: number | null;
   dailyRequestLimit: number | null;
   /** Own spend cap in nano-units; null: spends from the account without a cap. */
   spendLimit: number | null;
   used: number;
+  /** When set, `spendLimit` caps the spend since the current period began (billing/budget-period.ts). */
+  budgetPeriod: BudgetPeriod | null;
+  /** Start of the period `periodUsed` counts (null: not yet counted, read from the ledger on first use). */
+  periodStart: number | null;
+  /** Spend since `periodStart` (memory; seeded from the ledger). */
+  periodUsed: number;
   /** Sum of open reservations made through this key (memory only). */
   reserved: number;
   models: ReadonlySet<string> | null;
@@ -28,11 +36,12 @@ export type NewKey = {
   rpmLimit?: number | null;
   dailyRequestLimit?: number | null;
   spendLimit?: number | null;
+  budgetPeriod?: BudgetPeriod | null;
   models?: string[] | null;
   expiresAt?: number | null;
 };
 
-export type KeyPatch = Partial<Omit<NewKey, "accountId">> & { status?: "active" | "revoked" };
+export type KeyPatch = Partial<Omit<NewKey, "accountId">> & { status?: KeyRecord["status"] };
 
 const KEY_PREFIX = "sk-tg-";
 
@@ -49,6 +58,9 @@ function toRecord(row: Row, reserved = 0): KeyRecord {
     dailyRequestLimit: row.dailyRequestLimit,
     spendLimit: row.spendLimit,
     used: row.used,
+    budgetPeriod: row.budgetPeriod,
+    periodStart: null,
+    periodUsed: 0,
     reserved,
     models: row.models ? new Set(row.models) : null,
     expiresAt: row.expiresAt,
@@ -90,8 +102,31 @@ export class KeyStore {
   private merge(row: Row): KeyRecord {
     const prev = this.byId.get(row.id);
     if (!prev) return toRecord(row);
-    const { used, reserved } = prev;
-    return Object.assign(prev, toRecord(row), { used, reserved });
+    const { used, reserved, periodUsed } = prev;
+    // A period switched on or changed is counted afresh from the ledger.
+    const periodStart = prev.budgetPeriod === row.budgetPeriod ? prev.periodStart : null;
+    return Object.assign(prev, toRecord(row), { used, reserved, periodUsed, periodStart });
+  }
+
+  /**
+   * Moves a key with a budget period into the period holding `now`: at a boundary the spend
+   * counted against its limit starts again from zero; the first time (after a start or a
+   * change of period) it is read from the ledger. Charges still on their way to the ledger
+   * at a restart are not in it: none are, since a restart waits for the group commit.
+   */
+  rollPeriod(rec: KeyRecord, now: number): void {
+    if (rec.budgetPeriod === null) {
+      rec.periodStart = null;
+      rec.periodUsed = 0;
+      return;
+    }
+    const start = periodStart(rec.budgetPeriod, now);
+    if (rec.periodStart === start) return;
+    rec.periodUsed =
+      rec.periodStart === null || start < rec.periodStart
+        ? keyChargedSince(this.db, rec.accountId, rec.id, start)
+        : 0;
+    rec.periodStart = start;
   }
 
   /** The key behind a bearer token, or a 401 saying why not. */
@@ -100,8 +135,14 @@ export class KeyStore {
     const rec = this.byHash.get(sha256(token));
     if (!rec) throw unauthorized();
     if (rec.status === "revoked") throw unauthorized("This API key has been revoked.", "key_revoked");
+    if (rec.status === "suspended")
+      throw unauthorized(
+        "This API key is suspended: an administrator can resume it; until then its requests are refused.",
+        "key_suspended",
+      );
     if (rec.expiresAt !== null && rec.expiresAt <= now)
       throw unauthorized("This API key has expired.", "key_expired");
+    this.rollPeriod(rec, now);
     return rec;
   }
 
@@ -126,6 +167,7 @@ export class KeyStore {
       dailyRequestLimit: input.dailyRequestLimit ?? null,
       spendLimit: input.spendLimit ?? null,
       used: 0,
+      budgetPeriod: input.budgetPeriod ?? null,
       models: input.models ?? null,
       expiresAt: input.expiresAt ?? null,
       lastUsedAt: null,
@@ -144,6 +186,7 @@ export class KeyStore {
     if (patch.rpmLimit !== undefined) set.rpmLimit = patch.rpmLimit;
     if (patch.dailyRequestLimit !== undefined) set.dailyRequestLimit = patch.dailyRequestLimit;
     if (patch.spendLimit !== undefined) set.spendLimit = patch.spendLimit;
+    if (patch.budgetPeriod !== undefined) set.budgetPeriod = patch.budgetPeriod;
     if (patch.models !== undefined) set.models = patch.models;
     if (patch.expiresAt !== undefined) set.expiresAt = patch.expiresAt;
     if (patch.status !== undefined) set.status = patch.status;

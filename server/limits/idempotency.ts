@@ -31,21 +31,12 @@ export class IdempotencyStore {
     stream: boolean;
     now: number;
   }): { replay: Replay } | { claim: Claim } {
-    if (input.idemKey.length > 255)
-      throw badRequest("Idempotency-Key must be at most 255 characters.", "Idempotency-Key");
-    if (input.stream)
-      throw badRequest(
-        "Idempotency-Key is not supported with stream: true.",
-        "stream",
-        "idempotency_stream_unsupported",
-      );
+    checkIdempotencyInput(input);
     const id = `${input.keyId}\u0000${input.idemKey}`;
     const runningHash = this.running.get(id);
     if (runningHash !== undefined) {
       if (runningHash !== input.bodyHash) throw mismatch();
-      throw new GatewayError("conflict", "A request with this Idempotency-Key is still being processed.", {
-        code: "idempotency_in_progress",
-      });
+      throw inProgress();
     }
     const row = this.q.find(input.keyId, input.idemKey);
     if (row && row.createdAt > input.now - IDEMPOTENCY_TTL_MS) {
@@ -58,18 +49,7 @@ export class IdempotencyStore {
 
   /** The write that stores the response; runs in the request's billing transaction. */
   completeWrite(claim: Claim, res: Replay, now: number): Write {
-    return {
-      op: "idempotency.put",
-      row: {
-        keyId: claim.keyId,
-        idemKey: claim.idemKey,
-        bodyHash: claim.bodyHash,
-        status: res.status,
-        headers: res.headers,
-        body: res.body,
-        createdAt: now,
-      },
-    };
+    return idempotencyWrite(claim, res, now);
   }
 
   /** Forgets the in-flight marker (after the commit, or when the call failed). */
@@ -84,7 +64,40 @@ export class IdempotencyStore {
   }
 }
 
-const mismatch = () =>
+/** Throws 400 for an Idempotency-Key the gateway does not accept (too long, or on a stream). */
+export function checkIdempotencyInput(input: { idemKey: string; stream: boolean }): void {
+  if (input.idemKey.length > 255)
+    throw badRequest("Idempotency-Key must be at most 255 characters.", "Idempotency-Key");
+  if (input.stream)
+    throw badRequest(
+      "Idempotency-Key is not supported with stream: true.",
+      "stream",
+      "idempotency_stream_unsupported",
+    );
+}
+
+/** The write that stores a completed response (both the in-process and the Redis claims use it). */
+export function idempotencyWrite(claim: Claim, res: Replay, now: number): Write {
+  return {
+    op: "idempotency.put",
+    row: {
+      keyId: claim.keyId,
+      idemKey: claim.idemKey,
+      bodyHash: claim.bodyHash,
+      status: res.status,
+      headers: res.headers,
+      body: res.body,
+      createdAt: now,
+    },
+  };
+}
+
+export const inProgress = () =>
+  new GatewayError("conflict", "A request with this Idempotency-Key is still being processed.", {
+    code: "idempotency_in_progress",
+  });
+
+export const mismatch = () =>
   new GatewayError("unprocessable", "This Idempotency-Key was already used with a different request body.", {
     code: "idempotency_key_reused",
   });

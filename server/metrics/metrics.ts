@@ -202,7 +202,12 @@ function safely(count: () => void): void {
   }
 }
 
+/** The limit a refusal's message names (server/limits/rate-limit.ts and server/plans word them). */
 function rateLimitType(message: string | null): string {
+  if (message?.includes("(global limit)")) return "global_limit";
+  if (message?.includes("tokens per day on the")) return "plan_token_limit";
+  if (message?.includes("concurrent requests on the")) return "plan_concurrency_limit";
+  if (message?.includes(" plan.")) return "plan_limit";
   if (message?.includes("per day")) return "key_daily_limit";
   if (message?.includes("account")) return "account_limit";
   return "key_limit";

@@ -81,12 +81,14 @@ export function upstreamError(
     return new GatewayError("rate_limit", message ?? "The upstream provider is rate limiting requests.", {
       code: parsed.code ?? "upstream_rate_limited",
       headers: h,
+      upstreamStatus: status,
     });
   }
   if (status === 401 || status === 402 || (status >= 500 && status <= 599) || status < 400 || status > 599) {
     const detail = message ? `: ${message}` : "";
     return new GatewayError("upstream", `The upstream provider failed (HTTP ${status})${detail}`, {
       code: "upstream_error",
+      upstreamStatus: status,
     });
   }
   const kind =
@@ -105,5 +107,6 @@ export function upstreamError(
     code: parsed.code ?? "upstream_rejected",
     param: parsed.param,
     status,
+    upstreamStatus: status,
   });
 }

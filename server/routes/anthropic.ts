@@ -5,15 +5,17 @@ import { JsonBody } from "../core/json-body.ts";
 import { messagesBounds, messagesInputBound } from "../dialects/anthropic/bounds.ts";
 import { isMessagesRequest } from "../dialects/anthropic/check-request.ts";
 import { betaFlags, decodeMessagesRequest } from "../dialects/anthropic/decode-request.ts";
+import { renderAnthropicError } from "../dialects/anthropic/error.ts";
 import { messagesSurface } from "../dialects/anthropic/index.ts";
 import { anthropicPassThrough } from "../dialects/anthropic/pass-through.ts";
 import { CountTokensRequest, MessagesRequest } from "../dialects/anthropic/schema.ts";
 import { coreCounter, dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { resolveModel } from "../gateway/client-call.ts";
 import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import { clientText, parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
+import type { ErrorSurface } from "../http/error-hook.ts";
 import { AUTO_MODEL } from "../routing/auto.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
@@ -69,12 +71,19 @@ const detail = (summary: string) => ({
   },
 });
 
+/** Errors on /v1/messages (and /v1/messages/count_tokens) in Anthropic's shape. */
+export const anthropicErrors: ErrorSurface = {
+  shape: "anthropic",
+  owns: (path) => path === "/v1/messages" || path.startsWith("/v1/messages/"),
+  render: renderAnthropicError,
+};
+
 /**
  * `POST /v1/messages` (JSON or SSE) and `/v1/messages/count_tokens`, also under
  * `/v1/v1/...` for clients configured with a base URL ending in /v1. `?beta=true`
  * (Claude Code) and the `anthropic-version` header are accepted.
  */
-export const anthropicRoutes = (gw: Gateway) => {
+export const anthropicRoutes = (gw: CallServices) => {
   const app = new Elysia({ name: "anthropic-messages" });
   for (const prefix of V1_PREFIXES) {
     app

@@ -5,9 +5,9 @@ import { capInt, EMBEDDING_ALIASES, refuseAliases, withinLimit } from "../dialec
 import { embeddingInputs } from "../dialects/openai-media/decode-request.ts";
 import { embeddingsList } from "../dialects/openai-media/encode-response.ts";
 import { EmbeddingsRequest } from "../dialects/openai-media/schema.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import type { MediaPrepared } from "../gateway/client-call.ts";
 import { clientHandler } from "../gateway/client-route.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import type { MediaMeter } from "../gateway/media-call.ts";
 import { providerFor } from "../providers/registry.ts";
 import { countText } from "../tokens/count.ts";
@@ -104,7 +104,7 @@ export function embeddingsMeter(req: EmbeddingsRequest): MediaMeter {
 }
 
 /** `POST /v1/embeddings` (OpenAI shape), for every provider kind with embeddings. */
-export const embeddingsRoutes = (gw: Gateway) =>
+export const embeddingsRoutes = (gw: CallServices) =>
   new Elysia({ name: "openai-embeddings" }).post(
     "/v1/embeddings",
     clientHandler(gw, () => ({

@@ -6,14 +6,16 @@ import { coreCounter, dialectCodec, lazyCore } from "../dialects/dialect-codec.t
 import { generateBounds, generateInputBound } from "../dialects/gemini/bounds.ts";
 import { decodeGenerateRequest } from "../dialects/gemini/decode-request.ts";
 import { GeminiFraming } from "../dialects/gemini/encode-response.ts";
+import { renderGoogleError } from "../dialects/gemini/error.ts";
 import { geminiSurface } from "../dialects/gemini/index.ts";
 import { geminiPassThrough } from "../dialects/gemini/pass-through.ts";
 import { GenerateRequest } from "../dialects/gemini/schema.ts";
 import { notFound } from "../errors.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { clientCall, resolveModel } from "../gateway/client-call.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import { parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
+import type { ErrorSurface } from "../http/error-hook.ts";
 import { decodePathParam } from "../http/path-param.ts";
 import { currentRequestId } from "../http/request-id.ts";
 import { queryParam } from "../http/request-target.ts";
@@ -60,7 +62,7 @@ function generateSpec(model: string, stream: boolean, sse: boolean) {
   };
 }
 
-async function generate(gw: Gateway, ctx: Ctx, model: string, stream: boolean): Promise<Response> {
+async function generate(gw: CallServices, ctx: Ctx, model: string, stream: boolean): Promise<Response> {
   const sse = queryParam(ctx.request.url, "alt") === "sse";
   const res = await clientCall(
     gw,
@@ -78,7 +80,7 @@ async function generate(gw: Gateway, ctx: Ctx, model: string, stream: boolean): 
   return new Response(res.body, { status: res.status, headers });
 }
 
-async function countTokens(gw: Gateway, ctx: Ctx, model: string) {
+async function countTokens(gw: CallServices, ctx: Ctx, model: string) {
   const key = authenticateClient(gw, ctx.request);
   Object.assign(ctx.set.headers, gw.limiter.admit(key, Date.now()));
   const body = parseJsonBody(await readBody(ctx.request, gw.settings.bodyLimitBytes), GenerateRequest);
@@ -87,7 +89,7 @@ async function countTokens(gw: Gateway, ctx: Ctx, model: string) {
 }
 
 /** Gemini methods by name, as in `models/{model}:{method}`. */
-export type GeminiMethod = (gw: Gateway, ctx: Ctx, model: string) => Promise<unknown>;
+export type GeminiMethod = (gw: CallServices, ctx: Ctx, model: string) => Promise<unknown>;
 
 /** A Map, not an object literal: `:constructor` or `:__proto__` must not find a handler. */
 export const GEMINI_METHODS: ReadonlyMap<string, GeminiMethod> = new Map<string, GeminiMethod>([
@@ -103,13 +105,20 @@ function splitTarget(tail: string): { model: string; method: string } {
   return i === -1 ? { model: path, method: "" } : { model: path.slice(0, i), method: path.slice(i + 1) };
 }
 
+/** Errors on the Gemini API paths in Google's shape: /v1beta/... and the v1 `models/{model}:{method}`. */
+export const geminiErrors: ErrorSurface = {
+  shape: "google",
+  owns: (path) => path.startsWith("/v1beta/") || /^\/v1\/models\/.+:[A-Za-z]+$/.test(path),
+  render: renderGoogleError,
+};
+
 /**
  * The Gemini API surface: `POST /v1beta/models/{model}:generateContent` and
  * `:streamGenerateContent` (`?alt=sse` for SSE, else a streamed JSON array),
  * `:countTokens`; also under `/v1/v1beta` (a base URL ending in /v1) and `/v1/models`
  * (the SDK's apiVersion v1). Keys: `x-goog-api-key`, `?key=` or Bearer.
  */
-export const geminiRoutes = (gw: Gateway) => {
+export const geminiRoutes = (gw: CallServices) => {
   const app = new Elysia({ name: "gemini" });
   for (const prefix of ["/v1beta/models", "/v1/v1beta/models", "/v1/models"]) {
     app.post(

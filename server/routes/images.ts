@@ -4,9 +4,9 @@ import { lookup, num, obj, objs, str } from "../core/wire-json.ts";
 import { capInt, IMAGE_ALIASES, refuseAliases, withinLimit } from "../dialects/openai-media/bounds.ts";
 import { ImagesEditRequest, ImagesGenerateRequest } from "../dialects/openai-media/schema.ts";
 import { badRequest } from "../errors.ts";
+import type { CallServices, MeterServices } from "../gateway/call-services.ts";
 import type { MediaPrepared } from "../gateway/client-call.ts";
 import { clientHandler } from "../gateway/client-route.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import type { MediaMeter } from "../gateway/media-call.ts";
 import { providerFor } from "../providers/registry.ts";
 import type { Write } from "../store/writes.ts";
@@ -30,7 +30,7 @@ const MIME: Record<string, string> = {
  * through.
  */
 export function imagesMeter(
-  gw: Gateway,
+  gw: MeterServices,
   op: "generations" | "edits",
   req: ImagesRequest,
   multipart: boolean,
@@ -109,7 +109,7 @@ export function imagesMeter(
   };
 }
 
-function prepare(gw: Gateway, op: "generations" | "edits") {
+function prepare(gw: MeterServices, op: "generations" | "edits") {
   return (body: ImagesRequest, _size: number, multipart = false): MediaPrepared => {
     if (body.stream === true)
       throw badRequest(
@@ -130,7 +130,7 @@ const detail = (summary: string) => ({
 });
 
 /** `POST /v1/images/generations`, `POST /v1/images/edits` and the image links they hand out. */
-export const imagesRoutes = (gw: Gateway) =>
+export const imagesRoutes = (gw: CallServices) =>
   new Elysia({ name: "openai-images" })
     .post(
       "/v1/images/generations",

@@ -1,5 +1,5 @@
 import { GatewayError } from "../errors.ts";
-import type { Gateway } from "../gateway/gateway.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { contentExpired } from "../media-links/store.ts";
 import { tlsInit } from "../providers/http.ts";
 import { providerFor } from "../providers/registry.ts";
@@ -51,7 +51,11 @@ function followable(from: URL, location: string | null): URL | null {
  * first-byte deadline covers the wait for headers only; the body may take up to the
  * provider's total deadline (a large image on a slow link is not cut).
  */
-export async function serveImageLink(gw: Gateway, id: string, signal?: AbortSignal): Promise<Response> {
+export async function serveImageLink(
+  gw: Pick<CallServices, "media" | "catalog">,
+  id: string,
+  signal?: AbortSignal,
+): Promise<Response> {
   const link = gw.media.resolve("image", id, Date.now());
   const provider = gw.catalog.provider(link.providerId);
   const deadline = new AbortController();
@@ -91,7 +95,7 @@ export async function serveImageLink(gw: Gateway, id: string, signal?: AbortSign
 
 /** `GET /v1/videos/<id>/content`: the rendered video, fetched with the provider's key and streamed through. */
 export async function serveVideoLink(
-  gw: Gateway,
+  gw: Pick<CallServices, "media" | "catalog">,
   id: string,
   variant: string | null,
   signal: AbortSignal,
@@ -114,6 +118,9 @@ export async function serveVideoLink(
 }
 
 /** `GET /v1/videos/<id>`: the finished video object, as the synchronous create returned it. */
-export function videoObject(gw: Gateway, id: string): Record<string, unknown> {
+export function videoObject(
+  gw: Pick<CallServices, "media" | "catalog">,
+  id: string,
+): Record<string, unknown> {
   return gw.media.resolve("video", id, Date.now()).meta;
 }

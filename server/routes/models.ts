@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { modelNotFound } from "../errors.ts";
-import type { Gateway } from "../gateway/gateway.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { authenticateReader, presentedKey } from "../http/client-auth.ts";
 import { decodePathParam } from "../http/path-param.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
@@ -20,7 +20,11 @@ function modelObject(m: ModelRecord) {
 }
 
 /** Enabled models; with a key, only those the key may use. A key is optional, but a bad one is a 401. */
-function visibleModels(gw: Gateway, request: Request, headers: Record<string, string>): ModelRecord[] {
+function visibleModels(
+  gw: Pick<CallServices, "catalog" | "keys" | "book" | "limiter">,
+  request: Request,
+  headers: Record<string, string>,
+): ModelRecord[] {
   let key: KeyRecord | null = null;
   if (presentedKey(request) !== null) key = authenticateReader(gw, request, headers);
   return gw.catalog
@@ -29,7 +33,7 @@ function visibleModels(gw: Gateway, request: Request, headers: Record<string, st
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
-export const modelsRoutes = (gw: Gateway) =>
+export const modelsRoutes = (gw: Pick<CallServices, "catalog" | "keys" | "book" | "limiter">) =>
   new Elysia({ name: "openai-models" })
     .get(
       "/v1/models",

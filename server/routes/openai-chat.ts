@@ -4,12 +4,14 @@ import { JsonBody } from "../core/json-body.ts";
 import { dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
 import { chatBounds, chatInputBound } from "../dialects/openai-chat/bounds.ts";
 import { isChatRequest } from "../dialects/openai-chat/check-request.ts";
+import { renderOpenAIError } from "../dialects/openai-chat/error.ts";
 import { chatSurface } from "../dialects/openai-chat/index.ts";
 import { openaiChatCodec } from "../dialects/openai-chat/pass-through.ts";
 import { ChatRequest } from "../dialects/openai-chat/schema.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import { clientText } from "../http/body.ts";
+import type { ErrorSurface } from "../http/error-hook.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
 function chatSpec(forceStream: boolean) {
@@ -77,7 +79,13 @@ const detail = (summary: string) => ({
  * `POST /v1/chat/completions` and the always-streaming alias `/v1/chat/completions/stream`,
  * also under `/v1/v1/...` for clients whose base URL already ends in /v1.
  */
-export const chatRoutes = (gw: Gateway) => {
+/**
+ * The OpenAI error shape: every OpenAI-compatible route (chat, responses, embeddings,
+ * images, videos, models, balance) and whatever no other surface owns (the admin API).
+ */
+export const openaiErrors: ErrorSurface = { shape: "openai", owns: () => true, render: renderOpenAIError };
+
+export const chatRoutes = (gw: CallServices) => {
   const app = new Elysia({ name: "openai-chat" });
   for (const prefix of V1_PREFIXES)
     app

@@ -9,8 +9,8 @@ import { responsesSurface } from "../dialects/openai-responses/index.ts";
 import { responsesPassThrough } from "../dialects/openai-responses/pass-through.ts";
 import { ResponsesRequest } from "../dialects/openai-responses/schema.ts";
 import { ResponsesTools } from "../dialects/openai-responses/tools.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import { AUTO_MODEL } from "../routing/auto.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
@@ -51,7 +51,7 @@ function responsesSpec() {
  * provider answers through the canonical model. `previous_response_id` is refused with a
  * 400 (nothing is stored).
  */
-export const responsesRoutes = (gw: Gateway) => {
+export const responsesRoutes = (gw: CallServices) => {
   const app = new Elysia({ name: "openai-responses" });
   for (const prefix of V1_PREFIXES)
     app.post(`${prefix}/responses`, clientHandler(gw, responsesSpec), {

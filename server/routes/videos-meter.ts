@@ -4,7 +4,7 @@ import { capInt, withinLimit } from "../dialects/openai-media/bounds.ts";
 import type { VideoAsk } from "../dialects/openai-media/decode-request.ts";
 import { openaiVideoObject } from "../dialects/openai-media/encode-response.ts";
 import { badRequest, GatewayError } from "../errors.ts";
-import type { Gateway } from "../gateway/gateway.ts";
+import type { MeterServices } from "../gateway/call-services.ts";
 import type { MediaMeter, MediaRunContext } from "../gateway/media-call.ts";
 import { ClientClosed, upstreamTimeout } from "../providers/errors.ts";
 import type { MediaCall, Target, VideoJob, VideoJobs } from "../providers/provider.ts";
@@ -77,7 +77,7 @@ export type VideoAnswer = (
  * job renders (polled every `options.video_poll_ms`, default 5 s, up to the provider's
  * total timeout); the result is served through expiring gateway links.
  */
-export function videosMeter(gw: Gateway, ask: VideoAsk, answer: VideoAnswer): MediaMeter {
+export function videosMeter(gw: MeterServices, ask: VideoAsk, answer: VideoAnswer): MediaMeter {
   const priceOf = (model: ModelRecord, size: string | null) =>
     videoSecondPrice(model.mediaPrices, [size, ask.resolution]);
   /** The per-second price reserved for: the asked size's, else the dearest. */

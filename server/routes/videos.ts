@@ -2,9 +2,9 @@ import { Elysia } from "elysia";
 import { askFromGeneration, askFromOpenAI } from "../dialects/openai-media/decode-request.ts";
 import { openaiVideoObject } from "../dialects/openai-media/encode-response.ts";
 import { OpenAIVideoRequest, VideoGenerationRequest } from "../dialects/openai-media/schema.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import type { MediaPrepared } from "../gateway/client-call.ts";
 import { clientHandler } from "../gateway/client-route.ts";
-import type { Gateway } from "../gateway/gateway.ts";
 import { serveVideoLink, videoObject } from "./media-content.ts";
 import { videosMeter } from "./videos-meter.ts";
 
@@ -20,7 +20,7 @@ const tags = ["OpenAI"];
  * with gateway links) and `POST /v1/videos` (the OpenAI video object, already completed),
  * plus `GET /v1/videos/<id>` and `GET /v1/videos/<id>/content` (410 once the link expired).
  */
-export const videosRoutes = (gw: Gateway) =>
+export const videosRoutes = (gw: CallServices) =>
   new Elysia({ name: "openai-videos" })
     .post(
       "/v1/video/generations",

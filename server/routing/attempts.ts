@@ -1,12 +1,15 @@
 import type { Catalog, ModelRecord } from "../catalog/catalog.ts";
 import { GatewayError } from "../errors.ts";
-import { ClientClosed } from "../providers/errors.ts";
+import { ClientClosed, providerSecrets, scrub } from "../providers/errors.ts";
 import type { Target, UpstreamResult } from "../providers/provider.ts";
 import type { Attempt } from "../usage-log/request-log.ts";
 import { backoffMs, retryAfterMs } from "./backoff.ts";
 import { deadlineReason } from "./deadline.ts";
 import { orderedTargets } from "./pick-route.ts";
 import { type RouteStates, routeId } from "./route-state.ts";
+
+/** An attempt's message in the log: enough for the upstream's own words, bounded per attempt. */
+const MAX_ATTEMPT_MESSAGE = 500;
 
 export type RoutingConfig = { maxAttempts: number; backoff: { baseMs: number; maxMs: number } };
 
@@ -125,6 +128,7 @@ export async function attemptRoutes<R = UpstreamResult>(
           status: deadline ? deadline.status : null,
           latencyMs,
           error: deadline ? deadline.code : "client_closed",
+          ...(deadline && { message: deadline.message }),
           retry: isRetry,
         });
         deps.hooks.onAttempt(state.id, deadline ? "error" : "client_closed", isRetry);
@@ -136,6 +140,12 @@ export async function attemptRoutes<R = UpstreamResult>(
         status: g?.status ?? null,
         latencyMs,
         error: g?.code ?? "internal_error",
+        ...(g?.upstreamStatus != null && { upstreamStatus: g.upstreamStatus }),
+        // Already scrubbed where an upstream's text became the message; again here, since
+        // the log keeps it (an internal error's own text is never kept: it may say anything).
+        ...(g && {
+          message: scrub(g.message, providerSecrets(target.provider)).slice(0, MAX_ATTEMPT_MESSAGE),
+        }),
         retry: isRetry,
       });
       deps.hooks.onAttempt(state.id, "error", isRetry);

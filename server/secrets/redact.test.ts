@@ -220,3 +220,14 @@ describe("scrub: key-shaped text whoever it belongs to", () => {
     expect(highEntropy("4f3a9b8c7d6e5f4a3b2c1d0e9f8a7b6c4f3a9b8c")).toBe(false);
   });
 });
+
+describe("Redactor.of: built once per secrets list", () => {
+  test("the same list gives the same redactor; another list, another one that still redacts", () => {
+    const a = Redactor.of(["sk-live-0123456789abcdefABCDEF"]);
+    expect(Redactor.of(["sk-live-0123456789abcdefABCDEF"])).toBe(a);
+    const b = Redactor.of(["sk-live-0123456789abcdefABCDEF", "tok-rotated-9876543210zyxw"]);
+    expect(b).not.toBe(a);
+    expect(b.redactStreamed('{"echo":"tok-rotated-9876543210zyxw"}')).toContain(REDACTED);
+    expect(b.redactStreamed('{"echo":"tok-rotated-9876543210zyxw"}')).not.toContain("tok-rotated");
+  });
+});

@@ -192,7 +192,8 @@ const REPEATED = /\[redacted\](?:\s*\[redacted\])+/g;
  * mentions an error (where upstreams echo requests) the case- and whitespace-blind search.
  */
 export class Redactor {
-  private readonly spellings: string[];
+  private readonly known: string[];
+  private spellingsMemo: string[] | null = null;
   private readonly exact: string[];
   /** Any of `exact`, as one regular expression: one native search per event instead of one per spelling. */
   private readonly anyExact: RegExp | null;
@@ -216,9 +217,17 @@ export class Redactor {
 
   private static readonly cache = new Map<string, Redactor>();
 
+  /** Every spelling of every secret, sorted longest first (for text that may be an error). */
+  private get spellings(): string[] {
+    this.spellingsMemo ??= [...new Set(this.known.flatMap(secretSpellings))].sort(
+      (a, b) => b.length - a.length,
+    );
+    return this.spellingsMemo;
+  }
+
   constructor(secrets: readonly (string | null | undefined)[]) {
     const known = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
-    this.spellings = [...new Set(known.flatMap(secretSpellings))].sort((a, b) => b.length - a.length);
+    this.known = known;
     const exact = new Set<string>();
     for (const s of known) {
       exact.add(s);

@@ -2,14 +2,14 @@ import type { Database } from "bun:sqlite";
 import { attach } from "../../db/client.ts";
 import { prepareCharges } from "../../db/queries/billing.ts";
 import { prepareRowWrites, type RowWrite } from "../../db/queries/writes.ts";
-import { ChargeBatch } from "../billing/charge-batch.ts";
+import { ChargeBatch } from "./charge-batch.ts";
 import type { BatchResult, Entry } from "./writes.ts";
 
 /**
  * Runs a batch of entries in one IMMEDIATE transaction. The whole batch runs without
  * savepoints (a savepoint per entry cost about as much as the entry); only if that fails
  * is it rolled back and run again with each entry in its own savepoint, so one bad entry
- * fails alone. Charges and key uses are folded per batch (billing/charge-batch.ts). Every
+ * fails alone. Charges and key uses are folded per batch (charge-batch.ts). Every
  * statement is a Drizzle prepared statement built from the schema (db/queries), prepared
  * on this connection on first use.
  */

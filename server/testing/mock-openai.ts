@@ -15,6 +15,9 @@ export function mockPromptTokens(body: Record<string, unknown>): number {
  * steered through its control API (see MockUpstream).
  */
 export class MockOpenAI extends MockUpstream {
+  /** What GET /v1/models lists (the panel's e2e tests list more). */
+  listed = ["mock-model"];
+
   get url(): string {
     return `${this.origin}/v1`;
   }
@@ -23,7 +26,7 @@ export class MockOpenAI extends MockUpstream {
     if (req.method === "GET" && url.pathname === "/v1/models")
       return Response.json({
         object: "list",
-        data: [{ id: "mock-model", object: "model", created: 0, owned_by: "mock" }],
+        data: this.listed.map((id) => ({ id, object: "model", created: 0, owned_by: "mock" })),
       });
     return null;
   }

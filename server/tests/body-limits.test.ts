@@ -5,7 +5,7 @@
  * header sections are the one refusal the runtime keeps: proven here, see docs/hardening.md.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { errorShape } from "../http/error-hook.ts";
+import { errorShape } from "../app.ts";
 import { ADMIN_TOKEN, standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { type RawResponse, rawHead, rawRequest, rawUpload } from "../testing/raw-http.ts";

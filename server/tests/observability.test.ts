@@ -41,6 +41,10 @@ describe("/metrics", () => {
   test("parses as Prometheus text and its counters match the request log", async () => {
     const tg = await TestGateway.start({ config: haConfig(primary.url, secondary.url) });
     const c = await tg.client(10, { rpm_limit: 25 });
+    // The key's limit is a fixed window per clock minute: the 28 calls below must all fall
+    // in one window for the 26th to be refused, so a run late in a minute waits for the next.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 30_000) await Bun.sleep(60_000 - intoMinute + 50);
     primary.always({ failRate: 0.3 });
     for (let i = 0; i < 20; i++)
       await c.openai.chat.completions.create({

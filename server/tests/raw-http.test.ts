@@ -4,7 +4,7 @@
  * stack trace (a log-flooding vector otherwise), and short but valid hosts route as usual.
  */
 import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
-import { errorShape } from "../http/error-hook.ts";
+import { errorShape } from "../app.ts";
 import { ADMIN_TOKEN, standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { openSocket, rawHead, rawRequest } from "../testing/raw-http.ts";

@@ -10,9 +10,15 @@ export type Attempt = {
   model: string;
   /** The public model this attempt served (differs from the request's for fallbacks). */
   publicModel?: string;
+  /** The status this attempt ended with, as the client would get it (an upstream 5xx is 502). */
   status: number | null;
   latencyMs: number;
+  /** Our error code (upstream_error, upstream_timeout...). */
   error?: string;
+  /** What the upstream itself answered: its HTTP status, when it answered one. */
+  upstreamStatus?: number;
+  /** Why it failed, in words: the upstream's own message (scrubbed of secrets), or ours. */
+  message?: string;
   /** A retry of a route already tried (failover to another route is not a retry). */
   retry?: boolean;
 };

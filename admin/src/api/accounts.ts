@@ -5,14 +5,16 @@ import type {
   CreateAccount,
   LedgerEntryView,
   Topup,
+  UpdateAccount,
 } from "../../../server/admin/accounts/model.ts";
-import { api, type List, type Page } from "./client.ts";
+import { adminUrl, api, type List, type Page } from "./client.ts";
 
 export const accountKeys = {
   all: ["accounts"] as const,
   list: () => [...accountKeys.all, "list"] as const,
   one: (id: string) => [...accountKeys.all, "one", id] as const,
-  ledger: (id: string, offset: number) => [...accountKeys.all, "ledger", id, offset] as const,
+  ledger: (id: string, offset: number, kinds: string) =>
+    [...accountKeys.all, "ledger", id, offset, kinds] as const,
 };
 
 export type TopupResult = {
@@ -29,10 +31,14 @@ export const useAccounts = () =>
 export const useAccount = (id: string) =>
   useQuery({ queryKey: accountKeys.one(id), queryFn: () => api<AccountView>(`/accounts/${id}`) });
 
-export const useLedger = (id: string, offset: number, limit = 20) =>
+/** `kinds`: comma-separated ledger kinds to show ("" for all). */
+export const useLedger = (id: string, offset: number, limit = 20, kinds = "") =>
   useQuery({
-    queryKey: accountKeys.ledger(id, offset),
-    queryFn: () => api<Page<LedgerEntryView>>(`/accounts/${id}/ledger`, { query: { limit, offset } }),
+    queryKey: accountKeys.ledger(id, offset, kinds),
+    queryFn: () =>
+      api<Page<LedgerEntryView>>(`/accounts/${id}/ledger`, {
+        query: { limit, offset, kind: kinds || undefined },
+      }),
     placeholderData: keepPreviousData,
   });
 
@@ -53,3 +59,34 @@ export function useTopup(id: string) {
     onSuccess: () => qc.invalidateQueries({ queryKey: accountKeys.all }),
   });
 }
+
+/** A refund (positive, with a note) or an adjustment (signed, with a note). */
+export function useCorrection(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ kind, ...body }: { kind: "refund" | "adjustment"; amount: string; note: string }) =>
+      api<TopupResult>(`/accounts/${id}/${kind === "refund" ? "refunds" : "adjustments"}`, {
+        method: "POST",
+        body,
+      }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: accountKeys.all }),
+  });
+}
+
+/** Suspend or resume, or set the low-balance threshold. */
+export function useUpdateAccount(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: z.input<typeof UpdateAccount>) =>
+      api<AccountView>(`/accounts/${id}`, { method: "PATCH", body }),
+    onSuccess: (a) => {
+      qc.setQueryData(accountKeys.one(id), a);
+      qc.invalidateQueries({ queryKey: accountKeys.all });
+      qc.invalidateQueries({ queryKey: ["stats"] });
+    },
+  });
+}
+
+/** Where one account's ledger downloads as CSV, for a time range (ISO instants; empty: open-ended). */
+export const ledgerCsvUrl = (accountId: string, range: { from?: string; to?: string }) =>
+  adminUrl("/exports/ledger.csv", { account_id: accountId, ...range });

@@ -1,3 +1,5 @@
+import { i18n } from "../i18n/index.ts";
+
 /** The typed fetch every query hook goes through. Cookies ride along; nothing is stored in the page. */
 export class ApiError extends Error {
   constructor(
@@ -17,16 +19,25 @@ export function setUnauthorizedHandler(fn: () => void) {
   onUnauthorized = fn;
 }
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * An admin API URL; empty and missing query values are left out. Also what a download
+ * link (a CSV export) points at: the browser fetches it with the session cookie.
+ */
+export function adminUrl(path: string, query: Query = {}): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") qs.set(k, String(v));
+  return `/admin/api${path}${qs.size ? `?${qs}` : ""}`;
+}
 
 export async function api<T>(
   path: string,
-  opts: { method?: Method; body?: unknown; query?: Record<string, string | number | undefined> } = {},
+  opts: { method?: Method; body?: unknown; query?: Query } = {},
 ): Promise<T> {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(opts.query ?? {}))
-    if (v !== undefined && v !== "") qs.set(k, String(v));
-  const url = `/admin/api${path}${qs.size ? `?${qs}` : ""}`;
+  const url = adminUrl(path, opts.query);
   let res: Response;
   try {
     res = await fetch(url, {
@@ -36,7 +47,7 @@ export async function api<T>(
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
   } catch {
-    throw new ApiError(0, "network_error", "The gateway could not be reached. Check that it is running.");
+    throw new ApiError(0, "network_error", i18n.t("errors.network"));
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => null)) as {

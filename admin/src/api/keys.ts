@@ -6,15 +6,16 @@ import { api, type List } from "./client.ts";
 
 export const keyKeys = {
   all: ["keys"] as const,
-  list: (accountId?: string) => [...keyKeys.all, "list", accountId ?? "all"] as const,
+  list: (accountId?: string, status?: string) =>
+    [...keyKeys.all, "list", accountId ?? "all", status ?? "any"] as const,
   one: (id: string) => [...keyKeys.all, "one", id] as const,
   usage: (id: string) => [...keyKeys.all, "usage", id] as const,
 };
 
-export const useKeys = (accountId?: string) =>
+export const useKeys = (accountId?: string, status?: KeyView["status"]) =>
   useQuery({
-    queryKey: keyKeys.list(accountId),
-    queryFn: () => api<List<KeyView>>("/keys", { query: { account_id: accountId } }),
+    queryKey: keyKeys.list(accountId, status),
+    queryFn: () => api<List<KeyView>>("/keys", { query: { account_id: accountId, status } }),
   });
 
 export const useKey = (id: string) =>

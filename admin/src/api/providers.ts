@@ -11,7 +11,11 @@ import { api, type List } from "./client.ts";
 export const providerKeys = {
   all: ["providers"] as const,
   list: () => [...providerKeys.all, "list"] as const,
+  upstream: (id: string) => [...providerKeys.all, "upstream-models", id] as const,
 };
+
+const testProvider = (id: string) =>
+  api<ConnectionTest>(`/providers/${encodeURIComponent(id)}/test`, { method: "POST" });
 
 export const useProviders = () =>
   useQuery({ queryKey: providerKeys.list(), queryFn: () => api<List<ProviderView>>("/providers") });
@@ -43,8 +47,24 @@ export function useDeleteProvider() {
   });
 }
 
-export const useTestProvider = () =>
-  useMutation({
-    mutationFn: (id: string) =>
-      api<ConnectionTest>(`/providers/${encodeURIComponent(id)}/test`, { method: "POST" }),
+/** Test connection; what it listed also feeds the route editor's model picker. */
+export function useTestProvider() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: testProvider,
+    onSuccess: (t, id) => qc.setQueryData(providerKeys.upstream(id), t),
+  });
+}
+
+/**
+ * The models a provider lists upstream, for the route editor's picker: asked once per
+ * provider and kept for 5 minutes (each ask is a call to the upstream).
+ */
+export const useUpstreamModels = (id: string) =>
+  useQuery({
+    queryKey: providerKeys.upstream(id),
+    queryFn: () => testProvider(id),
+    enabled: id !== "",
+    staleTime: 5 * 60_000,
+    retry: false,
   });

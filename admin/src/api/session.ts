@@ -1,11 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
-import type { SessionView, SignIn } from "../../../server/admin/auth/model.ts";
+import type { SessionView, SignIn, SignInMethods } from "../../../server/admin/auth/model.ts";
+import type { SettingsView } from "../../../server/admin/setup/model.ts";
 import { api } from "./client.ts";
 
-export const sessionKeys = { me: ["session"] as const, settings: ["settings"] as const };
-
-export type Settings = { currency: string; version: string };
+export const sessionKeys = {
+  me: ["session"] as const,
+  settings: ["settings"] as const,
+  methods: ["sign-in-methods"] as const,
+};
 
 export function useSession() {
   return useQuery({
@@ -16,14 +19,22 @@ export function useSession() {
   });
 }
 
-/** Currency and version; every amount on every page is shown in this currency. */
+/** Currency, version and public URL; every amount on every page is shown in this currency. */
 export function useSettings() {
   return useQuery({
     queryKey: sessionKeys.settings,
-    queryFn: () => api<Settings>("/settings"),
+    queryFn: () => api<SettingsView>("/settings"),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }
+
+/** Asked before signing in: while no admin user exists, only the admin token works. */
+export const useSignInMethods = () =>
+  useQuery({
+    queryKey: sessionKeys.methods,
+    queryFn: () => api<SignInMethods>("/auth/methods"),
+    retry: false,
+  });
 
 export function useSignIn() {
   const qc = useQueryClient();

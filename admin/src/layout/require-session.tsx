@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Navigate, Outlet, useLocation } from "react-router";
 import { ApiError } from "../api/client.ts";
 import { useSession } from "../api/session.ts";
@@ -7,10 +8,11 @@ import { ErrorState, Loading } from "../ui/states.tsx";
 export function RequireSession() {
   const session = useSession();
   const location = useLocation();
+  const { t } = useTranslation();
   if (session.isPending)
     return (
       <div className="p-8">
-        <Loading label="Checking your session…" />
+        <Loading label={t("shell.checkingSession")} />
       </div>
     );
   if (session.error) {

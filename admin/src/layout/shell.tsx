@@ -1,27 +1,34 @@
 import { Suspense, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { useSession, useSettings, useSignOut } from "../api/session.ts";
+import { LanguageSwitch } from "../i18n/language-switch.tsx";
+import { Brand } from "../ui/brand.tsx";
 import { Button, focusRing } from "../ui/button.tsx";
 import { Loading } from "../ui/states.tsx";
+import { useTimeZoneMode } from "../ui/time-zone.ts";
+import { TimeZoneSwitch } from "./time-zone-switch.tsx";
 
 const NAV = [
-  { to: "/", label: "Overview", end: true },
-  { to: "/keys", label: "Keys" },
-  { to: "/accounts", label: "Accounts" },
-  { to: "/models", label: "Models" },
-  { to: "/providers", label: "Providers" },
-  { to: "/requests", label: "Request log" },
-  { to: "/admins", label: "Admin users" },
-];
+  { to: "/", label: "overview", end: true },
+  { to: "/keys", label: "keys" },
+  { to: "/accounts", label: "accounts" },
+  { to: "/models", label: "models" },
+  { to: "/providers", label: "providers" },
+  { to: "/requests", label: "requests" },
+  { to: "/alerts", label: "alerts" },
+  { to: "/admins", label: "admins" },
+] as const;
 
 function Nav({ onNavigate }: { onNavigate?: () => void }) {
+  const { t } = useTranslation();
   return (
-    <nav aria-label="Main" className="flex flex-col gap-0.5">
+    <nav aria-label={t("nav.main")} className="flex flex-col gap-0.5">
       {NAV.map((n) => (
         <NavLink
           key={n.to}
           to={n.to}
-          end={n.end}
+          end={"end" in n}
           onClick={onNavigate}
           className={({ isActive }) =>
             `rounded-md px-3 py-2 text-sm font-medium ${focusRing} ${
@@ -29,7 +36,7 @@ function Nav({ onNavigate }: { onNavigate?: () => void }) {
             }`
           }
         >
-          {n.label}
+          {t(`nav.${n.label}`)}
         </NavLink>
       ))}
     </nav>
@@ -41,17 +48,19 @@ function Who() {
   const settings = useSettings().data;
   const signOut = useSignOut();
   const navigate = useNavigate();
+  const { t } = useTranslation();
   return (
     <div className="space-y-2 border-t border-slate-200 pt-3 text-xs text-slate-500">
       <p>
-        Signed in {session?.user ? `as ${session.user.username}` : "with the admin token"}
+        {session?.user ? t("shell.signedInAs", { name: session.user.username }) : t("shell.signedInToken")}
         {settings && (
           <>
             <br />
-            Currency {settings.currency} · v{settings.version}
+            {t("shell.currency", { currency: settings.currency, version: settings.version })}
           </>
         )}
       </p>
+      <LanguageSwitch />
       <Button
         size="sm"
         className="w-full"
@@ -59,7 +68,7 @@ function Who() {
           signOut.mutate(undefined, { onSettled: () => navigate("/sign-in", { replace: true }) })
         }
       >
-        Sign out
+        {t("shell.signOut")}
       </Button>
     </div>
   );
@@ -68,18 +77,20 @@ function Who() {
 /** Sidebar at desktop widths; a top bar with a menu button on phones. */
 export function Shell() {
   const [open, setOpen] = useState(false);
+  const { t } = useTranslation();
+  const zone = useTimeZoneMode();
   return (
     <div className="min-h-screen lg:flex">
       <a
         href="#main"
         className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
       >
-        Skip to content
+        {t("shell.skip")}
       </a>
       <aside className="hidden w-56 shrink-0 flex-col justify-between border-r border-slate-200 bg-white p-3 lg:sticky lg:top-0 lg:flex lg:h-screen">
         <div>
           <div className="mb-4 px-3 pt-1 text-lg font-semibold tracking-tight">
-            Toll<span className="text-indigo-600">gate</span>
+            <Brand />
           </div>
           <Nav />
         </div>
@@ -88,10 +99,10 @@ export function Shell() {
       <header className="sticky top-0 z-30 border-b border-slate-200 bg-white lg:hidden">
         <div className="flex items-center justify-between px-4 py-2.5">
           <span className="text-lg font-semibold tracking-tight">
-            Toll<span className="text-indigo-600">gate</span>
+            <Brand />
           </span>
           <Button size="sm" aria-expanded={open} aria-controls="mobile-nav" onClick={() => setOpen(!open)}>
-            {open ? "Close" : "Menu"}
+            {open ? t("shell.close") : t("shell.menu")}
           </Button>
         </div>
         {open && (
@@ -103,7 +114,9 @@ export function Shell() {
       </header>
       <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
         <div className="mx-auto max-w-6xl">
-          <Suspense fallback={<Loading />}>
+          <TimeZoneSwitch />
+          {/* Keyed by the zone: a switch re-renders every time on the page in the new zone. */}
+          <Suspense key={zone} fallback={<Loading />}>
             <Outlet />
           </Suspense>
         </div>

@@ -1,7 +1,15 @@
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { useAccount } from "../api/accounts.ts";
 import { useKeys } from "../api/keys.ts";
+import {
+  AccountStatus,
+  SuspendAccountButton,
+  ThresholdForm,
+} from "../features/accounts/account-controls.tsx";
+import { CorrectionForm } from "../features/accounts/correction-form.tsx";
+import { LedgerDownload } from "../features/accounts/ledger-download.tsx";
 import { LedgerTable } from "../features/accounts/ledger-table.tsx";
 import { TopupForm } from "../features/accounts/topup-form.tsx";
 import { IssueKeyDialog } from "../features/keys/issue-key-dialog.tsx";
@@ -18,42 +26,69 @@ export function AccountDetailPage() {
   const keys = useKeys(id);
   const money = useMoney();
   const [issuing, setIssuing] = useState(false);
+  const { t } = useTranslation();
   return (
     <QueryState query={account}>
       {(a) => (
         <>
-          <PageHeader title={a.name}>
-            Account <span className="font-mono">{a.id}</span> · created {formatTime(a.created_at)}
+          <PageHeader
+            title={
+              <span className="flex flex-wrap items-center gap-2">
+                {a.name} <AccountStatus account={a} />
+              </span>
+            }
+            actions={<SuspendAccountButton account={a} />}
+          >
+            <Trans
+              i18nKey="accounts.detail.header"
+              values={{ id: a.id, created: formatTime(a.created_at) }}
+              components={{ mono: <span className="font-mono" /> }}
+            />
           </PageHeader>
           <div className="space-y-6">
             <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
-              <Stat label="Balance" value={money(a.balance)} testId="account-balance" />
-              <Stat label="Used" value={money(a.used)} testId="account-used" />
-              <Stat label="Reserved by requests in flight" value={money(a.reserved)} />
+              <Stat label={t("accounts.detail.balance")} value={money(a.balance)} testId="account-balance" />
+              <Stat label={t("accounts.detail.used")} value={money(a.used)} testId="account-used" />
+              <Stat label={t("accounts.detail.reserved")} value={money(a.reserved)} />
             </div>
-            <Card title="Top up">
+            {a.status === "suspended" && (
+              <p
+                role="status"
+                className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200"
+              >
+                {t("accounts.detail.suspended")}
+              </p>
+            )}
+            <Card title={t("accounts.detail.topup")}>
               <TopupForm accountId={a.id} />
             </Card>
+            <Card title={t("accounts.detail.correction")}>
+              <CorrectionForm accountId={a.id} />
+            </Card>
+            <Card title={t("accounts.detail.lowBalance")}>
+              <ThresholdForm account={a} />
+            </Card>
             <Card
-              title="Keys"
+              title={t("accounts.detail.keys")}
               actions={
                 <Button size="sm" variant="primary" onClick={() => setIssuing(true)}>
-                  Issue key
+                  {t("accounts.detail.issue")}
                 </Button>
               }
             >
               <QueryState query={keys}>
                 {({ data }) =>
                   data.length === 0 ? (
-                    <Empty title="No keys on this account." />
+                    <Empty title={t("accounts.detail.noKeys")} />
                   ) : (
                     <KeyTable keys={data} showAccount={false} />
                   )
                 }
               </QueryState>
             </Card>
-            <Card title="Ledger">
+            <Card title={t("accounts.detail.ledger")}>
               <LedgerTable accountId={a.id} />
+              <LedgerDownload accountId={a.id} />
             </Card>
           </div>
           <IssueKeyDialog open={issuing} onClose={() => setIssuing(false)} accountId={a.id} />

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useAccounts } from "../api/accounts.ts";
 import { CreateAccountDialog } from "../features/accounts/create-account-dialog.tsx";
@@ -12,32 +13,33 @@ export function AccountsPage() {
   const accounts = useAccounts();
   const money = useMoney();
   const [creating, setCreating] = useState(false);
+  const { t } = useTranslation();
   return (
     <>
       <PageHeader
-        title="Accounts"
+        title={t("accounts.title")}
         actions={
           <Button variant="primary" onClick={() => setCreating(true)}>
-            Create account
+            {t("accounts.create")}
           </Button>
         }
       >
-        Prepaid balances; every request is charged to its key's account.
+        {t("accounts.intro")}
       </PageHeader>
       <Card>
         <QueryState query={accounts}>
           {({ data }) =>
             data.length === 0 ? (
-              <Empty title="No accounts yet.">Create one, top it up, then issue keys on it.</Empty>
+              <Empty title={t("accounts.empty")}>{t("accounts.emptyHint")}</Empty>
             ) : (
-              <Table label="Accounts">
+              <Table label={t("accounts.table")}>
                 <thead>
                   <tr>
-                    <th className={th}>Name</th>
-                    <th className={`${th} text-right`}>Balance</th>
-                    <th className={`${th} hidden text-right sm:table-cell`}>Used</th>
-                    <th className={`${th} hidden text-right md:table-cell`}>Reserved</th>
-                    <th className={`${th} hidden text-right sm:table-cell`}>Keys</th>
+                    <th className={th}>{t("accounts.name")}</th>
+                    <th className={`${th} text-right`}>{t("accounts.balance")}</th>
+                    <th className={`${th} hidden text-right sm:table-cell`}>{t("accounts.used")}</th>
+                    <th className={`${th} hidden text-right md:table-cell`}>{t("accounts.reserved")}</th>
+                    <th className={`${th} hidden text-right sm:table-cell`}>{t("accounts.keys")}</th>
                   </tr>
                 </thead>
                 <tbody>

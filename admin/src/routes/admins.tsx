@@ -1,4 +1,5 @@
 import { type FormEvent, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { AdminUserView } from "../../../server/admin/admins/model.ts";
 import { useAdmins, useCreateAdmin, useDeleteAdmin } from "../api/admins.ts";
 import { useSession } from "../api/session.ts";
@@ -16,6 +17,7 @@ export function AdminsPage() {
   const remove = useDeleteAdmin();
   const me = useSession().data;
   const notify = useToast();
+  const { t } = useTranslation();
   const form = useRef<HTMLFormElement>(null);
   const [deleting, setDeleting] = useState<AdminUserView | null>(null);
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -25,7 +27,7 @@ export function AdminsPage() {
       { username: String(f.get("username")), password: String(f.get("password")) },
       {
         onSuccess: (u) => {
-          notify("success", `Admin user ${u.username} created.`);
+          notify("success", t("admins.created", { name: u.username }));
           form.current?.reset();
         },
       },
@@ -33,24 +35,22 @@ export function AdminsPage() {
   };
   return (
     <>
-      <PageHeader title="Admin users">
-        People who sign in to this panel with a username and password.
-      </PageHeader>
+      <PageHeader title={t("admins.title")}>{t("admins.intro")}</PageHeader>
       <div className="space-y-6">
         <Card>
           <QueryState query={admins}>
             {({ data }) =>
               data.length === 0 ? (
-                <Empty title="No admin users yet.">Until you add one, sign in with the admin token.</Empty>
+                <Empty title={t("admins.empty")}>{t("admins.emptyHint")}</Empty>
               ) : (
-                <Table label="Admin users">
+                <Table label={t("admins.table")}>
                   <thead>
                     <tr>
-                      <th className={th}>Username</th>
-                      <th className={`${th} hidden sm:table-cell`}>Created</th>
-                      <th className={th}>Last sign-in</th>
+                      <th className={th}>{t("admins.username")}</th>
+                      <th className={`${th} hidden sm:table-cell`}>{t("admins.createdAt")}</th>
+                      <th className={th}>{t("admins.lastSignIn")}</th>
                       <th className={th}>
-                        <span className="sr-only">Actions</span>
+                        <span className="sr-only">{t("admins.actions")}</span>
                       </th>
                     </tr>
                   </thead>
@@ -67,9 +67,9 @@ export function AdminsPage() {
                             size="sm"
                             variant="danger"
                             onClick={() => setDeleting(u)}
-                            aria-label={`Delete ${u.username}`}
+                            aria-label={t("admins.deleteLabel", { name: u.username })}
                           >
-                            Delete
+                            {t("admins.delete")}
                           </Button>
                         </td>
                       </tr>
@@ -80,25 +80,25 @@ export function AdminsPage() {
             }
           </QueryState>
         </Card>
-        <Card title="Add an admin user">
+        <Card title={t("admins.addTitle")}>
           <form
             ref={form}
             onSubmit={submit}
             className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end"
             autoComplete="off"
           >
-            <Field label="Username" name="username" required maxLength={64} />
+            <Field label={t("admins.username")} name="username" required maxLength={64} />
             <Field
-              label="Password"
+              label={t("admins.password")}
               name="password"
               type="password"
               required
               minLength={10}
               autoComplete="new-password"
-              hint="At least 10 characters."
+              hint={t("admins.passwordHint")}
             />
             <Button type="submit" variant="primary" disabled={create.isPending} className="sm:mb-5">
-              Add user
+              {t("admins.add")}
             </Button>
           </form>
           <div className="mt-2">
@@ -108,21 +108,21 @@ export function AdminsPage() {
       </div>
       <ConfirmDialog
         open={deleting !== null}
-        title={`Delete ${deleting?.username}?`}
-        confirmLabel="Delete user"
+        title={t("admins.confirmTitle", { name: deleting?.username })}
+        confirmLabel={t("admins.confirm")}
         busy={remove.isPending}
         onCancel={() => setDeleting(null)}
         onConfirm={() =>
           deleting &&
           remove.mutate(deleting.id, {
-            onSuccess: (u) => notify("success", `Admin user ${u.username} deleted.`),
+            onSuccess: (u) => notify("success", t("admins.deleted", { name: u.username })),
             onError: (e) => notify("error", e.message),
             onSettled: () => setDeleting(null),
           })
         }
       >
-        {deleting?.id === me?.user?.id ? "This is you: you will be signed out at once. " : ""}
-        Their sessions end at once and they can no longer sign in.
+        {deleting?.id === me?.user?.id ? t("admins.itsYou") : ""}
+        {t("admins.deleteBody")}
       </ConfirmDialog>
     </>
   );

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ModelView } from "../../../server/admin/models/model.ts";
 import { useDeleteModel, useModels, useToggleModel } from "../api/models.ts";
 import { useSettings } from "../api/session.ts";
@@ -13,46 +14,44 @@ import { useMoney } from "../ui/use-money.ts";
 
 export function ModelsPage() {
   const models = useModels();
-  const money = useMoney();
   const notify = useToast();
   const currency = useSettings().data?.currency ?? "";
   const [editing, setEditing] = useState<ModelView | "new" | null>(null);
   const remove = useDeleteModel();
+  const { t } = useTranslation();
   const toggle = useToggleModel((id, enabled, err) =>
     notify(
       "error",
-      `Could not ${enabled ? "enable" : "disable"} ${id}; it is back as it was. ${err.message}`,
+      t(enabled ? "models.toggleFailed_enable" : "models.toggleFailed_disable", { id, message: err.message }),
     ),
   );
   return (
     <>
       <PageHeader
-        title="Models"
+        title={t("models.title")}
         actions={
           <Button variant="primary" onClick={() => setEditing("new")}>
-            Add model
+            {t("models.add")}
           </Button>
         }
       >
-        Prices are per 1M tokens. A disabled model answers 404 to clients.
+        {t("models.intro", { currency })}
       </PageHeader>
       <Card>
         <QueryState query={models}>
           {({ data }) =>
             data.length === 0 ? (
-              <Empty title="No models configured.">
-                Add one here (route it to a provider), or declare them in tollgate.yaml.
-              </Empty>
+              <Empty title={t("models.empty")}>{t("models.emptyHint")}</Empty>
             ) : (
-              <Table label="Models">
+              <Table label={t("models.table")}>
                 <thead>
                   <tr>
-                    <th className={th}>Enabled</th>
-                    <th className={th}>Model</th>
-                    <th className={`${th} hidden text-right sm:table-cell`}>Input / cached / output</th>
-                    <th className={`${th} hidden md:table-cell`}>Routes</th>
+                    <th className={th}>{t("models.enabled")}</th>
+                    <th className={th}>{t("models.model")}</th>
+                    <th className={`${th} hidden sm:table-cell`}>{t("models.pricePerMillion")}</th>
+                    <th className={`${th} hidden md:table-cell`}>{t("models.routes")}</th>
                     <th className={th}>
-                      <span className="sr-only">Actions</span>
+                      <span className="sr-only">{t("models.actions")}</span>
                     </th>
                   </tr>
                 </thead>
@@ -62,7 +61,7 @@ export function ModelsPage() {
                       <td className={td}>
                         <Switch
                           checked={m.enabled}
-                          label={`${m.id} enabled`}
+                          label={t("models.enabledLabel", { id: m.id })}
                           onChange={(enabled) => toggle.mutate({ id: m.id, enabled })}
                         />
                       </td>
@@ -73,44 +72,22 @@ export function ModelsPage() {
                           <span
                             title={
                               m.kind_source === "declared"
-                                ? "declared kind"
-                                : "kind inferred from prices and routes"
+                                ? t("models.kindDeclared")
+                                : t("models.kindInferred")
                             }
                           >
-                            <Badge tone="slate">{m.kind}</Badge>
+                            <Badge tone="slate">{t(`models.kinds.${m.kind}`)}</Badge>
                           </span>
                           <span className="hidden sm:inline-flex">
-                            <Badge tone="slate">{m.source}</Badge>
+                            <Badge tone="slate">{t(`models.source.${m.source}`)}</Badge>
                           </span>
                         </div>
-                        <div className="mt-1 text-xs font-normal text-slate-600 tabular-nums sm:hidden">
-                          in {money(m.prices.input)}
-                          <br />
-                          cached {money(m.prices.cached_input)}
-                          <br />
-                          out {money(m.prices.output)}
-                          {m.prices.cache_write !== null && (
-                            <>
-                              <br />
-                              cache write {money(m.prices.cache_write)}
-                            </>
-                          )}
+                        <div className="mt-1 font-normal sm:hidden">
+                          <Prices prices={m.prices} />
                         </div>
                       </td>
-                      <td
-                        className={`${td} hidden text-right text-xs whitespace-nowrap tabular-nums sm:table-cell`}
-                      >
-                        {money(m.prices.input)}
-                        <br />
-                        {money(m.prices.cached_input)}
-                        <br />
-                        {money(m.prices.output)}
-                        {m.prices.cache_write !== null && (
-                          <span className="block text-slate-500">
-                            cache write {money(m.prices.cache_write)}
-                            {m.prices.cache_write_1h !== null && ` (1 h ${money(m.prices.cache_write_1h)})`}
-                          </span>
-                        )}
+                      <td className={`${td} hidden sm:table-cell`}>
+                        <Prices prices={m.prices} />
                       </td>
                       <td className={`${td} hidden md:table-cell`}>
                         <ul className="space-y-0.5 text-xs">
@@ -118,7 +95,7 @@ export function ModelsPage() {
                             <li key={`${r.provider}/${r.model}`} className="break-all">
                               <span className="font-medium">{r.provider}</span> → {r.model}{" "}
                               <span className="text-slate-500">
-                                (priority {r.priority}, weight {r.weight})
+                                {t("models.routeLine", { priority: r.priority, weight: r.weight })}
                               </span>
                             </li>
                           ))}
@@ -126,14 +103,16 @@ export function ModelsPage() {
                       </td>
                       <td className={`${td} text-right`}>
                         <span className="inline-flex flex-wrap justify-end gap-2">
-                          <Button size="sm" onClick={() => setEditing(m)} aria-label={`Edit ${m.id}`}>
-                            Edit
+                          <Button
+                            size="sm"
+                            onClick={() => setEditing(m)}
+                            aria-label={t("models.editLabel", { id: m.id })}
+                          >
+                            {t("common.edit")}
                           </Button>
                           <DeleteButton name={m.id} what="model" mutation={remove}>
-                            Clients get 404 for it at once (to pause it instead, switch it off). Past requests
-                            keep its name in the log.
-                            {m.source === "config" &&
-                              " It is declared in tollgate.yaml, so it comes back at the next start (or CLI command) unless you remove it there."}
+                            {t("models.deleteBody")}
+                            {m.source === "config" && t("models.deleteConfig")}
                           </DeleteButton>
                         </span>
                       </td>
@@ -153,5 +132,30 @@ export function ModelsPage() {
         />
       )}
     </>
+  );
+}
+
+/** A model's token prices, each with its name: input, cached input, output, cache writes. */
+function Prices({ prices }: { prices: ModelView["prices"] }) {
+  const money = useMoney();
+  const { t } = useTranslation();
+  const rows: [string, number | null][] = [
+    [t("models.priceNames.input"), prices.input],
+    [t("models.priceNames.cached"), prices.cached_input],
+    [t("models.priceNames.output"), prices.output],
+    [t("models.priceNames.cacheWrite"), prices.cache_write],
+    [t("models.priceNames.cacheWrite1h"), prices.cache_write_1h],
+  ];
+  return (
+    <dl className="grid grid-cols-[auto_auto] justify-start gap-x-2 text-xs tabular-nums">
+      {rows
+        .filter(([, v]) => v !== null)
+        .map(([label, v]) => (
+          <div key={label} className="contents">
+            <dt className="text-slate-500">{label}</dt>{" "}
+            <dd className="text-right whitespace-nowrap text-slate-800">{money(v!)}</dd>
+          </div>
+        ))}
+    </dl>
   );
 }

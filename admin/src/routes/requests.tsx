@@ -1,39 +1,40 @@
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import type { RequestFilters } from "../api/requests.ts";
-import { type FilterForm, RequestFilterBar } from "../features/requests/request-filters.tsx";
+import { type RequestFilters, requestsCsvUrl } from "../api/requests.ts";
+import { FILTER_FIELDS, type FilterForm, RequestFilterBar } from "../features/requests/request-filters.tsx";
 import { RequestTable } from "../features/requests/request-table.tsx";
+import { dayRange } from "../ui/dates.ts";
+import { DownloadLink } from "../ui/download-link.tsx";
 import { Card, PageHeader } from "../ui/layout.tsx";
-
-const FIELDS = ["key_id", "model", "status", "from", "to"] as const;
-
-/** A local calendar day as an ISO instant: `from` at its start, `to` at the start of the next day. */
-const dayStart = (day: string, plusDays = 0) => {
-  const [y, m, d] = day.split("-").map(Number);
-  return new Date(y!, m! - 1, d! + plusDays).toISOString();
-};
+import { zoneLabel } from "../ui/time-zone.ts";
 
 /** Filters and page live in the URL, so a filtered view can be linked and survives reloads. */
 export function RequestsPage() {
   const [params, setParams] = useSearchParams();
-  const form = Object.fromEntries(FIELDS.map((k) => [k, params.get(k) ?? ""])) as FilterForm;
+  const { t } = useTranslation();
+  const form = Object.fromEntries(FILTER_FIELDS.map((k) => [k, params.get(k) ?? ""])) as FilterForm;
   const offset = Number(params.get("offset") ?? 0) || 0;
   const filters: RequestFilters = {
+    q: form.q || undefined,
     key_id: form.key_id || undefined,
     model: form.model || undefined,
+    status_class: form.status_class || undefined,
     status: form.status || undefined,
-    from: form.from ? dayStart(form.from) : undefined,
-    to: form.to ? dayStart(form.to, 1) : undefined,
+    ...dayRange(form.from, form.to),
   };
   const set = (f: FilterForm, nextOffset = 0) => {
     const p = new URLSearchParams();
-    for (const k of FIELDS) if (f[k]) p.set(k, f[k]);
+    for (const k of FILTER_FIELDS) if (f[k]) p.set(k, f[k]);
     if (nextOffset) p.set("offset", String(nextOffset));
     setParams(p);
   };
   return (
     <>
-      <PageHeader title="Request log">
-        Every client request, newest first. Times are in your time zone.
+      <PageHeader
+        title={t("requests.title")}
+        actions={<DownloadLink href={requestsCsvUrl(filters)}>{t("requests.csv")}</DownloadLink>}
+      >
+        {t("requests.intro", { zone: zoneLabel() })}
       </PageHeader>
       <div className="space-y-4">
         <Card>

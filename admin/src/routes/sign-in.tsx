@@ -1,6 +1,9 @@
 import { type FormEvent, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { useSession, useSignIn } from "../api/session.ts";
+import { useSession, useSignIn, useSignInMethods } from "../api/session.ts";
+import { LanguageSwitch } from "../i18n/language-switch.tsx";
+import { Brand } from "../ui/brand.tsx";
 import { Button } from "../ui/button.tsx";
 import { Field, FormError } from "../ui/field.tsx";
 
@@ -10,11 +13,15 @@ type Mode = "password" | "token";
 const safeNext = (next: string | null) => (next?.startsWith("/") && !next.startsWith("//") ? next : "/");
 
 export function SignInPage() {
-  const [mode, setMode] = useState<Mode>("password");
+  const [chosen, setMode] = useState<Mode | null>(null);
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const session = useSession();
   const signIn = useSignIn();
+  const { t } = useTranslation();
+  // While no admin user exists only the token works: open on its tab.
+  const firstRun = useSignInMethods().data?.password === false;
+  const mode: Mode = chosen ?? (firstRun ? "token" : "password");
   const next = safeNext(params.get("next"));
   if (session.data) return <Navigate to={next} replace />;
 
@@ -49,21 +56,41 @@ export function SignInPage() {
       <div className="w-full max-w-sm">
         <div className="mb-6 text-center">
           <div className="text-2xl font-semibold tracking-tight">
-            Toll<span className="text-indigo-600">gate</span>
+            <Brand />
           </div>
-          <h1 className="mt-1 text-sm text-slate-500">Sign in to the admin panel</h1>
+          <h1 className="mt-1 text-sm text-slate-500">{t("signIn.title")}</h1>
         </div>
+        {firstRun && (
+          <div
+            role="note"
+            className="mb-4 rounded-lg bg-indigo-50 px-4 py-3 text-sm text-indigo-950 ring-1 ring-indigo-200"
+          >
+            <p className="font-medium">{t("signIn.firstRunTitle")}</p>
+            <p className="mt-1">
+              <Trans
+                i18nKey="signIn.firstRunBody"
+                components={{ strong: <strong />, code: <code className="rounded bg-white/70 px-1" /> }}
+              />
+            </p>
+          </div>
+        )}
         <div className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
           <div className="mb-4 flex gap-1 rounded-lg bg-slate-100 p-1">
-            {tab("password", "Username")}
-            {tab("token", "Admin token")}
+            {tab("password", t("signIn.usernameTab"))}
+            {tab("token", t("signIn.tokenTab"))}
           </div>
           <form onSubmit={submit} className="space-y-4" key={mode}>
             {mode === "password" ? (
               <>
-                <Field label="Username" name="username" autoComplete="username" required autoFocus />
                 <Field
-                  label="Password"
+                  label={t("signIn.username")}
+                  name="username"
+                  autoComplete="username"
+                  required
+                  autoFocus
+                />
+                <Field
+                  label={t("signIn.password")}
                   name="password"
                   type="password"
                   autoComplete="current-password"
@@ -72,25 +99,30 @@ export function SignInPage() {
               </>
             ) : (
               <Field
-                label="Admin token"
+                label={t("signIn.token")}
                 name="token"
                 type="password"
                 autoComplete="off"
                 required
                 autoFocus
-                hint="Printed once at the first start, or TOLLGATE_ADMIN_TOKEN."
+                hint={t("signIn.tokenHint")}
               />
             )}
             <FormError error={signIn.error} />
             <Button type="submit" variant="primary" className="w-full" disabled={signIn.isPending}>
-              {signIn.isPending ? "Signing in…" : "Sign in"}
+              {signIn.isPending ? t("signIn.submitting") : t("signIn.submit")}
             </Button>
           </form>
         </div>
-        <p className="mt-4 text-center text-xs text-slate-500">
-          No admin user yet? Create one with{" "}
-          <code className="rounded bg-slate-100 px-1">npm run tollgate -- admins create --username you</code>
-        </p>
+        {!firstRun && (
+          <p className="mt-4 text-center text-xs text-slate-500">
+            <Trans
+              i18nKey="signIn.moreAdmins"
+              components={{ code: <code className="rounded bg-slate-100 px-1 text-slate-700" /> }}
+            />
+          </p>
+        )}
+        <LanguageSwitch className="mt-4 justify-center" />
       </div>
     </main>
   );

@@ -1,5 +1,6 @@
 import type { UseMutationResult } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Button } from "./button.tsx";
 import { ConfirmDialog } from "./dialog.tsx";
 import { useToast } from "./toast.tsx";
@@ -15,29 +16,35 @@ export function DeleteButton({
   children,
 }: {
   name: string;
-  /** "provider", "model": for the title and the messages. */
-  what: string;
+  /** What is deleted: picks the title and the messages (delete.provider.*, delete.model.*). */
+  what: "provider" | "model";
   mutation: UseMutationResult<unknown, Error, string>;
   /** What deleting does, shown in the confirmation. */
   children: ReactNode;
 }) {
   const [asking, setAsking] = useState(false);
   const notify = useToast();
+  const { t } = useTranslation();
   return (
     <>
-      <Button size="sm" variant="danger" onClick={() => setAsking(true)} aria-label={`Delete ${name}`}>
-        Delete
+      <Button
+        size="sm"
+        variant="danger"
+        onClick={() => setAsking(true)}
+        aria-label={t("delete.buttonLabel", { name })}
+      >
+        {t("delete.button")}
       </Button>
       <ConfirmDialog
         open={asking}
-        title={`Delete ${what} “${name}”?`}
-        confirmLabel={`Delete ${what}`}
+        title={t(`delete.${what}.title`, { name })}
+        confirmLabel={t(`delete.${what}.confirm`)}
         busy={mutation.isPending}
         onCancel={() => setAsking(false)}
         onConfirm={() =>
           mutation.mutate(name, {
-            onSuccess: () => notify("success", `The ${what} ${name} is deleted.`),
-            onError: (e) => notify("error", `Could not delete ${name}: ${e.message}`),
+            onSuccess: () => notify("success", t(`delete.${what}.done`, { name })),
+            onError: (e) => notify("error", t("delete.failed", { name, message: e.message })),
             onSettled: () => setAsking(false),
           })
         }

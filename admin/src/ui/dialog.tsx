@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { Button } from "./button.tsx";
 
 /**
@@ -62,12 +63,13 @@ export function ConfirmDialog({
   onCancel: () => void;
   busy?: boolean;
 }) {
+  const { t } = useTranslation();
   return (
     <Modal open={open} onClose={onCancel} title={title}>
       <div className="text-sm text-slate-600">{children}</div>
       <div className="mt-5 flex justify-end gap-2">
         <Button autoFocus onClick={onCancel}>
-          Cancel
+          {t("common.cancel")}
         </Button>
         <Button variant="danger" disabled={busy} onClick={onConfirm}>
           {confirmLabel}

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useId } from "react";
 
 export function PageHeader({
   title,
@@ -31,11 +31,20 @@ export function Card({
   children: ReactNode;
   className?: string;
 }) {
+  // A titled card is a region named by its title (landmark navigation, and tests find it so).
+  const id = useId();
   return (
-    <section className={`rounded-xl bg-white p-4 shadow-xs ring-1 ring-slate-200 ${className}`}>
+    <section
+      aria-labelledby={title ? id : undefined}
+      className={`rounded-xl bg-white p-4 shadow-xs ring-1 ring-slate-200 ${className}`}
+    >
       {(title || actions) && (
         <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-          {title && <h2 className="text-base font-semibold">{title}</h2>}
+          {title && (
+            <h2 id={id} className="text-base font-semibold">
+              {title}
+            </h2>
+          )}
           {actions}
         </div>
       )}

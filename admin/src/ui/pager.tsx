@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Button } from "./button.tsx";
 import { formatCount } from "./format.ts";
 
@@ -20,17 +21,22 @@ export function Pager({
   total: number;
   onOffset: (offset: number) => void;
 }) {
+  const { t } = useTranslation();
   return (
     <nav aria-label={label} className="mt-3 flex items-center justify-between gap-2 text-sm text-slate-600">
       <span>
-        {formatCount(offset + 1)}–{formatCount(offset + shown)} of {formatCount(total)}
+        {t("pager.range", {
+          from: formatCount(offset + 1),
+          to: formatCount(offset + shown),
+          total: formatCount(total),
+        })}
       </span>
       <div className="flex gap-2">
         <Button size="sm" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - size))}>
-          Previous
+          {t("pager.previous")}
         </Button>
         <Button size="sm" disabled={offset + size >= total} onClick={() => onOffset(offset + size)}>
-          Next
+          {t("pager.next")}
         </Button>
       </div>
     </nav>

@@ -1,11 +1,13 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Button } from "./button.tsx";
 
-export function Loading({ label = "Loading…" }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
   return (
     <div role="status" className="flex items-center gap-2 py-8 text-sm text-slate-500">
       <span className="size-4 animate-spin rounded-full border-2 border-slate-300 border-t-indigo-600" />
-      {label}
+      {label ?? t("common.loading")}
     </div>
   );
 }
@@ -20,13 +22,14 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 }
 
 export function ErrorState({ error, retry }: { error: Error; retry?: () => void }) {
+  const { t } = useTranslation();
   return (
     <div role="alert" className="rounded-lg bg-red-50 px-4 py-4 text-sm text-red-800 ring-1 ring-red-200">
-      <p className="font-medium">Could not load this.</p>
+      <p className="font-medium">{t("states.failed")}</p>
       <p className="mt-1">{error.message}</p>
       {retry && (
         <Button size="sm" className="mt-3" onClick={retry}>
-          Try again
+          {t("states.retry")}
         </Button>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useState } from "react";
+import { useTranslation } from "react-i18next";
 
 type Toast = { id: number; kind: "success" | "error"; text: string };
 type Notify = (kind: Toast["kind"], text: string) => void;
@@ -7,6 +8,7 @@ const ToastContext = createContext<Notify>(() => {});
 
 /** Short messages after an action; errors stay until dismissed, successes fade after 4 s. */
 export function ToastProvider({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const dismiss = useCallback((id: number) => setToasts((t) => t.filter((x) => x.id !== id)), []);
   const notify = useCallback<Notify>(
@@ -21,22 +23,22 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     <ToastContext.Provider value={notify}>
       {children}
       <div className="fixed inset-x-3 bottom-3 z-50 flex flex-col items-end gap-2 sm:left-auto sm:w-96">
-        {toasts.map((t) => (
+        {toasts.map((toast) => (
           <div
-            key={t.id}
-            role={t.kind === "error" ? "alert" : "status"}
+            key={toast.id}
+            role={toast.kind === "error" ? "alert" : "status"}
             className={`flex w-full items-start gap-3 rounded-lg px-4 py-3 text-sm shadow-lg ring-1 ${
-              t.kind === "error"
+              toast.kind === "error"
                 ? "bg-red-50 text-red-900 ring-red-200"
                 : "bg-emerald-50 text-emerald-900 ring-emerald-200"
             }`}
           >
-            <span className="flex-1">{t.text}</span>
+            <span className="flex-1">{toast.text}</span>
             <button
               type="button"
-              aria-label="Dismiss"
+              aria-label={t("toast.dismiss")}
               className="rounded px-1 text-lg leading-none opacity-60 hover:opacity-100"
-              onClick={() => dismiss(t.id)}
+              onClick={() => dismiss(toast.id)}
             >
               ×
             </button>

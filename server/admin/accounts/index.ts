@@ -1,12 +1,10 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
-import { PageQuery } from "../shared.ts";
-import { Adjustment, CreateAccount, Topup } from "./model.ts";
-import { accountsService as svc } from "./service.ts";
+import { Adjustment, CreateAccount, LedgerQuery, Refund, Topup, UpdateAccount } from "./model.ts";
+import { type AccountsDeps, accountsService as svc } from "./service.ts";
 
 const tags = ["Admin: accounts"];
 
-export const accountsAdmin = (gw: Gateway) =>
+export const accountsAdmin = (gw: AccountsDeps) =>
   new Elysia({ name: "admin-accounts" })
     .get("/accounts", () => ({ data: svc.list(gw) }), { detail: { summary: "List accounts", tags } })
     .post(
@@ -23,6 +21,13 @@ export const accountsAdmin = (gw: Gateway) =>
     .get("/accounts/:id", ({ params }) => svc.get(gw, params.id), {
       detail: { summary: "One account", tags },
     })
+    .patch("/accounts/:id", ({ params, body }) => svc.update(gw, params.id, body), {
+      body: UpdateAccount,
+      detail: {
+        summary: "Suspend or resume an account (status), or set its low-balance threshold",
+        tags,
+      },
+    })
     .post("/accounts/:id/topups", ({ params, body }) => svc.credit(gw, params.id, body, "topup"), {
       body: Topup,
       detail: { summary: "Top up an account; returns the new balance", tags },
@@ -31,11 +36,21 @@ export const accountsAdmin = (gw: Gateway) =>
       body: Adjustment,
       detail: { summary: "Signed balance correction with a note", tags },
     })
+    .post("/accounts/:id/refunds", ({ params, body }) => svc.credit(gw, params.id, body, "refund"), {
+      body: Refund,
+      detail: {
+        summary: "Give money back (positive amount, with a note); a ledger entry of kind refund",
+        tags,
+      },
+    })
     .get(
       "/accounts/:id/ledger",
-      ({ params, query }) => svc.ledger(gw, params.id, query.limit, query.offset),
+      ({ params, query }) => svc.ledger(gw, params.id, query.limit, query.offset, query.kind),
       {
-        query: PageQuery,
-        detail: { summary: "Ledger entries with balance_after, newest first", tags },
+        query: LedgerQuery,
+        detail: {
+          summary: "Ledger entries with balance_after, newest first; kind=topup,refund filters by kind",
+          tags,
+        },
       },
     );

@@ -16,12 +16,43 @@ export const Adjustment = z.object({
   note: z.string().min(1).max(500),
 });
 
+export const Refund = z.object({
+  amount: AmountInput.refine((v) => v > 0, "must be positive"),
+  note: z.string().min(1).max(500),
+});
+
+export const UpdateAccount = z.object({
+  /** suspended refuses the account's keys (403 account_suspended) until set back to active. */
+  status: z.enum(["active", "suspended"]).optional(),
+  /** Below this balance the account is running low (listed on the Overview, alerted); null: never. */
+  low_balance_threshold: AmountInput.refine((v) => v >= 0, "must not be negative")
+    .nullable()
+    .optional(),
+});
+
+export const LedgerQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+  /** Comma-separated kinds to show (topup, charge, refund, adjustment); none: all. */
+  kind: z
+    // Elysia may hand the query over already split at commas, and may validate it twice.
+    .union([z.string(), z.array(z.string())])
+    .nullable()
+    .optional()
+    .transform((v) => (v ? (Array.isArray(v) ? v : v.split(",")).filter(Boolean) : null))
+    .pipe(z.array(z.enum(["topup", "charge", "refund", "adjustment"])).nullable()),
+});
+
 export type AccountView = {
   id: string;
   name: string;
   balance: number;
   used: number;
   reserved: number;
+  status: "active" | "suspended";
+  low_balance_threshold: number | null;
+  /** The balance is below the threshold. */
+  low: boolean;
   currency: string;
   keys: number;
   created_at: string;

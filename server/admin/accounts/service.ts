@@ -1,44 +1,50 @@
 import { accountNamed } from "../../../db/queries/billing.ts";
-import type { AccountState } from "../../billing/account-book.ts";
+import type { AccountState, LedgerKind } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
 import { listTransactions } from "../../billing/transactions.ts";
 import { GatewayError, notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
 import type { AccountView, LedgerEntryView } from "./model.ts";
 
-export function accountView(gw: Gateway, a: AccountState): AccountView {
+/** What this resource reads and writes. */
+export type AccountsDeps = Pick<AdminServices, "db" | "book" | "keys" | "settings">;
+
+export function accountView(gw: AccountsDeps, a: AccountState): AccountView {
   return {
     id: a.id,
     name: a.name,
     balance: amountToNumber(a.balance),
     used: amountToNumber(a.used),
     reserved: amountToNumber(a.reserved),
+    status: a.status,
+    low_balance_threshold: a.lowBalanceThreshold === null ? null : amountToNumber(a.lowBalanceThreshold),
+    low: a.lowBalanceThreshold !== null && a.balance < a.lowBalanceThreshold,
     currency: gw.settings.currency,
     keys: gw.keys.all().filter((k) => k.accountId === a.id).length,
     created_at: iso(a.createdAt)!,
   };
 }
 
-function account(gw: Gateway, id: string): AccountState {
+function account(gw: AccountsDeps, id: string): AccountState {
   const a = gw.book.get(id);
   if (!a) throw notFound(`No account with id '${id}'.`, "account_not_found");
   return a;
 }
 
 export const accountsService = {
-  list(gw: Gateway): AccountView[] {
+  list(gw: AccountsDeps): AccountView[] {
     return gw.book
       .all()
       .sort((a, b) => a.createdAt - b.createdAt)
       .map((a) => accountView(gw, a));
   },
 
-  get(gw: Gateway, id: string): AccountView {
+  get(gw: AccountsDeps, id: string): AccountView {
     return accountView(gw, account(gw, id));
   },
 
-  create(gw: Gateway, input: { name: string; balance?: number }): AccountView {
+  create(gw: AccountsDeps, input: { name: string; balance?: number }): AccountView {
     if (accountNamed(gw.db, input.name)) {
       throw new GatewayError("conflict", `An account named '${input.name}' already exists.`, {
         code: "account_exists",
@@ -48,8 +54,28 @@ export const accountsService = {
     return accountView(gw, gw.book.create({ name: input.name, balance: input.balance ?? 0 }, Date.now()));
   },
 
-  /** A top-up (positive) or an adjustment (signed, with a note). */
-  credit(gw: Gateway, id: string, input: { amount: number; note?: string }, kind: "topup" | "adjustment") {
+  /** Suspends or resumes the account, or sets its low-balance threshold. */
+  update(
+    gw: AccountsDeps,
+    id: string,
+    input: { status?: "active" | "suspended"; low_balance_threshold?: number | null },
+  ): AccountView {
+    account(gw, id);
+    const set: Parameters<typeof gw.book.update>[1] = {};
+    if (input.status !== undefined) set.status = input.status;
+    if (input.low_balance_threshold !== undefined) set.lowBalanceThreshold = input.low_balance_threshold;
+    const a = Object.keys(set).length ? gw.book.update(id, set) : gw.book.get(id);
+    if (!a) throw notFound(`No account with id '${id}'.`, "account_not_found");
+    return accountView(gw, a);
+  },
+
+  /** A top-up (positive), a refund (positive, with a note) or an adjustment (signed, with a note). */
+  credit(
+    gw: AccountsDeps,
+    id: string,
+    input: { amount: number; note?: string },
+    kind: "topup" | "refund" | "adjustment",
+  ) {
     const a = account(gw, id);
     if (a.balance + input.amount < a.reserved) {
       throw new GatewayError(
@@ -73,13 +99,14 @@ export const accountsService = {
   },
 
   ledger(
-    gw: Gateway,
+    gw: AccountsDeps,
     id: string,
     limit: number,
     offset: number,
+    kinds: LedgerKind[] | null = null,
   ): { data: LedgerEntryView[]; total: number; limit: number; offset: number } {
     account(gw, id);
-    const page = listTransactions(gw.db, id, limit, offset);
+    const page = listTransactions(gw.db, id, limit, offset, kinds);
     return {
       data: page.rows.map((r) => ({
         id: r.id,

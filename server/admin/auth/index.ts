@@ -5,7 +5,7 @@ import {
   readSessionCookie,
   sessionCookie,
 } from "../../admin-session/cookie.ts";
-import { SignIn } from "./model.ts";
+import { SignIn, type SignInMethods } from "./model.ts";
 import { type AuthDeps, authService as svc } from "./service.ts";
 
 const tags = ["Admin: sign-in"];
@@ -41,6 +41,13 @@ export const authAdmin = (d: AuthDeps) =>
       },
       { detail: { summary: "Sign out: ends the session and clears the cookie", tags } },
     )
+    .get("/auth/methods", (): SignInMethods => ({ password: d.users.count() > 0, token: true }), {
+      detail: {
+        summary:
+          "Which sign-in methods work (open): a password once an admin user exists, else only the admin token",
+        tags,
+      },
+    })
     .get(
       "/auth/me",
       ({ request, server }) => svc.me(d.auth.require(request, d.addresses.viaTrustedProxy(request, server))),

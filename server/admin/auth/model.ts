@@ -17,3 +17,6 @@ export type SessionView = {
   user: { id: string; username: string } | null;
   expires_at: string | null;
 };
+
+/** Which sign-in methods work, asked before signing in: a password only once an admin user exists. */
+export type SignInMethods = { password: boolean; token: true };

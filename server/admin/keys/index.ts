@@ -1,15 +1,17 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { CreateKey, UpdateKey } from "./model.ts";
-import { keysService as svc } from "./service.ts";
+import { type KeysDeps, keysService as svc } from "./service.ts";
 
 const tags = ["Admin: keys"];
 
-export const keysAdmin = (gw: Gateway) =>
+export const keysAdmin = (gw: KeysDeps) =>
   new Elysia({ name: "admin-keys" })
-    .get("/keys", ({ query }) => ({ data: svc.list(gw, query.account_id) }), {
-      query: z.object({ account_id: z.string().optional() }),
+    .get("/keys", ({ query }) => ({ data: svc.list(gw, query.account_id, query.status) }), {
+      query: z.object({
+        account_id: z.string().optional(),
+        status: z.enum(["active", "suspended", "revoked", "expired"]).optional(),
+      }),
       detail: { summary: "List API keys (never the keys themselves)", tags },
     })
     .post(
@@ -23,7 +25,11 @@ export const keysAdmin = (gw: Gateway) =>
     .get("/keys/:id", ({ params }) => svc.get(gw, params.id), { detail: { summary: "One key", tags } })
     .patch("/keys/:id", ({ params, body }) => svc.update(gw, params.id, body), {
       body: UpdateKey,
-      detail: { summary: "Edit limits, allowed models, expiry; status: revoked revokes", tags },
+      detail: {
+        summary:
+          "Edit limits, budget period, allowed models, expiry; status: suspended / active suspends and resumes, revoked revokes for good",
+        tags,
+      },
     })
     .get("/keys/:id/usage", ({ params }) => svc.usage(gw, params.id), {
       detail: { summary: "Requests, tokens and spend of a key, with a daily series", tags },

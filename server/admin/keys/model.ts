@@ -10,6 +10,8 @@ const KeyLimits = z.object({
   spend_limit: AmountInput.refine((v) => v >= 0, "must not be negative")
     .nullable()
     .optional(),
+  /** The spend limit resets at each period's start (UTC); null: the limit is for the key's lifetime. */
+  budget_period: z.enum(["daily", "weekly", "monthly"]).nullable().optional(),
   models: z.array(z.string().min(1)).nullable().optional(),
   expires_at: TimeInput.nullable().optional(),
 });
@@ -23,7 +25,8 @@ export const CreateKey = z.object({
 export const UpdateKey = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   ...KeyLimits.shape,
-  status: z.enum(["active", "revoked"]).optional(),
+  /** suspended and active toggle (suspend / resume); revoked is for good. */
+  status: z.enum(["active", "suspended", "revoked"]).optional(),
 });
 
 export type KeyView = {
@@ -31,11 +34,16 @@ export type KeyView = {
   account_id: string;
   name: string;
   prefix: string;
-  status: "active" | "revoked" | "expired";
+  status: "active" | "suspended" | "revoked" | "expired";
   rpm_limit: number | null;
   daily_request_limit: number | null;
   spend_limit: number | null;
   used: number;
+  budget_period: "daily" | "weekly" | "monthly" | null;
+  /** What counts against the limit: the spend since the period began, or `used` without a period. */
+  period_spent: number;
+  /** When the period's spend goes back to zero (null: no period). */
+  period_resets_at: string | null;
   /** What the key's own spend limit leaves (null: no limit). */
   spend_remaining: number | null;
   /** The key's own spend limit no longer buys the smallest call of any priced model it may use. */

@@ -1,19 +1,23 @@
 import { keysLastUsed } from "../../../db/queries/keys.ts";
 import { keyUsageDaily, keyUsageTotals } from "../../../db/queries/requests.ts";
+import { type BudgetPeriod, limitSpent, nextPeriodStart } from "../../billing/budget-period.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { keyLimitReached } from "../../billing/spend-limits.ts";
 import type { ModelRecord } from "../../catalog/catalog.ts";
-import { badRequest, notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
+import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import type { KeyPatch, KeyRecord } from "../../keys/key-store.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
 import type { KeyUsage, KeyView } from "./model.ts";
+
+/** What this resource reads and writes. */
+export type KeysDeps = Pick<AdminServices, "db" | "book" | "keys" | "catalog" | "settings">;
 
 /**
  * last_used_at is written with each request's log row (group commit), not into the
  * in-memory KeyStore: views read it from the database after a flush.
  */
-const lastUsedAt = (gw: Gateway) => keysLastUsed(gw.db);
+const lastUsedAt = (gw: KeysDeps) => keysLastUsed(gw.db);
 
 const withLastUsed = (k: KeyRecord, used: Map<string, number | null>): KeyRecord => ({
   ...k,
@@ -32,7 +36,10 @@ export function keyView(k: KeyRecord, models: readonly ModelRecord[], now = Date
     daily_request_limit: k.dailyRequestLimit,
     spend_limit: k.spendLimit === null ? null : amountToNumber(k.spendLimit),
     used: amountToNumber(k.used),
-    spend_remaining: k.spendLimit === null ? null : amountToNumber(Math.max(0, k.spendLimit - k.used)),
+    budget_period: k.budgetPeriod,
+    period_spent: amountToNumber(limitSpent(k)),
+    period_resets_at: k.budgetPeriod === null ? null : iso(nextPeriodStart(k.budgetPeriod, now)),
+    spend_remaining: k.spendLimit === null ? null : amountToNumber(Math.max(0, k.spendLimit - limitSpent(k))),
     limit_reached: keyLimitReached(k, models),
     models: k.models ? [...k.models] : null,
     expires_at: iso(k.expiresAt),
@@ -46,11 +53,12 @@ type KeyInput = {
   rpm_limit?: number | null;
   daily_request_limit?: number | null;
   spend_limit?: number | null;
+  budget_period?: BudgetPeriod | null;
   models?: string[] | null;
   expires_at?: number | null;
 };
 
-function toPatch(gw: Gateway, input: KeyInput): KeyPatch {
+function toPatch(gw: KeysDeps, input: KeyInput): KeyPatch {
   if (input.models) {
     const unknown = input.models.filter((m) => !gw.catalog.model(m));
     if (unknown.length)
@@ -61,33 +69,41 @@ function toPatch(gw: Gateway, input: KeyInput): KeyPatch {
   if (input.rpm_limit !== undefined) patch.rpmLimit = input.rpm_limit;
   if (input.daily_request_limit !== undefined) patch.dailyRequestLimit = input.daily_request_limit;
   if (input.spend_limit !== undefined) patch.spendLimit = input.spend_limit;
+  if (input.budget_period !== undefined) patch.budgetPeriod = input.budget_period;
   if (input.models !== undefined) patch.models = input.models;
   if (input.expires_at !== undefined) patch.expiresAt = input.expires_at;
   return patch;
 }
 
-function key(gw: Gateway, id: string): KeyRecord {
+/** The key, moved into the current budget period so its view counts the right spend. */
+function key(gw: KeysDeps, id: string): KeyRecord {
   const k = gw.keys.get(id);
   if (!k) throw notFound(`No API key with id '${id}'.`, "key_not_found");
+  gw.keys.rollPeriod(k, Date.now());
   return k;
 }
 
 export const keysService = {
-  list(gw: Gateway, accountId?: string): KeyView[] {
+  list(gw: KeysDeps, accountId?: string, status?: KeyView["status"]): KeyView[] {
     const used = lastUsedAt(gw);
+    const now = Date.now();
     return gw.keys
       .all()
       .filter((k) => !accountId || k.accountId === accountId)
       .sort((a, b) => b.createdAt - a.createdAt)
-      .map((k) => keyView(withLastUsed(k, used), gw.catalog.models()));
+      .map((k) => {
+        gw.keys.rollPeriod(k, now);
+        return keyView(withLastUsed(k, used), gw.catalog.models(), now);
+      })
+      .filter((v) => !status || v.status === status);
   },
 
-  get(gw: Gateway, id: string): KeyView {
+  get(gw: KeysDeps, id: string): KeyView {
     return keyView(withLastUsed(key(gw, id), lastUsedAt(gw)), gw.catalog.models());
   },
 
   /** Issues a key; the plain key is in this answer only. */
-  create(gw: Gateway, input: KeyInput & { account_id: string; name: string }): KeyView & { key: string } {
+  create(gw: KeysDeps, input: KeyInput & { account_id: string; name: string }): KeyView & { key: string } {
     if (!gw.book.get(input.account_id))
       throw notFound(`No account with id '${input.account_id}'.`, "account_not_found");
     const patch = toPatch(gw, input);
@@ -98,8 +114,13 @@ export const keysService = {
     return { ...keyView(record, gw.catalog.models()), key: plain };
   },
 
-  update(gw: Gateway, id: string, input: KeyInput & { status?: "active" | "revoked" }): KeyView {
-    key(gw, id);
+  update(gw: KeysDeps, id: string, input: KeyInput & { status?: KeyRecord["status"] }): KeyView {
+    const before = key(gw, id);
+    if (before.status === "revoked" && input.status !== undefined && input.status !== "revoked")
+      throw new GatewayError("conflict", "This key is revoked, which is for good: issue a new key instead.", {
+        code: "key_revoked",
+        param: "status",
+      });
     const patch = toPatch(gw, input);
     if (input.status !== undefined) patch.status = input.status;
     const rec = gw.keys.update(id, patch);
@@ -107,7 +128,7 @@ export const keysService = {
     return keyView(withLastUsed(rec, lastUsedAt(gw)), gw.catalog.models());
   },
 
-  usage(gw: Gateway, id: string, days = 30): KeyUsage {
+  usage(gw: KeysDeps, id: string, days = 30): KeyUsage {
     key(gw, id);
     const totals = keyUsageTotals(gw.db, id);
     const since = Math.floor(Date.now() / 86_400_000) * 86_400_000 - (days - 1) * 86_400_000;

@@ -1,14 +1,13 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { decodePathParam } from "../../http/path-param.ts";
 import { CreateModel, UpdateModel } from "./model.ts";
-import { modelsService as svc } from "./service.ts";
+import { type ModelsDeps, modelsService as svc } from "./service.ts";
 
 const tags = ["Admin: models"];
 /** Model ids may contain slashes (`openai/gpt-4o`): the id is the rest of the path, URL-decoded. */
 const idOf = (params: { "*": string }) => decodePathParam(params["*"], "model id");
 
-export const modelsAdmin = (gw: Gateway) =>
+export const modelsAdmin = (gw: ModelsDeps) =>
   new Elysia({ name: "admin-models" })
     .get("/models", () => ({ data: svc.list(gw) }), {
       detail: { summary: "List models with prices (per 1M tokens) and routes", tags },

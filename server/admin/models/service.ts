@@ -4,9 +4,12 @@ import type { MediaPrices } from "../../../db/schema/index.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import type { ModelRecord } from "../../catalog/catalog.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
 import type { CreateModel, ModelView, UpdateModel } from "./model.ts";
+
+/** What this resource reads and writes. */
+export type ModelsDeps = Pick<AdminServices, "db" | "catalog" | "settings">;
 
 const amountsToNumbers = (r: Record<string, number>) =>
   Object.fromEntries(Object.entries(r).map(([k, v]) => [k, amountToNumber(v)]));
@@ -28,7 +31,7 @@ function mediaPrices(
   return out;
 }
 
-export function modelView(gw: Gateway, m: ModelRecord): ModelView {
+export function modelView(gw: ModelsDeps, m: ModelRecord): ModelView {
   return {
     id: m.id,
     enabled: m.enabled,
@@ -56,39 +59,39 @@ export function modelView(gw: Gateway, m: ModelRecord): ModelView {
   };
 }
 
-function checkRoutes(gw: Gateway, routes: { provider: string }[] | undefined) {
+function checkRoutes(gw: ModelsDeps, routes: { provider: string }[] | undefined) {
   routes?.forEach((r, i) => {
     if (!gw.catalog.provider(r.provider))
       throw badRequest(`routes[${i}].provider: unknown provider "${r.provider}"`, `routes[${i}].provider`);
   });
 }
 
-function checkFallbacks(gw: Gateway, id: string, fallbacks: string[] | undefined) {
+function checkFallbacks(gw: ModelsDeps, id: string, fallbacks: string[] | undefined) {
   fallbacks?.forEach((f, i) => {
     if (f === id || !gw.catalog.model(f))
       throw badRequest(`fallbacks[${i}]: unknown fallback model "${f}"`, `fallbacks[${i}]`);
   });
 }
 
-function model(gw: Gateway, id: string): ModelRecord {
+function model(gw: ModelsDeps, id: string): ModelRecord {
   const m = gw.catalog.model(id);
   if (!m) throw notFound(`No model with id '${id}'.`, "model_not_found");
   return m;
 }
 
 export const modelsService = {
-  list(gw: Gateway): ModelView[] {
+  list(gw: ModelsDeps): ModelView[] {
     return gw.catalog
       .models()
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((m) => modelView(gw, m));
   },
 
-  get(gw: Gateway, id: string): ModelView {
+  get(gw: ModelsDeps, id: string): ModelView {
     return modelView(gw, model(gw, id));
   },
 
-  create(gw: Gateway, input: z.infer<typeof CreateModel>): ModelView {
+  create(gw: ModelsDeps, input: z.infer<typeof CreateModel>): ModelView {
     if (gw.catalog.model(input.id))
       throw new GatewayError("conflict", `A model '${input.id}' already exists.`, {
         code: "model_exists",
@@ -127,7 +130,7 @@ export const modelsService = {
    * its id. A model tollgate.yaml declares is created again the next
    * time the file is applied (a start, a CLI command) while the file declares it.
    */
-  delete(gw: Gateway, id: string): { id: string; deleted: true } {
+  delete(gw: ModelsDeps, id: string): { id: string; deleted: true } {
     model(gw, id);
     const referrers = gw.catalog
       .models()
@@ -144,7 +147,7 @@ export const modelsService = {
     return { id, deleted: true };
   },
 
-  update(gw: Gateway, id: string, input: z.infer<typeof UpdateModel>): ModelView {
+  update(gw: ModelsDeps, id: string, input: z.infer<typeof UpdateModel>): ModelView {
     const current = model(gw, id);
     checkRoutes(gw, input.routes);
     checkFallbacks(gw, id, input.fallbacks);

@@ -1,11 +1,11 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
+import { testConnection } from "./connection.ts";
 import { CreateProvider, UpdateProvider } from "./model.ts";
-import { providersService as svc } from "./service.ts";
+import { type ProvidersDeps, providersService as svc } from "./service.ts";
 
 const tags = ["Admin: providers"];
 
-export const providersAdmin = (gw: Gateway) =>
+export const providersAdmin = (gw: ProvidersDeps) =>
   new Elysia({ name: "admin-providers" })
     .get("/providers", () => ({ data: svc.list(gw) }), {
       detail: { summary: "List providers (secrets masked)", tags },
@@ -28,6 +28,6 @@ export const providersAdmin = (gw: Gateway) =>
     .delete("/providers/:id", ({ params }) => svc.delete(gw, params.id), {
       detail: { summary: "Delete a provider (409 while a model routes to it)", tags },
     })
-    .post("/providers/:id/test", ({ params }) => svc.test(gw, params.id), {
-      detail: { summary: "Test connection (lists the upstream's models)", tags },
+    .post("/providers/:id/test", ({ params }) => testConnection(gw, params.id), {
+      detail: { summary: "Test connection: lists the upstream's models with the stored credentials", tags },
     });

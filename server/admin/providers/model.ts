@@ -43,4 +43,14 @@ export type ProviderView = {
   updated_at: string;
 };
 
-export type ConnectionTest = { ok: boolean; status: number | null; latency_ms: number; message: string };
+/** A model the upstream lists: the id routes name, and its display name when it gives one. */
+export type UpstreamModel = { id: string; name: string | null };
+
+export type ConnectionTest = {
+  ok: boolean;
+  status: number | null;
+  latency_ms: number;
+  message: string;
+  /** The upstream's models, sorted by id; null when it did not list them. */
+  models: UpstreamModel[] | null;
+};

@@ -9,12 +9,13 @@ import { DEFAULT_TIMEOUTS, type ProviderRecord } from "../../catalog/catalog.ts"
 import { sealHeaders } from "../../catalog/provider-secrets.ts";
 import { providerOptionIssues } from "../../config/provider-options.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
-import { providerSecrets, scrub } from "../../providers/errors.ts";
-import { readCapped } from "../../providers/http.ts";
 import { maskSecret } from "../../secrets/cipher.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
-import type { ConnectionTest, CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
+import type { CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
+
+/** What this resource reads and writes. */
+export type ProvidersDeps = Pick<AdminServices, "db" | "catalog" | "cipher">;
 
 /** Header values may carry credentials (`api-key`, `x-api-key`): they are masked like the key. */
 export function providerView(p: ProviderRecord): ProviderView {
@@ -65,7 +66,7 @@ function checkCredentialsFollow(current: ProviderRecord, input: z.infer<typeof U
     throw must("headers", "headers");
 }
 
-function provider(gw: Gateway, id: string): ProviderRecord {
+function provider(gw: ProvidersDeps, id: string): ProviderRecord {
   const p = gw.catalog.provider(id);
   if (!p) throw notFound(`No provider with id '${id}'.`, "provider_not_found");
   return p;
@@ -79,14 +80,14 @@ const timeoutsOf = (t: Timeouts, base = DEFAULT_TIMEOUTS) => ({
 });
 
 export const providersService = {
-  list(gw: Gateway): ProviderView[] {
+  list(gw: ProvidersDeps): ProviderView[] {
     return gw.catalog
       .providers()
       .sort((a, b) => a.id.localeCompare(b.id))
       .map(providerView);
   },
 
-  get(gw: Gateway, id: string): ProviderView {
+  get(gw: ProvidersDeps, id: string): ProviderView {
     return providerView(provider(gw, id));
   },
 
@@ -95,7 +96,7 @@ export const providersService = {
    * provider tollgate.yaml declares is created again the next time the file is applied (a
    * start, a CLI command) while the file declares it.
    */
-  delete(gw: Gateway, id: string): { id: string; deleted: true } {
+  delete(gw: ProvidersDeps, id: string): { id: string; deleted: true } {
     provider(gw, id);
     const users = gw.catalog
       .models()
@@ -112,7 +113,7 @@ export const providersService = {
     return { id, deleted: true };
   },
 
-  create(gw: Gateway, input: z.infer<typeof CreateProvider>): ProviderView {
+  create(gw: ProvidersDeps, input: z.infer<typeof CreateProvider>): ProviderView {
     if (gw.catalog.provider(input.id))
       throw new GatewayError("conflict", `A provider '${input.id}' already exists.`, {
         code: "provider_exists",
@@ -136,7 +137,7 @@ export const providersService = {
     return providerView(gw.catalog.refreshProvider(input.id)!);
   },
 
-  update(gw: Gateway, id: string, input: z.infer<typeof UpdateProvider>): ProviderView {
+  update(gw: ProvidersDeps, id: string, input: z.infer<typeof UpdateProvider>): ProviderView {
     const current = provider(gw, id);
     checkCredentialsFollow(current, input);
     const set: ProviderPatch = { updatedAt: Date.now() };
@@ -152,42 +153,5 @@ export const providersService = {
     if (input.enabled !== undefined) set.enabled = input.enabled;
     updateProvider(gw.db, id, set);
     return providerView(gw.catalog.refreshProvider(id)!);
-  },
-
-  /** Lists the upstream's models with the stored key: proves URL and credentials without spending tokens. */
-  async test(gw: Gateway, id: string): Promise<ConnectionTest> {
-    const p = provider(gw, id);
-    const started = performance.now();
-    const headers: Record<string, string> = { ...p.headers, accept: "application/json" };
-    if (p.apiKey) headers.authorization = `Bearer ${p.apiKey}`;
-    try {
-      const res = await fetch(`${p.baseUrl.replace(/\/+$/, "")}/models`, {
-        headers,
-        signal: AbortSignal.timeout(Math.min(p.timeouts.connectMs, 15_000)),
-      });
-      const latency = Math.round(performance.now() - started);
-      const text = scrub((await readCapped(res, 64 * 1024, "truncate")).slice(0, 300), providerSecrets(p));
-      return res.ok
-        ? {
-            ok: true,
-            status: res.status,
-            latency_ms: latency,
-            message: "Connected: the provider listed its models.",
-          }
-        : {
-            ok: false,
-            status: res.status,
-            latency_ms: latency,
-            message: `The provider answered HTTP ${res.status}: ${text}`,
-          };
-    } catch (err) {
-      const timeout = err instanceof Error && err.name === "TimeoutError";
-      return {
-        ok: false,
-        status: null,
-        latency_ms: Math.round(performance.now() - started),
-        message: timeout ? "Timed out connecting to the provider." : "Could not connect to the provider.",
-      };
-    }
   },
 };

@@ -1,11 +1,10 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { RequestQuery } from "./model.ts";
-import { requestsService as svc } from "./service.ts";
+import { type RequestsDeps, requestsService as svc } from "./service.ts";
 
 const tags = ["Admin: request log"];
 
-export const requestsAdmin = (gw: Gateway) =>
+export const requestsAdmin = (gw: RequestsDeps) =>
   new Elysia({ name: "admin-requests" })
     .get("/requests", ({ query }) => svc.list(gw, query), {
       query: RequestQuery,

@@ -1,18 +1,41 @@
 import type { z } from "zod";
-import { findRequest, listRequests, type RequestLogRecord } from "../../../db/queries/requests.ts";
+import {
+  findNamedRequest,
+  type NamedRequestRow,
+  type RequestSearch,
+  searchRequests,
+} from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
 import type { Attempt } from "../../usage-log/request-log.ts";
+import type { AdminServices } from "../services.ts";
 import { iso } from "../shared.ts";
-import type { RequestQuery, RequestView } from "./model.ts";
+import type { RequestFilter, RequestQuery, RequestView } from "./model.ts";
 
-function view(gw: Gateway, r: RequestLogRecord): RequestView {
+/** What this resource reads and writes. */
+export type RequestsDeps = Pick<AdminServices, "db" | "settings">;
+
+/** The API's filter in the query module's terms (the log page and its export share it). */
+export const requestSearch = (q: z.infer<typeof RequestFilter>): RequestSearch => ({
+  keyId: q.key_id,
+  accountId: q.account_id,
+  model: q.model,
+  status: q.status,
+  outcome: q.outcome,
+  statusClass: q.status_class,
+  q: q.q,
+  from: q.from,
+  to: q.to,
+});
+
+function view(gw: RequestsDeps, r: NamedRequestRow): RequestView {
   return {
     id: r.id,
     created_at: iso(r.createdAt)!,
     key_id: r.keyId,
+    key_name: r.keyName,
     account_id: r.accountId,
+    account_name: r.accountName,
     endpoint: r.endpoint,
     model: r.model,
     provider: r.provider,
@@ -40,25 +63,13 @@ function view(gw: Gateway, r: RequestLogRecord): RequestView {
 }
 
 export const requestsService = {
-  list(gw: Gateway, q: z.infer<typeof RequestQuery>) {
-    const { rows, total } = listRequests(
-      gw.db,
-      {
-        keyId: q.key_id,
-        accountId: q.account_id,
-        model: q.model,
-        status: q.status,
-        outcome: q.outcome,
-        from: q.from,
-        to: q.to,
-      },
-      { limit: q.limit, offset: q.offset },
-    );
+  list(gw: RequestsDeps, q: z.infer<typeof RequestQuery>) {
+    const { rows, total } = searchRequests(gw.db, requestSearch(q), { limit: q.limit, offset: q.offset });
     return { data: rows.map((r) => view(gw, r)), total, limit: q.limit, offset: q.offset };
   },
 
-  get(gw: Gateway, id: string): RequestView {
-    const r = findRequest(gw.db, id);
+  get(gw: RequestsDeps, id: string): RequestView {
+    const r = findNamedRequest(gw.db, id);
     if (!r) throw notFound(`No request with id '${id}'.`, "request_not_found");
     return view(gw, r);
   },

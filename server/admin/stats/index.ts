@@ -1,14 +1,17 @@
 import { Elysia } from "elysia";
-import type { Gateway } from "../../gateway/gateway.ts";
 import { StatsQuery } from "./model.ts";
-import { stats } from "./service.ts";
+import { type StatsDeps, stats } from "./service.ts";
 
-export const statsAdmin = (gw: Gateway) =>
-  new Elysia({ name: "admin-stats" }).get("/stats", ({ query }) => stats(gw, query.days), {
-    query: StatsQuery,
-    detail: {
-      summary:
-        "Overview: requests, spend, tokens, error rate for today (hourly) and the period (daily); top models and keys",
-      tags: ["Admin: overview"],
+export const statsAdmin = (gw: StatsDeps) =>
+  new Elysia({ name: "admin-stats" }).get(
+    "/stats",
+    ({ query }) => stats(gw, query.days, Date.now(), query.tz_offset),
+    {
+      query: StatsQuery,
+      detail: {
+        summary:
+          "Overview: requests, spend, tokens, error rate for today (hourly) and the period (daily); top models and keys",
+        tags: ["Admin: overview"],
+      },
     },
-  });
+  );

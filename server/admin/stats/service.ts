@@ -1,4 +1,5 @@
 import {
+  spendByAccount,
   topKeys,
   topModels,
   type UsageSums,
@@ -6,8 +7,11 @@ import {
   usageSince,
 } from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
-import type { Gateway } from "../../gateway/gateway.ts";
+import type { AdminServices } from "../services.ts";
 import type { StatsTotals, StatsView } from "./model.ts";
+
+/** What this resource reads and writes. */
+export type StatsDeps = Pick<AdminServices, "db" | "book" | "settings">;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -31,25 +35,33 @@ function series(rows: (UsageSums & { bucket: number })[], from: number, size: nu
   });
 }
 
-/** The overview page's numbers, straight from the request log (money summed in nano-units). */
-export function stats(gw: Gateway, days: number, now = Date.now()): StatsView {
-  const today = Math.floor(now / DAY) * DAY;
+/**
+ * The overview page's numbers, straight from the request log (money summed in nano-units).
+ * Days and hours are UTC, or shifted by `tzOffsetMin` (minutes east of UTC, the browser's
+ * offset now: a day that crosses a daylight-saving change is an hour off at its edge).
+ */
+export function stats(gw: StatsDeps, days: number, now = Date.now(), tzOffsetMin = 0): StatsView {
+  const off = tzOffsetMin * 60_000;
+  const today = Math.floor((now + off) / DAY) * DAY - off;
   const from = today - (days - 1) * DAY;
   const sum = (since: number) => usageSince(gw.db, since);
-  const grouped = (size: number, since: number) => usageBuckets(gw.db, since, size);
+  const grouped = (size: number, since: number) =>
+    usageBuckets(gw.db, since, size, off).map((r) => ({ ...r, bucket: r.bucket - off / size }));
+  const local = (start: number) => new Date(start + off).toISOString();
   const models = topModels(gw.db, from, TOP);
   const keys = topKeys(gw.db, from, TOP);
 
   return {
     currency: gw.settings.currency,
     today: totals(sum(today)),
-    period: { ...totals(sum(from)), days, from: new Date(from).toISOString().slice(0, 10) },
+    period: { ...totals(sum(from)), days, from: local(from).slice(0, 10) },
+    tz_offset_minutes: tzOffsetMin,
     hourly: series(grouped(HOUR, today), today, HOUR, 24).map(({ start, ...t }) => ({
-      hour: new Date(start).toISOString().slice(11, 16),
+      hour: local(start).slice(11, 16),
       ...t,
     })),
     daily: series(grouped(DAY, from), from, DAY, days).map(({ start, ...t }) => ({
-      day: new Date(start).toISOString().slice(0, 10),
+      day: local(start).slice(0, 10),
       ...t,
     })),
     top_models: models.map((m) => ({
@@ -59,6 +71,23 @@ export function stats(gw: Gateway, days: number, now = Date.now()): StatsView {
       output_tokens: m.output,
       spend: amountToNumber(m.spend),
     })),
+    accounts: spendByAccount(gw.db, from).map((a) => ({
+      account_id: a.accountId,
+      name: a.name,
+      requests: a.requests,
+      spend: amountToNumber(a.spend),
+    })),
+    low_accounts: gw.book
+      .all()
+      .filter((a) => a.lowBalanceThreshold !== null && a.balance < a.lowBalanceThreshold)
+      .sort((a, b) => a.balance - b.balance)
+      .map((a) => ({
+        account_id: a.id,
+        name: a.name,
+        balance: amountToNumber(a.balance),
+        threshold: amountToNumber(a.lowBalanceThreshold ?? 0),
+        status: a.status,
+      })),
     top_keys: keys.map((k) => ({
       key_id: k.keyId,
       name: k.name,

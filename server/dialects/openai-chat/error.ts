@@ -32,8 +32,31 @@ export function openaiErrorBody(err: GatewayError) {
   };
 }
 
+/** The LLM Gateway reference's error types (`error_type`), by kind. */
+const REFERENCE_TYPE: Record<ErrorKind, string> = {
+  invalid_request: "validation_error",
+  authentication: "authentication_error",
+  insufficient_quota: "insufficient_quota",
+  permission: "permission_error",
+  not_found: "not_found_error",
+  conflict: "validation_error",
+  gone: "not_found_error",
+  too_large: "validation_error",
+  unprocessable: "validation_error",
+  rate_limit: "rate_limit_error",
+  internal: "internal_error",
+  upstream: "service_error",
+  unavailable: "service_error",
+  timeout: "service_error",
+};
+
+/**
+ * An HTTP error answer: OpenAI's `error` object (what the SDKs read) and, beside it, the
+ * LLM Gateway reference's `detail` and `error_type` (what its own client examples read).
+ */
 export function renderOpenAIError(err: GatewayError): Response {
-  return new Response(JSON.stringify(openaiErrorBody(err)), {
+  const body = { ...openaiErrorBody(err), detail: err.message, error_type: REFERENCE_TYPE[err.kind] };
+  return new Response(JSON.stringify(body), {
     status: err.status,
     headers: { ...err.headers, "content-type": "application/json" },
   });

@@ -1,4 +1,5 @@
 import type { FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { useCreateAccount } from "../../api/accounts.ts";
 import { useSettings } from "../../api/session.ts";
@@ -12,6 +13,7 @@ export function CreateAccountDialog({ open, onClose }: { open: boolean; onClose:
   const create = useCreateAccount();
   const currency = useSettings().data?.currency ?? "";
   const notify = useToast();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const close = () => {
     create.reset();
@@ -25,7 +27,7 @@ export function CreateAccountDialog({ open, onClose }: { open: boolean; onClose:
       { name: String(f.get("name")), ...(balance ? { balance } : {}) },
       {
         onSuccess: (a) => {
-          notify("success", `Account "${a.name}" created.`);
+          notify("success", t("accounts.createDialog.created", { name: a.name }));
           close();
           navigate(`/accounts/${a.id}`);
         },
@@ -33,23 +35,29 @@ export function CreateAccountDialog({ open, onClose }: { open: boolean; onClose:
     );
   };
   return (
-    <Modal open={open} onClose={close} title="Create an account">
+    <Modal open={open} onClose={close} title={t("accounts.createDialog.title")}>
       <form onSubmit={submit} className="space-y-4">
-        <Field label="Name" name="name" required maxLength={200} placeholder="e.g. Acme Corp" />
         <Field
-          label={`Opening balance (${currency})`}
+          label={t("accounts.createDialog.name")}
+          name="name"
+          required
+          maxLength={200}
+          placeholder={t("accounts.createDialog.namePlaceholder")}
+        />
+        <Field
+          label={t("accounts.createDialog.balance", { currency })}
           name="balance"
           inputMode="decimal"
           pattern={AMOUNT_PATTERN.source}
-          title="A decimal amount with at most 9 decimals"
+          title={t("common.amountTitle")}
           placeholder="0"
-          hint="Optional; you can top up later."
+          hint={t("accounts.createDialog.balanceHint")}
         />
         <FormError error={create.error} />
         <div className="flex justify-end gap-2">
-          <Button onClick={close}>Cancel</Button>
+          <Button onClick={close}>{t("common.cancel")}</Button>
           <Button type="submit" variant="primary" disabled={create.isPending}>
-            Create account
+            {t("accounts.createDialog.submit")}
           </Button>
         </div>
       </form>

@@ -1,6 +1,8 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useLedger } from "../../api/accounts.ts";
+import { SelectField } from "../../ui/field.tsx";
 import { Badge, Table, td, th } from "../../ui/layout.tsx";
 import { Pager } from "../../ui/pager.tsx";
 import { Empty, QueryState } from "../../ui/states.tsx";
@@ -9,64 +11,100 @@ import { useMoney } from "../../ui/use-money.ts";
 
 const PAGE = 20;
 
+const LEDGER_KINDS = ["topup", "charge", "refund", "adjustment"] as const;
+const isLedgerKind = (k: string): k is (typeof LEDGER_KINDS)[number] =>
+  (LEDGER_KINDS as readonly string[]).includes(k);
+
+/** Which entries to show: money moved by hand apart from the one charge per request. */
+const KINDS = [
+  { value: "", label: "all" },
+  { value: "topup,refund,adjustment", label: "manual" },
+  { value: "topup", label: "topup" },
+  { value: "refund", label: "refund" },
+  { value: "adjustment", label: "adjustment" },
+  { value: "charge", label: "charge" },
+] as const;
+
 export function LedgerTable({ accountId }: { accountId: string }) {
   const [offset, setOffset] = useState(0);
-  const ledger = useLedger(accountId, offset, PAGE);
+  const [kinds, setKinds] = useState("");
+  const ledger = useLedger(accountId, offset, PAGE, kinds);
   const money = useMoney();
+  const { t } = useTranslation();
   return (
-    <QueryState query={ledger}>
-      {(page) =>
-        page.data.length === 0 ? (
-          <Empty title="No ledger entries yet." />
-        ) : (
-          <>
-            <Table label="Ledger">
-              <thead>
-                <tr>
-                  <th className={th}>Time</th>
-                  <th className={th}>Kind</th>
-                  <th className={`${th} text-right`}>Amount</th>
-                  <th className={`${th} text-right`}>Balance after</th>
-                  <th className={`${th} hidden md:table-cell`}>Description</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.map((e) => (
-                  <tr key={e.id} data-testid="ledger-row">
-                    <td className={`${td} whitespace-nowrap`}>
-                      <TwoLineTime iso={e.created_at} />
-                    </td>
-                    <td className={td}>
-                      <Badge tone={e.amount >= 0 ? "green" : "slate"}>{e.kind}</Badge>
-                    </td>
-                    <td className={`${td} text-right whitespace-nowrap tabular-nums`}>{money(e.amount)}</td>
-                    <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
-                      {money(e.balance_after)}
-                    </td>
-                    <td className={`${td} hidden md:table-cell`}>
-                      {e.request_id ? (
-                        <Link to={`/requests/${e.request_id}`} className="text-indigo-700 hover:underline">
-                          {e.description || e.request_id}
-                        </Link>
-                      ) : (
-                        e.description
-                      )}
-                    </td>
+    <>
+      <div className="mb-3 max-w-64">
+        <SelectField
+          label={t("accounts.ledger.show")}
+          value={kinds}
+          onChange={(e) => {
+            setKinds(e.target.value);
+            setOffset(0);
+          }}
+        >
+          {KINDS.map((k) => (
+            <option key={k.value} value={k.value}>
+              {t(`accounts.ledger.kinds.${k.label}`)}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <QueryState query={ledger}>
+        {(page) =>
+          page.data.length === 0 ? (
+            <Empty title={kinds ? t("accounts.ledger.emptyKind") : t("accounts.ledger.empty")} />
+          ) : (
+            <>
+              <Table label={t("accounts.ledger.label")}>
+                <thead>
+                  <tr>
+                    <th className={th}>{t("accounts.ledger.time")}</th>
+                    <th className={th}>{t("accounts.ledger.kindColumn")}</th>
+                    <th className={`${th} text-right`}>{t("accounts.ledger.amount")}</th>
+                    <th className={`${th} text-right`}>{t("accounts.ledger.balanceAfter")}</th>
+                    <th className={`${th} hidden md:table-cell`}>{t("accounts.ledger.description")}</th>
                   </tr>
-                ))}
-              </tbody>
-            </Table>
-            <Pager
-              label="Ledger pages"
-              offset={offset}
-              size={PAGE}
-              shown={page.data.length}
-              total={page.total}
-              onOffset={setOffset}
-            />
-          </>
-        )
-      }
-    </QueryState>
+                </thead>
+                <tbody>
+                  {page.data.map((e) => (
+                    <tr key={e.id} data-testid="ledger-row">
+                      <td className={`${td} whitespace-nowrap`}>
+                        <TwoLineTime iso={e.created_at} />
+                      </td>
+                      <td className={td}>
+                        <Badge tone={e.amount >= 0 ? "green" : "slate"}>
+                          {isLedgerKind(e.kind) ? t(`accounts.ledger.kind.${e.kind}`) : e.kind}
+                        </Badge>
+                      </td>
+                      <td className={`${td} text-right whitespace-nowrap tabular-nums`}>{money(e.amount)}</td>
+                      <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
+                        {money(e.balance_after)}
+                      </td>
+                      <td className={`${td} hidden md:table-cell`}>
+                        {e.request_id ? (
+                          <Link to={`/requests/${e.request_id}`} className="text-indigo-700 hover:underline">
+                            {e.description || e.request_id}
+                          </Link>
+                        ) : (
+                          e.description
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </Table>
+              <Pager
+                label={t("accounts.ledger.pages")}
+                offset={offset}
+                size={PAGE}
+                shown={page.data.length}
+                total={page.total}
+                onOffset={setOffset}
+              />
+            </>
+          )
+        }
+      </QueryState>
+    </>
   );
 }

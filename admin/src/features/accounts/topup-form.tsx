@@ -1,4 +1,5 @@
 import { type FormEvent, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { useTopup } from "../../api/accounts.ts";
 import { useSettings } from "../../api/session.ts";
 import { Button } from "../../ui/button.tsx";
@@ -10,6 +11,7 @@ export function TopupForm({ accountId }: { accountId: string }) {
   const topup = useTopup(accountId);
   const currency = useSettings().data?.currency ?? "";
   const notify = useToast();
+  const { t } = useTranslation();
   const form = useRef<HTMLFormElement>(null);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -21,7 +23,10 @@ export function TopupForm({ accountId }: { accountId: string }) {
         onSuccess: (r) => {
           notify(
             "success",
-            `Topped up ${formatMoney(r.amount, r.currency)}. Balance: ${formatMoney(r.balance, r.currency)}.`,
+            t("accounts.topup.done", {
+              amount: formatMoney(r.amount, r.currency),
+              balance: formatMoney(r.balance, r.currency),
+            }),
           );
           form.current?.reset();
         },
@@ -29,20 +34,25 @@ export function TopupForm({ accountId }: { accountId: string }) {
     );
   };
   return (
-    <form ref={form} onSubmit={submit} className="space-y-3" aria-label="Top up">
+    <form ref={form} onSubmit={submit} className="space-y-3" aria-label={t("accounts.topup.form")}>
       <div className="grid gap-3 sm:grid-cols-[10rem_1fr_auto] sm:items-end">
         <Field
-          label={`Amount (${currency})`}
+          label={t("accounts.topup.amount", { currency })}
           name="amount"
           required
           inputMode="decimal"
           pattern={AMOUNT_PATTERN.source}
-          title="A positive decimal amount with at most 9 decimals"
+          title={t("accounts.topup.title")}
           placeholder="25.00"
         />
-        <Field label="Note" name="note" maxLength={500} placeholder="e.g. invoice 2026-014" />
+        <Field
+          label={t("accounts.topup.note")}
+          name="note"
+          maxLength={500}
+          placeholder={t("accounts.topup.notePlaceholder")}
+        />
         <Button type="submit" variant="primary" disabled={topup.isPending}>
-          Top up
+          {t("accounts.topup.submit")}
         </Button>
       </div>
       <FormError error={topup.error} />

@@ -10,19 +10,22 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { formatCount } from "../../ui/format.ts";
 import { axisMoney } from "../../ui/money.ts";
 
 export type Series = { key: string; label: string; color: string };
 
 /**
  * One chart over a time series. Tooltip values go through `format` (exact money or
- * counts); axis ticks are scale values and are only trimmed.
+ * counts); axis ticks are scale values and are only trimmed. Money is drawn as bars, or
+ * as steps: a day's spend holds for the day, and no curve invents values between days.
+ * A money chart's axis names the currency.
  */
 export function SeriesChart({
   data,
   x,
   series,
-  kind = "area",
+  kind = "step",
   format,
   money = false,
   label,
@@ -30,9 +33,10 @@ export function SeriesChart({
   data: object[];
   x: string;
   series: Series[];
-  kind?: "area" | "bar";
+  kind?: "step" | "bar";
   format: (n: number) => string;
-  money?: boolean;
+  /** The currency of a money chart (its axis says it). */
+  money?: string | false;
   label: string;
 }) {
   const common = (
@@ -43,9 +47,14 @@ export function SeriesChart({
         tick={{ fontSize: 11, fill: "#64748b" }}
         tickLine={false}
         axisLine={false}
-        width={money ? 64 : 40}
-        allowDecimals={money}
-        tickFormatter={(v: number) => (money ? axisMoney(v) : String(v))}
+        width={money ? 72 : 40}
+        allowDecimals={Boolean(money)}
+        tickFormatter={(v: number) => (money ? axisMoney(v) : formatCount(v))}
+        label={
+          money
+            ? { value: money, angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569", dx: 4 }
+            : undefined
+        }
       />
       <Tooltip formatter={(v) => format(Number(v))} contentStyle={{ fontSize: 12, borderRadius: 8 }} />
       {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
@@ -74,7 +83,7 @@ export function SeriesChart({
             {series.map((s) => (
               <Area
                 key={s.key}
-                type="monotone"
+                type="stepAfter"
                 dataKey={s.key}
                 name={s.label}
                 stroke={s.color}

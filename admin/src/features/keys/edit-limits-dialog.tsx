@@ -1,4 +1,5 @@
 import type { FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import type { KeyView } from "../../../../server/admin/keys/model.ts";
 import { useUpdateKey } from "../../api/keys.ts";
 import { useModels } from "../../api/models.ts";
@@ -22,6 +23,7 @@ export function EditLimitsDialog({
   const models = useModels();
   const currency = useSettings().data?.currency ?? "";
   const notify = useToast();
+  const { t } = useTranslation();
   const close = () => {
     update.reset();
     onClose();
@@ -33,22 +35,28 @@ export function EditLimitsDialog({
       { name: String(f.get("name")), ...readLimits(f) },
       {
         onSuccess: () => {
-          notify("success", "Limits saved.");
+          notify("success", t("keys.editDialog.saved"));
           close();
         },
       },
     );
   };
   return (
-    <Modal open={open} onClose={close} title={`Edit “${keyView.name}”`} wide>
+    <Modal open={open} onClose={close} title={t("keys.editDialog.title", { name: keyView.name })} wide>
       <form onSubmit={submit} className="space-y-4">
-        <Field label="Name" name="name" required maxLength={200} defaultValue={keyView.name} />
+        <Field
+          label={t("keys.editDialog.name")}
+          name="name"
+          required
+          maxLength={200}
+          defaultValue={keyView.name}
+        />
         <LimitsFields keyView={keyView} models={models.data?.data ?? []} currency={currency} />
         <FormError error={update.error} />
         <div className="flex justify-end gap-2">
-          <Button onClick={close}>Cancel</Button>
+          <Button onClick={close}>{t("common.cancel")}</Button>
           <Button type="submit" variant="primary" disabled={update.isPending}>
-            Save
+            {t("common.save")}
           </Button>
         </div>
       </form>

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import type { KeyView } from "../../../../server/admin/keys/model.ts";
 import { Badge } from "../../ui/layout.tsx";
 
@@ -6,8 +7,10 @@ import { Badge } from "../../ui/layout.tsx";
  * a call is refused like a revoked one would be, so it does not show as "active".
  */
 export function KeyStatus({ keyView }: { keyView: Pick<KeyView, "status" | "limit_reached"> }) {
+  const { t } = useTranslation();
   const { status } = keyView;
-  if (status === "active" && keyView.limit_reached) return <Badge tone="amber">limit reached</Badge>;
+  if (status === "active" && keyView.limit_reached)
+    return <Badge tone="amber">{t("keys.badges.limitReached")}</Badge>;
   const tone = status === "active" ? "green" : status === "revoked" ? "red" : "amber";
-  return <Badge tone={tone}>{status}</Badge>;
+  return <Badge tone={tone}>{t(`keys.badges.${status}`)}</Badge>;
 }

@@ -1,6 +1,7 @@
+import { useTranslation } from "react-i18next";
 import type { KeyView } from "../../../../server/admin/keys/model.ts";
 import type { ModelView } from "../../../../server/admin/models/model.ts";
-import { Field } from "../../ui/field.tsx";
+import { Field, SelectField } from "../../ui/field.tsx";
 import { AMOUNT_PATTERN, decimalText } from "../../ui/money.ts";
 
 /** The limit fields of the issue and edit forms, read back into the API's body shape. */
@@ -14,47 +15,58 @@ export function LimitsFields({
   currency: string;
 }) {
   const allowed = new Set(keyView?.models ?? []);
+  const { t } = useTranslation();
   return (
     <>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
-          label="Requests per minute"
+          label={t("keys.limits.rpm")}
           name="rpm_limit"
           type="number"
           min={1}
           step={1}
-          placeholder="Deployment default"
+          placeholder={t("keys.limits.deploymentDefault")}
           defaultValue={keyView?.rpm_limit ?? ""}
         />
         <Field
-          label="Requests per day"
+          label={t("keys.limits.daily")}
           name="daily_request_limit"
           type="number"
           min={1}
           step={1}
-          placeholder="No daily limit"
+          placeholder={t("keys.limits.noDaily")}
           defaultValue={keyView?.daily_request_limit ?? ""}
         />
         <Field
-          label={`Spend limit (${currency})`}
+          label={t("keys.limits.spend", { currency })}
           name="spend_limit"
           inputMode="decimal"
           pattern={AMOUNT_PATTERN.source}
-          title="A decimal amount with at most 9 decimals"
-          placeholder="No limit"
+          title={t("common.amountTitle")}
+          placeholder={t("keys.limits.noLimit")}
           defaultValue={keyView?.spend_limit === null || !keyView ? "" : decimalText(keyView.spend_limit)}
         />
+        <SelectField
+          label={t("keys.limits.resets")}
+          name="budget_period"
+          defaultValue={keyView?.budget_period ?? ""}
+        >
+          <option value="">{t("keys.limits.never")}</option>
+          <option value="daily">{t("keys.limits.dailyReset")}</option>
+          <option value="weekly">{t("keys.limits.weeklyReset")}</option>
+          <option value="monthly">{t("keys.limits.monthlyReset")}</option>
+        </SelectField>
         <Field
-          label="Expires on"
+          label={t("keys.limits.expires")}
           name="expires_at"
           type="date"
           defaultValue={keyView?.expires_at?.slice(0, 10) ?? ""}
-          hint="End of that day, UTC. Empty: never."
+          hint={t("keys.limits.expiresHint")}
         />
       </div>
       <fieldset className="space-y-1">
-        <legend className="text-sm font-medium text-slate-700">Allowed models</legend>
-        <p className="text-xs text-slate-500">None ticked: every enabled model.</p>
+        <legend className="text-sm font-medium text-slate-700">{t("keys.limits.models")}</legend>
+        <p className="text-xs text-slate-500">{t("keys.limits.modelsHint")}</p>
         <div className="grid max-h-40 gap-1 overflow-y-auto rounded-md border border-slate-200 p-2 sm:grid-cols-2">
           {models.map((m) => (
             <label key={m.id} className="flex items-center gap-2 text-sm break-all">
@@ -62,12 +74,14 @@ export function LimitsFields({
               {m.id}
             </label>
           ))}
-          {models.length === 0 && <span className="text-sm text-slate-500">No models configured.</span>}
+          {models.length === 0 && <span className="text-sm text-slate-500">{t("keys.limits.noModels")}</span>}
         </div>
       </fieldset>
     </>
   );
 }
+
+const PERIODS = ["daily", "weekly", "monthly"] as const;
 
 const intOrNull = (v: FormDataEntryValue | null) => (v === null || v === "" ? null : Number(v));
 
@@ -76,7 +90,9 @@ export function readLimits(f: FormData) {
   const spend = String(f.get("spend_limit") ?? "").trim();
   const expires = String(f.get("expires_at") ?? "");
   const models = f.getAll("models").map(String);
+  const period = PERIODS.find((p) => p === f.get("budget_period")) ?? null;
   return {
+    budget_period: period,
     rpm_limit: intOrNull(f.get("rpm_limit")),
     daily_request_limit: intOrNull(f.get("daily_request_limit")),
     spend_limit: spend === "" ? null : spend,

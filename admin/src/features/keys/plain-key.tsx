@@ -1,32 +1,39 @@
-import { useRef, useState } from "react";
+import { type ReactNode, useRef } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Button } from "../../ui/button.tsx";
+import { useCopiedMessage, useCopy } from "../../ui/copy.tsx";
 import { inputClass } from "../../ui/field.tsx";
 
-/** The plain key, shown once: a warning, the key in a read-only field, and a copy button. */
-export function PlainKey({ value, name, onDone }: { value: string; name: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
+/**
+ * The plain key, shown once: a warning, the key in a read-only field with a copy button,
+ * then how to connect with it (children).
+ */
+export function PlainKey({
+  value,
+  name,
+  onDone,
+  children,
+}: {
+  value: string;
+  name: string;
+  onDone: () => void;
+  children?: ReactNode;
+}) {
   const input = useRef<HTMLInputElement>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-      setCopied("yes");
-    } catch {
-      input.current?.select();
-      setCopied("failed");
-    }
-  };
+  const { copied, copy } = useCopy(value, () => input.current?.select());
+  const copiedMessage = useCopiedMessage();
+  const { t } = useTranslation();
   return (
     <div className="space-y-4">
       <div
         role="alert"
         className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200"
       >
-        <strong>Copy this key now.</strong> It is shown only this once: Tollgate stores only its hash and
-        cannot show it again. If it is lost, revoke it and issue a new one.
+        <Trans i18nKey="plainKey.warning" components={{ strong: <strong /> }} />
       </div>
       <div className="space-y-1">
         <label htmlFor="plain-key" className="block text-sm font-medium text-slate-700">
-          API key for “{name}”
+          {t("plainKey.label", { name })}
         </label>
         <div className="flex gap-2">
           <input
@@ -38,17 +45,16 @@ export function PlainKey({ value, name, onDone }: { value: string; name: string;
             className={`${inputClass} font-mono`}
           />
           <Button variant="primary" onClick={copy}>
-            {copied === "yes" ? "Copied" : "Copy"}
+            {copied === "yes" ? t("copy.copied") : t("copy.copy")}
           </Button>
         </div>
         <p className="text-xs text-slate-500" aria-live="polite">
-          {copied === "yes" && "Copied to the clipboard."}
-          {copied === "failed" &&
-            "The browser refused the clipboard: the key is selected, press Ctrl+C (⌘C)."}
+          {copiedMessage(copied, "key")}
         </p>
       </div>
+      {children}
       <div className="flex justify-end">
-        <Button onClick={onDone}>I have stored the key</Button>
+        <Button onClick={onDone}>{t("plainKey.done")}</Button>
       </div>
     </div>
   );

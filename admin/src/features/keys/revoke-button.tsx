@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { KeyView } from "../../../../server/admin/keys/model.ts";
 import { useUpdateKey } from "../../api/keys.ts";
 import { Button } from "../../ui/button.tsx";
@@ -9,6 +10,7 @@ export function RevokeButton({ keyView, size = "sm" }: { keyView: KeyView; size?
   const [asking, setAsking] = useState(false);
   const update = useUpdateKey(keyView.id);
   const notify = useToast();
+  const { t } = useTranslation();
   if (keyView.status === "revoked") return null;
   return (
     <>
@@ -16,29 +18,32 @@ export function RevokeButton({ keyView, size = "sm" }: { keyView: KeyView; size?
         size={size}
         variant="danger"
         onClick={() => setAsking(true)}
-        aria-label={`Revoke ${keyView.name}`}
+        aria-label={t("keys.revoke.label", { name: keyView.name })}
       >
-        Revoke
+        {t("keys.revoke.button")}
       </Button>
       <ConfirmDialog
         open={asking}
-        title={`Revoke “${keyView.name}”?`}
-        confirmLabel="Revoke key"
+        title={t("keys.revoke.title", { name: keyView.name })}
+        confirmLabel={t("keys.revoke.confirm")}
         busy={update.isPending}
         onCancel={() => setAsking(false)}
         onConfirm={() =>
           update.mutate(
             { status: "revoked" },
             {
-              onSuccess: () => notify("success", `Key "${keyView.name}" revoked.`),
-              onError: (e) => notify("error", `Could not revoke: ${e.message}`),
+              onSuccess: () => notify("success", t("keys.revoke.done", { name: keyView.name })),
+              onError: (e) => notify("error", t("keys.revoke.failed", { message: e.message })),
               onSettled: () => setAsking(false),
             },
           )
         }
       >
-        Requests with key <code className="font-mono">{keyView.prefix}…</code> will be refused at once. This
-        cannot be undone: a revoked key cannot be turned back on.
+        <Trans
+          i18nKey="keys.revoke.body"
+          values={{ prefix: keyView.prefix }}
+          components={{ code: <code className="font-mono" /> }}
+        />
       </ConfirmDialog>
     </>
   );

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ProviderView } from "../../../../server/admin/providers/model.ts";
 import { useCreateProvider, useUpdateProvider } from "../../api/providers.ts";
 import { Button } from "../../ui/button.tsx";
@@ -24,13 +25,14 @@ export function ProviderDialog({
   const mutation = provider ? update : create;
   const notify = useToast();
   const [clearKey, setClearKey] = useState(false);
+  const { t } = useTranslation();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const apiKey = String(f.get("api_key") ?? "");
     const done = {
       onSuccess: () => {
-        notify("success", "Provider saved.");
+        notify("success", t("providers.dialog.saved"));
         onClose();
       },
     };
@@ -58,18 +60,22 @@ export function ProviderDialog({
     }
   };
   return (
-    <Modal open onClose={onClose} title={provider ? `Edit provider ${provider.id}` : "Add a provider"}>
+    <Modal
+      open
+      onClose={onClose}
+      title={provider ? t("providers.dialog.editTitle", { id: provider.id }) : t("providers.dialog.addTitle")}
+    >
       <form onSubmit={submit} className="space-y-4" autoComplete="off">
         {!provider && (
           <div className="grid gap-4 sm:grid-cols-2">
             <Field
-              label="Id"
+              label={t("providers.dialog.id")}
               name="id"
               required
               pattern="[a-zA-Z0-9][a-zA-Z0-9._\-]*"
-              placeholder="e.g. openai-main"
+              placeholder={t("providers.dialog.idPlaceholder")}
             />
-            <SelectField label="Kind" name="kind" defaultValue="openai">
+            <SelectField label={t("providers.kind")} name="kind" defaultValue="openai">
               {KINDS.map((k) => (
                 <option key={k}>{k}</option>
               ))}
@@ -77,7 +83,7 @@ export function ProviderDialog({
           </div>
         )}
         <Field
-          label="Base URL"
+          label={t("providers.baseUrl")}
           name="base_url"
           type="url"
           required
@@ -85,33 +91,33 @@ export function ProviderDialog({
           placeholder="https://api.openai.com/v1"
         />
         <Field
-          label="API key"
+          label={t("providers.apiKey")}
           name="api_key"
           type="password"
           autoComplete="new-password"
           disabled={clearKey}
-          placeholder={provider?.api_key ? `Stored: ${provider.api_key}` : "Not set"}
-          hint={
-            provider
-              ? "Write-only. Leave empty to keep the stored key."
-              : "Write-only: stored encrypted, shown masked."
+          placeholder={
+            provider?.api_key
+              ? t("providers.dialog.stored", { mask: provider.api_key })
+              : t("providers.dialog.notSet")
           }
+          hint={provider ? t("providers.dialog.keyHintEdit") : t("providers.dialog.keyHintNew")}
         />
         {provider?.api_key && (
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={clearKey} onChange={(e) => setClearKey(e.target.checked)} />
-            Remove the stored key
+            {t("providers.dialog.removeKey")}
           </label>
         )}
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="enabled" defaultChecked={provider?.enabled ?? true} />
-          Enabled
+          {t("common.enabled")}
         </label>
         <FormError error={mutation.error} />
         <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={onClose}>{t("common.cancel")}</Button>
           <Button type="submit" variant="primary" disabled={mutation.isPending}>
-            {provider ? "Save" : "Add provider"}
+            {provider ? t("common.save") : t("providers.dialog.submitNew")}
           </Button>
         </div>
       </form>

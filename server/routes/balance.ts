@@ -1,9 +1,11 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import type { Gateway } from "../gateway/gateway.ts";
+import type { Db } from "../../db/client.ts";
+import { limitSpent } from "../billing/budget-period.ts";
+import { amountToNumber } from "../billing/money.ts";
+import { listTransactions } from "../billing/transactions.ts";
+import type { CallServices } from "../gateway/call-services.ts";
 import { authenticateReader } from "../http/client-auth.ts";
-import { amountToNumber } from "./money.ts";
-import { listTransactions } from "./transactions.ts";
 
 const Page = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
@@ -11,7 +13,9 @@ const Page = z.object({
 });
 
 /** The caller's own balance and ledger, in the shapes of the AIGate guide and the LLM Gateway reference. */
-export const balanceRoutes = (gw: Gateway) =>
+export const balanceRoutes = (
+  gw: Pick<CallServices, "keys" | "book" | "limiter" | "settings"> & { readonly db: Db },
+) =>
   new Elysia({ name: "client-balance" })
     .get(
       "/v1/balance",
@@ -19,7 +23,7 @@ export const balanceRoutes = (gw: Gateway) =>
         const key = authenticateReader(gw, request, set.headers as Record<string, string>);
         const acct = gw.book.get(key.accountId)!;
         const remaining =
-          key.spendLimit === null ? acct.balance : Math.min(acct.balance, key.spendLimit - key.used);
+          key.spendLimit === null ? acct.balance : Math.min(acct.balance, key.spendLimit - limitSpent(key));
         return {
           balance: amountToNumber(acct.balance),
           used: amountToNumber(acct.used),

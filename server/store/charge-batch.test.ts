@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { migrateDb, openDb } from "../../db/client.ts";
 import { DEFAULT_MIGRATIONS } from "../boot.ts";
-import { InlineWriter } from "../store/inline-writer.ts";
-import type { Entry } from "../store/writes.ts";
+import { InlineWriter } from "./inline-writer.ts";
+import type { Entry } from "./writes.ts";
 
 function setup() {
   const { sqlite, db } = openDb(":memory:");

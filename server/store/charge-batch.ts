@@ -1,5 +1,5 @@
 import type { ChargeStatements } from "../../db/queries/billing.ts";
-import type { Charge } from "../store/writes.ts";
+import type { Charge } from "./writes.ts";
 
 type AccountDelta = { balance: number; used: number };
 type KeyDelta = { used: number; lastUsedAt: number };

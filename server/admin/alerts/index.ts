@@ -1,0 +1,27 @@
+import { Elysia } from "elysia";
+import { PageQuery } from "../shared.ts";
+import { WebhookInput } from "./model.ts";
+import type { AlertsDeps } from "./service.ts";
+import { alertsService as svc } from "./service.ts";
+
+const tags = ["Admin: alerts"];
+
+export const alertsAdmin = (gw: AlertsDeps) =>
+  new Elysia({ name: "admin-alerts" })
+    .get("/alerts/webhook", () => svc.webhook(gw), {
+      detail: { summary: "The alert webhook's URL (the secret is never shown)", tags },
+    })
+    .put("/alerts/webhook", ({ body }) => svc.setWebhook(gw, body), {
+      body: WebhookInput,
+      detail: { summary: "Set the alert webhook's URL and signing secret", tags },
+    })
+    .delete("/alerts/webhook", () => svc.setWebhook(gw, null), {
+      detail: { summary: "Stop sending alerts", tags },
+    })
+    .post("/alerts/test", () => svc.test(gw), {
+      detail: { summary: "Send a test alert to the webhook now", tags },
+    })
+    .get("/alerts/deliveries", ({ query }) => svc.deliveries(gw, query.limit, query.offset), {
+      query: PageQuery,
+      detail: { summary: "Alert deliveries, newest first: status, attempts, the receiver's answer", tags },
+    });

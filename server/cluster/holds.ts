@@ -1,0 +1,86 @@
+import type { RedisClient } from "bun";
+import { RedisScript } from "./redis-script.ts";
+import { MIRROR, RELEASE, RENEW, RESERVE } from "./scripts.ts";
+
+/** What PostgreSQL holds for an account and a key: the mirror is loaded from it. */
+export type MirrorState = { balance: number; version: number; keyUsed: number; keyLimit: number | null };
+
+export type Reserved =
+  | { ok: true; holdId: string; accountFree: number; keyFree: number | null }
+  | { ok: false; refused: "account" | "key"; free: number }
+  | { ok: false; missing: "account" | "key" };
+
+const reserve = new RedisScript(RESERVE);
+const release = new RedisScript(RELEASE);
+const mirror = new RedisScript(MIRROR);
+const renew = new RedisScript(RENEW);
+
+/**
+ * Money held for calls in flight, shared by every replica through Redis (docs/scale-out.md).
+ * Redis admits a hold only against the balance less every replica's open holds; PostgreSQL
+ * remains the authority on the balance, and this mirror only ever moves to a newer version
+ * of it. A hold not released within its lease is dropped by the next script that touches
+ * its account, so a dead replica's holds outlive it by at most one lease.
+ */
+export class ClusterHolds {
+  constructor(
+    private readonly redis: RedisClient,
+    readonly leaseMs: number,
+  ) {}
+
+  private keys(accountId: string, keyId: string) {
+    const base = `tg:{${accountId}}:`;
+    return {
+      base,
+      acct: `${base}acct`,
+      holds: `${base}holds`,
+      hold: `${base}hold`,
+      key: `${base}key:${keyId}`,
+    };
+  }
+
+  async reserve(accountId: string, keyId: string, amount: number, holdId: string): Promise<Reserved> {
+    const k = this.keys(accountId, keyId);
+    const r = (await reserve.run(
+      this.redis,
+      [k.acct, k.holds, k.hold, k.key],
+      [k.base, holdId, keyId, amount, this.leaseMs],
+    )) as [number, string | number, number?];
+    if (r[0] === 1)
+      return { ok: true, holdId, accountFree: Number(r[1]), keyFree: r[2] === -1 ? null : Number(r[2]) };
+    if (r[0] === -1) return { ok: false, missing: r[1] as "account" | "key" };
+    return { ok: false, refused: r[1] as "account" | "key", free: Number(r[2]) };
+  }
+
+  /**
+   * Ends a hold; `after` is what PostgreSQL returned from the settlement (absent when the
+   * call was not charged). Returns whether the hold was still open (false: its lease ran out first).
+   */
+  async release(
+    accountId: string,
+    keyId: string,
+    holdId: string,
+    after?: { balance: number; version: number; keyUsed: number },
+  ): Promise<boolean> {
+    const k = this.keys(accountId, keyId);
+    const r = await release.run(
+      this.redis,
+      [k.acct, k.holds, k.hold, k.key],
+      [k.base, holdId, after?.balance ?? "", after?.version ?? "", after?.keyUsed ?? ""],
+    );
+    return r === 1;
+  }
+
+  /** Loads (or refreshes) an account's and a key's mirror from PostgreSQL's values. */
+  async mirror(accountId: string, keyId: string, s: MirrorState): Promise<void> {
+    const k = this.keys(accountId, keyId);
+    await mirror.run(this.redis, [k.acct, k.key], [s.balance, s.version, s.keyUsed, s.keyLimit ?? ""]);
+  }
+
+  /** Pushes the leases of this replica's open holds on one account forward; returns how many were still open. */
+  async renew(accountId: string, holdIds: string[]): Promise<number> {
+    if (holdIds.length === 0) return 0;
+    const k = this.keys(accountId, "");
+    return Number(await renew.run(this.redis, [k.holds], [this.leaseMs, ...holdIds]));
+  }
+}

@@ -1,0 +1,65 @@
+import type { RedisClient } from "bun";
+
+export const INVALIDATE_CHANNEL = "tollgate:invalidate";
+export const GENERATION_KEY = "tg:generation";
+
+/**
+ * The cache-invalidation signal across replicas (docs/scale-out.md), replacing SQLite's
+ * data_version check of server/http/cache-sync.ts: a change bumps a generation counter and
+ * publishes it; each replica reloads its caches when a message arrives, and polls the counter
+ * every `pollMs` as the guarantee (a message lost while a subscriber reconnects is caught by
+ * the poll). Any change of the value counts, not only an increase: a restarted Redis starts
+ * the counter again, and reloading once too often is harmless.
+ */
+export class ClusterInvalidation {
+  private seen: string | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** Reloads triggered, by path (for metrics and tests). */
+  readonly stats = { messages: 0, polls: 0 };
+
+  constructor(
+    private readonly redis: RedisClient,
+    /** A connection of its own: a subscribed Redis connection takes no other commands. */
+    private readonly subscriber: RedisClient,
+    private readonly onChange: (generation: string | null) => void,
+    private readonly pollMs = 1000,
+  ) {}
+
+  async start(): Promise<void> {
+    this.seen = await this.redis.get(GENERATION_KEY);
+    await this.subscriber.subscribe(INVALIDATE_CHANNEL, (message) => {
+      if (this.observe(String(message))) this.stats.messages++;
+    });
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.timer.unref?.();
+  }
+
+  /** Announces a change made on this replica; returns the new generation. */
+  async publish(): Promise<number> {
+    const gen = await this.redis.incr(GENERATION_KEY);
+    await this.redis.publish(INVALIDATE_CHANNEL, String(gen));
+    return gen;
+  }
+
+  /** One poll of the counter (also run by the timer). */
+  async poll(): Promise<void> {
+    try {
+      if (this.observe(await this.redis.get(GENERATION_KEY))) this.stats.polls++;
+    } catch {
+      // Redis away: the next tick tries again; /ready reports the outage.
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    void this.subscriber.unsubscribe(INVALIDATE_CHANNEL).catch(() => {});
+  }
+
+  private observe(gen: string | null): boolean {
+    if (gen === this.seen) return false;
+    this.seen = gen;
+    this.onChange(gen);
+    return true;
+  }
+}

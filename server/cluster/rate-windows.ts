@@ -1,0 +1,95 @@
+import type { RedisClient } from "bun";
+import {
+  type Check,
+  headersFor,
+  type RateDefaults,
+  type RateHeaders,
+  rateLimitError,
+  type Subject,
+  windowsOf,
+} from "../limits/rate-limit.ts";
+import { RedisScript } from "./redis-script.ts";
+import { shared } from "./unreachable.ts";
+
+/**
+ * Checks every window and, only when all admit, counts the request in all of them: one
+ * atomic step in Redis's single thread, so concurrent replicas can never both take the last
+ * slot. The window is taken from Redis's clock (TIME), not the replicas', so their clocks
+ * cannot put one request in two windows. Each counter expires one second after its window.
+ * ARGV: for each KEY, its limit and window size in ms. Returns
+ * {admitted 1|0, index of the refused (or first) window, its count before, its start, now}.
+ */
+const ADMIT = new RedisScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local keys, counts, starts = {}, {}, {}
+for i = 1, #KEYS do
+  local limit, size = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  starts[i] = now - (now % size)
+  keys[i] = KEYS[i] .. ':' .. starts[i]
+  counts[i] = tonumber(redis.call('GET', keys[i]) or '0')
+  if counts[i] >= limit then return {0, i, counts[i], starts[i], now} end
+end
+for i = 1, #KEYS do
+  if redis.call('INCR', keys[i]) == 1 then redis.call('PEXPIRE', keys[i], tonumber(ARGV[2 * i]) + 1000) end
+end
+return {1, 1, counts[1] or 0, starts[1] or 0, now}
+`);
+
+const PEEK = new RedisScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local start = now - (now % tonumber(ARGV[1]))
+return {tonumber(redis.call('GET', KEYS[1] .. ':' .. start) or '0'), start}
+`);
+
+/**
+ * The rate windows of server/limits/rate-limit.ts kept in Redis, so a limit holds in total
+ * across replicas (docs/scale-out.md). Same admit/peek contract and the same 429, but async
+ * (one Redis round trip) and on Redis's clock, so `now` is not taken. A Redis that cannot be
+ * reached gives a retryable 503 (the design's fail-narrow fallback is the caller's choice).
+ * `seed` and `sweep` have nothing to do: the counters outlive a replica and expire by themselves.
+ */
+export class ClusterRateLimiter {
+  events = { limited: 0 };
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly defaults: RateDefaults,
+  ) {}
+
+  /** Redis keys of a subject's windows; every key carries the account as hash tag (one slot). */
+  private key(s: Subject, id: string): string {
+    return `tg:{${s.accountId}}:rl:${id}`;
+  }
+
+  async admit(s: Subject): Promise<RateHeaders> {
+    const windows = windowsOf(s, this.defaults);
+    if (windows.length === 0) return {};
+    const r = (await shared("Rate limits", () =>
+      ADMIT.run(
+        this.redis,
+        windows.map((w) => this.key(s, w.id)),
+        windows.flatMap((w) => [w.limit, w.size]),
+      ),
+    )) as number[];
+    const [admitted, index, count, start, now] = r.map(Number) as [number, number, number, number, number];
+    const w = windows[index - 1] as (typeof windows)[number];
+    const check: Check = { ...w, start, count };
+    if (admitted !== 1) {
+      this.events.limited++;
+      throw rateLimitError(check, now);
+    }
+    return headersFor(check, check.limit - count - 1);
+  }
+
+  /** The key's tightest window without counting (read-only routes). */
+  async peek(s: Subject): Promise<RateHeaders> {
+    const w = windowsOf(s, this.defaults).find((x) => x.name !== "account_rpm");
+    if (!w) return {};
+    const [count, start] = (
+      (await shared("Rate limits", () => PEEK.run(this.redis, [this.key(s, w.id)], [w.size]))) as number[]
+    ).map(Number) as [number, number];
+    return headersFor({ ...w, start, count }, w.limit - count);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The Redis scripts that hold money for calls across replicas (docs/scale-out.md). Each
+ * runs atomically in Redis's one thread, so no interleaving of replicas can admit holds
+ * beyond an account's balance or a key's spend limit. Every key of one account carries the
+ * account id as a hash tag ({A}), so an account's state lives in one slot.
+ *
+ *   tg:{A}:acct        hash   balance, version (PostgreSQL's, newest wins), reserved
+ *   tg:{A}:key:<K>     hash   used, limit ("" for none), reserved
+ *   tg:{A}:holds       zset   hold id -> its lease's expiry (ms, Redis's clock)
+ *   tg:{A}:hold        hash   hold id -> "<amount>|<key id>"
+ *
+ * Time is read with TIME inside the script: replicas' clocks never decide a lease.
+ */
+
+/** Shared by every script: drop the holds whose lease passed, returning their money. */
+const PURGE = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function drop(acct, holds, hold, base, id)
+  local v = redis.call('HGET', hold, id)
+  if v then
+    local amount, key = string.match(v, '^(%d+)|(.*)$')
+    redis.call('HINCRBY', acct, 'reserved', -tonumber(amount))
+    redis.call('HINCRBY', base .. 'key:' .. key, 'reserved', -tonumber(amount))
+    redis.call('HDEL', hold, id)
+  end
+  return redis.call('ZREM', holds, id)
+end
+local function purge(acct, holds, hold, base, now)
+  local expired = redis.call('ZRANGE', holds, '-inf', now, 'BYSCORE')
+  for _, id in ipairs(expired) do drop(acct, holds, hold, base, id) end
+  return #expired
+end
+`;
+
+/**
+ * KEYS: acct, holds, hold, key. ARGV: base ("tg:{A}:"), hold id, key id, amount, lease ms.
+ * Returns {1, account free after, key free after (-1: no limit)} when admitted;
+ * {0, "account"|"key", free} when refused; {-1, "account"|"key"} when the mirror is missing.
+ */
+export const RESERVE = `${PURGE}
+local acct, holds, hold, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local base, id, key_id, amount, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+if redis.call('EXISTS', acct) == 0 then return {-1, 'account'} end
+if redis.call('EXISTS', key) == 0 then return {-1, 'key'} end
+local now = now_ms()
+purge(acct, holds, hold, base, now)
+local a = redis.call('HMGET', acct, 'balance', 'reserved')
+local free = tonumber(a[1]) - tonumber(a[2] or 0)
+if amount > free then return {0, 'account', free} end
+local k = redis.call('HMGET', key, 'used', 'limit', 'reserved')
+local key_free = -1
+if k[2] and k[2] ~= '' then
+  key_free = tonumber(k[2]) - tonumber(k[1] or 0) - tonumber(k[3] or 0)
+  if amount > key_free then return {0, 'key', key_free} end
+  key_free = key_free - amount
+end
+redis.call('HINCRBY', acct, 'reserved', amount)
+redis.call('HINCRBY', key, 'reserved', amount)
+redis.call('ZADD', holds, now + lease, id)
+redis.call('HSET', hold, id, amount .. '|' .. key_id)
+return {1, free - amount, key_free}
+`;
+
+/**
+ * Releases a hold (settled or abandoned) and applies what PostgreSQL returned, if newer.
+ * KEYS: acct, holds, hold, key. ARGV: base, hold id, balance, version, key used ("" to leave it).
+ * Returns 1 when the hold was still open, 0 when its lease had already dropped it.
+ */
+export const RELEASE = `${PURGE}
+local acct, holds, hold, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local base, id, balance, version, used = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local was_open = drop(acct, holds, hold, base, id)
+if balance ~= '' and redis.call('EXISTS', acct) == 1 then
+  local current = tonumber(redis.call('HGET', acct, 'version') or '-1')
+  if tonumber(version) > current then redis.call('HSET', acct, 'balance', balance, 'version', version) end
+end
+if used ~= '' and redis.call('EXISTS', key) == 1 then
+  -- A key's spend only grows by charges: the larger value is the newer one.
+  local current = tonumber(redis.call('HGET', key, 'used') or '0')
+  if tonumber(used) > current then redis.call('HSET', key, 'used', used) end
+end
+return was_open
+`;
+
+/**
+ * Loads or refreshes the mirror from PostgreSQL without touching open holds.
+ * KEYS: acct, key. ARGV: balance, version, key used, key limit ("" for none).
+ */
+export const MIRROR = `
+local acct, key = KEYS[1], KEYS[2]
+local balance, version, used, limit = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local current = tonumber(redis.call('HGET', acct, 'version') or '-1')
+if tonumber(version) >= current then redis.call('HSET', acct, 'balance', balance, 'version', version) end
+redis.call('HSETNX', acct, 'reserved', 0)
+local kused = tonumber(redis.call('HGET', key, 'used') or '-1')
+if tonumber(used) > kused then redis.call('HSET', key, 'used', used) end
+redis.call('HSET', key, 'limit', limit)
+redis.call('HSETNX', key, 'reserved', 0)
+return 1
+`;
+
+/** Pushes the leases of a replica's open holds forward. KEYS: holds. ARGV: lease ms, hold ids... */
+export const RENEW = `
+local t = redis.call('TIME')
+local until_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+local renewed = 0
+for i = 2, #ARGV do renewed = renewed + redis.call('ZADD', KEYS[1], 'XX', 'GT', 'CH', until_ms, ARGV[i]) end
+return renewed
+`;

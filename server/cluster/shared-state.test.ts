@@ -1,0 +1,269 @@
+/**
+ * What replicas share besides money, against a real Redis started here; each "replica" is
+ * its own connection, as each gateway process would have: rate windows that hold in total,
+ * idempotency claims won once, one breaker per route, and the invalidation signal by message
+ * and, when a message is lost, by the generation poll. Redis is restarted mid-test.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { RedisClient } from "bun";
+import { GatewayError } from "../errors.ts";
+import { freePort } from "../testing/free-port.ts";
+import { type RedisServer, startRedis } from "../testing/redis-server.ts";
+import { ClusterIdempotency, type StoredReplay } from "./idempotency-claims.ts";
+import { ClusterInvalidation, GENERATION_KEY } from "./invalidation.ts";
+import { ClusterRateLimiter } from "./rate-windows.ts";
+import { SharedBreaker } from "./shared-breaker.ts";
+
+let redis: RedisServer;
+const clients: RedisClient[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await redis?.stop();
+});
+
+async function connect(url = redis.url): Promise<RedisClient> {
+  const c = new RedisClient(url);
+  await c.connect();
+  clients.push(c);
+  return c;
+}
+
+/** A client of a Redis that is not there (nothing listens on the port). */
+const unreachable = () =>
+  new RedisClient(`redis://127.0.0.1:${freePort()}`, { autoReconnect: false, connectionTimeout: 500 });
+
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e) => (e instanceof GatewayError ? `${e.status} ${e.code}` : `thrown ${String(e)}`),
+  );
+
+let seq = 0;
+const subject = (rpm: number) => ({
+  id: `key_${++seq}`,
+  accountId: `acc_${seq}`,
+  rpmLimit: rpm,
+  dailyRequestLimit: null,
+});
+const defaults = { keyRpm: null, keyRpd: null, accountRpm: null };
+
+describe("rate windows", () => {
+  test("10 per minute holds in total across three connections hammering it at once", async () => {
+    const limiters = await Promise.all(
+      [1, 2, 3].map(async () => new ClusterRateLimiter(await connect(), defaults)),
+    );
+    const s = subject(10);
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (limiters[i % 3] as ClusterRateLimiter).admit(s).then(
+          (h) => ({ ok: true as const, reset: h["x-ratelimit-reset"] }),
+          (e: GatewayError) => ({ ok: false as const, code: e.code, status: e.status }),
+        ),
+      ),
+    );
+    // Per window (a burst may straddle a minute's edge): never more than 10 admitted.
+    const perWindow = new Map<string, number>();
+    for (const r of results)
+      if (r.ok) perWindow.set(r.reset as string, (perWindow.get(r.reset as string) ?? 0) + 1);
+    for (const n of perWindow.values()) expect(n).toBeLessThanOrEqual(10);
+    const admitted = results.filter((r) => r.ok).length;
+    expect(admitted).toBeGreaterThanOrEqual(10);
+    expect(admitted).toBeLessThanOrEqual(10 * perWindow.size);
+    for (const r of results)
+      if (!r.ok) expect(r).toEqual({ ok: false, code: "rate_limit_exceeded", status: 429 });
+    expect(limiters.reduce((n, l) => n + l.events.limited, 0)).toBe(60 - admitted);
+  });
+
+  test("a restarted Redis: counting resumes (scripts reloaded), windows start again from zero", async () => {
+    const c = await connect();
+    const limiter = new ClusterRateLimiter(c, defaults);
+    const s = subject(3);
+    for (let i = 0; i < 3; i++) await limiter.admit(s);
+    expect(await codeOf(limiter.admit(s))).toBe("429 rate_limit_exceeded");
+    await redis.restart();
+    const after = await limiter.admit(s).catch(async () => limiter.admit(s));
+    expect(after["x-ratelimit-remaining"]).toBe("2");
+    expect((await limiter.peek(s))["x-ratelimit-remaining"]).toBe("2");
+  });
+
+  test("Redis unreachable: a retryable 503, never a silent admit", async () => {
+    const limiter = new ClusterRateLimiter(unreachable(), defaults);
+    expect(await codeOf(limiter.admit(subject(10)))).toBe("503 shared_state_unavailable");
+  });
+});
+
+describe("idempotency claims", () => {
+  const body = { status: 200, headers: { "content-type": "application/json" }, body: "{}" };
+
+  test("claimed once across three replicas; the same key with another body is 422; a finished call replays", async () => {
+    const stored = new Map<string, StoredReplay>();
+    const find = async (keyId: string, idemKey: string) => stored.get(`${keyId}/${idemKey}`);
+    const replicas = await Promise.all(
+      [1, 2, 3].map(async () => new ClusterIdempotency(await connect(), find)),
+    );
+    const input = { keyId: "k1", idemKey: "order-1", bodyHash: "h1", stream: false, now: Date.now() };
+    const begun = await Promise.all(
+      replicas
+        .flatMap((r) => [r, r])
+        .map((r) =>
+          r.begin(input).then(
+            (x) => x,
+            (e: GatewayError) => e.code,
+          ),
+        ),
+    );
+    const claims = begun.filter((b) => typeof b === "object" && "claim" in b);
+    expect(claims.length).toBe(1);
+    expect(begun.filter((b) => b === "idempotency_in_progress").length).toBe(5);
+    expect(await codeOf((replicas[1] as ClusterIdempotency).begin({ ...input, bodyHash: "other" }))).toBe(
+      "422 idempotency_key_reused",
+    );
+    // The owner commits the response (as the group commit would) and releases the claim.
+    const claim = (claims[0] as { claim: Parameters<ClusterIdempotency["finish"]>[0] }).claim;
+    const write = (replicas[0] as ClusterIdempotency).completeWrite(claim, body, input.now);
+    expect(write).toMatchObject({
+      op: "idempotency.put",
+      row: { keyId: "k1", idemKey: "order-1", status: 200 },
+    });
+    stored.set("k1/order-1", { ...body, bodyHash: "h1", createdAt: input.now });
+    await (replicas[0] as ClusterIdempotency).finish(claim);
+    expect(await (replicas[2] as ClusterIdempotency).begin(input)).toEqual({ replay: body });
+  });
+
+  test("a claim whose replica died expires; an expired claim is not released by its late owner", async () => {
+    const [a, b] = await Promise.all(
+      [1, 2].map(async () => new ClusterIdempotency(await connect(), async () => undefined, 150)),
+    );
+    const input = { keyId: "k2", idemKey: "dies", bodyHash: "h", stream: false, now: Date.now() };
+    const first = (await (a as ClusterIdempotency).begin(input)) as {
+      claim: Parameters<ClusterIdempotency["finish"]>[0];
+    };
+    expect(await codeOf((b as ClusterIdempotency).begin(input))).toBe("409 idempotency_in_progress");
+    await Bun.sleep(400);
+    const second = await (b as ClusterIdempotency).begin(input);
+    expect("claim" in second).toBe(true);
+    await (a as ClusterIdempotency).finish(first.claim); // late: must not free b's claim
+    expect(await codeOf((a as ClusterIdempotency).begin(input))).toBe("409 idempotency_in_progress");
+  });
+
+  test("Redis unreachable: 503 (claims fail closed)", async () => {
+    const r = new ClusterIdempotency(unreachable(), async () => undefined);
+    expect(
+      await codeOf(r.begin({ keyId: "k", idemKey: "x", bodyHash: "h", stream: false, now: Date.now() })),
+    ).toBe("503 shared_state_unavailable");
+  });
+});
+
+describe("shared breaker", () => {
+  const cfg = { enabled: true, failureThreshold: 3, recoveryMs: 300 };
+
+  test("failures counted across replicas open the route for all; after recovery exactly one trial runs", async () => {
+    const route = `mock:model-${++seq}`;
+    const replicas = await Promise.all(
+      [1, 2, 3, 4].map(async () => new SharedBreaker(await connect(), route, cfg)),
+    );
+    const changes: string[] = [];
+    (replicas[3] as SharedBreaker).onChange = (from, to) => changes.push(`${from}->${to}`);
+    for (const r of replicas.slice(0, 3)) await r.failure(Date.now());
+    expect(await (replicas[3] as SharedBreaker).tryAcquire(Date.now())).toBe(false);
+    expect((replicas[3] as SharedBreaker).state).toBe("open");
+    expect((replicas[3] as SharedBreaker).failures).toBe(3);
+    expect(changes).toEqual(["closed->open"]);
+    await Bun.sleep(450);
+    const trials = await Promise.all(replicas.map((r) => r.tryAcquire(Date.now())));
+    expect(trials.filter(Boolean).length).toBe(1);
+    const owner = replicas[trials.indexOf(true)] as SharedBreaker;
+    await owner.success();
+    await (replicas[3] as SharedBreaker).refresh();
+    expect((replicas[3] as SharedBreaker).state).toBe("closed");
+    expect(await (replicas[0] as SharedBreaker).tryAcquire(Date.now())).toBe(true);
+  });
+
+  test("a trial whose replica died frees the route after recoveryMs", async () => {
+    const route = `mock:model-${++seq}`;
+    const [a, b] = await Promise.all([1, 2].map(async () => new SharedBreaker(await connect(), route, cfg)));
+    for (let i = 0; i < 3; i++) await (a as SharedBreaker).failure(Date.now());
+    await Bun.sleep(350);
+    expect(await (a as SharedBreaker).tryAcquire(Date.now())).toBe(true); // a takes the trial, then dies
+    expect(await (b as SharedBreaker).tryAcquire(Date.now())).toBe(false);
+    await Bun.sleep(350);
+    expect(await (b as SharedBreaker).tryAcquire(Date.now())).toBe(true);
+  });
+
+  test("Redis unreachable: each replica falls back to its own breaker (fails open to local state)", async () => {
+    const b = new SharedBreaker(unreachable(), "mock:away", cfg);
+    expect(await b.tryAcquire(Date.now())).toBe(true);
+    for (let i = 0; i < 3; i++) await b.failure(Date.now());
+    expect(await b.tryAcquire(Date.now())).toBe(false);
+    expect(b.fallbacks).toBe(5);
+  });
+});
+
+describe("invalidation", () => {
+  /** Resolves with the generation at the next change seen, or "none" after `ms`. */
+  function watcher() {
+    let waiting: ((g: string) => void) | null = null;
+    const seen: string[] = [];
+    return {
+      seen,
+      onChange: (g: string | null) => {
+        seen.push(String(g));
+        waiting?.(String(g));
+      },
+      next: (ms: number) =>
+        new Promise<string>((resolve) => {
+          waiting = resolve;
+          setTimeout(() => resolve("none"), ms);
+        }),
+    };
+  }
+
+  test("a publish on one replica reaches the others within a second; a lost message is caught by the poll", async () => {
+    const w1 = watcher();
+    const w2 = watcher();
+    const publisher = new ClusterInvalidation(await connect(), await connect(), () => {}, 60_000);
+    const sub1 = new ClusterInvalidation(await connect(), await connect(), w1.onChange, 60_000);
+    const sub2 = new ClusterInvalidation(await connect(), await connect(), w2.onChange, 300);
+    await Promise.all([publisher.start(), sub1.start(), sub2.start()]);
+    try {
+      const seen = Promise.all([w1.next(1000), w2.next(1000)]);
+      const gen = await publisher.publish();
+      expect(await seen).toEqual([String(gen), String(gen)]);
+      expect(sub1.stats.messages).toBe(1);
+      // A change whose message never went out (the publisher died between INCR and PUBLISH).
+      const lost = w2.next(1000);
+      await (clients[0] as RedisClient).incr(GENERATION_KEY);
+      expect(await lost).toBe(String(gen + 1));
+      expect(sub2.stats.polls).toBe(1);
+      expect(sub1.stats.messages).toBe(1); // sub1 polls once a minute here: it has not seen it yet
+      await sub1.poll();
+      expect(w1.seen).toEqual([String(gen), String(gen + 1)]);
+    } finally {
+      for (const s of [publisher, sub1, sub2]) s.stop();
+    }
+  });
+
+  test("across a Redis restart the change is seen: the counter reset itself counts, later publishes arrive", async () => {
+    const w = watcher();
+    const publisher = new ClusterInvalidation(await connect(), await connect(), () => {}, 60_000);
+    const sub = new ClusterInvalidation(await connect(), await connect(), w.onChange, 200);
+    await Promise.all([publisher.start(), sub.start()]);
+    try {
+      await publisher.publish();
+      await w.next(1000);
+      const reset = w.next(3000);
+      await redis.restart();
+      expect(await reset).toBe("null"); // the poll saw the counter gone: caches reload once
+      const again = w.next(3000);
+      const gen = await publisher.publish().catch(async () => publisher.publish());
+      expect(await again).toBe(String(gen));
+    } finally {
+      publisher.stop();
+      sub.stop();
+    }
+  });
+});

@@ -1,0 +1,126 @@
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
+import type { Db } from "../../db/client.ts";
+import { findExternalIdentity, insertExternalIdentity } from "../../db/queries/identity.ts";
+import type { AccountBook } from "../billing/account-book.ts";
+import type { ExternalJwtDecl } from "../config/identity.ts";
+import { newId } from "../core/ids.ts";
+import { GatewayError, unauthorized } from "../errors.ts";
+import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
+import type { PlanBook } from "../plans/plan-book.ts";
+import { tokenRefusal } from "./access-tokens.ts";
+
+const PUBLIC_KEY_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
+const MAX_SUBJECT = 200;
+
+export type ExternalDeps = { db: Db; keys: KeyStore; book: AccountBook; plans: PlanBook };
+
+/**
+ * Tokens issued by the operator's own identity system (the LLM Gateway reference's set-up).
+ * The signature is checked with the shared HS256 secret or the issuer's JWKS (fetched and
+ * cached by jose, refreshed when a new `kid` appears), with the algorithms pinned to the
+ * key type (no `alg: none`, no HS256 signed with a public key), and the issuer, audience
+ * and expiry always checked. The `account_claim` names the account: each value maps to an
+ * account and a key of its own on it (like a membership), made on first use when
+ * `provision` is on, else linked by an admin.
+ */
+export class ExternalIssuer {
+  private readonly key: Uint8Array | ReturnType<typeof createRemoteJWKSet>;
+  private readonly algorithms: string[];
+
+  constructor(
+    readonly decl: ExternalJwtDecl,
+    private readonly d: ExternalDeps,
+  ) {
+    if (decl.secret !== undefined) {
+      this.key = new TextEncoder().encode(decl.secret);
+      this.algorithms = decl.algorithms ?? ["HS256"];
+    } else {
+      this.key = createRemoteJWKSet(new URL(decl.jwks_url!), {
+        timeoutDuration: 5000,
+        cooldownDuration: 30_000,
+      });
+      this.algorithms = decl.algorithms ?? PUBLIC_KEY_ALGORITHMS;
+    }
+  }
+
+  get issuer(): string {
+    return this.decl.issuer;
+  }
+
+  async verify(token: string, now: number): Promise<JWTPayload> {
+    try {
+      const opts = {
+        algorithms: this.algorithms,
+        issuer: this.decl.issuer,
+        audience: this.decl.audience,
+        currentDate: new Date(now),
+        requiredClaims: ["exp", this.decl.account_claim],
+      };
+      const { payload } =
+        this.key instanceof Uint8Array
+          ? await jwtVerify(token, this.key, opts)
+          : await jwtVerify(token, this.key, opts);
+      return payload;
+    } catch (err) {
+      // The issuer's keys could not be fetched: not the token's fault.
+      if (
+        err instanceof errors.JWKSTimeout ||
+        err instanceof errors.JWKSInvalid ||
+        !(err instanceof errors.JOSEError)
+      )
+        throw new GatewayError("unavailable", "The token issuer's keys cannot be fetched right now.", {
+          code: "issuer_unavailable",
+        });
+      throw tokenRefusal(err);
+    }
+  }
+
+  /** The key a verified token's subject acts with (provisioned on first use if enabled). */
+  keyFor(claims: JWTPayload, now: number): KeyRecord | undefined {
+    const raw = claims[this.decl.account_claim];
+    const subject = typeof raw === "string" || typeof raw === "number" ? String(raw) : "";
+    if (!subject || subject.length > MAX_SUBJECT)
+      throw unauthorized(
+        `The token's '${this.decl.account_claim}' claim does not name an account.`,
+        "invalid_token",
+      );
+    const known = findExternalIdentity(this.d.db, this.decl.issuer, subject);
+    if (known) return this.active(known.keyId);
+    if (!this.decl.provision)
+      throw unauthorized(
+        "This token's subject has no account on this gateway: ask the operator to link it.",
+        "unknown_subject",
+      );
+    return this.provision(subject, now);
+  }
+
+  /** Links a subject to an existing account (admin), with a key of its own there. */
+  link(subject: string, accountId: string, now: number): { id: string; keyId: string } {
+    const { record } = this.d.keys.create({ accountId, name: `External: ${subject}` }, now);
+    const id = newId("ext");
+    insertExternalIdentity(this.d.db, {
+      id,
+      issuer: this.decl.issuer,
+      subject,
+      accountId,
+      keyId: record.id,
+      createdAt: now,
+    });
+    return { id, keyId: record.id };
+  }
+
+  private provision(subject: string, now: number): KeyRecord | undefined {
+    const taken = new Set(this.d.book.all().map((a) => a.name));
+    let name = `external:${subject}`;
+    for (let i = 2; taken.has(name); i++) name = `external:${subject} (${i})`;
+    const acct = this.d.book.create({ name, balance: 0 }, now);
+    const plan = this.d.plans.defaultPlan();
+    if (plan) this.d.plans.assign(acct.id, plan.id, now);
+    return this.active(this.link(subject, acct.id, now).keyId);
+  }
+
+  /** The subject's key (whether it may be used is the caller's check, as for a membership's). */
+  private active(keyId: string): KeyRecord | undefined {
+    return this.d.keys.get(keyId);
+  }
+}

@@ -1,0 +1,122 @@
+import type { Db } from "../../db/client.ts";
+import type { AccountBook } from "../billing/account-book.ts";
+import type { IdentityDecl } from "../config/identity.ts";
+import type { Settings } from "../config/settings.ts";
+import type { KeyStore } from "../keys/key-store.ts";
+import type { RateLimiter } from "../limits/rate-limit.ts";
+import type { PlanBook } from "../plans/plan-book.ts";
+import type { PlanLimits } from "../plans/plan-limits.ts";
+import type { Cipher } from "../secrets/cipher.ts";
+import { AccessTokens } from "./access-tokens.ts";
+import { AttemptWindow } from "./attempt-window.ts";
+import { EmailCodes } from "./codes.ts";
+import { ExternalIssuer } from "./external-issuer.ts";
+import { Invites } from "./invites.ts";
+import { Mailer } from "./mailer.ts";
+import { UserSessions } from "./sessions.ts";
+import { SignupPolicy } from "./signup.ts";
+import { Users } from "./users.ts";
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/**
+ * What the identity layer acts on: accounts and their keys, plans and today's counts, the
+ * settings, and the database and cipher for its own tables and keyed hashes. The gateway
+ * object (the composition root) has them all; identity sees no more than it names.
+ */
+export type IdentityServices = {
+  readonly db: Db;
+  readonly cipher: Pick<Cipher, "mac">;
+  readonly keys: KeyStore;
+  readonly book: AccountBook;
+  readonly plans: PlanBook;
+  readonly planLimits: Pick<PlanLimits, "usage">;
+  readonly limiter: Pick<RateLimiter, "dayLimit" | "dayCount">;
+  readonly settings: Pick<Settings, "currency">;
+};
+
+export type IdentityOptions = {
+  decl: IdentityDecl;
+  /** JWT_ACCESS_TOKEN_EXPIRE_MINUTES (the LLM Gateway reference's name). */
+  accessTokenMinutes: number;
+  refreshTokenDays: number;
+  /** JWT_SECRET_KEY, or null: a key derived from the deployment's secret key. */
+  signingSecret: string | null;
+  /** How messages name the gateway ("Tollgate at https://..."). */
+  siteName: string;
+};
+
+/** How many codes and wrong guesses, and from where: the windows of the e-mail code flow. */
+export type CodeLimits = {
+  sendsPerEmail: AttemptWindow;
+  sendsPerClient: AttemptWindow;
+  failuresPerEmail: AttemptWindow;
+  failuresPerClient: AttemptWindow;
+};
+
+/**
+ * The identity layer's services, built once at start on the gateway's accounts, keys and
+ * ledger: users and memberships, invites, e-mail codes and their limits, mail, sessions,
+ * access tokens, the sign-up policy and (optionally) the external token issuer.
+ */
+export class Identity {
+  readonly users: Users;
+  readonly invites: Invites;
+  readonly codes: EmailCodes;
+  readonly limits: CodeLimits;
+  readonly mailer: Mailer;
+  readonly sessions: UserSessions;
+  readonly tokens: AccessTokens;
+  readonly signup: SignupPolicy;
+  readonly external: ExternalIssuer | null;
+  readonly siteName: string;
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    readonly gw: IdentityServices,
+    opts: IdentityOptions,
+  ) {
+    const { decl } = opts;
+    const deps = { db: gw.db, keys: gw.keys, book: gw.book, plans: gw.plans };
+    this.siteName = opts.siteName;
+    this.users = new Users(deps);
+    this.users.load();
+    this.invites = new Invites(gw.db);
+    this.codes = new EmailCodes(gw.db, gw.cipher, {
+      ttlMs: decl.codes.ttl_minutes * 60_000,
+      maxAttempts: decl.codes.max_attempts,
+      ticketTtlMs: 15 * 60_000,
+    });
+    // Wrong guesses: every code asked for may be tried to its limit, no more.
+    const perEmail = decl.codes.max_attempts * decl.codes.per_email_per_hour;
+    const perClient = decl.codes.max_attempts * decl.codes.per_client_per_hour;
+    this.limits = {
+      sendsPerEmail: new AttemptWindow(decl.codes.per_email_per_hour, HOUR, "codes asked for this address"),
+      sendsPerClient: new AttemptWindow(
+        decl.codes.per_client_per_hour,
+        HOUR,
+        "codes asked from your address",
+      ),
+      failuresPerEmail: new AttemptWindow(perEmail, HOUR, "wrong codes for this address"),
+      failuresPerClient: new AttemptWindow(perClient, HOUR, "wrong codes from your address"),
+    };
+    this.mailer = new Mailer(gw.db, { from: decl.mail.from, smtp: decl.mail.smtp });
+    this.sessions = new UserSessions(gw.db, { refresh: opts.refreshTokenDays * DAY, browser: 7 * DAY });
+    const key = new TextEncoder().encode(opts.signingSecret ?? gw.cipher.mac("identity:jwt-signing-key"));
+    this.tokens = new AccessTokens(key, opts.accessTokenMinutes * 60_000);
+    this.signup = new SignupPolicy(gw.db, decl.signup);
+    this.external = decl.external_jwt ? new ExternalIssuer(decl.external_jwt, deps) : null;
+  }
+
+  start(): void {
+    this.sweeper = setInterval(() => this.sessions.sweep(Date.now()), 10 * 60_000);
+    this.sweeper.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.mailer.idle();
+    this.mailer.close();
+  }
+}

@@ -1,0 +1,166 @@
+import { bucketOf } from "../admin-session/sign-in-limiter.ts";
+import { badRequest, forbidden, GatewayError } from "../errors.ts";
+import { invalidCode } from "./codes.ts";
+import type { Identity } from "./identity.ts";
+import { codeMail, noAccountMail } from "./mail-text.ts";
+import type { SessionMeta } from "./sessions.ts";
+import type { Membership, User } from "./users.ts";
+
+/** What a sign-in or a refresh hands the client. `token` repeats `access_token` (Iskra's clients read it). */
+export type TokenSet = {
+  access_token: string;
+  token: string;
+  token_type: "bearer";
+  expires_in: number;
+  refresh_token: string;
+  refresh_expires_in: number;
+  user: { id: string; email: string; name: string | null };
+  account: { id: string; name: string; role: Membership["role"] };
+};
+
+const invalidTicket = () =>
+  badRequest(
+    "The registration token is invalid, used or expired: verify the e-mail code again.",
+    "registration_token",
+    "invalid_registration_token",
+  );
+
+const signUpRefused = () =>
+  forbidden("This gateway does not take new sign-ups for this address.", "signup_closed");
+
+/**
+ * The e-mail code flow at Iskra's paths: send-code, verify-email, complete-registration.
+ * Nothing a caller sees depends on whether the address is registered, until the caller
+ * has proved it reads that mailbox (a right code): send-code always answers the same and
+ * never waits for the mail server; a wrong, expired or missing code is the same 400.
+ */
+export class SignIn {
+  constructor(private readonly id: Identity) {}
+
+  /** Mails a code to the address if it may sign in (or a note saying why not). */
+  sendCode(email: string, client: string, now: number): void {
+    const { limits, users, signup, codes, mailer, siteName } = this.id;
+    const from = bucketOf(client);
+    limits.sendsPerClient.check(from, now);
+    limits.sendsPerEmail.check(email, now);
+    limits.sendsPerClient.count(from, now);
+    limits.sendsPerEmail.count(email, now);
+    const user = users.byEmail(email);
+    if (user && user.status !== "active") return;
+    const mode = signup.mode();
+    const mayEnter =
+      user !== undefined ||
+      mode === "open" ||
+      (mode === "invite" && this.id.invites.pending(email, now).length > 0);
+    if (!mayEnter) {
+      mailer.send(noAccountMail(email, mode, siteName), now);
+      return;
+    }
+    const code = codes.issue(email, client, now);
+    mailer.send(codeMail(email, code, Math.round(codes.settings.ttlMs / 60_000), siteName), now);
+  }
+
+  /** Checks the code; right, a single-use registration token for complete-registration. */
+  verifyEmail(email: string, code: string, client: string, now: number) {
+    const { limits, codes, users } = this.id;
+    const from = bucketOf(client);
+    limits.failuresPerClient.check(from, now);
+    limits.failuresPerEmail.check(email, now);
+    try {
+      const { ticket, expiresAt } = codes.verify(email, code.trim(), now);
+      return {
+        verified: true,
+        registration_token: ticket,
+        expires_in: Math.round((expiresAt - now) / 1000),
+        registered: users.byEmail(email) !== undefined,
+      };
+    } catch (err) {
+      if (err instanceof GatewayError && err.code === invalidCode().code) {
+        limits.failuresPerClient.count(from, now);
+        limits.failuresPerEmail.count(email, now);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Spends the registration token: a new user is created (if sign-up lets the address in)
+   * with the accounts they were invited to, or an account of their own; a returning one
+   * takes pending invites. Tokens for the user's home account come back.
+   */
+  async complete(
+    ticket: string,
+    input: { name?: string | null },
+    meta: SessionMeta,
+    now: number,
+  ): Promise<TokenSet> {
+    const { users, invites, signup } = this.id;
+    const email = this.id.codes.spend(ticket, now);
+    if (email === null) throw invalidTicket();
+    let user = users.byEmail(email);
+    const pending = invites.pending(email, now);
+    if (!user) {
+      const mode = signup.mode();
+      if (mode === "closed" || (mode === "invite" && pending.length === 0)) throw signUpRefused();
+      user = users.create(email, input.name?.trim() || null, now);
+    }
+    if (user.status !== "active") throw forbidden("This user is disabled.", "user_disabled");
+    let joined: string | null = null;
+    for (const inv of pending) {
+      if (inv.accountId !== null && this.id.gw.book.get(inv.accountId)) {
+        users.addMember(inv.accountId, user, inv.role, now);
+        joined ??= inv.accountId;
+      }
+      invites.accepted(inv.id, now);
+    }
+    if (users.membershipsOf(user.id).length === 0) users.personalAccount(user, now);
+    user = users.update(user.id, { lastLoginAt: now, ...(input.name ? { name: input.name.trim() } : {}) });
+    const home =
+      (joined && users.membershipsOf(user.id).find((m) => m.accountId === joined)) ||
+      users.homeAccount(user.id)!;
+    const { token, session } = this.id.sessions.open(
+      { userId: user.id, accountId: home.accountId, kind: "refresh", ...meta },
+      now,
+    );
+    return this.tokenSet(user, home, session.familyId, token, now);
+  }
+
+  /** A refresh token for new tokens (rotated), acting for `accountId` if the user is a member of it. */
+  async refresh(refreshToken: string, accountId: string | undefined, meta: SessionMeta, now: number) {
+    const { sessions, users } = this.id;
+    let user: User | undefined;
+    let membership: Membership | undefined;
+    const { token, session } = sessions.rotate(refreshToken, accountId, meta, now, (current) => {
+      user = users.get(current.userId);
+      if (user?.status !== "active") throw forbidden("This user is disabled.", "user_disabled");
+      const target = accountId ?? current.accountId;
+      membership = users.membershipsOf(current.userId).find((m) => m.accountId === target);
+      if (!membership)
+        throw forbidden(
+          accountId ? "You are not a member of that account." : "This sign-in's account is no longer yours.",
+          "not_a_member",
+        );
+    });
+    return this.tokenSet(user!, membership!, session.familyId, token, now);
+  }
+
+  private async tokenSet(
+    user: User,
+    m: Membership,
+    sessionId: string,
+    refreshToken: string,
+    now: number,
+  ): Promise<TokenSet> {
+    const access = await this.id.tokens.sign({ userId: user.id, sessionId, accountId: m.accountId }, now);
+    return {
+      access_token: access.token,
+      token: access.token,
+      token_type: "bearer",
+      expires_in: access.expiresIn,
+      refresh_token: refreshToken,
+      refresh_expires_in: Math.round(this.id.sessions.ttlMs.refresh / 1000),
+      user: { id: user.id, email: user.email, name: user.name },
+      account: { id: m.accountId, name: m.accountName, role: m.role },
+    };
+  }
+}

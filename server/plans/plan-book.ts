@@ -1,0 +1,280 @@
+import type { Db } from "../../db/client.ts";
+import {
+  type AccountPlanRow,
+  accountsOnPlan,
+  allAccountPlans,
+  allPlans,
+  deleteAccountPlan,
+  deletePlan,
+  insertPlan,
+  type PlanRow,
+  setDefaultPlan,
+  updatePlan,
+  upsertAccountPlan,
+} from "../../db/queries/plans.ts";
+import type { AccountBook } from "../billing/account-book.ts";
+import { formatAmount } from "../billing/money.ts";
+import { PPM } from "../billing/multiplier.ts";
+import { GatewayError, notFound } from "../errors.ts";
+import { monthName, monthStart } from "./period.ts";
+
+export type Plan = Readonly<{
+  id: string;
+  name: string;
+  isDefault: boolean;
+  requestsPerMinute: number | null;
+  requestsPerDay: number | null;
+  tokensPerDay: number | null;
+  concurrentRequests: number | null;
+  models: ReadonlySet<string> | null;
+  priceMultiplierPpm: number;
+  monthlyFee: number;
+  configHash: string | null;
+  createdAt: number;
+  updatedAt: number;
+}>;
+
+/** What a plan is made of (without its bookkeeping). */
+export type PlanFields = {
+  name: string;
+  isDefault: boolean;
+  requestsPerMinute: number | null;
+  requestsPerDay: number | null;
+  tokensPerDay: number | null;
+  concurrentRequests: number | null;
+  models: string[] | null;
+  priceMultiplierPpm: number;
+  monthlyFee: number;
+};
+
+export type Assignment = Readonly<AccountPlanRow>;
+
+const toPlan = (r: PlanRow): Plan => ({ ...r, models: r.models ? new Set(r.models) : null });
+
+const conflict = (message: string, code: string) => new GatewayError("conflict", message, { code });
+
+/**
+ * Plans and assignments, in memory (read on every request), written through to the
+ * database. The monthly fee is charged from the balance as each UTC month starts: at the
+ * account's first request of the month, or by the minute sweep, whichever comes first. A
+ * fee the balance cannot pay moves the account to the default plan (which has no fee).
+ */
+export class PlanBook {
+  private plans = new Map<string, Plan>();
+  private assigned = new Map<string, AccountPlanRow>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly book: AccountBook,
+  ) {}
+
+  load(): void {
+    this.plans = new Map(allPlans(this.db).map((r) => [r.id, toPlan(r)]));
+    this.assigned = new Map(allAccountPlans(this.db).map((r) => [r.accountId, r]));
+  }
+
+  list(): Plan[] {
+    return [...this.plans.values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  get(id: string): Plan | undefined {
+    return this.plans.get(id);
+  }
+
+  defaultPlan(): Plan | undefined {
+    for (const p of this.plans.values()) if (p.isDefault) return p;
+    return undefined;
+  }
+
+  assignment(accountId: string): Assignment | undefined {
+    return this.assigned.get(accountId);
+  }
+
+  /** The account's plan without renewing it (a fee due this month is settled by `current`). */
+  peek(accountId: string): Plan | null {
+    const a = this.assigned.get(accountId);
+    return a ? (this.plans.get(a.planId) ?? null) : null;
+  }
+
+  /** The account's plan at `now`: when a new month started, its fee is charged first (or it lapses). */
+  current(accountId: string, now: number): Plan | null {
+    const a = this.assigned.get(accountId);
+    if (!a) return null;
+    const plan = this.plans.get(a.planId);
+    if (!plan) return null;
+    const month = monthStart(now);
+    if (a.periodStart >= month) return plan;
+    if (this.pay(accountId, plan, month, now)) {
+      this.save({ ...a, periodStart: month });
+      return plan;
+    }
+    const fallback = this.defaultPlan();
+    if (!fallback) {
+      deleteAccountPlan(this.db, accountId);
+      this.assigned.delete(accountId);
+      return null;
+    }
+    this.save({ ...a, planId: fallback.id, periodStart: month, lapsedPlanId: plan.id, lapsedAt: now });
+    return fallback;
+  }
+
+  /** Settles every account's month (the minute sweep): fees are due when the month starts, used or not. */
+  renewAll(now: number): void {
+    const month = monthStart(now);
+    for (const a of [...this.assigned.values()]) if (a.periodStart < month) this.current(a.accountId, now);
+  }
+
+  /**
+   * Puts the account on `planId` (null: no plan) from now. A plan with a fee is paid for
+   * the current month at once; a balance that cannot pay it refuses the change (402).
+   */
+  assign(accountId: string, planId: string | null, now: number): Plan | null {
+    if (!this.book.get(accountId)) throw notFound(`No account with id '${accountId}'.`, "account_not_found");
+    if (planId === null) {
+      deleteAccountPlan(this.db, accountId);
+      this.assigned.delete(accountId);
+      return null;
+    }
+    const plan = this.plans.get(planId);
+    if (!plan) throw notFound(`No plan with id '${planId}'.`, "plan_not_found");
+    const prev = this.assigned.get(accountId);
+    const month = monthStart(now);
+    // Staying on the plan already paid for this month costs nothing more.
+    const paid = prev?.planId === planId && prev.periodStart >= month;
+    if (!paid && plan.monthlyFee > 0 && !this.pay(accountId, plan, month, now)) {
+      const free = this.free(accountId);
+      throw new GatewayError(
+        "insufficient_quota",
+        `The balance (${formatAmount(free)}) cannot pay the plan's monthly fee (${formatAmount(plan.monthlyFee)}).`,
+        { code: "insufficient_quota" },
+      );
+    }
+    this.save({
+      accountId,
+      planId,
+      periodStart: month,
+      assignedAt: paid && prev ? prev.assignedAt : now,
+      lapsedPlanId: null,
+      lapsedAt: null,
+    });
+    return plan;
+  }
+
+  create(id: string, fields: PlanFields, now: number, configHash: string | null = null): Plan {
+    if (this.plans.has(id)) throw conflict(`A plan with id '${id}' exists.`, "plan_exists");
+    this.check(id, fields);
+    const row: PlanRow = { id, ...fields, configHash, createdAt: now, updatedAt: now };
+    this.db.transaction((tx) => {
+      insertPlan(tx, row);
+      if (fields.isDefault) setDefaultPlan(tx, id);
+    });
+    this.load();
+    return this.plans.get(id)!;
+  }
+
+  update(id: string, patch: Partial<PlanFields>, now: number, configHash?: string | null): Plan {
+    const prev = this.plans.get(id);
+    if (!prev) throw notFound(`No plan with id '${id}'.`, "plan_not_found");
+    const next = { ...fieldsOf(prev), ...patch };
+    this.check(id, next);
+    if (prev.isDefault && !next.isDefault)
+      throw conflict(
+        "The default plan stays default until another plan is made the default.",
+        "default_plan_required",
+      );
+    this.db.transaction((tx) => {
+      updatePlan(tx, id, {
+        ...patch,
+        ...(configHash !== undefined ? { configHash } : {}),
+        updatedAt: now,
+      });
+      if (patch.isDefault) setDefaultPlan(tx, id);
+    });
+    this.load();
+    return this.plans.get(id)!;
+  }
+
+  remove(id: string): void {
+    const plan = this.plans.get(id);
+    if (!plan) throw notFound(`No plan with id '${id}'.`, "plan_not_found");
+    const n = accountsOnPlan(this.db, id);
+    if (n > 0) throw conflict(`${n} account(s) are on plan '${id}': move them first.`, "plan_in_use");
+    if (plan.isDefault && [...this.plans.values()].some((p) => p.monthlyFee > 0))
+      throw conflict(
+        "Plans with a fee fall back to the default plan: make another plan the default first.",
+        "default_plan_required",
+      );
+    deletePlan(this.db, id);
+    this.plans.delete(id);
+  }
+
+  /** Whether the account's plan lets it use the model (no plan, or no list: every model). */
+  modelAllowed(accountId: string, modelId: string): boolean {
+    const models = this.peek(accountId)?.models;
+    return !models || models.has(modelId);
+  }
+
+  /** The models a key may use, its own list narrowed by its account's plan (null: every model). */
+  usableModels(key: { accountId: string; models: ReadonlySet<string> | null }): ReadonlySet<string> | null {
+    const plan = this.peek(key.accountId)?.models ?? null;
+    if (!plan) return key.models;
+    if (!key.models) return plan;
+    return new Set([...key.models].filter((m) => plan.has(m)));
+  }
+
+  /** The account's price multiplier in millionths (list prices without a plan). */
+  multiplierPpm(accountId: string): number {
+    return this.peek(accountId)?.priceMultiplierPpm ?? PPM;
+  }
+
+  /** A plan's invariants: the default plan has no fee (it is where unpaid plans land). */
+  private check(id: string, f: PlanFields): void {
+    if (f.isDefault && f.monthlyFee > 0)
+      throw new GatewayError(
+        "invalid_request",
+        "The default plan cannot have a monthly fee: accounts that cannot pay fall back to it.",
+        { code: "invalid_plan", param: "monthly_fee" },
+      );
+    const other = this.defaultPlan();
+    if (f.monthlyFee > 0 && !f.isDefault && (!other || other.id === id))
+      throw new GatewayError(
+        "invalid_request",
+        "A plan with a monthly fee needs a default plan (without a fee) to fall back to: create or mark one first.",
+        { code: "default_plan_required", param: "monthly_fee" },
+      );
+  }
+
+  private free(accountId: string): number {
+    const acct = this.book.get(accountId);
+    return acct ? acct.balance - acct.reserved : 0;
+  }
+
+  /** Charges the plan's fee for the month starting at `month`, if the free balance covers it. */
+  private pay(accountId: string, plan: Plan, month: number, now: number): boolean {
+    if (plan.monthlyFee === 0) return true;
+    if (this.free(accountId) < plan.monthlyFee) return false;
+    return (
+      this.book.credit(accountId, -plan.monthlyFee, "fee", `Plan ${plan.name}: ${monthName(month)}`, now) !==
+      null
+    );
+  }
+
+  private save(row: AccountPlanRow): void {
+    upsertAccountPlan(this.db, row);
+    this.assigned.set(row.accountId, row);
+  }
+}
+
+function fieldsOf(p: Plan): PlanFields {
+  return {
+    name: p.name,
+    isDefault: p.isDefault,
+    requestsPerMinute: p.requestsPerMinute,
+    requestsPerDay: p.requestsPerDay,
+    tokensPerDay: p.tokensPerDay,
+    concurrentRequests: p.concurrentRequests,
+    models: p.models ? [...p.models] : null,
+    priceMultiplierPpm: p.priceMultiplierPpm,
+    monthlyFee: p.monthlyFee,
+  };
+}
