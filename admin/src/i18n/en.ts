@@ -1,3 +1,5 @@
+import { identityEn } from "./identity-en.ts";
+
 /** The panel's English texts. Every key here has a Russian twin in ru.ts (resources.test.ts). */
 export const en = {
   brand: { toll: "Toll", gate: "gate", title: "Tollgate admin" },
@@ -707,4 +709,6 @@ export const en = {
     statuses: { delivered: "delivered", pending: "pending", failed: "failed" },
     pages: "Delivery pages",
   },
+  // Users, invitations, outbox, plans and the user portal (identity-en.ts).
+  ...identityEn,
 };
