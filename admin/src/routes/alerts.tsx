@@ -120,7 +120,7 @@ function EmailForm() {
             name="recipients"
             type="email"
             multiple
-            defaultValue={m.recipients.join(", ")}
+            defaultValue={m.recipients.join(",")}
             placeholder="ops@example.com, billing@example.com"
             hint={t("alerts.email.hint")}
           />
