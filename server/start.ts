@@ -57,6 +57,8 @@ export async function startServer(o: StartOptions): Promise<Running> {
     siteName: config.server.public_url ?? "Tollgate",
   });
   identity.start();
+  // Alerts mail through the one mail path: SMTP when configured, else the outbox.
+  gw.alerts.mailThrough(identity.mailer, config.server.public_url ?? null);
   let connections = () => 0;
   const app = buildApp(gw, {
     adminAuth: auth,
