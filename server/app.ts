@@ -15,6 +15,8 @@ import { requestId } from "./http/request-id.ts";
 import { identityAdmin } from "./identity/admin-routes.ts";
 import { signedBearer } from "./identity/bearer.ts";
 import type { Identity } from "./identity/identity.ts";
+import { oauthAdmin } from "./identity/oauth-admin-routes.ts";
+import { oauthRoutes } from "./identity/oauth-routes.ts";
 import { authRoutes } from "./identity/routes.ts";
 import { teamRoutes } from "./identity/team-routes.ts";
 import { anthropicErrors, anthropicRoutes } from "./routes/anthropic.ts";
@@ -83,7 +85,8 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(balanceRoutes(gw))
     .use(authRoutes(opts.identity, addresses))
     .use(teamRoutes(opts.identity))
-    .use(adminApi(gw, opts.adminAuth, addresses, [identityAdmin(opts.identity)]))
+    .use(oauthRoutes(opts.identity, addresses))
+    .use(adminApi(gw, opts.adminAuth, addresses, [identityAdmin(opts.identity), oauthAdmin(opts.identity)]))
     .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.docsAssets ?? docsAssetsFromNodeModules()));
 }
