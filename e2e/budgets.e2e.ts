@@ -216,6 +216,38 @@ test("alerts: a signed webhook delivery, retried after a failure, is logged on t
   }
 });
 
+test("alerts by e-mail: recipients set on the Alerts page, each alert e-mail logged beside the webhook's", async ({
+  admin: page,
+  gateway,
+}) => {
+  await page.getByRole("link", { name: "Alerts" }).click();
+  const form = page.getByRole("form", { name: "Alert e-mail" });
+  // The e2e gateway has no SMTP server: the page says where the mail goes instead.
+  await expect(page.getByTestId("alert-email-transport")).toContainText(
+    "alert e-mails are kept in the outbox",
+  );
+  await form.getByLabel("Recipients").fill("ops@example.com, Billing@Example.com");
+  await form.getByRole("button", { name: "Save recipients" }).click();
+  await expect(page.getByText("Recipients saved.")).toBeVisible();
+  await page.reload();
+  await expect(form.getByLabel("Recipients")).toHaveValue("ops@example.com,billing@example.com");
+  await page.getByRole("button", { name: "Send test alert" }).click();
+  const rows = page.getByTestId("delivery-row");
+  for (const to of ["ops@example.com", "billing@example.com"])
+    await expect(rows.filter({ hasText: `E-mail ${to}` }).first()).toContainText("in outbox");
+  // The message itself is in the outbox, whole (the admin API's view of it).
+  const outbox = await adminCall(gateway, "GET", "/outbox");
+  const mails = (outbox as { data: { to: string; purpose: string; subject: string }[] }).data.filter(
+    (m) => m.purpose === "alert",
+  );
+  expect(mails.map((m) => m.to).sort()).toEqual(["billing@example.com", "ops@example.com"]);
+  expect(mails[0]!.subject).toBe("[Tollgate] Test alert");
+  await shoot(page, "alerts-email");
+  await form.getByLabel("Recipients").fill("");
+  await form.getByRole("button", { name: "Save recipients" }).click();
+  await expect(page.getByRole("button", { name: "Send test alert" })).toHaveCount(0);
+});
+
 test("one time zone setting: every page states it, and switching re-renders times", async ({
   admin: page,
 }) => {
