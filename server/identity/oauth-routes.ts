@@ -3,11 +3,10 @@ import { z } from "zod";
 import type { AppRow } from "../../db/queries/oauth.ts";
 import { checkOrigin } from "../admin-session/cookie.ts";
 import { amountToNumber, formatAmount, parseAmount } from "../billing/money.ts";
-import { notFound, unauthorized } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
-import { presentedKey } from "../http/client-auth.ts";
 import { authParse } from "./body.ts";
-import { cookieUser, requireUser } from "./caller.ts";
+import { cookieUser, personOf } from "./caller.ts";
 import type { Identity } from "./identity.ts";
 import { type Exchange, OAuthError } from "./oauth.ts";
 import { consentPage, errorPage, type Lang, type Page, pickLang, signInPage } from "./oauth-page.ts";
@@ -189,16 +188,8 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     }
   }
 
-  /** The person behind a request to /auth/apps: an access token of ours, or the browser cookie (writes same-origin only). */
-  function person(request: Request, server: PeerSource): User {
-    if (request.headers.has("authorization") || presentedKey(request) !== null)
-      return requireUser(id, request).user;
-    const c = cookieUser(id, request);
-    if (!c)
-      throw unauthorized("Sign in first: send Authorization: Bearer <access token>.", "missing_credentials");
-    checkOrigin(request, addresses.viaTrustedProxy(request, server));
-    return c.user;
-  }
+  const person = (request: Request, server: PeerSource): User =>
+    personOf(id, request, addresses.viaTrustedProxy(request, server));
 
   return new Elysia({ name: "oauth" })
     .onParse(authParse)
