@@ -159,12 +159,12 @@ export function findGrant(db: Conn, id: string): GrantView | undefined {
   return grantViews(db).where(eq(oauthGrants.id, id)).get();
 }
 
-/** Active grants of an app (revoked together when the app is deleted). */
-export function activeGrantsOfApp(db: Conn, appId: string): GrantRow[] {
+/** Active grants of an app, a user, an account (revoked together: the app deleted, the user disabled or leaving). */
+export function activeGrants(db: Conn, f: GrantFilter): GrantRow[] {
   return db
     .select()
     .from(oauthGrants)
-    .where(and(eq(oauthGrants.appId, appId), isNull(oauthGrants.revokedAt)))
+    .where(and(grantWhere(f), isNull(oauthGrants.revokedAt)))
     .all();
 }
 

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.ts";
 import {
   type AppRow,
   activeGrantCounts,
-  activeGrantsOfApp,
+  activeGrants,
   findApp,
   findGrant,
   findOAuthCode,
@@ -150,15 +150,21 @@ export class OAuth {
 
   /** Deletes an app (kept for its grants' history) and revokes every key it holds; how many. */
   deleteApp(id: string, now: number): number | undefined {
-    const grants = activeGrantsOfApp(this.d.db, id);
-    const done = this.d.db.transaction((tx) => {
-      const app = updateApp(tx, id, { deletedAt: now, status: "disabled" });
-      if (!app) return false;
-      for (const g of grants) revokeGrant(tx, g.id, now);
-      return true;
-    });
-    if (!done) return undefined;
-    for (const g of grants) this.d.keys.update(g.keyId, { status: "revoked" });
+    if (!updateApp(this.d.db, id, { deletedAt: now, status: "disabled" })) return undefined;
+    return this.revokeAll({ appId: id }, now);
+  }
+
+  /**
+   * Revokes every active grant that matches: a user disabled (all theirs), a member who
+   * left an account (theirs on it). Their keys would otherwise outlive the access they
+   * came from. How many.
+   */
+  revokeAll(f: GrantFilter, now: number): number {
+    const grants = activeGrants(this.d.db, f);
+    for (const g of grants) {
+      revokeGrant(this.d.db, g.id, now);
+      this.d.keys.update(g.keyId, { status: "revoked" });
+    }
     return grants.length;
   }
 

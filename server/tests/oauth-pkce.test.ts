@@ -514,6 +514,26 @@ describe("attacks on grants and the admin routes", () => {
     expect([same.status, same.body.status]).toEqual([200, "revoked"]);
   });
 
+  test("a member removed from the account, a disabled user: the keys their apps hold stop", async () => {
+    const carol = await person("carol@example.com");
+    const team = await tg.account("carol-team", 10);
+    expect((await tg.admin("POST", `/accounts/${team}/members`, { email: carol.user.email })).status).toBe(
+      201,
+    );
+    const onTeam = await approvedCode(carol, { account_id: team });
+    const teamKey = (await token(exchangeFields(onTeam.code, onTeam.verifier))).body.key!;
+    const own = await approvedCode(carol);
+    const ownKey = (await token(exchangeFields(own.code, own.verifier))).body.key!;
+    expect([await keyStatus(teamKey), await keyStatus(ownKey)]).toEqual([200, 200]);
+
+    expect((await tg.admin("DELETE", `/accounts/${team}/members/${carol.user.id}`)).status).toBe(200);
+    expect([await keyStatus(teamKey), await keyStatus(ownKey)]).toEqual([401, 200]);
+    expect((await tg.admin("PATCH", `/users/${carol.user.id}`, { status: "disabled" })).status).toBe(200);
+    expect(await keyStatus(ownKey)).toBe(401);
+    const grants = await tg.admin<{ data: Grant[] }>("GET", `/oauth/grants?user_id=${carol.user.id}`);
+    expect(grants.body.data.map((g) => g.status)).toEqual(["revoked", "revoked"]);
+  });
+
   test("every admin OAuth route with a user's access token: 401, nothing changed", async () => {
     const routes: [string, string, unknown?][] = [
       ["GET", "/oauth/apps"],
