@@ -17,6 +17,8 @@ import { requestId } from "./http/request-id.ts";
 import { identityAdmin } from "./identity/admin-routes.ts";
 import { signedBearer } from "./identity/bearer.ts";
 import type { Identity } from "./identity/identity.ts";
+import { oauthAdmin } from "./identity/oauth-admin-routes.ts";
+import { oauthRoutes } from "./identity/oauth-routes.ts";
 import { portalAdminReads, portalRoutes } from "./identity/portal-routes.ts";
 import { authRoutes } from "./identity/routes.ts";
 import { teamRoutes } from "./identity/team-routes.ts";
@@ -91,10 +93,12 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(balanceRoutes(gw))
     .use(authRoutes(opts.identity, addresses))
     .use(teamRoutes(opts.identity))
+    .use(oauthRoutes(opts.identity, addresses))
     .use(portalRoutes(opts.identity, desk, addresses))
     .use(
       adminApi(gw, opts.adminAuth, addresses, [
         identityAdmin(opts.identity),
+        oauthAdmin(opts.identity),
         portalAdminReads(opts.identity, desk),
       ]),
     )
