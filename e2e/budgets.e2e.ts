@@ -247,19 +247,3 @@ test("alerts by e-mail: recipients set on the Alerts page, each alert e-mail log
   await form.getByRole("button", { name: "Save recipients" }).click();
   await expect(page.getByRole("button", { name: "Send test alert" })).toHaveCount(0);
 });
-
-test("one time zone setting: every page states it, and switching re-renders times", async ({
-  admin: page,
-}) => {
-  await page.goto("requests");
-  const note = page.getByTestId("time-zone-note");
-  await expect(note).toHaveText("Times in UTC");
-  await expect(page.getByText("Times and days are in UTC.")).toBeVisible();
-  await page.getByText("My time zone").click();
-  await expect(note).toContainText("Times in your time zone (");
-  await page.goto("");
-  await expect(page.getByTestId("time-zone-note")).toContainText("your time zone");
-  await expect(page.getByText(/Days and hours are in your time zone/)).toBeVisible();
-  await page.getByText("UTC", { exact: true }).click();
-  await expect(page.getByText("Days and hours are in UTC.")).toBeVisible();
-});
