@@ -98,8 +98,18 @@ test("suspend and resume a key and an account; the key list filters by status", 
   await page.getByLabel("Status").selectOption("suspended");
   await expect(page.getByTestId(`key-row-${key.id}`)).toBeVisible();
   await shoot(page, "keys-suspended-filter");
+  // A revoked key is found under "revoked", and only there.
+  const gone = await adminPost<{ id: string }>(gateway, "/keys", {
+    account_id: account.id,
+    name: unique("gone"),
+  });
+  await adminCall(gateway, "PATCH", `/keys/${gone.id}`, { status: "revoked" });
   await page.getByLabel("Status").selectOption("revoked");
+  await expect(page.getByTestId(`key-row-${gone.id}`)).toBeVisible();
+  await expect(page.getByTestId(`key-row-${gone.id}`)).toContainText("revoked");
   await expect(page.getByTestId(`key-row-${key.id}`)).toHaveCount(0);
+  await page.getByLabel("Status").selectOption("active");
+  await expect(page.getByTestId(`key-row-${gone.id}`)).toHaveCount(0);
   await page.getByLabel("Status").selectOption("suspended");
   await page.getByRole("button", { name: `Resume ${keyName}` }).click();
   await expect(page.getByTestId(`key-row-${key.id}`)).toHaveCount(0);
@@ -131,6 +141,10 @@ test("refund and adjust on the account page; the ledger filters by kind; low acc
       model: "gpt-test",
       messages: [{ role: "user", content: "Hi" }],
     });
+  // One failed request this hour: the hourly chart marks it.
+  await openaiFor(key.key)
+    .chat.completions.create({ model: "no-such-model", messages: [{ role: "user", content: "Hi" }] })
+    .catch(() => null);
   await page.goto(`accounts/${account.id}`);
   const form = page.getByRole("form", { name: "Refund or adjust" });
   await form.getByLabel("Amount to refund or adjust (USD)").fill("1.25");
@@ -167,9 +181,10 @@ test("refund and adjust on the account page; the ledger filters by kind; low acc
     page.getByRole("figure", { name: "Spend per day" }).locator(".recharts-bar-rectangle").first(),
   ).toBeVisible();
   await expect(page.getByRole("figure", { name: "Spend per day" })).toContainText("USD");
-  await expect(page.getByRole("figure", { name: "Requests and errors today by hour" })).toContainText(
-    "Errors",
-  );
+  const hourly = page.getByRole("figure", { name: "Requests and errors today by hour" });
+  await expect(hourly).toContainText("Errors");
+  // An error is a red bar stacked on the hour's successes, not only a legend entry.
+  await expect(hourly.locator('.recharts-bar-rectangle path[fill="#dc2626"]').first()).toBeVisible();
   await shoot(page, "overview-budgets");
 });
 
