@@ -55,6 +55,10 @@ test("a key's spend limit with a daily reset shows as a progress bar, limit reac
   await expect(page.getByTestId("spend-bar-text")).toContainText("of 0.0001 USD today");
   await expect(page.getByTestId("spend-bar-text")).toContainText("Resets");
   await expect(page.getByText("limit reached: refused until the period resets")).toBeVisible();
+  // The key's money chart is bars with the currency on its axis.
+  const keySpend = page.getByRole("figure", { name: "Key spend per day" });
+  await expect(keySpend).toContainText("USD");
+  await expect(keySpend.locator(".recharts-bar-rectangle").first()).toBeVisible();
   await shoot(page, "key-budget");
 
   await test.step("the period is chosen in the edit dialog", async () => {
