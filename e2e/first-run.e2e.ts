@@ -88,6 +88,17 @@ test("first run: sign-in opens on the token tab; the empty Overview's checklist 
   await expect(page.getByTestId("today-requests")).toHaveText("1");
 });
 
+/** The same page in Russian (the stored language choice), shot, then back to English. */
+async function inRussian(page: Page, name: string) {
+  await page.evaluate(() => localStorage.setItem("tollgate.language", "ru"));
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await shoot(page, name);
+  await page.evaluate(() => localStorage.setItem("tollgate.language", "en"));
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+}
+
 /** `npm start`'s program (`bun server/main.ts`) on a fresh data folder: its stdout until the next steps are printed. */
 async function firstStart(dir: string) {
   const root = join(import.meta.dirname, "..");
@@ -131,10 +142,13 @@ test("the first start's printout is enough: its panel URL opens on the token tab
     await page.goto(panel!);
     await expect(page).toHaveURL(/\/admin\/sign-in$/);
     await expect(page.getByRole("button", { name: "Admin token" })).toHaveAttribute("aria-pressed", "true");
+    await inRussian(page, "00-sign-in-first-run-ru");
     await page.getByLabel("Admin token").fill(token!);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("heading", { name: "Set up Tollgate" })).toBeVisible();
     await expect(step(page, "Add a provider")).toContainText("(to do)");
+    await shoot(page, "02a-overview-empty");
+    await inRussian(page, "02a-overview-empty-ru");
   } finally {
     proc.kill("SIGTERM");
     await new Promise((r) => proc.once("exit", r));
