@@ -5,6 +5,7 @@ import type { AssetSource } from "./admin-ui/asset-source.ts";
 import { adminUi } from "./admin-ui/routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
+import type { StoreProbe } from "./health/store-probes.ts";
 import type { AdminAuth } from "./http/admin-auth.ts";
 import { bodyLimit } from "./http/body-limit.ts";
 import { cacheSync } from "./http/cache-sync.ts";
@@ -16,6 +17,8 @@ import { requestId } from "./http/request-id.ts";
 import { identityAdmin } from "./identity/admin-routes.ts";
 import { signedBearer } from "./identity/bearer.ts";
 import type { Identity } from "./identity/identity.ts";
+import { oauthAdmin } from "./identity/oauth-admin-routes.ts";
+import { oauthRoutes } from "./identity/oauth-routes.ts";
 import { portalAdminReads, portalRoutes } from "./identity/portal-routes.ts";
 import { authRoutes } from "./identity/routes.ts";
 import { teamRoutes } from "./identity/team-routes.ts";
@@ -42,6 +45,8 @@ export type AppOptions = {
   trustedProxies?: readonly string[];
   /** When set, /metrics and the detailed /health routes need it as a Bearer token. */
   observabilityToken?: string | null;
+  /** The shared stores /health and /ready report (PostgreSQL, Redis); none on one box. */
+  stores?: readonly StoreProbe[];
 };
 
 /**
@@ -74,6 +79,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
         dbPath: opts.dbPath,
         connections: opts.connections,
         token: opts.observabilityToken ?? null,
+        stores: opts.stores,
       }),
     )
     .use(modelsRoutes(gw))
@@ -87,10 +93,12 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(balanceRoutes(gw))
     .use(authRoutes(opts.identity, addresses))
     .use(teamRoutes(opts.identity))
+    .use(oauthRoutes(opts.identity, addresses))
     .use(portalRoutes(opts.identity, desk, addresses))
     .use(
       adminApi(gw, opts.adminAuth, addresses, [
         identityAdmin(opts.identity),
+        oauthAdmin(opts.identity),
         portalAdminReads(opts.identity, desk),
       ]),
     )
