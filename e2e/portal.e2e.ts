@@ -6,6 +6,7 @@
  * user then sees, and looks at the account "as owner". axe-core on every new page;
  * screenshots at 1280 and 390 px.
  */
+import { createHash, randomBytes } from "node:crypto";
 import type { Browser, Page } from "@playwright/test";
 import { en } from "../admin/src/i18n/en.ts";
 import { ru } from "../admin/src/i18n/ru.ts";
@@ -28,6 +29,41 @@ async function userPage(browser: Browser, gateway: Booted, lang: Lang): Promise<
   const page = await ctx.newPage();
   await page.addInitScript((l) => localStorage.setItem("tollgate.language", l), lang);
   return page;
+}
+
+/** A user the admin made signs in on the portal, the code read from the outbox through the admin API. */
+async function codeSignIn(user: Page, gateway: Booted, email: string) {
+  await user.goto("portal/sign-in");
+  await user.getByLabel(en.portal.signIn.email).fill(email);
+  await user.getByRole("button", { name: en.portal.signIn.sendCode }).click();
+  await expect(user.getByLabel(en.portal.signIn.code)).toBeVisible();
+  const outbox = (await adminCall(gateway, "GET", "/outbox?limit=20")) as {
+    data: { to: string; subject: string }[];
+  };
+  const code = /(\d{6})/.exec(outbox.data.find((m) => m.to === email)!.subject)![1]!;
+  await user.getByLabel(en.portal.signIn.code).fill(code);
+  await user.getByRole("button", { name: en.portal.signIn.verify }).click();
+}
+
+async function adminCall(gateway: Booted, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${gateway.url}/admin/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
+  return res.json();
+}
+
+/** A user made by the admin (whatever the sign-up mode), signed in to the portal in a browser of their own. */
+async function madeUser(browser: Browser, gateway: Booted, prefix: string) {
+  const email = `${unique(prefix)}@example.com`.toLowerCase();
+  await adminCall(gateway, "POST", "/users", { email });
+  const user = await userPage(browser, gateway, "en");
+  await codeSignIn(user, gateway, email);
+  // Registered already (made by the admin): no name step.
+  await expect(user.getByRole("heading", { name: email })).toBeVisible();
+  return { email, user, accountId: /accounts\/([^/?#]+)/.exec(user.url())![1]! };
 }
 
 for (const lang of ["en", "ru"] as const) {
@@ -175,27 +211,7 @@ test("the admin signs a user out everywhere and disables them; the portal sends 
   browser,
 }) => {
   await signIn(page, gateway.username, gateway.password);
-  // A user made by the admin (whatever the mode), who signs in with a code from the outbox via the API.
-  const email = `${unique("erin")}@example.com`.toLowerCase();
-  const created = await fetch(`${gateway.url}/admin/api/users`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ email }),
-  });
-  expect(created.status).toBe(201);
-  const user = await userPage(browser, gateway, "en");
-  await user.goto("portal/sign-in");
-  await user.getByLabel(en.portal.signIn.email).fill(email);
-  await user.getByRole("button", { name: en.portal.signIn.sendCode }).click();
-  await expect(user.getByLabel(en.portal.signIn.code)).toBeVisible();
-  const outbox = (await fetch(`${gateway.url}/admin/api/outbox?limit=20`, {
-    headers: { authorization: `Bearer ${gateway.adminToken}` },
-  }).then((r) => r.json())) as { data: { to: string; subject: string }[] };
-  const code = /(\d{6})/.exec(outbox.data.find((m) => m.to === email)!.subject)![1]!;
-  await user.getByLabel(en.portal.signIn.code).fill(code);
-  await user.getByRole("button", { name: en.portal.signIn.verify }).click();
-  // Registered already (made by the admin): no name step.
-  await expect(user.getByRole("heading", { name: email })).toBeVisible();
+  const { email, user } = await madeUser(browser, gateway, "erin");
 
   await page.goto("users");
   const row = page.getByTestId(`user-row-${email}`);
@@ -208,5 +224,61 @@ test("the admin signs a user out everywhere and disables them; the portal sends 
   await row.getByRole("button", { name: fill(en.users.disableLabel, { email }) }).click();
   await page.getByRole("dialog").getByRole("button", { name: en.users.disable }).click();
   await expect(row).toContainText(en.users.statuses.disabled);
+  await user.context().close();
+});
+
+test("connected apps: an app approved on the consent page shows in the portal; revoking it stops its key", async ({
+  gateway,
+  browser,
+}) => {
+  const { user, accountId } = await madeUser(browser, gateway, "frank");
+  const redirect = "http://127.0.0.1:9/cb";
+  const app = (await adminCall(gateway, "POST", "/oauth/apps", {
+    name: "Chat Studio",
+    redirect_uris: [redirect],
+  })) as { client_id: string };
+  const verifier = randomBytes(32).toString("base64url");
+  const challenge = createHash("sha256").update(verifier).digest("base64url");
+  // The app's callback: the browser is sent there with the code; the test takes it.
+  let landed = "";
+  await user.route(`${redirect}**`, (route) => {
+    landed = route.request().url();
+    return route.fulfill({ body: "back in the app" });
+  });
+  const q = new URLSearchParams({
+    response_type: "code",
+    client_id: app.client_id,
+    redirect_uri: redirect,
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    state: "s1",
+  });
+  await user.goto(`${gateway.url}/oauth/authorize?${q}`);
+  await user.getByRole("button", { name: "Approve" }).click();
+  await expect.poll(() => landed).toContain("code=");
+  const code = new URL(landed).searchParams.get("code")!;
+  const token = (await fetch(`${gateway.url}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      redirect_uri: redirect,
+      client_id: app.client_id,
+    }),
+  }).then((r) => r.json())) as { key: string };
+  expect(token.key).toMatch(/^sk-tg-/);
+
+  await user.goto(`portal/accounts/${accountId}`);
+  const apps = user.getByRole("region", { name: en.portal.apps.title });
+  await expect(apps.getByText("Chat Studio")).toBeVisible();
+  await audit(user, "portal with a connected app");
+  await apps.getByRole("button", { name: fill(en.portal.apps.revokeLabel, { name: "Chat Studio" }) }).click();
+  await expect(apps).toContainText(en.portal.apps.statuses.revoked);
+  const refused = await fetch(`${gateway.url}/v1/models`, {
+    headers: { authorization: `Bearer ${token.key}` },
+  });
+  expect(refused.status).toBe(401);
   await user.context().close();
 });
