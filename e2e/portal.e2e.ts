@@ -152,7 +152,7 @@ for (const lang of ["en", "ru"] as const) {
     await user.reload();
     await expect(user.getByTestId("portal-key-laptop")).toBeVisible();
     await expect(user.getByTestId("portal-requests-today")).toHaveText("1");
-    await expect(user.getByTestId("portal-ledger-row").first()).toBeVisible();
+    await expect(user.getByTestId("ledger-row").first()).toBeVisible();
     await audit(user, "portal account");
     await shoot(user, name("portal-04-account"));
 

@@ -195,11 +195,6 @@ export const identityEn = {
     ledger: {
       title: "Ledger",
       empty: "No entries yet.",
-      time: "Time",
-      kind: "Kind",
-      amount: "Amount",
-      balanceAfter: "Balance after",
-      description: "Description",
       pages: "Ledger pages",
       kinds: {
         topup: "top-up",

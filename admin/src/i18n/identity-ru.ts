@@ -193,11 +193,6 @@ export const identityRu: typeof identityEn = {
     ledger: {
       title: "Движение средств",
       empty: "Записей пока нет.",
-      time: "Время",
-      kind: "Тип",
-      amount: "Сумма",
-      balanceAfter: "Баланс после",
-      description: "Описание",
       pages: "Страницы движения средств",
       kinds: {
         topup: "пополнение",
