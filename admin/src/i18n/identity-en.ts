@@ -159,6 +159,7 @@ export const identityEn = {
       nameHint: "Optional: how the account's owners see you.",
       finish: "Create my account",
       admin: "Administrator sign-in",
+      fromAdmin: "Not an administrator? Sign in to your account",
     },
     keys: {
       title: "API keys",

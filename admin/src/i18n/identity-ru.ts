@@ -157,6 +157,7 @@ export const identityRu: typeof identityEn = {
       nameHint: "Необязательно: так вас увидят владельцы аккаунта.",
       finish: "Создать аккаунт",
       admin: "Вход для администратора",
+      fromAdmin: "Не администратор? Войдите в личный кабинет",
     },
     keys: {
       title: "API-ключи",
