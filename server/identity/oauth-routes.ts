@@ -138,6 +138,7 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     return html(
       consentPage(lang, {
         appName: app.name,
+        byUser: app.ownerUserId !== null,
         redirectUri: p.redirect_uri!,
         email: user.email,
         accounts,
