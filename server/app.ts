@@ -5,6 +5,7 @@ import type { AssetSource } from "./admin-ui/asset-source.ts";
 import { adminUi } from "./admin-ui/routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
+import type { StoreProbe } from "./health/store-probes.ts";
 import type { AdminAuth } from "./http/admin-auth.ts";
 import { bodyLimit } from "./http/body-limit.ts";
 import { cacheSync } from "./http/cache-sync.ts";
@@ -45,6 +46,8 @@ export type AppOptions = {
   trustedProxies?: readonly string[];
   /** When set, /metrics and the detailed /health routes need it as a Bearer token. */
   observabilityToken?: string | null;
+  /** The shared stores /health and /ready report (PostgreSQL, Redis); none on one box. */
+  stores?: readonly StoreProbe[];
 };
 
 /**
@@ -77,6 +80,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
         dbPath: opts.dbPath,
         connections: opts.connections,
         token: opts.observabilityToken ?? null,
+        stores: opts.stores,
       }),
     )
     .use(modelsRoutes(gw))

@@ -2,6 +2,7 @@ import { dirname, join } from "node:path";
 import { migrateDb, openDb } from "../db/client.ts";
 import { isPostgresUrl } from "../db/engine.ts";
 import { resealProviderSecrets } from "./catalog/provider-secrets.ts";
+import { SharedRedis } from "./cluster/shared-redis.ts";
 import { applyConfig } from "./config/apply.ts";
 import type { Env } from "./config/env.ts";
 import { loadConfig } from "./config/load.ts";
@@ -22,7 +23,13 @@ export type BootOptions = {
   version: string;
 };
 
-export type Booted = { gw: Gateway; config: Config; configFile: string | null };
+export type Booted = {
+  gw: Gateway;
+  config: Config;
+  configFile: string | null;
+  /** TOLLGATE_REDIS's connections (not yet connected: start.ts connects them), else null. */
+  shared: SharedRedis | null;
+};
 
 /**
  * Everything before listening, shared by the server and the CLI: config (a bad file
@@ -55,5 +62,6 @@ export function openGateway(o: BootOptions): Booted {
   applyConfig({ db, cipher, book: gw.book }, config, Date.now());
   applyPlans(gw.plans, config.plans, Date.now());
   gw.reload();
-  return { gw, config, configFile: file };
+  const shared = o.env.TOLLGATE_REDIS ? new SharedRedis(o.env.TOLLGATE_REDIS) : null;
+  return { gw, config, configFile: file, shared };
 }

@@ -5,6 +5,7 @@ import { type App, buildApp } from "./app.ts";
 import { type BootOptions, DEFAULT_MIGRATIONS, openGateway } from "./boot.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { startProbes } from "./health/probe.ts";
+import { redisCheck } from "./health/store-checks.ts";
 import { AdminAuth } from "./http/admin-auth.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
 import type { DocsAssets } from "./http/docs.ts";
@@ -41,7 +42,9 @@ export type Running = {
 
 /** Boots (see boot.ts), then listens. Used by main.ts and the tests (on port 0). */
 export async function startServer(o: StartOptions): Promise<Running> {
-  const { gw, config, configFile } = openGateway(o);
+  const { gw, config, configFile, shared } = openGateway(o);
+  // Redis away at start is not fatal: /ready stays false until it answers (shared-redis.ts).
+  if (shared) await shared.connect();
   // Group commits on a writer thread with its own connection (a file database only).
   if (o.env.TOLLGATE_DB !== ":memory:" && o.env.TOLLGATE_WRITER === "thread") {
     gw.setWriter(await ThreadWriter.start(o.env.TOLLGATE_DB, o.env.TOLLGATE_DB_SYNC, o.writerWorker));
@@ -69,6 +72,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     connections: () => connections(),
     trustedProxies: parseTrustedProxies(o.env.TOLLGATE_TRUSTED_PROXIES),
     observabilityToken: o.env.TOLLGATE_OBSERVABILITY_TOKEN ?? null,
+    stores: shared ? [{ name: "redis", check: () => redisCheck(shared.client) }] : [],
   });
   app.listen({
     port: o.env.PORT,
@@ -110,6 +114,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
       stopProbes();
       await identity.stop();
       await gw.stop();
+      shared?.close();
       gw.sqlite.close(false);
     },
   };

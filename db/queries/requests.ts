@@ -20,6 +20,7 @@ import {
 import type { Conn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
 import { everyColumn, type FullRow } from "./columns.ts";
+import { admittedSince } from "./predicates.ts";
 
 /** The request log (db/schema/requests.ts): the hot-path insert, the rate windows' seed, the panel's reads and sums. */
 
@@ -148,13 +149,7 @@ export function rateWindowSeed(
   return db
     .select({ keyId: requestLog.keyId, accountId: requestLog.accountId, createdAt: requestLog.createdAt })
     .from(requestLog)
-    .where(
-      and(
-        gte(requestLog.createdAt, since),
-        isNotNull(requestLog.keyId),
-        or(isNull(requestLog.errorCode), ne(requestLog.errorCode, "rate_limit_exceeded")),
-      ),
-    )
+    .where(admittedSince(requestLog, since))
     .all() as { keyId: string; accountId: string; createdAt: number }[];
 }
 

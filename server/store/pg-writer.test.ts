@@ -31,7 +31,7 @@ beforeAll(async () => {
     spendLimit: 700,
     createdAt: 1,
   });
-});
+}, 60_000);
 afterAll(async () => {
   await pool?.client.close();
   await pg?.stop();
