@@ -392,6 +392,17 @@ describe("attacks on the code exchange", () => {
       true,
     );
     expect([plain.status, plain.body.error]).toEqual([400, "invalid_request"]);
+    for (const path of ["/oauth/token", "/api/v1/auth/keys"]) {
+      const broken = await fetch(`${tg.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{not json",
+      });
+      expect([broken.status, await broken.json()]).toEqual([
+        400,
+        { error: "invalid_request", error_description: expect.any(String) },
+      ]);
+    }
     // None of those spent the code.
     expect((await token(exchangeFields(code, verifier))).status).toBe(200);
   });
