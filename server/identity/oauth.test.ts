@@ -47,7 +47,7 @@ test("the page's language: the browser's preferred of English and Russian, Engli
   expect(pickLang("ru;q=0")).toBe("en");
 });
 
-const unescape = (s: string) =>
+const unescapeHtml = (s: string) =>
   s
     .replaceAll("&lt;", "<")
     .replaceAll("&gt;", ">")
@@ -60,7 +60,7 @@ test("escaping: no markup character survives, and the text reads back whole", ()
     fc.property(fc.string({ unit: "grapheme-composite" }), (text) => {
       const out = esc(text);
       expect(out).not.toMatch(/[<>"']/);
-      expect(unescape(out)).toBe(text);
+      expect(unescapeHtml(out)).toBe(text);
     }),
     { numRuns: RUNS },
   );
