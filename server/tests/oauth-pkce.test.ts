@@ -290,6 +290,18 @@ describe("the round trip", () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ key: expect.stringMatching(/^sk-tg-/), user_id: alice.user.id });
     expect(r.headers.get("access-control-allow-origin")).toBe("*");
+    // A browser app posting JSON from its own origin asks first (CORS preflight); no cookie is involved.
+    const preflight = await fetch(`${tg.url}/api/v1/auth/keys`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://studio.example.com",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type");
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
     const models = await tg.openai(r.body.key!).models.list();
     expect(models.data.map((m) => m.id)).toContain("gpt-test");
   });
