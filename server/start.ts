@@ -39,12 +39,12 @@ export type Running = {
 
 /** Boots (see boot.ts), then listens. Used by main.ts and the tests (on port 0). */
 export async function startServer(o: StartOptions): Promise<Running> {
-  const { gw, config, configFile } = openGateway(o);
+  const { gw, config, configFile } = await openGateway(o);
   // Group commits on a writer thread with its own connection (a file database only).
   if (o.env.TOLLGATE_DB !== ":memory:" && o.env.TOLLGATE_WRITER === "thread") {
     gw.setWriter(await ThreadWriter.start(o.env.TOLLGATE_DB, o.env.TOLLGATE_DB_SYNC, o.writerWorker));
   }
-  gw.start(Date.now());
+  await gw.start(Date.now());
   const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN, gw.cipher);
   const createdAdminUser = await firstAdminUser(new AdminUsers(gw.db), o.env);
   const identity = new Identity(gw, {
