@@ -46,6 +46,7 @@ export function openGateway(o: BootOptions): Booted {
     o.env.TOLLGATE_DB === ":memory:" ? "./data/secret.key" : join(dirname(o.env.TOLLGATE_DB), "secret.key");
   const cipher = createCipher(cipherKeys({ secret: o.env.TOLLGATE_SECRET, keyFile }));
   resealProviderSecrets(db, cipher);
+  const shared = o.env.TOLLGATE_REDIS ? new SharedRedis(o.env.TOLLGATE_REDIS) : null;
   const gw = new Gateway(sqlite, db, cipher, config, {
     version: o.version,
     quiet: o.env.TOLLGATE_LOG_LEVEL === "silent",
@@ -53,6 +54,11 @@ export function openGateway(o: BootOptions): Booted {
       o.env.TOLLGATE_DB_SYNC === "full" && o.env.TOLLGATE_DB !== ":memory:"
         ? `${o.env.TOLLGATE_DB}-wal`
         : null,
+    shared: shared && {
+      redis: shared.client,
+      subscriber: shared.subscriber,
+      replicas: o.env.TOLLGATE_REPLICAS,
+    },
   });
   // Metrics label only the catalog's model ids (gateway.ts could pass this to Metrics itself).
   gw.metrics.labelModelsBy((id) => gw.catalog.model(id) !== undefined);
@@ -60,6 +66,5 @@ export function openGateway(o: BootOptions): Booted {
   applyConfig({ db, cipher, book: gw.book }, config, Date.now());
   applyPlans(gw.plans, config.plans, Date.now());
   gw.reload();
-  const shared = o.env.TOLLGATE_REDIS ? new SharedRedis(o.env.TOLLGATE_REDIS) : null;
   return { gw, config, configFile: file, shared };
 }
