@@ -11,15 +11,17 @@ const READS = new Set(["GET", "HEAD", "OPTIONS"]);
  *
  * And the one place this replica tells the others (TOLLGATE_REDIS) that it changed
  * something: after a successful admin or self-service write, `announceChange` publishes
- * the invalidation signal (a no-op on one box). Client calls never publish.
+ * the invalidation signal (`announce`: only when there are replicas). Client calls never publish.
  */
-export const cacheSync = (gw: { syncExternalChanges(): void; announceChange(): void }) =>
-  new Elysia({ name: "cache-sync" })
-    .onRequest(() => {
-      gw.syncExternalChanges();
-    })
-    .onAfterResponse({ as: "global" }, ({ request, path, set }) => {
-      if (READS.has(request.method) || !CHANGES.test(path)) return;
-      const status = typeof set.status === "number" ? set.status : 200;
-      if (status < 400) gw.announceChange();
-    });
+export function cacheSync(gw: { syncExternalChanges(): void; announceChange(): void }, announce: boolean) {
+  const app = new Elysia({ name: "cache-sync" }).onRequest(() => {
+    gw.syncExternalChanges();
+  });
+  // Only with replicas to tell: an after-response hook costs every request something.
+  if (!announce) return app;
+  return app.onAfterResponse({ as: "global" }, ({ request, path, set }) => {
+    if (READS.has(request.method) || !CHANGES.test(path)) return;
+    const status = typeof set.status === "number" ? set.status : 200;
+    if (status < 400) gw.announceChange();
+  });
+}
