@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { adminApi } from "./admin/index.ts";
+import { ownerDesk } from "./admin/owner-desk.ts";
 import type { AssetSource } from "./admin-ui/asset-source.ts";
 import { adminUi } from "./admin-ui/routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
@@ -16,6 +17,9 @@ import { requestId } from "./http/request-id.ts";
 import { identityAdmin } from "./identity/admin-routes.ts";
 import { signedBearer } from "./identity/bearer.ts";
 import type { Identity } from "./identity/identity.ts";
+import { oauthAdmin } from "./identity/oauth-admin-routes.ts";
+import { oauthRoutes } from "./identity/oauth-routes.ts";
+import { portalAdminReads, portalRoutes } from "./identity/portal-routes.ts";
 import { authRoutes } from "./identity/routes.ts";
 import { teamRoutes } from "./identity/team-routes.ts";
 import { anthropicErrors, anthropicRoutes } from "./routes/anthropic.ts";
@@ -57,6 +61,8 @@ export const renderError = (input: ElysiaErrorInput) => clientErrors.render(inpu
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
 export function buildApp(gw: Gateway, opts: AppOptions) {
   const addresses = new ClientAddresses(opts.trustedProxies ?? []);
+  // The portal's keys, usage and ledger are the admin API's services and views (admin/owner-desk.ts).
+  const desk = ownerDesk(gw);
   // Paths are read from just after `http://host`, wherever the host ends (Elysia's default
   // assumes a host of 4+ characters and misroutes `Host: a`); malformed hosts never get that far.
   return new Elysia({ handler: { standardHostname: false } })
@@ -87,7 +93,15 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(balanceRoutes(gw))
     .use(authRoutes(opts.identity, addresses))
     .use(teamRoutes(opts.identity))
-    .use(adminApi(gw, opts.adminAuth, addresses, [identityAdmin(opts.identity)]))
+    .use(oauthRoutes(opts.identity, addresses))
+    .use(portalRoutes(opts.identity, desk, addresses))
+    .use(
+      adminApi(gw, opts.adminAuth, addresses, [
+        identityAdmin(opts.identity),
+        oauthAdmin(opts.identity),
+        portalAdminReads(opts.identity, desk),
+      ]),
+    )
     .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.docsAssets ?? docsAssetsFromNodeModules()));
 }

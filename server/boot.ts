@@ -18,6 +18,8 @@ export type BootOptions = {
   /** The process environment, for `${VAR}` interpolation in tollgate.yaml. */
   vars: Record<string, string | undefined>;
   migrationsFolder: string;
+  /** The PostgreSQL migrations (db/pg/migrations); the compiled binary passes its embedded copy. */
+  pgMigrationsFolder?: string;
   version: string;
 };
 

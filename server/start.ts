@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { AdminUsers } from "./admin-session/admin-users.ts";
 import { type AssetSource, directorySource } from "./admin-ui/asset-source.ts";
-import { buildApp } from "./app.ts";
+import { type App, buildApp } from "./app.ts";
 import { type BootOptions, DEFAULT_MIGRATIONS, openGateway } from "./boot.ts";
 import type { SharedRedis } from "./cluster/shared-redis.ts";
 import type { Gateway } from "./gateway/gateway.ts";
@@ -30,6 +30,8 @@ export type Running = {
   url: string;
   port: number;
   gateway: Gateway;
+  /** The composed app (tests read what Elysia inferred its routes need). */
+  app: App;
   /** Set on the first start without TOLLGATE_ADMIN_TOKEN: print it once. */
   generatedAdminToken: string | null;
   /** Username of the first admin user, when TOLLGATE_ADMIN_USER created it at this start. */
@@ -60,6 +62,8 @@ export async function startServer(o: StartOptions): Promise<Running> {
     siteName: config.server.public_url ?? "Tollgate",
   });
   identity.start();
+  // Alerts mail through the one mail path: SMTP when configured, else the outbox.
+  gw.alerts.mailThrough(identity.mailer, config.server.public_url ?? null);
   let connections = () => 0;
   const app = buildApp(gw, {
     adminAuth: auth,
@@ -93,6 +97,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     url: `http://${host}:${port}`,
     port,
     gateway: gw,
+    app,
     generatedAdminToken: generated,
     createdAdminUser,
     configFile,

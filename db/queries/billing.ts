@@ -140,6 +140,22 @@ export function ledgerAfter(db: Conn, position: number): LedgerMove[] {
     .all();
 }
 
+/** The ledger entry of an account's opening balance (both dialects write it). */
+export const openingEntry = (
+  account: Pick<AccountRow, "id" | "balance" | "createdAt">,
+  opening: { id: string; note: string },
+): LedgerRow => ({
+  id: opening.id,
+  accountId: account.id,
+  kind: "topup",
+  amount: account.balance,
+  balanceAfter: account.balance,
+  keyId: null,
+  requestId: null,
+  note: opening.note,
+  createdAt: account.createdAt,
+});
+
 /** A new account and, for a non-zero opening balance, its opening top-up, in one transaction. */
 export function insertAccount(
   db: Conn,
@@ -149,20 +165,7 @@ export function insertAccount(
   db.transaction(
     (tx) => {
       tx.insert(accounts).values(account).run();
-      if (opening)
-        tx.insert(ledger)
-          .values({
-            id: opening.id,
-            accountId: account.id,
-            kind: "topup",
-            amount: account.balance,
-            balanceAfter: account.balance,
-            keyId: null,
-            requestId: null,
-            note: opening.note,
-            createdAt: account.createdAt,
-          } satisfies LedgerRow)
-          .run();
+      if (opening) tx.insert(ledger).values(openingEntry(account, opening)).run();
     },
     { behavior: "immediate" },
   );
