@@ -49,6 +49,7 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
     o.env.TOLLGATE_DB === ":memory:" ? "./data/secret.key" : join(dirname(o.env.TOLLGATE_DB), "secret.key");
   const cipher = createCipher(cipherKeys({ secret: o.env.TOLLGATE_SECRET, keyFile }));
   resealProviderSecrets(db, cipher);
+  const shared = o.env.TOLLGATE_REDIS ? new SharedRedis(o.env.TOLLGATE_REDIS) : null;
   const gw = new Gateway(sqlite, db, sqliteStore(db), cipher, config, {
     version: o.version,
     quiet: o.env.TOLLGATE_LOG_LEVEL === "silent",
@@ -56,6 +57,11 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
       o.env.TOLLGATE_DB_SYNC === "full" && o.env.TOLLGATE_DB !== ":memory:"
         ? `${o.env.TOLLGATE_DB}-wal`
         : null,
+    shared: shared && {
+      redis: shared.client,
+      subscriber: shared.subscriber,
+      replicas: o.env.TOLLGATE_REPLICAS,
+    },
   });
   // Metrics label only the catalog's model ids (gateway.ts could pass this to Metrics itself).
   gw.metrics.labelModelsBy((id) => gw.catalog.model(id) !== undefined);
@@ -63,6 +69,5 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
   applyConfig({ db, cipher, book: gw.book }, config, Date.now());
   applyPlans(gw.plans, config.plans, Date.now());
   await gw.reload();
-  const shared = o.env.TOLLGATE_REDIS ? new SharedRedis(o.env.TOLLGATE_REDIS) : null;
   return { gw, config, configFile: file, shared };
 }
