@@ -31,6 +31,8 @@ const TEXT = {
     noAccounts: "You are not a member of any account.",
     errorTitle: "This request cannot continue",
     failed: "Something went wrong:",
+    byUser:
+      "This app was registered by a user of this gateway, not by its operator: approve it only if you trust it.",
   },
   ru: {
     title: "Подключение приложения",
@@ -53,6 +55,8 @@ const TEXT = {
     noAccounts: "Вы не состоите ни в одном аккаунте.",
     errorTitle: "Этот запрос не может быть продолжен",
     failed: "Что-то пошло не так:",
+    byUser:
+      "Это приложение зарегистрировал пользователь шлюза, а не его оператор: разрешайте, только если доверяете ему.",
   },
 } as const;
 
@@ -168,6 +172,8 @@ document.getElementById("sign-out").addEventListener("click", async () => {
 
 export type ConsentView = {
   appName: string;
+  /** Registered by a user, not the operator: the page says so. */
+  byUser: boolean;
   redirectUri: string;
   email: string;
   accounts: { id: string; name: string; cap: string | null }[];
@@ -187,6 +193,7 @@ export function consentPage(lang: Lang, v: ConsentView): Page {
     .join("");
   const body = `<h1>${esc(t.title)}</h1>
 <p><strong>${esc(v.appName)}</strong> ${esc(t.asks)}</p>
+${v.byUser ? `<p class="err">${esc(t.byUser)}</p>` : ""}
 <p class="muted">${esc(t.sendsTo)} <strong>${esc(origin)}</strong></p>
 <p class="muted">${esc(t.signedInAs)} ${esc(v.email)} · <button type="button" class="link" id="sign-out">${esc(t.signOut)}</button></p>
 <form method="post" action="/oauth/authorize">${hidden}

@@ -72,6 +72,21 @@ const oauthJson = (body: unknown, status = 200) =>
     headers: { ...tokenHeaders, "content-type": "application/json" },
   });
 
+/**
+ * The token endpoints read their body themselves (after authParse's size limits): a body
+ * that does not parse is RFC 6749's `invalid_request`, not the OpenAI-shaped JSON error.
+ */
+async function tokenParse({ request, contentType }: { request: Request; contentType: string }) {
+  const text = await request.text();
+  if (contentType.toLowerCase().startsWith("application/x-www-form-urlencoded"))
+    return Object.fromEntries(new URLSearchParams(text));
+  try {
+    return JSON.parse(text) ?? "malformed";
+  } catch {
+    return "malformed";
+  }
+}
+
 const TokenBody = z.object({
   grant_type: z.string().optional(),
   code: z.string().min(1).max(200).optional(),
@@ -138,6 +153,7 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     return html(
       consentPage(lang, {
         appName: app.name,
+        byUser: app.ownerUserId !== null,
         redirectUri: p.redirect_uri!,
         email: user.email,
         accounts,
@@ -252,10 +268,12 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     )
     .options("/oauth/token", () => new Response(null, { status: 204, headers: CORS }))
     .post("/oauth/token", ({ body }) => token(body, false), {
+      parse: tokenParse,
       detail: { summary: "Exchange a code and its PKCE verifier for an API key (RFC 6749 §4.1.3)", tags },
     })
     .options("/api/v1/auth/keys", () => new Response(null, { status: 204, headers: CORS }))
     .post("/api/v1/auth/keys", ({ body }) => token(body, true), {
+      parse: tokenParse,
       detail: { summary: "OpenRouter's code exchange: {code, code_verifier} -> {key, user_id}", tags },
     })
     .get(
