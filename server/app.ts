@@ -70,7 +70,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(requestId)
     .use(hostCheck(clientErrors))
     .use(bodyLimit(gw.settings.bodyLimitBytes, clientErrors))
-    .use(cacheSync(gw))
+    .use(cacheSync(gw, gw.shared !== null))
     .use(signedBearer(opts.identity))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       clientErrors.render({ error, code, request, path }),
