@@ -33,6 +33,12 @@ const TEXT = {
     failed: "Something went wrong:",
     byUser:
       "This app was registered by a user of this gateway, not by its operator: approve it only if you trust it.",
+    unknownClient: "Unknown or disabled client_id.",
+    badRedirect: "redirect_uri is not registered for this app.",
+    signedOut: "Your sign-in has ended: open the app's link again.",
+    formExpired: "The form has expired: open the app's link again.",
+    notYourAccount: "That account is not one of yours.",
+    badLimit: "The spend limit must be a positive amount.",
   },
   ru: {
     title: "Подключение приложения",
@@ -57,6 +63,12 @@ const TEXT = {
     failed: "Что-то пошло не так:",
     byUser:
       "Это приложение зарегистрировал пользователь шлюза, а не его оператор: разрешайте, только если доверяете ему.",
+    unknownClient: "Неизвестный или отключённый client_id.",
+    badRedirect: "redirect_uri не зарегистрирован для этого приложения.",
+    signedOut: "Ваш вход завершился: откройте ссылку приложения ещё раз.",
+    formExpired: "Форма устарела: откройте ссылку приложения ещё раз.",
+    notYourAccount: "Этот аккаунт не ваш.",
+    badLimit: "Лимит расходов должен быть положительной суммой.",
   },
 } as const;
 
@@ -115,9 +127,18 @@ function page(lang: Lang, title: string, body: string, script = "", formTarget =
   return { html, csp };
 }
 
-export function errorPage(lang: Lang, message: string): Page {
+/** Why a request cannot go on: a page, since nothing may go back to an app we could not verify. */
+export type PageError =
+  | "unknownClient"
+  | "badRedirect"
+  | "signedOut"
+  | "formExpired"
+  | "notYourAccount"
+  | "badLimit";
+
+export function errorPage(lang: Lang, why: PageError): Page {
   const t = texts(lang);
-  return page(lang, t.errorTitle, `<h1>${esc(t.errorTitle)}</h1><p class="err">${esc(message)}</p>`);
+  return page(lang, t.errorTitle, `<h1>${esc(t.errorTitle)}</h1><p class="err">${esc(t[why])}</p>`);
 }
 
 /** Signing in by e-mail code with the /auth endpoints, then a browser session; the page reloads as consent. */

@@ -117,9 +117,7 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
       return html(
         errorPage(
           lang,
-          !p.client_id || !oauth.app(p.client_id)
-            ? "Unknown or disabled client_id."
-            : "redirect_uri is not registered for this app.",
+          !p.client_id || oauth.app(p.client_id)?.status !== "active" ? "unknownClient" : "badRedirect",
         ),
         400,
       );
@@ -230,9 +228,9 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
         const lang = pickLang(request.headers.get("accept-language"));
         const form = (body ?? {}) as Record<string, unknown>;
         const c = cookieUser(id, request);
-        if (!c) return html(errorPage(lang, "Your sign-in has ended: open the app's link again."), 401);
+        if (!c) return html(errorPage(lang, "signedOut"), 401);
         if (!oauth.csrfValid(c.session.id, str(form.csrf) ?? ""))
-          return html(errorPage(lang, "The form has expired: open the app's link again."), 403);
+          return html(errorPage(lang, "formExpired"), 403);
         const p = pick(form);
         const ok = check(p, lang);
         if (ok instanceof Response) return ok;
@@ -243,14 +241,11 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
             p.state,
           );
         const accountId = str(form.account_id) ?? "";
-        if (!id.users.membership(accountId, c.user.id))
-          return html(errorPage(lang, "That account is not one of yours."), 400);
+        if (!id.users.membership(accountId, c.user.id)) return html(errorPage(lang, "notYourAccount"), 400);
         const limitText = str(form.spend_limit)?.trim() ?? "";
         const spendLimit = limitText === "" ? null : parseAmount(limitText);
-        if (spendLimit === null && limitText !== "")
-          return html(errorPage(lang, "The spend limit must be a positive amount."), 400);
-        if (spendLimit !== null && spendLimit <= 0)
-          return html(errorPage(lang, "The spend limit must be a positive amount."), 400);
+        if ((spendLimit === null && limitText !== "") || (spendLimit !== null && spendLimit <= 0))
+          return html(errorPage(lang, "badLimit"), 400);
         const code = oauth.issueCode(
           {
             app: ok.app,

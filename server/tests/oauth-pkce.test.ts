@@ -435,6 +435,11 @@ describe("attacks on the consent page", () => {
       expect(page.headers.get("location")).toBeNull();
       expect(page.html).not.toContain('name="csrf"');
     }
+    const ru = await openPage(authzParams(app, challenge, { client_id: "tgapp_nope" }), {
+      "accept-language": "ru",
+    });
+    expect(ru.status).toBe(400);
+    expect(ru.html).toContain("Неизвестный или отключённый client_id.");
     // The form posted with a foreign redirect URI (and a valid token): a page too, no code.
     const forged = await approveEdited(authzParams(app, challenge), {
       redirect_uri: "https://evil.example/steal",
@@ -490,12 +495,17 @@ describe("attacks on the consent page", () => {
     expect(anon.status).toBe(401);
   });
 
-  test("an account that is not the user's: refused, no code", async () => {
+  test("an account that is not the user's, a spend limit that is not an amount: refused, no code", async () => {
     const { challenge } = pkce();
     const params = authzParams(app, challenge);
     const r = await approveEdited(params, { account_id: mallory.account.id });
     expect(r.status).toBe(400);
     expect(r.location).toBeNull();
+    for (const spend_limit of ["-1", "0", "abc", "1e3"]) {
+      const bad = await approveEdited(params, { account_id: alice.account.id, spend_limit });
+      expect([spend_limit, bad.status, bad.location]).toEqual([spend_limit, 400, null]);
+      expect(bad.text).toContain("spend limit must be a positive amount");
+    }
   });
 
   test("a member capped by the admin cannot lift the cap through an app", async () => {
