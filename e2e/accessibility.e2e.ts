@@ -23,6 +23,7 @@ test("every page passes axe-core with no serious or critical violation", async (
     "providers",
     "requests",
     `requests/${logged.data[0]!.id}`,
+    "alerts",
     "admins",
     "users",
     "outbox",

@@ -19,6 +19,7 @@ import { signedBearer } from "./identity/bearer.ts";
 import type { Identity } from "./identity/identity.ts";
 import { oauthAdmin } from "./identity/oauth-admin-routes.ts";
 import { oauthRoutes } from "./identity/oauth-routes.ts";
+import { userAppRoutes } from "./identity/oauth-user-apps.ts";
 import { portalAdminReads, portalRoutes } from "./identity/portal-routes.ts";
 import { authRoutes } from "./identity/routes.ts";
 import { teamRoutes } from "./identity/team-routes.ts";
@@ -69,7 +70,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(requestId)
     .use(hostCheck(clientErrors))
     .use(bodyLimit(gw.settings.bodyLimitBytes, clientErrors))
-    .use(cacheSync(gw))
+    .use(cacheSync(gw, gw.shared !== null))
     .use(signedBearer(opts.identity))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       clientErrors.render({ error, code, request, path }),
@@ -94,6 +95,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(authRoutes(opts.identity, addresses))
     .use(teamRoutes(opts.identity))
     .use(oauthRoutes(opts.identity, addresses))
+    .use(userAppRoutes(opts.identity, addresses))
     .use(portalRoutes(opts.identity, desk, addresses))
     .use(
       adminApi(gw, opts.adminAuth, addresses, [
