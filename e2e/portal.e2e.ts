@@ -153,6 +153,7 @@ for (const lang of ["en", "ru"] as const) {
     await expect(user.getByTestId("portal-key-laptop")).toBeVisible();
     await expect(user.getByTestId("portal-requests-today")).toHaveText("1");
     await expect(user.getByTestId("ledger-row").first()).toBeVisible();
+    await expect(user.getByRole("region", { name: P.members.title })).toContainText(email);
     await audit(user, "portal account");
     await shoot(user, name("portal-04-account"));
 
@@ -182,6 +183,7 @@ for (const lang of ["en", "ru"] as const) {
     await page.getByRole("link", { name: T.plans.account.viewAsOwner }).click();
     await expect(page.getByText(P.asOwnerNote)).toBeVisible();
     await expect(page.getByTestId("portal-key-laptop")).toBeVisible();
+    await expect(page.getByRole("region", { name: P.members.title })).toContainText(email);
     // Read-only: nothing to issue or revoke.
     await expect(page.getByRole("button", { name: P.keys.issue })).toHaveCount(0);
     await expect(

@@ -228,6 +228,7 @@ export const identityEn = {
       revokeLabel: "Revoke the access of {{name}}",
       revoked: "{{name}} no longer has access.",
     },
+    members: { title: "Members", joined: "Joined" },
     connect: {
       title: "Connect",
       hint: "Put one of your keys where the examples say YOUR_API_KEY.",

@@ -227,6 +227,7 @@ export const identityRu: typeof identityEn = {
       revokeLabel: "Отозвать доступ {{name}}",
       revoked: "У {{name}} больше нет доступа.",
     },
+    members: { title: "Участники", joined: "Дата вступления" },
     connect: {
       title: "Подключение",
       hint: "Подставьте один из своих ключей туда, где в примерах написано YOUR_API_KEY.",
