@@ -8,6 +8,7 @@ export const identityEn = {
     title: "Users",
     intro: "People who sign in with a code sent by e-mail, and the accounts they belong to.",
     listTitle: "All users",
+    pages: "Pages of users",
     empty: "No users yet.",
     emptyHint: "Open sign-up, invite someone, or add a user below.",
     table: "Users",
@@ -77,6 +78,7 @@ export const identityEn = {
     title: "Outbox",
     intro: "Mail the gateway sent or kept, newest first: sign-in codes and invitations.",
     refresh: "Refresh",
+    pages: "Pages of mail",
     viaOutbox:
       "No SMTP server is configured: these messages were not sent. Pass a code on to its owner yourself.",
     viaSmtp: "Mail goes out over SMTP; the texts of sent messages are not kept (they hold codes).",
