@@ -208,12 +208,12 @@ export class AccountBook {
   }
 
   /** Suspends or resumes an account, or sets its low-balance threshold; null for an unknown id. */
-  update(
+  async update(
     id: string,
     set: Partial<Pick<AccountState, "status" | "lowBalanceThreshold">>,
-  ): AccountState | null {
+  ): Promise<AccountState | null> {
     const acct = this.map.get(id);
-    if (!acct || !updateAccount(this.db, id, set)) return null;
+    if (!acct || !(await this.store.accounts.update(id, set))) return null;
     return Object.assign(acct, set);
   }
 

@@ -55,16 +55,16 @@ export const accountsService = {
   },
 
   /** Suspends or resumes the account, or sets its low-balance threshold. */
-  update(
+  async update(
     gw: AccountsDeps,
     id: string,
     input: { status?: "active" | "suspended"; low_balance_threshold?: number | null },
-  ): AccountView {
+  ): Promise<AccountView> {
     account(gw, id);
     const set: Parameters<typeof gw.book.update>[1] = {};
     if (input.status !== undefined) set.status = input.status;
     if (input.low_balance_threshold !== undefined) set.lowBalanceThreshold = input.low_balance_threshold;
-    const a = Object.keys(set).length ? gw.book.update(id, set) : gw.book.get(id);
+    const a = Object.keys(set).length ? await gw.book.update(id, set) : gw.book.get(id);
     if (!a) throw notFound(`No account with id '${id}'.`, "account_not_found");
     return accountView(gw, a);
   },
