@@ -68,7 +68,7 @@ export async function applyConfig(
       report.kept.push(`account ${a.name}`);
       continue;
     }
-    deps.book.create({ name: a.name, balance: a.balance, configHash: hashOf("account", a) }, now);
+    await deps.book.create({ name: a.name, balance: a.balance, configHash: hashOf("account", a) }, now);
     report.created.push(`account ${a.name}`);
   }
   return report;

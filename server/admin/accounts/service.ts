@@ -1,4 +1,3 @@
-import { accountNamed } from "../../../db/queries/billing.ts";
 import type { AccountState, LedgerKind } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
 import { listTransactions } from "../../billing/transactions.ts";
@@ -8,7 +7,7 @@ import { iso } from "../shared.ts";
 import type { AccountView, LedgerEntryView } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type AccountsDeps = Pick<AdminServices, "db" | "book" | "keys" | "settings">;
+export type AccountsDeps = Pick<AdminServices, "db" | "store" | "book" | "keys" | "settings">;
 
 export function accountView(gw: AccountsDeps, a: AccountState): AccountView {
   return {
@@ -44,14 +43,17 @@ export const accountsService = {
     return accountView(gw, account(gw, id));
   },
 
-  create(gw: AccountsDeps, input: { name: string; balance?: number }): AccountView {
-    if (accountNamed(gw.db, input.name)) {
+  async create(gw: AccountsDeps, input: { name: string; balance?: number }): Promise<AccountView> {
+    if (await gw.store.accounts.named(input.name)) {
       throw new GatewayError("conflict", `An account named '${input.name}' already exists.`, {
         code: "account_exists",
         param: "name",
       });
     }
-    return accountView(gw, gw.book.create({ name: input.name, balance: input.balance ?? 0 }, Date.now()));
+    return accountView(
+      gw,
+      await gw.book.create({ name: input.name, balance: input.balance ?? 0 }, Date.now()),
+    );
   },
 
   /** Suspends or resumes the account, or sets its low-balance threshold. */

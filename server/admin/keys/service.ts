@@ -103,11 +103,14 @@ export const keysService = {
   },
 
   /** Issues a key; the plain key is in this answer only. */
-  create(gw: KeysDeps, input: KeyInput & { account_id: string; name: string }): KeyView & { key: string } {
+  async create(
+    gw: KeysDeps,
+    input: KeyInput & { account_id: string; name: string },
+  ): Promise<KeyView & { key: string }> {
     if (!gw.book.get(input.account_id))
       throw notFound(`No account with id '${input.account_id}'.`, "account_not_found");
     const patch = toPatch(gw, input);
-    const { record, key: plain } = gw.keys.create(
+    const { record, key: plain } = await gw.keys.create(
       { ...patch, accountId: input.account_id, name: input.name },
       Date.now(),
     );
@@ -127,7 +130,7 @@ export const keysService = {
       });
     const patch = toPatch(gw, input);
     if (input.status !== undefined) patch.status = input.status;
-    const rec = gw.keys.update(id, patch);
+    const rec = await gw.keys.update(id, patch);
     if (!rec) throw notFound(`No API key with id '${id}'.`, "key_not_found");
     return keyView(withLastUsed(rec, await lastUsedAt(gw)), gw.catalog.models());
   },

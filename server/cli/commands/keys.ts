@@ -26,7 +26,7 @@ export const keysCommands: CommandGroup = {
           expires = Date.parse(values.expires);
           if (Number.isNaN(expires)) throw new UsageError("--expires must be an ISO date, e.g. 2027-01-01");
         }
-        const k = keysService.create((await ctx.open()).gw, {
+        const k = await keysService.create((await ctx.open()).gw, {
           account_id: required(values.account, "--account"),
           name: required(values.name, "--name"),
           rpm_limit: intArg(values.rpm, "--rpm"),
