@@ -259,3 +259,24 @@ describe("Redis stopped", () => {
     expect((await chat(a, "priced")).status).toBe(200);
   }, 30_000);
 });
+
+describe("Redis paused (connections open, nothing answers)", () => {
+  afterAll(() => {
+    redis.resume();
+  });
+
+  test("requests do not hang on it: priced 503 after the deadline, free served; normal once it answers", async () => {
+    redis.pause();
+    // Without a deadline this would wait for TCP to give up (the test's timeout first).
+    const priced = await chat(a, "priced");
+    expect(priced).toMatchObject({ status: 503, code: "shared_state_unavailable" });
+    expect((await chat(b, "free")).status).toBe(200);
+    redis.resume();
+    let status = 0;
+    for (let i = 0; i < 30 && status !== 200; i++) {
+      status = (await chat(a, "priced")).status;
+      if (status !== 200) await Bun.sleep(100);
+    }
+    expect(status).toBe(200);
+  }, 30_000);
+});
