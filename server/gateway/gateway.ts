@@ -111,7 +111,8 @@ export class Gateway implements CallServices {
     this.plans = new PlanBook(db, this.book);
     this.planLimits = new PlanLimits(this.plans);
     this.limiter =
-      this.shared?.limiter(rateDefaults, this.planLimits) ?? localLimiter(rateDefaults, this.planLimits);
+      this.shared?.limiter(rateDefaults, this.planLimits, this.plans) ??
+      localLimiter(rateDefaults, this.planLimits);
     this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
     this.idempotencyRows = new IdempotencyStore(db);
     this.idempotency = this.shared?.idempotency(this.idempotencyRows) ?? this.idempotencyRows;
@@ -180,6 +181,7 @@ export class Gateway implements CallServices {
     // Observing a request must never fail it: its row is already committed.
     try {
       this.planLimits.observe(row);
+      this.limiter.observe?.(row);
       this.metrics.request(row);
       this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
     } catch (err) {
