@@ -24,7 +24,8 @@ export function sharedState(s: SharedState, reload: () => void) {
   return {
     invalidation,
     breakers: (route: string, cfg: BreakerConfig) => {
-      const b = new SharedBreaker(s.redis, route, cfg);
+      // A healthy route asks Redis at most once a second (shared-breaker.ts `freshMs`).
+      const b = new SharedBreaker(s.redis, route, cfg, 1000);
       breakers.push(b);
       return b;
     },
