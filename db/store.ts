@@ -37,6 +37,11 @@ export interface Store {
   };
   readonly accounts: {
     all(): Promise<AccountRow[]>;
+    /**
+     * Every account, the ledger entries committed after `after` (none for null) and the
+     * newest position, from one snapshot: what the account book loads and refreshes from.
+     */
+    snapshot(after: number | null): Promise<{ rows: AccountRow[]; moves: LedgerMove[]; position: number }>;
     balance(id: string): Promise<number | undefined>;
     named(name: string): Promise<{ id: string } | undefined>;
     /** Sets status or low-balance threshold; the row after it, or undefined for an unknown id. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
+import { audit } from "./support/axe.ts";
 import type { Booted } from "./support/boot.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { shoot } from "./support/shoot.ts";
@@ -69,6 +70,7 @@ test("first run: sign-in opens on the token tab; the empty Overview's checklist 
   await expect(step(page, "Add a model")).toContainText("(done)");
   await expect(page.getByTestId("setup-progress")).toHaveText("2 of 5 done");
   await shoot(page, "02b-overview-setup-checklist");
+  await inRussian(page, "02b-overview-setup-checklist-ru");
 
   // Without navigating: the open checklist polls, so a step ticks off as its data appears.
   const account = await post(firstRun, "/accounts", { name: "First customer", balance: "5" });
@@ -142,11 +144,13 @@ test("the first start's printout is enough: its panel URL opens on the token tab
     await page.goto(panel!);
     await expect(page).toHaveURL(/\/admin\/sign-in$/);
     await expect(page.getByRole("button", { name: "Admin token" })).toHaveAttribute("aria-pressed", "true");
+    await audit(page, "sign-in, first run (token tab)");
     await inRussian(page, "00-sign-in-first-run-ru");
     await page.getByLabel("Admin token").fill(token!);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("heading", { name: "Set up Tollgate" })).toBeVisible();
     await expect(step(page, "Add a provider")).toContainText("(to do)");
+    await audit(page, "empty Overview with the setup checklist");
     await shoot(page, "02a-overview-empty");
     await inRussian(page, "02a-overview-empty-ru");
   } finally {

@@ -19,6 +19,7 @@ import { signedBearer } from "./identity/bearer.ts";
 import type { Identity } from "./identity/identity.ts";
 import { oauthAdmin } from "./identity/oauth-admin-routes.ts";
 import { oauthRoutes } from "./identity/oauth-routes.ts";
+import { userAppRoutes } from "./identity/oauth-user-apps.ts";
 import { portalAdminReads, portalRoutes } from "./identity/portal-routes.ts";
 import { authRoutes } from "./identity/routes.ts";
 import { teamRoutes } from "./identity/team-routes.ts";
@@ -94,6 +95,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(authRoutes(opts.identity, addresses))
     .use(teamRoutes(opts.identity))
     .use(oauthRoutes(opts.identity, addresses))
+    .use(userAppRoutes(opts.identity, addresses))
     .use(portalRoutes(opts.identity, desk, addresses))
     .use(
       adminApi(gw, opts.adminAuth, addresses, [

@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { migrateDb, openDb } from "../db/client.ts";
 import { isPostgresUrl } from "../db/engine.ts";
+import { sqliteStore } from "../db/queries/store.ts";
 import { resealProviderSecrets } from "./catalog/provider-secrets.ts";
 import { SharedRedis } from "./cluster/shared-redis.ts";
 import { applyConfig } from "./config/apply.ts";
@@ -35,7 +36,7 @@ export type Booted = {
  * Everything before listening, shared by the server and the CLI: config (a bad file
  * stops here), database and migrations, secrets, caches, then the idempotent config apply.
  */
-export function openGateway(o: BootOptions): Booted {
+export async function openGateway(o: BootOptions): Promise<Booted> {
   const { config, file } = loadConfig(o.env.TOLLGATE_CONFIG, o.vars);
   if (isPostgresUrl(o.env.TOLLGATE_DB))
     // Not a SQLite file named "postgres:…": say plainly what is missing (docs/scale-out.md).
@@ -49,7 +50,7 @@ export function openGateway(o: BootOptions): Booted {
   const cipher = createCipher(cipherKeys({ secret: o.env.TOLLGATE_SECRET, keyFile }));
   resealProviderSecrets(db, cipher);
   const shared = o.env.TOLLGATE_REDIS ? new SharedRedis(o.env.TOLLGATE_REDIS) : null;
-  const gw = new Gateway(sqlite, db, cipher, config, {
+  const gw = new Gateway(sqlite, db, sqliteStore(db), cipher, config, {
     version: o.version,
     quiet: o.env.TOLLGATE_LOG_LEVEL === "silent",
     walPath:
@@ -64,9 +65,9 @@ export function openGateway(o: BootOptions): Booted {
   });
   // Metrics label only the catalog's model ids (gateway.ts could pass this to Metrics itself).
   gw.metrics.labelModelsBy((id) => gw.catalog.model(id) !== undefined);
-  gw.reload();
+  await gw.reload();
   applyConfig({ db, cipher, book: gw.book }, config, Date.now());
   applyPlans(gw.plans, config.plans, Date.now());
-  gw.reload();
+  await gw.reload();
   return { gw, config, configFile: file, shared };
 }

@@ -43,14 +43,14 @@ export type Running = {
 
 /** Boots (see boot.ts), then listens. Used by main.ts and the tests (on port 0). */
 export async function startServer(o: StartOptions): Promise<Running> {
-  const { gw, config, configFile, shared } = openGateway(o);
+  const { gw, config, configFile, shared } = await openGateway(o);
   // Redis away at start is not fatal: /ready stays false until it answers (shared-redis.ts).
   if (shared) await shared.connect();
   // Group commits on a writer thread with its own connection (a file database only).
   if (o.env.TOLLGATE_DB !== ":memory:" && o.env.TOLLGATE_WRITER === "thread") {
     gw.setWriter(await ThreadWriter.start(o.env.TOLLGATE_DB, o.env.TOLLGATE_DB_SYNC, o.writerWorker));
   }
-  gw.start(Date.now());
+  await gw.start(Date.now());
   await gw.shared?.start();
   const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN, gw.cipher);
   const createdAdminUser = await firstAdminUser(new AdminUsers(gw.db), o.env);

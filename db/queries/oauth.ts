@@ -31,8 +31,17 @@ export function findApp(db: Conn, id: string): AppRow | undefined {
     .get();
 }
 
-export function listApps(db: Conn, limit: number, offset: number): { rows: AppRow[]; total: number } {
-  const live = isNull(oauthApps.deletedAt);
+/** Apps not deleted, newest first; with `ownerUserId`, only that user's own. */
+export function listApps(
+  db: Conn,
+  limit: number,
+  offset: number,
+  ownerUserId?: string,
+): { rows: AppRow[]; total: number } {
+  const live = and(
+    isNull(oauthApps.deletedAt),
+    ownerUserId === undefined ? undefined : eq(oauthApps.ownerUserId, ownerUserId),
+  );
   const rows = db
     .select()
     .from(oauthApps)

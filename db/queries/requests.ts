@@ -9,7 +9,6 @@ import {
   gte,
   inArray,
   isNotNull,
-  isNull,
   lt,
   max,
   ne,
@@ -19,7 +18,7 @@ import {
 } from "drizzle-orm";
 import type { Conn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
-import { everyColumn, type FullRow } from "./columns.ts";
+import { type FullRow, insertEveryColumn } from "./columns.ts";
 import { admittedSince } from "./predicates.ts";
 
 /** The request log (db/schema/requests.ts): the hot-path insert, the rate windows' seed, the panel's reads and sums. */
@@ -28,8 +27,7 @@ export type RequestLogRow = FullRow<typeof requestLog>;
 export type RequestLogRecord = typeof requestLog.$inferSelect;
 
 /** One row per request, every column a placeholder (run by the group commit with a RequestLogRow). */
-export const prepareRequestLogInsert = (db: Conn) =>
-  db.insert(requestLog).values(everyColumn(requestLog)).prepare();
+export const prepareRequestLogInsert = (db: Conn) => insertEveryColumn(db, requestLog);
 
 export type RequestSearch = {
   keyId?: string;

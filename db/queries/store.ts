@@ -33,6 +33,7 @@ export function sqliteStore(db: Db): Store {
     },
     accounts: {
       all: async () => billing.allAccounts(db),
+      snapshot: async (after) => billing.accountsSnapshot(db, after),
       balance: async (id) => billing.accountBalance(db, id),
       named: async (name) => billing.accountNamed(db, name),
       update: async (id, set) => billing.updateAccount(db, id, set),

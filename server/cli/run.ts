@@ -40,8 +40,8 @@ export async function runCli(
   }
   let booted: Booted | null = null;
   const ctx: CliContext = {
-    open: () => {
-      booted ??= openGateway(options);
+    open: async () => {
+      booted ??= await openGateway(options);
       return booted;
     },
     options,

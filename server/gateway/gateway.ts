@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { Db } from "../../db/client.ts";
 import { dataVersionReader } from "../../db/pragmas.ts";
-import { rateWindowSeed } from "../../db/queries/requests.ts";
+import type { Store } from "../../db/store.ts";
 import { Alerts } from "../alerts/alerts.ts";
 import { AccountBook } from "../billing/account-book.ts";
 import { Catalog } from "../catalog/catalog.ts";
@@ -71,6 +71,8 @@ export class Gateway implements CallServices {
   private lastSyncCheck = -Infinity;
   private lastGeneration = "";
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  /** The reload in flight after another process's change, which requests arriving meanwhile wait for. */
+  private reloading: Promise<void> | undefined;
   /** Requests and streams in flight, for graceful shutdown. */
   inFlight = 0;
   readonly startedAt = Date.now();
@@ -78,6 +80,8 @@ export class Gateway implements CallServices {
   constructor(
     readonly sqlite: Database,
     readonly db: Db,
+    /** The books through the engine-neutral async queries (db/store.ts): loads and reloads. */
+    readonly store: Store,
     readonly cipher: Cipher,
     config: Config,
     opts: GatewayOptions,
@@ -86,13 +90,13 @@ export class Gateway implements CallServices {
     this.lines =
       opts.quiet || !config.logging.requests ? null : new LineWriter((text) => process.stdout.write(text));
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
-    this.shared = opts.shared ? sharedState(opts.shared, () => this.reload()) : null;
+    this.shared = opts.shared ? sharedState(opts.shared, () => this.reloadOnSignal()) : null;
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget, this.shared?.breakers);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
-    this.book = new AccountBook(db);
+    this.book = new AccountBook(db, store);
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
-    this.keys = new KeyStore(db);
-    this.catalog = new Catalog(db, cipher);
+    this.keys = new KeyStore(db, store);
+    this.catalog = new Catalog(db, cipher, store);
     this.alerts = new Alerts(db, cipher, config.currency);
     this.book.onMoved = (acct, key, now) => {
       try {
@@ -108,7 +112,7 @@ export class Gateway implements CallServices {
       accountRpm: config.defaults.rate_limits.account_rpm,
       globalRph: config.defaults.rate_limits.global_rph,
     };
-    this.plans = new PlanBook(db, this.book);
+    this.plans = new PlanBook(db, this.book, store);
     this.planLimits = new PlanLimits(this.plans);
     this.limiter =
       this.shared?.limiter(rateDefaults, this.planLimits, this.plans) ??
@@ -133,12 +137,13 @@ export class Gateway implements CallServices {
   }
 
   /** Loads every cache and seeds the rate windows from today's log. */
-  start(now: number): void {
-    this.reload();
+  async start(now: number): Promise<void> {
+    await this.reload();
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
     // Shared windows live in Redis and outlive a replica: only in-process ones are seeded.
-    if (this.limiter instanceof RateLimiter) this.limiter.seed(rateWindowSeed(this.db, dayStart), now);
-    this.planLimits.seed(this.db, now);
+    if (this.limiter instanceof RateLimiter)
+      this.limiter.seed(await this.store.requests.rateWindowSeed(dayStart), now);
+    await this.planLimits.seed(this.store, now);
     this.idempotencyRows.sweep(now);
     this.media.sweep(now);
     this.sweeper = setInterval(() => {
@@ -150,13 +155,34 @@ export class Gateway implements CallServices {
     this.sweeper.unref?.();
   }
 
-  reload(): void {
-    this.keys.load();
-    this.catalog.load();
-    this.book.refresh();
-    this.plans.load();
-    this.lastDataVersion = this.dataVersion();
-    this.lastGeneration = this.generation();
+  /**
+   * Reloads every cache from the store. The marks are read first: a commit that lands while
+   * the loads are in flight moves them again, so the next check reloads once more rather
+   * than missing it.
+   */
+  async reload(): Promise<void> {
+    const dataVersion = this.dataVersion();
+    const generation = this.generation();
+    await Promise.all([this.keys.load(), this.catalog.load(), this.book.refresh(), this.plans.load()]);
+    this.lastDataVersion = dataVersion;
+    this.lastGeneration = generation;
+  }
+
+  /**
+   * Another replica changed keys, models, prices or balances (TOLLGATE_REDIS's signal):
+   * reload, and let requests arriving meanwhile wait for it as for another process's commit.
+   */
+  private reloadOnSignal(): void {
+    const reloading: Promise<void> = this.reload()
+      .catch((err) => {
+        console.error(
+          JSON.stringify({ level: "error", msg: "reload after a change signal failed", error: String(err) }),
+        );
+      })
+      .finally(() => {
+        if (this.reloading === reloading) this.reloading = undefined;
+      });
+    this.reloading = reloading;
   }
 
   /**
@@ -164,16 +190,22 @@ export class Gateway implements CallServices {
    * Called in one place, as each HTTP request arrives (http/cache-sync.ts); a CLI command opens its own
    * gateway, loaded fresh.
    */
-  syncExternalChanges(): void {
+  syncExternalChanges(): Promise<void> | undefined {
     // At most once a millisecond: under load many requests share one check.
     const now = performance.now();
-    if (now - this.lastSyncCheck < 1) return;
+    if (now - this.lastSyncCheck < 1) return this.reloading;
     this.lastSyncCheck = now;
     const v = this.dataVersion();
-    if (v === this.lastDataVersion) return;
+    if (v === this.lastDataVersion) return this.reloading;
     // Another connection committed: usually our own writer thread; the CLI bumps the generation.
     this.lastDataVersion = v;
-    if (this.generation() !== this.lastGeneration) this.reload();
+    if (this.generation() === this.lastGeneration) return this.reloading;
+    // Requests arriving meanwhile wait for the same reload (cache-sync.ts awaits it).
+    const reloading = this.reload().finally(() => {
+      if (this.reloading === reloading) this.reloading = undefined;
+    });
+    this.reloading = reloading;
+    return reloading;
   }
 
   /** After a request's row committed: metrics and one JSON line on stdout (no secrets; prompt only if enabled). */

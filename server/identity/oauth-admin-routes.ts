@@ -3,29 +3,11 @@ import { z } from "zod";
 import type { AppRow } from "../../db/queries/oauth.ts";
 import { notFound } from "../errors.ts";
 import type { Identity } from "./identity.ts";
-import { redirectUriProblem } from "./oauth.ts";
-import { adminGrantView, appView } from "./oauth-views.ts";
+import { AppInput, AppPatch, adminGrantView, appChanges, appView } from "./oauth-views.ts";
 import { Page } from "./views.ts";
 
 const tags = ["Admin: OAuth apps"];
 
-const RedirectUris = z
-  .array(z.string().min(1).max(2000))
-  .min(1)
-  .max(20)
-  .superRefine((list, ctx) => {
-    for (const [i, uri] of list.entries()) {
-      const problem = redirectUriProblem(uri);
-      if (problem) ctx.addIssue({ code: "custom", path: [i], message: `${uri} ${problem}` });
-    }
-  });
-const Name = z.string().trim().min(1).max(200);
-const CreateApp = z.object({ name: Name, redirect_uris: RedirectUris });
-const PatchApp = z.object({
-  name: Name.optional(),
-  redirect_uris: RedirectUris.optional(),
-  status: z.enum(["active", "disabled"]).optional(),
-});
 const GrantQuery = Page.extend({
   account_id: z.string().optional(),
   app_id: z.string().optional(),
@@ -54,7 +36,7 @@ export const oauthAdmin = (id: Identity) => {
         set.status = 201;
         return view(oauth.createApp({ name: body.name, redirectUris: body.redirect_uris }, Date.now()));
       },
-      { body: CreateApp, detail: { summary: "Register an app (its client_id is made here)", tags } },
+      { body: AppInput, detail: { summary: "Register an app (its client_id is made here)", tags } },
     )
     .get(
       "/oauth/apps",
@@ -70,15 +52,11 @@ export const oauthAdmin = (id: Identity) => {
       "/oauth/apps/:id",
       ({ params, body }) => {
         app(params.id);
-        const a = oauth.updateApp(params.id, {
-          ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(body.redirect_uris !== undefined ? { redirectUris: body.redirect_uris } : {}),
-          ...(body.status !== undefined ? { status: body.status } : {}),
-        });
+        const a = oauth.updateApp(params.id, appChanges(body));
         if (!a) throw notFound(`No OAuth app with id '${params.id}'.`, "app_not_found");
         return view(a);
       },
-      { body: PatchApp, detail: { summary: "Rename, change redirect URIs, disable or enable", tags } },
+      { body: AppPatch, detail: { summary: "Rename, change redirect URIs, disable or enable", tags } },
     )
     .delete(
       "/oauth/apps/:id",

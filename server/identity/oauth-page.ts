@@ -31,6 +31,14 @@ const TEXT = {
     noAccounts: "You are not a member of any account.",
     errorTitle: "This request cannot continue",
     failed: "Something went wrong:",
+    byUser:
+      "This app was registered by a user of this gateway, not by its operator: approve it only if you trust it.",
+    unknownClient: "Unknown or disabled client_id.",
+    badRedirect: "redirect_uri is not registered for this app.",
+    signedOut: "Your sign-in has ended: open the app's link again.",
+    formExpired: "The form has expired: open the app's link again.",
+    notYourAccount: "That account is not one of yours.",
+    badLimit: "The spend limit must be a positive amount.",
   },
   ru: {
     title: "Подключение приложения",
@@ -53,6 +61,14 @@ const TEXT = {
     noAccounts: "Вы не состоите ни в одном аккаунте.",
     errorTitle: "Этот запрос не может быть продолжен",
     failed: "Что-то пошло не так:",
+    byUser:
+      "Это приложение зарегистрировал пользователь шлюза, а не его оператор: разрешайте, только если доверяете ему.",
+    unknownClient: "Неизвестный или отключённый client_id.",
+    badRedirect: "redirect_uri не зарегистрирован для этого приложения.",
+    signedOut: "Ваш вход завершился: откройте ссылку приложения ещё раз.",
+    formExpired: "Форма устарела: откройте ссылку приложения ещё раз.",
+    notYourAccount: "Этот аккаунт не ваш.",
+    badLimit: "Лимит расходов должен быть положительной суммой.",
   },
 } as const;
 
@@ -111,9 +127,18 @@ function page(lang: Lang, title: string, body: string, script = "", formTarget =
   return { html, csp };
 }
 
-export function errorPage(lang: Lang, message: string): Page {
+/** Why a request cannot go on: a page, since nothing may go back to an app we could not verify. */
+export type PageError =
+  | "unknownClient"
+  | "badRedirect"
+  | "signedOut"
+  | "formExpired"
+  | "notYourAccount"
+  | "badLimit";
+
+export function errorPage(lang: Lang, why: PageError): Page {
   const t = texts(lang);
-  return page(lang, t.errorTitle, `<h1>${esc(t.errorTitle)}</h1><p class="err">${esc(message)}</p>`);
+  return page(lang, t.errorTitle, `<h1>${esc(t.errorTitle)}</h1><p class="err">${esc(t[why])}</p>`);
 }
 
 /** Signing in by e-mail code with the /auth endpoints, then a browser session; the page reloads as consent. */
@@ -168,6 +193,8 @@ document.getElementById("sign-out").addEventListener("click", async () => {
 
 export type ConsentView = {
   appName: string;
+  /** Registered by a user, not the operator: the page says so. */
+  byUser: boolean;
   redirectUri: string;
   email: string;
   accounts: { id: string; name: string; cap: string | null }[];
@@ -187,6 +214,7 @@ export function consentPage(lang: Lang, v: ConsentView): Page {
     .join("");
   const body = `<h1>${esc(t.title)}</h1>
 <p><strong>${esc(v.appName)}</strong> ${esc(t.asks)}</p>
+${v.byUser ? `<p class="err">${esc(t.byUser)}</p>` : ""}
 <p class="muted">${esc(t.sendsTo)} <strong>${esc(origin)}</strong></p>
 <p class="muted">${esc(t.signedInAs)} ${esc(v.email)} · <button type="button" class="link" id="sign-out">${esc(t.signOut)}</button></p>
 <form method="post" action="/oauth/authorize">${hidden}

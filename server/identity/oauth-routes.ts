@@ -72,6 +72,21 @@ const oauthJson = (body: unknown, status = 200) =>
     headers: { ...tokenHeaders, "content-type": "application/json" },
   });
 
+/**
+ * The token endpoints read their body themselves (after authParse's size limits): a body
+ * that does not parse is RFC 6749's `invalid_request`, not the OpenAI-shaped JSON error.
+ */
+async function tokenParse({ request, contentType }: { request: Request; contentType: string }) {
+  const text = await request.text();
+  if (contentType.toLowerCase().startsWith("application/x-www-form-urlencoded"))
+    return Object.fromEntries(new URLSearchParams(text));
+  try {
+    return JSON.parse(text) ?? "malformed";
+  } catch {
+    return "malformed";
+  }
+}
+
 const TokenBody = z.object({
   grant_type: z.string().optional(),
   code: z.string().min(1).max(200).optional(),
@@ -102,9 +117,7 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
       return html(
         errorPage(
           lang,
-          !p.client_id || !oauth.app(p.client_id)
-            ? "Unknown or disabled client_id."
-            : "redirect_uri is not registered for this app.",
+          !p.client_id || oauth.app(p.client_id)?.status !== "active" ? "unknownClient" : "badRedirect",
         ),
         400,
       );
@@ -138,6 +151,7 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     return html(
       consentPage(lang, {
         appName: app.name,
+        byUser: app.ownerUserId !== null,
         redirectUri: p.redirect_uri!,
         email: user.email,
         accounts,
@@ -214,9 +228,9 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
         const lang = pickLang(request.headers.get("accept-language"));
         const form = (body ?? {}) as Record<string, unknown>;
         const c = cookieUser(id, request);
-        if (!c) return html(errorPage(lang, "Your sign-in has ended: open the app's link again."), 401);
+        if (!c) return html(errorPage(lang, "signedOut"), 401);
         if (!oauth.csrfValid(c.session.id, str(form.csrf) ?? ""))
-          return html(errorPage(lang, "The form has expired: open the app's link again."), 403);
+          return html(errorPage(lang, "formExpired"), 403);
         const p = pick(form);
         const ok = check(p, lang);
         if (ok instanceof Response) return ok;
@@ -227,14 +241,11 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
             p.state,
           );
         const accountId = str(form.account_id) ?? "";
-        if (!id.users.membership(accountId, c.user.id))
-          return html(errorPage(lang, "That account is not one of yours."), 400);
+        if (!id.users.membership(accountId, c.user.id)) return html(errorPage(lang, "notYourAccount"), 400);
         const limitText = str(form.spend_limit)?.trim() ?? "";
         const spendLimit = limitText === "" ? null : parseAmount(limitText);
-        if (spendLimit === null && limitText !== "")
-          return html(errorPage(lang, "The spend limit must be a positive amount."), 400);
-        if (spendLimit !== null && spendLimit <= 0)
-          return html(errorPage(lang, "The spend limit must be a positive amount."), 400);
+        if ((spendLimit === null && limitText !== "") || (spendLimit !== null && spendLimit <= 0))
+          return html(errorPage(lang, "badLimit"), 400);
         const code = oauth.issueCode(
           {
             app: ok.app,
@@ -252,10 +263,12 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     )
     .options("/oauth/token", () => new Response(null, { status: 204, headers: CORS }))
     .post("/oauth/token", ({ body }) => token(body, false), {
+      parse: tokenParse,
       detail: { summary: "Exchange a code and its PKCE verifier for an API key (RFC 6749 §4.1.3)", tags },
     })
     .options("/api/v1/auth/keys", () => new Response(null, { status: 204, headers: CORS }))
     .post("/api/v1/auth/keys", ({ body }) => token(body, true), {
+      parse: tokenParse,
       detail: { summary: "OpenRouter's code exchange: {code, code_verifier} -> {key, user_id}", tags },
     })
     .get(

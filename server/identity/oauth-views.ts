@@ -1,6 +1,8 @@
+import { z } from "zod";
 import type { AppRow, GrantView } from "../../db/queries/oauth.ts";
 import { amountToNumber } from "../billing/money.ts";
 import type { KeyStore } from "../keys/key-store.ts";
+import { redirectUriProblem } from "./oauth.ts";
 import { iso } from "./views.ts";
 
 /** An app as the admin API shows it (`id` is the client_id). */
@@ -44,4 +46,30 @@ export const adminGrantView = (g: GrantView, keys: KeyStore, currency: string) =
   ...grantView(g, keys, currency),
   user_id: g.userId,
   user_email: g.userEmail,
+});
+
+const RedirectUris = z
+  .array(z.string().min(1).max(2000))
+  .min(1)
+  .max(20)
+  .superRefine((list, ctx) => {
+    for (const [i, uri] of list.entries()) {
+      const problem = redirectUriProblem(uri);
+      if (problem) ctx.addIssue({ code: "custom", path: [i], message: `${uri} ${problem}` });
+    }
+  });
+const Name = z.string().trim().min(1).max(200);
+/** An app as registered (by the admin, or a user for their own). */
+export const AppInput = z.object({ name: Name, redirect_uris: RedirectUris });
+export const AppPatch = z.object({
+  name: Name.optional(),
+  redirect_uris: RedirectUris.optional(),
+  status: z.enum(["active", "disabled"]).optional(),
+});
+
+/** A PATCH body as the columns it changes. */
+export const appChanges = (body: z.infer<typeof AppPatch>) => ({
+  ...(body.name !== undefined ? { name: body.name } : {}),
+  ...(body.redirect_uris !== undefined ? { redirectUris: body.redirect_uris } : {}),
+  ...(body.status !== undefined ? { status: body.status } : {}),
 });

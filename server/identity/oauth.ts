@@ -136,8 +136,8 @@ export class OAuth {
     return findApp(this.d.db, id);
   }
 
-  apps(limit: number, offset: number) {
-    return listApps(this.d.db, limit, offset);
+  apps(limit: number, offset: number, ownerUserId?: string) {
+    return listApps(this.d.db, limit, offset, ownerUserId);
   }
 
   grantCounts(): Map<string, number> {

@@ -80,3 +80,50 @@ test("charges settle with their log rows in the batch, capped by the key's limit
   expect(again?.balance).toBe(300);
   await writer.close();
 });
+
+test("idempotency puts replace the stored response (the later one wins within a batch too); media rows land", async () => {
+  const writer = new PgWriter(pool.db);
+  const put = (body: string, at: number): Entry => [
+    {
+      op: "idempotency.put",
+      row: {
+        keyId: "key",
+        idemKey: "idem-1",
+        bodyHash: `h-${body}`,
+        status: 200,
+        headers: { "x-a": body },
+        body,
+        createdAt: at,
+      },
+    },
+  ];
+  await writer.enqueue(put("first", 1));
+  // One batch holding two puts under the same key: the batch's one upsert cannot touch a
+  // row twice, so it runs entry by entry and both succeed, in order.
+  await Promise.all([writer.enqueue(put("second", 2)), writer.enqueue(put("third", 3))]);
+  await writer.enqueue([
+    {
+      op: "generated_media.insert",
+      row: {
+        id: "img_1",
+        kind: "image",
+        accountId: "acc",
+        keyId: "key",
+        requestId: "r1",
+        providerId: "p",
+        upstreamRefEnc: "sealed",
+        mimeType: "image/png",
+        meta: { size: "1024x1024" },
+        createdAt: 1,
+        expiresAt: 2,
+      },
+    },
+  ]);
+  expect(await query("SELECT body, headers, created_at::int AS at FROM idempotency")).toEqual([
+    { body: "third", headers: { "x-a": "third" }, at: 3 },
+  ]);
+  expect(await query("SELECT id, meta, jsonb_typeof(meta) AS t FROM generated_media")).toEqual([
+    { id: "img_1", meta: { size: "1024x1024" }, t: "object" },
+  ]);
+  await writer.close();
+});

@@ -290,6 +290,18 @@ describe("the round trip", () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ key: expect.stringMatching(/^sk-tg-/), user_id: alice.user.id });
     expect(r.headers.get("access-control-allow-origin")).toBe("*");
+    // A browser app posting JSON from its own origin asks first (CORS preflight); no cookie is involved.
+    const preflight = await fetch(`${tg.url}/api/v1/auth/keys`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://studio.example.com",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type");
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
     const models = await tg.openai(r.body.key!).models.list();
     expect(models.data.map((m) => m.id)).toContain("gpt-test");
   });
@@ -392,6 +404,17 @@ describe("attacks on the code exchange", () => {
       true,
     );
     expect([plain.status, plain.body.error]).toEqual([400, "invalid_request"]);
+    for (const path of ["/oauth/token", "/api/v1/auth/keys"]) {
+      const broken = await fetch(`${tg.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{not json",
+      });
+      expect([broken.status, await broken.json()]).toEqual([
+        400,
+        { error: "invalid_request", error_description: expect.any(String) },
+      ]);
+    }
     // None of those spent the code.
     expect((await token(exchangeFields(code, verifier))).status).toBe(200);
   });
@@ -412,6 +435,11 @@ describe("attacks on the consent page", () => {
       expect(page.headers.get("location")).toBeNull();
       expect(page.html).not.toContain('name="csrf"');
     }
+    const ru = await openPage(authzParams(app, challenge, { client_id: "tgapp_nope" }), {
+      "accept-language": "ru",
+    });
+    expect(ru.status).toBe(400);
+    expect(ru.html).toContain("Неизвестный или отключённый client_id.");
     // The form posted with a foreign redirect URI (and a valid token): a page too, no code.
     const forged = await approveEdited(authzParams(app, challenge), {
       redirect_uri: "https://evil.example/steal",
@@ -467,12 +495,17 @@ describe("attacks on the consent page", () => {
     expect(anon.status).toBe(401);
   });
 
-  test("an account that is not the user's: refused, no code", async () => {
+  test("an account that is not the user's, a spend limit that is not an amount: refused, no code", async () => {
     const { challenge } = pkce();
     const params = authzParams(app, challenge);
     const r = await approveEdited(params, { account_id: mallory.account.id });
     expect(r.status).toBe(400);
     expect(r.location).toBeNull();
+    for (const spend_limit of ["-1", "0", "abc", "1e3"]) {
+      const bad = await approveEdited(params, { account_id: alice.account.id, spend_limit });
+      expect([spend_limit, bad.status, bad.location]).toEqual([spend_limit, 400, null]);
+      expect(bad.text).toContain("spend limit must be a positive amount");
+    }
   });
 
   test("a member capped by the admin cannot lift the cap through an app", async () => {
@@ -614,5 +647,81 @@ describe("apps, for the admin", () => {
     expect([r.status, r.body.status]).toEqual([200, "revoked"]);
     expect(await keyStatus(t.body.key!)).toBe(401);
     expect((await tg.admin("DELETE", "/oauth/grants/oag_nope")).status).toBe(404);
+  });
+});
+
+describe("apps a user registers", () => {
+  test("register, list, edit, use, delete one's own; another user's app is 404; the consent page says who registered it", async () => {
+    const made = await call<App & { owner_user_id: string }>(tg, "POST", "/auth/apps/registered", {
+      bearer: alice.access_token,
+      body: { name: "Alice's Tool", redirect_uris: ["http://localhost:7777/cb"] },
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.owner_user_id).toBe(alice.user.id);
+    const mine = await call<{ data: App[] }>(tg, "GET", "/auth/apps/registered", { headers: alice.jar });
+    expect(mine.body.data.map((a) => a.id)).toEqual([made.body.id]);
+    const theirs = await call<{ data: App[] }>(tg, "GET", "/auth/apps/registered", {
+      bearer: mallory.access_token,
+    });
+    expect(theirs.body.data).toEqual([]);
+
+    // Mallory can neither edit nor delete it; nor can a cross-site request with Alice's cookie.
+    const path = `/auth/apps/registered/${made.body.id}`;
+    const hijack = { redirect_uris: ["https://evil.example/cb"] };
+    expect((await call(tg, "PATCH", path, { bearer: mallory.access_token, body: hijack })).status).toBe(404);
+    expect((await call(tg, "DELETE", path, { bearer: mallory.access_token })).status).toBe(404);
+    const cross = await call(tg, "PATCH", path, {
+      headers: { ...alice.jar, origin: "https://evil.example" },
+      body: hijack,
+    });
+    expect(cross.status).toBe(403);
+    // Nor can an admin-registered app be edited through these routes.
+    expect(
+      (
+        await call(tg, "PATCH", `/auth/apps/registered/${app.id}`, {
+          bearer: alice.access_token,
+          body: hijack,
+        })
+      ).status,
+    ).toBe(404);
+
+    const { verifier, challenge } = pkce();
+    const params = authzParams(made.body, challenge, { redirect_uri: "http://localhost:7777/cb" });
+    const page = await openPage(params, mallory.jar);
+    expect(page.html).toContain("registered by a user of this gateway");
+    expect((await openPage(authzParams(app, challenge), mallory.jar)).html).not.toContain(
+      "registered by a user",
+    );
+    const back = await consent(mallory, params);
+    const t = await token({
+      ...exchangeFields(back.searchParams.get("code")!, verifier),
+      client_id: made.body.id,
+      redirect_uri: "http://localhost:7777/cb",
+    });
+    expect(t.status).toBe(200);
+
+    const renamed = await call<App>(tg, "PATCH", path, {
+      bearer: alice.access_token,
+      body: { name: "Tool 2" },
+    });
+    expect(renamed.body.name).toBe("Tool 2");
+    const del = await call(tg, "DELETE", path, { headers: { ...alice.jar, origin: tg.url } });
+    expect(del.body).toEqual({ deleted: true, revoked: 1 });
+    expect(await keyStatus(t.body.key!)).toBe(401);
+  });
+
+  test("an API key cannot register apps; a user has at most 20", async () => {
+    const { code, verifier } = await approvedCode(alice);
+    const key = (await token(exchangeFields(code, verifier))).body.key!;
+    const body = { name: "x", redirect_uris: ["https://x.example/cb"] };
+    expect((await call(tg, "POST", "/auth/apps/registered", { bearer: key, body })).status).toBe(403);
+    const dave = await signIn(tg, smtp, "dave@example.com");
+    const codes: number[] = [];
+    for (let i = 0; i < 21; i++)
+      codes.push(
+        (await call(tg, "POST", "/auth/apps/registered", { bearer: dave.access_token, body })).status,
+      );
+    expect(codes.filter((c) => c === 201)).toHaveLength(20);
+    expect(codes.at(-1)).toBe(409);
   });
 });

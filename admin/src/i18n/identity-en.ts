@@ -22,7 +22,7 @@ export const identityEn = {
     roles: { owner: "owner", member: "member" },
     statuses: { active: "active", disabled: "disabled" },
     signOut: "Sign out everywhere",
-    signOutLabel: "Sign {{email}} out everywhere",
+    signOutLabel: "Sign out everywhere: {{email}}",
     signOutTitle: "Sign {{email}} out everywhere?",
     signOutBody:
       "Every sign-in of this user ends now: their access and refresh tokens and browser sessions. They can sign in again.",
@@ -122,7 +122,7 @@ export const identityEn = {
     deleteBody: "A plan an account is on cannot be deleted: move those accounts first.",
     deleted: "Plan {{name}} is deleted.",
     account: {
-      title: "Plan",
+      title: "Plan and members",
       current: "Plan",
       none: "No plan (only the keys' own limits)",
       assign: "Assign",

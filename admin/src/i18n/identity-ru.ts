@@ -21,7 +21,7 @@ export const identityRu: typeof identityEn = {
     roles: { owner: "владелец", member: "участник" },
     statuses: { active: "активен", disabled: "отключён" },
     signOut: "Выйти везде",
-    signOutLabel: "Завершить все входы {{email}}",
+    signOutLabel: "Выйти везде: {{email}}",
     signOutTitle: "Завершить все входы {{email}}?",
     signOutBody:
       "Все входы пользователя завершатся сейчас: токены доступа и обновления и сессии браузера. Войти снова можно.",
@@ -120,7 +120,7 @@ export const identityRu: typeof identityEn = {
     deleteBody: "Тариф, на котором есть аккаунты, удалить нельзя: сначала переведите их.",
     deleted: "Тариф {{name}} удалён.",
     account: {
-      title: "Тариф",
+      title: "Тариф и участники",
       current: "Тариф",
       none: "Без тарифа (только лимиты ключей)",
       assign: "Назначить",

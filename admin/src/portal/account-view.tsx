@@ -30,7 +30,8 @@ export function PortalAccountView({ source, accountId }: { source: PortalSource;
             <PageHeader
               title={
                 <span className="flex flex-wrap items-center gap-2">
-                  {s.account.name}
+                  {/* Names are often e-mail addresses: one long word that must wrap on a phone. */}
+                  <span className="min-w-0 break-all">{s.account.name}</span>
                   {s.account.role && <Badge tone="slate">{t(`users.roles.${s.account.role}`)}</Badge>}
                   {s.account.status === "suspended" && <Badge tone="amber">{t("portal.suspended")}</Badge>}
                 </span>

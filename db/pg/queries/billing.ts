@@ -33,6 +33,24 @@ export async function updateAccount(
   return (await db.update(accounts).set(set).where(eq(accounts.id, id)).returning(accountColumns))[0];
 }
 
+/**
+ * Accounts, the ledger after `after` and its newest position from one snapshot
+ * (REPEATABLE READ: every statement of the transaction sees the same commits).
+ */
+export function accountsSnapshot(db: PgConn, after: number | null) {
+  return db.transaction(
+    async (tx) => {
+      const moves = after === null ? [] : await ledgerAfter(tx, after);
+      return {
+        rows: await allAccounts(tx),
+        moves,
+        position: moves.at(-1)?.position ?? (after === null ? await lastLedgerPosition(tx) : after),
+      };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+}
+
 export async function insertAccount(
   db: PgConn,
   account: FullRow<typeof sqliteAccounts>,

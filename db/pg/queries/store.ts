@@ -30,6 +30,7 @@ export function pgStore(db: PgConn): Store {
     },
     accounts: {
       all: () => billing.allAccounts(db),
+      snapshot: (after) => billing.accountsSnapshot(db, after),
       balance: (id) => billing.accountBalance(db, id),
       named: (name) => billing.accountNamed(db, name),
       update: (id, set) => billing.updateAccount(db, id, set),
