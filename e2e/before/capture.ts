@@ -37,6 +37,8 @@ test("before: the pages issue 15 is about, as they were", async ({ page, gateway
   // Nothing sent yet: the empty Overview a first run meets.
   await shoot(page, "02a-overview-empty");
 
+  // The seed of screenshots.e2e.ts, repeated on purpose: this file runs inside the old tree,
+  // which exports no seed to import (and importing a spec file would run its tests).
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${gateway.url}/admin/api${path}`, {
       method,
