@@ -197,6 +197,26 @@ module.exports = {
       to: { path: "^server/" },
     },
     {
+      name: "engine-chosen-at-the-edges",
+      comment:
+        "Services reach PostgreSQL only through the Store (db/store.ts): db/pg is opened by boot, the group commit's executor (store/), migrate-db, the health probes and the cluster modules (docs/scale-out.md).",
+      severity: "error",
+      from: {
+        path: "^server/",
+        pathNot: [
+          TESTS,
+          "^server/boot\\.ts$",
+          "^server/store/",
+          "^server/cli/commands/migrate-db\\.ts$",
+          "^server/health/store-checks\\.ts$",
+          "^server/cluster/",
+          "^server/testing/",
+          "^server/generated/",
+        ],
+      },
+      to: { path: "^db/pg/" },
+    },
+    {
       name: "db-knows-no-server",
       comment: "The schema, migrations and queries import nothing from server/ (db/README.md).",
       severity: "error",

@@ -4,7 +4,7 @@
  * docs UI: Swagger UI's script and stylesheet), so `bun build --compile` embeds them and the binary reads nothing
  * from the source tree. Built with `--root . --asset-naming='[dir]/[name].[ext]'`, each
  * file keeps its folder under /$bunfs/root/, so drizzle's migrator reads the embedded
- * db/migrations unchanged. The module's types are committed in embedded.d.ts (tsc cannot
+ * db/migrations and db/pg/migrations unchanged. The module's types are committed in embedded.d.ts (tsc cannot
  * type these imports, and a fresh clone typechecks without running this script).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ const root = join(import.meta.dir, "..");
 const OUT = join(root, "server", "generated", "embedded.js");
 const ADMIN_DIST = join(root, "admin", "dist");
 const MIGRATIONS = join(root, "db", "migrations");
+const PG_MIGRATIONS = join(root, "db", "pg", "migrations");
 const SWAGGER_UI = join(root, "node_modules", "swagger-ui-dist");
 const DOCS_FILES = ["swagger-ui-bundle.js", "swagger-ui.css"];
 
@@ -30,13 +31,22 @@ function need(path: string, fix: string): string {
   return path;
 }
 
+/** A drizzle-kit migrations folder: its journal and the .sql files the journal names (both dialects' folders have this layout). */
+function journalled(folder: string): { journal: string; files: string[] } {
+  const journal = need(join(folder, "meta", "_journal.json"), `${relative(root, folder)} is incomplete`);
+  const entries = (JSON.parse(readFileSync(journal, "utf8")) as { entries: { tag: string }[] }).entries;
+  return {
+    journal,
+    files: entries.map((e) =>
+      need(join(folder, `${e.tag}.sql`), "the journal names a migration that is not there"),
+    ),
+  };
+}
+
 export function generateEmbed(): { file: string; count: number } {
   need(join(ADMIN_DIST, "index.html"), "run `npm run build:admin` first");
-  const journalPath = need(join(MIGRATIONS, "meta", "_journal.json"), "db/migrations is incomplete");
-  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-  const migrations = journal.entries.map((e) =>
-    need(join(MIGRATIONS, `${e.tag}.sql`), "the journal names a migration that is not there"),
-  );
+  const sqlite = journalled(MIGRATIONS);
+  const pg = journalled(PG_MIGRATIONS);
   const docsPaths = DOCS_FILES.map((name) =>
     need(join(SWAGGER_UI, name), "run `npm install` (the docs UI comes from swagger-ui-dist)"),
   );
@@ -57,14 +67,18 @@ export function generateEmbed(): { file: string; count: number } {
   const admin = filesUnder(ADMIN_DIST)
     .sort()
     .map((p) => `  ${JSON.stringify(relative(ADMIN_DIST, p).split("\\").join("/"))}: ${embed(p)},`);
-  const journalName = embed(journalPath);
-  const sqlNames = migrations.map(embed);
+  const journalName = embed(sqlite.journal);
+  const sqlNames = sqlite.files.map(embed);
+  const pgJournalName = embed(pg.journal);
+  const pgSqlNames = pg.files.map(embed);
   const docs = DOCS_FILES.map((name, i) => `  ${JSON.stringify(name)}: ${embed(docsPaths[i]!)},`);
   lines.push(
     "",
     `export const adminFiles = {\n${admin.join("\n")}\n};`,
     `export const migrationsJournal = ${journalName};`,
     `export const migrationFiles = [${sqlNames.join(", ")}];`,
+    `export const pgMigrationsJournal = ${pgJournalName};`,
+    `export const pgMigrationFiles = [${pgSqlNames.join(", ")}];`,
     `export const docsFiles = {\n${docs.join("\n")}\n};`,
     "",
   );

@@ -6,19 +6,35 @@
 import { dirname } from "node:path";
 import { mapSource } from "./admin-ui/asset-source.ts";
 import { runEntry } from "./cli/entry.ts";
-import { adminFiles, docsFiles, migrationFiles, migrationsJournal } from "./generated/embedded.js";
+import {
+  adminFiles,
+  docsFiles,
+  migrationFiles,
+  migrationsJournal,
+  pgMigrationFiles,
+  pgMigrationsJournal,
+} from "./generated/embedded.js";
 
-/** drizzle's migrator reads <folder>/meta/_journal.json and <folder>/<tag>.sql, embedded at those paths. */
-const migrationsFolder = dirname(dirname(migrationsJournal));
-// Named here so the bundler keeps the .sql imports (and so embeds them); a binary built
-// without one of them would fail at its first start instead of here, less clearly.
-const missing = migrationFiles.find((f) => dirname(f) !== migrationsFolder);
-if (missing) throw new Error(`embedded migration ${missing} is not in ${migrationsFolder}`);
+/**
+ * drizzle's migrator reads <folder>/meta/_journal.json and <folder>/<tag>.sql, embedded at
+ * those paths: the SQLite migrations and the PostgreSQL ones (TOLLGATE_DB=postgres://…, migrate-db).
+ */
+function embeddedFolder(journal: string, files: string[]): string {
+  const folder = dirname(dirname(journal));
+  // Named here so the bundler keeps the .sql imports (and so embeds them); a binary built
+  // without one of them would fail at its first start instead of here, less clearly.
+  const missing = files.find((f) => dirname(f) !== folder);
+  if (missing) throw new Error(`embedded migration ${missing} is not in ${folder}`);
+  return folder;
+}
+const migrationsFolder = embeddedFolder(migrationsJournal, migrationFiles);
+const pgMigrationsFolder = embeddedFolder(pgMigrationsJournal, pgMigrationFiles);
 
 await runEntry(
   process.argv.slice(2),
   {
     migrationsFolder,
+    pgMigrationsFolder,
     adminAssets: mapSource(
       Object.fromEntries(Object.entries(adminFiles).map(([rel, path]) => [rel, Bun.file(path)])),
       "the admin panel embedded in this binary",

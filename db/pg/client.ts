@@ -9,6 +9,8 @@ import * as schema from "./schema/index.ts";
  * nothing installed and passes the tests of db/pg and the replicas' suite (docs/scale-out.md).
  */
 export type PgDb = ReturnType<typeof openPg>["db"];
+/** A pool or a transaction open on it (a savepoint, nested): what the queries of db/pg/queries take. */
+export type PgConn = PgDb | Parameters<Parameters<PgDb["transaction"]>[0]>[0];
 
 export const PG_MIGRATIONS = join(import.meta.dir, "migrations");
 

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
-import type { Conn } from "../client.ts";
+import type { Conn, Db } from "../client.ts";
 import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
 import { everyColumn, type FullRow, lazy } from "./columns.ts";
 
@@ -140,6 +140,34 @@ export function ledgerAfter(db: Conn, position: number): LedgerMove[] {
     .all();
 }
 
+/** The ledger entry of an account's opening balance (both dialects write it). */
+export const openingEntry = (
+  account: Pick<AccountRow, "id" | "balance" | "createdAt">,
+  opening: { id: string; note: string },
+): LedgerRow => ({
+  id: opening.id,
+  accountId: account.id,
+  kind: "topup",
+  amount: account.balance,
+  balanceAfter: account.balance,
+  keyId: null,
+  requestId: null,
+  note: opening.note,
+  createdAt: account.createdAt,
+});
+
+/** Accounts, the ledger after `after` and its newest position, in one read transaction (db/store.ts). */
+export function accountsSnapshot(db: Db, after: number | null) {
+  return db.transaction((tx) => {
+    const moves = after === null ? [] : ledgerAfter(tx, after);
+    return {
+      rows: allAccounts(tx),
+      moves,
+      position: moves.at(-1)?.position ?? (after === null ? lastLedgerPosition(tx) : after),
+    };
+  });
+}
+
 /** A new account and, for a non-zero opening balance, its opening top-up, in one transaction. */
 export function insertAccount(
   db: Conn,
@@ -149,20 +177,7 @@ export function insertAccount(
   db.transaction(
     (tx) => {
       tx.insert(accounts).values(account).run();
-      if (opening)
-        tx.insert(ledger)
-          .values({
-            id: opening.id,
-            accountId: account.id,
-            kind: "topup",
-            amount: account.balance,
-            balanceAfter: account.balance,
-            keyId: null,
-            requestId: null,
-            note: opening.note,
-            createdAt: account.createdAt,
-          } satisfies LedgerRow)
-          .run();
+      if (opening) tx.insert(ledger).values(openingEntry(account, opening)).run();
     },
     { behavior: "immediate" },
   );

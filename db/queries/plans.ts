@@ -1,6 +1,7 @@
 import { and, eq, gte, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import type { Conn } from "../client.ts";
 import { accountPlans, plans, requestLog } from "../schema/index.ts";
+import { admittedSince } from "./predicates.ts";
 
 /** Plans and which account is on which (db/schema/plans.ts), and the request counts that seed their limits. */
 
@@ -70,14 +71,7 @@ export function accountUsageSince(
       tokens: sql<number>`coalesce(sum(${requestLog.inputTokens} + ${requestLog.outputTokens}), 0)`,
     })
     .from(requestLog)
-    .where(
-      and(
-        gte(requestLog.createdAt, since),
-        isNotNull(requestLog.accountId),
-        isNotNull(requestLog.keyId),
-        or(isNull(requestLog.errorCode), ne(requestLog.errorCode, "rate_limit_exceeded")),
-      ),
-    )
+    .where(and(admittedSince(requestLog, since), isNotNull(requestLog.accountId)))
     .groupBy(requestLog.accountId)
     .all();
 }

@@ -20,6 +20,7 @@ import {
 import type { Conn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
 import { everyColumn, type FullRow } from "./columns.ts";
+import { admittedSince } from "./predicates.ts";
 
 /** The request log (db/schema/requests.ts): the hot-path insert, the rate windows' seed, the panel's reads and sums. */
 
@@ -148,13 +149,7 @@ export function rateWindowSeed(
   return db
     .select({ keyId: requestLog.keyId, accountId: requestLog.accountId, createdAt: requestLog.createdAt })
     .from(requestLog)
-    .where(
-      and(
-        gte(requestLog.createdAt, since),
-        isNotNull(requestLog.keyId),
-        or(isNull(requestLog.errorCode), ne(requestLog.errorCode, "rate_limit_exceeded")),
-      ),
-    )
+    .where(admittedSince(requestLog, since))
     .all() as { keyId: string; accountId: string; createdAt: number }[];
 }
 
@@ -267,8 +262,8 @@ export function keyUsageTotals(db: Conn, keyId: string): UsageSums & { cached: n
   return row ?? { requests: 0, errors: 0, input: 0, output: 0, spend: 0, cached: 0 };
 }
 
-/** A key's requests, tokens and spend per UTC day since `since`; `day` is days since the epoch. */
-export function keyUsageDaily(db: Conn, keyId: string, since: number) {
+/** Requests, tokens and spend per UTC day since `since` of the rows matching `where`; `day` is days since the epoch. */
+function usageDaily(db: Conn, where: SQL | undefined, since: number) {
   const day = sql<number>`${requestLog.createdAt} / ${86_400_000}`.mapWith(Number).as("day");
   return db
     .select({
@@ -279,8 +274,16 @@ export function keyUsageDaily(db: Conn, keyId: string, since: number) {
       spend: total(requestLog.cost),
     })
     .from(requestLog)
-    .where(and(eq(requestLog.keyId, keyId), gte(requestLog.createdAt, since)))
+    .where(and(where, gte(requestLog.createdAt, since)))
     .groupBy(sql`${day}`)
     .orderBy(sql`${day}`)
     .all();
 }
+
+/** A key's requests, tokens and spend per UTC day since `since`; `day` is days since the epoch. */
+export const keyUsageDaily = (db: Conn, keyId: string, since: number) =>
+  usageDaily(db, eq(requestLog.keyId, keyId), since);
+
+/** An account's requests, tokens and spend per UTC day since `since` (all its keys and members). */
+export const accountUsageDaily = (db: Conn, accountId: string, since: number) =>
+  usageDaily(db, eq(requestLog.accountId, accountId), since);

@@ -8,6 +8,7 @@ import {
   ledgerAfter,
   updateAccount,
 } from "../../db/queries/billing.ts";
+import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Write } from "../store/writes.ts";
@@ -70,16 +71,18 @@ export class AccountBook {
    */
   onMoved: ((acct: AccountState, key: KeyRecord | null, now: number) => void) | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly store: Store,
+  ) {}
 
   /** Everything from the table: at start, before any charge is in flight. */
-  load(): void {
-    this.db.transaction((tx) => {
-      const next = new Map<string, AccountState>();
-      for (const row of allAccounts(tx)) next.set(row.id, state(row, this.map.get(row.id)?.reserved ?? 0));
-      this.map = next;
-      this.lastLedgerPosition = lastLedgerPosition(tx);
-    });
+  async load(): Promise<void> {
+    const { rows, position } = await this.store.accounts.snapshot(null);
+    const next = new Map<string, AccountState>();
+    for (const row of rows) next.set(row.id, state(row, this.map.get(row.id)?.reserved ?? 0));
+    this.map = next;
+    this.lastLedgerPosition = position;
     this.own.clear();
     this.loaded = true;
   }
@@ -88,25 +91,23 @@ export class AccountBook {
    * Picks up another process's changes: its ledger rows since the last look (charges are
    * only ever this process's own) as deltas on memory, and accounts it created.
    */
-  refresh(): void {
-    if (!this.loaded) {
-      this.load();
-      return;
+  async refresh(): Promise<void> {
+    if (!this.loaded) return this.load();
+    const { rows, moves } = await this.store.accounts.snapshot(this.lastLedgerPosition);
+    for (const r of moves) {
+      // Two refreshes in flight read overlapping moves: each is applied once.
+      if (r.position <= this.lastLedgerPosition) continue;
+      this.lastLedgerPosition = r.position;
+      if (this.own.delete(r.id) || r.kind === "charge") continue;
+      const acct = this.map.get(r.accountId);
+      if (acct) acct.balance += r.amount;
     }
-    this.db.transaction((tx) => {
-      for (const r of ledgerAfter(tx, this.lastLedgerPosition)) {
-        this.lastLedgerPosition = r.position;
-        if (this.own.delete(r.id) || r.kind === "charge") continue;
-        const acct = this.map.get(r.accountId);
-        if (acct) acct.balance += r.amount;
-      }
-      for (const row of allAccounts(tx)) {
-        const known = this.map.get(row.id);
-        // New to this process: the table's balance already holds its ledger so far.
-        if (!known) this.map.set(row.id, state(row, 0));
-        else Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
-      }
-    });
+    for (const row of rows) {
+      const known = this.map.get(row.id);
+      // New to this process: the table's balance already holds its ledger so far.
+      if (!known) this.map.set(row.id, state(row, 0));
+      else Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
+    }
   }
 
   get(id: string): AccountState | undefined {

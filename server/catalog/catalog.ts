@@ -8,6 +8,7 @@ import {
   type ProviderRow,
 } from "../../db/queries/catalog.ts";
 import type { MediaPrices, ModelRoute, ProviderTimeouts } from "../../db/schema/index.ts";
+import type { Store } from "../../db/store.ts";
 import type { Prices } from "../billing/money.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { defaultOwner, inferKind, type ModelKind } from "./model-kind.ts";
@@ -96,11 +97,16 @@ export class Catalog {
   constructor(
     private readonly db: Db,
     private readonly cipher: Cipher,
+    private readonly store: Store,
   ) {}
 
-  load(): void {
-    this.modelMap = new Map(allModels(this.db).map((r) => [r.id, modelRecord(r)]));
-    this.providerMap = new Map(allProviders(this.db).map((r) => [r.id, this.providerRecord(r)]));
+  async load(): Promise<void> {
+    const [models, providers] = await Promise.all([
+      this.store.catalog.models(),
+      this.store.catalog.providers(),
+    ]);
+    this.modelMap = new Map(models.map((r) => [r.id, modelRecord(r)]));
+    this.providerMap = new Map(providers.map((r) => [r.id, this.providerRecord(r)]));
   }
 
   private providerRecord(row: ProviderRow): ProviderRecord {

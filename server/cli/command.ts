@@ -15,7 +15,7 @@ export type Command = Action & { name: string };
 
 export type CliContext = {
   /** Opens the database (migrating it and applying tollgate.yaml), once. */
-  open(): Booted;
+  open(): Promise<Booted>;
   /** What the entry point was started with: environment, migrations, embedded assets. */
   options: StartOptions;
   out(line: string): void;

@@ -4,7 +4,10 @@ import type { StartOptions } from "../start.ts";
 import { help, runCli } from "./run.ts";
 
 /** Where the migrations, admin panel and docs script come from: the source tree or the binary. */
-export type Sources = Pick<StartOptions, "migrationsFolder" | "adminAssets" | "docsAssets" | "writerWorker">;
+export type Sources = Pick<
+  StartOptions,
+  "migrationsFolder" | "pgMigrationsFolder" | "adminAssets" | "docsAssets" | "writerWorker"
+>;
 
 export const versionLine = () =>
   `tollgate ${pkg.version} (bun ${Bun.version}, ${process.platform}-${process.arch})`;

@@ -1,14 +1,15 @@
 import type { Database } from "bun:sqlite";
 import type { Db } from "../../db/client.ts";
 import { dataVersionReader } from "../../db/pragmas.ts";
-import { rateWindowSeed } from "../../db/queries/requests.ts";
+import type { Store } from "../../db/store.ts";
 import { Alerts } from "../alerts/alerts.ts";
 import { AccountBook } from "../billing/account-book.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/schema.ts";
 import { type Settings, settingsOf } from "../config/settings.ts";
 import { KeyStore } from "../keys/key-store.ts";
-import { IdempotencyStore } from "../limits/idempotency.ts";
+import type { Limiter } from "../limits/admission.ts";
+import { type Idempotency, IdempotencyStore } from "../limits/idempotency.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
 import { MediaLinks } from "../media-links/store.ts";
 import { addBalanceGauge } from "../metrics/balance-gauge.ts";
@@ -25,12 +26,15 @@ import { LineWriter } from "../usage-log/line-writer.ts";
 import { requestLine } from "../usage-log/log-line.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { CallServices } from "./call-services.ts";
+import { type SharedState, sharedState } from "./shared-state.ts";
 
 export type GatewayOptions = {
   version: string;
   quiet?: boolean;
   /** The database's WAL file when commits must be durable (TOLLGATE_DB_SYNC=full); null otherwise. */
   walPath?: string | null;
+  /** TOLLGATE_REDIS: rate windows, idempotency claims, breakers and invalidation shared by replicas. */
+  shared?: SharedState | null;
 };
 
 /**
@@ -45,11 +49,15 @@ export class Gateway implements CallServices {
   readonly keys: KeyStore;
   readonly catalog: Catalog;
   readonly book: AccountBook;
-  readonly limiter: RateLimiter;
+  readonly limiter: Limiter;
   /** Account plans; their limits join the rate limiter's, their multipliers the book's prices. */
   readonly plans: PlanBook;
   readonly planLimits: PlanLimits;
-  readonly idempotency: IdempotencyStore;
+  readonly idempotency: Idempotency;
+  /** Completed responses in the books (swept here; read by the shared claims too). */
+  private readonly idempotencyRows: IdempotencyStore;
+  /** What replicas share through Redis; null on one box (nothing below changes then). */
+  readonly shared: ReturnType<typeof sharedState> | null;
   readonly media: MediaLinks;
   readonly settings: Settings;
   readonly metrics: Metrics;
@@ -63,6 +71,8 @@ export class Gateway implements CallServices {
   private lastSyncCheck = -Infinity;
   private lastGeneration = "";
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  /** The reload in flight after another process's change, which requests arriving meanwhile wait for. */
+  private reloading: Promise<void> | undefined;
   /** Requests and streams in flight, for graceful shutdown. */
   inFlight = 0;
   readonly startedAt = Date.now();
@@ -70,6 +80,8 @@ export class Gateway implements CallServices {
   constructor(
     readonly sqlite: Database,
     readonly db: Db,
+    /** The books through the engine-neutral async queries (db/store.ts): loads and reloads. */
+    readonly store: Store,
     readonly cipher: Cipher,
     config: Config,
     opts: GatewayOptions,
@@ -78,12 +90,13 @@ export class Gateway implements CallServices {
     this.lines =
       opts.quiet || !config.logging.requests ? null : new LineWriter((text) => process.stdout.write(text));
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
-    this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
+    this.shared = opts.shared ? sharedState(opts.shared, () => this.reload()) : null;
+    this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget, this.shared?.breakers);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
-    this.book = new AccountBook(db);
+    this.book = new AccountBook(db, store);
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
-    this.keys = new KeyStore(db);
-    this.catalog = new Catalog(db, cipher);
+    this.keys = new KeyStore(db, store);
+    this.catalog = new Catalog(db, cipher, store);
     this.alerts = new Alerts(db, cipher, config.currency);
     this.book.onMoved = (acct, key, now) => {
       try {
@@ -93,17 +106,19 @@ export class Gateway implements CallServices {
         console.error(JSON.stringify({ level: "error", msg: "alert check failed", error: String(err) }));
       }
     };
-    this.limiter = new RateLimiter({
+    const rateDefaults = {
       keyRpm: config.defaults.rate_limits.key_rpm,
       keyRpd: config.defaults.rate_limits.key_rpd,
       accountRpm: config.defaults.rate_limits.account_rpm,
       globalRph: config.defaults.rate_limits.global_rph,
-    });
-    this.plans = new PlanBook(db, this.book);
+    };
+    this.plans = new PlanBook(db, this.book, store);
     this.planLimits = new PlanLimits(this.plans);
-    this.limiter.extra = this.planLimits;
+    this.limiter =
+      this.shared?.limiter(rateDefaults, this.planLimits) ?? localLimiter(rateDefaults, this.planLimits);
     this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
-    this.idempotency = new IdempotencyStore(db);
+    this.idempotencyRows = new IdempotencyStore(db);
+    this.idempotency = this.shared?.idempotency(this.idempotencyRows) ?? this.idempotencyRows;
     this.media = new MediaLinks(db, cipher);
     this.dataVersion = dataVersionReader(sqlite);
     this.generation = generationReader(db);
@@ -121,29 +136,35 @@ export class Gateway implements CallServices {
   }
 
   /** Loads every cache and seeds the rate windows from today's log. */
-  start(now: number): void {
-    this.reload();
+  async start(now: number): Promise<void> {
+    await this.reload();
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-    this.limiter.seed(rateWindowSeed(this.db, dayStart), now);
-    this.planLimits.seed(this.db, now);
-    this.idempotency.sweep(now);
+    // Shared windows live in Redis and outlive a replica: only in-process ones are seeded.
+    if (this.limiter instanceof RateLimiter)
+      this.limiter.seed(await this.store.requests.rateWindowSeed(dayStart), now);
+    await this.planLimits.seed(this.store, now);
+    this.idempotencyRows.sweep(now);
     this.media.sweep(now);
     this.sweeper = setInterval(() => {
       const t = Date.now();
       this.limiter.sweep(t);
-      this.idempotency.sweep(t);
+      this.idempotencyRows.sweep(t);
       this.media.sweep(t);
     }, 60_000);
     this.sweeper.unref?.();
   }
 
-  reload(): void {
-    this.keys.load();
-    this.catalog.load();
-    this.book.refresh();
-    this.plans.load();
-    this.lastDataVersion = this.dataVersion();
-    this.lastGeneration = this.generation();
+  /**
+   * Reloads every cache from the store. The marks are read first: a commit that lands while
+   * the loads are in flight moves them again, so the next check reloads once more rather
+   * than missing it.
+   */
+  async reload(): Promise<void> {
+    const dataVersion = this.dataVersion();
+    const generation = this.generation();
+    await Promise.all([this.keys.load(), this.catalog.load(), this.book.refresh(), this.plans.load()]);
+    this.lastDataVersion = dataVersion;
+    this.lastGeneration = generation;
   }
 
   /**
@@ -151,16 +172,22 @@ export class Gateway implements CallServices {
    * Called in one place, as each HTTP request arrives (http/cache-sync.ts); a CLI command opens its own
    * gateway, loaded fresh.
    */
-  syncExternalChanges(): void {
+  syncExternalChanges(): Promise<void> | undefined {
     // At most once a millisecond: under load many requests share one check.
     const now = performance.now();
-    if (now - this.lastSyncCheck < 1) return;
+    if (now - this.lastSyncCheck < 1) return this.reloading;
     this.lastSyncCheck = now;
     const v = this.dataVersion();
-    if (v === this.lastDataVersion) return;
+    if (v === this.lastDataVersion) return this.reloading;
     // Another connection committed: usually our own writer thread; the CLI bumps the generation.
     this.lastDataVersion = v;
-    if (this.generation() !== this.lastGeneration) this.reload();
+    if (this.generation() === this.lastGeneration) return this.reloading;
+    // Requests arriving meanwhile wait for the same reload (cache-sync.ts awaits it).
+    const reloading = this.reload().finally(() => {
+      if (this.reloading === reloading) this.reloading = undefined;
+    });
+    this.reloading = reloading;
+    return reloading;
   }
 
   /** After a request's row committed: metrics and one JSON line on stdout (no secrets; prompt only if enabled). */
@@ -182,10 +209,25 @@ export class Gateway implements CallServices {
     }
   }
 
+  /** Tells the other replicas that keys, models, prices or balances changed (a no-op on one box). */
+  announceChange(): void {
+    this.shared?.announce();
+  }
+
   /** Stops the timers and commits what is queued; the caller closes the database after. */
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.shared?.stop();
     this.lines?.flush();
     await this.commits.close();
   }
+}
+
+function localLimiter(
+  defaults: ConstructorParameters<typeof RateLimiter>[0],
+  plans: PlanLimits,
+): RateLimiter {
+  const limiter = new RateLimiter(defaults);
+  limiter.extra = plans;
+  return limiter;
 }

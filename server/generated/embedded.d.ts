@@ -10,5 +10,9 @@ export declare const adminFiles: Record<string, string>;
 export declare const migrationsJournal: string;
 /** The .sql files the journal names (imported so they are embedded; read by drizzle via the folder). */
 export declare const migrationFiles: string[];
+/** db/pg/migrations/meta/_journal.json: the PostgreSQL migrations (TOLLGATE_DB=postgres://…, migrate-db). */
+export declare const pgMigrationsJournal: string;
+/** The PostgreSQL .sql files its journal names (0001_settle_function.sql among them). */
+export declare const pgMigrationFiles: string[];
 /** Swagger UI's script and stylesheet (swagger-ui-dist), for /docs. */
 export declare const docsFiles: Record<"swagger-ui-bundle.js" | "swagger-ui.css", string>;

@@ -122,7 +122,10 @@ export const identityAdmin = (id: Identity) => {
       ({ params, body }) => {
         user(params.id);
         const u = id.users.update(params.id, body);
-        if (body.status === "disabled") id.sessions.revokeUser(u.id, Date.now());
+        if (body.status === "disabled") {
+          id.sessions.revokeUser(u.id, Date.now());
+          id.oauth.revokeAll({ userId: u.id }, Date.now());
+        }
         return userView(u);
       },
       {
@@ -184,6 +187,7 @@ export const identityAdmin = (id: Identity) => {
       "/accounts/:id/members/:user",
       ({ params }) => {
         id.users.removeMember(params.id, params.user, { force: true });
+        id.oauth.revokeAll({ userId: params.user, accountId: params.id }, Date.now());
         return { removed: true };
       },
       { detail: { summary: "Remove a member (their key on the account is revoked)", tags } },

@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client.ts";
 import { keyChargedSince } from "../../db/queries/billing.ts";
-import { allKeys, insertKey, type KeyRow, updateKey } from "../../db/queries/keys.ts";
+import { insertKey, type KeyRow, updateKey } from "../../db/queries/keys.ts";
+import type { Store } from "../../db/store.ts";
 import { type BudgetPeriod, periodStart } from "../billing/budget-period.ts";
 import { unauthorized } from "../errors.ts";
 import { randomToken, sha256 } from "../secrets/tokens.ts";
@@ -78,15 +79,18 @@ export class KeyStore {
   private byHash = new Map<string, KeyRecord>();
   private byId = new Map<string, KeyRecord>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly store: Store,
+  ) {}
 
   /**
    * (Re)loads every key from the table. A key already in memory is updated in place and
    * keeps its spend and reservations: requests in flight hold that very object, and this
    * process is the authority on what its keys spent (only it charges them).
    */
-  load(): void {
-    const rows = allKeys(this.db);
+  async load(): Promise<void> {
+    const rows = await this.store.keys.all();
     const byHash = new Map<string, KeyRecord>();
     const byId = new Map<string, KeyRecord>();
     for (const row of rows) {

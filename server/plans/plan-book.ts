@@ -12,6 +12,7 @@ import {
   updatePlan,
   upsertAccountPlan,
 } from "../../db/queries/plans.ts";
+import type { Store } from "../../db/store.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import { formatAmount } from "../billing/money.ts";
 import { PPM } from "../billing/multiplier.ts";
@@ -66,11 +67,21 @@ export class PlanBook {
   constructor(
     private readonly db: Db,
     private readonly book: AccountBook,
+    private readonly store: Store,
   ) {}
 
-  load(): void {
-    this.plans = new Map(allPlans(this.db).map((r) => [r.id, toPlan(r)]));
-    this.assigned = new Map(allAccountPlans(this.db).map((r) => [r.accountId, r]));
+  async load(): Promise<void> {
+    this.apply(...(await Promise.all([this.store.plans.all(), this.store.plans.assignments()])));
+  }
+
+  /** After this book's own writes, read back on the connection they went through (moves to the Store with them). */
+  private reread(): void {
+    this.apply(allPlans(this.db), allAccountPlans(this.db));
+  }
+
+  private apply(plans: PlanRow[], assigned: AccountPlanRow[]): void {
+    this.plans = new Map(plans.map((r) => [r.id, toPlan(r)]));
+    this.assigned = new Map(assigned.map((r) => [r.accountId, r]));
   }
 
   list(): Plan[] {
@@ -168,7 +179,7 @@ export class PlanBook {
       insertPlan(tx, row);
       if (fields.isDefault) setDefaultPlan(tx, id);
     });
-    this.load();
+    this.reread();
     return this.plans.get(id)!;
   }
 
@@ -190,7 +201,7 @@ export class PlanBook {
       });
       if (patch.isDefault) setDefaultPlan(tx, id);
     });
-    this.load();
+    this.reread();
     return this.plans.get(id)!;
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { migrateDb, openDb } from "../../db/client.ts";
+import { sqliteStore } from "../../db/queries/store.ts";
 import { AccountBook } from "../billing/account-book.ts";
 import { divideDown, MAX_PPM, MIN_PPM, multiplyUp, PPM } from "../billing/multiplier.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
@@ -23,13 +24,14 @@ const base: PlanFields = {
 };
 
 /** A plan book on a fresh database, a rate limiter with its limits, and one account on `plan`. */
-function rig(plan: Partial<PlanFields>, balance = 0, now = Date.UTC(2027, 0, 15)) {
+async function rig(plan: Partial<PlanFields>, balance = 0, now = Date.UTC(2027, 0, 15)) {
   const { db } = openDb(":memory:");
   migrateDb(db, DEFAULT_MIGRATIONS);
-  const book = new AccountBook(db);
-  book.load();
-  const plans = new PlanBook(db, book);
-  plans.load();
+  const store = sqliteStore(db);
+  const book = new AccountBook(db, store);
+  await book.load();
+  const plans = new PlanBook(db, book, store);
+  await plans.load();
   const limits = new PlanLimits(plans);
   const limiter = new RateLimiter({ keyRpm: null, keyRpd: null, accountRpm: null });
   limiter.extra = limits;
@@ -38,16 +40,16 @@ function rig(plan: Partial<PlanFields>, balance = 0, now = Date.UTC(2027, 0, 15)
   const acct = book.create({ name: "a", balance }, now);
   plans.assign(acct.id, "p", now);
   const key = { id: "k", accountId: acct.id, rpmLimit: null, dailyRequestLimit: null };
-  return { db, book, plans, limits, limiter, acct, key };
+  return { db, store, book, plans, limits, limiter, acct, key };
 }
 
 const row = (id: string, accountId: string, createdAt: number, tokens: number): LogRow =>
   ({ id, accountId, createdAt, inputTokens: tokens, outputTokens: 0 }) as LogRow;
 
 describe("plan limits with an injected clock", () => {
-  test("requests per day: the last one of the day, refused until exactly midnight UTC", () => {
+  test("requests per day: the last one of the day, refused until exactly midnight UTC", async () => {
     const midnight = Date.UTC(2027, 2, 10);
-    const { limiter, key } = rig({ requestsPerDay: 2 });
+    const { limiter, key } = await rig({ requestsPerDay: 2 });
     limiter.admit(key, midnight - 2000);
     limiter.admit(key, midnight - 1000);
     expect(() => limiter.admit(key, midnight - 1)).toThrow("2 requests per day on the P plan");
@@ -59,9 +61,9 @@ describe("plan limits with an injected clock", () => {
     expect(limiter.admit(key, midnight)).toBeTruthy();
   });
 
-  test("tokens count for the day their request started in; a request refused by any limit counts for none", () => {
+  test("tokens count for the day their request started in; a request refused by any limit counts for none", async () => {
     const midnight = Date.UTC(2027, 2, 10);
-    const { limiter, limits, key, acct } = rig({ tokensPerDay: 100, requestsPerMinute: 1 });
+    const { limiter, limits, key, acct } = await rig({ tokensPerDay: 100, requestsPerMinute: 1 });
     limiter.admit(key, midnight - 5000, "r1");
     // Finishes after midnight, started before: yesterday's tokens.
     limits.observe(row("r1", acct.id, midnight - 5000, 500));
@@ -77,9 +79,9 @@ describe("plan limits with an injected clock", () => {
     });
   });
 
-  test("a concurrency slot is held from admission until the request's row, and a lost one is swept after an hour", () => {
+  test("a concurrency slot is held from admission until the request's row, and a lost one is swept after an hour", async () => {
     const t = Date.UTC(2027, 2, 10, 12);
-    const { limiter, limits, key, acct } = rig({ concurrentRequests: 1 });
+    const { limiter, limits, key, acct } = await rig({ concurrentRequests: 1 });
     limiter.admit(key, t, "a");
     expect(() => limiter.admit(key, t, "b")).toThrow("1 concurrent requests");
     limits.observe(row("a", acct.id, t, 0));
@@ -90,9 +92,9 @@ describe("plan limits with an injected clock", () => {
     expect(limits.usage(acct.id, t + 3_600_001).concurrent).toBe(0);
   });
 
-  test("the monthly fee: paid at assignment, again when a month starts (the sweep, unused or not), else the default plan", () => {
+  test("the monthly fee: paid at assignment, again when a month starts (the sweep, unused or not), else the default plan", async () => {
     const april = Date.UTC(2027, 3, 20);
-    const { plans, limits, book, acct, db } = rig({ monthlyFee: 300 }, 700, april);
+    const { plans, limits, book, acct, db } = await rig({ monthlyFee: 300 }, 700, april);
     expect(book.get(acct.id)!.balance).toBe(400);
     limits.sweep(Date.UTC(2027, 4, 1) - 1);
     expect(book.get(acct.id)!.balance).toBe(400);
@@ -112,8 +114,8 @@ describe("plan limits with an injected clock", () => {
     ]);
   });
 
-  test("a fee the free balance cannot cover is not charged: what is reserved for requests in flight is not free", () => {
-    const { plans, book, acct } = rig({}, 1000);
+  test("a fee the free balance cannot cover is not charged: what is reserved for requests in flight is not free", async () => {
+    const { plans, book, acct } = await rig({}, 1000);
     plans.create("paid", { ...base, monthlyFee: 900 }, Date.UTC(2027, 0, 15));
     const key = { id: "k", accountId: acct.id, spendLimit: null, used: 0, reserved: 0 } as never;
     const hold = book.hold(key, 200);
@@ -122,9 +124,9 @@ describe("plan limits with an injected clock", () => {
     expect(plans.assign(acct.id, "paid", Date.UTC(2027, 0, 16))?.id).toBe("paid");
   });
 
-  test("seeded at start from the log: today's requests and tokens per account", () => {
+  test("seeded at start from the log: today's requests and tokens per account", async () => {
     const now = Date.UTC(2027, 2, 10, 15);
-    const { db, limits, acct } = rig({});
+    const { db, store, limits, acct } = await rig({});
     const insert = db.$client.prepare(
       "INSERT INTO request_log (id, created_at, key_id, account_id, endpoint, status, outcome, input_tokens, output_tokens, error_code) VALUES (?, ?, 'k', ?, 'chat', ?, 'ok', ?, ?, ?)",
     );
@@ -132,7 +134,7 @@ describe("plan limits with an injected clock", () => {
     insert.run("a", now - 1000, acct.id, 200, 10, 5, null);
     insert.run("b", now - 500, acct.id, 200, 1, 1, null);
     insert.run("c", now - 400, acct.id, 429, 0, 0, "rate_limit_exceeded");
-    limits.seed(db, now);
+    await limits.seed(store, now);
     expect(limits.usage(acct.id, now)).toEqual({ requestsToday: 2, tokensToday: 17, concurrent: 0 });
   });
 });

@@ -1,5 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import { accountUsageSince } from "../../db/queries/plans.ts";
+import type { Store } from "../../db/store.ts";
 import type { ExtraLimits, LimitCheck, Subject } from "../limits/rate-limit.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import { dayStart } from "./period.ts";
@@ -106,9 +105,10 @@ export class PlanLimits implements ExtraLimits {
   }
 
   /** Today's requests and tokens per account, from the log (start-up). */
-  seed(db: Db, now: number): void {
+  /** Today's requests and tokens per account, from the log: at start. */
+  async seed(store: Pick<Store, "requests">, now: number): Promise<void> {
     const start = dayStart(now);
-    for (const r of accountUsageSince(db, start))
+    for (const r of await store.requests.accountUsageSince(start))
       this.days.set(r.accountId, { start, requests: r.requests, tokens: r.tokens });
   }
 

@@ -5,15 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateDb, openDb } from "../../db/client.ts";
 import { DEFAULT_MIGRATIONS } from "../boot.ts";
-import { blankLogRow } from "../testing/log-row.ts";
+import { logRowEntry as row, writerBehaves } from "../testing/writer-contract.ts";
 import { InlineWriter } from "./inline-writer.ts";
 import { ThreadWriter } from "./thread-writer.ts";
 import { WalSync } from "./wal-sync.ts";
 import type { Writer } from "./writer.ts";
-import type { Entry } from "./writes.ts";
-
-/** A request-log row whose id is `v`: ids are unique, so writing one twice fails. */
-const row = (v: number): Entry => [{ op: "request_log.insert", row: blankLogRow(String(v), v) }];
 
 function migrated(path: string, sync: "full" | "normal" = "full"): Database {
   const { sqlite, db } = openDb(path, { sync });
@@ -28,32 +24,13 @@ function fileDb(): { path: string; db: Database } {
 
 const count = (db: Database) => (db.query("SELECT count(*) AS n FROM request_log").get() as { n: number }).n;
 
-async function behaves(writer: Writer, db: Database) {
-  // One loop turn, one batch; each promise resolves only once its entry is committed.
-  await Promise.all([1, 2, 3].map((v) => writer.enqueue(row(v))));
-  expect(count(db)).toBe(3);
-  expect(writer.stats).toEqual({ batches: 1, entries: 3 });
-  // A failing entry fails alone; the rest of its batch commits.
-  const failures: unknown[] = [];
-  writer.onFailure = (e) => failures.push(e);
-  const ok = writer.enqueue(row(10));
-  const dup = writer.enqueue(row(1));
-  const ok2 = writer.enqueue([...row(11), ...row(12)]);
-  const bad = writer.enqueue([...row(13), ...row(2)]); // atomic: 13 must not land either
-  await ok;
-  await ok2;
-  await expect(dup).rejects.toThrow("UNIQUE");
-  await expect(bad).rejects.toThrow("UNIQUE");
-  expect(
-    db
-      .query("SELECT created_at AS v FROM request_log ORDER BY created_at")
-      .all()
-      .map((r) => (r as { v: number }).v),
-  ).toEqual([1, 2, 3, 10, 11, 12]);
-  expect(failures).toHaveLength(1);
-  expect(writer.pending).toBe(0);
-  await writer.close();
-}
+/** The request log's created_at values in order (the writer contract's reader). */
+const createdAts = (db: Database) => () =>
+  db
+    .query("SELECT created_at AS v FROM request_log ORDER BY created_at")
+    .all()
+    .map((r) => (r as { v: number }).v);
+const behaves = (writer: Writer, db: Database) => writerBehaves(writer, createdAts(db), "UNIQUE");
 
 describe("writers", () => {
   test("inline: batches per loop turn, failed entries alone and atomic", async () => {

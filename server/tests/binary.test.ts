@@ -23,6 +23,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { buildBinary } from "../../scripts/build-binary.ts";
 import { standardConfig } from "../testing/harness.ts";
 import { DEFAULT_TEXT, MockOpenAI } from "../testing/mock-openai.ts";
+import { startPg } from "../testing/pg-server.ts";
 import { runCliProcess, type Spawned, spawnServer } from "../testing/process.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
@@ -279,6 +280,47 @@ describe("the single-file binary", () => {
     expect(account.balance).toBeLessThan(7_000_000_000);
     ledgerMatchesBalances(upgraded);
     upgraded.close();
+  });
+
+  test("migrate-db moves a database into PostgreSQL with the migrations the binary carries", async () => {
+    const dbPath = join(work, "to-pg", "tollgate.db");
+    const { sqlite, db } = openDb(dbPath);
+    migrateDb(db, MIGRATIONS);
+    const now = Date.now();
+    sqlite.run("INSERT INTO accounts (id, name, balance, used, created_at) VALUES (?, ?, ?, 0, ?)", [
+      "acct_to_pg",
+      "moved-by-the-binary",
+      3_000_000_000,
+      now,
+    ]);
+    sqlite.run(
+      "INSERT INTO ledger (id, account_id, kind, amount, balance_after, created_at) VALUES (?, ?, 'topup', ?, ?, ?)",
+      ["led_to_pg", "acct_to_pg", 3_000_000_000, 3_000_000_000, now],
+    );
+    sqlite.close();
+    // The binary lies alone in its folder: the PostgreSQL migrations must come from inside it.
+    const pg = await startPg();
+    try {
+      const url = await pg.createDatabase("from_binary");
+      const moved = await tollgate(["migrate-db", "--from", dbPath, "--to", url]);
+      expect(moved.stderr).toBe("");
+      expect(moved.code).toBe(0);
+      expect(moved.stdout).toContain("Done:");
+      const sql = new Bun.SQL(url);
+      try {
+        expect(await sql`SELECT name, balance FROM accounts`).toEqual([
+          { name: "moved-by-the-binary", balance: "3000000000" },
+        ]);
+        // tollgate_settle comes from the second PostgreSQL migration.
+        expect(await sql`SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'tollgate_settle'`).toEqual([
+          { n: 1 },
+        ]);
+      } finally {
+        await sql.close();
+      }
+    } finally {
+      await pg.stop();
+    }
   });
 });
 

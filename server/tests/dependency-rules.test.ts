@@ -86,6 +86,7 @@ describe("folder rules (dependency-cruiser)", () => {
         "server/errors.ts",
         "server/routes/anthropic.ts",
         "server/testing/harness.ts",
+        "db/pg/client.ts",
       ])
         plant(target);
       plant("server/store/charges.ts", 'import { x } from "../billing/money.ts";\nexport const y = x;\n');
@@ -101,6 +102,7 @@ describe("folder rules (dependency-cruiser)", () => {
       plant("db/queries/errors.ts", 'import { x } from "../../server/errors.ts";\nexport const y = x;\n');
       plant("server/gateway/route.ts", 'import { x } from "../routes/anthropic.ts";\nexport const y = x;\n');
       plant("server/keys/mock.ts", 'import { x } from "../testing/harness.ts";\nexport const y = x;\n');
+      plant("server/keys/pg.ts", 'import { x } from "../../db/pg/client.ts";\nexport const y = x;\n');
       plant("server/core/price.ts", 'import { x } from "../billing/money.ts";\nexport const y = x;\n');
       // A cycle inside one folder breaks no folder rule, only no-circular (reported once per cycle).
       plant("server/core/a.ts", 'import { b } from "./b.ts";\nexport const a = () => b;\n');
@@ -117,6 +119,7 @@ describe("folder rules (dependency-cruiser)", () => {
         "core-is-the-bottom: server/core/price.ts -> server/billing/money.ts",
         "db-knows-no-server: db/queries/errors.ts -> server/errors.ts",
         "dialects-know-no-transport: server/dialects/post.ts -> server/providers/http.ts",
+        "engine-chosen-at-the-edges: server/keys/pg.ts -> db/pg/client.ts",
         "gateway-below-routes: server/gateway/route.ts -> server/routes/anthropic.ts",
         "gateway-object-is-the-composition-root: server/health/state.ts -> server/gateway/gateway.ts",
         "health-reads-state: server/health/state.ts -> server/gateway/gateway.ts",

@@ -1,3 +1,5 @@
+import { identityEn } from "./identity-en.ts";
+
 /** The panel's English texts. Every key here has a Russian twin in ru.ts (resources.test.ts). */
 export const en = {
   brand: { toll: "Toll", gate: "gate", title: "Tollgate admin" },
@@ -721,4 +723,6 @@ export const en = {
     },
     pages: "Delivery pages",
   },
+  // Users, invitations, outbox, plans and the user portal (identity-en.ts).
+  ...identityEn,
 };

@@ -1,3 +1,5 @@
+import { identityRu } from "./identity-ru.ts";
+
 /**
  * The panel's Russian texts. Counted texts carry the forms Russian needs (_one, _few, _many,
  * _other) where English has two; resources.test.ts checks both files hold the same texts.
@@ -746,4 +748,6 @@ export const ru = {
     },
     pages: "Страницы доставок",
   },
+  // Users, invitations, outbox, plans and the user portal (identity-ru.ts).
+  ...identityRu,
 };

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { PgDb } from "../client.ts";
+import type { PgConn } from "../client.ts";
 
 /** One call's charge as the group commit hands it over (server/store/writes.ts Charge). */
 export type ChargeIn = {
@@ -39,7 +39,7 @@ type Row = {
  * capped, locked in a fixed order, idempotent by ledger id). Run it inside the batch's
  * transaction so the request-log rows commit with their charges.
  */
-export async function settleCharges(db: PgDb, charges: readonly ChargeIn[]): Promise<Settled[]> {
+export async function settleCharges(db: PgConn, charges: readonly ChargeIn[]): Promise<Settled[]> {
   if (charges.length === 0) return [];
   const rows = (await db.execute(
     sql`select * from tollgate_settle(${JSON.stringify(charges)}::text::jsonb)`,

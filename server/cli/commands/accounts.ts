@@ -9,13 +9,13 @@ export const accountsCommands: CommandGroup = {
     create: {
       usage: "accounts create --name <name> [--balance <amount>] [--json]",
       summary: "Create an account with an opening balance",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { values } = parse(args, {
           name: { type: "string" },
           balance: { type: "string" },
           json: { type: "boolean" },
         });
-        const { gw } = ctx.open();
+        const { gw } = await ctx.open();
         const a = accountsService.create(gw, {
           name: required(values.name, "--name"),
           balance: values.balance === undefined ? 0 : amountArg(values.balance, "--balance"),
@@ -31,9 +31,9 @@ export const accountsCommands: CommandGroup = {
     list: {
       usage: "accounts list [--json]",
       summary: "List accounts with balances",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { values } = parse(args, { json: { type: "boolean" } });
-        const rows = accountsService.list(ctx.open().gw);
+        const rows = accountsService.list((await ctx.open()).gw);
         ctx.out(
           values.json
             ? JSON.stringify(rows)
@@ -45,13 +45,13 @@ export const accountsCommands: CommandGroup = {
     topup: {
       usage: "accounts topup <account-id> <amount> [--note <text>] [--json]",
       summary: "Add money to an account",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { values, positionals } = parse(args, { note: { type: "string" }, json: { type: "boolean" } });
         const id = required(positionals[0], "<account-id>");
         const amount = amountArg(positionals[1], "<amount>");
         if (amount <= 0) throw new Error("the amount must be positive");
         const r = accountsService.credit(
-          ctx.open().gw,
+          (await ctx.open()).gw,
           id,
           { amount, ...(values.note ? { note: values.note } : {}) },
           "topup",

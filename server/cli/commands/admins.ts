@@ -66,7 +66,7 @@ export const adminsCommands: CommandGroup = {
         });
         const username = required(values.username, "--username");
         const password = await readPassword(values["password-stdin"] === true);
-        const u = await new AdminUsers(ctx.open().gw.db).create(username, password);
+        const u = await new AdminUsers((await ctx.open()).gw.db).create(username, password);
         ctx.out(values.json ? JSON.stringify(u) : `Created admin user ${u.username} (${u.id}).`);
         return 0;
       },
@@ -74,9 +74,9 @@ export const adminsCommands: CommandGroup = {
     list: {
       usage: "admins list [--json]",
       summary: "List admin users",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { values } = parse(args, { json: { type: "boolean" } });
-        const rows = new AdminUsers(ctx.open().gw.db).list();
+        const rows = new AdminUsers((await ctx.open()).gw.db).list();
         ctx.out(
           values.json ? JSON.stringify(rows) : table(rows, ["id", "username", "created_at", "last_login_at"]),
         );
@@ -86,9 +86,11 @@ export const adminsCommands: CommandGroup = {
     delete: {
       usage: "admins delete <id-or-username> [--json]",
       summary: "Delete an admin user; their sessions end at once",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { values, positionals } = parse(args, { json: { type: "boolean" } });
-        const u = new AdminUsers(ctx.open().gw.db).delete(required(positionals[0], "<id-or-username>"));
+        const u = new AdminUsers((await ctx.open()).gw.db).delete(
+          required(positionals[0], "<id-or-username>"),
+        );
         ctx.out(values.json ? JSON.stringify(u) : `Deleted admin user ${u.username} (${u.id}).`);
         return 0;
       },

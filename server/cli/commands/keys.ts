@@ -10,7 +10,7 @@ export const keysCommands: CommandGroup = {
       usage:
         "keys create --account <account-id> --name <name> [--rpm <n>] [--rpd <n>] [--spend-limit <amount>] [--models a,b] [--expires <ISO date>] [--json]",
       summary: "Issue a key (printed once; only its hash is stored)",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { values } = parse(args, {
           account: { type: "string" },
           name: { type: "string" },
@@ -26,7 +26,7 @@ export const keysCommands: CommandGroup = {
           expires = Date.parse(values.expires);
           if (Number.isNaN(expires)) throw new UsageError("--expires must be an ISO date, e.g. 2027-01-01");
         }
-        const k = keysService.create(ctx.open().gw, {
+        const k = keysService.create((await ctx.open()).gw, {
           account_id: required(values.account, "--account"),
           name: required(values.name, "--name"),
           rpm_limit: intArg(values.rpm, "--rpm"),
@@ -54,9 +54,9 @@ export const keysCommands: CommandGroup = {
     list: {
       usage: "keys list [--account <account-id>] [--json]",
       summary: "List keys (prefix, status, limits, spend)",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { values } = parse(args, { account: { type: "string" }, json: { type: "boolean" } });
-        const rows = keysService.list(ctx.open().gw, values.account);
+        const rows = keysService.list((await ctx.open()).gw, values.account);
         ctx.out(
           values.json
             ? JSON.stringify(rows)
@@ -78,9 +78,9 @@ export const keysCommands: CommandGroup = {
     revoke: {
       usage: "keys revoke <key-id>",
       summary: "Revoke a key (a running server refuses it at its next request)",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { positionals } = parse(args, {});
-        const k = keysService.update(ctx.open().gw, required(positionals[0], "<key-id>"), {
+        const k = keysService.update((await ctx.open()).gw, required(positionals[0], "<key-id>"), {
           status: "revoked",
         });
         ctx.out(`Revoked key ${k.id} (${k.prefix}...)`);

@@ -59,7 +59,7 @@ export const migrateDbCommand: Command = {
     }
     const { client: pg, db } = openPg(to, { max: 2 });
     try {
-      await migratePg(db);
+      await migratePg(db, ctx.options.pgMigrationsFolder);
       const tables = tablesInOrder().map((t) => t.name);
       // One read transaction: every table is read from the same snapshot, even if a
       // server still writes in WAL mode (what it writes after the snapshot is not moved).

@@ -3,9 +3,11 @@ import { parse, required, table } from "../args.ts";
 import type { CliContext, CommandGroup } from "../command.ts";
 
 function toggle(enabled: boolean) {
-  return (args: string[], ctx: CliContext) => {
+  return async (args: string[], ctx: CliContext) => {
     const { positionals } = parse(args, {});
-    const m = modelsService.update(ctx.open().gw, required(positionals[0], "<model-id>"), { enabled });
+    const m = modelsService.update((await ctx.open()).gw, required(positionals[0], "<model-id>"), {
+      enabled,
+    });
     ctx.out(`${m.id} is now ${m.enabled ? "enabled" : "disabled"}`);
     return 0;
   };
@@ -18,9 +20,9 @@ export const modelsCommands: CommandGroup = {
     list: {
       usage: "models list [--json]",
       summary: "List models with prices per 1M tokens",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { values } = parse(args, { json: { type: "boolean" } });
-        const rows = modelsService.list(ctx.open().gw);
+        const rows = modelsService.list((await ctx.open()).gw);
         ctx.out(
           values.json
             ? JSON.stringify(rows)
@@ -46,9 +48,9 @@ export const modelsCommands: CommandGroup = {
     delete: {
       usage: "models delete <model-id>",
       summary: "Delete a model (refused while another model names it as a fallback)",
-      run(args, ctx) {
+      async run(args, ctx) {
         const { positionals } = parse(args, {});
-        const { id } = modelsService.delete(ctx.open().gw, required(positionals[0], "<model-id>"));
+        const { id } = modelsService.delete((await ctx.open()).gw, required(positionals[0], "<model-id>"));
         ctx.out(`${id} is deleted`);
         return 0;
       },

@@ -1,0 +1,136 @@
+import { and, eq, getTableColumns, gt, gte, sql } from "drizzle-orm";
+import { type AccountRow, type LedgerMove, type LedgerRow, openingEntry } from "../../queries/billing.ts";
+import type { FullRow } from "../../queries/columns.ts";
+import type { accounts as sqliteAccounts } from "../../schema/index.ts";
+import type { PgConn } from "../client.ts";
+import { accounts, ledger } from "../schema/index.ts";
+
+/**
+ * Accounts and their ledger on PostgreSQL: the twins of db/queries/billing.ts. Commit
+ * order is the identity column `position` (SQLite's rowid). Every statement that moves a
+ * balance bumps `version`, the order the replicas' balance mirror follows (docs/scale-out.md).
+ */
+
+/** The columns both engines have: `version` is PostgreSQL's own. */
+const { version: _version, ...accountColumns } = getTableColumns(accounts);
+
+/** sum() of bigint is numeric and max() a bigint, which Bun hands over as strings. */
+const asNumber = (expr: ReturnType<typeof sql>) => sql<string | number>`${expr}`.mapWith(Number);
+
+export const allAccounts = (db: PgConn): Promise<AccountRow[]> => db.select(accountColumns).from(accounts);
+
+export const accountBalance = async (db: PgConn, id: string): Promise<number | undefined> =>
+  (await db.select({ balance: accounts.balance }).from(accounts).where(eq(accounts.id, id)))[0]?.balance;
+
+export const accountNamed = async (db: PgConn, name: string): Promise<{ id: string } | undefined> =>
+  (await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, name)))[0];
+
+export async function updateAccount(
+  db: PgConn,
+  id: string,
+  set: Partial<Pick<AccountRow, "status" | "lowBalanceThreshold">>,
+): Promise<AccountRow | undefined> {
+  return (await db.update(accounts).set(set).where(eq(accounts.id, id)).returning(accountColumns))[0];
+}
+
+/**
+ * Accounts, the ledger after `after` and its newest position from one snapshot
+ * (REPEATABLE READ: every statement of the transaction sees the same commits).
+ */
+export function accountsSnapshot(db: PgConn, after: number | null) {
+  return db.transaction(
+    async (tx) => {
+      const moves = after === null ? [] : await ledgerAfter(tx, after);
+      return {
+        rows: await allAccounts(tx),
+        moves,
+        position: moves.at(-1)?.position ?? (after === null ? await lastLedgerPosition(tx) : after),
+      };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+}
+
+export async function insertAccount(
+  db: PgConn,
+  account: FullRow<typeof sqliteAccounts>,
+  opening: { id: string; note: string } | null,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.insert(accounts).values(account);
+    if (opening) await tx.insert(ledger).values(openingEntry(account, opening));
+  });
+}
+
+export async function creditAccount(
+  db: PgConn,
+  entry: Omit<LedgerRow, "balanceAfter" | "keyId" | "requestId"> & {
+    kind: Exclude<LedgerRow["kind"], "charge">;
+  },
+): Promise<number | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(accounts)
+      .set({ balance: sql`${accounts.balance} + ${entry.amount}`, version: sql`${accounts.version} + 1` })
+      .where(eq(accounts.id, entry.accountId))
+      .returning({ balance: accounts.balance });
+    if (!row) return undefined;
+    await tx
+      .insert(ledger)
+      .values({ ...entry, balanceAfter: row.balance, keyId: null, requestId: null } satisfies LedgerRow);
+    return row.balance;
+  });
+}
+
+export async function lastLedgerPosition(db: PgConn): Promise<number> {
+  const [row] = await db.select({ m: asNumber(sql`coalesce(max(${ledger.position}), 0)`) }).from(ledger);
+  return row?.m ?? 0;
+}
+
+/**
+ * Entries after `position`, in position order. A position is taken at insert, not at
+ * commit: two transactions in flight may commit out of order, so a reader polling this may
+ * see a later position before an earlier one lands (docs/scale-out.md, what is left).
+ */
+export async function ledgerAfter(db: PgConn, position: number): Promise<LedgerMove[]> {
+  const rows = await db
+    .select({
+      position: ledger.position,
+      id: ledger.id,
+      accountId: ledger.accountId,
+      kind: ledger.kind,
+      amount: ledger.amount,
+    })
+    .from(ledger)
+    .where(gt(ledger.position, position))
+    .orderBy(ledger.position);
+  return rows.map((r) => ({ ...r, position: r.position ?? 0 }));
+}
+
+export async function keyChargedSince(
+  db: PgConn,
+  accountId: string,
+  keyId: string,
+  since: number,
+): Promise<number> {
+  const [row] = await db
+    .select({ s: asNumber(sql`-coalesce(sum(${ledger.amount}), 0)`) })
+    .from(ledger)
+    .where(
+      and(
+        eq(ledger.accountId, accountId),
+        gte(ledger.createdAt, since),
+        eq(ledger.keyId, keyId),
+        eq(ledger.kind, "charge"),
+      ),
+    );
+  return row?.s ?? 0;
+}
+
+export async function chargedFor(db: PgConn, requestId: string): Promise<number> {
+  const [row] = await db
+    .select({ s: asNumber(sql`-coalesce(sum(${ledger.amount}), 0)`) })
+    .from(ledger)
+    .where(and(eq(ledger.requestId, requestId), eq(ledger.kind, "charge")));
+  return row?.s ?? 0;
+}

@@ -1,0 +1,61 @@
+import type { Store } from "../../store.ts";
+import type { PgConn } from "../client.ts";
+import * as billing from "./billing.ts";
+import * as catalog from "./catalog.ts";
+import * as keys from "./keys.ts";
+import * as plans from "./plans.ts";
+import * as requests from "./requests.ts";
+import * as system from "./system.ts";
+
+/** The Store (db/store.ts) over PostgreSQL: each method one round trip (or one transaction) on the pool. */
+export function pgStore(db: PgConn): Store {
+  return {
+    keys: {
+      all: () => keys.allKeys(db),
+      lastUsed: () => keys.keysLastUsed(db),
+      insert: (row) => keys.insertKey(db, row),
+      update: (id, set) => keys.updateKey(db, id, set),
+    },
+    catalog: {
+      providers: () => catalog.allProviders(db),
+      provider: (id) => catalog.findProvider(db, id),
+      insertProvider: (row) => catalog.insertProvider(db, row),
+      updateProvider: (id, set) => catalog.updateProvider(db, id, set),
+      deleteProvider: (id) => catalog.deleteProvider(db, id),
+      models: () => catalog.allModels(db),
+      model: (id) => catalog.findModel(db, id),
+      insertModel: (row) => catalog.insertModel(db, row),
+      updateModel: (id, set) => catalog.updateModel(db, id, set),
+      deleteModel: (id) => catalog.deleteModel(db, id),
+    },
+    accounts: {
+      all: () => billing.allAccounts(db),
+      snapshot: (after) => billing.accountsSnapshot(db, after),
+      balance: (id) => billing.accountBalance(db, id),
+      named: (name) => billing.accountNamed(db, name),
+      update: (id, set) => billing.updateAccount(db, id, set),
+      insert: (account, opening) => billing.insertAccount(db, account, opening),
+      credit: (entry) => billing.creditAccount(db, entry),
+    },
+    ledger: {
+      lastPosition: () => billing.lastLedgerPosition(db),
+      after: (position) => billing.ledgerAfter(db, position),
+      keyChargedSince: (accountId, keyId, since) => billing.keyChargedSince(db, accountId, keyId, since),
+      chargedFor: (requestId) => billing.chargedFor(db, requestId),
+    },
+    plans: {
+      all: () => plans.allPlans(db),
+      assignments: () => plans.allAccountPlans(db),
+    },
+    requests: {
+      rateWindowSeed: (since) => requests.rateWindowSeed(db, since),
+      accountUsageSince: (since) => plans.accountUsageSince(db, since),
+    },
+    settings: {
+      read: (key) => system.readSetting(db, key),
+      upsert: (key, value) => system.upsertSetting(db, key, value),
+      delete: (key) => system.deleteSetting(db, key),
+      bump: (key) => system.bumpSetting(db, key),
+    },
+  };
+}

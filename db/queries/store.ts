@@ -1,0 +1,65 @@
+import type { Db } from "../client.ts";
+import type { Store } from "../store.ts";
+import * as billing from "./billing.ts";
+import * as catalog from "./catalog.ts";
+import * as keys from "./keys.ts";
+import * as plans from "./plans.ts";
+import * as requests from "./requests.ts";
+import * as system from "./system.ts";
+
+/**
+ * The Store (db/store.ts) over SQLite: today's synchronous queries, each answered as a
+ * resolved promise. What a caller awaits already happened when the call returned.
+ */
+export function sqliteStore(db: Db): Store {
+  return {
+    keys: {
+      all: async () => keys.allKeys(db),
+      lastUsed: async () => keys.keysLastUsed(db),
+      insert: async (row) => keys.insertKey(db, row),
+      update: async (id, set) => keys.updateKey(db, id, set),
+    },
+    catalog: {
+      providers: async () => catalog.allProviders(db),
+      provider: async (id) => catalog.findProvider(db, id),
+      insertProvider: async (row) => catalog.insertProvider(db, row),
+      updateProvider: async (id, set) => catalog.updateProvider(db, id, set),
+      deleteProvider: async (id) => catalog.deleteProvider(db, id),
+      models: async () => catalog.allModels(db),
+      model: async (id) => catalog.findModel(db, id),
+      insertModel: async (row) => catalog.insertModel(db, row),
+      updateModel: async (id, set) => catalog.updateModel(db, id, set),
+      deleteModel: async (id) => catalog.deleteModel(db, id),
+    },
+    accounts: {
+      all: async () => billing.allAccounts(db),
+      snapshot: async (after) => billing.accountsSnapshot(db, after),
+      balance: async (id) => billing.accountBalance(db, id),
+      named: async (name) => billing.accountNamed(db, name),
+      update: async (id, set) => billing.updateAccount(db, id, set),
+      insert: async (account, opening) => billing.insertAccount(db, account, opening),
+      credit: async (entry) => billing.creditAccount(db, entry),
+    },
+    ledger: {
+      lastPosition: async () => billing.lastLedgerPosition(db),
+      after: async (position) => billing.ledgerAfter(db, position),
+      keyChargedSince: async (accountId, keyId, since) =>
+        billing.keyChargedSince(db, accountId, keyId, since),
+      chargedFor: async (requestId) => billing.chargedFor(db, requestId),
+    },
+    plans: {
+      all: async () => plans.allPlans(db),
+      assignments: async () => plans.allAccountPlans(db),
+    },
+    requests: {
+      rateWindowSeed: async (since) => requests.rateWindowSeed(db, since),
+      accountUsageSince: async (since) => plans.accountUsageSince(db, since),
+    },
+    settings: {
+      read: async (key) => system.readSetting(db, key),
+      upsert: async (key, value) => system.upsertSetting(db, key, value),
+      delete: async (key) => system.deleteSetting(db, key),
+      bump: async (key) => system.bumpSetting(db, key),
+    },
+  };
+}

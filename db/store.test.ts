@@ -1,0 +1,338 @@
+/**
+ * The Store contract on both engines: the same calls against SQLite (db/queries/store.ts)
+ * and a real PostgreSQL (db/pg/queries/store.ts, server/testing/pg-server.ts) give the same
+ * answers: the same row shapes (numbers for money and times, parsed JSON, booleans), the
+ * same ledger order and sums, the same misses. What only the group commit writes (charges,
+ * log rows) is written by each engine's own executor.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { BatchExecutor } from "../server/store/batch-executor.ts";
+import { blankLogRow } from "../server/testing/log-row.ts";
+import { type PgServer, startPg } from "../server/testing/pg-server.ts";
+import { migrateDb, openDb } from "./client.ts";
+import { migratePg, openPg } from "./pg/client.ts";
+import { pgStore } from "./pg/queries/store.ts";
+import { commitBatch, type PgEntry } from "./pg/queries/writes.ts";
+import { accountPlans as pgAccountPlans, plans as pgPlans } from "./pg/schema/index.ts";
+import { sqliteStore } from "./queries/store.ts";
+import { accountPlans, plans } from "./schema/index.ts";
+import type { Store } from "./store.ts";
+
+const MIGRATIONS = `${import.meta.dir}/migrations`;
+
+type Engine = {
+  store: Store;
+  /** Commits group-commit entries (charges, log rows) with the engine's own executor. */
+  commit(entries: PgEntry[]): Promise<void>;
+  seedPlan(): Promise<void>;
+  close(): Promise<void>;
+};
+
+const plan = {
+  id: "plan_pro",
+  name: "Pro",
+  isDefault: true,
+  requestsPerMinute: 60,
+  requestsPerDay: null,
+  tokensPerDay: 1_000_000,
+  concurrentRequests: null,
+  models: ["gpt-a"],
+  priceMultiplierPpm: 900_000,
+  monthlyFee: 0,
+  configHash: null,
+  createdAt: 1,
+  updatedAt: 1,
+};
+const assignment = {
+  accountId: "acc_1",
+  planId: "plan_pro",
+  periodStart: 10,
+  assignedAt: 10,
+  lapsedPlanId: null,
+  lapsedAt: null,
+};
+
+function sqliteEngine(): Engine {
+  const { sqlite, db } = openDb(":memory:");
+  migrateDb(db, MIGRATIONS);
+  const executor = new BatchExecutor(sqlite);
+  return {
+    store: sqliteStore(db),
+    async commit(entries) {
+      expect(executor.run(entries).failed).toEqual([]);
+    },
+    async seedPlan() {
+      db.insert(plans).values(plan).run();
+      db.insert(accountPlans).values(assignment).run();
+    },
+    async close() {
+      sqlite.close();
+    },
+  };
+}
+
+let pg: PgServer;
+async function pgEngine(): Promise<Engine> {
+  const { client, db } = openPg(await pg.createDatabase("store_contract"), { max: 4 });
+  await migratePg(db);
+  return {
+    store: pgStore(db),
+    async commit(entries) {
+      expect((await commitBatch(db, entries)).failed).toEqual([]);
+    },
+    async seedPlan() {
+      await db.insert(pgPlans).values(plan);
+      await db.insert(pgAccountPlans).values(assignment);
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+beforeAll(async () => {
+  pg = await startPg();
+}, 60_000);
+afterAll(async () => {
+  await pg?.stop();
+});
+
+/** Every call of the Store, in an order that exercises each; the answers, in one object to compare. */
+async function script(e: Engine) {
+  const { store } = e;
+  const out: Record<string, unknown> = {};
+  await store.accounts.insert(
+    {
+      id: "acc_1",
+      name: "team",
+      balance: 5000,
+      used: 0,
+      configHash: null,
+      status: "active",
+      lowBalanceThreshold: null,
+      createdAt: 1,
+    },
+    { id: "led_open", note: "opening" },
+  );
+  await store.accounts.insert(
+    {
+      id: "acc_2",
+      name: "empty",
+      balance: 0,
+      used: 0,
+      configHash: "h",
+      status: "active",
+      lowBalanceThreshold: 7,
+      createdAt: 2,
+    },
+    null,
+  );
+  out.credit = await store.accounts.credit({
+    id: "led_top",
+    accountId: "acc_1",
+    kind: "topup",
+    amount: 1500,
+    note: "top-up",
+    createdAt: 3,
+  });
+  out.creditUnknown = await store.accounts.credit({
+    id: "led_x",
+    accountId: "nope",
+    kind: "adjustment",
+    amount: -1,
+    note: null,
+    createdAt: 3,
+  });
+  out.updated = await store.accounts.update("acc_2", { status: "suspended", lowBalanceThreshold: null });
+  out.updateUnknown = await store.accounts.update("nope", { status: "active" });
+  out.named = await store.accounts.named("team");
+  out.namedMissing = await store.accounts.named("nobody");
+
+  const key = {
+    id: "key_1",
+    accountId: "acc_1",
+    name: "k",
+    prefix: "sk-tg-ab",
+    hash: "hash_1",
+    status: "active" as const,
+    rpmLimit: null,
+    dailyRequestLimit: 100,
+    spendLimit: 2000,
+    used: 0,
+    budgetPeriod: "monthly" as const,
+    models: ["gpt-a", "gpt-b"],
+    expiresAt: null,
+    lastUsedAt: null,
+    createdAt: 4,
+  };
+  await store.keys.insert(key);
+  out.keyPatched = await store.keys.update("key_1", { name: "renamed", models: null });
+  out.keyRead = await store.keys.update("key_1", {});
+  out.keyUnknown = await store.keys.update("nope", { name: "x" });
+
+  await e.commit([
+    [
+      {
+        op: "request_log.insert",
+        row: {
+          ...blankLogRow("req_1", 100),
+          keyId: "key_1",
+          accountId: "acc_1",
+          inputTokens: 10,
+          outputTokens: 5,
+          cost: 300,
+        },
+      },
+      {
+        charge: {
+          ledgerId: "led_c1",
+          accountId: "acc_1",
+          keyId: "key_1",
+          amount: 300,
+          requestId: "req_1",
+          at: 100,
+        },
+      },
+    ],
+    [
+      {
+        op: "request_log.insert",
+        row: {
+          ...blankLogRow("req_2", 200),
+          keyId: "key_1",
+          accountId: "acc_1",
+          inputTokens: 1,
+          outputTokens: 2,
+          cost: 200,
+        },
+      },
+      {
+        charge: {
+          ledgerId: "led_c2",
+          accountId: "acc_1",
+          keyId: "key_1",
+          amount: 200,
+          requestId: "req_2",
+          at: 200,
+        },
+      },
+    ],
+    [
+      {
+        op: "request_log.insert",
+        row: {
+          ...blankLogRow("req_3", 300),
+          keyId: "key_1",
+          accountId: "acc_1",
+          errorCode: "rate_limit_exceeded",
+        },
+      },
+    ],
+  ]);
+  out.keys = await store.keys.all();
+  out.lastUsed = [...(await store.keys.lastUsed())];
+  out.accounts = (await store.accounts.all()).sort((a, b) => a.id.localeCompare(b.id));
+  out.balance = await store.accounts.balance("acc_1");
+  out.balanceUnknown = await store.accounts.balance("nope");
+  out.chargedSince = await store.ledger.keyChargedSince("acc_1", "key_1", 150);
+  out.chargedFor = await store.ledger.chargedFor("req_1");
+  out.chargedForNone = await store.ledger.chargedFor("req_3");
+  // Positions differ between engines (rowid, identity); their order and what follows a position do not.
+  const moves = await store.ledger.after(0);
+  out.moves = moves.map(({ position: _p, ...m }) => m);
+  expect(await store.ledger.lastPosition()).toBe(moves.at(-1)?.position ?? -1);
+  out.movesAfterSecond = (await store.ledger.after(moves[1]!.position)).map((m) => m.id);
+  out.seed = await store.requests.rateWindowSeed(150);
+  out.usage = await store.requests.accountUsageSince(0);
+
+  const now = 50;
+  await store.catalog.insertProvider({
+    id: "prov_1",
+    kind: "openai",
+    baseUrl: "http://127.0.0.1:1",
+    apiKeyEnc: "sealed",
+    options: { organization: "o" },
+    headers: { "x-a": "b" },
+    headersEnc: null,
+    timeouts: { connectMs: 1000 },
+    enabled: true,
+    configHash: null,
+    createdAt: now,
+    updatedAt: now,
+  } as never);
+  await store.catalog.updateProvider("prov_1", { enabled: false, updatedAt: 60 });
+  out.provider = await store.catalog.provider("prov_1");
+  out.providerMissing = await store.catalog.provider("nope");
+  await store.catalog.insertModel({
+    id: "gpt-a",
+    enabled: true,
+    kind: null,
+    ownedBy: null,
+    routes: [{ provider: "prov_1", model: "up-a" }],
+    priceInput: 10,
+    priceCachedInput: 5,
+    priceOutput: 20,
+    priceCacheWrite: null,
+    priceCacheWrite1h: null,
+    priceExtras: {},
+    maxOutputTokens: 4096,
+    contextWindow: null,
+    capabilities: { vision: true },
+    fallbacks: ["gpt-b"],
+    configHash: "c",
+    createdAt: now,
+    updatedAt: now,
+  } as never);
+  await store.catalog.insertModel({
+    ...((await store.catalog.model("gpt-a")) as never as object),
+    id: "gpt-b",
+  } as never);
+  await store.catalog.updateModel("gpt-b", { priceOutput: 30 });
+  await store.catalog.deleteModel("gpt-a");
+  out.models = await store.catalog.models();
+  out.providers = await store.catalog.providers();
+  await store.catalog.deleteModel("gpt-b");
+  await store.catalog.deleteProvider("prov_1");
+  out.emptyCatalog = [await store.catalog.models(), await store.catalog.providers()];
+
+  await e.seedPlan();
+  out.plans = await store.plans.all();
+  out.assignments = await store.plans.assignments();
+
+  await store.settings.bump("generation");
+  await store.settings.bump("generation");
+  out.generation = await store.settings.read("generation");
+  await store.settings.upsert("name", "a");
+  await store.settings.upsert("name", "b");
+  out.name = await store.settings.read("name");
+  await store.settings.delete("name");
+  out.deleted = await store.settings.read("name");
+  return out;
+}
+
+describe("Store: the same answers on SQLite and PostgreSQL", () => {
+  test("every call", async () => {
+    const lite = sqliteEngine();
+    const post = await pgEngine();
+    try {
+      const a = await script(lite);
+      const b = await script(post);
+      expect(b).toEqual(a);
+      // Not vacuous: the script saw the charges, the caps and the misses.
+      expect(a).toMatchObject({
+        credit: 6500,
+        creditUnknown: undefined,
+        balance: 6000,
+        chargedSince: 200,
+        chargedFor: 300,
+        generation: "2",
+        name: "b",
+        deleted: undefined,
+        movesAfterSecond: ["led_c1", "led_c2"],
+      });
+    } finally {
+      await lite.close();
+      await post.close();
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import type { AccountRow, LedgerMove, LedgerRow } from "./queries/billing.ts";
+import type { ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
+import type { FullRow } from "./queries/columns.ts";
+import type { KeyRow } from "./queries/keys.ts";
+import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
+import type { accounts, apiKeys, models, providers } from "./schema/index.ts";
+
+/**
+ * The books as the services see them, whichever engine holds them: one async method per
+ * query, grouped by table group as db/queries is. SQLite implements it by wrapping the
+ * synchronous queries of db/queries (queries/store.ts: they still run synchronously
+ * underneath, and the hot path keeps its own prepared statements); PostgreSQL implements it
+ * over the db/pg/schema twin (pg/queries/store.ts). Rows are the same plain shapes on both
+ * (numbers for money and times, parsed JSON), so nothing above db/ knows which one runs.
+ * db/store.test.ts runs the same calls on both engines and expects the same answers.
+ */
+export interface Store {
+  readonly keys: {
+    all(): Promise<KeyRow[]>;
+    /** Each key's last use as committed by the group commit. */
+    lastUsed(): Promise<Map<string, number | null>>;
+    insert(row: FullRow<typeof apiKeys>): Promise<void>;
+    /** Applies a patch (none: reads the row); the row after it, or undefined for an unknown id. */
+    update(id: string, set: Partial<KeyRow>): Promise<KeyRow | undefined>;
+  };
+  readonly catalog: {
+    providers(): Promise<ProviderRow[]>;
+    provider(id: string): Promise<ProviderRow | undefined>;
+    insertProvider(row: FullRow<typeof providers>): Promise<void>;
+    updateProvider(id: string, set: ProviderPatch): Promise<void>;
+    deleteProvider(id: string): Promise<void>;
+    models(): Promise<ModelRow[]>;
+    model(id: string): Promise<ModelRow | undefined>;
+    insertModel(row: FullRow<typeof models>): Promise<void>;
+    updateModel(id: string, set: ModelPatch): Promise<void>;
+    deleteModel(id: string): Promise<void>;
+  };
+  readonly accounts: {
+    all(): Promise<AccountRow[]>;
+    /**
+     * Every account, the ledger entries committed after `after` (none for null) and the
+     * newest position, from one snapshot: what the account book loads and refreshes from.
+     */
+    snapshot(after: number | null): Promise<{ rows: AccountRow[]; moves: LedgerMove[]; position: number }>;
+    balance(id: string): Promise<number | undefined>;
+    named(name: string): Promise<{ id: string } | undefined>;
+    /** Sets status or low-balance threshold; the row after it, or undefined for an unknown id. */
+    update(
+      id: string,
+      set: Partial<Pick<AccountRow, "status" | "lowBalanceThreshold">>,
+    ): Promise<AccountRow | undefined>;
+    /** A new account and, for a non-zero opening balance, its opening top-up, in one transaction. */
+    insert(account: FullRow<typeof accounts>, opening: { id: string; note: string } | null): Promise<void>;
+    /** Moves a balance by a signed amount with its ledger entry, atomically; the balance after, or undefined for an unknown account. */
+    credit(
+      entry: Omit<LedgerRow, "balanceAfter" | "keyId" | "requestId"> & {
+        kind: Exclude<LedgerRow["kind"], "charge">;
+      },
+    ): Promise<number | undefined>;
+  };
+  readonly ledger: {
+    /** The newest entry's position in commit order (0 for an empty ledger). */
+    lastPosition(): Promise<number>;
+    /** Entries committed after `position`, in commit order. */
+    after(position: number): Promise<LedgerMove[]>;
+    /** What one key was charged since `since` (positive). */
+    keyChargedSince(accountId: string, keyId: string, since: number): Promise<number>;
+    /** What was charged for one request (positive). */
+    chargedFor(requestId: string): Promise<number>;
+  };
+  readonly plans: {
+    all(): Promise<PlanRow[]>;
+    assignments(): Promise<AccountPlanRow[]>;
+  };
+  readonly requests: {
+    /** The log rows that seed the rate windows: keyed, since `since`, not refused by a rate limit. */
+    rateWindowSeed(since: number): Promise<{ keyId: string; accountId: string; createdAt: number }[]>;
+    /** Per account since `since`: admitted requests and tokens, to seed the plan windows. */
+    accountUsageSince(since: number): Promise<{ accountId: string; requests: number; tokens: number }[]>;
+  };
+  readonly settings: {
+    read(key: string): Promise<string | undefined>;
+    /** Sets a setting whether or not it exists. */
+    upsert(key: string, value: string): Promise<void>;
+    delete(key: string): Promise<void>;
+    /** Adds one to an integer-valued setting (a missing one becomes "1"), in one statement. */
+    bump(key: string): Promise<void>;
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The group commit on a real PostgreSQL (server/testing/pg-server.ts): the same contract as
+ * the SQLite writers (writer.test.ts): one batch per loop turn, each entry atomic and
+ * failing alone, its promise resolved only once committed; charges settle through
+ * `tollgate_settle` in the batch's transaction, with their log rows.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { migratePg, openPg } from "../../db/pg/client.ts";
+import { accounts, apiKeys } from "../../db/pg/schema/index.ts";
+import { blankLogRow } from "../testing/log-row.ts";
+import { type PgServer, startPg } from "../testing/pg-server.ts";
+import { writerBehaves } from "../testing/writer-contract.ts";
+import { PgWriter } from "./pg-writer.ts";
+import type { Entry } from "./writes.ts";
+
+let pg: PgServer;
+let pool: ReturnType<typeof openPg>;
+
+beforeAll(async () => {
+  pg = await startPg();
+  pool = openPg(await pg.createDatabase("pg_writer_test"), { max: 4 });
+  await migratePg(pool.db);
+  await pool.db.insert(accounts).values({ id: "acc", name: "acc", balance: 1000, used: 0, createdAt: 1 });
+  await pool.db.insert(apiKeys).values({
+    id: "key",
+    accountId: "acc",
+    name: "k",
+    prefix: "tg",
+    hash: "h",
+    spendLimit: 700,
+    createdAt: 1,
+  });
+}, 60_000);
+afterAll(async () => {
+  await pool?.client.close();
+  await pg?.stop();
+});
+
+const query = async <T>(text: string) => (await pool.client.unsafe(text)) as T[];
+const createdAts = async () =>
+  (await query<{ v: string }>("SELECT created_at AS v FROM request_log ORDER BY created_at")).map((r) =>
+    Number(r.v),
+  );
+
+test("batches per loop turn; a failed entry fails alone and atomically", async () => {
+  await writerBehaves(new PgWriter(pool.db), createdAts, "duplicate key");
+});
+
+const charged = (n: number, amount: number, at: number): Entry => [
+  {
+    op: "request_log.insert",
+    row: { ...blankLogRow(`c${n}`, at), keyId: "key", accountId: "acc", cost: amount },
+  },
+  { charge: { ledgerId: `txn_${n}`, accountId: "acc", keyId: "key", amount, requestId: `c${n}`, at } },
+];
+
+test("charges settle with their log rows in the batch, capped by the key's limit; touches move last use forward", async () => {
+  const writer = new PgWriter(pool.db);
+  // 4 × 200 against a key limit of 700: the last is capped at 100 (tollgate_settle).
+  await Promise.all([1, 2, 3, 4].map((n) => writer.enqueue(charged(n, 200, 5000 + n))));
+  await writer.enqueue([{ touch: { keyId: "key", at: 9000 } }]);
+  await writer.enqueue([{ touch: { keyId: "key", at: 100 } }]);
+  const [acct] = await pool.db.select().from(accounts).where(sql`${accounts.id} = 'acc'`);
+  const [key] = await pool.db.select().from(apiKeys).where(sql`${apiKeys.id} = 'key'`);
+  expect(acct).toMatchObject({ balance: 300, used: 700 });
+  expect(key).toMatchObject({ used: 700, lastUsedAt: 9000 });
+  const ledger = await query<{ amount: string; balance_after: string; request_id: string }>(
+    "SELECT amount, balance_after, request_id FROM ledger ORDER BY position",
+  );
+  expect(ledger.map((l) => [Number(l.amount), Number(l.balance_after), l.request_id])).toEqual([
+    [-200, 800, "c1"],
+    [-200, 600, "c2"],
+    [-200, 400, "c3"],
+    [-100, 300, "c4"],
+  ]);
+  // A retried charge (same ledger id) charges nothing twice.
+  await expect(writer.enqueue(charged(1, 200, 5001).slice(1))).resolves.toBeUndefined();
+  const [again] = await pool.db.select().from(accounts).where(sql`${accounts.id} = 'acc'`);
+  expect(again?.balance).toBe(300);
+  await writer.close();
+});
+
+test("idempotency puts replace the stored response (the later one wins within a batch too); media rows land", async () => {
+  const writer = new PgWriter(pool.db);
+  const put = (body: string, at: number): Entry => [
+    {
+      op: "idempotency.put",
+      row: {
+        keyId: "key",
+        idemKey: "idem-1",
+        bodyHash: `h-${body}`,
+        status: 200,
+        headers: { "x-a": body },
+        body,
+        createdAt: at,
+      },
+    },
+  ];
+  await writer.enqueue(put("first", 1));
+  // One batch holding two puts under the same key: the batch's one upsert cannot touch a
+  // row twice, so it runs entry by entry and both succeed, in order.
+  await Promise.all([writer.enqueue(put("second", 2)), writer.enqueue(put("third", 3))]);
+  await writer.enqueue([
+    {
+      op: "generated_media.insert",
+      row: {
+        id: "img_1",
+        kind: "image",
+        accountId: "acc",
+        keyId: "key",
+        requestId: "r1",
+        providerId: "p",
+        upstreamRefEnc: "sealed",
+        mimeType: "image/png",
+        meta: { size: "1024x1024" },
+        createdAt: 1,
+        expiresAt: 2,
+      },
+    },
+  ]);
+  expect(await query("SELECT body, headers, created_at::int AS at FROM idempotency")).toEqual([
+    { body: "third", headers: { "x-a": "third" }, at: 3 },
+  ]);
+  expect(await query("SELECT id, meta, jsonb_typeof(meta) AS t FROM generated_media")).toEqual([
+    { id: "img_1", meta: { size: "1024x1024" }, t: "object" },
+  ]);
+  await writer.close();
+});
