@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import type { DeliveryView } from "../../../server/admin/alerts/model.ts";
 import {
   useAlertEmail,
@@ -111,7 +112,10 @@ function EmailForm() {
             {m.transport === "smtp" ? (
               t("alerts.email.smtp")
             ) : (
-              <Trans i18nKey="alerts.email.outbox" components={{ code: <code /> }} />
+              <Trans
+                i18nKey="alerts.email.outbox"
+                components={{ code: <code />, outbox: <Link to="/outbox" className="underline" /> }}
+              />
             )}
           </p>
           <Field
