@@ -44,9 +44,9 @@ export const teamRoutes = (id: Identity) => {
     )
     .post(
       "/invites",
-      ({ request, params, body, set }) => {
+      async ({ request, params, body, set }) => {
         const m = member(request, params.id, "owner");
-        const r = invite(
+        const r = await invite(
           id,
           { email: body.email, accountId: m.accountId, role: body.role, invitedBy: m.user.id },
           Date.now(),
@@ -75,26 +75,26 @@ export const teamRoutes = (id: Identity) => {
     )
     .patch(
       "/members/:user",
-      ({ request, params, body }) => {
+      async ({ request, params, body }) => {
         const m = member(request, params.id, "owner");
         const userId = params.user;
         const target = id.users.get(userId);
         if (!target || !id.users.membership(m.accountId, userId))
           throw notFound("No such member of this account.", "member_not_found");
-        id.users.addMember(m.accountId, target, body.role, Date.now());
+        await id.users.addMember(m.accountId, target, body.role, Date.now());
         return memberView(id.users.membersOf(m.accountId).find((x) => x.userId === userId)!);
       },
       { body: RoleBody, detail: { summary: "Change a member's role (owners)", tags } },
     )
     .delete(
       "/members/:user",
-      ({ request, params }) => {
+      async ({ request, params }) => {
         const userId = params.user;
         const self = requireUser(id, request).user.id === userId;
         const m = member(request, params.id, self ? "member" : "owner");
         // Their access tokens for this account stop working at once (the membership is checked on each call).
-        id.users.removeMember(m.accountId, userId);
-        id.oauth.revokeAll({ userId, accountId: m.accountId }, Date.now());
+        await id.users.removeMember(m.accountId, userId);
+        await id.oauth.revokeAll({ userId, accountId: m.accountId }, Date.now());
         return { removed: true };
       },
       { detail: { summary: "Remove a member (owners), or leave the account (yourself)", tags } },
