@@ -1,5 +1,5 @@
 /**
- * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S] [--kb=1,128] [--b-env=K=V]`: Tollgate
+ * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S] [--kb=1,128] [--only=json|stream] [--b-env=K=V]`: Tollgate
  * from two source trees (e.g. a worktree of main and a branch) side by side on one
  * machine, one mock upstream, measured in alternation with wrk (-c32, JSON and streamed
  * chat; with `--kb`, agent-shaped bodies of those sizes, bench/agent-body.ts), the order
@@ -38,8 +38,11 @@ const kbs = (arg("kb")?.split(",").map(Number) ?? []) as BodyKb[];
 for (const kb of kbs) if (!BODY_KBS.includes(kb)) throw new Error(`--kb takes ${BODY_KBS.join(", ")}`);
 /** A kind of request: JSON or stream, with the small body or an agent-shaped one of `kb` KB. */
 type Kind = { name: string; stream: boolean; kb: BodyKb | null };
+/** `--only=json` or `--only=stream`: one kind of request instead of both. */
+const only = arg("only");
+const streamModes = only === "json" ? [false] : only === "stream" ? [true] : [false, true];
 const KINDS: Kind[] = (kbs.length > 0 ? kbs : [null]).flatMap((kb) =>
-  [false, true].map((stream) => ({
+  streamModes.map((stream) => ({
     name: `${kb === null ? "" : `${kb}KB-`}${stream ? "stream" : "json"}`,
     stream,
     kb,

@@ -1,16 +1,17 @@
 /**
- * `bun bench/profile.ts [--stream] [--seconds=N] [--kb=1|32|128]`: Tollgate alone under wrk
- * load with Bun's CPU profiler on, then the profile's samples grouped by what the request
- * was doing. `--kb` sends an agent-shaped body of that size (bench/agent-body.ts) instead
- * of the small chat request.
+ * `bun bench/profile.ts [--stream] [--seconds=N] [--kb=1|32|128] [--tree=<source tree>]`: Tollgate
+ * alone under wrk load with Bun's CPU profiler on, then the profile's samples grouped by what
+ * the request was doing. `--kb` sends an agent-shaped body of that size (bench/agent-body.ts)
+ * instead of the small chat request. `--tree` profiles another source tree's Tollgate (its own
+ * bench/targets.ts starts it, as in bench/ab.ts), grouped by this tree's categories.
  * Writes the raw .cpuprofile and Bun's markdown next to bench/results/profile-*.md.
  */
 import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { agentBody, BODY_KBS, type BodyKb } from "./agent-body.ts";
 import type { Service } from "./services.ts";
-import { startMock, startTollgate } from "./targets.ts";
+import { startMock } from "./targets.ts";
 import { BENCH_MODEL, requestBody } from "./workload.ts";
 import { wrk } from "./wrk.ts";
 
@@ -20,6 +21,7 @@ const seconds = Number(process.argv.find((a) => a.startsWith("--seconds="))?.sli
 const kbArg = process.argv.find((a) => a.startsWith("--kb="))?.slice(5);
 const kb = kbArg === undefined ? null : (Number(kbArg) as BodyKb);
 if (kb !== null && !BODY_KBS.includes(kb)) throw new Error(`--kb must be one of ${BODY_KBS.join(", ")}`);
+const tree = resolve(process.argv.find((a) => a.startsWith("--tree="))?.slice(7) ?? ROOT);
 
 /** Most specific first: a sample counts for the first category any frame of its stack matches. */
 const CATEGORIES: [string, RegExp][] = [
@@ -55,7 +57,7 @@ export function categorize(profile: { nodes: Node[]; samples: number[] }): [stri
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const frame = (n: Node) =>
-    `${n.callFrame.url.replace(ROOT, "") || n.callFrame.functionName}:${n.callFrame.lineNumber} ${n.callFrame.functionName}@${n.callFrame.url ? "js" : "native"}`;
+    `${n.callFrame.url.replace(tree, "") || n.callFrame.functionName}:${n.callFrame.lineNumber} ${n.callFrame.functionName}@${n.callFrame.url ? "js" : "native"}`;
   const memo = new Map<number, string>();
   const categoryOf = (leaf: number): string => {
     const hit = memo.get(leaf);
@@ -99,6 +101,7 @@ async function main() {
   const profDir = join(dir, "prof");
   const services: Service[] = [];
   const { port: mockPort } = await startMock(dir, services);
+  const { startTollgate } = (await import(join(tree, "bench/targets.ts"))) as typeof import("./targets.ts");
   const { target } = await startTollgate({
     dir,
     name: "tollgate",
@@ -137,7 +140,7 @@ async function main() {
   ];
   const out = join(import.meta.dir, "results");
   mkdirSync(out, { recursive: true });
-  const stamp = `profile-${stream ? "stream" : "json"}${kb === null ? "" : `-${kb}kb`}`;
+  const stamp = `profile-${stream ? "stream" : "json"}${kb === null ? "" : `-${kb}kb`}${tree === ROOT ? "" : "-tree"}`;
   await Bun.write(join(out, `${stamp}.md`), `${lines.join("\n")}\n`);
   await Bun.write(join(out, `${stamp}.cpuprofile`), Bun.file(join(profDir, file)));
   const md = readdirSync(profDir).find((f) => f.endsWith(".md"));

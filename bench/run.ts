@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (full, a few minutes) and `npm run bench -- --smoke` (seconds, in npm test);
- * `--sync-normal` adds Tollgate on TOLLGATE_DB_SYNC=normal as a fifth target, `--rounds=N`.
+ * `--sync-normal` adds Tollgate on TOLLGATE_DB_SYNC=normal as a fifth target, `--before=<tree>`
+ * Tollgate from another source tree (before and after in one run), `--rounds=N`.
  * Starts a mock upstream, a bare Bun proxy, Tollgate and Portkey as separate processes,
  * measures them in alternation (each step runs against every target before the next step,
  * the target order rotating per round), and writes bench/results/<time>.{json,md} plus
@@ -63,7 +64,10 @@ async function main(): Promise<number> {
   log(`${plan.mode} run; processes and logs in ${dir}`);
   const disk = commitCost(dir, plan.mode === "full" ? 500 : 50);
   log(`one durable SQLite commit here: p50 ${disk.p50Ms.toFixed(2)} ms, p99 ${disk.p99Ms.toFixed(2)} ms`);
-  const fleet = await startFleet(dir, { syncNormal: process.argv.includes("--sync-normal") });
+  const fleet = await startFleet(dir, {
+    syncNormal: process.argv.includes("--sync-normal"),
+    before: process.argv.find((a) => a.startsWith("--before="))?.slice("--before=".length) ?? null,
+  });
   const { targets } = fleet;
   const records = new Map(targets.map((t) => [t.id, newRecord(t.id, t.label, t.startupMs)]));
   const notes: string[] = [];

@@ -5,12 +5,12 @@
  * its own package folder bench/peers, installed on first use).
  */
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { PACKAGE_FOLDERS } from "../scripts/package-folders.ts";
 import { freePort, type Service, startService } from "./services.ts";
 import { BENCH_MODEL, HOLD_MODEL } from "./workload.ts";
 
-export type TargetId = "direct" | "bare" | "tollgate" | "portkey" | "tollgate-normal";
+export type TargetId = "direct" | "bare" | "tollgate" | "portkey" | "tollgate-normal" | "tollgate-before";
 
 export type Target = {
   id: TargetId;
@@ -30,6 +30,8 @@ export const TARGET_LABELS: Record<TargetId, string> = {
   portkey: "Portkey gateway 1.15.2 (under Bun)",
   "tollgate-normal":
     "Tollgate with TOLLGATE_DB_SYNC=normal (no fsync per commit: not durable on power loss; shows what the fsync on the event loop costs)",
+  "tollgate-before":
+    "Tollgate from another source tree (`--before=<tree>`, e.g. a worktree of an older commit), started by that tree's own bench/targets.ts",
 };
 
 const ROOT = join(import.meta.dir, "..");
@@ -152,7 +154,22 @@ export async function startTollgate(o: {
   };
 }
 
-export async function startFleet(dir: string, opts: { syncNormal: boolean }): Promise<Fleet> {
+/**
+ * Tollgate from another source tree (`--before`), started by that tree's own targets.ts so
+ * it runs its own code and configuration, in its own folder; the tree needs node_modules.
+ */
+async function startBefore(tree: string, dir: string, mockPort: number, services: Service[]) {
+  const { startTollgate: start } = (await import(
+    join(resolve(tree), "bench/targets.ts")
+  )) as typeof import("./targets.ts");
+  const { target } = await start({ dir: join(dir, "before"), name: "tollgate", mockPort, services });
+  return { ...target, id: "tollgate-before" as const, label: `${TARGET_LABELS["tollgate-before"]}: ${tree}` };
+}
+
+export async function startFleet(
+  dir: string,
+  opts: { syncNormal: boolean; before?: string | null },
+): Promise<Fleet> {
   const services: Service[] = [];
   try {
     const { port: mockPort, mock } = await startMock(dir, services);
@@ -178,6 +195,7 @@ export async function startFleet(dir: string, opts: { syncNormal: boolean }): Pr
           env: { TOLLGATE_DB_SYNC: "normal" },
         })
       : null;
+    const before = opts.before ? await startBefore(opts.before, dir, mockPort, services) : null;
 
     const pkPort = freePort();
     const portkey = await startService({
@@ -229,6 +247,7 @@ export async function startFleet(dir: string, opts: { syncNormal: boolean }): Pr
       },
     ];
     if (normal) targets.push(normal.target);
+    if (before) targets.push(before);
     writeFileSync(join(dir, "targets.json"), JSON.stringify(targets, null, 2));
     return { targets, services, tollgate: tg.info };
   } catch (err) {

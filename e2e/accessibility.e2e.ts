@@ -22,7 +22,12 @@ test("every page passes axe-core with no serious or critical violation", async (
     "providers",
     "requests",
     `requests/${logged.data[0]!.id}`,
+    "alerts",
     "admins",
+    "users",
+    "outbox",
+    "plans",
+    `accounts/${key.account.id}/as-owner`,
     "no-such-page",
   ]) {
     await page.goto(path);
@@ -43,4 +48,7 @@ test("every page passes axe-core with no serious or critical violation", async (
 test("the sign-in page passes axe-core", async ({ page }) => {
   await page.goto("sign-in");
   await audit(page, "sign-in");
+  // The user portal's sign-in (its other pages: e2e/portal.e2e.ts).
+  await page.goto("portal/sign-in");
+  await audit(page, "portal sign-in");
 });

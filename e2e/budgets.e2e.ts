@@ -55,6 +55,10 @@ test("a key's spend limit with a daily reset shows as a progress bar, limit reac
   await expect(page.getByTestId("spend-bar-text")).toContainText("of 0.0001 USD today");
   await expect(page.getByTestId("spend-bar-text")).toContainText("Resets");
   await expect(page.getByText("limit reached: refused until the period resets")).toBeVisible();
+  // The key's money chart is bars with the currency on its axis.
+  const keySpend = page.getByRole("figure", { name: "Key spend per day" });
+  await expect(keySpend).toContainText("USD");
+  await expect(keySpend.locator(".recharts-bar-rectangle").first()).toBeVisible();
   await shoot(page, "key-budget");
 
   await test.step("the period is chosen in the edit dialog", async () => {
@@ -98,8 +102,18 @@ test("suspend and resume a key and an account; the key list filters by status", 
   await page.getByLabel("Status").selectOption("suspended");
   await expect(page.getByTestId(`key-row-${key.id}`)).toBeVisible();
   await shoot(page, "keys-suspended-filter");
+  // A revoked key is found under "revoked", and only there.
+  const gone = await adminPost<{ id: string }>(gateway, "/keys", {
+    account_id: account.id,
+    name: unique("gone"),
+  });
+  await adminCall(gateway, "PATCH", `/keys/${gone.id}`, { status: "revoked" });
   await page.getByLabel("Status").selectOption("revoked");
+  await expect(page.getByTestId(`key-row-${gone.id}`)).toBeVisible();
+  await expect(page.getByTestId(`key-row-${gone.id}`)).toContainText("revoked");
   await expect(page.getByTestId(`key-row-${key.id}`)).toHaveCount(0);
+  await page.getByLabel("Status").selectOption("active");
+  await expect(page.getByTestId(`key-row-${gone.id}`)).toHaveCount(0);
   await page.getByLabel("Status").selectOption("suspended");
   await page.getByRole("button", { name: `Resume ${keyName}` }).click();
   await expect(page.getByTestId(`key-row-${key.id}`)).toHaveCount(0);
@@ -131,6 +145,10 @@ test("refund and adjust on the account page; the ledger filters by kind; low acc
       model: "gpt-test",
       messages: [{ role: "user", content: "Hi" }],
     });
+  // One failed request this hour: the hourly chart marks it.
+  await openaiFor(key.key)
+    .chat.completions.create({ model: "no-such-model", messages: [{ role: "user", content: "Hi" }] })
+    .catch(() => null);
   await page.goto(`accounts/${account.id}`);
   const form = page.getByRole("form", { name: "Refund or adjust" });
   await form.getByLabel("Amount to refund or adjust (USD)").fill("1.25");
@@ -167,9 +185,10 @@ test("refund and adjust on the account page; the ledger filters by kind; low acc
     page.getByRole("figure", { name: "Spend per day" }).locator(".recharts-bar-rectangle").first(),
   ).toBeVisible();
   await expect(page.getByRole("figure", { name: "Spend per day" })).toContainText("USD");
-  await expect(page.getByRole("figure", { name: "Requests and errors today by hour" })).toContainText(
-    "Errors",
-  );
+  const hourly = page.getByRole("figure", { name: "Requests and errors today by hour" });
+  await expect(hourly).toContainText("Errors");
+  // An error is a red bar stacked on the hour's successes, not only a legend entry.
+  await expect(hourly.locator('.recharts-bar-rectangle path[fill="#dc2626"]').first()).toBeVisible();
   await shoot(page, "overview-budgets");
 });
 
@@ -216,18 +235,34 @@ test("alerts: a signed webhook delivery, retried after a failure, is logged on t
   }
 });
 
-test("one time zone setting: every page states it, and switching re-renders times", async ({
+test("alerts by e-mail: recipients set on the Alerts page, each alert e-mail logged beside the webhook's", async ({
   admin: page,
+  gateway,
 }) => {
-  await page.goto("requests");
-  const note = page.getByTestId("time-zone-note");
-  await expect(note).toHaveText("Times in UTC");
-  await expect(page.getByText("Times and days are in UTC.")).toBeVisible();
-  await page.getByText("My time zone").click();
-  await expect(note).toContainText("Times in your time zone (");
-  await page.goto("");
-  await expect(page.getByTestId("time-zone-note")).toContainText("your time zone");
-  await expect(page.getByText(/Days and hours are in your time zone/)).toBeVisible();
-  await page.getByText("UTC", { exact: true }).click();
-  await expect(page.getByText("Days and hours are in UTC.")).toBeVisible();
+  await page.getByRole("link", { name: "Alerts" }).click();
+  const form = page.getByRole("form", { name: "Alert e-mail" });
+  // The e2e gateway has no SMTP server: the page says where the mail goes instead.
+  await expect(page.getByTestId("alert-email-transport")).toContainText(
+    "alert e-mails are kept in the outbox",
+  );
+  await form.getByLabel("Recipients").fill("ops@example.com, Billing@Example.com");
+  await form.getByRole("button", { name: "Save recipients" }).click();
+  await expect(page.getByText("Recipients saved.")).toBeVisible();
+  await page.reload();
+  await expect(form.getByLabel("Recipients")).toHaveValue("ops@example.com,billing@example.com");
+  await page.getByRole("button", { name: "Send test alert" }).click();
+  const rows = page.getByTestId("delivery-row");
+  for (const to of ["ops@example.com", "billing@example.com"])
+    await expect(rows.filter({ hasText: `E-mail ${to}` }).first()).toContainText("in outbox");
+  // The message itself is in the outbox, whole (the admin API's view of it).
+  const outbox = await adminCall(gateway, "GET", "/outbox");
+  const mails = (outbox as { data: { to: string; purpose: string; subject: string }[] }).data.filter(
+    (m) => m.purpose === "alert",
+  );
+  expect(mails.map((m) => m.to).sort()).toEqual(["billing@example.com", "ops@example.com"]);
+  expect(mails[0]!.subject).toBe("[Tollgate] Test alert");
+  await shoot(page, "alerts-email");
+  await form.getByLabel("Recipients").fill("");
+  await form.getByRole("button", { name: "Save recipients" }).click();
+  await expect(page.getByRole("button", { name: "Send test alert" })).toHaveCount(0);
 });

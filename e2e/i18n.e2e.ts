@@ -71,6 +71,9 @@ test("Russian pages show no English text from the panel's resources and pass axe
   page,
   gateway,
 }) => {
+  // Fourteen pages and three dialogs, each scanned and audited by axe: past a minute on a
+  // loaded two-core machine.
+  test.setTimeout(180_000);
   expect(ENGLISH.length).toBeGreaterThan(100);
   const key = await clientKey(gateway, "i18n", "12.5");
   await fetch(`${gateway.url}/v1/chat/completions`, {

@@ -145,8 +145,21 @@ async function tour(page: Page, gateway: Booted, lang: Lang) {
   await shoot(page, name("10-request-detail-error"));
   await page.goto("admins");
   await shoot(page, name("11-admin-users"));
+  // The Alerts page with an e-mail recipient and a delivery (kept in the outbox: no SMTP here).
+  const alertsApi = (method: string, path: string, body?: unknown) =>
+    fetch(`${gateway.url}/admin/api/alerts/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  await alertsApi("PUT", "email", { recipients: ["ops@example.com"] });
+  await alertsApi("POST", "test");
   await page.goto("alerts");
+  await expect(page.getByTestId("delivery-row").first()).toBeVisible();
   await shoot(page, name("15-alerts"));
+  await alertsApi("PUT", "email", { recipients: [] });
+  await page.goto("no-such-page");
+  await shoot(page, name("16-not-found"));
   await page.goto("keys");
   await page.getByRole("button", { name: T.keys.issue }).click();
   await shoot(page, name("12-issue-key-form"));

@@ -1,9 +1,11 @@
 import { Elysia } from "elysia";
 import { adminApi } from "./admin/index.ts";
+import { ownerDesk } from "./admin/owner-desk.ts";
 import type { AssetSource } from "./admin-ui/asset-source.ts";
 import { adminUi } from "./admin-ui/routes.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { healthRoutes } from "./health/routes.ts";
+import type { StoreProbe } from "./health/store-probes.ts";
 import type { AdminAuth } from "./http/admin-auth.ts";
 import { bodyLimit } from "./http/body-limit.ts";
 import { cacheSync } from "./http/cache-sync.ts";
@@ -15,6 +17,10 @@ import { requestId } from "./http/request-id.ts";
 import { identityAdmin } from "./identity/admin-routes.ts";
 import { signedBearer } from "./identity/bearer.ts";
 import type { Identity } from "./identity/identity.ts";
+import { oauthAdmin } from "./identity/oauth-admin-routes.ts";
+import { oauthRoutes } from "./identity/oauth-routes.ts";
+import { userAppRoutes } from "./identity/oauth-user-apps.ts";
+import { portalAdminReads, portalRoutes } from "./identity/portal-routes.ts";
 import { authRoutes } from "./identity/routes.ts";
 import { teamRoutes } from "./identity/team-routes.ts";
 import { anthropicErrors, anthropicRoutes } from "./routes/anthropic.ts";
@@ -40,6 +46,8 @@ export type AppOptions = {
   trustedProxies?: readonly string[];
   /** When set, /metrics and the detailed /health routes need it as a Bearer token. */
   observabilityToken?: string | null;
+  /** The shared stores /health and /ready report (PostgreSQL, Redis); none on one box. */
+  stores?: readonly StoreProbe[];
 };
 
 /**
@@ -54,13 +62,15 @@ export const renderError = (input: ElysiaErrorInput) => clientErrors.render(inpu
 /** Composes the server: cross-cutting plugins first, then every surface and the admin API. */
 export function buildApp(gw: Gateway, opts: AppOptions) {
   const addresses = new ClientAddresses(opts.trustedProxies ?? []);
+  // The portal's keys, usage and ledger are the admin API's services and views (admin/owner-desk.ts).
+  const desk = ownerDesk(gw);
   // Paths are read from just after `http://host`, wherever the host ends (Elysia's default
   // assumes a host of 4+ characters and misroutes `Host: a`); malformed hosts never get that far.
   return new Elysia({ handler: { standardHostname: false } })
     .use(requestId)
     .use(hostCheck(clientErrors))
     .use(bodyLimit(gw.settings.bodyLimitBytes, clientErrors))
-    .use(cacheSync(gw))
+    .use(cacheSync(gw, gw.shared !== null))
     .use(signedBearer(opts.identity))
     .onError({ as: "global" }, ({ error, code, request, path }) =>
       clientErrors.render({ error, code, request, path }),
@@ -70,6 +80,7 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
         dbPath: opts.dbPath,
         connections: opts.connections,
         token: opts.observabilityToken ?? null,
+        stores: opts.stores,
       }),
     )
     .use(modelsRoutes(gw))
@@ -83,7 +94,16 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
     .use(balanceRoutes(gw))
     .use(authRoutes(opts.identity, addresses))
     .use(teamRoutes(opts.identity))
-    .use(adminApi(gw, opts.adminAuth, addresses, [identityAdmin(opts.identity)]))
+    .use(oauthRoutes(opts.identity, addresses))
+    .use(userAppRoutes(opts.identity, addresses))
+    .use(portalRoutes(opts.identity, desk, addresses))
+    .use(
+      adminApi(gw, opts.adminAuth, addresses, [
+        identityAdmin(opts.identity),
+        oauthAdmin(opts.identity),
+        portalAdminReads(opts.identity, desk),
+      ]),
+    )
     .use(adminUi(opts.adminAssets))
     .use(docs(gw.settings.version, opts.docsAssets ?? docsAssetsFromNodeModules()));
 }

@@ -3,6 +3,7 @@ import { migrateDb, openDb } from "../db/client.ts";
 import { isPostgresUrl } from "../db/engine.ts";
 import { sqliteStore } from "../db/queries/store.ts";
 import { resealProviderSecrets } from "./catalog/provider-secrets.ts";
+import { SharedRedis } from "./cluster/shared-redis.ts";
 import { applyConfig } from "./config/apply.ts";
 import type { Env } from "./config/env.ts";
 import { loadConfig } from "./config/load.ts";
@@ -23,7 +24,13 @@ export type BootOptions = {
   version: string;
 };
 
-export type Booted = { gw: Gateway; config: Config; configFile: string | null };
+export type Booted = {
+  gw: Gateway;
+  config: Config;
+  configFile: string | null;
+  /** TOLLGATE_REDIS's connections (not yet connected: start.ts connects them), else null. */
+  shared: SharedRedis | null;
+};
 
 /**
  * Everything before listening, shared by the server and the CLI: config (a bad file
@@ -43,6 +50,7 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
   const cipher = createCipher(cipherKeys({ secret: o.env.TOLLGATE_SECRET, keyFile }));
   const store = sqliteStore(db);
   await resealProviderSecrets(store, cipher);
+  const shared = o.env.TOLLGATE_REDIS ? new SharedRedis(o.env.TOLLGATE_REDIS) : null;
   const gw = new Gateway(sqlite, db, store, cipher, config, {
     version: o.version,
     quiet: o.env.TOLLGATE_LOG_LEVEL === "silent",
@@ -50,6 +58,11 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
       o.env.TOLLGATE_DB_SYNC === "full" && o.env.TOLLGATE_DB !== ":memory:"
         ? `${o.env.TOLLGATE_DB}-wal`
         : null,
+    shared: shared && {
+      redis: shared.client,
+      subscriber: shared.subscriber,
+      replicas: o.env.TOLLGATE_REPLICAS,
+    },
   });
   // Metrics label only the catalog's model ids (gateway.ts could pass this to Metrics itself).
   gw.metrics.labelModelsBy((id) => gw.catalog.model(id) !== undefined);
@@ -57,5 +70,5 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
   await applyConfig({ store, cipher, book: gw.book }, config, Date.now());
   applyPlans(gw.plans, config.plans, Date.now());
   await gw.reload();
-  return { gw, config, configFile: file };
+  return { gw, config, configFile: file, shared };
 }

@@ -1,10 +1,12 @@
 import { join } from "node:path";
 import { AdminUsers } from "./admin-session/admin-users.ts";
 import { type AssetSource, directorySource } from "./admin-ui/asset-source.ts";
-import { buildApp } from "./app.ts";
+import { type App, buildApp } from "./app.ts";
 import { type BootOptions, DEFAULT_MIGRATIONS, openGateway } from "./boot.ts";
+import type { SharedRedis } from "./cluster/shared-redis.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { startProbes } from "./health/probe.ts";
+import { redisCheck } from "./health/store-checks.ts";
 import { AdminAuth } from "./http/admin-auth.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
 import type { DocsAssets } from "./http/docs.ts";
@@ -28,6 +30,8 @@ export type Running = {
   url: string;
   port: number;
   gateway: Gateway;
+  /** The composed app (tests read what Elysia inferred its routes need). */
+  app: App;
   /** Set on the first start without TOLLGATE_ADMIN_TOKEN: print it once. */
   generatedAdminToken: string | null;
   /** Username of the first admin user, when TOLLGATE_ADMIN_USER created it at this start. */
@@ -39,12 +43,15 @@ export type Running = {
 
 /** Boots (see boot.ts), then listens. Used by main.ts and the tests (on port 0). */
 export async function startServer(o: StartOptions): Promise<Running> {
-  const { gw, config, configFile } = await openGateway(o);
+  const { gw, config, configFile, shared } = await openGateway(o);
+  // Redis away at start is not fatal: /ready stays false until it answers (shared-redis.ts).
+  if (shared) await shared.connect();
   // Group commits on a writer thread with its own connection (a file database only).
   if (o.env.TOLLGATE_DB !== ":memory:" && o.env.TOLLGATE_WRITER === "thread") {
     gw.setWriter(await ThreadWriter.start(o.env.TOLLGATE_DB, o.env.TOLLGATE_DB_SYNC, o.writerWorker));
   }
   await gw.start(Date.now());
+  await gw.shared?.start();
   const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN, gw.cipher);
   const createdAdminUser = await firstAdminUser(new AdminUsers(gw.db), o.env);
   const identity = new Identity(gw, {
@@ -55,6 +62,8 @@ export async function startServer(o: StartOptions): Promise<Running> {
     siteName: config.server.public_url ?? "Tollgate",
   });
   identity.start();
+  // Alerts mail through the one mail path: SMTP when configured, else the outbox.
+  gw.alerts.mailThrough(identity.mailer, config.server.public_url ?? null);
   let connections = () => 0;
   const app = buildApp(gw, {
     adminAuth: auth,
@@ -65,6 +74,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     connections: () => connections(),
     trustedProxies: parseTrustedProxies(o.env.TOLLGATE_TRUSTED_PROXIES),
     observabilityToken: o.env.TOLLGATE_OBSERVABILITY_TOKEN ?? null,
+    stores: shared ? [{ name: "redis", check: () => sharedCheck(gw, shared) }] : [],
   });
   app.listen({
     port: o.env.PORT,
@@ -87,6 +97,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     url: `http://${host}:${port}`,
     port,
     gateway: gw,
+    app,
     generatedAdminToken: generated,
     createdAdminUser,
     configFile,
@@ -105,9 +116,18 @@ export async function startServer(o: StartOptions): Promise<Running> {
       stopProbes();
       await identity.stop();
       await gw.stop();
+      shared?.close();
       gw.sqlite.close(false);
     },
   };
+}
+
+/** The Redis probe, with what this replica served without it (docs/scale-out.md: counted fallbacks). */
+async function sharedCheck(gw: Gateway, shared: SharedRedis) {
+  const c = await redisCheck(shared.client);
+  const f = gw.shared?.fallbacks();
+  if (f) Object.assign(c.details, { breaker_fallbacks: f.breaker, narrow_admits: f.narrowAdmits });
+  return c;
 }
 
 /** TOLLGATE_ADMIN_USER + TOLLGATE_ADMIN_PASSWORD create the first admin user, only while there is none. */

@@ -1,4 +1,4 @@
-import { type ComponentType, lazy } from "react";
+import { type ComponentType, lazy, type ReactNode, Suspense } from "react";
 import { createBrowserRouter } from "react-router";
 import { RequireSession } from "./layout/require-session.tsx";
 import { Shell } from "./layout/shell.tsx";
@@ -31,12 +31,33 @@ const RequestsPage = page(() => import("./routes/requests.tsx"), "RequestsPage")
 const RequestDetailPage = page(() => import("./routes/request-detail.tsx"), "RequestDetailPage");
 const AlertsPage = page(() => import("./routes/alerts.tsx"), "AlertsPage");
 const AdminsPage = page(() => import("./routes/admins.tsx"), "AdminsPage");
+// Users, the outbox, plans, and the user portal (the same app, for users signed in by e-mail code).
+const UsersPage = page(() => import("./routes/users.tsx"), "UsersPage");
+const OutboxPage = page(() => import("./routes/outbox.tsx"), "OutboxPage");
+const PlansPage = page(() => import("./routes/plans.tsx"), "PlansPage");
+const PortalSignInPage = page(() => import("./portal/portal-sign-in.tsx"), "PortalSignInPage");
+const PortalShell = page(() => import("./portal/portal-shell.tsx"), "PortalShell");
+const PortalHome = page(() => import("./portal/portal-shell.tsx"), "PortalHome");
+const PortalAccountPage = page(() => import("./portal/portal-shell.tsx"), "PortalAccountPage");
+const AsOwnerPage = page(() => import("./portal/portal-shell.tsx"), "AsOwnerPage");
 const NotFoundPage = page(() => import("./routes/not-found.tsx"), "NotFoundPage");
+
+/** A page outside the panel's shell (the portal's) waits for its chunk on its own. */
+const Lazy = ({ page }: { page: ReactNode }) => <Suspense fallback={null}>{page}</Suspense>;
 
 /** The panel lives at /admin on the gateway; every path below is relative to it. */
 export const router = createBrowserRouter(
   [
     { path: "/sign-in", element: <SignInPage /> },
+    { path: "/portal/sign-in", element: <Lazy page={<PortalSignInPage />} /> },
+    {
+      path: "/portal",
+      element: <Lazy page={<PortalShell />} />,
+      children: [
+        { index: true, element: <PortalHome /> },
+        { path: "accounts/:id", element: <PortalAccountPage /> },
+      ],
+    },
     {
       element: <RequireSession />,
       children: [
@@ -54,6 +75,10 @@ export const router = createBrowserRouter(
             { path: "requests", element: <RequestsPage /> },
             { path: "requests/:id", element: <RequestDetailPage /> },
             { path: "admins", element: <AdminsPage /> },
+            { path: "users", element: <UsersPage /> },
+            { path: "outbox", element: <OutboxPage /> },
+            { path: "plans", element: <PlansPage /> },
+            { path: "accounts/:id/as-owner", element: <AsOwnerPage /> },
             { path: "*", element: <NotFoundPage /> },
           ],
         },

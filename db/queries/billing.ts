@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Conn, Db } from "../client.ts";
 import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
-import { everyColumn, type FullRow, lazy } from "./columns.ts";
+import { type FullRow, insertEveryColumn, lazy } from "./columns.ts";
 
 /**
  * Accounts and their ledger (db/schema/accounts.ts, ledger.ts): the batched charge the
@@ -56,12 +56,12 @@ export function prepareCharges(db: Conn): ChargeStatements {
       .where(eq(apiKeys.id, sql.placeholder("id")))
       .prepare(),
   );
-  const insertLedger = lazy(() => db.insert(ledger).values(everyColumn(ledger)).prepare());
+  const insertLedger = lazy(() => insertEveryColumn(db, ledger));
   return {
     balance: (id) => balance().get({ id })?.balance,
     saveAccount: (id, balance, spent) => void saveAccount().run({ id, balance, spent }),
     saveKey: (id, spent, at) => void saveKey().run({ id, spent, at }),
-    insertLedger: (row) => void insertLedger().run(row),
+    insertLedger: (row) => insertLedger()(row),
   };
 }
 

@@ -9,7 +9,6 @@ import {
   gte,
   inArray,
   isNotNull,
-  isNull,
   lt,
   max,
   ne,
@@ -19,7 +18,7 @@ import {
 } from "drizzle-orm";
 import type { Conn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
-import { everyColumn, type FullRow } from "./columns.ts";
+import { type FullRow, insertEveryColumn } from "./columns.ts";
 import { admittedSince } from "./predicates.ts";
 
 /** The request log (db/schema/requests.ts): the hot-path insert, the rate windows' seed, the panel's reads and sums. */
@@ -28,8 +27,7 @@ export type RequestLogRow = FullRow<typeof requestLog>;
 export type RequestLogRecord = typeof requestLog.$inferSelect;
 
 /** One row per request, every column a placeholder (run by the group commit with a RequestLogRow). */
-export const prepareRequestLogInsert = (db: Conn) =>
-  db.insert(requestLog).values(everyColumn(requestLog)).prepare();
+export const prepareRequestLogInsert = (db: Conn) => insertEveryColumn(db, requestLog);
 
 export type RequestSearch = {
   keyId?: string;
@@ -262,8 +260,8 @@ export function keyUsageTotals(db: Conn, keyId: string): UsageSums & { cached: n
   return row ?? { requests: 0, errors: 0, input: 0, output: 0, spend: 0, cached: 0 };
 }
 
-/** A key's requests, tokens and spend per UTC day since `since`; `day` is days since the epoch. */
-export function keyUsageDaily(db: Conn, keyId: string, since: number) {
+/** Requests, tokens and spend per UTC day since `since` of the rows matching `where`; `day` is days since the epoch. */
+function usageDaily(db: Conn, where: SQL | undefined, since: number) {
   const day = sql<number>`${requestLog.createdAt} / ${86_400_000}`.mapWith(Number).as("day");
   return db
     .select({
@@ -274,8 +272,16 @@ export function keyUsageDaily(db: Conn, keyId: string, since: number) {
       spend: total(requestLog.cost),
     })
     .from(requestLog)
-    .where(and(eq(requestLog.keyId, keyId), gte(requestLog.createdAt, since)))
+    .where(and(where, gte(requestLog.createdAt, since)))
     .groupBy(sql`${day}`)
     .orderBy(sql`${day}`)
     .all();
 }
+
+/** A key's requests, tokens and spend per UTC day since `since`; `day` is days since the epoch. */
+export const keyUsageDaily = (db: Conn, keyId: string, since: number) =>
+  usageDaily(db, eq(requestLog.keyId, keyId), since);
+
+/** An account's requests, tokens and spend per UTC day since `since` (all its keys and members). */
+export const accountUsageDaily = (db: Conn, accountId: string, since: number) =>
+  usageDaily(db, eq(requestLog.accountId, accountId), since);

@@ -25,7 +25,7 @@ export function prepareRowWrites(db: Conn): (w: RowWrite) => void {
   return (w) => {
     switch (w.op) {
       case "request_log.insert":
-        requestLog().run(w.row);
+        requestLog()(w.row);
         return;
       case "idempotency.put":
         idempotency().run(w.row);

@@ -13,7 +13,7 @@ export const alertDeliveries = sqliteTable(
     /** The JSON body sent (and signed). */
     payload: text("payload").notNull(),
     url: text("url").notNull(),
-    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    status: text("status", { enum: ["pending", "delivered", "stored", "failed"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     /** The receiver's HTTP status on the last attempt; null when it was not reached. */
     responseStatus: integer("response_status"),

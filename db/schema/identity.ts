@@ -135,7 +135,7 @@ export const mailOutbox = sqliteTable(
     to: text("to").notNull(),
     subject: text("subject").notNull(),
     text: text("text"),
-    purpose: text("purpose", { enum: ["code", "invite", "notice"] }).notNull(),
+    purpose: text("purpose", { enum: ["code", "invite", "notice", "alert"] }).notNull(),
     transport: text("transport", { enum: ["outbox", "smtp"] }).notNull(),
     status: text("status", { enum: ["stored", "queued", "sent", "failed"] }).notNull(),
     error: text("error"),

@@ -6,6 +6,7 @@ export * from "./identity.ts";
 export * from "./keys.ts";
 export * from "./ledger.ts";
 export * from "./media.ts";
+export * from "./oauth.ts";
 export * from "./plans.ts";
 export * from "./requests.ts";
 export * from "./system.ts";

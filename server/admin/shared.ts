@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseAmount } from "../billing/money.ts";
+import { amountToNumber, parseAmount } from "../billing/money.ts";
 
 /** A decimal amount in the deployment currency (number or string), converted to nano-units. */
 export const AmountInput = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -27,4 +27,24 @@ export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toI
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+});
+
+const DAY = 86_400_000;
+
+/** The start of the UTC day `days - 1` days before today's: a series of `days` days ending today. */
+export const daysBack = (days: number, now: number) => Math.floor(now / DAY) * DAY - (days - 1) * DAY;
+
+/** One row of a daily usage series (days since the epoch, money in nano-units) as the API shows it. */
+export const dayView = (d: {
+  day: number;
+  requests: number;
+  input: number;
+  output: number;
+  spend: number;
+}) => ({
+  day: new Date(d.day * DAY).toISOString().slice(0, 10),
+  requests: d.requests,
+  input_tokens: d.input,
+  output_tokens: d.output,
+  spend: amountToNumber(d.spend),
 });

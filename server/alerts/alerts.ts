@@ -7,10 +7,21 @@ import type { ModelRecord } from "../catalog/catalog.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Cipher } from "../secrets/cipher.ts";
+import { type AlertEvent, type AlertMail, alertMail } from "./alert-mail.ts";
+import { readRecipients } from "./email-config.ts";
 import { SIGNATURE_HEADER, sign } from "./signature.ts";
 import { readWebhook } from "./webhook-config.ts";
 
-export type AlertEvent = "account.low_balance" | "key.limit_reached" | "test";
+export type { AlertEvent };
+
+/**
+ * The gateway's one mail path (identity/mailer.ts, wired by start.ts): SMTP when
+ * `identity.mail.smtp` is set, else the outbox keeps the message.
+ */
+export type AlertMailer = {
+  readonly kind: "smtp" | "outbox";
+  send(mail: AlertMail, now: number): Promise<{ status: "stored" | "sent" | "failed"; error: string | null }>;
+};
 
 export type AlertOptions = {
   /** Attempts per delivery, the first included. */
@@ -25,7 +36,7 @@ const DEFAULTS: AlertOptions = { maxAttempts: 5, backoffMs: 1000, timeoutMs: 10_
 
 /**
  * Alerts when an account falls below its low-balance threshold or a key reaches its spend
- * limit, posted to the configured webhook. Each crossing alerts once: an account alerts
+ * limit, posted to the configured webhook and mailed to the configured recipients. Each crossing alerts once: an account alerts
  * again only after its balance went back to the threshold or above (a top-up), a key after
  * its limit bought a call again (a raised limit, a new budget period). What was alerted is
  * memory only: after a restart a still-low account alerts once more on its next charge.
@@ -36,6 +47,8 @@ export class Alerts {
   private readonly keysAtLimit = new Set<string>();
   /** Deliveries still being attempted (tests and shutdown wait for them). */
   private readonly pending = new Set<Promise<void>>();
+  private mailer: AlertMailer | null = null;
+  private panelUrl: string | null = null;
 
   constructor(
     private readonly db: Db,
@@ -88,22 +101,64 @@ export class Alerts {
     );
   }
 
+  /** Mails alerts through the gateway's mailer from now on; `panelUrl` (server.public_url) links the mail to the panel. */
+  mailThrough(mailer: AlertMailer, panelUrl: string | null): void {
+    this.mailer = mailer;
+    this.panelUrl = panelUrl;
+  }
+
+  /** How alert mail leaves: null when no mailer is wired (the CLI). */
+  get mailKind(): AlertMailer["kind"] | null {
+    return this.mailer?.kind ?? null;
+  }
+
   /** Resolves once every delivery started so far has succeeded or given up. */
   async settled(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  /** Logs the alert and posts it (in the background); without a webhook configured nothing is sent or logged. */
-  send(event: AlertEvent, data: Record<string, unknown>, now: number): string | null {
+  /**
+   * Logs the alert once per channel (the webhook, each recipient) and delivers it in the
+   * background; returns the delivery ids, none when neither is configured.
+   */
+  send(event: AlertEvent, data: Record<string, unknown>, now: number): string[] {
+    const ids: string[] = [];
     const hook = readWebhook(this.db, this.cipher);
-    if (!hook) return null;
+    if (hook) {
+      const { id, body } = this.log(event, data, hook.url, now);
+      this.track(this.deliver(id, event, hook.url, sign(hook.secret, body), body));
+      ids.push(id);
+    }
+    const mailer = this.mailer;
+    if (mailer)
+      for (const to of readRecipients(this.db)) {
+        const { id, body } = this.log(event, data, `mailto:${to}`, now);
+        const mail = alertMail(to, event, body, data, this.panelUrl);
+        this.track(
+          mailer.send(mail, now).then((o) =>
+            updateDelivery(this.db, id, {
+              status: o.status === "sent" ? "delivered" : o.status,
+              attempts: 1,
+              responseStatus: null,
+              lastError: o.error,
+              updatedAt: Date.now(),
+            }),
+          ),
+        );
+        ids.push(id);
+      }
+    return ids;
+  }
+
+  /** One delivery row, pending; its payload is the alert as JSON with the row's own id. */
+  private log(event: AlertEvent, data: Record<string, unknown>, url: string, now: number) {
     const id = newId("alert");
     const body = JSON.stringify({ id, event, created_at: new Date(now).toISOString(), data });
     insertDelivery(this.db, {
       id,
       event,
       payload: body,
-      url: hook.url,
+      url,
       status: "pending",
       attempts: 0,
       responseStatus: null,
@@ -111,11 +166,12 @@ export class Alerts {
       createdAt: now,
       updatedAt: now,
     });
-    const p = this.deliver(id, event, hook.url, sign(hook.secret, body), body).finally(() =>
-      this.pending.delete(p),
-    );
+    return { id, body };
+  }
+
+  private track(delivery: Promise<void>): void {
+    const p = delivery.finally(() => this.pending.delete(p));
     this.pending.add(p);
-    return id;
   }
 
   /** Attempts with exponential backoff; the row says after each attempt how it went. */

@@ -1,5 +1,7 @@
 import type { Booted } from "../boot.ts";
 import { openGateway } from "../boot.ts";
+import { publishChange } from "../cluster/invalidation.ts";
+import type { SharedRedis } from "../cluster/shared-redis.ts";
 import { GatewayError } from "../errors.ts";
 import type { StartOptions } from "../start.ts";
 import { bumpGeneration } from "../store/generation.ts";
@@ -60,8 +62,34 @@ export async function runCli(
     if (b) {
       // A running server on this database rebuilds its caches when it sees this move.
       bumpGeneration(b.gw.db);
+      // Replicas sharing TOLLGATE_REDIS reload at once (server/cluster/invalidation.ts).
+      if (b.shared) await announce(b.shared, io.err);
       await b.gw.stop();
     }
+  }
+}
+
+async function announce(shared: SharedRedis, err: (line: string) => void): Promise<void> {
+  try {
+    if (!(await shared.connect())) throw new Error("unreachable");
+    await publishChange(shared.client);
+  } catch {
+    err(
+      `Warning: could not publish the change through ${redacted(shared.url)}: other replicas keep their cached keys, models and prices until they next reload.`,
+    );
+  } finally {
+    shared.close();
+  }
+}
+
+/** A Redis URL without its password. */
+function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    return u.toString();
+  } catch {
+    return "TOLLGATE_REDIS";
   }
 }
 

@@ -3,6 +3,7 @@ import {
   type Claim,
   checkIdempotencyInput,
   IDEMPOTENCY_TTL_MS,
+  type IdempotencyInput,
   idempotencyWrite,
   inProgress,
   mismatch,
@@ -46,13 +47,7 @@ export class ClusterIdempotency {
     return `tg:idem:${keyId}:${new Bun.CryptoHasher("sha256").update(idemKey).digest("hex")}`;
   }
 
-  async begin(input: {
-    keyId: string;
-    idemKey: string;
-    bodyHash: string;
-    stream: boolean;
-    now: number;
-  }): Promise<{ replay: Replay } | { claim: Claim & { token: string } }> {
+  async begin(input: IdempotencyInput): Promise<{ replay: Replay } | { claim: Claim & { token: string } }> {
     checkIdempotencyInput(input);
     const token = `${input.bodyHash}:${crypto.randomUUID()}`;
     const key = this.key(input.keyId, input.idemKey);

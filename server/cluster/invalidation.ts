@@ -3,6 +3,13 @@ import type { RedisClient } from "bun";
 export const INVALIDATE_CHANNEL = "tollgate:invalidate";
 export const GENERATION_KEY = "tg:generation";
 
+/** Bumps the generation and tells every subscribed replica (also what the CLI calls). */
+export async function publishChange(redis: RedisClient): Promise<number> {
+  const gen = await redis.incr(GENERATION_KEY);
+  await redis.publish(INVALIDATE_CHANNEL, String(gen));
+  return gen;
+}
+
 /**
  * The cache-invalidation signal across replicas (docs/scale-out.md), replacing SQLite's
  * data_version check of server/http/cache-sync.ts: a change bumps a generation counter and
@@ -25,26 +32,41 @@ export class ClusterInvalidation {
     private readonly pollMs = 1000,
   ) {}
 
-  async start(): Promise<void> {
-    this.seen = await this.redis.get(GENERATION_KEY);
+  /**
+   * Subscribes and starts the poll. With `tolerant`, a Redis away now is not an error: the
+   * poll runs from the start and catches up once Redis answers (the subscription is then
+   * made again at the next successful poll).
+   */
+  async start(opts: { tolerant?: boolean } = {}): Promise<void> {
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.timer.unref?.();
+    try {
+      this.seen = await this.redis.get(GENERATION_KEY);
+      await this.subscribe();
+    } catch (err) {
+      if (!opts.tolerant) throw err;
+    }
+  }
+
+  private subscribed = false;
+
+  private async subscribe(): Promise<void> {
     await this.subscriber.subscribe(INVALIDATE_CHANNEL, (message) => {
       if (this.observe(String(message))) this.stats.messages++;
     });
-    this.timer = setInterval(() => void this.poll(), this.pollMs);
-    this.timer.unref?.();
+    this.subscribed = true;
   }
 
   /** Announces a change made on this replica; returns the new generation. */
   async publish(): Promise<number> {
-    const gen = await this.redis.incr(GENERATION_KEY);
-    await this.redis.publish(INVALIDATE_CHANNEL, String(gen));
-    return gen;
+    return publishChange(this.redis);
   }
 
   /** One poll of the counter (also run by the timer). */
   async poll(): Promise<void> {
     try {
       if (this.observe(await this.redis.get(GENERATION_KEY))) this.stats.polls++;
+      if (!this.subscribed) await this.subscribe();
     } catch {
       // Redis away: the next tick tries again; /ready reports the outage.
     }
@@ -53,7 +75,14 @@ export class ClusterInvalidation {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    void this.subscriber.unsubscribe(INVALIDATE_CHANNEL).catch(() => {});
+    if (!this.subscribed) return;
+    this.subscribed = false;
+    // Bun throws at once (not a rejected promise) when the connection is already gone.
+    try {
+      void this.subscriber.unsubscribe(INVALIDATE_CHANNEL).catch(() => {});
+    } catch {
+      // Nothing left to unsubscribe from.
+    }
   }
 
   private observe(gen: string | null): boolean {

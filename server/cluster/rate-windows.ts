@@ -1,11 +1,13 @@
 import type { RedisClient } from "bun";
 import {
   type Check,
+  HOUR,
   headersFor,
   type RateDefaults,
   type RateHeaders,
   rateLimitError,
   type Subject,
+  type WindowSpec,
   windowsOf,
 } from "../limits/rate-limit.ts";
 import { RedisScript } from "./redis-script.ts";
@@ -17,7 +19,8 @@ import { shared } from "./unreachable.ts";
  * slot. The window is taken from Redis's clock (TIME), not the replicas', so their clocks
  * cannot put one request in two windows. Each counter expires one second after its window.
  * ARGV: for each KEY, its limit and window size in ms. Returns
- * {admitted 1|0, index of the refused (or first) window, its count before, its start, now}.
+ * {admitted 1|0, index of the refused (or first) window, its count before, its start, now},
+ * and when admitted every window's count before, in KEYS order.
  */
 const ADMIT = new RedisScript(`
 local t = redis.call('TIME')
@@ -33,8 +36,11 @@ end
 for i = 1, #KEYS do
   if redis.call('INCR', keys[i]) == 1 then redis.call('PEXPIRE', keys[i], tonumber(ARGV[2 * i]) + 1000) end
 end
-return {1, 1, counts[1] or 0, starts[1] or 0, now}
+return {1, 1, counts[1] or 0, starts[1] or 0, now, unpack(counts)}
 `);
+
+/** The id of the deployment-wide window (the in-process limiter's is "g:"). */
+const GLOBAL_ID = "g:";
 
 const PEEK = new RedisScript(`
 local t = redis.call('TIME')
@@ -58,14 +64,31 @@ export class ClusterRateLimiter {
     private readonly defaults: RateDefaults,
   ) {}
 
-  /** Redis keys of a subject's windows; every key carries the account as hash tag (one slot). */
+  /**
+   * Redis keys of a subject's windows; every key carries the account as hash tag (one slot),
+   * except the deployment's global window, which has its own (a single Redis or Valkey runs
+   * the script either way; a Redis Cluster would refuse the cross-slot script).
+   */
   private key(s: Subject, id: string): string {
-    return `tg:{${s.accountId}}:rl:${id}`;
+    return id === GLOBAL_ID ? "tg:{global}:rl:g" : `tg:{${s.accountId}}:rl:${id}`;
+  }
+
+  /** The key's, the account's and the deployment's windows, in the in-process limiter's order. */
+  private windowsOf(s: Subject): WindowSpec[] {
+    const windows = windowsOf(s, this.defaults);
+    const global = this.defaults.globalRph ?? null;
+    if (global !== null) windows.push({ name: "global_rph", id: GLOBAL_ID, limit: global, size: HOUR });
+    return windows;
   }
 
   async admit(s: Subject): Promise<RateHeaders> {
-    const windows = windowsOf(s, this.defaults);
-    if (windows.length === 0) return {};
+    return (await this.admitCounted(s)).headers;
+  }
+
+  /** Admits (or throws 429 / 503) and says each window's count after this request, as Redis saw it. */
+  async admitCounted(s: Subject): Promise<{ headers: RateHeaders; counted: Check[] }> {
+    const windows = this.windowsOf(s);
+    if (windows.length === 0) return { headers: {}, counted: [] };
     const r = (await shared("Rate limits", () =>
       ADMIT.run(
         this.redis,
@@ -80,7 +103,12 @@ export class ClusterRateLimiter {
       this.events.limited++;
       throw rateLimitError(check, now);
     }
-    return headersFor(check, check.limit - count - 1);
+    const counted = windows.map((x, i) => ({
+      ...x,
+      start: now - (now % x.size),
+      count: Number(r[5 + i]) + 1,
+    }));
+    return { headers: headersFor(check, check.limit - count - 1), counted };
   }
 
   /** The key's tightest window without counting (read-only routes). */

@@ -7,8 +7,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { GatewayError } from "../errors.ts";
+import { DeferredAdmission } from "../limits/admission.ts";
 import { freePort } from "../testing/free-port.ts";
 import { type RedisServer, startRedis } from "../testing/redis-server.ts";
+import { ClusterLimiter } from "./cluster-limiter.ts";
 import { ClusterIdempotency, type StoredReplay } from "./idempotency-claims.ts";
 import { ClusterInvalidation, GENERATION_KEY } from "./invalidation.ts";
 import { ClusterRateLimiter } from "./rate-windows.ts";
@@ -155,6 +157,58 @@ describe("idempotency claims", () => {
     expect(
       await codeOf(r.begin({ keyId: "k", idemKey: "x", bodyHash: "h", stream: false, now: Date.now() })),
     ).toBe("503 shared_state_unavailable");
+  });
+});
+
+describe("cluster limiter (the request path's)", () => {
+  test("Redis away: admission deferred; free requests within limit / replicas, priced 503, nothing counted before", async () => {
+    const limiter = new ClusterLimiter(unreachable(), { ...defaults, accountRpm: 30 }, 3, null);
+    const s = subject(10);
+    const decide = async (free: boolean) => {
+      const r = await limiter.admit(s, Date.now());
+      if (!(r instanceof DeferredAdmission)) throw new Error("expected a deferred admission");
+      try {
+        r.decide(free);
+        return "ok";
+      } catch (e) {
+        return e instanceof GatewayError ? `${e.status} ${e.code}` : String(e);
+      }
+    };
+    expect(await decide(false)).toBe("503 shared_state_unavailable");
+    // 10 per minute over 3 replicas: 3 here (floor), so the replicas together stay within 10.
+    const free = [];
+    for (let i = 0; i < 5; i++) free.push(await decide(true));
+    expect(free).toEqual(["ok", "ok", "ok", "429 rate_limit_exceeded", "429 rate_limit_exceeded"]);
+    expect(limiter.events.narrow).toBe(3);
+  });
+
+  test("Redis up: counted in Redis, a plan refusal counts nothing there, day figures as Redis said", async () => {
+    let refuse = false;
+    const plans = {
+      checks: () =>
+        refuse
+          ? [
+              {
+                limit: 1,
+                used: 1,
+                resetAt: Date.now() + 60_000,
+                what: "requests per minute on the test plan.",
+              },
+            ]
+          : [],
+      admitted: () => {},
+    };
+    const limiter = new ClusterLimiter(await connect(), { ...defaults, keyRpd: 100 }, 2, plans);
+    const s = subject(5);
+    await limiter.admit(s, Date.now());
+    refuse = true;
+    expect(await codeOf(limiter.admit(s, Date.now()))).toBe("429 rate_limit_exceeded");
+    refuse = false;
+    const headers = (await limiter.admit(s, Date.now())) as Record<string, string>;
+    // The plan's refusal was not counted: this is the second request of the window.
+    expect(headers["x-ratelimit-remaining"]).toBe("3");
+    expect(limiter.dayCount(s.id, Date.now())).toBe(2);
+    expect(limiter.peek(s, Date.now())["x-ratelimit-remaining"]).toBe("3");
   });
 });
 

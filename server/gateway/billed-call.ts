@@ -111,13 +111,14 @@ export class BilledCall {
     headers: Record<string, string>,
   ): Promise<Response | null> {
     if (req.idempotencyKey === null) return null;
-    const r = this.deps.idempotency.begin({
+    let r = this.deps.idempotency.begin({
       keyId: this.keyOrThrow().id,
       idemKey: req.idempotencyKey,
       bodyHash: sha256(req.rawBody),
       stream: req.stream,
       now: req.startedAt,
     });
+    if (r instanceof Promise) r = await r;
     if (!("replay" in r)) {
       this.claim = r.claim;
       return null;
@@ -278,7 +279,8 @@ export class BilledCall {
   }
 
   private finishClaim(): void {
-    if (this.claim) this.deps.idempotency.finish(this.claim);
+    // A shared claim (Redis) is released in the background: a failure leaves it to expire.
+    if (this.claim) void this.deps.idempotency.finish(this.claim);
   }
 
   private elapsed(): number {

@@ -2,8 +2,8 @@ import type { AccountBook } from "../billing/account-book.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Settings } from "../config/settings.ts";
 import type { KeyStore } from "../keys/key-store.ts";
-import type { IdempotencyStore } from "../limits/idempotency.ts";
-import type { RateLimiter } from "../limits/rate-limit.ts";
+import type { Limiter } from "../limits/admission.ts";
+import type { Idempotency } from "../limits/idempotency.ts";
 import type { MediaLinks } from "../media-links/store.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { PlanBook } from "../plans/plan-book.ts";
@@ -22,8 +22,8 @@ export type CallServices = {
   readonly book: AccountBook;
   readonly catalog: Catalog;
   readonly keys: KeyStore;
-  readonly limiter: RateLimiter;
-  readonly idempotency: IdempotencyStore;
+  readonly limiter: Limiter;
+  readonly idempotency: Idempotency;
   readonly media: MediaLinks;
   readonly metrics: Metrics;
   /** Account plans: the models an account may use (its limits join the limiter's, its multiplier the book's). */

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ModelRecord } from "../catalog/catalog.ts";
+import { isFreeModel } from "../catalog/free-model.ts";
 import { kindMismatch, MEDIA_KIND, type ModelKind } from "../catalog/model-kind.ts";
 import type { SurfaceCodec } from "../core/codec.ts";
 import type { Dialect } from "../core/dialect.ts";
@@ -19,6 +20,8 @@ import { authenticateClient } from "../http/client-auth.ts";
 import { formHashText, parseFormBody } from "../http/form-body.ts";
 import { requestOrigin } from "../http/request-target.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
+import { DeferredAdmission } from "../limits/admission.ts";
+import type { RateHeaders } from "../limits/rate-limit.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
 import { BilledCall } from "./billed-call.ts";
 import type { CallServices } from "./call-services.ts";
@@ -151,7 +154,11 @@ export async function clientCall<S extends z.ZodType>(
   try {
     const key = authenticateClient(gw, ctx.request);
     call.identify(key);
-    const rate = gw.limiter.admit(key, startedAt, ctx.requestId);
+    // One box answers at once; shared windows (Redis) with a promise, or defer while Redis is away.
+    const admitting = gw.limiter.admit(key, startedAt, ctx.requestId);
+    const admitted = admitting instanceof Promise ? await admitting : admitting;
+    const deferred = admitted instanceof DeferredAdmission ? admitted : null;
+    let rate: RateHeaders = deferred ? {} : (admitted as RateHeaders);
     Object.assign(ctx.headers, rate);
     const { prepared, raw } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
     call.named(prepared.modelId, "stream" in prepared && prepared.stream);
@@ -160,6 +167,11 @@ export async function clientCall<S extends z.ZodType>(
         ? resolveModel(gw, key, prepared.modelId, undefined, MEDIA_KIND[prepared.media.capability])
         : resolveModel(gw, key, prepared.modelId, prepared.features);
     call.serve(model);
+    if (deferred) {
+      // Redis was away: a free model within this replica's share of the limits, else a 503.
+      rate = deferred.decide(isFreeModel(model));
+      Object.assign(ctx.headers, rate);
+    }
     // What a metered and a media call both take.
     const req = {
       requestId: ctx.requestId,

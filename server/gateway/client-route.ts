@@ -33,6 +33,25 @@ export function clientHandler<S extends z.ZodType>(
       gw,
       { request, headers: set.headers as Record<string, string>, requestId: currentRequestId(set.headers) },
       spec(request),
-    );
+    ).then((res) => withSetHeaders(res, set));
   };
+}
+
+/**
+ * Moves the headers gathered on Elysia's `set` (the request id, the rate limits) onto the
+ * answer itself, the answer's own winning as in Elysia's merge. With `set.headers` left
+ * non-empty Elysia copies every answer into a second Response with merged Headers (about
+ * 2% of a small request's CPU); emptied, it hands this one on as it is. A refusal (thrown)
+ * keeps them on `set` for the error hook. Headers that cannot be changed (an upstream's
+ * own Response) are left to Elysia's merge.
+ */
+function withSetHeaders(res: Response, set: { headers: Record<string, unknown> }): Response {
+  try {
+    for (const [name, value] of Object.entries(set.headers))
+      if (!res.headers.has(name)) res.headers.set(name, String(value));
+  } catch {
+    return res;
+  }
+  set.headers = {};
+  return res;
 }

@@ -8,7 +8,8 @@ import { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/schema.ts";
 import { type Settings, settingsOf } from "../config/settings.ts";
 import { KeyStore } from "../keys/key-store.ts";
-import { IdempotencyStore } from "../limits/idempotency.ts";
+import type { Limiter } from "../limits/admission.ts";
+import { type Idempotency, IdempotencyStore } from "../limits/idempotency.ts";
 import { RateLimiter } from "../limits/rate-limit.ts";
 import { MediaLinks } from "../media-links/store.ts";
 import { addBalanceGauge } from "../metrics/balance-gauge.ts";
@@ -25,12 +26,15 @@ import { LineWriter } from "../usage-log/line-writer.ts";
 import { requestLine } from "../usage-log/log-line.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { CallServices } from "./call-services.ts";
+import { type SharedState, sharedState } from "./shared-state.ts";
 
 export type GatewayOptions = {
   version: string;
   quiet?: boolean;
   /** The database's WAL file when commits must be durable (TOLLGATE_DB_SYNC=full); null otherwise. */
   walPath?: string | null;
+  /** TOLLGATE_REDIS: rate windows, idempotency claims, breakers and invalidation shared by replicas. */
+  shared?: SharedState | null;
 };
 
 /**
@@ -45,11 +49,15 @@ export class Gateway implements CallServices {
   readonly keys: KeyStore;
   readonly catalog: Catalog;
   readonly book: AccountBook;
-  readonly limiter: RateLimiter;
+  readonly limiter: Limiter;
   /** Account plans; their limits join the rate limiter's, their multipliers the book's prices. */
   readonly plans: PlanBook;
   readonly planLimits: PlanLimits;
-  readonly idempotency: IdempotencyStore;
+  readonly idempotency: Idempotency;
+  /** Completed responses in the books (swept here; read by the shared claims too). */
+  private readonly idempotencyRows: IdempotencyStore;
+  /** What replicas share through Redis; null on one box (nothing below changes then). */
+  readonly shared: ReturnType<typeof sharedState> | null;
   readonly media: MediaLinks;
   readonly settings: Settings;
   readonly metrics: Metrics;
@@ -82,7 +90,13 @@ export class Gateway implements CallServices {
     this.lines =
       opts.quiet || !config.logging.requests ? null : new LineWriter((text) => process.stdout.write(text));
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
-    this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget);
+    // The reload is async (db/store.ts): a failed one is logged, and the next signal or poll retries.
+    const reloadOnSignal = () =>
+      void this.reload().catch((err) =>
+        console.error(JSON.stringify({ level: "error", msg: "cache reload failed", error: String(err) })),
+      );
+    this.shared = opts.shared ? sharedState(opts.shared, reloadOnSignal) : null;
+    this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget, this.shared?.breakers);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
     this.book = new AccountBook(db, store);
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
@@ -97,17 +111,19 @@ export class Gateway implements CallServices {
         console.error(JSON.stringify({ level: "error", msg: "alert check failed", error: String(err) }));
       }
     };
-    this.limiter = new RateLimiter({
+    const rateDefaults = {
       keyRpm: config.defaults.rate_limits.key_rpm,
       keyRpd: config.defaults.rate_limits.key_rpd,
       accountRpm: config.defaults.rate_limits.account_rpm,
       globalRph: config.defaults.rate_limits.global_rph,
-    });
+    };
     this.plans = new PlanBook(db, this.book, store);
     this.planLimits = new PlanLimits(this.plans);
-    this.limiter.extra = this.planLimits;
+    this.limiter =
+      this.shared?.limiter(rateDefaults, this.planLimits) ?? localLimiter(rateDefaults, this.planLimits);
     this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
-    this.idempotency = new IdempotencyStore(db);
+    this.idempotencyRows = new IdempotencyStore(db);
+    this.idempotency = this.shared?.idempotency(this.idempotencyRows) ?? this.idempotencyRows;
     this.media = new MediaLinks(db, cipher);
     this.dataVersion = dataVersionReader(sqlite);
     this.generation = generationReader(db);
@@ -128,14 +144,16 @@ export class Gateway implements CallServices {
   async start(now: number): Promise<void> {
     await this.reload();
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-    this.limiter.seed(await this.store.requests.rateWindowSeed(dayStart), now);
+    // Shared windows live in Redis and outlive a replica: only in-process ones are seeded.
+    if (this.limiter instanceof RateLimiter)
+      this.limiter.seed(await this.store.requests.rateWindowSeed(dayStart), now);
     await this.planLimits.seed(this.store, now);
-    this.idempotency.sweep(now);
+    this.idempotencyRows.sweep(now);
     this.media.sweep(now);
     this.sweeper = setInterval(() => {
       const t = Date.now();
       this.limiter.sweep(t);
-      this.idempotency.sweep(t);
+      this.idempotencyRows.sweep(t);
       this.media.sweep(t);
     }, 60_000);
     this.sweeper.unref?.();
@@ -196,10 +214,25 @@ export class Gateway implements CallServices {
     }
   }
 
+  /** Tells the other replicas that keys, models, prices or balances changed (a no-op on one box). */
+  announceChange(): void {
+    this.shared?.announce();
+  }
+
   /** Stops the timers and commits what is queued; the caller closes the database after. */
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.shared?.stop();
     this.lines?.flush();
     await this.commits.close();
   }
+}
+
+function localLimiter(
+  defaults: ConstructorParameters<typeof RateLimiter>[0],
+  plans: PlanLimits,
+): RateLimiter {
+  const limiter = new RateLimiter(defaults);
+  limiter.extra = plans;
+  return limiter;
 }

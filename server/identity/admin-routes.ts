@@ -119,10 +119,13 @@ export const identityAdmin = (id: Identity) => {
     .get("/users/:id", ({ params }) => userView(user(params.id)), { detail: { summary: "One user", tags } })
     .patch(
       "/users/:id",
-      ({ params, body }) => {
+      async ({ params, body }) => {
         user(params.id);
         const u = id.users.update(params.id, body);
-        if (body.status === "disabled") id.sessions.revokeUser(u.id, Date.now());
+        if (body.status === "disabled") {
+          id.sessions.revokeUser(u.id, Date.now());
+          await id.oauth.revokeAll({ userId: u.id }, Date.now());
+        }
         return userView(u);
       },
       {
@@ -184,6 +187,7 @@ export const identityAdmin = (id: Identity) => {
       "/accounts/:id/members/:user",
       async ({ params }) => {
         await id.users.removeMember(params.id, params.user, { force: true });
+        await id.oauth.revokeAll({ userId: params.user, accountId: params.id }, Date.now());
         return { removed: true };
       },
       { detail: { summary: "Remove a member (their key on the account is revoked)", tags } },

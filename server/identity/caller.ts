@@ -1,4 +1,4 @@
-import { isHttps } from "../admin-session/cookie.ts";
+import { checkOrigin, isHttps } from "../admin-session/cookie.ts";
 import { forbidden, GatewayError, unauthorized } from "../errors.ts";
 import { authenticateClient, presentedKey } from "../http/client-auth.ts";
 import { signedPrincipal } from "../http/request-principal.ts";
@@ -91,4 +91,20 @@ export function cookieUser(
   const user = session ? id.users.get(session.userId) : undefined;
   if (!session || !user || user.status !== "active" || !session.accountId) return null;
   return { user, accountId: session.accountId, session };
+}
+
+/**
+ * The signed-in person behind an access token of ours or, for the portal's pages, a
+ * browser session cookie. A write with the cookie must come from our own pages (the
+ * Origin check, as for the panel's cookie): the cookie alone never authorises a
+ * cross-site request. API keys and external tokens are not people (403).
+ */
+export function personOf(id: Identity, request: Request, viaTrustedProxy: boolean): User {
+  if (signedPrincipal(request) !== undefined || presentedKey(request) !== null)
+    return requireUser(id, request).user;
+  const c = cookieUser(id, request);
+  if (!c)
+    throw unauthorized("Sign in first: send Authorization: Bearer <access token>.", "missing_credentials");
+  checkOrigin(request, viaTrustedProxy);
+  return c.user;
 }

@@ -13,6 +13,7 @@ import { EmailCodes } from "./codes.ts";
 import { ExternalIssuer } from "./external-issuer.ts";
 import { Invites } from "./invites.ts";
 import { Mailer } from "./mailer.ts";
+import { OAuth } from "./oauth.ts";
 import { UserSessions } from "./sessions.ts";
 import { SignupPolicy } from "./signup.ts";
 import { Users } from "./users.ts";
@@ -58,7 +59,7 @@ export type CodeLimits = {
 /**
  * The identity layer's services, built once at start on the gateway's accounts, keys and
  * ledger: users and memberships, invites, e-mail codes and their limits, mail, sessions,
- * access tokens, the sign-up policy and (optionally) the external token issuer.
+ * access tokens, the sign-up policy, (optionally) the external token issuer, and OAuth apps.
  */
 export class Identity {
   readonly users: Users;
@@ -70,6 +71,7 @@ export class Identity {
   readonly tokens: AccessTokens;
   readonly signup: SignupPolicy;
   readonly external: ExternalIssuer | null;
+  readonly oauth: OAuth;
   readonly siteName: string;
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
@@ -107,10 +109,14 @@ export class Identity {
     this.tokens = new AccessTokens(key, opts.accessTokenMinutes * 60_000);
     this.signup = new SignupPolicy(gw.db, decl.signup);
     this.external = decl.external_jwt ? new ExternalIssuer(decl.external_jwt, deps) : null;
+    this.oauth = new OAuth({ db: gw.db, keys: gw.keys, users: this.users, cipher: gw.cipher });
   }
 
   start(): void {
-    this.sweeper = setInterval(() => this.sessions.sweep(Date.now()), 10 * 60_000);
+    this.sweeper = setInterval(() => {
+      this.sessions.sweep(Date.now());
+      this.oauth.sweep(Date.now());
+    }, 10 * 60_000);
     this.sweeper.unref?.();
   }
 

@@ -5,6 +5,9 @@ import { newId } from "../core/ids.ts";
 
 export type Mail = { to: string; subject: string; text: string; purpose: MailRow["purpose"] };
 
+/** How a mail went: kept in the outbox (no SMTP), accepted by the mail server, or refused. */
+export type MailOutcome = { id: string; status: "stored" | "sent" | "failed"; error: string | null };
+
 /**
  * Sends the gateway's mail. Without SMTP the outbox table is the transport: the message is
  * kept whole for the operator to read (admin API, later the panel), so a deployment
@@ -41,7 +44,11 @@ export class Mailer {
     return this.opts.from;
   }
 
-  send(mail: Mail, now: number): void {
+  /**
+   * Records the mail and hands it to SMTP in the background. The promise is for callers that
+   * log the outcome (alerts); the sign-in flow ignores it, so its answer never waits.
+   */
+  send(mail: Mail, now: number): Promise<MailOutcome> {
     const id = newId("mail");
     const row: MailRow = {
       id,
@@ -57,13 +64,15 @@ export class Mailer {
     };
     insertMail(this.db, row);
     const transport = this.transport;
-    if (!transport) return;
+    if (!transport) return Promise.resolve({ id, status: "stored", error: null });
+    let outcome: MailOutcome = { id, status: "sent", error: null };
     const delivery = transport
       .sendMail({ from: this.opts.from, to: mail.to, subject: mail.subject, text: mail.text })
       .then(
         () => updateMail(this.db, id, { status: "sent", sentAt: Date.now() }),
         (err: unknown) => {
           const error = err instanceof Error ? err.message.slice(0, 300) : String(err);
+          outcome = { id, status: "failed", error };
           updateMail(this.db, id, { status: "failed", error });
           console.error(JSON.stringify({ level: "error", msg: "mail delivery failed", mail_id: id, error }));
         },
@@ -73,6 +82,7 @@ export class Mailer {
       })
       .finally(() => this.pending.delete(delivery));
     this.pending.add(delivery);
+    return delivery.then(() => outcome);
   }
 
   /** Waits for deliveries in flight (shutdown). */

@@ -1,6 +1,7 @@
 import { amountToNumber } from "../billing/money.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { dayStart } from "../plans/period.ts";
+import type { Plan } from "../plans/plan-book.ts";
 import type { IdentityServices } from "./identity.ts";
 import type { Role, User } from "./users.ts";
 
@@ -11,6 +12,21 @@ export type Caller = {
   role: Role | null;
   via: "jwt" | "external" | "api_key" | "session";
 };
+
+/** A plan's limits as the user's routes show them (null fields: no such limit). */
+export function planView(plan: Plan) {
+  return {
+    id: plan.id,
+    name: plan.name,
+    requests_per_minute: plan.requestsPerMinute,
+    requests_per_day: plan.requestsPerDay,
+    tokens_per_day: plan.tokensPerDay,
+    concurrent_requests: plan.concurrentRequests,
+    models: plan.models ? [...plan.models] : null,
+    price_multiplier: plan.priceMultiplierPpm / 1_000_000,
+    monthly_fee: amountToNumber(plan.monthlyFee),
+  };
+}
 
 /**
  * `GET /auth/me` in Iskra's shape: `user.email`, `user.tier` (the plan's id), and today's
@@ -42,19 +58,7 @@ export function meView(gw: IdentityServices, c: Caller, now: number) {
       remaining: binding ? Math.max(0, binding.limit - binding.used) : null,
       resetsAt: new Date(dayStart(now) + 86_400_000).toISOString(),
     },
-    plan: plan
-      ? {
-          id: plan.id,
-          name: plan.name,
-          requests_per_minute: plan.requestsPerMinute,
-          requests_per_day: plan.requestsPerDay,
-          tokens_per_day: plan.tokensPerDay,
-          concurrent_requests: plan.concurrentRequests,
-          models: plan.models ? [...plan.models] : null,
-          price_multiplier: plan.priceMultiplierPpm / 1_000_000,
-          monthly_fee: amountToNumber(plan.monthlyFee),
-        }
-      : null,
+    plan: plan ? planView(plan) : null,
     account: {
       id: key.accountId,
       name: acct?.name ?? null,

@@ -4,7 +4,7 @@ import { checkOrigin } from "../admin-session/cookie.ts";
 import { amountToNumber } from "../billing/money.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { authParse } from "./body.ts";
-import { callerOf, cookieUser, requireUser, userCookie } from "./caller.ts";
+import { callerOf, cookieUser, personOf, requireUser, userCookie } from "./caller.ts";
 import { EmailInput } from "./email.ts";
 import type { Identity } from "./identity.ts";
 import { meView } from "./me.ts";
@@ -96,8 +96,9 @@ export const authRoutes = (id: Identity, addresses: ClientAddresses) => {
     })
     .get(
       "/auth/accounts",
-      ({ request }) => {
-        const { user } = requireUser(id, request);
+      ({ request, server }) => {
+        // A read: the portal's cookie does too.
+        const user = personOf(id, request, addresses.viaTrustedProxy(request, server));
         return {
           data: id.users.membershipsOf(user.id).map((m) => {
             const acct = id.gw.book.get(m.accountId);

@@ -89,6 +89,7 @@ export const teamRoutes = (id: Identity) => {
         const m = member(request, params.id, self ? "member" : "owner");
         // Their access tokens for this account stop working at once (the membership is checked on each call).
         await id.users.removeMember(m.accountId, userId);
+        await id.oauth.revokeAll({ userId, accountId: m.accountId }, Date.now());
         return { removed: true };
       },
       { detail: { summary: "Remove a member (owners), or leave the account (yourself)", tags } },

@@ -8,6 +8,25 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export type Replay = { status: number; headers: Record<string, string>; body: string };
 export type Claim = { keyId: string; idemKey: string; bodyHash: string; done: boolean };
 
+export type IdempotencyInput = {
+  keyId: string;
+  idemKey: string;
+  bodyHash: string;
+  stream: boolean;
+  now: number;
+};
+type Begun = { replay: Replay } | { claim: Claim };
+
+/**
+ * Idempotency as the request path uses it: IdempotencyStore answers at once (one process);
+ * the Redis claims of server/cluster/idempotency-claims.ts answer with promises.
+ */
+export type Idempotency = {
+  begin(input: IdempotencyInput): Begun | Promise<Begun>;
+  completeWrite(claim: Claim, res: Replay, now: number): Write;
+  finish(claim: Claim): void | Promise<void>;
+};
+
 /**
  * `Idempotency-Key` (AIGate client guide): per API key, kept 24 h. Calls in flight are
  * held in memory (a crash forgets them, and nothing of theirs was billed); completed
@@ -24,13 +43,7 @@ export class IdempotencyStore {
   }
 
   /** Returns a replay, or a claim that must be completed or abandoned; throws 400/409/422. */
-  begin(input: {
-    keyId: string;
-    idemKey: string;
-    bodyHash: string;
-    stream: boolean;
-    now: number;
-  }): { replay: Replay } | { claim: Claim } {
+  begin(input: IdempotencyInput): { replay: Replay } | { claim: Claim } {
     checkIdempotencyInput(input);
     const id = `${input.keyId}\u0000${input.idemKey}`;
     const runningHash = this.running.get(id);
@@ -57,6 +70,11 @@ export class IdempotencyStore {
     if (claim.done) return;
     claim.done = true;
     this.running.delete(`${claim.keyId}\u0000${claim.idemKey}`);
+  }
+
+  /** The stored response of a completed call, if any (the Redis claims read completed calls here). */
+  stored(keyId: string, idemKey: string) {
+    return this.q.find(keyId, idemKey);
   }
 
   sweep(now: number): void {

@@ -16,6 +16,7 @@ import { clientHandler, V1_PREFIXES } from "../gateway/client-route.ts";
 import { clientText, parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
 import type { ErrorSurface } from "../http/error-hook.ts";
+import { admitUnbilled } from "../limits/admission.ts";
 import { AUTO_MODEL } from "../routing/auto.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
@@ -95,7 +96,8 @@ export const anthropicRoutes = (gw: CallServices) => {
         `${prefix}/messages/count_tokens`,
         async ({ request, set }) => {
           const key = authenticateClient(gw, request);
-          Object.assign(set.headers, gw.limiter.admit(key, Date.now()));
+          const rate = admitUnbilled(gw.limiter, key, Date.now());
+          Object.assign(set.headers, rate instanceof Promise ? await rate : rate);
           const raw = await readBody(request, gw.settings.bodyLimitBytes);
           const body = parseJsonBody(raw, CountTokensRequest);
           resolveModel(gw, key, body.model);

@@ -19,6 +19,7 @@ import type { ErrorSurface } from "../http/error-hook.ts";
 import { decodePathParam } from "../http/path-param.ts";
 import { currentRequestId } from "../http/request-id.ts";
 import { queryParam } from "../http/request-target.ts";
+import { admitUnbilled } from "../limits/admission.ts";
 import { AUTO_MODEL } from "../routing/auto.ts";
 import { imageTokenBound } from "../tokens/count.ts";
 
@@ -82,7 +83,8 @@ async function generate(gw: CallServices, ctx: Ctx, model: string, stream: boole
 
 async function countTokens(gw: CallServices, ctx: Ctx, model: string) {
   const key = authenticateClient(gw, ctx.request);
-  Object.assign(ctx.set.headers, gw.limiter.admit(key, Date.now()));
+  const rate = admitUnbilled(gw.limiter, key, Date.now());
+  Object.assign(ctx.set.headers, rate instanceof Promise ? await rate : rate);
   const body = parseJsonBody(await readBody(ctx.request, gw.settings.bodyLimitBytes), GenerateRequest);
   resolveModel(gw, key, model);
   return { totalTokens: coreCounter(() => decodeGenerateRequest({ ...body, model }), body)() };

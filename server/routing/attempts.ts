@@ -94,7 +94,9 @@ export async function attemptRoutes<R = UpstreamResult>(
       await sleep(waitMs, ctx.signal);
     }
     const state = deps.routes.get(target);
-    if (!state.breaker.tryAcquire(Date.now())) {
+    // A shared breaker (Redis) answers with a promise; the in-process one at once.
+    const acquired = state.breaker.tryAcquire(Date.now());
+    if (!(typeof acquired === "boolean" ? acquired : await acquired)) {
       tries.set(routeId(target), (tries.get(routeId(target)) ?? 0) + 1);
       continue;
     }
@@ -105,7 +107,8 @@ export async function attemptRoutes<R = UpstreamResult>(
     const base = { provider: target.provider.id, model: target.model, publicModel: model.id };
     try {
       const result = await call(target);
-      state.breaker.success();
+      const told = state.breaker.success();
+      if (told) await told;
       state.lastSuccessAt = Date.now();
       state.successes++;
       ctx.attempts.push({
@@ -121,7 +124,8 @@ export async function attemptRoutes<R = UpstreamResult>(
       if (err instanceof ClientClosed) {
         // The attempt was cut from our side: the client left, or the request's deadline passed
         // (then the route is not blamed either: it may only have had what earlier attempts left).
-        state.breaker.abandon();
+        const told = state.breaker.abandon();
+        if (told) await told;
         const deadline = deadlineReason(ctx.signal);
         ctx.attempts.push({
           ...base,
@@ -151,10 +155,12 @@ export async function attemptRoutes<R = UpstreamResult>(
       deps.hooks.onAttempt(state.id, "error", isRetry);
       if (!retryable(err)) {
         // The route answered; the request was at fault. It says nothing against the route.
-        state.breaker.success();
+        const told = state.breaker.success();
+        if (told) await told;
         throw err;
       }
-      state.breaker.failure(Date.now());
+      const told = state.breaker.failure(Date.now());
+      if (told) await told;
       state.lastFailureAt = Date.now();
       state.failures++;
       state.lastError = g?.message ?? "internal error";

@@ -12,9 +12,28 @@ export type HealthEvent = {
   durationMs: number;
 };
 
+/**
+ * A route's breaker: the in-process CircuitBreaker answers at once; the shared one of
+ * server/cluster/shared-breaker.ts (TOLLGATE_REDIS) answers the state-changing calls with
+ * promises. Callers await only what is a promise (attempts.ts), so one box waits on nothing.
+ */
+export type Breaker = Pick<
+  CircuitBreaker,
+  "state" | "failures" | "lastFailureAt" | "available" | "onChange"
+> & {
+  tryAcquire(now: number): boolean | Promise<boolean>;
+  success(): void | Promise<void>;
+  failure(now: number): void | Promise<void>;
+  abandon(): void | Promise<void>;
+};
+
+export type BreakerFactory = (route: string, cfg: BreakerConfig) => Breaker;
+
+const localBreaker: BreakerFactory = (_route, cfg) => new CircuitBreaker(cfg);
+
 /** Everything the gateway knows about one route (a provider and an upstream model id). */
 export class RouteState {
-  readonly breaker: CircuitBreaker;
+  readonly breaker: Breaker;
   readonly budget: RetryBudget;
   /** An upstream 429's Retry-After: the route is skipped until then. */
   coolUntil = 0;
@@ -30,8 +49,9 @@ export class RouteState {
     readonly id: string,
     breakerCfg: BreakerConfig,
     budget: { ratio: number; minPerSecond: number },
+    makeBreaker: BreakerFactory = localBreaker,
   ) {
-    this.breaker = new CircuitBreaker(breakerCfg);
+    this.breaker = makeBreaker(id, breakerCfg);
     this.budget = new RetryBudget(budget.ratio, budget.minPerSecond);
   }
 
@@ -61,13 +81,15 @@ export class RouteStates {
   constructor(
     readonly breakerCfg: BreakerConfig,
     readonly budgetCfg: { ratio: number; minPerSecond: number },
+    /** Shared breakers when replicas share Redis; in-process ones by default. */
+    private readonly makeBreaker: BreakerFactory = localBreaker,
   ) {}
 
   get(target: Target): RouteState {
     const id = routeId(target);
     let s = this.map.get(id);
     if (!s) {
-      s = new RouteState(id, this.breakerCfg, this.budgetCfg);
+      s = new RouteState(id, this.breakerCfg, this.budgetCfg, this.makeBreaker);
       s.breaker.onChange = (from, to) => {
         this.record({
           name: `route ${id}`,

@@ -191,7 +191,7 @@ describe("scrub: key-shaped text whoever it belongs to", () => {
         "proxy https://user:hunter2@proxy.example.com failed",
         `proxy https://${REDACTED}@proxy.example.com failed`,
       ],
-      ["see sk-ant-api03-AbCdEf012345 and sk_live_51HxYz", `see ${REDACTED} and ${REDACTED}`],
+      ["see sk-ant-api03-FAKE-example and sk_live_FAKE_example", `see ${REDACTED} and ${REDACTED}`],
       ["token ghp_0123456789abcdefghijABCDEFGHIJ here", `token ${REDACTED} here`],
       ["iam t1.9euelZqRkJGVkZCQk5rJnJKblZqYl-3rnpWajpLIiZqRzZ2Xls7 end", `iam ${REDACTED} end`],
       ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl", `jwt ${REDACTED}`],
@@ -223,9 +223,9 @@ describe("scrub: key-shaped text whoever it belongs to", () => {
 
 describe("Redactor.of: built once per secrets list", () => {
   test("the same list gives the same redactor; another list, another one that still redacts", () => {
-    const a = Redactor.of(["sk-live-0123456789abcdefABCDEF"]);
-    expect(Redactor.of(["sk-live-0123456789abcdefABCDEF"])).toBe(a);
-    const b = Redactor.of(["sk-live-0123456789abcdefABCDEF", "tok-rotated-9876543210zyxw"]);
+    const a = Redactor.of(["sk-FAKE-example-0123456789abcdef"]);
+    expect(Redactor.of(["sk-FAKE-example-0123456789abcdef"])).toBe(a);
+    const b = Redactor.of(["sk-FAKE-example-0123456789abcdef", "tok-rotated-9876543210zyxw"]);
     expect(b).not.toBe(a);
     expect(b.redactStreamed('{"echo":"tok-rotated-9876543210zyxw"}')).toContain(REDACTED);
     expect(b.redactStreamed('{"echo":"tok-rotated-9876543210zyxw"}')).not.toContain("tok-rotated");

@@ -8,7 +8,15 @@ import { freePort } from "./free-port.ts";
  * free port, its folder removed by `stop()`. `restart()` kills and starts it again on the
  * same port with its state gone, as a Redis restarted without persistence is.
  */
-export type RedisServer = { url: string; port: number; restart(): Promise<void>; stop(): Promise<void> };
+export type RedisServer = {
+  url: string;
+  port: number;
+  restart(): Promise<void>;
+  /** Kills it and leaves the port unanswered until `up()` (an outage, not just a restart). */
+  down(): Promise<void>;
+  up(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 export function redisBinary(): string {
   const candidates = [process.env.TOLLGATE_REDIS_BIN, "/usr/bin/redis-server", "/usr/local/bin/redis-server"];
@@ -46,6 +54,10 @@ export async function startRedis(): Promise<RedisServer> {
     async restart() {
       await kill();
       await start();
+    },
+    down: kill,
+    async up() {
+      if (!proc) await start();
     },
     async stop() {
       await kill();

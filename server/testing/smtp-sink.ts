@@ -27,7 +27,7 @@ export class SmtpSink {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
             to: session.envelope.rcptTo.map((r) => r.address),
             raw,
-            subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? "",
+            subject: subjectOf(raw),
             text: bodyOf(raw),
           };
           this.messages.push(mail);
@@ -79,6 +79,30 @@ export class SmtpSink {
   stop(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** The Subject header, unfolded, its RFC 2047 encoded words (nodemailer's `=?UTF-8?Q?…?=`) decoded. */
+function subjectOf(raw: string): string {
+  const head = raw.slice(0, raw.indexOf("\r\n\r\n")).replace(/\r\n[ \t]+/g, " ");
+  const value = /^Subject: (.*)$/m.exec(head)?.[1]?.trim() ?? "";
+  return value
+    .replace(/\?=\s+=\?/g, "?==?")
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
+      enc.toUpperCase() === "B" ? Buffer.from(text, "base64").toString("utf8") : qDecode(text),
+    );
+}
+
+/** RFC 2047 "Q": `_` is a space, `=XX` a byte; the bytes are UTF-8. */
+function qDecode(text: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "=" && /^[0-9A-F]{2}$/i.test(text.slice(i + 1, i + 3))) {
+      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(c === "_" ? " " : c, "utf8"));
+  }
+  return Buffer.from(bytes).toString("utf8");
 }
 
 /** The text after the headers, quoted-printable soft breaks and escapes undone. */

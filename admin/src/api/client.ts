@@ -27,23 +27,47 @@ type Query = Record<string, string | number | undefined>;
  * An admin API URL; empty and missing query values are left out. Also what a download
  * link (a CSV export) points at: the browser fetches it with the session cookie.
  */
-export function adminUrl(path: string, query: Query = {}): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") qs.set(k, String(v));
-  return `/admin/api${path}${qs.size ? `?${qs}` : ""}`;
-}
+export const adminUrl = (path: string, query: Query = {}): string => withQuery(`/admin/api${path}`, query);
 
 export async function api<T>(
   path: string,
   opts: { method?: Method; body?: unknown; query?: Query } = {},
 ): Promise<T> {
-  const url = adminUrl(path, opts.query);
+  // /auth/* answers 401 as part of signing in; the session guard handles those itself.
+  return send<T>(adminUrl(path, opts.query), opts, !path.startsWith("/auth/"));
+}
+
+/**
+ * The user portal's calls: the gateway's own /auth/* routes (with the portal's session
+ * cookie), never the admin API. A 401 here is the portal guard's to handle, not the panel's.
+ */
+export function authApi<T>(
+  path: string,
+  opts: { method?: Method; body?: unknown; query?: Query; bearer?: string } = {},
+) {
+  return send<T>(withQuery(path, opts.query), opts, false);
+}
+
+function withQuery(path: string, query: Query = {}): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") qs.set(k, String(v));
+  return `${path}${qs.size ? `?${qs}` : ""}`;
+}
+
+async function send<T>(
+  url: string,
+  opts: { method?: Method; body?: unknown; bearer?: string },
+  redirectOn401: boolean,
+): Promise<T> {
   let res: Response;
+  const headers: Record<string, string> =
+    opts.body === undefined ? {} : { "content-type": "application/json" };
+  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   try {
     res = await fetch(url, {
       method: opts.method ?? "GET",
       credentials: "same-origin",
-      headers: opts.body === undefined ? {} : { "content-type": "application/json" },
+      headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
   } catch {
@@ -55,8 +79,7 @@ export async function api<T>(
   } | null;
   if (!res.ok) {
     const e = data?.error;
-    // /auth/* answers 401 as part of signing in; the session guard handles those itself.
-    if (res.status === 401 && !path.startsWith("/auth/")) onUnauthorized();
+    if (res.status === 401 && redirectOn401) onUnauthorized();
     throw new ApiError(res.status, e?.code ?? null, e?.message ?? `HTTP ${res.status}`, e?.param ?? null);
   }
   return data as T;

@@ -1,3 +1,5 @@
+import { identityEn } from "./identity-en.ts";
+
 /** The panel's English texts. Every key here has a Russian twin in ru.ts (resources.test.ts). */
 export const en = {
   brand: { toll: "Toll", gate: "gate", title: "Tollgate admin" },
@@ -687,7 +689,7 @@ export const en = {
     saved: "Webhook saved.",
     postedTo: "Alerts are posted to <mono>{{url}}</mono>.",
     none: "No webhook: alerts are not sent.",
-    how: "Each POST is JSON, signed in <code>X-Tollgate-Signature: sha256=…</code> (HMAC-SHA256 of the body with the secret), and retried with backoff (up to 5 attempts: after 1, 2, 4 and 8 s) until the receiver answers 2xx. E-mail alerts are not available yet.",
+    how: "Each POST is JSON, signed in <code>X-Tollgate-Signature: sha256=…</code> (HMAC-SHA256 of the body with the secret), and retried with backoff (up to 5 attempts: after 1, 2, 4 and 8 s) until the receiver answers 2xx.",
     url: "URL",
     secret: "Signing secret",
     secretSet: "Set (type a new one to replace it)",
@@ -704,7 +706,23 @@ export const en = {
     status: "Status",
     attempts: "Attempts",
     answer: "Receiver's answer",
-    statuses: { delivered: "delivered", pending: "pending", failed: "failed" },
+    statuses: { stored: "in outbox", delivered: "delivered", pending: "pending", failed: "failed" },
+    email: {
+      title: "E-mail",
+      form: "Alert e-mail",
+      recipients: "Recipients",
+      hint: "Comma-separated. Every alert is mailed to each address; leave empty to stop alert e-mail.",
+      save: "Save recipients",
+      saved: "Recipients saved.",
+      smtp: "Alert e-mails are sent over SMTP, from the mail server in identity.mail.smtp.",
+      outbox:
+        "No SMTP server is configured (<code>identity.mail.smtp</code> in tollgate.yaml): alert e-mails are kept in the outbox instead of being sent.",
+      channel: "Sent to",
+      channelWebhook: "Webhook",
+      channelEmail: "E-mail",
+    },
     pages: "Delivery pages",
   },
+  // Users, invitations, outbox, plans and the user portal (identity-en.ts).
+  ...identityEn,
 };

@@ -1,3 +1,5 @@
+import { identityRu } from "./identity-ru.ts";
+
 /**
  * The panel's Russian texts. Counted texts carry the forms Russian needs (_one, _few, _many,
  * _other) where English has two; resources.test.ts checks both files hold the same texts.
@@ -707,7 +709,7 @@ export const ru = {
     saved: "Вебхук сохранён.",
     postedTo: "Оповещения отправляются на <mono>{{url}}</mono>.",
     none: "Вебхука нет: оповещения не отправляются.",
-    how: "Каждый POST — это JSON с подписью в <code>X-Tollgate-Signature: sha256=…</code> (HMAC-SHA256 тела с секретом); при сбое он повторяется с нарастающей паузой (до 5 попыток: через 1, 2, 4 и 8 с), пока получатель не ответит 2xx. Оповещения по e-mail пока недоступны.",
+    how: "Каждый POST — это JSON с подписью в <code>X-Tollgate-Signature: sha256=…</code> (HMAC-SHA256 тела с секретом); при сбое он повторяется с нарастающей паузой (до 5 попыток: через 1, 2, 4 и 8 с), пока получатель не ответит 2xx.",
     url: "URL",
     secret: "Секрет подписи",
     secretSet: "Задан (введите новый, чтобы заменить)",
@@ -724,7 +726,28 @@ export const ru = {
     status: "Статус",
     attempts: "Попытки",
     answer: "Ответ получателя",
-    statuses: { delivered: "доставлено", pending: "в очереди", failed: "не доставлено" },
+    statuses: {
+      stored: "в исходящих",
+      delivered: "доставлено",
+      pending: "в очереди",
+      failed: "не доставлено",
+    },
+    email: {
+      title: "Почта",
+      form: "Оповещения по почте",
+      recipients: "Получатели",
+      hint: "Через запятую. Каждое оповещение отправляется на каждый адрес; оставьте пустым, чтобы не слать оповещения почтой.",
+      save: "Сохранить получателей",
+      saved: "Получатели сохранены.",
+      smtp: "Оповещения отправляются по SMTP через почтовый сервер из identity.mail.smtp.",
+      outbox:
+        "SMTP-сервер не настроен (<code>identity.mail.smtp</code> в tollgate.yaml): письма с оповещениями остаются в исходящих и не отправляются.",
+      channel: "Куда",
+      channelWebhook: "Вебхук",
+      channelEmail: "Письмо",
+    },
     pages: "Страницы доставок",
   },
+  // Users, invitations, outbox, plans and the user portal (identity-ru.ts).
+  ...identityRu,
 };

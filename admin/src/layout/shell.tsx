@@ -20,11 +20,21 @@ const NAV = [
   { to: "/admins", label: "admins" },
 ] as const;
 
+/** Users, the outbox and plans (identity-en.ts names them). */
+const IDENTITY_NAV = [
+  { to: "/users", label: "users" },
+  { to: "/outbox", label: "outbox" },
+  { to: "/plans", label: "plans" },
+] as const;
+
 function Nav({ onNavigate }: { onNavigate?: () => void }) {
   const { t } = useTranslation();
   return (
     <nav aria-label={t("nav.main")} className="flex flex-col gap-0.5">
-      {NAV.map((n) => (
+      {[
+        ...NAV.map((n) => ({ ...n, text: t(`nav.${n.label}`) })),
+        ...IDENTITY_NAV.map((n) => ({ ...n, text: t(`identityNav.${n.label}`) })),
+      ].map((n) => (
         <NavLink
           key={n.to}
           to={n.to}
@@ -36,7 +46,7 @@ function Nav({ onNavigate }: { onNavigate?: () => void }) {
             }`
           }
         >
-          {t(`nav.${n.label}`)}
+          {n.text}
         </NavLink>
       ))}
     </nav>

@@ -12,6 +12,7 @@ import { CorrectionForm } from "../features/accounts/correction-form.tsx";
 import { LedgerDownload } from "../features/accounts/ledger-download.tsx";
 import { LedgerTable } from "../features/accounts/ledger-table.tsx";
 import { TopupForm } from "../features/accounts/topup-form.tsx";
+import { AccountPlanCard } from "../features/identity/account-plan-card.tsx";
 import { IssueKeyDialog } from "../features/keys/issue-key-dialog.tsx";
 import { KeyTable } from "../features/keys/key-table.tsx";
 import { Button } from "../ui/button.tsx";
@@ -59,6 +60,7 @@ export function AccountDetailPage() {
                 {t("accounts.detail.suspended")}
               </p>
             )}
+            <AccountPlanCard accountId={a.id} />
             <Card title={t("accounts.detail.topup")}>
               <TopupForm accountId={a.id} />
             </Card>

@@ -1,6 +1,14 @@
 import { type FormEvent, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
-import { useDeliveries, useSetWebhook, useTestAlert, useWebhook } from "../api/alerts.ts";
+import type { DeliveryView } from "../../../server/admin/alerts/model.ts";
+import {
+  useAlertEmail,
+  useDeliveries,
+  useSetAlertEmail,
+  useSetWebhook,
+  useTestAlert,
+  useWebhook,
+} from "../api/alerts.ts";
 import { Button } from "../ui/button.tsx";
 import { Field, FormError } from "../ui/field.tsx";
 import { Badge, Card, PageHeader, Table, td, th } from "../ui/layout.tsx";
@@ -10,12 +18,11 @@ import { TwoLineTime } from "../ui/time.tsx";
 import { useToast } from "../ui/toast.tsx";
 
 const PAGE = 20;
-const TONE = { delivered: "green", pending: "amber", failed: "red" } as const;
+const TONE = { delivered: "green", pending: "amber", stored: "slate", failed: "red" } as const;
 
 function WebhookForm() {
   const hook = useWebhook();
   const save = useSetWebhook();
-  const test = useTestAlert();
   const notify = useToast();
   const { t } = useTranslation();
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -66,31 +73,97 @@ function WebhookForm() {
               {t("alerts.save")}
             </Button>
             {h.url && (
-              <>
-                <Button
-                  disabled={test.isPending}
-                  onClick={() =>
-                    test.mutate(undefined, { onSuccess: () => notify("success", t("alerts.tested")) })
-                  }
-                >
-                  {t("alerts.test")}
-                </Button>
-                <Button
-                  variant="danger"
-                  disabled={save.isPending}
-                  onClick={() =>
-                    save.mutate(null, { onSuccess: () => notify("success", t("alerts.removed")) })
-                  }
-                >
-                  {t("alerts.remove")}
-                </Button>
-              </>
+              <Button
+                variant="danger"
+                disabled={save.isPending}
+                onClick={() => save.mutate(null, { onSuccess: () => notify("success", t("alerts.removed")) })}
+              >
+                {t("alerts.remove")}
+              </Button>
             )}
           </div>
-          <FormError error={save.error ?? test.error} />
+          <FormError error={save.error} />
         </form>
       )}
     </QueryState>
+  );
+}
+
+/** Who alerts are mailed to; the mail leaves through the gateway's one mail path (SMTP, or the outbox). */
+function EmailForm() {
+  const email = useAlertEmail();
+  const save = useSetAlertEmail();
+  const notify = useToast();
+  const { t } = useTranslation();
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const list = String(new FormData(e.currentTarget).get("recipients"))
+      .split(",")
+      .map((r) => r.trim())
+      .filter(Boolean);
+    save.mutate(list, { onSuccess: () => notify("success", t("alerts.email.saved")) });
+  };
+  return (
+    <QueryState query={email}>
+      {(m) => (
+        <form onSubmit={submit} className="space-y-3" aria-label={t("alerts.email.form")}>
+          <p className="text-sm text-slate-600" data-testid="alert-email-transport">
+            {m.transport === "smtp" ? (
+              t("alerts.email.smtp")
+            ) : (
+              <Trans i18nKey="alerts.email.outbox" components={{ code: <code /> }} />
+            )}
+          </p>
+          <Field
+            key={m.recipients.join(",")}
+            label={t("alerts.email.recipients")}
+            name="recipients"
+            type="email"
+            multiple
+            defaultValue={m.recipients.join(",")}
+            placeholder="ops@example.com, billing@example.com"
+            hint={t("alerts.email.hint")}
+          />
+          <Button type="submit" variant="primary" disabled={save.isPending}>
+            {t("alerts.email.save")}
+          </Button>
+          <FormError error={save.error} />
+        </form>
+      )}
+    </QueryState>
+  );
+}
+
+/** Sends a test alert through every channel configured (shown once there is one). */
+function TestAlert() {
+  const hook = useWebhook();
+  const email = useAlertEmail();
+  const test = useTestAlert();
+  const notify = useToast();
+  const { t } = useTranslation();
+  if (!hook.data?.url && !email.data?.recipients.length) return null;
+  return (
+    <div className="space-y-2">
+      <Button
+        disabled={test.isPending}
+        onClick={() => test.mutate(undefined, { onSuccess: () => notify("success", t("alerts.tested")) })}
+      >
+        {t("alerts.test")}
+      </Button>
+      <FormError error={test.error} />
+    </div>
+  );
+}
+
+/** Where a delivery went: the webhook, or the address an alert e-mail was sent to. */
+function Channel({ d }: { d: DeliveryView }) {
+  const { t } = useTranslation();
+  if (d.channel === "webhook") return <>{t("alerts.email.channelWebhook")}</>;
+  return (
+    <>
+      {t("alerts.email.channelEmail")}{" "}
+      <span className="font-mono text-xs break-all">{d.url.replace(/^mailto:/, "")}</span>
+    </>
   );
 }
 
@@ -110,6 +183,7 @@ function Deliveries() {
                 <tr>
                   <th className={th}>{t("alerts.time")}</th>
                   <th className={th}>{t("alerts.event")}</th>
+                  <th className={th}>{t("alerts.email.channel")}</th>
                   <th className={th}>{t("alerts.status")}</th>
                   <th className={`${th} text-right`}>{t("alerts.attempts")}</th>
                   <th className={`${th} hidden md:table-cell`}>{t("alerts.answer")}</th>
@@ -122,6 +196,9 @@ function Deliveries() {
                       <TwoLineTime iso={d.created_at} />
                     </td>
                     <td className={`${td} font-mono text-xs break-all`}>{d.event}</td>
+                    <td className={`${td} text-sm`}>
+                      <Channel d={d} />
+                    </td>
                     <td className={td}>
                       <Badge tone={TONE[d.status]}>{t(`alerts.statuses.${d.status}`)}</Badge>
                     </td>
@@ -158,7 +235,10 @@ export function AlertsPage() {
         <Card title={t("alerts.webhook")}>
           <WebhookForm />
         </Card>
-        <Card title={t("alerts.deliveriesTitle")}>
+        <Card title={t("alerts.email.title")}>
+          <EmailForm />
+        </Card>
+        <Card title={t("alerts.deliveriesTitle")} actions={<TestAlert />}>
           <Deliveries />
         </Card>
       </div>

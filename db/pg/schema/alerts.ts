@@ -8,7 +8,7 @@ export const alertDeliveries = pgTable(
     event: text("event", { enum: ["account.low_balance", "key.limit_reached", "test"] }).notNull(),
     payload: text("payload").notNull(),
     url: text("url").notNull(),
-    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    status: text("status", { enum: ["pending", "delivered", "stored", "failed"] }).notNull(),
     attempts: bigint("attempts", { mode: "number" }).notNull().default(0),
     responseStatus: bigint("response_status", { mode: "number" }),
     lastError: text("last_error"),

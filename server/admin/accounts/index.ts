@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { Adjustment, CreateAccount, LedgerQuery, Refund, Topup, UpdateAccount } from "./model.ts";
+import { Adjustment, CreateAccount, LedgerQuery, Refund, Topup, UpdateAccount, UsageQuery } from "./model.ts";
 import { type AccountsDeps, accountsService as svc } from "./service.ts";
 
 const tags = ["Admin: accounts"];
@@ -53,4 +53,8 @@ export const accountsAdmin = (gw: AccountsDeps) =>
           tags,
         },
       },
-    );
+    )
+    .get("/accounts/:id/usage", ({ params, query }) => svc.usage(gw, params.id, query.days), {
+      query: UsageQuery,
+      detail: { summary: "Requests, tokens and spend of the account per UTC day", tags },
+    });

@@ -68,3 +68,13 @@ export type LedgerEntryView = {
   description: string;
   created_at: string;
 };
+
+export const UsageQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
+
+/** An account's traffic per UTC day (all its keys and members), oldest first. */
+export type AccountUsage = {
+  account_id: string;
+  currency: string;
+  days: number;
+  daily: { day: string; requests: number; input_tokens: number; output_tokens: number; spend: number }[];
+};

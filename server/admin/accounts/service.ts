@@ -1,10 +1,11 @@
+import { accountUsageDaily } from "../../../db/queries/requests.ts";
 import type { AccountState, LedgerKind } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
 import { listTransactions } from "../../billing/transactions.ts";
 import { GatewayError, notFound } from "../../errors.ts";
 import type { AdminServices } from "../services.ts";
-import { iso } from "../shared.ts";
-import type { AccountView, LedgerEntryView } from "./model.ts";
+import { daysBack, dayView, iso } from "../shared.ts";
+import type { AccountUsage, AccountView, LedgerEntryView } from "./model.ts";
 
 /** What this resource reads and writes. */
 export type AccountsDeps = Pick<AdminServices, "db" | "store" | "book" | "keys" | "settings">;
@@ -123,6 +124,17 @@ export const accountsService = {
       total: page.total,
       limit,
       offset,
+    };
+  },
+
+  /** Requests, tokens and spend of the account per UTC day, the last `days` days (days without traffic left out). */
+  usage(gw: AccountsDeps, id: string, days: number, now = Date.now()): AccountUsage {
+    account(gw, id);
+    return {
+      account_id: id,
+      currency: gw.settings.currency,
+      days,
+      daily: accountUsageDaily(gw.db, id, daysBack(days, now)).map(dayView),
     };
   },
 };

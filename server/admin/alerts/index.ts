@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { PageQuery } from "../shared.ts";
-import { WebhookInput } from "./model.ts";
+import { EmailInput, WebhookInput } from "./model.ts";
 import type { AlertsDeps } from "./service.ts";
 import { alertsService as svc } from "./service.ts";
 
@@ -17,6 +17,13 @@ export const alertsAdmin = (gw: AlertsDeps) =>
     })
     .delete("/alerts/webhook", () => svc.setWebhook(gw, null), {
       detail: { summary: "Stop sending alerts", tags },
+    })
+    .get("/alerts/email", () => svc.email(gw), {
+      detail: { summary: "Who alerts are mailed to, and whether mail goes out over SMTP", tags },
+    })
+    .put("/alerts/email", ({ body }) => svc.setEmail(gw, body), {
+      body: EmailInput,
+      detail: { summary: "Set the addresses alerts are mailed to (an empty list stops alert mail)", tags },
     })
     .post("/alerts/test", () => svc.test(gw), {
       detail: { summary: "Send a test alert to the webhook now", tags },

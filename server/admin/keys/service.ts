@@ -6,7 +6,7 @@ import type { ModelRecord } from "../../catalog/catalog.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import type { KeyPatch, KeyRecord } from "../../keys/key-store.ts";
 import type { AdminServices } from "../services.ts";
-import { iso } from "../shared.ts";
+import { daysBack, dayView, iso } from "../shared.ts";
 import type { KeyUsage, KeyView } from "./model.ts";
 
 /** What this resource reads and writes. */
@@ -138,8 +138,7 @@ export const keysService = {
   usage(gw: KeysDeps, id: string, days = 30): KeyUsage {
     key(gw, id);
     const totals = keyUsageTotals(gw.db, id);
-    const since = Math.floor(Date.now() / 86_400_000) * 86_400_000 - (days - 1) * 86_400_000;
-    const daily = keyUsageDaily(gw.db, id, since);
+    const daily = keyUsageDaily(gw.db, id, daysBack(days, Date.now()));
     return {
       key_id: id,
       requests: totals.requests,
@@ -149,13 +148,7 @@ export const keysService = {
       output_tokens: totals.output,
       spend: amountToNumber(totals.spend),
       currency: gw.settings.currency,
-      daily: daily.map((d) => ({
-        day: new Date(d.day * 86_400_000).toISOString().slice(0, 10),
-        requests: d.requests,
-        input_tokens: d.input,
-        output_tokens: d.output,
-        spend: amountToNumber(d.spend),
-      })),
+      daily: daily.map(dayView),
     };
   },
 };

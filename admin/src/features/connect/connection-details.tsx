@@ -10,6 +10,19 @@ import { connectionSnippets, gatewayBase } from "./snippets.ts";
  */
 export function ConnectionDetails({ apiKey, model }: { apiKey: string; model: string }) {
   const publicUrl = useSettings().data?.public_url;
+  return <ConnectionSnippets apiKey={apiKey} model={model} publicUrl={publicUrl} />;
+}
+
+/** The same, given the public URL (the user portal has no admin settings to read it from). */
+export function ConnectionSnippets({
+  apiKey,
+  model,
+  publicUrl,
+}: {
+  apiKey: string;
+  model: string;
+  publicUrl: string | null | undefined;
+}) {
   const base = gatewayBase(publicUrl, window.location.origin);
   const groups = connectionSnippets({ base, key: apiKey, model });
   const [active, setActive] = useState(groups[0]!.id);

@@ -1,0 +1,99 @@
+/**
+ * `BUN_CONFIG_MAX_HTTP_REQUESTS=65535 bun bench/held-heap.ts [n]`: what a held stream keeps
+ * (issue 16). Tollgate runs in this process (the bench config, a fresh database, the mock
+ * upstream in its own process); n clients (bench/held-client.ts, another process) each hold a
+ * `bench-hold` stream open; the heap is read after a full collection before and while they
+ * are held, and the object types that grew by at least half an object per stream are listed
+ * per stream, with the RSS and heap growth per stream. The heap's size counts each upstream
+ * body's read buffer whole, though only the pages it touched are resident: compare RSS.
+ */
+import { heapStats } from "bun:jsc";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readEnv } from "../server/config/env.ts";
+import { DEFAULT_MIGRATIONS, startServer } from "../server/start.ts";
+import { freePort } from "./services.ts";
+import { ADMIN_TOKEN, tollgateConfig, tollgateEnv } from "./targets.ts";
+import { BENCH_MODEL, requestBody } from "./workload.ts";
+
+const n = Number(process.argv[2] ?? 1000);
+const dir = mkdtempSync(join(tmpdir(), "tollgate-held-heap-"));
+const mockPort = freePort();
+const mock = Bun.spawn([process.execPath, join(import.meta.dir, "mock-upstream.ts")], {
+  env: { ...process.env, PORT: String(mockPort) },
+  stdout: "ignore",
+});
+await Bun.sleep(700);
+await Bun.write(join(dir, "tollgate.yaml"), tollgateConfig(mockPort));
+const port = freePort();
+const vars: Record<string, string> = { ...tollgateEnv(dir, port), TOLLGATE_LOG_LEVEL: "silent" };
+const running = await startServer({
+  env: readEnv(vars),
+  vars,
+  migrationsFolder: DEFAULT_MIGRATIONS,
+  version: "held-heap",
+});
+const base = `http://127.0.0.1:${port}`;
+const admin = async <T>(path: string, body: unknown): Promise<T> =>
+  (await (
+    await fetch(`${base}/admin/api${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    })
+  ).json()) as T;
+const account = await admin<{ id: string }>("/accounts", { name: "held", balance: "1000000" });
+const key = await admin<{ key: string }>("/keys", {
+  account_id: account.id,
+  name: "held",
+  rpm_limit: 1e9,
+  daily_request_limit: 1e9,
+});
+const url = `${base}/v1/chat/completions`;
+// Warm: code compiled and caches filled by ordinary streams before the first reading.
+for (let i = 0; i < 50; i++)
+  await (
+    await fetch(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
+      body: requestBody({ stream: true, model: BENCH_MODEL }),
+    })
+  ).text();
+
+const reading = () => {
+  Bun.gc(true);
+  const h = heapStats();
+  return {
+    heap: h.heapSize,
+    counts: h.objectTypeCounts as Record<string, number>,
+    rss: process.memoryUsage().rss,
+  };
+};
+const before = reading();
+const client = Bun.spawn(
+  [process.execPath, join(import.meta.dir, "held-client.ts"), url, key.key, String(n)],
+  {
+    stdin: "pipe",
+    stdout: "pipe",
+  },
+);
+const out = client.stdout.getReader();
+for (let text = ""; !text.includes("OPEN"); ) text += new TextDecoder().decode((await out.read()).value);
+await Bun.sleep(500);
+const held = reading();
+const kb = (bytes: number) => (bytes / n / 1024).toFixed(1);
+console.log(
+  `${n} held streams: RSS +${kb(held.rss - before.rss)} KB each, heap +${kb(held.heap - before.heap)} KB each`,
+);
+console.log("| per stream | object type |\n|---:|---|");
+for (const [type, grew] of Object.keys(held.counts)
+  .map((t) => [t, (held.counts[t] ?? 0) - (before.counts[t] ?? 0)] as const)
+  .filter(([, d]) => d >= n / 2)
+  .sort((a, b) => b[1] - a[1]))
+  console.log(`| ${(grew / n).toFixed(1)} | ${type} |`);
+client.stdin.end();
+await client.exited;
+await running.stop(500);
+mock.kill();
+process.exit(0);

@@ -1,0 +1,185 @@
+import { and, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
+import type { Conn } from "../client.ts";
+import { accounts, apiKeys, oauthApps, oauthCodes, oauthGrants, users } from "../schema/index.ts";
+
+/** OAuth apps, their authorization codes and the grants users gave them (db/schema/oauth.ts). */
+
+export type AppRow = typeof oauthApps.$inferSelect;
+export type OAuthCodeRow = typeof oauthCodes.$inferSelect;
+export type GrantRow = typeof oauthGrants.$inferSelect;
+/** A grant with the names a list shows: the app's, the account's, the user's, the key's. */
+export type GrantView = GrantRow & {
+  appName: string;
+  accountName: string;
+  userEmail: string;
+  keyPrefix: string;
+  keyLastUsedAt: number | null;
+};
+
+// Apps
+
+export function insertApp(db: Conn, row: AppRow): void {
+  db.insert(oauthApps).values(row).run();
+}
+
+/** An app not deleted. */
+export function findApp(db: Conn, id: string): AppRow | undefined {
+  return db
+    .select()
+    .from(oauthApps)
+    .where(and(eq(oauthApps.id, id), isNull(oauthApps.deletedAt)))
+    .get();
+}
+
+/** Apps not deleted, newest first; with `ownerUserId`, only that user's own. */
+export function listApps(
+  db: Conn,
+  limit: number,
+  offset: number,
+  ownerUserId?: string,
+): { rows: AppRow[]; total: number } {
+  const live = and(
+    isNull(oauthApps.deletedAt),
+    ownerUserId === undefined ? undefined : eq(oauthApps.ownerUserId, ownerUserId),
+  );
+  const rows = db
+    .select()
+    .from(oauthApps)
+    .where(live)
+    .orderBy(desc(oauthApps.createdAt))
+    .limit(limit)
+    .offset(offset)
+    .all();
+  const total = db.select({ n: sql<number>`count(*)` }).from(oauthApps).where(live).get()?.n ?? 0;
+  return { rows, total };
+}
+
+export function updateApp(db: Conn, id: string, set: Partial<AppRow>): AppRow | undefined {
+  return db
+    .update(oauthApps)
+    .set(set)
+    .where(and(eq(oauthApps.id, id), isNull(oauthApps.deletedAt)))
+    .returning()
+    .get();
+}
+
+/** Active grants per app (the admin list shows how many each holds). */
+export function activeGrantCounts(db: Conn): Map<string, number> {
+  const rows = db
+    .select({ appId: oauthGrants.appId, n: sql<number>`count(*)` })
+    .from(oauthGrants)
+    .where(isNull(oauthGrants.revokedAt))
+    .groupBy(oauthGrants.appId)
+    .all();
+  return new Map(rows.map((r) => [r.appId, r.n]));
+}
+
+// Codes
+
+export function insertOAuthCode(db: Conn, row: OAuthCodeRow): void {
+  db.insert(oauthCodes).values(row).run();
+}
+
+/**
+ * Spends a code: marks it used if it was not, in one statement (two exchanges of one code
+ * cannot both get it). The row, or undefined when it is unknown or was used already.
+ * Expiry and bindings are checked by the caller after: a spent code is gone either way.
+ */
+export function spendOAuthCode(db: Conn, codeHash: string, now: number): OAuthCodeRow | undefined {
+  return db
+    .update(oauthCodes)
+    .set({ usedAt: now })
+    .where(and(eq(oauthCodes.codeHash, codeHash), isNull(oauthCodes.usedAt)))
+    .returning()
+    .get();
+}
+
+export function findOAuthCode(db: Conn, codeHash: string): OAuthCodeRow | undefined {
+  return db.select().from(oauthCodes).where(eq(oauthCodes.codeHash, codeHash)).get();
+}
+
+export function setCodeGrant(db: Conn, id: string, grantId: string): void {
+  db.update(oauthCodes).set({ grantId }).where(eq(oauthCodes.id, id)).run();
+}
+
+export function purgeOAuthCodes(db: Conn, before: number): void {
+  db.delete(oauthCodes).where(lt(oauthCodes.expiresAt, before)).run();
+}
+
+// Grants
+
+export function insertGrant(db: Conn, row: GrantRow): void {
+  db.insert(oauthGrants).values(row).run();
+}
+
+const grantColumns = {
+  id: oauthGrants.id,
+  appId: oauthGrants.appId,
+  userId: oauthGrants.userId,
+  accountId: oauthGrants.accountId,
+  keyId: oauthGrants.keyId,
+  createdAt: oauthGrants.createdAt,
+  revokedAt: oauthGrants.revokedAt,
+  appName: oauthApps.name,
+  accountName: accounts.name,
+  userEmail: users.email,
+  keyPrefix: apiKeys.prefix,
+  keyLastUsedAt: apiKeys.lastUsedAt,
+};
+
+const grantViews = (db: Conn) =>
+  db
+    .select(grantColumns)
+    .from(oauthGrants)
+    .innerJoin(oauthApps, eq(oauthApps.id, oauthGrants.appId))
+    .innerJoin(accounts, eq(accounts.id, oauthGrants.accountId))
+    .innerJoin(users, eq(users.id, oauthGrants.userId))
+    .innerJoin(apiKeys, eq(apiKeys.id, oauthGrants.keyId));
+
+export type GrantFilter = { userId?: string; accountId?: string; appId?: string };
+
+function grantWhere(f: GrantFilter): SQL | undefined {
+  const conds: SQL[] = [];
+  if (f.userId) conds.push(eq(oauthGrants.userId, f.userId));
+  if (f.accountId) conds.push(eq(oauthGrants.accountId, f.accountId));
+  if (f.appId) conds.push(eq(oauthGrants.appId, f.appId));
+  return conds.length ? and(...conds) : undefined;
+}
+
+/** Grants, newest first, with the names a list shows. */
+export function listGrants(
+  db: Conn,
+  f: GrantFilter,
+  limit: number,
+  offset: number,
+): { rows: GrantView[]; total: number } {
+  const where = grantWhere(f);
+  const rows = grantViews(db)
+    .where(where)
+    .orderBy(desc(oauthGrants.createdAt))
+    .limit(limit)
+    .offset(offset)
+    .all();
+  const total = db.select({ n: sql<number>`count(*)` }).from(oauthGrants).where(where).get()?.n ?? 0;
+  return { rows, total };
+}
+
+export function findGrant(db: Conn, id: string): GrantView | undefined {
+  return grantViews(db).where(eq(oauthGrants.id, id)).get();
+}
+
+/** Active grants of an app, a user, an account (revoked together: the app deleted, the user disabled or leaving). */
+export function activeGrants(db: Conn, f: GrantFilter): GrantRow[] {
+  return db
+    .select()
+    .from(oauthGrants)
+    .where(and(grantWhere(f), isNull(oauthGrants.revokedAt)))
+    .all();
+}
+
+export function revokeGrant(db: Conn, id: string, now: number): void {
+  db.update(oauthGrants)
+    .set({ revokedAt: now })
+    .where(and(eq(oauthGrants.id, id), isNull(oauthGrants.revokedAt)))
+    .run();
+}

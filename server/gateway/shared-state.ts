@@ -1,0 +1,46 @@
+import type { RedisClient } from "bun";
+import { ClusterLimiter } from "../cluster/cluster-limiter.ts";
+import { ClusterIdempotency } from "../cluster/idempotency-claims.ts";
+import { ClusterInvalidation } from "../cluster/invalidation.ts";
+import { SharedBreaker } from "../cluster/shared-breaker.ts";
+import type { IdempotencyStore } from "../limits/idempotency.ts";
+import type { ExtraLimits, RateDefaults } from "../limits/rate-limit.ts";
+import type { BreakerConfig } from "../routing/breaker.ts";
+
+/** TOLLGATE_REDIS's connections (server/cluster/shared-redis.ts) and how many replicas share them. */
+export type SharedState = { redis: RedisClient; subscriber: RedisClient; replicas: number };
+
+/**
+ * The shared twins of the gateway's in-process services (docs/scale-out.md), built once
+ * when TOLLGATE_REDIS is set: rate windows, idempotency claims, one breaker per route, and
+ * the invalidation signal whose messages (and 1 s poll) reload this replica's caches.
+ */
+export function sharedState(s: SharedState, reload: () => void) {
+  const invalidation = new ClusterInvalidation(s.redis, s.subscriber, () => reload());
+  const breakers: SharedBreaker[] = [];
+  let limiter: ClusterLimiter | null = null;
+  return {
+    invalidation,
+    breakers: (route: string, cfg: BreakerConfig) => {
+      const b = new SharedBreaker(s.redis, route, cfg);
+      breakers.push(b);
+      return b;
+    },
+    limiter: (defaults: RateDefaults, plans: ExtraLimits) => {
+      limiter = new ClusterLimiter(s.redis, defaults, s.replicas, plans);
+      return limiter;
+    },
+    // Completed responses are read from the books, where the charge wrote them.
+    idempotency: (rows: IdempotencyStore) =>
+      new ClusterIdempotency(s.redis, async (k, i) => rows.stored(k, i)),
+    /** Calls answered without Redis: breakers on their local copy, free models admitted narrowly. */
+    fallbacks: () => ({
+      breaker: breakers.reduce((n, b) => n + b.fallbacks, 0),
+      narrowAdmits: limiter?.events.narrow ?? 0,
+    }),
+    /** Subscribes (a Redis away now is caught up by the poll once it answers). */
+    start: () => invalidation.start({ tolerant: true }),
+    announce: () => void invalidation.publish().catch(() => {}),
+    stop: () => invalidation.stop(),
+  };
+}
