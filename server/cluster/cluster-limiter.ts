@@ -11,10 +11,21 @@ import {
   type RateHeaders,
   RateLimiter,
   type Subject,
+  type WindowSpec,
 } from "../limits/rate-limit.ts";
 import { ClusterRateLimiter } from "./rate-windows.ts";
 
 type Seen = { start: number; count: number; size: number };
+/** What a committed request row tells the limiter (server/usage-log's LogRow has these). */
+type Finished = {
+  id: string;
+  accountId: string | null;
+  createdAt: number;
+  inputTokens: number;
+  outputTokens: number;
+};
+/** An account plan's windows now (server/plans/plan-windows.ts), or none. */
+export type PlanWindows = (accountId: string, now: number) => WindowSpec[];
 
 /** A limit's share for one of `replicas` replicas (floor: the shares never add up to more). */
 const share = (limit: number | null | undefined, replicas: number) =>
@@ -41,12 +52,17 @@ export class ClusterLimiter implements Limiter {
   /** This replica's share of each limit, used only while Redis is away. */
   private readonly narrow: RateLimiter;
   private readonly seen = new Map<string, Seen>();
+  /** Concurrency slots this replica took in Redis, by request id, until the request's row. */
+  private readonly slots = new Map<string, { accountId: string; id: string; at: number; lease: number }>();
 
   constructor(
     redis: RedisClient,
     private readonly defaults: RateDefaults,
     private readonly replicas: number,
+    /** The plans' limits kept in process: checked here only without `plans`; always told what was admitted. */
     private readonly extra: ExtraLimits | null,
+    /** The plans' limits as shared windows: decided in Redis with the key's, in one step. */
+    private readonly plans: PlanWindows | null = null,
   ) {
     this.windows = new ClusterRateLimiter(redis, defaults);
     this.narrow = new RateLimiter({
@@ -59,14 +75,17 @@ export class ClusterLimiter implements Limiter {
   }
 
   async admit(s: Subject, now: number, requestId?: string): Promise<RateHeaders | DeferredAdmission> {
-    const over = this.extra?.checks(s, now).find((c) => c.used >= c.limit);
-    if (over) {
-      this.events.limited++;
-      throw limitError(over.limit, over.resetAt, over.what, now);
+    const more = this.plans?.(s.accountId, now) ?? null;
+    if (more === null) {
+      const over = this.extra?.checks(s, now).find((c) => c.used >= c.limit);
+      if (over) {
+        this.events.limited++;
+        throw limitError(over.limit, over.resetAt, over.what, now);
+      }
     }
     let admitted: Awaited<ReturnType<ClusterRateLimiter["admitCounted"]>>;
     try {
-      admitted = await this.windows.admitCounted(s);
+      admitted = await this.windows.admitCounted(s, more ?? [], requestId ?? "");
     } catch (err) {
       if (!(err instanceof GatewayError) || err.code !== "shared_state_unavailable") {
         if (err instanceof GatewayError && err.status === 429) this.events.limited++;
@@ -79,8 +98,29 @@ export class ClusterLimiter implements Limiter {
       }, err);
     }
     for (const c of admitted.counted) this.seen.set(c.id, { start: c.start, count: c.count, size: c.size });
+    const slot = more?.find((w) => w.mode === "slots");
+    if (slot && requestId !== undefined)
+      this.slots.set(requestId, { accountId: s.accountId, id: slot.id, at: now, lease: slot.size });
     this.extra?.admitted(s, now, requestId);
     return admitted.headers;
+  }
+
+  /**
+   * A request's committed row: its concurrency slot ends, and its tokens count for its
+   * plan's day in Redis. Both in the background (a lost one: the slot's lease ends it; the
+   * tokens are undercounted, never over).
+   */
+  observe(row: Finished): void {
+    const slot = this.slots.get(row.id);
+    if (slot) {
+      this.slots.delete(row.id);
+      void this.windows.freeSlot(slot.accountId, slot.id, row.id).catch(() => {});
+    }
+    const tokens = row.inputTokens + row.outputTokens;
+    if (row.accountId === null || tokens === 0) return;
+    const day = this.plans?.(row.accountId, row.createdAt).find((w) => w.mode === "check");
+    if (day)
+      void this.windows.addToDay(row.accountId, day.id, tokens, row.createdAt, day.size).catch(() => {});
   }
 
   private narrowed(s: Subject): Subject {
@@ -130,6 +170,7 @@ export class ClusterLimiter implements Limiter {
 
   sweep(now: number): void {
     for (const [id, w] of this.seen) if (w.start + w.size <= now) this.seen.delete(id);
+    for (const [id, slot] of this.slots) if (slot.at + slot.lease <= now) this.slots.delete(id);
     this.narrow.sweep(now);
   }
 }

@@ -1,6 +1,15 @@
 import type { RedisClient } from "bun";
 
 /**
+ * How long a script may take to answer before its caller treats Redis as away. A Redis that
+ * stops answering without closing the connection (paused, cut off by the network) would
+ * otherwise hold every request waiting on it until TCP gives up; past this the request gets
+ * what "Redis away" gives it (a 503, the narrow limit, the local breaker). A late answer
+ * is dropped (its effect, a count or a claim, may still land: stricter, never looser).
+ */
+export const REDIS_DEADLINE_MS = 1000;
+
+/**
  * A Lua script run by its SHA (EVALSHA: the text crosses the wire once), loaded again
  * when Redis answers NOSCRIPT, which it does after a restart has emptied its script cache.
  */
@@ -11,13 +20,28 @@ export class RedisScript {
     this.sha = new Bun.CryptoHasher("sha1").update(source).digest("hex");
   }
 
-  async run(client: RedisClient, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(
+    client: RedisClient,
+    keys: string[],
+    args: (string | number)[],
+    deadlineMs = REDIS_DEADLINE_MS,
+  ): Promise<unknown> {
     const argv = [String(keys.length), ...keys, ...args.map(String)];
     try {
-      return await client.send("EVALSHA", [this.sha, ...argv]);
+      return await withDeadline(client.send("EVALSHA", [this.sha, ...argv]), deadlineMs);
     } catch (err) {
       if (!String(err).includes("NOSCRIPT")) throw err;
-      return await client.send("EVAL", [this.source, ...argv]);
+      return await withDeadline(client.send("EVAL", [this.source, ...argv]), deadlineMs);
     }
   }
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  // The losing side must not surface as an unhandled rejection.
+  p.catch(() => {});
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

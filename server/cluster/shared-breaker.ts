@@ -48,13 +48,30 @@ export class SharedBreaker {
   readonly local: CircuitBreaker;
   /** Calls answered by the local breaker because Redis was unreachable. */
   fallbacks = 0;
+  /** When Redis last answered for this route (performance.now()); -Infinity: never. */
+  private refreshedAt = -Infinity;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly route: string,
     private readonly cfg: BreakerConfig,
+    /**
+     * How long a closed, failure-free local copy is trusted without asking Redis. On a
+     * healthy route asking changes nothing and answers "closed", so the steady state costs
+     * no round trip per call; an opening by other replicas is seen within this long.
+     */
+    private readonly freshMs = 0,
   ) {
     this.local = new CircuitBreaker(cfg);
+  }
+
+  /** The local copy says closed with no failures, and Redis said so less than `freshMs` ago. */
+  private quiet(): boolean {
+    return (
+      this.local.state === "closed" &&
+      this.local.failures === 0 &&
+      performance.now() - this.refreshedAt < this.freshMs
+    );
   }
 
   get state(): BreakerState {
@@ -70,9 +87,9 @@ export class SharedBreaker {
     this.local.onChange = fn;
   }
 
-  async tryAcquire(now: number): Promise<boolean> {
-    if (!this.cfg.enabled) return true;
-    return (await this.step("acquire", () => this.local.tryAcquire(now))) ?? false;
+  tryAcquire(now: number): boolean | Promise<boolean> {
+    if (!this.cfg.enabled || this.quiet()) return true;
+    return this.step("acquire", () => this.local.tryAcquire(now)).then((r) => r ?? false);
   }
 
   /** From the local copy of the shared state (no round trip: for choosing and reporting). */
@@ -80,8 +97,10 @@ export class SharedBreaker {
     return this.local.available(now);
   }
 
-  async success(): Promise<void> {
-    await this.step("success", () => this.local.success());
+  /** Nothing to tell on a quiet route: success would set what Redis already holds. */
+  success(): void | Promise<void> {
+    if (this.quiet()) return;
+    return this.step("success", () => this.local.success()).then(() => {});
   }
 
   async failure(now: number): Promise<void> {
@@ -109,6 +128,7 @@ export class SharedBreaker {
       this.fallbacks++;
       return fallback();
     }
+    this.refreshedAt = performance.now();
     const [granted, state, failures, openedAt, last] = r;
     const local = this.local;
     local.failures = Number(failures);

@@ -248,6 +248,31 @@ describe("shared breaker", () => {
     expect(await (b as SharedBreaker).tryAcquire(Date.now())).toBe(true);
   });
 
+  test("a healthy route asks Redis at most once per freshMs; failures always do, and end the quiet", async () => {
+    const route = `mock:model-${++seq}`;
+    const c = await connect();
+    let sent = 0;
+    const counting = {
+      send: (cmd: string, args: string[]) => (sent++, c.send(cmd, args)),
+    } as unknown as RedisClient;
+    const quiet = new SharedBreaker(counting, route, cfg, 60_000);
+    const other = new SharedBreaker(await connect(), route, cfg);
+    expect(await quiet.tryAcquire(Date.now())).toBe(true); // first: asks, and learns "closed"
+    await quiet.success();
+    const asked = sent;
+    for (let i = 0; i < 5; i++) {
+      expect(await quiet.tryAcquire(Date.now())).toBe(true);
+      await quiet.success();
+    }
+    expect(sent).toBe(asked); // no round trip while the copy is fresh, closed, without failures
+    await quiet.failure(Date.now());
+    expect(sent).toBe(asked + 1);
+    for (let i = 0; i < 2; i++) await other.failure(Date.now());
+    // Not quiet any more (it saw a failure): it asks, and sees the route open.
+    expect(await quiet.tryAcquire(Date.now())).toBe(false);
+    expect(quiet.state).toBe("open");
+  });
+
   test("Redis unreachable: each replica falls back to its own breaker (fails open to local state)", async () => {
     const b = new SharedBreaker(unreachable(), "mock:away", cfg);
     expect(await b.tryAcquire(Date.now())).toBe(true);

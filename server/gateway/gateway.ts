@@ -90,12 +90,7 @@ export class Gateway implements CallServices {
     this.lines =
       opts.quiet || !config.logging.requests ? null : new LineWriter((text) => process.stdout.write(text));
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
-    // The reload is async (db/store.ts): a failed one is logged, and the next signal or poll retries.
-    const reloadOnSignal = () =>
-      void this.reload().catch((err) =>
-        console.error(JSON.stringify({ level: "error", msg: "cache reload failed", error: String(err) })),
-      );
-    this.shared = opts.shared ? sharedState(opts.shared, reloadOnSignal) : null;
+    this.shared = opts.shared ? sharedState(opts.shared, () => this.reloadOnSignal()) : null;
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget, this.shared?.breakers);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
     this.book = new AccountBook(db, store);
@@ -120,7 +115,8 @@ export class Gateway implements CallServices {
     this.plans = new PlanBook(db, this.book, store);
     this.planLimits = new PlanLimits(this.plans);
     this.limiter =
-      this.shared?.limiter(rateDefaults, this.planLimits) ?? localLimiter(rateDefaults, this.planLimits);
+      this.shared?.limiter(rateDefaults, this.planLimits, this.plans) ??
+      localLimiter(rateDefaults, this.planLimits);
     this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
     this.idempotencyRows = new IdempotencyStore(db);
     this.idempotency = this.shared?.idempotency(this.idempotencyRows) ?? this.idempotencyRows;
@@ -173,6 +169,23 @@ export class Gateway implements CallServices {
   }
 
   /**
+   * Another replica changed keys, models, prices or balances (TOLLGATE_REDIS's signal):
+   * reload, and let requests arriving meanwhile wait for it as for another process's commit.
+   */
+  private reloadOnSignal(): void {
+    const reloading: Promise<void> = this.reload()
+      .catch((err) => {
+        console.error(
+          JSON.stringify({ level: "error", msg: "reload after a change signal failed", error: String(err) }),
+        );
+      })
+      .finally(() => {
+        if (this.reloading === reloading) this.reloading = undefined;
+      });
+    this.reloading = reloading;
+  }
+
+  /**
    * Picks up commits made by another process since the last request. Cheap: one pragma.
    * Called in one place, as each HTTP request arrives (http/cache-sync.ts); a CLI command opens its own
    * gateway, loaded fresh.
@@ -200,6 +213,7 @@ export class Gateway implements CallServices {
     // Observing a request must never fail it: its row is already committed.
     try {
       this.planLimits.observe(row);
+      this.limiter.observe?.(row);
       this.metrics.request(row);
       this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
     } catch (err) {

@@ -5,6 +5,8 @@ import { ClusterInvalidation } from "../cluster/invalidation.ts";
 import { SharedBreaker } from "../cluster/shared-breaker.ts";
 import type { IdempotencyStore } from "../limits/idempotency.ts";
 import type { ExtraLimits, RateDefaults } from "../limits/rate-limit.ts";
+import type { PlanBook } from "../plans/plan-book.ts";
+import { planWindows } from "../plans/plan-windows.ts";
 import type { BreakerConfig } from "../routing/breaker.ts";
 
 /** TOLLGATE_REDIS's connections (server/cluster/shared-redis.ts) and how many replicas share them. */
@@ -22,12 +24,18 @@ export function sharedState(s: SharedState, reload: () => void) {
   return {
     invalidation,
     breakers: (route: string, cfg: BreakerConfig) => {
-      const b = new SharedBreaker(s.redis, route, cfg);
+      // A healthy route asks Redis at most once a second (shared-breaker.ts `freshMs`).
+      const b = new SharedBreaker(s.redis, route, cfg, 1000);
       breakers.push(b);
       return b;
     },
-    limiter: (defaults: RateDefaults, plans: ExtraLimits) => {
-      limiter = new ClusterLimiter(s.redis, defaults, s.replicas, plans);
+    limiter: (defaults: RateDefaults, local: ExtraLimits, plans: Pick<PlanBook, "current">) => {
+      // Account plans' limits are decided in Redis with the key's (plans/plan-windows.ts).
+      const windows = (accountId: string, now: number) => {
+        const plan = plans.current(accountId, now);
+        return plan ? planWindows(plan, accountId) : [];
+      };
+      limiter = new ClusterLimiter(s.redis, defaults, s.replicas, local, windows);
       return limiter;
     },
     // Completed responses are read from the books, where the charge wrote them.

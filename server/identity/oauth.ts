@@ -151,7 +151,7 @@ export class OAuth {
   /** Deletes an app (kept for its grants' history) and revokes every key it holds; how many. */
   async deleteApp(id: string, now: number): Promise<number | undefined> {
     if (!updateApp(this.d.db, id, { deletedAt: now, status: "disabled" })) return undefined;
-    return this.revokeAll({ appId: id }, now);
+    return await this.revokeAll({ appId: id }, now);
   }
 
   /**

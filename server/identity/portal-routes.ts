@@ -21,7 +21,7 @@ type KeyLike = { id: string; account_id: string };
  * wired by app.ts): the portal reuses those services and views rather than copying them.
  */
 export type AccountDesk = {
-  keys(accountId: string): Promise<KeyLike[]>;
+  keys(accountId: string): KeyLike[] | Promise<KeyLike[]>;
   issueKey(
     accountId: string,
     input: {
@@ -29,10 +29,10 @@ export type AccountDesk = {
       spend_limit?: number | null;
       budget_period?: "daily" | "weekly" | "monthly" | null;
     },
-  ): Promise<KeyLike & { key: string }>;
-  revokeKey(keyId: string): Promise<KeyLike>;
-  usage(accountId: string, days: number): object;
-  ledger(accountId: string, limit: number, offset: number): object;
+  ): (KeyLike & { key: string }) | Promise<KeyLike & { key: string }>;
+  revokeKey(keyId: string): KeyLike | Promise<KeyLike>;
+  usage(accountId: string, days: number): object | Promise<object>;
+  ledger(accountId: string, limit: number, offset: number): object | Promise<object>;
 };
 
 const IssueKey = z.object({

@@ -53,11 +53,11 @@ export class SignIn {
       mode === "open" ||
       (mode === "invite" && this.id.invites.pending(email, now).length > 0);
     if (!mayEnter) {
-      mailer.send(noAccountMail(email, mode, siteName), now);
+      void mailer.send(noAccountMail(email, mode, siteName), now);
       return;
     }
     const code = codes.issue(email, client, now);
-    mailer.send(codeMail(email, code, Math.round(codes.settings.ttlMs / 60_000), siteName), now);
+    void mailer.send(codeMail(email, code, Math.round(codes.settings.ttlMs / 60_000), siteName), now);
   }
 
   /** Checks the code; right, a single-use registration token for complete-registration. */

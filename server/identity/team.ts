@@ -48,7 +48,7 @@ export async function invite(
     id.invites.accepted(inv.id, now);
     joined = true;
   }
-  id.mailer.send(inviteMail(input.email, acct?.name ?? null, id.siteName), now);
+  void id.mailer.send(inviteMail(input.email, acct?.name ?? null, id.siteName), now);
   return { invite: { ...inv, acceptedAt: joined ? now : null }, joined };
 }
 

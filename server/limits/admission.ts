@@ -27,6 +27,14 @@ export class DeferredAdmission {
  */
 export type Limiter = Pick<RateLimiter, "dayLimit" | "dayCount" | "peek" | "sweep"> & {
   admit(s: Subject, now: number, requestId?: string): RateHeaders | Promise<RateHeaders | DeferredAdmission>;
+  /** A request's committed row (the shared limiter's plan tokens and slots; in process, PlanLimits sees it). */
+  observe?(row: {
+    id: string;
+    accountId: string | null;
+    createdAt: number;
+    inputTokens: number;
+    outputTokens: number;
+  }): void;
 };
 
 /**

@@ -15,7 +15,16 @@ export type Subject = {
 };
 
 type Window = { start: number; count: number };
-export type Check = { name: string; id: string; limit: number; size: number; start: number; count: number };
+export type Check = {
+  name: string;
+  id: string;
+  limit: number;
+  size: number;
+  start: number;
+  count: number;
+  /** The refusal's words when not the window name's (an account plan's). */
+  what?: string;
+};
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
@@ -148,7 +157,19 @@ export class RateLimiter {
   }
 }
 
-export type WindowSpec = { name: string; id: string; limit: number; size: number };
+export type WindowSpec = {
+  name: string;
+  id: string;
+  limit: number;
+  size: number;
+  what?: string;
+  /**
+   * How the shared limiter (server/cluster/rate-windows.ts) keeps it: counted per request
+   * (default), only checked (a total added after the request, e.g. tokens), or slots held
+   * by requests in flight for at most `size` ms (concurrency).
+   */
+  mode?: "count" | "check" | "slots";
+};
 
 /** The windows a request of `s` is counted in: per key per minute, per key per day, per account per minute. */
 export function windowsOf(s: Subject, defaults: RateDefaults): WindowSpec[] {
@@ -162,7 +183,12 @@ export function windowsOf(s: Subject, defaults: RateDefaults): WindowSpec[] {
 
 /** The 429 of a refused window, with its Retry-After (shared with server/cluster/rate-windows.ts). */
 export function rateLimitError(refused: Check, now: number): GatewayError {
-  return limitError(refused.limit, refused.start + refused.size, WHAT[refused.name] ?? WHAT.key_rpm!, now);
+  return limitError(
+    refused.limit,
+    refused.start + refused.size,
+    refused.what ?? WHAT[refused.name] ?? WHAT.key_rpm!,
+    now,
+  );
 }
 
 /** The 429 of any limit: which one in its message, when it frees up in Retry-After and X-RateLimit-*. */

@@ -15,6 +15,9 @@ export type RedisServer = {
   /** Kills it and leaves the port unanswered until `up()` (an outage, not just a restart). */
   down(): Promise<void>;
   up(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing answers (a network pause), until `resume()`. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 };
 
@@ -56,6 +59,12 @@ export async function startRedis(): Promise<RedisServer> {
       await start();
     },
     down: kill,
+    pause() {
+      proc?.kill("SIGSTOP");
+    },
+    resume() {
+      proc?.kill("SIGCONT");
+    },
     async up() {
       if (!proc) await start();
     },

@@ -20,7 +20,7 @@ import { type Seeded, seedBooks } from "../testing/replicas.ts";
 let redis: RedisServer;
 let primary: MockOpenAI;
 let secondary: MockOpenAI;
-let books: Seeded<{ key: string; accountId: string }>;
+let books: Seeded<{ key: string; accountId: string; plans: Record<"rpm" | "conc" | "tok", string> }>;
 let a: TestGateway;
 let b: TestGateway;
 let config: string;
@@ -61,7 +61,20 @@ models:
   books = await seedBooks(config, async (tg) => {
     const accountId = await tg.account("shared", 100);
     const k = await tg.key(accountId, { rpm_limit: 10 });
-    return { key: k.key, accountId };
+    // One account per plan limit, each with a key whose own limit is out of the way.
+    const plans = {
+      rpm: { requests_per_minute: 4 },
+      conc: { concurrent_requests: 2 },
+      tok: { tokens_per_day: 1 },
+    };
+    const keys: Record<string, string> = {};
+    for (const [id, limits] of Object.entries(plans)) {
+      expect((await tg.admin("POST", "/plans", { id, name: `Plan ${id}`, ...limits })).status).toBe(201);
+      const acct = await tg.account(`on-${id}`, 100);
+      expect((await tg.admin("PUT", `/accounts/${acct}/plan`, { plan_id: id })).status).toBe(200);
+      keys[id] = (await tg.key(acct, { rpm_limit: 1000 })).key;
+    }
+    return { key: k.key, accountId, plans: keys as Record<"rpm" | "conc" | "tok", string> };
   });
   const [da, db] = books.copies(2) as [string, string];
   const env = { TOLLGATE_REDIS: redis.url };
@@ -91,7 +104,7 @@ async function chat(
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
     body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
   });
-  const body = (await res.json()) as { error?: { code?: string } };
+  const body = (await res.json()) as { error?: { code?: string; message?: string } };
   return { status: res.status, code: body.error?.code ?? null, headers: res.headers, body };
 }
 
@@ -137,6 +150,49 @@ describe("rate windows in Redis", () => {
     expect(
       ((await (await fetch(`${a.url}/health`)).json()) as { rate_limit_storage: string }).rate_limit_storage,
     ).toBe("redis");
+  });
+});
+
+describe("account plans' limits in Redis", () => {
+  const messageOf = (r: Awaited<ReturnType<typeof chat>>) => r.body.error?.message ?? "";
+
+  test("requests per minute hold in total across two gateways", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => chat(i % 2 ? a : b, "free", {}, books.seed.plans.rpm)),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(4);
+    const refused = results.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(6);
+    expect(messageOf(refused[0] as Awaited<ReturnType<typeof chat>>)).toContain(
+      "4 requests per minute on the Plan rpm plan",
+    );
+  });
+
+  test("concurrent requests hold in total; a finished request frees its slot", async () => {
+    secondary.next({ delayMs: 400 }, { delayMs: 400 });
+    const slow = [chat(a, "free", {}, books.seed.plans.conc), chat(b, "free", {}, books.seed.plans.conc)];
+    await Bun.sleep(150);
+    const third = await chat(a, "free", {}, books.seed.plans.conc);
+    expect(third.status).toBe(429);
+    expect(messageOf(third)).toContain("2 concurrent requests on the Plan conc plan");
+    expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200]);
+    let status = 0;
+    for (let i = 0; i < 20 && status !== 200; i++) {
+      status = (await chat(b, "free", {}, books.seed.plans.conc)).status;
+      if (status !== 200) await Bun.sleep(50);
+    }
+    expect(status).toBe(200);
+  });
+
+  test("tokens per day: the tokens used on one gateway refuse the next request on the other", async () => {
+    expect((await chat(a, "free", {}, books.seed.plans.tok)).status).toBe(200);
+    let refused: Awaited<ReturnType<typeof chat>> | null = null;
+    for (let i = 0; i < 20 && !refused; i++) {
+      const r = await chat(b, "free", {}, books.seed.plans.tok);
+      if (r.status === 429) refused = r;
+      else await Bun.sleep(50);
+    }
+    expect(refused && messageOf(refused)).toContain("1 tokens per day on the Plan tok plan");
   });
 });
 
@@ -257,5 +313,26 @@ describe("Redis stopped", () => {
     await redis.up();
     for (let i = 0; i < 60 && (await fetch(`${a.url}/ready`)).status !== 200; i++) await Bun.sleep(100);
     expect((await chat(a, "priced")).status).toBe(200);
+  }, 30_000);
+});
+
+describe("Redis paused (connections open, nothing answers)", () => {
+  afterAll(() => {
+    redis.resume();
+  });
+
+  test("requests do not hang on it: priced 503 after the deadline, free served; normal once it answers", async () => {
+    redis.pause();
+    // Without a deadline this would wait for TCP to give up (the test's timeout first).
+    const priced = await chat(a, "priced");
+    expect(priced).toMatchObject({ status: 503, code: "shared_state_unavailable" });
+    expect((await chat(b, "free")).status).toBe(200);
+    redis.resume();
+    let status = 0;
+    for (let i = 0; i < 30 && status !== 200; i++) {
+      status = (await chat(a, "priced")).status;
+      if (status !== 200) await Bun.sleep(100);
+    }
+    expect(status).toBe(200);
   }, 30_000);
 });
