@@ -1,4 +1,3 @@
-import { accountNamed } from "../../../db/queries/billing.ts";
 import { accountUsageDaily } from "../../../db/queries/requests.ts";
 import type { AccountState, LedgerKind } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
