@@ -346,3 +346,17 @@ describe("Redis paused (connections open, nothing answers)", () => {
     expect(status).toBe(200);
   }, 30_000);
 });
+
+test("after Redis was stopped and came back, changes arrive by message again (re-subscribed)", async () => {
+  const inv = b.gw.shared?.invalidation;
+  if (!inv) throw new Error("b has no shared state");
+  let messages = inv.stats.messages;
+  // Let the poll (1 s) see Redis back and the watchdog reconnect the subscriber.
+  for (let i = 0; i < 50; i++) {
+    messages = inv.stats.messages;
+    expect((await a.admin("POST", "/accounts", { name: `after-${i}`, balance: 1 })).status).toBe(201);
+    await Bun.sleep(100);
+    if (inv.stats.messages > messages) break;
+  }
+  expect(inv.stats.messages).toBeGreaterThan(messages);
+}, 30_000);
