@@ -295,6 +295,32 @@ async function script(e: Engine) {
   await store.catalog.deleteProvider("prov_1");
   out.emptyCatalog = [await store.catalog.models(), await store.catalog.providers()];
 
+  // Read, decide and write in one transaction; three started at once each see what the one
+  // before wrote, so exactly one creates the row. (Whether they overlapped is up to the
+  // pool: this shows the outcome, not that the advisory lock was needed for it.)
+  const provider = (id: string) => ({
+    id,
+    kind: "openai",
+    baseUrl: "http://127.0.0.1:1",
+    apiKeyEnc: null,
+    options: {},
+    headers: {},
+    headersEnc: null,
+    timeouts: { connectMs: 1 },
+    enabled: true,
+    configHash: "h1",
+    createdAt: 70,
+    updatedAt: 70,
+  });
+  const once = () =>
+    store.catalog.reconcile(({ providers }) =>
+      providers.some((p) => p.id === "prov_once")
+        ? { writes: [{ updateProvider: { id: "prov_once", set: { configHash: "h2" } } }], result: "updated" }
+        : { writes: [{ insertProvider: provider("prov_once") as never }], result: "created" },
+    );
+  out.reconciled = (await Promise.all([once(), once(), once()])).sort();
+  out.afterReconcile = await store.catalog.provider("prov_once");
+
   await e.seedPlan();
   out.plans = await store.plans.all();
   out.assignments = await store.plans.assignments();
@@ -329,6 +355,8 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         name: "b",
         deleted: undefined,
         movesAfterSecond: ["led_c1", "led_c2"],
+        reconciled: ["created", "updated", "updated"],
+        afterReconcile: { id: "prov_once", configHash: "h2" },
       });
     } finally {
       await lite.close();

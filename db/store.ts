@@ -1,5 +1,5 @@
 import type { AccountRow, LedgerMove, LedgerRow } from "./queries/billing.ts";
-import type { ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
+import type { CatalogWrite, ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
 import type { FullRow } from "./queries/columns.ts";
 import type { KeyRow } from "./queries/keys.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
@@ -14,6 +14,8 @@ import type { accounts, apiKeys, models, providers } from "./schema/index.ts";
  * (numbers for money and times, parsed JSON), so nothing above db/ knows which one runs.
  * db/store.test.ts runs the same calls on both engines and expects the same answers.
  */
+export type { CatalogWrite };
+
 export interface Store {
   readonly keys: {
     all(): Promise<KeyRow[]>;
@@ -34,6 +36,17 @@ export interface Store {
     insertModel(row: FullRow<typeof models>): Promise<void>;
     updateModel(id: string, set: ModelPatch): Promise<void>;
     deleteModel(id: string): Promise<void>;
+    /**
+     * Reads every provider and model, asks `decide` (synchronous, pure) what to write, and
+     * writes it, all in one transaction that concurrent reconciliations (a server and a CLI
+     * applying tollgate.yaml at once) take one after the other. Returns what `decide` returned.
+     */
+    reconcile<T>(
+      decide: (current: { providers: ProviderRow[]; models: ModelRow[] }) => {
+        writes: CatalogWrite[];
+        result: T;
+      },
+    ): Promise<T>;
   };
   readonly accounts: {
     all(): Promise<AccountRow[]>;

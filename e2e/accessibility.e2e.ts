@@ -2,6 +2,7 @@ import { audit } from "./support/axe.ts";
 import { clientKey, test } from "./support/fixtures.ts";
 
 test("every page passes axe-core with no serious or critical violation", async ({ admin: page, gateway }) => {
+  test.setTimeout(150_000); // fifteen pages, each audited in full, on a shared machine
   const key = await clientKey(gateway, "a11y");
   await fetch(`${gateway.url}/v1/chat/completions`, {
     method: "POST",

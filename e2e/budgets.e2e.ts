@@ -262,6 +262,12 @@ test("alerts by e-mail: recipients set on the Alerts page, each alert e-mail log
   expect(mails.map((m) => m.to).sort()).toEqual(["billing@example.com", "ops@example.com"]);
   expect(mails[0]!.subject).toBe("[Tollgate] Test alert");
   await shoot(page, "alerts-email");
+  // The note links to the Outbox page, where the message is read whole.
+  await page.getByTestId("alert-email-transport").getByRole("link", { name: "outbox" }).click();
+  await expect(
+    page.getByTestId("outbox-message").filter({ hasText: "[Tollgate] Test alert" }).first(),
+  ).toContainText("A test alert from Tollgate: alert e-mails reach this address.");
+  await page.goBack();
   await form.getByLabel("Recipients").fill("");
   await form.getByRole("button", { name: "Save recipients" }).click();
   await expect(page.getByRole("button", { name: "Send test alert" })).toHaveCount(0);

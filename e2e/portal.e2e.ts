@@ -152,7 +152,8 @@ for (const lang of ["en", "ru"] as const) {
     await user.reload();
     await expect(user.getByTestId("portal-key-laptop")).toBeVisible();
     await expect(user.getByTestId("portal-requests-today")).toHaveText("1");
-    await expect(user.getByTestId("portal-ledger-row").first()).toBeVisible();
+    await expect(user.getByTestId("ledger-row").first()).toBeVisible();
+    await expect(user.getByRole("region", { name: P.members.title })).toContainText(email);
     await audit(user, "portal account");
     await shoot(user, name("portal-04-account"));
 
@@ -182,6 +183,7 @@ for (const lang of ["en", "ru"] as const) {
     await page.getByRole("link", { name: T.plans.account.viewAsOwner }).click();
     await expect(page.getByText(P.asOwnerNote)).toBeVisible();
     await expect(page.getByTestId("portal-key-laptop")).toBeVisible();
+    await expect(page.getByRole("region", { name: P.members.title })).toContainText(email);
     // Read-only: nothing to issue or revoke.
     await expect(page.getByRole("button", { name: P.keys.issue })).toHaveCount(0);
     await expect(
@@ -281,4 +283,47 @@ test("connected apps: an app approved on the consent page shows in the portal; r
   });
   expect(refused.status).toBe(401);
   await user.context().close();
+});
+
+test("the admin invites an address and withdraws it; edits a plan and deletes it", async ({
+  page,
+  gateway,
+}) => {
+  await signIn(page, gateway.username, gateway.password);
+  const I = en.users.invites;
+  await page.goto("users");
+  const invitations = page.getByRole("region", { name: I.title });
+  const email = `${unique("gina")}@example.com`.toLowerCase();
+  await invitations.getByLabel(I.email).fill(email);
+  await invitations.getByRole("button", { name: I.send }).click();
+  await expect(page.getByText(fill(I.sent, { email }))).toBeVisible();
+  const row = invitations.getByRole("row").filter({ hasText: email });
+  await expect(row).toContainText(I.states.pending);
+  await row.getByRole("button", { name: fill(I.withdrawLabel, { email }) }).click();
+  await expect(row).toContainText(I.states.withdrawn);
+  // The invitation went out as mail: the outbox has it.
+  const outbox = (await adminCall(gateway, "GET", "/outbox?limit=50")) as { data: { to: string }[] };
+  expect(outbox.data.some((m) => m.to === email)).toBe(true);
+
+  const id = unique("pro").toLowerCase();
+  await adminCall(gateway, "POST", "/plans", { id, name: "Pro", requests_per_day: 500 });
+  await page.goto("plans");
+  const planRow = page.getByTestId(`plan-row-${id}`);
+  await planRow.getByRole("button", { name: fill(en.plans.editLabel, { name: "Pro" }) }).click();
+  const dialog = page.getByRole("dialog", { name: fill(en.plans.editTitle, { name: "Pro" }) });
+  await expect(dialog.getByLabel(en.plans.id, { exact: true })).toBeDisabled();
+  await dialog.getByLabel(en.plans.name, { exact: true }).fill("Pro+");
+  await dialog.getByLabel(en.plans.fields.requests_per_day, { exact: true }).fill("2000");
+  await dialog.getByRole("button", { name: en.common.save }).click();
+  await expect(planRow).toContainText("Pro+");
+  await expect(planRow).toContainText("2,000");
+  const saved = (await adminCall(gateway, "GET", `/plans/${id}`)) as {
+    name: string;
+    requests_per_day: number;
+  };
+  expect(saved).toMatchObject({ name: "Pro+", requests_per_day: 2000 });
+  await planRow.getByRole("button", { name: fill(en.plans.deleteLabel, { name: "Pro+" }) }).click();
+  await page.getByRole("dialog").getByRole("button", { name: en.plans.delete }).click();
+  await expect(page.getByText(fill(en.plans.deleted, { name: "Pro+" }))).toBeVisible();
+  await expect(planRow).toHaveCount(0);
 });

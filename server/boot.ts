@@ -48,9 +48,10 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
   const keyFile =
     o.env.TOLLGATE_DB === ":memory:" ? "./data/secret.key" : join(dirname(o.env.TOLLGATE_DB), "secret.key");
   const cipher = createCipher(cipherKeys({ secret: o.env.TOLLGATE_SECRET, keyFile }));
-  resealProviderSecrets(db, cipher);
+  const store = sqliteStore(db);
+  await resealProviderSecrets(store, cipher);
   const shared = o.env.TOLLGATE_REDIS ? new SharedRedis(o.env.TOLLGATE_REDIS) : null;
-  const gw = new Gateway(sqlite, db, sqliteStore(db), cipher, config, {
+  const gw = new Gateway(sqlite, db, store, cipher, config, {
     version: o.version,
     quiet: o.env.TOLLGATE_LOG_LEVEL === "silent",
     walPath:
@@ -66,7 +67,7 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
   // Metrics label only the catalog's model ids (gateway.ts could pass this to Metrics itself).
   gw.metrics.labelModelsBy((id) => gw.catalog.model(id) !== undefined);
   await gw.reload();
-  applyConfig({ db, cipher, book: gw.book }, config, Date.now());
+  await applyConfig({ store, cipher, book: gw.book }, config, Date.now());
   applyPlans(gw.plans, config.plans, Date.now());
   await gw.reload();
   return { gw, config, configFile: file, shared };

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Conn } from "../client.ts";
+import type { Conn, Db } from "../client.ts";
 import { models, providers } from "../schema/index.ts";
 import type { FullRow } from "./columns.ts";
 
@@ -9,6 +9,13 @@ export type ProviderRow = typeof providers.$inferSelect;
 export type ModelRow = typeof models.$inferSelect;
 export type ProviderPatch = Partial<FullRow<typeof providers>>;
 export type ModelPatch = Partial<FullRow<typeof models>>;
+
+/** One write of a catalog reconciliation (Store.catalog.reconcile). */
+export type CatalogWrite =
+  | { insertProvider: FullRow<typeof providers> }
+  | { updateProvider: { id: string; set: ProviderPatch } }
+  | { insertModel: FullRow<typeof models> }
+  | { updateModel: { id: string; set: ModelPatch } };
 
 export function allProviders(db: Conn): ProviderRow[] {
   return db.select().from(providers).all();
@@ -48,4 +55,27 @@ export function updateModel(db: Conn, id: string, set: ModelPatch): void {
 
 export function deleteModel(db: Conn, id: string): void {
   db.delete(models).where(eq(models.id, id)).run();
+}
+
+/** Store.catalog.reconcile: read, decide, write in one IMMEDIATE transaction (writers queue behind it). */
+export function reconcileCatalog<T>(
+  db: Db,
+  decide: (current: { providers: ProviderRow[]; models: ModelRow[] }) => {
+    writes: CatalogWrite[];
+    result: T;
+  },
+): T {
+  return db.transaction(
+    (tx) => {
+      const { writes, result } = decide({ providers: allProviders(tx), models: allModels(tx) });
+      for (const w of writes) {
+        if ("insertProvider" in w) insertProvider(tx, w.insertProvider);
+        else if ("updateProvider" in w) updateProvider(tx, w.updateProvider.id, w.updateProvider.set);
+        else if ("insertModel" in w) insertModel(tx, w.insertModel);
+        else updateModel(tx, w.updateModel.id, w.updateModel.set);
+      }
+      return result;
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -30,6 +30,7 @@ export function sqliteStore(db: Db): Store {
       insertModel: async (row) => catalog.insertModel(db, row),
       updateModel: async (id, set) => catalog.updateModel(db, id, set),
       deleteModel: async (id) => catalog.deleteModel(db, id),
+      reconcile: async (decide) => catalog.reconcileCatalog(db, decide),
     },
     accounts: {
       all: async () => billing.allAccounts(db),

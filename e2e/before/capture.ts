@@ -37,6 +37,8 @@ test("before: the pages issue 15 is about, as they were", async ({ page, gateway
   // Nothing sent yet: the empty Overview a first run meets.
   await shoot(page, "02a-overview-empty");
 
+  // The seed of screenshots.e2e.ts, repeated on purpose: this file runs inside the old tree,
+  // which exports no seed to import (and importing a spec file would run its tests).
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${gateway.url}/admin/api${path}`, {
       method,
@@ -79,6 +81,11 @@ test("before: the pages issue 15 is about, as they were", async ({ page, gateway
   await shoot(page, "04-key-detail");
   await page.goto("models");
   await shoot(page, "07-models");
+  // Adding a model: routes typed as text, prices as bare numbers.
+  await page.getByRole("button", { name: "Add model" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await shoot(page, "07b-add-model-route-editor");
+  await page.keyboard.press("Escape");
   await page.goto("requests");
   await expect(page.getByTestId("request-row").first()).toBeVisible();
   await shoot(page, "09-request-log");

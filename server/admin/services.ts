@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client.ts";
+import type { Store } from "../../db/store.ts";
 import type { Alerts } from "../alerts/alerts.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import type { Catalog } from "../catalog/catalog.ts";
@@ -14,6 +15,8 @@ import type { Cipher } from "../secrets/cipher.ts";
  */
 export type AdminServices = {
   readonly db: Db;
+  /** The books through the async queries of either engine (db/store.ts). */
+  readonly store: Store;
   readonly book: AccountBook;
   readonly keys: KeyStore;
   readonly catalog: Catalog;

@@ -1,3 +1,5 @@
+import { formatAmount, UNITS_PER_CURRENCY } from "../billing/money.ts";
+
 export type AlertEvent = "account.low_balance" | "key.limit_reached" | "test";
 
 /** What an alert mail carries; the gateway's mailer (identity/mailer.ts) fits this shape. */
@@ -17,7 +19,10 @@ export function alertMail(
   data: Record<string, unknown>,
   panelUrl: string | null,
 ): AlertMail {
-  const money = (n: unknown) => `${String(n)} ${String(data.currency ?? "")}`.trim();
+  // The payload's amounts are JSON numbers; a person reads the ledger's exact decimals
+  // ("0.000000001", never "1e-9").
+  const money = (n: unknown) =>
+    `${formatAmount(Math.round(Number(n) * UNITS_PER_CURRENCY))} ${String(data.currency ?? "")}`.trim();
   const link = (path: string) => (panelUrl ? [`Open it in the admin panel: ${panelUrl}/admin/${path}`] : []);
   let subject: string;
   let lines: string[];

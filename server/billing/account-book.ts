@@ -208,21 +208,25 @@ export class AccountBook {
   }
 
   /** Suspends or resumes an account, or sets its low-balance threshold; null for an unknown id. */
-  update(
+  async update(
     id: string,
     set: Partial<Pick<AccountState, "status" | "lowBalanceThreshold">>,
-  ): AccountState | null {
+  ): Promise<AccountState | null> {
     const acct = this.map.get(id);
-    if (!acct || !updateAccount(this.db, id, set)) return null;
+    if (!acct || !(await this.store.accounts.update(id, set))) return null;
     return Object.assign(acct, set);
   }
 
-  /** Creates an account with an opening balance (a top-up ledger entry), synchronously. */
-  create(input: { name: string; balance: number; configHash?: string | null }, now: number): AccountState {
+  /** Creates an account with an opening balance (a top-up ledger entry), in one transaction. */
+  async create(
+    input: { name: string; balance: number; configHash?: string | null },
+    now: number,
+  ): Promise<AccountState> {
     const id = newId("acc");
     const opening = newId("txn");
-    insertAccount(
-      this.db,
+    // Marked before the write: a refresh that reads the entry must not add it again.
+    if (input.balance !== 0) this.own.add(opening);
+    await this.store.accounts.insert(
       {
         id,
         name: input.name,
@@ -235,7 +239,6 @@ export class AccountBook {
       },
       input.balance !== 0 ? { id: opening, note: "Opening balance" } : null,
     );
-    if (input.balance !== 0) this.own.add(opening);
     const state: AccountState = {
       id,
       name: input.name,

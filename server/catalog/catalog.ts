@@ -1,12 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import {
-  allModels,
-  allProviders,
-  findModel,
-  findProvider,
-  type ModelRow,
-  type ProviderRow,
-} from "../../db/queries/catalog.ts";
+import type { ModelRow, ProviderRow } from "../../db/queries/catalog.ts";
 import type { MediaPrices, ModelRoute, ProviderTimeouts } from "../../db/schema/index.ts";
 import type { Store } from "../../db/store.ts";
 import type { Prices } from "../billing/money.ts";
@@ -95,7 +87,6 @@ export class Catalog {
   private providerMap = new Map<string, ProviderRecord>();
 
   constructor(
-    private readonly db: Db,
     private readonly cipher: Cipher,
     private readonly store: Store,
   ) {}
@@ -150,8 +141,8 @@ export class Catalog {
     return [...this.providerMap.values()];
   }
 
-  refreshModel(id: string): ModelRecord | undefined {
-    const row = findModel(this.db, id);
+  async refreshModel(id: string): Promise<ModelRecord | undefined> {
+    const row = await this.store.catalog.model(id);
     if (!row) {
       this.modelMap.delete(id);
       return undefined;
@@ -161,8 +152,8 @@ export class Catalog {
     return rec;
   }
 
-  refreshProvider(id: string): ProviderRecord | undefined {
-    const row = findProvider(this.db, id);
+  async refreshProvider(id: string): Promise<ProviderRecord | undefined> {
+    const row = await this.store.catalog.provider(id);
     if (!row) {
       this.providerMap.delete(id);
       return undefined;

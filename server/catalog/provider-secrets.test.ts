@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { migrateDb, openDb } from "../../db/client.ts";
+import { sqliteStore } from "../../db/queries/store.ts";
 import { cipherKeys, createCipher } from "../secrets/cipher.ts";
 import { openHeaders, resealProviderSecrets } from "./provider-secrets.ts";
 
@@ -33,7 +34,7 @@ const read = (sqlite: ReturnType<typeof database>["sqlite"]) =>
   };
 
 describe("resealProviderSecrets", () => {
-  test("a key under the old SHA-256 derivation and clear headers come out under the scrypt key", () => {
+  test("a key under the old SHA-256 derivation and clear headers come out under the scrypt key", async () => {
     const { sqlite, db } = database();
     const legacy = createCipher(createHash("sha256").update(`tollgate:${SECRET}`).digest());
     insert(sqlite, {
@@ -41,7 +42,7 @@ describe("resealProviderSecrets", () => {
       headers: '{"api-key":"clear-value-1234"}',
     });
     const keys = cipherKeys({ secret: SECRET, keyFile: "/nonexistent" });
-    expect(resealProviderSecrets(db, createCipher(keys))).toBe(1);
+    expect(await resealProviderSecrets(sqliteStore(db), createCipher(keys))).toBe(1);
     const row = read(sqlite);
     const current = createCipher(keys.current); // the current key alone, no fallback
     expect(current.decrypt(row.api_key_enc!)).toBe("sk-old-key-123456");
@@ -49,16 +50,16 @@ describe("resealProviderSecrets", () => {
     expect(openHeaders(current, { headers: {}, headersEnc: row.headers_enc })).toEqual({
       "api-key": "clear-value-1234",
     });
-    expect(resealProviderSecrets(db, createCipher(keys))).toBe(0); // nothing left to do
+    expect(await resealProviderSecrets(sqliteStore(db), createCipher(keys))).toBe(0); // nothing left to do
   });
 
-  test("with a key that opens nothing stored (a wrong secret), nothing is touched", () => {
+  test("with a key that opens nothing stored (a wrong secret), nothing is touched", async () => {
     const { sqlite, db } = database();
     const right = createCipher(cipherKeys({ secret: SECRET, keyFile: "/nonexistent" }));
     insert(sqlite, { apiKeyEnc: right.encrypt("sk-key-123456"), headers: '{"api-key":"clear-value-1234"}' });
     const before = read(sqlite);
     const wrong = createCipher(cipherKeys({ secret: "another-deployment-secret", keyFile: "/nonexistent" }));
-    expect(resealProviderSecrets(db, wrong)).toBe(0);
+    expect(await resealProviderSecrets(sqliteStore(db), wrong)).toBe(0);
     expect(read(sqlite)).toEqual(before);
   });
 });

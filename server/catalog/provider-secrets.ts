@@ -1,5 +1,5 @@
-import type { Db } from "../../db/client.ts";
-import { allProviders, type ProviderPatch, updateProvider } from "../../db/queries/catalog.ts";
+import type { ProviderPatch } from "../../db/queries/catalog.ts";
+import type { CatalogWrite, Store } from "../../db/store.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 
 /**
@@ -36,37 +36,31 @@ export function openHeaders(
  * at all (a wrong TOLLGATE_SECRET or key file, say a CLI run with another environment),
  * nothing is touched: clear headers sealed under the wrong key would be lost.
  */
-export function resealProviderSecrets(db: Db, cipher: Cipher): number {
-  let changed = 0;
-  db.transaction(
-    (tx) => {
-      const rows = allProviders(tx);
-      const resealed = new Map<string, string | null>();
-      for (const stored of rows.flatMap((r) => [r.apiKeyEnc, r.headersEnc])) {
-        if (stored === null) continue;
-        try {
-          resealed.set(stored, cipher.reseal(stored));
-        } catch {
-          return; // not our key
-        }
+export function resealProviderSecrets(store: Store, cipher: Cipher): Promise<number> {
+  return store.catalog.reconcile(({ providers: rows }) => {
+    const writes: CatalogWrite[] = [];
+    const resealed = new Map<string, string | null>();
+    for (const stored of rows.flatMap((r) => [r.apiKeyEnc, r.headersEnc])) {
+      if (stored === null) continue;
+      try {
+        resealed.set(stored, cipher.reseal(stored));
+      } catch {
+        return { writes: [], result: 0 }; // not our key
       }
-      const again = (stored: string | null) => (stored === null ? null : (resealed.get(stored) ?? null));
-      for (const row of rows) {
-        const set: ProviderPatch = {};
-        const key = again(row.apiKeyEnc);
-        if (key !== null) set.apiKeyEnc = key;
-        if (row.headersEnc === null && Object.keys(row.headers).length > 0)
-          Object.assign(set, sealHeaders(cipher, row.headers));
-        else {
-          const headers = again(row.headersEnc);
-          if (headers !== null) set.headersEnc = headers;
-        }
-        if (Object.keys(set).length === 0) continue;
-        updateProvider(tx, row.id, set);
-        changed++;
+    }
+    const again = (stored: string | null) => (stored === null ? null : (resealed.get(stored) ?? null));
+    for (const row of rows) {
+      const set: ProviderPatch = {};
+      const key = again(row.apiKeyEnc);
+      if (key !== null) set.apiKeyEnc = key;
+      if (row.headersEnc === null && Object.keys(row.headers).length > 0)
+        Object.assign(set, sealHeaders(cipher, row.headers));
+      else {
+        const headers = again(row.headersEnc);
+        if (headers !== null) set.headersEnc = headers;
       }
-    },
-    { behavior: "immediate" },
-  );
-  return changed;
+      if (Object.keys(set).length > 0) writes.push({ updateProvider: { id: row.id, set } });
+    }
+    return { writes, result: writes.length };
+  });
 }

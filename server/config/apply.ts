@@ -1,13 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import { accountNamed } from "../../db/queries/billing.ts";
-import {
-  findModel,
-  findProvider,
-  insertModel,
-  insertProvider,
-  updateModel,
-  updateProvider,
-} from "../../db/queries/catalog.ts";
+import type { CatalogWrite, Store } from "../../db/store.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import { DEFAULT_TIMEOUTS } from "../catalog/catalog.ts";
 import { sealHeaders } from "../catalog/provider-secrets.ts";
@@ -26,56 +17,58 @@ const hashOf = (kind: string, decl: unknown) => sha256(`${kind}:${JSON.stringify
  * declaration changed in the file is overwritten from the file. Accounts are created
  * once with their opening balance and never reset. Items removed from the file stay.
  */
-export function applyConfig(
-  deps: { db: Db; cipher: Cipher; book: AccountBook },
+export async function applyConfig(
+  deps: { store: Store; cipher: Cipher; book: AccountBook },
   config: Config,
   now: number,
-): ApplyReport {
-  const report: ApplyReport = { created: [], updated: [], kept: [] };
+): Promise<ApplyReport> {
   const timeoutDefaults = config.defaults.timeouts;
-  deps.db.transaction(
-    (tx) => {
-      for (const p of config.providers) {
-        const hash = hashOf("provider", p);
-        const existing = findProvider(tx, p.id);
-        if (existing && existing.configHash === hash) {
-          report.kept.push(`provider ${p.id}`);
-          continue;
-        }
-        const row = providerRow(p, deps.cipher, timeoutDefaults);
-        if (existing) {
-          updateProvider(tx, p.id, { ...row, configHash: hash, updatedAt: now });
-          report.updated.push(`provider ${p.id}`);
-        } else {
-          insertProvider(tx, { ...row, configHash: hash, createdAt: now, updatedAt: now });
-          report.created.push(`provider ${p.id}`);
-        }
+  // Read, decided and written in one transaction: a server and a CLI applying at once queue.
+  const report = await deps.store.catalog.reconcile((current) => {
+    const report: ApplyReport = { created: [], updated: [], kept: [] };
+    const writes: CatalogWrite[] = [];
+    const providers = new Map(current.providers.map((r) => [r.id, r]));
+    const models = new Map(current.models.map((r) => [r.id, r]));
+    for (const p of config.providers) {
+      const hash = hashOf("provider", p);
+      const existing = providers.get(p.id);
+      if (existing && existing.configHash === hash) {
+        report.kept.push(`provider ${p.id}`);
+        continue;
       }
-      for (const m of config.models) {
-        const hash = hashOf("model", m);
-        const existing = findModel(tx, m.id);
-        if (existing && existing.configHash === hash) {
-          report.kept.push(`model ${m.id}`);
-          continue;
-        }
-        const row = modelRow(m);
-        if (existing) {
-          updateModel(tx, m.id, { ...row, configHash: hash, updatedAt: now });
-          report.updated.push(`model ${m.id}`);
-        } else {
-          insertModel(tx, { ...row, configHash: hash, createdAt: now, updatedAt: now });
-          report.created.push(`model ${m.id}`);
-        }
+      const row = providerRow(p, deps.cipher, timeoutDefaults);
+      if (existing) {
+        writes.push({ updateProvider: { id: p.id, set: { ...row, configHash: hash, updatedAt: now } } });
+        report.updated.push(`provider ${p.id}`);
+      } else {
+        writes.push({ insertProvider: { ...row, configHash: hash, createdAt: now, updatedAt: now } });
+        report.created.push(`provider ${p.id}`);
       }
-    },
-    { behavior: "immediate" },
-  );
+    }
+    for (const m of config.models) {
+      const hash = hashOf("model", m);
+      const existing = models.get(m.id);
+      if (existing && existing.configHash === hash) {
+        report.kept.push(`model ${m.id}`);
+        continue;
+      }
+      const row = modelRow(m);
+      if (existing) {
+        writes.push({ updateModel: { id: m.id, set: { ...row, configHash: hash, updatedAt: now } } });
+        report.updated.push(`model ${m.id}`);
+      } else {
+        writes.push({ insertModel: { ...row, configHash: hash, createdAt: now, updatedAt: now } });
+        report.created.push(`model ${m.id}`);
+      }
+    }
+    return { writes, result: report };
+  });
   for (const a of config.accounts) {
-    if (accountNamed(deps.db, a.name)) {
+    if (await deps.store.accounts.named(a.name)) {
       report.kept.push(`account ${a.name}`);
       continue;
     }
-    deps.book.create({ name: a.name, balance: a.balance, configHash: hashOf("account", a) }, now);
+    await deps.book.create({ name: a.name, balance: a.balance, configHash: hashOf("account", a) }, now);
     report.created.push(`account ${a.name}`);
   }
   return report;

@@ -98,7 +98,7 @@ export class Gateway implements CallServices {
     this.book = new AccountBook(db, store);
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
     this.keys = new KeyStore(db, store);
-    this.catalog = new Catalog(db, cipher, store);
+    this.catalog = new Catalog(cipher, store);
     this.alerts = new Alerts(db, cipher, config.currency);
     this.book.onMoved = (acct, key, now) => {
       try {

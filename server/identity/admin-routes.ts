@@ -97,7 +97,7 @@ export const identityAdmin = (id: Identity) => {
     )
     .post(
       "/users",
-      ({ body, set }) => {
+      async ({ body, set }) => {
         const now = Date.now();
         if (id.users.byEmail(body.email))
           throw new GatewayError("conflict", `A user with the address ${body.email} exists.`, {
@@ -106,8 +106,8 @@ export const identityAdmin = (id: Identity) => {
         if (body.account_id && !id.gw.book.get(body.account_id))
           throw notFound(`No account with id '${body.account_id}'.`, "account_not_found");
         const u = id.users.create(body.email, body.name ?? null, now);
-        if (body.account_id) id.users.addMember(body.account_id, u, body.role, now);
-        else id.users.personalAccount(u, now);
+        if (body.account_id) await id.users.addMember(body.account_id, u, body.role, now);
+        else await id.users.personalAccount(u, now);
         set.status = 201;
         return userView(u);
       },
@@ -119,12 +119,12 @@ export const identityAdmin = (id: Identity) => {
     .get("/users/:id", ({ params }) => userView(user(params.id)), { detail: { summary: "One user", tags } })
     .patch(
       "/users/:id",
-      ({ params, body }) => {
+      async ({ params, body }) => {
         user(params.id);
         const u = id.users.update(params.id, body);
         if (body.status === "disabled") {
           id.sessions.revokeUser(u.id, Date.now());
-          id.oauth.revokeAll({ userId: u.id }, Date.now());
+          await id.oauth.revokeAll({ userId: u.id }, Date.now());
         }
         return userView(u);
       },
@@ -144,8 +144,8 @@ export const identityAdmin = (id: Identity) => {
     })
     .post(
       "/invites",
-      ({ body, set }) => {
-        const r = invite(
+      async ({ body, set }) => {
+        const r = await invite(
           id,
           { email: body.email, accountId: body.account_id, role: body.role, invitedBy: "admin" },
           Date.now(),
@@ -169,7 +169,7 @@ export const identityAdmin = (id: Identity) => {
     )
     .post(
       "/accounts/:id/members",
-      ({ params, body, set }) => {
+      async ({ params, body, set }) => {
         const u = id.users.byEmail(body.email);
         if (!u)
           throw badRequest(
@@ -177,7 +177,7 @@ export const identityAdmin = (id: Identity) => {
             "email",
             "user_not_found",
           );
-        id.users.addMember(params.id, u, body.role, Date.now());
+        await id.users.addMember(params.id, u, body.role, Date.now());
         set.status = 201;
         return memberView(id.users.membersOf(params.id).find((m) => m.userId === u.id)!);
       },
@@ -185,9 +185,9 @@ export const identityAdmin = (id: Identity) => {
     )
     .delete(
       "/accounts/:id/members/:user",
-      ({ params }) => {
-        id.users.removeMember(params.id, params.user, { force: true });
-        id.oauth.revokeAll({ userId: params.user, accountId: params.id }, Date.now());
+      async ({ params }) => {
+        await id.users.removeMember(params.id, params.user, { force: true });
+        await id.oauth.revokeAll({ userId: params.user, accountId: params.id }, Date.now());
         return { removed: true };
       },
       { detail: { summary: "Remove a member (their key on the account is revoked)", tags } },
@@ -231,7 +231,7 @@ export const identityAdmin = (id: Identity) => {
     )
     .post(
       "/external-identities",
-      ({ body, set }) => {
+      async ({ body, set }) => {
         if (!id.external)
           throw badRequest(
             "No external token issuer is configured (identity.external_jwt).",
@@ -244,7 +244,7 @@ export const identityAdmin = (id: Identity) => {
           throw new GatewayError("conflict", "This subject is linked already: unlink it first.", {
             code: "subject_linked",
           });
-        const link = id.external.link(body.subject, body.account_id, Date.now());
+        const link = await id.external.link(body.subject, body.account_id, Date.now());
         set.status = 201;
         return { id: link.id, subject: body.subject, account_id: body.account_id, key_id: link.keyId };
       },
@@ -252,10 +252,10 @@ export const identityAdmin = (id: Identity) => {
     )
     .delete(
       "/external-identities/:id",
-      ({ params }) => {
+      async ({ params }) => {
         const row = deleteExternalIdentity(id.gw.db, params.id);
         if (!row) throw notFound(`No external identity with id '${params.id}'.`, "not_found");
-        id.gw.keys.update(row.keyId, { status: "revoked" });
+        await id.gw.keys.update(row.keyId, { status: "revoked" });
         return { id: row.id, deleted: true };
       },
       { detail: { summary: "Unlink a subject (its key is revoked)", tags } },

@@ -40,7 +40,7 @@ export async function resolveSignedToken(id: Identity, token: string, now: numbe
   }
   if (id.external && iss === id.external.issuer) {
     const claims = await id.external.verify(token, now);
-    return { key: usable(id, id.external.keyFor(claims, now), now), userId: null, sessionId: null };
+    return { key: usable(id, await id.external.keyFor(claims, now), now), userId: null, sessionId: null };
   }
   throw invalid();
 }

@@ -76,7 +76,7 @@ export class ExternalIssuer {
   }
 
   /** The key a verified token's subject acts with (provisioned on first use if enabled). */
-  keyFor(claims: JWTPayload, now: number): KeyRecord | undefined {
+  async keyFor(claims: JWTPayload, now: number): Promise<KeyRecord | undefined> {
     const raw = claims[this.decl.account_claim];
     const subject = typeof raw === "string" || typeof raw === "number" ? String(raw) : "";
     if (!subject || subject.length > MAX_SUBJECT)
@@ -95,8 +95,8 @@ export class ExternalIssuer {
   }
 
   /** Links a subject to an existing account (admin), with a key of its own there. */
-  link(subject: string, accountId: string, now: number): { id: string; keyId: string } {
-    const { record } = this.d.keys.create({ accountId, name: `External: ${subject}` }, now);
+  async link(subject: string, accountId: string, now: number): Promise<{ id: string; keyId: string }> {
+    const { record } = await this.d.keys.create({ accountId, name: `External: ${subject}` }, now);
     const id = newId("ext");
     insertExternalIdentity(this.d.db, {
       id,
@@ -109,14 +109,14 @@ export class ExternalIssuer {
     return { id, keyId: record.id };
   }
 
-  private provision(subject: string, now: number): KeyRecord | undefined {
+  private async provision(subject: string, now: number): Promise<KeyRecord | undefined> {
     const taken = new Set(this.d.book.all().map((a) => a.name));
     let name = `external:${subject}`;
     for (let i = 2; taken.has(name); i++) name = `external:${subject} (${i})`;
-    const acct = this.d.book.create({ name, balance: 0 }, now);
+    const acct = await this.d.book.create({ name, balance: 0 }, now);
     const plan = this.d.plans.defaultPlan();
     if (plan) this.d.plans.assign(acct.id, plan.id, now);
-    return this.active(this.link(subject, acct.id, now).keyId);
+    return this.active((await this.link(subject, acct.id, now)).keyId);
   }
 
   /** The subject's key (whether it may be used is the caller's check, as for a membership's). */

@@ -60,8 +60,8 @@ export const oauthAdmin = (id: Identity) => {
     )
     .delete(
       "/oauth/apps/:id",
-      ({ params }) => {
-        const revoked = oauth.deleteApp(app(params.id).id, Date.now());
+      async ({ params }) => {
+        const revoked = await oauth.deleteApp(app(params.id).id, Date.now());
         return { deleted: revoked !== undefined, revoked: revoked ?? 0 };
       },
       { detail: { summary: "Delete an app: every key it holds is revoked", tags } },
@@ -80,8 +80,8 @@ export const oauthAdmin = (id: Identity) => {
     )
     .delete(
       "/oauth/grants/:id",
-      ({ params }) => {
-        const g = oauth.revoke(params.id, Date.now());
+      async ({ params }) => {
+        const g = await oauth.revoke(params.id, Date.now());
         if (!g) throw notFound(`No grant with id '${params.id}'.`, "grant_not_found");
         return grant(g);
       },

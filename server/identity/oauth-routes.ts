@@ -180,11 +180,11 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     return { code: v.code, verifier: v.code_verifier, clientId: v.client_id, redirectUri: v.redirect_uri };
   }
 
-  function token(body: unknown, alias: boolean): Response {
+  async function token(body: unknown, alias: boolean): Promise<Response> {
     const x = exchangeOf(body, alias);
     try {
       if (x instanceof OAuthError) throw x;
-      const r = oauth.exchange(x, Date.now());
+      const r = await oauth.exchange(x, Date.now());
       if (alias) return oauthJson({ key: r.key, user_id: r.grant.userId });
       return oauthJson({
         access_token: r.key,
@@ -282,12 +282,12 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     )
     .delete(
       "/auth/apps/:id",
-      ({ request, server, params }) => {
+      async ({ request, server, params }) => {
         const user = person(request, server);
         const g = oauth.grant(params.id);
         // Another user's grant is as good as absent.
         if (!g || g.userId !== user.id) throw notFound(`No grant with id '${params.id}'.`, "grant_not_found");
-        const revoked = oauth.revoke(g.id, Date.now())!;
+        const revoked = (await oauth.revoke(g.id, Date.now()))!;
         return grantView(revoked, id.gw.keys, currency);
       },
       { detail: { summary: "Revoke an app's access (its key)", tags: ["Auth"] } },

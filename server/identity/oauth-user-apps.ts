@@ -78,9 +78,9 @@ export const userAppRoutes = (id: Identity, addresses: ClientAddresses) => {
     )
     .delete(
       "/auth/apps/registered/:id",
-      ({ request, server, params }) => {
+      async ({ request, server, params }) => {
         const a = own(person(request, server), params.id);
-        return { deleted: true, revoked: oauth.deleteApp(a.id, Date.now()) ?? 0 };
+        return { deleted: true, revoked: (await oauth.deleteApp(a.id, Date.now())) ?? 0 };
       },
       { detail: { summary: "Delete one's app: every key it holds is revoked", tags } },
     );

@@ -149,9 +149,9 @@ export class OAuth {
   }
 
   /** Deletes an app (kept for its grants' history) and revokes every key it holds; how many. */
-  deleteApp(id: string, now: number): number | undefined {
+  async deleteApp(id: string, now: number): Promise<number | undefined> {
     if (!updateApp(this.d.db, id, { deletedAt: now, status: "disabled" })) return undefined;
-    return this.revokeAll({ appId: id }, now);
+    return await this.revokeAll({ appId: id }, now);
   }
 
   /**
@@ -159,11 +159,11 @@ export class OAuth {
    * left an account (theirs on it). Their keys would otherwise outlive the access they
    * came from. How many.
    */
-  revokeAll(f: GrantFilter, now: number): number {
+  async revokeAll(f: GrantFilter, now: number): Promise<number> {
     const grants = activeGrants(this.d.db, f);
     for (const g of grants) {
       revokeGrant(this.d.db, g.id, now);
-      this.d.keys.update(g.keyId, { status: "revoked" });
+      await this.d.keys.update(g.keyId, { status: "revoked" });
     }
     return grants.length;
   }
@@ -223,12 +223,12 @@ export class OAuth {
    * a wrong verifier cannot be retried), then checks its bindings and the verifier, and
    * issues the key. A code presented again revokes the key it gave.
    */
-  exchange(x: Exchange, now: number): Issued {
+  async exchange(x: Exchange, now: number): Promise<Issued> {
     const hash = sha256(x.code);
     const row = spendOAuthCode(this.d.db, hash, now);
     if (!row) {
       const used = findOAuthCode(this.d.db, hash);
-      if (used?.grantId) this.revoke(used.grantId, now);
+      if (used?.grantId) await this.revoke(used.grantId, now);
       throw invalidGrant("The code is invalid, expired or already used.");
     }
     if (row.expiresAt <= now) throw invalidGrant("The code is invalid, expired or already used.");
@@ -245,7 +245,7 @@ export class OAuth {
     const own = m ? this.d.keys.get(m.keyId) : undefined;
     if (user?.status !== "active" || own?.status !== "active")
       throw invalidGrant("The user no longer has access to that account.");
-    const { key, record } = this.d.keys.create(
+    const { key, record } = await this.d.keys.create(
       {
         accountId: row.accountId,
         name: `OAuth: ${app.name} (${user.email})`,
@@ -283,11 +283,11 @@ export class OAuth {
   }
 
   /** Revokes a grant's key (the grant stays, revoked); the grant, or undefined for an unknown id. */
-  revoke(id: string, now: number): GrantView | undefined {
+  async revoke(id: string, now: number): Promise<GrantView | undefined> {
     const g = this.grant(id);
     if (!g) return undefined;
     if (g.revokedAt === null) revokeGrant(this.d.db, id, now);
-    this.d.keys.update(g.keyId, { status: "revoked" });
+    await this.d.keys.update(g.keyId, { status: "revoked" });
     return this.grant(id);
   }
 

@@ -21,7 +21,7 @@ type KeyLike = { id: string; account_id: string };
  * wired by app.ts): the portal reuses those services and views rather than copying them.
  */
 export type AccountDesk = {
-  keys(accountId: string): KeyLike[];
+  keys(accountId: string): KeyLike[] | Promise<KeyLike[]>;
   issueKey(
     accountId: string,
     input: {
@@ -29,10 +29,10 @@ export type AccountDesk = {
       spend_limit?: number | null;
       budget_period?: "daily" | "weekly" | "monthly" | null;
     },
-  ): KeyLike & { key: string };
-  revokeKey(keyId: string): KeyLike;
-  usage(accountId: string, days: number): object;
-  ledger(accountId: string, limit: number, offset: number): object;
+  ): (KeyLike & { key: string }) | Promise<KeyLike & { key: string }>;
+  revokeKey(keyId: string): KeyLike | Promise<KeyLike>;
+  usage(accountId: string, days: number): object | Promise<object>;
+  ledger(accountId: string, limit: number, offset: number): object | Promise<object>;
 };
 
 const IssueKey = z.object({
@@ -84,15 +84,15 @@ export function accountReads(id: Identity, desk: AccountDesk) {
         },
       };
     },
-    keys(accountId: string) {
+    async keys(accountId: string) {
       const hidden = membershipKeys(accountId);
-      return { data: desk.keys(accountId).filter((k) => !hidden.has(k.id)) };
+      return { data: (await desk.keys(accountId)).filter((k) => !hidden.has(k.id)) };
     },
     usage: (accountId: string, days: number) => desk.usage(accountId, days),
     ledger: (accountId: string, limit: number, offset: number) => desk.ledger(accountId, limit, offset),
     /** A key of this account the portal may revoke (404 for another account's, or a membership key). */
-    ownKey(accountId: string, keyId: string) {
-      const k = desk.keys(accountId).find((x) => x.id === keyId);
+    async ownKey(accountId: string, keyId: string) {
+      const k = (await desk.keys(accountId)).find((x) => x.id === keyId);
       if (!k || membershipKeys(accountId).has(keyId))
         throw notFound(`No API key with id '${keyId}'.`, "key_not_found");
       return k;
@@ -149,9 +149,9 @@ export const portalRoutes = (id: Identity, desk: AccountDesk, addresses: ClientA
     )
     .delete(
       "/auth/accounts/:id/keys/:key",
-      ({ request, server, params }) => {
+      async ({ request, server, params }) => {
         owner(request, server, params.id);
-        return desk.revokeKey(reads.ownKey(params.id, params.key).id);
+        return desk.revokeKey((await reads.ownKey(params.id, params.key)).id);
       },
       { detail: { summary: "Revoke a key of the account (owners)", tags } },
     )

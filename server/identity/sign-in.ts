@@ -53,11 +53,11 @@ export class SignIn {
       mode === "open" ||
       (mode === "invite" && this.id.invites.pending(email, now).length > 0);
     if (!mayEnter) {
-      mailer.send(noAccountMail(email, mode, siteName), now);
+      void mailer.send(noAccountMail(email, mode, siteName), now);
       return;
     }
     const code = codes.issue(email, client, now);
-    mailer.send(codeMail(email, code, Math.round(codes.settings.ttlMs / 60_000), siteName), now);
+    void mailer.send(codeMail(email, code, Math.round(codes.settings.ttlMs / 60_000), siteName), now);
   }
 
   /** Checks the code; right, a single-use registration token for complete-registration. */
@@ -108,12 +108,12 @@ export class SignIn {
     let joined: string | null = null;
     for (const inv of pending) {
       if (inv.accountId !== null && this.id.gw.book.get(inv.accountId)) {
-        users.addMember(inv.accountId, user, inv.role, now);
+        await users.addMember(inv.accountId, user, inv.role, now);
         joined ??= inv.accountId;
       }
       invites.accepted(inv.id, now);
     }
-    if (users.membershipsOf(user.id).length === 0) users.personalAccount(user, now);
+    if (users.membershipsOf(user.id).length === 0) await users.personalAccount(user, now);
     user = users.update(user.id, { lastLoginAt: now, ...(input.name ? { name: input.name.trim() } : {}) });
     const home =
       (joined && users.membershipsOf(user.id).find((m) => m.accountId === joined)) ||

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import { forbidden, notFound } from "../errors.ts";
 import { authParse } from "./body.ts";
-import { requireUser } from "./caller.ts";
+import { personOf, requireUser } from "./caller.ts";
 import { EmailInput } from "./email.ts";
 import type { Identity } from "./identity.ts";
 import { accountInvite, invite, inviteView, memberView } from "./team.ts";
@@ -15,33 +15,38 @@ const RoleBody = z.object({ role: Role });
 /**
  * An account's members and invitations, for its own people: every member sees the
  * members; owners invite, change roles and remove; anyone may leave. Only access tokens
- * of signed-in users reach these routes (Bearer, never a cookie: no cross-site writes),
+ * of signed-in users write here (Bearer, never a cookie: no cross-site writes; the
+ * portal's cookie may read the members),
  * and an account the caller is not a member of is "not found", like one that does not exist.
  */
 export const teamRoutes = (id: Identity) => {
   const member = (request: Request, accountId: string, need: "member" | "owner") => {
     const u = requireUser(id, request);
-    const m = id.users.membership(accountId, u.user.id);
+    return { ...u, ...roleOn(u.user.id, accountId, need) };
+  };
+  const roleOn = (userId: string, accountId: string, need: "member" | "owner") => {
+    const m = id.users.membership(accountId, userId);
     if (!m) throw notFound(`No account with id '${accountId}'.`, "account_not_found");
     if (need === "owner" && m.role !== "owner")
       throw forbidden("Only an owner of this account can do that.", "owner_required");
-    return { ...u, accountId, role: m.role };
+    return { accountId, role: m.role };
   };
   return new Elysia({ name: "auth-teams", prefix: "/auth/accounts/:id" })
     .onParse(authParse)
     .get(
       "/members",
       ({ request, params }) => {
-        const m = member(request, params.id, "member");
+        // A read: the portal's session cookie does too (a GET needs no Origin check).
+        const m = roleOn(personOf(id, request, false).id, params.id, "member");
         return { data: id.users.membersOf(m.accountId).map(memberView) };
       },
       { detail: { summary: "Members of one of your accounts", tags } },
     )
     .post(
       "/invites",
-      ({ request, params, body, set }) => {
+      async ({ request, params, body, set }) => {
         const m = member(request, params.id, "owner");
-        const r = invite(
+        const r = await invite(
           id,
           { email: body.email, accountId: m.accountId, role: body.role, invitedBy: m.user.id },
           Date.now(),
@@ -70,26 +75,26 @@ export const teamRoutes = (id: Identity) => {
     )
     .patch(
       "/members/:user",
-      ({ request, params, body }) => {
+      async ({ request, params, body }) => {
         const m = member(request, params.id, "owner");
         const userId = params.user;
         const target = id.users.get(userId);
         if (!target || !id.users.membership(m.accountId, userId))
           throw notFound("No such member of this account.", "member_not_found");
-        id.users.addMember(m.accountId, target, body.role, Date.now());
+        await id.users.addMember(m.accountId, target, body.role, Date.now());
         return memberView(id.users.membersOf(m.accountId).find((x) => x.userId === userId)!);
       },
       { body: RoleBody, detail: { summary: "Change a member's role (owners)", tags } },
     )
     .delete(
       "/members/:user",
-      ({ request, params }) => {
+      async ({ request, params }) => {
         const userId = params.user;
         const self = requireUser(id, request).user.id === userId;
         const m = member(request, params.id, self ? "member" : "owner");
         // Their access tokens for this account stop working at once (the membership is checked on each call).
-        id.users.removeMember(m.accountId, userId);
-        id.oauth.revokeAll({ userId, accountId: m.accountId }, Date.now());
+        await id.users.removeMember(m.accountId, userId);
+        await id.oauth.revokeAll({ userId, accountId: m.accountId }, Date.now());
         return { removed: true };
       },
       { detail: { summary: "Remove a member (owners), or leave the account (yourself)", tags } },

@@ -32,11 +32,11 @@ export function inviteView(i: Invite) {
  * is already a user joins the account at once; anyone else joins when they first sign in.
  * Either way a message tells them.
  */
-export function invite(
+export async function invite(
   id: Identity,
   input: { email: string; accountId: string | null; role: Role; invitedBy: string },
   now: number,
-): { invite: Invite; joined: boolean } {
+): Promise<{ invite: Invite; joined: boolean }> {
   const acct = input.accountId === null ? null : id.gw.book.get(input.accountId);
   if (input.accountId !== null && !acct)
     throw notFound(`No account with id '${input.accountId}'.`, "account_not_found");
@@ -44,11 +44,11 @@ export function invite(
   const user = id.users.byEmail(input.email);
   let joined = false;
   if (user && input.accountId !== null) {
-    id.users.addMember(input.accountId, user, input.role, now);
+    await id.users.addMember(input.accountId, user, input.role, now);
     id.invites.accepted(inv.id, now);
     joined = true;
   }
-  id.mailer.send(inviteMail(input.email, acct?.name ?? null, id.siteName), now);
+  void id.mailer.send(inviteMail(input.email, acct?.name ?? null, id.siteName), now);
   return { invite: { ...inv, acceptedAt: joined ? now : null }, joined };
 }
 

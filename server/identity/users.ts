@@ -98,7 +98,7 @@ export class Users {
   }
 
   /** Adds the user to the account with a role (or changes the role of a member). */
-  addMember(accountId: string, user: User, role: Role, now: number): MemberRow {
+  async addMember(accountId: string, user: User, role: Role, now: number): Promise<MemberRow> {
     if (!this.d.book.get(accountId))
       throw notFound(`No account with id '${accountId}'.`, "account_not_found");
     const existing = this.membership(accountId, user.id);
@@ -110,7 +110,7 @@ export class Users {
       }
       return existing;
     }
-    const { record } = this.d.keys.create({ accountId, name: `Sign-in: ${user.email}` }, now);
+    const { record } = await this.d.keys.create({ accountId, name: `Sign-in: ${user.email}` }, now);
     const row: MemberRow = { accountId, userId: user.id, role, keyId: record.id, createdAt: now };
     insertMembership(this.d.db, row);
     this.members.set(memberKey(accountId, user.id), row);
@@ -118,18 +118,18 @@ export class Users {
   }
 
   /** Removes a member and revokes their key; the last owner stays unless an admin removes them (`force`). */
-  removeMember(accountId: string, userId: string, opts: { force?: boolean } = {}): void {
+  async removeMember(accountId: string, userId: string, opts: { force?: boolean } = {}): Promise<void> {
     const m = this.membership(accountId, userId);
     if (!m) throw notFound("No such member of this account.", "member_not_found");
     if (m.role === "owner" && !opts.force) this.keepAnOwner(accountId, userId);
     deleteMembership(this.d.db, accountId, userId);
     this.members.delete(memberKey(accountId, userId));
-    this.d.keys.update(m.keyId, { status: "revoked" });
+    await this.d.keys.update(m.keyId, { status: "revoked" });
   }
 
   /** A new account owned by the user (sign-up), on the default plan when there is one. */
-  personalAccount(user: User, now: number): MemberRow {
-    const acct = this.d.book.create({ name: this.freeAccountName(user.email), balance: 0 }, now);
+  async personalAccount(user: User, now: number): Promise<MemberRow> {
+    const acct = await this.d.book.create({ name: this.freeAccountName(user.email), balance: 0 }, now);
     const plan = this.d.plans.defaultPlan();
     if (plan) this.d.plans.assign(acct.id, plan.id, now);
     return this.addMember(acct.id, user, "owner", now);

@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { keyChargedSince } from "../../db/queries/billing.ts";
-import { insertKey, type KeyRow, updateKey } from "../../db/queries/keys.ts";
+import type { KeyRow } from "../../db/queries/keys.ts";
 import type { Store } from "../../db/store.ts";
 import { type BudgetPeriod, periodStart } from "../billing/budget-period.ts";
 import { unauthorized } from "../errors.ts";
@@ -158,7 +158,7 @@ export class KeyStore {
     return [...this.byId.values()];
   }
 
-  create(input: NewKey, now: number): { record: KeyRecord; key: string } {
+  async create(input: NewKey, now: number): Promise<{ record: KeyRecord; key: string }> {
     const key = `${KEY_PREFIX}${randomToken(24)}`;
     const row: Row = {
       id: `key_${randomToken(9)}`,
@@ -177,14 +177,14 @@ export class KeyStore {
       lastUsedAt: null,
       createdAt: now,
     };
-    insertKey(this.db, row);
+    await this.store.keys.insert(row);
     const record = toRecord(row);
     this.byHash.set(row.hash, record);
     this.byId.set(row.id, record);
     return { record, key };
   }
 
-  update(id: string, patch: KeyPatch): KeyRecord | undefined {
+  async update(id: string, patch: KeyPatch): Promise<KeyRecord | undefined> {
     const set: Partial<Row> = {};
     if (patch.name !== undefined) set.name = patch.name;
     if (patch.rpmLimit !== undefined) set.rpmLimit = patch.rpmLimit;
@@ -194,7 +194,7 @@ export class KeyStore {
     if (patch.models !== undefined) set.models = patch.models;
     if (patch.expiresAt !== undefined) set.expiresAt = patch.expiresAt;
     if (patch.status !== undefined) set.status = patch.status;
-    const row = updateKey(this.db, id, set);
+    const row = await this.store.keys.update(id, set);
     if (!row) return undefined;
     const rec = this.merge(row);
     this.byHash.set(row.hash, rec);

@@ -37,7 +37,7 @@ async function rig(plan: Partial<PlanFields>, balance = 0, now = Date.UTC(2027, 
   limiter.extra = limits;
   plans.create("free", { ...base, name: "Free", isDefault: true }, now);
   plans.create("p", { ...base, ...plan }, now);
-  const acct = book.create({ name: "a", balance }, now);
+  const acct = await book.create({ name: "a", balance }, now);
   plans.assign(acct.id, "p", now);
   const key = { id: "k", accountId: acct.id, rpmLimit: null, dailyRequestLimit: null };
   return { db, store, book, plans, limits, limiter, acct, key };

@@ -43,7 +43,7 @@ describe("base_url with credentials", () => {
       "INSERT INTO providers (id, kind, base_url, timeouts, created_at, updated_at) VALUES (?, 'openai', ?, '{}', ?, ?)",
       ["legacy", WITH_CREDENTIALS[0]!, now, now],
     );
-    tg.gw.catalog.refreshProvider("legacy");
+    await tg.gw.catalog.refreshProvider("legacy");
     const shown = await tg.admin<{ base_url: string }>("GET", "/providers/legacy");
     expect(shown.status).toBe(200);
     expect(shown.body.base_url).toBe("https://••••@api.example.com/v1");

@@ -236,3 +236,21 @@ describe("isolation", () => {
     expect((await tg.admin("GET", "/portal/accounts/acc_missing")).status).toBe(404);
   });
 });
+
+describe("members in the portal", () => {
+  test("the cookie reads the members of one's own account; Mallory's cookie gets 404; writes stay Bearer-only", async () => {
+    const path = `/auth/accounts/${alice.account.id}/members`;
+    const own = await call<{ data: { email: string; role: string }[] }>(tg, "GET", path, {
+      headers: await cookieOf(member),
+    });
+    expect(own.status).toBe(200);
+    expect(own.body.data.map((m) => m.email).sort()).toEqual([alice.user.email, member.user.email].sort());
+    const foreign = await call(tg, "GET", path, { headers: await cookieOf(mallory) });
+    expect(foreign.status).toBe(404);
+    const write = await call(tg, "POST", `/auth/accounts/${alice.account.id}/invites`, {
+      headers: { ...(await cookieOf(alice)), origin: tg.url },
+      body: { email: "cookie@corp.example" },
+    });
+    expect(write.status).toBe(401);
+  });
+});

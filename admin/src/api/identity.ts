@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { CreatePlan, UpdatePlan } from "../../../server/admin/plans/model.ts";
 import type { planView } from "../../../server/admin/plans/service.ts";
@@ -75,20 +75,28 @@ export const identityKeys = {
 export const useIdentitySettings = () =>
   useQuery({ queryKey: identityKeys.settings, queryFn: () => api<IdentitySettings>("/identity") });
 
-export const useUsers = () =>
+/** Pages of `size` rows: the users and the outbox grow without bound. */
+export const PAGE_SIZE = 50;
+
+export const useUsers = (offset = 0) =>
   useQuery({
-    queryKey: identityKeys.users,
-    queryFn: () => api<{ data: UserView[]; total: number }>("/users", { query: { limit: 200 } }),
+    queryKey: [...identityKeys.users, offset],
+    queryFn: () =>
+      api<{ data: UserView[]; total: number }>("/users", { query: { limit: PAGE_SIZE, offset } }),
+    placeholderData: keepPreviousData,
   });
 
 export const useInvites = () =>
   useQuery({ queryKey: identityKeys.invites, queryFn: () => api<List<InviteView>>("/invites") });
 
-export const useOutbox = () =>
+export const useOutbox = (offset = 0) =>
   useQuery({
-    queryKey: identityKeys.outbox,
+    queryKey: [...identityKeys.outbox, offset],
     queryFn: () =>
-      api<{ transport: string; data: MailView[]; total: number }>("/outbox", { query: { limit: 50 } }),
+      api<{ transport: string; data: MailView[]; total: number }>("/outbox", {
+        query: { limit: PAGE_SIZE, offset },
+      }),
+    placeholderData: keepPreviousData,
   });
 
 export const useMembers = (accountId: string) =>

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import type { AccountUsage, LedgerEntryView } from "../../../server/admin/accounts/model.ts";
 import type { KeyView } from "../../../server/admin/keys/model.ts";
 import { api, authApi, type List, type Page } from "./client.ts";
-import type { PlanView, Role } from "./identity.ts";
+import type { MemberView, PlanView, Role } from "./identity.ts";
 
 /**
  * The user portal's data. A signed-in user reads their accounts through /auth/* with the
@@ -93,6 +93,16 @@ export const usePortalLedger = (source: PortalSource, id: string, offset: number
     queryKey: portalKeys.of(source, id, "ledger", offset),
     queryFn: () => read<Page<LedgerEntryView>>(source, id, "/ledger", { limit, offset }),
     placeholderData: keepPreviousData,
+  });
+
+/** The account's members (the admin reads them through its own members route). */
+export const usePortalMembers = (source: PortalSource, id: string) =>
+  useQuery({
+    queryKey: portalKeys.of(source, id, "members"),
+    queryFn: () =>
+      source === "user"
+        ? authApi<List<MemberView>>(`/auth/accounts/${id}/members`)
+        : api<List<MemberView>>(`/accounts/${id}/members`),
   });
 
 /** Connected apps (the OAuth grants of the signed-in user); a gateway without them answers 404. */

@@ -716,7 +716,7 @@ export const en = {
       saved: "Recipients saved.",
       smtp: "Alert e-mails are sent over SMTP, from the mail server in identity.mail.smtp.",
       outbox:
-        "No SMTP server is configured (<code>identity.mail.smtp</code> in tollgate.yaml): alert e-mails are kept in the outbox instead of being sent.",
+        "No SMTP server is configured (<code>identity.mail.smtp</code> in tollgate.yaml): alert e-mails are kept in the <outbox>outbox</outbox> instead of being sent.",
       channel: "Sent to",
       channelWebhook: "Webhook",
       channelEmail: "E-mail",

@@ -8,6 +8,7 @@ export const identityEn = {
     title: "Users",
     intro: "People who sign in with a code sent by e-mail, and the accounts they belong to.",
     listTitle: "All users",
+    pages: "Pages of users",
     empty: "No users yet.",
     emptyHint: "Open sign-up, invite someone, or add a user below.",
     table: "Users",
@@ -77,6 +78,7 @@ export const identityEn = {
     title: "Outbox",
     intro: "Mail the gateway sent or kept, newest first: sign-in codes and invitations.",
     refresh: "Refresh",
+    pages: "Pages of mail",
     viaOutbox:
       "No SMTP server is configured: these messages were not sent. Pass a code on to its owner yourself.",
     viaSmtp: "Mail goes out over SMTP; the texts of sent messages are not kept (they hold codes).",
@@ -159,6 +161,7 @@ export const identityEn = {
       nameHint: "Optional: how the account's owners see you.",
       finish: "Create my account",
       admin: "Administrator sign-in",
+      fromAdmin: "Not an administrator? Sign in to your account",
     },
     keys: {
       title: "API keys",
@@ -195,11 +198,6 @@ export const identityEn = {
     ledger: {
       title: "Ledger",
       empty: "No entries yet.",
-      time: "Time",
-      kind: "Kind",
-      amount: "Amount",
-      balanceAfter: "Balance after",
-      description: "Description",
       pages: "Ledger pages",
       kinds: {
         topup: "top-up",
@@ -232,6 +230,7 @@ export const identityEn = {
       revokeLabel: "Revoke the access of {{name}}",
       revoked: "{{name}} no longer has access.",
     },
+    members: { title: "Members", joined: "Joined" },
     connect: {
       title: "Connect",
       hint: "Put one of your keys where the examples say YOUR_API_KEY.",

@@ -7,6 +7,7 @@ export const identityRu: typeof identityEn = {
     title: "Пользователи",
     intro: "Люди, которые входят по коду из письма, и аккаунты, в которых они состоят.",
     listTitle: "Все пользователи",
+    pages: "Страницы пользователей",
     empty: "Пользователей пока нет.",
     emptyHint: "Откройте регистрацию, пригласите кого-нибудь или добавьте пользователя ниже.",
     table: "Пользователи",
@@ -76,6 +77,7 @@ export const identityRu: typeof identityEn = {
     title: "Исходящие",
     intro: "Письма, которые шлюз отправил или сохранил, новые сверху: коды входа и приглашения.",
     refresh: "Обновить",
+    pages: "Страницы писем",
     viaOutbox: "SMTP-сервер не настроен: эти письма не отправлены. Передайте код владельцу адреса сами.",
     viaSmtp: "Письма уходят по SMTP; тексты отправленных не хранятся (в них коды).",
     empty: "Писем пока нет.",
@@ -157,6 +159,7 @@ export const identityRu: typeof identityEn = {
       nameHint: "Необязательно: так вас увидят владельцы аккаунта.",
       finish: "Создать аккаунт",
       admin: "Вход для администратора",
+      fromAdmin: "Не администратор? Войдите в личный кабинет",
     },
     keys: {
       title: "API-ключи",
@@ -193,11 +196,6 @@ export const identityRu: typeof identityEn = {
     ledger: {
       title: "Движение средств",
       empty: "Записей пока нет.",
-      time: "Время",
-      kind: "Тип",
-      amount: "Сумма",
-      balanceAfter: "Баланс после",
-      description: "Описание",
       pages: "Страницы движения средств",
       kinds: {
         topup: "пополнение",
@@ -231,6 +229,7 @@ export const identityRu: typeof identityEn = {
       revokeLabel: "Отозвать доступ {{name}}",
       revoked: "У {{name}} больше нет доступа.",
     },
+    members: { title: "Участники", joined: "Дата вступления" },
     connect: {
       title: "Подключение",
       hint: "Подставьте один из своих ключей туда, где в примерах написано YOUR_API_KEY.",

@@ -741,7 +741,7 @@ export const ru = {
       saved: "Получатели сохранены.",
       smtp: "Оповещения отправляются по SMTP через почтовый сервер из identity.mail.smtp.",
       outbox:
-        "SMTP-сервер не настроен (<code>identity.mail.smtp</code> в tollgate.yaml): письма с оповещениями остаются в исходящих и не отправляются.",
+        "SMTP-сервер не настроен (<code>identity.mail.smtp</code> в tollgate.yaml): письма с оповещениями остаются в <outbox>исходящих</outbox> и не отправляются.",
       channel: "Куда",
       channelWebhook: "Вебхук",
       channelEmail: "Письмо",

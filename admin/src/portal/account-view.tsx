@@ -8,6 +8,7 @@ import { QueryState } from "../ui/states.tsx";
 import { AppsCard } from "./apps-card.tsx";
 import { KeysCard } from "./keys-card.tsx";
 import { LedgerCard } from "./ledger-card.tsx";
+import { MembersCard } from "./members-card.tsx";
 import { PlanCard } from "./plan-card.tsx";
 import { UsageCard } from "./usage-card.tsx";
 
@@ -67,6 +68,7 @@ export function PortalAccountView({ source, accountId }: { source: PortalSource;
               />
               <UsageCard source={source} accountId={accountId} />
               <LedgerCard source={source} accountId={accountId} currency={s.account.currency} />
+              <MembersCard source={source} accountId={accountId} />
               {!readOnly && <AppsCard accountId={accountId} currency={s.account.currency} />}
               <Card title={t("portal.connect.title")}>
                 <p className="mb-2 text-sm text-slate-600">{t("portal.connect.hint")}</p>

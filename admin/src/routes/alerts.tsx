@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import type { DeliveryView } from "../../../server/admin/alerts/model.ts";
 import {
   useAlertEmail,
@@ -111,7 +112,10 @@ function EmailForm() {
             {m.transport === "smtp" ? (
               t("alerts.email.smtp")
             ) : (
-              <Trans i18nKey="alerts.email.outbox" components={{ code: <code /> }} />
+              <Trans
+                i18nKey="alerts.email.outbox"
+                components={{ code: <code />, outbox: <Link to="/outbox" className="underline" /> }}
+              />
             )}
           </p>
           <Field
@@ -162,7 +166,10 @@ function Channel({ d }: { d: DeliveryView }) {
   return (
     <>
       {t("alerts.email.channelEmail")}{" "}
-      <span className="font-mono text-xs break-all">{d.url.replace(/^mailto:/, "")}</span>
+      {/* Whole on one line: a narrow table scrolls inside its card rather than split an address. */}
+      <span className="block font-mono text-xs whitespace-nowrap sm:inline">
+        {d.url.replace(/^mailto:/, "")}
+      </span>
     </>
   );
 }
@@ -183,8 +190,8 @@ function Deliveries() {
                 <tr>
                   <th className={th}>{t("alerts.time")}</th>
                   <th className={th}>{t("alerts.event")}</th>
-                  <th className={th}>{t("alerts.email.channel")}</th>
                   <th className={th}>{t("alerts.status")}</th>
+                  <th className={th}>{t("alerts.email.channel")}</th>
                   <th className={`${th} text-right`}>{t("alerts.attempts")}</th>
                   <th className={`${th} hidden md:table-cell`}>{t("alerts.answer")}</th>
                 </tr>
@@ -196,11 +203,11 @@ function Deliveries() {
                       <TwoLineTime iso={d.created_at} />
                     </td>
                     <td className={`${td} font-mono text-xs break-all`}>{d.event}</td>
-                    <td className={`${td} text-sm`}>
-                      <Channel d={d} />
-                    </td>
                     <td className={td}>
                       <Badge tone={TONE[d.status]}>{t(`alerts.statuses.${d.status}`)}</Badge>
+                    </td>
+                    <td className={`${td} text-sm`}>
+                      <Channel d={d} />
                     </td>
                     <td className={`${td} text-right tabular-nums`}>{d.attempts}</td>
                     <td className={`${td} hidden text-xs break-all md:table-cell`}>

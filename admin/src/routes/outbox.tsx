@@ -1,7 +1,9 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useOutbox } from "../api/identity.ts";
+import { PAGE_SIZE, useOutbox } from "../api/identity.ts";
 import { Button } from "../ui/button.tsx";
 import { Badge, Card, PageHeader } from "../ui/layout.tsx";
+import { Pager } from "../ui/pager.tsx";
 import { Empty, QueryState } from "../ui/states.tsx";
 import { TwoLineTime } from "../ui/time.tsx";
 
@@ -10,7 +12,8 @@ import { TwoLineTime } from "../ui/time.tsx";
  * sign-in codes and invitations wait for the operator to pass them on.
  */
 export function OutboxPage() {
-  const outbox = useOutbox();
+  const [offset, setOffset] = useState(0);
+  const outbox = useOutbox(offset);
   const { t } = useTranslation();
   return (
     <>
@@ -62,6 +65,14 @@ export function OutboxPage() {
                 </Card>
               ))
             )}
+            <Pager
+              label={t("outbox.pages")}
+              offset={offset}
+              size={PAGE_SIZE}
+              shown={page.data.length}
+              total={page.total}
+              onOffset={setOffset}
+            />
           </div>
         )}
       </QueryState>

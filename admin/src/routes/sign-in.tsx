@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
-import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { useSession, useSignIn, useSignInMethods } from "../api/session.ts";
 import { LanguageSwitch } from "../i18n/language-switch.tsx";
 import { Brand } from "../ui/brand.tsx";
@@ -122,6 +122,12 @@ export function SignInPage() {
             />
           </p>
         )}
+        {/* People who use the gateway sign in to the portal instead (identity-en.ts). */}
+        <p className="mt-4 text-center text-sm">
+          <Link to="/portal/sign-in" className="text-indigo-700 hover:underline">
+            {t("portal.signIn.fromAdmin")}
+          </Link>
+        </p>
         <LanguageSwitch className="mt-4 justify-center" />
       </div>
     </main>

@@ -2,7 +2,14 @@ import { type FormEvent, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useAccounts } from "../api/accounts.ts";
-import { type UserView, useCreateUser, useSignOutUser, useUpdateUser, useUsers } from "../api/identity.ts";
+import {
+  PAGE_SIZE,
+  type UserView,
+  useCreateUser,
+  useSignOutUser,
+  useUpdateUser,
+  useUsers,
+} from "../api/identity.ts";
 import { AccountRoleFields, readAccountRole } from "../features/identity/account-role-fields.tsx";
 import { InvitesCard } from "../features/identity/invites-card.tsx";
 import { SignupModeCard } from "../features/identity/signup-mode-card.tsx";
@@ -11,12 +18,14 @@ import { ConfirmDialog } from "../ui/dialog.tsx";
 import { Field, FormError } from "../ui/field.tsx";
 import { formatTime } from "../ui/format.ts";
 import { Badge, Card, PageHeader, Table, td, th } from "../ui/layout.tsx";
+import { Pager } from "../ui/pager.tsx";
 import { Empty, QueryState } from "../ui/states.tsx";
 import { useToast } from "../ui/toast.tsx";
 
 /** People who sign in by e-mail code: who they are, their accounts, and the operator's levers. */
 export function UsersPage() {
-  const users = useUsers();
+  const [offset, setOffset] = useState(0);
+  const users = useUsers(offset);
   const { t } = useTranslation();
   return (
     <>
@@ -25,11 +34,21 @@ export function UsersPage() {
         <SignupModeCard />
         <Card title={t("users.listTitle")}>
           <QueryState query={users}>
-            {({ data }) =>
+            {({ data, total }) =>
               data.length === 0 ? (
                 <Empty title={t("users.empty")}>{t("users.emptyHint")}</Empty>
               ) : (
-                <UserTable users={data} />
+                <>
+                  <UserTable users={data} />
+                  <Pager
+                    label={t("users.pages")}
+                    offset={offset}
+                    size={PAGE_SIZE}
+                    shown={data.length}
+                    total={total}
+                    onOffset={setOffset}
+                  />
+                </>
               )
             }
           </QueryState>

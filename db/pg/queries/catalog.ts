@@ -1,5 +1,11 @@
-import { eq } from "drizzle-orm";
-import type { ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "../../queries/catalog.ts";
+import { eq, sql } from "drizzle-orm";
+import type {
+  CatalogWrite,
+  ModelPatch,
+  ModelRow,
+  ProviderPatch,
+  ProviderRow,
+} from "../../queries/catalog.ts";
 import type { FullRow } from "../../queries/columns.ts";
 import type { models as sqliteModels, providers as sqliteProviders } from "../../schema/index.ts";
 import type { PgConn } from "../client.ts";
@@ -39,4 +45,32 @@ export async function updateModel(db: PgConn, id: string, set: ModelPatch): Prom
 
 export async function deleteModel(db: PgConn, id: string): Promise<void> {
   await db.delete(models).where(eq(models.id, id));
+}
+
+/** The advisory lock reconciliations take (an arbitrary constant: "tollgate catalog"). */
+const CATALOG_LOCK = 7_461_001;
+
+/**
+ * Store.catalog.reconcile: read, decide, write in one transaction. The transaction-scoped
+ * advisory lock makes concurrent reconciliations (replicas starting together) run one after
+ * the other, as SQLite's IMMEDIATE transaction does: the second sees the first's rows.
+ */
+export function reconcileCatalog<T>(
+  db: PgConn,
+  decide: (current: { providers: ProviderRow[]; models: ModelRow[] }) => {
+    writes: CatalogWrite[];
+    result: T;
+  },
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CATALOG_LOCK})`);
+    const { writes, result } = decide({ providers: await allProviders(tx), models: await allModels(tx) });
+    for (const w of writes) {
+      if ("insertProvider" in w) await insertProvider(tx, w.insertProvider);
+      else if ("updateProvider" in w) await updateProvider(tx, w.updateProvider.id, w.updateProvider.set);
+      else if ("insertModel" in w) await insertModel(tx, w.insertModel);
+      else await updateModel(tx, w.updateModel.id, w.updateModel.set);
+    }
+    return result;
+  });
 }

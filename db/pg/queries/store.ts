@@ -27,6 +27,7 @@ export function pgStore(db: PgConn): Store {
       insertModel: (row) => catalog.insertModel(db, row),
       updateModel: (id, set) => catalog.updateModel(db, id, set),
       deleteModel: (id) => catalog.deleteModel(db, id),
+      reconcile: (decide) => catalog.reconcileCatalog(db, decide),
     },
     accounts: {
       all: () => billing.allAccounts(db),

@@ -1,4 +1,3 @@
-import { accountNamed } from "../../../db/queries/billing.ts";
 import { accountUsageDaily } from "../../../db/queries/requests.ts";
 import type { AccountState, LedgerKind } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
@@ -9,7 +8,7 @@ import { daysBack, dayView, iso } from "../shared.ts";
 import type { AccountUsage, AccountView, LedgerEntryView } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type AccountsDeps = Pick<AdminServices, "db" | "book" | "keys" | "settings">;
+export type AccountsDeps = Pick<AdminServices, "db" | "store" | "book" | "keys" | "settings">;
 
 export function accountView(gw: AccountsDeps, a: AccountState): AccountView {
   return {
@@ -45,27 +44,30 @@ export const accountsService = {
     return accountView(gw, account(gw, id));
   },
 
-  create(gw: AccountsDeps, input: { name: string; balance?: number }): AccountView {
-    if (accountNamed(gw.db, input.name)) {
+  async create(gw: AccountsDeps, input: { name: string; balance?: number }): Promise<AccountView> {
+    if (await gw.store.accounts.named(input.name)) {
       throw new GatewayError("conflict", `An account named '${input.name}' already exists.`, {
         code: "account_exists",
         param: "name",
       });
     }
-    return accountView(gw, gw.book.create({ name: input.name, balance: input.balance ?? 0 }, Date.now()));
+    return accountView(
+      gw,
+      await gw.book.create({ name: input.name, balance: input.balance ?? 0 }, Date.now()),
+    );
   },
 
   /** Suspends or resumes the account, or sets its low-balance threshold. */
-  update(
+  async update(
     gw: AccountsDeps,
     id: string,
     input: { status?: "active" | "suspended"; low_balance_threshold?: number | null },
-  ): AccountView {
+  ): Promise<AccountView> {
     account(gw, id);
     const set: Parameters<typeof gw.book.update>[1] = {};
     if (input.status !== undefined) set.status = input.status;
     if (input.low_balance_threshold !== undefined) set.lowBalanceThreshold = input.low_balance_threshold;
-    const a = Object.keys(set).length ? gw.book.update(id, set) : gw.book.get(id);
+    const a = Object.keys(set).length ? await gw.book.update(id, set) : gw.book.get(id);
     if (!a) throw notFound(`No account with id '${id}'.`, "account_not_found");
     return accountView(gw, a);
   },

@@ -7,7 +7,7 @@ const tags = ["Admin: keys"];
 
 export const keysAdmin = (gw: KeysDeps) =>
   new Elysia({ name: "admin-keys" })
-    .get("/keys", ({ query }) => ({ data: svc.list(gw, query.account_id, query.status) }), {
+    .get("/keys", async ({ query }) => ({ data: await svc.list(gw, query.account_id, query.status) }), {
       query: z.object({
         account_id: z.string().optional(),
         status: z.enum(["active", "suspended", "revoked", "expired"]).optional(),

@@ -1,4 +1,3 @@
-import { keysLastUsed } from "../../../db/queries/keys.ts";
 import { keyUsageDaily, keyUsageTotals } from "../../../db/queries/requests.ts";
 import { type BudgetPeriod, limitSpent, nextPeriodStart } from "../../billing/budget-period.ts";
 import { amountToNumber } from "../../billing/money.ts";
@@ -11,13 +10,13 @@ import { daysBack, dayView, iso } from "../shared.ts";
 import type { KeyUsage, KeyView } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type KeysDeps = Pick<AdminServices, "db" | "book" | "keys" | "catalog" | "settings">;
+export type KeysDeps = Pick<AdminServices, "db" | "store" | "book" | "keys" | "catalog" | "settings">;
 
 /**
  * last_used_at is written with each request's log row (group commit), not into the
  * in-memory KeyStore: views read it from the database after a flush.
  */
-const lastUsedAt = (gw: KeysDeps) => keysLastUsed(gw.db);
+const lastUsedAt = (gw: KeysDeps) => gw.store.keys.lastUsed();
 
 const withLastUsed = (k: KeyRecord, used: Map<string, number | null>): KeyRecord => ({
   ...k,
@@ -84,8 +83,8 @@ function key(gw: KeysDeps, id: string): KeyRecord {
 }
 
 export const keysService = {
-  list(gw: KeysDeps, accountId?: string, status?: KeyView["status"]): KeyView[] {
-    const used = lastUsedAt(gw);
+  async list(gw: KeysDeps, accountId?: string, status?: KeyView["status"]): Promise<KeyView[]> {
+    const used = await lastUsedAt(gw);
     const now = Date.now();
     return gw.keys
       .all()
@@ -98,23 +97,31 @@ export const keysService = {
       .filter((v) => !status || v.status === status);
   },
 
-  get(gw: KeysDeps, id: string): KeyView {
-    return keyView(withLastUsed(key(gw, id), lastUsedAt(gw)), gw.catalog.models());
+  async get(gw: KeysDeps, id: string): Promise<KeyView> {
+    const k = key(gw, id);
+    return keyView(withLastUsed(k, await lastUsedAt(gw)), gw.catalog.models());
   },
 
   /** Issues a key; the plain key is in this answer only. */
-  create(gw: KeysDeps, input: KeyInput & { account_id: string; name: string }): KeyView & { key: string } {
+  async create(
+    gw: KeysDeps,
+    input: KeyInput & { account_id: string; name: string },
+  ): Promise<KeyView & { key: string }> {
     if (!gw.book.get(input.account_id))
       throw notFound(`No account with id '${input.account_id}'.`, "account_not_found");
     const patch = toPatch(gw, input);
-    const { record, key: plain } = gw.keys.create(
+    const { record, key: plain } = await gw.keys.create(
       { ...patch, accountId: input.account_id, name: input.name },
       Date.now(),
     );
     return { ...keyView(record, gw.catalog.models()), key: plain };
   },
 
-  update(gw: KeysDeps, id: string, input: KeyInput & { status?: KeyRecord["status"] }): KeyView {
+  async update(
+    gw: KeysDeps,
+    id: string,
+    input: KeyInput & { status?: KeyRecord["status"] },
+  ): Promise<KeyView> {
     const before = key(gw, id);
     if (before.status === "revoked" && input.status !== undefined && input.status !== "revoked")
       throw new GatewayError("conflict", "This key is revoked, which is for good: issue a new key instead.", {
@@ -123,9 +130,9 @@ export const keysService = {
       });
     const patch = toPatch(gw, input);
     if (input.status !== undefined) patch.status = input.status;
-    const rec = gw.keys.update(id, patch);
+    const rec = await gw.keys.update(id, patch);
     if (!rec) throw notFound(`No API key with id '${id}'.`, "key_not_found");
-    return keyView(withLastUsed(rec, lastUsedAt(gw)), gw.catalog.models());
+    return keyView(withLastUsed(rec, await lastUsedAt(gw)), gw.catalog.models());
   },
 
   usage(gw: KeysDeps, id: string, days = 30): KeyUsage {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { deleteModel, insertModel, type ModelPatch, updateModel } from "../../../db/queries/catalog.ts";
+import type { ModelPatch } from "../../../db/queries/catalog.ts";
 import type { MediaPrices } from "../../../db/schema/index.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import type { ModelRecord } from "../../catalog/catalog.ts";
@@ -9,7 +9,7 @@ import { iso } from "../shared.ts";
 import type { CreateModel, ModelView, UpdateModel } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type ModelsDeps = Pick<AdminServices, "db" | "catalog" | "settings">;
+export type ModelsDeps = Pick<AdminServices, "store" | "catalog" | "settings">;
 
 const amountsToNumbers = (r: Record<string, number>) =>
   Object.fromEntries(Object.entries(r).map(([k, v]) => [k, amountToNumber(v)]));
@@ -91,7 +91,7 @@ export const modelsService = {
     return modelView(gw, model(gw, id));
   },
 
-  create(gw: ModelsDeps, input: z.infer<typeof CreateModel>): ModelView {
+  async create(gw: ModelsDeps, input: z.infer<typeof CreateModel>): Promise<ModelView> {
     if (gw.catalog.model(input.id))
       throw new GatewayError("conflict", `A model '${input.id}' already exists.`, {
         code: "model_exists",
@@ -101,7 +101,7 @@ export const modelsService = {
     checkFallbacks(gw, input.id, input.fallbacks);
     const now = Date.now();
     const inputPrice = input.prices.input ?? 0;
-    insertModel(gw.db, {
+    await gw.store.catalog.insertModel({
       id: input.id,
       enabled: input.enabled,
       kind: input.kind ?? null,
@@ -121,7 +121,7 @@ export const modelsService = {
       createdAt: now,
       updatedAt: now,
     });
-    return modelView(gw, gw.catalog.refreshModel(input.id)!);
+    return modelView(gw, (await gw.catalog.refreshModel(input.id))!);
   },
 
   /** Edits a model; the change takes effect for the next request (the cache entry is refreshed). */
@@ -130,7 +130,7 @@ export const modelsService = {
    * its id. A model tollgate.yaml declares is created again the next
    * time the file is applied (a start, a CLI command) while the file declares it.
    */
-  delete(gw: ModelsDeps, id: string): { id: string; deleted: true } {
+  async delete(gw: ModelsDeps, id: string): Promise<{ id: string; deleted: true }> {
     model(gw, id);
     const referrers = gw.catalog
       .models()
@@ -142,12 +142,12 @@ export const modelsService = {
         `Model '${id}' is a fallback of ${referrers.join(", ")}: remove it from their fallbacks first.`,
         { code: "model_in_use" },
       );
-    deleteModel(gw.db, id);
-    gw.catalog.refreshModel(id);
+    await gw.store.catalog.deleteModel(id);
+    await gw.catalog.refreshModel(id);
     return { id, deleted: true };
   },
 
-  update(gw: ModelsDeps, id: string, input: z.infer<typeof UpdateModel>): ModelView {
+  async update(gw: ModelsDeps, id: string, input: z.infer<typeof UpdateModel>): Promise<ModelView> {
     const current = model(gw, id);
     checkRoutes(gw, input.routes);
     checkFallbacks(gw, id, input.fallbacks);
@@ -167,7 +167,7 @@ export const modelsService = {
     if (input.context_window !== undefined) set.contextWindow = input.context_window;
     if (input.capabilities !== undefined) set.capabilities = input.capabilities;
     if (input.fallbacks !== undefined) set.fallbacks = input.fallbacks;
-    updateModel(gw.db, id, set);
-    return modelView(gw, gw.catalog.refreshModel(id)!);
+    await gw.store.catalog.updateModel(id, set);
+    return modelView(gw, (await gw.catalog.refreshModel(id))!);
   },
 };

@@ -1,10 +1,5 @@
 import type { z } from "zod";
-import {
-  deleteProvider,
-  insertProvider,
-  type ProviderPatch,
-  updateProvider,
-} from "../../../db/queries/catalog.ts";
+import type { ProviderPatch } from "../../../db/queries/catalog.ts";
 import { DEFAULT_TIMEOUTS, type ProviderRecord } from "../../catalog/catalog.ts";
 import { sealHeaders } from "../../catalog/provider-secrets.ts";
 import { providerOptionIssues } from "../../config/provider-options.ts";
@@ -15,7 +10,7 @@ import { iso } from "../shared.ts";
 import type { CreateProvider, ProviderView, UpdateProvider } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type ProvidersDeps = Pick<AdminServices, "db" | "catalog" | "cipher">;
+export type ProvidersDeps = Pick<AdminServices, "store" | "catalog" | "cipher">;
 
 /** Header values may carry credentials (`api-key`, `x-api-key`): they are masked like the key. */
 export function providerView(p: ProviderRecord): ProviderView {
@@ -96,7 +91,7 @@ export const providersService = {
    * provider tollgate.yaml declares is created again the next time the file is applied (a
    * start, a CLI command) while the file declares it.
    */
-  delete(gw: ProvidersDeps, id: string): { id: string; deleted: true } {
+  async delete(gw: ProvidersDeps, id: string): Promise<{ id: string; deleted: true }> {
     provider(gw, id);
     const users = gw.catalog
       .models()
@@ -108,12 +103,12 @@ export const providersService = {
         `Provider '${id}' is still routed to by ${users.join(", ")}: remove those routes first.`,
         { code: "provider_in_use" },
       );
-    deleteProvider(gw.db, id);
-    gw.catalog.refreshProvider(id);
+    await gw.store.catalog.deleteProvider(id);
+    await gw.catalog.refreshProvider(id);
     return { id, deleted: true };
   },
 
-  create(gw: ProvidersDeps, input: z.infer<typeof CreateProvider>): ProviderView {
+  async create(gw: ProvidersDeps, input: z.infer<typeof CreateProvider>): Promise<ProviderView> {
     if (gw.catalog.provider(input.id))
       throw new GatewayError("conflict", `A provider '${input.id}' already exists.`, {
         code: "provider_exists",
@@ -121,7 +116,7 @@ export const providersService = {
       });
     checkOptions(input.kind, input.options);
     const now = Date.now();
-    insertProvider(gw.db, {
+    await gw.store.catalog.insertProvider({
       id: input.id,
       kind: input.kind,
       baseUrl: input.base_url,
@@ -134,10 +129,10 @@ export const providersService = {
       createdAt: now,
       updatedAt: now,
     });
-    return providerView(gw.catalog.refreshProvider(input.id)!);
+    return providerView((await gw.catalog.refreshProvider(input.id))!);
   },
 
-  update(gw: ProvidersDeps, id: string, input: z.infer<typeof UpdateProvider>): ProviderView {
+  async update(gw: ProvidersDeps, id: string, input: z.infer<typeof UpdateProvider>): Promise<ProviderView> {
     const current = provider(gw, id);
     checkCredentialsFollow(current, input);
     const set: ProviderPatch = { updatedAt: Date.now() };
@@ -151,7 +146,7 @@ export const providersService = {
     }
     if (input.timeouts !== undefined) set.timeouts = timeoutsOf(input.timeouts, current.timeouts);
     if (input.enabled !== undefined) set.enabled = input.enabled;
-    updateProvider(gw.db, id, set);
-    return providerView(gw.catalog.refreshProvider(id)!);
+    await gw.store.catalog.updateProvider(id, set);
+    return providerView((await gw.catalog.refreshProvider(id))!);
   },
 };

@@ -16,7 +16,7 @@ export const accountsCommands: CommandGroup = {
           json: { type: "boolean" },
         });
         const { gw } = await ctx.open();
-        const a = accountsService.create(gw, {
+        const a = await accountsService.create(gw, {
           name: required(values.name, "--name"),
           balance: values.balance === undefined ? 0 : amountArg(values.balance, "--balance"),
         });

@@ -26,7 +26,7 @@ export const keysCommands: CommandGroup = {
           expires = Date.parse(values.expires);
           if (Number.isNaN(expires)) throw new UsageError("--expires must be an ISO date, e.g. 2027-01-01");
         }
-        const k = keysService.create((await ctx.open()).gw, {
+        const k = await keysService.create((await ctx.open()).gw, {
           account_id: required(values.account, "--account"),
           name: required(values.name, "--name"),
           rpm_limit: intArg(values.rpm, "--rpm"),
@@ -56,7 +56,7 @@ export const keysCommands: CommandGroup = {
       summary: "List keys (prefix, status, limits, spend)",
       async run(args, ctx) {
         const { values } = parse(args, { account: { type: "string" }, json: { type: "boolean" } });
-        const rows = keysService.list((await ctx.open()).gw, values.account);
+        const rows = await keysService.list((await ctx.open()).gw, values.account);
         ctx.out(
           values.json
             ? JSON.stringify(rows)
@@ -80,7 +80,7 @@ export const keysCommands: CommandGroup = {
       summary: "Revoke a key (a running server refuses it at its next request)",
       async run(args, ctx) {
         const { positionals } = parse(args, {});
-        const k = keysService.update((await ctx.open()).gw, required(positionals[0], "<key-id>"), {
+        const k = await keysService.update((await ctx.open()).gw, required(positionals[0], "<key-id>"), {
           status: "revoked",
         });
         ctx.out(`Revoked key ${k.id} (${k.prefix}...)`);

@@ -5,7 +5,7 @@ import type { CliContext, CommandGroup } from "../command.ts";
 function toggle(enabled: boolean) {
   return async (args: string[], ctx: CliContext) => {
     const { positionals } = parse(args, {});
-    const m = modelsService.update((await ctx.open()).gw, required(positionals[0], "<model-id>"), {
+    const m = await modelsService.update((await ctx.open()).gw, required(positionals[0], "<model-id>"), {
       enabled,
     });
     ctx.out(`${m.id} is now ${m.enabled ? "enabled" : "disabled"}`);
@@ -50,7 +50,10 @@ export const modelsCommands: CommandGroup = {
       summary: "Delete a model (refused while another model names it as a fallback)",
       async run(args, ctx) {
         const { positionals } = parse(args, {});
-        const { id } = modelsService.delete((await ctx.open()).gw, required(positionals[0], "<model-id>"));
+        const { id } = await modelsService.delete(
+          (await ctx.open()).gw,
+          required(positionals[0], "<model-id>"),
+        );
         ctx.out(`${id} is deleted`);
         return 0;
       },

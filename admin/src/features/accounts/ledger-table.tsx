@@ -3,11 +3,10 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useLedger } from "../../api/accounts.ts";
 import { SelectField } from "../../ui/field.tsx";
-import { Badge, Table, td, th } from "../../ui/layout.tsx";
 import { Pager } from "../../ui/pager.tsx";
 import { Empty, QueryState } from "../../ui/states.tsx";
-import { TwoLineTime } from "../../ui/time.tsx";
 import { useMoney } from "../../ui/use-money.ts";
+import { LedgerEntries } from "./ledger-entries.tsx";
 
 const PAGE = 20;
 
@@ -55,44 +54,20 @@ export function LedgerTable({ accountId }: { accountId: string }) {
             <Empty title={kinds ? t("accounts.ledger.emptyKind") : t("accounts.ledger.empty")} />
           ) : (
             <>
-              <Table label={t("accounts.ledger.label")}>
-                <thead>
-                  <tr>
-                    <th className={th}>{t("accounts.ledger.time")}</th>
-                    <th className={th}>{t("accounts.ledger.kindColumn")}</th>
-                    <th className={`${th} text-right`}>{t("accounts.ledger.amount")}</th>
-                    <th className={`${th} text-right`}>{t("accounts.ledger.balanceAfter")}</th>
-                    <th className={`${th} hidden md:table-cell`}>{t("accounts.ledger.description")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((e) => (
-                    <tr key={e.id} data-testid="ledger-row">
-                      <td className={`${td} whitespace-nowrap`}>
-                        <TwoLineTime iso={e.created_at} />
-                      </td>
-                      <td className={td}>
-                        <Badge tone={e.amount >= 0 ? "green" : "slate"}>
-                          {isLedgerKind(e.kind) ? t(`accounts.ledger.kind.${e.kind}`) : e.kind}
-                        </Badge>
-                      </td>
-                      <td className={`${td} text-right whitespace-nowrap tabular-nums`}>{money(e.amount)}</td>
-                      <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
-                        {money(e.balance_after)}
-                      </td>
-                      <td className={`${td} hidden md:table-cell`}>
-                        {e.request_id ? (
-                          <Link to={`/requests/${e.request_id}`} className="text-indigo-700 hover:underline">
-                            {e.description || e.request_id}
-                          </Link>
-                        ) : (
-                          e.description
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
+              <LedgerEntries
+                entries={page.data}
+                money={money}
+                kindLabel={(k) => (isLedgerKind(k) ? t(`accounts.ledger.kind.${k}`) : k)}
+                details={(e) =>
+                  e.request_id ? (
+                    <Link to={`/requests/${e.request_id}`} className="text-indigo-700 hover:underline">
+                      {e.description || e.request_id}
+                    </Link>
+                  ) : (
+                    e.description
+                  )
+                }
+              />
               <Pager
                 label={t("accounts.ledger.pages")}
                 offset={offset}
