@@ -51,6 +51,13 @@ export class ClusterInvalidation {
   private subscribed = false;
 
   private async subscribe(): Promise<void> {
+    // Drop what the client may still believe it holds: after a reconnect the server has no
+    // subscription, and a second listener would only see each message twice.
+    try {
+      await this.subscriber.unsubscribe(INVALIDATE_CHANNEL);
+    } catch {
+      // Not subscribed (or the connection is new): nothing to drop.
+    }
     await this.subscriber.subscribe(INVALIDATE_CHANNEL, (message) => {
       if (this.observe(String(message))) this.stats.messages++;
     });
@@ -65,7 +72,12 @@ export class ClusterInvalidation {
   /** One poll of the counter (also run by the timer). */
   async poll(): Promise<void> {
     try {
-      if (this.observe(await this.redis.get(GENERATION_KEY))) this.stats.polls++;
+      if (this.observe(await this.redis.get(GENERATION_KEY))) {
+        // A change the subscription did not bring: it may be gone (Redis restarted, the
+        // connection was remade), so subscribe again.
+        this.stats.polls++;
+        this.subscribed = false;
+      }
       if (!this.subscribed) await this.subscribe();
     } catch {
       // Redis away: the next tick tries again; /ready reports the outage.

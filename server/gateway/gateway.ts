@@ -14,6 +14,7 @@ import { RateLimiter } from "../limits/rate-limit.ts";
 import { MediaLinks } from "../media-links/store.ts";
 import { addBalanceGauge } from "../metrics/balance-gauge.ts";
 import { Metrics } from "../metrics/metrics.ts";
+import { addSharedStateCounters } from "../metrics/shared-state-counters.ts";
 import { PlanBook } from "../plans/plan-book.ts";
 import { PlanLimits } from "../plans/plan-limits.ts";
 import { RouteStates } from "../routing/route-state.ts";
@@ -92,6 +93,7 @@ export class Gateway implements CallServices {
     this.metrics = new Metrics({ currency: config.currency, keyLabels: config.metrics.key_labels });
     this.shared = opts.shared ? sharedState(opts.shared, () => this.reloadOnSignal()) : null;
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget, this.shared?.breakers);
+    if (this.shared) addSharedStateCounters(this.metrics, this.shared.fallbacks);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
     this.book = new AccountBook(db, store);
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);

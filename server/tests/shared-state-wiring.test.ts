@@ -108,6 +108,15 @@ async function chat(
   return { status: res.status, code: body.error?.code ?? null, headers: res.headers, body };
 }
 
+/** The CLI as its own process on the seed folder, with TOLLGATE_REDIS. */
+const cli = (args: string[]) =>
+  runCliProcess(args, {
+    TOLLGATE_DB: join(books.dir, "tollgate.db"),
+    TOLLGATE_CONFIG: join(books.dir, "tollgate.yaml"),
+    TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+    TOLLGATE_REDIS: redis.url,
+  });
+
 /** A connection of the test's own, to look at what the gateways keep in Redis. */
 async function inspect(): Promise<RedisClient> {
   const c = new RedisClient(redis.url);
@@ -270,13 +279,7 @@ describe("invalidation", () => {
 
   test("a CLI command publishes too", async () => {
     const before = count(b);
-    const dir = books.dir;
-    const run = await runCliProcess(["accounts", "create", "--name", "from-cli"], {
-      TOLLGATE_DB: join(dir, "tollgate.db"),
-      TOLLGATE_CONFIG: join(dir, "tollgate.yaml"),
-      TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
-      TOLLGATE_REDIS: redis.url,
-    });
+    const run = await cli(["accounts", "create", "--name", "from-cli"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(await seenMore(b, before)).toBeGreaterThan(before);
@@ -302,13 +305,22 @@ describe("Redis stopped", () => {
     const claimed = await chat(b, "free", { "idempotency-key": "while-down" });
     expect(claimed).toMatchObject({ status: 503, code: "shared_state_unavailable" });
 
-    // The open breaker's state is gone with Redis: b falls back to its own breaker.
+    // Redis cannot be asked: b decides on its own breakers. Past the 1 s a healthy route is
+    // trusted without asking (shared-breaker.ts freshMs), so the attempt asks, and falls back.
+    await Bun.sleep(1100);
     const ha = await chat(b, "ha");
     expect(ha.status).toBe(200);
     const details = await redisDetails(b);
     expect(details.connected).toBe(false);
     expect(details.breaker_fallbacks).toBeGreaterThan(0);
     expect((await redisDetails(a)).narrow_admits).toBe(10);
+    const metrics = await (await fetch(`${a.url}/metrics`)).text();
+    expect(metrics).toContain('tollgate_shared_state_fallbacks_total{kind="narrow_admit"} 10');
+
+    // A CLI command still works; it says the other replicas were not told.
+    const run = await cli(["accounts", "create", "--name", "while-down"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("could not publish the change");
 
     await redis.up();
     for (let i = 0; i < 60 && (await fetch(`${a.url}/ready`)).status !== 200; i++) await Bun.sleep(100);
@@ -336,3 +348,17 @@ describe("Redis paused (connections open, nothing answers)", () => {
     expect(status).toBe(200);
   }, 30_000);
 });
+
+test("after Redis was stopped and came back, changes arrive by message again (re-subscribed)", async () => {
+  const inv = b.gw.shared?.invalidation;
+  if (!inv) throw new Error("b has no shared state");
+  let messages = inv.stats.messages;
+  // Let the poll (1 s) see Redis back and the watchdog reconnect the subscriber.
+  for (let i = 0; i < 50; i++) {
+    messages = inv.stats.messages;
+    expect((await a.admin("POST", "/accounts", { name: `after-${i}`, balance: 1 })).status).toBe(201);
+    await Bun.sleep(100);
+    if (inv.stats.messages > messages) break;
+  }
+  expect(inv.stats.messages).toBeGreaterThan(messages);
+}, 30_000);
