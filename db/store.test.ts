@@ -235,6 +235,9 @@ async function script(e: Engine) {
   out.balance = await store.accounts.balance("acc_1");
   out.balanceUnknown = await store.accounts.balance("nope");
   out.chargedSince = await store.ledger.keyChargedSince("acc_1", "key_1", 150);
+  out.keysChargedSince = [...(await store.ledger.keysChargedSince(150))].sort();
+  out.keysChargedSinceAll = [...(await store.ledger.keysChargedSince(0))].sort();
+  out.keysChargedSinceNone = [...(await store.ledger.keysChargedSince(Number.MAX_SAFE_INTEGER))];
   out.chargedFor = await store.ledger.chargedFor("req_1");
   out.chargedForNone = await store.ledger.chargedFor("req_3");
   // Positions differ between engines (rowid, identity); their order and what follows a position do not.
@@ -350,6 +353,9 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         creditUnknown: undefined,
         balance: 6000,
         chargedSince: 200,
+        keysChargedSince: [["key_1", 200]],
+        keysChargedSinceAll: [["key_1", 500]],
+        keysChargedSinceNone: [],
         chargedFor: 300,
         generation: "2",
         name: "b",

@@ -76,6 +76,8 @@ export interface Store {
     lastPosition(): Promise<number>;
     /** Entries committed after `position`, in commit order. */
     after(position: number): Promise<LedgerMove[]>;
+    /** What each key was charged since `since` (positive; keys charged nothing are absent). */
+    keysChargedSince(since: number): Promise<Map<string, number>>;
     /** What one key was charged since `since` (positive). */
     keyChargedSince(accountId: string, keyId: string, since: number): Promise<number>;
     /** What was charged for one request (positive). */

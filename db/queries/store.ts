@@ -44,6 +44,7 @@ export function sqliteStore(db: Db): Store {
     ledger: {
       lastPosition: async () => billing.lastLedgerPosition(db),
       after: async (position) => billing.ledgerAfter(db, position),
+      keysChargedSince: async (since) => billing.keysChargedSince(db, since),
       keyChargedSince: async (accountId, keyId, since) =>
         billing.keyChargedSince(db, accountId, keyId, since),
       chargedFor: async (requestId) => billing.chargedFor(db, requestId),

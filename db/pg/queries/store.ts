@@ -41,6 +41,7 @@ export function pgStore(db: PgConn): Store {
     ledger: {
       lastPosition: () => billing.lastLedgerPosition(db),
       after: (position) => billing.ledgerAfter(db, position),
+      keysChargedSince: (since) => billing.keysChargedSince(db, since),
       keyChargedSince: (accountId, keyId, since) => billing.keyChargedSince(db, accountId, keyId, since),
       chargedFor: (requestId) => billing.chargedFor(db, requestId),
     },
