@@ -97,7 +97,7 @@ export class Gateway implements CallServices {
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
     this.book = new AccountBook(store);
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
-    this.keys = new KeyStore(db, store);
+    this.keys = new KeyStore(store);
     this.catalog = new Catalog(cipher, store);
     this.alerts = new Alerts(db, cipher, config.currency);
     this.book.onMoved = (acct, key, now) => {
