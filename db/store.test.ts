@@ -228,7 +228,26 @@ async function script(e: Engine) {
         },
       },
     ],
+    ...[100, 400].map((at, i) => [
+      {
+        op: "idempotency.put" as const,
+        row: {
+          keyId: "key_1",
+          idemKey: `idem_${i}`,
+          bodyHash: `h${i}`,
+          status: 200,
+          headers: { "content-type": "application/json", "x-request-id": `req_${i}` },
+          body: `{"n":${i}}`,
+          createdAt: at,
+        },
+      },
+    ]),
   ]);
+  out.idemFound = await store.idempotency.find("key_1", "idem_1");
+  out.idemOtherKey = await store.idempotency.find("key_2", "idem_1");
+  await store.idempotency.purge(400);
+  out.idemPurged = await store.idempotency.find("key_1", "idem_0");
+  out.idemKept = (await store.idempotency.find("key_1", "idem_1"))?.createdAt;
   out.keys = await store.keys.all();
   out.lastUsed = [...(await store.keys.lastUsed())];
   out.accounts = (await store.accounts.all()).sort((a, b) => a.id.localeCompare(b.id));
@@ -356,6 +375,10 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         keysChargedSince: [["key_1", 200]],
         keysChargedSinceAll: [["key_1", 500]],
         keysChargedSinceNone: [],
+        idemFound: { idemKey: "idem_1", status: 200, headers: { "x-request-id": "req_1" }, createdAt: 400 },
+        idemOtherKey: undefined,
+        idemPurged: undefined,
+        idemKept: 400,
         chargedFor: 300,
         generation: "2",
         name: "b",

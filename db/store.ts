@@ -3,6 +3,7 @@ import type { CatalogWrite, ModelPatch, ModelRow, ProviderPatch, ProviderRow } f
 import type { FullRow } from "./queries/columns.ts";
 import type { KeyRow } from "./queries/keys.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
+import type { IdempotencyRow } from "./queries/system.ts";
 import type { accounts, apiKeys, models, providers } from "./schema/index.ts";
 
 /**
@@ -92,6 +93,12 @@ export interface Store {
     rateWindowSeed(since: number): Promise<{ keyId: string; accountId: string; createdAt: number }[]>;
     /** Per account since `since`: admitted requests and tokens, to seed the plan windows. */
     accountUsageSince(since: number): Promise<{ accountId: string; requests: number; tokens: number }[]>;
+  };
+  readonly idempotency: {
+    /** The stored response of a completed call (written by the group commit), expired or not. */
+    find(keyId: string, idemKey: string): Promise<IdempotencyRow | undefined>;
+    /** Deletes responses stored before `before`. */
+    purge(before: number): Promise<void>;
   };
   readonly settings: {
     read(key: string): Promise<string | undefined>;

@@ -12,6 +12,7 @@ import * as system from "./system.ts";
  * resolved promise. What a caller awaits already happened when the call returned.
  */
 export function sqliteStore(db: Db): Store {
+  const idempotency = system.idempotencyQueries(db);
   return {
     keys: {
       all: async () => keys.allKeys(db),
@@ -56,6 +57,10 @@ export function sqliteStore(db: Db): Store {
     requests: {
       rateWindowSeed: async (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: async (since) => plans.accountUsageSince(db, since),
+    },
+    idempotency: {
+      find: async (keyId, idemKey) => idempotency.find(keyId, idemKey),
+      purge: async (before) => idempotency.purge(before),
     },
     settings: {
       read: async (key) => system.readSetting(db, key),

@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { Db } from "../../db/client.ts";
 import { dataVersionReader } from "../../db/pragmas.ts";
+import { idempotencyQueries } from "../../db/queries/system.ts";
 import type { Store } from "../../db/store.ts";
 import { Alerts } from "../alerts/alerts.ts";
 import { AccountBook } from "../billing/account-book.ts";
@@ -120,7 +121,8 @@ export class Gateway implements CallServices {
       this.shared?.limiter(rateDefaults, this.planLimits, this.plans) ??
       localLimiter(rateDefaults, this.planLimits);
     this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
-    this.idempotencyRows = new IdempotencyStore(db);
+    // SQLite's prepared lookups keep the request path synchronous; the Store's idempotency on PostgreSQL.
+    this.idempotencyRows = new IdempotencyStore(idempotencyQueries(db));
     this.idempotency = this.shared?.idempotency(this.idempotencyRows) ?? this.idempotencyRows;
     this.media = new MediaLinks(db, cipher);
     this.dataVersion = dataVersionReader(sqlite);
@@ -146,12 +148,16 @@ export class Gateway implements CallServices {
     if (this.limiter instanceof RateLimiter)
       this.limiter.seed(await this.store.requests.rateWindowSeed(dayStart), now);
     await this.planLimits.seed(this.store, now);
-    this.idempotencyRows.sweep(now);
+    await this.idempotencyRows.sweep(now);
     this.media.sweep(now);
     this.sweeper = setInterval(() => {
       const t = Date.now();
       this.limiter.sweep(t);
-      this.idempotencyRows.sweep(t);
+      Promise.resolve(this.idempotencyRows.sweep(t)).catch((err) =>
+        console.error(
+          JSON.stringify({ level: "error", msg: "idempotency sweep failed", error: String(err) }),
+        ),
+      );
       this.media.sweep(t);
     }, 60_000);
     this.sweeper.unref?.();

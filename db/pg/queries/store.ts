@@ -53,6 +53,10 @@ export function pgStore(db: PgConn): Store {
       rateWindowSeed: (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: (since) => plans.accountUsageSince(db, since),
     },
+    idempotency: {
+      find: (keyId, idemKey) => system.findIdempotent(db, keyId, idemKey),
+      purge: (before) => system.purgeIdempotent(db, before),
+    },
     settings: {
       read: (key) => system.readSetting(db, key),
       upsert: (key, value) => system.upsertSetting(db, key, value),
