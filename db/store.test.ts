@@ -243,6 +243,31 @@ async function script(e: Engine) {
       },
     ]),
   ]);
+  await e.commit(
+    [100, 400].map((expiresAt, i) => [
+      {
+        op: "generated_media.insert" as const,
+        row: {
+          id: `img_${i}`,
+          kind: "image" as const,
+          accountId: "acc_1",
+          keyId: "key_1",
+          requestId: "req_1",
+          providerId: "prov_1",
+          upstreamRefEnc: `sealed_${i}`,
+          mimeType: i === 0 ? null : "image/png",
+          meta: { size: "1024x1024", n: i },
+          createdAt: 50,
+          expiresAt,
+        },
+      },
+    ]),
+  );
+  out.mediaFound = await store.media.find("img_1");
+  out.mediaUnknown = await store.media.find("img_9");
+  await store.media.purge(400);
+  out.mediaPurged = await store.media.find("img_0");
+  out.mediaKept = (await store.media.find("img_1"))?.expiresAt;
   out.idemFound = await store.idempotency.find("key_1", "idem_1");
   out.idemOtherKey = await store.idempotency.find("key_2", "idem_1");
   await store.idempotency.purge(400);
@@ -375,6 +400,10 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         keysChargedSince: [["key_1", 200]],
         keysChargedSinceAll: [["key_1", 500]],
         keysChargedSinceNone: [],
+        mediaFound: { id: "img_1", mimeType: "image/png", meta: { n: 1 }, upstreamRefEnc: "sealed_1" },
+        mediaUnknown: undefined,
+        mediaPurged: undefined,
+        mediaKept: 400,
         idemFound: { idemKey: "idem_1", status: 200, headers: { "x-request-id": "req_1" }, createdAt: 400 },
         idemOtherKey: undefined,
         idemPurged: undefined,

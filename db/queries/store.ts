@@ -3,6 +3,7 @@ import type { Store } from "../store.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
 import * as keys from "./keys.ts";
+import * as media from "./media.ts";
 import * as plans from "./plans.ts";
 import * as requests from "./requests.ts";
 import * as system from "./system.ts";
@@ -13,6 +14,7 @@ import * as system from "./system.ts";
  */
 export function sqliteStore(db: Db): Store {
   const idempotency = system.idempotencyQueries(db);
+  const links = media.mediaQueries(db);
   return {
     keys: {
       all: async () => keys.allKeys(db),
@@ -57,6 +59,10 @@ export function sqliteStore(db: Db): Store {
     requests: {
       rateWindowSeed: async (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: async (since) => plans.accountUsageSince(db, since),
+    },
+    media: {
+      find: async (id) => links.find(id),
+      purge: async (before) => links.purge(before),
     },
     idempotency: {
       find: async (keyId, idemKey) => idempotency.find(keyId, idemKey),

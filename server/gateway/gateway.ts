@@ -124,7 +124,7 @@ export class Gateway implements CallServices {
     // SQLite's prepared lookups keep the request path synchronous; the Store's idempotency on PostgreSQL.
     this.idempotencyRows = new IdempotencyStore(idempotencyQueries(db));
     this.idempotency = this.shared?.idempotency(this.idempotencyRows) ?? this.idempotencyRows;
-    this.media = new MediaLinks(db, cipher);
+    this.media = new MediaLinks(store.media, cipher);
     this.dataVersion = dataVersionReader(sqlite);
     this.generation = generationReader(db);
     this.commits = this.setWriter(new InlineWriter(sqlite, opts.walPath ? new WalSync(opts.walPath) : null));
@@ -149,16 +149,14 @@ export class Gateway implements CallServices {
       this.limiter.seed(await this.store.requests.rateWindowSeed(dayStart), now);
     await this.planLimits.seed(this.store, now);
     await this.idempotencyRows.sweep(now);
-    this.media.sweep(now);
+    await this.media.sweep(now);
     this.sweeper = setInterval(() => {
       const t = Date.now();
       this.limiter.sweep(t);
-      Promise.resolve(this.idempotencyRows.sweep(t)).catch((err) =>
-        console.error(
-          JSON.stringify({ level: "error", msg: "idempotency sweep failed", error: String(err) }),
-        ),
-      );
-      this.media.sweep(t);
+      const failed = (what: string) => (err: unknown) =>
+        console.error(JSON.stringify({ level: "error", msg: `${what} sweep failed`, error: String(err) }));
+      Promise.resolve(this.idempotencyRows.sweep(t)).catch(failed("idempotency"));
+      this.media.sweep(t).catch(failed("media link"));
     }, 60_000);
     this.sweeper.unref?.();
   }

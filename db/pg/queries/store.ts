@@ -3,6 +3,7 @@ import type { PgConn } from "../client.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
 import * as keys from "./keys.ts";
+import * as media from "./media.ts";
 import * as plans from "./plans.ts";
 import * as requests from "./requests.ts";
 import * as system from "./system.ts";
@@ -52,6 +53,10 @@ export function pgStore(db: PgConn): Store {
     requests: {
       rateWindowSeed: (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: (since) => plans.accountUsageSince(db, since),
+    },
+    media: {
+      find: (id) => media.findMedia(db, id),
+      purge: (before) => media.purgeMedia(db, before),
     },
     idempotency: {
       find: (keyId, idemKey) => system.findIdempotent(db, keyId, idemKey),
