@@ -263,6 +263,22 @@ async function script(e: Engine) {
       },
     ]),
   );
+  out.adminsNone = await store.admins.count();
+  for (const [i, name] of ["zed", "amy"].entries())
+    await store.admins.insert({
+      id: `adm_${i}`,
+      username: name,
+      passwordHash: `hash_${name}`,
+      createdAt: 10 + i,
+      lastLoginAt: null,
+    });
+  await store.admins.recordSignIn("adm_1", 99);
+  out.adminsList = await store.admins.list();
+  out.adminNamed = await store.admins.named("amy");
+  out.adminById = (await store.admins.byId("adm_0"))?.username;
+  out.adminUnknown = await store.admins.named("nobody");
+  await store.admins.delete("adm_0");
+  out.adminsAfterDelete = await store.admins.count();
   out.mediaFound = await store.media.find("img_1");
   out.mediaUnknown = await store.media.find("img_9");
   await store.media.purge(400);
@@ -400,6 +416,15 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         keysChargedSince: [["key_1", 200]],
         keysChargedSinceAll: [["key_1", 500]],
         keysChargedSinceNone: [],
+        adminsNone: 0,
+        adminsList: [
+          { username: "zed", lastLoginAt: null },
+          { username: "amy", lastLoginAt: 99 },
+        ],
+        adminNamed: { id: "adm_1", passwordHash: "hash_amy" },
+        adminById: "zed",
+        adminUnknown: undefined,
+        adminsAfterDelete: 1,
         mediaFound: { id: "img_1", mimeType: "image/png", meta: { n: 1 }, upstreamRefEnc: "sealed_1" },
         mediaUnknown: undefined,
         mediaPurged: undefined,

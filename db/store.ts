@@ -1,3 +1,4 @@
+import type { AdminUserRow } from "./queries/admins.ts";
 import type { AccountRow, LedgerMove, LedgerRow } from "./queries/billing.ts";
 import type { CatalogWrite, ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
 import type { FullRow } from "./queries/columns.ts";
@@ -5,7 +6,7 @@ import type { KeyRow } from "./queries/keys.ts";
 import type { GeneratedMediaRow } from "./queries/media.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
 import type { IdempotencyRow } from "./queries/system.ts";
-import type { accounts, apiKeys, models, providers } from "./schema/index.ts";
+import type { accounts, adminUsers, apiKeys, models, providers } from "./schema/index.ts";
 
 /**
  * The books as the services see them, whichever engine holds them: one async method per
@@ -94,6 +95,17 @@ export interface Store {
     rateWindowSeed(since: number): Promise<{ keyId: string; accountId: string; createdAt: number }[]>;
     /** Per account since `since`: admitted requests and tokens, to seed the plan windows. */
     accountUsageSince(since: number): Promise<{ accountId: string; requests: number; tokens: number }[]>;
+  };
+  readonly admins: {
+    count(): Promise<number>;
+    /** Oldest first. */
+    list(): Promise<AdminUserRow[]>;
+    byId(id: string): Promise<AdminUserRow | undefined>;
+    named(username: string): Promise<AdminUserRow | undefined>;
+    insert(row: FullRow<typeof adminUsers>): Promise<void>;
+    /** Deletes a user; their sessions go with them. */
+    delete(id: string): Promise<void>;
+    recordSignIn(id: string, at: number): Promise<void>;
   };
   readonly media: {
     /** A generated-media link's row (written by the group commit), expired or not. */

@@ -53,7 +53,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
   await gw.start(Date.now());
   await gw.shared?.start();
   const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN, gw.cipher);
-  const createdAdminUser = await firstAdminUser(new AdminUsers(gw.db), o.env);
+  const createdAdminUser = await firstAdminUser(new AdminUsers(gw.store.admins), o.env);
   const identity = new Identity(gw, {
     decl: config.identity,
     accessTokenMinutes: o.env.JWT_ACCESS_TOKEN_EXPIRE_MINUTES,
@@ -132,6 +132,6 @@ async function sharedCheck(gw: Gateway, shared: SharedRedis) {
 
 /** TOLLGATE_ADMIN_USER + TOLLGATE_ADMIN_PASSWORD create the first admin user, only while there is none. */
 async function firstAdminUser(users: AdminUsers, env: StartOptions["env"]): Promise<string | null> {
-  if (!env.TOLLGATE_ADMIN_USER || !env.TOLLGATE_ADMIN_PASSWORD || users.count() > 0) return null;
+  if (!env.TOLLGATE_ADMIN_USER || !env.TOLLGATE_ADMIN_PASSWORD || (await users.count()) > 0) return null;
   return (await users.create(env.TOLLGATE_ADMIN_USER, env.TOLLGATE_ADMIN_PASSWORD)).username;
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../client.ts";
 import type { Store } from "../store.ts";
+import * as admins from "./admins.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
 import * as keys from "./keys.ts";
@@ -59,6 +60,15 @@ export function sqliteStore(db: Db): Store {
     requests: {
       rateWindowSeed: async (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: async (since) => plans.accountUsageSince(db, since),
+    },
+    admins: {
+      count: async () => admins.countAdminUsers(db),
+      list: async () => admins.listAdminUsers(db),
+      byId: async (id) => admins.adminUserById(db, id),
+      named: async (username) => admins.adminUserNamed(db, username),
+      insert: async (row) => admins.insertAdminUser(db, row),
+      delete: async (id) => admins.deleteAdminUser(db, id),
+      recordSignIn: async (id, at) => admins.recordSignIn(db, id, at),
     },
     media: {
       find: async (id) => links.find(id),

@@ -1,14 +1,5 @@
-import type { Db } from "../../db/client.ts";
-import {
-  type AdminUserRow,
-  adminUserById,
-  adminUserNamed,
-  countAdminUsers,
-  deleteAdminUser,
-  insertAdminUser,
-  listAdminUsers,
-  recordSignIn,
-} from "../../db/queries/admins.ts";
+import type { AdminUserRow } from "../../db/queries/admins.ts";
+import type { Store } from "../../db/store.ts";
 import { GatewayError, notFound } from "../errors.ts";
 import { randomToken } from "../secrets/tokens.ts";
 
@@ -41,14 +32,14 @@ const view = (r: AdminUserRow): AdminUserView => ({
 
 /** Admin users: create, list, delete, check a password. Used by the sign-in route and the CLI. */
 export class AdminUsers {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly rows: Store["admins"]) {}
 
-  count(): number {
-    return countAdminUsers(this.db);
+  count(): Promise<number> {
+    return this.rows.count();
   }
 
-  list(): AdminUserView[] {
-    return listAdminUsers(this.db).map(view);
+  async list(): Promise<AdminUserView[]> {
+    return (await this.rows.list()).map(view);
   }
 
   async create(username: string, password: string, now = Date.now()): Promise<AdminUserView> {
@@ -67,7 +58,7 @@ export class AdminUsers {
           param: "password",
         },
       );
-    if (adminUserNamed(this.db, username))
+    if (await this.rows.named(username))
       throw new GatewayError("conflict", `An admin user named '${username}' already exists.`, {
         code: "admin_user_exists",
         param: "username",
@@ -79,24 +70,24 @@ export class AdminUsers {
       createdAt: now,
       lastLoginAt: null,
     };
-    insertAdminUser(this.db, row);
+    await this.rows.insert(row);
     return view(row);
   }
 
   /** Deletes by id or username; their sessions go with them (ON DELETE CASCADE). */
-  delete(idOrUsername: string): AdminUserView {
-    const row = adminUserById(this.db, idOrUsername) ?? adminUserNamed(this.db, idOrUsername);
+  async delete(idOrUsername: string): Promise<AdminUserView> {
+    const row = (await this.rows.byId(idOrUsername)) ?? (await this.rows.named(idOrUsername));
     if (!row) throw notFound(`No admin user '${idOrUsername}'.`, "admin_user_not_found");
-    deleteAdminUser(this.db, row.id);
+    await this.rows.delete(row.id);
     return view(row);
   }
 
   /** The user when the password matches, else null. Always spends one hash verification. */
   async verify(username: string, password: string, now = Date.now()): Promise<AdminUserView | null> {
-    const row = adminUserNamed(this.db, username);
+    const row = await this.rows.named(username);
     const ok = await Bun.password.verify(password, row?.passwordHash ?? (await decoy()));
     if (!row || !ok) return null;
-    recordSignIn(this.db, row.id, now);
+    await this.rows.recordSignIn(row.id, now);
     return view({ ...row, lastLoginAt: now });
   }
 }

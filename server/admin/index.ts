@@ -46,7 +46,7 @@ export const adminApi = (
   /** Routes of other layers under /admin/api, behind the same credentials (identity). */
   more: AnyElysia[] = [],
 ) => {
-  const users = new AdminUsers(gw.db);
+  const users = new AdminUsers(gw.store.admins);
   const signIns = new SignInLimiter();
   // Its own budget: failed panel sign-ins from an address do not lock out its scripts.
   const bearers = new SignInLimiter(undefined, "admin token attempts");

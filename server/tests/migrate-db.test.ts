@@ -62,7 +62,7 @@ beforeAll(async () => {
       note: "correction",
     });
     await tg.admin("PATCH", `/keys/${(clients[1] as (typeof clients)[number]).keyId}`, { status: "revoked" });
-    await new AdminUsers(tg.gw.db).create("alice", "a long enough password");
+    await new AdminUsers(tg.gw.store.admins).create("alice", "a long enough password");
   } finally {
     await tg.stop();
     mock.stop();

@@ -1,5 +1,6 @@
 import type { Store } from "../../store.ts";
 import type { PgConn } from "../client.ts";
+import * as admins from "./admins.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
 import * as keys from "./keys.ts";
@@ -53,6 +54,15 @@ export function pgStore(db: PgConn): Store {
     requests: {
       rateWindowSeed: (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: (since) => plans.accountUsageSince(db, since),
+    },
+    admins: {
+      count: () => admins.countAdminUsers(db),
+      list: () => admins.listAdminUsers(db),
+      byId: (id) => admins.adminUserById(db, id),
+      named: (username) => admins.adminUserNamed(db, username),
+      insert: (row) => admins.insertAdminUser(db, row),
+      delete: (id) => admins.deleteAdminUser(db, id),
+      recordSignIn: (id, at) => admins.recordSignIn(db, id, at),
     },
     media: {
       find: (id) => media.findMedia(db, id),

@@ -7,7 +7,9 @@ const tags = ["Admin: admin users"];
 /** Admin users of the panel. The service is AdminUsers itself (also used by the CLI). */
 export const adminsAdmin = (users: AdminUsers) =>
   new Elysia({ name: "admin-users" })
-    .get("/admins", () => ({ data: users.list() }), { detail: { summary: "List admin users", tags } })
+    .get("/admins", async () => ({ data: await users.list() }), {
+      detail: { summary: "List admin users", tags },
+    })
     .post(
       "/admins",
       async ({ body, set }) => {

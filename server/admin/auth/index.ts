@@ -41,13 +41,17 @@ export const authAdmin = (d: AuthDeps) =>
       },
       { detail: { summary: "Sign out: ends the session and clears the cookie", tags } },
     )
-    .get("/auth/methods", (): SignInMethods => ({ password: d.users.count() > 0, token: true }), {
-      detail: {
-        summary:
-          "Which sign-in methods work (open): a password once an admin user exists, else only the admin token",
-        tags,
+    .get(
+      "/auth/methods",
+      async (): Promise<SignInMethods> => ({ password: (await d.users.count()) > 0, token: true }),
+      {
+        detail: {
+          summary:
+            "Which sign-in methods work (open): a password once an admin user exists, else only the admin token",
+          tags,
+        },
       },
-    })
+    )
     .get(
       "/auth/me",
       ({ request, server }) => svc.me(d.auth.require(request, d.addresses.viaTrustedProxy(request, server))),

@@ -66,7 +66,7 @@ export const adminsCommands: CommandGroup = {
         });
         const username = required(values.username, "--username");
         const password = await readPassword(values["password-stdin"] === true);
-        const u = await new AdminUsers((await ctx.open()).gw.db).create(username, password);
+        const u = await new AdminUsers((await ctx.open()).gw.store.admins).create(username, password);
         ctx.out(values.json ? JSON.stringify(u) : `Created admin user ${u.username} (${u.id}).`);
         return 0;
       },
@@ -76,7 +76,7 @@ export const adminsCommands: CommandGroup = {
       summary: "List admin users",
       async run(args, ctx) {
         const { values } = parse(args, { json: { type: "boolean" } });
-        const rows = new AdminUsers((await ctx.open()).gw.db).list();
+        const rows = await new AdminUsers((await ctx.open()).gw.store.admins).list();
         ctx.out(
           values.json ? JSON.stringify(rows) : table(rows, ["id", "username", "created_at", "last_login_at"]),
         );
@@ -88,7 +88,7 @@ export const adminsCommands: CommandGroup = {
       summary: "Delete an admin user; their sessions end at once",
       async run(args, ctx) {
         const { values, positionals } = parse(args, { json: { type: "boolean" } });
-        const u = new AdminUsers((await ctx.open()).gw.db).delete(
+        const u = await new AdminUsers((await ctx.open()).gw.store.admins).delete(
           required(positionals[0], "<id-or-username>"),
         );
         ctx.out(values.json ? JSON.stringify(u) : `Deleted admin user ${u.username} (${u.id}).`);
