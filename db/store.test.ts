@@ -279,6 +279,32 @@ async function script(e: Engine) {
   out.adminUnknown = await store.admins.named("nobody");
   await store.admins.delete("adm_0");
   out.adminsAfterDelete = await store.admins.count();
+  const session = (
+    id: string,
+    userId: string | null,
+    tokenFingerprint: string | null,
+    createdAt: number,
+  ) => ({
+    id,
+    tokenHash: `th_${id}`,
+    userId,
+    tokenFingerprint,
+    createdAt,
+    expiresAt: createdAt + 100,
+  });
+  await store.adminSessions.insert(session("ses_old", null, "fp_old", 10));
+  await store.adminSessions.insert(session("ses_tok", null, "fp_new", 20));
+  await store.adminSessions.insert(session("ses_usr", "adm_1", null, 30));
+  await store.adminSessions.deleteStale("fp_new");
+  out.sessionStale = await store.adminSessions.live("th_ses_old", 50);
+  out.sessionToken = await store.adminSessions.live("th_ses_tok", 50);
+  out.sessionUser = await store.adminSessions.live("th_ses_usr", 50);
+  out.sessionExpired = await store.adminSessions.live("th_ses_usr", 130);
+  // A new session sweeps the expired ones first.
+  await store.adminSessions.insert(session("ses_new", "adm_1", null, 125));
+  out.sessionSwept = await store.adminSessions.live("th_ses_tok", 0);
+  await store.adminSessions.delete("th_ses_new");
+  out.sessionDeleted = await store.adminSessions.live("th_ses_new", 130);
   out.mediaFound = await store.media.find("img_1");
   out.mediaUnknown = await store.media.find("img_9");
   await store.media.purge(400);
@@ -425,6 +451,12 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         adminById: "zed",
         adminUnknown: undefined,
         adminsAfterDelete: 1,
+        sessionStale: undefined,
+        sessionToken: { id: "ses_tok", userId: null, tokenFingerprint: "fp_new", username: null },
+        sessionUser: { id: "ses_usr", userId: "adm_1", username: "amy", expiresAt: 130 },
+        sessionExpired: undefined,
+        sessionSwept: undefined,
+        sessionDeleted: undefined,
         mediaFound: { id: "img_1", mimeType: "image/png", meta: { n: 1 }, upstreamRefEnc: "sealed_1" },
         mediaUnknown: undefined,
         mediaPurged: undefined,

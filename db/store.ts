@@ -1,4 +1,4 @@
-import type { AdminUserRow } from "./queries/admins.ts";
+import type { AdminSessionRow, AdminUserRow, LiveSession } from "./queries/admins.ts";
 import type { AccountRow, LedgerMove, LedgerRow } from "./queries/billing.ts";
 import type { CatalogWrite, ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
 import type { FullRow } from "./queries/columns.ts";
@@ -106,6 +106,15 @@ export interface Store {
     /** Deletes a user; their sessions go with them. */
     delete(id: string): Promise<void>;
     recordSignIn(id: string, at: number): Promise<void>;
+  };
+  readonly adminSessions: {
+    /** Ends the admin-token sessions opened under another admin token (or none). */
+    deleteStale(fingerprint: string): Promise<void>;
+    /** Sweeps expired sessions, then stores the new one. */
+    insert(row: AdminSessionRow): Promise<void>;
+    /** The unexpired session with this token hash. */
+    live(tokenHash: string, now: number): Promise<LiveSession | undefined>;
+    delete(tokenHash: string): Promise<void>;
   };
   readonly media: {
     /** A generated-media link's row (written by the group commit), expired or not. */

@@ -52,7 +52,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
   }
   await gw.start(Date.now());
   await gw.shared?.start();
-  const { auth, generated } = AdminAuth.init(gw.db, o.env.TOLLGATE_ADMIN_TOKEN, gw.cipher);
+  const { auth, generated } = await AdminAuth.init(gw.store, o.env.TOLLGATE_ADMIN_TOKEN, gw.cipher);
   const createdAdminUser = await firstAdminUser(new AdminUsers(gw.store.admins), o.env);
   const identity = new Identity(gw, {
     decl: config.identity,

@@ -6,6 +6,16 @@ import type { FullRow } from "./columns.ts";
 /** Admin panel users and their cookie sessions (db/schema/admins.ts). */
 
 export type AdminUserRow = typeof adminUsers.$inferSelect;
+export type AdminSessionRow = FullRow<typeof adminSessions>;
+/** A live session as the admin auth checks it: with its user's name (null for the admin token's). */
+export type LiveSession = {
+  id: string;
+  userId: string | null;
+  tokenFingerprint: string | null;
+  username: string | null;
+  createdAt: number;
+  expiresAt: number;
+};
 
 export function countAdminUsers(db: Conn): number {
   return db.select({ n: count() }).from(adminUsers).get()?.n ?? 0;
@@ -55,7 +65,7 @@ export function insertSession(db: Conn, row: FullRow<typeof adminSessions>): voi
 }
 
 /** The unexpired session with this token hash, with its user's name (null for the admin token's). */
-export function liveSession(db: Conn, tokenHash: string, now: number) {
+export function liveSession(db: Conn, tokenHash: string, now: number): LiveSession | undefined {
   return db
     .select({
       id: adminSessions.id,

@@ -70,6 +70,12 @@ export function sqliteStore(db: Db): Store {
       delete: async (id) => admins.deleteAdminUser(db, id),
       recordSignIn: async (id, at) => admins.recordSignIn(db, id, at),
     },
+    adminSessions: {
+      deleteStale: async (fingerprint) => admins.deleteStaleTokenSessions(db, fingerprint),
+      insert: async (row) => db.transaction((tx) => admins.insertSession(tx, row)),
+      live: async (tokenHash, now) => admins.liveSession(db, tokenHash, now),
+      delete: async (tokenHash) => admins.deleteSession(db, tokenHash),
+    },
     media: {
       find: async (id) => links.find(id),
       purge: async (before) => links.purge(before),

@@ -1,10 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import {
-  deleteSession,
-  deleteStaleTokenSessions,
-  insertSession,
-  liveSession,
-} from "../../db/queries/admins.ts";
+import type { Store } from "../../db/store.ts";
 import { randomToken, sha256 } from "../secrets/tokens.ts";
 
 /** Absolute session lifetime: a stolen cookie is useful for a working day at most. */
@@ -24,14 +18,18 @@ export type Session = {
  * lives only while the admin token stays the same (rotating the token ends them all).
  */
 export class SessionStore {
-  constructor(
-    private readonly db: Db,
+  private constructor(
+    private readonly rows: Store["adminSessions"],
     private readonly adminTokenFingerprint: string,
-  ) {
-    deleteStaleTokenSessions(db, adminTokenFingerprint);
+  ) {}
+
+  /** The sessions of this admin token; those opened under another one (a rotated token) end here. */
+  static async start(rows: Store["adminSessions"], adminTokenFingerprint: string): Promise<SessionStore> {
+    await rows.deleteStale(adminTokenFingerprint);
+    return new SessionStore(rows, adminTokenFingerprint);
   }
 
-  open(userId: string | null, now = Date.now()): { token: string; session: Session } {
+  async open(userId: string | null, now = Date.now()): Promise<{ token: string; session: Session }> {
     const token = randomToken(32);
     const row = {
       id: `ses_${randomToken(9)}`,
@@ -42,13 +40,13 @@ export class SessionStore {
       expiresAt: now + SESSION_TTL_MS,
     };
     // Expired rows are swept on every sign-in, so the table stays small without a timer.
-    insertSession(this.db, row);
-    return { token, session: this.find(token, now)! };
+    await this.rows.insert(row);
+    return { token, session: (await this.find(token, now))! };
   }
 
   /** The live session for a cookie token, or null (unknown, expired, or its user deleted). */
-  find(token: string, now = Date.now()): Session | null {
-    const r = liveSession(this.db, sha256(token), now);
+  async find(token: string, now = Date.now()): Promise<Session | null> {
+    const r = await this.rows.live(sha256(token), now);
     if (!r) return null;
     if (r.userId === null && r.tokenFingerprint !== this.adminTokenFingerprint) return null;
     return {
@@ -59,7 +57,7 @@ export class SessionStore {
     };
   }
 
-  close(token: string): void {
-    deleteSession(this.db, sha256(token));
+  close(token: string): Promise<void> {
+    return this.rows.delete(sha256(token));
   }
 }

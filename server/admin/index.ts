@@ -51,28 +51,28 @@ export const adminApi = (
   // Its own budget: failed panel sign-ins from an address do not lock out its scripts.
   const bearers = new SignInLimiter(undefined, "admin token attempts");
   const checked = new WeakSet<Request>();
-  const authenticate = (request: Request, server: PeerSource) => {
+  const authenticate = async (request: Request, server: PeerSource) => {
     if (request.headers.get("authorization") === null) {
-      auth.require(request, addresses.viaTrustedProxy(request, server));
+      await auth.require(request, addresses.viaTrustedProxy(request, server));
       return;
     }
     const attempt = bearers.begin(addresses.of(request, server), Date.now());
-    auth.require(request, false);
+    await auth.require(request, false);
     attempt.succeeded();
   };
   const api = new Elysia({ name: "admin-api", prefix: PREFIX })
     // onRequest runs for every request, before routing and parsing: hence the path test.
-    .onRequest(({ request, server }) => {
+    .onRequest(async ({ request, server }) => {
       if (!guarded(request.url)) return;
-      authenticate(request, server);
+      await authenticate(request, server);
       checked.add(request);
     })
     // A chunked body is counted as it is read, like on the client routes.
     .onParse(limitedParse(gw.settings.bodyLimitBytes))
     .use(authAdmin({ auth, users, limiter: signIns, addresses }))
     // The same check for any admin route the path test would not have recognised.
-    .onBeforeHandle(({ request, server }) => {
-      if (!checked.has(request)) authenticate(request, server);
+    .onBeforeHandle(async ({ request, server }) => {
+      if (!checked.has(request)) await authenticate(request, server);
     })
     .get("/settings", () => settingsView(gw), {
       detail: { summary: "Deployment settings the admin panel needs", tags: ["Admin"] },

@@ -1,5 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import { readSetting, writeSetting } from "../../db/queries/system.ts";
+import type { Store } from "../../db/store.ts";
 import { checkOrigin, readSessionCookie } from "../admin-session/cookie.ts";
 import { type Session, SessionStore } from "../admin-session/sessions.ts";
 import { GatewayError } from "../errors.ts";
@@ -30,20 +29,20 @@ export class AdminAuth {
   ) {}
 
   /** Returns the auth and, on a first start without TOLLGATE_ADMIN_TOKEN, the generated token (print it once). */
-  static init(
-    db: Db,
+  static async init(
+    store: Pick<Store, "settings" | "adminSessions">,
     envToken: string | undefined,
     cipher: Pick<Cipher, "mac">,
-  ): { auth: AdminAuth; generated: string | null } {
+  ): Promise<{ auth: AdminAuth; generated: string | null }> {
     // Keyed with the secret key, so the stored fingerprint cannot confirm guesses of a token.
-    const make = (hash: string) =>
-      new AdminAuth(hash, new SessionStore(db, cipher.mac(`admin-token:${hash}`)));
-    if (envToken) return { auth: make(sha256(envToken)), generated: null };
-    const stored = readSetting(db, TOKEN_SETTING);
-    if (stored !== undefined) return { auth: make(stored), generated: null };
+    const make = async (hash: string) =>
+      new AdminAuth(hash, await SessionStore.start(store.adminSessions, cipher.mac(`admin-token:${hash}`)));
+    if (envToken) return { auth: await make(sha256(envToken)), generated: null };
+    const stored = await store.settings.read(TOKEN_SETTING);
+    if (stored !== undefined) return { auth: await make(stored), generated: null };
     const token = `tga_${randomToken(24)}`;
-    writeSetting(db, TOKEN_SETTING, sha256(token));
-    return { auth: make(sha256(token)), generated: token };
+    await store.settings.upsert(TOKEN_SETTING, sha256(token));
+    return { auth: await make(sha256(token)), generated: token };
   }
 
   verify(token: string): boolean {
@@ -56,7 +55,7 @@ export class AdminAuth {
    * see checkOrigin). A bearer header, when present, is the only credential looked at
    * (scripts never depend on cookies).
    */
-  require(request: Request, viaTrustedProxy: boolean, now = Date.now()): AdminPrincipal {
+  async require(request: Request, viaTrustedProxy: boolean, now = Date.now()): Promise<AdminPrincipal> {
     const header = request.headers.get("authorization");
     if (header !== null) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -64,7 +63,7 @@ export class AdminAuth {
       return { via: "bearer" };
     }
     const token = readSessionCookie(request);
-    const session = token ? this.sessions.find(token, now) : null;
+    const session = token ? await this.sessions.find(token, now) : null;
     if (!token || !session) throw required();
     checkOrigin(request, viaTrustedProxy);
     return { via: "session", session, token };

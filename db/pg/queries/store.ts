@@ -1,5 +1,6 @@
 import type { Store } from "../../store.ts";
 import type { PgConn } from "../client.ts";
+import * as sessions from "./admin-sessions.ts";
 import * as admins from "./admins.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
@@ -63,6 +64,12 @@ export function pgStore(db: PgConn): Store {
       insert: (row) => admins.insertAdminUser(db, row),
       delete: (id) => admins.deleteAdminUser(db, id),
       recordSignIn: (id, at) => admins.recordSignIn(db, id, at),
+    },
+    adminSessions: {
+      deleteStale: (fingerprint) => sessions.deleteStaleTokenSessions(db, fingerprint),
+      insert: (row) => sessions.insertSession(db, row),
+      live: (tokenHash, now) => sessions.liveSession(db, tokenHash, now),
+      delete: (tokenHash) => sessions.deleteSession(db, tokenHash),
     },
     media: {
       find: (id) => media.findMedia(db, id),

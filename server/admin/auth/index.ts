@@ -33,9 +33,9 @@ export const authAdmin = (d: AuthDeps) =>
     )
     .post(
       "/auth/logout",
-      ({ request, server, set }) => {
+      async ({ request, server, set }) => {
         checkOrigin(request, d.addresses.viaTrustedProxy(request, server));
-        svc.signOut(d.auth.sessions, readSessionCookie(request));
+        await svc.signOut(d.auth.sessions, readSessionCookie(request));
         set.headers["set-cookie"] = clearedSessionCookie(request);
         set.status = 204;
       },
@@ -54,7 +54,8 @@ export const authAdmin = (d: AuthDeps) =>
     )
     .get(
       "/auth/me",
-      ({ request, server }) => svc.me(d.auth.require(request, d.addresses.viaTrustedProxy(request, server))),
+      async ({ request, server }) =>
+        svc.me(await d.auth.require(request, d.addresses.viaTrustedProxy(request, server))),
       {
         detail: { summary: "Who is signed in, and until when", tags },
       },

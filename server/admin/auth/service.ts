@@ -45,12 +45,12 @@ export const authService = {
       userId = user.id;
     }
     attempt.succeeded();
-    const { token, session } = d.auth.sessions.open(userId, now);
+    const { token, session } = await d.auth.sessions.open(userId, now);
     return { token, view: sessionView(session) };
   },
 
-  signOut(sessions: SessionStore, token: string | null): void {
-    if (token) sessions.close(token);
+  async signOut(sessions: SessionStore, token: string | null): Promise<void> {
+    if (token) await sessions.close(token);
   },
 
   me(p: AdminPrincipal): SessionView {
