@@ -305,6 +305,28 @@ async function script(e: Engine) {
   out.sessionSwept = await store.adminSessions.live("th_ses_tok", 0);
   await store.adminSessions.delete("th_ses_new");
   out.sessionDeleted = await store.adminSessions.live("th_ses_new", 130);
+  for (const [i, at] of [10, 30, 30].entries())
+    await store.alerts.insertDelivery({
+      id: `alt_${i}`,
+      event: i === 0 ? "test" : "account.low_balance",
+      payload: `{"i":${i}}`,
+      url: i === 2 ? "mailto:ops@example.com" : "https://hooks.example.com/t",
+      status: "pending",
+      attempts: 0,
+      responseStatus: null,
+      lastError: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+  await store.alerts.updateDelivery("alt_0", {
+    status: "failed",
+    attempts: 3,
+    responseStatus: 500,
+    lastError: "HTTP 500",
+    updatedAt: 90,
+  });
+  out.deliveriesFirst = await store.alerts.deliveryPage(2, 0);
+  out.deliveriesRest = await store.alerts.deliveryPage(2, 2);
   out.mediaFound = await store.media.find("img_1");
   out.mediaUnknown = await store.media.find("img_9");
   await store.media.purge(400);
@@ -457,6 +479,11 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         sessionExpired: undefined,
         sessionSwept: undefined,
         sessionDeleted: undefined,
+        deliveriesFirst: { total: 3, rows: [{ id: "alt_2" }, { id: "alt_1" }] },
+        deliveriesRest: {
+          total: 3,
+          rows: [{ id: "alt_0", status: "failed", attempts: 3, responseStatus: 500, updatedAt: 90 }],
+        },
         mediaFound: { id: "img_1", mimeType: "image/png", meta: { n: 1 }, upstreamRefEnc: "sealed_1" },
         mediaUnknown: undefined,
         mediaPurged: undefined,

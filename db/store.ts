@@ -1,4 +1,5 @@
 import type { AdminSessionRow, AdminUserRow, LiveSession } from "./queries/admins.ts";
+import type { DeliveryRow } from "./queries/alerts.ts";
 import type { AccountRow, LedgerMove, LedgerRow } from "./queries/billing.ts";
 import type { CatalogWrite, ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
 import type { FullRow } from "./queries/columns.ts";
@@ -115,6 +116,15 @@ export interface Store {
     /** The unexpired session with this token hash. */
     live(tokenHash: string, now: number): Promise<LiveSession | undefined>;
     delete(tokenHash: string): Promise<void>;
+  };
+  readonly alerts: {
+    insertDelivery(row: DeliveryRow): Promise<void>;
+    updateDelivery(
+      id: string,
+      set: Pick<DeliveryRow, "status" | "attempts" | "responseStatus" | "lastError" | "updatedAt">,
+    ): Promise<void>;
+    /** Newest first, with the total. */
+    deliveryPage(limit: number, offset: number): Promise<{ rows: DeliveryRow[]; total: number }>;
   };
   readonly media: {
     /** A generated-media link's row (written by the group commit), expired or not. */

@@ -1,6 +1,7 @@
 import type { Db } from "../client.ts";
 import type { Store } from "../store.ts";
 import * as admins from "./admins.ts";
+import * as alerts from "./alerts.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
 import * as keys from "./keys.ts";
@@ -75,6 +76,11 @@ export function sqliteStore(db: Db): Store {
       insert: async (row) => db.transaction((tx) => admins.insertSession(tx, row)),
       live: async (tokenHash, now) => admins.liveSession(db, tokenHash, now),
       delete: async (tokenHash) => admins.deleteSession(db, tokenHash),
+    },
+    alerts: {
+      insertDelivery: async (row) => alerts.insertDelivery(db, row),
+      updateDelivery: async (id, set) => alerts.updateDelivery(db, id, set),
+      deliveryPage: async (limit, offset) => alerts.deliveryPage(db, limit, offset),
     },
     media: {
       find: async (id) => links.find(id),

@@ -2,6 +2,7 @@ import type { Store } from "../../store.ts";
 import type { PgConn } from "../client.ts";
 import * as sessions from "./admin-sessions.ts";
 import * as admins from "./admins.ts";
+import * as alerts from "./alerts.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
 import * as keys from "./keys.ts";
@@ -70,6 +71,11 @@ export function pgStore(db: PgConn): Store {
       insert: (row) => sessions.insertSession(db, row),
       live: (tokenHash, now) => sessions.liveSession(db, tokenHash, now),
       delete: (tokenHash) => sessions.deleteSession(db, tokenHash),
+    },
+    alerts: {
+      insertDelivery: (row) => alerts.insertDelivery(db, row),
+      updateDelivery: (id, set) => alerts.updateDelivery(db, id, set),
+      deliveryPage: (limit, offset) => alerts.deliveryPage(db, limit, offset),
     },
     media: {
       find: (id) => media.findMedia(db, id),

@@ -1,9 +1,8 @@
-import { deliveryPage } from "../../../db/queries/alerts.ts";
 import { readRecipients, writeRecipients } from "../../alerts/email-config.ts";
 import { readWebhook, writeWebhook } from "../../alerts/webhook-config.ts";
 import type { AdminServices } from "../services.ts";
 
-export type AlertsDeps = Pick<AdminServices, "db" | "cipher" | "alerts">;
+export type AlertsDeps = Pick<AdminServices, "db" | "store" | "cipher" | "alerts">;
 
 import { iso } from "../shared.ts";
 import type { DeliveryView, EmailView, WebhookView } from "./model.ts";
@@ -40,8 +39,8 @@ export const alertsService = {
     return { id: ids[0] ?? null, ids };
   },
 
-  deliveries(gw: AlertsDeps, limit: number, offset: number) {
-    const { rows, total } = deliveryPage(gw.db, limit, offset);
+  async deliveries(gw: AlertsDeps, limit: number, offset: number) {
+    const { rows, total } = await gw.store.alerts.deliveryPage(limit, offset);
     const data: DeliveryView[] = rows.map((r) => ({
       id: r.id,
       event: r.event,
