@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { insertDelivery, updateDelivery } from "../../db/queries/alerts.ts";
+import type { Store } from "../../db/store.ts";
 import type { AccountState } from "../billing/account-book.ts";
 import { amountToNumber } from "../billing/money.ts";
 import { keyLimitReached } from "../billing/spend-limits.ts";
@@ -52,6 +52,7 @@ export class Alerts {
 
   constructor(
     private readonly db: Db,
+    private readonly deliveries: Store["alerts"],
     private readonly cipher: Cipher,
     private readonly currency: string,
     options: Partial<AlertOptions> = {},
@@ -125,18 +126,18 @@ export class Alerts {
     const ids: string[] = [];
     const hook = readWebhook(this.db, this.cipher);
     if (hook) {
-      const { id, body } = this.log(event, data, hook.url, now);
-      this.track(this.deliver(id, event, hook.url, sign(hook.secret, body), body));
+      const { id, body, logged } = this.log(event, data, hook.url, now);
+      this.track(logged.then(() => this.deliver(id, event, hook.url, sign(hook.secret, body), body)));
       ids.push(id);
     }
     const mailer = this.mailer;
     if (mailer)
       for (const to of readRecipients(this.db)) {
-        const { id, body } = this.log(event, data, `mailto:${to}`, now);
+        const { id, body, logged } = this.log(event, data, `mailto:${to}`, now);
         const mail = alertMail(to, event, body, data, this.panelUrl);
         this.track(
-          mailer.send(mail, now).then((o) =>
-            updateDelivery(this.db, id, {
+          Promise.all([mailer.send(mail, now), logged]).then(([o]) =>
+            this.deliveries.updateDelivery(id, {
               status: o.status === "sent" ? "delivered" : o.status,
               attempts: 1,
               responseStatus: null,
@@ -150,11 +151,14 @@ export class Alerts {
     return ids;
   }
 
-  /** One delivery row, pending; its payload is the alert as JSON with the row's own id. */
+  /**
+   * One delivery row, pending; its payload is the alert as JSON with the row's own id.
+   * `logged` resolves once the row is stored (on SQLite when this returns): its updates wait for it.
+   */
   private log(event: AlertEvent, data: Record<string, unknown>, url: string, now: number) {
     const id = newId("alert");
     const body = JSON.stringify({ id, event, created_at: new Date(now).toISOString(), data });
-    insertDelivery(this.db, {
+    const logged = this.deliveries.insertDelivery({
       id,
       event,
       payload: body,
@@ -166,11 +170,17 @@ export class Alerts {
       createdAt: now,
       updatedAt: now,
     });
-    return { id, body };
+    return { id, body, logged };
   }
 
   private track(delivery: Promise<void>): void {
-    const p = delivery.finally(() => this.pending.delete(p));
+    const p = delivery
+      .catch((err) =>
+        console.error(
+          JSON.stringify({ level: "error", msg: "alert delivery not recorded", error: String(err) }),
+        ),
+      )
+      .finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
 
@@ -196,7 +206,7 @@ export class Alerts {
         responseStatus = res.status;
         await res.body?.cancel();
         if (res.ok) {
-          updateDelivery(this.db, id, {
+          await this.deliveries.updateDelivery(id, {
             status: "delivered",
             attempts: attempt,
             responseStatus,
@@ -210,7 +220,7 @@ export class Alerts {
         lastError = err instanceof Error ? err.message : String(err);
       }
       const last = attempt === maxAttempts;
-      updateDelivery(this.db, id, {
+      await this.deliveries.updateDelivery(id, {
         status: last ? "failed" : "pending",
         attempts: attempt,
         responseStatus,

@@ -100,7 +100,7 @@ export class Gateway implements CallServices {
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
     this.keys = new KeyStore(store);
     this.catalog = new Catalog(cipher, store);
-    this.alerts = new Alerts(db, cipher, config.currency);
+    this.alerts = new Alerts(db, store.alerts, cipher, config.currency);
     this.book.onMoved = (acct, key, now) => {
       try {
         this.alerts.accountMoved(acct, now);
