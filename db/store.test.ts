@@ -346,6 +346,11 @@ async function script(e: Engine) {
   out.keysChargedSince = [...(await store.ledger.keysChargedSince(150))].sort();
   out.keysChargedSinceAll = [...(await store.ledger.keysChargedSince(0))].sort();
   out.keysChargedSinceNone = [...(await store.ledger.keysChargedSince(Number.MAX_SAFE_INTEGER))];
+  out.ledgerPage = await store.ledger.page("acc_1", 2, 0, null);
+  out.ledgerPageRest = await store.ledger.page("acc_1", 10, 2, null);
+  const charges = await store.ledger.page("acc_1", 10, 0, ["charge"]);
+  out.ledgerCharges = { ids: charges.rows.map((r) => r.id), total: charges.total };
+  out.ledgerNone = await store.ledger.page("nope", 10, 0, null);
   out.chargedFor = await store.ledger.chargedFor("req_1");
   out.chargedForNone = await store.ledger.chargedFor("req_3");
   // Positions differ between engines (rowid, identity); their order and what follows a position do not.
@@ -493,6 +498,8 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         idemPurged: undefined,
         idemKept: 400,
         chargedFor: 300,
+        ledgerCharges: { ids: ["led_c2", "led_c1"], total: 2 },
+        ledgerNone: { rows: [], total: 0 },
         generation: "2",
         name: "b",
         deleted: undefined,

@@ -1,6 +1,6 @@
 import type { AdminSessionRow, AdminUserRow, LiveSession } from "./queries/admins.ts";
 import type { DeliveryRow } from "./queries/alerts.ts";
-import type { AccountRow, LedgerMove, LedgerRow } from "./queries/billing.ts";
+import type { AccountRow, LedgerMove, LedgerPageRow, LedgerRow } from "./queries/billing.ts";
 import type { CatalogWrite, ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
 import type { FullRow } from "./queries/columns.ts";
 import type { KeyRow } from "./queries/keys.ts";
@@ -84,6 +84,13 @@ export interface Store {
     keysChargedSince(since: number): Promise<Map<string, number>>;
     /** What one key was charged since `since` (positive). */
     keyChargedSince(accountId: string, keyId: string, since: number): Promise<number>;
+    /** An account's entries, newest commit first, with each charge's endpoint and model; only `kinds` (null: all). */
+    page(
+      accountId: string,
+      limit: number,
+      offset: number,
+      kinds: readonly LedgerRow["kind"][] | null,
+    ): Promise<{ rows: LedgerPageRow[]; total: number }>;
     /** What was charged for one request (positive). */
     chargedFor(requestId: string): Promise<number>;
   };

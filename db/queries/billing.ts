@@ -225,6 +225,9 @@ export function creditAccount(
   );
 }
 
+/** One entry of an account's ledger page, with its request's endpoint and model (charges). */
+export type LedgerPageRow = Omit<LedgerRow, "accountId"> & { endpoint: string | null; model: string | null };
+
 /** An account's ledger page, newest commit first, with the endpoint and model of each charge's request. */
 export function ledgerPage(
   db: Conn,
@@ -232,7 +235,7 @@ export function ledgerPage(
   limit: number,
   offset: number,
   kinds: readonly LedgerRow["kind"][] | null = null,
-) {
+): { rows: LedgerPageRow[]; total: number } {
   const where = kinds?.length
     ? and(eq(ledger.accountId, accountId), inArray(ledger.kind, [...kinds]))
     : eq(ledger.accountId, accountId);

@@ -52,6 +52,8 @@ export function sqliteStore(db: Db): Store {
       keysChargedSince: async (since) => billing.keysChargedSince(db, since),
       keyChargedSince: async (accountId, keyId, since) =>
         billing.keyChargedSince(db, accountId, keyId, since),
+      page: async (accountId, limit, offset, kinds) =>
+        billing.ledgerPage(db, accountId, limit, offset, kinds),
       chargedFor: async (requestId) => billing.chargedFor(db, requestId),
     },
     plans: {

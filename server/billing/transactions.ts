@@ -1,5 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import { ledgerPage } from "../../db/queries/billing.ts";
+import type { Store } from "../../db/store.ts";
 import type { LedgerKind } from "./account-book.ts";
 
 export type TransactionRow = {
@@ -17,15 +16,15 @@ export type TransactionRow = {
 const ENDPOINT_NAMES: Record<string, string> = { "chat.completions": "Chat completion" };
 
 /** An account's ledger, newest first, with a human description of each entry. */
-export function listTransactions(
-  db: Db,
+export async function listTransactions(
+  ledger: Store["ledger"],
   accountId: string,
   limit: number,
   offset: number,
   /** Only these kinds (e.g. top-ups without the one charge per request); null: all. */
   kinds: readonly LedgerKind[] | null = null,
-): { rows: TransactionRow[]; total: number } {
-  const { rows, total } = ledgerPage(db, accountId, limit, offset, kinds);
+): Promise<{ rows: TransactionRow[]; total: number }> {
+  const { rows, total } = await ledger.page(accountId, limit, offset, kinds);
   return {
     total,
     rows: rows.map(({ endpoint, model, ...r }) => ({

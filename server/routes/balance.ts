@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import type { Db } from "../../db/client.ts";
+import type { Store } from "../../db/store.ts";
 import { limitSpent } from "../billing/budget-period.ts";
 import { amountToNumber } from "../billing/money.ts";
 import { listTransactions } from "../billing/transactions.ts";
@@ -14,7 +14,7 @@ const Page = z.object({
 
 /** The caller's own balance and ledger, in the shapes of the AIGate guide and the LLM Gateway reference. */
 export const balanceRoutes = (
-  gw: Pick<CallServices, "keys" | "book" | "limiter" | "settings"> & { readonly db: Db },
+  gw: Pick<CallServices, "keys" | "book" | "limiter" | "settings"> & { readonly store: Store },
 ) =>
   new Elysia({ name: "client-balance" })
     .get(
@@ -48,9 +48,9 @@ export const balanceRoutes = (
     )
     .get(
       "/billing/transactions",
-      ({ request, query, set }) => {
+      async ({ request, query, set }) => {
         const key = authenticateReader(gw, request, set.headers as Record<string, string>);
-        const page = listTransactions(gw.db, key.accountId, query.limit, query.offset);
+        const page = await listTransactions(gw.store.ledger, key.accountId, query.limit, query.offset);
         return {
           user_id: key.accountId,
           transactions: page.rows.map((t) => ({

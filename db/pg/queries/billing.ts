@@ -1,9 +1,15 @@
-import { and, eq, getTableColumns, gt, gte, isNotNull, sql } from "drizzle-orm";
-import { type AccountRow, type LedgerMove, type LedgerRow, openingEntry } from "../../queries/billing.ts";
+import { and, count, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import {
+  type AccountRow,
+  type LedgerMove,
+  type LedgerPageRow,
+  type LedgerRow,
+  openingEntry,
+} from "../../queries/billing.ts";
 import type { FullRow } from "../../queries/columns.ts";
 import type { accounts as sqliteAccounts } from "../../schema/index.ts";
 import type { PgConn } from "../client.ts";
-import { accounts, ledger } from "../schema/index.ts";
+import { accounts, ledger, requestLog } from "../schema/index.ts";
 
 /**
  * Accounts and their ledger on PostgreSQL: the twins of db/queries/billing.ts. Commit
@@ -142,4 +148,40 @@ export async function chargedFor(db: PgConn, requestId: string): Promise<number>
     .from(ledger)
     .where(and(eq(ledger.requestId, requestId), eq(ledger.kind, "charge")));
   return row?.s ?? 0;
+}
+
+/** An account's ledger page, newest commit first (by `position`), with each charge's endpoint and model. */
+export async function ledgerPage(
+  db: PgConn,
+  accountId: string,
+  limit: number,
+  offset: number,
+  kinds: readonly LedgerRow["kind"][] | null = null,
+): Promise<{ rows: LedgerPageRow[]; total: number }> {
+  const where = kinds?.length
+    ? and(eq(ledger.accountId, accountId), inArray(ledger.kind, [...kinds]))
+    : eq(ledger.accountId, accountId);
+  const [rows, [n]] = await Promise.all([
+    db
+      .select({
+        id: ledger.id,
+        kind: ledger.kind,
+        amount: ledger.amount,
+        balanceAfter: ledger.balanceAfter,
+        createdAt: ledger.createdAt,
+        keyId: ledger.keyId,
+        requestId: ledger.requestId,
+        note: ledger.note,
+        endpoint: requestLog.endpoint,
+        model: requestLog.model,
+      })
+      .from(ledger)
+      .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
+      .where(where)
+      .orderBy(desc(ledger.position))
+      .limit(limit)
+      .offset(offset),
+    db.select({ n: count() }).from(ledger).where(where),
+  ]);
+  return { rows, total: Number(n?.n ?? 0) };
 }

@@ -47,6 +47,7 @@ export function pgStore(db: PgConn): Store {
       after: (position) => billing.ledgerAfter(db, position),
       keysChargedSince: (since) => billing.keysChargedSince(db, since),
       keyChargedSince: (accountId, keyId, since) => billing.keyChargedSince(db, accountId, keyId, since),
+      page: (accountId, limit, offset, kinds) => billing.ledgerPage(db, accountId, limit, offset, kinds),
       chargedFor: (requestId) => billing.chargedFor(db, requestId),
     },
     plans: {

@@ -103,15 +103,15 @@ export const accountsService = {
     };
   },
 
-  ledger(
+  async ledger(
     gw: AccountsDeps,
     id: string,
     limit: number,
     offset: number,
     kinds: LedgerKind[] | null = null,
-  ): { data: LedgerEntryView[]; total: number; limit: number; offset: number } {
+  ): Promise<{ data: LedgerEntryView[]; total: number; limit: number; offset: number }> {
     account(gw, id);
-    const page = listTransactions(gw.db, id, limit, offset, kinds);
+    const page = await listTransactions(gw.store.ledger, id, limit, offset, kinds);
     return {
       data: page.rows.map((r) => ({
         id: r.id,
