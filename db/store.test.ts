@@ -228,13 +228,60 @@ async function script(e: Engine) {
         },
       },
     ],
+    ...[100, 400].map((at, i) => [
+      {
+        op: "idempotency.put" as const,
+        row: {
+          keyId: "key_1",
+          idemKey: `idem_${i}`,
+          bodyHash: `h${i}`,
+          status: 200,
+          headers: { "content-type": "application/json", "x-request-id": `req_${i}` },
+          body: `{"n":${i}}`,
+          createdAt: at,
+        },
+      },
+    ]),
   ]);
+  await e.commit(
+    [100, 400].map((expiresAt, i) => [
+      {
+        op: "generated_media.insert" as const,
+        row: {
+          id: `img_${i}`,
+          kind: "image" as const,
+          accountId: "acc_1",
+          keyId: "key_1",
+          requestId: "req_1",
+          providerId: "prov_1",
+          upstreamRefEnc: `sealed_${i}`,
+          mimeType: i === 0 ? null : "image/png",
+          meta: { size: "1024x1024", n: i },
+          createdAt: 50,
+          expiresAt,
+        },
+      },
+    ]),
+  );
+  out.mediaFound = await store.media.find("img_1");
+  out.mediaUnknown = await store.media.find("img_9");
+  await store.media.purge(400);
+  out.mediaPurged = await store.media.find("img_0");
+  out.mediaKept = (await store.media.find("img_1"))?.expiresAt;
+  out.idemFound = await store.idempotency.find("key_1", "idem_1");
+  out.idemOtherKey = await store.idempotency.find("key_2", "idem_1");
+  await store.idempotency.purge(400);
+  out.idemPurged = await store.idempotency.find("key_1", "idem_0");
+  out.idemKept = (await store.idempotency.find("key_1", "idem_1"))?.createdAt;
   out.keys = await store.keys.all();
   out.lastUsed = [...(await store.keys.lastUsed())];
   out.accounts = (await store.accounts.all()).sort((a, b) => a.id.localeCompare(b.id));
   out.balance = await store.accounts.balance("acc_1");
   out.balanceUnknown = await store.accounts.balance("nope");
   out.chargedSince = await store.ledger.keyChargedSince("acc_1", "key_1", 150);
+  out.keysChargedSince = [...(await store.ledger.keysChargedSince(150))].sort();
+  out.keysChargedSinceAll = [...(await store.ledger.keysChargedSince(0))].sort();
+  out.keysChargedSinceNone = [...(await store.ledger.keysChargedSince(Number.MAX_SAFE_INTEGER))];
   out.chargedFor = await store.ledger.chargedFor("req_1");
   out.chargedForNone = await store.ledger.chargedFor("req_3");
   // Positions differ between engines (rowid, identity); their order and what follows a position do not.
@@ -350,6 +397,17 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         creditUnknown: undefined,
         balance: 6000,
         chargedSince: 200,
+        keysChargedSince: [["key_1", 200]],
+        keysChargedSinceAll: [["key_1", 500]],
+        keysChargedSinceNone: [],
+        mediaFound: { id: "img_1", mimeType: "image/png", meta: { n: 1 }, upstreamRefEnc: "sealed_1" },
+        mediaUnknown: undefined,
+        mediaPurged: undefined,
+        mediaKept: 400,
+        idemFound: { idemKey: "idem_1", status: 200, headers: { "x-request-id": "req_1" }, createdAt: 400 },
+        idemOtherKey: undefined,
+        idemPurged: undefined,
+        idemKept: 400,
         chargedFor: 300,
         generation: "2",
         name: "b",

@@ -2,7 +2,9 @@ import type { AccountRow, LedgerMove, LedgerRow } from "./queries/billing.ts";
 import type { CatalogWrite, ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
 import type { FullRow } from "./queries/columns.ts";
 import type { KeyRow } from "./queries/keys.ts";
+import type { GeneratedMediaRow } from "./queries/media.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
+import type { IdempotencyRow } from "./queries/system.ts";
 import type { accounts, apiKeys, models, providers } from "./schema/index.ts";
 
 /**
@@ -76,6 +78,8 @@ export interface Store {
     lastPosition(): Promise<number>;
     /** Entries committed after `position`, in commit order. */
     after(position: number): Promise<LedgerMove[]>;
+    /** What each key was charged since `since` (positive; keys charged nothing are absent). */
+    keysChargedSince(since: number): Promise<Map<string, number>>;
     /** What one key was charged since `since` (positive). */
     keyChargedSince(accountId: string, keyId: string, since: number): Promise<number>;
     /** What was charged for one request (positive). */
@@ -90,6 +94,18 @@ export interface Store {
     rateWindowSeed(since: number): Promise<{ keyId: string; accountId: string; createdAt: number }[]>;
     /** Per account since `since`: admitted requests and tokens, to seed the plan windows. */
     accountUsageSince(since: number): Promise<{ accountId: string; requests: number; tokens: number }[]>;
+  };
+  readonly media: {
+    /** A generated-media link's row (written by the group commit), expired or not. */
+    find(id: string): Promise<GeneratedMediaRow | undefined>;
+    /** Deletes links that expired before `before`. */
+    purge(before: number): Promise<void>;
+  };
+  readonly idempotency: {
+    /** The stored response of a completed call (written by the group commit), expired or not. */
+    find(keyId: string, idemKey: string): Promise<IdempotencyRow | undefined>;
+    /** Deletes responses stored before `before`. */
+    purge(before: number): Promise<void>;
   };
   readonly settings: {
     read(key: string): Promise<string | undefined>;

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Conn, Db } from "../client.ts";
 import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
 import { type FullRow, insertEveryColumn, lazy } from "./columns.ts";
@@ -81,6 +81,20 @@ export function updateAccount(
   set: Partial<Pick<AccountRow, "status" | "lowBalanceThreshold">>,
 ): AccountRow | undefined {
   return db.update(accounts).set(set).where(eq(accounts.id, id)).returning().get();
+}
+
+/**
+ * What each key was charged since `since` (positive; a key charged nothing is absent): the
+ * key store seeds its budget periods' spend from it at load, one read per period length.
+ */
+export function keysChargedSince(db: Conn, since: number): Map<string, number> {
+  const rows = db
+    .select({ keyId: ledger.keyId, s: sql<number>`-sum(${ledger.amount})`.mapWith(Number) })
+    .from(ledger)
+    .where(and(gte(ledger.createdAt, since), eq(ledger.kind, "charge"), isNotNull(ledger.keyId)))
+    .groupBy(ledger.keyId)
+    .all();
+  return new Map(rows.map((r) => [r.keyId!, r.s]));
 }
 
 /** What one key was charged since `since` (positive), from the ledger: a budget period's spend after a restart. */

@@ -3,6 +3,7 @@ import type { Store } from "../store.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
 import * as keys from "./keys.ts";
+import * as media from "./media.ts";
 import * as plans from "./plans.ts";
 import * as requests from "./requests.ts";
 import * as system from "./system.ts";
@@ -12,6 +13,8 @@ import * as system from "./system.ts";
  * resolved promise. What a caller awaits already happened when the call returned.
  */
 export function sqliteStore(db: Db): Store {
+  const idempotency = system.idempotencyQueries(db);
+  const links = media.mediaQueries(db);
   return {
     keys: {
       all: async () => keys.allKeys(db),
@@ -44,6 +47,7 @@ export function sqliteStore(db: Db): Store {
     ledger: {
       lastPosition: async () => billing.lastLedgerPosition(db),
       after: async (position) => billing.ledgerAfter(db, position),
+      keysChargedSince: async (since) => billing.keysChargedSince(db, since),
       keyChargedSince: async (accountId, keyId, since) =>
         billing.keyChargedSince(db, accountId, keyId, since),
       chargedFor: async (requestId) => billing.chargedFor(db, requestId),
@@ -55,6 +59,14 @@ export function sqliteStore(db: Db): Store {
     requests: {
       rateWindowSeed: async (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: async (since) => plans.accountUsageSince(db, since),
+    },
+    media: {
+      find: async (id) => links.find(id),
+      purge: async (before) => links.purge(before),
+    },
+    idempotency: {
+      find: async (keyId, idemKey) => idempotency.find(keyId, idemKey),
+      purge: async (before) => idempotency.purge(before),
     },
     settings: {
       read: async (key) => system.readSetting(db, key),

@@ -1,13 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import {
-  type AccountRow,
-  allAccounts,
-  creditAccount,
-  insertAccount,
-  lastLedgerPosition,
-  ledgerAfter,
-  updateAccount,
-} from "../../db/queries/billing.ts";
+import type { AccountRow } from "../../db/queries/billing.ts";
 import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
@@ -71,10 +62,7 @@ export class AccountBook {
    */
   onMoved: ((acct: AccountState, key: KeyRecord | null, now: number) => void) | null = null;
 
-  constructor(
-    private readonly db: Db,
-    private readonly store: Store,
-  ) {}
+  constructor(private readonly store: Store) {}
 
   /** Everything from the table: at start, before any charge is in flight. */
   async load(): Promise<void> {
@@ -254,8 +242,13 @@ export class AccountBook {
   }
 
   /**
-   * Adds a signed amount (top-up, refund or adjustment) synchronously. An adjustment may
-   * not take the balance below what is reserved for requests in flight.
+   * Adds a signed amount (top-up, refund, adjustment or a plan's fee) through the Store.
+   * Memory moves before the write starts, in the caller's own turn, so a caller that checked
+   * the free balance and then awaits this cannot lose that money to a reservation made
+   * meanwhile; a write that fails moves it back and rejects. Null (at once) for an unknown
+   * account. On SQLite the write has already happened when this returns (the Store's SQLite
+   * promises settle synchronously underneath), so a caller on the request path may leave it
+   * unawaited there and only handle its failure.
    */
   credit(
     accountId: string,
@@ -263,23 +256,25 @@ export class AccountBook {
     kind: Exclude<LedgerKind, "charge">,
     note: string | null,
     now: number,
-  ) {
+  ): Promise<{ entryId: string; balanceAfter: number }> | null {
     const acct = this.map.get(accountId);
     if (!acct) return null;
     const entryId = newId("txn");
-    const balanceAfter = creditAccount(this.db, {
-      id: entryId,
-      accountId,
-      kind,
-      amount,
-      note,
-      createdAt: now,
-    });
-    if (balanceAfter === undefined) throw new Error("account vanished");
+    // Before the write: a refresh that sees the row while it commits skips it.
     this.own.add(entryId);
     // Memory moves by the amount: the table may lack charges still on their way to it.
     acct.balance += amount;
-    this.onMoved?.(acct, null, now);
-    return { entryId, balanceAfter };
+    const undo = (err: unknown): never => {
+      acct.balance -= amount;
+      this.own.delete(entryId);
+      throw err;
+    };
+    return this.store.accounts
+      .credit({ id: entryId, accountId, kind, amount, note, createdAt: now })
+      .then((balanceAfter) => {
+        if (balanceAfter === undefined) return undo(new Error("account vanished"));
+        this.onMoved?.(acct, null, now);
+        return { entryId, balanceAfter };
+      }, undo);
   }
 }

@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { Db } from "../../db/client.ts";
 import { dataVersionReader } from "../../db/pragmas.ts";
+import { idempotencyQueries } from "../../db/queries/system.ts";
 import type { Store } from "../../db/store.ts";
 import { Alerts } from "../alerts/alerts.ts";
 import { AccountBook } from "../billing/account-book.ts";
@@ -95,9 +96,9 @@ export class Gateway implements CallServices {
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget, this.shared?.breakers);
     if (this.shared) addSharedStateCounters(this.metrics, this.shared.fallbacks);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
-    this.book = new AccountBook(db, store);
+    this.book = new AccountBook(store);
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
-    this.keys = new KeyStore(db, store);
+    this.keys = new KeyStore(store);
     this.catalog = new Catalog(cipher, store);
     this.alerts = new Alerts(db, cipher, config.currency);
     this.book.onMoved = (acct, key, now) => {
@@ -120,9 +121,10 @@ export class Gateway implements CallServices {
       this.shared?.limiter(rateDefaults, this.planLimits, this.plans) ??
       localLimiter(rateDefaults, this.planLimits);
     this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
-    this.idempotencyRows = new IdempotencyStore(db);
+    // SQLite's prepared lookups keep the request path synchronous; the Store's idempotency on PostgreSQL.
+    this.idempotencyRows = new IdempotencyStore(idempotencyQueries(db));
     this.idempotency = this.shared?.idempotency(this.idempotencyRows) ?? this.idempotencyRows;
-    this.media = new MediaLinks(db, cipher);
+    this.media = new MediaLinks(store.media, cipher);
     this.dataVersion = dataVersionReader(sqlite);
     this.generation = generationReader(db);
     this.commits = this.setWriter(new InlineWriter(sqlite, opts.walPath ? new WalSync(opts.walPath) : null));
@@ -146,13 +148,15 @@ export class Gateway implements CallServices {
     if (this.limiter instanceof RateLimiter)
       this.limiter.seed(await this.store.requests.rateWindowSeed(dayStart), now);
     await this.planLimits.seed(this.store, now);
-    this.idempotencyRows.sweep(now);
-    this.media.sweep(now);
+    await this.idempotencyRows.sweep(now);
+    await this.media.sweep(now);
     this.sweeper = setInterval(() => {
       const t = Date.now();
       this.limiter.sweep(t);
-      this.idempotencyRows.sweep(t);
-      this.media.sweep(t);
+      const failed = (what: string) => (err: unknown) =>
+        console.error(JSON.stringify({ level: "error", msg: `${what} sweep failed`, error: String(err) }));
+      Promise.resolve(this.idempotencyRows.sweep(t)).catch(failed("idempotency"));
+      this.media.sweep(t).catch(failed("media link"));
     }, 60_000);
     this.sweeper.unref?.();
   }

@@ -1,5 +1,3 @@
-import type { Db } from "../../db/client.ts";
-import { keyChargedSince } from "../../db/queries/billing.ts";
 import type { KeyRow } from "../../db/queries/keys.ts";
 import type { Store } from "../../db/store.ts";
 import { type BudgetPeriod, periodStart } from "../billing/budget-period.ts";
@@ -19,7 +17,7 @@ export type KeyRecord = {
   used: number;
   /** When set, `spendLimit` caps the spend since the current period began (billing/budget-period.ts). */
   budgetPeriod: BudgetPeriod | null;
-  /** Start of the period `periodUsed` counts (null: not yet counted, read from the ledger on first use). */
+  /** Start of the period `periodUsed` counts (null: not yet counted from the ledger). */
   periodStart: number | null;
   /** Spend since `periodStart` (memory; seeded from the ledger). */
   periodUsed: number;
@@ -78,11 +76,10 @@ function toRecord(row: Row, reserved = 0): KeyRecord {
 export class KeyStore {
   private byHash = new Map<string, KeyRecord>();
   private byId = new Map<string, KeyRecord>();
+  /** Per key, the period a boundary moved it out of and what it had spent there. */
+  private readonly left = new WeakMap<KeyRecord, { start: number; used: number }>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly store: Store,
-  ) {}
+  constructor(private readonly store: Store) {}
 
   /**
    * (Re)loads every key from the table. A key already in memory is updated in place and
@@ -100,6 +97,7 @@ export class KeyStore {
     }
     this.byHash = byHash;
     this.byId = byId;
+    await this.count([...byId.values()], Date.now());
   }
 
   /** The table's row into the record requests already hold (or a new one). */
@@ -113,10 +111,12 @@ export class KeyStore {
   }
 
   /**
-   * Moves a key with a budget period into the period holding `now`: at a boundary the spend
-   * counted against its limit starts again from zero; the first time (after a start or a
-   * change of period) it is read from the ledger. Charges still on their way to the ledger
-   * at a restart are not in it: none are, since a restart waits for the group commit.
+   * Moves a key with a budget period into the period holding `now`, without reading the
+   * database (it runs on the request path): at a boundary the spend counted against its
+   * limit starts again from zero, and the period left is remembered, so a clock stepped
+   * back into it counts that period's spend and what was spent since (what the ledger's sum
+   * since its start would say). A key not counted yet, or a clock stepped back further, is
+   * counted through the Store (`count`).
    */
   rollPeriod(rec: KeyRecord, now: number): void {
     if (rec.budgetPeriod === null) {
@@ -126,11 +126,57 @@ export class KeyStore {
     }
     const start = periodStart(rec.budgetPeriod, now);
     if (rec.periodStart === start) return;
-    rec.periodUsed =
-      rec.periodStart === null || start < rec.periodStart
-        ? keyChargedSince(this.db, rec.accountId, rec.id, start)
-        : 0;
-    rec.periodStart = start;
+    const left = this.left.get(rec);
+    if (rec.periodStart !== null && start > rec.periodStart) {
+      this.left.set(rec, { start: rec.periodStart, used: rec.periodUsed });
+      rec.periodUsed = 0;
+      rec.periodStart = start;
+    } else if (rec.periodStart !== null && left?.start === start) {
+      this.left.delete(rec);
+      rec.periodUsed += left.used;
+      rec.periodStart = start;
+    } else {
+      rec.periodStart = null;
+      this.count([rec], now).catch((err) =>
+        console.error(
+          JSON.stringify({
+            level: "error",
+            msg: "budget period not counted",
+            key_id: rec.id,
+            error: String(err),
+          }),
+        ),
+      );
+    }
+  }
+
+  /**
+   * Counts the current period's spend of the keys with a budget period not counted yet (at
+   * load, creation, a change of period), from the ledger through the Store: one read per
+   * period start. Until a read lands the key counts its lifetime spend, never less than the
+   * period's (fail closed); on SQLite it lands before any other request runs. Charges made
+   * meanwhile are kept on top of what the ledger said. Charges still on their way to the
+   * ledger at a restart are not in it: none are, since a restart waits for the group commit.
+   */
+  private async count(recs: KeyRecord[], now: number): Promise<void> {
+    const byStart = new Map<number, { rec: KeyRecord; base: number }[]>();
+    for (const rec of recs) {
+      if (rec.budgetPeriod === null || rec.periodStart !== null) continue;
+      const start = periodStart(rec.budgetPeriod, now);
+      rec.periodStart = start;
+      rec.periodUsed = rec.used;
+      this.left.delete(rec);
+      const group = byStart.get(start) ?? [];
+      group.push({ rec, base: rec.used });
+      byStart.set(start, group);
+    }
+    await Promise.all(
+      [...byStart].map(async ([start, group]) => {
+        const spent = await this.store.ledger.keysChargedSince(start);
+        for (const { rec, base } of group)
+          if (rec.periodStart === start) rec.periodUsed += (spent.get(rec.id) ?? 0) - base;
+      }),
+    );
   }
 
   /** The key behind a bearer token, or a 401 saying why not. */
@@ -181,6 +227,7 @@ export class KeyStore {
     const record = toRecord(row);
     this.byHash.set(row.hash, record);
     this.byId.set(row.id, record);
+    await this.count([record], now);
     return { record, key };
   }
 
@@ -199,6 +246,7 @@ export class KeyStore {
     const rec = this.merge(row);
     this.byHash.set(row.hash, rec);
     this.byId.set(id, rec);
+    await this.count([rec], Date.now());
     return rec;
   }
 }

@@ -1,5 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import { idempotencyQueries } from "../../db/queries/system.ts";
+import type { IdempotencyRow } from "../../db/queries/system.ts";
 import { badRequest, GatewayError } from "../errors.ts";
 import type { Write } from "../store/writes.ts";
 
@@ -16,6 +15,16 @@ export type IdempotencyInput = {
   now: number;
 };
 type Begun = { replay: Replay } | { claim: Claim };
+
+/**
+ * Where completed responses are read: SQLite's prepared statements answer at once, so the
+ * request path stays synchronous there; the Store (PostgreSQL) answers with promises.
+ */
+export type IdempotencyRows = {
+  find(keyId: string, idemKey: string): IdempotencyRow | undefined | Promise<IdempotencyRow | undefined>;
+  /** Deletes responses stored before `before`. */
+  purge(before: number): void | Promise<void>;
+};
 
 /**
  * Idempotency as the request path uses it: IdempotencyStore answers at once (one process);
@@ -36,14 +45,14 @@ export type Idempotency = {
  */
 export class IdempotencyStore {
   private running = new Map<string, string>();
-  private readonly q: ReturnType<typeof idempotencyQueries>;
 
-  constructor(db: Db) {
-    this.q = idempotencyQueries(db);
-  }
+  constructor(private readonly rows: IdempotencyRows) {}
 
-  /** Returns a replay, or a claim that must be completed or abandoned; throws 400/409/422. */
-  begin(input: IdempotencyInput): { replay: Replay } | { claim: Claim } {
+  /**
+   * Returns a replay, or a claim that must be completed or abandoned; throws 400/409/422.
+   * Synchronous when the rows answer at once (SQLite); a promise when they do not.
+   */
+  begin(input: IdempotencyInput): Begun | Promise<Begun> {
     checkIdempotencyInput(input);
     const id = `${input.keyId}\u0000${input.idemKey}`;
     const runningHash = this.running.get(id);
@@ -51,7 +60,23 @@ export class IdempotencyStore {
       if (runningHash !== input.bodyHash) throw mismatch();
       throw inProgress();
     }
-    const row = this.q.find(input.keyId, input.idemKey);
+    const found = this.rows.find(input.keyId, input.idemKey);
+    if (!(found instanceof Promise)) return this.decide(id, input, found);
+    // Marked while the read is away: a second call with the key meanwhile is in progress (409), never a second run.
+    this.running.set(id, input.bodyHash);
+    return found.then(
+      (row) => {
+        this.running.delete(id);
+        return this.decide(id, input, row);
+      },
+      (err) => {
+        this.running.delete(id);
+        throw err;
+      },
+    );
+  }
+
+  private decide(id: string, input: IdempotencyInput, row: IdempotencyRow | undefined): Begun {
     if (row && row.createdAt > input.now - IDEMPOTENCY_TTL_MS) {
       if (row.bodyHash !== input.bodyHash) throw mismatch();
       return { replay: { status: row.status, headers: row.headers, body: row.body } };
@@ -74,11 +99,11 @@ export class IdempotencyStore {
 
   /** The stored response of a completed call, if any (the Redis claims read completed calls here). */
   stored(keyId: string, idemKey: string) {
-    return this.q.find(keyId, idemKey);
+    return this.rows.find(keyId, idemKey);
   }
 
-  sweep(now: number): void {
-    this.q.purge(now - IDEMPOTENCY_TTL_MS);
+  sweep(now: number): void | Promise<void> {
+    return this.rows.purge(now - IDEMPOTENCY_TTL_MS);
   }
 }
 

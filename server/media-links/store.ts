@@ -1,5 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import { mediaQueries } from "../../db/queries/media.ts";
+import type { Store } from "../../db/store.ts";
 import { GatewayError, notFound } from "../errors.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { randomToken } from "../secrets/tokens.ts";
@@ -38,14 +37,10 @@ export const contentExpired = (kind: MediaKind) =>
  * credentials (a signature, a SAS token).
  */
 export class MediaLinks {
-  private readonly q: ReturnType<typeof mediaQueries>;
-
   constructor(
-    db: Db,
+    private readonly rows: Store["media"],
     private readonly cipher: Cipher,
-  ) {
-    this.q = mediaQueries(db);
-  }
+  ) {}
 
   /** A new link id and the write that stores it (run it in a group commit before answering). */
   create(input: {
@@ -83,9 +78,12 @@ export class MediaLinks {
     return { id, expiresAt, write };
   }
 
-  /** The live link, or 404 (unknown, other kind) / 410 (expired). */
-  resolve(kind: MediaKind, id: string, now: number): MediaLink {
-    const row = this.q.find(id);
+  /**
+   * The live link, or 404 (unknown, other kind) / 410 (expired). Read through the Store: a
+   * download is not a billed request, so the await it adds on SQLite is off the hot path.
+   */
+  async resolve(kind: MediaKind, id: string, now: number): Promise<MediaLink> {
+    const row = await this.rows.find(id);
     if (!row || row.kind !== kind)
       throw notFound(`No generated ${kind} with id '${id}'.`, `${kind}_not_found`);
     if (row.expiresAt <= now) throw contentExpired(kind);
@@ -103,7 +101,7 @@ export class MediaLinks {
     };
   }
 
-  sweep(now: number): void {
-    this.q.purge(now - KEEP_EXPIRED_MS);
+  sweep(now: number): Promise<void> {
+    return this.rows.purge(now - KEEP_EXPIRED_MS);
   }
 }

@@ -115,7 +115,7 @@ export class PlanBook {
     if (!plan) return null;
     const month = monthStart(now);
     if (a.periodStart >= month) return plan;
-    if (this.pay(accountId, plan, month, now)) {
+    if (this.pay(accountId, plan, month, now, () => this.restore(accountId, a))) {
       this.save({ ...a, periodStart: month });
       return plan;
     }
@@ -152,7 +152,11 @@ export class PlanBook {
     const month = monthStart(now);
     // Staying on the plan already paid for this month costs nothing more.
     const paid = prev?.planId === planId && prev.periodStart >= month;
-    if (!paid && plan.monthlyFee > 0 && !this.pay(accountId, plan, month, now)) {
+    if (
+      !paid &&
+      plan.monthlyFee > 0 &&
+      !this.pay(accountId, plan, month, now, () => this.restore(accountId, prev))
+    ) {
       const free = this.free(accountId);
       throw new GatewayError(
         "insufficient_quota",
@@ -260,14 +264,44 @@ export class PlanBook {
     return acct ? acct.balance - acct.reserved : 0;
   }
 
-  /** Charges the plan's fee for the month starting at `month`, if the free balance covers it. */
-  private pay(accountId: string, plan: Plan, month: number, now: number): boolean {
+  /**
+   * Charges the plan's fee for the month starting at `month`, if the free balance covers it.
+   * The balance moves in memory at once (AccountBook.credit), so the request path does not
+   * wait for the write (on SQLite it is already done); a write that fails gives the money
+   * back in memory and runs `unpaid`, which puts the assignment back so the fee is due again.
+   */
+  private pay(accountId: string, plan: Plan, month: number, now: number, unpaid: () => void): boolean {
     if (plan.monthlyFee === 0) return true;
     if (this.free(accountId) < plan.monthlyFee) return false;
-    return (
-      this.book.credit(accountId, -plan.monthlyFee, "fee", `Plan ${plan.name}: ${monthName(month)}`, now) !==
-      null
+    const write = this.book.credit(
+      accountId,
+      -plan.monthlyFee,
+      "fee",
+      `Plan ${plan.name}: ${monthName(month)}`,
+      now,
     );
+    if (!write) return false;
+    write.catch((err) => {
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "plan fee not written",
+          account_id: accountId,
+          error: String(err),
+        }),
+      );
+      unpaid();
+    });
+    return true;
+  }
+
+  /** Puts back what the account had (none: no plan). */
+  private restore(accountId: string, prev: AccountPlanRow | undefined): void {
+    if (prev) this.save(prev);
+    else {
+      deleteAccountPlan(this.db, accountId);
+      this.assigned.delete(accountId);
+    }
   }
 
   private save(row: AccountPlanRow): void {

@@ -28,7 +28,7 @@ async function rig(plan: Partial<PlanFields>, balance = 0, now = Date.UTC(2027, 
   const { db } = openDb(":memory:");
   migrateDb(db, DEFAULT_MIGRATIONS);
   const store = sqliteStore(db);
-  const book = new AccountBook(db, store);
+  const book = new AccountBook(store);
   await book.load();
   const plans = new PlanBook(db, book, store);
   await plans.load();

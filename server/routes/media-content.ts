@@ -56,7 +56,7 @@ export async function serveImageLink(
   id: string,
   signal?: AbortSignal,
 ): Promise<Response> {
-  const link = gw.media.resolve("image", id, Date.now());
+  const link = await gw.media.resolve("image", id, Date.now());
   const provider = gw.catalog.provider(link.providerId);
   const deadline = new AbortController();
   const total = setTimeout(() => deadline.abort(), provider?.timeouts.totalMs ?? 600_000);
@@ -100,7 +100,7 @@ export async function serveVideoLink(
   variant: string | null,
   signal: AbortSignal,
 ): Promise<Response> {
-  const link = gw.media.resolve("video", id, Date.now());
+  const link = await gw.media.resolve("video", id, Date.now());
   const provider = gw.catalog.provider(link.providerId);
   const videos = provider ? providerFor(provider.kind).videos : undefined;
   if (!provider || !videos) throw unavailable("video");
@@ -118,9 +118,9 @@ export async function serveVideoLink(
 }
 
 /** `GET /v1/videos/<id>`: the finished video object, as the synchronous create returned it. */
-export function videoObject(
+export async function videoObject(
   gw: Pick<CallServices, "media" | "catalog">,
   id: string,
-): Record<string, unknown> {
-  return gw.media.resolve("video", id, Date.now()).meta;
+): Promise<Record<string, unknown>> {
+  return (await gw.media.resolve("video", id, Date.now())).meta;
 }

@@ -222,8 +222,9 @@ test("the ledger lists entries in commit order, so balance_after reads as a chai
   const key = gw.keys.get(c.keyId)!;
   const s = gw.book.settle(gw.book.hold(key, 10), key, 5_000_000, { requestId: "req_a", now: Date.now() });
   const p = gw.commits.enqueue([s.write!]);
-  gw.book.credit(c.accountId, 10_000_000, "topup", null, Date.now() - 1000);
-  await p;
+  // The top-up is written when credit() returns (SQLite), before the queued charge commits.
+  const topup = gw.book.credit(c.accountId, 10_000_000, "topup", null, Date.now() - 1000);
+  await Promise.all([p, topup]);
   const entries = (
     await tg.admin<{ data: { amount: number; balance_after: number }[] }>(
       "GET",

@@ -104,7 +104,7 @@ describe("a spend limit with a reset period", () => {
     const c = await tg.client(100, { spend_limit: 1, budget_period: "monthly" });
     expect((await call("openai", c.key)).status).toBe(200);
     expect((await call("openai", c.key)).status).toBe(200);
-    const fresh = new KeyStore(tg.gw.db, tg.gw.store);
+    const fresh = new KeyStore(tg.gw.store);
     await fresh.load();
     const rec = fresh.authenticate(c.key, Date.now());
     expect(rec.periodUsed).toBe(tg.gw.keys.get(c.keyId)!.periodUsed);

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, gt, gte, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, gt, gte, isNotNull, sql } from "drizzle-orm";
 import { type AccountRow, type LedgerMove, type LedgerRow, openingEntry } from "../../queries/billing.ts";
 import type { FullRow } from "../../queries/columns.ts";
 import type { accounts as sqliteAccounts } from "../../schema/index.ts";
@@ -105,6 +105,15 @@ export async function ledgerAfter(db: PgConn, position: number): Promise<LedgerM
     .where(gt(ledger.position, position))
     .orderBy(ledger.position);
   return rows.map((r) => ({ ...r, position: r.position ?? 0 }));
+}
+
+export async function keysChargedSince(db: PgConn, since: number): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ keyId: ledger.keyId, s: asNumber(sql`-sum(${ledger.amount})`) })
+    .from(ledger)
+    .where(and(gte(ledger.createdAt, since), eq(ledger.kind, "charge"), isNotNull(ledger.keyId)))
+    .groupBy(ledger.keyId);
+  return new Map(rows.map((r) => [r.keyId!, r.s]));
 }
 
 export async function keyChargedSince(

@@ -3,6 +3,7 @@ import type { PgConn } from "../client.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
 import * as keys from "./keys.ts";
+import * as media from "./media.ts";
 import * as plans from "./plans.ts";
 import * as requests from "./requests.ts";
 import * as system from "./system.ts";
@@ -41,6 +42,7 @@ export function pgStore(db: PgConn): Store {
     ledger: {
       lastPosition: () => billing.lastLedgerPosition(db),
       after: (position) => billing.ledgerAfter(db, position),
+      keysChargedSince: (since) => billing.keysChargedSince(db, since),
       keyChargedSince: (accountId, keyId, since) => billing.keyChargedSince(db, accountId, keyId, since),
       chargedFor: (requestId) => billing.chargedFor(db, requestId),
     },
@@ -51,6 +53,14 @@ export function pgStore(db: PgConn): Store {
     requests: {
       rateWindowSeed: (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: (since) => plans.accountUsageSince(db, since),
+    },
+    media: {
+      find: (id) => media.findMedia(db, id),
+      purge: (before) => media.purgeMedia(db, before),
+    },
+    idempotency: {
+      find: (keyId, idemKey) => system.findIdempotent(db, keyId, idemKey),
+      purge: (before) => system.purgeIdempotent(db, before),
     },
     settings: {
       read: (key) => system.readSetting(db, key),

@@ -1,8 +1,9 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { IdempotencyRow } from "../../queries/system.ts";
 import type { PgConn } from "../client.ts";
-import { settings } from "../schema/index.ts";
+import { idempotency, settings } from "../schema/index.ts";
 
-/** Settings on PostgreSQL: the twins of db/queries/system.ts. */
+/** Settings and stored idempotent responses on PostgreSQL: the twins of db/queries/system.ts. */
 
 export const readSetting = async (db: PgConn, key: string): Promise<string | undefined> =>
   (await db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)))[0]?.value;
@@ -26,4 +27,20 @@ export async function bumpSetting(db: PgConn, key: string): Promise<void> {
       target: settings.key,
       set: { value: sql`cast(cast(${settings.value} as bigint) + 1 as text)` },
     });
+}
+
+export async function findIdempotent(
+  db: PgConn,
+  keyId: string,
+  idemKey: string,
+): Promise<IdempotencyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(idempotency)
+    .where(and(eq(idempotency.keyId, keyId), eq(idempotency.idemKey, idemKey)));
+  return row;
+}
+
+export async function purgeIdempotent(db: PgConn, before: number): Promise<void> {
+  await db.delete(idempotency).where(lt(idempotency.createdAt, before));
 }

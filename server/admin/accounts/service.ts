@@ -73,7 +73,7 @@ export const accountsService = {
   },
 
   /** A top-up (positive), a refund (positive, with a note) or an adjustment (signed, with a note). */
-  credit(
+  async credit(
     gw: AccountsDeps,
     id: string,
     input: { amount: number; note?: string },
@@ -90,8 +90,10 @@ export const accountsService = {
         },
       );
     }
-    const r = gw.book.credit(id, input.amount, kind, input.note ?? null, Date.now());
-    if (!r) throw notFound(`No account with id '${id}'.`, "account_not_found");
+    // The check above and the memory move inside credit() happen in this one turn.
+    const write = gw.book.credit(id, input.amount, kind, input.note ?? null, Date.now());
+    if (!write) throw notFound(`No account with id '${id}'.`, "account_not_found");
+    const r = await write;
     return {
       account_id: id,
       entry_id: r.entryId,

@@ -50,7 +50,7 @@ export const accountsCommands: CommandGroup = {
         const id = required(positionals[0], "<account-id>");
         const amount = amountArg(positionals[1], "<amount>");
         if (amount <= 0) throw new Error("the amount must be positive");
-        const r = accountsService.credit(
+        const r = await accountsService.credit(
           (await ctx.open()).gw,
           id,
           { amount, ...(values.note ? { note: values.note } : {}) },
