@@ -31,7 +31,8 @@ test("the new-key dialog shows the base URL and snippets for every client; each 
   gateway,
 }) => {
   const account = await adminPost<{ id: string; name: string }>(gateway, "/accounts", {
-    name: unique("Connect"),
+    // Not an English word of the panel: the Russian pages test scans every page for those.
+    name: unique("cx"),
     balance: "10",
   });
   await page.goto(`accounts/${account.id}`);

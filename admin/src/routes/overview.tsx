@@ -72,7 +72,7 @@ export function OverviewPage() {
                 totals={s.period}
                 id="period"
               />
-              <div className="grid gap-4 lg:grid-cols-2">
+              <div className="grid gap-4 *:min-w-0 lg:grid-cols-2">
                 <Card title={t("overview.hourly")}>
                   <SeriesChart
                     label={t("overview.hourlyChart")}
@@ -128,11 +128,11 @@ export function OverviewPage() {
                   />
                 </Card>
               </div>
-              <div className="grid gap-4 lg:grid-cols-2">
+              <div className="grid gap-4 *:min-w-0 lg:grid-cols-2">
                 <LowAccounts rows={s.low_accounts} />
                 <AccountSpend rows={s.accounts} days={s.period.days} />
               </div>
-              <div className="grid gap-4 lg:grid-cols-2">
+              <div className="grid gap-4 *:min-w-0 lg:grid-cols-2">
                 <Card title={t("overview.topModels")}>
                   {s.top_models.length === 0 ? (
                     <Empty title={t("overview.noRequests")} />

@@ -28,7 +28,7 @@ export function LowAccounts({ rows }: { rows: StatsView["low_accounts"] }) {
           <tbody>
             {rows.map((a) => (
               <tr key={a.account_id}>
-                <td className={td}>
+                <td className={`${td} break-all`}>
                   <Link to={`/accounts/${a.account_id}`} className={link}>
                     {a.name}
                   </Link>{" "}
@@ -67,7 +67,7 @@ export function AccountSpend({ rows, days }: { rows: StatsView["accounts"]; days
           <tbody>
             {rows.map((a) => (
               <tr key={a.account_id}>
-                <td className={td}>
+                <td className={`${td} break-all`}>
                   <Link to={`/accounts/${a.account_id}`} className={link}>
                     {a.name ?? a.account_id}
                   </Link>
