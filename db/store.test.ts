@@ -101,6 +101,7 @@ afterAll(async () => {
 async function script(e: Engine) {
   const { store } = e;
   const out: Record<string, unknown> = {};
+  out.setupEmpty = await store.setupFacts();
   await store.accounts.insert(
     {
       id: "acc_1",
@@ -337,6 +338,7 @@ async function script(e: Engine) {
   await store.idempotency.purge(400);
   out.idemPurged = await store.idempotency.find("key_1", "idem_0");
   out.idemKept = (await store.idempotency.find("key_1", "idem_1"))?.createdAt;
+  out.setup = await store.setupFacts();
   out.keys = await store.keys.all();
   out.lastUsed = [...(await store.keys.lastUsed())];
   out.accounts = (await store.accounts.all()).sort((a, b) => a.id.localeCompare(b.id));
@@ -498,6 +500,8 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         idemPurged: undefined,
         idemKept: 400,
         chargedFor: 300,
+        setupEmpty: { account: false, key: false, firstRequest: false },
+        setup: { account: true, key: true, firstRequest: true },
         ledgerCharges: { ids: ["led_c2", "led_c1"], total: 2 },
         ledgerNone: { rows: [], total: 0 },
         generation: "2",

@@ -133,6 +133,8 @@ export interface Store {
     /** Newest first, with the total. */
     deliveryPage(limit: number, offset: number): Promise<{ rows: DeliveryRow[]; total: number }>;
   };
+  /** The panel's first-run checklist: whether any account, any key and any answered request exists. */
+  setupFacts(): Promise<{ account: boolean; key: boolean; firstRequest: boolean }>;
   readonly media: {
     /** A generated-media link's row (written by the group commit), expired or not. */
     find(id: string): Promise<GeneratedMediaRow | undefined>;

@@ -8,6 +8,7 @@ import * as keys from "./keys.ts";
 import * as media from "./media.ts";
 import * as plans from "./plans.ts";
 import * as requests from "./requests.ts";
+import { setupFacts } from "./setup.ts";
 import * as system from "./system.ts";
 
 /**
@@ -84,6 +85,7 @@ export function sqliteStore(db: Db): Store {
       updateDelivery: async (id, set) => alerts.updateDelivery(db, id, set),
       deliveryPage: async (limit, offset) => alerts.deliveryPage(db, limit, offset),
     },
+    setupFacts: async () => setupFacts(db),
     media: {
       find: async (id) => links.find(id),
       purge: async (before) => links.purge(before),

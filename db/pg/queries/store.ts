@@ -9,6 +9,7 @@ import * as keys from "./keys.ts";
 import * as media from "./media.ts";
 import * as plans from "./plans.ts";
 import * as requests from "./requests.ts";
+import { setupFacts } from "./setup.ts";
 import * as system from "./system.ts";
 
 /** The Store (db/store.ts) over PostgreSQL: each method one round trip (or one transaction) on the pool. */
@@ -78,6 +79,7 @@ export function pgStore(db: PgConn): Store {
       updateDelivery: (id, set) => alerts.updateDelivery(db, id, set),
       deliveryPage: (limit, offset) => alerts.deliveryPage(db, limit, offset),
     },
+    setupFacts: () => setupFacts(db),
     media: {
       find: (id) => media.findMedia(db, id),
       purge: (before) => media.purgeMedia(db, before),

@@ -1,14 +1,13 @@
-import { setupFacts } from "../../../db/queries/setup.ts";
 import type { AdminServices } from "../services.ts";
 import type { SettingsView, SetupView } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type SetupDeps = Pick<AdminServices, "db" | "catalog" | "settings">;
+export type SetupDeps = Pick<AdminServices, "store" | "catalog" | "settings">;
 
-export function setupStatus(gw: SetupDeps): SetupView {
+export async function setupStatus(gw: SetupDeps): Promise<SetupView> {
   const providers = gw.catalog.providers().length;
   const models = gw.catalog.models().length;
-  const { account, key, firstRequest: first_request } = setupFacts(gw.db);
+  const { account, key, firstRequest: first_request } = await gw.store.setupFacts();
   return {
     providers,
     models,
