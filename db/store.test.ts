@@ -442,6 +442,38 @@ async function script(e: Engine) {
   await e.seedPlan();
   out.plans = await store.plans.all();
   out.assignments = await store.plans.assignments();
+  // Plans' own writes: a new default takes the flag from the old one; an update can take it back.
+  const plansById = async () => (await store.plans.all()).sort((a, b) => a.id.localeCompare(b.id));
+  await store.plans.insert({
+    ...plan,
+    id: "plan_free",
+    name: "Free",
+    models: null,
+    createdAt: 2,
+    updatedAt: 2,
+  });
+  out.plansAfterInsert = await plansById();
+  await store.plans.update("plan_pro", { name: "Pro 2", models: ["gpt-b", "gpt-c"], updatedAt: 3 }, true);
+  out.plansAfterUpdate = await plansById();
+  await store.plans.update("plan_free", { monthlyFee: 0, configHash: "h", updatedAt: 4 }, false);
+  out.plansAfterPlainUpdate = await plansById();
+  out.onPlans = [await store.plans.accountsOn("plan_pro"), await store.plans.accountsOn("plan_free")];
+  await store.plans.saveAssignment({
+    ...assignment,
+    planId: "plan_free",
+    lapsedPlanId: "plan_pro",
+    lapsedAt: 30,
+  });
+  out.assignmentsAfterSave = await store.plans.assignments();
+  out.onPlansAfterSave = [
+    await store.plans.accountsOn("plan_pro"),
+    await store.plans.accountsOn("plan_free"),
+  ];
+  await store.plans.remove("plan_pro");
+  await store.plans.removeAssignment("acc_1");
+  await store.plans.removeAssignment("acc_none");
+  out.plansAfterRemove = await plansById();
+  out.assignmentsAfterRemove = await store.plans.assignments();
 
   await store.settings.bump("generation");
   await store.settings.bump("generation");
@@ -510,6 +542,25 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         movesAfterSecond: ["led_c1", "led_c2"],
         reconciled: ["created", "updated", "updated"],
         afterReconcile: { id: "prov_once", configHash: "h2" },
+        plansAfterInsert: [
+          { id: "plan_free", isDefault: true, models: null },
+          { id: "plan_pro", isDefault: false, models: ["gpt-a"] },
+        ],
+        plansAfterUpdate: [
+          { id: "plan_free", isDefault: false },
+          { id: "plan_pro", name: "Pro 2", isDefault: true, models: ["gpt-b", "gpt-c"], updatedAt: 3 },
+        ],
+        plansAfterPlainUpdate: [
+          { id: "plan_free", isDefault: false, configHash: "h", updatedAt: 4 },
+          { id: "plan_pro", isDefault: true },
+        ],
+        onPlans: [1, 0],
+        assignmentsAfterSave: [
+          { accountId: "acc_1", planId: "plan_free", lapsedPlanId: "plan_pro", lapsedAt: 30 },
+        ],
+        onPlansAfterSave: [0, 1],
+        plansAfterRemove: [{ id: "plan_free" }],
+        assignmentsAfterRemove: [],
       });
     } finally {
       await lite.close();

@@ -97,6 +97,16 @@ export interface Store {
   readonly plans: {
     all(): Promise<PlanRow[]>;
     assignments(): Promise<AccountPlanRow[]>;
+    /** Inserts a plan; a default one becomes the only default, in the same transaction. */
+    insert(row: PlanRow): Promise<void>;
+    /** Updates a plan; `makeDefault` makes it the only default, in the same transaction. */
+    update(id: string, set: Partial<PlanRow>, makeDefault: boolean): Promise<void>;
+    /** How many accounts are on the plan. */
+    accountsOn(planId: string): Promise<number>;
+    remove(id: string): Promise<void>;
+    /** Inserts or replaces the account's assignment. */
+    saveAssignment(row: AccountPlanRow): Promise<void>;
+    removeAssignment(accountId: string): Promise<void>;
   };
   readonly requests: {
     /** The log rows that seed the rate windows: keyed, since `since`, not refused by a rate limit. */

@@ -68,7 +68,7 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
   gw.metrics.labelModelsBy((id) => gw.catalog.model(id) !== undefined);
   await gw.reload();
   await applyConfig({ store, cipher, book: gw.book }, config, Date.now());
-  applyPlans(gw.plans, config.plans, Date.now());
+  await applyPlans(gw.plans, config.plans, Date.now());
   await gw.reload();
   return { gw, config, configFile: file, shared };
 }

@@ -1,5 +1,5 @@
 import { and, eq, gte, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
-import type { Conn } from "../client.ts";
+import type { Conn, Db } from "../client.ts";
 import { accountPlans, plans, requestLog } from "../schema/index.ts";
 import { admittedSince } from "./predicates.ts";
 
@@ -39,6 +39,22 @@ export function setDefaultPlan(db: Conn, id: string | null): void {
     .where(id === null ? eq(plans.isDefault, true) : and(eq(plans.isDefault, true), ne(plans.id, id)))
     .run();
   if (id !== null) db.update(plans).set({ isDefault: true }).where(eq(plans.id, id)).run();
+}
+
+/** Inserts a plan; a default one becomes the only default, in the same transaction (Store.plans.insert). */
+export function createPlan(db: Db, row: PlanRow): void {
+  db.transaction((tx) => {
+    insertPlan(tx, row);
+    if (row.isDefault) setDefaultPlan(tx, row.id);
+  });
+}
+
+/** Updates a plan; `makeDefault` makes it the only default, in the same transaction (Store.plans.update). */
+export function changePlan(db: Db, id: string, set: Partial<PlanRow>, makeDefault: boolean): void {
+  db.transaction((tx) => {
+    updatePlan(tx, id, set);
+    if (makeDefault) setDefaultPlan(tx, id);
+  });
 }
 
 export function accountsOnPlan(db: Conn, planId: string): number {

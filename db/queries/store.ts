@@ -60,6 +60,12 @@ export function sqliteStore(db: Db): Store {
     plans: {
       all: async () => plans.allPlans(db),
       assignments: async () => plans.allAccountPlans(db),
+      insert: async (row) => plans.createPlan(db, row),
+      update: async (id, set, makeDefault) => plans.changePlan(db, id, set, makeDefault),
+      accountsOn: async (planId) => plans.accountsOnPlan(db, planId),
+      remove: async (id) => plans.deletePlan(db, id),
+      saveAssignment: async (row) => plans.upsertAccountPlan(db, row),
+      removeAssignment: async (accountId) => plans.deleteAccountPlan(db, accountId),
     },
     requests: {
       rateWindowSeed: async (since) => requests.rateWindowSeed(db, since),

@@ -63,8 +63,8 @@ test("a credit whose write fails gives the money back and rejects; an unknown ac
 });
 
 test("a plan fee whose write fails is given back and due again at the next request", async () => {
-  const { db, store, book, acct, gate, ledger } = await rig(1000);
-  const plans = new PlanBook(db, book, store);
+  const { store, book, acct, gate, ledger } = await rig(1000);
+  const plans = new PlanBook(book, store);
   await plans.load();
   const jan = Date.UTC(2027, 0, 15);
   const fields = {
@@ -76,9 +76,9 @@ test("a plan fee whose write fails is given back and due again at the next reque
     models: null,
     priceMultiplierPpm: 1_000_000,
   };
-  plans.create("free", { ...fields, name: "Free", isDefault: true, monthlyFee: 0 }, jan);
-  plans.create("p", { ...fields, isDefault: false, monthlyFee: 300 }, jan);
-  plans.assign(acct.id, "p", jan);
+  await plans.create("free", { ...fields, name: "Free", isDefault: true, monthlyFee: 0 }, jan);
+  await plans.create("p", { ...fields, isDefault: false, monthlyFee: 300 }, jan);
+  await plans.assign(acct.id, "p", jan);
   expect(book.get(acct.id)!.balance).toBe(700);
 
   const feb = Date.UTC(2027, 1, 1);

@@ -115,7 +115,7 @@ export class Gateway implements CallServices {
       accountRpm: config.defaults.rate_limits.account_rpm,
       globalRph: config.defaults.rate_limits.global_rph,
     };
-    this.plans = new PlanBook(db, this.book, store);
+    this.plans = new PlanBook(this.book, store);
     this.planLimits = new PlanLimits(this.plans);
     this.limiter =
       this.shared?.limiter(rateDefaults, this.planLimits, this.plans) ??

@@ -115,7 +115,7 @@ export class ExternalIssuer {
     for (let i = 2; taken.has(name); i++) name = `external:${subject} (${i})`;
     const acct = await this.d.book.create({ name, balance: 0 }, now);
     const plan = this.d.plans.defaultPlan();
-    if (plan) this.d.plans.assign(acct.id, plan.id, now);
+    if (plan) await this.d.plans.assign(acct.id, plan.id, now);
     return this.active((await this.link(subject, acct.id, now)).keyId);
   }
 

@@ -131,7 +131,7 @@ export class Users {
   async personalAccount(user: User, now: number): Promise<MemberRow> {
     const acct = await this.d.book.create({ name: this.freeAccountName(user.email), balance: 0 }, now);
     const plan = this.d.plans.defaultPlan();
-    if (plan) this.d.plans.assign(acct.id, plan.id, now);
+    if (plan) await this.d.plans.assign(acct.id, plan.id, now);
     return this.addMember(acct.id, user, "owner", now);
   }
 

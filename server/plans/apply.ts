@@ -20,7 +20,11 @@ const fieldsOf = (p: PlanDecl): PlanFields => ({
  * a changed one is overwritten from the file, a removed one stays. Free plans first, so
  * a default exists before a plan with a fee needs one.
  */
-export function applyPlans(plans: PlanBook, decls: readonly PlanDecl[], now: number): string[] {
+export async function applyPlans(
+  plans: PlanBook,
+  decls: readonly PlanDecl[],
+  now: number,
+): Promise<string[]> {
   const changed: string[] = [];
   const ordered = [...decls].sort(
     (a, b) => Number(b.default) - Number(a.default) || a.monthly_fee - b.monthly_fee,
@@ -29,8 +33,8 @@ export function applyPlans(plans: PlanBook, decls: readonly PlanDecl[], now: num
     const hash = sha256(`plan:${JSON.stringify(d)}`);
     const existing = plans.get(d.id);
     if (existing?.configHash === hash) continue;
-    if (existing) plans.update(d.id, fieldsOf(d), now, hash);
-    else plans.create(d.id, fieldsOf(d), now, hash);
+    if (existing) await plans.update(d.id, fieldsOf(d), now, hash);
+    else await plans.create(d.id, fieldsOf(d), now, hash);
     changed.push(d.id);
   }
   return changed;

@@ -1,17 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import {
-  type AccountPlanRow,
-  accountsOnPlan,
-  allAccountPlans,
-  allPlans,
-  deleteAccountPlan,
-  deletePlan,
-  insertPlan,
-  type PlanRow,
-  setDefaultPlan,
-  updatePlan,
-  upsertAccountPlan,
-} from "../../db/queries/plans.ts";
+import type { AccountPlanRow, PlanRow } from "../../db/queries/plans.ts";
 import type { Store } from "../../db/store.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import { formatAmount } from "../billing/money.ts";
@@ -65,7 +52,6 @@ export class PlanBook {
   private assigned = new Map<string, AccountPlanRow>();
 
   constructor(
-    private readonly db: Db,
     private readonly book: AccountBook,
     private readonly store: Store,
   ) {}
@@ -74,14 +60,22 @@ export class PlanBook {
     this.apply(...(await Promise.all([this.store.plans.all(), this.store.plans.assignments()])));
   }
 
-  /** After this book's own writes, read back on the connection they went through (moves to the Store with them). */
-  private reread(): void {
-    this.apply(allPlans(this.db), allAccountPlans(this.db));
+  /**
+   * After this book's own plan writes, the plans read back (a new default changed others).
+   * Assignments are not reread: they are this book's own, saved in memory first, and a
+   * write of one still in flight must not be replaced by an older row.
+   */
+  private async reread(): Promise<void> {
+    this.setPlans(await this.store.plans.all());
   }
 
   private apply(plans: PlanRow[], assigned: AccountPlanRow[]): void {
-    this.plans = new Map(plans.map((r) => [r.id, toPlan(r)]));
+    this.setPlans(plans);
     this.assigned = new Map(assigned.map((r) => [r.accountId, r]));
+  }
+
+  private setPlans(plans: PlanRow[]): void {
+    this.plans = new Map(plans.map((r) => [r.id, toPlan(r)]));
   }
 
   list(): Plan[] {
@@ -116,16 +110,21 @@ export class PlanBook {
     const month = monthStart(now);
     if (a.periodStart >= month) return plan;
     if (this.pay(accountId, plan, month, now, () => this.restore(accountId, a))) {
-      this.save({ ...a, periodStart: month });
+      void this.save({ ...a, periodStart: month }).catch(logFailed(accountId));
       return plan;
     }
     const fallback = this.defaultPlan();
     if (!fallback) {
-      deleteAccountPlan(this.db, accountId);
-      this.assigned.delete(accountId);
+      void this.unassign(accountId).catch(logFailed(accountId));
       return null;
     }
-    this.save({ ...a, planId: fallback.id, periodStart: month, lapsedPlanId: plan.id, lapsedAt: now });
+    void this.save({
+      ...a,
+      planId: fallback.id,
+      periodStart: month,
+      lapsedPlanId: plan.id,
+      lapsedAt: now,
+    }).catch(logFailed(accountId));
     return fallback;
   }
 
@@ -139,11 +138,10 @@ export class PlanBook {
    * Puts the account on `planId` (null: no plan) from now. A plan with a fee is paid for
    * the current month at once; a balance that cannot pay it refuses the change (402).
    */
-  assign(accountId: string, planId: string | null, now: number): Plan | null {
+  async assign(accountId: string, planId: string | null, now: number): Promise<Plan | null> {
     if (!this.book.get(accountId)) throw notFound(`No account with id '${accountId}'.`, "account_not_found");
     if (planId === null) {
-      deleteAccountPlan(this.db, accountId);
-      this.assigned.delete(accountId);
+      await this.unassign(accountId);
       return null;
     }
     const plan = this.plans.get(planId);
@@ -164,7 +162,7 @@ export class PlanBook {
         { code: "insufficient_quota" },
       );
     }
-    this.save({
+    await this.save({
       accountId,
       planId,
       periodStart: month,
@@ -175,19 +173,21 @@ export class PlanBook {
     return plan;
   }
 
-  create(id: string, fields: PlanFields, now: number, configHash: string | null = null): Plan {
+  async create(id: string, fields: PlanFields, now: number, configHash: string | null = null): Promise<Plan> {
     if (this.plans.has(id)) throw conflict(`A plan with id '${id}' exists.`, "plan_exists");
     this.check(id, fields);
     const row: PlanRow = { id, ...fields, configHash, createdAt: now, updatedAt: now };
-    this.db.transaction((tx) => {
-      insertPlan(tx, row);
-      if (fields.isDefault) setDefaultPlan(tx, id);
-    });
-    this.reread();
+    await this.store.plans.insert(row);
+    await this.reread();
     return this.plans.get(id)!;
   }
 
-  update(id: string, patch: Partial<PlanFields>, now: number, configHash?: string | null): Plan {
+  async update(
+    id: string,
+    patch: Partial<PlanFields>,
+    now: number,
+    configHash?: string | null,
+  ): Promise<Plan> {
     const prev = this.plans.get(id);
     if (!prev) throw notFound(`No plan with id '${id}'.`, "plan_not_found");
     const next = { ...fieldsOf(prev), ...patch };
@@ -197,29 +197,26 @@ export class PlanBook {
         "The default plan stays default until another plan is made the default.",
         "default_plan_required",
       );
-    this.db.transaction((tx) => {
-      updatePlan(tx, id, {
-        ...patch,
-        ...(configHash !== undefined ? { configHash } : {}),
-        updatedAt: now,
-      });
-      if (patch.isDefault) setDefaultPlan(tx, id);
-    });
-    this.reread();
+    await this.store.plans.update(
+      id,
+      { ...patch, ...(configHash !== undefined ? { configHash } : {}), updatedAt: now },
+      patch.isDefault === true,
+    );
+    await this.reread();
     return this.plans.get(id)!;
   }
 
-  remove(id: string): void {
+  async remove(id: string): Promise<void> {
     const plan = this.plans.get(id);
     if (!plan) throw notFound(`No plan with id '${id}'.`, "plan_not_found");
-    const n = accountsOnPlan(this.db, id);
+    const n = await this.store.plans.accountsOn(id);
     if (n > 0) throw conflict(`${n} account(s) are on plan '${id}': move them first.`, "plan_in_use");
     if (plan.isDefault && [...this.plans.values()].some((p) => p.monthlyFee > 0))
       throw conflict(
         "Plans with a fee fall back to the default plan: make another plan the default first.",
         "default_plan_required",
       );
-    deletePlan(this.db, id);
+    await this.store.plans.remove(id);
     this.plans.delete(id);
   }
 
@@ -297,18 +294,34 @@ export class PlanBook {
 
   /** Puts back what the account had (none: no plan). */
   private restore(accountId: string, prev: AccountPlanRow | undefined): void {
-    if (prev) this.save(prev);
-    else {
-      deleteAccountPlan(this.db, accountId);
-      this.assigned.delete(accountId);
-    }
+    void (prev ? this.save(prev) : this.unassign(accountId)).catch(logFailed(accountId));
   }
 
-  private save(row: AccountPlanRow): void {
-    upsertAccountPlan(this.db, row);
+  /**
+   * Memory first, in the caller's turn, then the write. The request path (`current`) does
+   * not await it: on SQLite the Store has written the row when the call returns, so the
+   * hot path adds no await; on PostgreSQL a failed write is logged and memory stands.
+   */
+  private save(row: AccountPlanRow): Promise<void> {
     this.assigned.set(row.accountId, row);
+    return this.store.plans.saveAssignment(row);
+  }
+
+  private unassign(accountId: string): Promise<void> {
+    this.assigned.delete(accountId);
+    return this.store.plans.removeAssignment(accountId);
   }
 }
+
+const logFailed = (accountId: string) => (err: unknown) =>
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "plan assignment not written",
+      account_id: accountId,
+      error: String(err),
+    }),
+  );
 
 function fieldsOf(p: Plan): PlanFields {
   return {

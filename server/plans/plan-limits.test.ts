@@ -30,15 +30,15 @@ async function rig(plan: Partial<PlanFields>, balance = 0, now = Date.UTC(2027, 
   const store = sqliteStore(db);
   const book = new AccountBook(store);
   await book.load();
-  const plans = new PlanBook(db, book, store);
+  const plans = new PlanBook(book, store);
   await plans.load();
   const limits = new PlanLimits(plans);
   const limiter = new RateLimiter({ keyRpm: null, keyRpd: null, accountRpm: null });
   limiter.extra = limits;
-  plans.create("free", { ...base, name: "Free", isDefault: true }, now);
-  plans.create("p", { ...base, ...plan }, now);
+  await plans.create("free", { ...base, name: "Free", isDefault: true }, now);
+  await plans.create("p", { ...base, ...plan }, now);
   const acct = await book.create({ name: "a", balance }, now);
-  plans.assign(acct.id, "p", now);
+  await plans.assign(acct.id, "p", now);
   const key = { id: "k", accountId: acct.id, rpmLimit: null, dailyRequestLimit: null };
   return { db, store, book, plans, limits, limiter, acct, key };
 }
@@ -116,12 +116,12 @@ describe("plan limits with an injected clock", () => {
 
   test("a fee the free balance cannot cover is not charged: what is reserved for requests in flight is not free", async () => {
     const { plans, book, acct } = await rig({}, 1000);
-    plans.create("paid", { ...base, monthlyFee: 900 }, Date.UTC(2027, 0, 15));
+    await plans.create("paid", { ...base, monthlyFee: 900 }, Date.UTC(2027, 0, 15));
     const key = { id: "k", accountId: acct.id, spendLimit: null, used: 0, reserved: 0 } as never;
     const hold = book.hold(key, 200);
-    expect(() => plans.assign(acct.id, "paid", Date.UTC(2027, 0, 16))).toThrow("cannot pay");
+    await expect(plans.assign(acct.id, "paid", Date.UTC(2027, 0, 16))).rejects.toThrow("cannot pay");
     book.release(hold, key);
-    expect(plans.assign(acct.id, "paid", Date.UTC(2027, 0, 16))?.id).toBe("paid");
+    expect((await plans.assign(acct.id, "paid", Date.UTC(2027, 0, 16)))?.id).toBe("paid");
   });
 
   test("seeded at start from the log: today's requests and tokens per account", async () => {

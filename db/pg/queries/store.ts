@@ -54,6 +54,12 @@ export function pgStore(db: PgConn): Store {
     plans: {
       all: () => plans.allPlans(db),
       assignments: () => plans.allAccountPlans(db),
+      insert: (row) => plans.insertPlan(db, row),
+      update: (id, set, makeDefault) => plans.updatePlan(db, id, set, makeDefault),
+      accountsOn: (planId) => plans.accountsOnPlan(db, planId),
+      remove: (id) => plans.deletePlan(db, id),
+      saveAssignment: (row) => plans.upsertAccountPlan(db, row),
+      removeAssignment: (accountId) => plans.deleteAccountPlan(db, accountId),
     },
     requests: {
       rateWindowSeed: (since) => requests.rateWindowSeed(db, since),

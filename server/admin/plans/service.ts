@@ -67,16 +67,16 @@ export const plansService = {
     return planView(p);
   },
 
-  create(gw: Services, input: PlanInput & { id: string }) {
+  async create(gw: Services, input: PlanInput & { id: string }) {
     const f = toFields(gw, input) as PlanFields;
-    return planView(gw.plans.create(input.id, f, Date.now()));
+    return planView(await gw.plans.create(input.id, f, Date.now()));
   },
 
-  update: (gw: Services, id: string, input: PlanInput) =>
-    planView(gw.plans.update(id, toFields(gw, input), Date.now())),
+  update: async (gw: Services, id: string, input: PlanInput) =>
+    planView(await gw.plans.update(id, toFields(gw, input), Date.now())),
 
-  remove(gw: Services, id: string) {
-    gw.plans.remove(id);
+  async remove(gw: Services, id: string) {
+    await gw.plans.remove(id);
     return { id, deleted: true };
   },
 
@@ -94,8 +94,8 @@ export const plansService = {
     };
   },
 
-  assign(gw: Services, accountId: string, planId: string | null) {
-    gw.plans.assign(accountId, planId, Date.now());
+  async assign(gw: Services, accountId: string, planId: string | null) {
+    await gw.plans.assign(accountId, planId, Date.now());
     return plansService.accountPlan(gw, accountId);
   },
 };
