@@ -1,4 +1,3 @@
-import type { Db } from "../../db/client.ts";
 import type { Store } from "../../db/store.ts";
 import type { AccountState } from "../billing/account-book.ts";
 import { amountToNumber } from "../billing/money.ts";
@@ -8,9 +7,9 @@ import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import { type AlertEvent, type AlertMail, alertMail } from "./alert-mail.ts";
-import { readRecipients } from "./email-config.ts";
+import { parseRecipients, RECIPIENTS_SETTING } from "./email-config.ts";
 import { SIGNATURE_HEADER, sign } from "./signature.ts";
-import { readWebhook } from "./webhook-config.ts";
+import { parseWebhook, storedWebhook, WEBHOOK_SETTING, type WebhookConfig } from "./webhook-config.ts";
 
 export type { AlertEvent };
 
@@ -49,10 +48,12 @@ export class Alerts {
   private readonly pending = new Set<Promise<void>>();
   private mailer: AlertMailer | null = null;
   private panelUrl: string | null = null;
+  /** Where alerts go, in memory: `send` runs on the request path and answers its ids at once. */
+  private hook: WebhookConfig | null = null;
+  private mailTo: readonly string[] = [];
 
   constructor(
-    private readonly db: Db,
-    private readonly deliveries: Store["alerts"],
+    private readonly store: Pick<Store, "alerts" | "settings">,
     private readonly cipher: Cipher,
     private readonly currency: string,
     options: Partial<AlertOptions> = {},
@@ -102,6 +103,38 @@ export class Alerts {
     );
   }
 
+  /** Reads the webhook and the recipients (start and every reload: a change another process made). */
+  async load(): Promise<void> {
+    const [hook, mailTo] = await Promise.all([
+      this.store.settings.read(WEBHOOK_SETTING),
+      this.store.settings.read(RECIPIENTS_SETTING),
+    ]);
+    this.hook = parseWebhook(hook, this.cipher);
+    this.mailTo = parseRecipients(mailTo);
+  }
+
+  get webhook(): WebhookConfig | null {
+    return this.hook;
+  }
+
+  get recipients(): readonly string[] {
+    return this.mailTo;
+  }
+
+  /** Stores the webhook (null: none), then alerts use it. */
+  async setWebhook(config: WebhookConfig | null): Promise<void> {
+    if (config === null) await this.store.settings.delete(WEBHOOK_SETTING);
+    else await this.store.settings.upsert(WEBHOOK_SETTING, storedWebhook(config, this.cipher));
+    this.hook = config;
+  }
+
+  /** Stores the recipients (none: alerts are not mailed), then alerts use them. */
+  async setRecipients(recipients: readonly string[]): Promise<void> {
+    if (recipients.length === 0) await this.store.settings.delete(RECIPIENTS_SETTING);
+    else await this.store.settings.upsert(RECIPIENTS_SETTING, JSON.stringify(recipients));
+    this.mailTo = [...recipients];
+  }
+
   /** Mails alerts through the gateway's mailer from now on; `panelUrl` (server.public_url) links the mail to the panel. */
   mailThrough(mailer: AlertMailer, panelUrl: string | null): void {
     this.mailer = mailer;
@@ -124,7 +157,7 @@ export class Alerts {
    */
   send(event: AlertEvent, data: Record<string, unknown>, now: number): string[] {
     const ids: string[] = [];
-    const hook = readWebhook(this.db, this.cipher);
+    const hook = this.hook;
     if (hook) {
       const { id, body, logged } = this.log(event, data, hook.url, now);
       this.track(logged.then(() => this.deliver(id, event, hook.url, sign(hook.secret, body), body)));
@@ -132,12 +165,12 @@ export class Alerts {
     }
     const mailer = this.mailer;
     if (mailer)
-      for (const to of readRecipients(this.db)) {
+      for (const to of this.mailTo) {
         const { id, body, logged } = this.log(event, data, `mailto:${to}`, now);
         const mail = alertMail(to, event, body, data, this.panelUrl);
         this.track(
           Promise.all([mailer.send(mail, now), logged]).then(([o]) =>
-            this.deliveries.updateDelivery(id, {
+            this.store.alerts.updateDelivery(id, {
               status: o.status === "sent" ? "delivered" : o.status,
               attempts: 1,
               responseStatus: null,
@@ -158,7 +191,7 @@ export class Alerts {
   private log(event: AlertEvent, data: Record<string, unknown>, url: string, now: number) {
     const id = newId("alert");
     const body = JSON.stringify({ id, event, created_at: new Date(now).toISOString(), data });
-    const logged = this.deliveries.insertDelivery({
+    const logged = this.store.alerts.insertDelivery({
       id,
       event,
       payload: body,
@@ -206,7 +239,7 @@ export class Alerts {
         responseStatus = res.status;
         await res.body?.cancel();
         if (res.ok) {
-          await this.deliveries.updateDelivery(id, {
+          await this.store.alerts.updateDelivery(id, {
             status: "delivered",
             attempts: attempt,
             responseStatus,
@@ -220,7 +253,7 @@ export class Alerts {
         lastError = err instanceof Error ? err.message : String(err);
       }
       const last = attempt === maxAttempts;
-      await this.deliveries.updateDelivery(id, {
+      await this.store.alerts.updateDelivery(id, {
         status: last ? "failed" : "pending",
         attempts: attempt,
         responseStatus,

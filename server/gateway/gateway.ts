@@ -100,7 +100,7 @@ export class Gateway implements CallServices {
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
     this.keys = new KeyStore(store);
     this.catalog = new Catalog(cipher, store);
-    this.alerts = new Alerts(db, store.alerts, cipher, config.currency);
+    this.alerts = new Alerts(store, cipher, config.currency);
     this.book.onMoved = (acct, key, now) => {
       try {
         this.alerts.accountMoved(acct, now);
@@ -169,7 +169,13 @@ export class Gateway implements CallServices {
   async reload(): Promise<void> {
     const dataVersion = this.dataVersion();
     const generation = this.generation();
-    await Promise.all([this.keys.load(), this.catalog.load(), this.book.refresh(), this.plans.load()]);
+    await Promise.all([
+      this.keys.load(),
+      this.catalog.load(),
+      this.book.refresh(),
+      this.plans.load(),
+      this.alerts.load(),
+    ]);
     this.lastDataVersion = dataVersion;
     this.lastGeneration = generation;
   }

@@ -1,35 +1,33 @@
-import { readRecipients, writeRecipients } from "../../alerts/email-config.ts";
-import { readWebhook, writeWebhook } from "../../alerts/webhook-config.ts";
 import type { AdminServices } from "../services.ts";
 
-export type AlertsDeps = Pick<AdminServices, "db" | "store" | "cipher" | "alerts">;
+export type AlertsDeps = Pick<AdminServices, "store" | "alerts">;
 
 import { iso } from "../shared.ts";
 import type { DeliveryView, EmailView, WebhookView } from "./model.ts";
 
 const view = (gw: AlertsDeps): WebhookView => {
-  const hook = readWebhook(gw.db, gw.cipher);
+  const hook = gw.alerts.webhook;
   return { url: hook?.url ?? null, secret_set: hook !== null };
 };
 
 const emailView = (gw: AlertsDeps): EmailView => ({
-  recipients: readRecipients(gw.db),
+  recipients: [...gw.alerts.recipients],
   transport: gw.alerts.mailKind,
 });
 
 export const alertsService = {
   webhook: view,
 
-  setWebhook(gw: AlertsDeps, input: { url: string; secret: string } | null): WebhookView {
-    writeWebhook(gw.db, gw.cipher, input);
+  async setWebhook(gw: AlertsDeps, input: { url: string; secret: string } | null): Promise<WebhookView> {
+    await gw.alerts.setWebhook(input);
     return view(gw);
   },
 
   email: emailView,
 
-  setEmail(gw: AlertsDeps, input: { recipients: string[] }): EmailView {
+  async setEmail(gw: AlertsDeps, input: { recipients: string[] }): Promise<EmailView> {
     // One address once, however it was typed (EmailInput trims and lowers them).
-    writeRecipients(gw.db, [...new Set(input.recipients)]);
+    await gw.alerts.setRecipients([...new Set(input.recipients)]);
     return emailView(gw);
   },
 
