@@ -244,6 +244,22 @@ async function script(e: Engine) {
       },
     ]),
   ]);
+  // The admin log's reads: newest first, with names; the free text matches ids, names (any case) and a pasted key.
+  const page = { limit: 10, offset: 0 };
+  const ids = async (f: Parameters<Store["requests"]["search"]>[0], p = page) => {
+    const { rows, total } = await store.requests.search(f, p);
+    return { ids: rows.map((r) => r.id), total };
+  };
+  out.requestsFirstTwo = await store.requests.search({}, { limit: 2, offset: 0 });
+  out.requestsByAccountName = await ids({ q: " TEA " });
+  out.requestsByPastedKey = await ids({ q: "sk-tg-abSECRET" });
+  out.requestsById = await ids({ q: "req_2" });
+  out.requestsWindow = await ids({ keyId: "key_1", from: 150, to: 300 });
+  out.requestsErrors = await ids({ statusClass: "errors" });
+  out.requestsNone = await ids({ q: "nothing" });
+  out.requestsPaged = await ids({ accountId: "acc_1" }, { limit: 1, offset: 1 });
+  out.requestFound = await store.requests.find("req_2");
+  out.requestUnknown = await store.requests.find("nope");
   await e.commit(
     [100, 400].map((expiresAt, i) => [
       {
@@ -542,6 +558,28 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         movesAfterSecond: ["led_c1", "led_c2"],
         reconciled: ["created", "updated", "updated"],
         afterReconcile: { id: "prov_once", configHash: "h2" },
+        requestsFirstTwo: {
+          total: 3,
+          rows: [
+            { id: "req_3", keyName: "renamed", accountName: "team", errorCode: "rate_limit_exceeded" },
+            { id: "req_2", keyName: "renamed", accountName: "team", cost: 200, stream: false },
+          ],
+        },
+        requestsByAccountName: { ids: ["req_3", "req_2", "req_1"], total: 3 },
+        requestsByPastedKey: { ids: ["req_3", "req_2", "req_1"], total: 3 },
+        requestsById: { ids: ["req_2"], total: 1 },
+        requestsWindow: { ids: ["req_2"], total: 1 },
+        requestsErrors: { ids: [], total: 0 },
+        requestsNone: { ids: [], total: 0 },
+        requestsPaged: { ids: ["req_2"], total: 3 },
+        requestFound: {
+          id: "req_2",
+          keyName: "renamed",
+          accountName: "team",
+          inputTokens: 1,
+          outputTokens: 2,
+        },
+        requestUnknown: undefined,
         plansAfterInsert: [
           { id: "plan_free", isDefault: true, models: null },
           { id: "plan_pro", isDefault: false, models: ["gpt-a"] },

@@ -6,6 +6,8 @@ import type { FullRow } from "./queries/columns.ts";
 import type { KeyRow } from "./queries/keys.ts";
 import type { GeneratedMediaRow } from "./queries/media.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
+import type { RequestSearch } from "./queries/predicates.ts";
+import type { NamedRequestRow } from "./queries/requests.ts";
 import type { IdempotencyRow } from "./queries/system.ts";
 import type { accounts, adminUsers, apiKeys, models, providers } from "./schema/index.ts";
 
@@ -113,6 +115,13 @@ export interface Store {
     rateWindowSeed(since: number): Promise<{ keyId: string; accountId: string; createdAt: number }[]>;
     /** Per account since `since`: admitted requests and tokens, to seed the plan windows. */
     accountUsageSince(since: number): Promise<{ accountId: string; requests: number; tokens: number }[]>;
+    /** The admin log's page, newest first, with its key's and account's names, and how many rows match. */
+    search(
+      f: RequestSearch,
+      page: { limit: number; offset: number },
+    ): Promise<{ rows: NamedRequestRow[]; total: number }>;
+    /** One request with the names of its key and account. */
+    find(id: string): Promise<NamedRequestRow | undefined>;
   };
   readonly admins: {
     count(): Promise<number>;

@@ -1,17 +1,14 @@
 import {
   and,
-  between,
   type Column,
   count,
   desc,
   eq,
   getTableColumns,
   gte,
-  inArray,
   isNotNull,
   lt,
   max,
-  ne,
   or,
   type SQL,
   sql,
@@ -19,7 +16,9 @@ import {
 import type { Conn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
 import { type FullRow, insertEveryColumn } from "./columns.ts";
-import { admittedSince } from "./predicates.ts";
+import { admittedSince, type RequestSearch, requestFilter } from "./predicates.ts";
+
+export type { RequestSearch };
 
 /** The request log (db/schema/requests.ts): the hot-path insert, the rate windows' seed, the panel's reads and sums. */
 
@@ -29,56 +28,20 @@ export type RequestLogRecord = typeof requestLog.$inferSelect;
 /** One row per request, every column a placeholder (run by the group commit with a RequestLogRow). */
 export const prepareRequestLogInsert = (db: Conn) => insertEveryColumn(db, requestLog);
 
-export type RequestSearch = {
-  keyId?: string;
-  accountId?: string;
-  model?: string;
-  status?: number;
-  outcome?: "ok" | "error" | "client_closed";
-  /** "errors": every request that did not succeed; "4xx", "5xx": by status class. */
-  statusClass?: "errors" | "4xx" | "5xx";
-  /** A request id, or part of a key's or account's name, or a key (or its shown prefix). */
-  q?: string;
-  /** Epoch ms, inclusive. */
-  from?: number;
-  /** Epoch ms, exclusive. */
-  to?: number;
-};
-
 export type NamedRequestRow = typeof requestLog.$inferSelect & {
   keyName: string | null;
   accountName: string | null;
 };
 
-const contains = (column: typeof apiKeys.name | typeof accounts.name, needle: string) =>
-  sql`instr(lower(${column}), ${needle.toLowerCase()}) > 0`;
-
 function where(db: Conn, f: RequestSearch): SQL | undefined {
-  const w: (SQL | undefined)[] = [];
-  if (f.keyId) w.push(eq(requestLog.keyId, f.keyId));
-  if (f.accountId) w.push(eq(requestLog.accountId, f.accountId));
-  if (f.model) w.push(eq(requestLog.model, f.model));
-  if (f.status !== undefined) w.push(eq(requestLog.status, f.status));
-  if (f.outcome) w.push(eq(requestLog.outcome, f.outcome));
-  if (f.statusClass === "errors") w.push(ne(requestLog.outcome, "ok"));
-  if (f.statusClass === "4xx") w.push(between(requestLog.status, 400, 499));
-  if (f.statusClass === "5xx") w.push(between(requestLog.status, 500, 599));
-  if (f.from !== undefined) w.push(gte(requestLog.createdAt, f.from));
-  if (f.to !== undefined) w.push(lt(requestLog.createdAt, f.to));
-  const q = f.q?.trim();
-  if (q) {
-    // Keys and accounts are few: the matching ones first, then the log through its indexes.
-    // A key matches by name, or when the text starts with its prefix (a pasted key).
-    const keys = db
-      .select({ id: apiKeys.id })
-      .from(apiKeys)
-      .where(or(contains(apiKeys.name, q), sql`instr(${q}, ${apiKeys.prefix}) = 1`));
-    const accountIds = db.select({ id: accounts.id }).from(accounts).where(contains(accounts.name, q));
-    w.push(
-      or(eq(requestLog.id, q), inArray(requestLog.keyId, keys), inArray(requestLog.accountId, accountIds)),
-    );
-  }
-  return w.length ? and(...w) : undefined;
+  return requestFilter(requestLog, f, {
+    position: "instr",
+    names: { keyName: apiKeys.name, keyPrefix: apiKeys.prefix, accountName: accounts.name },
+    ids: (w) => ({
+      keys: db.select({ id: apiKeys.id }).from(apiKeys).where(w.keys),
+      accounts: db.select({ id: accounts.id }).from(accounts).where(w.accounts),
+    }),
+  });
 }
 
 /** The log's columns and the names of the request's key and account. */

@@ -70,6 +70,8 @@ export function sqliteStore(db: Db): Store {
     requests: {
       rateWindowSeed: async (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: async (since) => plans.accountUsageSince(db, since),
+      search: async (f, page) => requests.searchRequests(db, f, page),
+      find: async (id) => requests.findNamedRequest(db, id),
     },
     admins: {
       count: async () => admins.countAdminUsers(db),

@@ -64,6 +64,8 @@ export function pgStore(db: PgConn): Store {
     requests: {
       rateWindowSeed: (since) => requests.rateWindowSeed(db, since),
       accountUsageSince: (since) => plans.accountUsageSince(db, since),
+      search: (f, page) => requests.searchRequests(db, f, page),
+      find: (id) => requests.findNamedRequest(db, id),
     },
     admins: {
       count: () => admins.countAdminUsers(db),

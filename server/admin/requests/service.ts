@@ -1,10 +1,5 @@
 import type { z } from "zod";
-import {
-  findNamedRequest,
-  type NamedRequestRow,
-  type RequestSearch,
-  searchRequests,
-} from "../../../db/queries/requests.ts";
+import type { NamedRequestRow, RequestSearch } from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
 import type { Attempt } from "../../usage-log/request-log.ts";
@@ -13,7 +8,7 @@ import { iso } from "../shared.ts";
 import type { RequestFilter, RequestQuery, RequestView } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type RequestsDeps = Pick<AdminServices, "db" | "settings">;
+export type RequestsDeps = Pick<AdminServices, "store" | "settings">;
 
 /** The API's filter in the query module's terms (the log page and its export share it). */
 export const requestSearch = (q: z.infer<typeof RequestFilter>): RequestSearch => ({
@@ -63,13 +58,16 @@ function view(gw: RequestsDeps, r: NamedRequestRow): RequestView {
 }
 
 export const requestsService = {
-  list(gw: RequestsDeps, q: z.infer<typeof RequestQuery>) {
-    const { rows, total } = searchRequests(gw.db, requestSearch(q), { limit: q.limit, offset: q.offset });
+  async list(gw: RequestsDeps, q: z.infer<typeof RequestQuery>) {
+    const { rows, total } = await gw.store.requests.search(requestSearch(q), {
+      limit: q.limit,
+      offset: q.offset,
+    });
     return { data: rows.map((r) => view(gw, r)), total, limit: q.limit, offset: q.offset };
   },
 
-  get(gw: RequestsDeps, id: string): RequestView {
-    const r = findNamedRequest(gw.db, id);
+  async get(gw: RequestsDeps, id: string): Promise<RequestView> {
+    const r = await gw.store.requests.find(id);
     if (!r) throw notFound(`No request with id '${id}'.`, "request_not_found");
     return view(gw, r);
   },
