@@ -179,6 +179,7 @@ async function script(e: Engine) {
           ...blankLogRow("req_1", 100),
           keyId: "key_1",
           accountId: "acc_1",
+          model: "gpt-a",
           inputTokens: 10,
           outputTokens: 5,
           cost: 300,
@@ -202,6 +203,7 @@ async function script(e: Engine) {
           ...blankLogRow("req_2", 200),
           keyId: "key_1",
           accountId: "acc_1",
+          model: "gpt-b",
           inputTokens: 1,
           outputTokens: 2,
           cost: 200,
@@ -226,6 +228,8 @@ async function script(e: Engine) {
           keyId: "key_1",
           accountId: "acc_1",
           errorCode: "rate_limit_exceeded",
+          status: 429,
+          outcome: "error",
         },
       },
     ],
@@ -258,6 +262,18 @@ async function script(e: Engine) {
   out.requestsErrors = await ids({ statusClass: "errors" });
   out.requestsNone = await ids({ q: "nothing" });
   out.requestsPaged = await ids({ accountId: "acc_1" }, { limit: 1, offset: 1 });
+  // The overview's sums: per window, per bucket (shifted by a time zone), per account, model and key.
+  out.usageAll = await store.requests.usageSince(0);
+  out.usageLate = await store.requests.usageSince(150);
+  out.usageNone = await store.requests.usageSince(1000);
+  const byBucket = (rows: { bucket: number }[]) => [...rows].sort((a, b) => a.bucket - b.bucket);
+  out.buckets = byBucket(await store.requests.usageBuckets(0, 150, 0));
+  out.bucketsShifted = byBucket(await store.requests.usageBuckets(150, 100, 30));
+  out.spendByAccount = await store.requests.spendByAccount(0);
+  out.topModels = await store.requests.topModels(0, 5);
+  out.topModelsOne = await store.requests.topModels(0, 1);
+  out.topKeys = await store.requests.topKeys(0, 5);
+  out.topKeysNone = await store.requests.topKeys(1000, 5);
   out.requestFound = await store.requests.find("req_2");
   out.requestUnknown = await store.requests.find("nope");
   await e.commit(
@@ -569,7 +585,27 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         requestsByPastedKey: { ids: ["req_3", "req_2", "req_1"], total: 3 },
         requestsById: { ids: ["req_2"], total: 1 },
         requestsWindow: { ids: ["req_2"], total: 1 },
-        requestsErrors: { ids: [], total: 0 },
+        requestsErrors: { ids: ["req_3"], total: 1 },
+        usageAll: { requests: 3, errors: 1, input: 11, output: 7, spend: 500 },
+        usageLate: { requests: 2, errors: 1, input: 1, output: 2, spend: 200 },
+        usageNone: { requests: 0, errors: 0, input: 0, output: 0, spend: 0 },
+        buckets: [
+          { bucket: 0, requests: 1, errors: 0, input: 10, output: 5, spend: 300 },
+          { bucket: 1, requests: 1, errors: 0, input: 1, output: 2, spend: 200 },
+          { bucket: 2, requests: 1, errors: 1, input: 0, output: 0, spend: 0 },
+        ],
+        bucketsShifted: [
+          { bucket: 2, requests: 1, spend: 200 },
+          { bucket: 3, requests: 1, spend: 0 },
+        ],
+        spendByAccount: [{ accountId: "acc_1", name: "team", requests: 3, spend: 500 }],
+        topModels: [
+          { model: "gpt-a", requests: 1, input: 10, output: 5, spend: 300 },
+          { model: "gpt-b", requests: 1, input: 1, output: 2, spend: 200 },
+        ],
+        topModelsOne: [{ model: "gpt-a" }],
+        topKeys: [{ keyId: "key_1", name: "renamed", accountId: "acc_1", requests: 3, spend: 500 }],
+        topKeysNone: [],
         requestsNone: { ids: [], total: 0 },
         requestsPaged: { ids: ["req_2"], total: 3 },
         requestFound: {

@@ -7,7 +7,7 @@ import type { KeyRow } from "./queries/keys.ts";
 import type { GeneratedMediaRow } from "./queries/media.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
 import type { RequestSearch } from "./queries/predicates.ts";
-import type { NamedRequestRow } from "./queries/requests.ts";
+import type { NamedRequestRow, UsageSums } from "./queries/requests.ts";
 import type { IdempotencyRow } from "./queries/system.ts";
 import type { accounts, adminUsers, apiKeys, models, providers } from "./schema/index.ts";
 
@@ -122,6 +122,26 @@ export interface Store {
     ): Promise<{ rows: NamedRequestRow[]; total: number }>;
     /** One request with the names of its key and account. */
     find(id: string): Promise<NamedRequestRow | undefined>;
+    /** The overview's sums of every request since `since` (money in nano-units). */
+    usageSince(since: number): Promise<UsageSums | undefined>;
+    /** Sums per bucket of `size` ms since `since`, shifted `offset` ms; `bucket`: the start (+ offset) divided by `size`. */
+    usageBuckets(since: number, size: number, offset: number): Promise<(UsageSums & { bucket: number })[]>;
+    /** Requests and spend of every account with traffic since `since`, most spend first. */
+    spendByAccount(
+      since: number,
+    ): Promise<{ accountId: string; name: string | null; requests: number; spend: number }[]>;
+    /** The models with the most spend (then requests) since `since`. */
+    topModels(
+      since: number,
+      limit: number,
+    ): Promise<{ model: string; requests: number; input: number; output: number; spend: number }[]>;
+    /** The keys with the most spend (then requests) since `since`, with the key's name when it still exists. */
+    topKeys(
+      since: number,
+      limit: number,
+    ): Promise<
+      { keyId: string; name: string | null; accountId: string | null; requests: number; spend: number }[]
+    >;
   };
   readonly admins: {
     count(): Promise<number>;

@@ -1,22 +1,9 @@
-import {
-  and,
-  type Column,
-  count,
-  desc,
-  eq,
-  getTableColumns,
-  gte,
-  isNotNull,
-  lt,
-  max,
-  or,
-  type SQL,
-  sql,
-} from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Conn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
 import { type FullRow, insertEveryColumn } from "./columns.ts";
 import { admittedSince, type RequestSearch, requestFilter } from "./predicates.ts";
+import { accountSpend, keySpend, modelSpend, total, usageSums } from "./usage-shapes.ts";
 
 export type { RequestSearch };
 
@@ -114,24 +101,11 @@ export function rateWindowSeed(
     .all() as { keyId: string; accountId: string; createdAt: number }[];
 }
 
-const total = (c: Column) => sql<number>`coalesce(sum(${c}), 0)`.mapWith(Number);
-const errors = () =>
-  sql<number>`coalesce(sum(case when ${eq(requestLog.outcome, "error")} then 1 else 0 end), 0)`.mapWith(
-    Number,
-  );
-const sums = () => ({
-  requests: count(),
-  errors: errors(),
-  input: total(requestLog.inputTokens),
-  output: total(requestLog.outputTokens),
-  spend: total(requestLog.cost),
-});
-
 /** Counts and sums of a set of rows; money in nano-units. */
 export type UsageSums = { requests: number; errors: number; input: number; output: number; spend: number };
 
 export function usageSince(db: Conn, since: number): UsageSums | undefined {
-  return db.select(sums()).from(requestLog).where(gte(requestLog.createdAt, since)).get();
+  return db.select(usageSums(requestLog)).from(requestLog).where(gte(requestLog.createdAt, since)).get();
 }
 
 /** Sums per bucket of `size` ms since `since`; `bucket` is the bucket's start divided by `size`. */
@@ -144,7 +118,7 @@ export function usageBuckets(
 ): (UsageSums & { bucket: number })[] {
   const bucket = sql<number>`(${requestLog.createdAt} + ${offset}) / ${size}`.mapWith(Number).as("bucket");
   return db
-    .select({ bucket, ...sums() })
+    .select({ bucket, ...usageSums(requestLog) })
     .from(requestLog)
     .where(gte(requestLog.createdAt, since))
     .groupBy(sql`${bucket}`)
@@ -153,56 +127,40 @@ export function usageBuckets(
 
 /** Requests and spend of every account with traffic since `since`, most spend first. */
 export function spendByAccount(db: Conn, since: number) {
-  const spend = total(requestLog.cost).as("spend");
-  const requests = count().as("requests");
+  const q = accountSpend(requestLog, accounts.name, since);
   return db
-    .select({ accountId: requestLog.accountId, name: max(accounts.name), requests, spend })
+    .select(q.fields)
     .from(requestLog)
     .leftJoin(accounts, eq(accounts.id, requestLog.accountId))
-    .where(and(gte(requestLog.createdAt, since), isNotNull(requestLog.accountId)))
+    .where(q.where)
     .groupBy(requestLog.accountId)
-    .orderBy(desc(spend), desc(requests))
+    .orderBy(...q.order)
     .all() as { accountId: string; name: string | null; requests: number; spend: number }[];
 }
 
 /** The models with the most spend (then requests) since `since`. */
 export function topModels(db: Conn, since: number, limit: number) {
-  const spend = total(requestLog.cost).as("spend");
-  const requests = count().as("requests");
+  const q = modelSpend(requestLog, since);
   return db
-    .select({
-      model: requestLog.model,
-      requests,
-      input: total(requestLog.inputTokens),
-      output: total(requestLog.outputTokens),
-      spend,
-    })
+    .select(q.fields)
     .from(requestLog)
-    .where(and(gte(requestLog.createdAt, since), isNotNull(requestLog.model)))
+    .where(q.where)
     .groupBy(requestLog.model)
-    .orderBy(desc(spend), desc(requests))
+    .orderBy(...q.order)
     .limit(limit)
     .all() as { model: string; requests: number; input: number; output: number; spend: number }[];
 }
 
 /** The keys with the most spend (then requests) since `since`, with the key's name when it still exists. */
 export function topKeys(db: Conn, since: number, limit: number) {
-  const spend = total(requestLog.cost).as("spend");
-  const requests = count().as("requests");
+  const q = keySpend(requestLog, apiKeys.name, since);
   return db
-    .select({
-      keyId: requestLog.keyId,
-      // One value per key (a key belongs to one account); max() says so in any dialect.
-      name: max(apiKeys.name),
-      accountId: max(requestLog.accountId),
-      requests,
-      spend,
-    })
+    .select(q.fields)
     .from(requestLog)
     .leftJoin(apiKeys, eq(apiKeys.id, requestLog.keyId))
-    .where(and(gte(requestLog.createdAt, since), isNotNull(requestLog.keyId)))
+    .where(q.where)
     .groupBy(requestLog.keyId)
-    .orderBy(desc(spend), desc(requests))
+    .orderBy(...q.order)
     .limit(limit)
     .all() as {
     keyId: string;
@@ -216,7 +174,7 @@ export function topKeys(db: Conn, since: number, limit: number) {
 /** A key's lifetime counts and sums. */
 export function keyUsageTotals(db: Conn, keyId: string): UsageSums & { cached: number } {
   const row = db
-    .select({ ...sums(), cached: total(requestLog.cachedTokens) })
+    .select({ ...usageSums(requestLog), cached: total(requestLog.cachedTokens) })
     .from(requestLog)
     .where(eq(requestLog.keyId, keyId))
     .get();

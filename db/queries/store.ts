@@ -72,6 +72,11 @@ export function sqliteStore(db: Db): Store {
       accountUsageSince: async (since) => plans.accountUsageSince(db, since),
       search: async (f, page) => requests.searchRequests(db, f, page),
       find: async (id) => requests.findNamedRequest(db, id),
+      usageSince: async (since) => requests.usageSince(db, since),
+      usageBuckets: async (since, size, offset) => requests.usageBuckets(db, since, size, offset),
+      spendByAccount: async (since) => requests.spendByAccount(db, since),
+      topModels: async (since, limit) => requests.topModels(db, since, limit),
+      topKeys: async (since, limit) => requests.topKeys(db, since, limit),
     },
     admins: {
       count: async () => admins.countAdminUsers(db),

@@ -1,6 +1,7 @@
-import { count, desc, eq, getTableColumns, type SQL } from "drizzle-orm";
+import { count, desc, eq, getTableColumns, gte, type SQL, sql } from "drizzle-orm";
 import { admittedSince, type RequestSearch, requestFilter } from "../../queries/predicates.ts";
-import type { NamedRequestRow } from "../../queries/requests.ts";
+import type { NamedRequestRow, UsageSums } from "../../queries/requests.ts";
+import { accountSpend, keySpend, modelSpend, usageSums } from "../../queries/usage-shapes.ts";
 import type { PgConn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
 
@@ -55,4 +56,66 @@ export async function searchRequests(
 export async function findNamedRequest(db: PgConn, id: string): Promise<NamedRequestRow | undefined> {
   const [r] = await named(db).where(eq(requestLog.id, id));
   return r as NamedRequestRow | undefined;
+}
+
+export async function usageSince(db: PgConn, since: number): Promise<UsageSums | undefined> {
+  const [r] = await db.select(usageSums(requestLog)).from(requestLog).where(gte(requestLog.createdAt, since));
+  return r;
+}
+
+export async function usageBuckets(
+  db: PgConn,
+  since: number,
+  size: number,
+  offset = 0,
+): Promise<(UsageSums & { bucket: number })[]> {
+  // Integers throughout: bigint + bigint divided by bigint truncates, as SQLite's integer division does.
+  const bucket = sql<number>`(${requestLog.createdAt} + ${offset}::bigint) / ${size}::bigint`
+    .mapWith(Number)
+    .as("bucket");
+  return db
+    .select({ bucket, ...usageSums(requestLog) })
+    .from(requestLog)
+    .where(gte(requestLog.createdAt, since))
+    .groupBy(sql`${bucket}`);
+}
+
+export async function spendByAccount(db: PgConn, since: number) {
+  const q = accountSpend(requestLog, accounts.name, since);
+  return (await db
+    .select(q.fields)
+    .from(requestLog)
+    .leftJoin(accounts, eq(accounts.id, requestLog.accountId))
+    .where(q.where)
+    .groupBy(requestLog.accountId)
+    .orderBy(...q.order)) as { accountId: string; name: string | null; requests: number; spend: number }[];
+}
+
+export async function topModels(db: PgConn, since: number, limit: number) {
+  const q = modelSpend(requestLog, since);
+  return (await db
+    .select(q.fields)
+    .from(requestLog)
+    .where(q.where)
+    .groupBy(requestLog.model)
+    .orderBy(...q.order)
+    .limit(limit)) as { model: string; requests: number; input: number; output: number; spend: number }[];
+}
+
+export async function topKeys(db: PgConn, since: number, limit: number) {
+  const q = keySpend(requestLog, apiKeys.name, since);
+  return (await db
+    .select(q.fields)
+    .from(requestLog)
+    .leftJoin(apiKeys, eq(apiKeys.id, requestLog.keyId))
+    .where(q.where)
+    .groupBy(requestLog.keyId)
+    .orderBy(...q.order)
+    .limit(limit)) as {
+    keyId: string;
+    name: string | null;
+    accountId: string | null;
+    requests: number;
+    spend: number;
+  }[];
 }

@@ -66,6 +66,11 @@ export function pgStore(db: PgConn): Store {
       accountUsageSince: (since) => plans.accountUsageSince(db, since),
       search: (f, page) => requests.searchRequests(db, f, page),
       find: (id) => requests.findNamedRequest(db, id),
+      usageSince: (since) => requests.usageSince(db, since),
+      usageBuckets: (since, size, offset) => requests.usageBuckets(db, since, size, offset),
+      spendByAccount: (since) => requests.spendByAccount(db, since),
+      topModels: (since, limit) => requests.topModels(db, since, limit),
+      topKeys: (since, limit) => requests.topKeys(db, since, limit),
     },
     admins: {
       count: () => admins.countAdminUsers(db),

@@ -1,17 +1,10 @@
-import {
-  spendByAccount,
-  topKeys,
-  topModels,
-  type UsageSums,
-  usageBuckets,
-  usageSince,
-} from "../../../db/queries/requests.ts";
+import type { UsageSums } from "../../../db/queries/requests.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import type { AdminServices } from "../services.ts";
 import type { StatsTotals, StatsView } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type StatsDeps = Pick<AdminServices, "db" | "book" | "settings">;
+export type StatsDeps = Pick<AdminServices, "store" | "book" | "settings">;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -40,27 +33,39 @@ function series(rows: (UsageSums & { bucket: number })[], from: number, size: nu
  * Days and hours are UTC, or shifted by `tzOffsetMin` (minutes east of UTC, the browser's
  * offset now: a day that crosses a daylight-saving change is an hour off at its edge).
  */
-export function stats(gw: StatsDeps, days: number, now = Date.now(), tzOffsetMin = 0): StatsView {
+export async function stats(
+  gw: StatsDeps,
+  days: number,
+  now = Date.now(),
+  tzOffsetMin = 0,
+): Promise<StatsView> {
   const off = tzOffsetMin * 60_000;
   const today = Math.floor((now + off) / DAY) * DAY - off;
   const from = today - (days - 1) * DAY;
-  const sum = (since: number) => usageSince(gw.db, since);
-  const grouped = (size: number, since: number) =>
-    usageBuckets(gw.db, since, size, off).map((r) => ({ ...r, bucket: r.bucket - off / size }));
+  const grouped = async (size: number, since: number) =>
+    (await q.usageBuckets(since, size, off)).map((r) => ({ ...r, bucket: r.bucket - off / size }));
   const local = (start: number) => new Date(start + off).toISOString();
-  const models = topModels(gw.db, from, TOP);
-  const keys = topKeys(gw.db, from, TOP);
+  const q = gw.store.requests;
+  const [sumToday, sumPeriod, hourly, daily, models, keys, accounts] = await Promise.all([
+    q.usageSince(today),
+    q.usageSince(from),
+    grouped(HOUR, today),
+    grouped(DAY, from),
+    q.topModels(from, TOP),
+    q.topKeys(from, TOP),
+    q.spendByAccount(from),
+  ]);
 
   return {
     currency: gw.settings.currency,
-    today: totals(sum(today)),
-    period: { ...totals(sum(from)), days, from: local(from).slice(0, 10) },
+    today: totals(sumToday),
+    period: { ...totals(sumPeriod), days, from: local(from).slice(0, 10) },
     tz_offset_minutes: tzOffsetMin,
-    hourly: series(grouped(HOUR, today), today, HOUR, 24).map(({ start, ...t }) => ({
+    hourly: series(hourly, today, HOUR, 24).map(({ start, ...t }) => ({
       hour: local(start).slice(11, 16),
       ...t,
     })),
-    daily: series(grouped(DAY, from), from, DAY, days).map(({ start, ...t }) => ({
+    daily: series(daily, from, DAY, days).map(({ start, ...t }) => ({
       day: local(start).slice(0, 10),
       ...t,
     })),
@@ -71,7 +76,7 @@ export function stats(gw: StatsDeps, days: number, now = Date.now(), tzOffsetMin
       output_tokens: m.output,
       spend: amountToNumber(m.spend),
     })),
-    accounts: spendByAccount(gw.db, from).map((a) => ({
+    accounts: accounts.map((a) => ({
       account_id: a.accountId,
       name: a.name,
       requests: a.requests,
