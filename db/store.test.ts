@@ -274,6 +274,15 @@ async function script(e: Engine) {
   out.topModelsOne = await store.requests.topModels(0, 1);
   out.topKeys = await store.requests.topKeys(0, 5);
   out.topKeysNone = await store.requests.topKeys(1000, 5);
+  // Export pages resume after the last row of the one before (created_at, then id, newest first).
+  const after = async (
+    f: Parameters<Store["requests"]["after"]>[0],
+    cursor: { createdAt: number; id: string } | null,
+  ) => (await store.requests.after(f, cursor, 2)).map((r) => r.id);
+  out.exportFirst = await after({}, null);
+  out.exportNext = await after({}, { createdAt: 200, id: "req_2" });
+  out.exportTie = await after({}, { createdAt: 200, id: "req_3" });
+  out.exportFiltered = await after({ from: 150, q: "renamed" }, { createdAt: 300, id: "req_3" });
   out.requestFound = await store.requests.find("req_2");
   out.requestUnknown = await store.requests.find("nope");
   await e.commit(
@@ -608,6 +617,10 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         topKeysNone: [],
         requestsNone: { ids: [], total: 0 },
         requestsPaged: { ids: ["req_2"], total: 3 },
+        exportFirst: ["req_3", "req_2"],
+        exportNext: ["req_1"],
+        exportTie: ["req_2", "req_1"],
+        exportFiltered: ["req_2"],
         requestFound: {
           id: "req_2",
           keyName: "renamed",

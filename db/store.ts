@@ -6,7 +6,7 @@ import type { FullRow } from "./queries/columns.ts";
 import type { KeyRow } from "./queries/keys.ts";
 import type { GeneratedMediaRow } from "./queries/media.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
-import type { RequestSearch } from "./queries/predicates.ts";
+import type { LogCursor, RequestSearch } from "./queries/predicates.ts";
 import type { NamedRequestRow, UsageSums } from "./queries/requests.ts";
 import type { IdempotencyRow } from "./queries/system.ts";
 import type { accounts, adminUsers, apiKeys, models, providers } from "./schema/index.ts";
@@ -122,6 +122,8 @@ export interface Store {
     ): Promise<{ rows: NamedRequestRow[]; total: number }>;
     /** One request with the names of its key and account. */
     find(id: string): Promise<NamedRequestRow | undefined>;
+    /** One export page: up to `size` matching rows after `after` (null: from the newest), newest first. */
+    after(f: RequestSearch, after: LogCursor | null, size: number): Promise<NamedRequestRow[]>;
     /** The overview's sums of every request since `since` (money in nano-units). */
     usageSince(since: number): Promise<UsageSums | undefined>;
     /** Sums per bucket of `size` ms since `since`, shifted `offset` ms; `bucket`: the start (+ offset) divided by `size`. */

@@ -97,3 +97,15 @@ export function requestFilter(log: LogColumns, f: RequestSearch, text: TextMatch
   if (q) w.push(textFilter(log, q, text));
   return w.length ? and(...w) : undefined;
 }
+
+/** Where an export page of the log resumes: its last row (newest first). */
+export type LogCursor = { createdAt: number; id: string };
+
+/** The rows after `after` in the log's newest-first order (created_at, then id); null: from the newest. */
+export const olderThan = (
+  log: { createdAt: Column; id: Column },
+  after: LogCursor | null,
+): SQL | undefined =>
+  after
+    ? or(lt(log.createdAt, after.createdAt), and(eq(log.createdAt, after.createdAt), lt(log.id, after.id)))
+    : undefined;

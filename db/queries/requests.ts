@@ -1,8 +1,8 @@
-import { and, count, desc, eq, getTableColumns, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, gte, type SQL, sql } from "drizzle-orm";
 import type { Conn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
 import { type FullRow, insertEveryColumn } from "./columns.ts";
-import { admittedSince, type RequestSearch, requestFilter } from "./predicates.ts";
+import { admittedSince, type LogCursor, olderThan, type RequestSearch, requestFilter } from "./predicates.ts";
 import { accountSpend, keySpend, modelSpend, total, usageSums } from "./usage-shapes.ts";
 
 export type { RequestSearch };
@@ -63,30 +63,21 @@ export function findNamedRequest(db: Conn, id: string): NamedRequestRow | undefi
 }
 
 /**
- * Every matching row, newest first, `size` at a time: each page is its own query resuming
- * after the last row of the one before (created_at, id), so a month of a busy log is never
- * held at once and rows logged meanwhile do not shift the pages.
+ * One export page: up to `size` matching rows after `after`, newest first. Each page is its
+ * own query resuming after the last row of the one before (created_at, id), so a month of a
+ * busy log is never held at once and rows logged meanwhile do not shift the pages.
  */
-export function* requestPages(db: Conn, f: RequestSearch, size = 1000): Generator<NamedRequestRow[]> {
-  const cond = where(db, f);
-  let after: { createdAt: number; id: string } | null = null;
-  for (;;) {
-    const resume = after
-      ? or(
-          lt(requestLog.createdAt, after.createdAt),
-          and(eq(requestLog.createdAt, after.createdAt), lt(requestLog.id, after.id)),
-        )
-      : undefined;
-    const rows: NamedRequestRow[] = named(db)
-      .where(and(cond, resume))
-      .orderBy(desc(requestLog.createdAt), desc(requestLog.id))
-      .limit(size)
-      .all();
-    if (rows.length > 0) yield rows;
-    if (rows.length < size) return;
-    const last = rows[rows.length - 1]!;
-    after = { createdAt: last.createdAt, id: last.id };
-  }
+export function requestsAfter(
+  db: Conn,
+  f: RequestSearch,
+  after: LogCursor | null,
+  size: number,
+): NamedRequestRow[] {
+  return named(db)
+    .where(and(where(db, f), olderThan(requestLog, after)))
+    .orderBy(desc(requestLog.createdAt), desc(requestLog.id))
+    .limit(size)
+    .all();
 }
 
 /** Requests since `since` that count against rate limits (rejections by the limiter itself do not). */

@@ -72,6 +72,7 @@ export function sqliteStore(db: Db): Store {
       accountUsageSince: async (since) => plans.accountUsageSince(db, since),
       search: async (f, page) => requests.searchRequests(db, f, page),
       find: async (id) => requests.findNamedRequest(db, id),
+      after: async (f, after, size) => requests.requestsAfter(db, f, after, size),
       usageSince: async (since) => requests.usageSince(db, since),
       usageBuckets: async (since, size, offset) => requests.usageBuckets(db, since, size, offset),
       spendByAccount: async (since) => requests.spendByAccount(db, since),

@@ -1,5 +1,11 @@
-import { count, desc, eq, getTableColumns, gte, type SQL, sql } from "drizzle-orm";
-import { admittedSince, type RequestSearch, requestFilter } from "../../queries/predicates.ts";
+import { and, count, desc, eq, getTableColumns, gte, type SQL, sql } from "drizzle-orm";
+import {
+  admittedSince,
+  type LogCursor,
+  olderThan,
+  type RequestSearch,
+  requestFilter,
+} from "../../queries/predicates.ts";
 import type { NamedRequestRow, UsageSums } from "../../queries/requests.ts";
 import { accountSpend, keySpend, modelSpend, usageSums } from "../../queries/usage-shapes.ts";
 import type { PgConn } from "../client.ts";
@@ -56,6 +62,18 @@ export async function searchRequests(
 export async function findNamedRequest(db: PgConn, id: string): Promise<NamedRequestRow | undefined> {
   const [r] = await named(db).where(eq(requestLog.id, id));
   return r as NamedRequestRow | undefined;
+}
+
+export async function requestsAfter(
+  db: PgConn,
+  f: RequestSearch,
+  after: LogCursor | null,
+  size: number,
+): Promise<NamedRequestRow[]> {
+  return (await named(db)
+    .where(and(where(db, f), olderThan(requestLog, after)))
+    .orderBy(desc(requestLog.createdAt), desc(requestLog.id))
+    .limit(size)) as NamedRequestRow[];
 }
 
 export async function usageSince(db: PgConn, since: number): Promise<UsageSums | undefined> {

@@ -66,6 +66,7 @@ export function pgStore(db: PgConn): Store {
       accountUsageSince: (since) => plans.accountUsageSince(db, since),
       search: (f, page) => requests.searchRequests(db, f, page),
       find: (id) => requests.findNamedRequest(db, id),
+      after: (f, after, size) => requests.requestsAfter(db, f, after, size),
       usageSince: (since) => requests.usageSince(db, since),
       usageBuckets: (since, size, offset) => requests.usageBuckets(db, since, size, offset),
       spendByAccount: (since) => requests.spendByAccount(db, since),

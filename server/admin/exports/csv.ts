@@ -25,7 +25,7 @@ export const csvLine = (cells: Cell[]) => `${cells.map(csvField).join(",")}\r\n`
  */
 export function csvStream<T>(
   header: string[],
-  pages: Iterator<T[]>,
+  pages: Iterator<T[]> | AsyncIterator<T[]>,
   row: (t: T) => Cell[],
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -34,16 +34,16 @@ export function csvStream<T>(
       start(c) {
         c.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
       },
-      pull(c) {
-        const next = pages.next();
+      async pull(c) {
+        const next = await pages.next();
         if (next.done) {
           c.close();
           return;
         }
         c.enqueue(encoder.encode(next.value.map((t) => csvLine(row(t))).join("")));
       },
-      cancel() {
-        pages.return?.(undefined);
+      async cancel() {
+        await pages.return?.(undefined);
       },
     },
     { highWaterMark: 0 },

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { ledgerPages } from "../../../db/queries/billing.ts";
-import { requestPages } from "../../../db/queries/requests.ts";
+import type { RequestSearch } from "../../../db/queries/predicates.ts";
+import type { NamedRequestRow } from "../../../db/queries/requests.ts";
 import { formatAmount } from "../../billing/money.ts";
 import { notFound } from "../../errors.ts";
 import type { Attempt } from "../../usage-log/request-log.ts";
@@ -12,7 +13,7 @@ import { type Cell, csvResponse, csvStream, day } from "./csv.ts";
 import type { LedgerExportQuery } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type ExportsDeps = Pick<AdminServices, "db" | "book" | "settings">;
+export type ExportsDeps = Pick<AdminServices, "db" | "store" | "book" | "settings">;
 
 const money = (units: number): Cell => ({ decimal: formatAmount(units) });
 
@@ -53,10 +54,26 @@ const REQUEST_COLUMNS = [
   "failed_attempts",
 ];
 
+/** Every matching request, newest first, `size` at a time (each page read when the reader wants it). */
+async function* requestPages(
+  gw: ExportsDeps,
+  f: RequestSearch,
+  size = 1000,
+): AsyncGenerator<NamedRequestRow[]> {
+  let after: { createdAt: number; id: string } | null = null;
+  for (;;) {
+    const rows = await gw.store.requests.after(f, after, size);
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    const last = rows[rows.length - 1]!;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
+}
+
 /** The request log as CSV, newest first, with the log page's filters. */
 export function requestsCsv(gw: ExportsDeps, q: z.infer<typeof RequestFilter>): Response {
   const currency = gw.settings.currency;
-  const body = csvStream(REQUEST_COLUMNS, requestPages(gw.db, requestSearch(q)), (r) => [
+  const body = csvStream(REQUEST_COLUMNS, requestPages(gw, requestSearch(q)), (r) => [
     r.id,
     iso(r.createdAt),
     r.keyId,
