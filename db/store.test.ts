@@ -401,6 +401,15 @@ async function script(e: Engine) {
   out.moves = moves.map(({ position: _p, ...m }) => m);
   expect(await store.ledger.lastPosition()).toBe(moves.at(-1)?.position ?? -1);
   out.movesAfterSecond = (await store.ledger.after(moves[1]!.position)).map((m) => m.id);
+  // The ledger export: commit order, page after page from the last row's seq; names joined in.
+  const exported = await store.ledger.exportAfter({}, 0, 3);
+  const noSeq = (rows: { seq: number }[]) => rows.map(({ seq: _s, ...r }) => r);
+  out.exportLedger = noSeq(exported);
+  out.exportLedgerRest = (await store.ledger.exportAfter({}, exported.at(-1)!.seq, 3)).map((r) => r.id);
+  out.exportLedgerAccount = (
+    await store.ledger.exportAfter({ accountId: "acc_1", from: 150, to: 1000 }, 0, 10)
+  ).map((r) => r.id);
+  out.exportLedgerNone = await store.ledger.exportAfter({ accountId: "nope" }, 0, 10);
   out.seed = await store.requests.rateWindowSeed(150);
   out.usage = await store.requests.accountUsageSince(0);
 
@@ -581,6 +590,28 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         name: "b",
         deleted: undefined,
         movesAfterSecond: ["led_c1", "led_c2"],
+        exportLedger: [
+          {
+            id: "led_open",
+            accountName: "team",
+            kind: "topup",
+            balanceAfter: 5000,
+            keyName: null,
+            model: null,
+          },
+          { id: "led_top", amount: 1500, balanceAfter: 6500, note: "top-up" },
+          {
+            id: "led_c1",
+            kind: "charge",
+            amount: -300,
+            balanceAfter: 6200,
+            keyName: "renamed",
+            model: "gpt-a",
+          },
+        ],
+        exportLedgerRest: ["led_c2"],
+        exportLedgerAccount: ["led_c2"],
+        exportLedgerNone: [],
         reconciled: ["created", "updated", "updated"],
         afterReconcile: { id: "prov_once", configHash: "h2" },
         requestsFirstTwo: {

@@ -1,9 +1,10 @@
 import type { AdminSessionRow, AdminUserRow, LiveSession } from "./queries/admins.ts";
 import type { DeliveryRow } from "./queries/alerts.ts";
-import type { AccountRow, LedgerMove, LedgerPageRow, LedgerRow } from "./queries/billing.ts";
+import type { AccountRow, LedgerExportRow, LedgerMove, LedgerPageRow, LedgerRow } from "./queries/billing.ts";
 import type { CatalogWrite, ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
 import type { FullRow } from "./queries/columns.ts";
 import type { KeyRow } from "./queries/keys.ts";
+import type { LedgerExportFilter } from "./queries/ledger-export.ts";
 import type { GeneratedMediaRow } from "./queries/media.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
 import type { LogCursor, RequestSearch } from "./queries/predicates.ts";
@@ -95,6 +96,8 @@ export interface Store {
     ): Promise<{ rows: LedgerPageRow[]; total: number }>;
     /** What was charged for one request (positive). */
     chargedFor(requestId: string): Promise<number>;
+    /** One export page: up to `size` entries after `after` (0: from the first) in commit order, with names. */
+    exportAfter(f: LedgerExportFilter, after: number, size: number): Promise<LedgerExportRow[]>;
   };
   readonly plans: {
     all(): Promise<PlanRow[]>;

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Conn, Db } from "../client.ts";
 import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
 import { type FullRow, insertEveryColumn, lazy } from "./columns.ts";
+import { type LedgerExportFilter, ledgerExportFields, ledgerExportWhere } from "./ledger-export.ts";
 
 /**
  * Accounts and their ledger (db/schema/accounts.ts, ledger.ts): the batched charge the
@@ -293,48 +294,32 @@ export type LedgerExportRow = {
 };
 
 /**
- * Ledger entries (db/schema/ledger.ts) in commit order (rowid: the order balance_after
- * follows), of one account or all, in a time range, `size` at a time: each page is its
- * own query resuming after the last rowid, so an export never holds the range at once.
+ * One export page: up to `size` ledger entries (db/schema/ledger.ts) after `after` in commit
+ * order (rowid: the order balance_after follows), of one account or all, in a time range.
+ * Each page is its own query resuming after the last rowid, so an export never holds the
+ * range at once.
  */
-export function* ledgerPages(
+export function ledgerExportAfter(
   db: Conn,
-  f: { accountId?: string; from?: number; to?: number },
-  size = 1000,
-): Generator<LedgerExportRow[]> {
+  f: LedgerExportFilter,
+  after: number,
+  size: number,
+): LedgerExportRow[] {
   const rowid = sql<number>`${ledger}.rowid`.mapWith(Number);
-  const w: SQL[] = [];
-  if (f.accountId) w.push(eq(ledger.accountId, f.accountId));
-  if (f.from !== undefined) w.push(gte(ledger.createdAt, f.from));
-  if (f.to !== undefined) w.push(lt(ledger.createdAt, f.to));
-  let after = 0;
-  for (;;) {
-    const rows = db
-      .select({
-        seq: rowid,
-        id: ledger.id,
-        createdAt: ledger.createdAt,
-        accountId: ledger.accountId,
+  return db
+    .select(
+      ledgerExportFields(ledger, rowid, {
         accountName: accounts.name,
-        kind: ledger.kind,
-        amount: ledger.amount,
-        balanceAfter: ledger.balanceAfter,
-        keyId: ledger.keyId,
         keyName: apiKeys.name,
-        requestId: ledger.requestId,
         model: requestLog.model,
-        note: ledger.note,
-      })
-      .from(ledger)
-      .leftJoin(accounts, eq(accounts.id, ledger.accountId))
-      .leftJoin(apiKeys, eq(apiKeys.id, ledger.keyId))
-      .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
-      .where(and(...w, gt(rowid, after)))
-      .orderBy(asc(rowid))
-      .limit(size)
-      .all();
-    if (rows.length > 0) yield rows;
-    if (rows.length < size) return;
-    after = rows[rows.length - 1]!.seq;
-  }
+      }),
+    )
+    .from(ledger)
+    .leftJoin(accounts, eq(accounts.id, ledger.accountId))
+    .leftJoin(apiKeys, eq(apiKeys.id, ledger.keyId))
+    .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
+    .where(ledgerExportWhere(ledger, rowid, f, after))
+    .orderBy(asc(rowid))
+    .limit(size)
+    .all() as LedgerExportRow[];
 }

@@ -56,6 +56,7 @@ export function sqliteStore(db: Db): Store {
       page: async (accountId, limit, offset, kinds) =>
         billing.ledgerPage(db, accountId, limit, offset, kinds),
       chargedFor: async (requestId) => billing.chargedFor(db, requestId),
+      exportAfter: async (f, after, size) => billing.ledgerExportAfter(db, f, after, size),
     },
     plans: {
       all: async () => plans.allPlans(db),

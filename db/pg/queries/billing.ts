@@ -1,15 +1,21 @@
 import { and, count, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import {
   type AccountRow,
+  type LedgerExportRow,
   type LedgerMove,
   type LedgerPageRow,
   type LedgerRow,
   openingEntry,
 } from "../../queries/billing.ts";
 import type { FullRow } from "../../queries/columns.ts";
+import {
+  type LedgerExportFilter,
+  ledgerExportFields,
+  ledgerExportWhere,
+} from "../../queries/ledger-export.ts";
 import type { accounts as sqliteAccounts } from "../../schema/index.ts";
 import type { PgConn } from "../client.ts";
-import { accounts, ledger, requestLog } from "../schema/index.ts";
+import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
 
 /**
  * Accounts and their ledger on PostgreSQL: the twins of db/queries/billing.ts. Commit
@@ -184,4 +190,28 @@ export async function ledgerPage(
     db.select({ n: count() }).from(ledger).where(where),
   ]);
   return { rows, total: Number(n?.n ?? 0) };
+}
+
+/** db/queries/billing.ts's export page, in `position` order (the commit order). */
+export async function ledgerExportAfter(
+  db: PgConn,
+  f: LedgerExportFilter,
+  after: number,
+  size: number,
+): Promise<LedgerExportRow[]> {
+  return (await db
+    .select(
+      ledgerExportFields(ledger, ledger.position, {
+        accountName: accounts.name,
+        keyName: apiKeys.name,
+        model: requestLog.model,
+      }),
+    )
+    .from(ledger)
+    .leftJoin(accounts, eq(accounts.id, ledger.accountId))
+    .leftJoin(apiKeys, eq(apiKeys.id, ledger.keyId))
+    .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
+    .where(ledgerExportWhere(ledger, ledger.position, f, after))
+    .orderBy(ledger.position)
+    .limit(size)) as LedgerExportRow[];
 }

@@ -50,6 +50,7 @@ export function pgStore(db: PgConn): Store {
       keyChargedSince: (accountId, keyId, since) => billing.keyChargedSince(db, accountId, keyId, since),
       page: (accountId, limit, offset, kinds) => billing.ledgerPage(db, accountId, limit, offset, kinds),
       chargedFor: (requestId) => billing.chargedFor(db, requestId),
+      exportAfter: (f, after, size) => billing.ledgerExportAfter(db, f, after, size),
     },
     plans: {
       all: () => plans.allPlans(db),

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { ledgerPages } from "../../../db/queries/billing.ts";
+import type { LedgerExportRow } from "../../../db/queries/billing.ts";
+import type { LedgerExportFilter } from "../../../db/queries/ledger-export.ts";
 import type { RequestSearch } from "../../../db/queries/predicates.ts";
 import type { NamedRequestRow } from "../../../db/queries/requests.ts";
 import { formatAmount } from "../../billing/money.ts";
@@ -13,7 +14,7 @@ import { type Cell, csvResponse, csvStream, day } from "./csv.ts";
 import type { LedgerExportQuery } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type ExportsDeps = Pick<AdminServices, "db" | "store" | "book" | "settings">;
+export type ExportsDeps = Pick<AdminServices, "store" | "book" | "settings">;
 
 const money = (units: number): Cell => ({ decimal: formatAmount(units) });
 
@@ -67,6 +68,21 @@ async function* requestPages(
     if (rows.length < size) return;
     const last = rows[rows.length - 1]!;
     after = { createdAt: last.createdAt, id: last.id };
+  }
+}
+
+/** Ledger entries in commit order, `size` at a time (each page read when the reader wants it). */
+async function* ledgerPages(
+  gw: ExportsDeps,
+  f: LedgerExportFilter,
+  size = 1000,
+): AsyncGenerator<LedgerExportRow[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await gw.store.ledger.exportAfter(f, after, size);
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    after = rows[rows.length - 1]!.seq;
   }
 }
 
@@ -125,7 +141,7 @@ export function ledgerCsv(gw: ExportsDeps, q: z.infer<typeof LedgerExportQuery>)
   const currency = gw.settings.currency;
   const body = csvStream(
     LEDGER_COLUMNS,
-    ledgerPages(gw.db, { accountId: q.account_id, from: q.from, to: q.to }),
+    ledgerPages(gw, { accountId: q.account_id, from: q.from, to: q.to }),
     (e) => [
       e.id,
       iso(e.createdAt),
