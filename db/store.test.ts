@@ -283,6 +283,12 @@ async function script(e: Engine) {
   out.exportNext = await after({}, { createdAt: 200, id: "req_2" });
   out.exportTie = await after({}, { createdAt: 200, id: "req_3" });
   out.exportFiltered = await after({ from: 150, q: "renamed" }, { createdAt: 300, id: "req_3" });
+  // The admin views' usage figures: a key's lifetime, a key's and an account's days.
+  out.keyTotals = await store.requests.keyTotals("key_1");
+  out.keyTotalsNone = await store.requests.keyTotals("nope");
+  out.keyDaily = await store.requests.keyDaily("key_1", 0);
+  out.accountDailyLate = await store.requests.accountDaily("acc_1", 150);
+  out.accountDailyNone = await store.requests.accountDaily("acc_2", 0);
   out.requestFound = await store.requests.find("req_2");
   out.requestUnknown = await store.requests.find("nope");
   await e.commit(
@@ -648,6 +654,11 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         topKeysNone: [],
         requestsNone: { ids: [], total: 0 },
         requestsPaged: { ids: ["req_2"], total: 3 },
+        keyTotals: { requests: 3, errors: 1, input: 11, cached: 0, output: 7, spend: 500 },
+        keyTotalsNone: { requests: 0, errors: 0, input: 0, cached: 0, output: 0, spend: 0 },
+        keyDaily: [{ day: 0, requests: 3, input: 11, output: 7, spend: 500 }],
+        accountDailyLate: [{ day: 0, requests: 2, input: 1, output: 2, spend: 200 }],
+        accountDailyNone: [],
         exportFirst: ["req_3", "req_2"],
         exportNext: ["req_1"],
         exportTie: ["req_2", "req_1"],

@@ -9,6 +9,9 @@ import type { GeneratedMediaRow } from "./queries/media.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
 import type { LogCursor, RequestSearch } from "./queries/predicates.ts";
 import type { NamedRequestRow, UsageSums } from "./queries/requests.ts";
+
+type DailyUsage = { day: number; requests: number; input: number; output: number; spend: number };
+
 import type { IdempotencyRow } from "./queries/system.ts";
 import type { accounts, adminUsers, apiKeys, models, providers } from "./schema/index.ts";
 
@@ -125,6 +128,11 @@ export interface Store {
     ): Promise<{ rows: NamedRequestRow[]; total: number }>;
     /** One request with the names of its key and account. */
     find(id: string): Promise<NamedRequestRow | undefined>;
+    /** A key's lifetime counts and sums. */
+    keyTotals(keyId: string): Promise<UsageSums & { cached: number }>;
+    /** A key's (or an account's) requests, tokens and spend per UTC day since `since`; `day`: days since the epoch, oldest first. */
+    keyDaily(keyId: string, since: number): Promise<DailyUsage[]>;
+    accountDaily(accountId: string, since: number): Promise<DailyUsage[]>;
     /** One export page: up to `size` matching rows after `after` (null: from the newest), newest first. */
     after(f: RequestSearch, after: LogCursor | null, size: number): Promise<NamedRequestRow[]>;
     /** The overview's sums of every request since `since` (money in nano-units). */

@@ -3,7 +3,7 @@ import type { Conn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
 import { type FullRow, insertEveryColumn } from "./columns.ts";
 import { admittedSince, type LogCursor, olderThan, type RequestSearch, requestFilter } from "./predicates.ts";
-import { accountSpend, keySpend, modelSpend, total, usageSums } from "./usage-shapes.ts";
+import { accountSpend, dailySums, keySpend, modelSpend, total, usageSums } from "./usage-shapes.ts";
 
 export type { RequestSearch };
 
@@ -176,13 +176,7 @@ export function keyUsageTotals(db: Conn, keyId: string): UsageSums & { cached: n
 function usageDaily(db: Conn, where: SQL | undefined, since: number) {
   const day = sql<number>`${requestLog.createdAt} / ${86_400_000}`.mapWith(Number).as("day");
   return db
-    .select({
-      day,
-      requests: count(),
-      input: total(requestLog.inputTokens),
-      output: total(requestLog.outputTokens),
-      spend: total(requestLog.cost),
-    })
+    .select({ day, ...dailySums(requestLog) })
     .from(requestLog)
     .where(and(where, gte(requestLog.createdAt, since)))
     .groupBy(sql`${day}`)

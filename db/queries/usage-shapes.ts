@@ -82,3 +82,11 @@ export function keySpend<L extends UsageLog>(log: L, keyName: Column, since: num
   };
   return { ...r, fields };
 }
+
+/** A day's requests, tokens and spend (the day column is the dialect's). */
+export const dailySums = (log: UsageLog) => ({
+  requests: count(),
+  input: total(log.inputTokens),
+  output: total(log.outputTokens),
+  spend: total(log.cost),
+});

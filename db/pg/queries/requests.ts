@@ -7,7 +7,14 @@ import {
   requestFilter,
 } from "../../queries/predicates.ts";
 import type { NamedRequestRow, UsageSums } from "../../queries/requests.ts";
-import { accountSpend, keySpend, modelSpend, usageSums } from "../../queries/usage-shapes.ts";
+import {
+  accountSpend,
+  dailySums,
+  keySpend,
+  modelSpend,
+  total,
+  usageSums,
+} from "../../queries/usage-shapes.ts";
 import type { PgConn } from "../client.ts";
 import { accounts, apiKeys, requestLog } from "../schema/index.ts";
 
@@ -137,3 +144,28 @@ export async function topKeys(db: PgConn, since: number, limit: number) {
     spend: number;
   }[];
 }
+
+export async function keyUsageTotals(db: PgConn, keyId: string): Promise<UsageSums & { cached: number }> {
+  const [row] = await db
+    .select({ ...usageSums(requestLog), cached: total(requestLog.cachedTokens) })
+    .from(requestLog)
+    .where(eq(requestLog.keyId, keyId));
+  return row ?? { requests: 0, errors: 0, input: 0, output: 0, spend: 0, cached: 0 };
+}
+
+/** db/queries/requests.ts's usageDaily: bigint division truncates as SQLite's integer division does. */
+function usageDaily(db: PgConn, where: SQL | undefined, since: number) {
+  const day = sql<number>`${requestLog.createdAt} / ${86_400_000}::bigint`.mapWith(Number).as("day");
+  return db
+    .select({ day, ...dailySums(requestLog) })
+    .from(requestLog)
+    .where(and(where, gte(requestLog.createdAt, since)))
+    .groupBy(sql`${day}`)
+    .orderBy(sql`${day}`);
+}
+
+export const keyUsageDaily = (db: PgConn, keyId: string, since: number) =>
+  usageDaily(db, eq(requestLog.keyId, keyId), since);
+
+export const accountUsageDaily = (db: PgConn, accountId: string, since: number) =>
+  usageDaily(db, eq(requestLog.accountId, accountId), since);

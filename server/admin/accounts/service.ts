@@ -1,4 +1,3 @@
-import { accountUsageDaily } from "../../../db/queries/requests.ts";
 import type { AccountState, LedgerKind } from "../../billing/account-book.ts";
 import { amountToNumber, formatAmount } from "../../billing/money.ts";
 import { listTransactions } from "../../billing/transactions.ts";
@@ -8,7 +7,7 @@ import { daysBack, dayView, iso } from "../shared.ts";
 import type { AccountUsage, AccountView, LedgerEntryView } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type AccountsDeps = Pick<AdminServices, "db" | "store" | "book" | "keys" | "settings">;
+export type AccountsDeps = Pick<AdminServices, "store" | "book" | "keys" | "settings">;
 
 export function accountView(gw: AccountsDeps, a: AccountState): AccountView {
   return {
@@ -130,13 +129,14 @@ export const accountsService = {
   },
 
   /** Requests, tokens and spend of the account per UTC day, the last `days` days (days without traffic left out). */
-  usage(gw: AccountsDeps, id: string, days: number, now = Date.now()): AccountUsage {
+  async usage(gw: AccountsDeps, id: string, days: number, now = Date.now()): Promise<AccountUsage> {
     account(gw, id);
+    const daily = await gw.store.requests.accountDaily(id, daysBack(days, now));
     return {
       account_id: id,
       currency: gw.settings.currency,
       days,
-      daily: accountUsageDaily(gw.db, id, daysBack(days, now)).map(dayView),
+      daily: daily.map(dayView),
     };
   },
 };

@@ -1,4 +1,3 @@
-import { keyUsageDaily, keyUsageTotals } from "../../../db/queries/requests.ts";
 import { type BudgetPeriod, limitSpent, nextPeriodStart } from "../../billing/budget-period.ts";
 import { amountToNumber } from "../../billing/money.ts";
 import { keyLimitReached } from "../../billing/spend-limits.ts";
@@ -10,7 +9,7 @@ import { daysBack, dayView, iso } from "../shared.ts";
 import type { KeyUsage, KeyView } from "./model.ts";
 
 /** What this resource reads and writes. */
-export type KeysDeps = Pick<AdminServices, "db" | "store" | "book" | "keys" | "catalog" | "settings">;
+export type KeysDeps = Pick<AdminServices, "store" | "book" | "keys" | "catalog" | "settings">;
 
 /**
  * last_used_at is written with each request's log row (group commit), not into the
@@ -135,10 +134,12 @@ export const keysService = {
     return keyView(withLastUsed(rec, await lastUsedAt(gw)), gw.catalog.models());
   },
 
-  usage(gw: KeysDeps, id: string, days = 30): KeyUsage {
+  async usage(gw: KeysDeps, id: string, days = 30): Promise<KeyUsage> {
     key(gw, id);
-    const totals = keyUsageTotals(gw.db, id);
-    const daily = keyUsageDaily(gw.db, id, daysBack(days, Date.now()));
+    const [totals, daily] = await Promise.all([
+      gw.store.requests.keyTotals(id),
+      gw.store.requests.keyDaily(id, daysBack(days, Date.now())),
+    ]);
     return {
       key_id: id,
       requests: totals.requests,
