@@ -18,7 +18,7 @@ export const appsEn = {
     status: "Status",
     owner: "Registered by",
     operator: "an admin",
-    byUser: "a user ({{id}})",
+    byUser: "{{who}} (a user)",
     activeKeys: "Keys held",
     actions: "Actions",
     statuses: { active: "active", disabled: "disabled" },

@@ -18,7 +18,7 @@ export const appsRu = {
     status: "Состояние",
     owner: "Кто зарегистрировал",
     operator: "администратор",
-    byUser: "пользователь ({{id}})",
+    byUser: "{{who}} (пользователь)",
     activeKeys: "Ключей выдано",
     actions: "Действия",
     statuses: { active: "активно", disabled: "отключено" },

@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type AppView, useApps, useDeleteApp, useRegisterApp, useSetAppStatus } from "../api/oauth.ts";
 import { AppGrants } from "../features/oauth/app-grants.tsx";
+import { AppOwner } from "../features/oauth/app-owner.tsx";
 import { ClientId } from "../features/oauth/client-id.tsx";
 import { Button } from "../ui/button.tsx";
 import { ConfirmDialog } from "../ui/dialog.tsx";
@@ -100,7 +101,7 @@ function AppTable({ apps, onShowGrants }: { apps: AppView[]; onShowGrants: (id: 
                 </Badge>
               </td>
               <td className={`${td} hidden sm:table-cell`}>
-                {a.owner_user_id === null ? t("apps.operator") : t("apps.byUser", { id: a.owner_user_id })}
+                <AppOwner userId={a.owner_user_id} />
               </td>
               <td className={`${td} hidden sm:table-cell`}>{a.grants}</td>
               <td className={`${td} text-right`}>

@@ -1,20 +1,12 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { Button } from "../../ui/button.tsx";
-import { useCopiedMessage, useCopy } from "../../ui/copy.tsx";
+import { selectContents, useCopiedMessage, useCopy } from "../../ui/copy.tsx";
 
 /** An app's client_id with a copy button; a refused clipboard selects the id instead. */
 export function ClientId({ id, name }: { id: string; name: string }) {
   const domId = useId();
-  const select = () => {
-    const el = document.getElementById(domId);
-    if (!el) return;
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    window.getSelection()?.removeAllRanges();
-    window.getSelection()?.addRange(range);
-  };
-  const { copied, copy } = useCopy(id, select);
+  const { copied, copy } = useCopy(id, () => selectContents(domId));
   const copiedMessage = useCopiedMessage();
   const { t } = useTranslation();
   return (
