@@ -28,6 +28,7 @@ test("every page passes axe-core with no serious or critical violation", async (
     "users",
     "outbox",
     "plans",
+    "apps",
     `accounts/${key.account.id}/as-owner`,
     "no-such-page",
   ]) {

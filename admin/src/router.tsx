@@ -35,6 +35,7 @@ const AdminsPage = page(() => import("./routes/admins.tsx"), "AdminsPage");
 const UsersPage = page(() => import("./routes/users.tsx"), "UsersPage");
 const OutboxPage = page(() => import("./routes/outbox.tsx"), "OutboxPage");
 const PlansPage = page(() => import("./routes/plans.tsx"), "PlansPage");
+const AppsPage = page(() => import("./routes/apps.tsx"), "AppsPage");
 const PortalSignInPage = page(() => import("./portal/portal-sign-in.tsx"), "PortalSignInPage");
 const PortalShell = page(() => import("./portal/portal-shell.tsx"), "PortalShell");
 const PortalHome = page(() => import("./portal/portal-shell.tsx"), "PortalHome");
@@ -78,6 +79,7 @@ export const router = createBrowserRouter(
             { path: "users", element: <UsersPage /> },
             { path: "outbox", element: <OutboxPage /> },
             { path: "plans", element: <PlansPage /> },
+            { path: "apps", element: <AppsPage /> },
             { path: "accounts/:id/as-owner", element: <AsOwnerPage /> },
             { path: "*", element: <NotFoundPage /> },
           ],

@@ -1,3 +1,4 @@
+import { appsEn } from "./apps-en.ts";
 import { identityEn } from "./identity-en.ts";
 
 /** The panel's English texts. Every key here has a Russian twin in ru.ts (resources.test.ts). */
@@ -725,4 +726,6 @@ export const en = {
   },
   // Users, invitations, outbox, plans and the user portal (identity-en.ts).
   ...identityEn,
+  // The OAuth apps page (apps-en.ts).
+  ...appsEn,
 };

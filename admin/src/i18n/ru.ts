@@ -1,3 +1,4 @@
+import { appsRu } from "./apps-ru.ts";
 import { identityRu } from "./identity-ru.ts";
 
 /**
@@ -750,4 +751,5 @@ export const ru = {
   },
   // Users, invitations, outbox, plans and the user portal (identity-ru.ts).
   ...identityRu,
+  ...appsRu,
 };

@@ -34,6 +34,7 @@ function Nav({ onNavigate }: { onNavigate?: () => void }) {
       {[
         ...NAV.map((n) => ({ ...n, text: t(`nav.${n.label}`) })),
         ...IDENTITY_NAV.map((n) => ({ ...n, text: t(`identityNav.${n.label}`) })),
+        { to: "/apps", label: "apps", text: t("apps.nav") },
       ].map((n) => (
         <NavLink
           key={n.to}

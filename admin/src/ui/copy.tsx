@@ -22,6 +22,17 @@ export function useCopy(text: string, onRefused: () => void) {
   return { copied, copy };
 }
 
+/** Selects the text of the element `id` on the page, so Ctrl+C copies it when the clipboard is refused. */
+export function selectContents(id: string) {
+  const el = document.getElementById(id);
+  if (!el) return;
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const sel = window.getSelection();
+  sel?.removeAllRanges();
+  sel?.addRange(range);
+}
+
 /** What happened, for a polite live region beside the button. */
 export function useCopiedMessage() {
   const { t } = useTranslation();
@@ -32,16 +43,7 @@ export function useCopiedMessage() {
 /** A block of code or settings with its own copy button. */
 export function CopyBlock({ label, text }: { label: string; text: string }) {
   const id = useId();
-  const select = () => {
-    const el = document.getElementById(`${id}-text`);
-    if (!el) return;
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    const sel = window.getSelection();
-    sel?.removeAllRanges();
-    sel?.addRange(range);
-  };
-  const { copied, copy } = useCopy(text, select);
+  const { copied, copy } = useCopy(text, () => selectContents(`${id}-text`));
   const { t } = useTranslation();
   const copiedMessage = useCopiedMessage();
   return (
