@@ -45,6 +45,11 @@ export function OverviewPage() {
   const money = useMoney();
   const qc = useQueryClient();
   const { t } = useTranslation();
+  // Requests split by outcome, errors in red, on the hourly and the daily chart alike.
+  const outcomes = [
+    { key: "ok", label: t("overview.succeeded"), color: "#4f46e5" },
+    { key: "errors", label: t("overview.errorsSeries"), color: "#dc2626" },
+  ];
   // The first request just arrived: show its totals now, not at the next 30 s refresh.
   const firstRequest = setup?.first_request;
   useEffect(() => {
@@ -80,10 +85,7 @@ export function OverviewPage() {
                     x="hour"
                     kind="bar"
                     format={formatCount}
-                    series={[
-                      { key: "ok", label: t("overview.succeeded"), color: "#4f46e5" },
-                      { key: "errors", label: t("overview.errorsSeries"), color: "#dc2626" },
-                    ]}
+                    series={outcomes}
                   />
                 </Card>
                 <Card title={t("overview.spend30")}>
@@ -108,10 +110,7 @@ export function OverviewPage() {
                     x="day"
                     kind="bar"
                     format={formatCount}
-                    series={[
-                      { key: "ok", label: t("overview.succeeded"), color: "#4f46e5" },
-                      { key: "errors", label: t("overview.errorsSeries"), color: "#dc2626" },
-                    ]}
+                    series={outcomes}
                   />
                 </Card>
                 <Card title={t("overview.tokens30")}>
