@@ -161,7 +161,7 @@ export class CostRig {
   }
 
   private charged(requestId: string): number {
-    return chargedFor(this.tg.gw.db, requestId);
+    return chargedFor(this.tg.sqliteDb, requestId);
   }
 
   /**
@@ -174,7 +174,7 @@ export class CostRig {
     for (const s of sent)
       if (s.status >= 500) out.push(`${s.status} for ${JSON.stringify(s.call)}: ${s.text.slice(0, 300)}`);
     const acct = this.tg.gw.book.get(client.accountId);
-    const table = accountBalance(this.tg.gw.db, client.accountId);
+    const table = accountBalance(this.tg.sqliteDb, client.accountId);
     if (!acct || acct.balance < 0 || table === undefined || table < 0)
       out.push(`balance below zero: memory ${acct?.balance}, table ${table}`);
     if (acct && acct.reserved !== 0) out.push(`reservations left open: ${acct.reserved}`);

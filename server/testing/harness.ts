@@ -1,5 +1,6 @@
+import type { Database } from "bun:sqlite";
 import { afterAll, beforeAll, beforeEach } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
@@ -8,6 +9,7 @@ import OpenAI from "openai";
 import { readEnv } from "../config/env.ts";
 import { DEFAULT_MIGRATIONS, type Running, startServer } from "../start.ts";
 import { MockOpenAI } from "./mock-openai.ts";
+import { sharedPg } from "./test-engine.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const PROVIDER_SECRET = "sk-mockprovidersecret-abcdef123456";
@@ -38,9 +40,39 @@ models:
 ${extra}`;
 }
 
-export type StartOpts = { config?: string; env?: Record<string, string>; dir?: string };
+export type TestEngine = "sqlite" | "postgres";
 
-/** The real server on loopback at port 0, on a fresh database in a temp folder. */
+/**
+ * The engine the gateway suite runs on: TOLLGATE_TEST_ENGINE=postgres runs every
+ * TestGateway on a real PostgreSQL (one server per test process, a fresh database per
+ * gateway: server/testing/test-engine.ts); SQLite otherwise.
+ */
+export const TEST_ENGINE: TestEngine =
+  process.env.TOLLGATE_TEST_ENGINE === "postgres" ? "postgres" : "sqlite";
+
+export type StartOpts = {
+  config?: string;
+  env?: Record<string, string>;
+  /** A folder of an earlier TestGateway: the same database again (a restart). */
+  dir?: string;
+  /** Overrides TOLLGATE_TEST_ENGINE (a test about one engine itself). */
+  engine?: TestEngine;
+};
+
+/** A folder's database on the test engine: a SQLite file in it, or a PostgreSQL database it names. */
+async function databaseOf(dir: string, engine: TestEngine): Promise<Record<string, string>> {
+  if (engine === "sqlite") return { TOLLGATE_DB: join(dir, "tollgate.db") };
+  // The folder remembers its database, so a restart on the same folder finds the same books.
+  const marker = join(dir, "postgres-url");
+  const url = existsSync(marker)
+    ? readFileSync(marker, "utf8")
+    : await (await sharedPg()).createDatabase(`tg_${crypto.randomUUID().replaceAll("-", "")}`);
+  writeFileSync(marker, url);
+  // No secret.key beside a PostgreSQL database: the sealing key comes from the environment.
+  return { TOLLGATE_DB: url, TOLLGATE_SECRET: "test-secret-for-postgres-gateways" };
+}
+
+/** The real server on loopback at port 0, on a fresh database (TEST_ENGINE's) in a temp folder. */
 export class TestGateway {
   private constructor(
     readonly running: Running,
@@ -54,7 +86,7 @@ export class TestGateway {
     const vars: Record<string, string> = {
       PORT: "0",
       HOST: "127.0.0.1",
-      TOLLGATE_DB: join(dir, "tollgate.db"),
+      ...(opts.env?.TOLLGATE_DB ? {} : await databaseOf(dir, opts.engine ?? TEST_ENGINE)),
       TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
       TOLLGATE_DB_SYNC: "normal",
       TOLLGATE_LOG_LEVEL: "silent",
@@ -76,6 +108,22 @@ export class TestGateway {
 
   get gw() {
     return this.running.gateway;
+  }
+
+  /** The SQLite connection, for the tests that are about SQLite itself (throws on PostgreSQL). */
+  get sqlite(): Database {
+    const e = this.gw.engine;
+    if (e.kind !== "sqlite")
+      throw new Error("this test reads the SQLite file: it runs on the SQLite engine only");
+    return e.sqlite;
+  }
+
+  /** The SQLite connection under Drizzle (SQLite engine only, as `sqlite`). */
+  get sqliteDb() {
+    const e = this.gw.engine;
+    if (e.kind !== "sqlite")
+      throw new Error("this test reads the SQLite file: it runs on the SQLite engine only");
+    return e.db;
   }
 
   async admin<T = Record<string, unknown>>(

@@ -178,9 +178,7 @@ describe("provider credentials", () => {
       expect(
         (await tg.admin("PATCH", "/providers/mock", { headers: { "x-api-key": headerSecret } })).status,
       ).toBe(200);
-      const row = tg.gw.sqlite
-        .query("SELECT headers, headers_enc FROM providers WHERE id = 'mock'")
-        .get() as {
+      const row = tg.sqlite.query("SELECT headers, headers_enc FROM providers WHERE id = 'mock'").get() as {
         headers: string;
         headers_enc: string;
       };
@@ -201,7 +199,7 @@ describe("provider credentials", () => {
       expect(String((err as Error).message)).toContain("[redacted]");
       expect(String((err as Error).message)).not.toContain(headerSecret);
       // A row from before encryption: headers in the clear.
-      tg.gw.sqlite
+      tg.sqlite
         .query("UPDATE providers SET headers = ?, headers_enc = NULL WHERE id = 'mock'")
         .run(JSON.stringify({ "x-api-key": "legacy-clear-header-42" }));
     } finally {
@@ -210,7 +208,7 @@ describe("provider credentials", () => {
     await withOwn(
       {},
       async (again) => {
-        const row = again.gw.sqlite
+        const row = again.sqlite
           .query("SELECT headers, headers_enc FROM providers WHERE id = 'mock'")
           .get() as {
           headers: string;

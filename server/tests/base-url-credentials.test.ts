@@ -39,7 +39,7 @@ describe("base_url with credentials", () => {
 
   test("a row stored before the refusal is shown with its credentials masked", async () => {
     const now = Date.now();
-    tg.gw.sqlite.run(
+    tg.sqlite.run(
       "INSERT INTO providers (id, kind, base_url, timeouts, created_at, updated_at) VALUES (?, 'openai', ?, '{}', ?, ?)",
       ["legacy", WITH_CREDENTIALS[0]!, now, now],
     );

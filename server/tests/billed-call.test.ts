@@ -41,16 +41,16 @@ beforeEach(() => {
 
 /** Makes every charge's ledger insert fail on the gateway's own connection (the inline writer's). */
 function refuseCharges(): () => void {
-  tg.gw.sqlite.run(
+  tg.sqlite.run(
     "CREATE TEMP TRIGGER refuse_charges BEFORE INSERT ON main.ledger WHEN NEW.kind = 'charge' BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
   );
-  return () => tg.gw.sqlite.run("DROP TRIGGER IF EXISTS temp.refuse_charges");
+  return () => tg.sqlite.run("DROP TRIGGER IF EXISTS temp.refuse_charges");
 }
 
 async function money(c: { accountId: string; key: string }) {
   await tg.gw.commits.idle();
   const a = tg.gw.book.get(c.accountId)!;
-  const table = tg.gw.sqlite.query("SELECT balance FROM accounts WHERE id = ?").get(c.accountId) as {
+  const table = tg.sqlite.query("SELECT balance FROM accounts WHERE id = ?").get(c.accountId) as {
     balance: number;
   };
   return { balance: a.balance, reserved: a.reserved, table: table.balance };
@@ -161,12 +161,12 @@ describe("BilledCall ends once", () => {
   const usage = { inputTokens: 1000, cachedTokens: 0, outputTokens: 1000 };
   const settlement = { usage, source: "upstream", status: 200, outcome: "ok", error: null } as const;
   const rowsOf = (id: string) =>
-    tg.gw.sqlite.query("SELECT status, cost FROM request_log WHERE id = ?").all(id) as {
+    tg.sqlite.query("SELECT status, cost FROM request_log WHERE id = ?").all(id) as {
       status: number;
       cost: number;
     }[];
   const charges = (id: string) =>
-    (tg.gw.sqlite.query("SELECT count(*) AS n FROM ledger WHERE request_id = ?").get(id) as { n: number }).n;
+    (tg.sqlite.query("SELECT count(*) AS n FROM ledger WHERE request_id = ?").get(id) as { n: number }).n;
 
   test("a failure after the settlement changes nothing: one row, one charge", async () => {
     const inFlight = tg.gw.inFlight;

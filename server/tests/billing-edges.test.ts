@@ -15,11 +15,11 @@ beforeAll(() => {
 afterAll(() => mock.stop());
 
 const tableOf = (tg: TestGateway, accountId: string, keyId: string) => ({
-  account: tg.gw.sqlite.query("SELECT balance, used FROM accounts WHERE id = ?").get(accountId) as {
+  account: tg.sqlite.query("SELECT balance, used FROM accounts WHERE id = ?").get(accountId) as {
     balance: number;
     used: number;
   },
-  key: tg.gw.sqlite.query("SELECT used FROM api_keys WHERE id = ?").get(keyId) as { used: number },
+  key: tg.sqlite.query("SELECT used FROM api_keys WHERE id = ?").get(keyId) as { used: number },
 });
 
 describe("memory and table agree", () => {

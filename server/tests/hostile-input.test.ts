@@ -126,7 +126,7 @@ describe("client-chosen model names", () => {
     expect(metrics).toContain('model="unknown"');
     expect(metrics).toContain('model="gpt-test"');
     expect(metrics.length).toBeLessThan(100_000);
-    const rows = tg.gw.sqlite
+    const rows = tg.sqlite
       .query(
         "SELECT length(model) AS n, length(error_message) AS m FROM request_log WHERE key_id = ? AND status = 404",
       )

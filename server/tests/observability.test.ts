@@ -84,7 +84,7 @@ describe("/metrics", () => {
         "tollgate_circuit_breaker_state",
       ]),
     );
-    const log = tg.gw.sqlite
+    const log = tg.sqlite
       .query(
         "SELECT count(*) AS n, sum(status = 200) AS ok, sum(status = 429) AS limited, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost) AS cost FROM request_log WHERE key_id = ?",
       )
@@ -106,7 +106,7 @@ describe("/metrics", () => {
     expect(sumOf(families, "tollgate_tokens_total", { kind: "output" })).toBe(log.output);
     expect(sumOf(families, "tollgate_spend_total")).toBeCloseTo(log.cost / 1e9, 9);
     const attempts = (
-      tg.gw.sqlite
+      tg.sqlite
         .query("SELECT attempts FROM request_log WHERE key_id = ? AND attempts IS NOT NULL")
         .all(c.keyId) as { attempts: string }[]
     ).flatMap((r) => JSON.parse(r.attempts) as { status: number | null }[]);

@@ -295,7 +295,7 @@ describe("streams and load", () => {
     // How often the primary is tried depends on when its breaker opens; what must hold is
     // that it did fail, and that every failure was answered by the secondary.
     expect(primary.failed).toBeGreaterThan(50);
-    const failovers = tg.gw.sqlite
+    const failovers = tg.sqlite
       .query("SELECT count(*) AS n FROM request_log WHERE key_id = ? AND provider = 'secondary'")
       .get(c.keyId) as { n: number };
     expect(failovers.n).toBeGreaterThanOrEqual(primary.failed);
@@ -304,10 +304,10 @@ describe("streams and load", () => {
         (await tg.admin<{ data: Row[]; total: number }>("GET", `/requests?key_id=${c.keyId}&limit=500`)).body,
     );
     expect(all.total).toBe(1000);
-    const sum = tg.gw.sqlite
+    const sum = tg.sqlite
       .query("SELECT sum(cost) AS s, count(*) AS n FROM request_log WHERE key_id = ?")
       .get(c.keyId) as { s: number; n: number };
-    const charges = tg.gw.sqlite
+    const charges = tg.sqlite
       .query("SELECT sum(-amount) AS s, count(*) AS n FROM ledger WHERE account_id = ? AND kind = 'charge'")
       .get(c.accountId) as { s: number; n: number };
     expect(charges.n).toBe(1000);

@@ -209,7 +209,7 @@ describe("CSV exports", () => {
   test("streamed: a large log arrives in many chunks, without a length, never built whole", async () => {
     const N = 25_000;
     const base = Date.now() - 3_600_000;
-    tg.gw.db.transaction((tx) => {
+    tg.sqliteDb.transaction((tx) => {
       for (let i = 0; i < N; i += 500)
         tx.insert(requestLog)
           .values(

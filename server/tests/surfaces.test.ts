@@ -404,7 +404,7 @@ describe("Anthropic prompt caching is billed exactly", () => {
         expect(row).toMatchObject({ input_tokens: 160, cache_write_tokens: 100, cache_write_1h_tokens: 40 });
         expect(row.cost as number).toBeCloseTo(cost, 12);
       }
-      const ledger = tg.gw.sqlite
+      const ledger = tg.sqlite
         .query("SELECT coalesce(sum(-amount), 0) AS spent FROM ledger WHERE key_id = ? AND kind = 'charge'")
         .get(k.keyId) as { spent: number };
       expect(ledger.spent).toBe(Math.round(2 * cost * 1e9));
