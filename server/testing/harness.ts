@@ -1,4 +1,4 @@
-import type { Database } from "bun:sqlite";
+import { type Database, Database as SqliteDatabase } from "bun:sqlite";
 import { afterAll, beforeAll, beforeEach } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,8 +8,10 @@ import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { readEnv } from "../config/env.ts";
 import { DEFAULT_MIGRATIONS, type Running, startServer } from "../start.ts";
+import { GENERATION_POLL_MS } from "../store/pg-engine.ts";
 import { MockOpenAI } from "./mock-openai.ts";
 import { sharedPg } from "./test-engine.ts";
+import { type Row, runSql } from "./test-sql.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const PROVIDER_SECRET = "sk-mockprovidersecret-abcdef123456";
@@ -77,6 +79,8 @@ export class TestGateway {
   private constructor(
     readonly running: Running,
     readonly dir: string,
+    /** TOLLGATE_DB: the SQLite file or the PostgreSQL URL. */
+    readonly database: string,
   ) {}
 
   static async start(opts: StartOpts = {}): Promise<TestGateway> {
@@ -99,7 +103,7 @@ export class TestGateway {
       migrationsFolder: DEFAULT_MIGRATIONS,
       version: "test",
     });
-    return new TestGateway(running, dir);
+    return new TestGateway(running, dir, vars.TOLLGATE_DB as string);
   }
 
   get url(): string {
@@ -108,6 +112,54 @@ export class TestGateway {
 
   get gw() {
     return this.running.gateway;
+  }
+
+  /**
+   * One SQL statement on the books, on whichever engine runs (test-sql.ts): `?` placeholders,
+   * SQL both dialects share; answers in SQLite's shapes.
+   */
+  async sql<T = Row>(query: string, ...params: unknown[]): Promise<T[]> {
+    return (await runSql(this.gw.engine, query, params)) as T[];
+  }
+
+  /**
+   * One statement on another connection to the books, as the CLI or another replica
+   * commits: a new SQLite connection on the file, or a new PostgreSQL client.
+   */
+  async sqlElsewhere(query: string, ...params: unknown[]): Promise<void> {
+    const e = this.gw.engine;
+    if (e.kind === "sqlite") {
+      const other = new SqliteDatabase(e.sqlite.filename);
+      try {
+        other.run(query, params as never[]);
+      } finally {
+        other.close();
+      }
+      return;
+    }
+    const other = new Bun.SQL(this.database);
+    try {
+      let n = 0;
+      await other.unsafe(
+        query.replace(/\?/g, () => `$${++n}`),
+        params,
+      );
+    } finally {
+      await other.close();
+    }
+  }
+
+  /**
+   * Waits until a change committed elsewhere is due to be seen: SQLite checks as each
+   * request arrives (`ms`, a beat); PostgreSQL's generation poll finds it within two polls.
+   */
+  async elsewhereSeen(ms = 2): Promise<void> {
+    await Bun.sleep(this.gw.engine.kind === "postgres" ? 2 * GENERATION_POLL_MS + 100 : ms);
+  }
+
+  /** The first row of `sql`. */
+  async sqlRow<T = Row>(query: string, ...params: unknown[]): Promise<T> {
+    return (await this.sql<T>(query, ...params))[0] as T;
   }
 
   /** The SQLite connection, for the tests that are about SQLite itself (throws on PostgreSQL). */

@@ -60,7 +60,9 @@ describe("a billed request writes every column", () => {
   beforeAll(async () => {
     anthropic = new MockAnthropic().start();
     openai = new MockOpenAI().start();
+    // The SQLite schema's columns, read through SQLite (PostgreSQL's twin: db/store.test.ts, pg-writer.test.ts).
     tg = await TestGateway.start({
+      engine: "sqlite",
       config: `
 currency: USD
 providers:
