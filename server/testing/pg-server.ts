@@ -22,6 +22,8 @@ export type PgServer = {
   /** Starts it again on the same port and data. */
   resume(): Promise<void>;
   stop(): Promise<void>;
+  /** Stops it at once and removes the folder, synchronously (a process's exit handler). */
+  stopNow(): void;
 };
 
 /** The folder holding initdb and pg_ctl: TOLLGATE_PG_BIN, else the newest /usr/lib/postgresql/<n>/bin. */
@@ -116,6 +118,14 @@ export async function startPg(settings: Record<string, string> = {}): Promise<Pg
         running = false;
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+    stopNow() {
+      if (running) {
+        const cmd = [join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"];
+        Bun.spawnSync(asRoot() ? ["runuser", "-u", "postgres", "--", ...cmd] : cmd);
+      }
+      running = false;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
