@@ -159,6 +159,17 @@ async function script(id: Identity) {
   out.pairInvites = (await id.invites.list(owner.account.id)).map((i) => i.acceptedAt !== null);
   out.pairMembers = (await id.users.membersOf(owner.account.id)).map((m) => [m.email, m.role]);
 
+  // Two sign-ups of one new address at once, no invite: one user, one account of their own.
+  const solo: string[] = [];
+  for (let i = 0; i < 2; i++)
+    solo.push(
+      (await signIn.verifyEmail("solo@x.test", await codeFor(id, signIn, "solo@x.test"), client(), now()))
+        .registration_token,
+    );
+  const soloIn = await Promise.all(solo.map((t) => signIn.complete(t, {}, meta, now())));
+  out.soloOneUser = soloIn[0]!.user.id === soloIn[1]!.user.id;
+  out.soloAccounts = (await id.users.membershipsOf(soloIn[0]!.user.id)).map((m) => [m.accountName, m.role]);
+
   // A refresh token used three times at once: one rotation; the others end the family.
   out.refreshAtOnce = await atOnce(3, () => signIn.refresh(owner.refresh_token, undefined, meta, now()));
 
@@ -199,6 +210,8 @@ const expected = {
     ["owner@x.test", "owner"],
     ["pair@x.test", "member"],
   ],
+  soloOneUser: true,
+  soloAccounts: [["solo@x.test", "owner"]],
   refreshAtOnce: ["invalid_refresh_token", "invalid_refresh_token", "ok"],
   exchangeAtOnce: ["invalid_grant", "invalid_grant", "invalid_grant", "ok"],
   grants: 1,
