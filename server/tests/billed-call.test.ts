@@ -91,7 +91,12 @@ describe("a settlement the database refuses", () => {
     expect(text).not.toContain("[DONE]");
     const rows = await tg.logRows(c.keyId);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 503, outcome: "error", error_code: "store_unavailable", cost: 0 });
+    expect(rows[0]).toMatchObject({
+      status: 503,
+      outcome: "error",
+      error_code: "store_unavailable",
+      cost: 0,
+    });
     expect(await money(c)).toEqual({ ...before, reserved: 0 });
     expect(tg.gw.inFlight).toBe(0);
   });
