@@ -2,10 +2,12 @@
  * Signed-in people across two real gateway processes on one PostgreSQL and one Redis: a
  * user signs up on one replica and is known on the other; a user disabled, or a sign-in
  * ended, on one replica is refused by the other within a second (its caches of users and
- * live sign-ins reload with the gateway's own on the change signal).
+ * live sign-ins reload with the gateway's own on the change signal); and the key an app
+ * gets by an OAuth code exchange on one is served by the other (the exchange announces it).
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createHash, randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { ADMIN_TOKEN, PROVIDER_SECRET } from "../testing/harness.ts";
 import type { Tokens } from "../testing/identity.ts";
@@ -20,6 +22,7 @@ let redis: RedisServer;
 let mock: MockOpenAI;
 let replicas: Spawned[];
 let dir: string;
+const REDIRECT = "https://studio.example.com/callback";
 
 async function call<T = Record<string, unknown>>(
   url: string,
@@ -117,5 +120,64 @@ test("a sign-out on one replica ends the access token on the other within a seco
   for (const r of [A(), B()]) {
     const res = await me(r.url, t.access_token);
     expect([res.status, res.body.error?.code]).toEqual([401, "session_ended"]);
+  }
+}, 30_000);
+
+test("a key an app gets on one replica (OAuth code exchange) is served by the other within a second", async () => {
+  const t = await signUp(A().url, "cat@example.com");
+  const topup = await admin(A().url, "POST", `/accounts/${t.account.id}/topups`, { amount: 5 });
+  expect(topup.status).toBe(200);
+  const app = await admin<{ client_id: string }>(A().url, "POST", "/oauth/apps", {
+    name: "Studio",
+    redirect_uris: [REDIRECT],
+  });
+  expect(app.status).toBe(201);
+  const opened = await fetch(`${A().url}/auth/session`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${t.access_token}` },
+  });
+  const cookie = opened.headers.get("set-cookie")!.split(";")[0]!;
+  const verifier = randomBytes(32).toString("base64url");
+  const params = {
+    response_type: "code",
+    client_id: app.body.client_id,
+    redirect_uri: REDIRECT,
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+  };
+  const page = await (
+    await fetch(`${A().url}/oauth/authorize?${new URLSearchParams(params)}`, { headers: { cookie } })
+  ).text();
+  const consent = await fetch(`${A().url}/oauth/authorize`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: A().url },
+    body: new URLSearchParams({
+      ...params,
+      csrf: /name="csrf" value="([^"]+)"/.exec(page)![1]!,
+      decision: "approve",
+      account_id: t.account.id,
+      spend_limit: "",
+    }),
+    redirect: "manual",
+  });
+  const code = new URL(consent.headers.get("location")!).searchParams.get("code")!;
+  const exchanged = await call<{ key: string }>(A().url, "POST", "/oauth/token", {
+    body: {
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+      client_id: app.body.client_id,
+    },
+  });
+  expect(exchanged.status).toBe(200);
+  await Bun.sleep(1000);
+  for (const r of [A(), B()]) {
+    const res = await fetch(`${r.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${exchanged.body.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "priced", messages: [{ role: "user", content: "hi" }], max_tokens: 10 }),
+    });
+    expect(res.status).toBe(200);
   }
 }, 30_000);
