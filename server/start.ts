@@ -63,7 +63,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     signingSecret: o.env.JWT_SECRET_KEY ?? null,
     siteName: config.server.public_url ?? "Tollgate",
   });
-  identity.start();
+  await identity.start();
   // Alerts mail through the one mail path: SMTP when configured, else the outbox.
   gw.alerts.mailThrough(identity.mailer, config.server.public_url ?? null);
   let connections = () => 0;

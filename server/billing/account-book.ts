@@ -2,7 +2,7 @@ import type { AccountRow } from "../../db/queries/billing.ts";
 import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
-import type { Write } from "../store/writes.ts";
+import type { Committed, Write } from "../store/writes.ts";
 import { limitSpent } from "./budget-period.ts";
 import { divideDown, multiplyUp, PPM } from "./multiplier.ts";
 
@@ -19,7 +19,20 @@ export type AccountState = {
   createdAt: number;
 };
 
-export type Hold = { accountId: string; keyId: string; amount: number; open: boolean };
+/** Money held for one call; `id` names it in Redis when replicas share the holds (ClusterBook). */
+export type Hold = { accountId: string; keyId: string; amount: number; open: boolean; id?: string };
+
+/**
+ * A settlement as the book decided it: the write to commit with the request's row, `revert`
+ * if that commit fails, and `committed` to call once it succeeded, with what the commit
+ * returned (ClusterBook releases its hold there, with PostgreSQL's values).
+ */
+export type Settling = {
+  charged: number;
+  write: Write | null;
+  revert: () => void;
+  committed?: (c: Committed) => void;
+};
 
 export type LedgerKind = "topup" | "charge" | "refund" | "adjustment" | "fee";
 
@@ -125,6 +138,14 @@ export class AccountBook {
     return { account, key: key.spendLimit === null ? null : key.spendLimit - limitSpent(key) - key.reserved };
   }
 
+  /**
+   * A call's reservation: `hold` here, decided in this JS turn; ClusterBook's answer is a
+   * promise (Redis decides), so the caller awaits only what is one and SQLite stays synchronous.
+   */
+  reserve(key: KeyRecord, listAmount: number): Hold | Promise<Hold> {
+    return this.hold(key, listAmount);
+  }
+
   /** Reserves `amount` at list prices (the multiplied amount is held). */
   hold(key: KeyRecord, listAmount: number): Hold {
     const acct = this.map.get(key.accountId);
@@ -151,12 +172,7 @@ export class AccountBook {
    * If the real cost exceeds the hold and the balance cannot cover the excess, the charge
    * is capped at what is free: a balance never goes negative.
    */
-  settle(
-    hold: Hold,
-    key: KeyRecord,
-    cost: number,
-    ref: { requestId: string; now: number },
-  ): { charged: number; write: Write | null; revert: () => void } {
+  settle(hold: Hold, key: KeyRecord, cost: number, ref: { requestId: string; now: number }): Settling {
     this.release(hold, key);
     const acct = this.map.get(hold.accountId);
     const none = { charged: 0, write: null, revert: () => {} };

@@ -91,7 +91,7 @@ export class Gateway implements CallServices {
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget, this.shared?.breakers);
     if (this.shared) addSharedStateCounters(this.metrics, this.shared.fallbacks);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
-    this.book = new AccountBook(store);
+    this.book = this.shared?.book(store) ?? new AccountBook(store);
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
     this.keys = new KeyStore(store);
     this.catalog = new Catalog(cipher, store);

@@ -74,8 +74,20 @@ test("charges settle with their log rows in the batch, capped by the key's limit
     [-200, 400, "c3"],
     [-100, 300, "c4"],
   ]);
-  // A retried charge (same ledger id) charges nothing twice.
-  await expect(writer.enqueue(charged(1, 200, 5001).slice(1))).resolves.toBeUndefined();
+  // A retried charge (same ledger id) charges nothing twice; it reports the first charge, with the mirror's values.
+  await expect(writer.enqueue(charged(1, 200, 5001).slice(1))).resolves.toEqual({
+    settled: [
+      {
+        ledgerId: "txn_1",
+        accountId: "acc",
+        keyId: "key",
+        charged: 200,
+        balance: 300,
+        version: 4,
+        keyUsed: 700,
+      },
+    ],
+  });
   const [again] = await pool.db.select().from(accounts).where(sql`${accounts.id} = 'acc'`);
   expect(again?.balance).toBe(300);
   await writer.close();

@@ -56,7 +56,8 @@ async function run(cmd: string[]): Promise<void> {
   if (code !== 0) throw new Error(`${cmd.join(" ")} exited ${code}:\n${out}\n${err}`);
 }
 
-export async function startPg(): Promise<PgServer> {
+/** `settings`: more `-c name=value` server settings (the benchmark loads pg_stat_statements). */
+export async function startPg(settings: Record<string, string> = {}): Promise<PgServer> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), "tollgate-pg-"));
   if (asRoot()) {
@@ -79,7 +80,10 @@ export async function startPg(): Promise<PgServer> {
   ]);
   const port = freePort();
   // Durability is PostgreSQL's business, not the tests': fsync off keeps them fast.
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const extra = Object.entries(settings)
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join("");
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200${extra}`;
   const start = () =>
     run([join(bin, "pg_ctl"), "-D", data, "-o", opts, "-l", join(dir, "log"), "-w", "start"]);
   const stopServer = () => run([join(bin, "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"]);

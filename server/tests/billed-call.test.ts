@@ -165,7 +165,7 @@ describe("BilledCall ends once", () => {
     });
     call.identify(key);
     call.serve(tg.gw.catalog.model("gpt-test")!);
-    call.reserve(5_000_000);
+    void call.reserve(5_000_000); // decided at once on one box (a promise only with shared holds)
     return { c, call };
   };
   const usage = { inputTokens: 1000, cachedTokens: 0, outputTokens: 1000 };

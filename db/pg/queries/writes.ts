@@ -6,7 +6,7 @@ import type { IdempotencyRow } from "../../queries/system.ts";
 import type { RowWrite } from "../../queries/writes.ts";
 import type { PgConn } from "../client.ts";
 import { apiKeys, generatedMedia, idempotency, requestLog } from "../schema/index.ts";
-import { type ChargeIn, settleCharges } from "./settle.ts";
+import { type ChargeIn, type Settled, settleCharges } from "./settle.ts";
 
 /**
  * The group commit on PostgreSQL: the same entries the SQLite executor runs
@@ -19,28 +19,27 @@ import { type ChargeIn, settleCharges } from "./settle.ts";
 export type PgWrite = RowWrite | { charge: ChargeIn } | { touch: { keyId: string; at: number } };
 export type PgEntry = PgWrite[];
 
-export async function commitBatch(db: PgConn, entries: PgEntry[]): Promise<{ failed: [number, string][] }> {
+export async function commitBatch(
+  db: PgConn,
+  entries: PgEntry[],
+): Promise<{ failed: [number, string][]; settled: Settled[] }> {
   try {
-    await db.transaction(async (tx) => {
-      await applyAll(tx, entries);
-    });
-    return { failed: [] };
+    const settled = await db.transaction((tx) => applyAll(tx, entries));
+    return { failed: [], settled };
   } catch {
     const failed: [number, string][] = [];
+    const settled: Settled[] = [];
     await db.transaction(async (tx) => {
-      const ok: PgEntry[] = [];
       for (const [i, entry] of entries.entries()) {
         try {
           // A nested transaction is a savepoint: a failed entry rolls back alone.
-          await tx.transaction(async (sp) => applyAll(sp, [entry]));
-          ok.push(entry);
+          settled.push(...(await tx.transaction(async (sp) => applyAll(sp, [entry]))));
         } catch (err) {
           failed.push([i, reason(err)]);
         }
       }
-      return ok;
     });
-    return { failed };
+    return { failed, settled };
   }
 }
 
@@ -48,7 +47,7 @@ export async function commitBatch(db: PgConn, entries: PgEntry[]): Promise<{ fai
  * One statement per table per batch, not per row: each statement is a round trip, and a
  * round trip costs the gateway more CPU than the rows it carries (bench/group-commit.ts).
  */
-async function applyAll(tx: PgConn, entries: PgEntry[]): Promise<void> {
+async function applyAll(tx: PgConn, entries: PgEntry[]): Promise<Settled[]> {
   const logRows: RequestLogRow[] = [];
   const idemRows: IdempotencyRow[] = [];
   const mediaRows: GeneratedMediaRow[] = [];
@@ -76,12 +75,13 @@ async function applyAll(tx: PgConn, entries: PgEntry[]): Promise<void> {
         set: excludedExcept(idempotency, ["keyId", "idemKey"]),
       });
   // After the rows: a charge's ledger entry names its request, whose log row is in this batch.
-  await settleCharges(tx, charges);
+  const settled = await settleCharges(tx, charges);
   for (const [keyId, at] of touches)
     await tx
       .update(apiKeys)
       .set({ lastUsedAt: sql`greatest(coalesce(${apiKeys.lastUsedAt}, 0), ${at})` })
       .where(sql`${apiKeys.id} = ${keyId}`);
+  return settled;
 }
 
 /** Rows per statement: PostgreSQL takes at most 65,535 parameters (the request log has about 30 columns). */

@@ -1,0 +1,227 @@
+import type { Store } from "../../db/store.ts";
+import { HoldLeases, type OpenHold } from "../cluster/hold-leases.ts";
+import type { ClusterHolds } from "../cluster/holds.ts";
+import { shared } from "../cluster/unreachable.ts";
+import { newId } from "../core/ids.ts";
+import type { KeyRecord } from "../keys/key-store.ts";
+import type { Committed } from "../store/writes.ts";
+import { AccountBook, type Hold, type LedgerKind, type Settling } from "./account-book.ts";
+import { divideDown, multiplyUp } from "./multiplier.ts";
+
+/** What PostgreSQL holds for the mirror: the account's balance and version, the key's spend. */
+export type MirrorSource = {
+  /** The account's and the key's committed values; undefined when either is not there. */
+  state(
+    accountId: string,
+    keyId: string,
+  ): Promise<{ balance: number; version: number; keyUsed: number } | undefined>;
+  /** The account's balance and version alone (after a top-up). */
+  account(accountId: string): Promise<{ balance: number; version: number } | undefined>;
+};
+
+/**
+ * Redis refused a hold: other replicas' holds (or charges this replica has not seen yet)
+ * leave less than was asked. `available` is what is free at list prices, to plan the call
+ * again on (the max-tokens clamp); `headroom` names the limit for the refusal's message.
+ */
+export class HoldRefused extends Error {
+  constructor(
+    readonly which: "account" | "key",
+    /** What Redis said is free, in the account's money. */
+    readonly free: number,
+    /** The same at list prices, capped by what this replica sees. */
+    readonly available: number,
+  ) {
+    super(`hold refused: the ${which} has ${free} free`);
+    this.name = "HoldRefused";
+  }
+
+  get headroom(): { account: number; key: number | null } {
+    return this.which === "key"
+      ? { account: Number.MAX_SAFE_INTEGER, key: this.free }
+      : { account: this.free, key: null };
+  }
+}
+
+/**
+ * The account book when several replicas share one PostgreSQL and one Redis
+ * (docs/scale-out.md, "Money holds"). Memory is no longer the authority: each hold is
+ * admitted by Redis against the balance less every replica's open holds (ClusterHolds),
+ * each charge is capped by PostgreSQL (tollgate_settle) and releases its hold only after
+ * its commit, moving the Redis mirror to the balance that commit returned. What this book
+ * keeps in memory (the balances as last seen, this replica's own holds) only plans a call:
+ * how much to ask Redis for, and how far to clamp max_tokens.
+ */
+export class ClusterBook extends AccountBook {
+  readonly leases: HoldLeases;
+  /** The newest PostgreSQL version seen per account: an older answer never moves memory back. */
+  private readonly versions = new Map<string, number>();
+
+  constructor(
+    store: Store,
+    private readonly holds: ClusterHolds,
+    private readonly pg: MirrorSource,
+    tickMs?: number,
+  ) {
+    super(store);
+    this.leases = new HoldLeases(holds, (a, k) => this.loadMirror(a, k), tickMs);
+  }
+
+  /** Starts renewing this replica's holds and watching for a Redis restart. */
+  start(): void {
+    this.leases.start();
+  }
+
+  stop(): void {
+    this.leases.stop();
+  }
+
+  /** Balances as PostgreSQL has them now (not ledger deltas: this replica's memory is not ahead of the table). */
+  override async refresh(): Promise<void> {
+    await this.load();
+  }
+
+  override hold(): Hold {
+    throw new Error("a replica's holds are made in Redis: use reserve()");
+  }
+
+  override reserve(key: KeyRecord, listAmount: number): Promise<Hold> {
+    return this.reserveShared(key, multiplyUp(listAmount, this.multiplier(key.accountId)));
+  }
+
+  private async reserveShared(key: KeyRecord, amount: number): Promise<Hold> {
+    this.leases.assertServing();
+    const id = newId("hold");
+    const limit = this.redisLimit(key);
+    const ask = () =>
+      shared("Your balance", () => this.holds.reserve(key.accountId, key.id, amount, id, limit));
+    let r = await ask();
+    if (!r.ok && "missing" in r) {
+      // A mirror is missing: a first use, or Redis restarted and lost them all (then recover first).
+      if (await shared("Your balance", () => this.leases.restarted())) this.leases.assertServing();
+      await shared("Your balance", () => this.loadMirror(key.accountId, key.id));
+      r = await ask();
+    }
+    if (!r.ok) {
+      if ("missing" in r) throw new Error(`account ${key.accountId} or key ${key.id} is not in the books`);
+      const available = Math.min(divideDown(r.free, this.multiplier(key.accountId)), this.available(key));
+      throw new HoldRefused(r.refused, r.free, Math.max(0, available));
+    }
+    const hold: Hold = { accountId: key.accountId, keyId: key.id, amount, open: true, id };
+    this.leases.add(hold as OpenHold);
+    const acct = this.get(key.accountId);
+    if (acct) acct.reserved += amount;
+    key.reserved += amount;
+    return hold;
+  }
+
+  /**
+   * The key's limit as Redis should check it: a limit per budget period counts the spend
+   * since the period began, which only this replica's memory knows, so Redis leaves it to
+   * the plan here (docs/scale-out.md: periodic limits are per replica).
+   */
+  private redisLimit(key: KeyRecord): number | null {
+    return key.budgetPeriod === null ? key.spendLimit : null;
+  }
+
+  private async loadMirror(accountId: string, keyId: string): Promise<void> {
+    const s = await this.pg.state(accountId, keyId);
+    if (!s) return;
+    // The key's limit arrives with each reservation (this replica's view of it, see redisLimit).
+    await this.holds.mirror(accountId, keyId, { ...s, keyLimit: null });
+  }
+
+  /** Ends a hold that will not be charged; Redis is told in the background (a lost message is a hold that expires). */
+  override release(hold: Hold, key: KeyRecord): void {
+    const open = this.close(hold, key);
+    if (open) void this.holds.release(hold.accountId, hold.keyId, open.id).catch(() => {});
+  }
+
+  private close(hold: Hold, key: KeyRecord): OpenHold | undefined {
+    if (!hold.open) return undefined;
+    hold.open = false;
+    const acct = this.get(hold.accountId);
+    if (acct) acct.reserved -= hold.amount;
+    key.reserved -= hold.amount;
+    return hold.id === undefined ? undefined : this.leases.remove(hold.id);
+  }
+
+  /**
+   * The charge is the cost at the account's prices; PostgreSQL caps it at what the balance
+   * and the key's limit leave when it commits. The hold stays open until then: released by
+   * `committed` with the values the commit returned, or by the caller if the commit failed.
+   */
+  override settle(
+    hold: Hold,
+    key: KeyRecord,
+    cost: number,
+    ref: { requestId: string; now: number },
+  ): Settling {
+    const charged = Math.max(0, multiplyUp(cost, this.multiplier(hold.accountId)));
+    const committed = (c: Committed) => this.committed(hold, key, c, ref.now);
+    if (charged === 0) return { charged: 0, write: null, revert: () => {}, committed };
+    const write = {
+      charge: {
+        ledgerId: newId("txn"),
+        accountId: hold.accountId,
+        keyId: key.id,
+        amount: charged,
+        requestId: ref.requestId,
+        at: ref.now,
+      },
+    };
+    // Nothing moved in memory before the commit: nothing to revert.
+    return { charged, write, revert: () => {}, committed };
+  }
+
+  private committed(hold: Hold, key: KeyRecord, c: Committed, now: number): void {
+    const open = this.close(hold, key);
+    const settled = c?.settled.find((s) => s.accountId === hold.accountId);
+    if (settled) {
+      key.used = Math.max(key.used, settled.keyUsed);
+      key.periodUsed += settled.charged;
+      const acct = this.get(hold.accountId);
+      if (acct && settled.version > (this.versions.get(acct.id) ?? -1)) {
+        this.versions.set(acct.id, settled.version);
+        acct.balance = settled.balance;
+      }
+      if (acct) {
+        acct.used += settled.charged;
+        this.onMoved?.(acct, key, now);
+      }
+    }
+    if (!open) return;
+    const after = settled && { balance: settled.balance, version: settled.version, keyUsed: settled.keyUsed };
+    void this.holds
+      .release(hold.accountId, hold.keyId, open.id, after)
+      .then((wasOpen) => {
+        if (!wasOpen) this.leases.lostOnRelease(open);
+      })
+      .catch(() => {});
+  }
+
+  /** A top-up or an adjustment: committed in PostgreSQL, then the Redis mirror moves to the new balance. */
+  override credit(
+    accountId: string,
+    amount: number,
+    kind: Exclude<LedgerKind, "charge">,
+    note: string | null,
+    now: number,
+  ): Promise<{ entryId: string; balanceAfter: number }> | null {
+    const done = super.credit(accountId, amount, kind, note, now);
+    return (
+      done?.then(async (r) => {
+        await this.syncAccount(accountId).catch(() => {
+          // Redis away: the mirror is reloaded whole when Redis comes back (it will have lost it),
+          // or moved by the next charge's release; the credit itself is committed.
+        });
+        return r;
+      }) ?? null
+    );
+  }
+
+  private async syncAccount(accountId: string): Promise<void> {
+    const a = await this.pg.account(accountId);
+    if (a) await this.holds.account(accountId, a.balance, a.version);
+  }
+}
