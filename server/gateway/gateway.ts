@@ -1,4 +1,3 @@
-import type { Db } from "../../db/client.ts";
 import type { Store } from "../../db/store.ts";
 import { Alerts } from "../alerts/alerts.ts";
 import { AccountBook } from "../billing/account-book.ts";
@@ -72,11 +71,6 @@ export class Gateway implements CallServices {
 
   constructor(
     readonly engine: SqliteEngine | PgEngine,
-    /**
-     * Identity's rows (server/identity still queries SQLite synchronously until it moves to
-     * the Store): the engine's own file on SQLite; on PostgreSQL a stand-in boot.ts opens.
-     */
-    readonly db: Db,
     readonly cipher: Cipher,
     config: Config,
     opts: GatewayOptions,
