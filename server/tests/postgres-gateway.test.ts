@@ -97,7 +97,7 @@ describe("on PostgreSQL", () => {
     expect(status).toBe(401);
   });
 
-  test("PostgreSQL stopped: /ready 503 and /health unhealthy; back: ready and serving again", async () => {
+  test("PostgreSQL stopped: /ready 503, /health unhealthy, calls a retryable 503; back: ready and serving again", async () => {
     const c = await tg.client(1);
     await pg.pause();
     try {
@@ -107,6 +107,18 @@ describe("on PostgreSQL", () => {
       const health = await json("/health");
       expect(health.status).toBe(503);
       expect(health.body.components.postgres).toBe("unhealthy");
+      // A call whose charge cannot be committed, or whose Idempotency-Key cannot be looked up:
+      // a retryable 503 in the route's own shape, not a 500.
+      for (const headers of [{}, { "idempotency-key": "while-away" }] as Record<string, string>[]) {
+        const res = await fetch(`${tg.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${c.key}`, "content-type": "application/json", ...headers },
+          body: JSON.stringify({ model: "gpt-test", messages: [{ role: "user", content: "away" }] }),
+        });
+        expect(res.status).toBe(503);
+        expect(res.headers.get("retry-after")).toBe("1");
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("database_unavailable");
+      }
     } finally {
       await pg.resume();
     }
