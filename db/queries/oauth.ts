@@ -1,5 +1,5 @@
-import { and, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
-import type { Conn } from "../client.ts";
+import { and, type Column, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
+import type { Conn, Db } from "../client.ts";
 import { accounts, apiKeys, oauthApps, oauthCodes, oauthGrants, users } from "../schema/index.ts";
 
 /** OAuth apps, their authorization codes and the grants users gave them (db/schema/oauth.ts). */
@@ -98,18 +98,18 @@ export function findOAuthCode(db: Conn, codeHash: string): OAuthCodeRow | undefi
   return db.select().from(oauthCodes).where(eq(oauthCodes.codeHash, codeHash)).get();
 }
 
-export function setCodeGrant(db: Conn, id: string, grantId: string): void {
-  db.update(oauthCodes).set({ grantId }).where(eq(oauthCodes.id, id)).run();
-}
-
 export function purgeOAuthCodes(db: Conn, before: number): void {
   db.delete(oauthCodes).where(lt(oauthCodes.expiresAt, before)).run();
 }
 
 // Grants
 
-export function insertGrant(db: Conn, row: GrantRow): void {
-  db.insert(oauthGrants).values(row).run();
+/** Records a grant and, on the code it came from, which grant (a replayed code revokes it), in one transaction. */
+export function recordGrant(db: Db, row: GrantRow, codeId: string): void {
+  db.transaction((tx) => {
+    tx.insert(oauthGrants).values(row).run();
+    tx.update(oauthCodes).set({ grantId: row.id }).where(eq(oauthCodes.id, codeId)).run();
+  });
 }
 
 const grantColumns = {
@@ -138,13 +138,19 @@ const grantViews = (db: Conn) =>
 
 export type GrantFilter = { userId?: string; accountId?: string; appId?: string };
 
-function grantWhere(f: GrantFilter): SQL | undefined {
+/** The filter over either engine's grants table (`eq` is dialect-neutral SQL). */
+export function grantFilterOn(
+  t: { userId: Column; accountId: Column; appId: Column },
+  f: GrantFilter,
+): SQL | undefined {
   const conds: SQL[] = [];
-  if (f.userId) conds.push(eq(oauthGrants.userId, f.userId));
-  if (f.accountId) conds.push(eq(oauthGrants.accountId, f.accountId));
-  if (f.appId) conds.push(eq(oauthGrants.appId, f.appId));
+  if (f.userId) conds.push(eq(t.userId, f.userId));
+  if (f.accountId) conds.push(eq(t.accountId, f.accountId));
+  if (f.appId) conds.push(eq(t.appId, f.appId));
   return conds.length ? and(...conds) : undefined;
 }
+
+const grantWhere = (f: GrantFilter) => grantFilterOn(oauthGrants, f);
 
 /** Grants, newest first, with the names a list shows. */
 export function listGrants(

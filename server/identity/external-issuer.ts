@@ -1,6 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
-import type { Db } from "../../db/client.ts";
-import { findExternalIdentity, insertExternalIdentity } from "../../db/queries/identity.ts";
+import type { Store } from "../../db/store.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import type { ExternalJwtDecl } from "../config/identity.ts";
 import { newId } from "../core/ids.ts";
@@ -12,7 +11,12 @@ import { tokenRefusal } from "./access-tokens.ts";
 const PUBLIC_KEY_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
 const MAX_SUBJECT = 200;
 
-export type ExternalDeps = { db: Db; keys: KeyStore; book: AccountBook; plans: PlanBook };
+export type ExternalDeps = {
+  store: Pick<Store, "identity">;
+  keys: KeyStore;
+  book: AccountBook;
+  plans: PlanBook;
+};
 
 /**
  * Tokens issued by the operator's own identity system (the LLM Gateway reference's set-up).
@@ -84,7 +88,7 @@ export class ExternalIssuer {
         `The token's '${this.decl.account_claim}' claim does not name an account.`,
         "invalid_token",
       );
-    const known = findExternalIdentity(this.d.db, this.decl.issuer, subject);
+    const known = await this.d.store.identity.externalIdentity(this.decl.issuer, subject);
     if (known) return this.active(known.keyId);
     if (!this.decl.provision)
       throw unauthorized(
@@ -98,7 +102,7 @@ export class ExternalIssuer {
   async link(subject: string, accountId: string, now: number): Promise<{ id: string; keyId: string }> {
     const { record } = await this.d.keys.create({ accountId, name: `External: ${subject}` }, now);
     const id = newId("ext");
-    insertExternalIdentity(this.d.db, {
+    await this.d.store.identity.insertExternalIdentity({
       id,
       issuer: this.decl.issuer,
       subject,

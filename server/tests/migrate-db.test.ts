@@ -30,7 +30,8 @@ let dir: string;
 beforeAll(async () => {
   pg = await startPg();
   const mock = new MockOpenAI().start();
-  const tg = await TestGateway.start({ config: standardConfig(mock.url) });
+  // The source of a move is a SQLite database, whatever engine the suite runs on.
+  const tg = await TestGateway.start({ config: standardConfig(mock.url), engine: "sqlite" });
   try {
     dir = tg.dir;
     dbFile = join(tg.dir, "tollgate.db");
