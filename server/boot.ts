@@ -4,6 +4,7 @@ import { isPostgresUrl } from "../db/engine.ts";
 import { migratePg, openPg, PG_MIGRATIONS } from "../db/pg/client.ts";
 import { foreignKeysOff } from "../db/pragmas.ts";
 import { resealProviderSecrets } from "./catalog/provider-secrets.ts";
+import { pgMirror } from "./cluster/pg-mirror.ts";
 import { SharedRedis } from "./cluster/shared-redis.ts";
 import { applyConfig } from "./config/apply.ts";
 import type { Env } from "./config/env.ts";
@@ -60,6 +61,8 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
       redis: shared.client,
       subscriber: shared.subscriber,
       replicas: o.env.TOLLGATE_REPLICAS,
+      // On PostgreSQL the holds on balances are shared too (billing/cluster-book.ts).
+      mirror: engine.kind === "postgres" ? pgMirror(engine.db) : undefined,
     },
   });
   // Metrics label only the catalog's model ids (gateway.ts could pass this to Metrics itself).

@@ -9,6 +9,8 @@ import { PgWriter } from "./pg-writer.ts";
 export type PgEngine = Engine & {
   readonly kind: "postgres";
   readonly client: SQL;
+  /** The pool through Drizzle (what the Redis mirror of balances loads from: cluster/pg-mirror.ts). */
+  readonly db: PgDb;
   readonly poolSize: number;
 };
 
@@ -29,6 +31,7 @@ export function pgEngine(client: SQL, db: PgDb, opts: { poolSize: number; pollMs
   return {
     kind: "postgres",
     client,
+    db,
     poolSize: opts.poolSize,
     store,
     writer: () => new PgWriter(db),
