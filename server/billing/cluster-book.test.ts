@@ -267,3 +267,28 @@ test("Redis restarted: retryable 503s while it is away and during recovery; open
   a.book.stop();
   b.book.stop();
 }, 30_000);
+
+test("a replica paused past its lease: another spends the money; the late charge is capped, the row says so, the loss is counted", async () => {
+  const LEASE = 600;
+  const paused = await replica(LEASE, 150);
+  const other = replicas[0] as Replica;
+  const { accountId, keys } = await account(100, null, paused, other);
+  const [pausedKey, otherKey] = keys as [KeyRecord, KeyRecord];
+  paused.book.start();
+  let resume = () => {};
+  const late = billed(paused, pausedKey, 100, 80, async () => {
+    // The pause: no renewals from here (a stopped process, a cut network) until the call ends.
+    paused.book.stop();
+    await new Promise<void>((r) => (resume = r));
+  });
+  await Bun.sleep(50);
+  expect((await billed(other, otherKey, 100, 100)).admitted).toBe(false);
+  await Bun.sleep(2 * LEASE);
+  // Its lease ran out: the money is free again, and another replica spends all of it.
+  expect((await billed(other, otherKey, 100, 100)).admitted).toBe(true);
+  resume();
+  await late;
+  expect(await books(accountId)).toMatchObject({ balance: 0, ledger: 100, logged: 100 });
+  for (let i = 0; i < 100 && paused.book.leases.counts.leaseLost === 0; i++) await Bun.sleep(10);
+  expect(paused.book.leases.counts.leaseLost).toBe(1);
+}, 20_000);
