@@ -69,6 +69,12 @@ async function identityOver(store: Store): Promise<Identity> {
       decl: IdentityDecl.parse({
         signup: "open",
         codes: { max_attempts: 3, per_email_per_hour: 2, per_client_per_hour: 100 },
+        external_jwt: {
+          issuer: "https://idp.test",
+          audience: "tollgate",
+          secret: "an-hs256-secret-of-at-least-32-characters",
+          provision: true,
+        },
       }),
       accessTokenMinutes: 15,
       refreshTokenDays: 30,
@@ -189,6 +195,14 @@ async function script(id: Identity) {
   );
   out.exchangeAtOnce = await atOnce(4, () => id.oauth.exchange({ code: oauthCode, verifier }, now()));
   out.grants = (await id.oauth.grants({ appId: app.id }, 10, 0)).total;
+
+  // An external subject's first calls at once: one account and one key for it, shared.
+  const subjectKeys = await Promise.all(
+    Array.from({ length: 3 }, () => id.external!.keyFor({ sub: "ext-1" }, now())),
+  );
+  out.subjectKeys = new Set(subjectKeys.map((k) => k?.id)).size;
+  out.subjectAccounts = id.gw.book.all().filter((a) => a.name.startsWith("external:ext-1")).length;
+  out.subjectLinks = (await id.gw.store.identity.externalIdentities()).length;
   return out;
 }
 
@@ -215,6 +229,9 @@ const expected = {
   refreshAtOnce: ["invalid_refresh_token", "invalid_refresh_token", "ok"],
   exchangeAtOnce: ["invalid_grant", "invalid_grant", "invalid_grant", "ok"],
   grants: 1,
+  subjectKeys: 1,
+  subjectAccounts: 1,
+  subjectLinks: 1,
 };
 
 describe("identity's single-use steps and windows, calls at once", () => {
