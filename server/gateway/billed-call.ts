@@ -260,8 +260,10 @@ export class BilledCall {
         revert();
         throw storeUnavailable();
       }
-      // Shared holds end here, with what PostgreSQL committed (a no-op on one box).
-      committed?.(done);
+      // Shared holds end here, with what PostgreSQL committed (a no-op on one box); a charge
+      // it capped is what the row says (the writer corrected the stored row in the same commit).
+      const capped = committed?.(done);
+      if (capped !== undefined) log.cost = capped;
     } catch (err) {
       // Nothing was billed: the request is logged as failed (if the database takes even that).
       if (hold && key) this.deps.book.release(hold, key);
