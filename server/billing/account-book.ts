@@ -31,7 +31,8 @@ export type Settling = {
   charged: number;
   write: Write | null;
   revert: () => void;
-  committed?: (c: Committed) => void;
+  /** Returns what PostgreSQL really charged when it capped the charge (the row's cost then). */
+  committed?: (c: Committed) => number | undefined;
 };
 
 export type LedgerKind = "topup" | "charge" | "refund" | "adjustment" | "fee";

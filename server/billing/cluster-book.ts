@@ -4,7 +4,7 @@ import type { ClusterHolds } from "../cluster/holds.ts";
 import { shared } from "../cluster/unreachable.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
-import type { Committed } from "../store/writes.ts";
+import type { Committed, SettledCharge } from "../store/writes.ts";
 import { AccountBook, type Hold, type LedgerKind, type Settling } from "./account-book.ts";
 import { divideDown, multiplyUp } from "./multiplier.ts";
 
@@ -174,7 +174,7 @@ export class ClusterBook extends AccountBook {
     return { charged, write, revert: () => {}, committed };
   }
 
-  private committed(hold: Hold, key: KeyRecord, c: Committed, now: number): void {
+  private committed(hold: Hold, key: KeyRecord, c: Committed, now: number): number | undefined {
     const open = this.close(hold, key);
     const settled = c?.settled.find((s) => s.accountId === hold.accountId);
     if (settled) {
@@ -190,7 +190,12 @@ export class ClusterBook extends AccountBook {
         this.onMoved?.(acct, key, now);
       }
     }
-    if (!open) return;
+    if (open) this.end(hold, open, settled);
+    return settled?.charged;
+  }
+
+  /** Releases a settled hold in Redis with what PostgreSQL returned (the mirror moves to it if newer). */
+  private end(hold: Hold, open: OpenHold, settled: SettledCharge | undefined): void {
     const after = settled && { balance: settled.balance, version: settled.version, keyUsed: settled.keyUsed };
     void this.holds
       .release(hold.accountId, hold.keyId, open.id, after)

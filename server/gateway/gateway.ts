@@ -64,6 +64,8 @@ export class Gateway implements CallServices {
   /** The books through the engine-neutral async queries (db/store.ts): loads and reloads. */
   readonly store: Store;
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  /** Caches of layers built on the gateway (identity's, wired by start.ts) that reload with its own. */
+  readonly alsoReload: (() => Promise<void>)[] = [];
   /** The reload in flight after another process's change, which requests arriving meanwhile wait for. */
   private reloading: Promise<void> | undefined;
   /** Requests and streams in flight, for graceful shutdown. */
@@ -170,6 +172,7 @@ export class Gateway implements CallServices {
       this.book.refresh(),
       this.plans.load(),
       this.alerts.load(),
+      ...this.alsoReload.map((load) => load()),
     ]);
     seen();
   }

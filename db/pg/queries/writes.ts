@@ -76,6 +76,17 @@ async function applyAll(tx: PgConn, entries: PgEntry[]): Promise<Settled[]> {
       });
   // After the rows: a charge's ledger entry names its request, whose log row is in this batch.
   const settled = await settleCharges(tx, charges);
+  // A charge PostgreSQL capped (another replica spent the money first): the request's row
+  // says what was charged, as the ledger does. Rare, so one statement per capped charge.
+  const asked = new Map(charges.map((c) => [c.ledgerId, c]));
+  for (const s of settled) {
+    const c = asked.get(s.ledgerId);
+    if (c && s.charged < c.amount)
+      await tx
+        .update(requestLog)
+        .set({ cost: s.charged })
+        .where(sql`${requestLog.id} = ${c.requestId} and ${requestLog.cost} = ${c.amount}`);
+  }
   for (const [keyId, at] of touches)
     await tx
       .update(apiKeys)
