@@ -292,3 +292,16 @@ test("a replica paused past its lease: another spends the money; the late charge
   for (let i = 0; i < 100 && paused.book.leases.counts.leaseLost === 0; i++) await Bun.sleep(10);
   expect(paused.book.leases.counts.leaseLost).toBe(1);
 }, 20_000);
+
+test("a refresh takes balances from the table and keeps the objects callers hold: a change made meanwhile stays", async () => {
+  const r = replicas[0] as Replica;
+  const { accountId } = await account(100, null, r);
+  // Another replica's top-up, straight in the table.
+  await admin.db.update(accounts).set({ balance: 250, version: 1 }).where(eq(accounts.id, accountId));
+  const refreshed = r.book.refresh();
+  const updated = r.book.update(accountId, { status: "suspended" });
+  await refreshed;
+  const held = await updated;
+  expect(held).toBe(r.book.get(accountId) as NonNullable<typeof held>);
+  expect(r.book.get(accountId)).toMatchObject({ status: "suspended", balance: 250 });
+});

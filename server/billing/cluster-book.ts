@@ -1,3 +1,4 @@
+import type { AccountRow } from "../../db/queries/billing.ts";
 import type { Store } from "../../db/store.ts";
 import { HoldLeases, type OpenHold } from "../cluster/hold-leases.ts";
 import type { ClusterHolds } from "../cluster/holds.ts";
@@ -5,7 +6,7 @@ import { shared } from "../cluster/unreachable.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Committed, SettledCharge } from "../store/writes.ts";
-import { AccountBook, type Hold, type LedgerKind, type Settling } from "./account-book.ts";
+import { AccountBook, type AccountState, type Hold, type LedgerKind, type Settling } from "./account-book.ts";
 import { divideDown, multiplyUp } from "./multiplier.ts";
 
 /** What PostgreSQL holds for the mirror: the account's balance and version, the key's spend. */
@@ -76,9 +77,13 @@ export class ClusterBook extends AccountBook {
     this.leases.stop();
   }
 
-  /** Balances as PostgreSQL has them now (not ledger deltas: this replica's memory is not ahead of the table). */
-  override async refresh(): Promise<void> {
-    await this.load();
+  /** A refresh takes balances as PostgreSQL has them, not ledger deltas: this replica's memory is never ahead of the table. */
+  protected override readonly followsLedger = false;
+
+  protected override fromTable(known: AccountState, row: AccountRow): void {
+    super.fromTable(known, row);
+    known.balance = row.balance;
+    known.used = row.used;
   }
 
   override hold(): Hold {
