@@ -76,7 +76,7 @@ export class AccountBook {
    */
   onMoved: ((acct: AccountState, key: KeyRecord | null, now: number) => void) | null = null;
 
-  constructor(private readonly store: Store) {}
+  constructor(protected readonly store: Store) {}
 
   /** Everything from the table: at start, before any charge is in flight. */
   async load(): Promise<void> {
