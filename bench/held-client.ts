@@ -1,16 +1,19 @@
 /**
  * The client side of bench/held-heap.ts, in its own process so its sockets do not count in
- * the gateway's heap: `bun bench/held-client.ts <url> <key> <n>` opens n raw HTTP/1.1
- * connections, each asking for a `bench-hold` stream, prints `OPEN <n>` once every one has
+ * the gateway's heap: `bun bench/held-client.ts <url> <key> <n> [kb]` opens n raw HTTP/1.1
+ * connections, each asking for a `bench-hold` stream (the small body, or an agent-shaped one of kb KB), prints `OPEN <n>` once every one has
  * its first event, and closes them all when its stdin closes.
  */
 import type { Socket } from "bun";
+import { agentBody, type BodyKb } from "./agent-body.ts";
 import { HOLD_MODEL, requestBody } from "./workload.ts";
 
-const [url, key, count] = process.argv.slice(2);
-if (!url || !key || !count) throw new Error("usage: bun bench/held-client.ts <url> <key> <n>");
+const [url, key, count, kb] = process.argv.slice(2);
+if (!url || !key || !count) throw new Error("usage: bun bench/held-client.ts <url> <key> <n> [kb]");
 const u = new URL(url);
-const body = requestBody({ stream: true, model: HOLD_MODEL });
+const body = kb
+  ? agentBody({ kb: Number(kb) as BodyKb, stream: true, model: HOLD_MODEL })
+  : requestBody({ stream: true, model: HOLD_MODEL });
 const request = [
   `POST ${u.pathname} HTTP/1.1`,
   `Host: ${u.host}`,

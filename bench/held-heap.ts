@@ -1,10 +1,11 @@
 /**
- * `BUN_CONFIG_MAX_HTTP_REQUESTS=65535 bun bench/held-heap.ts [n]`: what a held stream keeps
+ * `BUN_CONFIG_MAX_HTTP_REQUESTS=65535 bun bench/held-heap.ts [n] [--kb=32]`: what a held stream keeps
  * (issue 16). Tollgate runs in this process (the bench config, a fresh database, the mock
  * upstream in its own process); n clients (bench/held-client.ts, another process) each hold a
  * `bench-hold` stream open; the heap is read after a full collection before and while they
  * are held, and the object types that grew by at least half an object per stream are listed
- * per stream, with the RSS and heap growth per stream. The heap's size counts each upstream
+ * per stream, with the RSS and heap growth per stream. `--kb` holds streams asked with an
+ * agent-shaped body of that size (bench/agent-body.ts) instead of the small one. The heap's size counts each upstream
  * body's read buffer whole, though only the pages it touched are resident: compare RSS.
  */
 import { heapStats } from "bun:jsc";
@@ -17,7 +18,8 @@ import { freePort } from "./services.ts";
 import { ADMIN_TOKEN, tollgateConfig, tollgateEnv } from "./targets.ts";
 import { BENCH_MODEL, requestBody } from "./workload.ts";
 
-const n = Number(process.argv[2] ?? 1000);
+const n = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 1000);
+const bodyKb = process.argv.find((a) => a.startsWith("--kb="))?.slice(5);
 const dir = mkdtempSync(join(tmpdir(), "tollgate-held-heap-"));
 const mockPort = freePort();
 const mock = Bun.spawn([process.execPath, join(import.meta.dir, "mock-upstream.ts")], {
@@ -72,7 +74,14 @@ const reading = () => {
 };
 const before = reading();
 const client = Bun.spawn(
-  [process.execPath, join(import.meta.dir, "held-client.ts"), url, key.key, String(n)],
+  [
+    process.execPath,
+    join(import.meta.dir, "held-client.ts"),
+    url,
+    key.key,
+    String(n),
+    ...(bodyKb ? [bodyKb] : []),
+  ],
   {
     stdin: "pipe",
     stdout: "pipe",

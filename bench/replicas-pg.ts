@@ -269,7 +269,7 @@ try {
   pg = await startPg({
     fsync: "on",
     shared_preload_libraries: "pg_stat_statements",
-    "pg_stat_statements.track": "all",
+    "pg_stat_statements.track": "top",
   });
   const { target: sqlite } = await startTollgate({ dir, name: "tollgate", mockPort, services });
   const targets: Target[] = [

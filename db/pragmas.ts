@@ -17,8 +17,3 @@ export function dataVersionReader(sqlite: Database): () => number {
 export function journalMode(db: Db): string {
   return (db.$client.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
 }
-
-/** Stops enforcing foreign keys on this connection (a stand-in database whose referenced rows live elsewhere). */
-export function foreignKeysOff(sqlite: Database): void {
-  sqlite.run("PRAGMA foreign_keys = OFF");
-}

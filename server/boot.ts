@@ -1,8 +1,7 @@
 import { dirname, join } from "node:path";
-import { type Db, migrateDb, openDb } from "../db/client.ts";
+import { migrateDb, openDb } from "../db/client.ts";
 import { isPostgresUrl } from "../db/engine.ts";
 import { migratePg, openPg, PG_MIGRATIONS } from "../db/pg/client.ts";
-import { foreignKeysOff } from "../db/pragmas.ts";
 import { resealProviderSecrets } from "./catalog/provider-secrets.ts";
 import { pgMirror } from "./cluster/pg-mirror.ts";
 import { SharedRedis } from "./cluster/shared-redis.ts";
@@ -42,7 +41,7 @@ export type Booted = {
  */
 export async function openGateway(o: BootOptions): Promise<Booted> {
   const { config, file } = loadConfig(o.env.TOLLGATE_CONFIG, o.vars);
-  const { engine, identityDb } = await openEngine(o);
+  const engine = await openEngine(o);
   // The key that seals provider secrets: TOLLGATE_SECRET, else a file beside the SQLite
   // database; with no file of its own (":memory:", PostgreSQL) ./data/secret.key. Replicas
   // on PostgreSQL must share TOLLGATE_SECRET (docs/scale-out.md).
@@ -54,15 +53,15 @@ export async function openGateway(o: BootOptions): Promise<Booted> {
   const store = engine.store;
   await resealProviderSecrets(store, cipher);
   const shared = o.env.TOLLGATE_REDIS ? new SharedRedis(o.env.TOLLGATE_REDIS) : null;
-  const gw = new Gateway(engine, identityDb, cipher, config, {
+  const gw = new Gateway(engine, cipher, config, {
     version: o.version,
     quiet: o.env.TOLLGATE_LOG_LEVEL === "silent",
     shared: shared && {
       redis: shared.client,
       subscriber: shared.subscriber,
       replicas: o.env.TOLLGATE_REPLICAS,
-      // On PostgreSQL the holds on balances are shared too (billing/cluster-book.ts).
-      mirror: engine.kind === "postgres" ? pgMirror(engine.db) : undefined,
+      // On PostgreSQL money holds are shared too: the Redis mirror of balances loads from it.
+      ...(engine.kind === "postgres" ? { mirror: pgMirror(engine.db) } : {}),
     },
   });
   // Metrics label only the catalog's model ids (gateway.ts could pass this to Metrics itself).
@@ -81,7 +80,7 @@ const PG_POOL = 10;
  * The engine TOLLGATE_DB names, migrated: a postgres:// URL is PostgreSQL (the committed
  * db/pg migrations, or the binary's embedded copy), anything else a SQLite file.
  */
-async function openEngine(o: BootOptions): Promise<{ engine: SqliteEngine | PgEngine; identityDb: Db }> {
+async function openEngine(o: BootOptions): Promise<SqliteEngine | PgEngine> {
   if (isPostgresUrl(o.env.TOLLGATE_DB)) {
     const { client, db } = openPg(o.env.TOLLGATE_DB, { max: PG_POOL });
     try {
@@ -92,19 +91,13 @@ async function openEngine(o: BootOptions): Promise<{ engine: SqliteEngine | PgEn
         `TOLLGATE_DB names PostgreSQL at ${shownUrl(o.env.TOLLGATE_DB)}, which could not be migrated: ${(err as Error).message}`,
       );
     }
-    // Identity still queries SQLite synchronously (server/identity): until it moves to the
-    // Store, its rows live in a private in-memory database on PostgreSQL (docs/scale-out.md).
-    const stand = openDb(":memory:");
-    migrateDb(stand.db, o.migrationsFolder);
-    // Its accounts and keys are PostgreSQL's: the stand-in's own tables of them stay empty.
-    foreignKeysOff(stand.sqlite);
-    return { engine: pgEngine(client, db, { poolSize: PG_POOL }), identityDb: stand.db };
+    return pgEngine(client, db, { poolSize: PG_POOL });
   }
   const { sqlite, db } = openDb(o.env.TOLLGATE_DB, { sync: o.env.TOLLGATE_DB_SYNC });
   migrateDb(db, o.migrationsFolder);
   const walPath =
     o.env.TOLLGATE_DB_SYNC === "full" && o.env.TOLLGATE_DB !== ":memory:" ? `${o.env.TOLLGATE_DB}-wal` : null;
-  return { engine: sqliteEngine(sqlite, db, { walPath }), identityDb: db };
+  return sqliteEngine(sqlite, db, { walPath });
 }
 
 /** A database URL without its password, for messages. */

@@ -64,6 +64,8 @@ export async function startServer(o: StartOptions): Promise<Running> {
     siteName: config.server.public_url ?? "Tollgate",
   });
   await identity.start();
+  // Another replica's sign-outs, disabled users and memberships reach this one's caches.
+  gw.alsoReload.push(() => identity.reload());
   // Alerts mail through the one mail path: SMTP when configured, else the outbox.
   gw.alerts.mailThrough(identity.mailer, config.server.public_url ?? null);
   let connections = () => 0;

@@ -1,4 +1,3 @@
-import type { Db } from "../../db/client.ts";
 import type { Store } from "../../db/store.ts";
 import { Alerts } from "../alerts/alerts.ts";
 import { AccountBook } from "../billing/account-book.ts";
@@ -25,6 +24,7 @@ import { requestLine } from "../usage-log/log-line.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { CallServices } from "./call-services.ts";
 import { type SharedState, sharedState } from "./shared-state.ts";
+import { ReachableWriter, reachableLookup } from "./unreachable-books.ts";
 
 export type GatewayOptions = {
   version: string;
@@ -64,6 +64,8 @@ export class Gateway implements CallServices {
   /** The books through the engine-neutral async queries (db/store.ts): loads and reloads. */
   readonly store: Store;
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  /** Caches of layers built on the gateway (identity's, wired by start.ts) that reload with its own. */
+  readonly alsoReload: (() => Promise<void>)[] = [];
   /** The reload in flight after another process's change, which requests arriving meanwhile wait for. */
   private reloading: Promise<void> | undefined;
   /** Requests and streams in flight, for graceful shutdown. */
@@ -72,11 +74,6 @@ export class Gateway implements CallServices {
 
   constructor(
     readonly engine: SqliteEngine | PgEngine,
-    /**
-     * Identity's rows (server/identity still queries SQLite synchronously until it moves to
-     * the Store): the engine's own file on SQLite; on PostgreSQL a stand-in boot.ts opens.
-     */
-    readonly db: Db,
     readonly cipher: Cipher,
     config: Config,
     opts: GatewayOptions,
@@ -117,14 +114,21 @@ export class Gateway implements CallServices {
       localLimiter(rateDefaults, this.planLimits);
     this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
     // SQLite's prepared lookups keep the request path synchronous; the Store's idempotency on PostgreSQL.
-    this.idempotencyRows = new IdempotencyStore(engine.idempotencyRows);
+    this.idempotencyRows = new IdempotencyStore(
+      engine.kind === "postgres"
+        ? reachableLookup(engine.idempotencyRows, engine.unreachable)
+        : engine.idempotencyRows,
+    );
     this.idempotency = this.shared?.idempotency(this.idempotencyRows) ?? this.idempotencyRows;
     this.media = new MediaLinks(store.media, cipher);
     this.commits = this.setWriter(engine.writer());
   }
 
   /** Sends group commits to `writer` from now on (the server starts a writer thread). */
-  setWriter(writer: Writer): Writer {
+  setWriter(inner: Writer): Writer {
+    // PostgreSQL away is a retryable 503; on SQLite the writer is used as it is.
+    const writer =
+      this.engine.kind === "postgres" ? new ReachableWriter(inner, this.engine.unreachable) : inner;
     writer.onFailure = (err) => {
       // The failed entries' charges are reverted in memory by their callers (settleCall).
       console.error(JSON.stringify({ level: "error", msg: "group commit failed", error: String(err) }));
@@ -168,6 +172,7 @@ export class Gateway implements CallServices {
       this.book.refresh(),
       this.plans.load(),
       this.alerts.load(),
+      ...this.alsoReload.map((load) => load()),
     ]);
     seen();
   }

@@ -127,6 +127,16 @@ export class Identity {
     this.sweeper.unref?.();
   }
 
+  /**
+   * Reloads what identity caches (memberships, users, live sign-ins) when the gateway
+   * reloads after another process's change: a user disabled, signed out or removed on
+   * another replica is refused here too.
+   */
+  async reload(): Promise<void> {
+    this.sessions.forget();
+    await this.users.load();
+  }
+
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.mailer.idle();

@@ -18,12 +18,15 @@ const refused = () =>
  * (an OAuth consent page, the portal). Only SHA-256 of a token is stored. Refresh tokens
  * rotate on every use; presenting one that was already replaced means it was copied, and
  * revokes every session of its family. Access tokens name the family (`sid`: it outlives
- * rotations), checked on each use, cached (this process's own logouts update the cache), so
- * a logout ends the access tokens of that sign-in at once.
+ * rotations), checked on each use, cached (this process's own logouts update the cache, and
+ * the gateway's reload after another replica's change empties it), so a logout ends the
+ * access tokens of that sign-in at once here, and within the reload on the others.
  */
 export class UserSessions {
   /** The live row of each family looked up (null: none is live). */
   private families = new Map<string, SessionRow | null>();
+  /** Moves on each forget: a read that started before one does not fill the cache after it. */
+  private epoch = 0;
 
   constructor(
     private readonly store: Pick<Store, "identity">,
@@ -114,8 +117,10 @@ export class UserSessions {
   async live(familyId: string, now: number): Promise<Session | null> {
     const cached = this.families.get(familyId);
     if (cached === null || (cached !== undefined && this.isLive(cached, now))) return cached;
+    const epoch = this.epoch;
     const row = (await this.db.liveSessionOfFamily(familyId, now)) ?? null;
-    // A revoke or a rotation that landed while the read was away wins over what it read.
+    // A revoke, a rotation or a forget that landed while the read was away wins over what it read.
+    if (this.epoch !== epoch) return row;
     if (this.families.get(familyId) === cached) this.families.set(familyId, row);
     return this.families.get(familyId) ?? null;
   }
@@ -139,6 +144,12 @@ export class UserSessions {
     const n = (await this.db.revokeUserSessions(userId, now)).length;
     for (const [family, row] of this.families) if (row?.userId === userId) this.families.set(family, null);
     return n;
+  }
+
+  /** Forgets every cached family (another process may have ended them): the next use reads its row. */
+  forget(): void {
+    this.epoch++;
+    this.families.clear();
   }
 
   /** Forgets cached families that ended (the cache only holds ones looked up). */

@@ -35,6 +35,9 @@ const signUpRefused = () =>
  * never waits for the mail server; a wrong, expired or missing code is the same 400.
  */
 export class SignIn {
+  /** Per user, the account check in progress (ensureAccount). */
+  private readonly ensuring = new Map<string, Promise<void>>();
+
   constructor(private readonly id: Identity) {}
 
   /**
@@ -130,7 +133,7 @@ export class SignIn {
         joined ??= inv.accountId;
       }
     }
-    if ((await users.membershipsOf(user.id)).length === 0) await users.personalAccount(user, now);
+    await this.ensureAccount(user, now);
     user = await users.update(user.id, {
       lastLoginAt: now,
       ...(input.name ? { name: input.name.trim() } : {}),
@@ -162,6 +165,29 @@ export class SignIn {
         );
     });
     return this.tokenSet(user!, membership!, session.familyId, token, now);
+  }
+
+  /**
+   * An account of their own for a user in none, once: two sign-ins of one new address at
+   * once would otherwise both find no membership and both make one. In this process they
+   * take turns; another replica's that won the race shows as a membership when ours fails.
+   */
+  private ensureAccount(user: User, now: number): Promise<void> {
+    const prev = this.ensuring.get(user.id) ?? Promise.resolve();
+    const run = prev.then(async () => {
+      if ((await this.id.users.membershipsOf(user.id)).length > 0) return;
+      try {
+        await this.id.users.personalAccount(user, now);
+      } catch (err) {
+        if ((await this.id.users.membershipsOf(user.id)).length === 0) throw err;
+      }
+    });
+    const settled = run.catch(() => {});
+    this.ensuring.set(user.id, settled);
+    void settled.then(() => {
+      if (this.ensuring.get(user.id) === settled) this.ensuring.delete(user.id);
+    });
+    return run;
   }
 
   /** A new user, or the one a sign-up of the same address made a moment ago. */

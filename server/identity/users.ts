@@ -23,6 +23,8 @@ const memberKey = (accountId: string, userId: string) => `${accountId}\u0000${us
 export class Users {
   private members = new Map<string, MemberRow>();
   private users = new Map<string, UserRow>();
+  /** Moves on each load: a read that started before one does not fill the cache after it. */
+  private epoch = 0;
 
   constructor(private readonly d: UserDeps) {}
 
@@ -30,18 +32,21 @@ export class Users {
     return this.d.store.identity;
   }
 
+  /** Every membership, and no user cached: at start, and on each reload after another process's change. */
   async load(): Promise<void> {
+    this.epoch++;
+    this.users.clear();
     const all = await this.db.allMemberships();
     this.members = new Map(all.map((m) => [memberKey(m.accountId, m.userId), m]));
-    this.users.clear();
   }
 
   async get(id: string): Promise<User | undefined> {
-    let u = this.users.get(id);
-    if (!u) {
-      u = await this.db.user(id);
-      if (u) this.users.set(id, u);
-    }
+    const cached = this.users.get(id);
+    if (cached) return cached;
+    const epoch = this.epoch;
+    const u = await this.db.user(id);
+    // A reload that started while the read was away may know better: leave the cache to the next read.
+    if (u && this.epoch === epoch) this.users.set(id, u);
     return u;
   }
 

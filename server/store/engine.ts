@@ -45,6 +45,8 @@ export interface Engine {
   readonly idempotencyRows: IdempotencyLookup;
   /** The database's details for /health's `database` component; throws when it cannot be read. */
   describe(): Record<string, unknown>;
+  /** Whether an error means the database server cannot be reached (never on SQLite: a file is there or not). */
+  unreachable(err: unknown): boolean;
   /** Closes the connection (SQLite) or the pool (PostgreSQL); after the writer closed. */
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { PgWriter } from "./pg-writer.ts";
 export type PgEngine = Engine & {
   readonly kind: "postgres";
   readonly client: SQL;
-  /** The pool through Drizzle (what the Redis mirror of balances loads from: cluster/pg-mirror.ts). */
+  /** The pool under Drizzle: what the Redis mirror of balances loads from (cluster/pg-mirror.ts). */
   readonly db: PgDb;
   readonly poolSize: number;
 };
@@ -39,8 +39,30 @@ export function pgEngine(client: SQL, db: PgDb, opts: { poolSize: number; pollMs
     idempotencyRows: store.idempotency,
     // Reachability is the `postgres` probe's (health/store-checks.ts): this stays synchronous.
     describe: () => ({ engine: "postgres", connection_pool_size: opts.poolSize }),
+    unreachable: (err) => pgUnreachable(err),
     close: () => client.close(),
   };
+}
+
+/**
+ * Bun's client's own connection errors (ERR_POSTGRES_CONNECTION_REFUSED, …_CLOSED, …_TIMEOUT)
+ * and the server's SQLSTATE classes for a connection that failed or a server shutting down
+ * or starting up (08, 57P01–57P03).
+ */
+export function pgUnreachable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: unknown; errno?: unknown; cause?: unknown } | null;
+  // Drizzle wraps the client's error ("Failed query: …") with it as the cause.
+  if (e?.cause && depth < 3 && pgUnreachable(e.cause, depth + 1)) return true;
+  const codes = [e?.code, e?.errno].filter((c): c is string => typeof c === "string");
+  return codes.some(
+    (c) =>
+      c.startsWith("ERR_POSTGRES_CONNECTION") ||
+      c === "ERR_POSTGRES_IDLE_TIMEOUT" ||
+      c.startsWith("08") ||
+      /^57P0[123]$/.test(c) ||
+      c === "ECONNREFUSED" ||
+      c === "ECONNRESET",
+  );
 }
 
 function generationPoll(store: Store, pollMs: number): ChangeSignal {

@@ -25,6 +25,7 @@ export function sqliteEngine(sqlite: Database, db: Db, opts: { walPath?: string 
     changes: sqliteChanges(sqlite, db),
     idempotencyRows: idempotencyQueries(db),
     describe: () => ({ engine: "sqlite", journal_mode: journalMode(db) }),
+    unreachable: () => false,
     close: async () => sqlite.close(false),
   };
 }

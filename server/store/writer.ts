@@ -29,6 +29,12 @@ export abstract class BatchingWriter implements Writer {
   private unacked = 0;
   onFailure: (err: unknown) => void = () => {};
   readonly stats = { batches: 0, entries: 0 };
+  /**
+   * Batches committing at once. Past it, new entries wait for one to finish and go together:
+   * under load that makes batches larger instead of more (a round trip per batch, not per
+   * request). Unbounded by default; PgWriter bounds it.
+   */
+  protected maxInFlight = Number.POSITIVE_INFINITY;
 
   protected abstract commit(entries: Entry[]): Promise<BatchResult>;
 
@@ -50,7 +56,7 @@ export abstract class BatchingWriter implements Writer {
   private send(): void {
     this.scheduled = false;
     const batch = this.queue;
-    if (batch.length === 0) return;
+    if (batch.length === 0 || this.inFlight.size >= this.maxInFlight) return;
     this.queue = [];
     const done = this.commit(batch.map((w) => w.entry)).then(
       (result) => {
@@ -73,13 +79,18 @@ export abstract class BatchingWriter implements Writer {
     const tracked = done.finally(() => {
       this.unacked -= batch.length;
       this.inFlight.delete(tracked);
+      // What queued while this batch committed goes now, as one batch.
+      if (this.queue.length > 0 && !this.scheduled) this.send();
     });
     this.inFlight.add(tracked);
   }
 
   async idle(): Promise<void> {
     this.send();
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    while (this.inFlight.size > 0 || this.queue.length > 0) {
+      await Promise.all([...this.inFlight]);
+      this.send();
+    }
   }
 
   abstract close(): Promise<void>;
