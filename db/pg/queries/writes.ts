@@ -20,14 +20,21 @@ export type PgEntry = PgWrite[];
 export async function commitBatch(
   db: PgDb,
   entries: PgEntry[],
+  retry = true,
 ): Promise<{ failed: [number, string][]; settled: Settled[] }> {
   try {
     return { failed: [], settled: await run(db, entries) };
   } catch (err) {
-    if (entries.length === 1) {
-      if (!ownFault(err)) throw err;
-      return { failed: [[0, reason(err)]], settled: [] };
+    if (!ownFault(err)) {
+      // Once more: a pooled connection the server dropped (a restart) fails the first
+      // statement sent on it, and the next one is a new connection. Still failing, the
+      // connection is what is wrong: the batch fails as a whole (the writer's onFailure).
+      // A reply lost after the commit is safe to run again: charges are idempotent by
+      // ledger id, and the rows' keys refuse them twice.
+      if (!retry) throw err;
+      return commitBatch(db, entries, false);
     }
+    if (entries.length === 1) return { failed: [[0, reason(err)]], settled: [] };
   }
   const failed: [number, string][] = [];
   const settled: Settled[] = [];
@@ -35,7 +42,6 @@ export async function commitBatch(
     try {
       settled.push(...(await run(db, [entry])));
     } catch (err) {
-      // The connection, not the entry: the batch fails as a whole (the writer's onFailure).
       if (!ownFault(err)) throw err;
       failed.push([i, reason(err)]);
     }
