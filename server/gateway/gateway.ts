@@ -24,7 +24,7 @@ import { requestLine } from "../usage-log/log-line.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { CallServices } from "./call-services.ts";
 import { type SharedState, sharedState } from "./shared-state.ts";
-import { ReachableWriter, reachableLookup } from "./unreachable-books.ts";
+import { reachableLookup } from "./unreachable-books.ts";
 
 export type GatewayOptions = {
   version: string;
@@ -125,10 +125,7 @@ export class Gateway implements CallServices {
   }
 
   /** Sends group commits to `writer` from now on (the server starts a writer thread). */
-  setWriter(inner: Writer): Writer {
-    // PostgreSQL away is a retryable 503; on SQLite the writer is used as it is.
-    const writer =
-      this.engine.kind === "postgres" ? new ReachableWriter(inner, this.engine.unreachable) : inner;
+  setWriter(writer: Writer): Writer {
     writer.onFailure = (err) => {
       // The failed entries' charges are reverted in memory by their callers (settleCall).
       console.error(JSON.stringify({ level: "error", msg: "group commit failed", error: String(err) }));

@@ -19,7 +19,8 @@ export async function seedBooks<T>(
   setup: (tg: TestGateway) => Promise<T>,
 ): Promise<Seeded<T>> {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-seed-"));
-  const tg = await TestGateway.start({ config, dir });
+  // Copies of a folder are copies of a SQLite file (spawnPgReplicas shares one PostgreSQL).
+  const tg = await TestGateway.start({ config, dir, engine: "sqlite" });
   let seed: T;
   try {
     seed = await setup(tg);

@@ -117,7 +117,7 @@ describe("on PostgreSQL", () => {
         });
         expect(res.status).toBe(503);
         expect(res.headers.get("retry-after")).toBe("1");
-        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("database_unavailable");
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("store_unavailable");
       }
     } finally {
       await pg.resume();
