@@ -2,7 +2,7 @@ import type { Hold } from "../billing/account-book.ts";
 import { costOf } from "../billing/money.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { type Usage, ZERO_USAGE } from "../core/usage.ts";
-import { ClientClosed, GatewayError } from "../errors.ts";
+import { ClientClosed, GatewayError, storeUnavailable } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Claim } from "../limits/idempotency.ts";
 import { sha256 } from "../secrets/tokens.ts";
@@ -255,10 +255,10 @@ export class BilledCall {
       let done: Committed;
       try {
         done = await this.deps.commits.enqueue(entry);
-      } catch (err) {
-        // Not written: the charge never happened (an unreachable database is a retryable 503: unreachable-books.ts).
+      } catch {
+        // Not written: the charge never happened, and the client may retry (the writer logged the cause).
         revert();
-        throw err;
+        throw storeUnavailable();
       }
       // Shared holds end here, with what PostgreSQL committed (a no-op on one box); a charge
       // it capped is what the row says (the writer corrected the stored row in the same commit).

@@ -91,12 +91,17 @@ describe("a settlement the database refuses", () => {
     expect(text).not.toContain("[DONE]");
     const rows = await tg.logRows(c.keyId);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 500, outcome: "error", error_code: "internal_error", cost: 0 });
+    expect(rows[0]).toMatchObject({
+      status: 503,
+      outcome: "error",
+      error_code: "store_unavailable",
+      cost: 0,
+    });
     expect(await money(c)).toEqual({ ...before, reserved: 0 });
     expect(tg.gw.inFlight).toBe(0);
   });
 
-  test("a JSON answer whose charge cannot commit is a 500, logged once, billed nothing, and its Idempotency-Key is free again", async () => {
+  test("a JSON answer whose charge cannot commit is a retryable 503, logged once, billed nothing, and its Idempotency-Key is free again", async () => {
     const c = await tg.client(10);
     const before = await money(c);
     const send = () =>
@@ -116,17 +121,19 @@ describe("a settlement the database refuses", () => {
     } finally {
       await allow();
     }
-    expect(first.status).toBe(500);
+    expect(first.status).toBe(503);
+    expect(first.headers.get("retry-after")).toBe("1");
+    expect(((await first.json()) as { error: { code: string } }).error.code).toBe("store_unavailable");
     let rows = await tg.logRows(c.keyId);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 500, outcome: "error", cost: 0 });
+    expect(rows[0]).toMatchObject({ status: 503, outcome: "error", cost: 0 });
     expect(await money(c)).toEqual({ ...before, reserved: 0 });
 
     const again = await send();
     expect(again.status).toBe(200);
     expect(again.headers.get("idempotent-replayed")).toBeNull();
     rows = await tg.logRows(c.keyId);
-    expect(rows.map((r) => r.status).sort()).toEqual([200, 500]);
+    expect(rows.map((r) => r.status).sort()).toEqual([200, 503]);
     const after = await money(c);
     expect(after.balance).toBeLessThan(before.balance);
     expect(after.table).toBe(after.balance);

@@ -215,7 +215,7 @@ test("PostgreSQL stopped under load: clear errors while away, then every charge 
   expect(by("before").length).toBeGreaterThan(0);
   expect(by("before").every((s) => s.status === 200)).toBe(true);
   for (const s of by("down").filter((x) => x.status !== 200))
-    expect([s.status, s.code]).toEqual([503, "database_unavailable"]);
+    expect([s.status, s.code]).toEqual([503, "store_unavailable"]);
   expect(by("down").some((s) => s.status === 503)).toBe(true);
   expect(by("after").length).toBeGreaterThan(0);
   expect(by("after").every((s) => s.status === 200)).toBe(true);
