@@ -8,12 +8,12 @@
  * agent-shaped body of that size (bench/agent-body.ts) instead of the small one. The heap's size counts each upstream
  * body's read buffer whole, though only the pages it touched are resident: compare RSS.
  */
-import { heapStats } from "bun:jsc";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readEnv } from "../server/config/env.ts";
 import { DEFAULT_MIGRATIONS, startServer } from "../server/start.ts";
+import { holdStreams, kbEach, reading } from "./hold.ts";
 import { freePort } from "./services.ts";
 import { ADMIN_TOKEN, tollgateConfig, tollgateEnv } from "./targets.ts";
 import { BENCH_MODEL, requestBody } from "./workload.ts";
@@ -63,37 +63,11 @@ for (let i = 0; i < 50; i++)
     })
   ).text();
 
-const reading = () => {
-  Bun.gc(true);
-  const h = heapStats();
-  return {
-    heap: h.heapSize,
-    counts: h.objectTypeCounts as Record<string, number>,
-    rss: process.memoryUsage().rss,
-  };
-};
 const before = reading();
-const client = Bun.spawn(
-  [
-    process.execPath,
-    join(import.meta.dir, "held-client.ts"),
-    url,
-    key.key,
-    String(n),
-    ...(bodyKb ? [bodyKb] : []),
-  ],
-  {
-    stdin: "pipe",
-    stdout: "pipe",
-  },
-);
-const out = client.stdout.getReader();
-for (let text = ""; !text.includes("OPEN"); ) text += new TextDecoder().decode((await out.read()).value);
-await Bun.sleep(500);
+const streams = await holdStreams({ url, key: key.key, n, kb: bodyKb });
 const held = reading();
-const kb = (bytes: number) => (bytes / n / 1024).toFixed(1);
 console.log(
-  `${n} held streams: RSS +${kb(held.rss - before.rss)} KB each, heap +${kb(held.heap - before.heap)} KB each`,
+  `${n} held streams: RSS +${kbEach(held.rss - before.rss, n)} KB each, heap +${kbEach(held.heap - before.heap, n)} KB each`,
 );
 console.log("| per stream | object type |\n|---:|---|");
 for (const [type, grew] of Object.keys(held.counts)
@@ -101,8 +75,7 @@ for (const [type, grew] of Object.keys(held.counts)
   .filter(([, d]) => d >= n / 2)
   .sort((a, b) => b[1] - a[1]))
   console.log(`| ${(grew / n).toFixed(1)} | ${type} |`);
-client.stdin.end();
-await client.exited;
+await streams.release();
 await running.stop(500);
 mock.kill();
 process.exit(0);

@@ -773,9 +773,9 @@ async function identityScript(e: Engine) {
   await oauth.updateApp("tgapp_3", { deletedAt: 40, status: "disabled" });
   out.deletedApp = [await oauth.app("tgapp_3"), await oauth.updateApp("tgapp_3", { name: "x" })];
   out.appsAfterDelete = (await oauth.apps(10, 0)).total;
-  await oauth.insertCode({
-    id: "oac_1",
-    codeHash: "hash_oac_1",
+  const oauthCode = (n: number) => ({
+    id: `oac_${n}`,
+    codeHash: `hash_oac_${n}`,
     appId: "tgapp_1",
     redirectUri: "https://b.test/cb",
     codeChallenge: "challenge",
@@ -787,6 +787,7 @@ async function identityScript(e: Engine) {
     usedAt: null,
     grantId: null,
   });
+  for (const n of [1, 2, 3, 4]) await oauth.insertCode(oauthCode(n));
   out.exchangesAtOnce = await raced(4, () => oauth.spendCode("hash_oac_1", 61));
   out.spendUnknownCode = await oauth.spendCode("nope", 61);
   const grant = (n: number, appId: string, keyId: string) => ({
@@ -798,8 +799,19 @@ async function identityScript(e: Engine) {
     createdAt: 60 + n,
     revokedAt: null,
   });
-  await oauth.recordGrant(grant(1, "tgapp_1", "key_2"), "oac_1");
-  await oauth.recordGrant(grant(2, "tgapp_2", "key_3"), "oac_none");
+  out.replayUnused = await oauth.replayCode("hash_oac_4");
+  out.replayUnknown = await oauth.replayCode("nope");
+  out.recorded = [
+    await oauth.recordGrant(grant(1, "tgapp_1", "key_2"), "oac_1"),
+    await oauth.recordGrant({ ...grant(9, "tgapp_1", "key_2"), id: "oag_again" }, "oac_1"),
+  ];
+  await oauth.spendCode("hash_oac_2", 62);
+  out.recordedOther = await oauth.recordGrant(grant(2, "tgapp_2", "key_3"), "oac_2");
+  // A code replayed while its exchange is in flight: no grant is recorded for it after.
+  await oauth.spendCode("hash_oac_3", 63);
+  out.replayInFlight = await oauth.replayCode("hash_oac_3");
+  out.recordAfterReplay = await oauth.recordGrant(grant(3, "tgapp_1", "key_3"), "oac_3");
+  out.replayGranted = (await oauth.replayCode("hash_oac_1"))?.grantId;
   out.codeAfterGrant = await oauth.code("hash_oac_1");
   out.codeUnknown = await oauth.code("nope");
   out.grants = await oauth.grants({}, 10, 0);
@@ -1048,6 +1060,13 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         appsAfterDelete: 2,
         exchangesAtOnce: ["lost", "lost", "lost", "won"],
         spendUnknownCode: undefined,
+        replayUnused: undefined,
+        replayUnknown: undefined,
+        recorded: [true, false],
+        recordedOther: true,
+        replayInFlight: { id: "oac_3", usedAt: 63, grantId: "replayed" },
+        recordAfterReplay: false,
+        replayGranted: "oag_1",
         codeAfterGrant: { id: "oac_1", usedAt: 61, grantId: "oag_1", spendLimit: 5000 },
         codeUnknown: undefined,
         grants: {

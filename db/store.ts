@@ -280,9 +280,11 @@ export interface Store {
     /** Marks a code used if it was not; of two calls at once only one gets the row. */
     spendCode(codeHash: string, now: number): Promise<OAuthCodeRow | undefined>;
     code(codeHash: string): Promise<OAuthCodeRow | undefined>;
+    /** A used code presented again: the row, its grant marked REPLAYED if none was recorded yet (then none will be). */
+    replayCode(codeHash: string): Promise<OAuthCodeRow | undefined>;
     purgeCodes(before: number): Promise<void>;
-    /** A grant and its code's link to it, in one transaction. */
-    recordGrant(row: GrantRow, codeId: string): Promise<void>;
+    /** A grant and its code's link to it, in one transaction; false (nothing written) when the code was replayed meanwhile. */
+    recordGrant(row: GrantRow, codeId: string): Promise<boolean>;
     /** Newest first, with the names a list shows, and the total. */
     grants(f: GrantFilter, limit: number, offset: number): Promise<{ rows: GrantView[]; total: number }>;
     grant(id: string): Promise<GrantView | undefined>;

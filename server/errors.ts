@@ -108,8 +108,8 @@ export const upstreamInvalid = (what: string) =>
   });
 
 /**
- * The books could not be written (PostgreSQL unreachable, a disk that refuses): the answer is
- * withheld and nothing is billed, so the client may simply retry.
+ * The books could not be written or read (PostgreSQL unreachable, a disk that refuses): the
+ * answer is withheld and nothing is billed, so the client may simply retry.
  */
 export const storeUnavailable = () =>
   new GatewayError(

@@ -1,4 +1,4 @@
-import { and, type Column, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, type Column, desc, eq, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Conn, Db } from "../client.ts";
 import { accounts, apiKeys, oauthApps, oauthCodes, oauthGrants, users } from "../schema/index.ts";
 
@@ -98,17 +98,44 @@ export function findOAuthCode(db: Conn, codeHash: string): OAuthCodeRow | undefi
   return db.select().from(oauthCodes).where(eq(oauthCodes.codeHash, codeHash)).get();
 }
 
+/** What a used code's `grantId` holds once it was presented again before its grant was recorded. */
+export const REPLAYED = "replayed";
+
+/**
+ * A used code presented again: the row, its `grantId` marked REPLAYED if no grant came of
+ * it yet (so an exchange still in flight records none), in one statement; undefined for
+ * an unknown or unused code.
+ */
+export function replayOAuthCode(db: Conn, codeHash: string): OAuthCodeRow | undefined {
+  return db
+    .update(oauthCodes)
+    .set({ grantId: sql`coalesce(${oauthCodes.grantId}, ${REPLAYED})` })
+    .where(and(eq(oauthCodes.codeHash, codeHash), isNotNull(oauthCodes.usedAt)))
+    .returning()
+    .get();
+}
+
 export function purgeOAuthCodes(db: Conn, before: number): void {
   db.delete(oauthCodes).where(lt(oauthCodes.expiresAt, before)).run();
 }
 
 // Grants
 
-/** Records a grant and, on the code it came from, which grant (a replayed code revokes it), in one transaction. */
-export function recordGrant(db: Db, row: GrantRow, codeId: string): void {
-  db.transaction((tx) => {
-    tx.insert(oauthGrants).values(row).run();
-    tx.update(oauthCodes).set({ grantId: row.id }).where(eq(oauthCodes.id, codeId)).run();
+/**
+ * Records a grant on the code it came from (a replayed code revokes it), in one
+ * transaction, unless the code was presented again meanwhile (`replayOAuthCode`): then
+ * nothing is written and false comes back (the exchange refuses, its key revoked).
+ */
+export function recordGrant(db: Db, row: GrantRow, codeId: string): boolean {
+  return db.transaction((tx) => {
+    const claimed = tx
+      .update(oauthCodes)
+      .set({ grantId: row.id })
+      .where(and(eq(oauthCodes.id, codeId), isNull(oauthCodes.grantId)))
+      .returning({ id: oauthCodes.id })
+      .get();
+    if (claimed) tx.insert(oauthGrants).values(row).run();
+    return claimed !== undefined;
   });
 }
 

@@ -160,6 +160,7 @@ export function sqliteStore(db: Db): Store {
       insertCode: async (row) => oauth.insertOAuthCode(db, row),
       spendCode: async (codeHash, now) => oauth.spendOAuthCode(db, codeHash, now),
       code: async (codeHash) => oauth.findOAuthCode(db, codeHash),
+      replayCode: async (codeHash) => oauth.replayOAuthCode(db, codeHash),
       purgeCodes: async (before) => oauth.purgeOAuthCodes(db, before),
       recordGrant: async (row, codeId) => oauth.recordGrant(db, row, codeId),
       grants: async (f, limit, offset) => oauth.listGrants(db, f, limit, offset),

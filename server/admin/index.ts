@@ -2,6 +2,7 @@ import { type AnyElysia, Elysia } from "elysia";
 import { AdminUsers } from "../admin-session/admin-users.ts";
 import { SignInLimiter } from "../admin-session/sign-in-limiter.ts";
 import type { AdminAuth } from "../http/admin-auth.ts";
+import { arrivalWait } from "../http/arrival.ts";
 import { limitedParse } from "../http/body-limit.ts";
 import type { ClientAddresses, PeerSource } from "../http/client-address.ts";
 import { accountsAdmin } from "./accounts/index.ts";
@@ -61,12 +62,16 @@ export const adminApi = (
     attempt.succeeded();
   };
   const api = new Elysia({ name: "admin-api", prefix: PREFIX })
-    // onRequest runs for every request, before routing and parsing: hence the path test.
-    .onRequest(async ({ request, server }) => {
-      if (!guarded(request.url)) return;
-      await authenticate(request, server);
-      checked.add(request);
-    })
+    // As each request arrives, before routing and parsing: hence the path test. Other
+    // requests do not wait for it (arrival.ts); a refusal is thrown at this point.
+    .use(
+      arrivalWait("admin-api-credentials", (request, server) => {
+        if (!guarded(request.url)) return undefined;
+        return authenticate(request, server).then(() => {
+          checked.add(request);
+        });
+      }),
+    )
     // A chunked body is counted as it is read, like on the client routes.
     .onParse(limitedParse(gw.settings.bodyLimitBytes))
     .use(authAdmin({ auth, users, limiter: signIns, addresses }))

@@ -76,7 +76,7 @@ export class AccountBook {
    */
   onMoved: ((acct: AccountState, key: KeyRecord | null, now: number) => void) | null = null;
 
-  constructor(private readonly store: Store) {}
+  constructor(protected readonly store: Store) {}
 
   /** Everything from the table: at start, before any charge is in flight. */
   async load(): Promise<void> {
@@ -95,7 +95,9 @@ export class AccountBook {
    */
   async refresh(): Promise<void> {
     if (!this.loaded) return this.load();
-    const { rows, moves } = await this.store.accounts.snapshot(this.lastLedgerPosition);
+    const { rows, moves } = await this.store.accounts.snapshot(
+      this.followsLedger ? this.lastLedgerPosition : null,
+    );
     for (const r of moves) {
       // Two refreshes in flight read overlapping moves: each is applied once.
       if (r.position <= this.lastLedgerPosition) continue;
@@ -108,8 +110,19 @@ export class AccountBook {
       const known = this.map.get(row.id);
       // New to this process: the table's balance already holds its ledger so far.
       if (!known) this.map.set(row.id, state(row, 0));
-      else Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
+      else this.fromTable(known, row);
     }
+  }
+
+  /**
+   * Whether `refresh` applies other processes' ledger entries as deltas (this process is the
+   * authority on its balances, and memory may be ahead of the table); ClusterBook's is not.
+   */
+  protected readonly followsLedger: boolean = true;
+
+  /** What a refresh takes from the table for a known account (the object stays: callers hold it). */
+  protected fromTable(known: AccountState, row: AccountRow): void {
+    Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
   }
 
   get(id: string): AccountState | undefined {

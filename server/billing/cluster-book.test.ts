@@ -292,3 +292,50 @@ test("a replica paused past its lease: another spends the money; the late charge
   for (let i = 0; i < 100 && paused.book.leases.counts.leaseLost === 0; i++) await Bun.sleep(10);
   expect(paused.book.leases.counts.leaseLost).toBe(1);
 }, 20_000);
+
+test("a refresh takes balances from the table and keeps the objects callers hold: a change made meanwhile stays", async () => {
+  const r = replicas[0] as Replica;
+  const { accountId } = await account(100, null, r);
+  // Another replica's top-up, straight in the table.
+  await admin.db.update(accounts).set({ balance: 250, version: 1 }).where(eq(accounts.id, accountId));
+  const refreshed = r.book.refresh();
+  const updated = r.book.update(accountId, { status: "suspended" });
+  await refreshed;
+  const held = await updated;
+  expect(held).toBe(r.book.get(accountId) as NonNullable<typeof held>);
+  expect(r.book.get(accountId)).toMatchObject({ status: "suspended", balance: 250 });
+});
+
+test("a key's limit per budget period holds across replicas: the period's spend in Redis, not the lifetime's", async () => {
+  const a = replicas[0] as Replica;
+  const b = replicas[1] as Replica;
+  const { accountId, keyId, keys } = await account(10_000, 300, a, b);
+  // Past periods spent far beyond the limit; this period has spent 100 already (in the ledger).
+  await admin.db.update(apiKeys).set({ used: 5_000, budgetPeriod: "daily" }).where(eq(apiKeys.id, keyId));
+  await admin.db.insert(ledger).values({
+    id: `txn_period_${keyId}`,
+    accountId,
+    kind: "charge",
+    amount: -100,
+    balanceAfter: 9_900,
+    keyId,
+    requestId: null,
+    note: null,
+    createdAt: Date.now(),
+  });
+  for (const k of keys) Object.assign(k, { budgetPeriod: "daily", used: 5_000 });
+  // 200 of the limit is left: 10 calls of 70 at once across both replicas fit twice at most.
+  const results = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => billed(i % 2 ? b : a, keys[i % 2] as KeyRecord, 70, 70)),
+  );
+  const admitted = results.filter((r) => r.admitted).length;
+  expect(admitted).toBe(2);
+  for (const r of results.filter((x) => !x.admitted))
+    expect((r as { err: HoldRefused }).err.which).toBe("key");
+  const [spent] = await admin.db
+    .select({ s: sql<string>`-sum(${ledger.amount})` })
+    .from(ledger)
+    .where(sql`${ledger.keyId} = ${keyId} and ${ledger.kind} = 'charge'`);
+  // Charged in full (not capped by the lifetime spend), and the period stays within its limit.
+  expect(Number(spent?.s)).toBe(100 + 2 * 70);
+});

@@ -1,3 +1,4 @@
+import type { AccountRow } from "../../db/queries/billing.ts";
 import type { Store } from "../../db/store.ts";
 import { HoldLeases, type OpenHold } from "../cluster/hold-leases.ts";
 import type { ClusterHolds } from "../cluster/holds.ts";
@@ -5,8 +6,14 @@ import { shared } from "../cluster/unreachable.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Committed, SettledCharge } from "../store/writes.ts";
-import { AccountBook, type Hold, type LedgerKind, type Settling } from "./account-book.ts";
+import { AccountBook, type AccountState, type Hold, type LedgerKind, type Settling } from "./account-book.ts";
+import { periodStart } from "./budget-period.ts";
 import { divideDown, multiplyUp } from "./multiplier.ts";
+
+/** Between a key's id and its budget period's start in the name of the period's hash in Redis. */
+const PERIOD = "@";
+/** A period's hash outlives the longest period (a month) by a few days, then goes. */
+const PERIOD_HASH_TTL_MS = 35 * 86_400_000;
 
 /** What PostgreSQL holds for the mirror: the account's balance and version, the key's spend. */
 export type MirrorSource = {
@@ -67,18 +74,41 @@ export class ClusterBook extends AccountBook {
     this.leases = new HoldLeases(holds, (a, k) => this.loadMirror(a, k), tickMs);
   }
 
-  /** Starts renewing this replica's holds and watching for a Redis restart. */
+  private refresher: ReturnType<typeof setInterval> | undefined;
+  private refreshing = false;
+
+  /**
+   * Starts renewing this replica's holds and watching for a Redis restart, and takes the
+   * balances from PostgreSQL every second: other replicas' charges reach this replica's
+   * figures (admin and portal views, alerts, the balance gauge) within a second. Holds are
+   * decided in Redis, never from these figures.
+   */
   start(): void {
     this.leases.start();
+    this.refresher = setInterval(() => {
+      if (this.refreshing) return;
+      this.refreshing = true;
+      this.refresh()
+        .catch(() => {})
+        .finally(() => {
+          this.refreshing = false;
+        });
+    }, 1000);
+    this.refresher.unref?.();
   }
 
   stop(): void {
     this.leases.stop();
+    if (this.refresher) clearInterval(this.refresher);
   }
 
-  /** Balances as PostgreSQL has them now (not ledger deltas: this replica's memory is not ahead of the table). */
-  override async refresh(): Promise<void> {
-    await this.load();
+  /** A refresh takes balances as PostgreSQL has them, not ledger deltas: this replica's memory is never ahead of the table. */
+  protected override readonly followsLedger = false;
+
+  protected override fromTable(known: AccountState, row: AccountRow): void {
+    super.fromTable(known, row);
+    known.balance = row.balance;
+    known.used = row.used;
   }
 
   override hold(): Hold {
@@ -92,14 +122,14 @@ export class ClusterBook extends AccountBook {
   private async reserveShared(key: KeyRecord, amount: number): Promise<Hold> {
     this.leases.assertServing();
     const id = newId("hold");
-    const limit = this.redisLimit(key);
+    const sharedKey = this.sharedKey(key, Date.now());
     const ask = () =>
-      shared("Your balance", () => this.holds.reserve(key.accountId, key.id, amount, id, limit));
+      shared("Your balance", () => this.holds.reserve(key.accountId, sharedKey, amount, id, key.spendLimit));
     let r = await ask();
     if (!r.ok && "missing" in r) {
       // A mirror is missing: a first use, or Redis restarted and lost them all (then recover first).
       if (await shared("Your balance", () => this.leases.restarted())) this.leases.assertServing();
-      await shared("Your balance", () => this.loadMirror(key.accountId, key.id));
+      await shared("Your balance", () => this.loadMirror(key.accountId, sharedKey));
       r = await ask();
     }
     if (!r.ok) {
@@ -108,7 +138,7 @@ export class ClusterBook extends AccountBook {
       throw new HoldRefused(r.refused, r.free, Math.max(0, available));
     }
     const hold: Hold = { accountId: key.accountId, keyId: key.id, amount, open: true, id };
-    this.leases.add(hold as OpenHold);
+    this.leases.add({ id, accountId: key.accountId, keyId: sharedKey, amount });
     const acct = this.get(key.accountId);
     if (acct) acct.reserved += amount;
     key.reserved += amount;
@@ -116,25 +146,34 @@ export class ClusterBook extends AccountBook {
   }
 
   /**
-   * The key's limit as Redis should check it: a limit per budget period counts the spend
-   * since the period began, which only this replica's memory knows, so Redis leaves it to
-   * the plan here (docs/scale-out.md: periodic limits are per replica).
+   * The key's hash in Redis: its id, or for a limit per budget period its id and the
+   * period's start (`key@start`), a hash per period counting the spend since it began, so
+   * every replica checks the same period's spend (docs/scale-out.md).
    */
-  private redisLimit(key: KeyRecord): number | null {
-    return key.budgetPeriod === null ? key.spendLimit : null;
+  private sharedKey(key: KeyRecord, now: number): string {
+    return key.budgetPeriod === null ? key.id : `${key.id}${PERIOD}${periodStart(key.budgetPeriod, now)}`;
   }
 
-  private async loadMirror(accountId: string, keyId: string): Promise<void> {
+  /** Loads the account's and the key's mirror from PostgreSQL (a period's hash: the key's charges since it began). */
+  private async loadMirror(accountId: string, sharedKey: string): Promise<void> {
+    const [keyId = sharedKey, start] = sharedKey.split(PERIOD);
     const s = await this.pg.state(accountId, keyId);
     if (!s) return;
-    // The key's limit arrives with each reservation (this replica's view of it, see redisLimit).
-    await this.holds.mirror(accountId, keyId, { ...s, keyLimit: null });
+    // The key's limit arrives with each reservation (this replica's view of it).
+    if (start === undefined) return this.holds.mirror(accountId, keyId, { ...s, keyLimit: null });
+    const spent = await this.store.ledger.keyChargedSince(accountId, keyId, Number(start));
+    await this.holds.mirror(
+      accountId,
+      sharedKey,
+      { ...s, keyUsed: spent, keyLimit: null },
+      PERIOD_HASH_TTL_MS,
+    );
   }
 
   /** Ends a hold that will not be charged; Redis is told in the background (a lost message is a hold that expires). */
   override release(hold: Hold, key: KeyRecord): void {
     const open = this.close(hold, key);
-    if (open) void this.holds.release(hold.accountId, hold.keyId, open.id).catch(() => {});
+    if (open) void this.holds.release(hold.accountId, open.keyId, open.id).catch(() => {});
   }
 
   private close(hold: Hold, key: KeyRecord): OpenHold | undefined {
@@ -196,9 +235,15 @@ export class ClusterBook extends AccountBook {
 
   /** Releases a settled hold in Redis with what PostgreSQL returned (the mirror moves to it if newer). */
   private end(hold: Hold, open: OpenHold, settled: SettledCharge | undefined): void {
-    const after = settled && { balance: settled.balance, version: settled.version, keyUsed: settled.keyUsed };
+    // A period's hash counts the period's spend: the charge adds itself (PostgreSQL returns the lifetime spend).
+    const perPeriod = open.keyId !== hold.keyId;
+    const after = settled && {
+      balance: settled.balance,
+      version: settled.version,
+      ...(perPeriod ? { keyCharged: settled.charged } : { keyUsed: settled.keyUsed }),
+    };
     void this.holds
-      .release(hold.accountId, hold.keyId, open.id, after)
+      .release(hold.accountId, open.keyId, open.id, after)
       .then((wasOpen) => {
         if (!wasOpen) this.leases.lostOnRelease(open);
       })

@@ -71,21 +71,33 @@ export class ClusterHolds {
     accountId: string,
     keyId: string,
     holdId: string,
-    after?: { balance: number; version: number; keyUsed: number },
+    after?: { balance: number; version: number; keyUsed?: number; keyCharged?: number },
   ): Promise<boolean> {
     const k = this.keys(accountId, keyId);
     const r = await release.run(
       this.redis,
       [k.acct, k.holds, k.hold, k.key],
-      [k.base, holdId, after?.balance ?? "", after?.version ?? "", after?.keyUsed ?? ""],
+      [
+        k.base,
+        holdId,
+        after?.balance ?? "",
+        after?.version ?? "",
+        after?.keyUsed ?? "",
+        after?.keyCharged ?? "",
+      ],
     );
     return r === 1;
   }
 
-  /** Loads (or refreshes) an account's and a key's mirror from PostgreSQL's values. */
-  async mirror(accountId: string, keyId: string, s: MirrorState): Promise<void> {
+  /**
+   * Loads (or refreshes) an account's and a key's mirror from PostgreSQL's values; `keyTtlMs`
+   * lets a key's hash for one budget period expire once the period is long over.
+   */
+  async mirror(accountId: string, keyId: string, s: MirrorState, keyTtlMs?: number): Promise<void> {
     const k = this.keys(accountId, keyId);
     await mirror.run(this.redis, [k.acct, k.key], [s.balance, s.version, s.keyUsed, s.keyLimit ?? ""]);
+    if (keyTtlMs !== undefined)
+      await withDeadline(this.redis.send("PEXPIRE", [k.key, String(keyTtlMs)]), REDIS_DEADLINE_MS);
   }
 
   /** Puts back a hold admitted before Redis lost its state (load the mirror first); false if Redis still had it. */

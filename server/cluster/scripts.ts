@@ -69,7 +69,10 @@ return {1, free - amount, key_free}
 
 /**
  * Releases a hold (settled or abandoned) and applies what PostgreSQL returned, if newer.
- * KEYS: acct, holds, hold, key. ARGV: base, hold id, balance, version, key used ("" to leave it).
+ * KEYS: acct, holds, hold, key. ARGV: base, hold id, balance, version, key used ("" to leave
+ * it), and optionally an amount to add to the key's spend ("" or absent: none): a key with a
+ * budget period has one hash per period, counting the spend since the period began, which
+ * PostgreSQL does not return, so each charge adds itself.
  * Returns 1 when the hold was still open, 0 when its lease had already dropped it.
  */
 export const RELEASE = `${PURGE}
@@ -84,6 +87,9 @@ if used ~= '' and redis.call('EXISTS', key) == 1 then
   -- A key's spend only grows by charges: the larger value is the newer one.
   local current = tonumber(redis.call('HGET', key, 'used') or '0')
   if tonumber(used) > current then redis.call('HSET', key, 'used', used) end
+end
+if ARGV[6] and ARGV[6] ~= '' and redis.call('EXISTS', key) == 1 then
+  redis.call('HINCRBY', key, 'used', ARGV[6])
 end
 return was_open
 `;

@@ -256,7 +256,7 @@ export class BilledCall {
       try {
         done = await this.deps.commits.enqueue(entry);
       } catch {
-        // Not written: the charge never happened, and the client may retry (the cause is logged by the writer).
+        // Not written: the charge never happened, and the client may retry (the writer logged the cause).
         revert();
         throw storeUnavailable();
       }

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { badRequest } from "../errors.ts";
+import { syncHook } from "./arrival.ts";
 import { readBody, tooLarge } from "./body.ts";
 import type { ErrorHook } from "./error-hook.ts";
 import { requestTarget } from "./request-target.ts";
@@ -16,20 +17,22 @@ import { requestTarget } from "./request-target.ts";
  * endless upload for as long as the client sends.
  */
 export const bodyLimit = (limit: number, errors: ErrorHook) =>
-  new Elysia({ name: "body-limit" }).onRequest(({ request, set }) => {
-    const declared = request.headers.get("content-length");
-    if (declared === null) {
-      if (request.body || request.headers.has("transfer-encoding")) set.headers.connection = "close";
-      return;
-    }
-    if (Number(declared) <= limit) return;
-    return errors.render({
-      error: tooLarge(limit),
-      code: "BODY",
-      request,
-      path: requestTarget(request.url).path,
-    });
-  });
+  new Elysia({ name: "body-limit" }).onRequest(
+    syncHook(({ request, set }) => {
+      const declared = request.headers.get("content-length");
+      if (declared === null) {
+        if (request.body || request.headers.has("transfer-encoding")) set.headers.connection = "close";
+        return;
+      }
+      if (Number(declared) <= limit) return;
+      return errors.render({
+        error: tooLarge(limit),
+        code: "BODY",
+        request,
+        path: requestTarget(request.url).path,
+      });
+    }),
+  );
 
 /**
  * A parse hook for routes whose body Elysia parses: a chunked body is read up to the limit

@@ -1,4 +1,4 @@
-import { Elysia } from "elysia";
+import { arrivalWait } from "./arrival.ts";
 
 /**
  * Requests that may change keys, models, prices, balances or plans: admin API and account
@@ -12,7 +12,8 @@ const READS = new Set(["GET", "HEAD", "OPTIONS"]);
  * (the CLI) committed: as each request arrives, before any route reads them. Routes and
  * admin services never sync by hand. Cheap: at most one pragma a millisecond. When a reload
  * is under way (the caches load through the async store, db/store.ts), the request waits
- * for it, so a change committed before the request was sent is seen by it.
+ * for it, so a change committed before the request was sent is seen by it; otherwise it
+ * does not wait at all (arrival.ts).
  *
  * And the one place this replica tells the others (TOLLGATE_REDIS) that it changed
  * something: after a successful admin or self-service write, `announceChange` publishes
@@ -22,9 +23,7 @@ export function cacheSync(
   gw: { syncExternalChanges(): Promise<void> | undefined; announceChange(): void },
   announce: boolean,
 ) {
-  const app = new Elysia({ name: "cache-sync" }).onRequest(async () => {
-    await gw.syncExternalChanges();
-  });
+  const app = arrivalWait("cache-sync", () => gw.syncExternalChanges());
   // Only with replicas to tell: an after-response hook costs every request something.
   if (!announce) return app;
   return app.onAfterResponse({ as: "global" }, ({ request, path, set }) => {

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { GatewayError } from "../errors.ts";
+import { syncHook } from "./arrival.ts";
 import type { ErrorHook } from "./error-hook.ts";
 import { requestTarget } from "./request-target.ts";
 
@@ -30,12 +31,14 @@ export const invalidHost = () =>
 
 /** Refuses a missing or malformed Host with a 400 in the shape of the route it aimed at. */
 export const hostCheck = (errors: ErrorHook) =>
-  new Elysia({ name: "host-check" }).onRequest(({ request }) => {
-    if (validHost(request)) return;
-    return errors.render({
-      error: invalidHost(),
-      code: "HOST",
-      request,
-      path: requestTarget(request.url).path,
-    });
-  });
+  new Elysia({ name: "host-check" }).onRequest(
+    syncHook(({ request }) => {
+      if (validHost(request)) return;
+      return errors.render({
+        error: invalidHost(),
+        code: "HOST",
+        request,
+        path: requestTarget(request.url).path,
+      });
+    }),
+  );

@@ -1,6 +1,6 @@
-import { Elysia } from "elysia";
 import { decodeJwt } from "jose";
 import { GatewayError, unauthorized } from "../errors.ts";
+import { arrivalWait } from "../http/arrival.ts";
 import { presentedKey } from "../http/client-auth.ts";
 import { type SignedPrincipal, setSignedPrincipal } from "../http/request-principal.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
@@ -64,18 +64,18 @@ function usable(id: Identity, key: KeyRecord | undefined, now: number): KeyRecor
 
 /**
  * Verifies a signed bearer token as the request arrives (before routing: the check is
- * asynchronous) and keeps the outcome for the request; client routes then read it like an
+ * asynchronous; a request without one does not wait, arrival.ts) and keeps the outcome for the request; client routes then read it like an
  * API key's lookup (http/client-auth.ts), so a JWT works wherever a key does. Requests with
  * an API key, or none, pass untouched; the admin API has its own credentials.
  */
 export const signedBearer = (id: Identity) =>
-  new Elysia({ name: "signed-bearer" }).onRequest(async ({ request }) => {
+  arrivalWait("signed-bearer", (request) => {
     const token = presentedKey(request);
-    if (token === null || !looksLikeJwt(token) || isAdminPath(request.url)) return;
-    const outcome = await resolveSignedToken(id, token, Date.now()).catch((err: unknown) =>
-      err instanceof GatewayError ? err : invalid(),
+    if (token === null || !looksLikeJwt(token) || isAdminPath(request.url)) return undefined;
+    return resolveSignedToken(id, token, Date.now()).then(
+      (outcome) => setSignedPrincipal(request, outcome),
+      (err: unknown) => setSignedPrincipal(request, err instanceof GatewayError ? err : invalid()),
     );
-    setSignedPrincipal(request, outcome);
   });
 
 function isAdminPath(url: string): boolean {

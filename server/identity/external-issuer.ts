@@ -30,6 +30,8 @@ export type ExternalDeps = {
 export class ExternalIssuer {
   private readonly key: Uint8Array | ReturnType<typeof createRemoteJWKSet>;
   private readonly algorithms: string[];
+  /** First uses in progress, per subject: calls at once make one account, not one each. */
+  private readonly provisioning = new Map<string, Promise<KeyRecord | undefined>>();
 
   constructor(
     readonly decl: ExternalJwtDecl,
@@ -95,21 +97,33 @@ export class ExternalIssuer {
         "This token's subject has no account on this gateway: ask the operator to link it.",
         "unknown_subject",
       );
-    return this.provision(subject, now);
+    // A subject's first calls at once share one provisioning (in this process).
+    let provisioning = this.provisioning.get(subject);
+    if (!provisioning) {
+      provisioning = this.provision(subject, now).finally(() => this.provisioning.delete(subject));
+      this.provisioning.set(subject, provisioning);
+    }
+    return provisioning;
   }
 
   /** Links a subject to an existing account (admin), with a key of its own there. */
   async link(subject: string, accountId: string, now: number): Promise<{ id: string; keyId: string }> {
     const { record } = await this.d.keys.create({ accountId, name: `External: ${subject}` }, now);
     const id = newId("ext");
-    await this.d.store.identity.insertExternalIdentity({
-      id,
-      issuer: this.decl.issuer,
-      subject,
-      accountId,
-      keyId: record.id,
-      createdAt: now,
-    });
+    try {
+      await this.d.store.identity.insertExternalIdentity({
+        id,
+        issuer: this.decl.issuer,
+        subject,
+        accountId,
+        keyId: record.id,
+        createdAt: now,
+      });
+    } catch (err) {
+      // Linked meanwhile (by another replica): the key made for this link is nobody's.
+      await this.d.keys.update(record.id, { status: "revoked" });
+      throw err;
+    }
     return { id, keyId: record.id };
   }
 
@@ -120,7 +134,14 @@ export class ExternalIssuer {
     const acct = await this.d.book.create({ name, balance: 0 }, now);
     const plan = this.d.plans.defaultPlan();
     if (plan) await this.d.plans.assign(acct.id, plan.id, now);
-    return this.active((await this.link(subject, acct.id, now)).keyId);
+    try {
+      return this.active((await this.link(subject, acct.id, now)).keyId);
+    } catch (err) {
+      // Another replica linked the subject first (the issuer and subject are unique): its key.
+      const linked = await this.d.store.identity.externalIdentity(this.decl.issuer, subject);
+      if (!linked) throw err;
+      return this.active(linked.keyId);
+    }
   }
 
   /** The subject's key (whether it may be used is the caller's check, as for a membership's). */

@@ -30,7 +30,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await pg?.stop();
-});
+}, 30_000);
 
 type Engine = { store: Store; close(): Promise<void> };
 
@@ -69,6 +69,12 @@ async function identityOver(store: Store): Promise<Identity> {
       decl: IdentityDecl.parse({
         signup: "open",
         codes: { max_attempts: 3, per_email_per_hour: 2, per_client_per_hour: 100 },
+        external_jwt: {
+          issuer: "https://idp.test",
+          audience: "tollgate",
+          secret: "an-hs256-secret-of-at-least-32-characters",
+          provision: true,
+        },
       }),
       accessTokenMinutes: 15,
       refreshTokenDays: 30,
@@ -173,22 +179,51 @@ async function script(id: Identity) {
   // A refresh token used three times at once: one rotation; the others end the family.
   out.refreshAtOnce = await atOnce(3, () => signIn.refresh(owner.refresh_token, undefined, meta, now()));
 
-  // An OAuth code exchanged four times at once: one key.
+  // An OAuth code exchanged once: a live key. Four times at once: whichever exchange gets
+  // the code, the others are replays, so no key of it stays live (RFC 6749 §4.1.2).
   const app = await id.oauth.createApp({ name: "App", redirectUris: ["https://app.test/cb"] }, now());
-  const verifier = randomBytes(32).toString("base64url");
-  const oauthCode = await id.oauth.issueCode(
-    {
-      app,
-      redirectUri: "https://app.test/cb",
-      codeChallenge: createHash("sha256").update(verifier).digest("base64url"),
-      userId: owner.user.id,
-      accountId: owner.account.id,
-      spendLimit: null,
-    },
-    now(),
+  const approve = async () => {
+    const verifier = randomBytes(32).toString("base64url");
+    const code = await id.oauth.issueCode(
+      {
+        app,
+        redirectUri: "https://app.test/cb",
+        codeChallenge: createHash("sha256").update(verifier).digest("base64url"),
+        userId: owner.user.id,
+        accountId: owner.account.id,
+        spendLimit: null,
+      },
+      now(),
+    );
+    return { code, verifier };
+  };
+  const once = await id.oauth.exchange(await approve(), now());
+  out.exchangeOnce = [
+    id.gw.keys.get(once.grant.keyId)?.status,
+    (await id.oauth.grant(once.grant.id))?.revokedAt,
+  ];
+  const replayed = await approve();
+  const settled = await Promise.allSettled(
+    Array.from({ length: 4 }, () => id.oauth.exchange(replayed, now())),
   );
-  out.exchangeAtOnce = await atOnce(4, () => id.oauth.exchange({ code: oauthCode, verifier }, now()));
-  out.grants = (await id.oauth.grants({ appId: app.id }, 10, 0)).total;
+  out.exchangeAtOnceWins = settled.filter((r) => r.status === "fulfilled").length <= 1;
+  out.exchangeAtOnceRefused = settled.every(
+    (r) => r.status === "fulfilled" || (r.reason instanceof OAuthError && r.reason.error === "invalid_grant"),
+  );
+  out.exchangeAtOnceLive = settled.filter(
+    (r) => r.status === "fulfilled" && id.gw.keys.get(r.value.grant.keyId)?.status === "active",
+  ).length;
+  out.liveGrants = (await id.oauth.grants({ appId: app.id }, 10, 0)).rows.filter(
+    (g) => g.revokedAt === null,
+  ).length;
+
+  // An external subject's first calls at once: one account and one key for it, shared.
+  const subjectKeys = await Promise.all(
+    Array.from({ length: 3 }, () => id.external!.keyFor({ sub: "ext-1" }, now())),
+  );
+  out.subjectKeys = new Set(subjectKeys.map((k) => k?.id)).size;
+  out.subjectAccounts = id.gw.book.all().filter((a) => a.name.startsWith("external:ext-1")).length;
+  out.subjectLinks = (await id.gw.store.identity.externalIdentities()).length;
   return out;
 }
 
@@ -213,8 +248,14 @@ const expected = {
   soloOneUser: true,
   soloAccounts: [["solo@x.test", "owner"]],
   refreshAtOnce: ["invalid_refresh_token", "invalid_refresh_token", "ok"],
-  exchangeAtOnce: ["invalid_grant", "invalid_grant", "invalid_grant", "ok"],
-  grants: 1,
+  exchangeOnce: ["active", null],
+  exchangeAtOnceWins: true,
+  exchangeAtOnceRefused: true,
+  exchangeAtOnceLive: 0,
+  liveGrants: 1,
+  subjectKeys: 1,
+  subjectAccounts: 1,
+  subjectLinks: 1,
 };
 
 describe("identity's single-use steps and windows, calls at once", () => {

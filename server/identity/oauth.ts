@@ -1,5 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { AppRow, GrantFilter, GrantRow, GrantView } from "../../db/queries/oauth.ts";
+import {
+  type AppRow,
+  type GrantFilter,
+  type GrantRow,
+  type GrantView,
+  REPLAYED,
+} from "../../db/queries/oauth.ts";
 import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyStore } from "../keys/key-store.ts";
@@ -215,8 +221,9 @@ export class OAuth {
     // One conditional statement spends it: of two exchanges at once only one gets the row.
     const row = await this.db.spendCode(hash, now);
     if (!row) {
-      const used = await this.db.code(hash);
-      if (used?.grantId) await this.revoke(used.grantId, now);
+      // Presented again: the key it gave is revoked; an exchange of it still in flight refuses.
+      const used = await this.db.replayCode(hash);
+      if (used?.grantId && used.grantId !== REPLAYED) await this.revoke(used.grantId, now);
       throw invalidGrant("The code is invalid, expired or already used.");
     }
     if (row.expiresAt <= now) throw invalidGrant("The code is invalid, expired or already used.");
@@ -253,7 +260,11 @@ export class OAuth {
       createdAt: now,
       revokedAt: null,
     };
-    await this.db.recordGrant(grant, row.id);
+    if (!(await this.db.recordGrant(grant, row.id))) {
+      // The code was presented again while its key was being made: that key is nobody's.
+      await this.d.keys.update(record.id, { status: "revoked" });
+      throw invalidGrant("The code is invalid, expired or already used.");
+    }
     return { key, grant, spendLimit: row.spendLimit };
   }
 

@@ -71,7 +71,11 @@ async function databaseOf(dir: string, engine: TestEngine): Promise<Record<strin
     : await (await sharedPg()).createDatabase(`tg_${crypto.randomUUID().replaceAll("-", "")}`);
   writeFileSync(marker, url);
   // No secret.key beside a PostgreSQL database: the sealing key comes from the environment.
-  return { TOLLGATE_DB: url, TOLLGATE_SECRET: "test-secret-for-postgres-gateways" };
+  // TOLLGATE_TEST_REDIS=redis://…: the suite's money through the replicas' ClusterBook (docs/scale-out.md).
+  const redis: Record<string, string> = process.env.TOLLGATE_TEST_REDIS
+    ? { TOLLGATE_REDIS: process.env.TOLLGATE_TEST_REDIS }
+    : {};
+  return { TOLLGATE_DB: url, TOLLGATE_SECRET: "test-secret-for-postgres-gateways", ...redis };
 }
 
 /** The real server on loopback at port 0, on a fresh database (TEST_ENGINE's) in a temp folder. */

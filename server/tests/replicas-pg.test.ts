@@ -228,6 +228,12 @@ test("PostgreSQL stopped under load: clear errors while away, then every charge 
   const entries = await ledger();
   const sum = entries.reduce((a, e) => a + e.amount, 0);
   expect(entries[0]?.balance_after).toBeCloseTo(sum, 9);
+  // Every replica's own figure catches up with the others' charges within a second.
+  await Bun.sleep(1500);
+  for (const r of replicas) {
+    const acct = await admin<{ balance: number }>(r.url, "GET", `/accounts/${accountId}`);
+    expect(acct.body.balance).toBeCloseTo(sum, 9);
+  }
   expect(charges.length).toBe(answered);
   expect(usage.body.requests).toBeGreaterThanOrEqual(answered);
 }, 90_000);

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, lt } from "drizzle-orm";
+import { and, count, desc, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import {
   type AppRow,
   type GrantFilter,
@@ -6,6 +6,7 @@ import {
   type GrantView,
   grantFilterOn,
   type OAuthCodeRow,
+  REPLAYED,
 } from "../../queries/oauth.ts";
 import type { PgConn } from "../client.ts";
 import { accounts, apiKeys, oauthApps, oauthCodes, oauthGrants, users } from "../schema/index.ts";
@@ -84,16 +85,31 @@ export async function spendOAuthCode(
 export const findOAuthCode = async (db: PgConn, codeHash: string): Promise<OAuthCodeRow | undefined> =>
   first(await db.select().from(oauthCodes).where(eq(oauthCodes.codeHash, codeHash)));
 
+export async function replayOAuthCode(db: PgConn, codeHash: string): Promise<OAuthCodeRow | undefined> {
+  return first(
+    await db
+      .update(oauthCodes)
+      .set({ grantId: sql`coalesce(${oauthCodes.grantId}, ${REPLAYED}::text)` })
+      .where(and(eq(oauthCodes.codeHash, codeHash), isNotNull(oauthCodes.usedAt)))
+      .returning(),
+  );
+}
+
 export async function purgeOAuthCodes(db: PgConn, before: number): Promise<void> {
   await db.delete(oauthCodes).where(lt(oauthCodes.expiresAt, before));
 }
 
 // Grants
 
-export async function recordGrant(db: PgConn, row: GrantRow, codeId: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.insert(oauthGrants).values(row);
-    await tx.update(oauthCodes).set({ grantId: row.id }).where(eq(oauthCodes.id, codeId));
+export function recordGrant(db: PgConn, row: GrantRow, codeId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const claimed = await tx
+      .update(oauthCodes)
+      .set({ grantId: row.id })
+      .where(and(eq(oauthCodes.id, codeId), isNull(oauthCodes.grantId)))
+      .returning({ id: oauthCodes.id });
+    if (claimed.length) await tx.insert(oauthGrants).values(row);
+    return claimed.length > 0;
   });
 }
 

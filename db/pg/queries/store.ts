@@ -154,6 +154,7 @@ export function pgStore(db: PgConn): Store {
       insertCode: (row) => oauth.insertOAuthCode(db, row),
       spendCode: (codeHash, now) => oauth.spendOAuthCode(db, codeHash, now),
       code: (codeHash) => oauth.findOAuthCode(db, codeHash),
+      replayCode: (codeHash) => oauth.replayOAuthCode(db, codeHash),
       purgeCodes: (before) => oauth.purgeOAuthCodes(db, before),
       recordGrant: (row, codeId) => oauth.recordGrant(db, row, codeId),
       grants: (f, limit, offset) => oauth.listGrants(db, f, limit, offset),

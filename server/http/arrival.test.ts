@@ -1,0 +1,48 @@
+import { describe, expect, test } from "bun:test";
+import { Elysia } from "elysia";
+import { arrivalWait } from "./arrival.ts";
+
+const served = (app: { handle(r: Request): Promise<Response> }) => (path: string) =>
+  app.handle(new Request(`http://localhost${path}`));
+
+describe("arrivalWait", () => {
+  test("the route runs after the wait, and only waits when there is something to wait for", async () => {
+    const seen: string[] = [];
+    const app = new Elysia()
+      .use(
+        arrivalWait("test-wait", (request) => {
+          if (!request.url.endsWith("/slow")) return undefined;
+          return Bun.sleep(5).then(() => {
+            seen.push("waited");
+          });
+        }),
+      )
+      .get("/slow", () => {
+        seen.push("route");
+        return "slow";
+      })
+      .get("/fast", () => "fast");
+    const get = served(app);
+    expect(await (await get("/slow")).text()).toBe("slow");
+    expect(seen).toEqual(["waited", "route"]);
+    // Nothing to wait for: the app answers without a promise in between.
+    expect(app.fetch(new Request("http://localhost/fast"))).toBeInstanceOf(Response);
+  });
+
+  test("a rejected wait is answered by the app's error hook, once", async () => {
+    const app = new Elysia()
+      .onError(({ error }) => new Response(`refused: ${(error as Error).message}`, { status: 401 }))
+      .use(
+        arrivalWait("test-refuse", (request) =>
+          request.url.endsWith("/guarded") ? Promise.reject(new Error("no credentials")) : undefined,
+        ),
+      )
+      .get("/guarded", () => "secret")
+      .get("/open", () => "open");
+    const get = served(app);
+    const refused = await get("/guarded");
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toBe("refused: no credentials");
+    expect(await (await get("/open")).text()).toBe("open");
+  });
+});
