@@ -29,6 +29,20 @@ describe("arrivalWait", () => {
     expect(app.fetch(new Request("http://localhost/fast"))).toBeInstanceOf(Response);
   });
 
+  test("a wait that throws is answered by the app's error hook too", async () => {
+    const app = new Elysia()
+      .onError(({ error }) => new Response(`refused: ${(error as Error).message}`, { status: 401 }))
+      .use(
+        arrivalWait("test-throw", () => {
+          throw new Error("bad header");
+        }),
+      )
+      .get("/any", () => "reached");
+    const refused = await served(app)("/any");
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toBe("refused: bad header");
+  });
+
   test("a rejected wait is answered by the app's error hook, once", async () => {
     const app = new Elysia()
       .onError(({ error }) => new Response(`refused: ${(error as Error).message}`, { status: 401 }))

@@ -13,7 +13,7 @@ const refused = new WeakMap<Request, unknown>();
 /**
  * An arrival check that only sometimes has to wait. As an async onRequest hook it would
  * cost every request an async call and an `await`, and make Elysia's whole request handler
- * async (issue 16: with every arrival hook synchronous, 11% less CPU per 1 KB JSON request).
+ * async (issue 16: 0.8 µs per request, bench/handler-cost.ts, docs/performance.md).
  * So the wait wraps the app's handler instead and holds the request back only when it
  * returns a promise. A rejection is not answered there (there is no route context yet): it is
  * kept and thrown by this plugin's own onRequest hook, in the order the hooks are used, so
@@ -37,17 +37,24 @@ export function arrivalWait(name: string, wait: ArrivalWait) {
 
 type Handler = (request: Request) => unknown;
 
-/** Elysia calls a wrapper with its handler on every request: the wrapped handler is built once per handler. */
+/**
+ * Elysia calls a wrapper with the handler of the request's route on every request: each
+ * route's wrapped handler is built once.
+ */
 function waitingHandler(
   wait: (request: Request) => Promise<unknown> | undefined,
 ): (handle: Handler, request: Request) => Handler {
-  let inner: Handler | undefined;
-  let outer: Handler = () => undefined;
+  const wrapped = new WeakMap<Handler, Handler>();
   return (handle) => {
-    if (handle === inner) return outer;
-    inner = handle;
+    let outer = wrapped.get(handle);
+    if (outer) return outer;
     outer = (request) => {
-      const pending = wait(request);
+      let pending: Promise<unknown> | undefined;
+      try {
+        pending = wait(request);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
       if (pending === undefined) return handle(request);
       return pending.then(
         () => handle(request),
@@ -57,6 +64,7 @@ function waitingHandler(
         },
       );
     };
+    wrapped.set(handle, outer);
     return outer;
   };
 }
