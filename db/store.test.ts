@@ -72,8 +72,8 @@ function sqliteEngine(): Engine {
 }
 
 let pg: PgServer;
-async function pgEngine(): Promise<Engine> {
-  const { client, db } = openPg(await pg.createDatabase("store_contract"), { max: 4 });
+async function pgEngine(name = "store_contract"): Promise<Engine> {
+  const { client, db } = openPg(await pg.createDatabase(name), { max: 4 });
   await migratePg(db);
   return {
     store: pgStore(db),
@@ -542,6 +542,294 @@ async function script(e: Engine) {
   return out;
 }
 
+/** Outcomes of calls made at once, sorted: which of them won is the engines' business, how many is the contract's. */
+const raced = async <T>(n: number, call: () => Promise<T>) =>
+  (await Promise.all(Array.from({ length: n }, call))).map((r) => (r ? "won" : "lost")).sort();
+
+/** The identity and OAuth groups: users, memberships, invites, codes, sessions, mail, external subjects, apps, codes, grants. */
+async function identityScript(e: Engine) {
+  const { store } = e;
+  const id = store.identity;
+  const out: Record<string, unknown> = {};
+  await store.accounts.insert(
+    {
+      id: "acc_1",
+      name: "team",
+      balance: 0,
+      used: 0,
+      configHash: null,
+      status: "active",
+      lowBalanceThreshold: null,
+      createdAt: 1,
+    },
+    null,
+  );
+  for (const k of ["key_1", "key_2", "key_3"])
+    await store.keys.insert({
+      id: k,
+      accountId: "acc_1",
+      name: k,
+      prefix: `sk-tg-${k}`,
+      hash: `hash_${k}`,
+      status: "active",
+      rpmLimit: null,
+      dailyRequestLimit: null,
+      spendLimit: null,
+      used: 0,
+      budgetPeriod: null,
+      models: null,
+      expiresAt: null,
+      lastUsedAt: 50,
+      createdAt: 1,
+    });
+
+  // Users
+  const user = (n: number) => ({
+    id: `usr_${n}`,
+    email: `u${n}@x.test`,
+    name: null,
+    status: "active" as const,
+    createdAt: n,
+    lastLoginAt: null,
+  });
+  out.insertUser = [await id.insertUser(user(1)), await id.insertUser(user(2))];
+  out.insertTaken = await id.insertUser({ ...user(3), email: "u1@x.test" });
+  let tries = 0;
+  out.signUpsAtOnce = await raced(3, () => id.insertUser({ ...user(4), id: `usr_4_${tries++}` }));
+  out.user = await id.user("usr_1");
+  out.userByEmail = await id.userByEmail("u2@x.test");
+  out.userUnknown = [await id.user("nope"), await id.userByEmail("nope@x.test")];
+  out.updateUser = await id.updateUser("usr_1", { name: "Ann", lastLoginAt: 9 });
+  out.updateUnknown = await id.updateUser("nope", { name: "x" });
+  // Which of the sign-ups at once won is the engine's business: its id is not compared.
+  const page = await id.users(2, 0);
+  out.users = { ...page, rows: page.rows.map((r) => ({ ...r, id: r.id.replace(/^usr_4_\d$/, "usr_4") })) };
+  out.usersRest = await id.users(2, 2);
+
+  // Memberships
+  await id.insertMembership({
+    accountId: "acc_1",
+    userId: "usr_1",
+    role: "owner",
+    keyId: "key_1",
+    createdAt: 5,
+  });
+  await id.insertMembership({
+    accountId: "acc_1",
+    userId: "usr_2",
+    role: "member",
+    keyId: "key_2",
+    createdAt: 6,
+  });
+  out.membershipsOf = await id.membershipsOf("usr_1");
+  out.membersOf = await id.membersOf("acc_1");
+  await id.setMemberRole("acc_1", "usr_2", "owner");
+  out.allMemberships = (await id.allMemberships()).sort((a, b) => a.userId.localeCompare(b.userId));
+  await id.deleteMembership("acc_1", "usr_2");
+  out.membersAfterDelete = (await id.membersOf("acc_1")).map((m) => m.userId);
+
+  // Invites
+  const invite = (n: number, accountId: string | null, expiresAt = 1000) => ({
+    id: `inv_${n}`,
+    email: "new@x.test",
+    accountId,
+    role: "member" as const,
+    invitedBy: "admin",
+    createdAt: n,
+    expiresAt,
+    acceptedAt: null,
+    revokedAt: null,
+  });
+  await id.insertInvite(invite(1, "acc_1"));
+  await id.insertInvite(invite(2, null));
+  await id.insertInvite(invite(3, "acc_1", 10));
+  await id.insertInvite(invite(4, "acc_1"));
+  out.pendingInvites = (await id.pendingInvites("new@x.test", 20)).map((i) => i.id);
+  out.invitesOfAccount = (await id.invites("acc_1", 2)).map((i) => i.id);
+  out.invitesAll = (await id.invites(null, 10)).map((i) => i.id);
+  out.invite = await id.invite("inv_2");
+  out.inviteUnknown = await id.invite("nope");
+  out.acceptAtOnce = await raced(3, () => id.acceptInvite("inv_1", 30));
+  await id.revokeInvite("inv_1", 31);
+  await id.revokeInvite("inv_4", 32);
+  out.acceptRevoked = await id.acceptInvite("inv_4", 33);
+  out.invitesAfter = (await id.invites(null, 10)).map((i) => [i.id, i.acceptedAt, i.revokedAt]);
+
+  // E-mail codes: attempts and tickets are taken once each, however many calls at once.
+  const code = (n: number) => ({
+    id: `code_${n}`,
+    email: "c@x.test",
+    codeHash: `mac_${n}`,
+    clientAddress: "127.0.0.1",
+    attempts: 0,
+    createdAt: 100 + n,
+    expiresAt: 1000,
+    usedAt: null,
+    ticketHash: null,
+    ticketExpiresAt: null,
+    ticketUsedAt: null,
+  });
+  await id.issueCode(code(1));
+  await id.issueCode(code(2));
+  out.openCode = await id.openCode("c@x.test", 200);
+  out.openExpired = await id.openCode("c@x.test", 1000);
+  out.attemptsAtOnce = await raced(8, () => id.attemptCode("code_2", 3, 200));
+  out.burnt = await id.openCode("c@x.test", 200);
+  out.codesAfterAttempts = await Promise.all([1, 2].map((n) => id.openCode(`none${n}@x.test`, 0)));
+  await id.issueCode(code(3));
+  out.attemptOne = await id.attemptCode("code_3", 3, 200);
+  out.redeemAtOnce = await raced(3, () => id.redeemCode("code_3", { hash: "ticket_3", expiresAt: 500 }, 201));
+  out.spendAtOnce = await raced(3, () => id.spendTicket("ticket_3", 300));
+  out.spendUnknown = await id.spendTicket("nope", 300);
+  await id.issueCode(code(4));
+  await id.redeemCode("code_4", { hash: "ticket_4", expiresAt: 250 }, 201);
+  out.spendExpired = await id.spendTicket("ticket_4", 250);
+
+  // Sessions: a refresh token's rotation replaces it once.
+  const session = (n: number, familyId: string, userId = "usr_1") => ({
+    id: `ses_${n}`,
+    userId,
+    kind: "refresh" as const,
+    tokenHash: `th_${n}`,
+    familyId,
+    accountId: "acc_1",
+    createdAt: n,
+    expiresAt: 1000,
+    lastUsedAt: null,
+    revokedAt: null,
+    replacedBy: null,
+    clientAddress: null,
+    userAgent: "ua",
+  });
+  await id.insertSession(session(1, "fam_1"));
+  await id.insertSession(session(2, "fam_1"));
+  await id.insertSession(session(3, "fam_2"));
+  await id.insertSession(session(4, "fam_3", "usr_2"));
+  out.sessionByHash = await id.sessionByHash("th_2");
+  out.sessionUnknown = await id.sessionByHash("nope");
+  out.liveOfFamily = (await id.liveSessionOfFamily("fam_1", 10))?.id;
+  out.liveExpired = await id.liveSessionOfFamily("fam_1", 1000);
+  out.replaceAtOnce = await raced(3, () => id.replaceSession("ses_2", "ses_9", 20));
+  out.replaced = await id.sessionByHash("th_2");
+  out.liveAfterReplace = (await id.liveSessionOfFamily("fam_1", 10))?.id;
+  out.revokeFamily = (await id.revokeFamily("fam_1", 21)).sort();
+  out.revokeFamilyAgain = await id.revokeFamily("fam_1", 22);
+  out.revokeUser = await id.revokeUserSessions("usr_1", 23);
+  out.liveOfOther = (await id.liveSessionOfFamily("fam_3", 10))?.id;
+
+  // Mail
+  const mail = (n: number) => ({
+    id: `mail_${n}`,
+    to: "a@x.test",
+    subject: `s${n}`,
+    text: n === 1 ? "code 123456" : null,
+    purpose: "code" as const,
+    transport: "outbox" as const,
+    status: "stored" as const,
+    error: null,
+    createdAt: 10 * n,
+    sentAt: null,
+  });
+  await id.insertMail(mail(1));
+  await id.insertMail(mail(2));
+  await id.insertMail(mail(3));
+  await id.updateMail("mail_2", { status: "failed", error: "refused" });
+  out.mail = await id.mail(2, 0);
+  out.mailRest = await id.mail(2, 2);
+
+  // External subjects
+  await id.insertExternalIdentity({
+    id: "ext_1",
+    issuer: "https://idp",
+    subject: "s1",
+    accountId: "acc_1",
+    keyId: "key_3",
+    createdAt: 7,
+  });
+  out.external = await id.externalIdentity("https://idp", "s1");
+  out.externalOtherIssuer = await id.externalIdentity("https://other", "s1");
+  out.externals = await id.externalIdentities();
+  out.externalDeleted = await id.deleteExternalIdentity("ext_1");
+  out.externalDeletedAgain = await id.deleteExternalIdentity("ext_1");
+
+  // OAuth: apps, a code spent once, its grant recorded with it.
+  const oauth = store.oauth;
+  const app = (n: number, ownerUserId: string | null) => ({
+    id: `tgapp_${n}`,
+    name: `App ${n}`,
+    redirectUris: ["https://app.test/cb", "http://127.0.0.1/cb"],
+    status: "active" as const,
+    ownerUserId,
+    createdAt: n,
+    deletedAt: null,
+  });
+  await oauth.insertApp(app(1, null));
+  await oauth.insertApp(app(2, "usr_1"));
+  await oauth.insertApp(app(3, "usr_1"));
+  out.app = await oauth.app("tgapp_1");
+  out.apps = await oauth.apps(2, 0);
+  out.appsOfUser = await oauth.apps(10, 0, "usr_1");
+  out.updateApp = await oauth.updateApp("tgapp_1", { name: "Renamed", redirectUris: ["https://b.test/cb"] });
+  await oauth.updateApp("tgapp_3", { deletedAt: 40, status: "disabled" });
+  out.deletedApp = [await oauth.app("tgapp_3"), await oauth.updateApp("tgapp_3", { name: "x" })];
+  out.appsAfterDelete = (await oauth.apps(10, 0)).total;
+  const oauthCode = (n: number) => ({
+    id: `oac_${n}`,
+    codeHash: `hash_oac_${n}`,
+    appId: "tgapp_1",
+    redirectUri: "https://b.test/cb",
+    codeChallenge: "challenge",
+    userId: "usr_1",
+    accountId: "acc_1",
+    spendLimit: 5000,
+    createdAt: 60,
+    expiresAt: 120,
+    usedAt: null,
+    grantId: null,
+  });
+  for (const n of [1, 2, 3, 4]) await oauth.insertCode(oauthCode(n));
+  out.exchangesAtOnce = await raced(4, () => oauth.spendCode("hash_oac_1", 61));
+  out.spendUnknownCode = await oauth.spendCode("nope", 61);
+  const grant = (n: number, appId: string, keyId: string) => ({
+    id: `oag_${n}`,
+    appId,
+    userId: "usr_1",
+    accountId: "acc_1",
+    keyId,
+    createdAt: 60 + n,
+    revokedAt: null,
+  });
+  out.replayUnused = await oauth.replayCode("hash_oac_4");
+  out.replayUnknown = await oauth.replayCode("nope");
+  out.recorded = [
+    await oauth.recordGrant(grant(1, "tgapp_1", "key_2"), "oac_1"),
+    await oauth.recordGrant({ ...grant(9, "tgapp_1", "key_2"), id: "oag_again" }, "oac_1"),
+  ];
+  await oauth.spendCode("hash_oac_2", 62);
+  out.recordedOther = await oauth.recordGrant(grant(2, "tgapp_2", "key_3"), "oac_2");
+  // A code replayed while its exchange is in flight: no grant is recorded for it after.
+  await oauth.spendCode("hash_oac_3", 63);
+  out.replayInFlight = await oauth.replayCode("hash_oac_3");
+  out.recordAfterReplay = await oauth.recordGrant(grant(3, "tgapp_1", "key_3"), "oac_3");
+  out.replayGranted = (await oauth.replayCode("hash_oac_1"))?.grantId;
+  out.codeAfterGrant = await oauth.code("hash_oac_1");
+  out.codeUnknown = await oauth.code("nope");
+  out.grants = await oauth.grants({}, 10, 0);
+  out.grantsOfApp = await oauth.grants({ appId: "tgapp_2", userId: "usr_1" }, 10, 0);
+  out.grantsNone = await oauth.grants({ accountId: "nope" }, 10, 0);
+  out.grant = await oauth.grant("oag_1");
+  out.grantUnknown = await oauth.grant("nope");
+  out.grantCounts = [...(await oauth.activeGrantCounts())].sort();
+  await oauth.revokeGrant("oag_1", 70);
+  await oauth.revokeGrant("oag_1", 71);
+  out.activeGrants = await oauth.activeGrants({ userId: "usr_1" });
+  out.grantRevoked = (await oauth.grant("oag_1"))?.revokedAt;
+  out.grantCountsAfter = [...(await oauth.activeGrantCounts())].sort();
+  await oauth.purgeCodes(121);
+  out.codePurged = await oauth.code("hash_oac_1");
+  return out;
+}
+
 describe("Store: the same answers on SQLite and PostgreSQL", () => {
   test("every call", async () => {
     const lite = sqliteEngine();
@@ -690,6 +978,123 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         onPlansAfterSave: [0, 1],
         plansAfterRemove: [{ id: "plan_free" }],
         assignmentsAfterRemove: [],
+      });
+    } finally {
+      await lite.close();
+      await post.close();
+    }
+  });
+  test("identity and OAuth, single-use steps under concurrency", async () => {
+    const lite = sqliteEngine();
+    const post = await pgEngine("store_identity");
+    try {
+      const a = await identityScript(lite);
+      const b = await identityScript(post);
+      expect(b).toEqual(a);
+      // Not vacuous: each single-use step was won exactly once, and the misses missed.
+      expect(a).toMatchObject({
+        insertUser: [true, true],
+        insertTaken: false,
+        signUpsAtOnce: ["lost", "lost", "won"],
+        user: { id: "usr_1", email: "u1@x.test", status: "active" },
+        userUnknown: [undefined, undefined],
+        updateUser: { id: "usr_1", name: "Ann", lastLoginAt: 9 },
+        updateUnknown: undefined,
+        users: { total: 3, rows: [{ email: "u4@x.test" }, { id: "usr_2" }] },
+        usersRest: { total: 3, rows: [{ id: "usr_1" }] },
+        membershipsOf: [
+          { accountId: "acc_1", role: "owner", keyId: "key_1", accountName: "team", email: "u1@x.test" },
+        ],
+        membersOf: [{ userId: "usr_1" }, { userId: "usr_2", role: "member" }],
+        allMemberships: [{ userId: "usr_1" }, { userId: "usr_2", role: "owner" }],
+        membersAfterDelete: ["usr_1"],
+        pendingInvites: ["inv_1", "inv_2", "inv_4"],
+        invitesOfAccount: ["inv_4", "inv_3"],
+        invitesAll: ["inv_4", "inv_3", "inv_2", "inv_1"],
+        invite: { id: "inv_2", accountId: null },
+        inviteUnknown: undefined,
+        acceptAtOnce: ["lost", "lost", "won"],
+        acceptRevoked: false,
+        invitesAfter: [
+          ["inv_4", null, 32],
+          ["inv_3", null, null],
+          ["inv_2", null, null],
+          ["inv_1", 30, null],
+        ],
+        openCode: { id: "code_2", attempts: 0 },
+        openExpired: undefined,
+        attemptsAtOnce: ["lost", "lost", "lost", "lost", "lost", "won", "won", "won"],
+        burnt: undefined,
+        attemptOne: { id: "code_3", attempts: 1, usedAt: null },
+        redeemAtOnce: ["lost", "lost", "won"],
+        spendAtOnce: ["lost", "lost", "won"],
+        spendUnknown: undefined,
+        spendExpired: undefined,
+        sessionByHash: { id: "ses_2", familyId: "fam_1", userAgent: "ua" },
+        sessionUnknown: undefined,
+        liveOfFamily: "ses_2",
+        liveExpired: undefined,
+        replaceAtOnce: ["lost", "lost", "won"],
+        replaced: { revokedAt: 20, replacedBy: "ses_9", lastUsedAt: 20 },
+        liveAfterReplace: "ses_1",
+        revokeFamily: ["ses_1"],
+        revokeFamilyAgain: [],
+        revokeUser: ["ses_3"],
+        liveOfOther: "ses_4",
+        mail: { total: 3, rows: [{ id: "mail_3" }, { id: "mail_2", status: "failed", error: "refused" }] },
+        mailRest: { total: 3, rows: [{ id: "mail_1", text: "code 123456" }] },
+        external: { id: "ext_1", keyId: "key_3" },
+        externalOtherIssuer: undefined,
+        externals: [{ id: "ext_1" }],
+        externalDeleted: { id: "ext_1" },
+        externalDeletedAgain: undefined,
+        app: {
+          id: "tgapp_1",
+          redirectUris: ["https://app.test/cb", "http://127.0.0.1/cb"],
+          ownerUserId: null,
+        },
+        apps: { total: 3, rows: [{ id: "tgapp_3" }, { id: "tgapp_2" }] },
+        appsOfUser: { total: 2 },
+        updateApp: { name: "Renamed", redirectUris: ["https://b.test/cb"] },
+        deletedApp: [undefined, undefined],
+        appsAfterDelete: 2,
+        exchangesAtOnce: ["lost", "lost", "lost", "won"],
+        spendUnknownCode: undefined,
+        replayUnused: undefined,
+        replayUnknown: undefined,
+        recorded: [true, false],
+        recordedOther: true,
+        replayInFlight: { id: "oac_3", usedAt: 63, grantId: "replayed" },
+        recordAfterReplay: false,
+        replayGranted: "oag_1",
+        codeAfterGrant: { id: "oac_1", usedAt: 61, grantId: "oag_1", spendLimit: 5000 },
+        codeUnknown: undefined,
+        grants: {
+          total: 2,
+          rows: [
+            { id: "oag_2", appName: "App 2", keyPrefix: "sk-tg-key_3" },
+            {
+              id: "oag_1",
+              appName: "Renamed",
+              accountName: "team",
+              userEmail: "u1@x.test",
+              keyPrefix: "sk-tg-key_2",
+              keyLastUsedAt: 50,
+            },
+          ],
+        },
+        grantsOfApp: { total: 1, rows: [{ id: "oag_2" }] },
+        grantsNone: { total: 0, rows: [] },
+        grant: { id: "oag_1", revokedAt: null },
+        grantUnknown: undefined,
+        grantCounts: [
+          ["tgapp_1", 1],
+          ["tgapp_2", 1],
+        ],
+        activeGrants: [{ id: "oag_2" }],
+        grantRevoked: 70,
+        grantCountsAfter: [["tgapp_2", 1]],
+        codePurged: undefined,
       });
     } finally {
       await lite.close();

@@ -3,9 +3,20 @@ import type { DeliveryRow } from "./queries/alerts.ts";
 import type { AccountRow, LedgerExportRow, LedgerMove, LedgerPageRow, LedgerRow } from "./queries/billing.ts";
 import type { CatalogWrite, ModelPatch, ModelRow, ProviderPatch, ProviderRow } from "./queries/catalog.ts";
 import type { FullRow } from "./queries/columns.ts";
+import type {
+  CodeRow,
+  ExternalIdentityRow,
+  InviteRow,
+  MailRow,
+  MemberRow,
+  MembershipView,
+  SessionRow,
+  UserRow,
+} from "./queries/identity.ts";
 import type { KeyRow } from "./queries/keys.ts";
 import type { LedgerExportFilter } from "./queries/ledger-export.ts";
 import type { GeneratedMediaRow } from "./queries/media.ts";
+import type { AppRow, GrantFilter, GrantRow, GrantView, OAuthCodeRow } from "./queries/oauth.ts";
 import type { AccountPlanRow, PlanRow } from "./queries/plans.ts";
 import type { LogCursor, RequestSearch } from "./queries/predicates.ts";
 import type { NamedRequestRow, UsageSums } from "./queries/requests.ts";
@@ -198,6 +209,87 @@ export interface Store {
     find(keyId: string, idemKey: string): Promise<IdempotencyRow | undefined>;
     /** Deletes responses stored before `before`. */
     purge(before: number): Promise<void>;
+  };
+  readonly identity: {
+    user(id: string): Promise<UserRow | undefined>;
+    userByEmail(email: string): Promise<UserRow | undefined>;
+    /** Newest first, with the total. */
+    users(limit: number, offset: number): Promise<{ rows: UserRow[]; total: number }>;
+    /** False when the address is taken (nothing is written). */
+    insertUser(row: UserRow): Promise<boolean>;
+    /** The row after the patch, or undefined for an unknown id. */
+    updateUser(id: string, set: Partial<UserRow>): Promise<UserRow | undefined>;
+    allMemberships(): Promise<MemberRow[]>;
+    /** Oldest first, with the account's name and the user's address. */
+    membershipsOf(userId: string): Promise<MembershipView[]>;
+    membersOf(accountId: string): Promise<MembershipView[]>;
+    insertMembership(row: MemberRow): Promise<void>;
+    setMemberRole(accountId: string, userId: string, role: MemberRow["role"]): Promise<void>;
+    deleteMembership(accountId: string, userId: string): Promise<void>;
+    insertInvite(row: InviteRow): Promise<void>;
+    /** Invites of an address not taken, revoked or expired, oldest first. */
+    pendingInvites(email: string, now: number): Promise<InviteRow[]>;
+    /** Newest first; of one account, or (null) of all. */
+    invites(accountId: string | null, limit: number): Promise<InviteRow[]>;
+    invite(id: string): Promise<InviteRow | undefined>;
+    /** Takes an open invite; of two calls at once only one gets true. */
+    acceptInvite(id: string, now: number): Promise<boolean>;
+    /** Withdraws an invite not yet taken. */
+    revokeInvite(id: string, now: number): Promise<void>;
+    /** Stores a code and ends the address's older open codes, in one transaction. */
+    issueCode(row: CodeRow): Promise<void>;
+    /** The address's newest open code. */
+    openCode(email: string, now: number): Promise<CodeRow | undefined>;
+    /** Takes one attempt of an open code with attempts left (the last one ends it), atomically; the row after, or undefined. */
+    attemptCode(id: string, max: number, now: number): Promise<CodeRow | undefined>;
+    /** Makes a code a ticket, once (true for one caller only); the code ends. */
+    redeemCode(id: string, ticket: { hash: string; expiresAt: number }, now: number): Promise<boolean>;
+    /** Spends an open ticket, once; the code's row, or undefined. */
+    spendTicket(ticketHash: string, now: number): Promise<CodeRow | undefined>;
+    insertSession(row: SessionRow): Promise<void>;
+    sessionByHash(tokenHash: string): Promise<SessionRow | undefined>;
+    /** The newest live session of a family. */
+    liveSessionOfFamily(familyId: string, now: number): Promise<SessionRow | undefined>;
+    /** Marks a live session replaced by `by`; of two calls at once only one gets true. */
+    replaceSession(id: string, by: string, now: number): Promise<boolean>;
+    /** Revokes a family's live sessions; their ids. */
+    revokeFamily(familyId: string, now: number): Promise<string[]>;
+    revokeUserSessions(userId: string, now: number): Promise<string[]>;
+    insertMail(row: MailRow): Promise<void>;
+    updateMail(id: string, set: Partial<MailRow>): Promise<void>;
+    /** The outbox, newest first, with the total. */
+    mail(limit: number, offset: number): Promise<{ rows: MailRow[]; total: number }>;
+    externalIdentity(issuer: string, subject: string): Promise<ExternalIdentityRow | undefined>;
+    insertExternalIdentity(row: ExternalIdentityRow): Promise<void>;
+    /** Newest first. */
+    externalIdentities(): Promise<ExternalIdentityRow[]>;
+    /** The deleted row, or undefined for an unknown id. */
+    deleteExternalIdentity(id: string): Promise<ExternalIdentityRow | undefined>;
+  };
+  readonly oauth: {
+    insertApp(row: AppRow): Promise<void>;
+    /** An app not deleted. */
+    app(id: string): Promise<AppRow | undefined>;
+    /** Apps not deleted, newest first; with `ownerUserId`, that user's own. */
+    apps(limit: number, offset: number, ownerUserId?: string): Promise<{ rows: AppRow[]; total: number }>;
+    /** Patches an app not deleted; the row after, or undefined. */
+    updateApp(id: string, set: Partial<AppRow>): Promise<AppRow | undefined>;
+    /** Active grants per app. */
+    activeGrantCounts(): Promise<Map<string, number>>;
+    insertCode(row: OAuthCodeRow): Promise<void>;
+    /** Marks a code used if it was not; of two calls at once only one gets the row. */
+    spendCode(codeHash: string, now: number): Promise<OAuthCodeRow | undefined>;
+    code(codeHash: string): Promise<OAuthCodeRow | undefined>;
+    /** A used code presented again: the row, its grant marked REPLAYED if none was recorded yet (then none will be). */
+    replayCode(codeHash: string): Promise<OAuthCodeRow | undefined>;
+    purgeCodes(before: number): Promise<void>;
+    /** A grant and its code's link to it, in one transaction; false (nothing written) when the code was replayed meanwhile. */
+    recordGrant(row: GrantRow, codeId: string): Promise<boolean>;
+    /** Newest first, with the names a list shows, and the total. */
+    grants(f: GrantFilter, limit: number, offset: number): Promise<{ rows: GrantView[]; total: number }>;
+    grant(id: string): Promise<GrantView | undefined>;
+    activeGrants(f: GrantFilter): Promise<GrantRow[]>;
+    revokeGrant(id: string, now: number): Promise<void>;
   };
   readonly settings: {
     read(key: string): Promise<string | undefined>;

@@ -2,12 +2,14 @@
  * `npm test`: every stage in order, each runner's own output streamed through, then one
  * closing line `N passed, N failed` (CI reads that line; bun's own summary is not read).
  * Stages: check (typecheck, lint, format, dependency rules) -> bun test (root per bunfig.toml) ->
+ * the gateway suite's engine-bound files again on PostgreSQL (pg-suite.ts) ->
  * Playwright (e2e/, when present) -> benchmark smoke (bench/, when present). Exits non-zero on any failure.
  * Before bun test, the package folders the tests and the benchmark use (the coding agents,
  * the benchmark's peers) are installed when missing: the only step that needs the network.
  */
 import { existsSync } from "node:fs";
 import { ensureFolders } from "./package-folders.ts";
+import { PG_SUITE } from "./pg-suite.ts";
 
 type Tally = { passed: number; failed: number; skipped: number };
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
@@ -30,6 +32,15 @@ async function run(cmd: string[], env: Record<string, string> = {}): Promise<{ c
 
 const stage = (name: string) => console.log(`\n=== ${name} ===`);
 
+/** Adds a bun test run's own counts; a run that crashed or ran nothing counts as one failure. */
+function tally(r: { code: number; out: string }): void {
+  const pass = Number(/^\s*(\d+) pass$/m.exec(r.out)?.[1] ?? 0);
+  const fail = Number(/^\s*(\d+) fail$/m.exec(r.out)?.[1] ?? 0);
+  total.passed += pass;
+  total.failed += fail;
+  if (r.code !== 0 && fail === 0) total.failed++;
+}
+
 // 1. Static checks count as one test: they must pass before anything else means much.
 stage("check: typecheck, lint, format, dependency rules");
 const check = await run([process.execPath, "run", "check"]);
@@ -48,12 +59,15 @@ try {
 
 // 2. Unit and gateway tests (bun test from the root bunfig.toml names: server/, db/, admin/src).
 stage("bun test");
-const unit = await run([process.execPath, "test", "--timeout", "60000"]);
-const pass = Number(/^\s*(\d+) pass$/m.exec(unit.out)?.[1] ?? 0);
-const fail = Number(/^\s*(\d+) fail$/m.exec(unit.out)?.[1] ?? 0);
-total.passed += pass;
-total.failed += fail;
-if (unit.code !== 0 && fail === 0) total.failed++; // crashed or ran nothing
+tally(await run([process.execPath, "test", "--timeout", "60000"]));
+
+// 2b. The gateway suite's engine-bound files again, on a real PostgreSQL (one server for the run).
+stage(`bun test on PostgreSQL (${PG_SUITE.length} files of the gateway suite: scripts/pg-suite.ts)`);
+tally(
+  await run([process.execPath, "test", "--timeout", "60000", ...PG_SUITE], {
+    TOLLGATE_TEST_ENGINE: "postgres",
+  }),
+);
 
 // 3. Browser tests, when the admin panel's suite exists.
 if (existsSync("playwright.config.ts")) {

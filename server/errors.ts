@@ -107,5 +107,16 @@ export const upstreamInvalid = (what: string) =>
     code: "upstream_invalid_response",
   });
 
+/**
+ * The books could not be written or read (PostgreSQL unreachable, a disk that refuses): the
+ * answer is withheld and nothing is billed, so the client may simply retry.
+ */
+export const storeUnavailable = () =>
+  new GatewayError(
+    "unavailable",
+    "The request could not be recorded (the database is unreachable right now); it was not billed. Retry shortly.",
+    { code: "store_unavailable", headers: { "retry-after": "1" } },
+  );
+
 export const internalError = (message = "Internal server error.") =>
   new GatewayError("internal", message, { code: "internal_error" });

@@ -6,7 +6,8 @@ import { type BootOptions, DEFAULT_MIGRATIONS, openGateway } from "./boot.ts";
 import type { SharedRedis } from "./cluster/shared-redis.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import { startProbes } from "./health/probe.ts";
-import { redisCheck } from "./health/store-checks.ts";
+import { postgresCheck, redisCheck } from "./health/store-checks.ts";
+import type { StoreProbe } from "./health/store-probes.ts";
 import { AdminAuth } from "./http/admin-auth.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
 import type { DocsAssets } from "./http/docs.ts";
@@ -46,8 +47,9 @@ export async function startServer(o: StartOptions): Promise<Running> {
   const { gw, config, configFile, shared } = await openGateway(o);
   // Redis away at start is not fatal: /ready stays false until it answers (shared-redis.ts).
   if (shared) await shared.connect();
-  // Group commits on a writer thread with its own connection (a file database only).
-  if (o.env.TOLLGATE_DB !== ":memory:" && o.env.TOLLGATE_WRITER === "thread") {
+  // Group commits on a writer thread with its own connection (a SQLite file only; PostgreSQL's
+  // group commit is the engine's own, on its pool).
+  if (gw.engine.kind === "sqlite" && o.env.TOLLGATE_DB !== ":memory:" && o.env.TOLLGATE_WRITER === "thread") {
     gw.setWriter(await ThreadWriter.start(o.env.TOLLGATE_DB, o.env.TOLLGATE_DB_SYNC, o.writerWorker));
   }
   await gw.start(Date.now());
@@ -61,7 +63,9 @@ export async function startServer(o: StartOptions): Promise<Running> {
     signingSecret: o.env.JWT_SECRET_KEY ?? null,
     siteName: config.server.public_url ?? "Tollgate",
   });
-  identity.start();
+  await identity.start();
+  // Another replica's sign-outs, disabled users and memberships reach this one's caches.
+  gw.alsoReload.push(() => identity.reload());
   // Alerts mail through the one mail path: SMTP when configured, else the outbox.
   gw.alerts.mailThrough(identity.mailer, config.server.public_url ?? null);
   let connections = () => 0;
@@ -74,7 +78,7 @@ export async function startServer(o: StartOptions): Promise<Running> {
     connections: () => connections(),
     trustedProxies: parseTrustedProxies(o.env.TOLLGATE_TRUSTED_PROXIES),
     observabilityToken: o.env.TOLLGATE_OBSERVABILITY_TOKEN ?? null,
-    stores: shared ? [{ name: "redis", check: () => sharedCheck(gw, shared) }] : [],
+    stores: storeProbes(gw, shared),
   });
   app.listen({
     port: o.env.PORT,
@@ -117,9 +121,22 @@ export async function startServer(o: StartOptions): Promise<Running> {
       await identity.stop();
       await gw.stop();
       shared?.close();
-      gw.sqlite.close(false);
+      await gw.engine.close();
     },
   };
+}
+
+/** The shared stores /health and /ready probe: PostgreSQL (it holds the books) and Redis, when used. */
+function storeProbes(gw: Gateway, shared: SharedRedis | null): StoreProbe[] {
+  const probes: StoreProbe[] = [];
+  const engine = gw.engine;
+  if (engine.kind === "postgres")
+    probes.push({
+      name: "postgres",
+      check: () => postgresCheck(engine.client, { poolSize: engine.poolSize }),
+    });
+  if (shared) probes.push({ name: "redis", check: () => sharedCheck(gw, shared) });
+  return probes;
 }
 
 /** The Redis probe, with what this replica served without it (docs/scale-out.md: counted fallbacks). */

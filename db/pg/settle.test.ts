@@ -107,3 +107,13 @@ test("batches touching two accounts in opposite orders from two replicas do not 
   expect((await books(a.accountId)).ledgerCharged).toBe(20);
   expect((await books(b.accountId)).ledgerCharged).toBe(20);
 });
+
+test("a key with a budget period is not capped by its lifetime spend (its limit counts per period)", async () => {
+  const { accountId, keyId } = await accountWithKey(10_000, 300);
+  const db = (pools[0] as ReturnType<typeof openPg>).db;
+  // Last period's spend reached the limit; the period rolled, so the reservations admitted more.
+  await db.update(apiKeys).set({ used: 300, budgetPeriod: "daily" }).where(eq(apiKeys.id, keyId));
+  const [r] = await settleCharges(db, [charge(accountId, keyId, 120)]);
+  expect(r?.charged).toBe(120);
+  expect(r?.keyUsed).toBe(420);
+});

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
-import type { Conn } from "../client.ts";
+import type { Conn, Db } from "../client.ts";
 import {
   accountMembers,
   accounts,
@@ -38,8 +38,16 @@ export function listUsers(db: Conn, limit: number, offset: number): { rows: User
   return { rows, total };
 }
 
-export function insertUser(db: Conn, row: UserRow): void {
-  db.insert(users).values(row).run();
+/** Inserts a user; false when the address is taken (two sign-ups of one address at once). */
+export function insertUser(db: Conn, row: UserRow): boolean {
+  return (
+    db
+      .insert(users)
+      .values(row)
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id })
+      .get() !== undefined
+  );
 }
 
 export function updateUser(db: Conn, id: string, set: Partial<UserRow>): UserRow | undefined {
@@ -145,22 +153,40 @@ export function findInvite(db: Conn, id: string): InviteRow | undefined {
   return db.select().from(invites).where(eq(invites.id, id)).get();
 }
 
-export function updateInvite(db: Conn, id: string, set: Partial<InviteRow>): void {
-  db.update(invites).set(set).where(eq(invites.id, id)).run();
+/**
+ * Takes an invite if it is still open (not accepted, not revoked), in one statement: of two
+ * sign-ins taking it at once only one does. Whether this call did.
+ */
+export function acceptInvite(db: Conn, id: string, now: number): boolean {
+  return (
+    db
+      .update(invites)
+      .set({ acceptedAt: now })
+      .where(and(eq(invites.id, id), isNull(invites.acceptedAt), isNull(invites.revokedAt)))
+      .returning({ id: invites.id })
+      .get() !== undefined
+  );
+}
+
+/** Withdraws an invite not yet taken (nor withdrawn). */
+export function revokeInvite(db: Conn, id: string, now: number): void {
+  db.update(invites)
+    .set({ revokedAt: now })
+    .where(and(eq(invites.id, id), isNull(invites.acceptedAt), isNull(invites.revokedAt)))
+    .run();
 }
 
 // E-mail codes
 
-export function insertCode(db: Conn, row: CodeRow): void {
-  db.insert(emailCodes).values(row).run();
-}
-
-/** Ends every open code of an address (a new one replaces them). */
-export function supersedeCodes(db: Conn, email: string, now: number): void {
-  db.update(emailCodes)
-    .set({ usedAt: now })
-    .where(and(eq(emailCodes.email, email), isNull(emailCodes.usedAt)))
-    .run();
+/** A new code for an address; its older open codes end (a new one replaces them), in one transaction. */
+export function issueCode(db: Db, row: CodeRow): void {
+  db.transaction((tx) => {
+    tx.update(emailCodes)
+      .set({ usedAt: row.createdAt })
+      .where(and(eq(emailCodes.email, row.email), isNull(emailCodes.usedAt)))
+      .run();
+    tx.insert(emailCodes).values(row).run();
+  });
 }
 
 /** The address's newest code still open (not used, not expired). */
@@ -174,8 +200,48 @@ export function openCode(db: Conn, email: string, now: number): CodeRow | undefi
     .get();
 }
 
-export function updateCode(db: Conn, id: string, set: Partial<CodeRow>): void {
-  db.update(emailCodes).set(set).where(eq(emailCodes.id, id)).run();
+/**
+ * Takes one of a code's attempts before its digits are compared, in one statement: the
+ * code must be open with attempts left, and the last attempt ends it. However many
+ * guesses arrive at once, at most `max` are ever compared. The row after, or undefined.
+ */
+export function attemptCode(db: Conn, id: string, max: number, now: number): CodeRow | undefined {
+  return db
+    .update(emailCodes)
+    .set({
+      attempts: sql`${emailCodes.attempts} + 1`,
+      usedAt: sql`case when ${emailCodes.attempts} + 1 >= ${max} then ${now} else null end`,
+    })
+    .where(
+      and(
+        eq(emailCodes.id, id),
+        isNull(emailCodes.usedAt),
+        gt(emailCodes.expiresAt, now),
+        lt(emailCodes.attempts, max),
+      ),
+    )
+    .returning()
+    .get();
+}
+
+/**
+ * A right code becomes a ticket, once: of two right guesses at once only one gets it (the
+ * code ends either way). Whether this call did.
+ */
+export function redeemCode(
+  db: Conn,
+  id: string,
+  ticket: { hash: string; expiresAt: number },
+  now: number,
+): boolean {
+  return (
+    db
+      .update(emailCodes)
+      .set({ usedAt: now, ticketHash: ticket.hash, ticketExpiresAt: ticket.expiresAt })
+      .where(and(eq(emailCodes.id, id), isNull(emailCodes.ticketHash)))
+      .returning({ id: emailCodes.id })
+      .get() !== undefined
+  );
 }
 
 /**

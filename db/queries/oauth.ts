@@ -1,5 +1,5 @@
-import { and, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
-import type { Conn } from "../client.ts";
+import { and, type Column, desc, eq, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
+import type { Conn, Db } from "../client.ts";
 import { accounts, apiKeys, oauthApps, oauthCodes, oauthGrants, users } from "../schema/index.ts";
 
 /** OAuth apps, their authorization codes and the grants users gave them (db/schema/oauth.ts). */
@@ -98,8 +98,21 @@ export function findOAuthCode(db: Conn, codeHash: string): OAuthCodeRow | undefi
   return db.select().from(oauthCodes).where(eq(oauthCodes.codeHash, codeHash)).get();
 }
 
-export function setCodeGrant(db: Conn, id: string, grantId: string): void {
-  db.update(oauthCodes).set({ grantId }).where(eq(oauthCodes.id, id)).run();
+/** What a used code's `grantId` holds once it was presented again before its grant was recorded. */
+export const REPLAYED = "replayed";
+
+/**
+ * A used code presented again: the row, its `grantId` marked REPLAYED if no grant came of
+ * it yet (so an exchange still in flight records none), in one statement; undefined for
+ * an unknown or unused code.
+ */
+export function replayOAuthCode(db: Conn, codeHash: string): OAuthCodeRow | undefined {
+  return db
+    .update(oauthCodes)
+    .set({ grantId: sql`coalesce(${oauthCodes.grantId}, ${REPLAYED})` })
+    .where(and(eq(oauthCodes.codeHash, codeHash), isNotNull(oauthCodes.usedAt)))
+    .returning()
+    .get();
 }
 
 export function purgeOAuthCodes(db: Conn, before: number): void {
@@ -108,8 +121,22 @@ export function purgeOAuthCodes(db: Conn, before: number): void {
 
 // Grants
 
-export function insertGrant(db: Conn, row: GrantRow): void {
-  db.insert(oauthGrants).values(row).run();
+/**
+ * Records a grant on the code it came from (a replayed code revokes it), in one
+ * transaction, unless the code was presented again meanwhile (`replayOAuthCode`): then
+ * nothing is written and false comes back (the exchange refuses, its key revoked).
+ */
+export function recordGrant(db: Db, row: GrantRow, codeId: string): boolean {
+  return db.transaction((tx) => {
+    const claimed = tx
+      .update(oauthCodes)
+      .set({ grantId: row.id })
+      .where(and(eq(oauthCodes.id, codeId), isNull(oauthCodes.grantId)))
+      .returning({ id: oauthCodes.id })
+      .get();
+    if (claimed) tx.insert(oauthGrants).values(row).run();
+    return claimed !== undefined;
+  });
 }
 
 const grantColumns = {
@@ -138,13 +165,19 @@ const grantViews = (db: Conn) =>
 
 export type GrantFilter = { userId?: string; accountId?: string; appId?: string };
 
-function grantWhere(f: GrantFilter): SQL | undefined {
+/** The filter over either engine's grants table (`eq` is dialect-neutral SQL). */
+export function grantFilterOn(
+  t: { userId: Column; accountId: Column; appId: Column },
+  f: GrantFilter,
+): SQL | undefined {
   const conds: SQL[] = [];
-  if (f.userId) conds.push(eq(oauthGrants.userId, f.userId));
-  if (f.accountId) conds.push(eq(oauthGrants.accountId, f.accountId));
-  if (f.appId) conds.push(eq(oauthGrants.appId, f.appId));
+  if (f.userId) conds.push(eq(t.userId, f.userId));
+  if (f.accountId) conds.push(eq(t.accountId, f.accountId));
+  if (f.appId) conds.push(eq(t.appId, f.appId));
   return conds.length ? and(...conds) : undefined;
 }
+
+const grantWhere = (f: GrantFilter) => grantFilterOn(oauthGrants, f);
 
 /** Grants, newest first, with the names a list shows. */
 export function listGrants(

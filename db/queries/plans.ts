@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
+import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Conn, Db } from "../client.ts";
 import { accountPlans, plans, requestLog } from "../schema/index.ts";
 import { admittedSince } from "./predicates.ts";

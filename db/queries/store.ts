@@ -4,8 +4,10 @@ import * as admins from "./admins.ts";
 import * as alerts from "./alerts.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
+import * as identity from "./identity.ts";
 import * as keys from "./keys.ts";
 import * as media from "./media.ts";
+import * as oauth from "./oauth.ts";
 import * as plans from "./plans.ts";
 import * as requests from "./requests.ts";
 import { setupFacts } from "./setup.ts";
@@ -111,6 +113,60 @@ export function sqliteStore(db: Db): Store {
     idempotency: {
       find: async (keyId, idemKey) => idempotency.find(keyId, idemKey),
       purge: async (before) => idempotency.purge(before),
+    },
+    identity: {
+      user: async (id) => identity.findUser(db, id),
+      userByEmail: async (email) => identity.findUserByEmail(db, email),
+      users: async (limit, offset) => identity.listUsers(db, limit, offset),
+      insertUser: async (row) => identity.insertUser(db, row),
+      updateUser: async (id, set) => identity.updateUser(db, id, set),
+      allMemberships: async () => identity.allMemberships(db),
+      membershipsOf: async (userId) => identity.membershipsOfUser(db, userId),
+      membersOf: async (accountId) => identity.membersOfAccount(db, accountId),
+      insertMembership: async (row) => identity.insertMembership(db, row),
+      setMemberRole: async (accountId, userId, role) => identity.setMemberRole(db, accountId, userId, role),
+      deleteMembership: async (accountId, userId) => identity.deleteMembership(db, accountId, userId),
+      insertInvite: async (row) => identity.insertInvite(db, row),
+      pendingInvites: async (email, now) => identity.pendingInvites(db, email, now),
+      invites: async (accountId, limit) => identity.listInvites(db, accountId, limit),
+      invite: async (id) => identity.findInvite(db, id),
+      acceptInvite: async (id, now) => identity.acceptInvite(db, id, now),
+      revokeInvite: async (id, now) => identity.revokeInvite(db, id, now),
+      issueCode: async (row) => identity.issueCode(db, row),
+      openCode: async (email, now) => identity.openCode(db, email, now),
+      attemptCode: async (id, max, now) => identity.attemptCode(db, id, max, now),
+      redeemCode: async (id, ticket, now) => identity.redeemCode(db, id, ticket, now),
+      spendTicket: async (ticketHash, now) => identity.spendTicket(db, ticketHash, now),
+      insertSession: async (row) => identity.insertSession(db, row),
+      sessionByHash: async (tokenHash) => identity.findSessionByHash(db, tokenHash),
+      liveSessionOfFamily: async (familyId, now) => identity.liveSessionOfFamily(db, familyId, now),
+      replaceSession: async (id, by, now) => identity.replaceSession(db, id, by, now),
+      revokeFamily: async (familyId, now) => identity.revokeFamily(db, familyId, now),
+      revokeUserSessions: async (userId, now) => identity.revokeUserSessions(db, userId, now),
+      insertMail: async (row) => identity.insertMail(db, row),
+      updateMail: async (id, set) => identity.updateMail(db, id, set),
+      mail: async (limit, offset) => identity.listMail(db, limit, offset),
+      externalIdentity: async (issuer, subject) => identity.findExternalIdentity(db, issuer, subject),
+      insertExternalIdentity: async (row) => identity.insertExternalIdentity(db, row),
+      externalIdentities: async () => identity.listExternalIdentities(db),
+      deleteExternalIdentity: async (id) => identity.deleteExternalIdentity(db, id),
+    },
+    oauth: {
+      insertApp: async (row) => oauth.insertApp(db, row),
+      app: async (id) => oauth.findApp(db, id),
+      apps: async (limit, offset, ownerUserId) => oauth.listApps(db, limit, offset, ownerUserId),
+      updateApp: async (id, set) => oauth.updateApp(db, id, set),
+      activeGrantCounts: async () => oauth.activeGrantCounts(db),
+      insertCode: async (row) => oauth.insertOAuthCode(db, row),
+      spendCode: async (codeHash, now) => oauth.spendOAuthCode(db, codeHash, now),
+      code: async (codeHash) => oauth.findOAuthCode(db, codeHash),
+      replayCode: async (codeHash) => oauth.replayOAuthCode(db, codeHash),
+      purgeCodes: async (before) => oauth.purgeOAuthCodes(db, before),
+      recordGrant: async (row, codeId) => oauth.recordGrant(db, row, codeId),
+      grants: async (f, limit, offset) => oauth.listGrants(db, f, limit, offset),
+      grant: async (id) => oauth.findGrant(db, id),
+      activeGrants: async (f) => oauth.activeGrants(db, f),
+      revokeGrant: async (id, now) => oauth.revokeGrant(db, id, now),
     },
     settings: {
       read: async (key) => system.readSetting(db, key),

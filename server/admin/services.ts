@@ -1,4 +1,3 @@
-import type { Db } from "../../db/client.ts";
 import type { Store } from "../../db/store.ts";
 import type { Alerts } from "../alerts/alerts.ts";
 import type { AccountBook } from "../billing/account-book.ts";
@@ -14,7 +13,6 @@ import type { Cipher } from "../secrets/cipher.ts";
  * what app.ts and the CLI pass, but no admin module sees more of it than it names.
  */
 export type AdminServices = {
-  readonly db: Db;
   /** The books through the async queries of either engine (db/store.ts). */
   readonly store: Store;
   readonly book: AccountBook;

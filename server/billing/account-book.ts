@@ -2,7 +2,7 @@ import type { AccountRow } from "../../db/queries/billing.ts";
 import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
-import type { Write } from "../store/writes.ts";
+import type { Committed, Write } from "../store/writes.ts";
 import { limitSpent } from "./budget-period.ts";
 import { divideDown, multiplyUp, PPM } from "./multiplier.ts";
 
@@ -19,7 +19,21 @@ export type AccountState = {
   createdAt: number;
 };
 
-export type Hold = { accountId: string; keyId: string; amount: number; open: boolean };
+/** Money held for one call; `id` names it in Redis when replicas share the holds (ClusterBook). */
+export type Hold = { accountId: string; keyId: string; amount: number; open: boolean; id?: string };
+
+/**
+ * A settlement as the book decided it: the write to commit with the request's row, `revert`
+ * if that commit fails, and `committed` to call once it succeeded, with what the commit
+ * returned (ClusterBook releases its hold there, with PostgreSQL's values).
+ */
+export type Settling = {
+  charged: number;
+  write: Write | null;
+  revert: () => void;
+  /** Returns what PostgreSQL really charged when it capped the charge (the row's cost then). */
+  committed?: (c: Committed) => number | undefined;
+};
 
 export type LedgerKind = "topup" | "charge" | "refund" | "adjustment" | "fee";
 
@@ -62,7 +76,7 @@ export class AccountBook {
    */
   onMoved: ((acct: AccountState, key: KeyRecord | null, now: number) => void) | null = null;
 
-  constructor(private readonly store: Store) {}
+  constructor(protected readonly store: Store) {}
 
   /** Everything from the table: at start, before any charge is in flight. */
   async load(): Promise<void> {
@@ -81,7 +95,9 @@ export class AccountBook {
    */
   async refresh(): Promise<void> {
     if (!this.loaded) return this.load();
-    const { rows, moves } = await this.store.accounts.snapshot(this.lastLedgerPosition);
+    const { rows, moves } = await this.store.accounts.snapshot(
+      this.followsLedger ? this.lastLedgerPosition : null,
+    );
     for (const r of moves) {
       // Two refreshes in flight read overlapping moves: each is applied once.
       if (r.position <= this.lastLedgerPosition) continue;
@@ -94,8 +110,19 @@ export class AccountBook {
       const known = this.map.get(row.id);
       // New to this process: the table's balance already holds its ledger so far.
       if (!known) this.map.set(row.id, state(row, 0));
-      else Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
+      else this.fromTable(known, row);
     }
+  }
+
+  /**
+   * Whether `refresh` applies other processes' ledger entries as deltas (this process is the
+   * authority on its balances, and memory may be ahead of the table); ClusterBook's is not.
+   */
+  protected readonly followsLedger: boolean = true;
+
+  /** What a refresh takes from the table for a known account (the object stays: callers hold it). */
+  protected fromTable(known: AccountState, row: AccountRow): void {
+    Object.assign(known, { status: row.status, lowBalanceThreshold: row.lowBalanceThreshold });
   }
 
   get(id: string): AccountState | undefined {
@@ -125,6 +152,14 @@ export class AccountBook {
     return { account, key: key.spendLimit === null ? null : key.spendLimit - limitSpent(key) - key.reserved };
   }
 
+  /**
+   * A call's reservation: `hold` here, decided in this JS turn; ClusterBook's answer is a
+   * promise (Redis decides), so the caller awaits only what is one and SQLite stays synchronous.
+   */
+  reserve(key: KeyRecord, listAmount: number): Hold | Promise<Hold> {
+    return this.hold(key, listAmount);
+  }
+
   /** Reserves `amount` at list prices (the multiplied amount is held). */
   hold(key: KeyRecord, listAmount: number): Hold {
     const acct = this.map.get(key.accountId);
@@ -151,12 +186,7 @@ export class AccountBook {
    * If the real cost exceeds the hold and the balance cannot cover the excess, the charge
    * is capped at what is free: a balance never goes negative.
    */
-  settle(
-    hold: Hold,
-    key: KeyRecord,
-    cost: number,
-    ref: { requestId: string; now: number },
-  ): { charged: number; write: Write | null; revert: () => void } {
+  settle(hold: Hold, key: KeyRecord, cost: number, ref: { requestId: string; now: number }): Settling {
     this.release(hold, key);
     const acct = this.map.get(hold.accountId);
     const none = { charged: 0, write: null, revert: () => {} };

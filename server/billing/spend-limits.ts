@@ -18,8 +18,10 @@ export function spendRefusal(
   currency: string,
   /** What the request needs, as words after "this request" ("needs at least 0.01 USD ..."). */
   need: string,
+  /** What is free as the shared holds saw it (a replica's refused hold), instead of this replica's view. */
+  seen: { account: number; key: number | null } = book.headroom(key),
 ): GatewayError {
-  const { account, key: keyLeft } = book.headroom(key);
+  const { account, key: keyLeft } = seen;
   const amount = (units: number) => `${formatAmount(Math.max(0, units))} ${currency}`;
   if (keyLeft !== null && keyLeft < account)
     return new GatewayError(

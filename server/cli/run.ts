@@ -61,7 +61,7 @@ export async function runCli(
     const b = booted as Booted | null;
     if (b) {
       // A running server on this database rebuilds its caches when it sees this move.
-      bumpGeneration(b.gw.db);
+      await bumpGeneration(b.gw.store);
       // Replicas sharing TOLLGATE_REDIS reload at once (server/cluster/invalidation.ts).
       if (b.shared) await announce(b.shared, io.err);
       await b.gw.stop();

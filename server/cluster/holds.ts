@@ -1,6 +1,6 @@
 import type { RedisClient } from "bun";
-import { RedisScript } from "./redis-script.ts";
-import { MIRROR, RELEASE, RENEW, RESERVE } from "./scripts.ts";
+import { REDIS_DEADLINE_MS, RedisScript, withDeadline } from "./redis-script.ts";
+import { ACCOUNT, MIRROR, RELEASE, RENEW, REPOST, RESERVE } from "./scripts.ts";
 
 /** What PostgreSQL holds for an account and a key: the mirror is loaded from it. */
 export type MirrorState = { balance: number; version: number; keyUsed: number; keyLimit: number | null };
@@ -14,6 +14,8 @@ const reserve = new RedisScript(RESERVE);
 const release = new RedisScript(RELEASE);
 const mirror = new RedisScript(MIRROR);
 const renew = new RedisScript(RENEW);
+const repost = new RedisScript(REPOST);
+const account = new RedisScript(ACCOUNT);
 
 /**
  * Money held for calls in flight, shared by every replica through Redis (docs/scale-out.md).
@@ -39,13 +41,22 @@ export class ClusterHolds {
     };
   }
 
-  async reserve(accountId: string, keyId: string, amount: number, holdId: string): Promise<Reserved> {
+  /** `keyLimit`: the key's spend limit as this replica knows it (null: none); absent: the mirror's stands. */
+  async reserve(
+    accountId: string,
+    keyId: string,
+    amount: number,
+    holdId: string,
+    keyLimit?: number | null,
+  ): Promise<Reserved> {
     const k = this.keys(accountId, keyId);
-    const r = (await reserve.run(
-      this.redis,
-      [k.acct, k.holds, k.hold, k.key],
-      [k.base, holdId, keyId, amount, this.leaseMs],
-    )) as [number, string | number, number?];
+    const args: (string | number)[] = [k.base, holdId, keyId, amount, this.leaseMs];
+    if (keyLimit !== undefined) args.push(keyLimit ?? "");
+    const r = (await reserve.run(this.redis, [k.acct, k.holds, k.hold, k.key], args)) as [
+      number,
+      string | number,
+      number?,
+    ];
     if (r[0] === 1)
       return { ok: true, holdId, accountFree: Number(r[1]), keyFree: r[2] === -1 ? null : Number(r[2]) };
     if (r[0] === -1) return { ok: false, missing: r[1] as "account" | "key" };
@@ -60,21 +71,66 @@ export class ClusterHolds {
     accountId: string,
     keyId: string,
     holdId: string,
-    after?: { balance: number; version: number; keyUsed: number },
+    after?: { balance: number; version: number; keyUsed?: number; keyCharged?: number },
   ): Promise<boolean> {
     const k = this.keys(accountId, keyId);
     const r = await release.run(
       this.redis,
       [k.acct, k.holds, k.hold, k.key],
-      [k.base, holdId, after?.balance ?? "", after?.version ?? "", after?.keyUsed ?? ""],
+      [
+        k.base,
+        holdId,
+        after?.balance ?? "",
+        after?.version ?? "",
+        after?.keyUsed ?? "",
+        after?.keyCharged ?? "",
+      ],
     );
     return r === 1;
   }
 
-  /** Loads (or refreshes) an account's and a key's mirror from PostgreSQL's values. */
-  async mirror(accountId: string, keyId: string, s: MirrorState): Promise<void> {
+  /**
+   * Loads (or refreshes) an account's and a key's mirror from PostgreSQL's values; `keyTtlMs`
+   * lets a key's hash for one budget period expire once the period is long over.
+   */
+  async mirror(accountId: string, keyId: string, s: MirrorState, keyTtlMs?: number): Promise<void> {
     const k = this.keys(accountId, keyId);
     await mirror.run(this.redis, [k.acct, k.key], [s.balance, s.version, s.keyUsed, s.keyLimit ?? ""]);
+    if (keyTtlMs !== undefined)
+      await withDeadline(this.redis.send("PEXPIRE", [k.key, String(keyTtlMs)]), REDIS_DEADLINE_MS);
+  }
+
+  /** Puts back a hold admitted before Redis lost its state (load the mirror first); false if Redis still had it. */
+  async repost(accountId: string, keyId: string, holdId: string, amount: number): Promise<boolean> {
+    const k = this.keys(accountId, keyId);
+    const r = await repost.run(
+      this.redis,
+      [k.acct, k.holds, k.hold, k.key],
+      [k.base, holdId, keyId, amount, this.leaseMs],
+    );
+    return r === 1;
+  }
+
+  /** Moves an account's mirror to a newer committed balance (a top-up); a missing mirror is left to load whole. */
+  async account(accountId: string, balance: number, version: number): Promise<void> {
+    await account.run(this.redis, [this.keys(accountId, "").acct], [balance, version]);
+  }
+
+  /** Which of these holds Redis no longer has (their lease ran out, or Redis lost them). */
+  async gone(accountId: string, holdIds: string[]): Promise<string[]> {
+    if (holdIds.length === 0) return [];
+    const k = this.keys(accountId, "");
+    const scores = (await withDeadline(
+      this.redis.send("ZMSCORE", [k.holds, ...holdIds]),
+      REDIS_DEADLINE_MS,
+    )) as (string | null)[];
+    return holdIds.filter((_, i) => scores[i] === null);
+  }
+
+  /** Redis's run id: it changes when Redis restarted (and lost every hold and mirror). */
+  async runId(): Promise<string> {
+    const info = String(await withDeadline(this.redis.send("INFO", ["server"]), REDIS_DEADLINE_MS));
+    return /run_id:(\w+)/.exec(info)?.[1] ?? "";
   }
 
   /** Pushes the leases of this replica's open holds on one account forward; returns how many were still open. */

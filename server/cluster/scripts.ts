@@ -36,7 +36,9 @@ end
 `;
 
 /**
- * KEYS: acct, holds, hold, key. ARGV: base ("tg:{A}:"), hold id, key id, amount, lease ms.
+ * KEYS: acct, holds, hold, key. ARGV: base ("tg:{A}:"), hold id, key id, amount, lease ms,
+ * and optionally the key's spend limit as the replica knows it ("" for none; absent: leave
+ * the mirror's), so an admin's change of a limit reaches Redis with the next reservation.
  * Returns {1, account free after, key free after (-1: no limit)} when admitted;
  * {0, "account"|"key", free} when refused; {-1, "account"|"key"} when the mirror is missing.
  */
@@ -45,6 +47,7 @@ local acct, holds, hold, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base, id, key_id, amount, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('EXISTS', acct) == 0 then return {-1, 'account'} end
 if redis.call('EXISTS', key) == 0 then return {-1, 'key'} end
+if ARGV[6] then redis.call('HSET', key, 'limit', ARGV[6]) end
 local now = now_ms()
 purge(acct, holds, hold, base, now)
 local a = redis.call('HMGET', acct, 'balance', 'reserved')
@@ -66,7 +69,10 @@ return {1, free - amount, key_free}
 
 /**
  * Releases a hold (settled or abandoned) and applies what PostgreSQL returned, if newer.
- * KEYS: acct, holds, hold, key. ARGV: base, hold id, balance, version, key used ("" to leave it).
+ * KEYS: acct, holds, hold, key. ARGV: base, hold id, balance, version, key used ("" to leave
+ * it), and optionally an amount to add to the key's spend ("" or absent: none): a key with a
+ * budget period has one hash per period, counting the spend since the period began, which
+ * PostgreSQL does not return, so each charge adds itself.
  * Returns 1 when the hold was still open, 0 when its lease had already dropped it.
  */
 export const RELEASE = `${PURGE}
@@ -81,6 +87,9 @@ if used ~= '' and redis.call('EXISTS', key) == 1 then
   -- A key's spend only grows by charges: the larger value is the newer one.
   local current = tonumber(redis.call('HGET', key, 'used') or '0')
   if tonumber(used) > current then redis.call('HSET', key, 'used', used) end
+end
+if ARGV[6] and ARGV[6] ~= '' and redis.call('EXISTS', key) == 1 then
+  redis.call('HINCRBY', key, 'used', ARGV[6])
 end
 return was_open
 `;
@@ -109,4 +118,34 @@ local until_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + ton
 local renewed = 0
 for i = 2, #ARGV do renewed = renewed + redis.call('ZADD', KEYS[1], 'XX', 'GT', 'CH', until_ms, ARGV[i]) end
 return renewed
+`;
+
+/**
+ * Puts back a hold admitted before Redis lost its state (a restart): no balance check, since
+ * it was admitted then and its call is still running. A no-op for a hold Redis still has.
+ * KEYS: acct, holds, hold, key (their mirrors loaded first). ARGV: base, hold id, key id, amount, lease ms.
+ */
+export const REPOST = `
+local acct, holds, hold, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local id, key_id, amount, lease = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+if redis.call('HEXISTS', hold, id) == 1 then return 0 end
+local t = redis.call('TIME')
+redis.call('HINCRBY', acct, 'reserved', amount)
+redis.call('HINCRBY', key, 'reserved', amount)
+redis.call('ZADD', holds, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + lease, id)
+redis.call('HSET', hold, id, amount .. '|' .. key_id)
+return 1
+`;
+
+/**
+ * Moves an account's mirror to a newer balance (a top-up or an adjustment committed in
+ * PostgreSQL). KEYS: acct. ARGV: balance, version. A missing mirror stays missing: the next
+ * reservation loads it whole.
+ */
+export const ACCOUNT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
+if tonumber(ARGV[2]) <= current then return 0 end
+redis.call('HSET', KEYS[1], 'balance', ARGV[1], 'version', ARGV[2])
+return 1
 `;

@@ -253,7 +253,10 @@ describe("shared breaker", () => {
     const c = await connect();
     let sent = 0;
     const counting = {
-      send: (cmd: string, args: string[]) => (sent++, c.send(cmd, args)),
+      send: (cmd: string, args: string[]) => {
+        sent++;
+        return c.send(cmd, args);
+      },
     } as unknown as RedisClient;
     const quiet = new SharedBreaker(counting, route, cfg, 60_000);
     const other = new SharedBreaker(await connect(), route, cfg);

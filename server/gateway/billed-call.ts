@@ -2,11 +2,11 @@ import type { Hold } from "../billing/account-book.ts";
 import { costOf } from "../billing/money.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { type Usage, ZERO_USAGE } from "../core/usage.ts";
-import { ClientClosed, GatewayError } from "../errors.ts";
+import { ClientClosed, GatewayError, storeUnavailable } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { Claim } from "../limits/idempotency.ts";
 import { sha256 } from "../secrets/tokens.ts";
-import type { Write } from "../store/writes.ts";
+import type { Committed, Write } from "../store/writes.ts";
 import { type LogRow, logWrites, MAX_MODEL_CHARS } from "../usage-log/request-log.ts";
 import type { CallServices } from "./call-services.ts";
 
@@ -143,11 +143,27 @@ export class BilledCall {
     });
   }
 
-  /** Reserves `amount` for the call (after `release` of any earlier reservation). */
-  reserve(amount: number): void {
+  /**
+   * Reserves `amount` for the call (after `release` of any earlier reservation). Decided at
+   * once on one box; a promise when replicas share the holds (Redis decides: await it, and
+   * a refusal rejects it). Callers await only what is a promise, so SQLite stays synchronous.
+   */
+  reserve(amount: number): undefined | Promise<void> {
     const key = this.keyOrThrow();
     if (this.ended || this.hold) throw new Error("a billed call holds one reservation, until it ends");
-    this.hold = this.deps.book.hold(key, amount);
+    const held = this.deps.book.reserve(key, amount);
+    if (!(held instanceof Promise)) {
+      this.hold = held;
+      return;
+    }
+    return held.then((hold) => {
+      // The call ended while Redis answered (the client left): the hold is not needed.
+      if (this.ended || this.hold) {
+        this.deps.book.release(hold, key);
+        throw new ClientClosed();
+      }
+      this.hold = hold;
+    });
   }
 
   /** Releases the reservation, so that a fallback can be planned on what is free without it. */
@@ -214,7 +230,10 @@ export class BilledCall {
           cacheWrite: r.usage.cacheWriteTokens,
           cacheWrite1h: r.usage.cacheWrite1hTokens,
         });
-      const { charged, write, revert } = this.deps.book.settle(hold, key, cost, { requestId: log.id, now });
+      const { charged, write, revert, committed } = this.deps.book.settle(hold, key, cost, {
+        requestId: log.id,
+        now,
+      });
       Object.assign(log, {
         status: r.status,
         outcome: r.outcome,
@@ -233,13 +252,18 @@ export class BilledCall {
       const entry: Write[] = write ? [write, ...logWrites(log)] : logWrites(log);
       if (this.claim && r.replay)
         entry.push(this.deps.idempotency.completeWrite(this.claim, { status: r.status, ...r.replay }, now));
+      let done: Committed;
       try {
-        await this.deps.commits.enqueue(entry);
-      } catch (err) {
-        // Not written: the charge never happened.
+        done = await this.deps.commits.enqueue(entry);
+      } catch {
+        // Not written: the charge never happened, and the client may retry (the writer logged the cause).
         revert();
-        throw err;
+        throw storeUnavailable();
       }
+      // Shared holds end here, with what PostgreSQL committed (a no-op on one box); a charge
+      // it capped is what the row says (the writer corrected the stored row in the same commit).
+      const capped = committed?.(done);
+      if (capped !== undefined) log.cost = capped;
     } catch (err) {
       // Nothing was billed: the request is logged as failed (if the database takes even that).
       if (hold && key) this.deps.book.release(hold, key);

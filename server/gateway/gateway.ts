@@ -1,7 +1,3 @@
-import type { Database } from "bun:sqlite";
-import type { Db } from "../../db/client.ts";
-import { dataVersionReader } from "../../db/pragmas.ts";
-import { idempotencyQueries } from "../../db/queries/system.ts";
 import type { Store } from "../../db/store.ts";
 import { Alerts } from "../alerts/alerts.ts";
 import { AccountBook } from "../billing/account-book.ts";
@@ -20,30 +16,28 @@ import { PlanBook } from "../plans/plan-book.ts";
 import { PlanLimits } from "../plans/plan-limits.ts";
 import { RouteStates } from "../routing/route-state.ts";
 import type { Cipher } from "../secrets/cipher.ts";
-import { generationReader } from "../store/generation.ts";
-import { InlineWriter } from "../store/inline-writer.ts";
-import { WalSync } from "../store/wal-sync.ts";
+import type { PgEngine } from "../store/pg-engine.ts";
+import type { SqliteEngine } from "../store/sqlite-engine.ts";
 import type { Writer } from "../store/writer.ts";
 import { LineWriter } from "../usage-log/line-writer.ts";
 import { requestLine } from "../usage-log/log-line.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
 import type { CallServices } from "./call-services.ts";
 import { type SharedState, sharedState } from "./shared-state.ts";
+import { reachableLookup } from "./unreachable-books.ts";
 
 export type GatewayOptions = {
   version: string;
   quiet?: boolean;
-  /** The database's WAL file when commits must be durable (TOLLGATE_DB_SYNC=full); null otherwise. */
-  walPath?: string | null;
   /** TOLLGATE_REDIS: rate windows, idempotency claims, breakers and invalidation shared by replicas. */
   shared?: SharedState | null;
 };
 
 /**
- * The services one request needs, built once at start. Hot-path state (keys, models,
- * balances, rate windows) lives in memory; when another process (the CLI) committed a
- * change (SQLite's `data_version` moved and so did the cache generation), the caches are
- * rebuilt.
+ * The services one request needs, built once at start, on the engine boot.ts chose
+ * (store/engine.ts). Hot-path state (keys, models, balances, rate windows) lives in memory;
+ * when another process (the CLI, another replica) committed a change, the engine's change
+ * signal says so and the caches are rebuilt.
  */
 export class Gateway implements CallServices {
   /** Where group-committed writes go: in-thread until start() hands over a writer thread. */
@@ -67,12 +61,11 @@ export class Gateway implements CallServices {
   readonly alerts: Alerts;
   /** Where request log lines go (stdout unless quiet). */
   private readonly lines: LineWriter | null;
-  private readonly dataVersion: () => number;
-  private readonly generation: () => string;
-  private lastDataVersion = -1;
-  private lastSyncCheck = -Infinity;
-  private lastGeneration = "";
+  /** The books through the engine-neutral async queries (db/store.ts): loads and reloads. */
+  readonly store: Store;
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  /** Caches of layers built on the gateway (identity's, wired by start.ts) that reload with its own. */
+  readonly alsoReload: (() => Promise<void>)[] = [];
   /** The reload in flight after another process's change, which requests arriving meanwhile wait for. */
   private reloading: Promise<void> | undefined;
   /** Requests and streams in flight, for graceful shutdown. */
@@ -80,14 +73,13 @@ export class Gateway implements CallServices {
   readonly startedAt = Date.now();
 
   constructor(
-    readonly sqlite: Database,
-    readonly db: Db,
-    /** The books through the engine-neutral async queries (db/store.ts): loads and reloads. */
-    readonly store: Store,
+    readonly engine: SqliteEngine | PgEngine,
     readonly cipher: Cipher,
     config: Config,
     opts: GatewayOptions,
   ) {
+    const store = engine.store;
+    this.store = store;
     this.settings = settingsOf(config, opts.version);
     this.lines =
       opts.quiet || !config.logging.requests ? null : new LineWriter((text) => process.stdout.write(text));
@@ -96,7 +88,7 @@ export class Gateway implements CallServices {
     this.routes = new RouteStates(this.settings.breaker, this.settings.retryBudget, this.shared?.breakers);
     if (this.shared) addSharedStateCounters(this.metrics, this.shared.fallbacks);
     this.routes.onBreakerChange = (route, _from, to) => this.metrics.breakerState(route, to);
-    this.book = new AccountBook(store);
+    this.book = this.shared?.book(store) ?? new AccountBook(store);
     if (config.metrics.balance_gauge) addBalanceGauge(this.metrics, this.book, config.currency);
     this.keys = new KeyStore(store);
     this.catalog = new Catalog(cipher, store);
@@ -122,12 +114,14 @@ export class Gateway implements CallServices {
       localLimiter(rateDefaults, this.planLimits);
     this.book.multiplier = (accountId) => this.plans.multiplierPpm(accountId);
     // SQLite's prepared lookups keep the request path synchronous; the Store's idempotency on PostgreSQL.
-    this.idempotencyRows = new IdempotencyStore(idempotencyQueries(db));
+    this.idempotencyRows = new IdempotencyStore(
+      engine.kind === "postgres"
+        ? reachableLookup(engine.idempotencyRows, engine.unreachable)
+        : engine.idempotencyRows,
+    );
     this.idempotency = this.shared?.idempotency(this.idempotencyRows) ?? this.idempotencyRows;
     this.media = new MediaLinks(store.media, cipher);
-    this.dataVersion = dataVersionReader(sqlite);
-    this.generation = generationReader(db);
-    this.commits = this.setWriter(new InlineWriter(sqlite, opts.walPath ? new WalSync(opts.walPath) : null));
+    this.commits = this.setWriter(engine.writer());
   }
 
   /** Sends group commits to `writer` from now on (the server starts a writer thread). */
@@ -159,6 +153,7 @@ export class Gateway implements CallServices {
       this.media.sweep(t).catch(failed("media link"));
     }, 60_000);
     this.sweeper.unref?.();
+    this.engine.changes.watch(() => this.reloadOnSignal());
   }
 
   /**
@@ -167,22 +162,21 @@ export class Gateway implements CallServices {
    * than missing it.
    */
   async reload(): Promise<void> {
-    const dataVersion = this.dataVersion();
-    const generation = this.generation();
+    const seen = await this.engine.changes.mark();
     await Promise.all([
       this.keys.load(),
       this.catalog.load(),
       this.book.refresh(),
       this.plans.load(),
       this.alerts.load(),
+      ...this.alsoReload.map((load) => load()),
     ]);
-    this.lastDataVersion = dataVersion;
-    this.lastGeneration = generation;
+    seen();
   }
 
   /**
-   * Another replica changed keys, models, prices or balances (TOLLGATE_REDIS's signal):
-   * reload, and let requests arriving meanwhile wait for it as for another process's commit.
+   * Another replica changed keys, models, prices or balances (TOLLGATE_REDIS's signal, or
+   * PostgreSQL's generation poll): reload, and let requests arriving meanwhile wait for it as for another process's commit.
    */
   private reloadOnSignal(): void {
     const reloading: Promise<void> = this.reload()
@@ -198,20 +192,13 @@ export class Gateway implements CallServices {
   }
 
   /**
-   * Picks up commits made by another process since the last request. Cheap: one pragma.
+   * Picks up commits made by another process since the last request. Cheap: on SQLite one
+   * pragma at most once a millisecond; on PostgreSQL nothing (its poll runs on a timer).
    * Called in one place, as each HTTP request arrives (http/cache-sync.ts); a CLI command opens its own
    * gateway, loaded fresh.
    */
   syncExternalChanges(): Promise<void> | undefined {
-    // At most once a millisecond: under load many requests share one check.
-    const now = performance.now();
-    if (now - this.lastSyncCheck < 1) return this.reloading;
-    this.lastSyncCheck = now;
-    const v = this.dataVersion();
-    if (v === this.lastDataVersion) return this.reloading;
-    // Another connection committed: usually our own writer thread; the CLI bumps the generation.
-    this.lastDataVersion = v;
-    if (this.generation() === this.lastGeneration) return this.reloading;
+    if (!this.engine.changes.poll()) return this.reloading;
     // Requests arriving meanwhile wait for the same reload (cache-sync.ts awaits it).
     const reloading = this.reload().finally(() => {
       if (this.reloading === reloading) this.reloading = undefined;
@@ -248,6 +235,7 @@ export class Gateway implements CallServices {
   /** Stops the timers and commits what is queued; the caller closes the database after. */
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.engine.changes.stop();
     this.shared?.stop();
     this.lines?.flush();
     await this.commits.close();

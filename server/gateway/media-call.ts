@@ -1,3 +1,4 @@
+import { HoldRefused } from "../billing/cluster-book.ts";
 import { formatAmount } from "../billing/money.ts";
 import { spendRefusal } from "../billing/spend-limits.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
@@ -85,15 +86,21 @@ export async function mediaCall(gw: RoutingServices, call: BilledCall, req: Medi
   // After the price check, so a chat model without media prices keeps that more specific refusal.
   const mismatch = kindMismatch(req.model, MEDIA_KIND[req.meter.capability]);
   if (mismatch) throw mismatch;
-  const available = gw.book.available(req.key);
-  if (amount > available)
-    throw spendRefusal(
+  const refuse = (seen?: HoldRefused["headroom"]) =>
+    spendRefusal(
       gw.book,
       req.key,
       gw.settings.currency,
       `may cost up to ${formatAmount(amount)} ${gw.settings.currency}`,
+      seen,
     );
-  call.reserve(amount);
+  if (amount > gw.book.available(req.key)) throw refuse();
+  const held = call.reserve(amount);
+  // Replicas: Redis decides, counting every replica's holds.
+  if (held)
+    await held.catch((err: unknown) => {
+      throw err instanceof HoldRefused ? refuse(err.headroom) : err;
+    });
   const { result: out, target: answered } = await attemptRoutes(
     {
       catalog: gw.catalog,

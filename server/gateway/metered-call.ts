@@ -1,3 +1,4 @@
+import { HoldRefused } from "../billing/cluster-book.ts";
 import { formatAmount } from "../billing/money.ts";
 import { assertReservation } from "../billing/reserve-plan.ts";
 import { spendRefusal } from "../billing/spend-limits.ts";
@@ -44,8 +45,9 @@ export type MeteredRequest = {
   codec: SurfaceCodec;
 };
 
-function reserve(gw: RoutingServices, req: MeteredRequest, model: ModelRecord) {
-  const available = gw.book.available(req.key);
+/** The call's plan on what is free (this replica's view, or what a refused shared hold said is free). */
+function reserve(gw: RoutingServices, req: MeteredRequest, model: ModelRecord, refused?: HoldRefused) {
+  const available = refused?.available ?? gw.book.available(req.key);
   const base = {
     prices: model.prices,
     requestedMaxTokens: req.requestedMaxTokens,
@@ -62,8 +64,43 @@ function reserve(gw: RoutingServices, req: MeteredRequest, model: ModelRecord) {
       req.key,
       gw.settings.currency,
       `needs at least ${formatAmount(plan.needed)} ${gw.settings.currency} (the prompt and a minimal answer)`,
+      refused?.headroom,
     );
   return plan;
+}
+
+/**
+ * Awaits a shared hold (replicas: Redis decides). Refused, the call is planned once more on
+ * what Redis said is free (a lower max_tokens, docs/cost-bounds.md) and reserved again; a
+ * second refusal is the client's insufficient_quota, as on one box.
+ */
+async function sharedHold(
+  gw: RoutingServices,
+  call: BilledCall,
+  req: MeteredRequest,
+  model: ModelRecord,
+  held: Promise<void>,
+): Promise<ReturnType<typeof reserve> | null> {
+  try {
+    await held;
+    return null;
+  } catch (err) {
+    if (!(err instanceof HoldRefused)) throw err;
+    const plan = reserve(gw, req, model, err);
+    try {
+      await call.reserve(assertReservation(plan.amount));
+    } catch (again) {
+      if (!(again instanceof HoldRefused)) throw again;
+      // Still refused (other replicas reserved meanwhile): the refusal of one box, with what Redis saw free.
+      reserve(gw, req, model, again);
+      throw refusal(gw, req, again);
+    }
+    return plan;
+  }
+}
+
+function refusal(gw: RoutingServices, req: MeteredRequest, refused: HoldRefused) {
+  return spendRefusal(gw.book, req.key, gw.settings.currency, "cannot be reserved", refused.headroom);
 }
 
 /** The requested model, then its fallbacks that are enabled and that the key may use. */
@@ -205,11 +242,12 @@ async function route(
     let plan: ReturnType<typeof reserve>;
     try {
       plan = reserve(gw, req, model);
+      const held = call.reserve(assertReservation(plan.amount));
+      if (held) plan = (await sharedHold(gw, call, req, model, held)) ?? plan;
     } catch (err) {
       // A fallback the balance cannot afford: the client should hear why the model it asked for failed.
       throw failure ?? err;
     }
-    call.reserve(assertReservation(plan.amount));
     if (plan.clamped) req.headers["x-tollgate-max-tokens-clamped"] = String(plan.maxTokens);
     else delete req.headers["x-tollgate-max-tokens-clamped"];
     log.maxTokensClamped = plan.clamped ? plan.maxTokens : null;

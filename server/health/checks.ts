@@ -1,11 +1,10 @@
 import { statfsSync } from "node:fs";
 import { cpus, freemem, totalmem } from "node:os";
-import type { Db } from "../../db/client.ts";
-import { journalMode } from "../../db/pragmas.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { RouteHealth, RouteStates } from "../routing/route-state.ts";
+import type { Engine } from "../store/engine.ts";
 import type { Writer } from "../store/writer.ts";
 
 /**
@@ -13,7 +12,8 @@ import type { Writer } from "../store/writer.ts";
  * nothing (the route states record the checks' outcomes in memory, for the history).
  */
 export type HealthState = {
-  readonly db: Db;
+  /** The database as /health's `database` component shows it (PostgreSQL's reachability is its own probe). */
+  readonly engine: Pick<Engine, "describe">;
   readonly commits: Pick<Writer, "pending" | "stats">;
   readonly catalog: Catalog;
   readonly routes: RouteStates;
@@ -39,14 +39,12 @@ const timed = (fn: () => Omit<Check, "duration_ms">): Check => {
 export function databaseCheck(gw: HealthState): Check {
   return timed(() => {
     try {
-      // Reading a pragma needs a working connection: it is the ping.
-      const mode = journalMode(gw.db);
+      // SQLite: reading a pragma needs a working connection, it is the ping.
       return {
         status: "healthy",
         message: "Database connection successful",
         details: {
-          engine: "sqlite",
-          journal_mode: mode,
+          ...gw.engine.describe(),
           pending_writes: gw.commits.pending,
           group_commits: gw.commits.stats.batches,
           group_commit_entries: gw.commits.stats.entries,

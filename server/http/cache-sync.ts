@@ -1,7 +1,10 @@
 import { arrivalWait } from "./arrival.ts";
 
-/** Requests that may change keys, models, prices, balances or plans: admin API and account self-service. */
-const CHANGES = /^\/(admin\/api|auth)(\/|$)/;
+/**
+ * Requests that may change keys, models, prices, balances or plans: admin API and account
+ * self-service, and the OAuth code exchanges (each makes a key).
+ */
+const CHANGES = /^\/(admin\/api|auth|oauth\/token|api\/v1\/auth\/keys)(\/|$)/;
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**

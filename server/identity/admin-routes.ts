@@ -1,12 +1,5 @@
 import { Elysia } from "elysia";
 import { z } from "zod";
-import {
-  deleteExternalIdentity,
-  findExternalIdentity,
-  listExternalIdentities,
-  listMail,
-  listUsers,
-} from "../../db/queries/identity.ts";
 import { SIGNUP_MODES } from "../config/identity.ts";
 import { badRequest, GatewayError, notFound } from "../errors.ts";
 import { EmailInput } from "./email.ts";
@@ -44,54 +37,60 @@ const InviteQuery = z.object({ account_id: z.string().optional() });
  * external token issuer. The panel's screens for these can come later.
  */
 export const identityAdmin = (id: Identity) => {
-  const user = (userId: string): User => {
-    const u = id.users.get(userId);
+  const db = id.gw.store.identity;
+  const user = async (userId: string): Promise<User> => {
+    const u = await id.users.get(userId);
     if (!u) throw notFound(`No user with id '${userId}'.`, "user_not_found");
     return u;
   };
-  const userView = (u: User) => ({
+  const userView = async (u: User) => ({
     id: u.id,
     email: u.email,
     name: u.name,
     status: u.status,
     created_at: iso(u.createdAt),
     last_login_at: iso(u.lastLoginAt),
-    accounts: id.users
-      .membershipsOf(u.id)
-      .map((m) => ({ id: m.accountId, name: m.accountName, role: m.role })),
+    accounts: (await id.users.membershipsOf(u.id)).map((m) => ({
+      id: m.accountId,
+      name: m.accountName,
+      role: m.role,
+    })),
   });
-  const settings = () => ({
-    signup_mode: id.signup.mode(),
-    signup_mode_source: id.signup.source(),
-    mail: { transport: id.mailer.kind, from: id.mailer.from },
-    access_token_minutes: Math.round(id.tokens.ttlMs / 60_000),
-    refresh_token_days: Math.round(id.sessions.ttlMs.refresh / 86_400_000),
-    external_jwt: id.external
-      ? {
-          issuer: id.external.decl.issuer,
-          audience: id.external.decl.audience,
-          verification: id.external.decl.secret !== undefined ? "hs256_secret" : "jwks",
-          jwks_url: id.external.decl.jwks_url ?? null,
-          account_claim: id.external.decl.account_claim,
-          provision: id.external.decl.provision,
-        }
-      : null,
-  });
+  const settings = async () => {
+    const signup = await id.signup.current();
+    return {
+      signup_mode: signup.mode,
+      signup_mode_source: signup.source,
+      mail: { transport: id.mailer.kind, from: id.mailer.from },
+      access_token_minutes: Math.round(id.tokens.ttlMs / 60_000),
+      refresh_token_days: Math.round(id.sessions.ttlMs.refresh / 86_400_000),
+      external_jwt: id.external
+        ? {
+            issuer: id.external.decl.issuer,
+            audience: id.external.decl.audience,
+            verification: id.external.decl.secret !== undefined ? "hs256_secret" : "jwks",
+            jwks_url: id.external.decl.jwks_url ?? null,
+            account_claim: id.external.decl.account_claim,
+            provision: id.external.decl.provision,
+          }
+        : null,
+    };
+  };
   return new Elysia({ name: "admin-identity" })
     .get("/identity", settings, { detail: { summary: "Sign-up mode, mail transport, token settings", tags } })
     .put(
       "/identity/signup",
-      ({ body }) => {
-        id.signup.set(body.mode);
+      async ({ body }) => {
+        await id.signup.set(body.mode);
         return settings();
       },
       { body: SignupBody, detail: { summary: "Set the sign-up mode (null: back to tollgate.yaml's)", tags } },
     )
     .get(
       "/users",
-      ({ query }) => {
-        const page = listUsers(id.gw.db, query.limit, query.offset);
-        return { data: page.rows.map(userView), total: page.total };
+      async ({ query }) => {
+        const page = await db.users(query.limit, query.offset);
+        return { data: await Promise.all(page.rows.map(userView)), total: page.total };
       },
       { query: Page, detail: { summary: "Users, newest first, with their accounts", tags } },
     )
@@ -99,13 +98,13 @@ export const identityAdmin = (id: Identity) => {
       "/users",
       async ({ body, set }) => {
         const now = Date.now();
-        if (id.users.byEmail(body.email))
+        if (await id.users.byEmail(body.email))
           throw new GatewayError("conflict", `A user with the address ${body.email} exists.`, {
             code: "user_exists",
           });
         if (body.account_id && !id.gw.book.get(body.account_id))
           throw notFound(`No account with id '${body.account_id}'.`, "account_not_found");
-        const u = id.users.create(body.email, body.name ?? null, now);
+        const u = await id.users.create(body.email, body.name ?? null, now);
         if (body.account_id) await id.users.addMember(body.account_id, u, body.role, now);
         else await id.users.personalAccount(u, now);
         set.status = 201;
@@ -116,14 +115,16 @@ export const identityAdmin = (id: Identity) => {
         detail: { summary: "Create a user (whatever the sign-up mode), in an account or their own", tags },
       },
     )
-    .get("/users/:id", ({ params }) => userView(user(params.id)), { detail: { summary: "One user", tags } })
+    .get("/users/:id", async ({ params }) => userView(await user(params.id)), {
+      detail: { summary: "One user", tags },
+    })
     .patch(
       "/users/:id",
       async ({ params, body }) => {
-        user(params.id);
-        const u = id.users.update(params.id, body);
+        await user(params.id);
+        const u = await id.users.update(params.id, body);
         if (body.status === "disabled") {
-          id.sessions.revokeUser(u.id, Date.now());
+          await id.sessions.revokeUser(u.id, Date.now());
           await id.oauth.revokeAll({ userId: u.id }, Date.now());
         }
         return userView(u);
@@ -135,13 +136,19 @@ export const identityAdmin = (id: Identity) => {
     )
     .delete(
       "/users/:id/sessions",
-      ({ params }) => ({ revoked: id.sessions.revokeUser(user(params.id).id, Date.now()) }),
+      async ({ params }) => ({
+        revoked: await id.sessions.revokeUser((await user(params.id)).id, Date.now()),
+      }),
       { detail: { summary: "Sign a user out everywhere", tags } },
     )
-    .get("/invites", ({ query }) => ({ data: id.invites.list(query.account_id ?? null).map(inviteView) }), {
-      query: InviteQuery,
-      detail: { summary: "Invitations, newest first (of one account with account_id)", tags },
-    })
+    .get(
+      "/invites",
+      async ({ query }) => ({ data: (await id.invites.list(query.account_id ?? null)).map(inviteView) }),
+      {
+        query: InviteQuery,
+        detail: { summary: "Invitations, newest first (of one account with account_id)", tags },
+      },
+    )
     .post(
       "/invites",
       async ({ body, set }) => {
@@ -155,22 +162,26 @@ export const identityAdmin = (id: Identity) => {
       },
       { body: InviteBody, detail: { summary: "Invite an address, to an account or to sign up", tags } },
     )
-    .delete("/invites/:id", ({ params }) => inviteView(id.invites.revoke(params.id, Date.now())), {
-      detail: { summary: "Withdraw an invitation", tags },
-    })
+    .delete(
+      "/invites/:id",
+      async ({ params }) => inviteView(await id.invites.revoke(params.id, Date.now())),
+      {
+        detail: { summary: "Withdraw an invitation", tags },
+      },
+    )
     .get(
       "/accounts/:id/members",
-      ({ params }) => {
+      async ({ params }) => {
         if (!id.gw.book.get(params.id))
           throw notFound(`No account with id '${params.id}'.`, "account_not_found");
-        return { data: id.users.membersOf(params.id).map(memberView) };
+        return { data: (await id.users.membersOf(params.id)).map(memberView) };
       },
       { detail: { summary: "Members of an account", tags } },
     )
     .post(
       "/accounts/:id/members",
       async ({ params, body, set }) => {
-        const u = id.users.byEmail(body.email);
+        const u = await id.users.byEmail(body.email);
         if (!u)
           throw badRequest(
             `No user with the address ${body.email}: invite it instead.`,
@@ -179,7 +190,7 @@ export const identityAdmin = (id: Identity) => {
           );
         await id.users.addMember(params.id, u, body.role, Date.now());
         set.status = 201;
-        return memberView(id.users.membersOf(params.id).find((m) => m.userId === u.id)!);
+        return memberView((await id.users.membersOf(params.id)).find((m) => m.userId === u.id)!);
       },
       { body: MemberBody, detail: { summary: "Add a user to an account, or change their role", tags } },
     )
@@ -194,8 +205,8 @@ export const identityAdmin = (id: Identity) => {
     )
     .get(
       "/outbox",
-      ({ query }) => {
-        const page = listMail(id.gw.db, query.limit, query.offset);
+      async ({ query }) => {
+        const page = await db.mail(query.limit, query.offset);
         return {
           transport: id.mailer.kind,
           data: page.rows.map((m) => ({
@@ -217,8 +228,8 @@ export const identityAdmin = (id: Identity) => {
     )
     .get(
       "/external-identities",
-      () => ({
-        data: listExternalIdentities(id.gw.db).map((e) => ({
+      async () => ({
+        data: (await db.externalIdentities()).map((e) => ({
           id: e.id,
           issuer: e.issuer,
           subject: e.subject,
@@ -240,7 +251,7 @@ export const identityAdmin = (id: Identity) => {
           );
         if (!id.gw.book.get(body.account_id))
           throw notFound(`No account with id '${body.account_id}'.`, "account_not_found");
-        if (findExternalIdentity(id.gw.db, id.external.issuer, body.subject))
+        if (await db.externalIdentity(id.external.issuer, body.subject))
           throw new GatewayError("conflict", "This subject is linked already: unlink it first.", {
             code: "subject_linked",
           });
@@ -253,7 +264,7 @@ export const identityAdmin = (id: Identity) => {
     .delete(
       "/external-identities/:id",
       async ({ params }) => {
-        const row = deleteExternalIdentity(id.gw.db, params.id);
+        const row = await db.deleteExternalIdentity(params.id);
         if (!row) throw notFound(`No external identity with id '${params.id}'.`, "not_found");
         await id.gw.keys.update(row.keyId, { status: "revoked" });
         return { id: row.id, deleted: true };

@@ -38,6 +38,13 @@ export class AttemptWindow {
     if (this.times.size > SWEEP_ABOVE && now - this.lastSweep >= 60_000) this.sweep(now);
   }
 
+  /** Takes back one attempt counted at `at` (counted up front, then not a failure after all). */
+  release(bucket: string, at: number): void {
+    const times = this.times.get(bucket);
+    const i = times?.lastIndexOf(at) ?? -1;
+    if (i >= 0) times!.splice(i, 1);
+  }
+
   /** Checks, then counts. */
   take(bucket: string, now: number): void {
     this.check(bucket, now);

@@ -30,9 +30,9 @@ export async function resolveSignedToken(id: Identity, token: string, now: numbe
   }
   if (iss === ISSUER) {
     const claims = await id.tokens.verify(token, now);
-    if (!id.sessions.live(claims.sessionId, now))
+    if (!(await id.sessions.live(claims.sessionId, now)))
       throw unauthorized("This sign-in has ended: sign in again.", "session_ended");
-    const user = id.users.get(claims.userId);
+    const user = await id.users.get(claims.userId);
     if (user?.status !== "active") throw unauthorized("This user is disabled.", "user_disabled");
     const m = id.users.membership(claims.accountId, claims.userId);
     const key = usable(id, m ? id.gw.keys.get(m.keyId) : undefined, now);

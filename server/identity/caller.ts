@@ -40,17 +40,21 @@ export type SignedInUser = { user: User; accountId: string; sessionId: string };
  * Who calls an identity route: a JWT (ours or the external issuer's), an API key, or (where
  * `cookie` is allowed: reads only) the browser session cookie.
  */
-export function callerOf(id: Identity, request: Request, opts: { cookie?: boolean } = {}): Caller {
+export async function callerOf(
+  id: Identity,
+  request: Request,
+  opts: { cookie?: boolean } = {},
+): Promise<Caller> {
   const signed = signedPrincipal(request);
   if (signed instanceof GatewayError) throw signed;
   if (signed) {
-    const user = signed.userId ? (id.users.get(signed.userId) ?? null) : null;
+    const user = signed.userId ? ((await id.users.get(signed.userId)) ?? null) : null;
     const role = user ? (id.users.membership(signed.key.accountId, user.id)?.role ?? null) : null;
     return { key: signed.key, user, role, via: user ? "jwt" : "external" };
   }
   if (presentedKey(request) !== null)
     return { key: authenticateClient(id.gw, request), user: null, role: null, via: "api_key" };
-  const fromCookie = opts.cookie ? cookieUser(id, request) : null;
+  const fromCookie = opts.cookie ? await cookieUser(id, request) : null;
   if (fromCookie) {
     const m = id.users.membership(fromCookie.accountId, fromCookie.user.id);
     const key = m ? id.gw.keys.get(m.keyId) : undefined;
@@ -63,7 +67,7 @@ export function callerOf(id: Identity, request: Request, opts: { cookie?: boolea
 }
 
 /** The signed-in person behind an access token of ours (API keys and external tokens are not people). */
-export function requireUser(id: Identity, request: Request): SignedInUser {
+export async function requireUser(id: Identity, request: Request): Promise<SignedInUser> {
   const signed = signedPrincipal(request);
   if (signed instanceof GatewayError) throw signed;
   if (!signed) {
@@ -74,21 +78,21 @@ export function requireUser(id: Identity, request: Request): SignedInUser {
       );
     throw unauthorized("Sign in first: send Authorization: Bearer <access token>.", "missing_credentials");
   }
-  const user = signed.userId ? id.users.get(signed.userId) : undefined;
+  const user = signed.userId ? await id.users.get(signed.userId) : undefined;
   if (!user || !signed.sessionId)
     throw forbidden("This route needs a signed-in user's access token.", "user_token_required");
   return { user, accountId: signed.key.accountId, sessionId: signed.sessionId };
 }
 
 /** The user of a live browser session cookie, or null. */
-export function cookieUser(
+export async function cookieUser(
   id: Identity,
   request: Request,
-): { user: User; accountId: string; session: Session } | null {
+): Promise<{ user: User; accountId: string; session: Session } | null> {
   const token = readUserCookie(request);
   if (!token) return null;
-  const session = id.sessions.byToken(token, "browser", Date.now());
-  const user = session ? id.users.get(session.userId) : undefined;
+  const session = await id.sessions.byToken(token, "browser", Date.now());
+  const user = session ? await id.users.get(session.userId) : undefined;
   if (!session || !user || user.status !== "active" || !session.accountId) return null;
   return { user, accountId: session.accountId, session };
 }
@@ -99,10 +103,10 @@ export function cookieUser(
  * Origin check, as for the panel's cookie): the cookie alone never authorises a
  * cross-site request. API keys and external tokens are not people (403).
  */
-export function personOf(id: Identity, request: Request, viaTrustedProxy: boolean): User {
+export async function personOf(id: Identity, request: Request, viaTrustedProxy: boolean): Promise<User> {
   if (signedPrincipal(request) !== undefined || presentedKey(request) !== null)
-    return requireUser(id, request).user;
-  const c = cookieUser(id, request);
+    return (await requireUser(id, request)).user;
+  const c = await cookieUser(id, request);
   if (!c)
     throw unauthorized("Sign in first: send Authorization: Bearer <access token>.", "missing_credentials");
   checkOrigin(request, viaTrustedProxy);

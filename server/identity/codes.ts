@@ -1,6 +1,5 @@
 import { randomInt, timingSafeEqual } from "node:crypto";
-import type { Db } from "../../db/client.ts";
-import { insertCode, openCode, spendTicket, supersedeCodes, updateCode } from "../../db/queries/identity.ts";
+import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import { badRequest } from "../errors.ts";
 import type { Cipher } from "../secrets/cipher.ts";
@@ -23,7 +22,7 @@ const TICKET_PREFIX = "vt_";
  */
 export class EmailCodes {
   constructor(
-    private readonly db: Db,
+    private readonly store: Pick<Store, "identity">,
     private readonly cipher: Pick<Cipher, "mac">,
     readonly settings: CodeSettings,
   ) {}
@@ -33,62 +32,48 @@ export class EmailCodes {
   }
 
   /** A new code for the address (older open ones end); the code to mail. */
-  issue(email: string, client: string, now: number): string {
+  async issue(email: string, client: string, now: number): Promise<string> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const id = newId("code");
-    this.db.transaction((tx) => {
-      supersedeCodes(tx, email, now);
-      insertCode(tx, {
-        id,
-        email,
-        codeHash: this.hash(id, code),
-        clientAddress: client,
-        attempts: 0,
-        createdAt: now,
-        expiresAt: now + this.settings.ttlMs,
-        usedAt: null,
-        ticketHash: null,
-        ticketExpiresAt: null,
-        ticketUsedAt: null,
-      });
+    await this.store.identity.issueCode({
+      id,
+      email,
+      codeHash: this.hash(id, code),
+      clientAddress: client,
+      attempts: 0,
+      createdAt: now,
+      expiresAt: now + this.settings.ttlMs,
+      usedAt: null,
+      ticketHash: null,
+      ticketExpiresAt: null,
+      ticketUsedAt: null,
     });
     return code;
   }
 
   /**
-   * Checks a code; right, it is used up and a ticket comes back. Wrong, the attempt
-   * counts against the code (burnt at the limit) and 400 invalid_code is thrown.
+   * Checks a code; right, it is used up and a ticket comes back. Every guess first takes
+   * one of the code's attempts in one statement (the last one ends the code), so however
+   * many guesses arrive at once, no more than `maxAttempts` are compared; a wrong one
+   * throws 400 invalid_code. Of two right guesses at once one gets the ticket.
    */
-  verify(email: string, code: string, now: number): { ticket: string; expiresAt: number } {
-    const row = openCode(this.db, email, now);
-    if (!row || !/^\d{6}$/.test(code)) {
-      if (row) this.miss(row.id, row.attempts, now);
-      throw invalidCode();
-    }
+  async verify(email: string, code: string, now: number): Promise<{ ticket: string; expiresAt: number }> {
+    const db = this.store.identity;
+    const open = await db.openCode(email, now);
+    const row = open && (await db.attemptCode(open.id, this.settings.maxAttempts, now));
+    if (!row || !/^\d{6}$/.test(code)) throw invalidCode();
     const expected = Buffer.from(row.codeHash, "hex");
     const given = Buffer.from(this.hash(row.id, code), "hex");
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-      this.miss(row.id, row.attempts, now);
-      throw invalidCode();
-    }
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalidCode();
     const ticket = `${TICKET_PREFIX}${randomToken(32)}`;
     const expiresAt = now + this.settings.ticketTtlMs;
-    updateCode(this.db, row.id, { usedAt: now, ticketHash: sha256(ticket), ticketExpiresAt: expiresAt });
+    if (!(await db.redeemCode(row.id, { hash: sha256(ticket), expiresAt }, now))) throw invalidCode();
     return { ticket, expiresAt };
   }
 
   /** Spends a ticket once: the verified address, or null (unknown, spent, expired). */
-  spend(ticket: string, now: number): string | null {
+  async spend(ticket: string, now: number): Promise<string | null> {
     if (!ticket.startsWith(TICKET_PREFIX)) return null;
-    return spendTicket(this.db, sha256(ticket), now)?.email ?? null;
-  }
-
-  private miss(id: string, attempts: number, now: number): void {
-    const next = attempts + 1;
-    updateCode(
-      this.db,
-      id,
-      next >= this.settings.maxAttempts ? { attempts: next, usedAt: now } : { attempts: next },
-    );
+    return (await this.store.identity.spendTicket(sha256(ticket), now))?.email ?? null;
   }
 }

@@ -1,6 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
-import type { Db } from "../../db/client.ts";
-import { findExternalIdentity, insertExternalIdentity } from "../../db/queries/identity.ts";
+import type { Store } from "../../db/store.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import type { ExternalJwtDecl } from "../config/identity.ts";
 import { newId } from "../core/ids.ts";
@@ -12,7 +11,12 @@ import { tokenRefusal } from "./access-tokens.ts";
 const PUBLIC_KEY_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
 const MAX_SUBJECT = 200;
 
-export type ExternalDeps = { db: Db; keys: KeyStore; book: AccountBook; plans: PlanBook };
+export type ExternalDeps = {
+  store: Pick<Store, "identity">;
+  keys: KeyStore;
+  book: AccountBook;
+  plans: PlanBook;
+};
 
 /**
  * Tokens issued by the operator's own identity system (the LLM Gateway reference's set-up).
@@ -26,6 +30,8 @@ export type ExternalDeps = { db: Db; keys: KeyStore; book: AccountBook; plans: P
 export class ExternalIssuer {
   private readonly key: Uint8Array | ReturnType<typeof createRemoteJWKSet>;
   private readonly algorithms: string[];
+  /** First uses in progress, per subject: calls at once make one account, not one each. */
+  private readonly provisioning = new Map<string, Promise<KeyRecord | undefined>>();
 
   constructor(
     readonly decl: ExternalJwtDecl,
@@ -84,28 +90,40 @@ export class ExternalIssuer {
         `The token's '${this.decl.account_claim}' claim does not name an account.`,
         "invalid_token",
       );
-    const known = findExternalIdentity(this.d.db, this.decl.issuer, subject);
+    const known = await this.d.store.identity.externalIdentity(this.decl.issuer, subject);
     if (known) return this.active(known.keyId);
     if (!this.decl.provision)
       throw unauthorized(
         "This token's subject has no account on this gateway: ask the operator to link it.",
         "unknown_subject",
       );
-    return this.provision(subject, now);
+    // A subject's first calls at once share one provisioning (in this process).
+    let provisioning = this.provisioning.get(subject);
+    if (!provisioning) {
+      provisioning = this.provision(subject, now).finally(() => this.provisioning.delete(subject));
+      this.provisioning.set(subject, provisioning);
+    }
+    return provisioning;
   }
 
   /** Links a subject to an existing account (admin), with a key of its own there. */
   async link(subject: string, accountId: string, now: number): Promise<{ id: string; keyId: string }> {
     const { record } = await this.d.keys.create({ accountId, name: `External: ${subject}` }, now);
     const id = newId("ext");
-    insertExternalIdentity(this.d.db, {
-      id,
-      issuer: this.decl.issuer,
-      subject,
-      accountId,
-      keyId: record.id,
-      createdAt: now,
-    });
+    try {
+      await this.d.store.identity.insertExternalIdentity({
+        id,
+        issuer: this.decl.issuer,
+        subject,
+        accountId,
+        keyId: record.id,
+        createdAt: now,
+      });
+    } catch (err) {
+      // Linked meanwhile (by another replica): the key made for this link is nobody's.
+      await this.d.keys.update(record.id, { status: "revoked" });
+      throw err;
+    }
     return { id, keyId: record.id };
   }
 
@@ -116,7 +134,14 @@ export class ExternalIssuer {
     const acct = await this.d.book.create({ name, balance: 0 }, now);
     const plan = this.d.plans.defaultPlan();
     if (plan) await this.d.plans.assign(acct.id, plan.id, now);
-    return this.active((await this.link(subject, acct.id, now)).keyId);
+    try {
+      return this.active((await this.link(subject, acct.id, now)).keyId);
+    } catch (err) {
+      // Another replica linked the subject first (the issuer and subject are unique): its key.
+      const linked = await this.d.store.identity.externalIdentity(this.decl.issuer, subject);
+      if (!linked) throw err;
+      return this.active(linked.keyId);
+    }
   }
 
   /** The subject's key (whether it may be used is the caller's check, as for a membership's). */

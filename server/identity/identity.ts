@@ -1,4 +1,4 @@
-import type { Db } from "../../db/client.ts";
+import type { Store } from "../../db/store.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import type { IdentityDecl } from "../config/identity.ts";
 import type { Settings } from "../config/settings.ts";
@@ -23,11 +23,11 @@ const DAY = 86_400_000;
 
 /**
  * What the identity layer acts on: accounts and their keys, plans and today's counts, the
- * settings, and the database and cipher for its own tables and keyed hashes. The gateway
+ * settings, and the Store (db/store.ts: either engine) and cipher for its own tables and keyed hashes. The gateway
  * object (the composition root) has them all; identity sees no more than it names.
  */
 export type IdentityServices = {
-  readonly db: Db;
+  readonly store: Store;
   readonly cipher: Pick<Cipher, "mac">;
   readonly keys: KeyStore;
   readonly book: AccountBook;
@@ -80,12 +80,11 @@ export class Identity {
     opts: IdentityOptions,
   ) {
     const { decl } = opts;
-    const deps = { db: gw.db, keys: gw.keys, book: gw.book, plans: gw.plans };
+    const deps = { store: gw.store, keys: gw.keys, book: gw.book, plans: gw.plans };
     this.siteName = opts.siteName;
     this.users = new Users(deps);
-    this.users.load();
-    this.invites = new Invites(gw.db);
-    this.codes = new EmailCodes(gw.db, gw.cipher, {
+    this.invites = new Invites(gw.store);
+    this.codes = new EmailCodes(gw.store, gw.cipher, {
       ttlMs: decl.codes.ttl_minutes * 60_000,
       maxAttempts: decl.codes.max_attempts,
       ticketTtlMs: 15 * 60_000,
@@ -103,21 +102,39 @@ export class Identity {
       failuresPerEmail: new AttemptWindow(perEmail, HOUR, "wrong codes for this address"),
       failuresPerClient: new AttemptWindow(perClient, HOUR, "wrong codes from your address"),
     };
-    this.mailer = new Mailer(gw.db, { from: decl.mail.from, smtp: decl.mail.smtp });
-    this.sessions = new UserSessions(gw.db, { refresh: opts.refreshTokenDays * DAY, browser: 7 * DAY });
+    this.mailer = new Mailer(gw.store, { from: decl.mail.from, smtp: decl.mail.smtp });
+    this.sessions = new UserSessions(gw.store, { refresh: opts.refreshTokenDays * DAY, browser: 7 * DAY });
     const key = new TextEncoder().encode(opts.signingSecret ?? gw.cipher.mac("identity:jwt-signing-key"));
     this.tokens = new AccessTokens(key, opts.accessTokenMinutes * 60_000);
-    this.signup = new SignupPolicy(gw.db, decl.signup);
+    this.signup = new SignupPolicy(gw.store, decl.signup);
     this.external = decl.external_jwt ? new ExternalIssuer(decl.external_jwt, deps) : null;
-    this.oauth = new OAuth({ db: gw.db, keys: gw.keys, users: this.users, cipher: gw.cipher });
+    this.oauth = new OAuth({ store: gw.store, keys: gw.keys, users: this.users, cipher: gw.cipher });
   }
 
-  start(): void {
+  /** Loads the memberships (a signed-in call finds its key without a query), then sweeps every ten minutes. */
+  async start(): Promise<void> {
+    await this.users.load();
     this.sweeper = setInterval(() => {
       this.sessions.sweep(Date.now());
-      this.oauth.sweep(Date.now());
+      this.oauth
+        .sweep(Date.now())
+        .catch((err: unknown) =>
+          console.error(
+            JSON.stringify({ level: "error", msg: "oauth code sweep failed", error: String(err) }),
+          ),
+        );
     }, 10 * 60_000);
     this.sweeper.unref?.();
+  }
+
+  /**
+   * Reloads what identity caches (memberships, users, live sign-ins) when the gateway
+   * reloads after another process's change: a user disabled, signed out or removed on
+   * another replica is refused here too.
+   */
+  async reload(): Promise<void> {
+    this.sessions.forget();
+    await this.users.load();
   }
 
   async stop(): Promise<void> {

@@ -1,12 +1,5 @@
-import type { Db } from "../../db/client.ts";
-import {
-  findInvite,
-  type InviteRow,
-  insertInvite,
-  listInvites,
-  pendingInvites,
-  updateInvite,
-} from "../../db/queries/identity.ts";
+import type { InviteRow } from "../../db/queries/identity.ts";
+import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import { notFound } from "../errors.ts";
 import type { Role } from "./users.ts";
@@ -21,12 +14,12 @@ export const INVITE_TTL_MS = 14 * 86_400_000;
  * all while sign-up is by invitation. They are taken when the address completes a sign-in.
  */
 export class Invites {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Pick<Store, "identity">) {}
 
-  create(
+  async create(
     input: { email: string; accountId: string | null; role: Role; invitedBy: string },
     now: number,
-  ): Invite {
+  ): Promise<Invite> {
     const row: InviteRow = {
       id: newId("inv"),
       email: input.email,
@@ -38,30 +31,31 @@ export class Invites {
       acceptedAt: null,
       revokedAt: null,
     };
-    insertInvite(this.db, row);
+    await this.store.identity.insertInvite(row);
     return row;
   }
 
-  pending(email: string, now: number): Invite[] {
-    return pendingInvites(this.db, email, now);
+  pending(email: string, now: number): Promise<Invite[]> {
+    return this.store.identity.pendingInvites(email, now);
   }
 
-  accepted(id: string, now: number): void {
-    updateInvite(this.db, id, { acceptedAt: now });
+  /** Takes an open invite: true for one caller only (two sign-ins of one address at once), false when revoked meanwhile. */
+  accept(id: string, now: number): Promise<boolean> {
+    return this.store.identity.acceptInvite(id, now);
   }
 
-  list(accountId: string | null, limit = 200): Invite[] {
-    return listInvites(this.db, accountId, limit);
+  list(accountId: string | null, limit = 200): Promise<Invite[]> {
+    return this.store.identity.invites(accountId, limit);
   }
 
-  get(id: string): Invite | undefined {
-    return findInvite(this.db, id);
+  get(id: string): Promise<Invite | undefined> {
+    return this.store.identity.invite(id);
   }
 
-  revoke(id: string, now: number): Invite {
-    const inv = findInvite(this.db, id);
+  async revoke(id: string, now: number): Promise<Invite> {
+    const inv = await this.get(id);
     if (!inv) throw notFound(`No invite with id '${id}'.`, "invite_not_found");
-    if (inv.revokedAt === null && inv.acceptedAt === null) updateInvite(this.db, id, { revokedAt: now });
+    if (inv.revokedAt === null && inv.acceptedAt === null) await this.store.identity.revokeInvite(id, now);
     return { ...inv, revokedAt: inv.revokedAt ?? now };
   }
 }

@@ -1,6 +1,6 @@
 import { createTransport, type Transporter } from "nodemailer";
-import type { Db } from "../../db/client.ts";
-import { insertMail, type MailRow, updateMail } from "../../db/queries/identity.ts";
+import type { MailRow } from "../../db/queries/identity.ts";
+import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 
 export type Mail = { to: string; subject: string; text: string; purpose: MailRow["purpose"] };
@@ -19,10 +19,10 @@ export type MailOutcome = { id: string; status: "stored" | "sent" | "failed"; er
  */
 export class Mailer {
   private readonly transport: Transporter | null;
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Pick<Store, "identity">,
     private readonly opts: { from: string; smtp?: string },
   ) {
     // Bounded waits (nodemailer's defaults are minutes): a stuck mail server must not hold a shutdown.
@@ -46,43 +46,62 @@ export class Mailer {
 
   /**
    * Records the mail and hands it to SMTP in the background. The promise is for callers that
-   * log the outcome (alerts); the sign-in flow ignores it, so its answer never waits.
+   * log the outcome (alerts); the sign-in flow uses `post`, so its answer never waits.
    */
   send(mail: Mail, now: number): Promise<MailOutcome> {
+    return this.post(mail, now).outcome;
+  }
+
+  /**
+   * Records the mail and hands it to SMTP in the background: `stored` resolves once the
+   * outbox row is written (what a sign-in waits for: the same one write whatever the address),
+   * `outcome` once the mail server answered (never rejects).
+   */
+  post(mail: Mail, now: number): { stored: Promise<void>; outcome: Promise<MailOutcome> } {
     const id = newId("mail");
+    const transport = this.transport;
     const row: MailRow = {
       id,
       to: mail.to,
       subject: mail.subject,
-      text: this.transport ? null : mail.text,
+      text: transport ? null : mail.text,
       purpose: mail.purpose,
       transport: this.kind,
-      status: this.transport ? "queued" : "stored",
+      status: transport ? "queued" : "stored",
       error: null,
       createdAt: now,
       sentAt: null,
     };
-    insertMail(this.db, row);
-    const transport = this.transport;
-    if (!transport) return Promise.resolve({ id, status: "stored", error: null });
-    let outcome: MailOutcome = { id, status: "sent", error: null };
-    const delivery = transport
-      .sendMail({ from: this.opts.from, to: mail.to, subject: mail.subject, text: mail.text })
-      .then(
-        () => updateMail(this.db, id, { status: "sent", sentAt: Date.now() }),
-        (err: unknown) => {
-          const error = err instanceof Error ? err.message.slice(0, 300) : String(err);
-          outcome = { id, status: "failed", error };
-          updateMail(this.db, id, { status: "failed", error });
-          console.error(JSON.stringify({ level: "error", msg: "mail delivery failed", mail_id: id, error }));
-        },
-      )
-      .catch(() => {
-        // the database is closing: nothing left to record it in
+    const db = this.store.identity;
+    const stored = db.insertMail(row);
+    const failed = (err: unknown): MailOutcome => {
+      const error = err instanceof Error ? err.message.slice(0, 300) : String(err);
+      console.error(JSON.stringify({ level: "error", msg: "mail delivery failed", mail_id: id, error }));
+      return { id, status: "failed", error };
+    };
+    const delivery: Promise<MailOutcome> = stored
+      .then(async (): Promise<MailOutcome> => {
+        if (!transport) return { id, status: "stored", error: null };
+        try {
+          await transport.sendMail({
+            from: this.opts.from,
+            to: mail.to,
+            subject: mail.subject,
+            text: mail.text,
+          });
+        } catch (err) {
+          const outcome = failed(err);
+          await db.updateMail(id, { status: "failed", error: outcome.error });
+          return outcome;
+        }
+        await db.updateMail(id, { status: "sent", sentAt: Date.now() });
+        return { id, status: "sent", error: null };
       })
+      // the row could not be written (the database is closing): nothing left to record it in
+      .catch(failed)
       .finally(() => this.pending.delete(delivery));
     this.pending.add(delivery);
-    return delivery.then(() => outcome);
+    return { stored, outcome: delivery };
   }
 
   /** Waits for deliveries in flight (shutdown). */

@@ -21,38 +21,44 @@ const GrantQuery = Page.extend({
  */
 export const oauthAdmin = (id: Identity) => {
   const { oauth } = id;
-  const app = (appId: string): AppRow => {
-    const a = oauth.app(appId);
+  const app = async (appId: string): Promise<AppRow> => {
+    const a = await oauth.app(appId);
     if (!a) throw notFound(`No OAuth app with id '${appId}'.`, "app_not_found");
     return a;
   };
-  const view = (a: AppRow) => appView(a, oauth.grantCounts().get(a.id) ?? 0);
+  const view = async (a: AppRow) => appView(a, (await oauth.grantCounts()).get(a.id) ?? 0);
   const grant = (g: Parameters<typeof adminGrantView>[0]) =>
     adminGrantView(g, id.gw.keys, id.gw.settings.currency);
   return new Elysia({ name: "admin-oauth" })
     .post(
       "/oauth/apps",
-      ({ body, set }) => {
+      async ({ body, set }) => {
+        const created = await oauth.createApp(
+          { name: body.name, redirectUris: body.redirect_uris },
+          Date.now(),
+        );
         set.status = 201;
-        return view(oauth.createApp({ name: body.name, redirectUris: body.redirect_uris }, Date.now()));
+        return view(created);
       },
       { body: AppInput, detail: { summary: "Register an app (its client_id is made here)", tags } },
     )
     .get(
       "/oauth/apps",
-      ({ query }) => {
-        const page = oauth.apps(query.limit, query.offset);
-        const counts = oauth.grantCounts();
+      async ({ query }) => {
+        const page = await oauth.apps(query.limit, query.offset);
+        const counts = await oauth.grantCounts();
         return { data: page.rows.map((a) => appView(a, counts.get(a.id) ?? 0)), total: page.total };
       },
       { query: Page, detail: { summary: "Apps, newest first", tags } },
     )
-    .get("/oauth/apps/:id", ({ params }) => view(app(params.id)), { detail: { summary: "One app", tags } })
+    .get("/oauth/apps/:id", async ({ params }) => view(await app(params.id)), {
+      detail: { summary: "One app", tags },
+    })
     .patch(
       "/oauth/apps/:id",
-      ({ params, body }) => {
-        app(params.id);
-        const a = oauth.updateApp(params.id, appChanges(body));
+      async ({ params, body }) => {
+        await app(params.id);
+        const a = await oauth.updateApp(params.id, appChanges(body));
         if (!a) throw notFound(`No OAuth app with id '${params.id}'.`, "app_not_found");
         return view(a);
       },
@@ -61,15 +67,15 @@ export const oauthAdmin = (id: Identity) => {
     .delete(
       "/oauth/apps/:id",
       async ({ params }) => {
-        const revoked = await oauth.deleteApp(app(params.id).id, Date.now());
+        const revoked = await oauth.deleteApp((await app(params.id)).id, Date.now());
         return { deleted: revoked !== undefined, revoked: revoked ?? 0 };
       },
       { detail: { summary: "Delete an app: every key it holds is revoked", tags } },
     )
     .get(
       "/oauth/grants",
-      ({ query }) => {
-        const page = oauth.grants(
+      async ({ query }) => {
+        const page = await oauth.grants(
           { accountId: query.account_id, appId: query.app_id, userId: query.user_id },
           query.limit,
           query.offset,

@@ -111,13 +111,15 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
    * (nothing goes to a URI that is not registered, RFC 6749 §4.1.2.1); any other fault
    * goes back to the app.
    */
-  function check(p: AuthzParams, lang: Lang): { app: AppRow; redirectUri: string } | Response {
-    const app = p.client_id && p.redirect_uri ? oauth.client(p.client_id, p.redirect_uri) : null;
+  async function check(p: AuthzParams, lang: Lang): Promise<{ app: AppRow; redirectUri: string } | Response> {
+    const app = p.client_id && p.redirect_uri ? await oauth.client(p.client_id, p.redirect_uri) : null;
     if (!app || !p.redirect_uri)
       return html(
         errorPage(
           lang,
-          !p.client_id || oauth.app(p.client_id)?.status !== "active" ? "unknownClient" : "badRedirect",
+          !p.client_id || (await oauth.app(p.client_id))?.status !== "active"
+            ? "unknownClient"
+            : "badRedirect",
         ),
         400,
       );
@@ -139,8 +141,14 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
   const hiddenOf = (p: AuthzParams): Record<string, string> =>
     Object.fromEntries(Object.entries(p).filter((e): e is [string, string] => e[1] !== undefined));
 
-  function consent(user: User, sessionId: string, app: AppRow, p: AuthzParams, lang: Lang): Response {
-    const accounts = id.users.membershipsOf(user.id).map((m) => {
+  async function consent(
+    user: User,
+    sessionId: string,
+    app: AppRow,
+    p: AuthzParams,
+    lang: Lang,
+  ): Promise<Response> {
+    const accounts = (await id.users.membershipsOf(user.id)).map((m) => {
       const cap = oauth.capFor(m.accountId, user.id, null);
       return {
         id: m.accountId,
@@ -202,19 +210,19 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     }
   }
 
-  const person = (request: Request, server: PeerSource): User =>
+  const person = (request: Request, server: PeerSource): Promise<User> =>
     personOf(id, request, addresses.viaTrustedProxy(request, server));
 
   return new Elysia({ name: "oauth" })
     .onParse(authParse)
     .get(
       "/oauth/authorize",
-      ({ request }) => {
+      async ({ request }) => {
         const lang = pickLang(request.headers.get("accept-language"));
         const p = pick(Object.fromEntries(new URL(request.url).searchParams));
-        const ok = check(p, lang);
+        const ok = await check(p, lang);
         if (ok instanceof Response) return ok;
-        const c = cookieUser(id, request);
+        const c = await cookieUser(id, request);
         if (!c) return html(signInPage(lang, ok.app.name));
         return consent(c.user, c.session.id, ok.app, p, lang);
       },
@@ -222,17 +230,17 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     )
     .post(
       "/oauth/authorize",
-      ({ request, server, body }) => {
+      async ({ request, server, body }) => {
         // A cookie-authenticated write: only from this very page, with its session's token.
         checkOrigin(request, addresses.viaTrustedProxy(request, server));
         const lang = pickLang(request.headers.get("accept-language"));
         const form = (body ?? {}) as Record<string, unknown>;
-        const c = cookieUser(id, request);
+        const c = await cookieUser(id, request);
         if (!c) return html(errorPage(lang, "signedOut"), 401);
         if (!oauth.csrfValid(c.session.id, str(form.csrf) ?? ""))
           return html(errorPage(lang, "formExpired"), 403);
         const p = pick(form);
-        const ok = check(p, lang);
+        const ok = await check(p, lang);
         if (ok instanceof Response) return ok;
         if (str(form.decision) !== "approve")
           return backTo(
@@ -246,7 +254,7 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
         const spendLimit = limitText === "" ? null : parseAmount(limitText);
         if ((spendLimit === null && limitText !== "") || (spendLimit !== null && spendLimit <= 0))
           return html(errorPage(lang, "badLimit"), 400);
-        const code = oauth.issueCode(
+        const code = await oauth.issueCode(
           {
             app: ok.app,
             redirectUri: ok.redirectUri,
@@ -273,9 +281,9 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     })
     .get(
       "/auth/apps",
-      ({ request, server }) => {
-        const user = person(request, server);
-        const page = oauth.grants({ userId: user.id }, 500, 0);
+      async ({ request, server }) => {
+        const user = await person(request, server);
+        const page = await oauth.grants({ userId: user.id }, 500, 0);
         return { data: page.rows.map((g) => grantView(g, id.gw.keys, currency)) };
       },
       { detail: { summary: "The apps the signed-in user connected (grants)", tags: ["Auth"] } },
@@ -283,8 +291,8 @@ export const oauthRoutes = (id: Identity, addresses: ClientAddresses) => {
     .delete(
       "/auth/apps/:id",
       async ({ request, server, params }) => {
-        const user = person(request, server);
-        const g = oauth.grant(params.id);
+        const user = await person(request, server);
+        const g = await oauth.grant(params.id);
         // Another user's grant is as good as absent.
         if (!g || g.userId !== user.id) throw notFound(`No grant with id '${params.id}'.`, "grant_not_found");
         const revoked = (await oauth.revoke(g.id, Date.now()))!;

@@ -19,45 +19,54 @@ export const MAX_APPS_PER_USER = 20;
  */
 export const userAppRoutes = (id: Identity, addresses: ClientAddresses) => {
   const { oauth } = id;
-  const person = (request: Request, server: PeerSource): User =>
+  const person = (request: Request, server: PeerSource): Promise<User> =>
     personOf(id, request, addresses.viaTrustedProxy(request, server));
-  const own = (user: User, appId: string): AppRow => {
-    const a = oauth.app(appId);
+  const own = async (user: User, appId: string): Promise<AppRow> => {
+    const a = await oauth.app(appId);
     if (a?.ownerUserId !== user.id) throw notFound(`No app with id '${appId}'.`, "app_not_found");
     return a;
   };
-  const view = (a: AppRow) => appView(a, oauth.grantCounts().get(a.id) ?? 0);
+  const view = async (a: AppRow) => appView(a, (await oauth.grantCounts()).get(a.id) ?? 0);
+  /** Apps being registered, per user: counted with the stored ones, so registrations at once cannot pass the limit. */
+  const registering = new Map<string, number>();
   return new Elysia({ name: "oauth-user-apps" })
     .onParse(authParse)
     .get(
       "/auth/apps/registered",
-      ({ request, server }) => {
-        const user = person(request, server);
-        const counts = oauth.grantCounts();
-        const page = oauth.apps(MAX_APPS_PER_USER, 0, user.id);
+      async ({ request, server }) => {
+        const user = await person(request, server);
+        const counts = await oauth.grantCounts();
+        const page = await oauth.apps(MAX_APPS_PER_USER, 0, user.id);
         return { data: page.rows.map((a) => appView(a, counts.get(a.id) ?? 0)), total: page.total };
       },
       { detail: { summary: "The apps the signed-in user registered", tags } },
     )
     .post(
       "/auth/apps/registered",
-      ({ request, server, body, set }) => {
-        const user = person(request, server);
-        if (oauth.apps(1, 0, user.id).total >= MAX_APPS_PER_USER)
-          throw new GatewayError(
-            "conflict",
-            `At most ${MAX_APPS_PER_USER} apps per user: delete one first.`,
-            {
-              code: "too_many_apps",
-            },
-          );
-        set.status = 201;
-        return view(
-          oauth.createApp(
+      async ({ request, server, body, set }) => {
+        const user = await person(request, server);
+        const inFlight = registering.get(user.id) ?? 0;
+        registering.set(user.id, inFlight + 1);
+        try {
+          if ((await oauth.apps(1, 0, user.id)).total + inFlight >= MAX_APPS_PER_USER)
+            throw new GatewayError(
+              "conflict",
+              `At most ${MAX_APPS_PER_USER} apps per user: delete one first.`,
+              {
+                code: "too_many_apps",
+              },
+            );
+          const created = await oauth.createApp(
             { name: body.name, redirectUris: body.redirect_uris, ownerUserId: user.id },
             Date.now(),
-          ),
-        );
+          );
+          set.status = 201;
+          return view(created);
+        } finally {
+          const left = (registering.get(user.id) ?? 1) - 1;
+          if (left > 0) registering.set(user.id, left);
+          else registering.delete(user.id);
+        }
       },
       {
         body: AppInput,
@@ -66,9 +75,9 @@ export const userAppRoutes = (id: Identity, addresses: ClientAddresses) => {
     )
     .patch(
       "/auth/apps/registered/:id",
-      ({ request, server, params, body }) => {
-        own(person(request, server), params.id);
-        const a = oauth.updateApp(params.id, appChanges(body));
+      async ({ request, server, params, body }) => {
+        await own(await person(request, server), params.id);
+        const a = await oauth.updateApp(params.id, appChanges(body));
         return view(a!);
       },
       {
@@ -79,7 +88,7 @@ export const userAppRoutes = (id: Identity, addresses: ClientAddresses) => {
     .delete(
       "/auth/apps/registered/:id",
       async ({ request, server, params }) => {
-        const a = own(person(request, server), params.id);
+        const a = await own(await person(request, server), params.id);
         return { deleted: true, revoked: (await oauth.deleteApp(a.id, Date.now())) ?? 0 };
       },
       { detail: { summary: "Delete one's app: every key it holds is revoked", tags } },

@@ -1,26 +1,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Db } from "../../db/client.ts";
 import {
   type AppRow,
-  activeGrantCounts,
-  activeGrants,
-  findApp,
-  findGrant,
-  findOAuthCode,
   type GrantFilter,
   type GrantRow,
   type GrantView,
-  insertApp,
-  insertGrant,
-  insertOAuthCode,
-  listApps,
-  listGrants,
-  purgeOAuthCodes,
-  revokeGrant,
-  setCodeGrant,
-  spendOAuthCode,
-  updateApp,
+  REPLAYED,
 } from "../../db/queries/oauth.ts";
+import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyStore } from "../keys/key-store.ts";
 import type { Cipher } from "../secrets/cipher.ts";
@@ -78,7 +64,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 export type OAuthDeps = {
-  db: Db;
+  store: Pick<Store, "oauth">;
   keys: KeyStore;
   users: Users;
   cipher: Pick<Cipher, "mac">;
@@ -113,12 +99,16 @@ export type Issued = { key: string; grant: GrantRow; spendLimit: number | null }
 export class OAuth {
   constructor(private readonly d: OAuthDeps) {}
 
+  private get db() {
+    return this.d.store.oauth;
+  }
+
   // Apps
 
-  createApp(
+  async createApp(
     input: { name: string; redirectUris: string[]; ownerUserId?: string | null },
     now: number,
-  ): AppRow {
+  ): Promise<AppRow> {
     const row: AppRow = {
       id: `tgapp_${randomToken(12)}`,
       name: input.name,
@@ -128,29 +118,32 @@ export class OAuth {
       createdAt: now,
       deletedAt: null,
     };
-    insertApp(this.d.db, row);
+    await this.db.insertApp(row);
     return row;
   }
 
-  app(id: string): AppRow | undefined {
-    return findApp(this.d.db, id);
+  app(id: string): Promise<AppRow | undefined> {
+    return this.db.app(id);
   }
 
   apps(limit: number, offset: number, ownerUserId?: string) {
-    return listApps(this.d.db, limit, offset, ownerUserId);
+    return this.db.apps(limit, offset, ownerUserId);
   }
 
-  grantCounts(): Map<string, number> {
-    return activeGrantCounts(this.d.db);
+  grantCounts(): Promise<Map<string, number>> {
+    return this.db.activeGrantCounts();
   }
 
-  updateApp(id: string, set: Partial<Pick<AppRow, "name" | "redirectUris" | "status">>): AppRow | undefined {
-    return updateApp(this.d.db, id, set);
+  updateApp(
+    id: string,
+    set: Partial<Pick<AppRow, "name" | "redirectUris" | "status">>,
+  ): Promise<AppRow | undefined> {
+    return this.db.updateApp(id, set);
   }
 
   /** Deletes an app (kept for its grants' history) and revokes every key it holds; how many. */
   async deleteApp(id: string, now: number): Promise<number | undefined> {
-    if (!updateApp(this.d.db, id, { deletedAt: now, status: "disabled" })) return undefined;
+    if (!(await this.db.updateApp(id, { deletedAt: now, status: "disabled" }))) return undefined;
     return await this.revokeAll({ appId: id }, now);
   }
 
@@ -160,17 +153,17 @@ export class OAuth {
    * came from. How many.
    */
   async revokeAll(f: GrantFilter, now: number): Promise<number> {
-    const grants = activeGrants(this.d.db, f);
+    const grants = await this.db.activeGrants(f);
     for (const g of grants) {
-      revokeGrant(this.d.db, g.id, now);
+      await this.db.revokeGrant(g.id, now);
       await this.d.keys.update(g.keyId, { status: "revoked" });
     }
     return grants.length;
   }
 
   /** The active app whose list holds exactly this redirect URI, or null (then nothing redirects to it). */
-  client(clientId: string, redirectUri: string): AppRow | null {
-    const app = this.app(clientId);
+  async client(clientId: string, redirectUri: string): Promise<AppRow | null> {
+    const app = await this.app(clientId);
     if (app?.status !== "active" || !app.redirectUris.includes(redirectUri)) return null;
     return app;
   }
@@ -199,9 +192,9 @@ export class OAuth {
   }
 
   /** A code for what the user approved; only its SHA-256 is kept. */
-  issueCode(c: Consent, now: number): string {
+  async issueCode(c: Consent, now: number): Promise<string> {
     const code = `${CODE_PREFIX}${randomToken(32)}`;
-    insertOAuthCode(this.d.db, {
+    await this.db.insertCode({
       id: newId("oac"),
       codeHash: sha256(code),
       appId: c.app.id,
@@ -225,10 +218,12 @@ export class OAuth {
    */
   async exchange(x: Exchange, now: number): Promise<Issued> {
     const hash = sha256(x.code);
-    const row = spendOAuthCode(this.d.db, hash, now);
+    // One conditional statement spends it: of two exchanges at once only one gets the row.
+    const row = await this.db.spendCode(hash, now);
     if (!row) {
-      const used = findOAuthCode(this.d.db, hash);
-      if (used?.grantId) await this.revoke(used.grantId, now);
+      // Presented again: the key it gave is revoked; an exchange of it still in flight refuses.
+      const used = await this.db.replayCode(hash);
+      if (used?.grantId && used.grantId !== REPLAYED) await this.revoke(used.grantId, now);
       throw invalidGrant("The code is invalid, expired or already used.");
     }
     if (row.expiresAt <= now) throw invalidGrant("The code is invalid, expired or already used.");
@@ -238,9 +233,9 @@ export class OAuth {
       throw invalidGrant("redirect_uri differs from the one the code was issued for.");
     if (!sameText(s256(x.verifier), row.codeChallenge))
       throw invalidGrant("code_verifier does not match the code_challenge.");
-    const app = this.app(row.appId);
+    const app = await this.app(row.appId);
     if (app?.status !== "active") throw new OAuthError("invalid_client", "The app is disabled.", 401);
-    const user = this.d.users.get(row.userId);
+    const user = await this.d.users.get(row.userId);
     const m = this.d.users.membership(row.accountId, row.userId);
     const own = m ? this.d.keys.get(m.keyId) : undefined;
     if (user?.status !== "active" || own?.status !== "active")
@@ -265,33 +260,34 @@ export class OAuth {
       createdAt: now,
       revokedAt: null,
     };
-    this.d.db.transaction((tx) => {
-      insertGrant(tx, grant);
-      setCodeGrant(tx, row.id, grant.id);
-    });
+    if (!(await this.db.recordGrant(grant, row.id))) {
+      // The code was presented again while its key was being made: that key is nobody's.
+      await this.d.keys.update(record.id, { status: "revoked" });
+      throw invalidGrant("The code is invalid, expired or already used.");
+    }
     return { key, grant, spendLimit: row.spendLimit };
   }
 
   // Grants
 
   grants(f: GrantFilter, limit: number, offset: number) {
-    return listGrants(this.d.db, f, limit, offset);
+    return this.db.grants(f, limit, offset);
   }
 
-  grant(id: string): GrantView | undefined {
-    return findGrant(this.d.db, id);
+  grant(id: string): Promise<GrantView | undefined> {
+    return this.db.grant(id);
   }
 
   /** Revokes a grant's key (the grant stays, revoked); the grant, or undefined for an unknown id. */
   async revoke(id: string, now: number): Promise<GrantView | undefined> {
-    const g = this.grant(id);
+    const g = await this.grant(id);
     if (!g) return undefined;
-    if (g.revokedAt === null) revokeGrant(this.d.db, id, now);
+    if (g.revokedAt === null) await this.db.revokeGrant(id, now);
     await this.d.keys.update(g.keyId, { status: "revoked" });
     return this.grant(id);
   }
 
-  sweep(now: number): void {
-    purgeOAuthCodes(this.d.db, now - CODE_KEEP_MS);
+  sweep(now: number): Promise<void> {
+    return this.db.purgeCodes(now - CODE_KEEP_MS);
   }
 }

@@ -59,7 +59,8 @@ const UsageQuery = z.object({ days: z.coerce.number().int().min(1).max(366).defa
  * their secret was thrown away) are not the account's keys to manage: they are left out.
  */
 export function accountReads(id: Identity, desk: AccountDesk) {
-  const membershipKeys = (accountId: string) => new Set(id.users.membersOf(accountId).map((m) => m.keyId));
+  const membershipKeys = async (accountId: string) =>
+    new Set((await id.users.membersOf(accountId)).map((m) => m.keyId));
   return {
     summary(accountId: string, role: Role | null, now = Date.now()) {
       const acct = id.gw.book.get(accountId);
@@ -85,7 +86,7 @@ export function accountReads(id: Identity, desk: AccountDesk) {
       };
     },
     async keys(accountId: string) {
-      const hidden = membershipKeys(accountId);
+      const hidden = await membershipKeys(accountId);
       return { data: (await desk.keys(accountId)).filter((k) => !hidden.has(k.id)) };
     },
     usage: (accountId: string, days: number) => desk.usage(accountId, days),
@@ -93,7 +94,7 @@ export function accountReads(id: Identity, desk: AccountDesk) {
     /** A key of this account the portal may revoke (404 for another account's, or a membership key). */
     async ownKey(accountId: string, keyId: string) {
       const k = (await desk.keys(accountId)).find((x) => x.id === keyId);
-      if (!k || membershipKeys(accountId).has(keyId))
+      if (!k || (await membershipKeys(accountId)).has(keyId))
         throw notFound(`No API key with id '${keyId}'.`, "key_not_found");
       return k;
     },
@@ -109,14 +110,14 @@ export function accountReads(id: Identity, desk: AccountDesk) {
  */
 export const portalRoutes = (id: Identity, desk: AccountDesk, addresses: ClientAddresses) => {
   const reads = accountReads(id, desk);
-  const member = (request: Request, server: PeerSource, accountId: string) => {
-    const user = personOf(id, request, addresses.viaTrustedProxy(request, server));
+  const member = async (request: Request, server: PeerSource, accountId: string) => {
+    const user = await personOf(id, request, addresses.viaTrustedProxy(request, server));
     const m = id.users.membership(accountId, user.id);
     if (!m) throw notFound(`No account with id '${accountId}'.`, "account_not_found");
     return { user, role: m.role };
   };
-  const owner = (...args: Parameters<typeof member>) => {
-    const m = member(...args);
+  const owner = async (...args: Parameters<typeof member>) => {
+    const m = await member(...args);
     if (m.role !== "owner") throw forbidden("Only an owner of this account can do that.", "owner_required");
     return m;
   };
@@ -124,21 +125,22 @@ export const portalRoutes = (id: Identity, desk: AccountDesk, addresses: ClientA
     .onParse(authParse)
     .get(
       "/auth/accounts/:id",
-      ({ request, server, params }) => reads.summary(params.id, member(request, server, params.id).role),
+      async ({ request, server, params }) =>
+        reads.summary(params.id, (await member(request, server, params.id)).role),
       { detail: { summary: "One of your accounts: balance, plan and today's counts", tags } },
     )
     .get(
       "/auth/accounts/:id/keys",
-      ({ request, server, params }) => {
-        member(request, server, params.id);
+      async ({ request, server, params }) => {
+        await member(request, server, params.id);
         return reads.keys(params.id);
       },
       { detail: { summary: "The account's API keys (never the keys themselves)", tags } },
     )
     .post(
       "/auth/accounts/:id/keys",
-      ({ request, server, params, body, set }) => {
-        owner(request, server, params.id);
+      async ({ request, server, params, body, set }) => {
+        await owner(request, server, params.id);
         set.status = 201;
         return desk.issueKey(params.id, body);
       },
@@ -150,15 +152,15 @@ export const portalRoutes = (id: Identity, desk: AccountDesk, addresses: ClientA
     .delete(
       "/auth/accounts/:id/keys/:key",
       async ({ request, server, params }) => {
-        owner(request, server, params.id);
+        await owner(request, server, params.id);
         return desk.revokeKey((await reads.ownKey(params.id, params.key)).id);
       },
       { detail: { summary: "Revoke a key of the account (owners)", tags } },
     )
     .get(
       "/auth/accounts/:id/usage",
-      ({ request, server, params, query }) => {
-        member(request, server, params.id);
+      async ({ request, server, params, query }) => {
+        await member(request, server, params.id);
         return reads.usage(params.id, query.days);
       },
       {
@@ -168,8 +170,8 @@ export const portalRoutes = (id: Identity, desk: AccountDesk, addresses: ClientA
     )
     .get(
       "/auth/accounts/:id/ledger",
-      ({ request, server, params, query }) => {
-        member(request, server, params.id);
+      async ({ request, server, params, query }) => {
+        await member(request, server, params.id);
         return reads.ledger(params.id, query.limit, query.offset);
       },
       { query: Page, detail: { summary: "The account's ledger, newest first", tags } },

@@ -40,8 +40,8 @@ export const authRoutes = (id: Identity, addresses: ClientAddresses) => {
     .onParse(authParse)
     .post(
       "/auth/send-code",
-      ({ body, request, server }) => {
-        signIn.sendCode(body.email, addresses.of(request, server), Date.now());
+      async ({ body, request, server }) => {
+        await signIn.sendCode(body.email, addresses.of(request, server), Date.now());
         return {
           message: "If this address can sign in, a code is on its way. It works once, for a few minutes.",
           expires_in: Math.round(id.codes.settings.ttlMs / 1000),
@@ -75,15 +75,15 @@ export const authRoutes = (id: Identity, addresses: ClientAddresses) => {
     )
     .post(
       "/auth/logout",
-      ({ body, request }) => {
+      async ({ body, request }) => {
         const now = Date.now();
         let revoked = false;
-        if (body?.refresh_token) revoked = id.sessions.revokeByToken(body.refresh_token, now);
+        if (body?.refresh_token) revoked = await id.sessions.revokeByToken(body.refresh_token, now);
         if (request.headers.get("authorization")) {
-          const u = requireUser(id, request);
-          const session = id.sessions.live(u.sessionId, now);
+          const u = await requireUser(id, request);
+          const session = await id.sessions.live(u.sessionId, now);
           if (session) {
-            id.sessions.revoke(session, now);
+            await id.sessions.revoke(session, now);
             revoked = true;
           }
         }
@@ -91,16 +91,20 @@ export const authRoutes = (id: Identity, addresses: ClientAddresses) => {
       },
       { body: Logout, detail: { summary: "End the sign-in (its access and refresh tokens)", tags } },
     )
-    .get("/auth/me", ({ request }) => meView(id.gw, callerOf(id, request, { cookie: true }), Date.now()), {
-      detail: { summary: "Who is calling, the plan, and today's usage against its limit", tags },
-    })
+    .get(
+      "/auth/me",
+      async ({ request }) => meView(id.gw, await callerOf(id, request, { cookie: true }), Date.now()),
+      {
+        detail: { summary: "Who is calling, the plan, and today's usage against its limit", tags },
+      },
+    )
     .get(
       "/auth/accounts",
-      ({ request, server }) => {
+      async ({ request, server }) => {
         // A read: the portal's cookie does too.
-        const user = personOf(id, request, addresses.viaTrustedProxy(request, server));
+        const user = await personOf(id, request, addresses.viaTrustedProxy(request, server));
         return {
-          data: id.users.membershipsOf(user.id).map((m) => {
+          data: (await id.users.membershipsOf(user.id)).map((m) => {
             const acct = id.gw.book.get(m.accountId);
             return {
               id: m.accountId,
@@ -117,9 +121,9 @@ export const authRoutes = (id: Identity, addresses: ClientAddresses) => {
     )
     .post(
       "/auth/session",
-      ({ request, server, set }) => {
-        const u = requireUser(id, request);
-        const { token } = id.sessions.open(
+      async ({ request, server, set }) => {
+        const u = await requireUser(id, request);
+        const { token } = await id.sessions.open(
           { userId: u.user.id, accountId: u.accountId, kind: "browser", ...meta(request, server) },
           Date.now(),
         );
@@ -130,11 +134,11 @@ export const authRoutes = (id: Identity, addresses: ClientAddresses) => {
     )
     .delete(
       "/auth/session",
-      ({ request, server, set }) => {
+      async ({ request, server, set }) => {
         // A cookie-authenticated write: only from our own pages.
         checkOrigin(request, addresses.viaTrustedProxy(request, server));
-        const c = cookieUser(id, request);
-        if (c) id.sessions.revoke(c.session, Date.now());
+        const c = await cookieUser(id, request);
+        if (c) await id.sessions.revoke(c.session, Date.now());
         set.headers["set-cookie"] = userCookie("", request, 0);
         return { revoked: c !== null };
       },

@@ -1,13 +1,5 @@
-import type { Db } from "../../db/client.ts";
-import {
-  findSessionByHash,
-  insertSession,
-  liveSessionOfFamily,
-  replaceSession,
-  revokeFamily,
-  revokeUserSessions,
-  type SessionRow,
-} from "../../db/queries/identity.ts";
+import type { SessionRow } from "../../db/queries/identity.ts";
+import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import { unauthorized } from "../errors.ts";
 import { randomToken, sha256 } from "../secrets/tokens.ts";
@@ -26,22 +18,29 @@ const refused = () =>
  * (an OAuth consent page, the portal). Only SHA-256 of a token is stored. Refresh tokens
  * rotate on every use; presenting one that was already replaced means it was copied, and
  * revokes every session of its family. Access tokens name the family (`sid`: it outlives
- * rotations), checked on each use, cached (this process is the only writer), so a logout
- * ends the access tokens of that sign-in at once.
+ * rotations), checked on each use, cached (this process's own logouts update the cache, and
+ * the gateway's reload after another replica's change empties it), so a logout ends the
+ * access tokens of that sign-in at once here, and within the reload on the others.
  */
 export class UserSessions {
   /** The live row of each family looked up (null: none is live). */
   private families = new Map<string, SessionRow | null>();
+  /** Moves on each forget: a read that started before one does not fill the cache after it. */
+  private epoch = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Pick<Store, "identity">,
     readonly ttlMs: Record<SessionKind, number>,
   ) {}
 
-  open(
+  private get db() {
+    return this.store.identity;
+  }
+
+  async open(
     input: { userId: string; accountId: string | null; kind: SessionKind; familyId?: string } & SessionMeta,
     now: number,
-  ): { token: string; session: Session } {
+  ): Promise<{ token: string; session: Session }> {
     const token = `${PREFIX[input.kind]}${randomToken(32)}`;
     const id = newId("ses");
     const row: SessionRow = {
@@ -59,7 +58,7 @@ export class UserSessions {
       clientAddress: input.clientAddress,
       userAgent: input.userAgent?.slice(0, 300) ?? null,
     };
-    insertSession(this.db, row);
+    await this.db.insertSession(row);
     this.families.set(row.familyId, row);
     return { token, session: row };
   }
@@ -69,23 +68,23 @@ export class UserSessions {
    * when given, else the same account) and the old one ends. A token already replaced
    * revokes the family (whoever holds the newer one must sign in again too).
    */
-  rotate(
+  async rotate(
     token: string,
     accountId: string | undefined,
     meta: SessionMeta,
     now: number,
     /** Throws to refuse before anything changes (the user was disabled, not a member of `accountId`). */
-    allow: (current: Session) => void,
+    allow: (current: Session) => Promise<void>,
   ) {
-    const row = token.startsWith(PREFIX.refresh) ? findSessionByHash(this.db, sha256(token)) : undefined;
+    const row = await this.byHash(token, "refresh");
     if (row?.kind !== "refresh") throw refused();
     if (row.revokedAt !== null) {
-      if (row.replacedBy !== null) this.revokeFamily(row.familyId, now);
+      if (row.replacedBy !== null) await this.revokeFamily(row.familyId, now);
       throw refused();
     }
     if (row.expiresAt <= now) throw refused();
-    allow(row);
-    const next = this.open(
+    await allow(row);
+    const next = await this.open(
       {
         userId: row.userId,
         accountId: accountId ?? row.accountId,
@@ -95,48 +94,62 @@ export class UserSessions {
       },
       now,
     );
-    if (!replaceSession(this.db, row.id, next.session.id, now)) {
-      this.revokeFamily(row.familyId, now);
+    // One statement decides which of two uses of this token replaces it; the other revokes the family.
+    if (!(await this.db.replaceSession(row.id, next.session.id, now))) {
+      await this.revokeFamily(row.familyId, now);
       throw refused();
     }
     return next;
   }
 
+  /** The session a token of that kind names (live or not), or undefined. */
+  private async byHash(token: string, kind: SessionKind): Promise<Session | undefined> {
+    return token.startsWith(PREFIX[kind]) ? await this.db.sessionByHash(sha256(token)) : undefined;
+  }
+
   /** The live session a cookie or token names (of that kind), or null. */
-  byToken(token: string, kind: SessionKind, now: number): Session | null {
-    if (!token.startsWith(PREFIX[kind])) return null;
-    const row = findSessionByHash(this.db, sha256(token));
+  async byToken(token: string, kind: SessionKind, now: number): Promise<Session | null> {
+    const row = await this.byHash(token, kind);
     return row && row.kind === kind && this.isLive(row, now) ? row : null;
   }
 
   /** The live session of the family an access token names, or null. */
-  live(familyId: string, now: number): Session | null {
-    let row = this.families.get(familyId);
-    if (row === undefined || (row !== null && !this.isLive(row, now))) {
-      row = liveSessionOfFamily(this.db, familyId, now) ?? null;
-      this.families.set(familyId, row);
-    }
-    return row;
+  async live(familyId: string, now: number): Promise<Session | null> {
+    const cached = this.families.get(familyId);
+    if (cached === null || (cached !== undefined && this.isLive(cached, now))) return cached;
+    const epoch = this.epoch;
+    const row = (await this.db.liveSessionOfFamily(familyId, now)) ?? null;
+    // A revoke, a rotation or a forget that landed while the read was away wins over what it read.
+    if (this.epoch !== epoch) return row;
+    if (this.families.get(familyId) === cached) this.families.set(familyId, row);
+    return this.families.get(familyId) ?? null;
   }
 
   /** Ends the family of a refresh token (logout by token); whether it was live. */
-  revokeByToken(token: string, now: number): boolean {
-    const row = token.startsWith(PREFIX.refresh) ? findSessionByHash(this.db, sha256(token)) : undefined;
-    if (row?.kind !== "refresh" || !this.live(row.familyId, now)) return false;
-    this.revokeFamily(row.familyId, now);
+  async revokeByToken(token: string, now: number): Promise<boolean> {
+    const row = await this.byHash(token, "refresh");
+    if (row?.kind !== "refresh" || !(await this.live(row.familyId, now))) return false;
+    await this.revokeFamily(row.familyId, now);
     return true;
   }
 
   /** Ends a session and its whole family (logout). */
-  revoke(session: Session, now: number): void {
-    this.revokeFamily(session.familyId, now);
+  revoke(session: Session, now: number): Promise<void> {
+    return this.revokeFamily(session.familyId, now);
   }
 
   /** Ends every session of a user (signed out everywhere, or disabled). */
-  revokeUser(userId: string, now: number): number {
-    const n = revokeUserSessions(this.db, userId, now).length;
+  async revokeUser(userId: string, now: number): Promise<number> {
+    for (const [family, row] of this.families) if (row?.userId === userId) this.families.set(family, null);
+    const n = (await this.db.revokeUserSessions(userId, now)).length;
     for (const [family, row] of this.families) if (row?.userId === userId) this.families.set(family, null);
     return n;
+  }
+
+  /** Forgets every cached family (another process may have ended them): the next use reads its row. */
+  forget(): void {
+    this.epoch++;
+    this.families.clear();
   }
 
   /** Forgets cached families that ended (the cache only holds ones looked up). */
@@ -145,9 +158,10 @@ export class UserSessions {
       if (row === null || !this.isLive(row, now)) this.families.delete(family);
   }
 
-  private revokeFamily(familyId: string, now: number): void {
-    revokeFamily(this.db, familyId, now);
+  /** The cache forgets the family first, in this turn: no access token of it passes while the write is away. */
+  private async revokeFamily(familyId: string, now: number): Promise<void> {
     this.families.set(familyId, null);
+    await this.db.revokeFamily(familyId, now);
   }
 
   private isLive(row: SessionRow, now: number): boolean {

@@ -1,5 +1,4 @@
-import type { Db } from "../../db/client.ts";
-import { deleteSetting, readSetting, upsertSetting } from "../../db/queries/system.ts";
+import type { Store } from "../../db/store.ts";
 import { SIGNUP_MODES, type SignupMode } from "../config/identity.ts";
 
 const SETTING = "identity.signup_mode";
@@ -12,26 +11,28 @@ const SETTING = "identity.signup_mode";
  */
 export class SignupPolicy {
   constructor(
-    private readonly db: Db,
+    private readonly store: Pick<Store, "settings">,
     private readonly configured: SignupMode,
   ) {}
 
-  private override(): SignupMode | null {
-    const v = readSetting(this.db, SETTING);
+  private async override(): Promise<SignupMode | null> {
+    const v = await this.store.settings.read(SETTING);
     return v && (SIGNUP_MODES as readonly string[]).includes(v) ? (v as SignupMode) : null;
   }
 
-  mode(): SignupMode {
-    return this.override() ?? this.configured;
+  async mode(): Promise<SignupMode> {
+    return (await this.override()) ?? this.configured;
   }
 
-  source(): "config" | "admin" {
-    return this.override() === null ? "config" : "admin";
+  /** The mode and where it comes from, from one read. */
+  async current(): Promise<{ mode: SignupMode; source: "config" | "admin" }> {
+    const o = await this.override();
+    return { mode: o ?? this.configured, source: o === null ? "config" : "admin" };
   }
 
   /** Sets the mode (null: back to tollgate.yaml's). */
-  set(mode: SignupMode | null): void {
-    if (mode === null) deleteSetting(this.db, SETTING);
-    else upsertSetting(this.db, SETTING, mode);
+  async set(mode: SignupMode | null): Promise<void> {
+    if (mode === null) await this.store.settings.delete(SETTING);
+    else await this.store.settings.upsert(SETTING, mode);
   }
 }

@@ -20,8 +20,8 @@ const RoleBody = z.object({ role: Role });
  * and an account the caller is not a member of is "not found", like one that does not exist.
  */
 export const teamRoutes = (id: Identity) => {
-  const member = (request: Request, accountId: string, need: "member" | "owner") => {
-    const u = requireUser(id, request);
+  const member = async (request: Request, accountId: string, need: "member" | "owner") => {
+    const u = await requireUser(id, request);
     return { ...u, ...roleOn(u.user.id, accountId, need) };
   };
   const roleOn = (userId: string, accountId: string, need: "member" | "owner") => {
@@ -35,17 +35,17 @@ export const teamRoutes = (id: Identity) => {
     .onParse(authParse)
     .get(
       "/members",
-      ({ request, params }) => {
+      async ({ request, params }) => {
         // A read: the portal's session cookie does too (a GET needs no Origin check).
-        const m = roleOn(personOf(id, request, false).id, params.id, "member");
-        return { data: id.users.membersOf(m.accountId).map(memberView) };
+        const m = roleOn((await personOf(id, request, false)).id, params.id, "member");
+        return { data: (await id.users.membersOf(m.accountId)).map(memberView) };
       },
       { detail: { summary: "Members of one of your accounts", tags } },
     )
     .post(
       "/invites",
       async ({ request, params, body, set }) => {
-        const m = member(request, params.id, "owner");
+        const m = await member(request, params.id, "owner");
         const r = await invite(
           id,
           { email: body.email, accountId: m.accountId, role: body.role, invitedBy: m.user.id },
@@ -58,31 +58,31 @@ export const teamRoutes = (id: Identity) => {
     )
     .get(
       "/invites",
-      ({ request, params }) => {
-        const m = member(request, params.id, "owner");
-        return { data: id.invites.list(m.accountId).map(inviteView) };
+      async ({ request, params }) => {
+        const m = await member(request, params.id, "owner");
+        return { data: (await id.invites.list(m.accountId)).map(inviteView) };
       },
       { detail: { summary: "The account's invitations (owners)", tags } },
     )
     .delete(
       "/invites/:invite",
-      ({ request, params }) => {
-        const m = member(request, params.id, "owner");
-        const inv = accountInvite(id, m.accountId, params.invite);
-        return inviteView(id.invites.revoke(inv.id, Date.now()));
+      async ({ request, params }) => {
+        const m = await member(request, params.id, "owner");
+        const inv = await accountInvite(id, m.accountId, params.invite);
+        return inviteView(await id.invites.revoke(inv.id, Date.now()));
       },
       { detail: { summary: "Withdraw an invitation (owners)", tags } },
     )
     .patch(
       "/members/:user",
       async ({ request, params, body }) => {
-        const m = member(request, params.id, "owner");
+        const m = await member(request, params.id, "owner");
         const userId = params.user;
-        const target = id.users.get(userId);
+        const target = await id.users.get(userId);
         if (!target || !id.users.membership(m.accountId, userId))
           throw notFound("No such member of this account.", "member_not_found");
         await id.users.addMember(m.accountId, target, body.role, Date.now());
-        return memberView(id.users.membersOf(m.accountId).find((x) => x.userId === userId)!);
+        return memberView((await id.users.membersOf(m.accountId)).find((x) => x.userId === userId)!);
       },
       { body: RoleBody, detail: { summary: "Change a member's role (owners)", tags } },
     )
@@ -90,8 +90,8 @@ export const teamRoutes = (id: Identity) => {
       "/members/:user",
       async ({ request, params }) => {
         const userId = params.user;
-        const self = requireUser(id, request).user.id === userId;
-        const m = member(request, params.id, self ? "member" : "owner");
+        const self = (await requireUser(id, request)).user.id === userId;
+        const m = await member(request, params.id, self ? "member" : "owner");
         // Their access tokens for this account stop working at once (the membership is checked on each call).
         await id.users.removeMember(m.accountId, userId);
         await id.oauth.revokeAll({ userId, accountId: m.accountId }, Date.now());

@@ -40,21 +40,21 @@ export async function invite(
   const acct = input.accountId === null ? null : id.gw.book.get(input.accountId);
   if (input.accountId !== null && !acct)
     throw notFound(`No account with id '${input.accountId}'.`, "account_not_found");
-  const inv = id.invites.create(input, now);
-  const user = id.users.byEmail(input.email);
+  const inv = await id.invites.create(input, now);
+  const user = await id.users.byEmail(input.email);
   let joined = false;
-  if (user && input.accountId !== null) {
+  // Taken first, as a sign-in takes it: one that signed in meanwhile has joined by it already.
+  if (user && input.accountId !== null && (await id.invites.accept(inv.id, now))) {
     await id.users.addMember(input.accountId, user, input.role, now);
-    id.invites.accepted(inv.id, now);
     joined = true;
   }
-  void id.mailer.send(inviteMail(input.email, acct?.name ?? null, id.siteName), now);
+  await id.mailer.post(inviteMail(input.email, acct?.name ?? null, id.siteName), now).stored;
   return { invite: { ...inv, acceptedAt: joined ? now : null }, joined };
 }
 
 /** An invite of this account (404 for another account's: ids are not a way to probe). */
-export function accountInvite(id: Identity, accountId: string, inviteId: string): Invite {
-  const inv = id.invites.get(inviteId);
+export async function accountInvite(id: Identity, accountId: string, inviteId: string): Promise<Invite> {
+  const inv = await id.invites.get(inviteId);
   if (!inv || inv.accountId !== accountId)
     throw notFound(`No invite with id '${inviteId}'.`, "invite_not_found");
   return inv;

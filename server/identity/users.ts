@@ -1,19 +1,5 @@
-import type { Db } from "../../db/client.ts";
-import {
-  allMemberships,
-  deleteMembership,
-  findUser,
-  findUserByEmail,
-  insertMembership,
-  insertUser,
-  type MemberRow,
-  type MembershipView,
-  membershipsOfUser,
-  membersOfAccount,
-  setMemberRole,
-  type UserRow,
-  updateUser,
-} from "../../db/queries/identity.ts";
+import type { MemberRow, MembershipView, UserRow } from "../../db/queries/identity.ts";
+import type { Store } from "../../db/store.ts";
 import type { AccountBook } from "../billing/account-book.ts";
 import { newId } from "../core/ids.ts";
 import { GatewayError, notFound } from "../errors.ts";
@@ -24,7 +10,7 @@ export type Role = MemberRow["role"];
 export type User = UserRow;
 export type Membership = MembershipView;
 
-export type UserDeps = { db: Db; keys: KeyStore; book: AccountBook; plans: PlanBook };
+export type UserDeps = { store: Pick<Store, "identity">; keys: KeyStore; book: AccountBook; plans: PlanBook };
 
 const memberKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
 
@@ -37,28 +23,39 @@ const memberKey = (accountId: string, userId: string) => `${accountId}\u0000${us
 export class Users {
   private members = new Map<string, MemberRow>();
   private users = new Map<string, UserRow>();
+  /** Moves on each load: a read that started before one does not fill the cache after it. */
+  private epoch = 0;
 
   constructor(private readonly d: UserDeps) {}
 
-  load(): void {
-    this.members = new Map(allMemberships(this.d.db).map((m) => [memberKey(m.accountId, m.userId), m]));
-    this.users.clear();
+  private get db() {
+    return this.d.store.identity;
   }
 
-  get(id: string): User | undefined {
-    let u = this.users.get(id);
-    if (!u) {
-      u = findUser(this.d.db, id);
-      if (u) this.users.set(id, u);
-    }
+  /** Every membership, and no user cached: at start, and on each reload after another process's change. */
+  async load(): Promise<void> {
+    this.epoch++;
+    this.users.clear();
+    const all = await this.db.allMemberships();
+    this.members = new Map(all.map((m) => [memberKey(m.accountId, m.userId), m]));
+  }
+
+  async get(id: string): Promise<User | undefined> {
+    const cached = this.users.get(id);
+    if (cached) return cached;
+    const epoch = this.epoch;
+    const u = await this.db.user(id);
+    // A reload that started while the read was away may know better: leave the cache to the next read.
+    if (u && this.epoch === epoch) this.users.set(id, u);
     return u;
   }
 
-  byEmail(email: string): User | undefined {
-    return findUserByEmail(this.d.db, email);
+  byEmail(email: string): Promise<User | undefined> {
+    return this.db.userByEmail(email);
   }
 
-  create(email: string, name: string | null, now: number): User {
+  /** A new user; 409 user_exists when the address is taken (perhaps a moment ago, by a sign-up at once). */
+  async create(email: string, name: string | null, now: number): Promise<User> {
     const row: UserRow = {
       id: newId("usr"),
       email,
@@ -67,13 +64,14 @@ export class Users {
       createdAt: now,
       lastLoginAt: null,
     };
-    insertUser(this.d.db, row);
+    if (!(await this.db.insertUser(row)))
+      throw new GatewayError("conflict", `A user with the address ${email} exists.`, { code: "user_exists" });
     this.users.set(row.id, row);
     return row;
   }
 
-  update(id: string, set: Partial<Pick<UserRow, "name" | "status" | "lastLoginAt">>): User {
-    const row = updateUser(this.d.db, id, set);
+  async update(id: string, set: Partial<Pick<UserRow, "name" | "status" | "lastLoginAt">>): Promise<User> {
+    const row = await this.db.updateUser(id, set);
     if (!row) throw notFound(`No user with id '${id}'.`, "user_not_found");
     this.users.set(id, row);
     return row;
@@ -83,17 +81,17 @@ export class Users {
     return this.members.get(memberKey(accountId, userId));
   }
 
-  membershipsOf(userId: string): Membership[] {
-    return membershipsOfUser(this.d.db, userId);
+  membershipsOf(userId: string): Promise<Membership[]> {
+    return this.db.membershipsOf(userId);
   }
 
-  membersOf(accountId: string): Membership[] {
-    return membersOfAccount(this.d.db, accountId);
+  membersOf(accountId: string): Promise<Membership[]> {
+    return this.db.membersOf(accountId);
   }
 
   /** The person's first account they own, else their first: where a fresh sign-in acts. */
-  homeAccount(userId: string): Membership | undefined {
-    const all = this.membershipsOf(userId);
+  async homeAccount(userId: string): Promise<Membership | undefined> {
+    const all = await this.membershipsOf(userId);
     return all.find((m) => m.role === "owner") ?? all[0];
   }
 
@@ -105,15 +103,30 @@ export class Users {
     if (existing) {
       if (existing.role !== role) {
         if (existing.role === "owner") this.keepAnOwner(accountId, user.id);
-        setMemberRole(this.d.db, accountId, user.id, role);
+        // Memory first, in this turn: two owners demoting each other at once cannot both pass keepAnOwner.
+        const before = existing.role;
         existing.role = role;
+        await this.db.setMemberRole(accountId, user.id, role).catch((err: unknown) => {
+          existing.role = before;
+          throw err;
+        });
       }
       return existing;
     }
     const { record } = await this.d.keys.create({ accountId, name: `Sign-in: ${user.email}` }, now);
+    // Added meanwhile (two invites taken at once): keep that membership, drop the spare key.
+    const raced = this.membership(accountId, user.id);
+    if (raced) {
+      await this.d.keys.update(record.id, { status: "revoked" });
+      return raced;
+    }
     const row: MemberRow = { accountId, userId: user.id, role, keyId: record.id, createdAt: now };
-    insertMembership(this.d.db, row);
-    this.members.set(memberKey(accountId, user.id), row);
+    const key = memberKey(accountId, user.id);
+    this.members.set(key, row);
+    await this.db.insertMembership(row).catch((err: unknown) => {
+      this.members.delete(key);
+      throw err;
+    });
     return row;
   }
 
@@ -122,8 +135,13 @@ export class Users {
     const m = this.membership(accountId, userId);
     if (!m) throw notFound("No such member of this account.", "member_not_found");
     if (m.role === "owner" && !opts.force) this.keepAnOwner(accountId, userId);
-    deleteMembership(this.d.db, accountId, userId);
-    this.members.delete(memberKey(accountId, userId));
+    // Memory first, in this turn (as for a role change): the last two owners cannot both leave.
+    const key = memberKey(accountId, userId);
+    this.members.delete(key);
+    await this.db.deleteMembership(accountId, userId).catch((err: unknown) => {
+      this.members.set(key, m);
+      throw err;
+    });
     await this.d.keys.update(m.keyId, { status: "revoked" });
   }
 

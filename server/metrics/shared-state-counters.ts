@@ -8,8 +8,17 @@ import type { Metrics } from "./metrics.ts";
  */
 export function addSharedStateCounters(
   metrics: Metrics,
-  read: () => { breaker: number; narrowAdmits: number },
+  read: () => { breaker: number; narrowAdmits: number; leaseLost: number },
 ): void {
+  new Counter({
+    name: "tollgate_lease_lost_total",
+    help: "Holds whose lease ran out while their call was still running (a paused or cut-off replica): the call went on, its charge capped by PostgreSQL",
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.inc(read().leaseLost);
+    },
+  });
   new Counter({
     name: "tollgate_shared_state_fallbacks_total",
     help: "Calls decided without Redis: kind=breaker (a route's local breaker), kind=narrow_admit (a free request within the replica's share)",

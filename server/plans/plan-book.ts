@@ -150,17 +150,19 @@ export class PlanBook {
     const month = monthStart(now);
     // Staying on the plan already paid for this month costs nothing more.
     const paid = prev?.planId === planId && prev.periodStart >= month;
-    if (
-      !paid &&
-      plan.monthlyFee > 0 &&
-      !this.pay(accountId, plan, month, now, () => this.restore(accountId, prev))
-    ) {
-      const free = this.free(accountId);
-      throw new GatewayError(
-        "insufficient_quota",
-        `The balance (${formatAmount(free)}) cannot pay the plan's monthly fee (${formatAmount(plan.monthlyFee)}).`,
-        { code: "insufficient_quota" },
-      );
+    if (!paid && plan.monthlyFee > 0) {
+      const fee = this.pay(accountId, plan, month, now, () => this.restore(accountId, prev));
+      if (!fee) {
+        const free = this.free(accountId);
+        throw new GatewayError(
+          "insufficient_quota",
+          `The balance (${formatAmount(free)}) cannot pay the plan's monthly fee (${formatAmount(plan.monthlyFee)}).`,
+          { code: "insufficient_quota" },
+        );
+      }
+      // An admin's change answers once the fee is in the books (on PostgreSQL the write is
+      // not done when `credit` returns); a fee that could not be written fails the change.
+      await fee;
     }
     await this.save({
       accountId,
@@ -266,9 +268,16 @@ export class PlanBook {
    * The balance moves in memory at once (AccountBook.credit), so the request path does not
    * wait for the write (on SQLite it is already done); a write that fails gives the money
    * back in memory and runs `unpaid`, which puts the assignment back so the fee is due again.
+   * Returns the write (an admin's assignment awaits it), or false when the balance cannot pay.
    */
-  private pay(accountId: string, plan: Plan, month: number, now: number, unpaid: () => void): boolean {
-    if (plan.monthlyFee === 0) return true;
+  private pay(
+    accountId: string,
+    plan: Plan,
+    month: number,
+    now: number,
+    unpaid: () => void,
+  ): Promise<unknown> | false {
+    if (plan.monthlyFee === 0) return Promise.resolve();
     if (this.free(accountId) < plan.monthlyFee) return false;
     const write = this.book.credit(
       accountId,
@@ -289,7 +298,7 @@ export class PlanBook {
       );
       unpaid();
     });
-    return true;
+    return write;
   }
 
   /** Puts back what the account had (none: no plan). */

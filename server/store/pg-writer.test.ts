@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { migratePg, openPg } from "../../db/pg/client.ts";
-import { accounts, apiKeys } from "../../db/pg/schema/index.ts";
+import { accounts, apiKeys, requestLog } from "../../db/pg/schema/index.ts";
 import { blankLogRow } from "../testing/log-row.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
 import { writerBehaves } from "../testing/writer-contract.ts";
@@ -74,8 +74,20 @@ test("charges settle with their log rows in the batch, capped by the key's limit
     [-200, 400, "c3"],
     [-100, 300, "c4"],
   ]);
-  // A retried charge (same ledger id) charges nothing twice.
-  await expect(writer.enqueue(charged(1, 200, 5001).slice(1))).resolves.toBeUndefined();
+  // A retried charge (same ledger id) charges nothing twice; it reports the first charge, with the mirror's values.
+  await expect(writer.enqueue(charged(1, 200, 5001).slice(1))).resolves.toEqual({
+    settled: [
+      {
+        ledgerId: "txn_1",
+        accountId: "acc",
+        keyId: "key",
+        charged: 200,
+        balance: 300,
+        version: 4,
+        keyUsed: 700,
+      },
+    ],
+  });
   const [again] = await pool.db.select().from(accounts).where(sql`${accounts.id} = 'acc'`);
   expect(again?.balance).toBe(300);
   await writer.close();
@@ -98,8 +110,8 @@ test("idempotency puts replace the stored response (the later one wins within a 
     },
   ];
   await writer.enqueue(put("first", 1));
-  // One batch holding two puts under the same key: the batch's one upsert cannot touch a
-  // row twice, so it runs entry by entry and both succeed, in order.
+  // One batch holding two puts under the same key: both succeed and the later one stands
+  // (an upsert cannot touch a row twice, so the batch sends the later row only).
   await Promise.all([writer.enqueue(put("second", 2)), writer.enqueue(put("third", 3))]);
   await writer.enqueue([
     {
@@ -125,5 +137,45 @@ test("idempotency puts replace the stored response (the later one wins within a 
   expect(await query("SELECT id, meta, jsonb_typeof(meta) AS t FROM generated_media")).toEqual([
     { id: "img_1", meta: { size: "1024x1024" }, t: "object" },
   ]);
+  await writer.close();
+});
+
+test("log rows keep every column as written (JSON arrays, booleans, nulls); a capped charge's row says what was charged", async () => {
+  const writer = new PgWriter(pool.db);
+  const row = {
+    ...blankLogRow("full", 7000),
+    keyId: "key",
+    accountId: "acc",
+    model: "m",
+    stream: true,
+    inputTokens: 3_000_000_000,
+    usageSource: "upstream" as const,
+    cost: 500,
+    ttftMs: 12,
+    errorMessage: 'it\'s "quoted"\n',
+    attempts: [{ provider: "p", status: 200 }],
+    droppedFields: ["seed"],
+  };
+  // The key has 0 of its 700 left after the test above: PostgreSQL caps the charge at 0.
+  await writer.enqueue([
+    { op: "request_log.insert", row },
+    {
+      charge: {
+        ledgerId: "txn_full",
+        accountId: "acc",
+        keyId: "key",
+        amount: 500,
+        requestId: "full",
+        at: 7000,
+      },
+    },
+  ]);
+  const [got] = await pool.db.select().from(requestLog).where(sql`${requestLog.id} = 'full'`);
+  expect(got).toEqual({ ...row, cost: 0 });
+  expect(
+    await query(
+      "SELECT jsonb_typeof(attempts) AS a, jsonb_typeof(dropped_fields) AS d FROM request_log WHERE id = 'full'",
+    ),
+  ).toEqual([{ a: "array", d: "array" }]);
   await writer.close();
 });

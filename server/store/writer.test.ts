@@ -9,7 +9,8 @@ import { logRowEntry as row, writerBehaves } from "../testing/writer-contract.ts
 import { InlineWriter } from "./inline-writer.ts";
 import { ThreadWriter } from "./thread-writer.ts";
 import { WalSync } from "./wal-sync.ts";
-import type { Writer } from "./writer.ts";
+import { BatchingWriter, type Writer } from "./writer.ts";
+import type { BatchResult, Entry } from "./writes.ts";
 
 function migrated(path: string, sync: "full" | "normal" = "full"): Database {
   const { sqlite, db } = openDb(path, { sync });
@@ -97,5 +98,62 @@ describe("writers", () => {
 
   test("thread: a writer that cannot open the database fails to start", async () => {
     await expect(ThreadWriter.start("/nonexistent/dir/t.db", "full")).rejects.toThrow();
+  });
+});
+
+describe("a bounded writer (PgWriter's two batches at once)", () => {
+  /** Commits only when told to, recording each batch's size. */
+  class Gated extends BatchingWriter {
+    readonly sizes: number[] = [];
+    readonly gates: (() => void)[] = [];
+    constructor() {
+      super();
+      this.maxInFlight = 2;
+    }
+    protected commit(entries: Entry[]): Promise<BatchResult> {
+      this.sizes.push(entries.length);
+      return new Promise((resolve) => this.gates.push(() => resolve({ failed: [] })));
+    }
+    async close(): Promise<void> {
+      await this.idle();
+    }
+  }
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  test("entries arriving while two batches commit go together as the third, once one finishes", async () => {
+    const w = new Gated();
+    const done: Promise<unknown>[] = [w.enqueue([])];
+    await tick();
+    done.push(w.enqueue([]));
+    await tick();
+    for (let i = 0; i < 10; i++) done.push(w.enqueue([]));
+    await tick();
+    expect(w.sizes).toEqual([1, 1]);
+    w.gates[0]!();
+    await tick();
+    expect(w.sizes).toEqual([1, 1, 10]);
+    w.gates[1]!();
+    w.gates[2]!();
+    await Promise.all(done);
+    expect(w.pending).toBe(0);
+  });
+
+  test("idle() waits for what queued behind the bound too", async () => {
+    const w = new Gated();
+    const all = [w.enqueue([]), w.enqueue([])];
+    await tick();
+    all.push(w.enqueue([]));
+    let idle = false;
+    const waiting = w.idle().then(() => {
+      idle = true;
+    });
+    // Open every gate as batches appear until idle() returns.
+    while (!idle) {
+      for (const g of w.gates.splice(0)) g();
+      await tick();
+    }
+    await waiting;
+    await Promise.all(all);
+    expect(w.sizes.reduce((a, b) => a + b, 0)).toBe(3);
   });
 });

@@ -1,4 +1,4 @@
-import type { BatchResult, Entry } from "./writes.ts";
+import type { BatchResult, Committed, Entry, SettledCharge } from "./writes.ts";
 
 /**
  * Where group-committed writes go. Entries queued during one turn of the event loop are
@@ -7,7 +7,8 @@ import type { BatchResult, Entry } from "./writes.ts";
  * promise that a client never sees an end that is not on disk.
  */
 export interface Writer {
-  enqueue(entry: Entry): Promise<void>;
+  /** Resolves with the entry's charges as PostgreSQL settled them (undefined on SQLite). */
+  enqueue(entry: Entry): Promise<Committed>;
   /** Resolves once everything queued so far is committed (shutdown, tests). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -18,7 +19,7 @@ export interface Writer {
   readonly pending: number;
 }
 
-type Waiting = { entry: Entry; resolve: () => void; reject: (e: unknown) => void };
+type Waiting = { entry: Entry; resolve: (c: Committed) => void; reject: (e: unknown) => void };
 
 /** The batching both writers share; `commit` is where they differ. */
 export abstract class BatchingWriter implements Writer {
@@ -28,6 +29,12 @@ export abstract class BatchingWriter implements Writer {
   private unacked = 0;
   onFailure: (err: unknown) => void = () => {};
   readonly stats = { batches: 0, entries: 0 };
+  /**
+   * Batches committing at once. Past it, new entries wait for one to finish and go together:
+   * under load that makes batches larger instead of more (a round trip per batch, not per
+   * request). Unbounded by default; PgWriter bounds it.
+   */
+  protected maxInFlight = Number.POSITIVE_INFINITY;
 
   protected abstract commit(entries: Entry[]): Promise<BatchResult>;
 
@@ -35,7 +42,7 @@ export abstract class BatchingWriter implements Writer {
     return this.unacked;
   }
 
-  enqueue(entry: Entry): Promise<void> {
+  enqueue(entry: Entry): Promise<Committed> {
     return new Promise((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
       this.unacked++;
@@ -49,16 +56,17 @@ export abstract class BatchingWriter implements Writer {
   private send(): void {
     this.scheduled = false;
     const batch = this.queue;
-    if (batch.length === 0) return;
+    if (batch.length === 0 || this.inFlight.size >= this.maxInFlight) return;
     this.queue = [];
     const done = this.commit(batch.map((w) => w.entry)).then(
       (result) => {
         this.stats.batches++;
         this.stats.entries += batch.length;
         const failed = new Map(result.failed);
+        const settled = result.settled && new Map(result.settled.map((c) => [c.ledgerId, c]));
         batch.forEach((w, i) => {
           const why = failed.get(i);
-          if (why === undefined) w.resolve();
+          if (why === undefined) w.resolve(settled && { settled: ownCharges(w.entry, settled) });
           else w.reject(new Error(`write failed: ${why}`));
         });
         if (failed.size > 0) this.onFailure(new Error([...failed.values()][0]));
@@ -71,14 +79,30 @@ export abstract class BatchingWriter implements Writer {
     const tracked = done.finally(() => {
       this.unacked -= batch.length;
       this.inFlight.delete(tracked);
+      // What queued while this batch committed goes now, as one batch.
+      if (this.queue.length > 0 && !this.scheduled) this.send();
     });
     this.inFlight.add(tracked);
   }
 
   async idle(): Promise<void> {
     this.send();
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    while (this.inFlight.size > 0 || this.queue.length > 0) {
+      await Promise.all([...this.inFlight]);
+      this.send();
+    }
   }
 
   abstract close(): Promise<void>;
+}
+
+/** An entry's charges among a batch's settled ones. */
+function ownCharges(entry: Entry, settled: Map<string, SettledCharge>): SettledCharge[] {
+  const own: SettledCharge[] = [];
+  for (const w of entry)
+    if ("charge" in w) {
+      const c = settled.get(w.charge.ledgerId);
+      if (c) own.push(c);
+    }
+  return own;
 }

@@ -1,3 +1,4 @@
+import type { Settled } from "../../db/pg/queries/settle.ts";
 import type { RowWrite } from "../../db/queries/writes.ts";
 
 /**
@@ -25,5 +26,14 @@ export type Charge = {
 
 export type Entry = Write[];
 
-/** How a batch went: the indexes of entries that failed (each rolled back alone), with why. */
-export type BatchResult = { failed: [number, string][] };
+/** What PostgreSQL did with one charge (tollgate_settle), with the mirror's values after it. */
+export type SettledCharge = Settled;
+
+/**
+ * How a batch went: the indexes of entries that failed (each rolled back alone), with why;
+ * on PostgreSQL also every charge as settled (SQLite's writers report none: memory decided).
+ */
+export type BatchResult = { failed: [number, string][]; settled?: SettledCharge[] };
+
+/** What an entry's commit tells its caller: its own charges as settled (PostgreSQL), or nothing. */
+export type Committed = { settled: SettledCharge[] } | undefined;

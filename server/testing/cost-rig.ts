@@ -1,4 +1,3 @@
-import { accountBalance, chargedFor } from "../../db/queries/billing.ts";
 import { costOf, parseAmount } from "../billing/money.ts";
 import { PROVIDER_SECRET, TestGateway } from "./harness.ts";
 import type { ReadingOrder } from "./honest-caps.ts";
@@ -160,8 +159,9 @@ export class CostRig {
     );
   }
 
-  private charged(requestId: string): number {
-    return chargedFor(this.tg.gw.db, requestId);
+  /** What the books charged for a request, through the Store (either engine). */
+  private charged(requestId: string): Promise<number> {
+    return this.tg.gw.store.ledger.chargedFor(requestId);
   }
 
   /**
@@ -169,12 +169,12 @@ export class CostRig {
    * a balance below zero or a reservation left open; a key past its spend limit; a charge
    * other than the cost of the usage the upstream reported (nothing reported: nothing charged).
    */
-  violations(client: Client, sent: Sent[]): string[] {
+  async violations(client: Client, sent: Sent[]): Promise<string[]> {
     const out: string[] = [];
     for (const s of sent)
       if (s.status >= 500) out.push(`${s.status} for ${JSON.stringify(s.call)}: ${s.text.slice(0, 300)}`);
     const acct = this.tg.gw.book.get(client.accountId);
-    const table = accountBalance(this.tg.gw.db, client.accountId);
+    const table = await this.tg.gw.store.accounts.balance(client.accountId);
     if (!acct || acct.balance < 0 || table === undefined || table < 0)
       out.push(`balance below zero: memory ${acct?.balance}, table ${table}`);
     if (acct && acct.reserved !== 0) out.push(`reservations left open: ${acct.reserved}`);
@@ -191,7 +191,7 @@ export class CostRig {
       const expected = usage
         ? costOf(prices, { input: usage.prompt, cached: 0, output: usage.completion })
         : 0;
-      const charged = this.charged(s.requestId);
+      const charged = await this.charged(s.requestId);
       if (charged !== expected)
         out.push(
           `charged ${charged}, upstream reported ${JSON.stringify(usage ?? null)} costing ${expected} (status ${s.status}) for ${JSON.stringify(s.call)}; upstream got ${JSON.stringify(this.received(s.requestId))}`,

@@ -1,5 +1,6 @@
+import { type Database, Database as SqliteDatabase } from "bun:sqlite";
 import { afterAll, beforeAll, beforeEach } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
@@ -7,7 +8,10 @@ import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { readEnv } from "../config/env.ts";
 import { DEFAULT_MIGRATIONS, type Running, startServer } from "../start.ts";
+import { GENERATION_POLL_MS } from "../store/pg-engine.ts";
 import { MockOpenAI } from "./mock-openai.ts";
+import { sharedPg } from "./test-engine.ts";
+import { type Row, runSql } from "./test-sql.ts";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const PROVIDER_SECRET = "sk-mockprovidersecret-abcdef123456";
@@ -38,13 +42,49 @@ models:
 ${extra}`;
 }
 
-export type StartOpts = { config?: string; env?: Record<string, string>; dir?: string };
+export type TestEngine = "sqlite" | "postgres";
 
-/** The real server on loopback at port 0, on a fresh database in a temp folder. */
+/**
+ * The engine the gateway suite runs on: TOLLGATE_TEST_ENGINE=postgres runs every
+ * TestGateway on a real PostgreSQL (one server per test process, a fresh database per
+ * gateway: server/testing/test-engine.ts); SQLite otherwise.
+ */
+export const TEST_ENGINE: TestEngine =
+  process.env.TOLLGATE_TEST_ENGINE === "postgres" ? "postgres" : "sqlite";
+
+export type StartOpts = {
+  config?: string;
+  env?: Record<string, string>;
+  /** A folder of an earlier TestGateway: the same database again (a restart). */
+  dir?: string;
+  /** Overrides TOLLGATE_TEST_ENGINE (a test about one engine itself). */
+  engine?: TestEngine;
+};
+
+/** A folder's database on the test engine: a SQLite file in it, or a PostgreSQL database it names. */
+async function databaseOf(dir: string, engine: TestEngine): Promise<Record<string, string>> {
+  if (engine === "sqlite") return { TOLLGATE_DB: join(dir, "tollgate.db") };
+  // The folder remembers its database, so a restart on the same folder finds the same books.
+  const marker = join(dir, "postgres-url");
+  const url = existsSync(marker)
+    ? readFileSync(marker, "utf8")
+    : await (await sharedPg()).createDatabase(`tg_${crypto.randomUUID().replaceAll("-", "")}`);
+  writeFileSync(marker, url);
+  // No secret.key beside a PostgreSQL database: the sealing key comes from the environment.
+  // TOLLGATE_TEST_REDIS=redis://…: the suite's money through the replicas' ClusterBook (docs/scale-out.md).
+  const redis: Record<string, string> = process.env.TOLLGATE_TEST_REDIS
+    ? { TOLLGATE_REDIS: process.env.TOLLGATE_TEST_REDIS }
+    : {};
+  return { TOLLGATE_DB: url, TOLLGATE_SECRET: "test-secret-for-postgres-gateways", ...redis };
+}
+
+/** The real server on loopback at port 0, on a fresh database (TEST_ENGINE's) in a temp folder. */
 export class TestGateway {
   private constructor(
     readonly running: Running,
     readonly dir: string,
+    /** TOLLGATE_DB: the SQLite file or the PostgreSQL URL. */
+    readonly database: string,
   ) {}
 
   static async start(opts: StartOpts = {}): Promise<TestGateway> {
@@ -54,7 +94,7 @@ export class TestGateway {
     const vars: Record<string, string> = {
       PORT: "0",
       HOST: "127.0.0.1",
-      TOLLGATE_DB: join(dir, "tollgate.db"),
+      ...(opts.env?.TOLLGATE_DB ? {} : await databaseOf(dir, opts.engine ?? TEST_ENGINE)),
       TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
       TOLLGATE_DB_SYNC: "normal",
       TOLLGATE_LOG_LEVEL: "silent",
@@ -67,7 +107,7 @@ export class TestGateway {
       migrationsFolder: DEFAULT_MIGRATIONS,
       version: "test",
     });
-    return new TestGateway(running, dir);
+    return new TestGateway(running, dir, vars.TOLLGATE_DB as string);
   }
 
   get url(): string {
@@ -76,6 +116,70 @@ export class TestGateway {
 
   get gw() {
     return this.running.gateway;
+  }
+
+  /**
+   * One SQL statement on the books, on whichever engine runs (test-sql.ts): `?` placeholders,
+   * SQL both dialects share; answers in SQLite's shapes.
+   */
+  async sql<T = Row>(query: string, ...params: unknown[]): Promise<T[]> {
+    return (await runSql(this.gw.engine, query, params)) as T[];
+  }
+
+  /**
+   * One statement on another connection to the books, as the CLI or another replica
+   * commits: a new SQLite connection on the file, or a new PostgreSQL client.
+   */
+  async sqlElsewhere(query: string, ...params: unknown[]): Promise<void> {
+    const e = this.gw.engine;
+    if (e.kind === "sqlite") {
+      const other = new SqliteDatabase(e.sqlite.filename);
+      try {
+        other.run(query, params as never[]);
+      } finally {
+        other.close();
+      }
+      return;
+    }
+    const other = new Bun.SQL(this.database);
+    try {
+      let n = 0;
+      await other.unsafe(
+        query.replace(/\?/g, () => `$${++n}`),
+        params,
+      );
+    } finally {
+      await other.close();
+    }
+  }
+
+  /**
+   * Waits until a change committed elsewhere is due to be seen: SQLite checks as each
+   * request arrives (`ms`, a beat); PostgreSQL's generation poll finds it within two polls.
+   */
+  async elsewhereSeen(ms = 2): Promise<void> {
+    await Bun.sleep(this.gw.engine.kind === "postgres" ? 2 * GENERATION_POLL_MS + 100 : ms);
+  }
+
+  /** The first row of `sql`. */
+  async sqlRow<T = Row>(query: string, ...params: unknown[]): Promise<T> {
+    return (await this.sql<T>(query, ...params))[0] as T;
+  }
+
+  /** The SQLite connection, for the tests that are about SQLite itself (throws on PostgreSQL). */
+  get sqlite(): Database {
+    const e = this.gw.engine;
+    if (e.kind !== "sqlite")
+      throw new Error("this test reads the SQLite file: it runs on the SQLite engine only");
+    return e.sqlite;
+  }
+
+  /** The SQLite connection under Drizzle (SQLite engine only, as `sqlite`). */
+  get sqliteDb() {
+    const e = this.gw.engine;
+    if (e.kind !== "sqlite")
+      throw new Error("this test reads the SQLite file: it runs on the SQLite engine only");
+    return e.db;
   }
 
   async admin<T = Record<string, unknown>>(

@@ -22,6 +22,8 @@ export type PgServer = {
   /** Starts it again on the same port and data. */
   resume(): Promise<void>;
   stop(): Promise<void>;
+  /** Stops it at once and removes the folder, synchronously (a process's exit handler). */
+  stopNow(): void;
 };
 
 /** The folder holding initdb and pg_ctl: TOLLGATE_PG_BIN, else the newest /usr/lib/postgresql/<n>/bin. */
@@ -54,7 +56,8 @@ async function run(cmd: string[]): Promise<void> {
   if (code !== 0) throw new Error(`${cmd.join(" ")} exited ${code}:\n${out}\n${err}`);
 }
 
-export async function startPg(): Promise<PgServer> {
+/** `settings`: more `-c name=value` server settings (the benchmark loads pg_stat_statements). */
+export async function startPg(settings: Record<string, string> = {}): Promise<PgServer> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), "tollgate-pg-"));
   if (asRoot()) {
@@ -77,7 +80,10 @@ export async function startPg(): Promise<PgServer> {
   ]);
   const port = freePort();
   // Durability is PostgreSQL's business, not the tests': fsync off keeps them fast.
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const extra = Object.entries(settings)
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join("");
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200${extra}`;
   const start = () =>
     run([join(bin, "pg_ctl"), "-D", data, "-o", opts, "-l", join(dir, "log"), "-w", "start"]);
   const stopServer = () => run([join(bin, "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"]);
@@ -112,6 +118,14 @@ export async function startPg(): Promise<PgServer> {
         running = false;
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+    stopNow() {
+      if (running) {
+        const cmd = [join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"];
+        Bun.spawnSync(asRoot() ? ["runuser", "-u", "postgres", "--", ...cmd] : cmd);
+      }
+      running = false;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -19,7 +19,8 @@ export async function seedBooks<T>(
   setup: (tg: TestGateway) => Promise<T>,
 ): Promise<Seeded<T>> {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-seed-"));
-  const tg = await TestGateway.start({ config, dir });
+  // Copies of a folder are copies of a SQLite file (spawnPgReplicas shares one PostgreSQL).
+  const tg = await TestGateway.start({ config, dir, engine: "sqlite" });
   let seed: T;
   try {
     seed = await setup(tg);
@@ -62,4 +63,35 @@ export function spawnReplicas(
       }),
     ),
   );
+}
+
+/**
+ * Replicas on one shared PostgreSQL database and one Redis (the deployment docs/scale-out.md
+ * describes): the first process applies the migrations and tollgate.yaml, `seed` runs
+ * against it (accounts and keys through its admin API), then the others start. Every process
+ * shares TOLLGATE_SECRET, so each can open the providers' sealed keys.
+ */
+export async function spawnPgReplicas<T>(o: {
+  n: number;
+  dbUrl: string;
+  redisUrl: string;
+  config: string;
+  seed: (first: Spawned) => Promise<T>;
+  env?: Record<string, string>;
+}): Promise<{ replicas: Spawned[]; seed: T; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "tollgate-pg-replicas-"));
+  await Bun.write(join(dir, "tollgate.yaml"), o.config);
+  const env = {
+    TOLLGATE_DB: o.dbUrl,
+    TOLLGATE_CONFIG: join(dir, "tollgate.yaml"),
+    TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+    TOLLGATE_REDIS: o.redisUrl,
+    TOLLGATE_REPLICAS: String(o.n),
+    TOLLGATE_SECRET: "replicas-test-secret-0123456789abcdef0123456789",
+    ...o.env,
+  };
+  const first = await spawnServer(env);
+  const seed = await o.seed(first);
+  const rest = await Promise.all(Array.from({ length: o.n - 1 }, () => spawnServer(env)));
+  return { replicas: [first, ...rest], seed, dir };
 }

@@ -178,12 +178,9 @@ describe("provider credentials", () => {
       expect(
         (await tg.admin("PATCH", "/providers/mock", { headers: { "x-api-key": headerSecret } })).status,
       ).toBe(200);
-      const row = tg.gw.sqlite
-        .query("SELECT headers, headers_enc FROM providers WHERE id = 'mock'")
-        .get() as {
-        headers: string;
-        headers_enc: string;
-      };
+      const row = await tg.sqlRow<{ headers: string; headers_enc: string }>(
+        "SELECT headers, headers_enc FROM providers WHERE id = 'mock'",
+      );
       expect(JSON.parse(row.headers)).toEqual({});
       expect(row.headers_enc.startsWith("v1:")).toBe(true);
       expect(row.headers_enc).not.toContain(headerSecret);
@@ -201,21 +198,19 @@ describe("provider credentials", () => {
       expect(String((err as Error).message)).toContain("[redacted]");
       expect(String((err as Error).message)).not.toContain(headerSecret);
       // A row from before encryption: headers in the clear.
-      tg.gw.sqlite
-        .query("UPDATE providers SET headers = ?, headers_enc = NULL WHERE id = 'mock'")
-        .run(JSON.stringify({ "x-api-key": "legacy-clear-header-42" }));
+      await tg.sql(
+        "UPDATE providers SET headers = ?, headers_enc = NULL WHERE id = 'mock'",
+        JSON.stringify({ "x-api-key": "legacy-clear-header-42" }),
+      );
     } finally {
       await tg.stop();
     }
     await withOwn(
       {},
       async (again) => {
-        const row = again.gw.sqlite
-          .query("SELECT headers, headers_enc FROM providers WHERE id = 'mock'")
-          .get() as {
-          headers: string;
-          headers_enc: string;
-        };
+        const row = await again.sqlRow<{ headers: string; headers_enc: string }>(
+          "SELECT headers, headers_enc FROM providers WHERE id = 'mock'",
+        );
         expect(row.headers).not.toContain("legacy-clear-header-42");
         expect(row.headers_enc).not.toContain("legacy-clear-header-42");
         const c = await again.client(10);

@@ -186,9 +186,9 @@ describe("admin API", () => {
     expect(created.status).toBe(201);
     expect(JSON.stringify(created.body)).not.toContain("sk-other-secret");
     expect(JSON.stringify(created.body)).not.toContain("header-secret-value");
-    const row = tg.gw.sqlite.query("SELECT api_key_enc FROM providers WHERE id = 'other'").get() as {
-      api_key_enc: string;
-    };
+    const row = await tg.sqlRow<{ api_key_enc: string }>(
+      "SELECT api_key_enc FROM providers WHERE id = 'other'",
+    );
     expect(row.api_key_enc.startsWith("v1:")).toBe(true);
     expect(row.api_key_enc).not.toContain("sk-other");
     const test1 = await tg.admin<{ ok: boolean; status: number }>("POST", "/providers/other/test");
@@ -246,7 +246,7 @@ describe("admin API", () => {
     expect((await tg.admin("DELETE", "/providers/to-drop")).status).toBe(200);
     expect((await tg.admin("GET", "/providers/to-drop")).status).toBe(404);
     expect((await tg.admin("DELETE", "/providers/to-drop")).status).toBe(404);
-    expect(tg.gw.sqlite.query("SELECT count(*) AS n FROM providers WHERE id = 'to-drop'").get()).toEqual({
+    expect(await tg.sqlRow("SELECT count(*) AS n FROM providers WHERE id = 'to-drop'")).toEqual({
       n: 0,
     });
   });

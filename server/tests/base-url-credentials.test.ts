@@ -39,9 +39,12 @@ describe("base_url with credentials", () => {
 
   test("a row stored before the refusal is shown with its credentials masked", async () => {
     const now = Date.now();
-    tg.gw.sqlite.run(
+    await tg.sql(
       "INSERT INTO providers (id, kind, base_url, timeouts, created_at, updated_at) VALUES (?, 'openai', ?, '{}', ?, ?)",
-      ["legacy", WITH_CREDENTIALS[0]!, now, now],
+      "legacy",
+      WITH_CREDENTIALS[0]!,
+      now,
+      now,
     );
     await tg.gw.catalog.refreshProvider("legacy");
     const shown = await tg.admin<{ base_url: string }>("GET", "/providers/legacy");

@@ -39,20 +39,30 @@ beforeEach(() => {
   media.reset();
 });
 
-/** Makes every charge's ledger insert fail on the gateway's own connection (the inline writer's). */
-function refuseCharges(): () => void {
-  tg.gw.sqlite.run(
-    "CREATE TEMP TRIGGER refuse_charges BEFORE INSERT ON main.ledger WHEN NEW.kind = 'charge' BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
+/** Makes every charge's ledger insert fail (SQLite: on the inline writer's own connection). */
+async function refuseCharges(): Promise<() => Promise<unknown>> {
+  if (tg.gw.engine.kind === "sqlite") {
+    tg.sqlite.run(
+      "CREATE TEMP TRIGGER refuse_charges BEFORE INSERT ON main.ledger WHEN NEW.kind = 'charge' BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
+    );
+    return async () => tg.sqlite.run("DROP TRIGGER IF EXISTS temp.refuse_charges");
+  }
+  await tg.sql(
+    "CREATE OR REPLACE FUNCTION refuse_charges() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF NEW.kind = 'charge' THEN RAISE EXCEPTION 'the disk is full'; END IF; RETURN NEW; END $f$",
   );
-  return () => tg.gw.sqlite.run("DROP TRIGGER IF EXISTS temp.refuse_charges");
+  await tg.sql(
+    "CREATE TRIGGER refuse_charges BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION refuse_charges()",
+  );
+  return () => tg.sql("DROP TRIGGER IF EXISTS refuse_charges ON ledger");
 }
 
 async function money(c: { accountId: string; key: string }) {
   await tg.gw.commits.idle();
   const a = tg.gw.book.get(c.accountId)!;
-  const table = tg.gw.sqlite.query("SELECT balance FROM accounts WHERE id = ?").get(c.accountId) as {
-    balance: number;
-  };
+  const table = await tg.sqlRow<{ balance: number }>(
+    "SELECT balance FROM accounts WHERE id = ?",
+    c.accountId,
+  );
   return { balance: a.balance, reserved: a.reserved, table: table.balance };
 }
 
@@ -60,7 +70,7 @@ describe("a settlement the database refuses", () => {
   test("a stream whose charge cannot commit ends without its end marker, logged once as failed, billed nothing", async () => {
     const c = await tg.client(10);
     const before = await money(c);
-    const allow = refuseCharges();
+    const allow = await refuseCharges();
     let text: string;
     try {
       const res = await fetch(`${tg.url}/v1/chat/completions`, {
@@ -75,18 +85,23 @@ describe("a settlement the database refuses", () => {
       expect(res.status).toBe(200);
       text = await res.text().catch(() => "(cut)");
     } finally {
-      allow();
+      await allow();
     }
     // The client never sees an end that is not on disk.
     expect(text).not.toContain("[DONE]");
     const rows = await tg.logRows(c.keyId);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 500, outcome: "error", error_code: "internal_error", cost: 0 });
+    expect(rows[0]).toMatchObject({
+      status: 503,
+      outcome: "error",
+      error_code: "store_unavailable",
+      cost: 0,
+    });
     expect(await money(c)).toEqual({ ...before, reserved: 0 });
     expect(tg.gw.inFlight).toBe(0);
   });
 
-  test("a JSON answer whose charge cannot commit is a 500, logged once, billed nothing, and its Idempotency-Key is free again", async () => {
+  test("a JSON answer whose charge cannot commit is a retryable 503, logged once, billed nothing, and its Idempotency-Key is free again", async () => {
     const c = await tg.client(10);
     const before = await money(c);
     const send = () =>
@@ -99,24 +114,26 @@ describe("a settlement the database refuses", () => {
         },
         body: JSON.stringify({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] }),
       });
-    const allow = refuseCharges();
+    const allow = await refuseCharges();
     let first: Response;
     try {
       first = await send();
     } finally {
-      allow();
+      await allow();
     }
-    expect(first.status).toBe(500);
+    expect(first.status).toBe(503);
+    expect(first.headers.get("retry-after")).toBe("1");
+    expect(((await first.json()) as { error: { code: string } }).error.code).toBe("store_unavailable");
     let rows = await tg.logRows(c.keyId);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 500, outcome: "error", cost: 0 });
+    expect(rows[0]).toMatchObject({ status: 503, outcome: "error", cost: 0 });
     expect(await money(c)).toEqual({ ...before, reserved: 0 });
 
     const again = await send();
     expect(again.status).toBe(200);
     expect(again.headers.get("idempotent-replayed")).toBeNull();
     rows = await tg.logRows(c.keyId);
-    expect(rows.map((r) => r.status).sort()).toEqual([200, 500]);
+    expect(rows.map((r) => r.status).sort()).toEqual([200, 503]);
     const after = await money(c);
     expect(after.balance).toBeLessThan(before.balance);
     expect(after.table).toBe(after.balance);
@@ -155,18 +172,15 @@ describe("BilledCall ends once", () => {
     });
     call.identify(key);
     call.serve(tg.gw.catalog.model("gpt-test")!);
-    call.reserve(5_000_000);
+    void call.reserve(5_000_000); // decided at once on one box (a promise only with shared holds)
     return { c, call };
   };
   const usage = { inputTokens: 1000, cachedTokens: 0, outputTokens: 1000 };
   const settlement = { usage, source: "upstream", status: 200, outcome: "ok", error: null } as const;
   const rowsOf = (id: string) =>
-    tg.gw.sqlite.query("SELECT status, cost FROM request_log WHERE id = ?").all(id) as {
-      status: number;
-      cost: number;
-    }[];
-  const charges = (id: string) =>
-    (tg.gw.sqlite.query("SELECT count(*) AS n FROM ledger WHERE request_id = ?").get(id) as { n: number }).n;
+    tg.sql<{ status: number; cost: number }>("SELECT status, cost FROM request_log WHERE id = ?", id);
+  const charges = async (id: string) =>
+    (await tg.sqlRow<{ n: number }>("SELECT count(*) AS n FROM ledger WHERE request_id = ?", id)).n;
 
   test("a failure after the settlement changes nothing: one row, one charge", async () => {
     const inFlight = tg.gw.inFlight;
@@ -175,8 +189,8 @@ describe("BilledCall ends once", () => {
     await call.settle(settlement);
     await call.fail(new Error("a late failure in our own code"));
     expect(await call.settle({ ...settlement, usage: { ...usage, outputTokens: 9 } })).toEqual(usage);
-    expect(rowsOf(call.requestId)).toEqual([{ status: 200, cost: 3_000_000 }]);
-    expect(charges(call.requestId)).toBe(1);
+    expect(await rowsOf(call.requestId)).toEqual([{ status: 200, cost: 3_000_000 }]);
+    expect(await charges(call.requestId)).toBe(1);
     expect((await money(c)).reserved).toBe(0);
     expect(tg.gw.inFlight).toBe(inFlight);
   });
@@ -187,8 +201,8 @@ describe("BilledCall ends once", () => {
     const before = await money(c);
     await call.fail(new Error("refused"));
     await call.settle(settlement);
-    expect(rowsOf(call.requestId)).toEqual([{ status: 500, cost: 0 }]);
-    expect(charges(call.requestId)).toBe(0);
+    expect(await rowsOf(call.requestId)).toEqual([{ status: 500, cost: 0 }]);
+    expect(await charges(call.requestId)).toBe(0);
     expect(await money(c)).toEqual({ ...before, reserved: 0 });
     expect(tg.gw.inFlight).toBe(inFlight);
   });
@@ -208,8 +222,8 @@ describe("BilledCall ends once", () => {
     const third = call.fail(new Error("too late"));
     await Promise.all([first, second, third]);
     expect(counted).toBe(1);
-    expect(rowsOf(call.requestId)).toEqual([{ status: 200, cost: 3_000_000 }]);
-    expect(charges(call.requestId)).toBe(1);
+    expect(await rowsOf(call.requestId)).toEqual([{ status: 200, cost: 3_000_000 }]);
+    expect(await charges(call.requestId)).toBe(1);
     expect(tg.gw.inFlight).toBe(inFlight);
   });
 });

@@ -14,12 +14,12 @@ beforeAll(() => {
 });
 afterAll(() => mock.stop());
 
-const tableOf = (tg: TestGateway, accountId: string, keyId: string) => ({
-  account: tg.gw.sqlite.query("SELECT balance, used FROM accounts WHERE id = ?").get(accountId) as {
-    balance: number;
-    used: number;
-  },
-  key: tg.gw.sqlite.query("SELECT used FROM api_keys WHERE id = ?").get(keyId) as { used: number },
+const tableOf = async (tg: TestGateway, accountId: string, keyId: string) => ({
+  account: await tg.sqlRow<{ balance: number; used: number }>(
+    "SELECT balance, used FROM accounts WHERE id = ?",
+    accountId,
+  ),
+  key: await tg.sqlRow<{ used: number }>("SELECT used FROM api_keys WHERE id = ?", keyId),
 });
 
 describe("memory and table agree", () => {
@@ -55,7 +55,7 @@ describe("memory and table agree", () => {
       await tg.gw.commits.idle();
       const key = tg.gw.keys.get(c.keyId)!;
       const acct = tg.gw.book.get(c.accountId)!;
-      const table = tableOf(tg, c.accountId, c.keyId);
+      const table = await tableOf(tg, c.accountId, c.keyId);
       expect(key.reserved).toBe(0);
       expect(acct.reserved).toBe(0);
       expect(key.used).toBe(table.key.used);
@@ -69,18 +69,15 @@ describe("memory and table agree", () => {
   test("a CLI-style change by another connection arrives as a delta, not a reload that steps back", async () => {
     const tg = await TestGateway.start({ config: standardConfig(mock.url) });
     const c = await tg.client(1);
-    const { Database } = await import("bun:sqlite");
-    const other = new Database(`${tg.dir}/tollgate.db`);
-    other.run("UPDATE accounts SET balance = balance + 500000000 WHERE id = ?", [c.accountId]);
-    other.run(
+    await tg.sqlElsewhere("UPDATE accounts SET balance = balance + 500000000 WHERE id = ?", c.accountId);
+    await tg.sqlElsewhere(
       "INSERT INTO ledger (id, account_id, kind, amount, balance_after, created_at) VALUES ('txn_other', ?, 'topup', 500000000, 1500000000, 0)",
-      [c.accountId],
+      c.accountId,
     );
-    other.run(
+    await tg.sqlElsewhere(
       "INSERT INTO settings (key, value) VALUES ('cache_generation', '99') ON CONFLICT(key) DO UPDATE SET value = '99'",
     );
-    other.close();
-    await Bun.sleep(5);
+    await tg.elsewhereSeen(5);
     const bal = await (
       await fetch(`${tg.url}/v1/balance`, { headers: { authorization: `Bearer ${c.key}` } })
     ).json();

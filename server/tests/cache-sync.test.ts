@@ -1,4 +1,3 @@
-import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { standardConfig, type TestGateway, withGateway } from "../testing/harness.ts";
 import type { MockOpenAI } from "../testing/mock-openai.ts";
@@ -15,28 +14,23 @@ withGateway(standardConfig, (_m: MockOpenAI, t) => {
 
 let generation = 1000;
 /** What the CLI does: commit on its own connection, then bump the cache generation. */
-function elsewhere(sql: string, ...params: (string | number)[]): void {
-  const other = new Database(`${tg.dir}/tollgate.db`);
-  try {
-    other.run(sql, params);
-    other.run(
-      "INSERT INTO settings (key, value) VALUES ('cache_generation', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      [String(++generation)],
-    );
-  } finally {
-    other.close();
-  }
+async function elsewhere(sql: string, ...params: (string | number)[]): Promise<void> {
+  await tg.sqlElsewhere(sql, ...params);
+  await tg.sqlElsewhere(
+    "INSERT INTO settings (key, value) VALUES ('cache_generation', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    String(++generation),
+  );
 }
 
 test("an admin read and an admin write see a change another process committed", async () => {
   const c = await tg.client(1);
-  elsewhere("UPDATE api_keys SET name = 'renamed elsewhere' WHERE id = ?", c.keyId);
-  await Bun.sleep(2);
+  await elsewhere("UPDATE api_keys SET name = 'renamed elsewhere' WHERE id = ?", c.keyId);
+  await tg.elsewhereSeen();
   const k = await tg.admin<{ name: string }>("GET", `/keys/${c.keyId}`);
   expect(k.body.name).toBe("renamed elsewhere");
 
-  elsewhere("UPDATE models SET enabled = 0 WHERE id = 'vendor/slashed-model'");
-  await Bun.sleep(2);
+  await elsewhere("UPDATE models SET enabled = false WHERE id = 'vendor/slashed-model'");
+  await tg.elsewhereSeen();
   const m = await tg.admin<{ enabled: boolean }>(
     "GET",
     `/models/${encodeURIComponent("vendor/slashed-model")}`,
@@ -56,8 +50,8 @@ test("an admin read and an admin write see a change another process committed", 
 
 test("the model list without a key and a billed route see a model disabled elsewhere", async () => {
   const c = await tg.client(1);
-  elsewhere("UPDATE models SET enabled = 0 WHERE id = 'gpt-test'");
-  await Bun.sleep(2);
+  await elsewhere("UPDATE models SET enabled = false WHERE id = 'gpt-test'");
+  await tg.elsewhereSeen();
   try {
     const list = (await (await fetch(`${tg.url}/v1/models`)).json()) as { data: { id: string }[] };
     expect(list.data.map((m) => m.id)).not.toContain("gpt-test");
@@ -66,9 +60,9 @@ test("the model list without a key and a billed route see a model disabled elsew
       .catch((e: { status?: number }) => e);
     expect((res as { status?: number }).status).toBe(404);
   } finally {
-    elsewhere("UPDATE models SET enabled = 1 WHERE id = 'gpt-test'");
+    await elsewhere("UPDATE models SET enabled = true WHERE id = 'gpt-test'");
   }
-  await Bun.sleep(2);
+  await tg.elsewhereSeen();
   const again = await c.openai.chat.completions.create({
     model: "gpt-test",
     messages: [{ role: "user", content: "hi" }],

@@ -149,7 +149,7 @@ describe("cost bounds, generated: the upstream writes only what was reserved and
               const client = await rig.client(usd(balance), limit === null ? null : usd(limit));
               const sent = await Promise.all(calls.map((c) => rig.send(client.key, c)));
               for (const s of sent) tally.set(s.status, (tally.get(s.status) ?? 0) + 1);
-              const broken = rig.violations(client, sent);
+              const broken = await rig.violations(client, sent);
               if (broken.length > 0) throw new Error(broken.join("\n"));
             },
           ),

@@ -39,7 +39,7 @@ const errorOf = (s: Sent) => JSON.parse(s.text).error as Record<string, unknown>
 /** Sends the calls at once and expects every rule held. */
 async function sendAll(client: Client, calls: TextCall[]): Promise<Sent[]> {
   const sent = await Promise.all(calls.map((c) => rig.send(client.key, c)));
-  expect(rig.violations(client, sent)).toEqual([]);
+  expect(await rig.violations(client, sent)).toEqual([]);
   return sent;
 }
 

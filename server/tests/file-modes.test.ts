@@ -17,7 +17,9 @@ describe("file modes", () => {
       const dir = mkdtempSync(join(tmpdir(), "tollgate-modes-"));
       const previous = process.umask(0o022);
       try {
+        // About SQLite's files: on SQLite whatever engine the suite runs on.
         const tg = await TestGateway.start({
+          engine: "sqlite",
           dir,
           config: standardConfig("http://127.0.0.1:9"),
           env: { TOLLGATE_WRITER: writer },
@@ -41,11 +43,19 @@ describe("file modes", () => {
   test("a database left world-readable by an earlier version is narrowed to 0600 at start", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tollgate-modes-"));
     const db = join(dir, "tollgate.db");
-    const first = await TestGateway.start({ dir, config: standardConfig("http://127.0.0.1:9") });
+    const first = await TestGateway.start({
+      engine: "sqlite",
+      dir,
+      config: standardConfig("http://127.0.0.1:9"),
+    });
     await first.client(1);
     await first.stop();
     for (const file of [db, `${db}-wal`, `${db}-shm`]) if (existsSync(file)) chmodSync(file, 0o644);
-    const again = await TestGateway.start({ dir, config: standardConfig("http://127.0.0.1:9") });
+    const again = await TestGateway.start({
+      engine: "sqlite",
+      dir,
+      config: standardConfig("http://127.0.0.1:9"),
+    });
     for (const file of [db, `${db}-wal`, `${db}-shm`])
       if (existsSync(file)) expect({ file, mode: mode(file).toString(8) }).toEqual({ file, mode: "600" });
     await again.stop();

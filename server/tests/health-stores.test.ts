@@ -66,7 +66,7 @@ models:
 describe("with TOLLGATE_REDIS", () => {
   let tg: TestGateway;
   beforeAll(async () => {
-    tg = await TestGateway.start({ config: config(), env: { TOLLGATE_REDIS: redis.url } });
+    tg = await TestGateway.start({ engine: "sqlite", config: config(), env: { TOLLGATE_REDIS: redis.url } });
   });
   afterAll(async () => {
     await tg?.stop();
@@ -140,7 +140,11 @@ describe("with TOLLGATE_REDIS", () => {
 
 test("Redis away when the gateway starts: it starts, not ready, and is ready once Redis answers", async () => {
   await redis.down();
-  const tg = await TestGateway.start({ config: config(), env: { TOLLGATE_REDIS: redis.url } });
+  const tg = await TestGateway.start({
+    engine: "sqlite",
+    config: config(),
+    env: { TOLLGATE_REDIS: redis.url },
+  });
   try {
     expect((await json(`${tg.url}/ready`)).status).toBe(503);
     await redis.up();
@@ -152,7 +156,7 @@ test("Redis away when the gateway starts: it starts, not ready, and is ready onc
 }, 30_000);
 
 test("without TOLLGATE_REDIS: no store components, memory rate limits, no store gauges", async () => {
-  const tg = await TestGateway.start({ config: config() });
+  const tg = await TestGateway.start({ engine: "sqlite", config: config() });
   try {
     const health = await json(`${tg.url}/health`);
     expect(Object.keys(health.body.components)).toEqual(["database", "llm_services"]);

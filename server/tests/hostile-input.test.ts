@@ -126,11 +126,10 @@ describe("client-chosen model names", () => {
     expect(metrics).toContain('model="unknown"');
     expect(metrics).toContain('model="gpt-test"');
     expect(metrics.length).toBeLessThan(100_000);
-    const rows = tg.gw.sqlite
-      .query(
-        "SELECT length(model) AS n, length(error_message) AS m FROM request_log WHERE key_id = ? AND status = 404",
-      )
-      .all(c.keyId) as { n: number; m: number }[];
+    const rows = await tg.sql<{ n: number; m: number }>(
+      "SELECT length(model) AS n, length(error_message) AS m FROM request_log WHERE key_id = ? AND status = 404",
+      c.keyId,
+    );
     expect(rows.length).toBe(40);
     for (const r of rows) {
       expect(r.n).toBe(256);

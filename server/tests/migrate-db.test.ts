@@ -9,6 +9,8 @@
 
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getTableName, is, Table } from "drizzle-orm";
 import { drizzle as pgDrizzle } from "drizzle-orm/bun-sql";
@@ -21,16 +23,21 @@ import { AdminUsers } from "../admin-session/admin-users.ts";
 import { PROVIDER_SECRET, standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
-import { runCliProcess } from "../testing/process.ts";
+import { runCliProcess, spawnServer } from "../testing/process.ts";
 
 let pg: PgServer;
 let dbFile: string;
 let dir: string;
+/** The upstream the source's provider row names: kept up for the gateway on the moved books. */
+let mock: MockOpenAI;
+/** A client of the source deployment: its key must work against the moved books. */
+let served: { key: string; accountId: string };
 
 beforeAll(async () => {
   pg = await startPg();
-  const mock = new MockOpenAI().start();
-  const tg = await TestGateway.start({ config: standardConfig(mock.url) });
+  mock = new MockOpenAI().start();
+  // The source of a move is a SQLite database, whatever engine the suite runs on.
+  const tg = await TestGateway.start({ config: standardConfig(mock.url), engine: "sqlite" });
   try {
     dir = tg.dir;
     dbFile = join(tg.dir, "tollgate.db");
@@ -51,6 +58,7 @@ beforeAll(async () => {
       if (stream) for await (const _ of stream as unknown as AsyncIterable<unknown>);
     }
     const first = clients[0] as (typeof clients)[number];
+    served = { key: first.key, accountId: first.accountId };
     await first.openai.chat.completions.create(body("once") as never, {
       headers: { "Idempotency-Key": "order-7" },
     });
@@ -65,11 +73,11 @@ beforeAll(async () => {
     await new AdminUsers(tg.gw.store.admins).create("alice", "a long enough password");
   } finally {
     await tg.stop();
-    mock.stop();
   }
 }, 60_000);
 
 afterAll(async () => {
+  mock?.stop();
   await pg?.stop();
 });
 
@@ -214,3 +222,50 @@ test("a source whose balances disagree with its ledger is copied but not declare
   expect(run.stdout).toContain("The source's books do not balance");
   expect(run.stderr).toContain("do not switch");
 }, 30_000);
+
+test("the gateway starts on the moved books and serves a key from them, with the same ./data/secret.key", async () => {
+  const url = await pg.createDatabase("served");
+  expect((await migrate(url)).code).toBe(0);
+  // A one-box deployment's folder after the move: its secret.key under ./data, no tollgate.yaml.
+  const home = mkdtempSync(join(tmpdir(), "tollgate-moved-"));
+  mkdirSync(join(home, "data"));
+  copyFileSync(join(dir, "secret.key"), join(home, "data", "secret.key"));
+  const server = await spawnServer(
+    { TOLLGATE_DB: url, TOLLGATE_CONFIG: "", TOLLGATE_ADMIN_TOKEN: "admin-token-for-the-moved-books" },
+    { cmd: [process.execPath, join(import.meta.dir, "..", "main.ts")], cwd: home },
+  );
+  try {
+    const balance = async () =>
+      (
+        (await (
+          await fetch(`${server.url}/v1/balance`, { headers: { authorization: `Bearer ${served.key}` } })
+        ).json()) as { balance: number }
+      ).balance;
+    const before = await balance();
+    expect(before).toBeGreaterThan(0);
+    mock.reset();
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${served.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-test", messages: [{ role: "user", content: "after the move" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(
+      ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content,
+    ).toBe("Hello from the mock upstream.");
+    // The provider's secret was unsealed with the moved key file, and the call was billed on PostgreSQL.
+    expect(mock.received[0]?.headers.authorization).toBe(`Bearer ${PROVIDER_SECRET}`);
+    expect(await balance()).toBeLessThan(before);
+    const client = new Bun.SQL(url, { max: 1 });
+    try {
+      const [{ n }] =
+        await client`SELECT count(*)::int AS n FROM request_log WHERE account_id = ${served.accountId}`;
+      expect(n).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await server.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -84,18 +84,17 @@ describe("/metrics", () => {
         "tollgate_circuit_breaker_state",
       ]),
     );
-    const log = tg.gw.sqlite
-      .query(
-        "SELECT count(*) AS n, sum(status = 200) AS ok, sum(status = 429) AS limited, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost) AS cost FROM request_log WHERE key_id = ?",
-      )
-      .get(c.keyId) as {
+    const log = await tg.sqlRow<{
       n: number;
       ok: number;
       limited: number;
       input: number;
       output: number;
       cost: number;
-    };
+    }>(
+      "SELECT count(*) AS n, sum(CASE WHEN status = 200 THEN 1 ELSE 0 END) AS ok, sum(CASE WHEN status = 429 THEN 1 ELSE 0 END) AS limited, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost) AS cost FROM request_log WHERE key_id = ?",
+      c.keyId,
+    );
     expect(log.n).toBe(28);
     expect(sumOf(families, "llm_requests_total")).toBe(log.n);
     expect(sumOf(families, "llm_requests_total", { status: "200" })).toBe(log.ok);
@@ -106,9 +105,10 @@ describe("/metrics", () => {
     expect(sumOf(families, "tollgate_tokens_total", { kind: "output" })).toBe(log.output);
     expect(sumOf(families, "tollgate_spend_total")).toBeCloseTo(log.cost / 1e9, 9);
     const attempts = (
-      tg.gw.sqlite
-        .query("SELECT attempts FROM request_log WHERE key_id = ? AND attempts IS NOT NULL")
-        .all(c.keyId) as { attempts: string }[]
+      await tg.sql<{ attempts: string }>(
+        "SELECT attempts FROM request_log WHERE key_id = ? AND attempts IS NOT NULL",
+        c.keyId,
+      )
     ).flatMap((r) => JSON.parse(r.attempts) as { status: number | null }[]);
     expect(attempts.some((a) => a.status !== 200)).toBe(true); // the primary did fail now and then
     expect(sumOf(families, "tollgate_upstream_attempts_total")).toBe(attempts.length);

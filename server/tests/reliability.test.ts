@@ -295,21 +295,24 @@ describe("streams and load", () => {
     // How often the primary is tried depends on when its breaker opens; what must hold is
     // that it did fail, and that every failure was answered by the secondary.
     expect(primary.failed).toBeGreaterThan(50);
-    const failovers = tg.gw.sqlite
-      .query("SELECT count(*) AS n FROM request_log WHERE key_id = ? AND provider = 'secondary'")
-      .get(c.keyId) as { n: number };
+    const failovers = await tg.sqlRow<{ n: number }>(
+      "SELECT count(*) AS n FROM request_log WHERE key_id = ? AND provider = 'secondary'",
+      c.keyId,
+    );
     expect(failovers.n).toBeGreaterThanOrEqual(primary.failed);
     const all = await rows(c.keyId).then(
       async () =>
         (await tg.admin<{ data: Row[]; total: number }>("GET", `/requests?key_id=${c.keyId}&limit=500`)).body,
     );
     expect(all.total).toBe(1000);
-    const sum = tg.gw.sqlite
-      .query("SELECT sum(cost) AS s, count(*) AS n FROM request_log WHERE key_id = ?")
-      .get(c.keyId) as { s: number; n: number };
-    const charges = tg.gw.sqlite
-      .query("SELECT sum(-amount) AS s, count(*) AS n FROM ledger WHERE account_id = ? AND kind = 'charge'")
-      .get(c.accountId) as { s: number; n: number };
+    const sum = await tg.sqlRow<{ s: number; n: number }>(
+      "SELECT sum(cost) AS s, count(*) AS n FROM request_log WHERE key_id = ?",
+      c.keyId,
+    );
+    const charges = await tg.sqlRow<{ s: number; n: number }>(
+      "SELECT sum(-amount) AS s, count(*) AS n FROM ledger WHERE account_id = ? AND kind = 'charge'",
+      c.accountId,
+    );
     expect(charges.n).toBe(1000);
     expect(charges.s).toBe(sum.s);
     const acct = (await tg.admin<{ balance: number; reserved: number }>("GET", `/accounts/${c.accountId}`))

@@ -4,6 +4,7 @@
  * (docs/scale-out.md), rather than silently keeping per-process limits.
  */
 import { expect, test } from "bun:test";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readEnv } from "../config/env.ts";
 
@@ -50,8 +51,10 @@ test("one replica, or several with Redis, is accepted; a Redis URL must be one",
   expect(() => readEnv({ TOLLGATE_REDIS: "cache:6379" })).toThrow("TOLLGATE_REDIS must be a redis://");
 });
 
-test("TOLLGATE_DB naming PostgreSQL with one replica does not open a SQLite file of that name", async () => {
-  const { code, stderr } = await start({ TOLLGATE_DB: "postgres://tollgate@127.0.0.1:1/tollgate" });
+test("TOLLGATE_DB naming an unreachable PostgreSQL: the server exits saying so, and opens no SQLite file of that name", async () => {
+  const { code, stderr } = await start({ TOLLGATE_DB: "postgres://tollgate:hunter2@127.0.0.1:1/tollgate" });
   expect(code).toBe(1);
-  expect(stderr).toContain("TOLLGATE_DB names PostgreSQL");
+  expect(stderr).toContain("TOLLGATE_DB names PostgreSQL at postgres://tollgate:***@127.0.0.1:1/tollgate");
+  expect(stderr).not.toContain("hunter2");
+  expect(existsSync(join(ROOT, "postgres:"))).toBe(false);
 });

@@ -78,10 +78,9 @@ models:
   });
   const [da, db] = books.copies(2) as [string, string];
   const env = { TOLLGATE_REDIS: redis.url };
-  [a, b] = (await Promise.all([da, db].map((dir) => TestGateway.start({ dir, env, config })))) as [
-    TestGateway,
-    TestGateway,
-  ];
+  [a, b] = (await Promise.all(
+    [da, db].map((dir) => TestGateway.start({ dir, env, config, engine: "sqlite" })),
+  )) as [TestGateway, TestGateway];
 }, 60_000);
 
 afterAll(async () => {

@@ -27,7 +27,7 @@ type Expect<T extends SQLiteTable> = { [K in keyof T["$inferSelect"]]-?: unknown
 
 /** The row as stored, read raw: column names, SQL values (a JSON null must be NULL, not the text "null"). */
 function rawRow(tg: TestGateway, table: SQLiteTable, where: string, value: string) {
-  return tg.gw.sqlite.query(`SELECT * FROM ${getTableName(table)} WHERE ${where} = ?`).get(value) as Record<
+  return tg.sqlite.query(`SELECT * FROM ${getTableName(table)} WHERE ${where} = ?`).get(value) as Record<
     string,
     unknown
   >;
@@ -60,7 +60,9 @@ describe("a billed request writes every column", () => {
   beforeAll(async () => {
     anthropic = new MockAnthropic().start();
     openai = new MockOpenAI().start();
+    // The SQLite schema's columns, read through SQLite (PostgreSQL's twin: db/store.test.ts, pg-writer.test.ts).
     tg = await TestGateway.start({
+      engine: "sqlite",
       config: `
 currency: USD
 providers:
@@ -121,7 +123,7 @@ models:
     expect(clamped).toBeGreaterThan(0);
     expect(clamped).toBeLessThan(32_000);
 
-    const log = tg.gw.db.select().from(requestLog).where(eq(requestLog.id, requestId)).get();
+    const log = tg.sqliteDb.select().from(requestLog).where(eq(requestLog.id, requestId)).get();
     expectEveryColumn(
       requestLog,
       log,
@@ -156,7 +158,7 @@ models:
       rawRow(tg, requestLog, "id", requestId),
     );
 
-    const charge = tg.gw.db.select().from(ledger).where(eq(ledger.requestId, requestId)).get();
+    const charge = tg.sqliteDb.select().from(ledger).where(eq(ledger.requestId, requestId)).get();
     expectEveryColumn(
       ledger,
       charge,
@@ -202,7 +204,7 @@ models:
     } finally {
       anthropic.reset();
     }
-    const failed = tg.gw.db.select().from(requestLog).where(eq(requestLog.keyId, c.keyId)).get();
+    const failed = tg.sqliteDb.select().from(requestLog).where(eq(requestLog.keyId, c.keyId)).get();
     expect(failed).toMatchObject({ outcome: "error", errorCode: expect.any(String) });
     expect(failed!.errorMessage).toContain("mock failure 400");
     // Refused before any upstream attempt: no attempts, nothing dropped.
@@ -226,8 +228,8 @@ models:
       )
       .withResponse();
     const requestId = response.headers.get("x-request-id")!;
-    const log = tg.gw.db.select().from(requestLog).where(eq(requestLog.id, requestId)).get()!;
-    const stored = tg.gw.db.select().from(idempotency).where(eq(idempotency.keyId, c.keyId)).get();
+    const log = tg.sqliteDb.select().from(requestLog).where(eq(requestLog.id, requestId)).get()!;
+    const stored = tg.sqliteDb.select().from(idempotency).where(eq(idempotency.keyId, c.keyId)).get();
     expect(stored?.createdAt).toBeGreaterThanOrEqual(log.createdAt);
     expectEveryColumn(
       idempotency,

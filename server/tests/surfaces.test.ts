@@ -404,9 +404,10 @@ describe("Anthropic prompt caching is billed exactly", () => {
         expect(row).toMatchObject({ input_tokens: 160, cache_write_tokens: 100, cache_write_1h_tokens: 40 });
         expect(row.cost as number).toBeCloseTo(cost, 12);
       }
-      const ledger = tg.gw.sqlite
-        .query("SELECT coalesce(sum(-amount), 0) AS spent FROM ledger WHERE key_id = ? AND kind = 'charge'")
-        .get(k.keyId) as { spent: number };
+      const ledger = await tg.sqlRow<{ spent: number }>(
+        "SELECT coalesce(sum(-amount), 0) AS spent FROM ledger WHERE key_id = ? AND kind = 'charge'",
+        k.keyId,
+      );
       expect(ledger.spent).toBe(Math.round(2 * cost * 1e9));
 
       const model = await tg.admin<{ prices: unknown }>("GET", "/models/m-anthropic");

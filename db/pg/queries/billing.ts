@@ -81,6 +81,9 @@ export async function creditAccount(
   },
 ): Promise<number | undefined> {
   return db.transaction(async (tx) => {
+    // The ledger's commit-order lock before the account's row lock: tollgate_settle takes
+    // them in this order too, so the two never wait on each other (migration 0005).
+    await tx.execute(sql`select tollgate_ledger_lock()`);
     const [row] = await tx
       .update(accounts)
       .set({ balance: sql`${accounts.balance} + ${entry.amount}`, version: sql`${accounts.version} + 1` })
@@ -100,9 +103,9 @@ export async function lastLedgerPosition(db: PgConn): Promise<number> {
 }
 
 /**
- * Entries after `position`, in position order. A position is taken at insert, not at
- * commit: two transactions in flight may commit out of order, so a reader polling this may
- * see a later position before an earlier one lands (docs/scale-out.md, what is left).
+ * Entries after `position`, in position order. Positions are handed out in commit order
+ * (migration 0005: one advisory lock per ledger-writing transaction, held to its commit),
+ * so a reader polling this never sees a position before every lower one has landed.
  */
 export async function ledgerAfter(db: PgConn, position: number): Promise<LedgerMove[]> {
   const rows = await db

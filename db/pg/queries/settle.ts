@@ -41,10 +41,14 @@ type Row = {
  */
 export async function settleCharges(db: PgConn, charges: readonly ChargeIn[]): Promise<Settled[]> {
   if (charges.length === 0) return [];
-  const rows = (await db.execute(
-    sql`select * from tollgate_settle(${JSON.stringify(charges)}::text::jsonb)`,
-  )) as unknown as Row[];
-  return rows.map((r) => ({
+  return settledRows(
+    await db.execute(sql`select * from tollgate_settle(${JSON.stringify(charges)}::text::jsonb)`),
+  );
+}
+
+/** The rows `tollgate_settle` (or `tollgate_commit_batch`) returned, as numbers. */
+export function settledRows(result: unknown): Settled[] {
+  return (result as Row[]).map((r) => ({
     ledgerId: r.ledger_id,
     accountId: r.account_id,
     keyId: r.key_id,

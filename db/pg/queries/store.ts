@@ -5,8 +5,10 @@ import * as admins from "./admins.ts";
 import * as alerts from "./alerts.ts";
 import * as billing from "./billing.ts";
 import * as catalog from "./catalog.ts";
+import * as identity from "./identity.ts";
 import * as keys from "./keys.ts";
 import * as media from "./media.ts";
+import * as oauth from "./oauth.ts";
 import * as plans from "./plans.ts";
 import * as requests from "./requests.ts";
 import { setupFacts } from "./setup.ts";
@@ -105,6 +107,60 @@ export function pgStore(db: PgConn): Store {
     idempotency: {
       find: (keyId, idemKey) => system.findIdempotent(db, keyId, idemKey),
       purge: (before) => system.purgeIdempotent(db, before),
+    },
+    identity: {
+      user: (id) => identity.findUser(db, id),
+      userByEmail: (email) => identity.findUserByEmail(db, email),
+      users: (limit, offset) => identity.listUsers(db, limit, offset),
+      insertUser: (row) => identity.insertUser(db, row),
+      updateUser: (id, set) => identity.updateUser(db, id, set),
+      allMemberships: () => identity.allMemberships(db),
+      membershipsOf: (userId) => identity.membershipsOfUser(db, userId),
+      membersOf: (accountId) => identity.membersOfAccount(db, accountId),
+      insertMembership: (row) => identity.insertMembership(db, row),
+      setMemberRole: (accountId, userId, role) => identity.setMemberRole(db, accountId, userId, role),
+      deleteMembership: (accountId, userId) => identity.deleteMembership(db, accountId, userId),
+      insertInvite: (row) => identity.insertInvite(db, row),
+      pendingInvites: (email, now) => identity.pendingInvites(db, email, now),
+      invites: (accountId, limit) => identity.listInvites(db, accountId, limit),
+      invite: (id) => identity.findInvite(db, id),
+      acceptInvite: (id, now) => identity.acceptInvite(db, id, now),
+      revokeInvite: (id, now) => identity.revokeInvite(db, id, now),
+      issueCode: (row) => identity.issueCode(db, row),
+      openCode: (email, now) => identity.openCode(db, email, now),
+      attemptCode: (id, max, now) => identity.attemptCode(db, id, max, now),
+      redeemCode: (id, ticket, now) => identity.redeemCode(db, id, ticket, now),
+      spendTicket: (ticketHash, now) => identity.spendTicket(db, ticketHash, now),
+      insertSession: (row) => identity.insertSession(db, row),
+      sessionByHash: (tokenHash) => identity.findSessionByHash(db, tokenHash),
+      liveSessionOfFamily: (familyId, now) => identity.liveSessionOfFamily(db, familyId, now),
+      replaceSession: (id, by, now) => identity.replaceSession(db, id, by, now),
+      revokeFamily: (familyId, now) => identity.revokeFamily(db, familyId, now),
+      revokeUserSessions: (userId, now) => identity.revokeUserSessions(db, userId, now),
+      insertMail: (row) => identity.insertMail(db, row),
+      updateMail: (id, set) => identity.updateMail(db, id, set),
+      mail: (limit, offset) => identity.listMail(db, limit, offset),
+      externalIdentity: (issuer, subject) => identity.findExternalIdentity(db, issuer, subject),
+      insertExternalIdentity: (row) => identity.insertExternalIdentity(db, row),
+      externalIdentities: () => identity.listExternalIdentities(db),
+      deleteExternalIdentity: (id) => identity.deleteExternalIdentity(db, id),
+    },
+    oauth: {
+      insertApp: (row) => oauth.insertApp(db, row),
+      app: (id) => oauth.findApp(db, id),
+      apps: (limit, offset, ownerUserId) => oauth.listApps(db, limit, offset, ownerUserId),
+      updateApp: (id, set) => oauth.updateApp(db, id, set),
+      activeGrantCounts: () => oauth.activeGrantCounts(db),
+      insertCode: (row) => oauth.insertOAuthCode(db, row),
+      spendCode: (codeHash, now) => oauth.spendOAuthCode(db, codeHash, now),
+      code: (codeHash) => oauth.findOAuthCode(db, codeHash),
+      replayCode: (codeHash) => oauth.replayOAuthCode(db, codeHash),
+      purgeCodes: (before) => oauth.purgeOAuthCodes(db, before),
+      recordGrant: (row, codeId) => oauth.recordGrant(db, row, codeId),
+      grants: (f, limit, offset) => oauth.listGrants(db, f, limit, offset),
+      grant: (id) => oauth.findGrant(db, id),
+      activeGrants: (f) => oauth.activeGrants(db, f),
+      revokeGrant: (id, now) => oauth.revokeGrant(db, id, now),
     },
     settings: {
       read: (key) => system.readSetting(db, key),

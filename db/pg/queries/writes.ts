@@ -1,107 +1,119 @@
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { getTableColumns } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import type { GeneratedMediaRow } from "../../queries/media.ts";
-import type { RequestLogRow } from "../../queries/requests.ts";
-import type { IdempotencyRow } from "../../queries/system.ts";
 import type { RowWrite } from "../../queries/writes.ts";
-import type { PgConn } from "../client.ts";
-import { apiKeys, generatedMedia, idempotency, requestLog } from "../schema/index.ts";
-import { type ChargeIn, settleCharges } from "./settle.ts";
+import type { PgDb } from "../client.ts";
+import { generatedMedia, idempotency, requestLog } from "../schema/index.ts";
+import { type ChargeIn, type Settled, settledRows } from "./settle.ts";
 
 /**
  * The group commit on PostgreSQL: the same entries the SQLite executor runs
- * (server/store/writes.ts, structurally), committed in one transaction per batch. The
- * charges of the whole batch are one `tollgate_settle` call (capped, locked in a fixed
- * order, idempotent by ledger id), the rows are inserted with the schema's statements, and
- * keys' last uses are folded per batch. If the batch fails as a whole, it runs again with
- * each entry in its own savepoint, so one bad entry fails alone (as on SQLite).
+ * (server/store/writes.ts, structurally), a whole batch committed by one statement,
+ * `tollgate_commit_batch` (migration 0006): the rows, every charge through `tollgate_settle`
+ * (capped, locked in a fixed order, idempotent by ledger id), the log rows of capped charges,
+ * the keys' last uses. One statement is one round trip and commits on its own (no BEGIN or
+ * COMMIT to send), and its reply comes after the commit. If the batch fails as a whole, each
+ * entry runs again as its own statement, so one bad entry fails alone (as on SQLite).
  */
 export type PgWrite = RowWrite | { charge: ChargeIn } | { touch: { keyId: string; at: number } };
 export type PgEntry = PgWrite[];
 
-export async function commitBatch(db: PgConn, entries: PgEntry[]): Promise<{ failed: [number, string][] }> {
+export async function commitBatch(
+  db: PgDb,
+  entries: PgEntry[],
+): Promise<{ failed: [number, string][]; settled: Settled[] }> {
   try {
-    await db.transaction(async (tx) => {
-      await applyAll(tx, entries);
-    });
-    return { failed: [] };
-  } catch {
-    const failed: [number, string][] = [];
-    await db.transaction(async (tx) => {
-      const ok: PgEntry[] = [];
-      for (const [i, entry] of entries.entries()) {
-        try {
-          // A nested transaction is a savepoint: a failed entry rolls back alone.
-          await tx.transaction(async (sp) => applyAll(sp, [entry]));
-          ok.push(entry);
-        } catch (err) {
-          failed.push([i, reason(err)]);
-        }
-      }
-      return ok;
-    });
-    return { failed };
+    return { failed: [], settled: await run(db, entries) };
+  } catch (err) {
+    if (entries.length === 1) {
+      if (!ownFault(err)) throw err;
+      return { failed: [[0, reason(err)]], settled: [] };
+    }
   }
+  const failed: [number, string][] = [];
+  const settled: Settled[] = [];
+  for (const [i, entry] of entries.entries()) {
+    try {
+      settled.push(...(await run(db, [entry])));
+    } catch (err) {
+      // The connection, not the entry: the batch fails as a whole (the writer's onFailure).
+      if (!ownFault(err)) throw err;
+      failed.push([i, reason(err)]);
+    }
+  }
+  return { failed, settled };
+}
+
+async function run(db: PgDb, entries: PgEntry[]): Promise<Settled[]> {
+  const rows = await db.$client.unsafe("SELECT * FROM tollgate_commit_batch($1::text::jsonb)", [
+    batchJson(entries),
+  ]);
+  return settledRows(rows);
 }
 
 /**
- * One statement per table per batch, not per row: each statement is a round trip, and a
- * round trip costs the gateway more CPU than the rows it carries (bench/group-commit.ts).
+ * The batch as the function reads it. Rows are keyed by column name, because each table's
+ * own row type reads them (jsonb_populate_recordset): the columns of these tables are text,
+ * bigint, boolean and jsonb, which JSON carries as they are (Drizzle's encoders for them
+ * pass the value through).
  */
-async function applyAll(tx: PgConn, entries: PgEntry[]): Promise<void> {
-  const logRows: RequestLogRow[] = [];
-  const idemRows: IdempotencyRow[] = [];
-  const mediaRows: GeneratedMediaRow[] = [];
+function batchJson(entries: PgEntry[]): string {
+  const log: Record<string, unknown>[] = [];
+  const media: Record<string, unknown>[] = [];
+  // One row per key: two in one upsert fail the statement; on SQLite the later put wins.
+  const idem = new Map<string, Record<string, unknown>>();
   const charges: ChargeIn[] = [];
-  const touches = new Map<string, number>();
+  const touches: [string, number][] = [];
   for (const entry of entries)
     for (const w of entry) {
       if ("op" in w) {
-        if (w.op === "request_log.insert") logRows.push(w.row);
-        else if (w.op === "idempotency.put") idemRows.push(w.row);
-        else mediaRows.push(w.row);
+        if (w.op === "request_log.insert") log.push(byColumn(LOG, w.row));
+        else if (w.op === "idempotency.put")
+          idem.set(`${w.row.keyId}\n${w.row.idemKey}`, byColumn(IDEM, w.row));
+        else media.push(byColumn(MEDIA, w.row));
       } else if ("charge" in w) charges.push(w.charge);
-      else touches.set(w.touch.keyId, Math.max(touches.get(w.touch.keyId) ?? 0, w.touch.at));
+      else touches.push([w.touch.keyId, w.touch.at]);
     }
-  for (const rows of chunks(logRows)) await tx.insert(requestLog).values(rows);
-  for (const rows of chunks(mediaRows)) await tx.insert(generatedMedia).values(rows);
-  // Two puts under one key in a batch fail this statement ("cannot affect row a second
-  // time"); the batch then runs entry by entry, where the later put wins, as on SQLite.
-  for (const rows of chunks(idemRows))
-    await tx
-      .insert(idempotency)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [idempotency.keyId, idempotency.idemKey],
-        set: excludedExcept(idempotency, ["keyId", "idemKey"]),
-      });
-  // After the rows: a charge's ledger entry names its request, whose log row is in this batch.
-  await settleCharges(tx, charges);
-  for (const [keyId, at] of touches)
-    await tx
-      .update(apiKeys)
-      .set({ lastUsedAt: sql`greatest(coalesce(${apiKeys.lastUsedAt}, 0), ${at})` })
-      .where(sql`${apiKeys.id} = ${keyId}`);
+  const batch: Record<string, unknown> = {};
+  if (log.length > 0) batch.log = log;
+  if (media.length > 0) batch.media = media;
+  if (idem.size > 0) batch.idem = [...idem.values()];
+  if (charges.length > 0) batch.charges = charges;
+  if (touches.length > 0) batch.touches = touches;
+  return JSON.stringify(batch);
 }
 
-/** Rows per statement: PostgreSQL takes at most 65,535 parameters (the request log has about 30 columns). */
-const CHUNK = 1000;
-function* chunks<T>(rows: T[]): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += CHUNK) yield rows.slice(i, i + CHUNK);
+type Columns = [key: string, name: string, fallback: unknown][];
+
+/** Each column's key in the row, its name in the table, and what an absent value becomes (its default, as Drizzle's insert would). */
+function columnsOf(table: PgTable): Columns {
+  return Object.entries(getTableColumns(table)).map(([key, col]) => [key, col.name, col.default ?? null]);
+}
+const LOG = columnsOf(requestLog);
+const IDEM = columnsOf(idempotency);
+const MEDIA = columnsOf(generatedMedia);
+
+function byColumn(columns: Columns, row: object): Record<string, unknown> {
+  const values = row as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, name, fallback] of columns) {
+    const v = values[key];
+    out[name] = v === undefined ? fallback : v;
+  }
+  return out;
 }
 
-/** `SET col = excluded.col` for every column but `except`: an upsert that replaces the row. */
-function excludedExcept<T extends PgTable>(table: T, except: string[]): Record<string, SQL> {
-  return Object.fromEntries(
-    Object.entries(getTableColumns(table))
-      .filter(([key]) => !except.includes(key))
-      .map(([key, col]) => [key, sql`excluded.${sql.identifier(col.name)}`]),
-  );
+/**
+ * Whether the server refused the statement for what it carried (a constraint, a bad value):
+ * the entry's own fault. Anything else (the connection lost or refused, the server shutting
+ * down) would fail every entry alike.
+ */
+function ownFault(err: unknown): boolean {
+  const e = err as { code?: unknown; errno?: unknown } | null;
+  if (e?.code !== "ERR_POSTGRES_SERVER_ERROR") return false;
+  const state = typeof e.errno === "string" ? e.errno : "";
+  return !(state.startsWith("08") || state.startsWith("57P"));
 }
 
-/** Drizzle wraps the server's error in "Failed query: <the statement>"; the cause says what went wrong. */
 function reason(err: unknown): string {
-  const cause = err instanceof Error ? err.cause : undefined;
-  if (cause instanceof Error) return cause.message;
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,0 +1,318 @@
+/**
+ * Issue 13's columns: Tollgate on SQLite next to one and two replicas on PostgreSQL + Redis,
+ * same run, same mock upstream, alternating (docs/scale-out.md, "Measured"). For each
+ * target: throughput at saturation (wrk, 32 connections split over the replicas), added
+ * p50/p99 over the direct call at 500 req/s (hey, the workers split over the replicas), CPU
+ * ms per request of the gateways, of PostgreSQL (the postmaster and every backend) and of
+ * Redis, and database transactions, statements and Redis commands per request.
+ *
+ * PostgreSQL runs with fsync on (durable commits, as SQLite's synchronous=FULL here) and
+ * pg_stat_statements loaded; each PostgreSQL target has its own database and its own
+ * redis-server, so counters and CPU belong to one target (targets are measured one at a
+ * time; the others idle).
+ *
+ * Run: node_modules/.bin/bun bench/replicas-pg.ts [--rounds=3] [--seconds=3] [--rate=500]
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { RedisClient } from "bun";
+import { type PgServer, startPg } from "../server/testing/pg-server.ts";
+import { type RedisServer, startRedis } from "../server/testing/redis-server.ts";
+import { hey } from "./hey.ts";
+import { cpuSeconds } from "./proc-stats.ts";
+import { freePort, type Service, startService } from "./services.ts";
+import { median } from "./stats.ts";
+import { ADMIN_TOKEN, FETCH_CAP_ENV, startMock, startTollgate, tollgateConfig } from "./targets.ts";
+import { requestBody } from "./workload.ts";
+import { wrk } from "./wrk.ts";
+
+const { values: argv } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "3" },
+    rate: { type: "string", default: "500" },
+  },
+});
+const ROUNDS = Number(argv.rounds);
+const SECONDS = Number(argv.seconds);
+const RATE = Number(argv.rate);
+const ROOT = join(import.meta.dir, "..");
+const BUN = join(ROOT, "node_modules/.bin/bun");
+const BODY = requestBody({ stream: false });
+const SECRET = "bench-replicas-secret-0123456789abcdef0123456789";
+
+type Endpoint = { url: string; headers: Record<string, string> };
+type Target = {
+  id: string;
+  label: string;
+  endpoints: Endpoint[];
+  gatewayPids: number[];
+  pg: { url: string } | null;
+  redis: RedisClient | null;
+};
+
+type Sample = {
+  rps: number;
+  errors: number;
+  cpuGateway: number;
+  cpuPg: number;
+  cpuRedis: number;
+  xacts: number;
+  statements: number;
+  redisCommands: number;
+  p50: number;
+  p99: number;
+};
+
+const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-replicas-"));
+const services: Service[] = [];
+const redises: RedisServer[] = [];
+let pg: PgServer | null = null;
+
+/** The postmaster and every backend it forked: PostgreSQL's CPU, all of it. */
+function pgCpu(server: PgServer): number {
+  const master = Number(readFileSync(join(server.dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+  let total = cpuSeconds(master);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === master) total += cpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+async function redisInfo(c: RedisClient): Promise<{ cpu: number; commands: number }> {
+  const text = String(await c.send("INFO", ["all"]));
+  const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(text)?.[1] ?? 0);
+  return { cpu: get("used_cpu_user") + get("used_cpu_sys"), commands: get("total_commands_processed") };
+}
+
+/**
+ * Round trips (every statement the gateways sent, BEGIN and COMMIT included) and commits, from
+ * pg_stat_statements, which counts a statement when it ends (pg_stat_database's counters are
+ * flushed by idle backends up to 10 s late). Its own reading is left out.
+ */
+async function pgCounters(url: string): Promise<{ xacts: number; statements: number }> {
+  const sql = new Bun.SQL(url, { max: 1 });
+  try {
+    const [row] = await sql`
+      SELECT coalesce(sum(calls), 0) AS statements,
+             coalesce(sum(calls) FILTER (WHERE query ILIKE 'commit%'), 0) AS commits
+        FROM pg_stat_statements
+       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND query NOT ILIKE '%pg_stat_statements%'`;
+    return { xacts: Number(row.commits), statements: Number(row.statements) };
+  } finally {
+    await sql.close();
+  }
+}
+
+/** Reads every counter of a target: before and after a step, the difference is the step's. */
+async function counters(t: Target) {
+  const r = t.redis ? await redisInfo(t.redis) : { cpu: 0, commands: 0 };
+  const p = t.pg ? await pgCounters(t.pg.url) : { xacts: 0, statements: 0 };
+  return {
+    gateway: t.gatewayPids.reduce((s, pid) => s + cpuSeconds(pid), 0),
+    pg: t.pg && pg ? pgCpu(pg) : 0,
+    redis: r.cpu,
+    // The reading's own INFO counts once (subtracted in measure).
+    redisCommands: r.commands,
+    ...p,
+  };
+}
+
+async function admin<T>(base: string, path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${base}/admin/api${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as T;
+  if (res.status !== 201) throw new Error(`admin ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function startPgTarget(id: string, replicas: number, mockPort: number): Promise<Target> {
+  if (!pg) throw new Error("PostgreSQL not started");
+  const dbUrl = await pg.createDatabase(id.replace(/\W/g, "_"));
+  const redis = await startRedis();
+  redises.push(redis);
+  const home = join(dir, id);
+  await Bun.write(join(home, "tollgate.yaml"), tollgateConfig(mockPort));
+  const started: Service[] = [];
+  // One after the other: the first applies the migrations and tollgate.yaml.
+  for (let i = 0; i < replicas; i++) {
+    const port = freePort();
+    started.push(
+      await startService({
+        name: `${id}-${i}`,
+        cmd: [BUN, join(ROOT, "server/main.ts")],
+        env: {
+          ...FETCH_CAP_ENV,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          TOLLGATE_DB: dbUrl,
+          TOLLGATE_REDIS: redis.url,
+          TOLLGATE_REPLICAS: String(replicas),
+          TOLLGATE_SECRET: SECRET,
+          TOLLGATE_CONFIG: join(home, "tollgate.yaml"),
+          TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+        },
+        port,
+        readyPath: "/ready",
+        logDir: dir,
+      }),
+    );
+  }
+  services.push(...started);
+  const base = `http://127.0.0.1:${started[0]!.port}`;
+  const account = await admin<{ id: string }>(base, "/accounts", { name: "bench", balance: "1000000" });
+  const key = await admin<{ key: string }>(base, "/keys", {
+    account_id: account.id,
+    name: "bench key",
+    rpm_limit: 1_000_000_000,
+    daily_request_limit: 1_000_000_000,
+  });
+  // The others learn of the key through Redis's signal within a second.
+  await Bun.sleep(1500);
+  const client = new RedisClient(redis.url);
+  await client.connect();
+  return {
+    id,
+    label: `${replicas} replica${replicas > 1 ? "s" : ""}, PostgreSQL + Redis`,
+    endpoints: started.map((s) => ({
+      url: `http://127.0.0.1:${s.port}/v1/chat/completions`,
+      headers: { "content-type": "application/json", authorization: `Bearer ${key.key}` },
+    })),
+    gatewayPids: started.map((s) => s.pid),
+    pg: { url: dbUrl },
+    redis: client,
+  };
+}
+
+/** Saturation: 32 connections in all, split evenly over the target's replicas, at once. */
+async function saturate(t: Target) {
+  const per = Math.floor(32 / t.endpoints.length);
+  const runs = await Promise.all(
+    t.endpoints.map((e) => wrk({ ...e, body: BODY, connections: per, seconds: SECONDS, dir })),
+  );
+  return {
+    requests: runs.reduce((s, r) => s + r.requests, 0),
+    rps: runs.reduce((s, r) => s + r.rps, 0),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+  };
+}
+
+/** A fixed rate, split over the replicas; 3 s worth of requests. */
+async function atRate(endpoints: Endpoint[]) {
+  const per = RATE / endpoints.length;
+  const workers = Math.max(1, Math.round(10 / endpoints.length));
+  const runs = await Promise.all(
+    endpoints.map((e) =>
+      hey({ ...e, body: BODY, rate: per, workers, seconds: null, requests: Math.round(per * 3) }),
+    ),
+  );
+  // Both replicas' latencies together: medians of the halves are close enough at equal load.
+  const all = runs.map((r) => r.latencyMs);
+  return { p50: median(all.map((l) => l.p50)), p99: Math.max(...all.map((l) => l.p99)) };
+}
+
+async function measure(t: Target, direct: Endpoint): Promise<Sample> {
+  const before = await counters(t);
+  const sat = await saturate(t);
+  const after = await counters(t);
+  const perReq = (a: number, b: number) => (b - a) / Math.max(1, sat.requests);
+  const [base, lat] = [await atRate([direct]), await atRate(t.endpoints)];
+  return {
+    rps: sat.rps,
+    errors: sat.errors,
+    cpuGateway: perReq(before.gateway, after.gateway) * 1000,
+    cpuPg: perReq(before.pg, after.pg) * 1000,
+    cpuRedis: perReq(before.redis, after.redis) * 1000,
+    xacts: perReq(before.xacts, after.xacts),
+    statements: perReq(before.statements, after.statements),
+    redisCommands: perReq(before.redisCommands + 1, after.redisCommands),
+    p50: lat.p50 - base.p50,
+    p99: lat.p99 - base.p99,
+  };
+}
+
+function table(targets: Target[], samples: Map<string, Sample[]>): string {
+  const rows = [
+    "| Target | Requests/s | Added p50 / p99 at " +
+      `${RATE} req/s (ms) | CPU ms/request: gateways | PostgreSQL | Redis | PG commits/request | PG round trips/request | Redis commands/request | Errors |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const t of targets) {
+    const s = samples.get(t.id) ?? [];
+    const m = (f: (x: Sample) => number, d = 3) => median(s.map(f)).toFixed(d);
+    rows.push(
+      `| ${t.label} | ${m((x) => x.rps, 0)} | ${m((x) => x.p50, 2)} / ${m((x) => x.p99, 2)} | ${m((x) => x.cpuGateway)} | ${t.pg ? m((x) => x.cpuPg) : "–"} | ${t.redis ? m((x) => x.cpuRedis) : "–"} | ${t.pg ? m((x) => x.xacts, 2) : "–"} | ${t.pg ? m((x) => x.statements, 2) : "–"} | ${t.redis ? m((x) => x.redisCommands, 2) : "–"} | ${s.reduce((a, x) => a + x.errors, 0)} |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+try {
+  const { port: mockPort } = await startMock(dir, services);
+  const direct: Endpoint = {
+    url: `http://127.0.0.1:${mockPort}/v1/chat/completions`,
+    headers: { "content-type": "application/json" },
+  };
+  pg = await startPg({
+    fsync: "on",
+    shared_preload_libraries: "pg_stat_statements",
+    "pg_stat_statements.track": "top",
+  });
+  const { target: sqlite } = await startTollgate({ dir, name: "tollgate", mockPort, services });
+  const targets: Target[] = [
+    {
+      id: "sqlite",
+      label: "1 process, SQLite (synchronous=FULL)",
+      endpoints: [{ url: sqlite.url, headers: sqlite.headers }],
+      gatewayPids: [sqlite.pid],
+      pg: null,
+      redis: null,
+    },
+    await startPgTarget("pg1", 1, mockPort),
+    await startPgTarget("pg2", 2, mockPort),
+  ];
+  for (const t of targets.filter((x) => x.pg)) {
+    const sql = new Bun.SQL(t.pg!.url, { max: 1 });
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
+    await sql.close();
+  }
+  // Warm-up, unmeasured.
+  for (const t of targets)
+    await Promise.all(t.endpoints.map((e) => wrk({ ...e, body: BODY, connections: 8, seconds: 1, dir })));
+  const samples = new Map<string, Sample[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
+    for (const t of order) {
+      const s = await measure(t, direct);
+      samples.set(t.id, [...(samples.get(t.id) ?? []), s]);
+      console.error(
+        `round ${round + 1} ${t.id}: ${Math.round(s.rps)} req/s, gateway ${s.cpuGateway.toFixed(3)} ms/req`,
+      );
+    }
+  }
+  const md = table(targets, samples);
+  console.log(md);
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const out = join(ROOT, "bench/results");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${stamp}-replicas.md`), `${md}\n`);
+  writeFileSync(join(out, `${stamp}-replicas.json`), JSON.stringify(Object.fromEntries(samples), null, 1));
+  for (const t of targets) t.redis?.close();
+} finally {
+  await Promise.allSettled(services.map((s) => s.stop()));
+  await Promise.allSettled(redises.map((r) => r.stop()));
+  await pg?.stop();
+}
