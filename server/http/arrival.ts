@@ -36,37 +36,49 @@ export function arrivalWait(name: string, wait: ArrivalWait) {
 }
 
 type Handler = (request: Request) => unknown;
+type Wait = (request: Request) => Promise<unknown> | undefined;
+/** A handler wrapped by this module: its waits, in the order the plugins were used, and the handler under them all. */
+type Waiting = Handler & { waits?: readonly Wait[]; base?: Handler };
 
 /**
- * Elysia calls a wrapper with the handler of the request's route on every request: each
- * route's wrapped handler is built once.
+ * Elysia calls a wrapper with the handler of the request's route on every request, the
+ * first plugin's wrapper innermost: each route's wrapped handler is built once, and a
+ * wrapper around another of these takes its waits over, so that they run in the order the
+ * plugins were used (the cache sync before the checks that read the caches).
  */
-function waitingHandler(
-  wait: (request: Request) => Promise<unknown> | undefined,
-): (handle: Handler, request: Request) => Handler {
+function waitingHandler(wait: Wait): (handle: Handler, request: Request) => Handler {
   const wrapped = new WeakMap<Handler, Handler>();
   return (handle) => {
     let outer = wrapped.get(handle);
     if (outer) return outer;
-    outer = (request) => {
-      let pending: Promise<unknown> | undefined;
-      try {
-        pending = wait(request);
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      if (pending === undefined) return handle(request);
-      return pending.then(
-        () => handle(request),
-        (error: unknown) => {
-          refused.set(request, error ?? new Error("arrival wait failed"));
-          return handle(request);
-        },
-      );
-    };
+    const inner = handle as Waiting;
+    const waits = [...(inner.waits ?? []), wait];
+    const base = inner.base ?? handle;
+    outer = Object.assign((request: Request) => afterWaits(waits, 0, request, base), { waits, base });
     wrapped.set(handle, outer);
     return outer;
   };
+}
+
+/** Runs the waits from `from` on, one after the other, then the handler; the first refusal stops the rest. */
+function afterWaits(waits: readonly Wait[], from: number, request: Request, base: Handler): unknown {
+  for (let i = from; i < waits.length; i++) {
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = waits[i]!(request);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    if (pending === undefined) continue;
+    return pending.then(
+      () => afterWaits(waits, i + 1, request, base),
+      (error: unknown) => {
+        refused.set(request, error ?? new Error("arrival wait failed"));
+        return base(request);
+      },
+    );
+  }
+  return base(request);
 }
 
 /**
