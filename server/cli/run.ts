@@ -65,6 +65,8 @@ export async function runCli(
       // Replicas sharing TOLLGATE_REDIS reload at once (server/cluster/invalidation.ts).
       if (b.shared) await announce(b.shared, io.err);
       await b.gw.stop();
+      // The connection, or PostgreSQL's pool (which would otherwise outlive the command).
+      await b.gw.engine.close();
     }
   }
 }

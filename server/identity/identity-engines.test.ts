@@ -30,7 +30,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await pg?.stop();
-});
+}, 30_000);
 
 type Engine = { store: Store; close(): Promise<void> };
 

@@ -22,8 +22,11 @@ export type PgServer = {
   /** Starts it again on the same port and data. */
   resume(): Promise<void>;
   stop(): Promise<void>;
-  /** Stops it at once and removes the folder, synchronously (a process's exit handler). */
-  stopNow(): void;
+  /**
+   * Stops it and removes the folder once process `pid` is gone, whatever way it ended: a
+   * watchdog in its own session (bun test fires no exit handlers, and kills its own children).
+   */
+  reapAfter(pid: number): void;
 };
 
 /** The folder holding initdb and pg_ctl: TOLLGATE_PG_BIN, else the newest /usr/lib/postgresql/<n>/bin. */
@@ -119,16 +122,17 @@ export async function startPg(settings: Record<string, string> = {}): Promise<Pg
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    stopNow() {
-      if (running) {
-        const cmd = [join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"];
-        Bun.spawnSync(asRoot() ? ["runuser", "-u", "postgres", "--", ...cmd] : cmd);
-      }
-      running = false;
-      rmSync(dir, { recursive: true, force: true });
+    reapAfter(pid) {
+      const stop = [join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"];
+      const argv = (asRoot() ? ["runuser", "-u", "postgres", "--", ...stop] : stop).map(quoted).join(" ");
+      const script = `while kill -0 ${pid} 2>/dev/null; do sleep 1; done; ${argv} >/dev/null 2>&1; rm -rf ${quoted(dir)}`;
+      Bun.spawn(["setsid", "-f", "sh", "-c", script], { stdio: ["ignore", "ignore", "ignore"] });
     },
   };
 }
+
+/** A shell word (the paths here hold no quote, but a temp folder may hold anything). */
+const quoted = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 function postgresUser(): { uid: number; gid: number } {
   const line = readFileSync("/etc/passwd", "utf8")

@@ -92,7 +92,7 @@ afterAll(async () => {
   await Promise.all([redis?.stop(), pg?.stop()]);
   mock?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 30_000);
 
 const A = () => replicas[0] as Spawned;
 const B = () => replicas[1] as Spawned;

@@ -1,4 +1,4 @@
-import { getTableColumns } from "drizzle-orm";
+import { DrizzleQueryError, getTableColumns, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { RowWrite } from "../../queries/writes.ts";
 import type { PgDb } from "../client.ts";
@@ -50,10 +50,15 @@ export async function commitBatch(
 }
 
 async function run(db: PgDb, entries: PgEntry[]): Promise<Settled[]> {
-  const rows = await db.$client.unsafe("SELECT * FROM tollgate_commit_batch($1::text::jsonb)", [
-    batchJson(entries),
-  ]);
-  return settledRows(rows);
+  // One statement per batch, through Drizzle's sql`` (SQL stays in db/ as elsewhere); its
+  // wrapper is taken off the error, so the batch's fallback still reads PostgreSQL's own code.
+  try {
+    return settledRows(
+      await db.execute(sql`select * from tollgate_commit_batch(${batchJson(entries)}::text::jsonb)`),
+    );
+  } catch (err) {
+    throw err instanceof DrizzleQueryError && err.cause ? err.cause : err;
+  }
 }
 
 /**
