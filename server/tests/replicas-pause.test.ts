@@ -10,87 +10,27 @@
  * What makes this fail: without the lease expiry, A's hold would block B for as long as A
  * is stopped (B's polling below never gets a 200); without the cap, A's late charge (110,000
  * nano-units) would take the balance below zero, and its row's cost would be the upstream
- * cost rather than what was left.
+ * cost rather than what was left. (Both checked by hand: a lease of 90 s times out B's
+ * polling; tollgate_settle without its least() charges 110,000 where 54,000 was left.)
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
-import { RedisClient } from "bun";
-import OpenAI from "openai";
-import { openPg } from "../../db/pg/client.ts";
-import { ADMIN_TOKEN } from "../testing/harness.ts";
-import { MockOpenAI } from "../testing/mock-openai.ts";
-import { type PgServer, startPg } from "../testing/pg-server.ts";
+import {
+  adminCall,
+  booksOf,
+  chatPriced as chat,
+  type Outcome,
+  type PgReplicaSet,
+  startPgReplicaSet,
+} from "../testing/pg-replica-set.ts";
 import type { Spawned } from "../testing/process.ts";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
-import { pricedReplicaConfig, spawnPgReplicas } from "../testing/replicas.ts";
 
-let pg: PgServer;
-let redis: RedisServer;
-let mock: MockOpenAI;
-let replicas: Spawned[];
-let dir: string;
-let books: ReturnType<typeof openPg>;
-let probe: RedisClient;
+let set: PgReplicaSet;
 
 beforeAll(async () => {
-  mock = new MockOpenAI().start();
-  [pg, redis] = await Promise.all([startPg(), startRedis()]);
-  const dbUrl = await pg.createDatabase("replicas_pause");
-  const up = await spawnPgReplicas({
-    n: 2,
-    dbUrl,
-    redisUrl: redis.url,
-    config: pricedReplicaConfig(mock.url),
-    seed: async () => null,
-    env: { TOLLGATE_HOLD_LEASE_S: "2" },
-  });
-  replicas = up.replicas;
-  dir = up.dir;
-  books = openPg(dbUrl, { max: 2 });
-  probe = new RedisClient(redis.url);
-  await probe.connect();
+  set = await startPgReplicaSet({ database: "replicas_pause", n: 2, env: { TOLLGATE_HOLD_LEASE_S: "2" } });
 }, 120_000);
 
-afterAll(async () => {
-  for (const r of replicas ?? []) r.proc.kill("SIGCONT"); // a failed test may leave A stopped
-  probe?.close();
-  await books?.client.close();
-  await Promise.all((replicas ?? []).map((r) => r.stop()));
-  await Promise.all([redis?.stop(), pg?.stop()]);
-  mock?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function admin<T>(method: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${(replicas[0] as Spawned).url}/admin/api${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-type Outcome = { status: number; code: string | null; cost: number };
-/** One chat call; `cost` is what the upstream reported at the model's prices (1,000 and 2,000 nano-units a token). */
-async function chat(r: Spawned, key: string): Promise<Outcome> {
-  const sdk = new OpenAI({ apiKey: key, baseURL: `${r.url}/v1`, maxRetries: 0, timeout: 60_000 });
-  try {
-    const res = await sdk.chat.completions.create({
-      model: "priced",
-      messages: [{ role: "user", content: "hi" }],
-    });
-    const u = res.usage;
-    return {
-      status: 200,
-      code: null,
-      cost: (u?.prompt_tokens ?? 0) * 1000 + (u?.completion_tokens ?? 0) * 2000,
-    };
-  } catch (err) {
-    if (err instanceof OpenAI.APIError) return { status: err.status ?? 0, code: err.code ?? null, cost: 0 };
-    return { status: 0, code: String(err), cost: 0 };
-  }
-}
+afterAll(() => set?.stop());
 
 async function until<T>(what: string, probeFn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
@@ -102,17 +42,10 @@ async function until<T>(what: string, probeFn: () => Promise<T | undefined>, ms 
   }
 }
 
-const balanceOf = async (id: string) =>
-  Number(
-    (
-      (await books.client.unsafe(`SELECT balance::bigint AS b FROM accounts WHERE id = '${id}'`)) as {
-        b: string;
-      }[]
-    )[0]?.b,
-  );
+const balanceOf = async (id: string) => (await booksOf(set.books, id)).balance;
 
 const logRows = async (id: string) =>
-  (await books.client.unsafe(
+  (await set.books.client.unsafe(
     `SELECT r.id, r.status::int AS status, r.output_tokens::int AS output, r.cost::bigint AS cost, -l.amount::bigint AS charged
        FROM request_log r LEFT JOIN ledger l ON l.request_id = r.id AND l.kind = 'charge'
       WHERE r.account_id = '${id}' ORDER BY r.created_at`,
@@ -124,11 +57,15 @@ const leaseLost = async (r: Spawned) => {
 };
 
 test("a replica SIGSTOPped past its lease: another spends the money, the late charge is capped at what was left, the loss is counted", async () => {
-  const [a, b] = replicas as [Spawned, Spawned];
+  const [a, b] = set.replicas as [Spawned, Spawned];
+  const mock = set.mock;
   // 0.00015 USD = 150,000 nano-units: less than a call's full reservation (its prompt bound and
-  // 100 output tokens), so A's hold is clamped to nearly all of it and nothing is left for B.
-  const acct = await admin<{ id: string }>("POST", "/accounts", { name: "paused", balance: 0.00015 });
-  const { key } = await admin<{ key: string }>("POST", "/keys", {
+  // 100 output tokens), so A's hold is clamped to nearly all of it and what is left cannot serve B.
+  const acct = await adminCall<{ id: string }>(a.url, "POST", "/accounts", {
+    name: "paused",
+    balance: 0.00015,
+  });
+  const { key } = await adminCall<{ key: string }>(a.url, "POST", "/keys", {
     account_id: acct.id,
     name: "k",
     rpm_limit: 1_000_000,
@@ -143,7 +80,7 @@ test("a replica SIGSTOPped past its lease: another spends the money, the late ch
 
   // A's call: slow upstream, 10 prompt and 50 output tokens = 110,000 nano-units at list prices.
   const before = mock.received.length;
-  mock.next({ delayMs: 5000, usage: { prompt_tokens: 10, completion_tokens: 50 } });
+  mock.next({ delayMs: 8000, usage: { prompt_tokens: 10, completion_tokens: 50 } });
   const late = chat(a, key);
   await until("A's call to reach the upstream (its hold made)", async () =>
     mock.received.length > before ? true : undefined,
@@ -201,15 +138,11 @@ test("a replica SIGSTOPped past its lease: another spends the money, the late ch
   expect(Number(aRow?.charged)).toBe(left);
   expect(await balanceOf(acct.id)).toBe(0);
 
-  // The books balance: the ledger sums to the balance, each charge is its row's cost.
-  const [sums] = (await books.client.unsafe(
-    `SELECT (SELECT coalesce(sum(amount), 0) FROM ledger WHERE account_id = '${acct.id}')::bigint AS ledger,
-            (SELECT coalesce(sum(cost), 0) FROM request_log WHERE account_id = '${acct.id}')::bigint AS logged,
-            (SELECT count(*) FROM ledger l LEFT JOIN request_log r ON r.id = l.request_id
-              WHERE l.account_id = '${acct.id}' AND l.kind = 'charge' AND (r.id IS NULL OR r.cost <> -l.amount))::int AS unmatched`,
-  )) as { ledger: string; logged: string; unmatched: number }[];
-  expect({ ledger: Number(sums?.ledger), logged: Number(sums?.logged), unmatched: sums?.unmatched }).toEqual({
-    ledger: 0,
+  // The books balance: every charge has its row of the same cost, the charges are the balance spent.
+  expect(await booksOf(set.books, acct.id)).toEqual({
+    balance: 0,
+    charged: 150_000,
+    charges: spent.length + 1,
     logged: 150_000,
     unmatched: 0,
   });
@@ -223,7 +156,7 @@ test("a replica SIGSTOPped past its lease: another spends the money, the late ch
   // ...and no hold is left in Redis.
   expect(
     await until("no hold left", async () =>
-      (await probe.hget(`tg:{${acct.id}}:acct`, "reserved")) === "0" ? true : undefined,
+      (await set.probe.hget(`tg:{${acct.id}}:acct`, "reserved")) === "0" ? true : undefined,
     ),
   ).toBe(true);
 }, 120_000);
