@@ -6,74 +6,34 @@
  * hold past its lease (TOLLGATE_HOLD_LEASE_S, 2 s here) and no charge without its log row.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
-import { RedisClient } from "bun";
-import OpenAI from "openai";
-import { openPg } from "../../db/pg/client.ts";
-import { ADMIN_TOKEN } from "../testing/harness.ts";
-import { MockOpenAI } from "../testing/mock-openai.ts";
-import { type PgServer, startPg } from "../testing/pg-server.ts";
+import {
+  adminCall,
+  booksOf,
+  chatPriced as chat,
+  type Outcome,
+  type PgReplicaSet,
+  startPgReplicaSet,
+} from "../testing/pg-replica-set.ts";
 import type { Spawned } from "../testing/process.ts";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
-import { pricedReplicaConfig, spawnPgReplicas } from "../testing/replicas.ts";
 
-let pg: PgServer;
-let redis: RedisServer;
-let mock: MockOpenAI;
+let set: PgReplicaSet;
 let replicas: Spawned[];
-let dir: string;
-let books: ReturnType<typeof openPg>;
-let probe: RedisClient;
-
-async function admin<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}/admin/api${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /** An account with `balance` (currency units) and a key on it, seen by every replica. */
 let accounts = 0;
 async function account(balance: number): Promise<{ id: string; key: string }> {
   const first = replicas[0] as Spawned;
-  const acct = await admin<{ id: string }>(first.url, "POST", "/accounts", {
+  const acct = await adminCall<{ id: string }>(first.url, "POST", "/accounts", {
     name: `a${++accounts}`,
     balance,
   });
-  const key = await admin<{ key: string }>(first.url, "POST", "/keys", {
+  const key = await adminCall<{ key: string }>(first.url, "POST", "/keys", {
     account_id: acct.id,
     name: "k",
     rpm_limit: 1_000_000,
   });
   await Bun.sleep(1000); // every replica reloads within a second
   return { id: acct.id, key: key.key };
-}
-
-const sdk = (r: Spawned, key: string) =>
-  new OpenAI({ apiKey: key, baseURL: `${r.url}/v1`, maxRetries: 0, timeout: 20_000 });
-
-type Outcome = { status: number; code: string | null; cost: number; message?: string };
-/** One chat call; the cost the upstream reported, at the model's prices (input 1, output 2 per 1M tokens: nano-units 1000 and 2000 a token). */
-async function chat(r: Spawned, key: string): Promise<Outcome> {
-  try {
-    const res = await sdk(r, key).chat.completions.create({
-      model: "priced",
-      messages: [{ role: "user", content: "hi" }],
-    });
-    const u = res.usage;
-    return {
-      status: 200,
-      code: null,
-      cost: (u?.prompt_tokens ?? 0) * 1000 + (u?.completion_tokens ?? 0) * 2000,
-    };
-  } catch (err) {
-    if (err instanceof OpenAI.APIError)
-      return { status: err.status ?? 0, code: err.code ?? null, cost: 0, message: err.message };
-    return { status: 0, code: String(err), cost: 0 };
-  }
 }
 
 /** As a client honouring Retry-After does: a retryable 503 (Redis slow to answer on a loaded machine) is sent again. */
@@ -85,30 +45,11 @@ async function chatRetrying(r: Spawned, key: string): Promise<Outcome> {
   }
 }
 
-async function ledgerOf(accountId: string) {
-  const [row] = (await books.client.unsafe(
-    `SELECT a.balance::bigint AS balance,
-       (SELECT coalesce(-sum(amount), 0) FROM ledger WHERE account_id = a.id AND kind = 'charge')::bigint AS charged,
-       (SELECT count(*) FROM ledger WHERE account_id = a.id AND kind = 'charge')::int AS charges,
-       (SELECT coalesce(sum(cost), 0) FROM request_log WHERE account_id = a.id)::bigint AS logged,
-       (SELECT count(*) FROM ledger l LEFT JOIN request_log r ON r.id = l.request_id
-          WHERE l.account_id = a.id AND l.kind = 'charge' AND (r.id IS NULL OR r.cost <> -l.amount))::int AS unmatched
-     FROM accounts a WHERE a.id = '${accountId}'`,
-  )) as { balance: string; charged: string; charges: number; logged: string; unmatched: number }[];
-  return {
-    balance: Number(row?.balance),
-    charged: Number(row?.charged),
-    charges: row?.charges,
-    logged: Number(row?.logged),
-    unmatched: row?.unmatched,
-  };
-}
-
 /** What Redis still holds for the account (its holds end in the background after each commit). */
 async function held(accountId: string): Promise<string | null> {
   let reserved: string | null = null;
   for (let i = 0; i < 100; i++) {
-    reserved = await probe.hget(`tg:{${accountId}}:acct`, "reserved");
+    reserved = await set.probe.hget(`tg:{${accountId}}:acct`, "reserved");
     if (reserved === "0") break;
     await Bun.sleep(50);
   }
@@ -116,42 +57,20 @@ async function held(accountId: string): Promise<string | null> {
 }
 
 beforeAll(async () => {
-  mock = new MockOpenAI().start();
-  [pg, redis] = await Promise.all([startPg(), startRedis()]);
-  const dbUrl = await pg.createDatabase("replicas_money");
-  const config = pricedReplicaConfig(mock.url);
-  const up = await spawnPgReplicas({
-    n: 2,
-    dbUrl,
-    redisUrl: redis.url,
-    config,
-    seed: async () => null,
-    env: { TOLLGATE_HOLD_LEASE_S: "2" },
-  });
-  replicas = up.replicas;
-  dir = up.dir;
-  books = openPg(dbUrl, { max: 2 });
-  probe = new RedisClient(redis.url);
-  await probe.connect();
+  set = await startPgReplicaSet({ database: "replicas_money", n: 2, env: { TOLLGATE_HOLD_LEASE_S: "2" } });
+  replicas = set.replicas;
 }, 120_000);
 
-afterAll(async () => {
-  probe?.close();
-  await books?.client.close();
-  await Promise.all((replicas ?? []).map((r) => r.stop()));
-  await Promise.all([redis?.stop(), pg?.stop()]);
-  mock?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => set?.stop());
 
 test("50 parallel calls on a small balance split across two replicas: never below zero, charged = upstream cost", async () => {
   // 0.002 USD: a call reserves about 0.0003 (its prompt bound and 100 output tokens), so a few fit at once.
   const { id, key } = await account(0.002);
-  mock.always({ delayMs: 200 });
+  set.mock.always({ delayMs: 200 });
   const out = await Promise.all(
     Array.from({ length: 50 }, (_, i) => chatRetrying(replicas[i % 2] as Spawned, key)),
   );
-  mock.always({});
+  set.mock.always({});
   const ok = out.filter((o) => o.status === 200);
   const refused = out.filter((o) => o.status !== 200);
   expect(ok.length).toBeGreaterThan(0);
@@ -160,7 +79,7 @@ test("50 parallel calls on a small balance split across two replicas: never belo
     expect([o.status, o.code, o.message]).toEqual([402, "insufficient_quota", o.message]);
   // Which replica wins the money is a race; both answered, each 200 or 402 (above).
   const upstream = ok.reduce((s, o) => s + o.cost, 0);
-  const b = await ledgerOf(id);
+  const b = await booksOf(set.books, id);
   expect(b.balance).toBeGreaterThanOrEqual(0);
   expect(b).toEqual({
     balance: 2_000_000 - upstream,
@@ -174,7 +93,7 @@ test("50 parallel calls on a small balance split across two replicas: never belo
 
 test("Redis restarted under load: retryable 503s while it recovers, every answered call charged exactly once", async () => {
   const { id, key } = await account(1);
-  mock.always({ delayMs: 50 });
+  set.mock.always({ delayMs: 50 });
   const seen: { phase: string; o: Outcome }[] = [];
   let phase = "before";
   let running = true;
@@ -188,13 +107,13 @@ test("Redis restarted under load: retryable 503s while it recovers, every answer
   const load = Array.from({ length: 6 }, (_, i) => worker(i));
   await Bun.sleep(500);
   phase = "restart";
-  await redis.restart();
+  await set.redis.restart();
   await Bun.sleep(2500); // the replicas reconnect, notice the new run id, recover for two ticks
   phase = "after";
   await Bun.sleep(1000);
   running = false;
   await Promise.all(load);
-  mock.always({});
+  set.mock.always({});
 
   const by = (p: string) => seen.filter((s) => s.phase === p).map((s) => s.o);
   expect(by("before").length).toBeGreaterThan(0);
@@ -204,7 +123,7 @@ test("Redis restarted under load: retryable 503s while it recovers, every answer
   expect(by("after").length).toBeGreaterThan(0);
   expect(by("after").every((o) => o.status === 200)).toBe(true);
   const answered = seen.filter((s) => s.o.status === 200).map((s) => s.o);
-  const b = await ledgerOf(id);
+  const b = await booksOf(set.books, id);
   expect(b).toMatchObject({ charges: answered.length, unmatched: 0 });
   expect(b.charged).toBe(answered.reduce((s, o) => s + o.cost, 0));
   expect(b.balance).toBe(1_000_000_000 - b.charged);
@@ -213,7 +132,7 @@ test("Redis restarted under load: retryable 503s while it recovers, every answer
 
 test("kill -9 of a replica under load: its holds end within the lease, every charge has its log row", async () => {
   const { id, key } = await account(1);
-  mock.always({ delayMs: 300 });
+  set.mock.always({ delayMs: 300 });
   const [victim, survivor] = replicas as [Spawned, Spawned];
   let running = true;
   const outcomes: Outcome[] = [];
@@ -235,10 +154,10 @@ test("kill -9 of a replica under load: its holds end within the lease, every cha
   await Bun.sleep(2500);
   running = false;
   await Promise.all(load);
-  mock.always({});
+  set.mock.always({});
   expect((await chat(survivor, key)).status).toBe(200);
   expect(await held(id)).toBe("0");
-  const b = await ledgerOf(id);
+  const b = await booksOf(set.books, id);
   expect(b.unmatched).toBe(0);
   expect(b.balance).toBe(1_000_000_000 - b.charged);
   expect(b.charged).toBe(b.logged);
