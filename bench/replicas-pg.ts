@@ -4,7 +4,7 @@
  * target: throughput at saturation (wrk, 32 connections split over the replicas), added
  * p50/p99 over the direct call at 500 req/s (hey, the workers split over the replicas), CPU
  * ms per request of the gateways, of PostgreSQL (the postmaster and every backend) and of
- * Redis, and database transactions, statements and Redis commands per request.
+ * Redis, and PostgreSQL commits and round trips and Redis round trips per request.
  *
  * PostgreSQL runs with fsync on (durable commits, as SQLite's synchronous=FULL here) and
  * pg_stat_statements loaded; each PostgreSQL target has its own database and its own
@@ -51,6 +51,7 @@ type Target = {
   gatewayPids: number[];
   pg: { url: string } | null;
   redis: RedisClient | null;
+  redisUrl: string | null;
 };
 
 type Sample = {
@@ -62,6 +63,7 @@ type Sample = {
   xacts: number;
   statements: number;
   redisCommands: number;
+  redisTrips: number;
   p50: number;
   p99: number;
 };
@@ -95,16 +97,63 @@ async function redisInfo(c: RedisClient): Promise<{ cpu: number; commands: numbe
 }
 
 /**
- * Round trips (every statement the gateways sent, BEGIN and COMMIT included) and commits, from
+ * Redis round trips per request: `count` requests (at the fixed rate, split over the replicas)
+ * with MONITOR on, counting every command a client sent (a script's EVALSHA is one, however
+ * many commands it runs: those show as `[db lua]` and are left out). MONITOR slows Redis, so
+ * this is its own short phase, not part of the timed ones. The replicas' background work
+ * meanwhile (lease renewals, pub/sub) counts too: it is part of what they cost Redis.
+ */
+async function redisRoundTrips(t: Target, count: number): Promise<number> {
+  const url = new URL(t.redisUrl ?? "");
+  let buffered = "";
+  let trips = 0;
+  let ready: () => void = () => {};
+  const started = new Promise<void>((r) => {
+    ready = r;
+  });
+  const socket = await Bun.connect({
+    hostname: url.hostname,
+    port: Number(url.port),
+    socket: {
+      data(_s, chunk) {
+        buffered += chunk.toString();
+        for (let i = buffered.indexOf("\r\n"); i >= 0; i = buffered.indexOf("\r\n")) {
+          const line = buffered.slice(0, i);
+          buffered = buffered.slice(i + 2);
+          if (line === "+OK") ready();
+          else if (line.startsWith("+") && !/^\+[\d.]+ \[\d+ lua\]/.test(line)) trips++;
+        }
+      },
+    },
+  });
+  socket.write("MONITOR\r\n");
+  await started;
+  const per = Math.ceil(count / t.endpoints.length);
+  const workers = Math.max(1, Math.round(10 / t.endpoints.length));
+  await Promise.all(
+    t.endpoints.map((e) =>
+      hey({ ...e, body: BODY, rate: RATE / t.endpoints.length, workers, seconds: null, requests: per }),
+    ),
+  );
+  await Bun.sleep(50);
+  socket.end();
+  return trips / (per * t.endpoints.length);
+}
+
+/**
+ * Round trips (every statement the gateways sent, BEGIN and COMMIT included: `track = top`
+ * counts what a client sent, not the statements inside a function) and commits, from
  * pg_stat_statements, which counts a statement when it ends (pg_stat_database's counters are
- * flushed by idle backends up to 10 s late). Its own reading is left out.
+ * flushed by idle backends up to 10 s late). A commit is an explicit COMMIT or a group-commit
+ * batch, which is one statement committing on its own (tollgate_commit_batch). Its own
+ * reading is left out.
  */
 async function pgCounters(url: string): Promise<{ xacts: number; statements: number }> {
   const sql = new Bun.SQL(url, { max: 1 });
   try {
     const [row] = await sql`
       SELECT coalesce(sum(calls), 0) AS statements,
-             coalesce(sum(calls) FILTER (WHERE query ILIKE 'commit%'), 0) AS commits
+             coalesce(sum(calls) FILTER (WHERE query ILIKE 'commit%' OR query ILIKE '%tollgate_commit_batch(%'), 0) AS commits
         FROM pg_stat_statements
        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
          AND query NOT ILIKE '%pg_stat_statements%'`;
@@ -194,6 +243,7 @@ async function startPgTarget(id: string, replicas: number, mockPort: number): Pr
     gatewayPids: started.map((s) => s.pid),
     pg: { url: dbUrl },
     redis: client,
+    redisUrl: redis.url,
   };
 }
 
@@ -230,6 +280,7 @@ async function measure(t: Target, direct: Endpoint): Promise<Sample> {
   const after = await counters(t);
   const perReq = (a: number, b: number) => (b - a) / Math.max(1, sat.requests);
   const [base, lat] = [await atRate([direct]), await atRate(t.endpoints)];
+  const redisTrips = t.redisUrl ? await redisRoundTrips(t, 300) : 0;
   return {
     rps: sat.rps,
     errors: sat.errors,
@@ -239,6 +290,7 @@ async function measure(t: Target, direct: Endpoint): Promise<Sample> {
     xacts: perReq(before.xacts, after.xacts),
     statements: perReq(before.statements, after.statements),
     redisCommands: perReq(before.redisCommands + 1, after.redisCommands),
+    redisTrips,
     p50: lat.p50 - base.p50,
     p99: lat.p99 - base.p99,
   };
@@ -247,14 +299,14 @@ async function measure(t: Target, direct: Endpoint): Promise<Sample> {
 function table(targets: Target[], samples: Map<string, Sample[]>): string {
   const rows = [
     "| Target | Requests/s | Added p50 / p99 at " +
-      `${RATE} req/s (ms) | CPU ms/request: gateways | PostgreSQL | Redis | PG commits/request | PG round trips/request | Redis commands/request | Errors |`,
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      `${RATE} req/s (ms) | CPU ms/request: gateways | PostgreSQL | Redis | PG commits/request | PG round trips/request | Redis round trips/request | Redis commands/request (scripts' included) | Errors |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const t of targets) {
     const s = samples.get(t.id) ?? [];
     const m = (f: (x: Sample) => number, d = 3) => median(s.map(f)).toFixed(d);
     rows.push(
-      `| ${t.label} | ${m((x) => x.rps, 0)} | ${m((x) => x.p50, 2)} / ${m((x) => x.p99, 2)} | ${m((x) => x.cpuGateway)} | ${t.pg ? m((x) => x.cpuPg) : "–"} | ${t.redis ? m((x) => x.cpuRedis) : "–"} | ${t.pg ? m((x) => x.xacts, 2) : "–"} | ${t.pg ? m((x) => x.statements, 2) : "–"} | ${t.redis ? m((x) => x.redisCommands, 2) : "–"} | ${s.reduce((a, x) => a + x.errors, 0)} |`,
+      `| ${t.label} | ${m((x) => x.rps, 0)} | ${m((x) => x.p50, 2)} / ${m((x) => x.p99, 2)} | ${m((x) => x.cpuGateway)} | ${t.pg ? m((x) => x.cpuPg) : "–"} | ${t.redis ? m((x) => x.cpuRedis) : "–"} | ${t.pg ? m((x) => x.xacts, 2) : "–"} | ${t.pg ? m((x) => x.statements, 2) : "–"} | ${t.redis ? m((x) => x.redisTrips, 2) : "–"} | ${t.redis ? m((x) => x.redisCommands, 2) : "–"} | ${s.reduce((a, x) => a + x.errors, 0)} |`,
     );
   }
   return rows.join("\n");
@@ -280,6 +332,7 @@ try {
       gatewayPids: [sqlite.pid],
       pg: null,
       redis: null,
+      redisUrl: null,
     },
     await startPgTarget("pg1", 1, mockPort),
     await startPgTarget("pg2", 2, mockPort),

@@ -13,6 +13,7 @@ import { parseTrustedProxies } from "./http/client-address.ts";
 import type { DocsAssets } from "./http/docs.ts";
 import { Identity } from "./identity/identity.ts";
 import { ThreadWriter } from "./store/thread-writer.ts";
+import { loadTokenizer } from "./tokens/count.ts";
 
 export { DEFAULT_MIGRATIONS };
 
@@ -47,6 +48,8 @@ export async function startServer(o: StartOptions): Promise<Running> {
   const { gw, config, configFile, shared } = await openGateway(o);
   // Redis away at start is not fatal: /ready stays false until it answers (shared-redis.ts).
   if (shared) await shared.connect();
+  // Before listening: loaded on first use, it would stall the Redis calls in flight (tokens/count.ts).
+  if (shared) loadTokenizer();
   // Group commits on a writer thread with its own connection (a SQLite file only; PostgreSQL's
   // group commit is the engine's own, on its pool).
   if (gw.engine.kind === "sqlite" && o.env.TOLLGATE_DB !== ":memory:" && o.env.TOLLGATE_WRITER === "thread") {

@@ -25,6 +25,8 @@ export const recovering = () =>
 export class HoldLeases {
   private readonly open = new Map<string, OpenHold>();
   private runId: string | null = null;
+  /** The new run id being recovered into (counted as one restart however many tries it takes). */
+  private recoveringFrom: string | null = null;
   private checking: Promise<boolean> | null = null;
   private recoveringUntil = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -97,16 +99,19 @@ export class HoldLeases {
 
   private async look(): Promise<boolean> {
     const id = await this.holds.runId();
-    const before = this.runId;
-    this.runId = id;
-    if (before === null || before === id) return false;
-    this.counts.restarts++;
+    if (this.runId === null) this.runId = id;
+    if (id === this.runId) return false;
+    if (id !== this.recoveringFrom) this.counts.restarts++;
+    this.recoveringFrom = id;
     this.recoveringUntil = Date.now() + 2 * this.tickMs;
     const holds = [...this.open.values()];
     const pairs = new Map(holds.map((h) => [`${h.accountId}\n${h.keyId}`, h]));
     for (const h of pairs.values()) await this.loadMirror(h.accountId, h.keyId);
     for (const h of holds)
       if (await this.holds.repost(h.accountId, h.keyId, h.id, h.amount)) this.counts.reposted++;
+    // Only now: a recovery that failed half-way (PostgreSQL away for a mirror) is tried again
+    // by the next look, its window starting again (reservations stay refused meanwhile).
+    this.runId = id;
     return true;
   }
 

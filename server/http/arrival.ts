@@ -13,7 +13,7 @@ const refused = new WeakMap<Request, unknown>();
 /**
  * An arrival check that only sometimes has to wait. As an async onRequest hook it would
  * cost every request an async call and an `await`, and make Elysia's whole request handler
- * async (issue 16: with every arrival hook synchronous, 11% less CPU per 1 KB JSON request).
+ * async (issue 16: 0.8 µs per request, bench/handler-cost.ts, docs/performance.md).
  * So the wait wraps the app's handler instead and holds the request back only when it
  * returns a promise. A rejection is not answered there (there is no route context yet): it is
  * kept and thrown by this plugin's own onRequest hook, in the order the hooks are used, so
@@ -36,29 +36,49 @@ export function arrivalWait(name: string, wait: ArrivalWait) {
 }
 
 type Handler = (request: Request) => unknown;
+type Wait = (request: Request) => Promise<unknown> | undefined;
+/** A handler wrapped by this module: its waits, in the order the plugins were used, and the handler under them all. */
+type Waiting = Handler & { waits?: readonly Wait[]; base?: Handler };
 
-/** Elysia calls a wrapper with its handler on every request: the wrapped handler is built once per handler. */
-function waitingHandler(
-  wait: (request: Request) => Promise<unknown> | undefined,
-): (handle: Handler, request: Request) => Handler {
-  let inner: Handler | undefined;
-  let outer: Handler = () => undefined;
+/**
+ * Elysia calls a wrapper with the handler of the request's route on every request, the
+ * first plugin's wrapper innermost: each route's wrapped handler is built once, and a
+ * wrapper around another of these takes its waits over, so that they run in the order the
+ * plugins were used (the cache sync before the checks that read the caches).
+ */
+function waitingHandler(wait: Wait): (handle: Handler, request: Request) => Handler {
+  const wrapped = new WeakMap<Handler, Handler>();
   return (handle) => {
-    if (handle === inner) return outer;
-    inner = handle;
-    outer = (request) => {
-      const pending = wait(request);
-      if (pending === undefined) return handle(request);
-      return pending.then(
-        () => handle(request),
-        (error: unknown) => {
-          refused.set(request, error ?? new Error("arrival wait failed"));
-          return handle(request);
-        },
-      );
-    };
+    let outer = wrapped.get(handle);
+    if (outer) return outer;
+    const inner = handle as Waiting;
+    const waits = [...(inner.waits ?? []), wait];
+    const base = inner.base ?? handle;
+    outer = Object.assign((request: Request) => afterWaits(waits, 0, request, base), { waits, base });
+    wrapped.set(handle, outer);
     return outer;
   };
+}
+
+/** Runs the waits from `from` on, one after the other, then the handler; the first refusal stops the rest. */
+function afterWaits(waits: readonly Wait[], from: number, request: Request, base: Handler): unknown {
+  for (let i = from; i < waits.length; i++) {
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = waits[i]!(request);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    if (pending === undefined) continue;
+    return pending.then(
+      () => afterWaits(waits, i + 1, request, base),
+      (error: unknown) => {
+        refused.set(request, error ?? new Error("arrival wait failed"));
+        return base(request);
+      },
+    );
+  }
+  return base(request);
 }
 
 /**

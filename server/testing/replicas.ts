@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ADMIN_TOKEN, TestGateway } from "./harness.ts";
+import { ADMIN_TOKEN, PROVIDER_SECRET, TestGateway } from "./harness.ts";
 import { type Spawned, spawnServer } from "./process.ts";
 
 /**
@@ -94,4 +94,21 @@ export async function spawnPgReplicas<T>(o: {
   const seed = await o.seed(first);
   const rest = await Promise.all(Array.from({ length: o.n - 1 }, () => spawnServer(env)));
   return { replicas: [first, ...rest], seed, dir };
+}
+
+/**
+ * A replicas' tollgate.yaml: one mock OpenAI provider and a model `priced` (input 1, output 2
+ * per 1M tokens: 1,000 and 2,000 nano-units a token), rate limits out of the way.
+ */
+export function pricedReplicaConfig(mockUrl: string): string {
+  return `
+currency: USD
+defaults:
+  rate_limits: { key_rpm: 1000000 }
+  max_output_tokens: 100
+providers:
+  - { id: mock, kind: openai, base_url: ${mockUrl}, api_key: ${PROVIDER_SECRET} }
+models:
+  - { id: priced, routes: [{ provider: mock, model: m }], prices: { input: 1, output: 2 } }
+`;
 }

@@ -182,6 +182,24 @@ describe("BilledCall ends once", () => {
   const charges = async (id: string) =>
     (await tg.sqlRow<{ n: number }>("SELECT count(*) AS n FROM ledger WHERE request_id = ?", id)).n;
 
+  test("without shared holds a reservation is decided in the caller's turn: nothing to await", async () => {
+    const c = await tg.client(10);
+    const key = tg.gw.keys.get(c.keyId)!;
+    const call = BilledCall.open(tg.gw, {
+      requestId: `req_billed_call_sync_${c.keyId}`,
+      startedAt: Date.now(),
+      t0: performance.now(),
+      endpoint: "chat.completions",
+      stream: false,
+    });
+    call.identify(key);
+    // No promise: the request path on one box awaits nothing new for its reservation.
+    expect(call.reserve(5_000_000)).toBeUndefined();
+    expect(key.reserved).toBe(5_000_000);
+    await call.fail(new Error("done"));
+    expect(key.reserved).toBe(0);
+  });
+
   test("a failure after the settlement changes nothing: one row, one charge", async () => {
     const inFlight = tg.gw.inFlight;
     const { c, call } = await open();

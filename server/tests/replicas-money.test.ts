@@ -10,12 +10,12 @@ import { rmSync } from "node:fs";
 import { RedisClient } from "bun";
 import OpenAI from "openai";
 import { openPg } from "../../db/pg/client.ts";
-import { ADMIN_TOKEN, PROVIDER_SECRET } from "../testing/harness.ts";
+import { ADMIN_TOKEN } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
 import type { Spawned } from "../testing/process.ts";
 import { type RedisServer, startRedis } from "../testing/redis-server.ts";
-import { spawnPgReplicas } from "../testing/replicas.ts";
+import { pricedReplicaConfig, spawnPgReplicas } from "../testing/replicas.ts";
 
 let pg: PgServer;
 let redis: RedisServer;
@@ -119,16 +119,7 @@ beforeAll(async () => {
   mock = new MockOpenAI().start();
   [pg, redis] = await Promise.all([startPg(), startRedis()]);
   const dbUrl = await pg.createDatabase("replicas_money");
-  const config = `
-currency: USD
-defaults:
-  rate_limits: { key_rpm: 1000000 }
-  max_output_tokens: 100
-providers:
-  - { id: mock, kind: openai, base_url: ${mock.url}, api_key: ${PROVIDER_SECRET} }
-models:
-  - { id: priced, routes: [{ provider: mock, model: m }], prices: { input: 1, output: 2 } }
-`;
+  const config = pricedReplicaConfig(mock.url);
   const up = await spawnPgReplicas({
     n: 2,
     dbUrl,

@@ -29,7 +29,7 @@ describe("what Elysia builds for every request", () => {
   });
 
   // One onRequest hook Elysia takes for async makes it await that hook on every request and
-  // makes its whole request handler async: 11% more CPU per small JSON request (issue 16).
+  // makes its whole request handler async: 0.8 µs more per request (issue 16, docs/performance.md).
   // The checks that sometimes wait do so through http/arrival.ts.
   test("no onRequest hook is awaited", () => {
     const hooks = (g.running.app as unknown as { event: { request: Parameters<typeof isAsync>[0][] } }).event

@@ -6,15 +6,27 @@ import type { countTokens } from "gpt-tokenizer/encoding/o200k_base";
  * Special-token text in user content is counted as plain text instead of throwing.
  *
  * The BPE ranks are loaded on first use, not at start: they take about 0.2-0.4 s and
- * 90 MB, and a gateway whose upstreams report usage may never need them.
+ * 90 MB, and a gateway whose upstreams report usage may never need them. A replica on
+ * Redis loads them at start instead (loadTokenizer).
  */
 const ENCODE_OPTS = { disallowedSpecial: new Set<string>() };
 let bpe: typeof countTokens | null = null;
 
+/**
+ * Loads the BPE ranks now. The load blocks the event loop (0.7 s of CPU, seconds on a
+ * busy machine), and on a replica every Redis call in flight meanwhile passes its deadline
+ * and becomes a 503: the first reservation a replica refines near the end of a balance did
+ * that to its neighbours (server/tests/replicas-money.test.ts). Done before listening, it
+ * costs start-up time instead.
+ */
+export function loadTokenizer(): typeof countTokens {
+  bpe ??= (require("gpt-tokenizer/encoding/o200k_base") as { countTokens: typeof countTokens }).countTokens;
+  return bpe;
+}
+
 export function countText(text: string): number {
   if (text.length === 0) return 0;
-  bpe ??= (require("gpt-tokenizer/encoding/o200k_base") as { countTokens: typeof countTokens }).countTokens;
-  return bpe(text, ENCODE_OPTS as never);
+  return (bpe ?? loadTokenizer())(text, ENCODE_OPTS as never);
 }
 
 /** Tokens per message of chat framing (role, separators), as OpenAI's cookbook counts it. */
