@@ -62,29 +62,6 @@ export async function startPgReplicaSet(o: {
   };
 }
 
-/**
- * An account's books in PostgreSQL: its balance, its charges (their sum and count), the sum of
- * its log rows' costs, and how many charges lack a log row of the same cost.
- */
-export async function booksOf(books: ReturnType<typeof openPg>, accountId: string) {
-  const [row] = (await books.client.unsafe(
-    `SELECT a.balance::bigint AS balance,
-       (SELECT coalesce(-sum(amount), 0) FROM ledger WHERE account_id = a.id AND kind = 'charge')::bigint AS charged,
-       (SELECT count(*) FROM ledger WHERE account_id = a.id AND kind = 'charge')::int AS charges,
-       (SELECT coalesce(sum(cost), 0) FROM request_log WHERE account_id = a.id)::bigint AS logged,
-       (SELECT count(*) FROM ledger l LEFT JOIN request_log r ON r.id = l.request_id
-          WHERE l.account_id = a.id AND l.kind = 'charge' AND (r.id IS NULL OR r.cost <> -l.amount))::int AS unmatched
-     FROM accounts a WHERE a.id = '${accountId}'`,
-  )) as { balance: string; charged: string; charges: number; logged: string; unmatched: number }[];
-  return {
-    balance: Number(row?.balance),
-    charged: Number(row?.charged),
-    charges: row?.charges,
-    logged: Number(row?.logged),
-    unmatched: row?.unmatched,
-  };
-}
-
 /** An admin API call on `url`; throws on anything but a success. */
 export async function adminCall<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${url}/admin/api${path}`, {

@@ -5,16 +5,17 @@
  * charges committed and capped in PostgreSQL; a replica killed with SIGKILL leaves no
  * hold past its lease (TOLLGATE_HOLD_LEASE_S, 2 s here) and no charge without its log row.
  */
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import {
   adminCall,
-  booksOf,
   chatPriced as chat,
   type Outcome,
   type PgReplicaSet,
   startPgReplicaSet,
 } from "../testing/pg-replica-set.ts";
 import type { Spawned } from "../testing/process.ts";
+import { booksOf } from "./pg-books.ts";
 
 let set: PgReplicaSet;
 let replicas: Spawned[];

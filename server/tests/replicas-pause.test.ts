@@ -13,16 +13,17 @@
  * cost rather than what was left. (Both checked by hand: a lease of 90 s times out B's
  * polling; tollgate_settle without its least() charges 110,000 where 54,000 was left.)
  */
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import {
   adminCall,
-  booksOf,
   chatPriced as chat,
   type Outcome,
   type PgReplicaSet,
   startPgReplicaSet,
 } from "../testing/pg-replica-set.ts";
 import type { Spawned } from "../testing/process.ts";
+import { booksOf } from "./pg-books.ts";
 
 let set: PgReplicaSet;
 

@@ -1,0 +1,29 @@
+/**
+ * The replica money tests' look at the books in PostgreSQL. Statement text lives with the
+ * tests (server/tests), never in server/ or db/ outside the queries (sql-through-schema.test.ts).
+ */
+import type { openPg } from "../../db/pg/client.ts";
+
+/**
+ * An account's books in PostgreSQL: its balance, its charges (their sum and count), the sum of
+ * its log rows' costs, and how many charges lack a log row of the same cost.
+ */
+export async function booksOf(books: ReturnType<typeof openPg>, accountId: string) {
+  const [row] = (await books.client.unsafe(
+    `SELECT a.balance::bigint AS balance,
+       (SELECT coalesce(-sum(amount), 0) FROM ledger WHERE account_id = a.id AND kind = 'charge')::bigint AS charged,
+       (SELECT count(*) FROM ledger WHERE account_id = a.id AND kind = 'charge')::int AS charges,
+       (SELECT coalesce(sum(cost), 0) FROM request_log WHERE account_id = a.id)::bigint AS logged,
+       (SELECT count(*) FROM ledger l LEFT JOIN request_log r ON r.id = l.request_id
+          WHERE l.account_id = a.id AND l.kind = 'charge' AND (r.id IS NULL OR r.cost <> -l.amount))::int AS unmatched
+     FROM accounts a WHERE a.id = $1`,
+    [accountId],
+  )) as { balance: string; charged: string; charges: number; logged: string; unmatched: number }[];
+  return {
+    balance: Number(row?.balance),
+    charged: Number(row?.charged),
+    charges: row?.charges,
+    logged: Number(row?.logged),
+    unmatched: row?.unmatched,
+  };
+}
