@@ -24,7 +24,7 @@ import { hey } from "./hey.ts";
 import { cpuSeconds } from "./proc-stats.ts";
 import { freePort, type Service, startService } from "./services.ts";
 import { median } from "./stats.ts";
-import { ADMIN_TOKEN, FETCH_CAP_ENV, startMock, startTollgate, tollgateConfig } from "./targets.ts";
+import { ADMIN_TOKEN, admin, FETCH_CAP_ENV, startMock, startTollgate, tollgateConfig } from "./targets.ts";
 import { requestBody } from "./workload.ts";
 import { wrk } from "./wrk.ts";
 
@@ -175,17 +175,6 @@ async function counters(t: Target) {
     redisCommands: r.commands,
     ...p,
   };
-}
-
-async function admin<T>(base: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${base}/admin/api${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (res.status !== 201) throw new Error(`admin ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 async function startPgTarget(id: string, replicas: number, mockPort: number): Promise<Target> {

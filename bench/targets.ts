@@ -85,7 +85,8 @@ export function tollgateEnv(dir: string, port: number): Record<string, string> {
   };
 }
 
-async function admin<T>(base: string, path: string, body: unknown): Promise<T> {
+/** POST to the admin API of the Tollgate at `base`; throws unless it answers 201. */
+export async function admin<T>(base: string, path: string, body: unknown): Promise<T> {
   const res = await fetch(`${base}/admin/api${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },

@@ -10,9 +10,9 @@ import { type RedisServer, startRedis } from "./redis-server.ts";
 import { pricedReplicaConfig, spawnPgReplicas } from "./replicas.ts";
 
 /**
- * The money tests' cluster (docs/scale-out.md "Money holds"): a mock OpenAI, a PostgreSQL and
- * a Redis on loopback, `n` replicas serving the model `priced` on one database, a connection
- * to the books and one to Redis to look at what the replicas did.
+ * The replica tests' cluster (docs/scale-out.md): a mock OpenAI, a PostgreSQL and a Redis on
+ * loopback, `n` replicas on one database serving `config` (the model `priced` unless a test
+ * names its own), a connection to the books and one to Redis to look at what the replicas did.
  */
 export type PgReplicaSet = {
   pg: PgServer;
@@ -28,6 +28,8 @@ export async function startPgReplicaSet(o: {
   database: string;
   n: number;
   env?: Record<string, string>;
+  /** tollgate.yaml for the mock's URL; default pricedReplicaConfig. */
+  config?: (mockUrl: string) => string;
 }): Promise<PgReplicaSet> {
   const mock = new MockOpenAI().start();
   const [pg, redis] = await Promise.all([startPg(), startRedis()]);
@@ -36,7 +38,7 @@ export async function startPgReplicaSet(o: {
     n: o.n,
     dbUrl,
     redisUrl: redis.url,
-    config: pricedReplicaConfig(mock.url),
+    config: (o.config ?? pricedReplicaConfig)(mock.url),
     seed: async () => null,
     env: o.env,
   });

@@ -8,20 +8,13 @@
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import { ADMIN_TOKEN, PROVIDER_SECRET } from "../testing/harness.ts";
 import type { Tokens } from "../testing/identity.ts";
-import { MockOpenAI } from "../testing/mock-openai.ts";
-import { type PgServer, startPg } from "../testing/pg-server.ts";
+import { type PgReplicaSet, startPgReplicaSet } from "../testing/pg-replica-set.ts";
 import type { Spawned } from "../testing/process.ts";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
-import { spawnPgReplicas } from "../testing/replicas.ts";
 
-let pg: PgServer;
-let redis: RedisServer;
-let mock: MockOpenAI;
+let set: PgReplicaSet;
 let replicas: Spawned[];
-let dir: string;
 const REDIRECT = "https://studio.example.com/callback";
 
 async function call<T = Record<string, unknown>>(
@@ -65,33 +58,24 @@ const me = (url: string, token: string) =>
   call<{ user: { email: string }; error?: { code: string } }>(url, "GET", "/auth/me", { bearer: token });
 
 beforeAll(async () => {
-  mock = new MockOpenAI().start();
-  [pg, redis] = await Promise.all([startPg(), startRedis()]);
-  const config = `
+  set = await startPgReplicaSet({
+    database: "replicas_identity",
+    n: 2,
+    config: (mockUrl) => `
 currency: USD
 providers:
-  - { id: mock, kind: openai, base_url: ${mock.url}, api_key: ${PROVIDER_SECRET} }
+  - { id: mock, kind: openai, base_url: ${mockUrl}, api_key: ${PROVIDER_SECRET} }
 models:
   - { id: priced, routes: [{ provider: mock, model: m }], prices: { input: 1, output: 2 } }
 identity:
   signup: open
-`;
-  const up = await spawnPgReplicas({
-    n: 2,
-    dbUrl: await pg.createDatabase("replicas_identity"),
-    redisUrl: redis.url,
-    config,
-    seed: async () => null,
+`,
   });
-  replicas = up.replicas;
-  dir = up.dir;
+  replicas = set.replicas;
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all((replicas ?? []).map((r) => r.stop()));
-  await Promise.all([redis?.stop(), pg?.stop()]);
-  mock?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await set?.stop();
 }, 30_000);
 
 const A = () => replicas[0] as Spawned;

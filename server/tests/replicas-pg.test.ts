@@ -8,19 +8,16 @@
  */
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
 import { ADMIN_TOKEN, PROVIDER_SECRET } from "../testing/harness.ts";
-import { MockOpenAI } from "../testing/mock-openai.ts";
-import { type PgServer, startPg } from "../testing/pg-server.ts";
+import type { MockOpenAI } from "../testing/mock-openai.ts";
+import { type PgReplicaSet, startPgReplicaSet } from "../testing/pg-replica-set.ts";
+import type { PgServer } from "../testing/pg-server.ts";
 import type { Spawned } from "../testing/process.ts";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
-import { spawnPgReplicas } from "../testing/replicas.ts";
 
+let set: PgReplicaSet;
 let pg: PgServer;
-let redis: RedisServer;
 let mock: MockOpenAI;
 let replicas: Spawned[];
-let dir: string;
 let accountId: string;
 
 async function admin<T = Record<string, unknown>>(
@@ -64,43 +61,28 @@ async function chat(url: string, key: string, o: { model?: string; headers?: Rec
 }
 
 beforeAll(async () => {
-  mock = new MockOpenAI().start();
-  [pg, redis] = await Promise.all([startPg(), startRedis()]);
-  const dbUrl = await pg.createDatabase("replicas");
-  const config = `
+  set = await startPgReplicaSet({
+    database: "replicas",
+    n: 3,
+    config: (mockUrl) => `
 currency: USD
 defaults:
   rate_limits: { key_rpm: 1000000 }
   max_output_tokens: 100
 providers:
-  - { id: mock, kind: openai, base_url: ${mock.url}, api_key: ${PROVIDER_SECRET} }
+  - { id: mock, kind: openai, base_url: ${mockUrl}, api_key: ${PROVIDER_SECRET} }
 models:
   - { id: priced, routes: [{ provider: mock, model: m }], prices: { input: 1, output: 2 } }
   - { id: other, routes: [{ provider: mock, model: m }], prices: { input: 1, output: 2 } }
-`;
-  const up = await spawnPgReplicas({
-    n: 3,
-    dbUrl,
-    redisUrl: redis.url,
-    config,
-    seed: async (first) => {
-      const r = await admin<{ id: string }>(first.url, "POST", "/accounts", {
-        name: "shared",
-        balance: 1000,
-      });
-      return r.body.id;
-    },
+`,
   });
-  replicas = up.replicas;
-  dir = up.dir;
-  accountId = up.seed;
+  ({ mock, pg, replicas } = set);
+  const r = await admin<{ id: string }>(A().url, "POST", "/accounts", { name: "shared", balance: 1000 });
+  accountId = r.body.id;
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all((replicas ?? []).map((r) => r.stop()));
-  await Promise.all([redis?.stop(), pg?.stop()]);
-  mock?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await set?.stop();
 });
 
 type Entry = { key_id: string | null; amount: number; balance_after: number };
