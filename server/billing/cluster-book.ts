@@ -2,6 +2,7 @@ import type { AccountRow } from "../../db/queries/billing.ts";
 import type { Store } from "../../db/store.ts";
 import { HoldLeases, type OpenHold } from "../cluster/hold-leases.ts";
 import type { ClusterHolds } from "../cluster/holds.ts";
+import { ReleaseQueue } from "../cluster/release-queue.ts";
 import { shared } from "../cluster/unreachable.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
@@ -61,6 +62,8 @@ export class HoldRefused extends Error {
  */
 export class ClusterBook extends AccountBook {
   readonly leases: HoldLeases;
+  /** Holds ended in one turn (a group commit's batch) go to Redis in one script. */
+  readonly releases: ReleaseQueue;
   /** The newest PostgreSQL version seen per account: an older answer never moves memory back. */
   private readonly versions = new Map<string, number>();
 
@@ -72,6 +75,7 @@ export class ClusterBook extends AccountBook {
   ) {
     super(store);
     this.leases = new HoldLeases(holds, (a, k) => this.loadMirror(a, k), tickMs);
+    this.releases = new ReleaseQueue(holds);
   }
 
   private refresher: ReturnType<typeof setInterval> | undefined;
@@ -173,7 +177,7 @@ export class ClusterBook extends AccountBook {
   /** Ends a hold that will not be charged; Redis is told in the background (a lost message is a hold that expires). */
   override release(hold: Hold, key: KeyRecord): void {
     const open = this.close(hold, key);
-    if (open) void this.holds.release(hold.accountId, open.keyId, open.id).catch(() => {});
+    if (open) this.releases.push({ accountId: hold.accountId, keyId: open.keyId, holdId: open.id }, () => {});
   }
 
   private close(hold: Hold, key: KeyRecord): OpenHold | undefined {
@@ -233,7 +237,10 @@ export class ClusterBook extends AccountBook {
     return settled?.charged;
   }
 
-  /** Releases a settled hold in Redis with what PostgreSQL returned (the mirror moves to it if newer). */
+  /**
+   * Releases a settled hold in Redis with what PostgreSQL returned (the mirror moves to it
+   * if newer), after its commit: queued with the rest of its batch, one script for all.
+   */
   private end(hold: Hold, open: OpenHold, settled: SettledCharge | undefined): void {
     // A period's hash counts the period's spend: the charge adds itself (PostgreSQL returns the lifetime spend).
     const perPeriod = open.keyId !== hold.keyId;
@@ -242,12 +249,9 @@ export class ClusterBook extends AccountBook {
       version: settled.version,
       ...(perPeriod ? { keyCharged: settled.charged } : { keyUsed: settled.keyUsed }),
     };
-    void this.holds
-      .release(hold.accountId, open.keyId, open.id, after)
-      .then((wasOpen) => {
-        if (!wasOpen) this.leases.lostOnRelease(open);
-      })
-      .catch(() => {});
+    this.releases.push({ accountId: hold.accountId, keyId: open.keyId, holdId: open.id, after }, () =>
+      this.leases.lostOnRelease(open),
+    );
   }
 
   /** A top-up or an adjustment: committed in PostgreSQL, then the Redis mirror moves to the new balance. */

@@ -1,9 +1,15 @@
 import type { RedisClient } from "bun";
 import { REDIS_DEADLINE_MS, RedisScript, withDeadline } from "./redis-script.ts";
-import { ACCOUNT, MIRROR, RELEASE, RENEW, REPOST, RESERVE } from "./scripts.ts";
+import { ACCOUNT, MIRROR, RELEASE, RELEASE_MANY, RENEW, REPOST, RESERVE } from "./scripts.ts";
 
 /** What PostgreSQL holds for an account and a key: the mirror is loaded from it. */
 export type MirrorState = { balance: number; version: number; keyUsed: number; keyLimit: number | null };
+
+/** What PostgreSQL returned for a settled hold's charge (absent: the call was not charged). */
+export type Settled = { balance: number; version: number; keyUsed?: number; keyCharged?: number };
+
+/** A hold to end: its account, its key's hash in Redis, its id, and what its commit returned. */
+export type Release = { accountId: string; keyId: string; holdId: string; after?: Settled };
 
 export type Reserved =
   | { ok: true; holdId: string; accountFree: number; keyFree: number | null }
@@ -12,6 +18,7 @@ export type Reserved =
 
 const reserve = new RedisScript(RESERVE);
 const release = new RedisScript(RELEASE);
+const releaseMany = new RedisScript(RELEASE_MANY);
 const mirror = new RedisScript(MIRROR);
 const renew = new RedisScript(RENEW);
 const repost = new RedisScript(REPOST);
@@ -67,26 +74,26 @@ export class ClusterHolds {
    * Ends a hold; `after` is what PostgreSQL returned from the settlement (absent when the
    * call was not charged). Returns whether the hold was still open (false: its lease ran out first).
    */
-  async release(
-    accountId: string,
-    keyId: string,
-    holdId: string,
-    after?: { balance: number; version: number; keyUsed?: number; keyCharged?: number },
-  ): Promise<boolean> {
-    const k = this.keys(accountId, keyId);
-    const r = await release.run(
-      this.redis,
-      [k.acct, k.holds, k.hold, k.key],
-      [
-        k.base,
-        holdId,
-        after?.balance ?? "",
-        after?.version ?? "",
-        after?.keyUsed ?? "",
-        after?.keyCharged ?? "",
-      ],
-    );
-    return r === 1;
+  async release(accountId: string, keyId: string, holdId: string, after?: Settled): Promise<boolean> {
+    const r = releaseArgs({ accountId, keyId, holdId, after }, this.keys(accountId, keyId));
+    return (await release.run(this.redis, r.keys, r.args)) === 1;
+  }
+
+  /**
+   * Ends several holds in one script (a group commit's, once it committed): one round trip
+   * for the batch. Returns, in order, whether each was still open.
+   */
+  async releaseMany(holds: Release[]): Promise<boolean[]> {
+    if (holds.length === 0) return [];
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const h of holds) {
+      const r = releaseArgs(h, this.keys(h.accountId, h.keyId));
+      keys.push(...r.keys);
+      args.push(...r.args);
+    }
+    const open = (await releaseMany.run(this.redis, keys, args)) as number[];
+    return open.map((o) => Number(o) === 1);
   }
 
   /**
@@ -139,4 +146,16 @@ export class ClusterHolds {
     const k = this.keys(accountId, "");
     return Number(await renew.run(this.redis, [k.holds], [this.leaseMs, ...holdIds]));
   }
+}
+
+/** One hold's KEYS and ARGV for RELEASE and RELEASE_MANY (server/cluster/scripts.ts). */
+function releaseArgs(
+  h: Release,
+  k: { base: string; acct: string; holds: string; hold: string; key: string },
+): { keys: string[]; args: (string | number)[] } {
+  const a = h.after;
+  return {
+    keys: [k.acct, k.holds, k.hold, k.key],
+    args: [k.base, h.holdId, a?.balance ?? "", a?.version ?? "", a?.keyUsed ?? "", a?.keyCharged ?? ""],
+  };
 }

@@ -68,30 +68,56 @@ return {1, free - amount, key_free}
 `;
 
 /**
- * Releases a hold (settled or abandoned) and applies what PostgreSQL returned, if newer.
- * KEYS: acct, holds, hold, key. ARGV: base, hold id, balance, version, key used ("" to leave
- * it), and optionally an amount to add to the key's spend ("" or absent: none): a key with a
+ * Ends one hold (settled or abandoned) and applies what PostgreSQL returned, if newer:
+ * `balance` and `version` ("" to leave the account), the key's lifetime `used` ("" to leave
+ * it), and `charged`, an amount to add to the key's spend ("" or nil: none): a key with a
  * budget period has one hash per period, counting the spend since the period began, which
- * PostgreSQL does not return, so each charge adds itself.
- * Returns 1 when the hold was still open, 0 when its lease had already dropped it.
+ * PostgreSQL does not return, so each charge adds itself. Returns 1 when the hold was still
+ * open, 0 when its lease had already dropped it.
  */
-export const RELEASE = `${PURGE}
-local acct, holds, hold, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local base, id, balance, version, used = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local was_open = drop(acct, holds, hold, base, id)
-if balance ~= '' and redis.call('EXISTS', acct) == 1 then
-  local current = tonumber(redis.call('HGET', acct, 'version') or '-1')
-  if tonumber(version) > current then redis.call('HSET', acct, 'balance', balance, 'version', version) end
+const RELEASE_ONE = `${PURGE}
+local function release_one(acct, holds, hold, key, base, id, balance, version, used, charged)
+  local was_open = drop(acct, holds, hold, base, id)
+  if balance ~= '' and redis.call('EXISTS', acct) == 1 then
+    local current = tonumber(redis.call('HGET', acct, 'version') or '-1')
+    if tonumber(version) > current then redis.call('HSET', acct, 'balance', balance, 'version', version) end
+  end
+  if used ~= '' and redis.call('EXISTS', key) == 1 then
+    -- A key's spend only grows by charges: the larger value is the newer one.
+    local current = tonumber(redis.call('HGET', key, 'used') or '0')
+    if tonumber(used) > current then redis.call('HSET', key, 'used', used) end
+  end
+  if charged and charged ~= '' and redis.call('EXISTS', key) == 1 then
+    redis.call('HINCRBY', key, 'used', charged)
+  end
+  return was_open
 end
-if used ~= '' and redis.call('EXISTS', key) == 1 then
-  -- A key's spend only grows by charges: the larger value is the newer one.
-  local current = tonumber(redis.call('HGET', key, 'used') or '0')
-  if tonumber(used) > current then redis.call('HSET', key, 'used', used) end
+`;
+
+/**
+ * Releases one hold (RELEASE_ONE). KEYS: acct, holds, hold, key. ARGV: base, hold id,
+ * balance, version, key used, and optionally the amount the key's period hash adds.
+ */
+export const RELEASE = `${RELEASE_ONE}
+return release_one(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+`;
+
+/**
+ * Releases every hold a group commit settled (or a turn abandoned), in one script: the
+ * holds of a batch share one round trip instead of one each. For hold i (from 0): KEYS
+ * 4i+1..4i+4 are its acct, holds, hold, key; ARGV 6i+1..6i+6 its base, hold id, balance,
+ * version, key used, key charged (as RELEASE_ONE). Holds on one account are applied in
+ * order; the version check keeps the newest balance whatever the order. Returns each
+ * hold's "was open" (1/0), in order.
+ */
+export const RELEASE_MANY = `${RELEASE_ONE}
+local out = {}
+for i = 0, #KEYS / 4 - 1 do
+  local k, a = 4 * i, 6 * i
+  out[i + 1] = release_one(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4],
+    ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6])
 end
-if ARGV[6] and ARGV[6] ~= '' and redis.call('EXISTS', key) == 1 then
-  redis.call('HINCRBY', key, 'used', ARGV[6])
-end
-return was_open
+return out
 `;
 
 /**
