@@ -62,7 +62,11 @@ const call = () =>
     method: "POST",
     headers: { authorization: `Bearer ${up.seed}`, "content-type": "application/json" },
     body: JSON.stringify({ model: "priced", messages: [{ role: "user", content: "hi" }] }),
-  }).then((r) => r.text());
+  }).then(async (r) => {
+    await r.text();
+    if (r.status !== 200) failed++;
+  });
+let failed = 0;
 
 for (let i = 0; i < 20; i++) await call(); // warm: mirrors loaded, scripts cached
 await Bun.sleep(1500);
@@ -82,7 +86,7 @@ const inner = new Set(["evalsha", "eval", "info"]);
 const per = (name: string) => ((r1.get(name) ?? 0) - (r0.get(name) ?? 0)) / N;
 const scripts = per("evalsha") + per("eval");
 const other = [...r1.keys()].filter((k) => !inner.has(k) && k !== "client" && k !== "hello");
-console.log(`${N} priced calls, ${C} at a time, one replica on PostgreSQL + Redis`);
+console.log(`${N} priced calls, ${C} at a time, one replica on PostgreSQL + Redis (${failed} not 200)`);
 console.log(`Redis scripts (EVALSHA/EVAL) per request: ${scripts.toFixed(2)}`);
 console.log(`INFO per request (the run-id check, per tick, not per request): ${per("info").toFixed(3)}`);
 console.log(

@@ -6,6 +6,7 @@ import { ReleaseQueue } from "../cluster/release-queue.ts";
 import { shared } from "../cluster/unreachable.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
+import type { PendingAdmission } from "../limits/admission.ts";
 import type { Committed, SettledCharge } from "../store/writes.ts";
 import { AccountBook, type AccountState, type Hold, type LedgerKind, type Settling } from "./account-book.ts";
 import { periodStart } from "./budget-period.ts";
@@ -119,16 +120,25 @@ export class ClusterBook extends AccountBook {
     throw new Error("a replica's holds are made in Redis: use reserve()");
   }
 
-  override reserve(key: KeyRecord, listAmount: number): Promise<Hold> {
-    return this.reserveShared(key, multiplyUp(listAmount, this.multiplier(key.accountId)));
+  /**
+   * `rate`: a priced call's rate windows, decided in the same script as its first hold
+   * (one round trip): a window that refuses throws its 429 and nothing is held; a refusal
+   * for money counts nothing in the windows (the next reservation carries them again).
+   */
+  override reserve(key: KeyRecord, listAmount: number, rate?: PendingAdmission): Promise<Hold> {
+    return this.reserveShared(key, multiplyUp(listAmount, this.multiplier(key.accountId)), rate);
   }
 
-  private async reserveShared(key: KeyRecord, amount: number): Promise<Hold> {
+  private async reserveShared(key: KeyRecord, amount: number, rate?: PendingAdmission): Promise<Hold> {
     this.leases.assertServing();
     const id = newId("hold");
     const sharedKey = this.sharedKey(key, Date.now());
+    const windows = rate?.open ? rate : undefined;
+    if (windows) windows.tried = true;
     const ask = () =>
-      shared("Your balance", () => this.holds.reserve(key.accountId, sharedKey, amount, id, key.spendLimit));
+      shared("Your balance", () =>
+        this.holds.reserve(key.accountId, sharedKey, amount, id, key.spendLimit, windows?.windows),
+      );
     let r = await ask();
     if (!r.ok && "missing" in r) {
       // A mirror is missing: a first use, or Redis restarted and lost them all (then recover first).
@@ -136,6 +146,11 @@ export class ClusterBook extends AccountBook {
       await shared("Your balance", () => this.loadMirror(key.accountId, sharedKey));
       r = await ask();
     }
+    if ("limited" in r) {
+      windows?.decide(r.limited); // throws the window's 429
+      throw new Error("a rate window refused a hold that carried none");
+    }
+    if (r.ok && windows) windows.decide(r.windows);
     if (!r.ok) {
       if ("missing" in r) throw new Error(`account ${key.accountId} or key ${key.id} is not in the books`);
       const available = Math.min(divideDown(r.free, this.multiplier(key.accountId)), this.available(key));

@@ -12,9 +12,14 @@ export type Settled = { balance: number; version: number; keyUsed?: number; keyC
 export type Release = { accountId: string; keyId: string; holdId: string; after?: Settled };
 
 export type Reserved =
-  | { ok: true; holdId: string; accountFree: number; keyFree: number | null }
+  | { ok: true; holdId: string; accountFree: number; keyFree: number | null; windows?: unknown }
   | { ok: false; refused: "account" | "key"; free: number }
-  | { ok: false; missing: "account" | "key" };
+  | { ok: false; missing: "account" | "key" }
+  /** A rate window refused (windows given): nothing held, nothing counted. */
+  | { ok: false; limited: unknown };
+
+/** Rate windows decided with a hold (server/cluster/rate-windows.ts `plan`): their Redis keys and arguments. */
+export type Windows = { keys: string[]; args: (string | number)[] };
 
 const reserve = new RedisScript(RESERVE);
 const release = new RedisScript(RELEASE);
@@ -48,24 +53,35 @@ export class ClusterHolds {
     };
   }
 
-  /** `keyLimit`: the key's spend limit as this replica knows it (null: none); absent: the mirror's stands. */
+  /**
+   * `keyLimit`: the key's spend limit as this replica knows it (null: none); absent: the
+   * mirror's stands. `windows`: rate windows decided in the same script (a priced call's
+   * first reservation); their verdict comes back as `windows`, or the refusal as `limited`.
+   */
   async reserve(
     accountId: string,
     keyId: string,
     amount: number,
     holdId: string,
     keyLimit?: number | null,
+    windows?: Windows,
   ): Promise<Reserved> {
     const k = this.keys(accountId, keyId);
-    const args: (string | number)[] = [k.base, holdId, keyId, amount, this.leaseMs];
-    if (keyLimit !== undefined) args.push(keyLimit ?? "");
-    const r = (await reserve.run(this.redis, [k.acct, k.holds, k.hold, k.key], args)) as [
-      number,
-      string | number,
-      number?,
-    ];
+    const limit = keyLimit === undefined ? "~" : (keyLimit ?? "");
+    const r = (await reserve.run(
+      this.redis,
+      [k.acct, k.holds, k.hold, k.key, ...(windows?.keys ?? [])],
+      [k.base, holdId, keyId, amount, this.leaseMs, limit, ...(windows?.args ?? [])],
+    )) as [number, unknown, unknown?, unknown?];
     if (r[0] === 1)
-      return { ok: true, holdId, accountFree: Number(r[1]), keyFree: r[2] === -1 ? null : Number(r[2]) };
+      return {
+        ok: true,
+        holdId,
+        accountFree: Number(r[1]),
+        keyFree: r[2] === -1 ? null : Number(r[2]),
+        ...(windows ? { windows: r[3] } : {}),
+      };
+    if (r[0] === 2) return { ok: false, limited: r[1] };
     if (r[0] === -1) return { ok: false, missing: r[1] as "account" | "key" };
     return { ok: false, refused: r[1] as "account" | "key", free: Number(r[2]) };
   }

@@ -11,6 +11,7 @@
  *
  * Time is read with TIME inside the script: replicas' clocks never decide a lease.
  */
+import { WINDOWS_LUA } from "./rate-windows.ts";
 
 /** Shared by every script: drop the holds whose lease passed, returning their money. */
 const PURGE = `
@@ -36,19 +37,32 @@ end
 `;
 
 /**
- * KEYS: acct, holds, hold, key. ARGV: base ("tg:{A}:"), hold id, key id, amount, lease ms,
- * and optionally the key's spend limit as the replica knows it ("" for none; absent: leave
- * the mirror's), so an admin's change of a limit reaches Redis with the next reservation.
- * Returns {1, account free after, key free after (-1: no limit)} when admitted;
- * {0, "account"|"key", free} when refused; {-1, "account"|"key"} when the mirror is missing.
+ * Reserves a hold, and for a priced call's first reservation decides its rate windows in
+ * the same step (one round trip before the upstream, docs/scale-out.md).
+ * KEYS: acct, holds, hold, key, then the rate windows (none: a plain reservation).
+ * ARGV: base ("tg:{A}:"), hold id, key id, amount, lease ms, the key's spend limit as the
+ * replica knows it ("" for none, "~" to leave the mirror's; an admin's change of a limit
+ * reaches Redis with the next reservation), then the windows' arguments (WINDOWS_LUA: the
+ * request's id, then limit, size, mode per window).
+ * Order: the windows are checked first, then the money; only when both admit are the
+ * windows counted and the hold made, so a refused request counts and holds nothing.
+ * Returns {1, account free after, key free after (-1: no limit), the windows' verdict ({}
+ * without windows)} when admitted; {2, the windows' verdict} when a window refused;
+ * {0, "account"|"key", free} when the money refused; {-1, "account"|"key"} when the mirror
+ * is missing.
  */
-export const RESERVE = `${PURGE}
+export const RESERVE = `${PURGE}${WINDOWS_LUA}
 local acct, holds, hold, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base, id, key_id, amount, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('EXISTS', acct) == 0 then return {-1, 'account'} end
 if redis.call('EXISTS', key) == 0 then return {-1, 'key'} end
-if ARGV[6] then redis.call('HSET', key, 'limit', ARGV[6]) end
 local now = now_ms()
+local verdict, windows = {}, nil
+if #KEYS > 4 then
+  verdict, windows = windows_check(4, 6, now)
+  if verdict[1] ~= 1 then return {2, verdict} end
+end
+if ARGV[6] ~= '~' then redis.call('HSET', key, 'limit', ARGV[6]) end
 purge(acct, holds, hold, base, now)
 local a = redis.call('HMGET', acct, 'balance', 'reserved')
 local free = tonumber(a[1]) - tonumber(a[2] or 0)
@@ -60,11 +74,12 @@ if k[2] and k[2] ~= '' then
   if amount > key_free then return {0, 'key', key_free} end
   key_free = key_free - amount
 end
+if windows then windows_count(4, 6, now, windows) end
 redis.call('HINCRBY', acct, 'reserved', amount)
 redis.call('HINCRBY', key, 'reserved', amount)
 redis.call('ZADD', holds, now + lease, id)
 redis.call('HSET', hold, id, amount .. '|' .. key_id)
-return {1, free - amount, key_free}
+return {1, free - amount, key_free, verdict}
 `;
 
 /**
