@@ -390,3 +390,14 @@ test("a failed commit releases its holds without a charge; the mirror keeps the 
   expect(await books(accountId)).toMatchObject({ balance: 400, ledger: 100 });
   expect(r.book.leases.size).toBe(0);
 });
+
+test("a call's hold is released before its answer is handed on: the client's next call may use that money at once", async () => {
+  const r = await replica();
+  const { accountId, keys } = await account(110, null, r);
+  const key = keys[0] as KeyRecord;
+  // Scripts loaded (a restarted Redis answers a script's first run NOSCRIPT, and it goes again after).
+  await billed(r, key, 10, 10);
+  // Each call holds 90 of what is left and costs 10: the next one fits only if the previous hold is gone.
+  for (let i = 0; i < 5; i++) expect(await billed(r, key, 90 - 10 * i, 10)).toMatchObject({ admitted: true });
+  expect(await books(accountId)).toMatchObject({ balance: 50, ledger: 60 });
+});

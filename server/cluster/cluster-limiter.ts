@@ -137,8 +137,9 @@ export class ClusterLimiter implements Limiter {
       this.counted(s, now, more, v.counted, requestId);
       return v.headers;
     };
-    return new PendingAdmission({ keys: plan.keys, args: plan.args }, verdict, () =>
-      this.admit(s, now, requestId),
+    // Counted late (the call already ended), a request takes no concurrency slot: its row is in.
+    return new PendingAdmission({ keys: plan.keys, args: plan.args }, verdict, (late) =>
+      this.admit(s, now, late ? undefined : requestId),
     );
   }
 

@@ -6,10 +6,13 @@ const MAX_PER_SCRIPT = 256;
 type Queued = { release: Release; lost: () => void };
 
 /**
- * Releases gathered during one turn of the event loop go to Redis as one script
- * (RELEASE_MANY). A group commit resolves every entry of its batch in one turn, and each
- * settled call queues its hold from there, so a batch's holds end in one round trip, not
- * one per request (docs/scale-out.md, "Hot path"). Only what was already decided is queued:
+ * Releases queued together go to Redis as one script (RELEASE_MANY). A group commit
+ * resolves every entry of its batch at once, and each settled call queues its hold from the
+ * continuation that follows, so a batch's holds end in one round trip, not one per request
+ * (docs/scale-out.md, "Hot path"). The script is sent from a microtask queued behind those
+ * continuations, so before any of the batch's answers is handed on: a client that sends its
+ * next call once it has the answer finds its previous hold already gone (this replica's
+ * commands reach Redis in order on one connection). Only what was already decided is queued:
  * a settled hold after its charge committed, an abandoned one after its call failed, so
  * the money rules do not change, only how many holds share the trip. A script that fails
  * (Redis away) loses its releases as a single release would: the holds expire with their
@@ -29,7 +32,7 @@ export class ReleaseQueue {
     this.queue.push({ release, lost });
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    queueMicrotask(() => this.flush());
   }
 
   private flush(): void {

@@ -44,7 +44,8 @@ export class PendingAdmission {
     readonly windows: { keys: string[]; args: (string | number)[] },
     /** The script's verdict on the windows: their headers, or throws the 429. */
     private readonly verdict: (reply: unknown) => RateHeaders,
-    private readonly standalone: () => Promise<RateHeaders | DeferredAdmission>,
+    /** The windows decided on their own; `late`: for a call already ended (it takes no concurrency slot). */
+    private readonly standalone: (late: boolean) => Promise<RateHeaders | DeferredAdmission>,
   ) {}
 
   /** Whether the next reservation should carry the windows. */
@@ -62,13 +63,15 @@ export class PendingAdmission {
   alone(): Promise<RateHeaders | DeferredAdmission> {
     this.tried = true;
     this.decided = true;
-    return this.standalone();
+    return this.standalone(false);
   }
 
   /** The call ended before any script decided the windows: counted now, in the background. */
   late(): void {
     if (this.tried) return;
-    void this.alone().catch(() => {});
+    this.tried = true;
+    this.decided = true;
+    void this.standalone(true).catch(() => {});
   }
 }
 
