@@ -8,13 +8,24 @@ type Pair = {
   toClient: Uint8Array[];
   /** The statement that was armed for went out on this connection: its reply is cut. */
   cutNext: boolean;
+  /** The client side was cut while its statement runs on: the server side stays open, its replies dropped. */
+  orphaned: boolean;
 };
+
+/**
+ * When the connection is cut: once the reply comes (the statement committed), or as soon as
+ * the statement went out (it runs on in the server, still uncommitted while the client
+ * already saw its connection fail).
+ */
+export type CutWhen = "at-reply" | "in-flight";
 
 /**
  * A loopback TCP proxy in front of PostgreSQL that can lose one reply after its commit: armed
  * with a marker, the first statement whose bytes carry it goes through, PostgreSQL runs and
  * commits it, and the first bytes of its reply are dropped and both sides of that connection
- * closed, as when a network cut or a failover loses a reply in flight. For a statement outside
+ * closed, as when a network cut or a failover loses a reply in flight. Armed "in-flight", the
+ * client's side is cut as soon as the statement went out, while the server runs it on (and
+ * commits it, if nothing stops it) on the side the proxy keeps open. For a statement outside
  * an explicit transaction (the group commit's), the server sends its reply only after the
  * commit at Sync, so whatever comes back first follows the commit (replies under 8 kB: the
  * server buffers its output until then).
@@ -22,6 +33,8 @@ type Pair = {
 export class PgCutProxy {
   private listener: TCPSocketListener<Pair> | null = null;
   private marker: string | null = null;
+  private when: CutWhen = "at-reply";
+  private readonly orphans = new Set<Socket<undefined>>();
   /** Replies cut so far. */
   cuts = 0;
 
@@ -32,9 +45,10 @@ export class PgCutProxy {
     return this.listener.port;
   }
 
-  /** Cuts the reply to the next statement whose bytes contain `marker`. */
-  arm(marker: string): void {
+  /** Cuts the connection of the next statement whose bytes contain `marker`, `when` said. */
+  arm(marker: string, when: CutWhen = "at-reply"): void {
     this.marker = marker;
+    this.when = when;
   }
 
   start(): this {
@@ -45,7 +59,14 @@ export class PgCutProxy {
       port: 0,
       socket: {
         open(client) {
-          const pair: Pair = { client, server: null, toServer: [], toClient: [], cutNext: false };
+          const pair: Pair = {
+            client,
+            server: null,
+            toServer: [],
+            toClient: [],
+            cutNext: false,
+            orphaned: false,
+          };
           client.data = pair;
           Bun.connect<undefined>({
             hostname: target.host,
@@ -56,6 +77,7 @@ export class PgCutProxy {
                 flush(server, pair.toServer);
               },
               data(server, bytes) {
+                if (pair.orphaned) return;
                 if (pair.cutNext) {
                   proxy.cuts++;
                   pair.cutNext = false;
@@ -79,21 +101,26 @@ export class PgCutProxy {
         },
         data(client, bytes) {
           const pair = client.data;
-          if (proxy.marker !== null && Buffer.from(bytes).includes(proxy.marker)) {
-            proxy.marker = null;
-            pair.cutNext = true;
-          }
+          const hit = proxy.marker !== null && Buffer.from(bytes).includes(proxy.marker);
+          if (hit) proxy.marker = null;
+          if (hit && proxy.when === "at-reply") pair.cutNext = true;
           if (pair.server) send(pair.server, pair.toServer, bytes);
           else pair.toServer.push(new Uint8Array(bytes));
+          if (hit && proxy.when === "in-flight" && pair.server) {
+            proxy.cuts++;
+            pair.orphaned = true;
+            proxy.orphans.add(pair.server);
+            client.terminate();
+          }
         },
         drain(client) {
           flush(client, client.data.toClient);
         },
         close(client) {
-          client.data.server?.end();
+          if (!client.data.orphaned) client.data.server?.end();
         },
         error(client) {
-          client.data.server?.end();
+          if (!client.data.orphaned) client.data.server?.end();
         },
       },
     });
@@ -101,6 +128,8 @@ export class PgCutProxy {
   }
 
   stop(): void {
+    for (const s of this.orphans) s.end();
+    this.orphans.clear();
     this.listener?.stop(true);
     this.listener = null;
   }

@@ -88,3 +88,57 @@ for (const stream of [false, true])
     // The replica's own figure agrees with the books: the charge was taken once in memory too.
     expect(tg.gw.book.get(c.accountId)?.balance).toBe(after.balance);
   }, 60_000);
+
+test("a batch still running in PostgreSQL when its connection is lost, committed after the writer looked: answered, charged once", async () => {
+  const c = await tg.client(1);
+  const start = await books(c.accountId);
+  const sql = new Bun.SQL(direct, { max: 2 });
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let locked = () => {};
+  const lockTaken = new Promise<void>((r) => {
+    locked = r;
+  });
+  try {
+    // The account's row held: the batch's settlement waits for it inside PostgreSQL, uncommitted.
+    const holder = sql.begin(async (tx) => {
+      await tx`SELECT id FROM accounts WHERE id = ${c.accountId} FOR UPDATE`;
+      locked();
+      await held;
+    });
+    await lockTaken;
+    proxy.arm('"log":[', "in-flight");
+    const answer = fetch(`${tg.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${c.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] }),
+    });
+    // Two statements wait: the first batch (for the account's row) and its second run, which
+    // the writer sent because it found nothing committed (it waits for the first's log row).
+    let waiting = 0;
+    for (let i = 0; i < 200 && waiting < 2; i++) {
+      const [row] = await sql`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      waiting = Number(row.n);
+      if (waiting < 2) await Bun.sleep(25);
+    }
+    expect(waiting).toBe(2);
+    release();
+    await holder;
+    const res = await answer;
+    expect(res.status).toBe(200);
+    await res.text();
+  } finally {
+    release();
+    await sql.close();
+  }
+  const after = await books(c.accountId);
+  expect(after.charges).toHaveLength(1);
+  expect(after.rows).toHaveLength(1);
+  const cost = -Number(after.charges[0]?.amount);
+  expect(cost).toBeGreaterThan(0);
+  expect(after.balance).toBe(start.balance - cost);
+  expect(tg.gw.book.get(c.accountId)?.balance).toBe(after.balance);
+}, 60_000);
