@@ -237,12 +237,16 @@ export class AccountBook {
     return Object.assign(acct, set);
   }
 
-  /** Creates an account with an opening balance (a top-up ledger entry), in one transaction. */
+  /**
+   * Creates an account with an opening balance (a top-up ledger entry), in one transaction.
+   * An `id` given (one derived from what the account is for) is refused by the table's key
+   * if another process made that account first.
+   */
   async create(
-    input: { name: string; balance: number; configHash?: string | null },
+    input: { id?: string; name: string; balance: number; configHash?: string | null },
     now: number,
   ): Promise<AccountState> {
-    const id = newId("acc");
+    const id = input.id ?? newId("acc");
     const opening = newId("txn");
     // Marked before the write: a refresh that reads the entry must not add it again.
     if (input.balance !== 0) this.own.add(opening);

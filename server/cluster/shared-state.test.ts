@@ -137,6 +137,23 @@ describe("idempotency claims", () => {
     expect(await (replicas[2] as ClusterIdempotency).begin(input)).toEqual({ replay: body });
   });
 
+  test("a committed answer whose claim is not dropped yet replays on another replica, not 409", async () => {
+    const stored = new Map<string, StoredReplay>();
+    const find = async (keyId: string, idemKey: string) => stored.get(`${keyId}/${idemKey}`);
+    const [a, b] = await Promise.all([1, 2].map(async () => new ClusterIdempotency(await connect(), find)));
+    const input = { keyId: "k3", idemKey: "drop-late", bodyHash: "h3", stream: false, now: Date.now() };
+    const first = await (a as ClusterIdempotency).begin(input);
+    expect("claim" in first).toBe(true);
+    // Still running on its owner: in progress.
+    expect(await codeOf((b as ClusterIdempotency).begin(input))).toBe("409 idempotency_in_progress");
+    // Committed (the client has its answer); the owner's DROP has not reached Redis yet.
+    stored.set("k3/drop-late", { ...body, bodyHash: "h3", createdAt: input.now });
+    expect(await (b as ClusterIdempotency).begin(input)).toEqual({ replay: body });
+    expect(await codeOf((b as ClusterIdempotency).begin({ ...input, bodyHash: "other" }))).toBe(
+      "422 idempotency_key_reused",
+    );
+  });
+
   test("a claim whose replica died expires; an expired claim is not released by its late owner", async () => {
     const [a, b] = await Promise.all(
       [1, 2].map(async () => new ClusterIdempotency(await connect(), async () => undefined, 150)),

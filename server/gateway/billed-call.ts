@@ -47,8 +47,8 @@ export type Settlement = {
 export class BilledCall {
   /** The row as it is filled in; written once, by the ending. */
   readonly log: LogRow;
-  /** The request text for the log line, read only when `logging.prompts` is on. */
-  promptText: (() => string) | undefined;
+  /** The request text for the log line, written only when `logging.prompts` is on. */
+  promptText: string | undefined;
   private key: KeyRecord | null = null;
   /** The catalog model being served (a fallback replaces it); its prices bill token usage. */
   private model: ModelRecord | null = null;
@@ -156,13 +156,17 @@ export class BilledCall {
   }
 
   /**
-   * Reserves `amount` for the call (after `release` of any earlier reservation). Decided at
+   * Reserves `amount` for the call (after `release` of any earlier reservation), before any
+   * upstream is called, so a call refused here cost nothing (store_unavailable too). Decided at
    * once on one box; a promise when replicas share the holds (Redis decides: await it, and
    * a refusal rejects it). Callers await only what is a promise, so SQLite stays synchronous.
    */
   reserve(amount: number): undefined | Promise<void> {
     const key = this.keyOrThrow();
     if (this.ended || this.hold) throw new Error("a billed call holds one reservation, until it ends");
+    // PostgreSQL known unreachable: the charge could not be committed, so the upstream (which
+    // the operator pays) is not called; the client gets the 503 a failed commit would give.
+    if (!this.deps.commits.reachable) throw storeUnavailable();
     const held = this.deps.book.reserve(key, amount, this.admission ?? undefined);
     if (!(held instanceof Promise)) {
       this.hold = held;
