@@ -130,10 +130,13 @@ export class ClusterBook extends AccountBook {
   }
 
   private async reserveShared(key: KeyRecord, amount: number, rate?: PendingAdmission): Promise<Hold> {
+    const windows = rate?.open ? rate : undefined;
+    // A call that cannot cost anything (a free model) holds nothing: no script to run, none to
+    // release, and while Redis is away it is served within the narrow limits, as documented.
+    if (amount === 0 && !windows) return { accountId: key.accountId, keyId: key.id, amount: 0, open: true };
     this.leases.assertServing();
     const id = newId("hold");
     const sharedKey = this.sharedKey(key, Date.now());
-    const windows = rate?.open ? rate : undefined;
     if (windows) windows.tried = true;
     const ask = () =>
       shared("Your balance", () =>

@@ -4,7 +4,8 @@
  * and one Redis: one script before the upstream and one per batch after; a limit of 10 per
  * minute still holds in total across the replicas; a window that refuses holds nothing; a
  * reservation Redis refuses for money counts nothing in the windows; a client over its limit
- * is refused from what Redis last reported, before its body is read and without a script.
+ * is refused from what Redis last reported, before its body is read and without a script;
+ * with Redis away a free model is served within the replica's share, a priced one is 503.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { PROVIDER_SECRET } from "../testing/harness.ts";
@@ -164,4 +165,29 @@ test("a client over its limit is refused from what Redis last reported: before i
   expect(await chat(r, key, "{not json")).toMatchObject({ status: 429, code: "rate_limit_exceeded" });
   expect(await chat(r, key)).toMatchObject({ status: 429, code: "rate_limit_exceeded" });
   expect(await scripts()).toBe(before);
+}, 30_000);
+
+test("Redis away: a free model is served within this replica's share of the limit, a priced one gets 503", async () => {
+  // 30 per minute over three replicas: 10 here while Redis is away.
+  const { key } = await account(1, 30);
+  const r = replicas[0] as Spawned;
+  expect((await chat(r, key, undefined, "free")).status).toBe(200);
+  await set.redis.down();
+  try {
+    // A free call holds nothing in Redis, so nothing there is needed to serve it.
+    const free = [];
+    for (let i = 0; i < 12; i++) free.push((await chat(r, key, undefined, "free")).status);
+    expect(free.filter((s) => s === 200)).toHaveLength(10);
+    expect(free.filter((s) => s === 429)).toHaveLength(2);
+    expect(await chat(r, key)).toMatchObject({ status: 503, code: "shared_state_unavailable" });
+  } finally {
+    await set.redis.up();
+  }
+  // Back (empty: a restart), priced calls are served again once the replica has recovered.
+  let priced = await chat(r, key);
+  for (let i = 0; i < 50 && priced.status === 503; i++) {
+    await Bun.sleep(100);
+    priced = await chat(r, key);
+  }
+  expect(priced.status).toBe(200);
 }, 30_000);
