@@ -191,3 +191,16 @@ test("Redis away: a free model is served within this replica's share of the limi
   }
   expect(priced.status).toBe(200);
 }, 30_000);
+
+test("a priced stream carries the rate headers its reservation's script decided, and ends whole", async () => {
+  const { key } = await account(1, 7);
+  const res = await fetch(`${(replicas[1] as Spawned).url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "priced", stream: true, messages: [{ role: "user", content: "hi" }] }),
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("x-ratelimit-limit")).toBe("7");
+  expect(res.headers.get("x-ratelimit-remaining")).toBe("6");
+  expect((await res.text()).trim().endsWith("data: [DONE]")).toBe(true);
+}, 30_000);
