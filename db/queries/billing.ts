@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Conn, Db } from "../client.ts";
-import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
+import { accounts, apiKeys, ledger, ledgerEntries, requestLog } from "../schema/index.ts";
 import { type FullRow, insertEveryColumn, lazy } from "./columns.ts";
 import { type LedgerExportFilter, ledgerExportFields, ledgerExportWhere } from "./ledger-export.ts";
 
@@ -8,11 +8,13 @@ import { type LedgerExportFilter, ledgerExportFields, ledgerExportWhere } from "
  * Accounts and their ledger (db/schema/accounts.ts, ledger.ts): the batched charge the
  * group commit runs, the account book's load and refresh, top-ups, the transactions page.
  *
- * The ledger is read in commit order, which is SQLite's `rowid` (the table has no
- * column for it): the one place a port to another database needs a sequence column.
+ * The ledger is read from its view (ledger_entries and the log rows that carry a charge)
+ * in commit order, `position`: one counter over both tables, taken inside the writer's
+ * IMMEDIATE transaction (`nextLedgerPosition`), so no other writer can take the same one.
  */
 
-export type LedgerRow = FullRow<typeof ledger>;
+/** A ledger entry as written to ledger_entries, but its position (the writer takes it). */
+export type LedgerRow = Omit<FullRow<typeof ledgerEntries>, "position">;
 export type AccountRow = typeof accounts.$inferSelect;
 
 /**
@@ -25,8 +27,30 @@ export type ChargeStatements = {
   saveAccount(accountId: string, balance: number, spent: number): void;
   /** Adds `spent` to the key's spend and moves its last use forward to `at` (never back). */
   saveKey(keyId: string, spent: number, at: number): void;
-  insertLedger(row: LedgerRow): void;
+  /** The next free position in the ledger's commit order (read once per batch). */
+  nextPosition(): number;
+  /** A charge without a log row of its own in the batch: an entry of ledger_entries. */
+  insertLedger(row: FullRow<typeof ledgerEntries>): void;
 };
+
+/**
+ * The next position in the ledger's commit order: one past the highest of ledger_entries
+ * and of the log rows that carry a charge (each an index's last entry). Call it inside the
+ * write transaction that takes the position (IMMEDIATE: no other writer runs meanwhile).
+ */
+export function nextLedgerPosition(db: Conn): number {
+  const top = (m: number | null | undefined) => m ?? 0;
+  const entries = db
+    .select({ m: sql<number | null>`max(${ledgerEntries.position})` })
+    .from(ledgerEntries)
+    .get()?.m;
+  const logged = db
+    .select({ m: sql<number | null>`max(${requestLog.position})` })
+    .from(requestLog)
+    .where(isNotNull(requestLog.position))
+    .get()?.m;
+  return Math.max(top(entries), top(logged)) + 1;
+}
 
 export function prepareCharges(db: Conn): ChargeStatements {
   const balance = lazy(() =>
@@ -57,11 +81,12 @@ export function prepareCharges(db: Conn): ChargeStatements {
       .where(eq(apiKeys.id, sql.placeholder("id")))
       .prepare(),
   );
-  const insertLedger = lazy(() => insertEveryColumn(db, ledger));
+  const insertLedger = lazy(() => insertEveryColumn(db, ledgerEntries));
   return {
     balance: (id) => balance().get({ id })?.balance,
     saveAccount: (id, balance, spent) => void saveAccount().run({ id, balance, spent }),
     saveKey: (id, spent, at) => void saveKey().run({ id, spent, at }),
+    nextPosition: () => nextLedgerPosition(db),
     insertLedger: (row) => insertLedger()(row),
   };
 }
@@ -122,12 +147,7 @@ export function accountNamed(db: Conn, name: string): { id: string } | undefined
 
 /** The newest ledger entry's position in commit order (0 for an empty ledger). */
 export function lastLedgerPosition(db: Conn): number {
-  return (
-    db
-      .select({ m: sql<number | null>`max(${ledger}.rowid)` })
-      .from(ledger)
-      .get()?.m ?? 0
-  );
+  return nextLedgerPosition(db) - 1;
 }
 
 export type LedgerMove = {
@@ -140,7 +160,7 @@ export type LedgerMove = {
 
 /** Ledger entries committed after `position`, in commit order. */
 export function ledgerAfter(db: Conn, position: number): LedgerMove[] {
-  const pos = sql<number>`${ledger}.rowid`.mapWith(Number);
+  const pos = ledger.position;
   return db
     .select({
       position: pos,
@@ -192,7 +212,10 @@ export function insertAccount(
   db.transaction(
     (tx) => {
       tx.insert(accounts).values(account).run();
-      if (opening) tx.insert(ledger).values(openingEntry(account, opening)).run();
+      if (opening)
+        tx.insert(ledgerEntries)
+          .values({ ...openingEntry(account, opening), position: nextLedgerPosition(tx) })
+          .run();
     },
     { behavior: "immediate" },
   );
@@ -217,8 +240,11 @@ export function creditAccount(
         .returning({ balance: accounts.balance })
         .get();
       if (!row) return undefined;
-      tx.insert(ledger)
-        .values({ ...entry, balanceAfter: row.balance, keyId: null, requestId: null } satisfies LedgerRow)
+      tx.insert(ledgerEntries)
+        .values({
+          ...({ ...entry, balanceAfter: row.balance, keyId: null, requestId: null } satisfies LedgerRow),
+          position: nextLedgerPosition(tx),
+        })
         .run();
       return row.balance;
     },
@@ -258,7 +284,7 @@ export function ledgerPage(
     .where(where)
     // Commit order: a charge settled before a top-up may commit after it, and
     // balance_after follows the order of commits.
-    .orderBy(desc(sql`${ledger}.rowid`))
+    .orderBy(desc(ledger.position))
     .limit(limit)
     .offset(offset)
     .all();
@@ -305,7 +331,7 @@ export function ledgerExportAfter(
   after: number,
   size: number,
 ): LedgerExportRow[] {
-  const rowid = sql<number>`${ledger}.rowid`.mapWith(Number);
+  const rowid = ledger.position;
   return db
     .select(
       ledgerExportFields(ledger, rowid, {

@@ -15,11 +15,12 @@ import {
 } from "../../queries/ledger-export.ts";
 import type { accounts as sqliteAccounts } from "../../schema/index.ts";
 import type { PgConn } from "../client.ts";
-import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
+import { accounts, apiKeys, ledger, ledgerEntries, requestLog } from "../schema/index.ts";
 
 /**
  * Accounts and their ledger on PostgreSQL: the twins of db/queries/billing.ts. Commit
- * order is the identity column `position` (SQLite's rowid). Every statement that moves a
+ * order is `position`: ledger_entries' identity, whose sequence also numbers the log rows
+ * that carry a charge (tollgate_settle, migration 0007). Every statement that moves a
  * balance bumps `version`, the order the replicas' balance mirror follows (docs/scale-out.md).
  */
 
@@ -70,7 +71,7 @@ export async function insertAccount(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.insert(accounts).values(account);
-    if (opening) await tx.insert(ledger).values(openingEntry(account, opening));
+    if (opening) await tx.insert(ledgerEntries).values(openingEntry(account, opening));
   });
 }
 
@@ -91,7 +92,7 @@ export async function creditAccount(
       .returning({ balance: accounts.balance });
     if (!row) return undefined;
     await tx
-      .insert(ledger)
+      .insert(ledgerEntries)
       .values({ ...entry, balanceAfter: row.balance, keyId: null, requestId: null } satisfies LedgerRow);
     return row.balance;
   });
