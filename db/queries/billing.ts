@@ -1,8 +1,21 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Conn, Db } from "../client.ts";
-import { accounts, apiKeys, ledger, ledgerEntries, requestLog } from "../schema/index.ts";
+import {
+  accounts,
+  apiKeys,
+  carriesCharge,
+  ledger,
+  ledgerEntries,
+  loggedCharge,
+  requestLog,
+} from "../schema/index.ts";
 import { type FullRow, insertEveryColumn, lazy } from "./columns.ts";
-import { type LedgerExportFilter, ledgerExportFields, ledgerExportWhere } from "./ledger-export.ts";
+import {
+  type LedgerExportFilter,
+  ledgerExportFields,
+  ledgerExportWhere,
+  mergedPage,
+} from "./ledger-export.ts";
 
 /**
  * Accounts and their ledger (db/schema/accounts.ts, ledger.ts): the batched charge the
@@ -321,9 +334,12 @@ export type LedgerExportRow = {
 
 /**
  * One export page: up to `size` ledger entries (db/schema/ledger.ts) after `after` in commit
- * order (rowid: the order balance_after follows), of one account or all, in a time range.
- * Each page is its own query resuming after the last rowid, so an export never holds the
- * range at once.
+ * order (`position`: the order balance_after follows), of one account or all, in a time
+ * range. Each page is its own read resuming after the last position, so an export never
+ * holds the range at once. SQLite sorts the ledger view's union as a whole before a LIMIT
+ * (every entry after `after`, each page: quadratic over an export), so the page reads each
+ * half in its own index order (`mergedPage`), in one read transaction: one snapshot, as a
+ * commit between the two reads could otherwise be half seen.
  */
 export function ledgerExportAfter(
   db: Conn,
@@ -331,21 +347,28 @@ export function ledgerExportAfter(
   after: number,
   size: number,
 ): LedgerExportRow[] {
-  const rowid = ledger.position;
-  return db
-    .select(
-      ledgerExportFields(ledger, rowid, {
-        accountName: accounts.name,
-        keyName: apiKeys.name,
-        model: requestLog.model,
-      }),
-    )
-    .from(ledger)
-    .leftJoin(accounts, eq(accounts.id, ledger.accountId))
-    .leftJoin(apiKeys, eq(apiKeys.id, ledger.keyId))
-    .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
-    .where(ledgerExportWhere(ledger, rowid, f, after))
-    .orderBy(asc(rowid))
-    .limit(size)
-    .all() as LedgerExportRow[];
+  const names = { accountName: accounts.name, keyName: apiKeys.name, model: requestLog.model };
+  const logged = { accountId: requestLog.accountId, createdAt: requestLog.chargedAt };
+  return db.transaction((tx) => {
+    const entries = tx
+      .select(ledgerExportFields(ledgerEntries, ledgerEntries.position, names))
+      .from(ledgerEntries)
+      .leftJoin(accounts, eq(accounts.id, ledgerEntries.accountId))
+      .leftJoin(apiKeys, eq(apiKeys.id, ledgerEntries.keyId))
+      .leftJoin(requestLog, eq(requestLog.id, ledgerEntries.requestId))
+      .where(ledgerExportWhere(ledgerEntries, ledgerEntries.position, f, after))
+      .orderBy(asc(ledgerEntries.position))
+      .limit(size)
+      .all() as LedgerExportRow[];
+    const charges = tx
+      .select(ledgerExportFields(loggedCharge, requestLog.position, names))
+      .from(requestLog)
+      .leftJoin(accounts, eq(accounts.id, requestLog.accountId))
+      .leftJoin(apiKeys, eq(apiKeys.id, requestLog.keyId))
+      .where(and(carriesCharge, ledgerExportWhere(logged, requestLog.position, f, after)))
+      .orderBy(asc(requestLog.position))
+      .limit(size)
+      .all() as LedgerExportRow[];
+    return mergedPage(entries, charges, size);
+  });
 }

@@ -33,6 +33,23 @@ export const ledgerEntries = sqliteTable(
   ],
 );
 
+/** Which log rows carry their request's charge. */
+export const carriesCharge = sql`${requestLog.balanceAfter} IS NOT NULL`;
+
+/** A log row's charge in the ledger's columns: the view's second half (and SQLite's export pages). */
+export const loggedCharge = {
+  id: sql<string>`${requestLog.ledgerId}`.as("id"),
+  accountId: sql<string>`${requestLog.accountId}`.as("account_id"),
+  kind: sql<"charge">`'charge'`.as("kind"),
+  amount: sql<number>`-${requestLog.cost}`.mapWith(Number).as("amount"),
+  balanceAfter: sql<number>`${requestLog.balanceAfter}`.mapWith(Number).as("balance_after"),
+  keyId: requestLog.keyId,
+  requestId: sql<string>`${requestLog.id}`.as("request_id"),
+  note: sql<string | null>`NULL`.as("note"),
+  createdAt: sql<number>`${requestLog.chargedAt}`.mapWith(Number).as("created_at"),
+  position: sql<number>`${requestLog.position}`.mapWith(Number).as("position"),
+};
+
 /**
  * The ledger as every reader sees it: the entries above, and each request's charge as its
  * log row carries it (`balance_after` set: one row per charged request, not two). A log row
@@ -56,21 +73,5 @@ export const ledger = sqliteView("ledger").as((qb) =>
       position: ledgerEntries.position,
     })
     .from(ledgerEntries)
-    .unionAll(
-      qb
-        .select({
-          id: sql<string>`${requestLog.ledgerId}`.as("id"),
-          accountId: sql<string>`${requestLog.accountId}`.as("account_id"),
-          kind: sql<"charge">`'charge'`.as("kind"),
-          amount: sql<number>`-${requestLog.cost}`.as("amount"),
-          balanceAfter: sql<number>`${requestLog.balanceAfter}`.as("balance_after"),
-          keyId: requestLog.keyId,
-          requestId: sql<string>`${requestLog.id}`.as("request_id"),
-          note: sql<string | null>`NULL`.as("note"),
-          createdAt: sql<number>`${requestLog.chargedAt}`.as("created_at"),
-          position: sql<number>`${requestLog.position}`.as("position"),
-        })
-        .from(requestLog)
-        .where(sql`${requestLog.balanceAfter} IS NOT NULL`),
-    ),
+    .unionAll(qb.select(loggedCharge).from(requestLog).where(carriesCharge)),
 );

@@ -30,6 +30,23 @@ export const ledgerEntries = pgTable(
   ],
 );
 
+/** Which log rows carry their request's charge. */
+export const carriesCharge = sql`${requestLog.balanceAfter} IS NOT NULL`;
+
+/** A log row's charge in the ledger's columns: the view's second half (and the export's pages). */
+export const loggedCharge = {
+  id: sql<string>`${requestLog.ledgerId}`.as("id"),
+  accountId: sql<string>`${requestLog.accountId}`.as("account_id"),
+  kind: sql<"charge">`'charge'::text`.as("kind"),
+  amount: sql<number>`-${requestLog.cost}`.mapWith(Number).as("amount"),
+  balanceAfter: sql<number>`${requestLog.balanceAfter}`.mapWith(Number).as("balance_after"),
+  keyId: requestLog.keyId,
+  requestId: sql<string>`${requestLog.id}`.as("request_id"),
+  note: sql<string | null>`NULL::text`.as("note"),
+  createdAt: sql<number>`${requestLog.chargedAt}`.mapWith(Number).as("created_at"),
+  position: sql<number>`${requestLog.position}`.mapWith(Number).as("position"),
+};
+
 /** The ledger view: db/schema/ledger.ts says why. */
 export const ledger = pgView("ledger").as((qb) =>
   qb
@@ -46,21 +63,5 @@ export const ledger = pgView("ledger").as((qb) =>
       position: ledgerEntries.position,
     })
     .from(ledgerEntries)
-    .unionAll(
-      qb
-        .select({
-          id: sql<string>`${requestLog.ledgerId}`.as("id"),
-          accountId: sql<string>`${requestLog.accountId}`.as("account_id"),
-          kind: sql<"charge">`'charge'::text`.as("kind"),
-          amount: sql<number>`-${requestLog.cost}`.as("amount"),
-          balanceAfter: sql<number>`${requestLog.balanceAfter}`.as("balance_after"),
-          keyId: requestLog.keyId,
-          requestId: sql<string>`${requestLog.id}`.as("request_id"),
-          note: sql<string | null>`NULL::text`.as("note"),
-          createdAt: sql<number>`${requestLog.chargedAt}`.as("created_at"),
-          position: sql<number>`${requestLog.position}`.as("position"),
-        })
-        .from(requestLog)
-        .where(sql`${requestLog.balanceAfter} IS NOT NULL`),
-    ),
+    .unionAll(qb.select(loggedCharge).from(requestLog).where(carriesCharge)),
 );
