@@ -5,7 +5,9 @@
  * are counted apart) and PostgreSQL transactions committed, per request, over N sequential
  * non-streaming calls through a real `server/main.ts`. Sequential on purpose: no batching,
  * so these are the worst case per request (a loaded replica shares each group commit).
- * Run: node_modules/.bin/bun bench/money-round-trips.ts [N]
+ * With a second argument C, C calls at once (C at a time, N in all): batches form, and
+ * each batch's holds are released by one script.
+ * Run: node_modules/.bin/bun bench/money-round-trips.ts [N] [C]
  */
 import { rmSync } from "node:fs";
 import { RedisClient } from "bun";
@@ -17,6 +19,7 @@ import { startRedis } from "../server/testing/redis-server.ts";
 import { pricedReplicaConfig, spawnPgReplicas } from "../server/testing/replicas.ts";
 
 const N = Number(process.argv[2] ?? 300);
+const C = Number(process.argv[3] ?? 1);
 const mock = new MockOpenAI().start();
 const [pg, redis] = await Promise.all([startPg(), startRedis()]);
 const dbUrl = await pg.createDatabase("round_trips");
@@ -59,19 +62,31 @@ const call = () =>
     method: "POST",
     headers: { authorization: `Bearer ${up.seed}`, "content-type": "application/json" },
     body: JSON.stringify({ model: "priced", messages: [{ role: "user", content: "hi" }] }),
-  }).then((r) => r.text());
+  }).then(async (r) => {
+    await r.text();
+    if (r.status !== 200) failed++;
+  });
+let failed = 0;
 
 for (let i = 0; i < 20; i++) await call(); // warm: mirrors loaded, scripts cached
 await Bun.sleep(1500);
 const [r0, p0] = [await redisCalls(), await pgCommits()];
-for (let i = 0; i < N; i++) await call();
+let sent = 0;
+await Promise.all(
+  Array.from({ length: C }, async () => {
+    while (sent < N) {
+      sent++;
+      await call();
+    }
+  }),
+);
 await Bun.sleep(300); // the releases after the last commits
 const [r1, p1] = [await redisCalls(), await pgCommits()];
 const inner = new Set(["evalsha", "eval", "info"]);
 const per = (name: string) => ((r1.get(name) ?? 0) - (r0.get(name) ?? 0)) / N;
 const scripts = per("evalsha") + per("eval");
 const other = [...r1.keys()].filter((k) => !inner.has(k) && k !== "client" && k !== "hello");
-console.log(`${N} sequential priced calls, one replica on PostgreSQL + Redis`);
+console.log(`${N} priced calls, ${C} at a time, one replica on PostgreSQL + Redis (${failed} not 200)`);
 console.log(`Redis scripts (EVALSHA/EVAL) per request: ${scripts.toFixed(2)}`);
 console.log(`INFO per request (the run-id check, per tick, not per request): ${per("info").toFixed(3)}`);
 console.log(

@@ -4,14 +4,19 @@
  * target: throughput at saturation (wrk, 32 connections split over the replicas), added
  * p50/p99 over the direct call at 500 req/s (hey, the workers split over the replicas), CPU
  * ms per request of the gateways, of PostgreSQL (the postmaster and every backend) and of
- * Redis, and PostgreSQL commits and round trips and Redis round trips per request.
+ * Redis, and PostgreSQL commits and round trips and Redis round trips per request. Then
+ * the same CPU figures at one fixed offered rate for every target (--cpu-rate, default 300
+ * req/s in total, split over the replicas): at saturation two replicas, PostgreSQL, Redis
+ * and the load generator share the machine's cores, so CPU per request there grows with
+ * contention as well as with the design; at an equal rate below every target's capacity
+ * it shows what a request costs each process.
  *
  * PostgreSQL runs with fsync on (durable commits, as SQLite's synchronous=FULL here) and
  * pg_stat_statements loaded; each PostgreSQL target has its own database and its own
  * redis-server, so counters and CPU belong to one target (targets are measured one at a
  * time; the others idle).
  *
- * Run: node_modules/.bin/bun bench/replicas-pg.ts [--rounds=3] [--seconds=3] [--rate=500]
+ * Run: node_modules/.bin/bun bench/replicas-pg.ts [--rounds=3] [--seconds=3] [--rate=500] [--cpu-rate=300]
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,11 +38,13 @@ const { values: argv } = parseArgs({
     rounds: { type: "string", default: "3" },
     seconds: { type: "string", default: "3" },
     rate: { type: "string", default: "500" },
+    "cpu-rate": { type: "string", default: "300" },
   },
 });
 const ROUNDS = Number(argv.rounds);
 const SECONDS = Number(argv.seconds);
 const RATE = Number(argv.rate);
+const CPU_RATE = Number(argv["cpu-rate"]);
 const ROOT = join(import.meta.dir, "..");
 const BUN = join(ROOT, "node_modules/.bin/bun");
 const BODY = requestBody({ stream: false });
@@ -66,6 +73,8 @@ type Sample = {
   redisTrips: number;
   p50: number;
   p99: number;
+  /** At CPU_RATE req/s: CPU ms per request of the gateways, PostgreSQL and Redis, and errors. */
+  fixed: { gateway: number; pg: number; redis: number; errors: number };
 };
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-replicas-"));
@@ -249,18 +258,41 @@ async function saturate(t: Target) {
   };
 }
 
-/** A fixed rate, split over the replicas; 3 s worth of requests. */
-async function atRate(endpoints: Endpoint[]) {
-  const per = RATE / endpoints.length;
+/** `rate` req/s in all, split over the replicas, for `seconds` worth of requests. */
+function offer(endpoints: Endpoint[], rate: number, seconds: number) {
+  const per = rate / endpoints.length;
   const workers = Math.max(1, Math.round(10 / endpoints.length));
-  const runs = await Promise.all(
+  return Promise.all(
     endpoints.map((e) =>
-      hey({ ...e, body: BODY, rate: per, workers, seconds: null, requests: Math.round(per * 3) }),
+      hey({ ...e, body: BODY, rate: per, workers, seconds: null, requests: Math.round(per * seconds) }),
     ),
   );
+}
+
+/** A fixed rate, split over the replicas; 3 s worth of requests. */
+async function atRate(endpoints: Endpoint[]) {
+  const runs = await offer(endpoints, RATE, 3);
   // Both replicas' latencies together: medians of the halves are close enough at equal load.
   const all = runs.map((r) => r.latencyMs);
   return { p50: median(all.map((l) => l.p50)), p99: Math.max(...all.map((l) => l.p99)) };
+}
+
+/** CPU per request at CPU_RATE req/s in all, the same offered load for every target. */
+async function atFixedRate(t: Target): Promise<Sample["fixed"]> {
+  const before = await counters(t);
+  const runs = await offer(t.endpoints, CPU_RATE, SECONDS);
+  const after = await counters(t);
+  const n = Math.max(
+    1,
+    runs.reduce((s, r) => s + r.requests, 0),
+  );
+  const ms = (a: number, b: number) => ((b - a) / n) * 1000;
+  return {
+    gateway: ms(before.gateway, after.gateway),
+    pg: ms(before.pg, after.pg),
+    redis: ms(before.redis, after.redis),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+  };
 }
 
 async function measure(t: Target, direct: Endpoint): Promise<Sample> {
@@ -270,7 +302,9 @@ async function measure(t: Target, direct: Endpoint): Promise<Sample> {
   const perReq = (a: number, b: number) => (b - a) / Math.max(1, sat.requests);
   const [base, lat] = [await atRate([direct]), await atRate(t.endpoints)];
   const redisTrips = t.redisUrl ? await redisRoundTrips(t, 300) : 0;
+  const fixed = await atFixedRate(t);
   return {
+    fixed,
     rps: sat.rps,
     errors: sat.errors,
     cpuGateway: perReq(before.gateway, after.gateway) * 1000,
@@ -296,6 +330,19 @@ function table(targets: Target[], samples: Map<string, Sample[]>): string {
     const m = (f: (x: Sample) => number, d = 3) => median(s.map(f)).toFixed(d);
     rows.push(
       `| ${t.label} | ${m((x) => x.rps, 0)} | ${m((x) => x.p50, 2)} / ${m((x) => x.p99, 2)} | ${m((x) => x.cpuGateway)} | ${t.pg ? m((x) => x.cpuPg) : "–"} | ${t.redis ? m((x) => x.cpuRedis) : "–"} | ${t.pg ? m((x) => x.xacts, 2) : "–"} | ${t.pg ? m((x) => x.statements, 2) : "–"} | ${t.redis ? m((x) => x.redisTrips, 2) : "–"} | ${t.redis ? m((x) => x.redisCommands, 2) : "–"} | ${s.reduce((a, x) => a + x.errors, 0)} |`,
+    );
+  }
+  rows.push(
+    "",
+    `| Target | CPU ms/request at ${CPU_RATE} req/s: gateways | PostgreSQL | Redis | Gateways vs SQLite | Errors |`,
+    "|---|---:|---:|---:|---:|---:|",
+  );
+  const sqlite = median((samples.get(targets[0]?.id ?? "") ?? []).map((x) => x.fixed.gateway));
+  for (const t of targets) {
+    const s = samples.get(t.id) ?? [];
+    const m = (f: (x: Sample) => number) => median(s.map(f));
+    rows.push(
+      `| ${t.label} | ${m((x) => x.fixed.gateway).toFixed(3)} | ${t.pg ? m((x) => x.fixed.pg).toFixed(3) : "–"} | ${t.redis ? m((x) => x.fixed.redis).toFixed(3) : "–"} | ${(m((x) => x.fixed.gateway) / sqlite).toFixed(2)}x | ${s.reduce((a, x) => a + x.fixed.errors, 0)} |`,
     );
   }
   return rows.join("\n");
@@ -341,7 +388,7 @@ try {
       const s = await measure(t, direct);
       samples.set(t.id, [...(samples.get(t.id) ?? []), s]);
       console.error(
-        `round ${round + 1} ${t.id}: ${Math.round(s.rps)} req/s, gateway ${s.cpuGateway.toFixed(3)} ms/req`,
+        `round ${round + 1} ${t.id}: ${Math.round(s.rps)} req/s, gateway ${s.cpuGateway.toFixed(3)} ms/req; at ${CPU_RATE} req/s ${s.fixed.gateway.toFixed(3)} ms/req`,
       );
     }
   }

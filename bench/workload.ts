@@ -3,8 +3,11 @@
 export const BENCH_MODEL = "bench";
 /** Streams of this model stay open after their first event (the open-streams test). */
 export const HOLD_MODEL = "bench-hold";
-/** Content events in every streamed answer (plus a finish, a usage and a [DONE] event). */
-export const STREAM_CHUNKS = 20;
+/**
+ * Content events in every streamed answer (plus a finish, a usage and a [DONE] event);
+ * `BENCH_STREAM_CHUNKS=1000` for long answers (issue 16: a tap folds every 64 kept chunks).
+ */
+export const STREAM_CHUNKS = Number(process.env.BENCH_STREAM_CHUNKS ?? 20);
 
 const messages = [
   { role: "system", content: "You are a terse assistant." },

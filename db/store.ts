@@ -267,7 +267,8 @@ export interface Store {
     deleteExternalIdentity(id: string): Promise<ExternalIdentityRow | undefined>;
   };
   readonly oauth: {
-    insertApp(row: AppRow): Promise<void>;
+    /** With `ownerLimit`, a user's own app only while they have fewer live apps (one conditional statement): false if not stored. */
+    insertApp(row: AppRow, ownerLimit?: number): Promise<boolean>;
     /** An app not deleted. */
     app(id: string): Promise<AppRow | undefined>;
     /** Apps not deleted, newest first; with `ownerUserId`, that user's own. */

@@ -136,7 +136,14 @@ function storeProbes(gw: Gateway, shared: SharedRedis | null): StoreProbe[] {
   if (engine.kind === "postgres")
     probes.push({
       name: "postgres",
-      check: () => postgresCheck(engine.client, { poolSize: engine.poolSize }),
+      check: async () => {
+        const c = await postgresCheck(engine.client, { poolSize: engine.poolSize });
+        // The probe's answer moves the refusal of billed calls too (a failure is confirmed first).
+        if (c.status === "healthy") engine.reachability.answered();
+        else engine.reachability.failed();
+        c.details.accepting_calls = engine.reachability.reachable;
+        return c;
+      },
     });
   if (shared) probes.push({ name: "redis", check: () => sharedCheck(gw, shared) });
   return probes;

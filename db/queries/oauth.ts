@@ -18,8 +18,41 @@ export type GrantView = GrantRow & {
 
 // Apps
 
-export function insertApp(db: Conn, row: AppRow): void {
-  db.insert(oauthApps).values(row).run();
+/**
+ * Stores an app. With `ownerLimit`, a user's own app is stored only while that user has fewer
+ * live apps than the limit, in one conditional statement (the count and the insert together),
+ * so registrations at once, from any process, cannot pass it: false when it would.
+ */
+export function insertApp(db: Conn, row: AppRow, ownerLimit?: number): boolean {
+  if (ownerLimit === undefined || row.ownerUserId === null) {
+    db.insert(oauthApps).values(row).run();
+    return true;
+  }
+  const owner = row.ownerUserId;
+  const live = db
+    .select({ n: sql`count(*)` })
+    .from(oauthApps)
+    .where(and(eq(oauthApps.ownerUserId, owner), isNull(oauthApps.deletedAt)));
+  // The columns in the table's order (INSERT … SELECT lists them so), the owner's row as the one source row.
+  const inserted = db
+    .insert(oauthApps)
+    .select(
+      db
+        .select({
+          id: sql`${row.id}`.as("id"),
+          name: sql`${row.name}`.as("name"),
+          redirectUris: sql`${JSON.stringify(row.redirectUris)}`.as("redirect_uris"),
+          status: sql`${row.status}`.as("status"),
+          ownerUserId: users.id,
+          createdAt: sql`${row.createdAt}`.as("created_at"),
+          deletedAt: sql`${row.deletedAt}`.as("deleted_at"),
+        })
+        .from(users)
+        .where(and(eq(users.id, owner), lt(sql`(${live})`, ownerLimit))),
+    )
+    .returning({ id: oauthApps.id })
+    .all();
+  return inserted.length === 1;
 }
 
 /** An app not deleted. */

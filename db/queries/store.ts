@@ -152,7 +152,7 @@ export function sqliteStore(db: Db): Store {
       deleteExternalIdentity: async (id) => identity.deleteExternalIdentity(db, id),
     },
     oauth: {
-      insertApp: async (row) => oauth.insertApp(db, row),
+      insertApp: async (row, ownerLimit) => oauth.insertApp(db, row, ownerLimit),
       app: async (id) => oauth.findApp(db, id),
       apps: async (limit, offset, ownerUserId) => oauth.listApps(db, limit, offset, ownerUserId),
       updateApp: async (id, set) => oauth.updateApp(db, id, set),

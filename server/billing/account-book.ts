@@ -2,6 +2,7 @@ import type { AccountRow } from "../../db/queries/billing.ts";
 import type { Store } from "../../db/store.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
+import type { PendingAdmission } from "../limits/admission.ts";
 import type { Committed, Write } from "../store/writes.ts";
 import { limitSpent } from "./budget-period.ts";
 import { divideDown, multiplyUp, PPM } from "./multiplier.ts";
@@ -155,8 +156,9 @@ export class AccountBook {
   /**
    * A call's reservation: `hold` here, decided in this JS turn; ClusterBook's answer is a
    * promise (Redis decides), so the caller awaits only what is one and SQLite stays synchronous.
+   * `rate`: windows to decide with the hold (replicas only; one box admits before the body).
    */
-  reserve(key: KeyRecord, listAmount: number): Hold | Promise<Hold> {
+  reserve(key: KeyRecord, listAmount: number, _rate?: PendingAdmission): Hold | Promise<Hold> {
     return this.hold(key, listAmount);
   }
 
@@ -235,12 +237,16 @@ export class AccountBook {
     return Object.assign(acct, set);
   }
 
-  /** Creates an account with an opening balance (a top-up ledger entry), in one transaction. */
+  /**
+   * Creates an account with an opening balance (a top-up ledger entry), in one transaction.
+   * An `id` given (one derived from what the account is for) is refused by the table's key
+   * if another process made that account first.
+   */
   async create(
-    input: { name: string; balance: number; configHash?: string | null },
+    input: { id?: string; name: string; balance: number; configHash?: string | null },
     now: number,
   ): Promise<AccountState> {
-    const id = newId("acc");
+    const id = input.id ?? newId("acc");
     const opening = newId("txn");
     // Marked before the write: a refresh that reads the entry must not add it again.
     if (input.balance !== 0) this.own.add(opening);

@@ -344,3 +344,60 @@ test("a key's limit per budget period holds across replicas: the period's spend 
   // Charged in full (not capped by the lifetime spend), and the period stays within its limit.
   expect(Number(spent?.s)).toBe(100 + 2 * 70);
 });
+
+test("a group commit's holds end in one script per batch, each once, with the balance the batch committed", async () => {
+  const r = await replica();
+  const { accountId, keys } = await account(10_000, null, r);
+  const key = keys[0] as KeyRecord;
+  const scripts0 = r.book.releases.stats.scripts;
+  const batches0 = r.writer.stats.batches;
+  // 40 calls at once: reserved together, settled together, so the writer commits them in a few batches.
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => billed(r, key, 50, 10 + i)));
+  expect(results.every((x) => x.admitted)).toBe(true);
+  await r.book.releases.idle();
+  const batches = r.writer.stats.batches - batches0;
+  const scripts = r.book.releases.stats.scripts - scripts0;
+  // Not one release per call: at most one per batch (a batch's entries resolve in one turn).
+  expect(batches).toBeLessThan(40);
+  expect(scripts).toBeLessThanOrEqual(batches);
+  expect(r.book.releases.stats.holds).toBeGreaterThanOrEqual(40);
+  const after = await books(accountId);
+  const charged = results.reduce((s, x) => s + (x.admitted ? x.cost : 0), 0);
+  expect(after).toMatchObject({ balance: 10_000 - charged, ledger: charged, logged: charged });
+  // Every hold released exactly once (a second release of one would find it gone: a lost lease).
+  expect(await mirror(accountId)).toEqual([String(after.balance), String(after.version), "0"]);
+  expect(r.book.leases.counts.leaseLost).toBe(0);
+  expect(r.book.leases.size).toBe(0);
+});
+
+test("a failed commit releases its holds without a charge; the mirror keeps the committed balance", async () => {
+  const r = await replica();
+  const { accountId, keys } = await account(500, null, r);
+  const key = keys[0] as KeyRecord;
+  expect((await billed(r, key, 100, 100)).admitted).toBe(true);
+  const committed = await released(accountId);
+  // The next batches fail (as a lost PostgreSQL would): nothing charged, every hold back.
+  const commit = r.writer.enqueue.bind(r.writer);
+  r.writer.enqueue = () => Promise.reject(new Error("connection lost"));
+  try {
+    const failed = await Promise.all(Array.from({ length: 5 }, () => billed(r, key, 50, 50).catch((e) => e)));
+    for (const f of failed) expect(f).toMatchObject({ status: 503, code: "store_unavailable" });
+  } finally {
+    r.writer.enqueue = commit;
+  }
+  await r.book.releases.idle();
+  expect(await mirror(accountId)).toEqual(committed);
+  expect(await books(accountId)).toMatchObject({ balance: 400, ledger: 100 });
+  expect(r.book.leases.size).toBe(0);
+});
+
+test("a call's hold is released before its answer is handed on: the client's next call may use that money at once", async () => {
+  const r = await replica();
+  const { accountId, keys } = await account(110, null, r);
+  const key = keys[0] as KeyRecord;
+  // Scripts loaded (a restarted Redis answers a script's first run NOSCRIPT, and it goes again after).
+  await billed(r, key, 10, 10);
+  // Each call holds 90 of what is left and costs 10: the next one fits only if the previous hold is gone.
+  for (let i = 0; i < 5; i++) expect(await billed(r, key, 90 - 10 * i, 10)).toMatchObject({ admitted: true });
+  expect(await books(accountId)).toMatchObject({ balance: 50, ledger: 60 });
+});

@@ -2,9 +2,11 @@ import type { AccountRow } from "../../db/queries/billing.ts";
 import type { Store } from "../../db/store.ts";
 import { HoldLeases, type OpenHold } from "../cluster/hold-leases.ts";
 import type { ClusterHolds } from "../cluster/holds.ts";
+import { ReleaseQueue } from "../cluster/release-queue.ts";
 import { shared } from "../cluster/unreachable.ts";
 import { newId } from "../core/ids.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
+import type { PendingAdmission } from "../limits/admission.ts";
 import type { Committed, SettledCharge } from "../store/writes.ts";
 import { AccountBook, type AccountState, type Hold, type LedgerKind, type Settling } from "./account-book.ts";
 import { periodStart } from "./budget-period.ts";
@@ -61,6 +63,8 @@ export class HoldRefused extends Error {
  */
 export class ClusterBook extends AccountBook {
   readonly leases: HoldLeases;
+  /** Holds ended in one turn (a group commit's batch) go to Redis in one script. */
+  readonly releases: ReleaseQueue;
   /** The newest PostgreSQL version seen per account: an older answer never moves memory back. */
   private readonly versions = new Map<string, number>();
 
@@ -72,6 +76,7 @@ export class ClusterBook extends AccountBook {
   ) {
     super(store);
     this.leases = new HoldLeases(holds, (a, k) => this.loadMirror(a, k), tickMs);
+    this.releases = new ReleaseQueue(holds);
   }
 
   private refresher: ReturnType<typeof setInterval> | undefined;
@@ -115,16 +120,25 @@ export class ClusterBook extends AccountBook {
     throw new Error("a replica's holds are made in Redis: use reserve()");
   }
 
-  override reserve(key: KeyRecord, listAmount: number): Promise<Hold> {
-    return this.reserveShared(key, multiplyUp(listAmount, this.multiplier(key.accountId)));
+  /**
+   * `rate`: a priced call's rate windows, decided in the same script as its first hold
+   * (one round trip): a window that refuses throws its 429 and nothing is held; a refusal
+   * for money counts nothing in the windows (the next reservation carries them again).
+   */
+  override reserve(key: KeyRecord, listAmount: number, rate?: PendingAdmission): Promise<Hold> {
+    return this.reserveShared(key, multiplyUp(listAmount, this.multiplier(key.accountId)), rate);
   }
 
-  private async reserveShared(key: KeyRecord, amount: number): Promise<Hold> {
+  private async reserveShared(key: KeyRecord, amount: number, rate?: PendingAdmission): Promise<Hold> {
     this.leases.assertServing();
     const id = newId("hold");
     const sharedKey = this.sharedKey(key, Date.now());
+    const windows = rate?.open ? rate : undefined;
+    if (windows) windows.tried = true;
     const ask = () =>
-      shared("Your balance", () => this.holds.reserve(key.accountId, sharedKey, amount, id, key.spendLimit));
+      shared("Your balance", () =>
+        this.holds.reserve(key.accountId, sharedKey, amount, id, key.spendLimit, windows?.windows),
+      );
     let r = await ask();
     if (!r.ok && "missing" in r) {
       // A mirror is missing: a first use, or Redis restarted and lost them all (then recover first).
@@ -132,6 +146,11 @@ export class ClusterBook extends AccountBook {
       await shared("Your balance", () => this.loadMirror(key.accountId, sharedKey));
       r = await ask();
     }
+    if ("limited" in r) {
+      windows?.decide(r.limited); // throws the window's 429
+      throw new Error("a rate window refused a hold that carried none");
+    }
+    if (r.ok && windows) windows.decide(r.windows);
     if (!r.ok) {
       if ("missing" in r) throw new Error(`account ${key.accountId} or key ${key.id} is not in the books`);
       const available = Math.min(divideDown(r.free, this.multiplier(key.accountId)), this.available(key));
@@ -173,7 +192,7 @@ export class ClusterBook extends AccountBook {
   /** Ends a hold that will not be charged; Redis is told in the background (a lost message is a hold that expires). */
   override release(hold: Hold, key: KeyRecord): void {
     const open = this.close(hold, key);
-    if (open) void this.holds.release(hold.accountId, open.keyId, open.id).catch(() => {});
+    if (open) this.releases.push({ accountId: hold.accountId, keyId: open.keyId, holdId: open.id }, () => {});
   }
 
   private close(hold: Hold, key: KeyRecord): OpenHold | undefined {
@@ -233,7 +252,10 @@ export class ClusterBook extends AccountBook {
     return settled?.charged;
   }
 
-  /** Releases a settled hold in Redis with what PostgreSQL returned (the mirror moves to it if newer). */
+  /**
+   * Releases a settled hold in Redis with what PostgreSQL returned (the mirror moves to it
+   * if newer), after its commit: queued with the rest of its batch, one script for all.
+   */
   private end(hold: Hold, open: OpenHold, settled: SettledCharge | undefined): void {
     // A period's hash counts the period's spend: the charge adds itself (PostgreSQL returns the lifetime spend).
     const perPeriod = open.keyId !== hold.keyId;
@@ -242,12 +264,9 @@ export class ClusterBook extends AccountBook {
       version: settled.version,
       ...(perPeriod ? { keyCharged: settled.charged } : { keyUsed: settled.keyUsed }),
     };
-    void this.holds
-      .release(hold.accountId, open.keyId, open.id, after)
-      .then((wasOpen) => {
-        if (!wasOpen) this.leases.lostOnRelease(open);
-      })
-      .catch(() => {});
+    this.releases.push({ accountId: hold.accountId, keyId: open.keyId, holdId: open.id, after }, () =>
+      this.leases.lostOnRelease(open),
+    );
   }
 
   /** A top-up or an adjustment: committed in PostgreSQL, then the Redis mirror moves to the new balance. */

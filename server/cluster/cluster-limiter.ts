@@ -1,6 +1,6 @@
 import type { RedisClient } from "bun";
 import { GatewayError } from "../errors.ts";
-import { DeferredAdmission, type Limiter } from "../limits/admission.ts";
+import { DeferredAdmission, type Limiter, PendingAdmission } from "../limits/admission.ts";
 import {
   DAY,
   type ExtraLimits,
@@ -10,6 +10,7 @@ import {
   type RateDefaults,
   type RateHeaders,
   RateLimiter,
+  rateLimitError,
   type Subject,
   type WindowSpec,
 } from "../limits/rate-limit.ts";
@@ -52,6 +53,8 @@ export class ClusterLimiter implements Limiter {
   /** This replica's share of each limit, used only while Redis is away. */
   private readonly narrow: RateLimiter;
   private readonly seen = new Map<string, Seen>();
+  /** Set when the holds are in Redis (see `pending`); without it every call is admitted alone. */
+  readonly admitLater?: (s: Subject, now: number, requestId?: string) => PendingAdmission;
   /** Concurrency slots this replica took in Redis, by request id, until the request's row. */
   private readonly slots = new Map<string, { accountId: string; id: string; at: number; lease: number }>();
 
@@ -63,7 +66,10 @@ export class ClusterLimiter implements Limiter {
     private readonly extra: ExtraLimits | null,
     /** The plans' limits as shared windows: decided in Redis with the key's, in one step. */
     private readonly plans: PlanWindows | null = null,
+    /** The holds are in Redis too (ClusterBook): a priced call's windows go with its reservation. */
+    foldIntoHolds = false,
   ) {
+    if (foldIntoHolds) this.admitLater = (s, now, requestId) => this.pending(s, now, requestId);
     this.windows = new ClusterRateLimiter(redis, defaults);
     this.narrow = new RateLimiter({
       keyRpm: share(defaults.keyRpm, replicas),
@@ -76,13 +82,7 @@ export class ClusterLimiter implements Limiter {
 
   async admit(s: Subject, now: number, requestId?: string): Promise<RateHeaders | DeferredAdmission> {
     const more = this.plans?.(s.accountId, now) ?? null;
-    if (more === null) {
-      const over = this.extra?.checks(s, now).find((c) => c.used >= c.limit);
-      if (over) {
-        this.events.limited++;
-        throw limitError(over.limit, over.resetAt, over.what, now);
-      }
-    }
+    this.checkExtra(s, now, more);
     let admitted: Awaited<ReturnType<ClusterRateLimiter["admitCounted"]>>;
     try {
       admitted = await this.windows.admitCounted(s, more ?? [], requestId ?? "");
@@ -97,12 +97,74 @@ export class ClusterLimiter implements Limiter {
         return headers;
       }, err);
     }
-    for (const c of admitted.counted) this.seen.set(c.id, { start: c.start, count: c.count, size: c.size });
+    this.counted(s, now, more, admitted.counted, requestId);
+    return admitted.headers;
+  }
+
+  /**
+   * Checks what can be checked without Redis and leaves the windows to the call's
+   * reservation (PendingAdmission: one script admits the windows and reserves the money).
+   * Refused here, before the body is read: an account plan's in-process limits, and any
+   * counted window whose count as Redis last reported it to this replica (`seen`, this
+   * window) is already at its limit; a fixed window's count only grows until it ends, so
+   * Redis would refuse it too. A client over its limit is refused here from the request
+   * after the one Redis refused, without its body being read.
+   */
+  private pending(s: Subject, now: number, requestId?: string): PendingAdmission {
+    const more = this.plans?.(s.accountId, now) ?? null;
+    this.checkExtra(s, now, more);
+    const plan = this.windows.plan(s, more ?? [], requestId ?? "");
+    for (const w of plan.windows) {
+      if ((w.mode ?? "count") !== "count") continue;
+      const count = this.count(w.id, now);
+      if (count < w.limit) continue;
+      this.events.limited++;
+      throw rateLimitError({ ...w, start: Math.floor(now / w.size) * w.size, count }, now);
+    }
+    const verdict = (reply: unknown): RateHeaders => {
+      if (plan.windows.length === 0) return {};
+      const v = this.windows.verdict(plan, reply);
+      if (!v.admitted) {
+        this.events.limited++;
+        if ((plan.windows.find((w) => w.id === v.refused.id)?.mode ?? "count") === "count")
+          this.seen.set(v.refused.id, {
+            start: v.refused.start,
+            count: v.refused.count,
+            size: v.refused.size,
+          });
+        throw rateLimitError(v.refused, v.now);
+      }
+      this.counted(s, now, more, v.counted, requestId);
+      return v.headers;
+    };
+    // Counted late (the call already ended), a request takes no concurrency slot: its row is in.
+    return new PendingAdmission({ keys: plan.keys, args: plan.args }, verdict, (late) =>
+      this.admit(s, now, late ? undefined : requestId),
+    );
+  }
+
+  /** An account plan's limits kept in process (no shared plan windows): checked without counting. */
+  private checkExtra(s: Subject, now: number, more: WindowSpec[] | null): void {
+    if (more !== null) return;
+    const over = this.extra?.checks(s, now).find((c) => c.used >= c.limit);
+    if (!over) return;
+    this.events.limited++;
+    throw limitError(over.limit, over.resetAt, over.what, now);
+  }
+
+  /** Redis counted the request: what it reported, the plan's slot, the in-process plan limits. */
+  private counted(
+    s: Subject,
+    now: number,
+    more: WindowSpec[] | null,
+    counted: { id: string; start: number; count: number; size: number }[],
+    requestId: string | undefined,
+  ): void {
+    for (const c of counted) this.seen.set(c.id, { start: c.start, count: c.count, size: c.size });
     const slot = more?.find((w) => w.mode === "slots");
     if (slot && requestId !== undefined)
       this.slots.set(requestId, { accountId: s.accountId, id: slot.id, at: now, lease: slot.size });
     this.extra?.admitted(s, now, requestId);
-    return admitted.headers;
   }
 
   /**

@@ -141,6 +141,39 @@ test("the mirror only moves to a newer PostgreSQL version, whatever order replic
   expect(await c.hget(`tg:{${accountId}}:key:${keyId}`, "used")).toBe("20");
 });
 
+test("one script releases several accounts' holds, each with its own committed balance, newest version winning", async () => {
+  const holds = await replica();
+  const a = await account(holds, 1000);
+  const b = await account(holds, 500);
+  const reserve = async (x: { accountId: string; keyId: string }, amount: number) => {
+    const r = await holds.reserve(x.accountId, x.keyId, amount, id("h"));
+    if (!r.ok) throw new Error("not admitted");
+    return r.holdId;
+  };
+  const [a1, a2, b1] = [await reserve(a, 100), await reserve(a, 100), await reserve(b, 50)];
+  const open = await holds.releaseMany([
+    // a's two charges committed in one batch: the later version is the newer balance, whatever the order.
+    { ...a, holdId: a2, after: { balance: 900, version: 3, keyUsed: 100 } },
+    { ...a, holdId: a1, after: { balance: 950, version: 2, keyUsed: 50 } },
+    { ...b, holdId: b1 },
+    // Released already (or dropped by its lease): reported, nothing moves twice.
+    { ...b, holdId: b1 },
+  ]);
+  expect(open).toEqual([true, true, true, false]);
+  const c = clients[0] as RedisClient;
+  expect(await c.hmget(`tg:{${a.accountId}}:acct`, ["balance", "version", "reserved"])).toEqual([
+    "900",
+    "3",
+    "0",
+  ]);
+  expect(await c.hget(`tg:{${a.accountId}}:key:${a.keyId}`, "used")).toBe("100");
+  expect(await c.hmget(`tg:{${b.accountId}}:acct`, ["balance", "version", "reserved"])).toEqual([
+    "500",
+    "1",
+    "0",
+  ]);
+});
+
 test("after a Redis restart the scripts are reloaded and a missing mirror is reported, not read as zero", async () => {
   const holds = await replica();
   const { accountId, keyId } = await account(holds, 1000);

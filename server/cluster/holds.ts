@@ -1,17 +1,29 @@
 import type { RedisClient } from "bun";
 import { REDIS_DEADLINE_MS, RedisScript, withDeadline } from "./redis-script.ts";
-import { ACCOUNT, MIRROR, RELEASE, RENEW, REPOST, RESERVE } from "./scripts.ts";
+import { ACCOUNT, MIRROR, RELEASE, RELEASE_MANY, RENEW, REPOST, RESERVE } from "./scripts.ts";
 
 /** What PostgreSQL holds for an account and a key: the mirror is loaded from it. */
 export type MirrorState = { balance: number; version: number; keyUsed: number; keyLimit: number | null };
 
+/** What PostgreSQL returned for a settled hold's charge (absent: the call was not charged). */
+export type Settled = { balance: number; version: number; keyUsed?: number; keyCharged?: number };
+
+/** A hold to end: its account, its key's hash in Redis, its id, and what its commit returned. */
+export type Release = { accountId: string; keyId: string; holdId: string; after?: Settled };
+
 export type Reserved =
-  | { ok: true; holdId: string; accountFree: number; keyFree: number | null }
+  | { ok: true; holdId: string; accountFree: number; keyFree: number | null; windows?: unknown }
   | { ok: false; refused: "account" | "key"; free: number }
-  | { ok: false; missing: "account" | "key" };
+  | { ok: false; missing: "account" | "key" }
+  /** A rate window refused (windows given): nothing held, nothing counted. */
+  | { ok: false; limited: unknown };
+
+/** Rate windows decided with a hold (server/cluster/rate-windows.ts `plan`): their Redis keys and arguments. */
+export type Windows = { keys: string[]; args: (string | number)[] };
 
 const reserve = new RedisScript(RESERVE);
 const release = new RedisScript(RELEASE);
+const releaseMany = new RedisScript(RELEASE_MANY);
 const mirror = new RedisScript(MIRROR);
 const renew = new RedisScript(RENEW);
 const repost = new RedisScript(REPOST);
@@ -41,24 +53,35 @@ export class ClusterHolds {
     };
   }
 
-  /** `keyLimit`: the key's spend limit as this replica knows it (null: none); absent: the mirror's stands. */
+  /**
+   * `keyLimit`: the key's spend limit as this replica knows it (null: none); absent: the
+   * mirror's stands. `windows`: rate windows decided in the same script (a priced call's
+   * first reservation); their verdict comes back as `windows`, or the refusal as `limited`.
+   */
   async reserve(
     accountId: string,
     keyId: string,
     amount: number,
     holdId: string,
     keyLimit?: number | null,
+    windows?: Windows,
   ): Promise<Reserved> {
     const k = this.keys(accountId, keyId);
-    const args: (string | number)[] = [k.base, holdId, keyId, amount, this.leaseMs];
-    if (keyLimit !== undefined) args.push(keyLimit ?? "");
-    const r = (await reserve.run(this.redis, [k.acct, k.holds, k.hold, k.key], args)) as [
-      number,
-      string | number,
-      number?,
-    ];
+    const limit = keyLimit === undefined ? "~" : (keyLimit ?? "");
+    const r = (await reserve.run(
+      this.redis,
+      [k.acct, k.holds, k.hold, k.key, ...(windows?.keys ?? [])],
+      [k.base, holdId, keyId, amount, this.leaseMs, limit, ...(windows?.args ?? [])],
+    )) as [number, unknown, unknown?, unknown?];
     if (r[0] === 1)
-      return { ok: true, holdId, accountFree: Number(r[1]), keyFree: r[2] === -1 ? null : Number(r[2]) };
+      return {
+        ok: true,
+        holdId,
+        accountFree: Number(r[1]),
+        keyFree: r[2] === -1 ? null : Number(r[2]),
+        ...(windows ? { windows: r[3] } : {}),
+      };
+    if (r[0] === 2) return { ok: false, limited: r[1] };
     if (r[0] === -1) return { ok: false, missing: r[1] as "account" | "key" };
     return { ok: false, refused: r[1] as "account" | "key", free: Number(r[2]) };
   }
@@ -67,26 +90,26 @@ export class ClusterHolds {
    * Ends a hold; `after` is what PostgreSQL returned from the settlement (absent when the
    * call was not charged). Returns whether the hold was still open (false: its lease ran out first).
    */
-  async release(
-    accountId: string,
-    keyId: string,
-    holdId: string,
-    after?: { balance: number; version: number; keyUsed?: number; keyCharged?: number },
-  ): Promise<boolean> {
-    const k = this.keys(accountId, keyId);
-    const r = await release.run(
-      this.redis,
-      [k.acct, k.holds, k.hold, k.key],
-      [
-        k.base,
-        holdId,
-        after?.balance ?? "",
-        after?.version ?? "",
-        after?.keyUsed ?? "",
-        after?.keyCharged ?? "",
-      ],
-    );
-    return r === 1;
+  async release(accountId: string, keyId: string, holdId: string, after?: Settled): Promise<boolean> {
+    const r = releaseArgs({ accountId, keyId, holdId, after }, this.keys(accountId, keyId));
+    return (await release.run(this.redis, r.keys, r.args)) === 1;
+  }
+
+  /**
+   * Ends several holds in one script (a group commit's, once it committed): one round trip
+   * for the batch. Returns, in order, whether each was still open.
+   */
+  async releaseMany(holds: Release[]): Promise<boolean[]> {
+    if (holds.length === 0) return [];
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const h of holds) {
+      const r = releaseArgs(h, this.keys(h.accountId, h.keyId));
+      keys.push(...r.keys);
+      args.push(...r.args);
+    }
+    const open = (await releaseMany.run(this.redis, keys, args)) as number[];
+    return open.map((o) => Number(o) === 1);
   }
 
   /**
@@ -139,4 +162,16 @@ export class ClusterHolds {
     const k = this.keys(accountId, "");
     return Number(await renew.run(this.redis, [k.holds], [this.leaseMs, ...holdIds]));
   }
+}
+
+/** One hold's KEYS and ARGV for RELEASE and RELEASE_MANY (server/cluster/scripts.ts). */
+function releaseArgs(
+  h: Release,
+  k: { base: string; acct: string; holds: string; hold: string; key: string },
+): { keys: string[]; args: (string | number)[] } {
+  const a = h.after;
+  return {
+    keys: [k.acct, k.holds, k.hold, k.key],
+    args: [k.base, h.holdId, a?.balance ?? "", a?.version ?? "", a?.keyUsed ?? "", a?.keyCharged ?? ""],
+  };
 }

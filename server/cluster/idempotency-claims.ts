@@ -56,6 +56,11 @@ export class ClusterIdempotency {
     )) as [number, string];
     if (won !== 1) {
       if (!holder.startsWith(`${input.bodyHash}:`)) throw mismatch();
+      // The holder may have committed and answered already, its claim's DROP still on the way
+      // (it is sent after the commit, in the background): a completed answer is replayed, not 409.
+      const done = await this.find(input.keyId, input.idemKey);
+      if (done && done.createdAt > input.now - IDEMPOTENCY_TTL_MS && done.bodyHash === input.bodyHash)
+        return { replay: { status: done.status, headers: done.headers, body: done.body } };
       throw inProgress();
     }
     const claim = {

@@ -14,45 +14,72 @@ import { RedisScript } from "./redis-script.ts";
 import { shared } from "./unreachable.ts";
 
 /**
+ * The rate windows in Lua, shared by ADMIT (alone) and the hold's RESERVE (with a priced
+ * call's reservation, server/cluster/scripts.ts). `windows_check` looks at every window
+ * without counting; `windows_count` counts the request in all of them, run only once
+ * everything in the script admitted, so a refused request is counted nowhere. Windows are
+ * taken from Redis's clock (TIME), not the replicas', so their clocks cannot put one
+ * request in two windows; each counter expires one second after its window. The windows
+ * are KEYS[k0 + 1 ..] with ARGV[a0 + 1]: the request's id ('' for none), then for each its
+ * limit, window size in ms and mode: 'c' counted, 't' only checked (a total added later:
+ * tokens), 's' slots of requests in flight (a sorted set by lease expiry; `size` is the
+ * lease). The verdict: {admitted 1|0, index of the refused (or first) window, its count
+ * before, its start, now}, and when admitted every window's count before, in KEYS order.
+ */
+export const WINDOWS_LUA = `
+local function windows_check(k0, a0, now)
+  local keys, counts, starts = {}, {}, {}
+  for i = 1, #KEYS - k0 do
+    local a = a0 + 3 * i - 1
+    local limit, size, mode = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2]
+    if mode == 's' then
+      keys[i], starts[i] = KEYS[k0 + i], now
+      redis.call('ZREMRANGEBYSCORE', keys[i], '-inf', now)
+      counts[i] = redis.call('ZCARD', keys[i])
+    else
+      starts[i] = now - (now % size)
+      keys[i] = KEYS[k0 + i] .. ':' .. starts[i]
+      counts[i] = tonumber(redis.call('GET', keys[i]) or '0')
+    end
+    if counts[i] >= limit then return {0, i, counts[i], starts[i], now}, keys end
+  end
+  return {1, 1, counts[1] or 0, starts[1] or 0, now, unpack(counts)}, keys
+end
+local function windows_count(k0, a0, now, keys)
+  local rid = ARGV[a0 + 1]
+  for i = 1, #KEYS - k0 do
+    local a = a0 + 3 * i - 1
+    local size, mode = tonumber(ARGV[a + 1]), ARGV[a + 2]
+    if mode == 'c' then
+      if redis.call('INCR', keys[i]) == 1 then redis.call('PEXPIRE', keys[i], size + 1000) end
+    elseif mode == 's' and rid ~= '' then
+      redis.call('ZADD', keys[i], now + size, rid)
+      redis.call('PEXPIRE', keys[i], size + 1000)
+    end
+  end
+end
+`;
+
+/**
  * Checks every window and, only when all admit, counts the request in all of them: one
  * atomic step in Redis's single thread, so concurrent replicas can never both take the last
- * slot. The window is taken from Redis's clock (TIME), not the replicas', so their clocks
- * cannot put one request in two windows. Each counter expires one second after its window.
- * ARGV[1]: the request's id ('' for none); then for each KEY its limit, window size in ms
- * and mode: 'c' counted, 't' only checked (a total added later: tokens), 's' slots of
- * requests in flight (a sorted set by lease expiry; `size` is the lease). Returns
- * {admitted 1|0, index of the refused (or first) window, its count before, its start, now},
- * and when admitted every window's count before, in KEYS order.
+ * slot. KEYS: the windows; ARGV: as WINDOWS_LUA's from ARGV[1]. Returns the verdict.
  */
-const ADMIT = new RedisScript(`
+const ADMIT = new RedisScript(`${WINDOWS_LUA}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rid = ARGV[1]
-local keys, counts, starts = {}, {}, {}
-for i = 1, #KEYS do
-  local limit, size, mode = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]), ARGV[3 * i + 1]
-  if mode == 's' then
-    keys[i], starts[i] = KEYS[i], now
-    redis.call('ZREMRANGEBYSCORE', keys[i], '-inf', now)
-    counts[i] = redis.call('ZCARD', keys[i])
-  else
-    starts[i] = now - (now % size)
-    keys[i] = KEYS[i] .. ':' .. starts[i]
-    counts[i] = tonumber(redis.call('GET', keys[i]) or '0')
-  end
-  if counts[i] >= limit then return {0, i, counts[i], starts[i], now} end
-end
-for i = 1, #KEYS do
-  local size, mode = tonumber(ARGV[3 * i]), ARGV[3 * i + 1]
-  if mode == 'c' then
-    if redis.call('INCR', keys[i]) == 1 then redis.call('PEXPIRE', keys[i], size + 1000) end
-  elseif mode == 's' and rid ~= '' then
-    redis.call('ZADD', keys[i], now + size, rid)
-    redis.call('PEXPIRE', keys[i], size + 1000)
-  end
-end
-return {1, 1, counts[1] or 0, starts[1] or 0, now, unpack(counts)}
+local verdict, keys = windows_check(0, 0, now)
+if verdict[1] == 1 then windows_count(0, 0, now, keys) end
+return verdict
 `);
+
+/** A subject's windows as Redis keys and the scripts' arguments (WINDOWS_LUA), with what they stand for. */
+export type WindowPlan = { windows: WindowSpec[]; keys: string[]; args: (string | number)[] };
+
+/** What the windows' verdict says: admitted with each window's count after it, or refused by one. */
+export type WindowVerdict =
+  | { admitted: true; headers: RateHeaders; counted: Check[] }
+  | { admitted: false; refused: Check; now: number };
 
 const MODE = { count: "c", check: "t", slots: "s" } as const;
 
@@ -108,6 +135,40 @@ export class ClusterRateLimiter {
   }
 
   /**
+   * The windows a request is decided against: the key's, the account's and the
+   * deployment's, then `more` (an account plan's); `requestId` names the request's
+   * concurrency slot.
+   */
+  plan(s: Subject, more: WindowSpec[] = [], requestId = ""): WindowPlan {
+    const windows = [...this.windowsOf(s), ...more];
+    return {
+      windows,
+      keys: windows.map((w) => this.key(s, w.id)),
+      args: [requestId, ...windows.flatMap((w) => [w.limit, w.size, MODE[w.mode ?? "count"]])],
+    };
+  }
+
+  /** Reads a script's verdict on `plan`'s windows (ADMIT's, or RESERVE's with a hold). */
+  verdict(plan: { windows: WindowSpec[] }, reply: unknown): WindowVerdict {
+    const r = (reply as unknown[]).map(Number);
+    const [admitted, index, count, start, now] = r as [number, number, number, number, number];
+    const w = plan.windows[index - 1] as WindowSpec;
+    // A slot frees when a request ends: no clock says when, so one second (as in process).
+    const check: Check =
+      w.mode === "slots" ? { ...w, start: now, size: 1000, count } : { ...w, start, count };
+    if (admitted !== 1) {
+      this.events.limited++;
+      return { admitted: false, refused: check, now };
+    }
+    const counted = plan.windows.map((x, i) => ({
+      ...x,
+      start: now - (now % x.size),
+      count: Number(r[5 + i]) + 1,
+    }));
+    return { admitted: true, headers: headersFor(check, check.limit - count - 1), counted };
+  }
+
+  /**
    * Admits (or throws 429 / 503) and says each window's count after this request, as Redis
    * saw it. `more`: windows beyond the key's, the account's and the deployment's (an account
    * plan's), decided in the same step; `requestId` names the request's concurrency slot.
@@ -117,30 +178,14 @@ export class ClusterRateLimiter {
     more: WindowSpec[] = [],
     requestId = "",
   ): Promise<{ headers: RateHeaders; counted: Check[] }> {
-    const windows = [...this.windowsOf(s), ...more];
-    if (windows.length === 0) return { headers: {}, counted: [] };
-    const r = (await shared("Rate limits", () =>
-      ADMIT.run(
-        this.redis,
-        windows.map((w) => this.key(s, w.id)),
-        [requestId, ...windows.flatMap((w) => [w.limit, w.size, MODE[w.mode ?? "count"]])],
-      ),
-    )) as number[];
-    const [admitted, index, count, start, now] = r.map(Number) as [number, number, number, number, number];
-    const w = windows[index - 1] as (typeof windows)[number];
-    // A slot frees when a request ends: no clock says when, so one second (as in process).
-    const check: Check =
-      w.mode === "slots" ? { ...w, start: now, size: 1000, count } : { ...w, start, count };
-    if (admitted !== 1) {
-      this.events.limited++;
-      throw rateLimitError(check, now);
-    }
-    const counted = windows.map((x, i) => ({
-      ...x,
-      start: now - (now % x.size),
-      count: Number(r[5 + i]) + 1,
-    }));
-    return { headers: headersFor(check, check.limit - count - 1), counted };
+    const plan = this.plan(s, more, requestId);
+    if (plan.windows.length === 0) return { headers: {}, counted: [] };
+    const v = this.verdict(
+      plan,
+      await shared("Rate limits", () => ADMIT.run(this.redis, plan.keys, plan.args)),
+    );
+    if (!v.admitted) throw rateLimitError(v.refused, v.now);
+    return v;
   }
 
   /** Adds a finished request's tokens to a check-only day window (an account plan's tokens per day). */

@@ -11,6 +11,7 @@
  *
  * Time is read with TIME inside the script: replicas' clocks never decide a lease.
  */
+import { WINDOWS_LUA } from "./rate-windows.ts";
 
 /** Shared by every script: drop the holds whose lease passed, returning their money. */
 const PURGE = `
@@ -36,19 +37,32 @@ end
 `;
 
 /**
- * KEYS: acct, holds, hold, key. ARGV: base ("tg:{A}:"), hold id, key id, amount, lease ms,
- * and optionally the key's spend limit as the replica knows it ("" for none; absent: leave
- * the mirror's), so an admin's change of a limit reaches Redis with the next reservation.
- * Returns {1, account free after, key free after (-1: no limit)} when admitted;
- * {0, "account"|"key", free} when refused; {-1, "account"|"key"} when the mirror is missing.
+ * Reserves a hold, and for a priced call's first reservation decides its rate windows in
+ * the same step (one round trip before the upstream, docs/scale-out.md).
+ * KEYS: acct, holds, hold, key, then the rate windows (none: a plain reservation).
+ * ARGV: base ("tg:{A}:"), hold id, key id, amount, lease ms, the key's spend limit as the
+ * replica knows it ("" for none, "~" to leave the mirror's; an admin's change of a limit
+ * reaches Redis with the next reservation), then the windows' arguments (WINDOWS_LUA: the
+ * request's id, then limit, size, mode per window).
+ * Order: the windows are checked first, then the money; only when both admit are the
+ * windows counted and the hold made, so a refused request counts and holds nothing.
+ * Returns {1, account free after, key free after (-1: no limit), the windows' verdict ({}
+ * without windows)} when admitted; {2, the windows' verdict} when a window refused;
+ * {0, "account"|"key", free} when the money refused; {-1, "account"|"key"} when the mirror
+ * is missing.
  */
-export const RESERVE = `${PURGE}
+export const RESERVE = `${PURGE}${WINDOWS_LUA}
 local acct, holds, hold, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base, id, key_id, amount, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('EXISTS', acct) == 0 then return {-1, 'account'} end
 if redis.call('EXISTS', key) == 0 then return {-1, 'key'} end
-if ARGV[6] then redis.call('HSET', key, 'limit', ARGV[6]) end
 local now = now_ms()
+local verdict, windows = {}, nil
+if #KEYS > 4 then
+  verdict, windows = windows_check(4, 6, now)
+  if verdict[1] ~= 1 then return {2, verdict} end
+end
+if ARGV[6] ~= '~' then redis.call('HSET', key, 'limit', ARGV[6]) end
 purge(acct, holds, hold, base, now)
 local a = redis.call('HMGET', acct, 'balance', 'reserved')
 local free = tonumber(a[1]) - tonumber(a[2] or 0)
@@ -60,38 +74,65 @@ if k[2] and k[2] ~= '' then
   if amount > key_free then return {0, 'key', key_free} end
   key_free = key_free - amount
 end
+if windows then windows_count(4, 6, now, windows) end
 redis.call('HINCRBY', acct, 'reserved', amount)
 redis.call('HINCRBY', key, 'reserved', amount)
 redis.call('ZADD', holds, now + lease, id)
 redis.call('HSET', hold, id, amount .. '|' .. key_id)
-return {1, free - amount, key_free}
+return {1, free - amount, key_free, verdict}
 `;
 
 /**
- * Releases a hold (settled or abandoned) and applies what PostgreSQL returned, if newer.
- * KEYS: acct, holds, hold, key. ARGV: base, hold id, balance, version, key used ("" to leave
- * it), and optionally an amount to add to the key's spend ("" or absent: none): a key with a
+ * Ends one hold (settled or abandoned) and applies what PostgreSQL returned, if newer:
+ * `balance` and `version` ("" to leave the account), the key's lifetime `used` ("" to leave
+ * it), and `charged`, an amount to add to the key's spend ("" or nil: none): a key with a
  * budget period has one hash per period, counting the spend since the period began, which
- * PostgreSQL does not return, so each charge adds itself.
- * Returns 1 when the hold was still open, 0 when its lease had already dropped it.
+ * PostgreSQL does not return, so each charge adds itself. Returns 1 when the hold was still
+ * open, 0 when its lease had already dropped it.
  */
-export const RELEASE = `${PURGE}
-local acct, holds, hold, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local base, id, balance, version, used = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local was_open = drop(acct, holds, hold, base, id)
-if balance ~= '' and redis.call('EXISTS', acct) == 1 then
-  local current = tonumber(redis.call('HGET', acct, 'version') or '-1')
-  if tonumber(version) > current then redis.call('HSET', acct, 'balance', balance, 'version', version) end
+const RELEASE_ONE = `${PURGE}
+local function release_one(acct, holds, hold, key, base, id, balance, version, used, charged)
+  local was_open = drop(acct, holds, hold, base, id)
+  if balance ~= '' and redis.call('EXISTS', acct) == 1 then
+    local current = tonumber(redis.call('HGET', acct, 'version') or '-1')
+    if tonumber(version) > current then redis.call('HSET', acct, 'balance', balance, 'version', version) end
+  end
+  if used ~= '' and redis.call('EXISTS', key) == 1 then
+    -- A key's spend only grows by charges: the larger value is the newer one.
+    local current = tonumber(redis.call('HGET', key, 'used') or '0')
+    if tonumber(used) > current then redis.call('HSET', key, 'used', used) end
+  end
+  if charged and charged ~= '' and redis.call('EXISTS', key) == 1 then
+    redis.call('HINCRBY', key, 'used', charged)
+  end
+  return was_open
 end
-if used ~= '' and redis.call('EXISTS', key) == 1 then
-  -- A key's spend only grows by charges: the larger value is the newer one.
-  local current = tonumber(redis.call('HGET', key, 'used') or '0')
-  if tonumber(used) > current then redis.call('HSET', key, 'used', used) end
+`;
+
+/**
+ * Releases one hold (RELEASE_ONE). KEYS: acct, holds, hold, key. ARGV: base, hold id,
+ * balance, version, key used, and optionally the amount the key's period hash adds.
+ */
+export const RELEASE = `${RELEASE_ONE}
+return release_one(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+`;
+
+/**
+ * Releases every hold a group commit settled (or a turn abandoned), in one script: the
+ * holds of a batch share one round trip instead of one each. For hold i (from 0): KEYS
+ * 4i+1..4i+4 are its acct, holds, hold, key; ARGV 6i+1..6i+6 its base, hold id, balance,
+ * version, key used, key charged (as RELEASE_ONE). Holds on one account are applied in
+ * order; the version check keeps the newest balance whatever the order. Returns each
+ * hold's "was open" (1/0), in order.
+ */
+export const RELEASE_MANY = `${RELEASE_ONE}
+local out = {}
+for i = 0, #KEYS / 4 - 1 do
+  local k, a = 4 * i, 6 * i
+  out[i + 1] = release_one(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4],
+    ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6])
 end
-if ARGV[6] and ARGV[6] ~= '' and redis.call('EXISTS', key) == 1 then
-  redis.call('HINCRBY', key, 'used', ARGV[6])
-end
-return was_open
+return out
 `;
 
 /**

@@ -7,10 +7,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { GatewayError } from "../errors.ts";
-import { DeferredAdmission } from "../limits/admission.ts";
+import { DeferredAdmission, type PendingAdmission } from "../limits/admission.ts";
 import { freePort } from "../testing/free-port.ts";
 import { type RedisServer, startRedis } from "../testing/redis-server.ts";
 import { ClusterLimiter } from "./cluster-limiter.ts";
+import { ClusterHolds } from "./holds.ts";
 import { ClusterIdempotency, type StoredReplay } from "./idempotency-claims.ts";
 import { ClusterInvalidation, GENERATION_KEY } from "./invalidation.ts";
 import { ClusterRateLimiter } from "./rate-windows.ts";
@@ -136,6 +137,23 @@ describe("idempotency claims", () => {
     expect(await (replicas[2] as ClusterIdempotency).begin(input)).toEqual({ replay: body });
   });
 
+  test("a committed answer whose claim is not dropped yet replays on another replica, not 409", async () => {
+    const stored = new Map<string, StoredReplay>();
+    const find = async (keyId: string, idemKey: string) => stored.get(`${keyId}/${idemKey}`);
+    const [a, b] = await Promise.all([1, 2].map(async () => new ClusterIdempotency(await connect(), find)));
+    const input = { keyId: "k3", idemKey: "drop-late", bodyHash: "h3", stream: false, now: Date.now() };
+    const first = await (a as ClusterIdempotency).begin(input);
+    expect("claim" in first).toBe(true);
+    // Still running on its owner: in progress.
+    expect(await codeOf((b as ClusterIdempotency).begin(input))).toBe("409 idempotency_in_progress");
+    // Committed (the client has its answer); the owner's DROP has not reached Redis yet.
+    stored.set("k3/drop-late", { ...body, bodyHash: "h3", createdAt: input.now });
+    expect(await (b as ClusterIdempotency).begin(input)).toEqual({ replay: body });
+    expect(await codeOf((b as ClusterIdempotency).begin({ ...input, bodyHash: "other" }))).toBe(
+      "422 idempotency_key_reused",
+    );
+  });
+
   test("a claim whose replica died expires; an expired claim is not released by its late owner", async () => {
     const [a, b] = await Promise.all(
       [1, 2].map(async () => new ClusterIdempotency(await connect(), async () => undefined, 150)),
@@ -209,6 +227,70 @@ describe("cluster limiter (the request path's)", () => {
     expect(headers["x-ratelimit-remaining"]).toBe("3");
     expect(limiter.dayCount(s.id, Date.now())).toBe(2);
     expect(limiter.peek(s, Date.now())["x-ratelimit-remaining"]).toBe("3");
+  });
+});
+
+describe("windows left to the reservation (a priced call on PostgreSQL + Redis)", () => {
+  const slots = (accountId: string) => [
+    { name: "plan_concurrency", id: `pc:${accountId}`, limit: 1, size: 60_000, mode: "slots" as const },
+  ];
+
+  test("decided with the hold: a money refusal counts nothing, a window refusal holds nothing, then refused early", async () => {
+    const c = await connect();
+    const holds = new ClusterHolds(c, 30_000);
+    // Two replicas' limiters on one Redis.
+    const [one, two] = [1, 2].map(() => new ClusterLimiter(c, defaults, 2, null, null, true)) as [
+      ClusterLimiter,
+      ClusterLimiter,
+    ];
+    const s = subject(2);
+    await holds.mirror(s.accountId, s.id, { balance: 100, version: 1, keyUsed: 0, keyLimit: null });
+    const later = (l: ClusterLimiter) =>
+      (l.admitLater as NonNullable<typeof l.admitLater>)(s, Date.now(), `r${++seq}`);
+    const reserve = (p: PendingAdmission, amount: number) =>
+      holds.reserve(s.accountId, s.id, amount, `h${++seq}`, null, p.windows);
+    const counter = async () => {
+      const keys = (await c.send("KEYS", [`tg:{${s.accountId}}:rl:k:${s.id}:*`])) as string[];
+      return keys.length === 0 ? 0 : Number(await c.get(keys[0] as string));
+    };
+    // Refused for money: nothing counted in the window (its next reservation carries it again).
+    expect(await reserve(later(one), 500)).toEqual({ ok: false, refused: "account", free: 100 });
+    expect(await counter()).toBe(0);
+    // Two admitted on the first replica: counted, held, headers as the admit's.
+    for (const remaining of ["1", "0"]) {
+      const p = later(one);
+      const r = await reserve(p, 10);
+      expect(r.ok).toBe(true);
+      p.decide((r as { windows: unknown }).windows);
+      expect(p.headers["x-ratelimit-remaining"]).toBe(remaining);
+    }
+    expect(await counter()).toBe(2);
+    // The first replica saw the window full: its next is refused before anything is sent.
+    expect(() => later(one)).toThrow("Rate limit exceeded");
+    // The second has not: refused by the window inside the script, nothing held, nothing counted.
+    const third = later(two);
+    const r = await reserve(third, 10);
+    expect("limited" in r).toBe(true);
+    expect(() => third.decide((r as { limited: unknown }).limited)).toThrow("Rate limit exceeded");
+    expect(await c.hget(`tg:{${s.accountId}}:acct`, "reserved")).toBe("20");
+    expect(await counter()).toBe(2);
+    // ...and from then on it refuses early too.
+    expect(() => later(two)).toThrow("Rate limit exceeded");
+  });
+
+  test("a call that ended before its reservation is counted late, without taking a concurrency slot", async () => {
+    const c = await connect();
+    const limiter = new ClusterLimiter(c, defaults, 1, null, slots, true);
+    const s = subject(100);
+    const later = (id: string) =>
+      (limiter.admitLater as NonNullable<typeof limiter.admitLater>)(s, Date.now(), id);
+    // A bad body: the call ends, its windows are counted in the background.
+    later("bad").late();
+    for (let i = 0; i < 50 && limiter.dayCount(s.id, Date.now()) === 0; i++) await Bun.sleep(10);
+    expect(limiter.peek(s, Date.now())["x-ratelimit-remaining"]).toBe("99");
+    // The one slot is still free for the next call (decided alone here, as a free model's).
+    expect(await later("next").alone()).toMatchObject({ "x-ratelimit-remaining": "98" });
+    expect(await codeOf(later("third").alone())).toBe("429 rate_limit_exceeded");
   });
 });
 

@@ -12,7 +12,7 @@ class JsonTap extends MeteredTap {
   push(ev: SseEvent): Uint8Array | null {
     const d = JSON.parse(ev.data) as { usage?: Partial<Usage>; text?: string; end?: boolean };
     this.report(d.usage);
-    if (d.text) this.produced(d.text);
+    if (d.text) this.keep(d.text);
     if (d.end) this.ended = true;
     return null;
   }

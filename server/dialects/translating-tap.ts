@@ -44,15 +44,15 @@ export class TranslatingTap extends MeteredTap {
           break;
         case "text_delta":
         case "thinking_delta":
-          this.produced(e.text);
+          this.keep(e.text);
           this.sawOutput = true;
           break;
         case "tool_call_start":
-          this.produced(e.name);
+          this.keep(e.name);
           this.sawOutput = true;
           break;
         case "tool_call_delta":
-          this.produced(e.arguments);
+          this.keep(e.arguments);
           this.sawOutput = true;
           break;
         case "image":

@@ -4,6 +4,7 @@ import type { ModelRecord } from "../catalog/catalog.ts";
 import { type Usage, ZERO_USAGE } from "../core/usage.ts";
 import { ClientClosed, GatewayError, storeUnavailable } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
+import type { PendingAdmission } from "../limits/admission.ts";
 import type { Claim } from "../limits/idempotency.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import type { Committed, Write } from "../store/writes.ts";
@@ -53,6 +54,8 @@ export class BilledCall {
   private model: ModelRecord | null = null;
   private claim: Claim | null = null;
   private hold: Hold | null = null;
+  /** Rate windows left to the first reservation (replicas); counted late if the call ends before one. */
+  private admission: PendingAdmission | null = null;
   private ending: Promise<Usage> | null = null;
 
   private constructor(
@@ -87,6 +90,15 @@ export class BilledCall {
     this.key = key;
     this.log.keyId = key.id;
     this.log.accountId = key.accountId;
+  }
+
+  /**
+   * Rate windows the shared limiter left to this call's reservation (replicas): the first
+   * reservation decides them in its script; a call that ends before any script decided
+   * them has them counted afterwards (PendingAdmission).
+   */
+  admitWith(admission: PendingAdmission): void {
+    this.admission = admission;
   }
 
   /** The model as the client named it (bounded: it may be anything), before it is resolved. */
@@ -144,14 +156,18 @@ export class BilledCall {
   }
 
   /**
-   * Reserves `amount` for the call (after `release` of any earlier reservation). Decided at
+   * Reserves `amount` for the call (after `release` of any earlier reservation), before any
+   * upstream is called, so a call refused here cost nothing (store_unavailable too). Decided at
    * once on one box; a promise when replicas share the holds (Redis decides: await it, and
    * a refusal rejects it). Callers await only what is a promise, so SQLite stays synchronous.
    */
   reserve(amount: number): undefined | Promise<void> {
     const key = this.keyOrThrow();
     if (this.ended || this.hold) throw new Error("a billed call holds one reservation, until it ends");
-    const held = this.deps.book.reserve(key, amount);
+    // PostgreSQL known unreachable: the charge could not be committed, so the upstream (which
+    // the operator pays) is not called; the client gets the 503 a failed commit would give.
+    if (!this.deps.commits.reachable) throw storeUnavailable();
+    const held = this.deps.book.reserve(key, amount, this.admission ?? undefined);
     if (!(held instanceof Promise)) {
       this.hold = held;
       return;
@@ -204,6 +220,7 @@ export class BilledCall {
   /** Runs the first ending only; the call leaves the in-flight count once it is done. */
   private end(ending: () => Promise<Usage>): Promise<Usage> {
     if (this.ending) return this.ending;
+    this.admission?.late();
     const p = ending();
     this.ending = p;
     const done = () => {

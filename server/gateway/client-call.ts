@@ -20,7 +20,7 @@ import { authenticateClient } from "../http/client-auth.ts";
 import { formHashText, parseFormBody } from "../http/form-body.ts";
 import { requestOrigin } from "../http/request-target.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
-import { DeferredAdmission } from "../limits/admission.ts";
+import { DeferredAdmission, PendingAdmission } from "../limits/admission.ts";
 import type { RateHeaders } from "../limits/rate-limit.ts";
 import { AUTO_MODEL, chooseAutoModel, type Features } from "../routing/auto.ts";
 import { BilledCall } from "./billed-call.ts";
@@ -154,11 +154,16 @@ export async function clientCall<S extends z.ZodType>(
   try {
     const key = authenticateClient(gw, ctx.request);
     call.identify(key);
-    // One box answers at once; shared windows (Redis) with a promise, or defer while Redis is away.
-    const admitting = gw.limiter.admit(key, startedAt, ctx.requestId);
+    // One box answers at once. Replicas (Redis): an early check on the counts Redis last
+    // reported, the windows left to the call's reservation script (PendingAdmission).
+    const admitting =
+      gw.limiter.admitLater?.(key, startedAt, ctx.requestId) ??
+      gw.limiter.admit(key, startedAt, ctx.requestId);
     const admitted = admitting instanceof Promise ? await admitting : admitting;
-    const deferred = admitted instanceof DeferredAdmission ? admitted : null;
-    let rate: RateHeaders = deferred ? {} : (admitted as RateHeaders);
+    const pending = admitted instanceof PendingAdmission ? admitted : null;
+    if (pending) call.admitWith(pending);
+    let deferred = admitted instanceof DeferredAdmission ? admitted : null;
+    let rate: RateHeaders = deferred || pending ? {} : (admitted as RateHeaders);
     Object.assign(ctx.headers, rate);
     const { prepared, raw } = await readClientBody(ctx.request, gw.settings.bodyLimitBytes, spec);
     call.named(prepared.modelId, "stream" in prepared && prepared.stream);
@@ -167,6 +172,13 @@ export async function clientCall<S extends z.ZodType>(
         ? resolveModel(gw, key, prepared.modelId, undefined, MEDIA_KIND[prepared.media.capability])
         : resolveModel(gw, key, prepared.modelId, prepared.features);
     call.serve(model);
+    if (pending && isFreeModel(model)) {
+      // Nothing priced to reserve: the windows alone, as before (narrowly while Redis is away).
+      const alone = await pending.alone();
+      if (alone instanceof DeferredAdmission) deferred = alone;
+      else rate = alone;
+      Object.assign(ctx.headers, rate);
+    }
     if (deferred) {
       // Redis was away: a free model within this replica's share of the limits, else a 503.
       rate = deferred.decide(isFreeModel(model));
@@ -182,7 +194,8 @@ export async function clientCall<S extends z.ZodType>(
       rawBody: raw,
       idempotencyKey: ctx.request.headers.get("idempotency-key"),
       signal: ctx.request.signal,
-      headers: { ...rate },
+      // A priced call's rate headers arrive with its reservation (the same script).
+      headers: pending?.open ? pending.headers : { ...rate },
     };
     if ("media" in prepared)
       return await mediaCall(gw, call, { ...req, meter: prepared.media, origin: originOf(gw, ctx.request) });

@@ -166,8 +166,7 @@ export async function meteredCall(
   const log = call.log;
   // Our own controller, so a cancelled body stream aborts the upstream even if the request
   // signal stays quiet; the client leaving and the deadline abort it too.
-  const local = new AbortController();
-  follow(req.signal, local);
+  const local = new CallAbort(req.signal);
   // One deadline over every attempt, retry and fallback below, counted from the request's arrival.
   const deadline = new RequestDeadline(gw.settings.requestTimeoutMs, req.t0, local);
   const signal = local.signal;
@@ -191,9 +190,9 @@ export async function meteredCall(
       events: result.events,
       codec: req.codec,
       headers: req.headers,
-      // Bound, not an arrow: an arrow here would keep this call's whole scope (the request,
-      // its parsed body) alive for as long as the stream is held.
-      abort: local.abort.bind(local),
+      // The controller itself, not an arrow: an arrow here would keep this call's whole scope
+      // (the request, its parsed body) alive for as long as the stream is held.
+      upstream: local,
     });
 
   const out = req.codec.json(result);
@@ -217,12 +216,20 @@ export async function meteredCall(
 }
 
 /**
- * Aborts `to` when `from` aborts. Made here, not in meteredCall: a listener made there would
- * keep that call's whole scope alive for as long as the request lives (a held stream).
+ * The call's controller, aborted when the request's signal aborts (with its reason). It is
+ * its own listener: no closure per call, and none over meteredCall's scope, which a held
+ * stream would keep alive for as long as the request lives.
  */
-function follow(from: AbortSignal, to: AbortController): void {
-  if (from.aborted) to.abort(from.reason);
-  else from.addEventListener("abort", () => to.abort(from.reason), { once: true });
+class CallAbort extends AbortController implements EventListenerObject {
+  constructor(private readonly request: AbortSignal) {
+    super();
+    if (request.aborted) this.abort(request.reason);
+    else request.addEventListener("abort", this, { once: true });
+  }
+
+  handleEvent(): void {
+    this.abort(this.request.reason);
+  }
 }
 
 /** The requested model, then each fallback, each reserved at its own prices before it is tried. */

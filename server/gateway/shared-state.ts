@@ -62,7 +62,8 @@ export function sharedState(s: SharedState, reload: () => void) {
         const plan = plans.current(accountId, now);
         return plan ? planWindows(plan, accountId) : [];
       };
-      limiter = new ClusterLimiter(s.redis, defaults, s.replicas, local, windows);
+      // With the holds in Redis, a priced call's windows are decided in its reservation's script.
+      limiter = new ClusterLimiter(s.redis, defaults, s.replicas, local, windows, book !== null);
       return limiter;
     },
     // Completed responses are read from the books, where the charge wrote them.

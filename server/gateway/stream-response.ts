@@ -13,8 +13,8 @@ type StreamCall = {
   codec: Pick<SurfaceCodec, "countInput" | "streamError">;
   /** Response headers gathered so far (rate limits, route). */
   headers: Record<string, string>;
-  /** Aborts the upstream request. */
-  abort: () => void;
+  /** Aborts the upstream request (the call's controller). */
+  upstream: { abort(): void };
 };
 
 /**
@@ -128,7 +128,7 @@ class StreamSource implements UnderlyingDefaultSource<Uint8Array> {
 
   async cancel(): Promise<void> {
     this.clientGone = true;
-    this.stream.abort();
+    this.stream.upstream.abort();
     await this.settle("client_closed", null);
   }
 }

@@ -6,6 +6,7 @@ import { newId } from "../core/ids.ts";
 import { GatewayError, unauthorized } from "../errors.ts";
 import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
 import type { PlanBook } from "../plans/plan-book.ts";
+import { sha256 } from "../secrets/tokens.ts";
 import { tokenRefusal } from "./access-tokens.ts";
 
 const PUBLIC_KEY_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
@@ -127,19 +128,42 @@ export class ExternalIssuer {
     return { id, keyId: record.id };
   }
 
+  /**
+   * The subject's account and key, on first use. Calls at once in this process share one
+   * provisioning (`keyFor`); on several replicas, the account's id is derived from the issuer
+   * and the subject, so a second replica's insert is refused by the table's key and it uses
+   * the account the first made, instead of leaving a spare one. Both may then make a key and
+   * link it: the link is unique per subject, and the loser's key is revoked (`link`). A
+   * subject unlinked by an admin gets a new account of its own id (two first uses of it at
+   * once on two replicas may then still leave a spare one).
+   */
   private async provision(subject: string, now: number): Promise<KeyRecord | undefined> {
-    const taken = new Set(this.d.book.all().map((a) => a.name));
-    let name = `external:${subject}`;
-    for (let i = 2; taken.has(name); i++) name = `external:${subject} (${i})`;
-    const acct = await this.d.book.create({ name, balance: 0 }, now);
-    const plan = this.d.plans.defaultPlan();
-    if (plan) await this.d.plans.assign(acct.id, plan.id, now);
+    let accountId = externalAccountId(this.decl.issuer, subject);
+    // Unlinked by an admin since (the link's key revoked): a new account, as before, not the old one back.
+    if (this.d.keys.all().some((k) => k.accountId === accountId && k.status === "revoked"))
+      accountId = newId("acc");
+    if (!this.d.book.get(accountId)) {
+      const taken = new Set(this.d.book.all().map((a) => a.name));
+      let name = `external:${subject}`;
+      for (let i = 2; taken.has(name); i++) name = `external:${subject} (${i})`;
+      try {
+        await this.d.book.create({ id: accountId, name, balance: 0 }, now);
+        const plan = this.d.plans.defaultPlan();
+        if (plan) await this.d.plans.assign(accountId, plan.id, now);
+      } catch (err) {
+        // Made meanwhile by another replica (or by one that stopped before linking it): load it.
+        await this.d.book.refresh();
+        if (!this.d.book.get(accountId)) throw err;
+      }
+    }
     try {
-      return this.active((await this.link(subject, acct.id, now)).keyId);
+      return this.active((await this.link(subject, accountId, now)).keyId);
     } catch (err) {
       // Another replica linked the subject first (the issuer and subject are unique): its key.
       const linked = await this.d.store.identity.externalIdentity(this.decl.issuer, subject);
       if (!linked) throw err;
+      // Made on the other replica a moment ago: this one may not have loaded it yet.
+      if (!this.d.keys.get(linked.keyId)) await this.d.keys.load();
       return this.active(linked.keyId);
     }
   }
@@ -149,3 +173,7 @@ export class ExternalIssuer {
     return this.d.keys.get(keyId);
   }
 }
+
+/** The account a subject's first use makes: the same id on every replica (an account id's shape, `acc_` and 32 hex digits). */
+export const externalAccountId = (issuer: string, subject: string) =>
+  `acc_${sha256(`external\n${issuer}\n${subject}`).slice(0, 32)}`;

@@ -27,8 +27,6 @@ export const userAppRoutes = (id: Identity, addresses: ClientAddresses) => {
     return a;
   };
   const view = async (a: AppRow) => appView(a, (await oauth.grantCounts()).get(a.id) ?? 0);
-  /** Apps being registered, per user: counted with the stored ones, so registrations at once cannot pass the limit. */
-  const registering = new Map<string, number>();
   return new Elysia({ name: "oauth-user-apps" })
     .onParse(authParse)
     .get(
@@ -45,28 +43,21 @@ export const userAppRoutes = (id: Identity, addresses: ClientAddresses) => {
       "/auth/apps/registered",
       async ({ request, server, body, set }) => {
         const user = await person(request, server);
-        const inFlight = registering.get(user.id) ?? 0;
-        registering.set(user.id, inFlight + 1);
-        try {
-          if ((await oauth.apps(1, 0, user.id)).total + inFlight >= MAX_APPS_PER_USER)
-            throw new GatewayError(
-              "conflict",
-              `At most ${MAX_APPS_PER_USER} apps per user: delete one first.`,
-              {
-                code: "too_many_apps",
-              },
-            );
-          const created = await oauth.createApp(
-            { name: body.name, redirectUris: body.redirect_uris, ownerUserId: user.id },
-            Date.now(),
+        const created = await oauth.createApp(
+          { name: body.name, redirectUris: body.redirect_uris, ownerUserId: user.id },
+          Date.now(),
+          MAX_APPS_PER_USER,
+        );
+        if (!created)
+          throw new GatewayError(
+            "conflict",
+            `At most ${MAX_APPS_PER_USER} apps per user: delete one first.`,
+            {
+              code: "too_many_apps",
+            },
           );
-          set.status = 201;
-          return view(created);
-        } finally {
-          const left = (registering.get(user.id) ?? 1) - 1;
-          if (left > 0) registering.set(user.id, left);
-          else registering.delete(user.id);
-        }
+        set.status = 201;
+        return view(created);
       },
       {
         body: AppInput,

@@ -105,10 +105,25 @@ export class OAuth {
 
   // Apps
 
+  /**
+   * Registers an app. With `ownerLimit`, a user's own app is registered only while they have
+   * fewer live apps (checked and stored by one conditional statement, so it holds across
+   * replicas): null when they have that many.
+   */
   async createApp(
     input: { name: string; redirectUris: string[]; ownerUserId?: string | null },
     now: number,
-  ): Promise<AppRow> {
+  ): Promise<AppRow>;
+  async createApp(
+    input: { name: string; redirectUris: string[]; ownerUserId?: string | null },
+    now: number,
+    ownerLimit: number,
+  ): Promise<AppRow | null>;
+  async createApp(
+    input: { name: string; redirectUris: string[]; ownerUserId?: string | null },
+    now: number,
+    ownerLimit?: number,
+  ): Promise<AppRow | null> {
     const row: AppRow = {
       id: `tgapp_${randomToken(12)}`,
       name: input.name,
@@ -118,8 +133,7 @@ export class OAuth {
       createdAt: now,
       deletedAt: null,
     };
-    await this.db.insertApp(row);
-    return row;
+    return (await this.db.insertApp(row, ownerLimit)) ? row : null;
   }
 
   app(id: string): Promise<AppRow | undefined> {

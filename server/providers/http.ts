@@ -26,13 +26,12 @@ export const MAX_ERROR_BYTES = 1024 * 1024;
  * - total: the whole exchange within `totalMs`.
  * fetch cannot tell a TCP connect from a slow answer, hence these definitions.
  */
-export class UpstreamExchange {
+export class UpstreamExchange implements EventListenerObject {
   private readonly controller = new AbortController();
   private phase: TimeoutPhase | "client" | null = null;
-  private readonly timers: ReturnType<typeof setTimeout>[] = [];
+  private readonly totalTimer: ReturnType<typeof setTimeout>;
   private firstByteTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly started = performance.now();
-  private readonly onClientAbort = () => this.abort("client");
   private redactor = Redactor.of([]);
   /** How many secrets `redactor` was built from. */
   private redactorFor = 0;
@@ -48,11 +47,19 @@ export class UpstreamExchange {
     private readonly secrets: readonly string[] = [],
   ) {
     if (clientSignal.aborted) this.phase = "client";
-    clientSignal.addEventListener("abort", this.onClientAbort, { once: true });
-    this.timers.push(setTimeout(() => this.abort("total"), timeouts.totalMs));
+    // The exchange itself listens and the timer calls a module function: no closure per
+    // exchange (a held stream keeps its exchange for as long as the answer lasts).
+    clientSignal.addEventListener("abort", this, { once: true });
+    this.totalTimer = setTimeout(totalPassed, timeouts.totalMs, this);
   }
 
-  private abort(phase: TimeoutPhase | "client") {
+  /** The client's (the call's) signal aborted. */
+  handleEvent(): void {
+    this.abort("client");
+  }
+
+  /** Aborts the upstream request; the first cause is the one reported. */
+  abort(phase: TimeoutPhase | "client") {
     if (this.phase === null) this.phase = phase;
     this.controller.abort();
   }
@@ -69,7 +76,7 @@ export class UpstreamExchange {
       const res = await fetch(url, { ...init, signal: this.controller.signal, redirect: "manual" });
       if (this.stream) {
         const left = Math.max(1, this.timeouts.firstByteMs - (performance.now() - this.started));
-        this.firstByteTimer = setTimeout(() => this.abort("first_byte"), left);
+        this.firstByteTimer = setTimeout(firstBytePassed, left, this);
       }
       return res;
     } catch (err) {
@@ -138,9 +145,9 @@ export class UpstreamExchange {
 
   /** Clears the deadlines and the client listener; idempotent. */
   close(): void {
-    for (const t of this.timers) clearTimeout(t);
+    clearTimeout(this.totalTimer);
     if (this.firstByteTimer !== undefined) clearTimeout(this.firstByteTimer);
-    this.clientSignal.removeEventListener("abort", this.onClientAbort);
+    this.clientSignal.removeEventListener("abort", this);
   }
 
   /** Aborts the upstream request (client went away, or the caller gave up). */
@@ -158,6 +165,14 @@ export class UpstreamExchange {
     if (err instanceof Error && err.name === "GatewayError") return err;
     return otherwise();
   }
+}
+
+function totalPassed(ex: UpstreamExchange): void {
+  ex.abort("total");
+}
+
+function firstBytePassed(ex: UpstreamExchange): void {
+  ex.abort("first_byte");
 }
 
 /**

@@ -4,6 +4,7 @@ import { pgStore } from "../../db/pg/queries/store.ts";
 import type { Store } from "../../db/store.ts";
 import type { ChangeSignal, Engine } from "./engine.ts";
 import { GENERATION_KEY } from "./generation.ts";
+import { freshConnectionProbe, PgReachability } from "./pg-reachability.ts";
 import { PgWriter } from "./pg-writer.ts";
 
 export type PgEngine = Engine & {
@@ -12,6 +13,8 @@ export type PgEngine = Engine & {
   /** The pool under Drizzle: what the Redis mirror of balances loads from (cluster/pg-mirror.ts). */
   readonly db: PgDb;
   readonly poolSize: number;
+  /** Whether PostgreSQL is known unreachable (billed calls refused up front); the health probe feeds it too. */
+  readonly reachability: PgReachability;
 };
 
 /**
@@ -26,21 +29,30 @@ export const GENERATION_POLL_MS = 500;
  * idempotent responses read through the Store, and other processes' changes found by
  * polling the cache generation on a timer (the request path reads nothing for it).
  */
-export function pgEngine(client: SQL, db: PgDb, opts: { poolSize: number; pollMs?: number }): PgEngine {
+export function pgEngine(
+  client: SQL,
+  db: PgDb,
+  opts: { poolSize: number; pollMs?: number; url: string },
+): PgEngine {
   const store = pgStore(db);
+  const reachability = new PgReachability(freshConnectionProbe(opts.url));
   return {
     kind: "postgres",
     client,
     db,
     poolSize: opts.poolSize,
+    reachability,
     store,
-    writer: () => new PgWriter(db),
-    changes: generationPoll(store, opts.pollMs ?? GENERATION_POLL_MS),
+    writer: () => new PgWriter(db, reachability),
+    changes: generationPoll(store, opts.pollMs ?? GENERATION_POLL_MS, reachability),
     idempotencyRows: store.idempotency,
     // Reachability is the `postgres` probe's (health/store-checks.ts): this stays synchronous.
     describe: () => ({ engine: "postgres", connection_pool_size: opts.poolSize }),
     unreachable: (err) => pgUnreachable(err),
-    close: () => client.close(),
+    close: () => {
+      reachability.stop();
+      return client.close();
+    },
   };
 }
 
@@ -65,7 +77,7 @@ export function pgUnreachable(err: unknown, depth = 0): boolean {
   );
 }
 
-function generationPoll(store: Store, pollMs: number): ChangeSignal {
+function generationPoll(store: Store, pollMs: number, reachability: PgReachability): ChangeSignal {
   const read = async () => (await store.settings.read(GENERATION_KEY)) ?? "0";
   let last: string | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -86,11 +98,14 @@ function generationPoll(store: Store, pollMs: number): ChangeSignal {
         try {
           const g = await read();
           failing = false;
+          reachability.answered();
           if (last !== null && g !== last) {
             last = g;
             onChange();
           }
         } catch (err) {
+          // The replica's own signal that PostgreSQL went away, with no call needed to find out.
+          reachability.failed();
           // Logged once per outage: /ready and the postgres probe report it meanwhile.
           if (!failing)
             console.error(

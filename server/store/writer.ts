@@ -17,6 +17,11 @@ export interface Writer {
   readonly stats: { batches: number; entries: number };
   /** Entries queued and not yet acknowledged. */
   readonly pending: number;
+  /**
+   * False while the database is known unreachable (PostgreSQL: pg-reachability.ts): billed
+   * calls are refused before the upstream, since their charge could not be committed.
+   */
+  readonly reachable: boolean;
 }
 
 type Waiting = { entry: Entry; resolve: (c: Committed) => void; reject: (e: unknown) => void };
@@ -40,6 +45,11 @@ export abstract class BatchingWriter implements Writer {
 
   get pending(): number {
     return this.unacked;
+  }
+
+  /** A file or a thread in this process: always (PgWriter knows better). */
+  get reachable(): boolean {
+    return true;
   }
 
   enqueue(entry: Entry): Promise<Committed> {

@@ -40,8 +40,13 @@ export type MockBehavior = {
   failRate?: number;
   /** Stream: send headers, then close before the first event. */
   dieBeforeFirstEvent?: boolean;
-  /** Stream: send these pieces of the body verbatim instead of the dialect's events (hostile or odd upstreams). */
-  rawStream?: string[];
+  /**
+   * Stream: send these pieces of the body verbatim instead of the dialect's events (hostile or
+   * odd upstreams); bytes as they are (a character's bytes split across writes).
+   */
+  rawStream?: (string | Uint8Array)[];
+  /** Stream: after the last piece keep the body open until the client goes (it leaves mid-answer). */
+  holdOpen?: boolean;
   /**
    * Agent loops: answer with `toolCalls` while the request offers those tools and carries
    * no tool result yet, then with `text`. Steered through the control API like the rest.
@@ -308,11 +313,16 @@ export abstract class MockUpstream {
           return;
         }
         if (i >= events.length) {
+          if (b.holdOpen) {
+            await new Promise((resolve) => req.signal.addEventListener("abort", resolve, { once: true }));
+            return; // the client went: the stream is cancelled, not closed
+          }
           controller.close();
           return;
         }
         if (delay && i > 0) await Bun.sleep(delay);
-        controller.enqueue(enc.encode(events[i++]!));
+        const piece = events[i++]!;
+        controller.enqueue(typeof piece === "string" ? enc.encode(piece) : piece);
       },
       cancel: () => {
         this.aborts.push({ at: performance.now(), path: url.pathname });

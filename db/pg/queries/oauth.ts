@@ -20,8 +20,46 @@ const first = <T>(rows: T[]): T | undefined => rows[0];
 
 // Apps
 
-export async function insertApp(db: PgConn, row: AppRow): Promise<void> {
-  await db.insert(oauthApps).values(row);
+/**
+ * Stores an app. With `ownerLimit`, a user's own app is stored only while that user has fewer
+ * live apps than the limit (db/queries/oauth.ts): one conditional statement, after the owner's
+ * row is locked in the same transaction. The lock is what makes it hold across replicas: under
+ * READ COMMITTED a statement counts from the snapshot it started with, so two inserts at once
+ * would both count 19; the second waits for the lock and then starts its count after the
+ * first's commit. False when the limit is reached.
+ */
+export async function insertApp(db: PgConn, row: AppRow, ownerLimit?: number): Promise<boolean> {
+  const owner = row.ownerUserId;
+  if (ownerLimit === undefined || owner === null) {
+    await db.insert(oauthApps).values(row);
+    return true;
+  }
+  return db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, owner)).for("update");
+    const live = tx
+      .select({ n: count() })
+      .from(oauthApps)
+      .where(and(eq(oauthApps.ownerUserId, owner), isNull(oauthApps.deletedAt)));
+    // The columns in the table's order (INSERT … SELECT lists them so), typed as the table's.
+    const inserted = await tx
+      .insert(oauthApps)
+      .select(
+        tx
+          .select({
+            id: sql`${row.id}::text`.as("id"),
+            name: sql`${row.name}::text`.as("name"),
+            redirectUris: sql`${JSON.stringify(row.redirectUris)}::text::jsonb`.as("redirect_uris"),
+            status: sql`${row.status}::text`.as("status"),
+            ownerUserId: users.id,
+            createdAt: sql`${row.createdAt}::bigint`.as("created_at"),
+            deletedAt: sql`${row.deletedAt}::bigint`.as("deleted_at"),
+          })
+          .from(users)
+          .where(and(eq(users.id, owner), lt(sql`(${live})`, ownerLimit))),
+      )
+      .returning({ id: oauthApps.id });
+    return inserted.length === 1;
+  });
 }
 
 const liveApp = (id: string) => and(eq(oauthApps.id, id), isNull(oauthApps.deletedAt));

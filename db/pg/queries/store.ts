@@ -146,7 +146,7 @@ export function pgStore(db: PgConn): Store {
       deleteExternalIdentity: (id) => identity.deleteExternalIdentity(db, id),
     },
     oauth: {
-      insertApp: (row) => oauth.insertApp(db, row),
+      insertApp: (row, ownerLimit) => oauth.insertApp(db, row, ownerLimit),
       app: (id) => oauth.findApp(db, id),
       apps: (limit, offset, ownerUserId) => oauth.listApps(db, limit, offset, ownerUserId),
       updateApp: (id, set) => oauth.updateApp(db, id, set),

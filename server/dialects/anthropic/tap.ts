@@ -16,18 +16,19 @@ function deltaText(d: Record<string, unknown> | undefined): string | undefined {
 }
 
 /**
+ * What was generated, in order: a piece of text or a tool's name, or the unparsed JSON of a
+ * content_block_delta (parsed only if no usage came and the output must be counted, or in a fold).
+ */
+type Piece = string | { delta: string };
+
+/**
  * Anthropic stream in, Anthropic stream out: events are forwarded as they came (event
  * name included; message_start's model renamed to the id the client asked for) while
  * usage is tapped from message_start and message_delta. The final
  * message_stop is held back and sent after the charge committed.
  */
-export class AnthropicTap extends MeteredTap {
+export class AnthropicTap extends MeteredTap<Piece> {
   private held: SseEvent | null = null;
-  /**
-   * What was generated, in order: a piece of text or a tool's name, or the unparsed JSON of
-   * a content_block_delta (parsed only if no usage came and the output must be counted).
-   */
-  private readonly pieces: (string | { delta: string })[] = [];
 
   constructor(private readonly publicModel: string) {
     super();
@@ -44,7 +45,7 @@ export class AnthropicTap extends MeteredTap {
       !ev.data.includes('"error"') &&
       !ev.data.includes('"usage"')
     ) {
-      this.pieces.push({ delta: ev.data });
+      this.keep({ delta: ev.data });
       this.sawOutput = true;
       return sseBytes(ev);
     }
@@ -71,20 +72,18 @@ export class AnthropicTap extends MeteredTap {
     if (type === "message_delta") this.report(usageFromAnthropic(d?.usage));
     if (type === "content_block_start") {
       const name = str(obj(d?.content_block)?.name);
-      if (name) this.pieces.push(name);
+      if (name) this.keep(name);
     }
     if (type === "content_block_delta") {
       const piece = deltaText(d);
-      if (piece) this.pieces.push(piece);
+      if (piece) this.keep(piece);
       this.sawOutput = true;
     }
     return sseBytes(ev);
   }
 
-  override outputText(): string {
-    return this.pieces
-      .map((p) => (typeof p === "string" ? p : (deltaText(parseObject(p.delta)) ?? "")))
-      .join("");
+  protected override textOf(pieces: readonly Piece[]): string {
+    return pieces.map((p) => (typeof p === "string" ? p : (deltaText(parseObject(p.delta)) ?? ""))).join("");
   }
 
   finish(_usage: Usage): Uint8Array {

@@ -35,8 +35,8 @@ export class GeminiTap extends MeteredTap {
     this.report(usageFromGemini(chunk.usageMetadata));
     const cand = objs(chunk.candidates)[0];
     for (const p of objs((cand?.content as { parts?: unknown } | undefined)?.parts)) {
-      if (typeof p.text === "string") this.produced(p.text);
-      if (p.functionCall) this.produced(JSON.stringify(p.functionCall));
+      if (typeof p.text === "string") this.keep(p.text);
+      if (p.functionCall) this.keep(JSON.stringify(p.functionCall));
       this.sawOutput = true;
     }
     if (cand?.finishReason) this.finishing = true;

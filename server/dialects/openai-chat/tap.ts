@@ -19,8 +19,8 @@ export class OpenAIChatTap extends MeteredTap {
   private heldUsage: string | null = null;
   private usageForwarded = false;
   private finishSeen = false;
-  /** Every chunk's JSON text: output is only extracted from them when no usage came. */
-  private readonly raw: string[] = [];
+  /** The first kept chunk's JSON text: a made-up usage chunk copies its id and model. */
+  private first: string | undefined;
 
   /** Every chunk names the model the client asked for instead of the upstream's. */
   private readonly model: FieldRenamer;
@@ -50,7 +50,7 @@ export class OpenAIChatTap extends MeteredTap {
     const usageAt = d.indexOf('"usage"');
     if ((usageAt !== -1 && !d.startsWith(":null", usageAt + 7)) || d.includes('"error"'))
       return this.parsed(d);
-    this.raw.push(d);
+    this.keepChunk(d);
     if (!this.finishSeen && FINISH.test(d)) this.finishSeen = true;
     if (!this.sawOutput && carriesOutput(d)) this.sawOutput = true;
     if (usageAt === -1 || this.clientWantsUsage) return dataBytes(d);
@@ -72,7 +72,7 @@ export class OpenAIChatTap extends MeteredTap {
       this.failed = openaiStreamError(chunk.error);
       return null;
     }
-    this.raw.push(d);
+    this.keepChunk(d);
     const choices = Array.isArray(chunk.choices) ? (chunk.choices as Record<string, unknown>[]) : [];
     if (choices.some((c) => c.finish_reason)) this.finishSeen = true;
     if (!this.sawOutput && carriesOutput(d)) this.sawOutput = true;
@@ -105,10 +105,19 @@ export class OpenAIChatTap extends MeteredTap {
     return true;
   }
 
-  /** Output is extracted from the kept chunks only here, when no usage came. */
-  override outputText(): string {
+  /**
+   * Every chunk's JSON text is kept: output is extracted from it only when no usage came,
+   * or when FOLD_EVERY chunks were kept (a long stream keeps their text instead).
+   */
+  private keepChunk(d: string): void {
+    this.first ??= d;
+    this.keep(d);
+  }
+
+  /** The output in chunks' JSON text: the same reading for a fold and for the final count. */
+  protected override textOf(chunks: readonly string[]): string {
     const parts: string[] = [];
-    for (const d of this.raw) {
+    for (const d of chunks) {
       try {
         const chunk = JSON.parse(d) as { choices?: { delta?: Record<string, unknown> }[] };
         for (const c of chunk.choices ?? []) collectDelta(c.delta, parts);
@@ -122,7 +131,7 @@ export class OpenAIChatTap extends MeteredTap {
   finish(usage: Usage): Uint8Array {
     let out = "";
     if (this.clientWantsUsage && !this.usageForwarded) {
-      out += `data: ${this.heldUsage ?? JSON.stringify(usageChunk(metaOf(this.raw[0]), usage))}\n\n`;
+      out += `data: ${this.heldUsage ?? JSON.stringify(usageChunk(metaOf(this.first), usage))}\n\n`;
     }
     return encoder.encode(`${out}data: [DONE]\n\n`);
   }

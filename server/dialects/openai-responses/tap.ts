@@ -41,7 +41,7 @@ export class ResponsesTap extends MeteredTap {
     }
     if (type.endsWith(".delta")) {
       const delta = str(d?.delta);
-      if (delta) this.produced(delta);
+      if (delta) this.keep(delta);
       this.sawOutput = true;
     }
     return sseBytes(ev);
