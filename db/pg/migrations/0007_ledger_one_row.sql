@@ -111,7 +111,6 @@ LANGUAGE plpgsql AS $$
 DECLARE
   s record;
   t record;
-  v_log jsonb := batch->'log';
   v_settled jsonb := '[]';
 BEGIN
   IF batch ? 'charges' THEN
@@ -122,21 +121,24 @@ BEGIN
                  FROM jsonb_array_elements(batch->'charges') AS e)
     SELECT coalesce(jsonb_agg(to_jsonb(q)), '[]') INTO v_settled
       FROM (SELECT r.*, c.asked, c.request_id, c.at, c.logged FROM r JOIN c ON c.id = r.ledger_id) q;
-    IF v_log IS NOT NULL THEN
-      SELECT jsonb_agg(CASE
-               WHEN m.v IS NULL THEN x.e
-               WHEN m.v->'position' = 'null'::jsonb THEN x.e || jsonb_build_object('cost', m.v->'charged')
-               ELSE x.e || jsonb_build_object('cost', m.v->'charged', 'ledger_id', m.v->'ledger_id',
-                 'balance_after', m.v->'balance', 'charged_at', m.v->'at', 'position', m.v->'position')
-             END ORDER BY x.o)
-        INTO v_log
-        FROM jsonb_array_elements(v_log) WITH ORDINALITY AS x(e, o)
-        LEFT JOIN (SELECT v->>'request_id' AS rid, v FROM jsonb_array_elements(v_settled) AS v
-                    WHERE (v->>'logged')::boolean) m ON m.rid = x.e->>'id';
-    END IF;
   END IF;
-  IF v_log IS NOT NULL THEN
-    INSERT INTO request_log SELECT * FROM jsonb_populate_recordset(NULL::request_log, v_log);
+  -- The log rows, each that carries its charge patched with it (jsonb_populate_record over
+  -- the row: only the patch's columns change). OFFSET 0 keeps the subquery whole, so the
+  -- patch runs once per row, not once per column of (p).*.
+  IF batch ? 'log' THEN
+    INSERT INTO request_log
+      SELECT (q.p).* FROM (
+        SELECT CASE WHEN m.patch IS NULL THEN l ELSE jsonb_populate_record(l, m.patch) END AS p
+          FROM jsonb_populate_recordset(NULL::request_log, batch->'log') AS l
+          LEFT JOIN (
+            SELECT v->>'request_id' AS rid,
+                   CASE WHEN v->'position' = 'null'::jsonb THEN jsonb_build_object('cost', v->'charged')
+                   ELSE jsonb_build_object('cost', v->'charged', 'ledger_id', v->'ledger_id',
+                     'balance_after', v->'balance', 'charged_at', v->'at', 'position', v->'position')
+                   END AS patch
+              FROM jsonb_array_elements(v_settled) AS v
+             WHERE (v->>'logged')::boolean) m ON m.rid = l.id
+        OFFSET 0) q;
   END IF;
   IF batch ? 'media' THEN
     INSERT INTO generated_media SELECT * FROM jsonb_populate_recordset(NULL::generated_media, batch->'media');
