@@ -47,8 +47,8 @@ export type Settlement = {
 export class BilledCall {
   /** The row as it is filled in; written once, by the ending. */
   readonly log: LogRow;
-  /** The request text for the log line, read only when `logging.prompts` is on. */
-  promptText: (() => string) | undefined;
+  /** The request text for the log line, written only when `logging.prompts` is on. */
+  promptText: string | undefined;
   private key: KeyRecord | null = null;
   /** The catalog model being served (a fallback replaces it); its prices bill token usage. */
   private model: ModelRecord | null = null;

@@ -35,7 +35,7 @@ export type CallServices = {
   /** Requests and streams in flight, for graceful shutdown. */
   inFlight: number;
   /** After a request's row committed: metrics and the log line. */
-  recordRequest(row: LogRow, prompt?: () => string): void;
+  recordRequest(row: LogRow, prompt?: string): void;
 };
 
 /** What routing a chat or media call over a model's routes reads. */

@@ -92,10 +92,6 @@ async function readClientBody<S extends z.ZodType>(
  * The request text for the log line, made outside clientCall: a closure made inside it
  * would keep clientCall's whole scope alive with the call (a held stream keeps its call).
  */
-function promptOf(raw: string): () => string {
-  return () => (raw.length > 20_000 ? `${raw.slice(0, 20_000)}…` : raw);
-}
-
 /** Where links the gateway hands out point: the configured public URL, else the request's origin. */
 function originOf(gw: Pick<CallServices, "settings">, request: Request): string {
   return gw.settings.publicUrl ?? requestOrigin(request.url);
@@ -205,7 +201,7 @@ export async function clientCall<S extends z.ZodType>(
     // A model that declares a feature missing refuses it before anything is reserved.
     if (restricts(model.capabilities))
       assertCapabilities(prepared.features ?? featuresOf(prepared.core()), model.capabilities, model.id);
-    call.promptText = promptOf(raw);
+    call.promptText = raw;
     return await meteredCall(gw, call, {
       ...req,
       stream: prepared.stream,

@@ -208,13 +208,13 @@ export class Gateway implements CallServices {
   }
 
   /** After a request's row committed: metrics and one JSON line on stdout (no secrets; prompt only if enabled). */
-  recordRequest(row: LogRow, prompt?: () => string): void {
+  recordRequest(row: LogRow, prompt?: string): void {
     // Observing a request must never fail it: its row is already committed.
     try {
       this.planLimits.observe(row);
       this.limiter.observe?.(row);
       this.metrics.request(row);
-      this.lines?.push(requestLine(row, this.settings.logPrompts && prompt ? prompt() : undefined));
+      this.lines?.push(requestLine(row, this.settings.logPrompts ? loggedPrompt(prompt) : undefined));
     } catch (err) {
       console.error(
         JSON.stringify({
@@ -249,4 +249,9 @@ function localLimiter(
   const limiter = new RateLimiter(defaults);
   limiter.extra = plans;
   return limiter;
+}
+
+/** The request text as the log line carries it: the first 20,000 characters. */
+function loggedPrompt(prompt: string | undefined): string | undefined {
+  return prompt !== undefined && prompt.length > 20_000 ? `${prompt.slice(0, 20_000)}…` : prompt;
 }

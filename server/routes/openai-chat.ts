@@ -17,10 +17,10 @@ import { imageTokenBound } from "../tokens/count.ts";
 function chatSpec(forceStream: boolean) {
   /**
    * `body` is what to forward: the client's text (the fast path) or the validated value;
-   * `request` gives the request again for counting its prompt, the rare case (no usage
-   * reported, or a reservation worth tightening).
+   * `request` is the request again for counting its prompt, the rare case (no usage
+   * reported, or a reservation worth tightening): its text, parsed only then, or the value.
    */
-  const prepared = (sent: ChatRequest, rawLength: number, body: JsonBody, request: () => ChatRequest) => {
+  const prepared = (sent: ChatRequest, rawLength: number, body: JsonBody, request: string | ChatRequest) => {
     // Validated before anything is reserved; the body forwarded carries exactly these bounds.
     const { bounds, changes } = chatBounds(sent);
     const stream = forceStream || sent.stream === true;
@@ -60,10 +60,9 @@ function chatSpec(forceStream: boolean) {
     fast(parsed: Record<string, unknown>, raw: string, rawLength: number) {
       const body = isChatRequest(parsed) ? clientText(raw, parsed) : null;
       // A held stream keeps the text (a string), not the parsed request (an object per message).
-      return body && prepared(parsed as ChatRequest, rawLength, body, () => JSON.parse(raw));
+      return body && prepared(parsed as ChatRequest, rawLength, body, raw);
     },
-    prepare: (sent: ChatRequest, rawLength: number) =>
-      prepared(sent, rawLength, JsonBody.of(sent), () => sent),
+    prepare: (sent: ChatRequest, rawLength: number) => prepared(sent, rawLength, JsonBody.of(sent), sent),
   };
 }
 

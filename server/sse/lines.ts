@@ -23,7 +23,8 @@ export class LineDecoder {
 
   constructor(private readonly maxLine = MAX_LINE_CHARS) {}
 
-  push(text: string, onLine: (line: string) => void): void {
+  /** Calls `onLine` (on `self`, if given: a method needs no closure per framer) for each whole line. */
+  push<S>(text: string, onLine: (this: S, line: string) => void, self?: S): void {
     let i = 0;
     if (this.skipLF && text.length > 0) {
       if (text.charCodeAt(0) === 10) i = 1;
@@ -59,7 +60,7 @@ export class LineDecoder {
         if (i === text.length) this.skipLF = true;
         else if (text.charCodeAt(i) === 10) i++;
       }
-      onLine(line);
+      onLine.call(self as S, line);
     }
     if (i < text.length) {
       const rest = i === 0 ? text : text.slice(i);
@@ -75,8 +76,8 @@ export class LineDecoder {
   }
 
   /** The unfinished last line at the end of input, if any. */
-  end(onLine: (line: string) => void): void {
-    if (this.pending.length > 0) onLine(this.pending.join(""));
+  end<S>(onLine: (this: S, line: string) => void, self?: S): void {
+    if (this.pending.length > 0) onLine.call(self as S, this.pending.join(""));
     this.pending = [];
     this.pendingLength = 0;
     this.skipLF = false;
@@ -96,7 +97,6 @@ export abstract class LineFramer<T> {
   private readonly lines: LineDecoder;
   /** What the lines made since the last take. */
   protected out: T[] = [];
-  private readonly onLine = (line: string) => this.line(line);
 
   constructor(protected readonly maxLine = MAX_LINE_CHARS) {
     this.lines = new LineDecoder(maxLine);
@@ -124,14 +124,15 @@ export abstract class LineFramer<T> {
   push(chunk: Uint8Array): T[] {
     const text = this.decoder.decode(chunk, { stream: true });
     const used = this.whole(text);
-    if (used < text.length) this.lines.push(used === 0 ? text : text.slice(used), this.onLine);
+    // The method and this framer, not an arrow: no closure per framer (a held stream keeps it).
+    if (used < text.length) this.lines.push(used === 0 ? text : text.slice(used), this.line, this);
     return this.take();
   }
 
   /** What is left at the end of input. */
   end(): T[] {
-    this.lines.push(this.decoder.decode(), this.onLine);
-    this.lines.end(this.onLine);
+    this.lines.push(this.decoder.decode(), this.line, this);
+    this.lines.end(this.line, this);
     this.flush();
     return this.take();
   }

@@ -202,8 +202,18 @@ describe("structured request logs and graceful shutdown", () => {
       model: "ha-model",
       messages: [{ role: "user", content: "the secret recipe is 42" }],
     });
+    // A long request text is cut at 20,000 characters in the line.
+    const long = "x".repeat(30_000);
+    await c2.chat.completions.create({ model: "ha-model", messages: [{ role: "user", content: long }] });
     await Bun.sleep(100);
     expect(again.stdout()).toContain("secret recipe");
+    const prompts = again
+      .stdout()
+      .split("\n")
+      .flatMap((l) => (l.includes(long.slice(0, 100)) ? [JSON.parse(l).prompt as string] : []));
+    expect(prompts).toHaveLength(1);
+    expect(prompts[0]).toHaveLength(20_001);
+    expect(prompts[0]!.endsWith("x…")).toBe(true);
     await again.stop();
   });
 });

@@ -55,8 +55,11 @@ export function openaiChatCodec(o: PassThroughSpec): SurfaceCodec {
   return new OpenAIChatPassThrough(o);
 }
 
-/** `request` gives the whole request (only to count it): a held stream need not keep it parsed. */
-type PassThroughSpec = { publicModel: string; includeUsage: boolean; request: () => ChatRequest };
+/**
+ * `request` is the whole request (only to count it): the client's text, parsed only then (a
+ * held stream need not keep it parsed, nor a closure over it), or the validated value.
+ */
+type PassThroughSpec = { publicModel: string; includeUsage: boolean; request: string | ChatRequest };
 
 /** A class, not closures: a streamed answer holds its codec for as long as it lasts. */
 class OpenAIChatPassThrough implements SurfaceCodec {
@@ -65,7 +68,8 @@ class OpenAIChatPassThrough implements SurfaceCodec {
   constructor(private readonly o: PassThroughSpec) {}
 
   countInput(perImage?: number): number {
-    this.counted ??= countChatInput(this.o.request());
+    const r = this.o.request;
+    this.counted ??= countChatInput(typeof r === "string" ? (JSON.parse(r) as ChatRequest) : r);
     return promptTokens(this.counted, perImage);
   }
 
