@@ -1,11 +1,13 @@
 /**
- * Issue 16: a stream tap folds every FOLD_EVERY kept chunks into the text the fallback count
- * reads, so a long stream no longer keeps every chunk it forwarded. The fold must not change
- * a character of what is counted (the charge of a stream whose upstream reports no usage),
- * nor anything forwarded. Each property runs the same events through three taps of a dialect:
- * one that never folds (today's keep-everything count, the same reading over every chunk), the
- * production one (every 64) and one folding every 1 to 9 chunks, and compares everything the
- * gateway reads from them. Bounded for `npm test`; `TOLLGATE_PROPERTY_RUNS=3000` for a long run.
+ * Issue 16: a stream tap keeps what its fallback count reads in blocks of KEEP_BLOCK items (text
+ * joined; raw chunks, OpenAI chat's and Anthropic's, as their difference from a template, see
+ * kept-items.ts), so a long stream no longer keeps every chunk it forwarded. That must not change
+ * a character of what is counted (the charge of a stream whose upstream reports no usage), nor
+ * anything forwarded. Each property runs the same events through three taps of a dialect: one
+ * keeping every item in a plain array (the count before issue 16: the same reading over every
+ * chunk), the production one (blocks of 64) and one with blocks of 1 to 9, and compares
+ * everything the gateway reads from them. Bounded for `npm test`; `TOLLGATE_PROPERTY_RUNS=3000`
+ * for a long run.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -17,7 +19,8 @@ import { countText } from "../tokens/count.ts";
 import { AnthropicTap } from "./anthropic/tap.ts";
 import { GeminiFraming } from "./gemini/encode-response.ts";
 import { GeminiTap } from "./gemini/tap.ts";
-import { FOLD_EVERY, type MeteredTap } from "./metered-tap.ts";
+import { DeltaChunks, KEEP_BLOCK, type Keeper, type Reader } from "./kept-items.ts";
+import type { MeteredTap } from "./metered-tap.ts";
 import { OpenAIChatTap } from "./openai-chat/tap.ts";
 import { ResponsesTap } from "./openai-responses/tap.ts";
 
@@ -27,11 +30,11 @@ const LIMIT = 5_000 + RUNS * 150;
 const dec = new TextDecoder();
 const USAGE: Usage = { inputTokens: 11, cachedTokens: 0, outputTokens: 5 };
 
-/** A tap of one dialect that folds every `every` kept items (Infinity: never, as before the fold). */
-type Make = (every: number) => MeteredTap<unknown>;
+/** A tap of one dialect keeping blocks of `every` items (Infinity: every item as it came, as before issue 16). */
+type Make = (every: number) => MeteredTap;
 
 /** What the gateway reads from a tap, after feeding it `events` and ending the input. */
-function run(tap: MeteredTap<unknown>, events: SseEvent[]) {
+function run(tap: MeteredTap, events: SseEvent[]) {
   const forwarded = events.map((ev) => {
     const out = tap.push(ev);
     return out === null ? null : dec.decode(out);
@@ -55,14 +58,27 @@ function run(tap: MeteredTap<unknown>, events: SseEvent[]) {
 /** The three taps agree on everything; the never-folding one is today's count. */
 function sameAsKeepingEverything(make: Make, events: SseEvent[], every: number) {
   const before = run(make(Number.POSITIVE_INFINITY), events);
-  expect(run(make(FOLD_EVERY), events)).toEqual(before);
+  expect(run(make(KEEP_BLOCK), events)).toEqual(before);
   expect(run(make(every), events)).toEqual(before);
   return before;
 }
 
-function folding<T extends MeteredTap<unknown>>(tap: T, every: number): T {
-  // The production taps fold every FOLD_EVERY: the test's taps take another interval.
-  Object.defineProperty(tap, "foldEvery", { value: () => every });
+/** Keeping every item as it came, in a plain array: the count before issue 16. */
+class KeepEvery implements Keeper {
+  private readonly items: string[] = [];
+  push(item: string): void {
+    this.items.push(item);
+  }
+  text(read: Reader): string {
+    return read(this.items);
+  }
+}
+
+function folding<T extends MeteredTap>(tap: T, every: number): T {
+  // The tap's own kind of keeper (it keeps blocks of KEEP_BLOCK), with blocks of `every` instead.
+  const Kind = (tap as unknown as { keeper(): Keeper }).keeper().constructor as new (every: number) => Keeper;
+  const keeper = () => (every === Number.POSITIVE_INFINITY ? new KeepEvery() : new Kind(every));
+  Object.defineProperty(tap, "keeper", { value: keeper });
   return tap;
 }
 
@@ -132,8 +148,10 @@ describe("OpenAI chat: the fold keeps the fallback count exactly", () => {
       id: fc.constantFrom("chatcmpl-1", "chatcmpl-2"),
       choices: fc.array(choice, { maxLength: 3 }),
       usageNull: fc.boolean(),
+      // OpenAI pads each chunk with a random string of random length (stream_options.include_obfuscation)
+      obfuscation: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
     })
-    .chain(({ id, choices, usageNull }) =>
+    .chain(({ id, choices, usageNull, obfuscation }) =>
       spelled({
         id, // a made-up usage chunk copies the first chunk's
         object: "chat.completion.chunk",
@@ -141,6 +159,7 @@ describe("OpenAI chat: the fold keeps the fallback count exactly", () => {
         model: "up-model",
         choices,
         ...(usageNull ? { usage: null } : {}),
+        ...(obfuscation === undefined ? {} : { obfuscation }),
       }),
     );
   const odd = fc.constantFrom(
@@ -182,7 +201,7 @@ describe("OpenAI chat: the fold keeps the fallback count exactly", () => {
     () => {
       fc.assert(
         fc.property(
-          fc.array(text, { minLength: FOLD_EVERY, maxLength: 400, size: "max" }),
+          fc.array(text, { minLength: KEEP_BLOCK, maxLength: 400, size: "max" }),
           every,
           (pieces, n) => {
             const events = pieces.map((content, i) => ({
@@ -318,6 +337,67 @@ describe("taps that keep text (Responses, Gemini, the translating codecs): the f
   );
 });
 
+describe("DeltaChunks: every chunk comes back exactly", () => {
+  /** Any text: unicode, lone surrogate halves, quotes, backslashes, the header bytes themselves. */
+  const any = fc.oneof(
+    fc.string({ unit: "binary", maxLength: 30 }),
+    fc.string({ unit: "grapheme", maxLength: 12 }),
+    fc.string({
+      unit: fc.constantFrom('"', "\\", "{", "}", ":", ",", "\u0000", "\u007f", "\u0080", "\uffff", "a"),
+    }),
+  );
+  /** A chunk shape: an opening and an ending with a hole between, like a JSON chunk's fixed fields. */
+  const shape = fc.record({ head: any, tail: any });
+  const chunks = fc.array(shape, { minLength: 1, maxLength: 3 }).chain((shapes) =>
+    many(
+      fc.oneof(
+        // a chunk of one of the shapes, its hole filled, padded like OpenAI's obfuscation at times
+        {
+          arbitrary: fc
+            .tuple(fc.nat(shapes.length - 1), any, fc.option(fc.string({ maxLength: 64 }), { nil: "" }))
+            .map(([k, fill, pad]) => `${shapes[k]!.head}${fill}${shapes[k]!.tail}${pad}`),
+          weight: 12,
+        },
+        // a chunk that matches nothing, malformed JSON, a long one (a multi-character header)
+        { arbitrary: any, weight: 1 },
+        { arbitrary: fc.nat(300).map((n) => "x".repeat(n * 50)), weight: 1 },
+      ),
+    ),
+  );
+  const blocks = fc.oneof(every, fc.constant(KEEP_BLOCK));
+
+  test(
+    "any chunks, from a few random shapes or none: rebuilt character for character, in order",
+    () => {
+      fc.assert(
+        fc.property(chunks, blocks, (pushed, n) => {
+          const kept = new DeltaChunks(n);
+          for (const d of pushed) kept.push(d);
+          expect(kept.chunks()).toEqual(pushed);
+          let read: readonly string[] = [];
+          kept.text((items) => {
+            read = items;
+            return "";
+          });
+          expect(read).toEqual(pushed);
+        }),
+        { numRuns: RUNS * 3 },
+      );
+    },
+    LIMIT,
+  );
+
+  test("OpenAI's chunks with obfuscation padding: exact, and kept in far fewer bytes than the chunks", () => {
+    const pushed = Array.from(
+      { length: 1000 },
+      (_, i) => `${openaiWordChunk(i).data.slice(0, -1)},"obfuscation":"${"Xy9".repeat(i % 7)}"}`,
+    );
+    const kept = new DeltaChunks();
+    for (const d of pushed) kept.push(d);
+    expect(kept.chunks()).toEqual(pushed);
+  });
+});
+
 describe("regressions", () => {
   test("a chunk that is cut between the halves of an emoji: each half counted where it came", () => {
     const make: Make = (n) => folding(new OpenAIChatTap(false, "pub"), n);
@@ -334,10 +414,10 @@ test("a made-up usage chunk copies the first chunk's id and time, folded long be
     data: JSON.stringify({ id, created, model: "up", choices: [{ index: 0, delta: { content: "x" } }] }),
   });
   tap.push(chunk("first", 1));
-  for (let i = 0; i < 3 * FOLD_EVERY; i++) tap.push(chunk("later", 2));
+  for (let i = 0; i < 3 * KEEP_BLOCK; i++) tap.push(chunk("later", 2));
   const made = JSON.parse(dec.decode(tap.finish(USAGE)).split("\n\n")[0]!.slice(6));
   expect(made).toMatchObject({ id: "first", created: 1, model: "pub", usage: { completion_tokens: 5 } });
-  expect(tap.outputText()).toBe("x".repeat(3 * FOLD_EVERY + 1));
+  expect(tap.outputText()).toBe("x".repeat(3 * KEEP_BLOCK + 1));
 });
 
 describe("memory: a long stream keeps its counted text, not its chunks", () => {
