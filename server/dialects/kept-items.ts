@@ -71,9 +71,9 @@ export class DeltaChunks implements Keeper {
   constructor(private readonly every = KEEP_BLOCK) {}
 
   push(d: string): void {
-    if (!this.matches(d) && this.prev !== null) this.learn(this.prev, d);
+    let whole = !this.matches(d);
+    if (whole && this.prev !== null && this.learn(this.prev, d)) whole = false;
     this.prev = d;
-    const whole = !this.matches(d);
     const part = whole ? d : d.slice(this.head.length, d.length - this.tail.length);
     let h = part.length * 2 + (whole ? 1 : 0);
     while (h >= 128) {
@@ -101,9 +101,10 @@ export class DeltaChunks implements Keeper {
   /**
    * The opening and ending `d` shares with `p`, cut back to a quote (where a JSON string starts
    * or ends, so the next chunk's differing value still fits), used from this chunk on if it
-   * covers enough. Only a chunk that does not match pays this character walk.
+   * covers enough (`d` matches it then: its head and tail are `d`'s own). Only a chunk that
+   * does not match pays this character walk.
    */
-  private learn(p: string, d: string): void {
+  private learn(p: string, d: string): boolean {
     const max = Math.min(p.length, d.length);
     let a = 0;
     while (a < max && p.charCodeAt(a) === d.charCodeAt(a)) a++;
@@ -112,10 +113,11 @@ export class DeltaChunks implements Keeper {
     while (b < max - a && p.charCodeAt(p.length - 1 - b) === d.charCodeAt(d.length - 1 - b)) b++;
     const tailAt = b === 0 ? -1 : d.indexOf('"', d.length - b);
     const tail = tailAt === -1 ? "" : d.slice(tailAt);
-    if (head.length + tail.length < MIN_TEMPLATE) return;
+    if (head.length + tail.length < MIN_TEMPLATE) return false;
     this.head = head;
     this.tail = tail;
     this.templates.push(this.pushed, head, tail);
+    return true;
   }
 
   /** Every chunk pushed, rebuilt exactly. */
