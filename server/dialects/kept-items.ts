@@ -49,15 +49,18 @@ const MIN_TEMPLATE = 8;
 
 /**
  * Raw chunks (an upstream's JSON text, read only if the count is needed), each kept exactly as
- * the part where it differs from a template: the opening and ending it shares with the chunk
- * before, cut at a quote, learned again when a chunk does not match (two native comparisons
- * and a slice a chunk; nothing parsed). The parts of every `every` chunks are copied into one
- * string, each behind a header (its length and whether it is whole), which frees the chunks.
- * `text` rebuilds every chunk's exact text and hands them all to the tap's reading, so the
- * count is the one made from keeping every chunk.
+ * the parts where it differs from a template: the opening and ending it shares with the chunk
+ * before and, between them, a middle it shares too (OpenAI's chunks end in an `obfuscation`
+ * field of random padding, so the generated text and the padding differ and the fixed fields
+ * between them do not), each cut at a quote; learned again when a chunk does not match. A
+ * chunk costs three native comparisons and two slices; nothing is parsed. The parts of every
+ * `every` chunks are copied into one string, each behind a header (its length, and whether the
+ * chunk is kept whole), which frees the chunks. `text` rebuilds every chunk's exact text and
+ * hands them all to the tap's reading, so the count is the one made from keeping every chunk.
  */
 export class DeltaChunks implements Keeper {
   private head = "";
+  private mid = "";
   private tail = "";
   private prev: string | null = null;
   /** Headers and parts of the chunks since the last copy. */
@@ -65,22 +68,22 @@ export class DeltaChunks implements Keeper {
   private inBlock = 0;
   private pushed = 0;
   private blocks: string[] = [];
-  /** Template switches, flat: the chunk index it is used from, its head, its tail. */
+  /** Template switches, flat: the chunk index it is used from, its head, middle and tail. */
   private templates: (number | string)[] = [];
 
   constructor(private readonly every = KEEP_BLOCK) {}
 
   push(d: string): void {
-    let whole = !this.matches(d);
-    if (whole && this.prev !== null && this.learn(this.prev, d)) whole = false;
+    let at = this.fit(d);
+    if (at === -1 && this.prev !== null && this.learn(this.prev, d)) at = this.fit(d);
     this.prev = d;
-    const part = whole ? d : d.slice(this.head.length, d.length - this.tail.length);
-    let h = part.length * 2 + (whole ? 1 : 0);
-    while (h >= 128) {
-      this.parts.push(CHAR[128 | (h & 127)]!);
-      h = Math.floor(h / 128);
+    if (at === -1) {
+      this.part(d, 1);
+    } else {
+      const { head, mid, tail } = this;
+      this.part(d.slice(head.length, at), 0);
+      if (mid) this.part(d.slice(at + mid.length, d.length - tail.length), 0);
     }
-    this.parts.push(CHAR[h]!, part);
     this.pushed++;
     if (++this.inBlock < this.every) return;
     this.blocks.push(this.parts.join(""));
@@ -88,21 +91,36 @@ export class DeltaChunks implements Keeper {
     this.inBlock = 0;
   }
 
-  private matches(d: string): boolean {
-    const { head, tail } = this;
-    return (
-      (head.length > 0 || tail.length > 0) &&
-      d.length >= head.length + tail.length &&
-      d.startsWith(head) &&
-      d.endsWith(tail)
-    );
+  /** A part behind its header: a varint in 7-bit characters of its length and `whole`. */
+  private part(part: string, whole: 0 | 1): void {
+    let h = part.length * 2 + whole;
+    while (h >= 128) {
+      this.parts.push(CHAR[128 | (h & 127)]!);
+      h = Math.floor(h / 128);
+    }
+    this.parts.push(CHAR[h]!, part);
+  }
+
+  /**
+   * Where the template's middle starts in `d` (where its tail starts, when it has no middle),
+   * or -1 when `d` does not match it. The first place the middle is found will do: any place
+   * rebuilds the same text.
+   */
+  private fit(d: string): number {
+    const { head, mid, tail } = this;
+    const fixed = head.length + mid.length + tail.length;
+    if (fixed === 0 || d.length < fixed || !d.startsWith(head) || !d.endsWith(tail)) return -1;
+    const end = d.length - tail.length;
+    if (!mid) return end;
+    const at = d.indexOf(mid, head.length);
+    return at === -1 || at + mid.length > end ? -1 : at;
   }
 
   /**
    * The opening and ending `d` shares with `p`, cut back to a quote (where a JSON string starts
-   * or ends, so the next chunk's differing value still fits), used from this chunk on if it
-   * covers enough (`d` matches it then: its head and tail are `d`'s own). Only a chunk that
-   * does not match pays this character walk.
+   * or ends, so the next chunk's differing value still fits), and the middle both share from
+   * the first quote after the opening, used from this chunk on if they cover enough. Only a
+   * chunk that does not match pays these character walks.
    */
   private learn(p: string, d: string): boolean {
     const max = Math.min(p.length, d.length);
@@ -113,10 +131,16 @@ export class DeltaChunks implements Keeper {
     while (b < max - a && p.charCodeAt(p.length - 1 - b) === d.charCodeAt(d.length - 1 - b)) b++;
     const tailAt = b === 0 ? -1 : d.indexOf('"', d.length - b);
     const tail = tailAt === -1 ? "" : d.slice(tailAt);
-    if (head.length + tail.length < MIN_TEMPLATE) return false;
+    let mid = middle(
+      p.slice(head.length, p.length - tail.length),
+      d.slice(head.length, d.length - tail.length),
+    );
+    if (mid.length < MIN_TEMPLATE) mid = "";
+    if (head.length + mid.length + tail.length < MIN_TEMPLATE) return false;
     this.head = head;
+    this.mid = mid;
     this.tail = tail;
-    this.templates.push(this.pushed, head, tail);
+    this.templates.push(this.pushed, head, mid, tail);
     return true;
   }
 
@@ -126,10 +150,12 @@ export class DeltaChunks implements Keeper {
     const { templates } = this;
     let t = 0;
     let head = "";
+    let mid = "";
     let tail = "";
     const decode = (block: string) => {
       let at = 0;
-      while (at < block.length) {
+      /** The next part's header, then the part. */
+      const next = (): [number, string] => {
         let h = 0;
         let scale = 1;
         for (;;) {
@@ -139,14 +165,20 @@ export class DeltaChunks implements Keeper {
           scale *= 128;
         }
         const len = Math.floor(h / 2);
-        const part = block.slice(at, at + len);
         at += len;
+        return [h, block.slice(at - len, at)];
+      };
+      while (at < block.length) {
         while (t < templates.length && (templates[t] as number) <= out.length) {
           head = templates[t + 1] as string;
-          tail = templates[t + 2] as string;
-          t += 3;
+          mid = templates[t + 2] as string;
+          tail = templates[t + 3] as string;
+          t += 4;
         }
-        out.push(h % 2 === 1 ? part : head + part + tail);
+        const [h, first] = next();
+        if (h % 2 === 1) out.push(first);
+        else if (!mid) out.push(head + first + tail);
+        else out.push(head + first + mid + next()[1] + tail);
       }
     };
     for (const block of this.blocks) decode(block);
@@ -157,4 +189,18 @@ export class DeltaChunks implements Keeper {
   text(read: Reader): string {
     return read(this.chunks());
   }
+}
+
+/**
+ * What two chunks' differing middles share from their first quote on (where the first
+ * differing value ends), cut back to a quote: "" when either has no quote.
+ */
+function middle(p: string, d: string): string {
+  const pq = p.indexOf('"');
+  const dq = d.indexOf('"');
+  if (pq === -1 || dq === -1) return "";
+  const n = Math.min(p.length - pq, d.length - dq);
+  let c = 0;
+  while (c < n && p.charCodeAt(pq + c) === d.charCodeAt(dq + c)) c++;
+  return d.slice(dq, d.lastIndexOf('"', dq + c - 1) + 1);
 }

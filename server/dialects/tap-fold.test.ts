@@ -346,16 +346,17 @@ describe("DeltaChunks: every chunk comes back exactly", () => {
       unit: fc.constantFrom('"', "\\", "{", "}", ":", ",", "\u0000", "\u007f", "\u0080", "\uffff", "a"),
     }),
   );
-  /** A chunk shape: an opening and an ending with a hole between, like a JSON chunk's fixed fields. */
-  const shape = fc.record({ head: any, tail: any });
+  /** A chunk shape: fixed opening, middle and ending with two holes, like a JSON chunk's fixed fields. */
+  const quoted = fc.tuple(any, any).map(([k, v]) => `"},"${k}":null,"${v}":"`);
+  const shape = fc.record({ head: any, mid: fc.oneof(any, quoted), tail: any });
   const chunks = fc.array(shape, { minLength: 1, maxLength: 3 }).chain((shapes) =>
     many(
       fc.oneof(
-        // a chunk of one of the shapes, its hole filled, padded like OpenAI's obfuscation at times
+        // a chunk of one of the shapes, its holes filled (the second often like OpenAI's obfuscation padding)
         {
           arbitrary: fc
-            .tuple(fc.nat(shapes.length - 1), any, fc.option(fc.string({ maxLength: 64 }), { nil: "" }))
-            .map(([k, fill, pad]) => `${shapes[k]!.head}${fill}${shapes[k]!.tail}${pad}`),
+            .tuple(fc.nat(shapes.length - 1), any, fc.oneof(any, fc.string({ maxLength: 64 })))
+            .map(([k, fill, pad]) => `${shapes[k]!.head}${fill}${shapes[k]!.mid}${pad}${shapes[k]!.tail}`),
           weight: 12,
         },
         // a chunk that matches nothing, malformed JSON, a long one (a multi-character header)
