@@ -112,7 +112,10 @@ export class DeltaChunks implements Keeper {
     if (fixed === 0 || d.length < fixed || !d.startsWith(head) || !d.endsWith(tail)) return -1;
     const end = d.length - tail.length;
     if (!mid) return end;
-    const at = d.indexOf(mid, head.length);
+    // The middle starts with a quote, most often the first after the head (which ends the
+    // first differing value): one character's search, then the middle searched for if not.
+    const q = d.indexOf('"', head.length);
+    const at = q !== -1 && d.startsWith(mid, q) ? q : d.indexOf(mid, head.length);
     return at === -1 || at + mid.length > end ? -1 : at;
   }
 
