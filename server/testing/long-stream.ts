@@ -18,7 +18,7 @@ const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
  * OpenAI's `obfuscation` field (stream_options.include_obfuscation, on unless a client turns it
  * off): random characters of a random length, different in every chunk. Made up here from `i`.
  */
-function obfuscation(i: number): string {
+export function obfuscation(i: number): string {
   let x = (i + 1) * 2654435761;
   let out = "";
   const length = 1 + (x % 15);
