@@ -75,7 +75,15 @@ export class DeltaChunks implements Keeper {
 
   push(d: string): void {
     let at = this.fit(d);
-    if (at === -1 && this.prev !== null && this.learn(this.prev, d)) at = this.fit(d);
+    // Learned again when `d` does not match, and also at the stream's third chunk and each
+    // block's first: a template learned from a first chunk unlike the rest (OpenAI's names the
+    // role) matches the others while keeping most of them (kept only if it covers more).
+    if (
+      (at === -1 || this.inBlock === 0 || this.pushed === 2) &&
+      this.prev !== null &&
+      this.learn(this.prev, d, at !== -1)
+    )
+      at = this.fit(d);
     this.prev = d;
     if (at === -1) {
       this.part(d, 1);
@@ -122,10 +130,11 @@ export class DeltaChunks implements Keeper {
   /**
    * The opening and ending `d` shares with `p`, cut back to a quote (where a JSON string starts
    * or ends, so the next chunk's differing value still fits), and the middle both share from
-   * the first quote after the opening, used from this chunk on if they cover enough. Only a
-   * chunk that does not match pays these character walks.
+   * the first quote after the opening, used from this chunk on if they cover enough (more than
+   * the template in use, when `d` matched that too). Only a chunk that does not match, and one
+   * chunk in a block, pays these character walks.
    */
-  private learn(p: string, d: string): boolean {
+  private learn(p: string, d: string, matched: boolean): boolean {
     const max = Math.min(p.length, d.length);
     let a = 0;
     while (a < max && p.charCodeAt(a) === d.charCodeAt(a)) a++;
@@ -139,7 +148,9 @@ export class DeltaChunks implements Keeper {
       d.slice(head.length, d.length - tail.length),
     );
     if (mid.length < MIN_TEMPLATE) mid = "";
-    if (head.length + mid.length + tail.length < MIN_TEMPLATE) return false;
+    const covers = head.length + mid.length + tail.length;
+    if (covers < MIN_TEMPLATE) return false;
+    if (matched && covers <= this.head.length + this.mid.length + this.tail.length) return false;
     this.head = head;
     this.mid = mid;
     this.tail = tail;

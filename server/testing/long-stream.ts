@@ -2,13 +2,13 @@ import { heapStats } from "bun:jsc";
 import type { SseEvent } from "../sse/parser.ts";
 
 /**
- * The `i`th chunk of a long OpenAI chat answer as OpenAI writes it (a word each, `"usage":null`
- * as the gateway asks): what a stream tap keeps per chunk (bench/tap-retention.ts, issue 16).
+ * The `i`th chunk of a long OpenAI chat answer as OpenAI writes it (a word each, the first
+ * naming the role, `"usage":null` as the gateway asks; with `obfuscated`, padded as OpenAI does): what a stream tap keeps per chunk (bench/tap-retention.ts, issue 16).
  */
 export function openaiWordChunk(i: number, obfuscated = false): SseEvent {
   const pad = obfuscated ? `,"obfuscation":"${obfuscation(i)}"` : "";
   return {
-    data: `{"id":"chatcmpl-AbCdEf0123456789xyz","object":"chat.completion.chunk","created":1733480000,"model":"gpt-4o-2024-08-06","system_fingerprint":"fp_abc123","choices":[{"index":0,"delta":{"content":" word${i}"},"logprobs":null,"finish_reason":null}],"usage":null${pad}}`,
+    data: `{"id":"chatcmpl-AbCdEf0123456789xyz","object":"chat.completion.chunk","created":1733480000,"model":"gpt-4o-2024-08-06","system_fingerprint":"fp_abc123","choices":[{"index":0,"delta":{${i === 0 ? '"role":"assistant",' : ""}"content":" word${i}"},"logprobs":null,"finish_reason":null}],"usage":null${pad}}`,
   };
 }
 
