@@ -42,8 +42,8 @@ export class JoinedText implements Keeper {
   }
 }
 
-/** One-character strings for the header bytes (a chunk's header is a varint in 7-bit chars). */
-const CHAR = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
+/** A part's header at or above this takes three characters: this one, then its high and low 16 bits. */
+const LONG = 0xffff;
 /** A learned template is used only when it covers at least this many characters of a chunk. */
 const MIN_TEMPLATE = 8;
 
@@ -63,10 +63,12 @@ export class DeltaChunks implements Keeper {
   private mid = "";
   private tail = "";
   private prev: string | null = null;
-  /** Headers and parts of the chunks since the last copy. */
+  /** Headers (numbers until the copy) and parts of the chunks since the last copy. */
+  private headers: number[] = [];
   private parts: string[] = [];
   private inBlock = 0;
   private pushed = 0;
+  /** Copied blocks, two strings each: the parts' headers, then the parts. */
   private blocks: string[] = [];
   /** Template switches, flat: the chunk index it is used from, its head, middle and tail. */
   private templates: (number | string)[] = [];
@@ -94,19 +96,18 @@ export class DeltaChunks implements Keeper {
     }
     this.pushed++;
     if (++this.inBlock < this.every) return;
-    this.blocks.push(this.parts.join(""));
+    this.blocks.push(String.fromCharCode(...this.headers), this.parts.join(""));
+    this.headers = [];
     this.parts = [];
     this.inBlock = 0;
   }
 
-  /** A part behind its header: a varint in 7-bit characters of its length and `whole`. */
+  /** A part and its header: its length and whether the chunk is kept whole (a number, no string made). */
   private part(part: string, whole: 0 | 1): void {
-    let h = part.length * 2 + whole;
-    while (h >= 128) {
-      this.parts.push(CHAR[128 | (h & 127)]!);
-      h = Math.floor(h / 128);
-    }
-    this.parts.push(CHAR[h]!, part);
+    const h = part.length * 2 + whole;
+    if (h < LONG) this.headers.push(h);
+    else this.headers.push(LONG, Math.floor(h / 0x10000), h % 0x10000);
+    this.parts.push(part);
   }
 
   /**
@@ -166,23 +167,21 @@ export class DeltaChunks implements Keeper {
     let head = "";
     let mid = "";
     let tail = "";
-    const decode = (block: string) => {
+    const decode = (headers: string, block: string) => {
+      let hi = 0;
       let at = 0;
       /** The next part's header, then the part. */
       const next = (): [number, string] => {
-        let h = 0;
-        let scale = 1;
-        for (;;) {
-          const c = block.charCodeAt(at++);
-          h += (c & 127) * scale;
-          if (c < 128) break;
-          scale *= 128;
+        let h = headers.charCodeAt(hi++);
+        if (h === LONG) {
+          h = headers.charCodeAt(hi) * 0x10000 + headers.charCodeAt(hi + 1);
+          hi += 2;
         }
         const len = Math.floor(h / 2);
         at += len;
         return [h, block.slice(at - len, at)];
       };
-      while (at < block.length) {
+      while (hi < headers.length) {
         while (t < templates.length && (templates[t] as number) <= out.length) {
           head = templates[t + 1] as string;
           mid = templates[t + 2] as string;
@@ -195,8 +194,8 @@ export class DeltaChunks implements Keeper {
         else out.push(head + first + mid + next()[1] + tail);
       }
     };
-    for (const block of this.blocks) decode(block);
-    decode(this.parts.join(""));
+    for (let b = 0; b < this.blocks.length; b += 2) decode(this.blocks[b]!, this.blocks[b + 1]!);
+    decode(String.fromCharCode(...this.headers), this.parts.join(""));
     return out;
   }
 

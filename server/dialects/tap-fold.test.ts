@@ -359,9 +359,9 @@ describe("DeltaChunks: every chunk comes back exactly", () => {
             .map(([k, fill, pad]) => `${shapes[k]!.head}${fill}${shapes[k]!.mid}${pad}${shapes[k]!.tail}`),
           weight: 12,
         },
-        // a chunk that matches nothing, malformed JSON, a long one (a multi-character header)
+        // a chunk that matches nothing, malformed JSON, a long one (past 32,767 characters: a three-character header)
         { arbitrary: any, weight: 1 },
-        { arbitrary: fc.nat(300).map((n) => "x".repeat(n * 50)), weight: 1 },
+        { arbitrary: fc.nat(1000).map((n) => "x".repeat(n * 50)), weight: 1 },
       ),
     ),
   );
