@@ -46,6 +46,11 @@ export class JoinedText implements Keeper {
 const LONG = 0xffff;
 /** A learned template is used only when it covers at least this many characters of a chunk. */
 const MIN_TEMPLATE = 8;
+/**
+ * Characters kept a chunk above which a template is learned again at the next block (a word
+ * and OpenAI's padding keep about 15; a template that missed the padding's fixed fields, 60).
+ */
+const MUCH = 24;
 
 /**
  * Raw chunks (an upstream's JSON text, read only if the count is needed), each kept exactly as
@@ -68,6 +73,8 @@ export class DeltaChunks implements Keeper {
   private parts: string[] = [];
   private inBlock = 0;
   private pushed = 0;
+  /** Whether the last block kept more than MUCH characters a chunk (its template may be poor). */
+  private keptMuch = false;
   /** Copied blocks, two strings each: the parts' headers, then the parts. */
   private blocks: string[] = [];
   /** Template switches, flat: the chunk index it is used from, its head, middle and tail. */
@@ -77,11 +84,11 @@ export class DeltaChunks implements Keeper {
 
   push(d: string): void {
     let at = this.fit(d);
-    // Learned again when `d` does not match, and also at the stream's third chunk and each
-    // block's first: a template learned from a first chunk unlike the rest (OpenAI's names the
-    // role) matches the others while keeping most of them (kept only if it covers more).
+    // Learned again when `d` does not match, and also at the stream's third chunk and after a
+    // block that kept much: a template learned from a first chunk unlike the rest (OpenAI's
+    // names the role) matches the others while keeping most of them (kept only if it covers more).
     if (
-      (at === -1 || this.inBlock === 0 || this.pushed === 2) &&
+      (at === -1 || this.pushed === 2 || (this.inBlock === 0 && this.keptMuch)) &&
       this.prev !== null &&
       this.learn(this.prev, d, at !== -1)
     )
@@ -96,7 +103,9 @@ export class DeltaChunks implements Keeper {
     }
     this.pushed++;
     if (++this.inBlock < this.every) return;
-    this.blocks.push(String.fromCharCode(...this.headers), this.parts.join(""));
+    const parts = this.parts.join("");
+    this.keptMuch = parts.length > this.every * MUCH;
+    this.blocks.push(String.fromCharCode(...this.headers), parts);
     this.headers = [];
     this.parts = [];
     this.inBlock = 0;
