@@ -16,7 +16,11 @@
  * redis-server, so counters and CPU belong to one target (targets are measured one at a
  * time; the others idle).
  *
- * Run: node_modules/.bin/bun bench/replicas-pg.ts [--rounds=3] [--seconds=3] [--rate=500] [--cpu-rate=300]
+ * `--compare=PATH` (another checkout, e.g. main's, with its node_modules) adds its one- and
+ * two-replica targets, started from PATH's server/main.ts, to the same rounds: a before/after
+ * measured under the same load, which on a shared machine moves more than most changes.
+ *
+ * Run: node_modules/.bin/bun bench/replicas-pg.ts [--rounds=3] [--seconds=3] [--rate=500] [--cpu-rate=300] [--compare=PATH]
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +43,7 @@ const { values: argv } = parseArgs({
     seconds: { type: "string", default: "3" },
     rate: { type: "string", default: "500" },
     "cpu-rate": { type: "string", default: "300" },
+    compare: { type: "string" },
   },
 });
 const ROUNDS = Number(argv.rounds);
@@ -186,7 +191,7 @@ async function counters(t: Target) {
   };
 }
 
-async function startPgTarget(id: string, replicas: number, mockPort: number): Promise<Target> {
+async function startPgTarget(id: string, replicas: number, mockPort: number, root = ROOT): Promise<Target> {
   if (!pg) throw new Error("PostgreSQL not started");
   const dbUrl = await pg.createDatabase(id.replace(/\W/g, "_"));
   const redis = await startRedis();
@@ -200,7 +205,7 @@ async function startPgTarget(id: string, replicas: number, mockPort: number): Pr
     started.push(
       await startService({
         name: `${id}-${i}`,
-        cmd: [BUN, join(ROOT, "server/main.ts")],
+        cmd: [BUN, join(root, "server/main.ts")],
         env: {
           ...FETCH_CAP_ENV,
           PORT: String(port),
@@ -233,7 +238,7 @@ async function startPgTarget(id: string, replicas: number, mockPort: number): Pr
   await client.connect();
   return {
     id,
-    label: `${replicas} replica${replicas > 1 ? "s" : ""}, PostgreSQL + Redis`,
+    label: `${replicas} replica${replicas > 1 ? "s" : ""}, PostgreSQL + Redis${root === ROOT ? "" : ` (${root})`}`,
     endpoints: started.map((s) => ({
       url: `http://127.0.0.1:${s.port}/v1/chat/completions`,
       headers: { "content-type": "application/json", authorization: `Bearer ${key.key}` },
@@ -373,6 +378,11 @@ try {
     await startPgTarget("pg1", 1, mockPort),
     await startPgTarget("pg2", 2, mockPort),
   ];
+  if (argv.compare)
+    targets.push(
+      await startPgTarget("cmp1", 1, mockPort, argv.compare),
+      await startPgTarget("cmp2", 2, mockPort, argv.compare),
+    );
   for (const t of targets.filter((x) => x.pg)) {
     const sql = new Bun.SQL(t.pg!.url, { max: 1 });
     await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;

@@ -7,8 +7,9 @@ import * as sqliteSchema from "../schema/index.ts";
 /**
  * Copies every table of a SQLite database into PostgreSQL (`tollgate migrate-db`). Tables go
  * in foreign-key order, each read in `rowid` order in batches, so a request log of millions
- * of rows is never held in memory; `ledger` arrives in rowid order, which PostgreSQL's
- * identity column `position` then keeps as the commit order. Values cross as they are stored:
+ * of rows is never held in memory. The ledger's commit order (`position` of ledger_entries
+ * and of the log rows that carry a charge) is copied as it is, and the ledger's sequence is
+ * then moved past it (`ledgerSequencePast`), so what PostgreSQL numbers next comes after. Values cross as they are stored:
  * provider secrets stay sealed ciphertext (the target needs the same TOLLGATE_SECRET), money
  * and times stay integers. Booleans (0/1) and JSON text become PostgreSQL booleans and jsonb.
  */
@@ -89,7 +90,8 @@ export async function copyTables(
     );
     // One parameter per batch: the rows as a JSON array, typed by the table's own row type.
     // ORDER BY ordinality keeps rowid order, so identity columns number the rows in it.
-    const insert = `INSERT INTO ${q(t.name)} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${q(t.name)}, $1::text::jsonb) WITH ORDINALITY AS r ORDER BY r.ordinality`;
+    // OVERRIDING SYSTEM VALUE: ledger_entries' position is an identity, here copied as it is.
+    const insert = `INSERT INTO ${q(t.name)} (${cols}) OVERRIDING SYSTEM VALUE SELECT ${cols} FROM jsonb_populate_recordset(NULL::${q(t.name)}, $1::text::jsonb) WITH ORDINALITY AS r ORDER BY r.ordinality`;
     let after = 0;
     let rows = 0;
     for (;;) {
@@ -107,7 +109,20 @@ export async function copyTables(
     }
     done.push({ table: t.name, rows });
   }
+  await ledgerSequencePast(pg);
   return done;
+}
+
+/**
+ * Moves the ledger's sequence (migration 0007: it numbers ledger_entries and the log rows
+ * that carry a charge) past the highest position copied.
+ */
+async function ledgerSequencePast(pg: SQL): Promise<void> {
+  await pg.unsafe(
+    `SELECT setval('ledger_entries_position_seq', coalesce(max(p), 0) + 1, false)
+       FROM (SELECT max(position) AS p FROM ledger_entries
+             UNION ALL SELECT max(position) FROM request_log WHERE position IS NOT NULL) AS m`,
+  );
 }
 
 /**

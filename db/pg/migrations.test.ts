@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { asc, eq } from "drizzle-orm";
 import { type PgServer, startPg } from "../../server/testing/pg-server.ts";
 import { migratePg, openPg } from "./client.ts";
-import { accounts, ledger, models } from "./schema/index.ts";
+import { accounts, ledger, ledgerEntries, models } from "./schema/index.ts";
 
 let pg: PgServer;
 let conn: ReturnType<typeof openPg>;
@@ -40,6 +40,7 @@ test("the migrations apply, and applying them again changes nothing", async () =
     "idempotency",
     "invites",
     "ledger",
+    "ledger_entries",
     "mail_outbox",
     "models",
     "oauth_apps",
@@ -58,7 +59,7 @@ test("money past 2^31 nano-units, JSON and booleans round-trip; the ledger reads
   const big = 5_000_000_000_123; // 5,000 dollars in nano-units
   await conn.db.insert(accounts).values({ id: "acc_1", name: "one", balance: big, used: 0, createdAt: 1 });
   for (const [i, id] of ["txn_z", "txn_a", "txn_m"].entries())
-    await conn.db.insert(ledger).values({
+    await conn.db.insert(ledgerEntries).values({
       id,
       accountId: "acc_1",
       kind: "topup",

@@ -13,7 +13,6 @@ import * as pgSchema from "./schema/index.ts";
 
 /** Columns only PostgreSQL has, and why (docs/scale-out.md). */
 const PG_ONLY: Record<string, string> = {
-  "ledger.position": "commit order: SQLite reads it from rowid, PostgreSQL has none",
   "accounts.version": "orders balance updates to the Redis mirror across replicas",
 };
 

@@ -1,18 +1,33 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Conn, Db } from "../client.ts";
-import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
+import {
+  accounts,
+  apiKeys,
+  carriesCharge,
+  ledger,
+  ledgerEntries,
+  loggedCharge,
+  requestLog,
+} from "../schema/index.ts";
 import { type FullRow, insertEveryColumn, lazy } from "./columns.ts";
-import { type LedgerExportFilter, ledgerExportFields, ledgerExportWhere } from "./ledger-export.ts";
+import {
+  type LedgerExportFilter,
+  ledgerExportFields,
+  ledgerExportWhere,
+  mergedPage,
+} from "./ledger-export.ts";
 
 /**
  * Accounts and their ledger (db/schema/accounts.ts, ledger.ts): the batched charge the
  * group commit runs, the account book's load and refresh, top-ups, the transactions page.
  *
- * The ledger is read in commit order, which is SQLite's `rowid` (the table has no
- * column for it): the one place a port to another database needs a sequence column.
+ * The ledger is read from its view (ledger_entries and the log rows that carry a charge)
+ * in commit order, `position`: one counter over both tables, taken inside the writer's
+ * IMMEDIATE transaction (`nextLedgerPosition`), so no other writer can take the same one.
  */
 
-export type LedgerRow = FullRow<typeof ledger>;
+/** A ledger entry as written to ledger_entries, but its position (the writer takes it). */
+export type LedgerRow = Omit<FullRow<typeof ledgerEntries>, "position">;
 export type AccountRow = typeof accounts.$inferSelect;
 
 /**
@@ -25,8 +40,29 @@ export type ChargeStatements = {
   saveAccount(accountId: string, balance: number, spent: number): void;
   /** Adds `spent` to the key's spend and moves its last use forward to `at` (never back). */
   saveKey(keyId: string, spent: number, at: number): void;
-  insertLedger(row: LedgerRow): void;
+  /** The next free position in the ledger's commit order (read once per batch). */
+  nextPosition(): number;
+  /** A charge without a log row of its own in the batch: an entry of ledger_entries. */
+  insertLedger(row: FullRow<typeof ledgerEntries>): void;
 };
+
+/**
+ * The next position in the ledger's commit order: one past the highest of ledger_entries
+ * and of the log rows that carry a charge (each an index's last entry). Call it inside the
+ * write transaction that takes the position (IMMEDIATE: no other writer runs meanwhile).
+ */
+export function nextLedgerPosition(db: Conn): number {
+  return Math.max(topEntry(db).get()?.m ?? 0, topLogged(db).get()?.m ?? 0) + 1;
+}
+
+/** The highest position of ledger_entries, and of the log rows that carry a charge (each its index's last entry). */
+const topEntry = (db: Conn) =>
+  db.select({ m: sql<number | null>`max(${ledgerEntries.position})` }).from(ledgerEntries);
+const topLogged = (db: Conn) =>
+  db
+    .select({ m: sql<number | null>`max(${requestLog.position})` })
+    .from(requestLog)
+    .where(isNotNull(requestLog.position));
 
 export function prepareCharges(db: Conn): ChargeStatements {
   const balance = lazy(() =>
@@ -57,11 +93,14 @@ export function prepareCharges(db: Conn): ChargeStatements {
       .where(eq(apiKeys.id, sql.placeholder("id")))
       .prepare(),
   );
-  const insertLedger = lazy(() => insertEveryColumn(db, ledger));
+  const insertLedger = lazy(() => insertEveryColumn(db, ledgerEntries));
+  // Once per batch: prepared, as the batch's other statements (building it cost about 1 µs per request).
+  const tops = lazy(() => [topEntry(db).prepare(), topLogged(db).prepare()] as const);
   return {
     balance: (id) => balance().get({ id })?.balance,
     saveAccount: (id, balance, spent) => void saveAccount().run({ id, balance, spent }),
     saveKey: (id, spent, at) => void saveKey().run({ id, spent, at }),
+    nextPosition: () => Math.max(...tops().map((q) => q.get()?.m ?? 0)) + 1,
     insertLedger: (row) => insertLedger()(row),
   };
 }
@@ -122,12 +161,7 @@ export function accountNamed(db: Conn, name: string): { id: string } | undefined
 
 /** The newest ledger entry's position in commit order (0 for an empty ledger). */
 export function lastLedgerPosition(db: Conn): number {
-  return (
-    db
-      .select({ m: sql<number | null>`max(${ledger}.rowid)` })
-      .from(ledger)
-      .get()?.m ?? 0
-  );
+  return nextLedgerPosition(db) - 1;
 }
 
 export type LedgerMove = {
@@ -140,7 +174,7 @@ export type LedgerMove = {
 
 /** Ledger entries committed after `position`, in commit order. */
 export function ledgerAfter(db: Conn, position: number): LedgerMove[] {
-  const pos = sql<number>`${ledger}.rowid`.mapWith(Number);
+  const pos = ledger.position;
   return db
     .select({
       position: pos,
@@ -192,7 +226,10 @@ export function insertAccount(
   db.transaction(
     (tx) => {
       tx.insert(accounts).values(account).run();
-      if (opening) tx.insert(ledger).values(openingEntry(account, opening)).run();
+      if (opening)
+        tx.insert(ledgerEntries)
+          .values({ ...openingEntry(account, opening), position: nextLedgerPosition(tx) })
+          .run();
     },
     { behavior: "immediate" },
   );
@@ -217,8 +254,11 @@ export function creditAccount(
         .returning({ balance: accounts.balance })
         .get();
       if (!row) return undefined;
-      tx.insert(ledger)
-        .values({ ...entry, balanceAfter: row.balance, keyId: null, requestId: null } satisfies LedgerRow)
+      tx.insert(ledgerEntries)
+        .values({
+          ...({ ...entry, balanceAfter: row.balance, keyId: null, requestId: null } satisfies LedgerRow),
+          position: nextLedgerPosition(tx),
+        })
         .run();
       return row.balance;
     },
@@ -258,7 +298,7 @@ export function ledgerPage(
     .where(where)
     // Commit order: a charge settled before a top-up may commit after it, and
     // balance_after follows the order of commits.
-    .orderBy(desc(sql`${ledger}.rowid`))
+    .orderBy(desc(ledger.position))
     .limit(limit)
     .offset(offset)
     .all();
@@ -295,9 +335,12 @@ export type LedgerExportRow = {
 
 /**
  * One export page: up to `size` ledger entries (db/schema/ledger.ts) after `after` in commit
- * order (rowid: the order balance_after follows), of one account or all, in a time range.
- * Each page is its own query resuming after the last rowid, so an export never holds the
- * range at once.
+ * order (`position`: the order balance_after follows), of one account or all, in a time
+ * range. Each page is its own read resuming after the last position, so an export never
+ * holds the range at once. SQLite sorts the ledger view's union as a whole before a LIMIT
+ * (every entry after `after`, each page: quadratic over an export), so the page reads each
+ * half in its own index order (`mergedPage`), in one read transaction: one snapshot, as a
+ * commit between the two reads could otherwise be half seen.
  */
 export function ledgerExportAfter(
   db: Conn,
@@ -305,21 +348,28 @@ export function ledgerExportAfter(
   after: number,
   size: number,
 ): LedgerExportRow[] {
-  const rowid = sql<number>`${ledger}.rowid`.mapWith(Number);
-  return db
-    .select(
-      ledgerExportFields(ledger, rowid, {
-        accountName: accounts.name,
-        keyName: apiKeys.name,
-        model: requestLog.model,
-      }),
-    )
-    .from(ledger)
-    .leftJoin(accounts, eq(accounts.id, ledger.accountId))
-    .leftJoin(apiKeys, eq(apiKeys.id, ledger.keyId))
-    .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
-    .where(ledgerExportWhere(ledger, rowid, f, after))
-    .orderBy(asc(rowid))
-    .limit(size)
-    .all() as LedgerExportRow[];
+  const names = { accountName: accounts.name, keyName: apiKeys.name, model: requestLog.model };
+  const logged = { accountId: requestLog.accountId, createdAt: requestLog.chargedAt };
+  return db.transaction((tx) => {
+    const entries = tx
+      .select(ledgerExportFields(ledgerEntries, ledgerEntries.position, names))
+      .from(ledgerEntries)
+      .leftJoin(accounts, eq(accounts.id, ledgerEntries.accountId))
+      .leftJoin(apiKeys, eq(apiKeys.id, ledgerEntries.keyId))
+      .leftJoin(requestLog, eq(requestLog.id, ledgerEntries.requestId))
+      .where(ledgerExportWhere(ledgerEntries, ledgerEntries.position, f, after))
+      .orderBy(asc(ledgerEntries.position))
+      .limit(size)
+      .all() as LedgerExportRow[];
+    const charges = tx
+      .select(ledgerExportFields(loggedCharge, requestLog.position, names))
+      .from(requestLog)
+      .leftJoin(accounts, eq(accounts.id, requestLog.accountId))
+      .leftJoin(apiKeys, eq(apiKeys.id, requestLog.keyId))
+      .where(and(carriesCharge, ledgerExportWhere(logged, requestLog.position, f, after)))
+      .orderBy(asc(requestLog.position))
+      .limit(size)
+      .all() as LedgerExportRow[];
+    return mergedPage(entries, charges, size);
+  });
 }

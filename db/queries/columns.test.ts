@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { migrateDb, openDb } from "../client.ts";
-import { ledger, requestLog } from "../schema/index.ts";
+import { ledgerEntries, requestLog } from "../schema/index.ts";
 import { everyColumn, type FullRow, insertEveryColumn } from "./columns.ts";
 
 const MIGRATIONS = `${import.meta.dir}/../migrations`;
@@ -37,6 +37,10 @@ const logRow = (id: string, over: Partial<FullRow<typeof requestLog>> = {}): Ful
   errorMessage: 'it\'s "quoted"',
   attempts: [{ route: "p:u", status: 200 }],
   droppedFields: null,
+  ledgerId: null,
+  balanceAfter: null,
+  chargedAt: null,
+  position: null,
   ...over,
 });
 
@@ -68,7 +72,7 @@ describe("insertEveryColumn: Drizzle's prepared insert without its per-call mapp
     sqlite.run(
       "INSERT INTO accounts (id, name, balance, used, created_at) VALUES ('acc_1', 'a', 1000, 0, 0)",
     );
-    const fast = insertEveryColumn(db, ledger);
+    const fast = insertEveryColumn(db, ledgerEntries);
     const { note: _, ...partial } = {
       id: "txn_1",
       accountId: "acc_1",
@@ -79,8 +83,9 @@ describe("insertEveryColumn: Drizzle's prepared insert without its per-call mapp
       requestId: null,
       note: null,
       createdAt: 1,
+      position: 1,
     };
-    expect(() => fast(partial as FullRow<typeof ledger>)).toThrow('No value for placeholder "note"');
+    expect(() => fast(partial as FullRow<typeof ledgerEntries>)).toThrow('No value for placeholder "note"');
     fast({ ...partial, note: null });
     expect(sqlite.query("SELECT id, amount, balance_after, note FROM ledger").all()).toEqual([
       { id: "txn_1", amount: -5, balance_after: 995, note: null },

@@ -2,25 +2,30 @@ import { and, type Column, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 
 /**
  * The ledger export's filter and columns over either schema (db/schema, db/pg/schema),
- * written once: `seq` is the commit order, SQLite's rowid or PostgreSQL's `position`.
+ * written once: `seq` is the commit order, `position`.
  */
 
 export type LedgerExportFilter = { accountId?: string; from?: number; to?: number };
 
 type LedgerCols = {
-  id: Column;
-  createdAt: Column;
-  accountId: Column;
-  kind: Column;
-  amount: Column;
-  balanceAfter: Column;
-  keyId: Column;
-  requestId: Column;
-  note: Column;
+  id: Column | SQL.Aliased;
+  createdAt: Column | SQL.Aliased;
+  accountId: Column | SQL.Aliased;
+  kind: Column | SQL.Aliased;
+  amount: Column | SQL.Aliased;
+  balanceAfter: Column | SQL.Aliased;
+  keyId: Column | SQL.Aliased;
+  requestId: Column | SQL.Aliased;
+  note: Column | SQL.Aliased;
 };
 
 /** The page's condition: the filter, and past `after` in commit order. */
-export function ledgerExportWhere(l: LedgerCols, seq: SQL | Column, f: LedgerExportFilter, after: number) {
+export function ledgerExportWhere(
+  l: { accountId: Column; createdAt: Column },
+  seq: SQL | Column,
+  f: LedgerExportFilter,
+  after: number,
+) {
   const w: SQL[] = [sql`${seq} > ${after}`];
   if (f.accountId) w.push(eq(l.accountId, f.accountId));
   if (f.from !== undefined) w.push(gte(l.createdAt, f.from));
@@ -54,3 +59,12 @@ export const ledgerExportFields = <
   model: names.model,
   note: l.note as L["note"],
 });
+
+/**
+ * A page of the ledger view read as its two halves (ledger_entries, and the log rows that
+ * carry a charge), each in commit order up to `size`: the first `size` of both, merged.
+ * Read so because neither engine takes a LIMIT through the view's union in index order
+ * (SQLite sorts the whole union; PostgreSQL cannot pull a filtered UNION ALL arm up).
+ */
+export const mergedPage = <R extends { seq: number }>(entries: R[], charges: R[], size: number): R[] =>
+  [...entries, ...charges].sort((a, b) => a.seq - b.seq).slice(0, size);

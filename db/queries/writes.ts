@@ -9,13 +9,28 @@ import { type IdempotencyRow, prepareIdempotencyPut } from "./system.ts";
  * Services build these; the connection that commits the batch (the writer thread's, or
  * the main one's) runs them through Drizzle statements prepared once from the schema.
  * Plain data, so a batch can cross to the writer thread as JSON, and so nothing of the
- * SQL dialect reaches the services. (The ledger charge is folded per batch: see
- * billing.ts prepareCharges.)
+ * SQL dialect reaches the services. (The charge is folded per batch, onto its request's log
+ * row when the entry has it: see billing.ts prepareCharges and `logRowCarries`.)
  */
 export type RowWrite =
   | { op: "request_log.insert"; row: RequestLogRow }
   | { op: "idempotency.put"; row: IdempotencyRow }
   | { op: "generated_media.insert"; row: GeneratedMediaRow };
+
+/** A charge as the group commit receives it (server/store/writes.ts Charge). */
+type ChargeFields = { requestId: string; accountId: string; keyId: string; amount: number };
+
+/**
+ * Whether a request's log row can carry charge `c` instead of a ledger entry of its own
+ * (one row per charged request; the ledger view reads it back, db/schema/ledger.ts): it is
+ * the request's row, and says what the entry would (account, key, cost = what was charged).
+ * Both engines' group commits ask this.
+ */
+export function logRowCarries(c: ChargeFields, row: RequestLogRow): boolean {
+  return (
+    row.id === c.requestId && row.accountId === c.accountId && row.keyId === c.keyId && row.cost === c.amount
+  );
+}
 
 /** Runs row writes on `db`, each statement prepared on its first use. */
 export function prepareRowWrites(db: Conn): (w: RowWrite) => void {

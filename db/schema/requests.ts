@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** One row per client request, success or failure. Times are epoch ms, money nano-units. */
@@ -35,11 +36,22 @@ export const requestLog = sqliteTable(
     attempts: text("attempts", { mode: "json" }).$type<unknown[]>(),
     /** JSON: request fields dropped because the target could not take them. */
     droppedFields: text("dropped_fields", { mode: "json" }).$type<string[]>(),
+    /**
+     * The request's charge, when it was charged (db/schema/ledger.ts: the ledger view reads
+     * it as an entry): its ledger id, the balance once applied, when it was settled, and its
+     * place in the ledger's commit order. Null for a request charged nothing, and for every
+     * row from before migration 0010 (its charge is a row of ledger_entries).
+     */
+    ledgerId: text("ledger_id"),
+    balanceAfter: integer("balance_after"),
+    chargedAt: integer("charged_at"),
+    position: integer("position"),
   },
   (t) => [
     index("request_log_time").on(t.createdAt),
     index("request_log_key_time").on(t.keyId, t.createdAt),
     index("request_log_account_time").on(t.accountId, t.createdAt),
     index("request_log_model_time").on(t.model, t.createdAt),
+    index("request_log_position").on(t.position).where(sql`${t.position} IS NOT NULL`),
   ],
 );

@@ -32,7 +32,7 @@ async function rig(balance: number) {
   const acct = await book.create({ name: "a", balance }, Date.now());
   const key = { id: "k", accountId: acct.id, spendLimit: null, used: 0, reserved: 0 } as unknown as KeyRecord;
   const ledger = () =>
-    db.$client.query("SELECT kind, amount FROM ledger WHERE account_id = ? ORDER BY rowid").all(acct.id);
+    db.$client.query("SELECT kind, amount FROM ledger WHERE account_id = ? ORDER BY position").all(acct.id);
   return { db, store, book, acct, key, gate, ledger };
 }
 

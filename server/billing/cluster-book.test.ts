@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { migratePg, openPg } from "../../db/pg/client.ts";
 import { pgStore } from "../../db/pg/queries/store.ts";
-import { accounts, apiKeys, ledger, requestLog } from "../../db/pg/schema/index.ts";
+import { accounts, apiKeys, ledger, ledgerEntries, requestLog } from "../../db/pg/schema/index.ts";
 import { ClusterHolds } from "../cluster/holds.ts";
 import { pgMirror } from "../cluster/pg-mirror.ts";
 import { SharedRedis } from "../cluster/shared-redis.ts";
@@ -317,7 +317,7 @@ test("a key's limit per budget period holds across replicas: the period's spend 
   const { accountId, keyId, keys } = await account(10_000, 300, a, b);
   // Past periods spent far beyond the limit; this period has spent 100 already (in the ledger).
   await admin.db.update(apiKeys).set({ used: 5_000, budgetPeriod: "daily" }).where(eq(apiKeys.id, keyId));
-  await admin.db.insert(ledger).values({
+  await admin.db.insert(ledgerEntries).values({
     id: `txn_period_${keyId}`,
     accountId,
     kind: "charge",

@@ -12,9 +12,16 @@ export const REDIS_DEADLINE_MS = 1000;
 /**
  * A Lua script run by its SHA (EVALSHA: the text crosses the wire once), loaded again
  * when Redis answers NOSCRIPT, which it does after a restart has emptied its script cache.
+ *
+ * A client's first run of a script sends its text (EVAL, which also caches it), not the SHA:
+ * a NOSCRIPT answer would send the script again a round trip later, after commands the
+ * replica sent meanwhile, and some callers rely on one connection's order (a batch's hold
+ * releases are sent before its answers, so the client's next reservation finds them gone).
  */
 export class RedisScript {
   private readonly sha: string;
+  /** The clients that have run this script once (Redis has its text). */
+  private readonly loaded = new WeakSet<RedisClient>();
 
   constructor(private readonly source: string) {
     this.sha = new Bun.CryptoHasher("sha1").update(source).digest("hex");
@@ -27,6 +34,10 @@ export class RedisScript {
     deadlineMs = REDIS_DEADLINE_MS,
   ): Promise<unknown> {
     const argv = [String(keys.length), ...keys, ...args.map(String)];
+    if (!this.loaded.has(client)) {
+      this.loaded.add(client);
+      return await withDeadline(client.send("EVAL", [this.source, ...argv]), deadlineMs);
+    }
     try {
       return await withDeadline(client.send("EVALSHA", [this.sha, ...argv]), deadlineMs);
     } catch (err) {

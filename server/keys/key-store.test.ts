@@ -115,3 +115,47 @@ test("a key whose period changes is counted afresh for the new period", async ()
   expect(rec!.periodStart).toBe(periodStart("monthly", now));
   expect(rec!.periodUsed).toBe(since(periodStart("monthly", now)));
 });
+
+test("a key created while a load reads the table is kept, not dropped by the load's older rows", async () => {
+  const { db } = openDb(":memory:");
+  migrateDb(db, DEFAULT_MIGRATIONS);
+  const real = sqliteStore(db);
+  const gate = { release: () => {} };
+  let holding = false;
+  // A read that took its rows before the insert and answers after it (a round trip on PostgreSQL).
+  const store: Store = {
+    ...real,
+    keys: {
+      ...real.keys,
+      all: async () => {
+        const rows = await real.keys.all();
+        if (holding) await new Promise<void>((r) => (gate.release = r));
+        return rows;
+      },
+    },
+  };
+  const now = Date.now();
+  await real.accounts.insert(
+    {
+      id: "acc_1",
+      name: "a",
+      balance: 0,
+      used: 0,
+      configHash: null,
+      status: "active",
+      lowBalanceThreshold: null,
+      createdAt: now,
+    },
+    null,
+  );
+  const keys = new KeyStore(store);
+  await keys.load();
+  holding = true;
+  const loading = keys.load();
+  await Bun.sleep(0);
+  const { record, key } = await keys.create({ accountId: "acc_1", name: "new" }, now);
+  gate.release();
+  await loading;
+  expect(keys.get(record.id)?.id).toBe(record.id);
+  expect(keys.authenticate(key, now).id).toBe(record.id);
+});

@@ -87,6 +87,7 @@ export class KeyStore {
    * process is the authority on what its keys spent (only it charges them).
    */
   async load(): Promise<void> {
+    const known = new Set(this.byId.keys());
     const rows = await this.store.keys.all();
     const byHash = new Map<string, KeyRecord>();
     const byId = new Map<string, KeyRecord>();
@@ -95,6 +96,14 @@ export class KeyStore {
       byHash.set(row.hash, rec);
       byId.set(row.id, rec);
     }
+    // A key this process created while the rows were read (their read may predate its insert)
+    // stays: replacing the maps would lose it until the next load, and its caller would be
+    // answered 401 for a key it was just given (replicas-external, many first uses at once).
+    for (const [hash, rec] of this.byHash)
+      if (!known.has(rec.id) && !byId.has(rec.id)) {
+        byId.set(rec.id, rec);
+        byHash.set(hash, rec);
+      }
     this.byHash = byHash;
     this.byId = byId;
     await this.count([...byId.values()], Date.now());

@@ -107,7 +107,9 @@ describe("plan limits with an injected clock", () => {
       lapsedPlanId: "p",
       periodStart: Date.UTC(2027, 5, 1),
     });
-    const fees = db.$client.query("SELECT amount, note FROM ledger WHERE kind = 'fee' ORDER BY rowid").all();
+    const fees = db.$client
+      .query("SELECT amount, note FROM ledger WHERE kind = 'fee' ORDER BY position")
+      .all();
     expect(fees).toEqual([
       { amount: -300, note: "Plan P: 2027-04" },
       { amount: -300, note: "Plan P: 2027-05" },

@@ -1,9 +1,9 @@
 import type { Database } from "bun:sqlite";
 import { attach } from "../../db/client.ts";
 import { prepareCharges } from "../../db/queries/billing.ts";
-import { prepareRowWrites, type RowWrite } from "../../db/queries/writes.ts";
+import { logRowCarries, prepareRowWrites, type RowWrite } from "../../db/queries/writes.ts";
 import { ChargeBatch } from "./charge-batch.ts";
-import type { BatchResult, Entry } from "./writes.ts";
+import type { BatchResult, Charge, Entry } from "./writes.ts";
 
 /**
  * Runs a batch of entries in one IMMEDIATE transaction. The whole batch runs without
@@ -62,11 +62,22 @@ export class BatchExecutor {
     return { failed };
   }
 
+  /**
+   * An entry's charge rides on its request's log row when the entry has it (one insert
+   * per charged request: ChargeBatch.onLogRow); any other charge is a ledger_entries row.
+   */
   private apply(entry: Entry): void {
+    const charges: Charge[] = [];
+    for (const w of entry) if ("charge" in w) charges.push(w.charge);
     for (const w of entry) {
-      if ("op" in w) this.rows(w);
-      else if ("charge" in w) this.charges.charge(w.charge);
-      else this.charges.keyUse(w.touch.keyId, 0, w.touch.at);
+      if ("op" in w) {
+        const log = w.op === "request_log.insert" ? w.row : null;
+        const i = log && charges.length > 0 ? charges.findIndex((c) => logRowCarries(c, log)) : -1;
+        if (i < 0 || !log) this.rows(w);
+        else
+          this.rows({ op: "request_log.insert", row: this.charges.onLogRow(charges.splice(i, 1)[0]!, log) });
+      } else if ("touch" in w) this.charges.keyUse(w.touch.keyId, 0, w.touch.at);
     }
+    for (const c of charges) this.charges.charge(c);
   }
 }

@@ -1,4 +1,5 @@
 import type { ChargeStatements } from "../../db/queries/billing.ts";
+import type { RequestLogRow } from "../../db/queries/requests.ts";
 import type { Charge } from "./writes.ts";
 
 type AccountDelta = { balance: number; used: number };
@@ -10,16 +11,28 @@ type Mark = { accounts: Map<string, AccountDelta>; keys: Map<string, KeyDelta> }
  * per request. Inside the batch's IMMEDIATE transaction no other writer can move a
  * balance, so it is read once, each charge's `balance_after` is computed in order, and the
  * final balance and the summed spend are written at the end. A key's spend and last use
- * likewise. (Per request this leaves two inserts: the ledger entry and the log row.)
- * The statements are the schema's (db/queries/billing.ts).
+ * likewise. A charge rides on its request's log row (`onLogRow`): one insert per charged
+ * request, the ledger reads it through its view (db/schema/ledger.ts). Only a charge
+ * without its log row in the entry is an entry of ledger_entries. Positions in the
+ * ledger's commit order are counted from one read per batch. The statements are the
+ * schema's (db/queries/billing.ts).
  */
 export class ChargeBatch {
   private accounts = new Map<string, AccountDelta>();
   private keys = new Map<string, KeyDelta>();
+  /** The next position in the ledger's commit order, read on the batch's first charge. */
+  private next: number | null = null;
 
   constructor(private readonly s: ChargeStatements) {}
 
-  /** Writes the charge's ledger entry, its balance_after computed in the batch. */
+  /** The request's log row carrying its charge (`logRowCarries`), balance_after computed in the batch. */
+  onLogRow(c: Charge, row: RequestLogRow): RequestLogRow {
+    const balanceAfter = this.debit(c.accountId, c.amount);
+    this.keyUse(c.keyId, c.amount, c.at);
+    return { ...row, ledgerId: c.ledgerId, balanceAfter, chargedAt: c.at, position: this.position() };
+  }
+
+  /** Writes the charge as an entry of ledger_entries (no log row of its own in the entry). */
   charge(c: Charge): void {
     const balanceAfter = this.debit(c.accountId, c.amount);
     this.s.insertLedger({
@@ -32,6 +45,7 @@ export class ChargeBatch {
       requestId: c.requestId,
       note: null,
       createdAt: c.at,
+      position: this.position(),
     });
     this.keyUse(c.keyId, c.amount, c.at);
   }
@@ -59,9 +73,17 @@ export class ChargeBatch {
     } else this.keys.set(keyId, { used: amount, lastUsedAt: at });
   }
 
+  /** Positions only go forward: one an entry rolled back took is a gap, never reused. */
+  private position(): number {
+    const p = this.next ?? this.s.nextPosition();
+    this.next = p + 1;
+    return p;
+  }
+
   begin(): void {
     this.accounts = new Map();
     this.keys = new Map();
+    this.next = null;
   }
 
   mark(): Mark {

@@ -27,4 +27,8 @@ export const blankLogRow = (id: string, createdAt: number): RequestLogRow => ({
   errorMessage: null,
   attempts: null,
   droppedFields: null,
+  ledgerId: null,
+  balanceAfter: null,
+  chargedAt: null,
+  position: null,
 });

@@ -39,21 +39,35 @@ beforeEach(() => {
   media.reset();
 });
 
-/** Makes every charge's ledger insert fail (SQLite: on the inline writer's own connection). */
+/**
+ * Makes every charge's insert fail: the log row that carries it (one row per charged
+ * request), or a ledger entry (SQLite: on the inline writer's own connection).
+ */
 async function refuseCharges(): Promise<() => Promise<unknown>> {
   if (tg.gw.engine.kind === "sqlite") {
-    tg.sqlite.run(
-      "CREATE TEMP TRIGGER refuse_charges BEFORE INSERT ON main.ledger WHEN NEW.kind = 'charge' BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
-    );
-    return async () => tg.sqlite.run("DROP TRIGGER IF EXISTS temp.refuse_charges");
+    for (const [name, on, when] of [
+      ["refuse_charged_rows", "request_log", "NEW.balance_after IS NOT NULL"],
+      ["refuse_charges", "ledger_entries", "NEW.kind = 'charge'"],
+    ])
+      tg.sqlite.run(
+        `CREATE TEMP TRIGGER ${name} BEFORE INSERT ON main.${on} WHEN ${when} BEGIN SELECT RAISE(ABORT, 'the disk is full'); END`,
+      );
+    return async () => {
+      tg.sqlite.run("DROP TRIGGER IF EXISTS temp.refuse_charged_rows");
+      tg.sqlite.run("DROP TRIGGER IF EXISTS temp.refuse_charges");
+    };
   }
   await tg.sql(
-    "CREATE OR REPLACE FUNCTION refuse_charges() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF NEW.kind = 'charge' THEN RAISE EXCEPTION 'the disk is full'; END IF; RETURN NEW; END $f$",
+    "CREATE OR REPLACE FUNCTION refuse_charges() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF to_jsonb(NEW)->>'kind' = 'charge' OR to_jsonb(NEW)->>'balance_after' IS NOT NULL AND TG_TABLE_NAME = 'request_log' THEN RAISE EXCEPTION 'the disk is full'; END IF; RETURN NEW; END $f$",
   );
-  await tg.sql(
-    "CREATE TRIGGER refuse_charges BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION refuse_charges()",
-  );
-  return () => tg.sql("DROP TRIGGER IF EXISTS refuse_charges ON ledger");
+  for (const on of ["request_log", "ledger_entries"])
+    await tg.sql(
+      `CREATE TRIGGER refuse_charges BEFORE INSERT ON ${on} FOR EACH ROW EXECUTE FUNCTION refuse_charges()`,
+    );
+  return async () => {
+    for (const on of ["request_log", "ledger_entries"])
+      await tg.sql(`DROP TRIGGER IF EXISTS refuse_charges ON ${on}`);
+  };
 }
 
 async function money(c: { accountId: string; key: string }) {

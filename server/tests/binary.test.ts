@@ -344,7 +344,8 @@ function previousMigrations(folder: string) {
     folder,
     total: journal.entries.length,
     newest: {
-      tables: [...sql.matchAll(/CREATE TABLE `(\w+)`/g)].map((m) => m[1]!),
+      // A table drizzle-kit rebuilds is created as `__new_<name>` and renamed to <name>.
+      tables: [...sql.matchAll(/CREATE TABLE `(\w+)`/g)].map((m) => m[1]!.replace(/^__new_/, "")),
       columns: [...sql.matchAll(/ALTER TABLE `(\w+)` ADD `(\w+)`/g)].map((m) => [m[1]!, m[2]!] as const),
     },
   };

@@ -11,8 +11,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { eq, getTableColumns, getTableName } from "drizzle-orm";
-import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { eq, getTableColumns, getTableName, getViewSelectedFields, is, Table } from "drizzle-orm";
+import { getViewConfig, type SQLiteTable, type SQLiteView } from "drizzle-orm/sqlite-core";
 import type { RequestLogRow } from "../../db/queries/requests.ts";
 import { idempotency, ledger, requestLog } from "../../db/schema/index.ts";
 import { TestGateway } from "../testing/harness.ts";
@@ -23,24 +23,33 @@ import { MockOpenAI } from "../testing/mock-openai.ts";
 const REPO = join(import.meta.dir, "..", "..");
 
 /** What each column of `table` must hold: a value, or an asymmetric matcher. A column missing here does not compile. */
-type Expect<T extends SQLiteTable> = { [K in keyof T["$inferSelect"]]-?: unknown };
+type Expect<T extends SQLiteTable | SQLiteView> = { [K in keyof T["$inferSelect"]]-?: unknown };
+
+/** A table's or view's (the ledger is one) columns and name. */
+const columnsOf = (t: SQLiteTable | SQLiteView) =>
+  (is(t, Table) ? getTableColumns(t) : getViewSelectedFields(t as SQLiteView)) as Record<
+    string,
+    { name: string }
+  >;
+const nameOf = (t: SQLiteTable | SQLiteView) =>
+  is(t, Table) ? getTableName(t) : getViewConfig(t as SQLiteView).name;
 
 /** The row as stored, read raw: column names, SQL values (a JSON null must be NULL, not the text "null"). */
-function rawRow(tg: TestGateway, table: SQLiteTable, where: string, value: string) {
-  return tg.sqlite.query(`SELECT * FROM ${getTableName(table)} WHERE ${where} = ?`).get(value) as Record<
+function rawRow(tg: TestGateway, table: SQLiteTable | SQLiteView, where: string, value: string) {
+  return tg.sqlite.query(`SELECT * FROM ${nameOf(table)} WHERE ${where} = ?`).get(value) as Record<
     string,
     unknown
   >;
 }
 
 /** Every schema column has an expectation, the decoded row meets them, and SQL NULL is where null is meant. */
-function expectEveryColumn<T extends SQLiteTable>(
+function expectEveryColumn<T extends SQLiteTable | SQLiteView>(
   table: T,
   row: Record<string, unknown> | undefined,
   expected: Expect<T>,
   raw: Record<string, unknown>,
 ) {
-  const columns = getTableColumns(table);
+  const columns = columnsOf(table);
   expect(Object.keys(expected).sort()).toEqual(Object.keys(columns).sort());
   expect(row).toBeDefined();
   expect(row).toEqual(expected as Record<string, unknown>);
@@ -154,6 +163,11 @@ models:
         errorMessage: null,
         attempts: [expect.objectContaining({ provider: "anth", model: "claude-upstream", status: 200 })],
         droppedFields: ["seed"],
+        // The request's charge rides on its row (one row per charged request).
+        ledgerId: expect.stringMatching(/^txn_[0-9a-f]{32}$/),
+        balanceAfter: 1_000_000 - cost,
+        chargedAt: expect.any(Number),
+        position: expect.any(Number),
       } satisfies Expect<typeof requestLog>,
       rawRow(tg, requestLog, "id", requestId),
     );
@@ -173,6 +187,7 @@ models:
         // Only top-ups and adjustments carry a note.
         note: null,
         createdAt: expect.any(Number),
+        position: log!.position,
       } satisfies Expect<typeof ledger>,
       rawRow(tg, ledger, "request_id", requestId),
     );

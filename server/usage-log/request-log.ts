@@ -84,6 +84,12 @@ export function logWrites(r: LogRow): Write[] {
     errorMessage: r.errorMessage === null ? null : r.errorMessage.slice(0, 1000),
     attempts: r.attempts.length ? r.attempts : null,
     droppedFields: r.droppedFields.length ? r.droppedFields : null,
+    // The charge's columns: the group commit fills them in when the entry carries this
+    // request's charge (server/store/charge-batch.ts, tollgate_commit_batch on PostgreSQL).
+    ledgerId: null,
+    balanceAfter: null,
+    chargedAt: null,
+    position: null,
   };
   const write: Write = { op: "request_log.insert", row };
   return r.keyId ? [write, { touch: { keyId: r.keyId, at: r.createdAt } }] : [write];

@@ -12,14 +12,24 @@ import {
   type LedgerExportFilter,
   ledgerExportFields,
   ledgerExportWhere,
+  mergedPage,
 } from "../../queries/ledger-export.ts";
 import type { accounts as sqliteAccounts } from "../../schema/index.ts";
 import type { PgConn } from "../client.ts";
-import { accounts, apiKeys, ledger, requestLog } from "../schema/index.ts";
+import {
+  accounts,
+  apiKeys,
+  carriesCharge,
+  ledger,
+  ledgerEntries,
+  loggedCharge,
+  requestLog,
+} from "../schema/index.ts";
 
 /**
  * Accounts and their ledger on PostgreSQL: the twins of db/queries/billing.ts. Commit
- * order is the identity column `position` (SQLite's rowid). Every statement that moves a
+ * order is `position`: ledger_entries' identity, whose sequence also numbers the log rows
+ * that carry a charge (tollgate_settle, migration 0007). Every statement that moves a
  * balance bumps `version`, the order the replicas' balance mirror follows (docs/scale-out.md).
  */
 
@@ -70,7 +80,7 @@ export async function insertAccount(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.insert(accounts).values(account);
-    if (opening) await tx.insert(ledger).values(openingEntry(account, opening));
+    if (opening) await tx.insert(ledgerEntries).values(openingEntry(account, opening));
   });
 }
 
@@ -91,15 +101,25 @@ export async function creditAccount(
       .returning({ balance: accounts.balance });
     if (!row) return undefined;
     await tx
-      .insert(ledger)
+      .insert(ledgerEntries)
       .values({ ...entry, balanceAfter: row.balance, keyId: null, requestId: null } satisfies LedgerRow);
     return row.balance;
   });
 }
 
+/**
+ * The newest position: the highest of each half of the ledger view, each an index's last
+ * entry (max() over the view reads every log row: its filtered half is not pulled up).
+ */
 export async function lastLedgerPosition(db: PgConn): Promise<number> {
-  const [row] = await db.select({ m: asNumber(sql`coalesce(max(${ledger.position}), 0)`) }).from(ledger);
-  return row?.m ?? 0;
+  const [entries] = await db
+    .select({ m: asNumber(sql`coalesce(max(${ledgerEntries.position}), 0)`) })
+    .from(ledgerEntries);
+  const [logged] = await db
+    .select({ m: asNumber(sql`coalesce(max(${requestLog.position}), 0)`) })
+    .from(requestLog)
+    .where(isNotNull(requestLog.position));
+  return Math.max(entries?.m ?? 0, logged?.m ?? 0);
 }
 
 /**
@@ -195,26 +215,39 @@ export async function ledgerPage(
   return { rows, total: Number(n?.n ?? 0) };
 }
 
-/** db/queries/billing.ts's export page, in `position` order (the commit order). */
+/**
+ * db/queries/billing.ts's export page, in `position` order (the commit order): each half of
+ * the ledger view read in its index order (`mergedPage`), from one snapshot.
+ */
 export async function ledgerExportAfter(
   db: PgConn,
   f: LedgerExportFilter,
   after: number,
   size: number,
 ): Promise<LedgerExportRow[]> {
-  return (await db
-    .select(
-      ledgerExportFields(ledger, ledger.position, {
-        accountName: accounts.name,
-        keyName: apiKeys.name,
-        model: requestLog.model,
-      }),
-    )
-    .from(ledger)
-    .leftJoin(accounts, eq(accounts.id, ledger.accountId))
-    .leftJoin(apiKeys, eq(apiKeys.id, ledger.keyId))
-    .leftJoin(requestLog, eq(requestLog.id, ledger.requestId))
-    .where(ledgerExportWhere(ledger, ledger.position, f, after))
-    .orderBy(ledger.position)
-    .limit(size)) as LedgerExportRow[];
+  const names = { accountName: accounts.name, keyName: apiKeys.name, model: requestLog.model };
+  const logged = { accountId: requestLog.accountId, createdAt: requestLog.chargedAt };
+  return db.transaction(
+    async (tx) => {
+      const entries = (await tx
+        .select(ledgerExportFields(ledgerEntries, ledgerEntries.position, names))
+        .from(ledgerEntries)
+        .leftJoin(accounts, eq(accounts.id, ledgerEntries.accountId))
+        .leftJoin(apiKeys, eq(apiKeys.id, ledgerEntries.keyId))
+        .leftJoin(requestLog, eq(requestLog.id, ledgerEntries.requestId))
+        .where(ledgerExportWhere(ledgerEntries, ledgerEntries.position, f, after))
+        .orderBy(ledgerEntries.position)
+        .limit(size)) as LedgerExportRow[];
+      const charges = (await tx
+        .select(ledgerExportFields(loggedCharge, requestLog.position, names))
+        .from(requestLog)
+        .leftJoin(accounts, eq(accounts.id, requestLog.accountId))
+        .leftJoin(apiKeys, eq(apiKeys.id, requestLog.keyId))
+        .where(and(carriesCharge, ledgerExportWhere(logged, requestLog.position, f, after)))
+        .orderBy(requestLog.position)
+        .limit(size)) as LedgerExportRow[];
+      return mergedPage(entries, charges, size);
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
 }

@@ -1,6 +1,6 @@
-import { inArray } from "drizzle-orm";
+import { and, inArray, sql } from "drizzle-orm";
 import type { PgConn } from "../client.ts";
-import { accounts, apiKeys, generatedMedia, ledger, requestLog } from "../schema/index.ts";
+import { accounts, apiKeys, generatedMedia, ledgerEntries, requestLog } from "../schema/index.ts";
 import type { ChargeIn, Settled } from "./settle.ts";
 
 /**
@@ -25,8 +25,15 @@ export async function landedIds(
         .from(generatedMedia)
         .where(inArray(generatedMedia.id, ids.media)),
     );
+  // A charge that is the mark of its entry has no log row in it: an entry of ledger_entries
+  // (a charge with its log row rides on that row, migration 0007).
   if (ids.ledger.length > 0)
-    add(await db.select({ id: ledger.id }).from(ledger).where(inArray(ledger.id, ids.ledger)));
+    add(
+      await db
+        .select({ id: ledgerEntries.id })
+        .from(ledgerEntries)
+        .where(inArray(ledgerEntries.id, ids.ledger)),
+    );
   return found;
 }
 
@@ -39,14 +46,31 @@ export async function landedIds(
 export async function settledAlready(db: PgConn, charges: readonly ChargeIn[]): Promise<Settled[]> {
   if (charges.length === 0) return [];
   const uniq = (f: (c: ChargeIn) => string) => [...new Set(charges.map(f))];
-  const [rows, accts, keys] = await Promise.all([
+  // Each half of the ledger view by its own key: an entry by its id, a charge its log row
+  // carries by the row's id (the view's id there, ledger_id, has no index).
+  const [entries, logged, accts, keys] = await Promise.all([
     db
-      .select({ id: ledger.id, amount: ledger.amount })
-      .from(ledger)
+      .select({ id: ledgerEntries.id, amount: ledgerEntries.amount })
+      .from(ledgerEntries)
       .where(
         inArray(
-          ledger.id,
+          ledgerEntries.id,
           uniq((c) => c.ledgerId),
+        ),
+      ),
+    db
+      .select({ id: sql<string>`${requestLog.ledgerId}`, cost: requestLog.cost })
+      .from(requestLog)
+      .where(
+        and(
+          inArray(
+            requestLog.id,
+            uniq((c) => c.requestId),
+          ),
+          inArray(
+            requestLog.ledgerId,
+            uniq((c) => c.ledgerId),
+          ),
         ),
       ),
     db
@@ -68,7 +92,10 @@ export async function settledAlready(db: PgConn, charges: readonly ChargeIn[]): 
         ),
       ),
   ]);
-  const charged = new Map(rows.map((r) => [r.id, -r.amount]));
+  const charged = new Map([
+    ...entries.map((r) => [r.id, -r.amount] as const),
+    ...logged.map((r) => [r.id, r.cost] as const),
+  ]);
   const acct = new Map(accts.map((a) => [a.id, a]));
   const used = new Map(keys.map((k) => [k.id, k.used]));
   const out: Settled[] = [];

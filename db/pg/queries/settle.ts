@@ -10,6 +10,8 @@ export type ChargeIn = {
   amount: number;
   requestId: string;
   at: number;
+  /** Its request's log row is in the same batch and carries it (no ledger entry of its own). */
+  logged?: boolean;
 };
 
 /** What PostgreSQL did with one charge, and the rows' values after it (for the Redis mirror). */

@@ -1,6 +1,7 @@
 import { DrizzleQueryError, getTableColumns, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { RowWrite } from "../../queries/writes.ts";
+import { logRowCarries } from "../../queries/writes.ts";
 import type { PgDb } from "../client.ts";
 import { generatedMedia, idempotency, requestLog } from "../schema/index.ts";
 import { type ChargeIn, type Settled, settledRows } from "./settle.ts";
@@ -8,9 +9,9 @@ import { type ChargeIn, type Settled, settledRows } from "./settle.ts";
 /**
  * The group commit on PostgreSQL: the same entries the SQLite executor runs
  * (server/store/writes.ts, structurally), a whole batch committed by one statement,
- * `tollgate_commit_batch` (migration 0006): the rows, every charge through `tollgate_settle`
- * (capped, locked in a fixed order, idempotent by ledger id), the log rows of capped charges,
- * the keys' last uses. One statement is one round trip and commits on its own (no BEGIN or
+ * `tollgate_commit_batch` (migration 0007): every charge through `tollgate_settle` (capped,
+ * locked in a fixed order, idempotent), the rows (a request's log row carrying its charge:
+ * one row per charged request), the log rows of capped charges, the keys' last uses. One statement is one round trip and commits on its own (no BEGIN or
  * COMMIT to send), and its reply comes after the commit. If the batch fails as a whole, each
  * entry runs again as its own statement, so one bad entry fails alone (as on SQLite).
  */
@@ -76,13 +77,19 @@ function batchJson(entries: PgEntry[]): string {
   const touches: [string, number][] = [];
   for (const entry of entries)
     for (const w of entry) {
-      if ("op" in w) {
+      if ("charge" in w) {
+        // Carried by its request's log row in the same entry: one row, not two (migration 0007).
+        const c = w.charge;
+        const logged = entry.some(
+          (r) => "op" in r && r.op === "request_log.insert" && logRowCarries(c, r.row),
+        );
+        charges.push(logged ? { ...c, logged } : c);
+      } else if ("op" in w) {
         if (w.op === "request_log.insert") log.push(byColumn(LOG, w.row));
         else if (w.op === "idempotency.put")
           idem.set(`${w.row.keyId}\n${w.row.idemKey}`, byColumn(IDEM, w.row));
         else media.push(byColumn(MEDIA, w.row));
-      } else if ("charge" in w) charges.push(w.charge);
-      else touches.push([w.touch.keyId, w.touch.at]);
+      } else touches.push([w.touch.keyId, w.touch.at]);
     }
   const batch: Record<string, unknown> = {};
   if (log.length > 0) batch.log = log;

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, boolean, index, pgTable, text } from "drizzle-orm/pg-core";
 import { jsonb } from "./json.ts";
 
@@ -32,11 +33,17 @@ export const requestLog = pgTable(
     errorMessage: text("error_message"),
     attempts: jsonb<unknown[]>("attempts"),
     droppedFields: jsonb<string[]>("dropped_fields"),
+    /** The request's charge (db/schema/requests.ts); `position` from the ledger's sequence. */
+    ledgerId: text("ledger_id"),
+    balanceAfter: bigint("balance_after", { mode: "number" }),
+    chargedAt: bigint("charged_at", { mode: "number" }),
+    position: bigint("position", { mode: "number" }),
   },
   (t) => [
     index("request_log_time").on(t.createdAt),
     index("request_log_key_time").on(t.keyId, t.createdAt),
     index("request_log_account_time").on(t.accountId, t.createdAt),
     index("request_log_model_time").on(t.model, t.createdAt),
+    index("request_log_position").on(t.position).where(sql`${t.position} IS NOT NULL`),
   ],
 );
