@@ -55,7 +55,7 @@ function run(tap: MeteredTap, events: SseEvent[]) {
   };
 }
 
-/** The three taps agree on everything; the never-folding one is today's count. */
+/** The three taps agree on everything; the one keeping every item is the count before issue 16. */
 function sameAsKeepingEverything(make: Make, events: SseEvent[], every: number) {
   const before = run(make(Number.POSITIVE_INFINITY), events);
   expect(run(make(KEEP_BLOCK), events)).toEqual(before);
@@ -74,7 +74,7 @@ class KeepEvery implements Keeper {
   }
 }
 
-function folding<T extends MeteredTap>(tap: T, every: number): T {
+function keeping<T extends MeteredTap>(tap: T, every: number): T {
   // The tap's own kind of keeper (it keeps blocks of KEEP_BLOCK), with blocks of `every` instead.
   const Kind = (tap as unknown as { keeper(): Keeper }).keeper().constructor as new (every: number) => Keeper;
   const keeper = () => (every === Number.POSITIVE_INFINITY ? new KeepEvery() : new Kind(every));
@@ -101,7 +101,7 @@ const text = fc.oneof(
   ),
 );
 const every = fc.integer({ min: 1, max: 9 });
-/** Up to a few hundred events: several folds at 64, and boundaries anywhere. */
+/** Up to a few hundred events: several blocks of 64, and boundaries anywhere. */
 const many = <T>(a: fc.Arbitrary<T>) => fc.array(a, { maxLength: 300, size: "max" });
 
 /** A JSON text as upstreams write it, spaced, or cut short (not JSON). */
@@ -115,9 +115,9 @@ const spelled = (o: unknown) =>
     },
   );
 
-describe("OpenAI chat: the fold keeps the fallback count exactly", () => {
-  const make: Make = (n) => folding(new OpenAIChatTap(false, "pub"), n);
-  const makeAsking: Make = (n) => folding(new OpenAIChatTap(true, "pub"), n);
+describe("OpenAI chat: the kept chunks give the fallback count exactly", () => {
+  const make: Make = (n) => keeping(new OpenAIChatTap(false, "pub"), n);
+  const makeAsking: Make = (n) => keeping(new OpenAIChatTap(true, "pub"), n);
   const toolCall = fc.record(
     {
       index: fc.nat(3),
@@ -222,8 +222,8 @@ describe("OpenAI chat: the fold keeps the fallback count exactly", () => {
   );
 });
 
-describe("Anthropic: the fold keeps the fallback count exactly", () => {
-  const make: Make = (n) => folding(new AnthropicTap("pub"), n);
+describe("Anthropic: the kept deltas give the fallback count exactly", () => {
+  const make: Make = (n) => keeping(new AnthropicTap("pub"), n);
   const delta = fc
     .record({
       index: fc.nat(2),
@@ -293,11 +293,11 @@ describe("Anthropic: the fold keeps the fallback count exactly", () => {
   );
 });
 
-describe("taps that keep text (Responses, Gemini, the translating codecs): the fold joins it exactly", () => {
+describe("taps that keep text (Responses, Gemini, the translating codecs): joined every 64, exactly", () => {
   test(
     "Responses deltas",
     () => {
-      const make: Make = (n) => folding(new ResponsesTap("pub"), n);
+      const make: Make = (n) => keeping(new ResponsesTap("pub"), n);
       fc.assert(
         fc.property(many(text), every, (pieces, n) => {
           const events = pieces.map((delta) => ({
@@ -315,7 +315,7 @@ describe("taps that keep text (Responses, Gemini, the translating codecs): the f
   test(
     "Gemini parts, text and function calls",
     () => {
-      const make: Make = (n) => folding(new GeminiTap(new GeminiFraming(true), "pub"), n);
+      const make: Make = (n) => keeping(new GeminiTap(new GeminiFraming(true), "pub"), n);
       const part = fc.oneof(
         text.map((t) => ({ text: t })),
         text.map((name) => ({ functionCall: { name, args: {} } })),
@@ -401,7 +401,7 @@ describe("DeltaChunks: every chunk comes back exactly", () => {
 
 describe("regressions", () => {
   test("a chunk that is cut between the halves of an emoji: each half counted where it came", () => {
-    const make: Make = (n) => folding(new OpenAIChatTap(false, "pub"), n);
+    const make: Make = (n) => keeping(new OpenAIChatTap(false, "pub"), n);
     const events = ["a\ud83d", "\ude00b", "\ud83d"].map((content) => ({
       data: JSON.stringify({ choices: [{ index: 0, delta: { content } }] }),
     }));
@@ -409,7 +409,7 @@ describe("regressions", () => {
   });
 });
 
-test("a made-up usage chunk copies the first chunk's id and time, folded long before", () => {
+test("a made-up usage chunk copies the first chunk's id and time, kept in a block long before", () => {
   const tap = new OpenAIChatTap(true, "pub");
   const chunk = (id: string, created: number) => ({
     data: JSON.stringify({ id, created, model: "up", choices: [{ index: 0, delta: { content: "x" } }] }),
