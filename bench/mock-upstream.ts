@@ -4,15 +4,17 @@
  * `READY <port>` once listening on 127.0.0.1 (PORT, default 0 = any free port).
  *
  * - `POST /v1/chat/completions` without `"stream":true`: one fixed JSON answer with usage.
- * - with `"stream":true`: STREAM_CHUNKS content events, a finish event, a usage event and
- *   `data: [DONE]`, each written as its own chunk, with no delay.
+ * - with `"stream":true`: STREAM_CHUNKS content events (padded with `obfuscation` under
+ *   BENCH_STREAM_OBFUSCATION=1), a finish event, a usage event and `data: [DONE]`, each
+ *   written as its own chunk, with no delay.
  * - model `bench-hold` (streamed): sends the first content event, then holds the stream
  *   open until the client leaves (or HOLD_MAX_MS pass): the open-streams test.
  * The request is recognised by substring, not parsed: every client here sends compact JSON.
  * Like a real upstream (asked for `gpt-4o`, answering `gpt-4o-2024-08-06`), answers name a
  * dated id, not the one asked for: Tollgate renames it in every chunk (docs/model-identity.md).
  */
-import { BENCH_MODEL, HOLD_MODEL, STREAM_CHUNKS } from "./workload.ts";
+import { obfuscation } from "../server/testing/long-stream.ts";
+import { BENCH_MODEL, HOLD_MODEL, STREAM_CHUNKS, STREAM_OBFUSCATION } from "./workload.ts";
 
 const HOLD_MAX_MS = 120_000;
 const enc = new TextEncoder();
@@ -46,7 +48,11 @@ const event = (model: string, choices: unknown[], extra: Record<string, unknown>
 
 function streamEvents(model: string): Uint8Array[] {
   const out = words.map((w, i) =>
-    event(model, [{ index: 0, delta: i === 0 ? { role: "assistant", content: w } : { content: w } }]),
+    event(
+      model,
+      [{ index: 0, delta: i === 0 ? { role: "assistant", content: w } : { content: w } }],
+      STREAM_OBFUSCATION ? { obfuscation: obfuscation(i) } : {},
+    ),
   );
   out.push(event(model, [{ index: 0, delta: {}, finish_reason: "stop" }]));
   out.push(event(model, [], { usage }));

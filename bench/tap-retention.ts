@@ -1,5 +1,5 @@
 /**
- * `bun bench/tap-retention.ts [chunks] [--tap=openai|anthropic] [--tree=<source tree>]`: what a
+ * `bun bench/tap-retention.ts [chunks] [--tap=openai|anthropic] [--tree=<source tree>] [--obfuscated]`: what a
  * long stream keeps per chunk it forwarded, and what its tap costs per chunk (issue 16). A
  * tap keeps what it counts the output from when the upstream reports no usage (the OpenAI
  * chat tap every chunk's JSON text, until the fold of every 64 kept chunks into their text);
@@ -7,7 +7,9 @@
  * `chunks` chunks shaped like the upstream's (a word each), and the heap read after a full
  * collection before and after. Then CPU: taps fed the same chunks, 5 rounds, median µs per
  * chunk pushed, and per chunk with the final count's reading (`outputText`) of a stream
- * without usage. `--tree` takes the taps from another source tree (e.g. a worktree of main).
+ * without usage. `--tree` takes the taps from another source tree (e.g. a worktree of main);
+ * `--obfuscated` pads OpenAI's chunks with a random `obfuscation` field of random length, as
+ * OpenAI sends unless the client turns it off.
  */
 import { resolve } from "node:path";
 import { anthropicWordDelta, heapInUse, openaiWordChunk } from "../server/testing/long-stream.ts";
@@ -27,7 +29,8 @@ const make: () => Tap =
         (C) => () =>
           new C(false, "gpt-4o")
       )((await import(`${tree}/server/dialects/openai-chat/tap.ts`)).OpenAIChatTap);
-const chunk = kind === "anthropic" ? anthropicWordDelta : openaiWordChunk;
+const obfuscated = process.argv.includes("--obfuscated");
+const chunk = kind === "anthropic" ? anthropicWordDelta : (i: number) => openaiWordChunk(i, obfuscated);
 const events = Array.from({ length: chunks }, (_, i) => chunk(i));
 
 const taps = 200;
@@ -41,7 +44,7 @@ for (let t = 0; t < taps; t++) {
 }
 const grown = heapInUse() - before;
 console.log(
-  `${kind} ${tree}: ${taps} streams of ${chunks} chunks: ${(grown / taps / chunks).toFixed(0)} bytes kept per chunk, ${(grown / taps / 1024).toFixed(0)} KB per stream (${held.length} held)`,
+  `${kind}${obfuscated ? " (obfuscated)" : ""} ${tree}: ${taps} streams of ${chunks} chunks: ${(grown / taps / chunks).toFixed(0)} bytes kept per chunk, ${(grown / taps / 1024).toFixed(0)} KB per stream (${held.length} held)`,
 );
 held.length = 0;
 

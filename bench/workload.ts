@@ -8,6 +8,11 @@ export const HOLD_MODEL = "bench-hold";
  * `BENCH_STREAM_CHUNKS=1000` for long answers (issue 16: a tap folds every 64 kept chunks).
  */
 export const STREAM_CHUNKS = Number(process.env.BENCH_STREAM_CHUNKS ?? 20);
+/**
+ * `BENCH_STREAM_OBFUSCATION=1`: every content event carries an `obfuscation` field of random
+ * padding, as OpenAI sends unless the client turns it off (what the raw-chunk store keeps).
+ */
+export const STREAM_OBFUSCATION = process.env.BENCH_STREAM_OBFUSCATION === "1";
 
 const messages = [
   { role: "system", content: "You are a terse assistant." },

@@ -3,15 +3,7 @@ import { streamUsage, type Usage } from "../core/usage.ts";
 import type { GatewayError } from "../errors.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import { countText } from "../tokens/count.ts";
-
-/**
- * How many kept items a tap folds into their text at once. A stream that forwards many
- * chunks would otherwise keep every one until it ends (issue 16: 287 bytes a chunk of
- * OpenAI's); folded, it keeps the text the count reads and at most this many items. A
- * fold reads each item as the final count would (for OpenAI chat a `JSON.parse` a chunk,
- * about 1 µs), so streams shorter than this pay nothing more.
- */
-export const FOLD_EVERY = 64;
+import { JoinedText, type Keeper } from "./kept-items.ts";
 
 /**
  * What every stream tap keeps for the bill while a stream goes by: the upstream's usage
@@ -19,15 +11,13 @@ export const FOLD_EVERY = 64;
  * forwarded (counted when no usage came), whether output was seen (time to first token)
  * and how the stream ended. A tap decides what to forward and what each event reports.
  */
-export abstract class MeteredTap<Kept = string> implements StreamTap {
+export abstract class MeteredTap implements StreamTap {
   ended = false;
   failed: GatewayError | null = null;
   sawOutput = false;
   private readonly snapshot: Partial<Usage> = {};
-  /** Items kept for the count, not yet folded (see FOLD_EVERY). */
-  private kept: Kept[] = [];
-  /** The text of the items folded so far, a string per fold, in order. */
-  private folded: string[] | null = null;
+  /** What the output is counted from, made at the first item kept (see keeper). */
+  private kept: Keeper | null = null;
 
   abstract push(ev: SseEvent): Uint8Array | null;
   abstract finish(usage: Usage): Uint8Array;
@@ -42,24 +32,26 @@ export abstract class MeteredTap<Kept = string> implements StreamTap {
   /**
    * Keeps what the output is counted from when no usage comes: text generated (or a tool
    * call's name or arguments) as it is forwarded, or what a tap reads it from later (see
-   * textOf). Every FOLD_EVERY items are replaced by their text: the text of a sequence is
-   * the text of its items joined, so folding early changes no character of what is counted.
+   * textOf and keeper).
    */
-  protected keep(item: Kept): void {
+  protected keep(item: string): void {
+    this.kept ??= this.keeper();
     this.kept.push(item);
-    if (this.kept.length < FOLD_EVERY) return;
-    const text = this.textOf(this.kept);
-    this.kept = [];
-    if (!text) return;
-    this.folded ??= [];
-    this.folded.push(text);
   }
 
   /**
-   * The text of kept items, in order: each item's text, joined. A tap that keeps anything
-   * but the text itself reads it here, item by item, so that folding stays exact.
+   * How kept items are stored: text is joined every 64 items (issue 16: a long stream would
+   * keep every one). A tap that keeps raw chunks keeps them as DeltaChunks instead.
    */
-  protected textOf(items: readonly Kept[]): string {
+  protected keeper(): Keeper {
+    return new JoinedText();
+  }
+
+  /**
+   * The text of kept items, in order. A tap that keeps anything but the text itself reads it
+   * here, from every item it kept (DeltaChunks gives them back exactly).
+   */
+  protected textOf(items: readonly string[]): string {
     return items.join("");
   }
 
@@ -78,7 +70,6 @@ export abstract class MeteredTap<Kept = string> implements StreamTap {
 
   /** Everything generated so far, for counting output when no usage came. */
   outputText(): string {
-    const rest = this.textOf(this.kept);
-    return this.folded ? this.folded.join("") + rest : rest;
+    return this.kept ? this.kept.text((items) => this.textOf(items)) : "";
   }
 }

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { FOLD_EVERY } from "../dialects/metered-tap.ts";
+import { KEEP_BLOCK } from "../dialects/kept-items.ts";
 import type { TestGateway } from "../testing/harness.ts";
 import { startMatrix } from "../testing/matrix.ts";
 import type { MockUpstream } from "../testing/mock-upstream.ts";
 import { countText } from "../tokens/count.ts";
 
 /**
- * Issue 16: a stream tap folds every FOLD_EVERY kept chunks into the text its fallback count
- * reads. Over real HTTP, streams of several folds from upstreams that report no usage (or
+ * Issue 16: a stream tap keeps its chunks in blocks of KEEP_BLOCK (text joined, raw chunks as
+ * their difference from a template) for the text its fallback count reads. Over real HTTP,
+ * streams of several blocks from upstreams that report no usage (or
  * streams the client leaves) are billed for exactly the text the old keep-every-chunk count
  * read: the expected count is computed here from the chunks sent, the way that count read them.
  */
@@ -23,7 +24,7 @@ afterAll(() => stop());
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const LONG = 3 * FOLD_EVERY + 17;
+const LONG = 3 * KEEP_BLOCK + 17;
 
 type Choice = { index: number; delta: Record<string, unknown>; finish_reason?: string | null };
 const sse = (o: unknown, event?: string) =>

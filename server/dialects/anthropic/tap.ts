@@ -2,6 +2,7 @@ import { type Usage, usageFromAnthropic } from "../../core/usage.ts";
 import { obj, parseObject, str } from "../../core/wire-json.ts";
 import { sseBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { DeltaChunks, type Keeper } from "../kept-items.ts";
 import { MeteredTap } from "../metered-tap.ts";
 import { anthropicStreamError } from "./error.ts";
 
@@ -16,10 +17,11 @@ function deltaText(d: Record<string, unknown> | undefined): string | undefined {
 }
 
 /**
- * What was generated, in order: a piece of text or a tool's name, or the unparsed JSON of a
- * content_block_delta (parsed only if no usage came and the output must be counted, or in a fold).
+ * What was generated, in order, is kept as strings: the unparsed JSON of a content_block_delta
+ * (it starts with `{`; parsed only if no usage came and the output must be counted), or a
+ * piece of text or a tool's name behind TEXT.
  */
-type Piece = string | { delta: string };
+const TEXT = "t";
 
 /**
  * Anthropic stream in, Anthropic stream out: events are forwarded as they came (event
@@ -27,7 +29,7 @@ type Piece = string | { delta: string };
  * usage is tapped from message_start and message_delta. The final
  * message_stop is held back and sent after the charge committed.
  */
-export class AnthropicTap extends MeteredTap<Piece> {
+export class AnthropicTap extends MeteredTap {
   private held: SseEvent | null = null;
 
   constructor(private readonly publicModel: string) {
@@ -45,7 +47,7 @@ export class AnthropicTap extends MeteredTap<Piece> {
       !ev.data.includes('"error"') &&
       !ev.data.includes('"usage"')
     ) {
-      this.keep({ delta: ev.data });
+      this.keep(ev.data);
       this.sawOutput = true;
       return sseBytes(ev);
     }
@@ -72,18 +74,24 @@ export class AnthropicTap extends MeteredTap<Piece> {
     if (type === "message_delta") this.report(usageFromAnthropic(d?.usage));
     if (type === "content_block_start") {
       const name = str(obj(d?.content_block)?.name);
-      if (name) this.keep(name);
+      if (name) this.keep(TEXT + name);
     }
     if (type === "content_block_delta") {
       const piece = deltaText(d);
-      if (piece) this.keep(piece);
+      if (piece) this.keep(TEXT + piece);
       this.sawOutput = true;
     }
     return sseBytes(ev);
   }
 
-  protected override textOf(pieces: readonly Piece[]): string {
-    return pieces.map((p) => (typeof p === "string" ? p : (deltaText(parseObject(p.delta)) ?? ""))).join("");
+  protected override keeper(): Keeper {
+    return new DeltaChunks();
+  }
+
+  protected override textOf(pieces: readonly string[]): string {
+    return pieces
+      .map((p) => (p.startsWith(TEXT) ? p.slice(TEXT.length) : (deltaText(parseObject(p)) ?? "")))
+      .join("");
   }
 
   finish(_usage: Usage): Uint8Array {

@@ -3,6 +3,7 @@ import type { Usage } from "../../core/usage.ts";
 import { usageFromOpenAI } from "../../core/usage.ts";
 import { dataBytes } from "../../sse/encoder.ts";
 import type { SseEvent } from "../../sse/parser.ts";
+import { DeltaChunks, type Keeper } from "../kept-items.ts";
 import { MeteredTap } from "../metered-tap.ts";
 import { openaiStreamError } from "./error.ts";
 
@@ -106,15 +107,19 @@ export class OpenAIChatTap extends MeteredTap {
   }
 
   /**
-   * Every chunk's JSON text is kept: output is extracted from it only when no usage came,
-   * or when FOLD_EVERY chunks were kept (a long stream keeps their text instead).
+   * Every chunk's JSON text is kept, as its difference from the chunk before (DeltaChunks):
+   * output is read from it only when no usage came, so nothing is parsed while it runs.
    */
   private keepChunk(d: string): void {
     this.first ??= d;
     this.keep(d);
   }
 
-  /** The output in chunks' JSON text: the same reading for a fold and for the final count. */
+  protected override keeper(): Keeper {
+    return new DeltaChunks();
+  }
+
+  /** The output in chunks' JSON text, read when the count is made. */
   protected override textOf(chunks: readonly string[]): string {
     const parts: string[] = [];
     for (const d of chunks) {
