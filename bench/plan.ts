@@ -13,6 +13,11 @@ export type Plan = {
   rateWorkers: number;
   rateSeconds: number | null;
   rateRequests: number | null;
+  /**
+   * The same fixed rate again with the agent-shaped bodies of these sizes (issue 16's latency
+   * goals at 128 KB), JSON and streamed, in the same rounds as the small body.
+   */
+  rateBodyKbs: BodyKb[];
   ttftStreams: number;
   openStreams: number;
   openStreamsTimeoutMs: number;
@@ -30,6 +35,8 @@ export type Plan = {
   bodyRequests: number;
   /** After the held streams closed, RSS is read again this long after (0: skip). */
   openStreamsLateMs: number;
+  /** `--only=rate`: warm-up and the fixed-rate steps only (a quick look at added latency). */
+  only: "rate" | null;
 };
 
 export const FULL: Plan = {
@@ -42,6 +49,7 @@ export const FULL: Plan = {
   rateWorkers: 10,
   rateSeconds: 3,
   rateRequests: null,
+  rateBodyKbs: [128],
   ttftStreams: 200,
   openStreams: 5000,
   openStreamsTimeoutMs: 60_000,
@@ -51,6 +59,7 @@ export const FULL: Plan = {
   bodySeconds: 3,
   bodyRequests: 0,
   openStreamsLateMs: 60_000,
+  only: null,
 };
 
 /** Every target answers and the pipeline produces its table; the figures mean little. */
@@ -64,6 +73,7 @@ export const SMOKE: Plan = {
   rateWorkers: 2,
   rateSeconds: null,
   rateRequests: 20,
+  rateBodyKbs: [128],
   ttftStreams: 5,
   openStreams: 20,
   openStreamsTimeoutMs: 5_000,
@@ -73,10 +83,20 @@ export const SMOKE: Plan = {
   bodySeconds: 0,
   bodyRequests: 16,
   openStreamsLateMs: 0,
+  only: null,
 };
 
 export function planFromArgs(args: string[]): Plan {
   const base = args.includes("--smoke") ? SMOKE : FULL;
   const rounds = args.find((a) => a.startsWith("--rounds="));
-  return rounds ? { ...base, rounds: Math.max(1, Number(rounds.slice(9)) || base.rounds) } : base;
+  const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+  if (only !== undefined && only !== "rate") throw new Error(`--only=${only}: only --only=rate exists`);
+  return {
+    ...base,
+    rounds: rounds ? Math.max(1, Number(rounds.slice(9)) || base.rounds) : base.rounds,
+    only: only ?? null,
+  };
 }
+
+/** The results' file name: `full`, `smoke`, or `full-rate` for a `--only=rate` run. */
+export const runName = (p: Plan) => (p.only ? `${p.mode}-${p.only}` : p.mode);

@@ -74,6 +74,12 @@ export function goals(s: Summary[], plan: Plan): Goal[] {
 
 const KIND_NAME: Record<Kind, string> = { json: "JSON", stream: "stream" };
 
+/** Issue 16's added-latency lines (ms) at the fixed rate, per agent-shaped body size. */
+export const ADDED_LATENCY_GOAL: Partial<Record<number, { p50: number; p99: number }>> = {
+  1: { p50: 1, p99: 5 },
+  128: { p50: 2, p99: 10 },
+};
+
 /** The goals of issue 16 (agent-shaped bodies, thousands of held streams), read off the matrix. */
 export function bodyGoals(s: Summary[], plan: Plan): Goal[] {
   const tg = byId(s, "tollgate");
@@ -105,6 +111,17 @@ export function bodyGoals(s: Summary[], plan: Plan): Goal[] {
       measured: `${num(tg.cpuUsPerKb[k], 2)} vs ${num(bare.cpuUsPerKb[k], 2)} µs/KB (${num(r, 2)}x)`,
       pass: r <= 2,
     });
+  }
+  for (const b of tg.rateBodies) {
+    const line = ADDED_LATENCY_GOAL[b.kb];
+    if (!line) continue;
+    for (const k of KINDS)
+      for (const q of ["p50", "p99"] as const)
+        out.push({
+          goal: `${b.kb} KB ${KIND_NAME[k]}: added latency at ${plan.rate} req/s, ${q} < ${line[q]} ms`,
+          measured: `${signed(b.added[k][q])} ms`,
+          pass: b.added[k][q] < line[q],
+        });
   }
   const o = tg.openStreams;
   if (o && plan.openStreams >= 5000) {
@@ -163,6 +180,13 @@ export function headline(s: Summary[], plan: Plan): string[] {
       `Tollgate ${what}: ${num(tg.rps[k])} req/s = ${num(ratio(tg.rps[k], bare.rps[k]) * 100)}% of the bare proxy, ${num(ratio(tg.rps[k], pk.rps[k]), 2)}x Portkey; adds ${signed(tg.added[k].p50)} ms p50 / ${signed(tg.added[k].p99)} ms p99 at ${plan.rate} req/s (Portkey ${signed(pk.added[k].p50)} / ${signed(pk.added[k].p99)} ms); CPU ${num(ratio(tg.cpuPer1k[k], bare.cpuPer1k[k]), 2)}x bare, ${num(ratio(tg.cpuPer1k[k], pk.cpuPer1k[k]), 2)}x Portkey.`,
     );
   }
+  for (const b of tg.rateBodies) {
+    const pb = pk.rateBodies.find((y) => y.kb === b.kb);
+    const at = (k: Kind, x = b) => `${signed(x.added[k].p50)} / ${signed(x.added[k].p99)} ms`;
+    lines.push(
+      `With the ${b.kb} KB agent body at ${plan.rate} req/s, Tollgate adds ${at("json")} (JSON) and ${at("stream")} (stream), p50 / p99${pb ? `; Portkey ${at("json", pb)} and ${at("stream", pb)}` : ""}.`,
+    );
+  }
   const normal = s.find((x) => x.id === "tollgate-normal");
   if (normal) {
     lines.push(
@@ -196,6 +220,16 @@ export function table(s: Summary[]): string {
       "Added p50 / p99 over direct, streaming (ms)",
       (x) => (x.id === "direct" ? "-" : `${signed(x.added.stream.p50)} / ${signed(x.added.stream.p99)}`),
     ],
+    ...s[0]!.rateBodies.flatMap((b) =>
+      KINDS.map((k): [string, (x: Summary) => string] => [
+        `Added p50 / p99 over direct at fixed rate, ${KIND_NAME[k]}, ${b.kb} KB agent body (ms)`,
+        (x) => {
+          if (x.id === "direct") return "-";
+          const a = x.rateBodies.find((y) => y.kb === b.kb)?.added[k];
+          return a ? `${signed(a.p50)} / ${signed(a.p99)}` : "n/a";
+        },
+      ]),
+    ),
     ["Time to first token p50 / p99 (ms)", (x) => `${num(x.ttft.p50, 2)} / ${num(x.ttft.p99, 2)}`],
     ["TTFT overhead p50 over direct (ms)", (x) => (x.id === "direct" ? "-" : signed(x.ttft.overheadP50))],
     ["CPU s per 1,000 requests, non-streaming", (x) => num(x.cpuPer1k.json, 3)],

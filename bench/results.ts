@@ -43,7 +43,11 @@ export type TargetRecord = {
   openStreams: OpenStreamsResult | null;
   /** The body-size matrix: saturation samples per body size and kind. */
   bodies: Record<BodyKb, Record<Kind, SatSample[]>>;
+  /** The fixed rate with the agent-shaped bodies (`plan.rateBodyKbs`), per size and kind. */
+  rateBodies: Record<BodyKb, Record<Kind, RateSample[]>>;
 };
+
+const perKb = <T>(f: () => T) => ({ 1: f(), 32: f(), 128: f() }) as Record<BodyKb, T>;
 
 export function newRecord(id: TargetId, label: string, startupMs: number): TargetRecord {
   return {
@@ -58,7 +62,8 @@ export function newRecord(id: TargetId, label: string, startupMs: number): Targe
     soak: null,
     peakRssMb: NaN,
     openStreams: null,
-    bodies: { 1: { json: [], stream: [] }, 32: { json: [], stream: [] }, 128: { json: [], stream: [] } },
+    bodies: perKb(() => ({ json: [], stream: [] })),
+    rateBodies: perKb(() => ({ json: [], stream: [] })),
   };
 }
 
@@ -68,8 +73,10 @@ export type Summary = {
   rps: Record<Kind, number>;
   cpuPer1k: Record<Kind, number>;
   /** Latency at the fixed rate, and what it adds over the direct call (same round, then median). */
-  latency: Record<Kind, { p50: number; p99: number; mean: number }>;
-  added: Record<Kind, { p50: number; p99: number; mean: number }>;
+  latency: Record<Kind, Latency>;
+  added: Record<Kind, Latency>;
+  /** The same with the agent-shaped bodies, per size measured at the fixed rate. */
+  rateBodies: RateBodySummary[];
   ttft: { p50: number; p99: number; overheadP50: number; overheadP99: number };
   errors: number;
   startupMs: number;
@@ -85,6 +92,9 @@ export type Summary = {
    */
   cpuUsPerKb: Record<Kind, number>;
 };
+
+export type Latency = { p50: number; p99: number; mean: number };
+export type RateBodySummary = { kb: BodyKb; latency: Record<Kind, Latency>; added: Record<Kind, Latency> };
 
 export type BodySummary = { kb: BodyKb; rps: Record<Kind, number>; cpuMs: Record<Kind, number> };
 
@@ -115,6 +125,20 @@ function bodySummaries(r: TargetRecord): { bodies: BodySummary[]; cpuUsPerKb: Re
   return { bodies, cpuUsPerKb: per(slope) };
 }
 
+/** Fixed-rate percentiles (medians over rounds) and what they add over direct's same round. */
+function rateFigures(
+  mine: Record<Kind, RateSample[]>,
+  base: Record<Kind, RateSample[]>,
+): { latency: Record<Kind, Latency>; added: Record<Kind, Latency> } {
+  const fields = ["p50", "p99", "mean"] as const;
+  const of = (f: (k: Kind, field: (typeof fields)[number]) => number) =>
+    per((k) => Object.fromEntries(fields.map((x) => [x, f(k, x)])) as Latency);
+  return {
+    latency: of((k, x) => median(mine[k].map((s) => s[x]))),
+    added: of((k, x) => medianDiff(mine[k], base[k], (s) => s[x])),
+  };
+}
+
 /** Messages and tools of each measured body, for the report. */
 export const shapeOf = (kb: BodyKb) => BODY_SHAPES[kb];
 
@@ -125,7 +149,13 @@ export function summarize(r: TargetRecord, direct: TargetRecord): Summary {
         n +
         r.saturation[k].reduce((a, s) => a + s.errors, 0) +
         r.rate[k].reduce((a, s) => a + s.errors, 0) +
-        BODY_KBS.reduce((a, kb) => a + r.bodies[kb][k].reduce((b, s) => b + s.errors, 0), 0),
+        BODY_KBS.reduce(
+          (a, kb) =>
+            a +
+            r.bodies[kb][k].reduce((b, s) => b + s.errors, 0) +
+            r.rateBodies[kb][k].reduce((b, s) => b + s.errors, 0),
+          0,
+        ),
       0,
     ) + r.ttft.reduce((a, s) => a + s.errors, 0);
   return {
@@ -133,15 +163,10 @@ export function summarize(r: TargetRecord, direct: TargetRecord): Summary {
     label: r.label,
     rps: per((k) => median(r.saturation[k].map((s) => s.rps))),
     cpuPer1k: per((k) => median(r.saturation[k].map((s) => s.cpuPer1k))),
-    latency: per((k) => ({
-      p50: median(r.rate[k].map((s) => s.p50)),
-      p99: median(r.rate[k].map((s) => s.p99)),
-      mean: median(r.rate[k].map((s) => s.mean)),
-    })),
-    added: per((k) => ({
-      p50: medianDiff(r.rate[k], direct.rate[k], (s) => s.p50),
-      p99: medianDiff(r.rate[k], direct.rate[k], (s) => s.p99),
-      mean: medianDiff(r.rate[k], direct.rate[k], (s) => s.mean),
+    ...rateFigures(r.rate, direct.rate),
+    rateBodies: BODY_KBS.filter((kb) => KINDS.some((k) => r.rateBodies[kb][k].length > 0)).map((kb) => ({
+      kb,
+      ...rateFigures(r.rateBodies[kb], direct.rateBodies[kb]),
     })),
     ttft: {
       p50: median(r.ttft.map((s) => s.p50)),

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (full, a few minutes) and `npm run bench -- --smoke` (seconds, in npm test);
  * `--sync-normal` adds Tollgate on TOLLGATE_DB_SYNC=normal as a fifth target, `--before=<tree>`
- * Tollgate from another source tree (before and after in one run), `--rounds=N`.
+ * Tollgate from another source tree (before and after in one run), `--rounds=N`, `--only=rate`
+ * the fixed-rate latency steps alone (small and agent-shaped bodies; results as `latest-full-rate`).
  * Starts a mock upstream, a bare Bun proxy, Tollgate and Portkey as separate processes,
  * measures them in alternation (each step runs against every target before the next step,
  * the target order rotating per round), and writes bench/results/<time>.{json,md} plus
@@ -13,7 +14,7 @@ import { join } from "node:path";
 import { ensureFolders } from "../scripts/package-folders.ts";
 import { type BinaryFigures, measureBinary } from "./binary.ts";
 import { commitCost } from "./disk.ts";
-import { planFromArgs } from "./plan.ts";
+import { planFromArgs, runName } from "./plan.ts";
 import { memory } from "./proc-stats.ts";
 import { bodyGoals, type Extras, goals, headline, markdown } from "./report.ts";
 import { KINDS, newRecord, summarize, type TargetRecord } from "./results.ts";
@@ -81,17 +82,25 @@ async function main(): Promise<number> {
 
     for (let round = 0; round < plan.rounds; round++) {
       ctx.round = round;
-      log(`round ${round + 1}/${plan.rounds}: saturation`);
-      for (const kind of KINDS)
-        await alternate(targets, records, ctx, (t, r, c) => saturation(t, r, kind, c));
+      if (!plan.only) {
+        log(`round ${round + 1}/${plan.rounds}: saturation`);
+        for (const kind of KINDS)
+          await alternate(targets, records, ctx, (t, r, c) => saturation(t, r, kind, c));
+      }
       log(`round ${round + 1}/${plan.rounds}: fixed rate ${plan.rate} req/s`);
       for (const kind of KINDS) await alternate(targets, records, ctx, (t, r, c) => fixedRate(t, r, kind, c));
+      for (const kb of plan.rateBodyKbs) {
+        log(`round ${round + 1}/${plan.rounds}: fixed rate ${plan.rate} req/s, agent-shaped ${kb} KB`);
+        for (const kind of KINDS)
+          await alternate(targets, records, ctx, (t, r, c) => fixedRate(t, r, kind, c, kb));
+      }
+      if (plan.only) continue;
       log(`round ${round + 1}/${plan.rounds}: time to first token`);
       await alternate(targets, records, ctx, firstTokens);
     }
 
     // The body-size matrix: its own rounds, each size and kind against every target in turn.
-    for (let round = 0; round < plan.rounds; round++) {
+    for (let round = 0; round < (plan.only ? 0 : plan.rounds); round++) {
       ctx.round = round;
       log(`round ${round + 1}/${plan.rounds}: agent-shaped bodies of ${plan.bodyKbs.join(", ")} KB`);
       for (const kb of plan.bodyKbs)
@@ -99,7 +108,7 @@ async function main(): Promise<number> {
           await alternate(targets, records, ctx, (t, r, c) => bodySize(t, r, kb, kind, c));
     }
 
-    if (plan.soakRequests > 0) {
+    if (plan.soakRequests > 0 && !plan.only) {
       log(`soak: every target to ${plan.soakRequests.toLocaleString("en-US")} requests`);
       let more = true;
       while (more) {
@@ -114,9 +123,11 @@ async function main(): Promise<number> {
     }
     for (const t of targets) records.get(t.id)!.peakRssMb = memory(t.pid).peakMb;
 
-    log(`open streams: ${plan.openStreams} at once per target`);
-    await alternate(targets, records, ctx, heldStreams);
-    if (plan.openStreamsLateMs > 0) {
+    if (!plan.only) {
+      log(`open streams: ${plan.openStreams} at once per target`);
+      await alternate(targets, records, ctx, heldStreams);
+    }
+    if (plan.openStreamsLateMs > 0 && !plan.only) {
       log(`RSS ${plan.openStreamsLateMs / 1000} s after the held streams closed`);
       await lateRss(targets, records, ctx);
     }
@@ -133,6 +144,8 @@ async function main(): Promise<number> {
 
   const direct = records.get("direct")!;
   const summaries = targets.map((t) => summarize(records.get(t.id)!, direct));
+  if (plan.only)
+    notes.push(`--only=${plan.only}: the other steps did not run; their figures read n/a or NaN.`);
   if (plan.mode === "full") {
     notes.push(
       "Figures are medians over rounds on a shared 2-core machine where the load generator, the mock and the gateway compete for the same cores: compare targets within one run, not across runs.",
@@ -157,13 +170,13 @@ async function main(): Promise<number> {
     notes,
   };
   mkdirSync(RESULTS, { recursive: true });
-  const stamp = `${when.replaceAll(":", "-")}-${plan.mode}`;
-  for (const name of [stamp, `latest-${plan.mode}`]) {
+  const stamp = `${when.replaceAll(":", "-")}-${runName(plan)}`;
+  for (const name of [stamp, `latest-${runName(plan)}`]) {
     writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
     writeFileSync(join(RESULTS, `${name}.md`), md);
   }
   console.log(`\n${md}`);
-  log(`wrote bench/results/${stamp}.{json,md} and latest-${plan.mode}.{json,md}`);
+  log(`wrote bench/results/${stamp}.{json,md} and latest-${runName(plan)}.{json,md}`);
   rmSync(dir, { recursive: true, force: true });
 
   const errors = summaries.reduce((n, s) => n + s.errors, 0);

@@ -89,19 +89,35 @@ export async function bodySize(
   rec.bodies[kb][kind].push(sample);
 }
 
-export async function fixedRate(t: Target, rec: TargetRecord, kind: Kind, ctx: Ctx): Promise<void> {
+/**
+ * Latency at the fixed rate: the small chat body, or with `kb` the agent-shaped body of that
+ * size (the same body the matrix sends), its samples kept apart per size.
+ */
+export async function fixedRate(
+  t: Target,
+  rec: TargetRecord,
+  kind: Kind,
+  ctx: Ctx,
+  kb?: BodyKb,
+): Promise<void> {
   const p = ctx.plan;
+  const stream = kind === "stream";
   const r = await hey({
     url: t.url,
     headers: t.headers,
-    body: requestBody({ stream: kind === "stream" }),
+    body: kb ? agentBody({ kb, stream, model: BENCH_MODEL }) : requestBody({ stream }),
     rate: p.rate,
     workers: p.rateWorkers,
     seconds: p.rateSeconds,
     requests: p.rateRequests,
   });
   rec.served += r.requests;
-  rec.rate[kind].push({ round: ctx.round, requests: r.requests, errors: r.errors, ...r.latencyMs });
+  (kb ? rec.rateBodies[kb] : rec.rate)[kind].push({
+    round: ctx.round,
+    requests: r.requests,
+    errors: r.errors,
+    ...r.latencyMs,
+  });
 }
 
 export async function firstTokens(t: Target, rec: TargetRecord, ctx: Ctx): Promise<void> {
