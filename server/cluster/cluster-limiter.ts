@@ -1,6 +1,6 @@
 import type { RedisClient } from "bun";
 import { GatewayError } from "../errors.ts";
-import { DeferredAdmission, type Limiter, PendingAdmission } from "../limits/admission.ts";
+import { DeferredAdmission, type Limiter, PendingAdmission, type SharedUsage } from "../limits/admission.ts";
 import {
   DAY,
   type ExtraLimits,
@@ -13,6 +13,7 @@ import {
   rateLimitError,
   type Subject,
   type WindowSpec,
+  windowsOf,
 } from "../limits/rate-limit.ts";
 import { ClusterRateLimiter } from "./rate-windows.ts";
 
@@ -27,6 +28,17 @@ type Finished = {
 };
 /** An account plan's windows now (server/plans/plan-windows.ts), or none. */
 export type PlanWindows = (accountId: string, now: number) => WindowSpec[];
+
+/** How long `/auth/me` waits for Redis's figures before it shows this replica's own. */
+const USAGE_DEADLINE_MS = 250;
+
+/** The windows whose counts are an account's figures (plans/plan-windows.ts names them), by figure. */
+const FIGURES: [keyof SharedUsage, string][] = [
+  ["requestsToday", "plan_rpd"],
+  ["tokensToday", "plan_tpd"],
+  ["concurrent", "plan_concurrency"],
+  ["keyToday", "key_rpd"],
+];
 
 /** A limit's share for one of `replicas` replicas (floor: the shares never add up to more). */
 const share = (limit: number | null | undefined, replicas: number) =>
@@ -191,6 +203,30 @@ export class ClusterLimiter implements Limiter {
       rpmLimit: share(s.rpmLimit, this.replicas),
       dailyRequestLimit: share(s.dailyRequestLimit, this.replicas),
     };
+  }
+
+  /**
+   * The account's figures that Redis counts (its plan's day and in-flight windows, the key's
+   * day window), read in one script without counting: deployment-wide, where the request
+   * path's `seen` is only what this replica last heard. Null when Redis does not answer
+   * within USAGE_DEADLINE_MS.
+   */
+  async sharedUsage(accountId: string, key: Subject | null, now: number): Promise<SharedUsage | null> {
+    const windows = [...(this.plans?.(accountId, now) ?? []), ...(key ? windowsOf(key, this.defaults) : [])];
+    const wanted = FIGURES.flatMap(([figure, name]) => {
+      const w = windows.find((x) => x.name === name);
+      return w ? [{ figure, w }] : [];
+    });
+    try {
+      const counts = await this.windows.counts(
+        accountId,
+        wanted.map((x) => x.w),
+        USAGE_DEADLINE_MS,
+      );
+      return Object.fromEntries(wanted.map((x, i) => [x.figure, counts[i] ?? 0]));
+    } catch {
+      return null;
+    }
   }
 
   dayLimit(s: Subject): number | null {

@@ -99,6 +99,26 @@ return {tonumber(redis.call('GET', KEYS[1] .. ':' .. start) or '0'), start}
 `);
 
 /**
+ * Reads windows' counts now without counting (a read route's figures): for each of KEYS
+ * with ARGV its window size in ms and mode (as WINDOWS_LUA's), the fixed window's count,
+ * or a slots window's live slots. All of one account's keys: one hash slot.
+ */
+const COUNTS = new RedisScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local out = {}
+for i = 1, #KEYS do
+  local size, mode = tonumber(ARGV[2 * i - 1]), ARGV[2 * i]
+  if mode == 's' then
+    out[i] = redis.call('ZCOUNT', KEYS[i], '(' .. now, '+inf')
+  else
+    out[i] = tonumber(redis.call('GET', KEYS[i] .. ':' .. (now - (now % size))) or '0')
+  end
+end
+return out
+`);
+
+/**
  * The rate windows of server/limits/rate-limit.ts kept in Redis, so a limit holds in total
  * across replicas (docs/scale-out.md). Same admit/peek contract and the same 429, but async
  * (one Redis round trip) and on Redis's clock, so `now` is not taken. A Redis that cannot be
@@ -197,6 +217,18 @@ export class ClusterRateLimiter {
   /** Frees a request's concurrency slot (its lease would free it anyway). */
   async freeSlot(accountId: string, id: string, requestId: string): Promise<void> {
     await this.redis.send("ZREM", [this.key({ accountId } as Subject, id), requestId]);
+  }
+
+  /**
+   * One account's windows' counts as Redis has them now, in `windows`' order, without
+   * counting anything (`/auth/me`'s figures); a Redis that does not answer within
+   * `deadlineMs` throws.
+   */
+  async counts(accountId: string, windows: WindowSpec[], deadlineMs: number): Promise<number[]> {
+    if (windows.length === 0) return [];
+    const keys = windows.map((w) => this.key({ accountId } as Subject, w.id));
+    const args = windows.flatMap((w) => [w.size, MODE[w.mode ?? "count"]]);
+    return ((await COUNTS.run(this.redis, keys, args, deadlineMs)) as unknown[]).map(Number);
   }
 
   /** The key's tightest window without counting (read-only routes). */

@@ -230,6 +230,57 @@ describe("cluster limiter (the request path's)", () => {
   });
 });
 
+describe("an account's figures for /auth/me", () => {
+  const planned = (accountId: string) => [
+    { name: "plan_rpd", id: `pd:${accountId}`, limit: 100, size: 86_400_000 },
+    { name: "plan_tpd", id: `pt:${accountId}`, limit: 1000, size: 86_400_000, mode: "check" as const },
+    { name: "plan_concurrency", id: `ps:${accountId}`, limit: 5, size: 60_000, mode: "slots" as const },
+  ];
+
+  test("two replicas' admissions, tokens and slots read from either, without counting", async () => {
+    const [one, two] = (await Promise.all([1, 2].map(() => connect()))).map(
+      (c) => new ClusterLimiter(c, { ...defaults, keyRpd: 50 }, 2, null, planned),
+    ) as [ClusterLimiter, ClusterLimiter];
+    const s = subject(100);
+    const now = Date.now();
+    await one.admit(s, now, "r1");
+    await two.admit(s, now, "r2");
+    await two.admit(s, now, "r3");
+    const row = (id: string, tokens: number) => ({
+      id,
+      accountId: s.accountId,
+      createdAt: now,
+      inputTokens: tokens,
+      outputTokens: 0,
+    });
+    one.observe(row("r1", 7)); // ends r1's slot, adds its tokens (in the background)
+    two.observe(row("r2", 5));
+    const want = { requestsToday: 3, tokensToday: 12, concurrent: 1, keyToday: 3 };
+    for (const l of [one, two]) {
+      let got = await l.sharedUsage(s.accountId, s, now);
+      for (let i = 0; i < 50 && JSON.stringify(got) !== JSON.stringify(want); i++) {
+        await Bun.sleep(10);
+        got = await l.sharedUsage(s.accountId, s, now);
+      }
+      expect(got).toEqual(want);
+    }
+    // Without a key: the account's figures only; nothing was counted by reading.
+    expect(await one.sharedUsage(s.accountId, null, now)).toEqual({
+      requestsToday: 3,
+      tokensToday: 12,
+      concurrent: 1,
+    });
+    // An account with no plan and a key without a day window: no figure, and no script.
+    const bare = new ClusterLimiter(unreachable(), defaults, 2, null, () => []);
+    expect(await bare.sharedUsage("acc_none", subject(5), now)).toEqual({});
+  });
+
+  test("Redis unreachable: null (the route shows this replica's own)", async () => {
+    const limiter = new ClusterLimiter(unreachable(), defaults, 2, null, planned);
+    expect(await limiter.sharedUsage("acc_x", null, Date.now())).toBeNull();
+  });
+});
+
 describe("windows left to the reservation (a priced call on PostgreSQL + Redis)", () => {
   const slots = (accountId: string) => [
     { name: "plan_concurrency", id: `pc:${accountId}`, limit: 1, size: 60_000, mode: "slots" as const },

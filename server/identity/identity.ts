@@ -3,7 +3,7 @@ import type { AccountBook } from "../billing/account-book.ts";
 import type { IdentityDecl } from "../config/identity.ts";
 import type { Settings } from "../config/settings.ts";
 import type { KeyStore } from "../keys/key-store.ts";
-import type { RateLimiter } from "../limits/rate-limit.ts";
+import type { Limiter } from "../limits/admission.ts";
 import type { PlanBook } from "../plans/plan-book.ts";
 import type { PlanLimits } from "../plans/plan-limits.ts";
 import type { Cipher } from "../secrets/cipher.ts";
@@ -33,7 +33,7 @@ export type IdentityServices = {
   readonly book: AccountBook;
   readonly plans: PlanBook;
   readonly planLimits: Pick<PlanLimits, "usage">;
-  readonly limiter: Pick<RateLimiter, "dayLimit" | "dayCount">;
+  readonly limiter: Pick<Limiter, "dayLimit" | "dayCount" | "sharedUsage">;
   readonly settings: Pick<Settings, "currency">;
 };
 

@@ -3,6 +3,7 @@ import type { KeyRecord } from "../keys/key-store.ts";
 import { dayStart } from "../plans/period.ts";
 import type { Plan } from "../plans/plan-book.ts";
 import type { IdentityServices } from "./identity.ts";
+import { type Scope, usageFigures } from "./usage-figures.ts";
 import type { Role, User } from "./users.ts";
 
 /** Who called: the key the call runs under, the person (signed in) and their role on the account. */
@@ -33,16 +34,19 @@ export function planView(plan: Plan) {
  * `usage` (UTC): the account's requests and tokens, and the daily request limit that
  * binds (the plan's for the account, or the key's own, whichever leaves less) with what
  * remains of it; null when no daily limit applies. Other fields add what Iskra's lacks.
+ * With TOLLGATE_REDIS the figures are the deployment's where Redis counts them
+ * (usage-figures.ts) and `usage.scope` says which are.
  */
-export function meView(gw: IdentityServices, c: Caller, now: number) {
+export async function meView(gw: IdentityServices, c: Caller, now: number) {
   const { key } = c;
   const plan = gw.plans.current(key.accountId, now);
-  const usage = gw.planLimits.usage(key.accountId, now);
+  const usage = await usageFigures(gw, key.accountId, key, now);
   const acct = gw.book.get(key.accountId);
-  const daily: { limit: number; used: number }[] = [];
-  if (plan?.requestsPerDay != null) daily.push({ limit: plan.requestsPerDay, used: usage.requestsToday });
+  const daily: { limit: number; used: number; scope?: Scope }[] = [];
+  if (plan?.requestsPerDay != null)
+    daily.push({ limit: plan.requestsPerDay, used: usage.requestsToday, scope: usage.scope?.requestsToday });
   const keyDay = gw.limiter.dayLimit(key);
-  if (keyDay !== null) daily.push({ limit: keyDay, used: gw.limiter.dayCount(key.id, now) });
+  if (keyDay !== null) daily.push({ limit: keyDay, used: usage.keyToday, scope: usage.scope?.keyToday });
   const binding = daily.sort((a, b) => a.limit - a.used - (b.limit - b.used))[0];
   return {
     user: {
@@ -57,6 +61,13 @@ export function meView(gw: IdentityServices, c: Caller, now: number) {
       limit: binding?.limit ?? null,
       remaining: binding ? Math.max(0, binding.limit - binding.used) : null,
       resetsAt: new Date(dayStart(now) + 86_400_000).toISOString(),
+      ...(usage.scope && {
+        scope: {
+          requestsToday: usage.scope.requestsToday,
+          tokensToday: usage.scope.tokensToday,
+          remaining: binding?.scope ?? null,
+        },
+      }),
     },
     plan: plan ? planView(plan) : null,
     account: {

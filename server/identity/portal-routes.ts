@@ -8,6 +8,7 @@ import { authParse } from "./body.ts";
 import { personOf } from "./caller.ts";
 import type { Identity } from "./identity.ts";
 import { planView } from "./me.ts";
+import { usageFigures } from "./usage-figures.ts";
 import type { Role } from "./users.ts";
 import { Page } from "./views.ts";
 
@@ -62,11 +63,11 @@ export function accountReads(id: Identity, desk: AccountDesk) {
   const membershipKeys = async (accountId: string) =>
     new Set((await id.users.membersOf(accountId)).map((m) => m.keyId));
   return {
-    summary(accountId: string, role: Role | null, now = Date.now()) {
+    async summary(accountId: string, role: Role | null, now = Date.now()) {
       const acct = id.gw.book.get(accountId);
       if (!acct) throw notFound(`No account with id '${accountId}'.`, "account_not_found");
       const plan = id.gw.plans.current(accountId, now);
-      const usage = id.gw.planLimits.usage(accountId, now);
+      const usage = await usageFigures(id.gw, accountId, null, now);
       return {
         account: {
           id: accountId,
@@ -82,6 +83,13 @@ export function accountReads(id: Identity, desk: AccountDesk) {
           tokens: usage.tokensToday,
           concurrent: usage.concurrent,
           resets_at: new Date(dayStart(now) + 86_400_000).toISOString(),
+          ...(usage.scope && {
+            scope: {
+              requests: usage.scope.requestsToday,
+              tokens: usage.scope.tokensToday,
+              concurrent: usage.scope.concurrent,
+            },
+          }),
         },
       };
     },

@@ -76,6 +76,18 @@ export class PendingAdmission {
 }
 
 /**
+ * An account's figures in the current UTC day counted in Redis across replicas: its plan's
+ * requests per day, tokens per day and requests in flight, the key's requests per day.
+ * A figure is present only when a window counts it (the plan or the key sets that limit).
+ */
+export type SharedUsage = {
+  requestsToday?: number;
+  tokensToday?: number;
+  concurrent?: number;
+  keyToday?: number;
+};
+
+/**
  * The rate limiter as the request path uses it: the in-process RateLimiter answers at once
  * (no await on a one-box deployment); the shared one (server/cluster/cluster-limiter.ts)
  * answers with a promise, or a DeferredAdmission while Redis is away. `peek` and the day
@@ -88,6 +100,12 @@ export type Limiter = Pick<RateLimiter, "dayLimit" | "dayCount" | "peek" | "swee
    * the windows themselves left to the call's reservation (PendingAdmission).
    */
   admitLater?(s: Subject, now: number, requestId?: string): PendingAdmission;
+  /**
+   * The shared limiter only: an account's figures today as Redis counts them for the whole
+   * deployment (a read route's, never the request path's), only those a window counts there;
+   * null when Redis did not answer in time (the caller shows this replica's own).
+   */
+  sharedUsage?(accountId: string, key: Subject | null, now: number): Promise<SharedUsage | null>;
   /** A request's committed row (the shared limiter's plan tokens and slots; in process, PlanLimits sees it). */
   observe?(row: {
     id: string;

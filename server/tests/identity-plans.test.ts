@@ -386,3 +386,24 @@ describe("the LLM Gateway reference: global limit, monitoring, balance gauge", (
     expect(text).toMatch(/rate_limit_requests_total\{type="plan_concurrency_limit"\} \d+/);
   });
 });
+
+describe("one box: the figures are this process's, as before TOLLGATE_REDIS existed", () => {
+  test("/auth/me and the portal summary count in process and carry no scope (nothing read from Redis)", async () => {
+    const c = await onPlan("xrouter-free");
+    expect((await chat(c.key)).status).toBe(200);
+    const me = await call<{ usage: Record<string, unknown> }>(tg, "GET", "/auth/me", { bearer: c.key });
+    expect(Object.keys(me.body.usage).sort()).toEqual([
+      "limit",
+      "remaining",
+      "requestsToday",
+      "resetsAt",
+      "tokensToday",
+    ]);
+    expect(me.body.usage).toMatchObject({ requestsToday: 1, limit: 200, remaining: 199 });
+    const summary = await tg.admin<{ today: Record<string, unknown> }>(
+      "GET",
+      `/portal/accounts/${c.accountId}`,
+    );
+    expect(Object.keys(summary.body.today).sort()).toEqual(["concurrent", "requests", "resets_at", "tokens"]);
+  });
+});
