@@ -195,7 +195,7 @@ describe("a client that leaves a long stream is billed for exactly what was forw
     );
     await readUntilThenLeave(res, "the-last-piece", ctrl);
     const row = await rowOf(c.keyId);
-    const expected = chunks.map(deltaText).join("") + "the-last-piece";
+    const expected = `${chunks.map(deltaText).join("")}the-last-piece`;
     expect(row).toMatchObject({ status: 499, outcome: "client_closed", usage_source: "estimated" });
     expect(row.output_tokens).toBe(countText(expected));
     expect(row.cost as number).toBeCloseTo(costOf(row), 12);
