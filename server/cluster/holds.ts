@@ -66,6 +66,7 @@ export class ClusterHolds {
     keyLimit?: number | null,
     windows?: Windows,
   ): Promise<Reserved> {
+    wholeAmount(amount);
     const k = this.keys(accountId, keyId);
     const limit = keyLimit === undefined ? "~" : (keyLimit ?? "");
     const r = (await reserve.run(
@@ -125,6 +126,7 @@ export class ClusterHolds {
 
   /** Puts back a hold admitted before Redis lost its state (load the mirror first); false if Redis still had it. */
   async repost(accountId: string, keyId: string, holdId: string, amount: number): Promise<boolean> {
+    wholeAmount(amount);
     const k = this.keys(accountId, keyId);
     const r = await repost.run(
       this.redis,
@@ -174,4 +176,14 @@ function releaseArgs(
     keys: [k.acct, k.holds, k.hold, k.key],
     args: [k.base, h.holdId, a?.balance ?? "", a?.version ?? "", a?.keyUsed ?? "", a?.keyCharged ?? ""],
   };
+}
+
+/**
+ * The scripts take an amount as its decimal text into HINCRBY and the hold's record: a whole
+ * number of minor units that String() writes without an exponent (below 1e21) and that Redis's
+ * 64-bit HINCRBY takes. Anything else is a bug upstream of here, refused before Redis sees it.
+ */
+function wholeAmount(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    throw new Error(`a hold's amount must be a whole number of minor units, got ${amount}`);
 }

@@ -6,8 +6,8 @@
  * once; or a batch that errors half-way) loses those increments for good: the hash is
  * reloaded from PostgreSQL only when it is missing, and no later release repairs it (unlike
  * the balance, newest version wins, or a lifetime `used`, largest wins). The key then spends
- * past its period limit. docs/scale-out.md says a lost batch's mirror "is repaired by the
- * next update or reload": not for a period hash.
+ * past its period limit. The fix: a lease that runs out marks the mirrors stale, and the
+ * next reservation reloads them from PostgreSQL (scripts.ts, the header).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { RedisClient } from "bun";
@@ -46,7 +46,12 @@ test("a settled charge whose release was lost still counts against the key's per
   a.c.close();
   const lost = await a.holds
     .releaseMany([
-      { accountId, keyId: periodKey, holdId: "hold_1", after: { balance: 9_900, version: 2, keyCharged: 100 } },
+      {
+        accountId,
+        keyId: periodKey,
+        holdId: "hold_1",
+        after: { balance: 9_900, version: 2, keyCharged: 100 },
+      },
     ])
     .then(
       () => "sent",
@@ -54,7 +59,17 @@ test("a settled charge whose release was lost still counts against the key's per
     );
   expect(lost).toBe("lost");
   await Bun.sleep(300); // the hold's lease passes
+  // The lease that ran out left the period's mirror stale: replica B is told to reload it, as
+  // ClusterBook does from PostgreSQL (the period's committed spend, keyChargedSince: the 100).
+  const first = await b.holds.reserve(accountId, periodKey, 100, "hold_2", 100);
+  expect(first).toMatchObject({ ok: false, missing: "account" });
+  await b.holds.mirror(accountId, periodKey, { balance: 9_900, version: 2, keyUsed: 100, keyLimit: null });
   // The key has spent its period's 100: a further 100 must be refused.
   const next = await b.holds.reserve(accountId, periodKey, 100, "hold_3", 100);
   expect(next).toMatchObject({ ok: false, refused: "key" });
+  // And a hold released as usual leaves nothing stale: the next reservation is decided at once.
+  const small = await b.holds.reserve(accountId, periodKey, 0, "hold_4", 100);
+  expect(small).toMatchObject({ ok: true });
+  await b.holds.releaseMany([{ accountId, keyId: periodKey, holdId: "hold_4" }]);
+  expect(await b.holds.reserve(accountId, periodKey, 0, "hold_5", 100)).toMatchObject({ ok: true });
 });

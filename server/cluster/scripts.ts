@@ -10,6 +10,17 @@
  *   tg:{A}:hold        hash   hold id -> "<amount>|<key id>"
  *
  * Time is read with TIME inside the script: replicas' clocks never decide a lease.
+ *
+ * Amounts travel as the replica's decimal text (ARGV) into HINCRBY and the hold records, never
+ * as a Lua number made text: Lua 5.1 writes a number with "%.14g", so 1.5e14 nano-units (100,000
+ * currency units, a few dollars in IDR or VND) would become "1.5e+14", which HINCRBY refuses and
+ * a hold record could not be read back from.
+ *
+ * A hold whose lease ran out may have been charged in PostgreSQL with its release lost (a
+ * dropped connection, a replica killed between its commit and its release): the mirrors it
+ * touched are marked `stale`, and the next reservation on them answers "missing" so the replica
+ * reloads them from PostgreSQL first. That matters for a key with a budget period, whose spend
+ * PostgreSQL does not cap (only this mirror limits it), and keeps the balance exact too.
  */
 import { WINDOWS_LUA } from "./rate-windows.ts";
 
@@ -19,19 +30,34 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- Ends a hold: its amount leaves the account's and the key's reserved. Returns whether it
+-- was open, and its key's hash. A record it cannot read (none is written so) is dropped
+-- without touching the sums rather than failing every script on the account.
 local function drop(acct, holds, hold, base, id)
   local v = redis.call('HGET', hold, id)
+  local keyhash = nil
   if v then
     local amount, key = string.match(v, '^(%d+)|(.*)$')
-    redis.call('HINCRBY', acct, 'reserved', -tonumber(amount))
-    redis.call('HINCRBY', base .. 'key:' .. key, 'reserved', -tonumber(amount))
+    if amount then
+      keyhash = base .. 'key:' .. key
+      -- A priced call's first hold may be 0 (its windows counted): Redis reads "-0" as no integer.
+      if amount ~= '0' then
+        redis.call('HINCRBY', acct, 'reserved', '-' .. amount)
+        redis.call('HINCRBY', keyhash, 'reserved', '-' .. amount)
+      end
+    end
     redis.call('HDEL', hold, id)
   end
-  return redis.call('ZREM', holds, id)
+  return redis.call('ZREM', holds, id), keyhash
 end
+-- Drops the holds whose lease passed; their mirrors are stale (see the header).
 local function purge(acct, holds, hold, base, now)
   local expired = redis.call('ZRANGE', holds, '-inf', now, 'BYSCORE')
-  for _, id in ipairs(expired) do drop(acct, holds, hold, base, id) end
+  for _, id in ipairs(expired) do
+    local _, keyhash = drop(acct, holds, hold, base, id)
+    if redis.call('EXISTS', acct) == 1 then redis.call('HSET', acct, 'stale', 1) end
+    if keyhash and redis.call('EXISTS', keyhash) == 1 then redis.call('HSET', keyhash, 'stale', 1) end
+  end
   return #expired
 end
 `;
@@ -57,13 +83,15 @@ local base, id, key_id, amount, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV
 if redis.call('EXISTS', acct) == 0 then return {-1, 'account'} end
 if redis.call('EXISTS', key) == 0 then return {-1, 'key'} end
 local now = now_ms()
+purge(acct, holds, hold, base, now)
+if redis.call('HEXISTS', acct, 'stale') == 1 then return {-1, 'account'} end
+if redis.call('HEXISTS', key, 'stale') == 1 then return {-1, 'key'} end
 local verdict, windows = {}, nil
 if #KEYS > 4 then
   verdict, windows = windows_check(4, 6, now)
   if verdict[1] ~= 1 then return {2, verdict} end
 end
 if ARGV[6] ~= '~' then redis.call('HSET', key, 'limit', ARGV[6]) end
-purge(acct, holds, hold, base, now)
 local a = redis.call('HMGET', acct, 'balance', 'reserved')
 local free = tonumber(a[1]) - tonumber(a[2] or 0)
 if amount > free then return {0, 'account', free} end
@@ -75,10 +103,10 @@ if k[2] and k[2] ~= '' then
   key_free = key_free - amount
 end
 if windows then windows_count(4, 6, now, windows) end
-redis.call('HINCRBY', acct, 'reserved', amount)
-redis.call('HINCRBY', key, 'reserved', amount)
+redis.call('HINCRBY', acct, 'reserved', ARGV[4])
+redis.call('HINCRBY', key, 'reserved', ARGV[4])
 redis.call('ZADD', holds, now + lease, id)
-redis.call('HSET', hold, id, amount .. '|' .. key_id)
+redis.call('HSET', hold, id, ARGV[4] .. '|' .. key_id)
 return {1, free - amount, key_free, verdict}
 `;
 
@@ -92,7 +120,7 @@ return {1, free - amount, key_free, verdict}
  */
 const RELEASE_ONE = `${PURGE}
 local function release_one(acct, holds, hold, key, base, id, balance, version, used, charged)
-  local was_open = drop(acct, holds, hold, base, id)
+  local was_open = (drop(acct, holds, hold, base, id))
   if balance ~= '' and redis.call('EXISTS', acct) == 1 then
     local current = tonumber(redis.call('HGET', acct, 'version') or '-1')
     if tonumber(version) > current then redis.call('HSET', acct, 'balance', balance, 'version', version) end
@@ -149,6 +177,9 @@ local kused = tonumber(redis.call('HGET', key, 'used') or '-1')
 if tonumber(used) > kused then redis.call('HSET', key, 'used', used) end
 redis.call('HSET', key, 'limit', limit)
 redis.call('HSETNX', key, 'reserved', 0)
+-- Reloaded from the books: no longer stale (a lease that ran out, see the header).
+redis.call('HDEL', acct, 'stale')
+redis.call('HDEL', key, 'stale')
 return 1
 `;
 
@@ -168,13 +199,13 @@ return renewed
  */
 export const REPOST = `
 local acct, holds, hold, key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local id, key_id, amount, lease = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local id, key_id, lease = ARGV[2], ARGV[3], tonumber(ARGV[5])
 if redis.call('HEXISTS', hold, id) == 1 then return 0 end
 local t = redis.call('TIME')
-redis.call('HINCRBY', acct, 'reserved', amount)
-redis.call('HINCRBY', key, 'reserved', amount)
+redis.call('HINCRBY', acct, 'reserved', ARGV[4])
+redis.call('HINCRBY', key, 'reserved', ARGV[4])
 redis.call('ZADD', holds, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + lease, id)
-redis.call('HSET', hold, id, amount .. '|' .. key_id)
+redis.call('HSET', hold, id, ARGV[4] .. '|' .. key_id)
 return 1
 `;
 
