@@ -57,3 +57,33 @@ test("a recovery that fails half-way is tried again until the holds are back", a
   });
   expect(await leases.restarted()).toBe(false);
 });
+
+test("a hold settled and released while the recovery loads its mirror is not put back", async () => {
+  const holds = new ClusterHolds(client, 30_000);
+  const mirror = { balance: 100, version: 1, keyUsed: 0, keyLimit: null };
+  let settleDuringLoad = false;
+  const leases = new HoldLeases(
+    holds,
+    async (accountId, keyId) => {
+      await holds.mirror(accountId, keyId, mirror);
+      // The call's charge commits and its hold ends while the recovery awaits PostgreSQL.
+      if (settleDuringLoad) leases.remove("hold_s1");
+    },
+    100,
+  );
+  await holds.mirror("acc_s", "key_s", mirror);
+  expect(await holds.reserve("acc_s", "key_s", 60, "hold_s1")).toMatchObject({ ok: true });
+  leases.add({ id: "hold_s1", accountId: "acc_s", keyId: "key_s", amount: 60 });
+  expect(await leases.restarted()).toBe(false);
+
+  await redis.restart();
+  for (let i = 0; i < 50 && !client.connected; i++) {
+    await client.connect().catch(() => {});
+    await Bun.sleep(50);
+  }
+  settleDuringLoad = true;
+  expect(await leases.restarted()).toBe(true);
+  expect(leases.counts).toMatchObject({ reposted: 0 });
+  // Nothing is held: the whole 100 is free.
+  expect(await holds.reserve("acc_s", "key_s", 100, "hold_s2")).toMatchObject({ ok: true, accountFree: 0 });
+});

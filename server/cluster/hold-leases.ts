@@ -107,8 +107,12 @@ export class HoldLeases {
     const holds = [...this.open.values()];
     const pairs = new Map(holds.map((h) => [`${h.accountId}\n${h.keyId}`, h]));
     for (const h of pairs.values()) await this.loadMirror(h.accountId, h.keyId);
-    for (const h of holds)
+    for (const h of holds) {
+      // Settled and released while the mirrors loaded: putting it back would hold its money
+      // until its lease ran out (a release sent after the repost, on the same connection, still ends it).
+      if (!this.open.has(h.id)) continue;
       if (await this.holds.repost(h.accountId, h.keyId, h.id, h.amount)) this.counts.reposted++;
+    }
     // Only now: a recovery that failed half-way (PostgreSQL away for a mirror) is tried again
     // by the next look, its window starting again (reservations stay refused meanwhile).
     this.runId = id;
