@@ -97,7 +97,21 @@ function batchJson(entries: PgEntry[]): string {
   if (idem.size > 0) batch.idem = [...idem.values()];
   if (charges.length > 0) batch.charges = charges;
   if (touches.length > 0) batch.touches = touches;
-  return JSON.stringify(batch);
+  return withoutNul(JSON.stringify(batch));
+}
+
+/** A `\u0000` escape in JSON text: not itself escaped (preceded by an even run of backslashes). */
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * PostgreSQL's text cannot hold U+0000 and jsonb refuses its escape, while a client chooses
+ * some of a log row's strings (a tool's type or an unknown field's name in `dropped_fields`,
+ * a user id): one NUL would fail its entry's commit, and a streamed answer has already been
+ * served by then, unbilled and unlogged. Each NUL is written as U+FFFD instead (SQLite keeps
+ * it as sent). The scan runs only when the text has the escape at all.
+ */
+export function withoutNul(json: string): string {
+  return json.includes("\\u0000") ? json.replace(NUL_ESCAPE, "$1\\ufffd") : json;
 }
 
 type Columns = [key: string, name: string, fallback: unknown][];

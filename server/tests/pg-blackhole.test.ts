@@ -1,0 +1,129 @@
+/**
+ * Review (money path): PostgreSQL stops answering without resetting anything (its host gone
+ * on a network that drops packets: no RST, connects time out). The refusal of billed calls
+ * while PostgreSQL is away (pg-reachability.ts) moves only on a failure: a failed batch, a
+ * failed generation poll, or the `postgres` probe, which runs only when /health or /ready is
+ * asked. The generation poll has no deadline: its read hangs with the connection, `busy` stays
+ * set, and it never reports. So without /ready traffic the replica never refuses: every billed
+ * call still goes to the upstream (which the operator pays), and its answer is held on a commit
+ * that cannot finish. docs/scale-out.md: "Once the replica knows PostgreSQL is unreachable (its
+ * 500 ms generation poll, ...) new billed calls get that 503 before any upstream is called".
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Socket, TCPSocketListener } from "bun";
+import { standardConfig, TestGateway } from "../testing/harness.ts";
+import { MockOpenAI } from "../testing/mock-openai.ts";
+import { type PgServer, startPg } from "../testing/pg-server.ts";
+
+type Side = { server: Socket<undefined> | null; queue: Uint8Array[] };
+
+/** A loopback TCP proxy that can turn into a black hole: bytes either way dropped, nothing closed. */
+class Gate {
+  private listener: TCPSocketListener<Side> | null = null;
+  dropping = false;
+  constructor(private readonly target: { host: string; port: number }) {}
+  get port(): number {
+    return this.listener!.port;
+  }
+  start(): this {
+    const gate = this;
+    const t = this.target;
+    this.listener = Bun.listen<Side>({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        open(client) {
+          client.data = { server: null, queue: [] };
+          Bun.connect<undefined>({
+            hostname: t.host,
+            port: t.port,
+            socket: {
+              open(server) {
+                client.data.server = server;
+                for (const b of client.data.queue) server.write(b);
+                client.data.queue = [];
+              },
+              data(_s, bytes) {
+                if (!gate.dropping) client.write(bytes);
+              },
+              close() {
+                if (!gate.dropping) client.end();
+              },
+              error() {
+                if (!gate.dropping) client.end();
+              },
+            },
+          }).catch(() => client.end());
+        },
+        data(client, bytes) {
+          if (gate.dropping) return;
+          if (client.data.server) client.data.server.write(bytes);
+          else client.data.queue.push(new Uint8Array(bytes));
+        },
+        close(client) {
+          client.data.server?.end();
+        },
+        error(client) {
+          client.data.server?.end();
+        },
+      },
+    });
+    return this;
+  }
+  stop(): void {
+    this.listener?.stop(true);
+  }
+}
+
+let pg: PgServer;
+let gate: Gate;
+let mock: MockOpenAI;
+let tg: TestGateway;
+
+beforeAll(async () => {
+  pg = await startPg();
+  mock = new MockOpenAI().start();
+  const direct = await pg.createDatabase("blackhole");
+  const { hostname, port, pathname } = new URL(direct);
+  gate = new Gate({ host: hostname, port: Number(port) }).start();
+  tg = await TestGateway.start({
+    config: standardConfig(mock.url),
+    env: {
+      TOLLGATE_DB: `postgres://tollgate@127.0.0.1:${gate.port}${pathname}`,
+      TOLLGATE_SECRET: "a-secret-for-the-blackhole-test",
+    },
+  });
+}, 60_000);
+afterAll(async () => {
+  // The gateway's stop waits for the commit held in the black hole: not awaited.
+  void tg?.stop().catch(() => {});
+  gate?.stop();
+  mock?.stop();
+  await pg?.stop();
+}, 30_000);
+
+test("PostgreSQL gone silent for 6 s: billed calls are refused before the upstream", async () => {
+  const c = await tg.client(1);
+  gate.dropping = true;
+  // Twelve generation polls' worth of time: the replica's own signal, as documented.
+  await Bun.sleep(6000);
+  const before = mock.received.length;
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), 3000);
+  const status = await fetch(`${tg.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${c.key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] }),
+    signal: ctl.signal,
+  }).then(
+    (r) => r.status,
+    () => "no answer in 3 s",
+  );
+  clearTimeout(timer);
+  console.log("reachable", tg.gw.commits.reachable, "status", status, "upstream calls", mock.received.length - before);
+  expect({ reachable: tg.gw.commits.reachable, upstreamCalls: mock.received.length - before, status }).toEqual({
+    reachable: false,
+    upstreamCalls: 0,
+    status: 503,
+  });
+}, 60_000);
