@@ -311,11 +311,15 @@ export class BilledCall {
       // A failed call is billed nothing, even if a settlement had filled these in before its write failed.
       cost: 0,
     } satisfies Partial<LogRow>);
-    try {
-      await this.deps.commits.enqueue(logWrites(this.log));
-    } catch {
-      // The database refused even the log row; the client still gets its error.
-    }
+    // While PostgreSQL is known unreachable the failure's row could not be written (a server
+    // gone silent would hold it until TCP gives up, and the client's 503 with it): the JSON log
+    // line and the metrics record it. Nothing was billed, so nothing waits to be made durable.
+    if (this.deps.commits.reachable)
+      try {
+        await this.deps.commits.enqueue(logWrites(this.log));
+      } catch {
+        // The database refused even the log row; the client still gets its error.
+      }
     this.deps.recordRequest(this.log, this.promptText);
   }
 

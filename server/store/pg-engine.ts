@@ -77,8 +77,31 @@ export function pgUnreachable(err: unknown, depth = 0): boolean {
   );
 }
 
+/**
+ * How long a generation poll waits for its read. A server gone silent (its host lost on a
+ * network that drops packets: no reset, nothing closed) would otherwise hold the read, and
+ * with it the poll, forever: the replica's own signal would never fire.
+ */
+const POLL_DEADLINE_MS = 2000;
+
 function generationPoll(store: Store, pollMs: number, reachability: PgReachability): ChangeSignal {
   const read = async () => (await store.settings.read(GENERATION_KEY)) ?? "0";
+  const readInTime = async () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        read(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${POLL_DEADLINE_MS} ms`)),
+            POLL_DEADLINE_MS,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   let last: string | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
   let busy = false;
@@ -96,9 +119,10 @@ function generationPoll(store: Store, pollMs: number, reachability: PgReachabili
         if (busy) return;
         busy = true;
         try {
-          const g = await read();
+          const g = await readInTime();
           failing = false;
-          reachability.answered();
+          // A read does not end a refusal: a read-only standby answers it and would refuse the
+          // charge. The reachability's own probe (fresh connection, standby checked) does.
           if (last !== null && g !== last) {
             last = g;
             onChange();

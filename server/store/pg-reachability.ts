@@ -11,7 +11,9 @@ import { serverStatus } from "../../db/pg/queries/status.ts";
  * statement alone is not an outage: after a restart each pooled connection fails once
  * (ERR_POSTGRES_CONNECTION_CLOSED), so a failure is confirmed on a fresh connection
  * (`probe`) before calls are refused. While refusing, the fresh probe runs every `retryMs`,
- * and any statement that succeeds (a commit, a poll, a health probe) ends the refusal at once.
+ * and a commit or a healthy health probe ends the refusal at once; a plain read (the
+ * generation poll) does not, since a read-only standby answers it. The poll has a deadline,
+ * so a server gone silent is noticed as a failure too.
  */
 export class PgReachability {
   private down = false;

@@ -68,16 +68,6 @@ for (const tool of ["web_search_preview", "web_search\u0000preview"])
     }
     await Bun.sleep(200);
     const after = await books(c.accountId);
-    console.log(
-      JSON.stringify(tool),
-      "status",
-      res.status,
-      "text has output:",
-      text.includes("Hello"),
-      after,
-      "start",
-      start.balance,
-    );
     expect(res.status).toBe(200);
     // The answer's text reached the client either way.
     expect(text).toContain("Hello");

@@ -1,11 +1,11 @@
 /**
- * Review (money path): PostgreSQL back as a read-only standby (a failover whose URL still
+ * PostgreSQL back as a read-only standby (a failover whose URL still
  * leads to the old primary, now following the new one). pg-reachability.ts: "A read-only
  * standby counts as unreachable: it would refuse the charge", so billed calls should be
  * refused before the upstream. The `postgres` probe finds the standby and the refusal starts,
- * but the generation poll's read succeeds on a standby and calls `answered()` every 500 ms,
- * ending the refusal: billed calls reach the upstream (paid by the operator) and then fail
- * at their commit, unbilled.
+ * and it holds: the generation poll's read succeeds on a standby too, and no longer ends the
+ * refusal (it did, every 500 ms, so billed calls reached the upstream, paid by the operator,
+ * and then failed at their commit, unbilled).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { chownSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,7 +23,10 @@ beforeAll(async () => {
   mock = new MockOpenAI().start();
   tg = await TestGateway.start({
     config: standardConfig(mock.url),
-    env: { TOLLGATE_DB: await pg.createDatabase("standby"), TOLLGATE_SECRET: "a-secret-for-the-standby-test" },
+    env: {
+      TOLLGATE_DB: await pg.createDatabase("standby"),
+      TOLLGATE_SECRET: "a-secret-for-the-standby-test",
+    },
   });
 }, 60_000);
 afterAll(async () => {
@@ -46,7 +49,10 @@ test("PostgreSQL back as a read-only standby: billed calls refused before the up
   const signal = join(pg.dir, "data", "standby.signal");
   writeFileSync(signal, "");
   if (process.getuid?.() === 0) {
-    const [, , uid, gid] = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("postgres:"))!.split(":");
+    const [, , uid, gid] = readFileSync("/etc/passwd", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("postgres:"))!
+      .split(":");
     chownSync(signal, Number(uid), Number(gid));
   }
   await pg.resume();
@@ -63,8 +69,12 @@ test("PostgreSQL back as a read-only standby: billed calls refused before the up
   const before = mock.received.length;
   const res = await chat(c.key);
   const body = await res.text();
-  console.log({ ready: ready.status, right_after, later, status: res.status, upstreamCalls: mock.received.length - before, body: body.slice(0, 160) });
-  expect({ ready: ready.status, later, status: res.status, upstreamCalls: mock.received.length - before }).toEqual({
+  expect({
+    ready: ready.status,
+    later,
+    status: res.status,
+    upstreamCalls: mock.received.length - before,
+  }).toEqual({
     ready: 503,
     later: false,
     status: 503,
