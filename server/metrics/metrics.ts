@@ -1,7 +1,8 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 import { UNITS_PER_CURRENCY } from "../billing/money.ts";
 import type { BreakerState } from "../routing/breaker.ts";
 import type { LogRow } from "../usage-log/request-log.ts";
+import { PlainCounter, PlainHistogram } from "./plain-metrics.ts";
 
 type Inc = { inc(v?: number): void };
 type Observe = { observe(v: number): void };
@@ -30,16 +31,17 @@ const MAX_SERIES = 5000;
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<string>;
-  private readonly duration: Histogram<string>;
-  private readonly ttft: Histogram<string>;
-  private readonly tokens: Counter<string>;
-  private readonly spend: Counter<string>;
+  // The per-request series are plain numbers, read on scrape (plain-metrics.ts says why).
+  private readonly requests: PlainCounter;
+  private readonly duration: PlainHistogram;
+  private readonly ttft: PlainHistogram;
+  private readonly tokens: PlainCounter;
+  private readonly spend: PlainCounter;
   private readonly rateLimited: Counter<string>;
-  private readonly attempts: Counter<string>;
-  private readonly retries: Counter<string>;
+  private readonly attempts: PlainCounter;
+  private readonly retries: PlainCounter;
   private readonly breaker: Gauge<string>;
-  private readonly keyRequests: Counter<string> | null;
+  private readonly keyRequests: PlainCounter | null;
 
   /** Whether a model id is one of the catalog's; set by whoever owns the catalog. */
   private knownModel: (id: string) => boolean = () => false;
@@ -47,56 +49,46 @@ export class Metrics {
   constructor(opts: { currency: string; keyLabels: boolean; knownModel?: (id: string) => boolean }) {
     if (opts.knownModel) this.knownModel = opts.knownModel;
     const registers = [this.registry];
-    this.requests = new Counter({
-      name: "llm_requests_total",
-      help: "Client requests by model, answering route and HTTP status",
-      labelNames: ["model", "route", "status", "endpoint"],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: "llm_requests_duration_seconds",
-      help: "Request latency, received to last byte sent",
-      labelNames: ["model", "route"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.ttft = new Histogram({
-      name: "tollgate_time_to_first_token_seconds",
-      help: "Time to the first streamed output token",
-      labelNames: ["model", "route"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.tokens = new Counter({
-      name: "tollgate_tokens_total",
-      help: "Tokens billed, by model and kind (input includes cached)",
-      labelNames: ["model", "kind"],
-      registers,
-    });
-    this.spend = new Counter({
-      name: "tollgate_spend_total",
-      help: `Money charged, in ${opts.currency}`,
-      labelNames: ["model", "currency"],
-      registers,
-    });
+    const r = this.registry;
+    this.requests = new PlainCounter(
+      "llm_requests_total",
+      "Client requests by model, answering route and HTTP status",
+      r,
+    );
+    this.duration = new PlainHistogram(
+      "llm_requests_duration_seconds",
+      "Request latency, received to last byte sent",
+      LATENCY_BUCKETS,
+      r,
+    );
+    this.ttft = new PlainHistogram(
+      "tollgate_time_to_first_token_seconds",
+      "Time to the first streamed output token",
+      LATENCY_BUCKETS,
+      r,
+    );
+    this.tokens = new PlainCounter(
+      "tollgate_tokens_total",
+      "Tokens billed, by model and kind (input includes cached)",
+      r,
+    );
+    this.spend = new PlainCounter("tollgate_spend_total", `Money charged, in ${opts.currency}`, r);
     this.rateLimited = new Counter({
       name: "rate_limit_requests_total",
       help: "Requests refused by a rate limit, by limit type",
       labelNames: ["type"],
       registers,
     });
-    this.attempts = new Counter({
-      name: "tollgate_upstream_attempts_total",
-      help: "Upstream attempts by route and outcome",
-      labelNames: ["route", "outcome"],
-      registers,
-    });
-    this.retries = new Counter({
-      name: "tollgate_upstream_retries_total",
-      help: "Retries of a route already tried for the same request",
-      labelNames: ["route"],
-      registers,
-    });
+    this.attempts = new PlainCounter(
+      "tollgate_upstream_attempts_total",
+      "Upstream attempts by route and outcome",
+      r,
+    );
+    this.retries = new PlainCounter(
+      "tollgate_upstream_retries_total",
+      "Retries of a route already tried for the same request",
+      r,
+    );
     this.breaker = new Gauge({
       name: "tollgate_circuit_breaker_state",
       help: "Circuit breaker state per route: 0 closed, 1 half-open, 2 open",
@@ -104,12 +96,7 @@ export class Metrics {
       registers,
     });
     this.keyRequests = opts.keyLabels
-      ? new Counter({
-          name: "tollgate_key_requests_total",
-          help: "Requests per API key (key_labels on)",
-          labelNames: ["key_id", "status"],
-          registers,
-        })
+      ? new PlainCounter("tollgate_key_requests_total", "Requests per API key (key_labels on)", r)
       : null;
     this.currency = opts.currency;
   }
@@ -117,9 +104,8 @@ export class Metrics {
   private readonly currency: string;
 
   /**
-   * Label-bound children per (model, route, status, endpoint), made once: prom-client
-   * hashes a label object on every call otherwise (a few percent of a loaded gateway).
-   * The combinations are bounded by the catalog and HTTP statuses.
+   * Each (model, route, status, endpoint)'s series, looked up once per request. The
+   * combinations are bounded by the catalog and HTTP statuses.
    */
   private readonly children = new Map<string, RequestSeries>();
 
@@ -138,13 +124,13 @@ export class Metrics {
     }
     if (!s) {
       s = {
-        requests: this.requests.labels({ model, route, status: String(status), endpoint }),
-        duration: this.duration.labels({ model, route }),
-        ttft: this.ttft.labels({ model, route }),
-        input: this.tokens.labels({ model, kind: "input" }),
-        cached: this.tokens.labels({ model, kind: "cached" }),
-        output: this.tokens.labels({ model, kind: "output" }),
-        spend: this.spend.labels({ model, currency: this.currency }),
+        requests: this.requests.child({ model, route, status: String(status), endpoint }),
+        duration: this.duration.child({ model, route }),
+        ttft: this.ttft.child({ model, route }),
+        input: this.tokens.child({ model, kind: "input" }),
+        cached: this.tokens.child({ model, kind: "cached" }),
+        output: this.tokens.child({ model, kind: "output" }),
+        spend: this.spend.child({ model, currency: this.currency }),
       };
       this.children.set(id, s);
     }
@@ -170,13 +156,13 @@ export class Metrics {
     if (row.cost) s.spend.inc(row.cost / UNITS_PER_CURRENCY);
     if (row.errorCode === "rate_limit_exceeded")
       this.rateLimited.inc({ type: rateLimitType(row.errorMessage) });
-    if (row.keyId) this.keyRequests?.inc({ key_id: row.keyId, status: String(row.status) });
+    if (row.keyId) this.keyRequests?.child({ key_id: row.keyId, status: String(row.status) }).inc();
   }
 
   attempt(route: string, outcome: string, retry: boolean): void {
     safely(() => {
-      this.attempts.inc({ route, outcome });
-      if (retry) this.retries.inc({ route });
+      this.attempts.child({ route, outcome }).inc();
+      if (retry) this.retries.child({ route }).inc();
     });
   }
 
