@@ -17,6 +17,11 @@ import {
 } from "../limits/rate-limit.ts";
 import { ClusterRateLimiter } from "./rate-windows.ts";
 
+/**
+ * A window's count as Redis last reported it, its start moved to this replica's clock (Redis's
+ * start plus how far this replica's clock was from Redis's when it heard): a replica whose
+ * clock runs behind Redis's must not take a window Redis has already ended for the current one.
+ */
 type Seen = { start: number; count: number; size: number };
 /** What a committed request row tells the limiter (server/usage-log's LogRow has these). */
 type Finished = {
@@ -109,7 +114,7 @@ export class ClusterLimiter implements Limiter {
         return headers;
       }, err);
     }
-    this.counted(s, now, more, admitted.counted, requestId);
+    this.counted(s, now, more, admitted.counted, requestId, admitted.now);
     return admitted.headers;
   }
 
@@ -128,10 +133,10 @@ export class ClusterLimiter implements Limiter {
     const plan = this.windows.plan(s, more ?? [], requestId ?? "");
     for (const w of plan.windows) {
       if ((w.mode ?? "count") !== "count") continue;
-      const count = this.count(w.id, now);
-      if (count < w.limit) continue;
+      const seen = this.current(w.id, now);
+      if (!seen || seen.count < w.limit) continue;
       this.events.limited++;
-      throw rateLimitError({ ...w, start: Math.floor(now / w.size) * w.size, count }, now);
+      throw rateLimitError({ ...w, start: seen.start, count: seen.count }, now);
     }
     const verdict = (reply: unknown): RateHeaders => {
       if (plan.windows.length === 0) return {};
@@ -140,13 +145,13 @@ export class ClusterLimiter implements Limiter {
         this.events.limited++;
         if ((plan.windows.find((w) => w.id === v.refused.id)?.mode ?? "count") === "count")
           this.seen.set(v.refused.id, {
-            start: v.refused.start,
+            start: v.refused.start + (now - v.now),
             count: v.refused.count,
             size: v.refused.size,
           });
         throw rateLimitError(v.refused, v.now);
       }
-      this.counted(s, now, more, v.counted, requestId);
+      this.counted(s, now, more, v.counted, requestId, v.now);
       return v.headers;
     };
     // Counted late (the call already ended), a request takes no concurrency slot: its row is in.
@@ -171,8 +176,11 @@ export class ClusterLimiter implements Limiter {
     more: WindowSpec[] | null,
     counted: { id: string; start: number; count: number; size: number }[],
     requestId: string | undefined,
+    /** Redis's clock when it counted (`now` is this replica's when it asked). */
+    redisNow: number,
   ): void {
-    for (const c of counted) this.seen.set(c.id, { start: c.start, count: c.count, size: c.size });
+    for (const c of counted)
+      this.seen.set(c.id, { start: c.start + (now - redisNow), count: c.count, size: c.size });
     const slot = more?.find((w) => w.mode === "slots");
     if (slot && requestId !== undefined)
       this.slots.set(requestId, { accountId: s.accountId, id: slot.id, at: now, lease: slot.size });
@@ -248,22 +256,26 @@ export class ClusterLimiter implements Limiter {
           ? { id: `d:${s.id}`, size: DAY, limit: daily }
           : null;
     if (!w) return {};
-    void this.windows.peek(s).then(
-      (h) => {
-        const reset = Number(h["x-ratelimit-reset"]) * 1000;
-        const count = Number(h["x-ratelimit-limit"]) - Number(h["x-ratelimit-remaining"]);
-        this.seen.set(w.id, { start: reset - w.size, count, size: w.size });
+    void this.windows.peekWindow(s).then(
+      (p) => {
+        if (p) this.seen.set(w.id, { start: p.start + (now - p.now), count: p.count, size: w.size });
       },
       () => {},
     );
-    const count = this.count(w.id, now);
-    const start = Math.floor(now / w.size) * w.size;
+    const seen = this.current(w.id, now);
+    const count = seen?.count ?? 0;
+    const start = seen?.start ?? Math.floor(now / w.size) * w.size;
     return headersFor({ name: "", id: w.id, limit: w.limit, size: w.size, start, count }, w.limit - count);
   }
 
   private count(id: string, now: number): number {
+    return this.current(id, now)?.count ?? 0;
+  }
+
+  /** The window as last seen, if it is still running by this replica's clock. */
+  private current(id: string, now: number): Seen | null {
     const w = this.seen.get(id);
-    return w && w.start === Math.floor(now / w.size) * w.size ? w.count : 0;
+    return w && w.start <= now && now < w.start + w.size ? w : null;
   }
 
   sweep(now: number): void {

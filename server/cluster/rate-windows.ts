@@ -78,7 +78,7 @@ export type WindowPlan = { windows: WindowSpec[]; keys: string[]; args: (string 
 
 /** What the windows' verdict says: admitted with each window's count after it, or refused by one. */
 export type WindowVerdict =
-  | { admitted: true; headers: RateHeaders; counted: Check[] }
+  | { admitted: true; headers: RateHeaders; counted: Check[]; now: number }
   | { admitted: false; refused: Check; now: number };
 
 const MODE = { count: "c", check: "t", slots: "s" } as const;
@@ -95,7 +95,7 @@ const PEEK = new RedisScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local start = now - (now % tonumber(ARGV[1]))
-return {tonumber(redis.call('GET', KEYS[1] .. ':' .. start) or '0'), start}
+return {tonumber(redis.call('GET', KEYS[1] .. ':' .. start) or '0'), start, now}
 `);
 
 /**
@@ -185,7 +185,7 @@ export class ClusterRateLimiter {
       start: now - (now % x.size),
       count: Number(r[5 + i]) + 1,
     }));
-    return { admitted: true, headers: headersFor(check, check.limit - count - 1), counted };
+    return { admitted: true, headers: headersFor(check, check.limit - count - 1), counted, now };
   }
 
   /**
@@ -197,9 +197,9 @@ export class ClusterRateLimiter {
     s: Subject,
     more: WindowSpec[] = [],
     requestId = "",
-  ): Promise<{ headers: RateHeaders; counted: Check[] }> {
+  ): Promise<{ headers: RateHeaders; counted: Check[]; now: number }> {
     const plan = this.plan(s, more, requestId);
-    if (plan.windows.length === 0) return { headers: {}, counted: [] };
+    if (plan.windows.length === 0) return { headers: {}, counted: [], now: 0 };
     const v = this.verdict(
       plan,
       await shared("Rate limits", () => ADMIT.run(this.redis, plan.keys, plan.args)),
@@ -233,11 +233,18 @@ export class ClusterRateLimiter {
 
   /** The key's tightest window without counting (read-only routes). */
   async peek(s: Subject): Promise<RateHeaders> {
+    return (await this.peekWindow(s))?.headers ?? {};
+  }
+
+  /** As `peek`, with the window's count and start and Redis's clock when it read them. */
+  async peekWindow(
+    s: Subject,
+  ): Promise<{ headers: RateHeaders; count: number; start: number; now: number } | null> {
     const w = windowsOf(s, this.defaults).find((x) => x.name !== "account_rpm");
-    if (!w) return {};
-    const [count, start] = (
+    if (!w) return null;
+    const [count, start, now] = (
       (await shared("Rate limits", () => PEEK.run(this.redis, [this.key(s, w.id)], [w.size]))) as number[]
-    ).map(Number) as [number, number];
-    return headersFor({ ...w, start, count }, w.limit - count);
+    ).map(Number) as [number, number, number];
+    return { headers: headersFor({ ...w, start, count }, w.limit - count), count, start, now };
   }
 }

@@ -179,6 +179,29 @@ describe("idempotency claims", () => {
 });
 
 describe("cluster limiter (the request path's)", () => {
+  test("a replica whose clock runs behind Redis's refuses early only while Redis's window runs", async () => {
+    const limiter = new ClusterLimiter(await connect(), defaults, 2, null, null, true);
+    const s = subject(2);
+    const behind = 30_000; // this replica's clock, 30 s behind Redis's
+    const local = () => Date.now() - behind;
+    await limiter.admit(s, local());
+    const headers = (await limiter.admit(s, local())) as Record<string, string>;
+    // Redis's window ends at its reset; by this replica's clock that is `behind` earlier.
+    const endsHere = Number(headers["x-ratelimit-reset"]) * 1000 - behind;
+    const early = (now: number) => {
+      try {
+        limiter.admitLater?.(s, now);
+        return "asks Redis";
+      } catch (e) {
+        return e instanceof GatewayError ? `${e.status} ${e.code}` : String(e);
+      }
+    };
+    // Full while Redis's window runs: refused without asking Redis.
+    expect(early(endsHere - 10)).toBe("429 rate_limit_exceeded");
+    // Redis's window ended (though this replica's minute has not): Redis decides, not a stale count.
+    expect(early(endsHere + 10)).toBe("asks Redis");
+  });
+
   test("Redis away: admission deferred; free requests within limit / replicas, priced 503, nothing counted before", async () => {
     const limiter = new ClusterLimiter(unreachable(), { ...defaults, accountRpm: 30 }, 3, null);
     const s = subject(10);
