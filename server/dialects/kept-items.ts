@@ -51,6 +51,14 @@ const MIN_TEMPLATE = 8;
  * and OpenAI's padding keep about 15; a template that missed the padding's fixed fields, 60).
  */
 const MUCH = 24;
+/**
+ * Templates tried per block at most. Each one learned is kept to the end (three slices of a
+ * chunk, which keep that chunk alive), so an upstream whose every chunk misses the last
+ * template (each sharing its opening with one neighbour and its ending with the other) would
+ * otherwise add a chunk's worth per chunk on top of its parts: past this, a chunk that does
+ * not fit is kept whole until the next block.
+ */
+const LEARNS_PER_BLOCK = 2;
 
 /**
  * Raw chunks (an upstream's JSON text, read only if the count is needed), each kept exactly as
@@ -75,6 +83,8 @@ export class DeltaChunks implements Keeper {
   private pushed = 0;
   /** Whether the last block kept more than MUCH characters a chunk (its template may be poor). */
   private keptMuch = false;
+  /** Templates tried in this block (LEARNS_PER_BLOCK). */
+  private tries = 0;
   /** Copied blocks, two strings each: the parts' headers, then the parts. */
   private blocks: string[] = [];
   /** Template switches, flat: the chunk index it is used from, its head, middle and tail. */
@@ -90,6 +100,7 @@ export class DeltaChunks implements Keeper {
     if (
       (at === -1 || this.pushed === 2 || (this.inBlock === 0 && this.keptMuch)) &&
       this.prev !== null &&
+      this.tries++ < LEARNS_PER_BLOCK &&
       this.learn(this.prev, d, at !== -1)
     )
       at = this.fit(d);
@@ -109,6 +120,7 @@ export class DeltaChunks implements Keeper {
     this.headers = [];
     this.parts = [];
     this.inBlock = 0;
+    this.tries = 0;
   }
 
   /** A part and its header: its length and whether the chunk is kept whole (a number, no string made). */

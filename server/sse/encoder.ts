@@ -20,6 +20,7 @@ export function sseBytes(ev: SseEvent): Uint8Array {
   return encoder.encode(encodeSse(ev));
 }
 
+/** One `data` event; data of several lines (an upstream's multi-line event) as several `data:` lines. */
 export function dataBytes(data: string): Uint8Array {
-  return encoder.encode(`data: ${data}\n\n`);
+  return encoder.encode(data.includes("\n") ? encodeSse({ data }) : `data: ${data}\n\n`);
 }

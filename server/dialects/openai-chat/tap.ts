@@ -20,6 +20,9 @@ export class OpenAIChatTap extends MeteredTap {
   private heldUsage: string | null = null;
   private usageForwarded = false;
   private finishSeen = false;
+  /** A usage report came, and output after it (see reportIsFinal). */
+  private reported = false;
+  private outputAfterReport = false;
   /** The first kept chunk's JSON text: a made-up usage chunk copies its id and model. */
   private first: string | undefined;
 
@@ -53,7 +56,7 @@ export class OpenAIChatTap extends MeteredTap {
       return this.parsed(d);
     this.keepChunk(d);
     if (!this.finishSeen && FINISH.test(d)) this.finishSeen = true;
-    if (!this.sawOutput && carriesOutput(d)) this.sawOutput = true;
+    this.outputSeen(d);
     if (usageAt === -1 || this.clientWantsUsage) return dataBytes(d);
     // The client did not ask for usage: take the null usage we asked the upstream for back out.
     const stripped = d.replace(',"usage":null', "");
@@ -76,10 +79,18 @@ export class OpenAIChatTap extends MeteredTap {
     this.keepChunk(d);
     const choices = Array.isArray(chunk.choices) ? (chunk.choices as Record<string, unknown>[]) : [];
     if (choices.some((c) => c.finish_reason)) this.finishSeen = true;
+    if (!("usage" in chunk)) {
+      this.outputSeen(d);
+      return dataBytes(d);
+    }
     if (!this.sawOutput && carriesOutput(d)) this.sawOutput = true;
-    if (!("usage" in chunk)) return dataBytes(d);
     const usage = usageFromOpenAI(chunk.usage);
     this.report(usage);
+    if (usage) {
+      // A report covers its own chunk's output (cumulative, as the vendors that report on every chunk do).
+      this.reported = true;
+      this.outputAfterReport = false;
+    }
     if (!this.clientWantsUsage) {
       if (choices.length === 0) return null;
       delete chunk.usage;
@@ -100,10 +111,20 @@ export class OpenAIChatTap extends MeteredTap {
 
   /**
    * OpenAI reports usage once the answer is complete (in a chunk of its own), and the
-   * vendors that report it on every chunk report it cumulatively: a report is never early.
+   * vendors that report it on every chunk report it cumulatively: the last report is the
+   * answer's, unless output came after it (an upstream that reported early, or a hostile
+   * one): then the larger of the report and our count of what was forwarded is billed.
    */
   protected override reportIsFinal(): boolean {
-    return true;
+    return !this.outputAfterReport;
+  }
+
+  /** Output in a chunk that carries no report: the first (time to first token), and any after a report. */
+  private outputSeen(d: string): void {
+    if (this.sawOutput && !this.reported) return;
+    if (!carriesOutput(d)) return;
+    this.sawOutput = true;
+    if (this.reported) this.outputAfterReport = true;
   }
 
   /**

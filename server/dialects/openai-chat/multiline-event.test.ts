@@ -1,7 +1,7 @@
 /**
- * Review (pre-existing, not from issue 16): an upstream event whose data spans several `data:`
- * lines (valid SSE; a pretty-printed chunk) is forwarded as one `data:` line followed by bare
- * lines, which the client's SSE parser drops, while the chunk's text is still counted.
+ * An upstream event whose data spans several `data:` lines (valid SSE; a pretty-printed chunk)
+ * reaches the client as the same event. It was forwarded as one `data:` line followed by bare
+ * lines, which the client's SSE parser drops, while the chunk's text was still counted.
  */
 
 import { expect, test } from "bun:test";

@@ -1,7 +1,7 @@
 /**
- * Review (pre-existing, not from issue 16): the OpenAI chat tap takes any usage report as the
- * whole answer's (reportIsFinal is always true), so a report in an early chunk is billed even
- * when the upstream goes on generating after it.
+ * A usage report followed by more output (an upstream that reports early, or a hostile one) is
+ * not taken as the whole answer's: the larger of the report and our count of what was forwarded
+ * is billed. The tap took every report as final before (0 output billed for 500 chunks).
  */
 
 import { expect, test } from "bun:test";
@@ -26,6 +26,15 @@ test("usage reported in the first chunk, then 500 chunks of output: the output i
   tap.push({ data: "[DONE]" });
   const produced = countText(tap.outputText());
   expect(produced).toBeGreaterThan(500);
-  // Billed: 0 output tokens (the early report), though 500 words were forwarded after it.
   expect(tap.usage()?.outputTokens).toBeGreaterThanOrEqual(produced);
+});
+
+test("a final report after the output is billed as reported (no count)", () => {
+  const tap = new OpenAIChatTap(false, "pub");
+  for (let i = 0; i < 5; i++) tap.push(chunk(` word${i}`));
+  tap.push({
+    data: JSON.stringify({ id: "c", choices: [], usage: { prompt_tokens: 5, completion_tokens: 3 } }),
+  });
+  tap.push({ data: "[DONE]" });
+  expect(tap.usage()?.outputTokens).toBe(3);
 });
