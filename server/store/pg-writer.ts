@@ -226,20 +226,20 @@ export class PgWriter extends BatchingWriter {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error("no answer from PostgreSQL before the deadline")),
+        () => {
+          const running = statement.then(
+            () => {},
+            () => {},
+          );
+          this.abandoned.add(running);
+          void running.finally(() => this.abandoned.delete(running));
+          reject(new Error("no answer from PostgreSQL before the deadline"));
+        },
         Math.max(retry.left(), this.timing.firstDelayMs),
       );
     });
     try {
       return await Promise.race([statement, late]);
-    } catch (err) {
-      const running = statement.then(
-        () => {},
-        () => {},
-      );
-      this.abandoned.add(running);
-      void running.finally(() => this.abandoned.delete(running));
-      throw err;
     } finally {
       clearTimeout(timer);
     }
