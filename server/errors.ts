@@ -118,5 +118,19 @@ export const storeUnavailable = () =>
     { code: "store_unavailable", headers: { "retry-after": "1" } },
   );
 
+/**
+ * The charge was sent to the books and the database stopped answering before it said whether
+ * it committed (a failover, a network cut), and did not answer again in time: the request may
+ * have been recorded and billed. Not `store_unavailable` (which promises nothing was billed),
+ * and no Retry-After: a blind retry may pay twice. The replica learns the outcome once the
+ * database answers, and its books follow it.
+ */
+export const storeOutcomeUnknown = () =>
+  new GatewayError(
+    "unavailable",
+    "The request's charge could not be confirmed (the database stopped answering while it was being recorded); it may have been recorded and billed. Check the request log before retrying.",
+    { code: "store_outcome_unknown" },
+  );
+
 export const internalError = (message = "Internal server error.") =>
   new GatewayError("internal", message, { code: "internal_error" });

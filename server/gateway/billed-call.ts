@@ -2,12 +2,12 @@ import type { Hold } from "../billing/account-book.ts";
 import { costOf } from "../billing/money.ts";
 import type { ModelRecord } from "../catalog/catalog.ts";
 import { type Usage, ZERO_USAGE } from "../core/usage.ts";
-import { ClientClosed, GatewayError, storeUnavailable } from "../errors.ts";
+import { ClientClosed, GatewayError, storeOutcomeUnknown, storeUnavailable } from "../errors.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import type { PendingAdmission } from "../limits/admission.ts";
 import type { Claim } from "../limits/idempotency.ts";
 import { sha256 } from "../secrets/tokens.ts";
-import type { Committed, Write } from "../store/writes.ts";
+import { CommitOutcomeUnknown, type Committed, type Write } from "../store/writes.ts";
 import { type LogRow, logWrites, MAX_MODEL_CHARS } from "../usage-log/request-log.ts";
 import type { CallServices } from "./call-services.ts";
 
@@ -272,7 +272,20 @@ export class BilledCall {
       let done: Committed;
       try {
         done = await this.deps.commits.enqueue(entry);
-      } catch {
+      } catch (err) {
+        if (err instanceof CommitOutcomeUnknown) {
+          // Sent, and the database stopped answering: it may hold the charge. Memory keeps it
+          // until the writer learns what PostgreSQL holds, then follows it: reverted if it did
+          // not land (or was capped to nothing), else as a commit.
+          err.learned.then(
+            (c) => {
+              if ((c?.settled ?? []).reduce((sum, s) => sum + s.charged, 0) === 0) revert();
+              committed?.(c);
+            },
+            () => {},
+          );
+          throw storeOutcomeUnknown();
+        }
         // Not written: the charge never happened, and the client may retry (the writer logged the cause).
         revert();
         throw storeUnavailable();
@@ -282,8 +295,11 @@ export class BilledCall {
       const capped = committed?.(done);
       if (capped !== undefined) log.cost = capped;
     } catch (err) {
-      // Nothing was billed: the request is logged as failed (if the database takes even that).
-      if (hold && key) this.deps.book.release(hold, key);
+      // Nothing was billed (or, outcome unknown, the hold ends with what PostgreSQL holds once
+      // learned: ClusterBook's `committed`): the request is logged as failed, if the database
+      // takes even that (a row under the same id: refused if the charged one landed).
+      const unknown = err instanceof GatewayError && err.code === "store_outcome_unknown";
+      if (hold && key && !unknown) this.deps.book.release(hold, key);
       this.finishClaim();
       await this.writeFailure(err);
       throw err;

@@ -11,6 +11,7 @@ import { accounts, apiKeys, requestLog } from "../../db/pg/schema/index.ts";
 import { blankLogRow } from "../testing/log-row.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
 import { writerBehaves } from "../testing/writer-contract.ts";
+import { PgReachability } from "./pg-reachability.ts";
 import { PgWriter } from "./pg-writer.ts";
 import type { Entry } from "./writes.ts";
 
@@ -178,4 +179,44 @@ test("log rows keep every column as written (JSON arrays, booleans, nulls); a ca
     ),
   ).toEqual([{ a: "array", d: "array" }]);
   await writer.close();
+});
+
+test("a read-only server (a standby after a failover) refuses the batch: unreachable for writes, not the entries' own fault", async () => {
+  const url = await pg.createDatabase("pg_writer_read_only");
+  const setup = openPg(url, { max: 1 });
+  await migratePg(setup.db);
+  await setup.db.insert(accounts).values({ id: "acc", name: "acc", balance: 1000, used: 0, createdAt: 1 });
+  await setup.client.unsafe(`ALTER DATABASE pg_writer_read_only SET default_transaction_read_only = on`);
+  await setup.client.close();
+  // New connections are read-only from here, as every connection to a standby is.
+  const ro = openPg(url, { max: 2 });
+  // The fresh-connection probe sees a standby (pg-reachability.ts freshConnectionProbe): refused.
+  let probes = 0;
+  const reachability = new PgReachability(async () => {
+    probes++;
+    throw new Error("PostgreSQL is a read-only standby");
+  });
+  const writer = new PgWriter(ro.db, reachability);
+  const failures: unknown[] = [];
+  writer.onFailure = (e) => failures.push(e);
+  try {
+    expect(writer.reachable).toBe(true);
+    const entry: Entry = [{ op: "request_log.insert", row: { ...blankLogRow("ro1", 1), accountId: "acc" } }];
+    const err = await writer.enqueue(entry).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    // Refused as a whole by the server (nothing committed), not "outcome unknown", not the entry's fault.
+    expect(String(err)).toContain("read-only transaction");
+    expect(err?.constructor.name).not.toBe("CommitOutcomeUnknown");
+    expect(failures).toHaveLength(1);
+    // The writer told reachability, which confirmed it on a fresh connection: billed calls are now refused up front.
+    for (let i = 0; i < 100 && writer.reachable; i++) await Bun.sleep(10);
+    expect(probes).toBe(1);
+    expect(writer.reachable).toBe(false);
+  } finally {
+    reachability.stop();
+    await writer.close();
+    await ro.client.close();
+  }
 });

@@ -1,9 +1,10 @@
 import type { PgDb } from "../../db/pg/client.ts";
 import { landedIds, settledAlready } from "../../db/pg/queries/landed.ts";
+import type { Settled } from "../../db/pg/queries/settle.ts";
 import { commitBatch } from "../../db/pg/queries/writes.ts";
 import type { PgReachability } from "./pg-reachability.ts";
 import { BatchingWriter } from "./writer.ts";
-import type { BatchResult, Charge, Entry } from "./writes.ts";
+import type { BatchResult, Charge, Committed, Entry } from "./writes.ts";
 
 /**
  * The group commit on PostgreSQL (TOLLGATE_DB=postgres://…): each batch is one statement,
@@ -15,14 +16,52 @@ import type { BatchResult, Charge, Entry } from "./writes.ts";
  * once its charge and log row are on disk. Two batches may overlap (each takes a pooled
  * connection); `tollgate_settle` locks rows in a fixed order, so they never deadlock.
  *
- * A batch that fails on its connection is asked about before it runs again: its reply may
- * have been lost after the commit (`resume`). What it finds feeds `reachability`, which
- * refuses new billed calls while PostgreSQL is known unreachable.
+ * A batch whose connection failed after it was sent may have committed with only its reply
+ * lost (a network cut, a failover), so it is asked about before anything of it runs again
+ * (`recover`): what landed resolves as committed, charged once; the rest runs again (ledger
+ * ids and the log rows' keys keep anything from applying twice). The asking goes on, with
+ * backoff, until `timing.withinMs` after the failure: a pooled connection the server dropped
+ * fails the first statement sent on it within milliseconds, and after a failover every one
+ * of them may be such a connection. An entry whose outcome is still unknown then is rejected
+ * with `CommitOutcomeUnknown` (the client is not told it was not billed), and learns its
+ * outcome in the background once PostgreSQL answers again, so the books in memory follow
+ * what PostgreSQL holds. What it finds feeds `reachability`, which refuses new billed calls
+ * while PostgreSQL is known unreachable; a read-only server (a standby after a failover)
+ * counts as unreachable for writes.
  */
-/** How many times a batch that failed on its connection is looked up and run again. */
+/** How many times a batch the server refused as a whole (a SQLSTATE, not the connection) runs again. */
 const RESUME_ROUNDS = 2;
 
+/** How long the outcome of a batch whose connection failed is asked for, and how often. */
+export type OutcomeTiming = {
+  /** From the failure: past it, entries still unknown are rejected as such. */
+  withinMs: number;
+  /** The first wait between tries; it doubles up to `maxDelayMs`. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** Between background tries for entries whose outcome is still unknown. */
+  learnEveryMs: number;
+};
+
+export const OUTCOME_TIMING: OutcomeTiming = {
+  withinMs: 5000,
+  firstDelayMs: 100,
+  maxDelayMs: 1000,
+  learnEveryMs: 1000,
+};
+
+type Doubt = { charges: Charge[]; resolve: (c: Committed) => void };
+
 export class PgWriter extends BatchingWriter {
+  /** Tests shorten it; the default suits a failover of a few seconds. */
+  timing: OutcomeTiming = { ...OUTCOME_TIMING };
+  /** Entries rejected as unknown, waiting to learn their outcome. */
+  private doubts: Doubt[] = [];
+  private learning: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  /** Statements `recover` stopped waiting for, still running: learning waits for them. */
+  private readonly abandoned = new Set<Promise<void>>();
+
   constructor(
     private readonly db: PgDb,
     private readonly reachability?: PgReachability,
@@ -38,55 +77,221 @@ export class PgWriter extends BatchingWriter {
   }
 
   protected async commit(entries: Entry[]): Promise<BatchResult> {
-    let lost: unknown;
-    // The batch, then up to RESUME_ROUNDS of "what landed? run the rest" while the connection
-    // is what fails (a constraint or a bad value fails its entry, not the batch): after a
-    // restart the pool may hand out more than one connection the server dropped.
-    for (let round = 0; round <= RESUME_ROUNDS; round++) {
-      try {
-        const result = round === 0 ? await commitBatch(this.db, entries, false) : await this.resume(entries);
-        this.reachability?.answered();
-        return result;
-      } catch (err) {
-        lost ??= err;
-      }
+    try {
+      const result = await commitBatch(this.db, entries, false);
+      this.reachability?.answered();
+      return result;
+    } catch (err) {
+      return this.recover(entries, err);
     }
-    // Still failing, the batch fails with its first cause, and nothing of it committed.
-    this.reachability?.failed();
-    throw lost;
   }
 
   /**
-   * Once more, for what did not land. A pooled connection the server dropped (a restart)
-   * fails the first statement sent on it, and the next one may be a new connection; but the
-   * batch may have committed with only its reply lost, and running it again would have its
-   * rows refused by their keys and fail entries that are charged. So each entry's first row
-   * is looked up first: one found means the entry committed (a batch is one statement, an
-   * entry run alone too), and it resolves with its charges as committed, charged once.
+   * After the batch failed as a whole. The server's own refusal (a SQLSTATE) means nothing of
+   * it committed: it runs again, up to RESUME_ROUNDS times. A connection that failed leaves
+   * the outcome unknown: each entry's first row is looked up (one found means the entry
+   * committed: a batch is one statement, an entry run alone too), it resolves with its
+   * charges as committed, and the rest runs again; connection failures are retried with
+   * backoff until the deadline, not counted as rounds.
    */
-  private async resume(entries: Entry[]): Promise<BatchResult> {
-    const landed = await this.landed(entries);
-    const rest = entries.flatMap((e, i) => (landed.has(i) ? [] : [{ e, i }]));
-    const again =
-      rest.length > 0
-        ? await commitBatch(
-            this.db,
-            rest.map((r) => r.e),
-            false,
-          )
-        : null;
-    let failed: [number, string][] = (again?.failed ?? []).map(([j, why]) => [rest[j]!.i, why]);
-    if (failed.length > 0) {
-      // Refused by their keys: the first statement, still running when it was looked up, committed since.
-      const late = await this.landed(failed.map(([i]) => entries[i]!));
-      failed = failed.filter(([i], k) => {
-        if (!late.has(k)) return true;
-        landed.add(i);
-        return false;
-      });
+  private async recover(entries: Entry[], first: unknown): Promise<BatchResult> {
+    const retry = new Backoff(this.timing, poolSize(this.db) + 1);
+    // Per entry: "unknown" (sent, no answer), "run" (known not committed), "landed"
+    // (committed, its charges still to read), "done" (settled by a run), "failed".
+    const state: State[] = entries.map(() => (sentUnanswered(first) ? "unknown" : "run"));
+    const failed = new Map<number, string>();
+    const settled: Settled[] = [];
+    let last = first;
+    let rounds = 0;
+    if (readOnly(first)) return this.refusedForWrites(entries, state, failed, settled, first);
+    const pick = (s: State) => state.flatMap((x, i) => (x === s ? [i] : []));
+    for (;;) {
+      try {
+        const asked = pick("unknown");
+        if (asked.length > 0) {
+          const found = await this.within(retry, this.landed(asked.map((i) => entries[i]!)));
+          asked.forEach((i, k) => {
+            state[i] = found.has(k) ? "landed" : "run";
+          });
+        }
+        const rest = pick("run");
+        if (rest.length > 0) {
+          let again: Awaited<ReturnType<typeof commitBatch>>;
+          try {
+            again = await this.within(
+              retry,
+              commitBatch(
+                this.db,
+                rest.map((i) => entries[i]!),
+                false,
+              ),
+            );
+          } catch (err) {
+            if (readOnly(err)) return this.refusedForWrites(entries, state, failed, settled, err);
+            if (sentUnanswered(err)) for (const i of rest) state[i] = "unknown";
+            throw err;
+          }
+          settled.push(...again.settled);
+          const refused = new Map(again.failed.map(([j, why]) => [rest[j]!, why]));
+          for (const i of rest) state[i] = refused.has(i) ? "unknown" : "done";
+          // Refused by their keys: the first statement, still running when it was looked up,
+          // may have committed since. Looked up again; not there, the refusal is the entry's own.
+          const late = [...refused.keys()];
+          const found = await this.within(retry, this.landed(late.map((i) => entries[i]!)));
+          late.forEach((i, k) => {
+            if (found.has(k)) state[i] = "landed";
+            else {
+              state[i] = "failed";
+              failed.set(i, refused.get(i)!);
+            }
+          });
+        }
+        const landed = pick("landed");
+        settled.push(
+          ...(await this.within(
+            retry,
+            settledAlready(
+              this.db,
+              landed.flatMap((i) => chargesOf(entries[i]!)),
+            ),
+          )),
+        );
+        for (const i of landed) state[i] = "done";
+        this.reachability?.answered();
+        return { failed: [...failed], settled };
+      } catch (err) {
+        last = err;
+        // Nothing of it may have committed unseen (the server refused, or no connection was
+        // made): a few quick rounds, as for any failure, then the batch fails, not billed.
+        const doubtful = state.some((x) => x === "unknown" || x === "landed");
+        if (!doubtful || !(sentUnanswered(err) || unreachable(err))) {
+          if (++rounds > RESUME_ROUNDS) break;
+          continue;
+        }
+        // Some of it may have committed: asked again until the deadline, and meanwhile new
+        // billed calls are refused once a fresh connection confirms the server is away.
+        this.reachability?.failed();
+        const wait = retry.next();
+        if (wait === null) break;
+        if (wait > 0) await Bun.sleep(wait);
+      }
     }
-    const charges = [...landed].flatMap((i) => chargesOf(entries[i]!));
-    return { failed, settled: [...(again?.settled ?? []), ...(await settledAlready(this.db, charges))] };
+    // Still failing past the deadline (or refused every round).
+    this.reachability?.failed();
+    const unknown: [number, Promise<Committed>][] = [];
+    state.forEach((s, i) => {
+      // Committed but not read back counts as unknown too: what it charged is learned later.
+      if (s === "unknown" || s === "landed") unknown.push([i, this.doubt(entries[i]!)]);
+      else if (s === "run") failed.set(i, reason(last));
+    });
+    if (unknown.length > 0)
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "group commit outcome unknown: the database stopped answering after the batch was sent",
+          entries: unknown.length,
+          error: reason(last),
+        }),
+      );
+    return { failed: [...failed], settled, unknown };
+  }
+
+  /**
+   * The server refused the batch as read-only (a standby after a failover): nothing of it
+   * committed, and nothing will while it stays so. Unreachable for writes: `reachability`
+   * confirms it and refuses billed calls before the upstream.
+   */
+  private refusedForWrites(
+    entries: Entry[],
+    state: State[],
+    failed: Map<number, string>,
+    settled: Settled[],
+    err: unknown,
+  ): BatchResult {
+    this.reachability?.failed();
+    const unknown: [number, Promise<Committed>][] = [];
+    state.forEach((s, i) => {
+      if (s === "run") failed.set(i, reason(err));
+      else if (s === "unknown" || s === "landed") unknown.push([i, this.doubt(entries[i]!)]);
+    });
+    return { failed: [...failed], settled, unknown };
+  }
+
+  /**
+   * A statement of `recover`, given until the deadline (at least one first delay): a pool
+   * whose connections all failed may hold a statement until it connects again. One given up
+   * on runs on; what it may commit is learned after it ends (`learn` waits for it).
+   */
+  private async within<T>(retry: Backoff, statement: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => {
+          const running = statement.then(
+            () => {},
+            () => {},
+          );
+          this.abandoned.add(running);
+          void running.finally(() => this.abandoned.delete(running));
+          reject(new Error("no answer from PostgreSQL before the deadline"));
+        },
+        Math.max(retry.left(), this.timing.firstDelayMs),
+      );
+    });
+    try {
+      return await Promise.race([statement, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** An entry whose outcome is unknown: learned in the background once PostgreSQL answers. */
+  private doubt(entry: Entry): Promise<Committed> {
+    return new Promise((resolve) => {
+      this.doubts.push({ charges: chargesOf(entry), resolve });
+      this.learnLater();
+    });
+  }
+
+  private learnLater(): void {
+    if (this.learning || this.closed) return;
+    this.learning = setTimeout(() => {
+      this.learning = undefined;
+      void this.learn();
+    }, this.timing.learnEveryMs);
+    this.learning.unref?.();
+  }
+
+  /**
+   * Reads what PostgreSQL charged for the doubted entries: by ledger id, so a request's
+   * failure row (written after, under the same id, without a charge) reads as not charged.
+   */
+  private async learn(): Promise<void> {
+    const doubts = this.doubts;
+    this.doubts = [];
+    if (doubts.length === 0) return;
+    try {
+      // A statement given up on may still commit: what it did is read once it ended.
+      await Promise.all([...this.abandoned]);
+      const got = await settledAlready(
+        this.db,
+        doubts.flatMap((d) => d.charges),
+      );
+      this.reachability?.answered();
+      const byId = new Map(got.map((c) => [c.ledgerId, c]));
+      for (const d of doubts)
+        d.resolve({
+          settled: d.charges.flatMap((c) => (byId.has(c.ledgerId) ? [byId.get(c.ledgerId)!] : [])),
+        });
+    } catch {
+      this.doubts.unshift(...doubts);
+      this.learnLater();
+    }
+  }
+
+  /** Entries still waiting to learn their outcome (tests, metrics). */
+  get doubted(): number {
+    return this.doubts.length;
   }
 
   /** The indexes of the entries whose first row is committed (an entry without rows runs again harmlessly). */
@@ -103,7 +308,83 @@ export class PgWriter extends BatchingWriter {
 
   async close(): Promise<void> {
     await this.idle();
+    this.closed = true;
+    clearTimeout(this.learning);
   }
+}
+
+type State = "unknown" | "run" | "landed" | "done" | "failed";
+
+/**
+ * Waits between tries until a deadline: none for the first `quick` failures (each may be a
+ * dead pooled connection, replaced as it fails: the pool holds at most that many), then
+ * doubling from `firstDelayMs` up to `maxDelayMs`; null once the deadline has passed. The
+ * last try is made at the deadline.
+ */
+class Backoff {
+  private readonly deadline: number;
+  private delay: number;
+  constructor(
+    private readonly t: OutcomeTiming,
+    private quick: number,
+  ) {
+    this.deadline = Date.now() + t.withinMs;
+    this.delay = t.firstDelayMs;
+  }
+  left(): number {
+    return this.deadline - Date.now();
+  }
+  next(): number | null {
+    const left = this.deadline - Date.now();
+    if (left <= 0) return null;
+    if (this.quick-- > 0) return 0;
+    const wait = Math.min(this.delay, left);
+    this.delay = Math.min(this.delay * 2, this.t.maxDelayMs);
+    return wait;
+  }
+}
+
+/** The SQLSTATE of an error PostgreSQL itself answered (through Drizzle's wrapper), else null. */
+function sqlState(err: unknown, depth = 0): string | null {
+  const e = err as { code?: unknown; errno?: unknown; cause?: unknown } | null;
+  if (e?.code === "ERR_POSTGRES_SERVER_ERROR" && typeof e.errno === "string") return e.errno;
+  return e?.cause && depth < 3 ? sqlState(e.cause, depth + 1) : null;
+}
+
+/**
+ * No answer from the server (the connection failed, closed or timed out): a statement sent
+ * may have committed. An error the server answered means its transaction did not commit, and
+ * a connection that could not be made sent nothing.
+ */
+function sentUnanswered(err: unknown): boolean {
+  return sqlState(err) === null && !notConnected(err);
+}
+
+/** The pool could not connect (refused): the statement was never sent. */
+function notConnected(err: unknown, depth = 0): boolean {
+  const e = err as { code?: unknown; cause?: unknown } | null;
+  if (e?.code === "ERR_POSTGRES_CONNECTION_REFUSED" || e?.code === "ECONNREFUSED") return true;
+  return e?.cause && depth < 3 ? notConnected(e.cause, depth + 1) : false;
+}
+
+/** The server is away, shutting down or starting up: retried until the deadline while an outcome is unknown. */
+function unreachable(err: unknown): boolean {
+  const state = sqlState(err);
+  return notConnected(err) || (state !== null && (state.startsWith("08") || state.startsWith("57P")));
+}
+
+/** read_only_sql_transaction: a standby (after a failover) or a database set read-only. */
+function readOnly(err: unknown): boolean {
+  return sqlState(err) === "25006";
+}
+
+function poolSize(db: PgDb): number {
+  const max = (db.$client as { options?: { max?: unknown } }).options?.max;
+  return typeof max === "number" ? max : 10;
+}
+
+function reason(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** The row that says whether an entry committed: its log row, else its media row, else its ledger row. */

@@ -1,4 +1,10 @@
-import type { BatchResult, Committed, Entry, SettledCharge } from "./writes.ts";
+import {
+  type BatchResult,
+  CommitOutcomeUnknown,
+  type Committed,
+  type Entry,
+  type SettledCharge,
+} from "./writes.ts";
 
 /**
  * Where group-committed writes go. Entries queued during one turn of the event loop are
@@ -73,13 +79,17 @@ export abstract class BatchingWriter implements Writer {
         this.stats.batches++;
         this.stats.entries += batch.length;
         const failed = new Map(result.failed);
+        const unknown = new Map(result.unknown);
         const settled = result.settled && new Map(result.settled.map((c) => [c.ledgerId, c]));
         batch.forEach((w, i) => {
           const why = failed.get(i);
-          if (why === undefined) w.resolve(settled && { settled: ownCharges(w.entry, settled) });
+          const learned = unknown.get(i);
+          if (learned) w.reject(new CommitOutcomeUnknown(learned));
+          else if (why === undefined) w.resolve(settled && { settled: ownCharges(w.entry, settled) });
           else w.reject(new Error(`write failed: ${why}`));
         });
-        if (failed.size > 0) this.onFailure(new Error([...failed.values()][0]));
+        if (unknown.size > 0) this.onFailure(new CommitOutcomeUnknown([...unknown.values()][0]!));
+        else if (failed.size > 0) this.onFailure(new Error([...failed.values()][0]));
       },
       (err: unknown) => {
         for (const w of batch) w.reject(err);

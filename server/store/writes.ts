@@ -33,7 +33,29 @@ export type SettledCharge = Settled;
  * How a batch went: the indexes of entries that failed (each rolled back alone), with why;
  * on PostgreSQL also every charge as settled (SQLite's writers report none: memory decided).
  */
-export type BatchResult = { failed: [number, string][]; settled?: SettledCharge[] };
+export type BatchResult = {
+  failed: [number, string][];
+  settled?: SettledCharge[];
+  /**
+   * PostgreSQL: entries whose commit was sent and never answered, and the database stayed
+   * unreachable past the writer's deadline: each with what it will learn once the database
+   * answers again (its charges as PostgreSQL holds them: `charged` 0 for one that did not land).
+   */
+  unknown?: [number, Promise<Committed>][];
+};
 
 /** What an entry's commit tells its caller: its own charges as settled (PostgreSQL), or nothing. */
 export type Committed = { settled: SettledCharge[] } | undefined;
+
+/**
+ * An entry's commit was sent and its outcome could not be learned in time (PostgreSQL
+ * stopped answering): it may have committed, charge and log row included. `learned`
+ * resolves with the entry's charges as PostgreSQL holds them once it answers again (`charged`
+ * 0 for a charge that did not land); it never resolves if the writer closes first.
+ */
+export class CommitOutcomeUnknown extends Error {
+  constructor(readonly learned: Promise<Committed>) {
+    super("commit outcome unknown: the database stopped answering after the batch was sent");
+    this.name = "CommitOutcomeUnknown";
+  }
+}

@@ -137,13 +137,14 @@ function byColumn(columns: Columns, row: object): Record<string, unknown> {
 /**
  * Whether the server refused the statement for what it carried (a constraint, a bad value):
  * the entry's own fault. Anything else (the connection lost or refused, the server shutting
- * down) would fail every entry alike.
+ * down, a read-only server: a standby after a failover, SQLSTATE 25006) would fail every
+ * entry alike.
  */
 function ownFault(err: unknown): boolean {
   const e = err as { code?: unknown; errno?: unknown } | null;
   if (e?.code !== "ERR_POSTGRES_SERVER_ERROR") return false;
   const state = typeof e.errno === "string" ? e.errno : "";
-  return !(state.startsWith("08") || state.startsWith("57P"));
+  return !(state.startsWith("08") || state.startsWith("57P") || state === "25006");
 }
 
 function reason(err: unknown): string {
