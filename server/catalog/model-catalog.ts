@@ -58,15 +58,30 @@ function candidates(id: string): string[] {
   return [...new Set([id, bare, noTag])];
 }
 
+/**
+ * The time a price is read at: today at noon UTC. genai-prices knows time-of-day discounts
+ * (DeepSeek's off-peak hours, 16:30 to 00:30 UTC, at half price), and Tollgate bills one price
+ * per model at any hour: suggesting the discount because an admin looked in the evening would
+ * under-price every call made at peak hours. Noon UTC is inside every such peak it lists; the
+ * date stays today's, so a price change by date is still followed.
+ */
+function priceTime(): Date {
+  const t = new Date();
+  t.setUTCHours(12, 0, 0, 0);
+  return t;
+}
+
 async function priced(id: string, hint: UpstreamHint) {
   const { calcPrice } = await import("@pydantic/genai-prices");
   const usage = { input_tokens: 0, output_tokens: 0 };
   const providerId = PRICES_PROVIDER[hint.kind];
+  const timestamp = priceTime();
   for (const model of candidates(id)) {
     const found =
       (providerId
-        ? calcPrice(usage, model, { providerId })
-        : calcPrice(usage, model, { providerApiUrl: hint.baseUrl })) ?? calcPrice(usage, model);
+        ? calcPrice(usage, model, { providerId, timestamp })
+        : calcPrice(usage, model, { providerApiUrl: hint.baseUrl, timestamp })) ??
+      calcPrice(usage, model, { timestamp });
     if (found) return found;
   }
   return null;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setSystemTime, test } from "bun:test";
 import type { CatalogEntry } from "../catalog/model-catalog.ts";
 import { TestGateway } from "../testing/harness.ts";
 
@@ -57,6 +57,22 @@ describe("catalog lookup by upstream model id", () => {
     });
     expect(r.body.tiered).toBe(true);
     expect(r.body.context_window).toBe(200000);
+  });
+
+  test("the price suggested is the standard one at any hour, not an off-peak discount (DeepSeek's, 16:30 to 00:30 UTC)", async () => {
+    const hours = [3, 12, 17, 20, 23];
+    const seen: Record<number, unknown> = {};
+    try {
+      for (const h of hours) {
+        const at = new Date();
+        at.setUTCHours(h, 0, 0, 0);
+        setSystemTime(at);
+        seen[h] = (await lookup("ds", "deepseek-chat")).body.prices?.input;
+      }
+    } finally {
+      setSystemTime();
+    }
+    expect(seen).toEqual(Object.fromEntries(hours.map((h) => [h, 0.27])));
   });
 
   test("Gemini, DeepSeek (by base URL), Qwen (prices from models.dev), OpenRouter ids with a slash", async () => {
