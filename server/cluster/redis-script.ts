@@ -1,4 +1,5 @@
 import type { RedisClient } from "bun";
+import { withDeadline as deadline } from "../core/deadline.ts";
 
 /**
  * How long a script may take to answer before its caller treats Redis as away. A Redis that
@@ -48,11 +49,5 @@ export class RedisScript {
 }
 
 export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  // The losing side must not surface as an unhandled rejection.
-  p.catch(() => {});
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+  return deadline(p, ms, `Redis did not answer within ${ms} ms`);
 }

@@ -1,5 +1,6 @@
 import type { RedisClient, SQL } from "bun";
 import { serverStatus } from "../../db/pg/queries/status.ts";
+import { withDeadline } from "../core/deadline.ts";
 import type { Check } from "./checks.ts";
 
 /**
@@ -15,21 +16,15 @@ async function timedAsync(
   fn: () => Promise<Omit<Check, "duration_ms">>,
 ): Promise<Check> {
   const t = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   let r: Omit<Check, "duration_ms">;
   try {
-    r = await Promise.race([fn(), deadline]);
+    r = await withDeadline(fn(), timeoutMs);
   } catch (err) {
     r = {
       status: "unhealthy",
       message: `${name} check failed: ${String((err as Error).message ?? err).slice(0, 120)}`,
       details: { connected: false },
     };
-  } finally {
-    clearTimeout(timer);
   }
   return { ...r, duration_ms: Math.round((performance.now() - t) * 100) / 100 };
 }

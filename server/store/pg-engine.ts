@@ -2,6 +2,7 @@ import type { SQL } from "bun";
 import type { PgDb } from "../../db/pg/client.ts";
 import { pgStore } from "../../db/pg/queries/store.ts";
 import type { Store } from "../../db/store.ts";
+import { withDeadline } from "../core/deadline.ts";
 import type { ChangeSignal, Engine } from "./engine.ts";
 import { GENERATION_KEY } from "./generation.ts";
 import { freshConnectionProbe, PgReachability } from "./pg-reachability.ts";
@@ -86,22 +87,7 @@ const POLL_DEADLINE_MS = 2000;
 
 function generationPoll(store: Store, pollMs: number, reachability: PgReachability): ChangeSignal {
   const read = async () => (await store.settings.read(GENERATION_KEY)) ?? "0";
-  const readInTime = async () => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      return await Promise.race([
-        read(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${POLL_DEADLINE_MS} ms`)),
-            POLL_DEADLINE_MS,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const readInTime = () => withDeadline(read(), POLL_DEADLINE_MS);
   let last: string | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
   let busy = false;

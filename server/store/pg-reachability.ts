@@ -1,4 +1,5 @@
 import { serverStatus } from "../../db/pg/queries/status.ts";
+import { withDeadline } from "../core/deadline.ts";
 
 /**
  * Whether this replica knows PostgreSQL is unreachable, so that billed calls are refused
@@ -82,17 +83,10 @@ export class PgReachability {
 export function freshConnectionProbe(url: string, timeoutMs = 2000): () => Promise<void> {
   return async () => {
     const sql = new Bun.SQL(url, { max: 1, connectionTimeout: Math.ceil(timeoutMs / 1000) });
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const status = await Promise.race([
-        serverStatus(sql),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      const status = await withDeadline(serverStatus(sql), timeoutMs);
       if (status.replica) throw new Error("PostgreSQL is a read-only standby");
     } finally {
-      clearTimeout(timer);
       sql.close().catch(() => {});
     }
   };

@@ -2,6 +2,7 @@ import type { PgDb } from "../../db/pg/client.ts";
 import { landedIds, settledAlready } from "../../db/pg/queries/landed.ts";
 import type { Settled } from "../../db/pg/queries/settle.ts";
 import { commitBatch } from "../../db/pg/queries/writes.ts";
+import { READ_ONLY, serverAway, sqlState } from "../../db/pg/sql-state.ts";
 import type { PgReachability } from "./pg-reachability.ts";
 import { BatchingWriter } from "./writer.ts";
 import type { BatchResult, Charge, Committed, Entry } from "./writes.ts";
@@ -344,13 +345,6 @@ class Backoff {
   }
 }
 
-/** The SQLSTATE of an error PostgreSQL itself answered (through Drizzle's wrapper), else null. */
-function sqlState(err: unknown, depth = 0): string | null {
-  const e = err as { code?: unknown; errno?: unknown; cause?: unknown } | null;
-  if (e?.code === "ERR_POSTGRES_SERVER_ERROR" && typeof e.errno === "string") return e.errno;
-  return e?.cause && depth < 3 ? sqlState(e.cause, depth + 1) : null;
-}
-
 /**
  * No answer from the server (the connection failed, closed or timed out): a statement sent
  * may have committed. An error the server answered means its transaction did not commit, and
@@ -369,13 +363,11 @@ function notConnected(err: unknown, depth = 0): boolean {
 
 /** The server is away, shutting down or starting up: retried until the deadline while an outcome is unknown. */
 function unreachable(err: unknown): boolean {
-  const state = sqlState(err);
-  return notConnected(err) || (state !== null && (state.startsWith("08") || state.startsWith("57P")));
+  return notConnected(err) || serverAway(sqlState(err));
 }
 
-/** read_only_sql_transaction: a standby (after a failover) or a database set read-only. */
 function readOnly(err: unknown): boolean {
-  return sqlState(err) === "25006";
+  return sqlState(err) === READ_ONLY;
 }
 
 function poolSize(db: PgDb): number {

@@ -37,12 +37,19 @@ export class PgCutProxy {
   private readonly orphans = new Set<Socket<undefined>>();
   /** Replies cut so far. */
   cuts = 0;
+  /** Called as each cut is made (a test partitions the network at that moment). */
+  onCut: (() => void) | null = null;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
   get port(): number {
     if (!this.listener) throw new Error("the proxy is not started");
     return this.listener.port;
+  }
+
+  private cut(): void {
+    this.cuts++;
+    this.onCut?.();
   }
 
   /** Cuts the connection of the next statement whose bytes contain `marker`, `when` said. */
@@ -79,7 +86,7 @@ export class PgCutProxy {
               data(server, bytes) {
                 if (pair.orphaned) return;
                 if (pair.cutNext) {
-                  proxy.cuts++;
+                  proxy.cut();
                   pair.cutNext = false;
                   server.terminate();
                   pair.client.terminate();
@@ -107,7 +114,7 @@ export class PgCutProxy {
           if (pair.server) send(pair.server, pair.toServer, bytes);
           else pair.toServer.push(new Uint8Array(bytes));
           if (hit && proxy.when === "in-flight" && pair.server) {
-            proxy.cuts++;
+            proxy.cut();
             pair.orphaned = true;
             proxy.orphans.add(pair.server);
             client.terminate();

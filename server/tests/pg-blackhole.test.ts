@@ -11,73 +11,13 @@
  * 500 ms generation poll, ...) new billed calls get that 503 before any upstream is called".
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Socket, TCPSocketListener } from "bun";
 import { standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
-
-type Side = { server: Socket<undefined> | null; queue: Uint8Array[] };
-
-/** A loopback TCP proxy that can turn into a black hole: bytes either way dropped, nothing closed. */
-class Gate {
-  private listener: TCPSocketListener<Side> | null = null;
-  dropping = false;
-  constructor(private readonly target: { host: string; port: number }) {}
-  get port(): number {
-    return this.listener!.port;
-  }
-  start(): this {
-    const gate = this;
-    const t = this.target;
-    this.listener = Bun.listen<Side>({
-      hostname: "127.0.0.1",
-      port: 0,
-      socket: {
-        open(client) {
-          client.data = { server: null, queue: [] };
-          Bun.connect<undefined>({
-            hostname: t.host,
-            port: t.port,
-            socket: {
-              open(server) {
-                client.data.server = server;
-                for (const b of client.data.queue) server.write(b);
-                client.data.queue = [];
-              },
-              data(_s, bytes) {
-                if (!gate.dropping) client.write(bytes);
-              },
-              close() {
-                if (!gate.dropping) client.end();
-              },
-              error() {
-                if (!gate.dropping) client.end();
-              },
-            },
-          }).catch(() => client.end());
-        },
-        data(client, bytes) {
-          if (gate.dropping) return;
-          if (client.data.server) client.data.server.write(bytes);
-          else client.data.queue.push(new Uint8Array(bytes));
-        },
-        close(client) {
-          client.data.server?.end();
-        },
-        error(client) {
-          client.data.server?.end();
-        },
-      },
-    });
-    return this;
-  }
-  stop(): void {
-    this.listener?.stop(true);
-  }
-}
+import { TcpGate } from "../testing/tcp-gate.ts";
 
 let pg: PgServer;
-let gate: Gate;
+let gate: TcpGate;
 let mock: MockOpenAI;
 let tg: TestGateway;
 
@@ -86,7 +26,7 @@ beforeAll(async () => {
   mock = new MockOpenAI().start();
   const direct = await pg.createDatabase("blackhole");
   const { hostname, port, pathname } = new URL(direct);
-  gate = new Gate({ host: hostname, port: Number(port) }).start();
+  gate = new TcpGate({ host: hostname, port: Number(port) }).start();
   tg = await TestGateway.start({
     config: standardConfig(mock.url),
     env: {

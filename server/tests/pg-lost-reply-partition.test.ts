@@ -12,7 +12,6 @@
  * (not `store_unavailable`), and the book learns what landed once PostgreSQL answers again.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Socket, TCPSocketListener } from "bun";
 import { anthropicErrorBody } from "../dialects/anthropic/error.ts";
 import { googleErrorBody } from "../dialects/gemini/error.ts";
 import { openaiErrorBody } from "../dialects/openai-chat/error.ts";
@@ -22,103 +21,11 @@ import { standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { PgCutProxy } from "../testing/pg-cut-proxy.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
-
-/** A loopback TCP proxy that can be partitioned: every connection cut, new ones refused, for a while. */
-class Gate {
-  private listener: TCPSocketListener<{
-    server: Socket<undefined> | null;
-    queue: Uint8Array[];
-    dead: boolean;
-    busy: boolean;
-  }> | null = null;
-  private readonly open = new Set<
-    Socket<{ server: Socket<undefined> | null; queue: Uint8Array[]; dead: boolean; busy: boolean }>
-  >();
-  private downUntil = 0;
-  constructor(private readonly target: { host: string; port: number }) {}
-  get port(): number {
-    return this.listener!.port;
-  }
-  /**
-   * The server side gone (a failover, a restart): for `ms` new connections are refused, and
-   * every connection open now is dead, which its client learns when it next sends on it
-   * (a reset), as a pooled connection does.
-   */
-  partition(ms: number): void {
-    this.downUntil = Date.now() + ms;
-    for (const c of this.open) {
-      c.data.dead = true;
-      c.data.server?.terminate();
-      // A statement waiting for its reply sees its connection reset.
-      if (c.data.busy) c.terminate();
-    }
-    this.open.clear();
-  }
-  start(): this {
-    const gate = this;
-    const t = this.target;
-    this.listener = Bun.listen({
-      hostname: "127.0.0.1",
-      port: 0,
-      socket: {
-        open(client) {
-          client.data = { server: null, queue: [], dead: false, busy: false };
-          if (Date.now() < gate.downUntil) {
-            client.terminate();
-            return;
-          }
-          gate.open.add(client);
-          Bun.connect<undefined>({
-            hostname: t.host,
-            port: t.port,
-            socket: {
-              open(server) {
-                client.data.server = server;
-                for (const b of client.data.queue) server.write(b);
-                client.data.queue = [];
-              },
-              data(_s, bytes) {
-                client.data.busy = false;
-                if (!client.data.dead) client.write(bytes);
-              },
-              close() {
-                if (!client.data.dead) client.end();
-              },
-              error() {
-                if (!client.data.dead) client.end();
-              },
-            },
-          }).catch(() => client.end());
-        },
-        data(client, bytes) {
-          if (client.data.dead) {
-            client.terminate();
-            return;
-          }
-          client.data.busy = true;
-          if (client.data.server) client.data.server.write(bytes);
-          else client.data.queue.push(new Uint8Array(bytes));
-        },
-        close(client) {
-          gate.open.delete(client);
-          client.data.server?.end();
-        },
-        error(client) {
-          gate.open.delete(client);
-          client.data.server?.end();
-        },
-      },
-    });
-    return this;
-  }
-  stop(): void {
-    this.listener?.stop(true);
-  }
-}
+import { TcpGate } from "../testing/tcp-gate.ts";
 
 let pg: PgServer;
 let cut: PgCutProxy;
-let gate: Gate;
+let gate: TcpGate;
 let mock: MockOpenAI;
 let tg: TestGateway;
 let direct: string;
@@ -131,16 +38,9 @@ beforeAll(async () => {
   direct = await pg.createDatabase("lost_reply_partition");
   const { hostname, port, pathname } = new URL(direct);
   cut = new PgCutProxy({ host: hostname, port: Number(port) }).start();
-  gate = new Gate({ host: "127.0.0.1", port: cut.port }).start();
+  gate = new TcpGate({ host: "127.0.0.1", port: cut.port }).start();
   // The moment the cut proxy drops the reply (PostgreSQL committed), the network partitions.
-  let cuts = cut.cuts;
-  Object.defineProperty(cut, "cuts", {
-    get: () => cuts,
-    set: (v: number) => {
-      cuts = v;
-      gate.partition(partitionMs);
-    },
-  });
+  cut.onCut = () => gate.partition(partitionMs);
   tg = await TestGateway.start({
     config: standardConfig(mock.url),
     env: {

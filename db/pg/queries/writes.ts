@@ -4,6 +4,7 @@ import type { RowWrite } from "../../queries/writes.ts";
 import { logRowCarries } from "../../queries/writes.ts";
 import type { PgDb } from "../client.ts";
 import { generatedMedia, idempotency, requestLog } from "../schema/index.ts";
+import { READ_ONLY, serverAway, sqlState } from "../sql-state.ts";
 import { type ChargeIn, type Settled, settledRows } from "./settle.ts";
 
 /**
@@ -141,10 +142,8 @@ function byColumn(columns: Columns, row: object): Record<string, unknown> {
  * entry alike.
  */
 function ownFault(err: unknown): boolean {
-  const e = err as { code?: unknown; errno?: unknown } | null;
-  if (e?.code !== "ERR_POSTGRES_SERVER_ERROR") return false;
-  const state = typeof e.errno === "string" ? e.errno : "";
-  return !(state.startsWith("08") || state.startsWith("57P") || state === "25006");
+  const state = sqlState(err);
+  return state !== null && !serverAway(state) && state !== READ_ONLY;
 }
 
 function reason(err: unknown): string {
