@@ -13,6 +13,8 @@ import { PG_SUITE } from "./pg-suite.ts";
 
 type Tally = { passed: number; failed: number; skipped: number };
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+/** Every failing test's line, repeated just above the closing line: CI keeps only the tail of a long run. */
+const failures: string[] = [];
 const bin = (name: string) => `${import.meta.dir}/../node_modules/.bin/${name}`;
 
 async function run(cmd: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
@@ -32,20 +34,46 @@ async function run(cmd: string[], env: Record<string, string> = {}): Promise<{ c
 
 const stage = (name: string) => console.log(`\n=== ${name} ===`);
 
+/** Each `(fail)` line of a bun test run with the lines that led to it (its error), at most 25. */
+function failedWithContext(out: string): string[] {
+  const lines = out.split("\n");
+  const found: string[] = [];
+  let since = 0;
+  let file = "";
+  lines.forEach((line, i) => {
+    if (/^\S+\.test\.tsx?:$/.test(line)) {
+      file = line;
+      since = i + 1;
+    } else if (/^\((pass|skip|todo)\) /.test(line)) since = i + 1;
+    else if (/^\(fail\) /.test(line)) {
+      found.push(file, ...lines.slice(Math.max(since, i - 25), i + 1), "");
+      since = i + 1;
+    }
+  });
+  return found;
+}
+
 /** Adds a bun test run's own counts; a run that crashed or ran nothing counts as one failure. */
 function tally(r: { code: number; out: string }): void {
   const pass = Number(/^\s*(\d+) pass$/m.exec(r.out)?.[1] ?? 0);
   const fail = Number(/^\s*(\d+) fail$/m.exec(r.out)?.[1] ?? 0);
   total.passed += pass;
   total.failed += fail;
-  if (r.code !== 0 && fail === 0) total.failed++;
+  failures.push(...failedWithContext(r.out));
+  if (r.code !== 0 && fail === 0) {
+    total.failed++;
+    failures.push(`a bun test run exited ${r.code} with no failing test named`);
+  }
 }
 
 // 1. Static checks count as one test: they must pass before anything else means much.
 stage("check: typecheck, lint, format, dependency rules");
 const check = await run([process.execPath, "run", "check"]);
 if (check.code === 0) total.passed++;
-else total.failed++;
+else {
+  total.failed++;
+  failures.push("npm run check");
+}
 
 // Installing counts as one test: when it fails, the tests that need these folders fail too and say so.
 stage("package folders: coding agents, benchmark peers");
@@ -55,6 +83,7 @@ try {
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   total.failed++;
+  failures.push("package folders");
 }
 
 // 2. Unit and gateway tests (bun test from the root bunfig.toml names: server/, db/, admin/src).
@@ -84,9 +113,14 @@ if (existsSync("playwright.config.ts")) {
     total.passed += stats.expected + stats.flaky;
     total.failed += stats.unexpected;
     total.skipped += stats.skipped;
-    if (e2e.code !== 0 && stats.unexpected === 0) total.failed++;
+    failures.push(...e2e.out.split("\n").filter((line) => /^\s*✘/.test(line)));
+    if (e2e.code !== 0 && stats.unexpected === 0) {
+      total.failed++;
+      failures.push(`playwright exited ${e2e.code} with no failing test named`);
+    }
   } catch {
     total.failed++; // no report: the suite could not run (no browser, config error)
+    failures.push("playwright: no report");
   }
 }
 
@@ -95,7 +129,15 @@ if (existsSync("bench/run.ts")) {
   stage("benchmark smoke (npm run bench -- --smoke)");
   const smoke = await run([process.execPath, "bench/run.ts", "--smoke"]);
   if (smoke.code === 0) total.passed++;
-  else total.failed++;
+  else {
+    total.failed++;
+    failures.push("benchmark smoke");
+  }
+}
+
+if (failures.length > 0) {
+  stage("failed");
+  for (const line of failures) console.log(line);
 }
 
 console.log(
