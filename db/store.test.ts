@@ -625,6 +625,7 @@ async function identityScript(e: Engine) {
   out.membersOf = await id.membersOf("acc_1");
   await id.setMemberRole("acc_1", "usr_2", "owner");
   out.allMemberships = (await id.allMemberships()).sort((a, b) => a.userId.localeCompare(b.userId));
+  out.membership = [await id.membership("acc_1", "usr_2"), await id.membership("acc_1", "usr_9")];
   await id.deleteMembership("acc_1", "usr_2");
   out.membersAfterDelete = (await id.membersOf("acc_1")).map((m) => m.userId);
 
@@ -1007,6 +1008,7 @@ describe("Store: the same answers on SQLite and PostgreSQL", () => {
         ],
         membersOf: [{ userId: "usr_1" }, { userId: "usr_2", role: "member" }],
         allMemberships: [{ userId: "usr_1" }, { userId: "usr_2", role: "owner" }],
+        membership: [{ accountId: "acc_1", userId: "usr_2", role: "owner", keyId: "key_2" }, undefined],
         membersAfterDelete: ["usr_1"],
         pendingInvites: ["inv_1", "inv_2", "inv_4"],
         invitesOfAccount: ["inv_4", "inv_3"],

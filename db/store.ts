@@ -220,6 +220,7 @@ export interface Store {
     /** The row after the patch, or undefined for an unknown id. */
     updateUser(id: string, set: Partial<UserRow>): Promise<UserRow | undefined>;
     allMemberships(): Promise<MemberRow[]>;
+    membership(accountId: string, userId: string): Promise<MemberRow | undefined>;
     /** Oldest first, with the account's name and the user's address. */
     membershipsOf(userId: string): Promise<MembershipView[]>;
     membersOf(accountId: string): Promise<MembershipView[]>;

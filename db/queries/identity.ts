@@ -118,6 +118,14 @@ export function allMemberships(db: Conn): MemberRow[] {
   return db.select().from(accountMembers).all();
 }
 
+export function membership(db: Conn, accountId: string, userId: string): MemberRow | undefined {
+  return db
+    .select()
+    .from(accountMembers)
+    .where(and(eq(accountMembers.accountId, accountId), eq(accountMembers.userId, userId)))
+    .get();
+}
+
 // Invites
 
 export function insertInvite(db: Conn, row: InviteRow): void {

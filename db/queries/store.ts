@@ -121,6 +121,7 @@ export function sqliteStore(db: Db): Store {
       insertUser: async (row) => identity.insertUser(db, row),
       updateUser: async (id, set) => identity.updateUser(db, id, set),
       allMemberships: async () => identity.allMemberships(db),
+      membership: async (accountId, userId) => identity.membership(db, accountId, userId),
       membershipsOf: async (userId) => identity.membershipsOfUser(db, userId),
       membersOf: async (accountId) => identity.membersOfAccount(db, accountId),
       insertMembership: async (row) => identity.insertMembership(db, row),

@@ -34,8 +34,8 @@ export async function resolveSignedToken(id: Identity, token: string, now: numbe
       throw unauthorized("This sign-in has ended: sign in again.", "session_ended");
     const user = await id.users.get(claims.userId);
     if (user?.status !== "active") throw unauthorized("This user is disabled.", "user_disabled");
-    const m = id.users.membership(claims.accountId, claims.userId);
-    const key = usable(id, m ? id.gw.keys.get(m.keyId) : undefined, now);
+    const m = await id.users.memberOf(claims.accountId, claims.userId);
+    const key = usable(id, m ? await id.gw.keys.named(m.keyId) : undefined, now);
     return { key, userId: user.id, sessionId: claims.sessionId };
   }
   if (id.external && iss === id.external.issuer) {

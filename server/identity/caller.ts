@@ -56,8 +56,8 @@ export async function callerOf(
     return { key: authenticateClient(id.gw, request), user: null, role: null, via: "api_key" };
   const fromCookie = opts.cookie ? await cookieUser(id, request) : null;
   if (fromCookie) {
-    const m = id.users.membership(fromCookie.accountId, fromCookie.user.id);
-    const key = m ? id.gw.keys.get(m.keyId) : undefined;
+    const m = await id.users.memberOf(fromCookie.accountId, fromCookie.user.id);
+    const key = m ? await id.gw.keys.named(m.keyId) : undefined;
     if (m && key?.status === "active") return { key, user: fromCookie.user, role: m.role, via: "session" };
   }
   throw unauthorized(

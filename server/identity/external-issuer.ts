@@ -162,15 +162,13 @@ export class ExternalIssuer {
       // Another replica linked the subject first (the issuer and subject are unique): its key.
       const linked = await this.d.store.identity.externalIdentity(this.decl.issuer, subject);
       if (!linked) throw err;
-      // Made on the other replica a moment ago: this one may not have loaded it yet.
-      if (!this.d.keys.get(linked.keyId)) await this.d.keys.load();
       return this.active(linked.keyId);
     }
   }
 
   /** The subject's key (whether it may be used is the caller's check, as for a membership's). */
-  private active(keyId: string): KeyRecord | undefined {
-    return this.d.keys.get(keyId);
+  private active(keyId: string): Promise<KeyRecord | undefined> {
+    return this.d.keys.named(keyId);
   }
 }
 

@@ -13,14 +13,10 @@ import { migratePg, openPg } from "../../db/pg/client.ts";
 import { pgStore } from "../../db/pg/queries/store.ts";
 import { sqliteStore } from "../../db/queries/store.ts";
 import type { Store } from "../../db/store.ts";
-import { AccountBook } from "../billing/account-book.ts";
-import { IdentityDecl } from "../config/identity.ts";
 import { GatewayError } from "../errors.ts";
-import { KeyStore } from "../keys/key-store.ts";
-import { PlanBook } from "../plans/plan-book.ts";
-import { createCipher } from "../secrets/cipher.ts";
+import { identityOver } from "../testing/identity-services.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
-import { Identity } from "./identity.ts";
+import type { Identity } from "./identity.ts";
 import { OAuthError } from "./oauth.ts";
 import { SignIn } from "./sign-in.ts";
 
@@ -44,46 +40,6 @@ async function postgres(name: string): Promise<Engine> {
   const { client, db } = openPg(await pg.createDatabase(name), { max: 8 });
   await migratePg(db);
   return { store: pgStore(db), close: () => client.close() };
-}
-
-/** The identity layer over `store`, as start.ts builds it, with mail kept in the outbox. */
-async function identityOver(store: Store): Promise<Identity> {
-  const book = new AccountBook(store);
-  const keys = new KeyStore(store);
-  const plans = new PlanBook(book, store);
-  await book.load();
-  await keys.load();
-  await plans.load();
-  const id = new Identity(
-    {
-      store,
-      cipher: createCipher(randomBytes(32)),
-      keys,
-      book,
-      plans,
-      planLimits: { usage: () => ({ requestsToday: 0, tokensToday: 0, concurrent: 0 }) },
-      limiter: { dayLimit: () => null, dayCount: () => 0 },
-      settings: { currency: "USD" },
-    },
-    {
-      decl: IdentityDecl.parse({
-        signup: "open",
-        codes: { max_attempts: 3, per_email_per_hour: 2, per_client_per_hour: 100 },
-        external_jwt: {
-          issuer: "https://idp.test",
-          audience: "tollgate",
-          secret: "an-hs256-secret-of-at-least-32-characters",
-          provision: true,
-        },
-      }),
-      accessTokenMinutes: 15,
-      refreshTokenDays: 30,
-      signingSecret: null,
-      siteName: "Tollgate",
-    },
-  );
-  await id.start();
-  return id;
 }
 
 /** What calls made at once came to: each outcome (a value's kind, or an error's code), sorted. */

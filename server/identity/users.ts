@@ -23,7 +23,7 @@ const memberKey = (accountId: string, userId: string) => `${accountId}\u0000${us
 export class Users {
   private members = new Map<string, MemberRow>();
   private users = new Map<string, UserRow>();
-  /** Moves on each load: a read that started before one does not fill the cache after it. */
+  /** Moves on each load and removal: a read that started before one does not fill the cache after it. */
   private epoch = 0;
 
   constructor(private readonly d: UserDeps) {}
@@ -79,6 +79,23 @@ export class Users {
 
   membership(accountId: string, userId: string): MemberRow | undefined {
     return this.members.get(memberKey(accountId, userId));
+  }
+
+  /**
+   * The membership a signed-in call acts under. One made on another replica a moment ago
+   * (a sign-up, an invite taken) is not in this one's cache until the change signal's
+   * reload: it is read from the table then, rather than the new member's first call being
+   * refused. Only our own signed tokens and sessions come here, so a miss costs one row's
+   * read per valid token, not per guess.
+   */
+  async memberOf(accountId: string, userId: string): Promise<MemberRow | undefined> {
+    const cached = this.membership(accountId, userId);
+    if (cached) return cached;
+    const epoch = this.epoch;
+    const row = await this.db.membership(accountId, userId);
+    // As in get(): a reload that started while the read was away knows better.
+    if (row && this.epoch === epoch) this.members.set(memberKey(accountId, userId), row);
+    return row;
   }
 
   membershipsOf(userId: string): Promise<Membership[]> {
@@ -138,6 +155,7 @@ export class Users {
     // Memory first, in this turn (as for a role change): the last two owners cannot both leave.
     const key = memberKey(accountId, userId);
     this.members.delete(key);
+    this.epoch++; // a memberOf read already away must not put it back
     await this.db.deleteMembership(accountId, userId).catch((err: unknown) => {
       this.members.set(key, m);
       throw err;

@@ -96,6 +96,15 @@ export async function insertMembership(db: PgConn, row: MemberRow): Promise<void
 const member = (accountId: string, userId: string) =>
   and(eq(accountMembers.accountId, accountId), eq(accountMembers.userId, userId));
 
+export async function membership(
+  db: PgConn,
+  accountId: string,
+  userId: string,
+): Promise<MemberRow | undefined> {
+  const [row] = await db.select().from(accountMembers).where(member(accountId, userId)).limit(1);
+  return row;
+}
+
 export async function setMemberRole(
   db: PgConn,
   accountId: string,

@@ -115,6 +115,7 @@ export function pgStore(db: PgConn): Store {
       insertUser: (row) => identity.insertUser(db, row),
       updateUser: (id, set) => identity.updateUser(db, id, set),
       allMemberships: () => identity.allMemberships(db),
+      membership: (accountId, userId) => identity.membership(db, accountId, userId),
       membershipsOf: (userId) => identity.membershipsOfUser(db, userId),
       membersOf: (accountId) => identity.membersOfAccount(db, accountId),
       insertMembership: (row) => identity.insertMembership(db, row),
