@@ -5,6 +5,7 @@ import { presentedKey } from "../http/client-auth.ts";
 import { type SignedPrincipal, setSignedPrincipal } from "../http/request-principal.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ISSUER } from "./access-tokens.ts";
+import { freshKey } from "./fresh-key.ts";
 import type { Identity } from "./identity.ts";
 
 /** Three base64url parts, the first a JSON object (`eyJ`): a JWT, not an API key. */
@@ -35,7 +36,7 @@ export async function resolveSignedToken(id: Identity, token: string, now: numbe
     const user = await id.users.get(claims.userId);
     if (user?.status !== "active") throw unauthorized("This user is disabled.", "user_disabled");
     const m = await id.users.memberOf(claims.accountId, claims.userId);
-    const key = usable(id, m ? await id.gw.keys.named(m.keyId) : undefined, now);
+    const key = usable(id, m ? await freshKey(id.gw, m.keyId) : undefined, now);
     return { key, userId: user.id, sessionId: claims.sessionId };
   }
   if (id.external && iss === id.external.issuer) {

@@ -2,6 +2,7 @@ import { checkOrigin, isHttps } from "../admin-session/cookie.ts";
 import { forbidden, GatewayError, unauthorized } from "../errors.ts";
 import { authenticateClient, presentedKey } from "../http/client-auth.ts";
 import { signedPrincipal } from "../http/request-principal.ts";
+import { freshKey } from "./fresh-key.ts";
 import type { Identity } from "./identity.ts";
 import type { Caller } from "./me.ts";
 import type { Session } from "./sessions.ts";
@@ -57,7 +58,7 @@ export async function callerOf(
   const fromCookie = opts.cookie ? await cookieUser(id, request) : null;
   if (fromCookie) {
     const m = await id.users.memberOf(fromCookie.accountId, fromCookie.user.id);
-    const key = m ? await id.gw.keys.named(m.keyId) : undefined;
+    const key = m ? await freshKey(id.gw, m.keyId) : undefined;
     if (m && key?.status === "active") return { key, user: fromCookie.user, role: m.role, via: "session" };
   }
   throw unauthorized(

@@ -8,6 +8,7 @@ import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
 import type { PlanBook } from "../plans/plan-book.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import { tokenRefusal } from "./access-tokens.ts";
+import { freshKey } from "./fresh-key.ts";
 
 const PUBLIC_KEY_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
 const MAX_SUBJECT = 200;
@@ -168,7 +169,7 @@ export class ExternalIssuer {
 
   /** The subject's key (whether it may be used is the caller's check, as for a membership's). */
   private active(keyId: string): Promise<KeyRecord | undefined> {
-    return this.d.keys.named(keyId);
+    return freshKey(this.d, keyId);
   }
 }
 

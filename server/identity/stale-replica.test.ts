@@ -27,10 +27,12 @@ test("an external subject provisioned on one replica is served on another with t
   const [a, b] = await twoReplicas();
   const first = await a.external!.keyFor({ sub: "late-cache" }, Date.now());
   expect(first?.id).toStartWith("key_");
-  expect(b.gw.keys.get(first!.id)).toBeUndefined(); // b has not heard of it
+  expect(b.gw.keys.get(first!.id)).toBeUndefined(); // b has not heard of it, nor of its account
+  expect(b.gw.book.get(first!.accountId)).toBeUndefined();
   const onB = await b.external!.keyFor({ sub: "late-cache" }, Date.now());
   expect(onB?.id).toBe(first!.id);
   expect(onB?.status).toBe("active");
+  expect(b.gw.book.get(first!.accountId)?.name).toBe("external:late-cache");
   expect((await b.external!.keyFor({ sub: "late-cache" }, Date.now()))?.id).toBe(first!.id);
   expect(b.gw.keys.all().filter((k) => k.accountId === first!.accountId)).toHaveLength(1);
 });
@@ -45,9 +47,11 @@ test("a user signed up on one replica calls another with their access token at o
   const ticket = (await signIn.verifyEmail("new@x.test", code, "198.51.100.7", now)).registration_token;
   const tokens = await signIn.complete(ticket, {}, { clientAddress: null, userAgent: null }, now);
   expect(b.users.membership(tokens.account.id, tokens.user.id)).toBeUndefined(); // b has not heard of it
+  expect(b.gw.book.get(tokens.account.id)).toBeUndefined();
   const onB = await resolveSignedToken(b, tokens.access_token, Date.now());
   expect(onB.userId).toBe(tokens.user.id);
   expect(onB.key.accountId).toBe(tokens.account.id);
+  expect(b.gw.book.get(tokens.account.id)?.id).toBe(tokens.account.id); // the API's auth finds it
   expect(onB.key.id).toBe(a.users.membership(tokens.account.id, tokens.user.id)!.keyId);
 
   // Removed on b (its cache holds the membership now): refused there at once.

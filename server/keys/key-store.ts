@@ -209,12 +209,7 @@ export class KeyStore {
     return this.byId.get(id);
   }
 
-  /**
-   * A key a row elsewhere names (a membership, an external subject's link). One made on
-   * another replica a moment ago may not be loaded here yet (the change signal takes up to
-   * a second): the keys are read then, rather than a 401 for a link that is in the table.
-   * Keys are never deleted, so a row's key is missed once.
-   */
+  /** A key a row elsewhere names, read from the table if not loaded yet (identity/fresh-key.ts). */
   async named(id: string): Promise<KeyRecord | undefined> {
     if (!this.byId.has(id)) await this.load();
     return this.byId.get(id);
