@@ -12,6 +12,8 @@ export type Membership = MembershipView;
 
 export type UserDeps = { store: Pick<Store, "identity">; keys: KeyStore; book: AccountBook; plans: PlanBook };
 
+/** Bounds the not-found marks kept between reloads (each is one valid token's membership). */
+const MAX_ABSENT = 10_000;
 const memberKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
 
 /**
@@ -25,6 +27,8 @@ export class Users {
   private users = new Map<string, UserRow>();
   /** Moves on each load and removal: a read that started before one does not fill the cache after it. */
   private epoch = 0;
+  /** Memberships read and not found, until when: an ex-member's token costs one read a second, not one a call. */
+  private absent = new Map<string, number>();
 
   constructor(private readonly d: UserDeps) {}
 
@@ -36,6 +40,7 @@ export class Users {
   async load(): Promise<void> {
     this.epoch++;
     this.users.clear();
+    this.absent.clear();
     const all = await this.db.allMemberships();
     this.members = new Map(all.map((m) => [memberKey(m.accountId, m.userId), m]));
   }
@@ -89,12 +94,21 @@ export class Users {
    * read per valid token, not per guess.
    */
   async memberOf(accountId: string, userId: string): Promise<MemberRow | undefined> {
-    const cached = this.membership(accountId, userId);
+    const key = memberKey(accountId, userId);
+    const cached = this.members.get(key);
     if (cached) return cached;
+    const now = Date.now();
+    if ((this.absent.get(key) ?? 0) > now) return undefined;
     const epoch = this.epoch;
     const row = await this.db.membership(accountId, userId);
     // As in get(): a reload that started while the read was away knows better.
-    if (row && this.epoch === epoch) this.members.set(memberKey(accountId, userId), row);
+    if (this.epoch === epoch) {
+      if (row) this.members.set(key, row);
+      else {
+        if (this.absent.size >= MAX_ABSENT) this.absent.clear();
+        this.absent.set(key, now + 1000);
+      }
+    }
     return row;
   }
 
