@@ -48,7 +48,23 @@ test("a user signed up on one replica calls another with their access token at o
   const tokens = await signIn.complete(ticket, {}, { clientAddress: null, userAgent: null }, now);
   expect(b.users.membership(tokens.account.id, tokens.user.id)).toBeUndefined(); // b has not heard of it
   expect(b.gw.book.get(tokens.account.id)).toBeUndefined();
-  const onB = await resolveSignedToken(b, tokens.access_token, Date.now());
+  // The user's first calls reach b together: the keys and accounts are read twice at most, not once each.
+  // (The keys' read made slow, as a PostgreSQL round trip under load is: the calls overlap it.)
+  const readKeys = b.gw.store.keys.all.bind(b.gw.store.keys);
+  const slow = spyOn(b.gw.store.keys, "all").mockImplementation(async () => {
+    await Bun.sleep(20);
+    return readKeys();
+  });
+  const loads = spyOn(b.gw.keys, "load");
+  const refreshes = spyOn(b.gw.book, "refresh");
+  const burst = await Promise.all(
+    Array.from({ length: 20 }, () => resolveSignedToken(b, tokens.access_token, Date.now())),
+  );
+  expect(new Set(burst.map((p) => p.key.id)).size).toBe(1);
+  expect(loads.mock.calls.length).toBeLessThanOrEqual(2);
+  expect(refreshes.mock.calls.length).toBeLessThanOrEqual(2);
+  for (const spy of [slow, loads, refreshes]) spy.mockRestore();
+  const onB = burst[0]!;
   expect(onB.userId).toBe(tokens.user.id);
   expect(onB.key.accountId).toBe(tokens.account.id);
   expect(b.gw.book.get(tokens.account.id)?.id).toBe(tokens.account.id); // the API's auth finds it

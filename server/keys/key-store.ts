@@ -209,12 +209,6 @@ export class KeyStore {
     return this.byId.get(id);
   }
 
-  /** A key a row elsewhere names, read from the table if not loaded yet (identity/fresh-key.ts). */
-  async named(id: string): Promise<KeyRecord | undefined> {
-    if (!this.byId.has(id)) await this.load();
-    return this.byId.get(id);
-  }
-
   all(): KeyRecord[] {
     return [...this.byId.values()];
   }
