@@ -34,7 +34,7 @@ async function run(cmd: string[], env: Record<string, string> = {}): Promise<{ c
 
 const stage = (name: string) => console.log(`\n=== ${name} ===`);
 
-/** Each `(fail)` line of a bun test run with the lines that led to it (its error), at most 25. */
+/** Each `(fail)` line of a bun test run with the lines that led to it (its error), at most 25; each unhandled error's first 15. */
 function failedWithContext(out: string): string[] {
   const lines = out.split("\n");
   const found: string[] = [];
@@ -48,7 +48,7 @@ function failedWithContext(out: string): string[] {
     else if (/^\(fail\) /.test(line)) {
       found.push(file, ...lines.slice(Math.max(since, i - 25), i + 1), "");
       since = i + 1;
-    }
+    } else if (line.startsWith("# Unhandled error")) found.push(file, ...lines.slice(i, i + 15), "");
   });
   return found;
 }
