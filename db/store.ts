@@ -40,6 +40,8 @@ export type { CatalogWrite };
 export interface Store {
   readonly keys: {
     all(): Promise<KeyRow[]>;
+    /** Whether a key with this SHA-256 exists (one made by another replica a moment ago). */
+    hashExists(hash: string): Promise<boolean>;
     /** Each key's last use as committed by the group commit. */
     lastUsed(): Promise<Map<string, number | null>>;
     insert(row: FullRow<typeof apiKeys>): Promise<void>;

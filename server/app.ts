@@ -12,6 +12,7 @@ import { cacheSync } from "./http/cache-sync.ts";
 import { ClientAddresses } from "./http/client-address.ts";
 import { type DocsAssets, docs, docsAssetsFromNodeModules } from "./http/docs.ts";
 import { type ElysiaErrorInput, ErrorHook } from "./http/error-hook.ts";
+import { freshApiKey } from "./http/fresh-api-key.ts";
 import { hostCheck } from "./http/host-check.ts";
 import { requestId } from "./http/request-id.ts";
 import { identityAdmin } from "./identity/admin-routes.ts";
@@ -66,46 +67,50 @@ export function buildApp(gw: Gateway, opts: AppOptions) {
   const desk = ownerDesk(gw);
   // Paths are read from just after `http://host`, wherever the host ends (Elysia's default
   // assumes a host of 4+ characters and misroutes `Host: a`); malformed hosts never get that far.
-  return new Elysia({ handler: { standardHostname: false } })
-    .use(requestId)
-    .use(hostCheck(clientErrors))
-    .use(bodyLimit(gw.settings.bodyLimitBytes, clientErrors))
-    .use(cacheSync(gw, gw.shared !== null))
-    .use(signedBearer(opts.identity))
-    .onError({ as: "global" }, ({ error, code, request, path }) =>
-      clientErrors.render({ error, code, request, path }),
-    )
-    .use(
-      healthRoutes(gw, {
-        dbPath: opts.dbPath,
-        connections: opts.connections,
-        token: opts.observabilityToken ?? null,
-        stores: opts.stores,
-      }),
-    )
-    .use(modelsRoutes(gw))
-    .use(chatRoutes(gw))
-    .use(embeddingsRoutes(gw))
-    .use(imagesRoutes(gw))
-    .use(videosRoutes(gw))
-    .use(responsesRoutes(gw))
-    .use(anthropicRoutes(gw))
-    .use(geminiRoutes(gw))
-    .use(balanceRoutes(gw))
-    .use(authRoutes(opts.identity, addresses))
-    .use(teamRoutes(opts.identity))
-    .use(oauthRoutes(opts.identity, addresses))
-    .use(userAppRoutes(opts.identity, addresses))
-    .use(portalRoutes(opts.identity, desk, addresses))
-    .use(
-      adminApi(gw, opts.adminAuth, addresses, [
-        identityAdmin(opts.identity),
-        oauthAdmin(opts.identity),
-        portalAdminReads(opts.identity, desk),
-      ]),
-    )
-    .use(adminUi(opts.adminAssets))
-    .use(docs(gw.settings.version, opts.docsAssets ?? docsAssetsFromNodeModules()));
+  return (
+    new Elysia({ handler: { standardHostname: false } })
+      .use(requestId)
+      .use(hostCheck(clientErrors))
+      .use(bodyLimit(gw.settings.bodyLimitBytes, clientErrors))
+      .use(cacheSync(gw, gw.shared !== null))
+      // Another process can make keys this one has not loaded: replicas, or the CLI on PostgreSQL.
+      .use(gw.shared !== null || gw.engine.kind === "postgres" ? freshApiKey(gw) : new Elysia())
+      .use(signedBearer(opts.identity))
+      .onError({ as: "global" }, ({ error, code, request, path }) =>
+        clientErrors.render({ error, code, request, path }),
+      )
+      .use(
+        healthRoutes(gw, {
+          dbPath: opts.dbPath,
+          connections: opts.connections,
+          token: opts.observabilityToken ?? null,
+          stores: opts.stores,
+        }),
+      )
+      .use(modelsRoutes(gw))
+      .use(chatRoutes(gw))
+      .use(embeddingsRoutes(gw))
+      .use(imagesRoutes(gw))
+      .use(videosRoutes(gw))
+      .use(responsesRoutes(gw))
+      .use(anthropicRoutes(gw))
+      .use(geminiRoutes(gw))
+      .use(balanceRoutes(gw))
+      .use(authRoutes(opts.identity, addresses))
+      .use(teamRoutes(opts.identity))
+      .use(oauthRoutes(opts.identity, addresses))
+      .use(userAppRoutes(opts.identity, addresses))
+      .use(portalRoutes(opts.identity, desk, addresses))
+      .use(
+        adminApi(gw, opts.adminAuth, addresses, [
+          identityAdmin(opts.identity),
+          oauthAdmin(opts.identity),
+          portalAdminReads(opts.identity, desk),
+        ]),
+      )
+      .use(adminUi(opts.adminAssets))
+      .use(docs(gw.settings.version, opts.docsAssets ?? docsAssetsFromNodeModules()))
+  );
 }
 
 export type App = ReturnType<typeof buildApp>;

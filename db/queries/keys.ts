@@ -11,6 +11,10 @@ export function allKeys(db: Conn): KeyRow[] {
   return db.select().from(apiKeys).all();
 }
 
+export function keyHashExists(db: Conn, hash: string): boolean {
+  return db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.hash, hash)).get() !== undefined;
+}
+
 /** Each key's last use as committed by the group commit (the in-memory keys do not track it). */
 export function keysLastUsed(db: Conn): Map<string, number | null> {
   const rows = db.select({ id: apiKeys.id, at: apiKeys.lastUsedAt }).from(apiKeys).all();

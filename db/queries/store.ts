@@ -23,6 +23,7 @@ export function sqliteStore(db: Db): Store {
   return {
     keys: {
       all: async () => keys.allKeys(db),
+      hashExists: async (hash) => keys.keyHashExists(db, hash),
       lastUsed: async () => keys.keysLastUsed(db),
       insert: async (row) => keys.insertKey(db, row),
       update: async (id, set) => keys.updateKey(db, id, set),

@@ -3,9 +3,9 @@ import { GatewayError, unauthorized } from "../errors.ts";
 import { arrivalWait } from "../http/arrival.ts";
 import { presentedKey } from "../http/client-auth.ts";
 import { type SignedPrincipal, setSignedPrincipal } from "../http/request-principal.ts";
+import { freshKey } from "../keys/fresh-key.ts";
 import type { KeyRecord } from "../keys/key-store.ts";
 import { ISSUER } from "./access-tokens.ts";
-import { freshKey } from "./fresh-key.ts";
 import type { Identity } from "./identity.ts";
 
 /** Three base64url parts, the first a JSON object (`eyJ`): a JWT, not an API key. */

@@ -2,7 +2,7 @@ import { checkOrigin, isHttps } from "../admin-session/cookie.ts";
 import { forbidden, GatewayError, unauthorized } from "../errors.ts";
 import { authenticateClient, presentedKey } from "../http/client-auth.ts";
 import { signedPrincipal } from "../http/request-principal.ts";
-import { freshKey } from "./fresh-key.ts";
+import { freshKey } from "../keys/fresh-key.ts";
 import type { Identity } from "./identity.ts";
 import type { Caller } from "./me.ts";
 import type { Session } from "./sessions.ts";

@@ -4,11 +4,11 @@ import type { AccountBook } from "../billing/account-book.ts";
 import type { ExternalJwtDecl } from "../config/identity.ts";
 import { newId } from "../core/ids.ts";
 import { GatewayError, unauthorized } from "../errors.ts";
+import { freshKey } from "../keys/fresh-key.ts";
 import type { KeyRecord, KeyStore } from "../keys/key-store.ts";
 import type { PlanBook } from "../plans/plan-book.ts";
 import { sha256 } from "../secrets/tokens.ts";
 import { tokenRefusal } from "./access-tokens.ts";
-import { freshKey } from "./fresh-key.ts";
 
 const PUBLIC_KEY_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
 const MAX_SUBJECT = 200;

@@ -42,7 +42,8 @@ export type NewKey = {
 
 export type KeyPatch = Partial<Omit<NewKey, "accountId">> & { status?: KeyRecord["status"] };
 
-const KEY_PREFIX = "sk-tg-";
+/** What every key this gateway makes starts with (`create`). */
+export const KEY_PREFIX = "sk-tg-";
 
 type Row = KeyRow;
 
@@ -74,7 +75,7 @@ function toRecord(row: Row, reserved = 0): KeyRecord {
  * changed the table, keeping each key's in-flight reservations.
  */
 export class KeyStore {
-  private byHash = new Map<string, KeyRecord>();
+  private keysByHash = new Map<string, KeyRecord>();
   private byId = new Map<string, KeyRecord>();
   /** Per key, the period a boundary moved it out of and what it had spent there. */
   private readonly left = new WeakMap<KeyRecord, { start: number; used: number }>();
@@ -99,12 +100,12 @@ export class KeyStore {
     // A key this process created while the rows were read (their read may predate its insert)
     // stays: replacing the maps would lose it until the next load, and its caller would be
     // answered 401 for a key it was just given (replicas-external, many first uses at once).
-    for (const [hash, rec] of this.byHash)
+    for (const [hash, rec] of this.keysByHash)
       if (!known.has(rec.id) && !byId.has(rec.id)) {
         byId.set(rec.id, rec);
         byHash.set(hash, rec);
       }
-    this.byHash = byHash;
+    this.keysByHash = byHash;
     this.byId = byId;
     await this.count([...byId.values()], Date.now());
   }
@@ -191,7 +192,7 @@ export class KeyStore {
   /** The key behind a bearer token, or a 401 saying why not. */
   authenticate(token: string, now: number): KeyRecord {
     if (!token.startsWith(KEY_PREFIX)) throw unauthorized();
-    const rec = this.byHash.get(sha256(token));
+    const rec = this.keysByHash.get(sha256(token));
     if (!rec) throw unauthorized();
     if (rec.status === "revoked") throw unauthorized("This API key has been revoked.", "key_revoked");
     if (rec.status === "suspended")
@@ -207,6 +208,11 @@ export class KeyStore {
 
   get(id: string): KeyRecord | undefined {
     return this.byId.get(id);
+  }
+
+  /** The key with this SHA-256, as `authenticate` finds it (no status check). */
+  byHash(hash: string): KeyRecord | undefined {
+    return this.keysByHash.get(hash);
   }
 
   all(): KeyRecord[] {
@@ -234,7 +240,7 @@ export class KeyStore {
     };
     await this.store.keys.insert(row);
     const record = toRecord(row);
-    this.byHash.set(row.hash, record);
+    this.keysByHash.set(row.hash, record);
     this.byId.set(row.id, record);
     await this.count([record], now);
     return { record, key };
@@ -253,7 +259,7 @@ export class KeyStore {
     const row = await this.store.keys.update(id, set);
     if (!row) return undefined;
     const rec = this.merge(row);
-    this.byHash.set(row.hash, rec);
+    this.keysByHash.set(row.hash, rec);
     this.byId.set(id, rec);
     await this.count([rec], Date.now());
     return rec;

@@ -9,6 +9,11 @@ import { apiKeys } from "../schema/index.ts";
 
 export const allKeys = (db: PgConn): Promise<KeyRow[]> => db.select().from(apiKeys);
 
+export async function keyHashExists(db: PgConn, hash: string): Promise<boolean> {
+  const rows = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.hash, hash)).limit(1);
+  return rows.length > 0;
+}
+
 export async function keysLastUsed(db: PgConn): Promise<Map<string, number | null>> {
   const rows = await db.select({ id: apiKeys.id, at: apiKeys.lastUsedAt }).from(apiKeys);
   return new Map(rows.map((r) => [r.id, r.at]));

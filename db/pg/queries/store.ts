@@ -19,6 +19,7 @@ export function pgStore(db: PgConn): Store {
   return {
     keys: {
       all: () => keys.allKeys(db),
+      hashExists: (hash) => keys.keyHashExists(db, hash),
       lastUsed: () => keys.keysLastUsed(db),
       insert: (row) => keys.insertKey(db, row),
       update: (id, set) => keys.updateKey(db, id, set),
