@@ -18,7 +18,7 @@ async function replica(store: Store) {
   const keys = new KeyStore(store);
   const book = new AccountBook(store);
   await Promise.all([keys.load(), book.load()]);
-  return { keys, book, store };
+  return { keys, book, store, commits: { reachable: true } };
 }
 
 /** A replica's app: the arrival check, then a route that authenticates as client routes do. */
@@ -80,6 +80,20 @@ test("unknown keys cost the database at most the budget a second; a repeated gue
   // The next second: one more lookup of the repeated guess, and the budget is new.
   now += 1000;
   for (let i = 0; i < 3; i++) await call(app, guesses[0]!);
+  expect(lookups).toHaveBeenCalledTimes(1);
+  lookups.mockRestore();
+});
+
+test("a database known unreachable is not asked; one gone silent holds the request no longer than its deadline", async () => {
+  const { b, store, key } = await twoReplicas();
+  const lookups = spyOn(store.keys, "hashExists");
+  b.commits.reachable = false;
+  expect((await call(appOf(b, true), key)).status).toBe(401);
+  expect(lookups).toHaveBeenCalledTimes(0);
+  b.commits.reachable = true;
+  // Never answers (a server gone silent): the request still gets its answer, the 401 of before.
+  lookups.mockImplementation(() => new Promise<boolean>(() => {}));
+  expect((await call(appOf(b, true), key)).status).toBe(401);
   expect(lookups).toHaveBeenCalledTimes(1);
   lookups.mockRestore();
 });

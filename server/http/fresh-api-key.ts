@@ -1,3 +1,4 @@
+import { withDeadline } from "../core/deadline.ts";
 import { loadKeyIfStored } from "../keys/fresh-key.ts";
 import { KEY_PREFIX } from "../keys/key-store.ts";
 import { sha256 } from "../secrets/tokens.ts";
@@ -8,9 +9,14 @@ import { presentedKey } from "./client-auth.ts";
 export const UNKNOWN_KEY_LOOKUPS_PER_SECOND = 20;
 /** Longer than any key this gateway makes (`sk-tg-` and 32 characters): not worth a lookup. */
 const MAX_KEY_LENGTH = 64;
+/** A database gone silent holds a request no longer than the change signal would have taken. */
+const LOOKUP_DEADLINE_MS = 1000;
 
 /** The key store, the account book and the store's keys (keys/fresh-key.ts). */
-export type FreshKeyDeps = Parameters<typeof loadKeyIfStored>[0];
+export type FreshKeyDeps = Parameters<typeof loadKeyIfStored>[0] & {
+  /** False while the database is known unreachable: no lookup is tried then. */
+  readonly commits: { readonly reachable: boolean };
+};
 
 /**
  * An API key made on another replica a moment ago, used here before the change signal's
@@ -42,9 +48,9 @@ export function freshApiKey(
       second = now;
       asked = new Set();
     }
-    if (asked.has(hash) || asked.size >= perSecond) return undefined;
+    if (asked.has(hash) || asked.size >= perSecond || !d.commits.reachable) return undefined;
     asked.add(hash);
-    // The lookup failing (the database away) leaves the request to its own 401, as before.
-    return loadKeyIfStored(d, hash).catch(() => undefined);
+    // The lookup failing or late (the database away) leaves the request to its own 401, as before.
+    return withDeadline(loadKeyIfStored(d, hash), LOOKUP_DEADLINE_MS).catch(() => undefined);
   });
 }
