@@ -271,7 +271,11 @@ export class BilledCall {
         entry.push(this.deps.idempotency.completeWrite(this.claim, { status: r.status, ...r.replay }, now));
       let done: Committed;
       try {
-        done = await this.deps.commits.enqueue(entry);
+        // Should PostgreSQL stop answering with this commit sent, its writer puts this call's
+        // failure row in before it reads what landed, so the commit cannot land after (pg-writer.ts).
+        // (Built only then: a row per call for nothing on SQLite, which never doubts.)
+        const ifUnknown = () => logWrites({ ...log, ...this.failureFields(storeOutcomeUnknown()) });
+        done = await this.deps.commits.enqueue(entry, { ifUnknown });
       } catch (err) {
         if (err instanceof CommitOutcomeUnknown) {
           // Sent, and the database stopped answering: it may hold the charge. Memory keeps it
@@ -309,16 +313,11 @@ export class BilledCall {
     return r.usage;
   }
 
-  private async writeFailure(err: unknown): Promise<void> {
+  /** What a failed call's log row says, whatever a settlement had filled in before. */
+  private failureFields(err: unknown) {
     const closed = err instanceof ClientClosed;
     const g = err instanceof GatewayError ? err : null;
-    const last = this.log.attempts.at(-1);
-    // A call that never answered names the route it tried last.
-    if (last && this.log.provider === null) {
-      this.log.provider = last.provider;
-      this.log.upstreamModel = last.model;
-    }
-    Object.assign(this.log, {
+    return {
       status: closed ? 499 : (g?.status ?? 500),
       outcome: closed ? "client_closed" : "error",
       latencyMs: this.elapsed(),
@@ -326,7 +325,17 @@ export class BilledCall {
       errorMessage: closed ? null : (g?.message ?? "internal error"),
       // A failed call is billed nothing, even if a settlement had filled these in before its write failed.
       cost: 0,
-    } satisfies Partial<LogRow>);
+    } satisfies Partial<LogRow>;
+  }
+
+  private async writeFailure(err: unknown): Promise<void> {
+    const last = this.log.attempts.at(-1);
+    // A call that never answered names the route it tried last.
+    if (last && this.log.provider === null) {
+      this.log.provider = last.provider;
+      this.log.upstreamModel = last.model;
+    }
+    Object.assign(this.log, this.failureFields(err));
     // While PostgreSQL is known unreachable the failure's row could not be written (a server
     // gone silent would hold it until TCP gives up, and the client's 503 with it): the JSON log
     // line and the metrics record it. Nothing was billed, so nothing waits to be made durable.

@@ -51,11 +51,12 @@ export const OUTCOME_TIMING: OutcomeTiming = {
   learnEveryMs: 1000,
 };
 
-type Doubt = { charges: Charge[]; resolve: (c: Committed) => void };
+type Doubt = { charges: Charge[]; fence: Entry | undefined; resolve: (c: Committed) => void };
 
 export class PgWriter extends BatchingWriter {
   /** Tests shorten it; the default suits a failover of a few seconds. */
   timing: OutcomeTiming = { ...OUTCOME_TIMING };
+  protected override readonly mayDoubt = true;
   /** Entries rejected as unknown, waiting to learn their outcome. */
   private doubts: Doubt[] = [];
   private learning: ReturnType<typeof setTimeout> | undefined;
@@ -249,7 +250,7 @@ export class PgWriter extends BatchingWriter {
   /** An entry whose outcome is unknown: learned in the background once PostgreSQL answers. */
   private doubt(entry: Entry): Promise<Committed> {
     return new Promise((resolve) => {
-      this.doubts.push({ charges: chargesOf(entry), resolve });
+      this.doubts.push({ charges: chargesOf(entry), fence: this.fences.get(entry)?.(), resolve });
       this.learnLater();
     });
   }
@@ -266,6 +267,11 @@ export class PgWriter extends BatchingWriter {
   /**
    * Reads what PostgreSQL charged for the doubted entries: by ledger id, so a request's
    * failure row (written after, under the same id, without a charge) reads as not charged.
+   * First, each entry's fence (its request's failure row, `enqueue`'s `ifUnknown`) is
+   * committed: a statement whose client connection was lost may still be running in the
+   * server (waiting for a lock), and would commit after the read. Its log row's key is the
+   * fence's, so once the fence is in, that statement fails as a whole; a fence refused by the
+   * key means the entry's own row is there (it waited for that statement to end).
    */
   private async learn(): Promise<void> {
     const doubts = this.doubts;
@@ -274,6 +280,9 @@ export class PgWriter extends BatchingWriter {
     try {
       // A statement given up on may still commit: what it did is read once it ended.
       await Promise.all([...this.abandoned]);
+      const fences = doubts.flatMap((d) => (d.fence ? [d.fence] : []));
+      // Refusals by the keys are the point; a lost connection throws and is tried again.
+      if (fences.length > 0) await commitBatch(this.db, fences, false);
       const got = await settledAlready(
         this.db,
         doubts.flatMap((d) => d.charges),

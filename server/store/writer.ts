@@ -13,8 +13,13 @@ import {
  * promise that a client never sees an end that is not on disk.
  */
 export interface Writer {
-  /** Resolves with the entry's charges as PostgreSQL settled them (undefined on SQLite). */
-  enqueue(entry: Entry): Promise<Committed>;
+  /**
+   * Resolves with the entry's charges as PostgreSQL settled them (undefined on SQLite).
+   * `ifUnknown`: rows under the entry's own keys (its request's failure row) that PostgreSQL's
+   * writer commits before it reads what an entry of unknown outcome charged, so that the entry
+   * can no longer commit late (pg-writer.ts `learn`). SQLite's writers never doubt an entry.
+   */
+  enqueue(entry: Entry, opts?: { ifUnknown?: () => Entry }): Promise<Committed>;
   /** Resolves once everything queued so far is committed (shutdown, tests). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -48,6 +53,10 @@ export abstract class BatchingWriter implements Writer {
   protected maxInFlight = Number.POSITIVE_INFINITY;
 
   protected abstract commit(entries: Entry[]): Promise<BatchResult>;
+  /** Each entry's `ifUnknown` rows, as enqueued (built when asked for), where entries can be doubted. */
+  protected readonly fences = new WeakMap<Entry, () => Entry>();
+  /** Whether an entry's outcome can be unknown (PostgreSQL): only then are fences kept. */
+  protected readonly mayDoubt: boolean = false;
 
   get pending(): number {
     return this.unacked;
@@ -58,7 +67,8 @@ export abstract class BatchingWriter implements Writer {
     return true;
   }
 
-  enqueue(entry: Entry): Promise<Committed> {
+  enqueue(entry: Entry, opts?: { ifUnknown?: () => Entry }): Promise<Committed> {
+    if (opts?.ifUnknown && this.mayDoubt) this.fences.set(entry, opts.ifUnknown);
     return new Promise((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
       this.unacked++;

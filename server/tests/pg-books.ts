@@ -27,3 +27,30 @@ export async function booksOf(books: ReturnType<typeof openPg>, accountId: strin
     unmatched: row?.unmatched,
   };
 }
+
+/**
+ * Holds an account's row FOR UPDATE in a transaction of its own until `release`: a group
+ * commit's settlement then waits for it inside PostgreSQL, uncommitted.
+ */
+export async function holdAccountRow(sql: Bun.SQL, accountId: string): Promise<{ release(): Promise<void> }> {
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let locked = () => {};
+  const lockTaken = new Promise<void>((r) => {
+    locked = r;
+  });
+  const holder = sql.begin(async (tx) => {
+    await tx`SELECT id FROM accounts WHERE id = ${accountId} FOR UPDATE`;
+    locked();
+    await held;
+  });
+  await Promise.race([lockTaken, holder]);
+  return {
+    release: async () => {
+      release();
+      await holder;
+    },
+  };
+}

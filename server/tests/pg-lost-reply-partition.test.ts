@@ -22,6 +22,7 @@ import { MockOpenAI } from "../testing/mock-openai.ts";
 import { PgCutProxy } from "../testing/pg-cut-proxy.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
 import { TcpGate } from "../testing/tcp-gate.ts";
+import { holdAccountRow } from "./pg-books.ts";
 
 let pg: PgServer;
 let cut: PgCutProxy;
@@ -149,6 +150,58 @@ test("a commit reply lost, PostgreSQL away past the deadline: 503 store_outcome_
   expect(tg.gw.book.get(c.accountId)?.balance).toBe(after.balance);
   // And it stays there: a refresh of the replica's books does not move it.
   await tg.gw.reload();
+  expect(tg.gw.book.get(c.accountId)?.balance).toBe(after.balance);
+}, 60_000);
+
+test("a batch still waiting for a lock when its connection is cut, the network away past the deadline: it cannot land after the writer's check", async () => {
+  // The writer gives up and the client gets store_outcome_unknown. Once PostgreSQL answers,
+  // the writer's check finds nothing landed: the batch still waits for the account's row.
+  // Before, memory gave the charge back then, and the lock's release let the batch commit
+  // it. Now the check first puts the request's failure row in (its fence), which waits for
+  // the row as well; whichever of the two goes first, the other fails on the row's key, and
+  // the check reads what is there. The writer's deadline (3 s) outlasts the probe that finds
+  // PostgreSQL unreachable, so the request's own failure row, which would fence it as well,
+  // is not written: the case the fence is for (without it this test fails: memory below
+  // PostgreSQL by the late charge).
+  writer().timing = { ...OUTCOME_TIMING, withinMs: 3000, learnEveryMs: 200 };
+  partitionMs = 6000;
+  const c = await tg.client(1);
+  const start = await books(c.accountId);
+  await warmPool();
+  const sql = new Bun.SQL(direct, { max: 2 });
+  const batchesRunning = async () => {
+    const [row] = await sql`SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE state = 'active' AND query LIKE '%tollgate_commit_batch%' AND pid <> pg_backend_pid()`;
+    return Number(row.n);
+  };
+  const lock = await holdAccountRow(sql, c.accountId);
+  try {
+    cut.arm('"log":[', "in-flight");
+    const res = await call(c.key);
+    expect(res.status).toBe(503);
+    expect((JSON.parse(res.text) as { error: { code: string } }).error.code).toBe("store_outcome_unknown");
+    // Until the check has run as far as it can while the batch waits: its fence waiting too
+    // (two statements), or (without a fence) its read done and memory given back.
+    for (let i = 0; i < 150; i++) {
+      if ((await batchesRunning()) >= 2) break;
+      if (writer().doubted === 0 && tg.gw.book.get(c.accountId)?.balance === start.balance) break;
+      await Bun.sleep(100);
+    }
+    expect(await batchesRunning()).toBeGreaterThanOrEqual(1); // the batch still waits
+    await lock.release();
+    for (let i = 0; i < 100 && (await batchesRunning()) > 0; i++) await Bun.sleep(50);
+  } finally {
+    await lock.release();
+    await sql.close();
+  }
+  const after = await settled(c.accountId);
+  expect(writer().doubted).toBe(0);
+  // One row for the request; charged exactly when it is the answered one; memory agrees.
+  expect(after.rows).toHaveLength(1);
+  const answered = Number(after.rows[0]?.status) === 200;
+  expect(after.rows[0]?.error_code ?? null).toBe(answered ? null : "store_outcome_unknown");
+  expect(after.charges).toHaveLength(answered ? 1 : 0);
+  expect(after.balance).toBe(start.balance + (answered ? Number(after.charges[0]?.amount) : 0));
   expect(tg.gw.book.get(c.accountId)?.balance).toBe(after.balance);
 }, 60_000);
 

@@ -10,6 +10,7 @@ import { standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { PgCutProxy } from "../testing/pg-cut-proxy.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
+import { holdAccountRow } from "./pg-books.ts";
 
 let pg: PgServer;
 let proxy: PgCutProxy;
@@ -93,22 +94,9 @@ test("a batch still running in PostgreSQL when its connection is lost, committed
   const c = await tg.client(1);
   const start = await books(c.accountId);
   const sql = new Bun.SQL(direct, { max: 2 });
-  let release = () => {};
-  const held = new Promise<void>((r) => {
-    release = r;
-  });
-  let locked = () => {};
-  const lockTaken = new Promise<void>((r) => {
-    locked = r;
-  });
+  // The account's row held: the batch's settlement waits for it inside PostgreSQL, uncommitted.
+  const lock = await holdAccountRow(sql, c.accountId);
   try {
-    // The account's row held: the batch's settlement waits for it inside PostgreSQL, uncommitted.
-    const holder = sql.begin(async (tx) => {
-      await tx`SELECT id FROM accounts WHERE id = ${c.accountId} FOR UPDATE`;
-      locked();
-      await held;
-    });
-    await lockTaken;
     proxy.arm('"log":[', "in-flight");
     const answer = fetch(`${tg.url}/v1/chat/completions`, {
       method: "POST",
@@ -125,13 +113,12 @@ test("a batch still running in PostgreSQL when its connection is lost, committed
       if (waiting < 2) await Bun.sleep(25);
     }
     expect(waiting).toBe(2);
-    release();
-    await holder;
+    await lock.release();
     const res = await answer;
     expect(res.status).toBe(200);
     await res.text();
   } finally {
-    release();
+    await lock.release();
     await sql.close();
   }
   const after = await books(c.accountId);
