@@ -5,26 +5,15 @@
  * "1.5e+14|<key>", which `drop` (PURGE) cannot parse ('^(%d+)|'): every script that drops
  * that hold fails half-way. The scripts now take the amount as the replica's text.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { RedisClient } from "bun";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
+import { expect, test } from "bun:test";
+import type { RedisClient } from "bun";
+import { redisForFile } from "../testing/redis-server.ts";
 import { ClusterHolds } from "./holds.ts";
 
-let redis: RedisServer;
-const clients: RedisClient[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await redis?.stop();
-});
+const redis = redisForFile();
 
 async function replica(leaseMs = 30_000): Promise<{ holds: ClusterHolds; c: RedisClient }> {
-  const c = new RedisClient(redis.url);
-  await c.connect();
-  clients.push(c);
+  const c = await redis.connect();
   return { holds: new ClusterHolds(c, leaseMs), c };
 }
 

@@ -5,26 +5,16 @@
  * moves to a newer PostgreSQL version; a restarted Redis (scripts and state gone) is
  * noticed, not misread.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { RedisClient } from "bun";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
+import { expect, test } from "bun:test";
+import type { RedisClient } from "bun";
+import { redisForFile } from "../testing/redis-server.ts";
 import { ClusterHolds } from "./holds.ts";
 
-let redis: RedisServer;
-const clients: RedisClient[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await redis?.stop();
-});
+const redis = redisForFile();
+const { clients } = redis;
 
 async function replica(leaseMs = 30_000): Promise<ClusterHolds> {
-  const c = new RedisClient(redis.url);
-  await c.connect();
-  clients.push(c);
+  const c = await redis.connect();
   return new ClusterHolds(c, leaseMs);
 }
 
@@ -183,10 +173,8 @@ test("one script releases several accounts' holds, each with its own committed b
 test("after a Redis restart the scripts are reloaded and a missing mirror is reported, not read as zero", async () => {
   const holds = await replica();
   const { accountId, keyId } = await account(holds, 1000);
-  await redis.restart();
-  const c = new RedisClient(redis.url);
-  await c.connect();
-  clients.push(c);
+  await redis.server.restart();
+  const c = await redis.connect();
   const fresh = new ClusterHolds(c, 30_000);
   expect(await fresh.reserve(accountId, keyId, 10, id("h"))).toEqual({ ok: false, missing: "account" });
   await fresh.mirror(accountId, keyId, { balance: 1000, version: 7, keyUsed: 0, keyLimit: null });

@@ -9,26 +9,15 @@
  * past its period limit. The fix: a lease that runs out marks the mirrors stale, and the
  * next reservation reloads them from PostgreSQL (scripts.ts, the header).
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { RedisClient } from "bun";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
+import { expect, test } from "bun:test";
+import type { RedisClient } from "bun";
+import { redisForFile } from "../testing/redis-server.ts";
 import { ClusterHolds } from "./holds.ts";
 
-let redis: RedisServer;
-const clients: RedisClient[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await redis?.stop();
-});
+const redis = redisForFile();
 
 async function replica(leaseMs: number): Promise<{ holds: ClusterHolds; c: RedisClient }> {
-  const c = new RedisClient(redis.url);
-  await c.connect();
-  clients.push(c);
+  const c = await redis.connect();
   return { holds: new ClusterHolds(c, leaseMs), c };
 }
 

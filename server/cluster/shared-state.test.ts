@@ -4,12 +4,12 @@
  * idempotency claims won once, one breaker per route, and the invalidation signal by message
  * and, when a message is lost, by the generation poll. Redis is restarted mid-test.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { GatewayError } from "../errors.ts";
 import { DeferredAdmission, type PendingAdmission } from "../limits/admission.ts";
 import { freePort } from "../testing/free-port.ts";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
+import { redisForFile } from "../testing/redis-server.ts";
 import { ClusterLimiter } from "./cluster-limiter.ts";
 import { ClusterHolds } from "./holds.ts";
 import { ClusterIdempotency, type StoredReplay } from "./idempotency-claims.ts";
@@ -17,23 +17,10 @@ import { ClusterInvalidation, GENERATION_KEY } from "./invalidation.ts";
 import { ClusterRateLimiter } from "./rate-windows.ts";
 import { SharedBreaker } from "./shared-breaker.ts";
 
-let redis: RedisServer;
-const clients: RedisClient[] = [];
+const redis = redisForFile();
+const { clients } = redis;
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await redis?.stop();
-});
-
-async function connect(url = redis.url): Promise<RedisClient> {
-  const c = new RedisClient(url);
-  await c.connect();
-  clients.push(c);
-  return c;
-}
+const connect = (url?: string) => redis.connect(url);
 
 /** A client of a Redis that is not there (nothing listens on the port). */
 const unreachable = () =>
@@ -87,7 +74,7 @@ describe("rate windows", () => {
     const s = subject(3);
     for (let i = 0; i < 3; i++) await limiter.admit(s);
     expect(await codeOf(limiter.admit(s))).toBe("429 rate_limit_exceeded");
-    await redis.restart();
+    await redis.server.restart();
     const after = await limiter.admit(s).catch(async () => limiter.admit(s));
     expect(after["x-ratelimit-remaining"]).toBe("2");
     expect((await limiter.peek(s))["x-ratelimit-remaining"]).toBe("2");
@@ -494,7 +481,7 @@ describe("invalidation", () => {
       await publisher.publish();
       await w.next(1000);
       const reset = w.next(3000);
-      await redis.restart();
+      await redis.server.restart();
       expect(await reset).toBe("null"); // the poll saw the counter gone: caches reload once
       const again = w.next(3000);
       const gen = await publisher.publish().catch(async () => publisher.publish());

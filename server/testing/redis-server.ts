@@ -1,6 +1,8 @@
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RedisClient } from "bun";
 import { freePort } from "./free-port.ts";
 
 /**
@@ -71,6 +73,38 @@ export async function startRedis(): Promise<RedisServer> {
     async stop() {
       await kill();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A Redis for one test file: started before its tests, stopped after them with every client
+ * `connect` opened (`clients`, in the order they were opened).
+ */
+export function redisForFile() {
+  let running: RedisServer | undefined;
+  const clients: RedisClient[] = [];
+  beforeAll(async () => {
+    running = await startRedis();
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await running?.stop();
+  });
+  const server = (): RedisServer => {
+    if (!running) throw new Error("the file's Redis is not started (use it inside tests)");
+    return running;
+  };
+  return {
+    get server() {
+      return server();
+    },
+    clients,
+    async connect(url = server().url): Promise<RedisClient> {
+      const c = new RedisClient(url);
+      await c.connect();
+      clients.push(c);
+      return c;
     },
   };
 }

@@ -54,3 +54,27 @@ export async function holdAccountRow(sql: Bun.SQL, accountId: string): Promise<{
     },
   };
 }
+
+/** An account's charges, log rows and balance in PostgreSQL, read on a connection of its own (past any proxy). */
+export async function accountBooks(url: string, accountId: string) {
+  const sql = new Bun.SQL(url, { max: 1 });
+  try {
+    const charges =
+      await sql`SELECT request_id, amount FROM ledger WHERE account_id = ${accountId} AND kind = 'charge'`;
+    const rows =
+      await sql`SELECT id, status, error_code, cost FROM request_log WHERE account_id = ${accountId}`;
+    const [acct] = await sql`SELECT balance FROM accounts WHERE id = ${accountId}`;
+    return {
+      charges: charges as { request_id: string; amount: string | number }[],
+      rows: rows as {
+        id: string;
+        status: string | number;
+        error_code: string | null;
+        cost: string | number;
+      }[],
+      balance: Number(acct.balance),
+    };
+  } finally {
+    await sql.close();
+  }
+}

@@ -22,7 +22,7 @@ import { MockOpenAI } from "../testing/mock-openai.ts";
 import { PgCutProxy } from "../testing/pg-cut-proxy.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
 import { TcpGate } from "../testing/tcp-gate.ts";
-import { holdAccountRow } from "./pg-books.ts";
+import { accountBooks, holdAccountRow } from "./pg-books.ts";
 
 let pg: PgServer;
 let cut: PgCutProxy;
@@ -59,22 +59,7 @@ afterAll(async () => {
 });
 
 /** What PostgreSQL holds for an account, read past the proxies. */
-async function books(accountId: string) {
-  const sql = new Bun.SQL(direct, { max: 1 });
-  try {
-    const charges =
-      await sql`SELECT request_id, amount FROM ledger WHERE account_id = ${accountId} AND kind = 'charge'`;
-    const rows = await sql`SELECT id, status, error_code FROM request_log WHERE account_id = ${accountId}`;
-    const [acct] = await sql`SELECT balance FROM accounts WHERE id = ${accountId}`;
-    return {
-      charges: charges as { request_id: string; amount: string }[],
-      rows: rows as { id: string; status: string | number; error_code: string | null }[],
-      balance: Number(acct.balance),
-    };
-  } finally {
-    await sql.close();
-  }
-}
+const books = (accountId: string) => accountBooks(direct, accountId);
 
 function writer(): PgWriter {
   const w = tg.gw.commits;

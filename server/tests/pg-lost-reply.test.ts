@@ -10,7 +10,7 @@ import { standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { PgCutProxy } from "../testing/pg-cut-proxy.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
-import { holdAccountRow } from "./pg-books.ts";
+import { accountBooks, holdAccountRow } from "./pg-books.ts";
 
 let pg: PgServer;
 let proxy: PgCutProxy;
@@ -40,22 +40,7 @@ afterAll(async () => {
 });
 
 /** What PostgreSQL holds for an account, read past the proxy. */
-async function books(accountId: string) {
-  const sql = new Bun.SQL(direct, { max: 1 });
-  try {
-    const charges =
-      await sql`SELECT request_id, amount FROM ledger WHERE account_id = ${accountId} AND kind = 'charge'`;
-    const rows = await sql`SELECT id, status, cost FROM request_log WHERE account_id = ${accountId}`;
-    const [acct] = await sql`SELECT balance FROM accounts WHERE id = ${accountId}`;
-    return {
-      charges: charges as { request_id: string; amount: string | number }[],
-      rows: rows as { id: string; status: string | number; cost: string | number }[],
-      balance: Number(acct.balance),
-    };
-  } finally {
-    await sql.close();
-  }
-}
+const books = (accountId: string) => accountBooks(direct, accountId);
 
 for (const stream of [false, true])
   test(`a ${stream ? "streamed" : "non-streaming"} call whose commit reply is lost: answered, charged once, logged once`, async () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
+import { accountBooks } from "./pg-books.ts";
 
 let pg: PgServer;
 let mock: MockOpenAI;
@@ -33,15 +34,8 @@ afterAll(async () => {
 });
 
 async function books(accountId: string) {
-  const sql = new Bun.SQL(direct, { max: 1 });
-  try {
-    const charges = await sql`SELECT amount FROM ledger WHERE account_id = ${accountId} AND kind = 'charge'`;
-    const rows = await sql`SELECT id, status FROM request_log WHERE account_id = ${accountId}`;
-    const [acct] = await sql`SELECT balance FROM accounts WHERE id = ${accountId}`;
-    return { charges: charges.length as number, rows: rows.length as number, balance: Number(acct.balance) };
-  } finally {
-    await sql.close();
-  }
+  const b = await accountBooks(direct, accountId);
+  return { charges: b.charges.length, rows: b.rows.length, balance: b.balance };
 }
 
 for (const tool of ["web_search_preview", "web_search\u0000preview"])
