@@ -4,16 +4,18 @@ import { featuresOf, unsupportedFeature } from "../core/features.ts";
 import { JsonBody } from "../core/json-body.ts";
 import { coreCounter, dialectCodec, lazyCore } from "../dialects/dialect-codec.ts";
 import { generateBounds, generateInputBound } from "../dialects/gemini/bounds.ts";
+import { isGenerateRequest } from "../dialects/gemini/check-request.ts";
 import { decodeGenerateRequest } from "../dialects/gemini/decode-request.ts";
 import { GeminiFraming } from "../dialects/gemini/encode-response.ts";
 import { renderGoogleError } from "../dialects/gemini/error.ts";
+import { field } from "../dialects/gemini/fields.ts";
 import { geminiSurface } from "../dialects/gemini/index.ts";
 import { geminiPassThrough } from "../dialects/gemini/pass-through.ts";
 import { GenerateRequest } from "../dialects/gemini/schema.ts";
 import { notFound } from "../errors.ts";
 import type { CallServices } from "../gateway/call-services.ts";
 import { clientCall, resolveModel } from "../gateway/client-call.ts";
-import { parseJsonBody, readBody } from "../http/body.ts";
+import { clientText, parseJsonBody, readBody } from "../http/body.ts";
 import { authenticateClient } from "../http/client-auth.ts";
 import type { ErrorSurface } from "../http/error-hook.ts";
 import { decodePathParam } from "../http/path-param.ts";
@@ -26,40 +28,50 @@ import { imageTokenBound } from "../tokens/count.ts";
 type Ctx = { request: Request; set: { headers: Record<string, unknown> } };
 
 function generateSpec(model: string, stream: boolean, sse: boolean) {
+  /** `forward` is the client's text (the fast path), or null to send the validated value. */
+  const prepared = (sent: GenerateRequest, rawLength: number, forward: JsonBody | null) => {
+    // Refused up front, pass-through included: a server-side cache's tokens are outside the
+    // byte bound of the body, so no reservation could cover them. Google's proto-JSON reads
+    // the snake_case name too.
+    if (field(sent, "cachedContent") !== undefined)
+      throw unsupportedFeature("server-side cached content (cachedContent)", "this gateway", "cachedContent");
+    // Validated before anything is reserved; the body forwarded carries exactly these bounds:
+    // the client's text gets the one generationConfig bounds.ts made of its spellings.
+    const { bounds, body } = generateBounds(sent);
+    const inbound = !forward
+      ? JsonBody.of(body)
+      : body === sent
+        ? forward
+        : forward.with({ generation_config: undefined, generationConfig: body.generationConfig });
+    const framing = new GeminiFraming(sse);
+    const surface = geminiSurface(framing);
+    const core = lazyCore(() => surface.decodeRequest({ ...body, model, stream }));
+    return {
+      modelId: model,
+      stream,
+      inbound: { dialect: "gemini" as const, body: inbound },
+      core,
+      requestedMaxTokens: bounds.maxTokens,
+      choices: bounds.choices,
+      ...(model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
+      inputBound: (model: ModelRecord) => generateInputBound(rawLength, body, imageTokenBound(model)),
+      codec: dialectCodec({
+        surface,
+        passThrough: geminiPassThrough(core, body, framing, model),
+        publicModel: model,
+        includeUsage: true,
+      }),
+    };
+  };
   return {
     endpoint: stream ? "gemini.streamGenerateContent" : "gemini.generateContent",
     schema: GenerateRequest,
-    prepare(sent: GenerateRequest, rawLength: number) {
-      // Refused up front, pass-through included: a server-side cache's tokens are outside the
-      // byte bound of the body, so no reservation could cover them.
-      if ((sent as Record<string, unknown>).cachedContent !== undefined)
-        throw unsupportedFeature(
-          "server-side cached content (cachedContent)",
-          "this gateway",
-          "cachedContent",
-        );
-      // Validated before anything is reserved; the body forwarded carries exactly these bounds.
-      const { bounds, body } = generateBounds(sent);
-      const framing = new GeminiFraming(sse);
-      const surface = geminiSurface(framing);
-      const core = lazyCore(() => surface.decodeRequest({ ...body, model, stream }));
-      return {
-        modelId: model,
-        stream,
-        inbound: { dialect: "gemini" as const, body: JsonBody.of(body) },
-        core,
-        requestedMaxTokens: bounds.maxTokens,
-        choices: bounds.choices,
-        ...(model === AUTO_MODEL ? { features: featuresOf(core()) } : {}),
-        inputBound: (model: ModelRecord) => generateInputBound(rawLength, body, imageTokenBound(model)),
-        codec: dialectCodec({
-          surface,
-          passThrough: geminiPassThrough(core, body, framing, model),
-          publicModel: model,
-          includeUsage: true,
-        }),
-      };
+    /** The pass-through path: the schema by hand (check-request.ts), the client's text kept to forward. */
+    fast(parsed: Record<string, unknown>, raw: string, rawLength: number) {
+      const text = isGenerateRequest(parsed) ? clientText(raw, parsed) : null;
+      return text && prepared(parsed as GenerateRequest, rawLength, text);
     },
+    prepare: (sent: GenerateRequest, rawLength: number) => prepared(sent, rawLength, null),
   };
 }
 

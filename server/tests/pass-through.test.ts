@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { PROVIDER_SECRET, standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockAnthropic } from "../testing/mock-anthropic.ts";
+import { MockGemini } from "../testing/mock-gemini.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 
 /**
@@ -10,15 +11,23 @@ import { MockOpenAI } from "../testing/mock-openai.ts";
  */
 let mock: MockOpenAI;
 let claude: MockAnthropic;
+let gem: MockGemini;
 let tg: TestGateway;
 
 beforeAll(async () => {
   mock = new MockOpenAI().start();
   claude = new MockAnthropic().start();
+  gem = new MockGemini().start();
   const config = standardConfig(
     mock.url,
     `  - id: claude-test
     routes: [{ provider: claude, model: claude-upstream }]
+    prices: { input: 1, output: 2 }
+  - id: resp-test
+    routes: [{ provider: resp, model: resp-upstream }]
+    prices: { input: 1, output: 2 }
+  - id: gem-test
+    routes: [{ provider: gem, model: gem-upstream }]
     prices: { input: 1, output: 2 }
 `,
   ).replace(
@@ -26,6 +35,15 @@ beforeAll(async () => {
     `  - id: claude
     kind: anthropic
     base_url: ${claude.url}
+    api_key: ${PROVIDER_SECRET}
+  - id: resp
+    kind: openai
+    base_url: ${mock.url}
+    api_key: ${PROVIDER_SECRET}
+    options: { responses_api: true }
+  - id: gem
+    kind: gemini
+    base_url: ${gem.url}
     api_key: ${PROVIDER_SECRET}
 models:`,
   );
@@ -35,10 +53,12 @@ afterAll(async () => {
   await tg.stop();
   mock.stop();
   claude.stop();
+  gem.stop();
 });
 beforeEach(() => {
   mock.reset();
   claude.reset();
+  gem.reset();
 });
 
 async function post(key: string, body: string, path = "/v1/chat/completions") {
@@ -141,5 +161,80 @@ describe("pass-through keeps the client's bytes", () => {
     expect(got.text).toBe(
       `${sent.slice(0, -1).replace('"model": "claude-test"', '"model": "claude-upstream"')},"max_tokens":1000}`,
     );
+  });
+
+  test("Responses to a Responses upstream: the client's bytes, the model id and the cap it reserved", async () => {
+    const c = await tg.client(10);
+    const sent =
+      '{"model": "resp-test", "instructions": "be \\"brief\\"",\n "input": [{"role":"user","content":"h\\u00e9"},{"type":"function_call_output","call_id":"c1","output":"{}"}], "tools": [{"type":"function","name":"f","parameters":{}}], "store": false, "stream": true}';
+    const r = await post(c.key, sent, "/v1/responses");
+    expect(r.status).toBe(200);
+    expect(r.text).toContain("response.completed");
+    expect(mock.received).toHaveLength(1);
+    const got = mock.received[0]!;
+    expect(got.path).toBe("/v1/responses");
+    // No cap sent: the model's limit, reserved for, is added; everything else is the client's.
+    expect(got.text).toBe(
+      `${sent.slice(0, -1).replace('"model": "resp-test"', '"model": "resp-upstream"')},"max_output_tokens":1000}`,
+    );
+  });
+
+  test("Responses: a key sent twice is forwarded once, with the cap that was reserved", async () => {
+    const c = await tg.client(10);
+    const r = await post(
+      c.key,
+      '{"model":"resp-test","max_output_tokens":900,"input":"hi","max_output_tokens":5}',
+      "/v1/responses",
+    );
+    expect(r.status).toBe(200);
+    const got = mock.received[0]!;
+    expect(count(got.text, "max_output_tokens")).toBe(1);
+    expect(got.body.max_output_tokens).toBe(5);
+  });
+
+  test("Responses: a wrong field is refused by the schema's message, and nothing is sent", async () => {
+    const c = await tg.client(10);
+    for (const [body, field] of [
+      ['{"model":"resp-test","input":[{"role":7}]}', "input"],
+      ['{"model":"resp-test","input":"hi","max_output_tokens":0}', "max_output_tokens"],
+      ['{"model":"resp-test","input":"hi","temperature":1e400}', "temperature"],
+    ] as const) {
+      const r = await post(c.key, body, "/v1/responses");
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.text).error.param).toStartWith(field);
+    }
+    expect(mock.received).toHaveLength(0);
+  });
+
+  test("Gemini to a Gemini upstream: the client's bytes, one generationConfig with the cap reserved", async () => {
+    const c = await tg.client(10);
+    const head =
+      '{"contents": [{"role":"user","parts":[{"text":"h\\u00e9 \\"q\\""}]}],\n "safetySettings": []';
+    const r = await fetch(`${tg.url}/v1beta/models/gem-test:streamGenerateContent?alt=sse`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": c.key },
+      body: `${head}, "generation_config": {"temperature": 0.5, "max_output_tokens": 40}}`,
+    });
+    expect(r.status).toBe(200);
+    await r.text();
+    expect(gem.received).toHaveLength(1);
+    const got = gem.received[0]!;
+    expect(got.path).toBe("/v1beta/models/gem-upstream:streamGenerateContent?alt=sse");
+    // The snake_case container is replaced by one camelCase generationConfig; the rest is the client's.
+    expect(got.text).toBe(`${head},"generationConfig":{"temperature":0.5,"maxOutputTokens":40}}`);
+  });
+
+  test("Gemini: cached content is refused in either spelling, before anything is sent", async () => {
+    const c = await tg.client(10);
+    for (const name of ["cachedContent", "cached_content"]) {
+      const r = await fetch(`${tg.url}/v1beta/models/gem-test:generateContent`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-goog-api-key": c.key },
+        body: JSON.stringify({ contents: [{ parts: [{ text: "hi" }] }], [name]: "cachedContents/abc" }),
+      });
+      expect(r.status).toBe(400);
+      expect((await r.json()).error.status).toBe("INVALID_ARGUMENT");
+    }
+    expect(gem.received).toHaveLength(0);
   });
 });

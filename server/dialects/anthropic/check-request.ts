@@ -1,4 +1,5 @@
 import type { Json } from "../../core/wire-json.ts";
+import { isObject, optional } from "../json-checks.ts";
 import type { MessagesRequest } from "./schema.ts";
 
 /**
@@ -39,13 +40,6 @@ export function isMessagesRequest(b: Json): b is MessagesRequest {
 
 const ROLES: ReadonlySet<unknown> = new Set(["user", "assistant", "system"]);
 const CHOICES: ReadonlySet<unknown> = new Set(["auto", "any", "tool", "none"]);
-
-/** A JSON object (what zod's object schemas accept: not null, not an array). */
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** zod's `.optional()`: absent, or passing `ok` (null is not absent). */
-const optional = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || ok(v);
 
 /** A finite number from 0 to 1. */
 const unit = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 1;

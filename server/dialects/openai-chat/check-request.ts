@@ -1,4 +1,5 @@
 import type { Json } from "../../core/wire-json.ts";
+import { finite, isObject, safeInt, unsetOr } from "../json-checks.ts";
 import { type ChatRequest, IMAGE_DETAILS, IMAGE_URL, RESPONSE_FORMATS, ROLES } from "./schema.ts";
 
 /**
@@ -22,11 +23,6 @@ export function isChatRequest(body: Json): body is ChatRequest {
   return true;
 }
 
-/** zod's number: finite; `int()` is a safe integer. */
-const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const safeInt = (v: unknown): v is number => Number.isSafeInteger(v);
-/** `nullable().optional()`: absent, null, or passing `ok`. */
-const unsetOr = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || v === null || ok(v);
 const count = (v: unknown) => safeInt(v) && v > 0;
 const stops = (v: unknown) =>
   typeof v === "string" || (Array.isArray(v) && v.length <= 4 && v.every((s) => typeof s === "string"));
@@ -56,10 +52,6 @@ function isTop(b: Json): boolean {
   if (schema !== undefined && !(isObject(schema) && typeof schema.name === "string")) return false;
   return f.type !== "json_schema" || schema !== undefined;
 }
-
-/** A JSON object (what zod's object schemas accept: not null, not an array). */
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 const optionalString = (v: unknown) => v === undefined || typeof v === "string";
 
