@@ -1,5 +1,5 @@
 /**
- * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S] [--kb=1,128] [--only=json|stream] [--b-env=K=V]`: Tollgate
+ * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S] [--kb=1,128] [--only=json|stream] [--surface=chat|responses|gemini] [--b-env=K=V]`: Tollgate
  * from two source trees (e.g. a worktree of main and a branch) side by side on one
  * machine, one mock upstream, measured in alternation with wrk (-c32, JSON and streamed
  * chat; with `--kb`, agent-shaped bodies of those sizes, bench/agent-body.ts), the order
@@ -7,15 +7,24 @@
  * median requests/s, p50/p99 latency and Tollgate's CPU milliseconds per request (the
  * figure least moved by other load on the machine). Each tree's own bench/targets.ts
  * starts its server, so the two run their own code; the mock is this tree's.
+ *
+ * `--surface` picks the client API asked (default chat): `chat` posts chat completions to
+ * /v1/chat/completions (model `bench`), `responses` posts OpenAI Responses requests to
+ * /v1/responses (model `bench-responses`, passed through to the mock's /v1/responses),
+ * `gemini` posts Gemini requests to /v1beta/models/bench-gemini:generateContent
+ * (`:streamGenerateContent?alt=sse` for streams), the same conversation in each shape.
+ * Those two models and their providers come from each tree's own bench/targets.ts: a tree
+ * whose bench/ predates them answers 404 there, so for `--surface=responses|gemini` copy
+ * this tree's bench/ over the other tree's first (e.g. `cp -r bench/. <other tree>/bench/`).
  */
 import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { agentBody, BODY_KBS, type BodyKb } from "./agent-body.ts";
+import { agentBody, BODY_KBS, type BodyKb, SURFACES, type Surface } from "./agent-body.ts";
 import { cpuSeconds } from "./proc-stats.ts";
 import type { Service } from "./services.ts";
 import { startMock, type Target } from "./targets.ts";
-import { BENCH_MODEL, requestBody } from "./workload.ts";
+import { BENCH_GEMINI_MODEL, BENCH_MODEL, BENCH_RESPONSES_MODEL, surfaceRequestBody } from "./workload.ts";
 import { type WrkResult, wrk } from "./wrk.ts";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -48,10 +57,25 @@ const KINDS: Kind[] = (kbs.length > 0 ? kbs : [null]).flatMap((kb) =>
     kb,
   })),
 );
+const surface = (arg("surface") ?? "chat") as Surface;
+if (!SURFACES.includes(surface)) throw new Error(`--surface takes ${SURFACES.join(", ")}`);
+const MODEL_OF: Record<Surface, string> = {
+  chat: BENCH_MODEL,
+  responses: BENCH_RESPONSES_MODEL,
+  gemini: BENCH_GEMINI_MODEL,
+};
 const bodyOf = (k: Kind) =>
   k.kb === null
-    ? requestBody({ stream: k.stream })
-    : agentBody({ kb: k.kb, stream: k.stream, model: BENCH_MODEL });
+    ? surfaceRequestBody({ surface, stream: k.stream, model: MODEL_OF[surface] })
+    : agentBody({ kb: k.kb, stream: k.stream, model: MODEL_OF[surface], surface });
+/** The surface's route on the Tollgate whose chat completions URL is `chatUrl`. */
+function urlOf(chatUrl: string, k: Kind): string {
+  const origin = new URL(chatUrl).origin;
+  if (surface === "responses") return `${origin}/v1/responses`;
+  if (surface === "gemini")
+    return `${origin}/v1beta/models/${BENCH_GEMINI_MODEL}:${k.stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
+  return chatUrl;
+}
 type Sample = WrkResult & { cpuMsPerRequest: number };
 
 const median = (xs: number[]) => {
@@ -89,7 +113,14 @@ async function main() {
       const t = targets.get(side)!;
       const body = bodyOf(kind);
       const cpu0 = cpuSeconds(t.pid);
-      const r = await wrk({ url: t.url, headers: t.headers, body, connections: 32, seconds: secs, dir });
+      const r = await wrk({
+        url: urlOf(t.url, kind),
+        headers: t.headers,
+        body,
+        connections: 32,
+        seconds: secs,
+        dir,
+      });
       return { ...r, cpuMsPerRequest: ((cpuSeconds(t.pid) - cpu0) * 1000) / Math.max(1, r.requests) };
     };
     for (const side of ["a", "b"] as const) for (const kind of KINDS) await run(side, kind, 1); // warm-up
@@ -104,7 +135,7 @@ async function main() {
           );
         }
     const lines = [
-      `A = ${trees.a} ${JSON.stringify(envOf("a"))}, B = ${trees.b} ${JSON.stringify(envOf("b"))}; ${rounds} rounds of ${seconds} s per tree and kind, wrk -c32; medians.`,
+      `A = ${trees.a} ${JSON.stringify(envOf("a"))}, B = ${trees.b} ${JSON.stringify(envOf("b"))}; surface ${surface}; ${rounds} rounds of ${seconds} s per tree and kind, wrk -c32; medians.`,
       "",
       "| kind | tree | req/s | p50 ms | p99 ms | CPU ms/req |",
       "|---|---|---:|---:|---:|---:|",

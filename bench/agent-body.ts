@@ -3,7 +3,8 @@
  * then the history of tool calls and their results (file contents with quotes, newlines and
  * braces, so JSON escapes are as common as in the real thing), and the agent's tool
  * definitions. Deterministic, ASCII only (wrk's Lua script carries the body as a literal),
- * and padded to the size asked for within a few bytes.
+ * and padded to the size asked for within a few bytes. The same conversation in three API
+ * shapes (`surface`): chat completions, the OpenAI Responses API and the Gemini API.
  */
 
 /** The sizes the body-size matrix measures, with their shapes (messages, tools). */
@@ -106,23 +107,124 @@ function history(count: number, toolResultChars: number): Message[] {
   return msgs;
 }
 
+/** The client API a body is shaped for. */
+export type Surface = "chat" | "responses" | "gemini";
+export const SURFACES: Surface[] = ["chat", "responses", "gemini"];
+
+/** The Responses API's flat tool: `{type, name, description, parameters}`. */
+function responsesTool(i: number) {
+  const { name, description, parameters } = tool(i).function;
+  return { type: "function", name, description, parameters };
+}
+
+type ToolCall = { id: string; function: { name: string; arguments: string } };
+
+/** The chat history as Responses input items (the system prompt goes to `instructions`). */
+function responsesInput(msgs: Message[]): Message[] {
+  return msgs.flatMap((m): Message[] => {
+    if (m.role === "system") return [];
+    if (m.role === "tool")
+      return [{ type: "function_call_output", call_id: m.tool_call_id, output: m.content }];
+    if (m.role === "assistant" && Array.isArray(m.tool_calls))
+      return (m.tool_calls as ToolCall[]).map((c) => ({
+        type: "function_call",
+        call_id: c.id,
+        name: c.function.name,
+        arguments: c.function.arguments,
+      }));
+    return [{ role: m.role, content: m.content }];
+  });
+}
+
+/** The chat history as Gemini contents (the system prompt goes to `systemInstruction`). */
+function geminiContents(msgs: Message[]): Message[] {
+  const names = new Map<string, string>();
+  return msgs.flatMap((m): Message[] => {
+    if (m.role === "system") return [];
+    if (m.role === "tool")
+      return [
+        {
+          role: "user",
+          parts: [
+            {
+              functionResponse: {
+                name: names.get(String(m.tool_call_id)) ?? "read_file",
+                response: { output: m.content },
+              },
+            },
+          ],
+        },
+      ];
+    if (m.role === "assistant" && Array.isArray(m.tool_calls))
+      return [
+        {
+          role: "model",
+          parts: (m.tool_calls as ToolCall[]).map((c) => {
+            names.set(c.id, c.function.name);
+            return { functionCall: { name: c.function.name, args: JSON.parse(c.function.arguments) } };
+          }),
+        },
+      ];
+    return [{ role: m.role === "assistant" ? "model" : "user", parts: [{ text: m.content }] }];
+  });
+}
+
 /**
- * An agent-shaped chat completion of about `kb` KB (1,024 bytes each). The tool results
+ * A body of `surface`'s shape (as an object, for JSON.stringify) from a chat history whose
+ * first message is the system prompt, with the first `tools` agent tools.
+ */
+export function shaped(
+  surface: Surface,
+  o: { stream: boolean; model: string },
+  msgs: Message[],
+  tools: number,
+): Record<string, unknown> {
+  if (surface === "responses") {
+    const body: Record<string, unknown> = {
+      model: o.model,
+      instructions: msgs[0]!.content,
+      input: responsesInput(msgs),
+    };
+    if (tools > 0) body.tools = Array.from({ length: tools }, (_, i) => responsesTool(i));
+    body.max_output_tokens = 64;
+    if (o.stream) body.stream = true;
+    return body;
+  }
+  if (surface === "gemini") {
+    // The model and streaming are in the URL, not the body.
+    const body: Record<string, unknown> = {
+      systemInstruction: { parts: [{ text: msgs[0]!.content }] },
+      contents: geminiContents(msgs),
+    };
+    if (tools > 0)
+      body.tools = [
+        {
+          functionDeclarations: Array.from({ length: tools }, (_, i) => {
+            const { name, description, parameters } = tool(i).function;
+            return { name, description, parametersJsonSchema: parameters };
+          }),
+        },
+      ];
+    body.generationConfig = { maxOutputTokens: 64 };
+    return body;
+  }
+  const body: Record<string, unknown> = { model: o.model, messages: msgs, max_tokens: 64 };
+  if (tools > 0) body.tools = Array.from({ length: tools }, (_, i) => tool(i));
+  if (o.stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
+  return body;
+}
+
+/**
+ * An agent-shaped request of about `kb` KB (1,024 bytes each), a chat completion unless
+ * `surface` says otherwise (the same conversation in that API's shape). The tool results
  * are sized so the whole body lands on the size: one pass measures the frame, the second
  * fills it.
  */
-export function agentBody(o: { kb: BodyKb; stream: boolean; model: string }): string {
+export function agentBody(o: { kb: BodyKb; stream: boolean; model: string; surface?: Surface }): string {
   const shape = BODY_SHAPES[o.kb];
-  const build = (chars: number) => {
-    const body: Record<string, unknown> = {
-      model: o.model,
-      messages: history(shape.messages, chars),
-      max_tokens: 64,
-    };
-    if (shape.tools > 0) body.tools = Array.from({ length: shape.tools }, (_, i) => tool(i));
-    if (o.stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
-    return JSON.stringify(body);
-  };
+  const surface = o.surface ?? "chat";
+  const build = (chars: number) =>
+    JSON.stringify(shaped(surface, o, history(shape.messages, chars), shape.tools));
   const target = o.kb * 1024;
   const results = Math.max(1, Math.floor((shape.messages - 2) / 2));
   const frame = build(0).length;

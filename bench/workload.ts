@@ -1,8 +1,13 @@
 /** What every target is asked: the same two request bodies, the same upstream answers. */
+import { type Surface, shaped } from "./agent-body.ts";
 
 export const BENCH_MODEL = "bench";
 /** Streams of this model stay open after their first event (the open-streams test). */
 export const HOLD_MODEL = "bench-hold";
+/** Tollgate's model routed to the mock's OpenAI Responses API (`/v1/responses`, bench/ab.ts --surface). */
+export const BENCH_RESPONSES_MODEL = "bench-responses";
+/** Tollgate's model routed to the mock's Gemini API (`:generateContent`, bench/ab.ts --surface). */
+export const BENCH_GEMINI_MODEL = "bench-gemini";
 /**
  * Content events in every streamed answer (plus a finish, a usage and a [DONE] event);
  * `BENCH_STREAM_CHUNKS=1000` for long answers (issue 16: a tap folds every 64 kept chunks).
@@ -25,6 +30,18 @@ export function requestBody(opts: { stream: boolean; model?: string }): string {
     opts.stream
       ? { model, messages, max_tokens: 64, stream: true, stream_options: { include_usage: true } }
       : { model, messages, max_tokens: 64 },
+  );
+}
+
+/**
+ * The small body in `surface`'s shape: requestBody's for chat, the same two messages as a
+ * Responses request (`instructions` + `input`) or a Gemini one (`systemInstruction` +
+ * `contents`, model and streaming in the URL).
+ */
+export function surfaceRequestBody(opts: { surface: Surface; stream: boolean; model?: string }): string {
+  if (opts.surface === "chat") return requestBody(opts);
+  return JSON.stringify(
+    shaped(opts.surface, { stream: opts.stream, model: opts.model ?? BENCH_MODEL }, messages, 0),
   );
 }
 
