@@ -20,11 +20,11 @@
 import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { agentBody, BODY_KBS, type BodyKb, SURFACES, type Surface } from "./agent-body.ts";
+import { BODY_KBS, type BodyKb } from "./agent-body.ts";
 import { cpuSeconds } from "./proc-stats.ts";
 import type { Service } from "./services.ts";
+import { surfaceArg, surfaceBody, surfaceUrl } from "./surface-request.ts";
 import { startMock, type Target } from "./targets.ts";
-import { BENCH_GEMINI_MODEL, BENCH_MODEL, BENCH_RESPONSES_MODEL, surfaceRequestBody } from "./workload.ts";
 import { type WrkResult, wrk } from "./wrk.ts";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -57,25 +57,9 @@ const KINDS: Kind[] = (kbs.length > 0 ? kbs : [null]).flatMap((kb) =>
     kb,
   })),
 );
-const surface = (arg("surface") ?? "chat") as Surface;
-if (!SURFACES.includes(surface)) throw new Error(`--surface takes ${SURFACES.join(", ")}`);
-const MODEL_OF: Record<Surface, string> = {
-  chat: BENCH_MODEL,
-  responses: BENCH_RESPONSES_MODEL,
-  gemini: BENCH_GEMINI_MODEL,
-};
-const bodyOf = (k: Kind) =>
-  k.kb === null
-    ? surfaceRequestBody({ surface, stream: k.stream, model: MODEL_OF[surface] })
-    : agentBody({ kb: k.kb, stream: k.stream, model: MODEL_OF[surface], surface });
-/** The surface's route on the Tollgate whose chat completions URL is `chatUrl`. */
-function urlOf(chatUrl: string, k: Kind): string {
-  const origin = new URL(chatUrl).origin;
-  if (surface === "responses") return `${origin}/v1/responses`;
-  if (surface === "gemini")
-    return `${origin}/v1beta/models/${BENCH_GEMINI_MODEL}:${k.stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
-  return chatUrl;
-}
+const surface = surfaceArg(process.argv);
+const bodyOf = (k: Kind) => surfaceBody(surface, k.kb, k.stream);
+const urlOf = (chatUrl: string, k: Kind) => surfaceUrl(surface, chatUrl, k.stream);
 type Sample = WrkResult & { cpuMsPerRequest: number };
 
 const median = (xs: number[]) => {

@@ -1,18 +1,18 @@
 /**
- * `bun bench/profile.ts [--stream] [--seconds=N] [--kb=1|32|128] [--tree=<source tree>]`: Tollgate
+ * `bun bench/profile.ts [--stream] [--seconds=N] [--kb=1|32|128] [--surface=chat|responses|gemini] [--tree=<source tree>]`: Tollgate
  * alone under wrk load with Bun's CPU profiler on, then the profile's samples grouped by what
  * the request was doing. `--kb` sends an agent-shaped body of that size (bench/agent-body.ts)
- * instead of the small chat request. `--tree` profiles another source tree's Tollgate (its own
+ * instead of the small chat request; `--surface` asks another client API (bench/surface-request.ts). `--tree` profiles another source tree's Tollgate (its own
  * bench/targets.ts starts it, as in bench/ab.ts), grouped by this tree's categories.
  * Writes the raw .cpuprofile and Bun's markdown next to bench/results/profile-*.md.
  */
 import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { agentBody, BODY_KBS, type BodyKb } from "./agent-body.ts";
+import { BODY_KBS, type BodyKb } from "./agent-body.ts";
 import type { Service } from "./services.ts";
+import { surfaceArg, surfaceBody, surfaceUrl } from "./surface-request.ts";
 import { startMock } from "./targets.ts";
-import { BENCH_MODEL, requestBody } from "./workload.ts";
 import { wrk } from "./wrk.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -21,6 +21,7 @@ const seconds = Number(process.argv.find((a) => a.startsWith("--seconds="))?.sli
 const kbArg = process.argv.find((a) => a.startsWith("--kb="))?.slice(5);
 const kb = kbArg === undefined ? null : (Number(kbArg) as BodyKb);
 if (kb !== null && !BODY_KBS.includes(kb)) throw new Error(`--kb must be one of ${BODY_KBS.join(", ")}`);
+const surface = surfaceArg(process.argv);
 const tree = resolve(process.argv.find((a) => a.startsWith("--tree="))?.slice(7) ?? ROOT);
 
 /** Most specific first: a sample counts for the first category any frame of its stack matches. */
@@ -36,7 +37,10 @@ const CATEGORIES: [string, RegExp][] = [
   ["cross-process change check (PRAGMA data_version)", /syncExternalChanges/],
   ["upstream request (fetch, until headers)", /providers\/http\.ts:\d+ (async )?send/],
   ["SSE parsing of the upstream stream", /sse\/parser\.ts|providers\/http\.ts:\d+ (async )?events/],
-  ["stream tap (JSON.parse per event, usage, re-encode)", /chat-tap\.ts|chat-codec\.ts/],
+  [
+    "stream tap (JSON.parse per event, usage, re-encode)",
+    /chat-tap\.ts|chat-codec\.ts|\/tap\.ts|kept-items\.ts/,
+  ],
   ["stream forwarding (ReadableStream pull, settle)", /stream-response\.ts/],
   ["request body read + zod validation", /http\/body\.ts|zod\//],
   ["key auth (SHA-256 of the key, map lookup)", /client-auth\.ts|key-store\.ts/],
@@ -111,9 +115,9 @@ async function main() {
   });
   const base = new URL(target.url).origin;
   const run = {
-    url: target.url,
+    url: surfaceUrl(surface, target.url, stream),
     headers: target.headers,
-    body: kb === null ? requestBody({ stream }) : agentBody({ kb, stream, model: BENCH_MODEL }),
+    body: surfaceBody(surface, kb, stream),
     connections: 32,
     dir,
   };
@@ -129,7 +133,7 @@ async function main() {
   const cats = categorize(profile);
   const total = profile.samples.length;
   const lines = [
-    `## Tollgate CPU profile, ${stream ? "streaming" : "non-streaming"}${kb === null ? "" : `, ${kb} KB agent-shaped body`} (${new Date().toISOString()})`,
+    `## Tollgate CPU profile, ${surface}, ${stream ? "streaming" : "non-streaming"}${kb === null ? "" : `, ${kb} KB agent-shaped body`} (${new Date().toISOString()})`,
     "",
     `wrk -c32 for 2 s warm-up + ${seconds} s: ${Math.round(r.rps)} req/s, ${r.errors} errors; ${total} samples at 1 ms.`,
     `Group commits: ${db.batches} carrying ${db.entries} writes (${(db.entries / Math.max(1, db.batches)).toFixed(1)} per commit).`,
@@ -140,7 +144,7 @@ async function main() {
   ];
   const out = join(import.meta.dir, "results");
   mkdirSync(out, { recursive: true });
-  const stamp = `profile-${stream ? "stream" : "json"}${kb === null ? "" : `-${kb}kb`}${tree === ROOT ? "" : "-tree"}`;
+  const stamp = `profile-${surface === "chat" ? "" : `${surface}-`}${stream ? "stream" : "json"}${kb === null ? "" : `-${kb}kb`}${tree === ROOT ? "" : "-tree"}`;
   await Bun.write(join(out, `${stamp}.md`), `${lines.join("\n")}\n`);
   await Bun.write(join(out, `${stamp}.cpuprofile`), Bun.file(join(profDir, file)));
   const md = readdirSync(profDir).find((f) => f.endsWith(".md"));
