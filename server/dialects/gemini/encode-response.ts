@@ -59,7 +59,11 @@ export class GeminiFraming {
   constructor(readonly sse: boolean) {}
 
   chunk(body: Json): string {
-    const json = JSON.stringify(body);
+    return this.text(JSON.stringify(body));
+  }
+
+  /** A chunk already JSON text (one line: an SSE event's data must not break). */
+  text(json: string): string {
     if (this.sse) return `data: ${json}\r\n\r\n`;
     const out = `${this.first ? "[" : ",\r\n"}${json}`;
     this.first = false;

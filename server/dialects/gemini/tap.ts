@@ -1,3 +1,4 @@
+import { FieldRenamer } from "../../core/public-model.ts";
 import { type Usage, usageFromGemini } from "../../core/usage.ts";
 import { objs, parseObject } from "../../core/wire-json.ts";
 import type { SseEvent } from "../../sse/parser.ts";
@@ -8,21 +9,23 @@ import { geminiStreamError } from "./error.ts";
 const encoder = new TextEncoder();
 
 /**
- * Gemini stream in, Gemini stream out: each chunk is forwarded as it came (re-framed as
+ * Gemini stream in, Gemini stream out: each chunk's text is forwarded as it came (framed as
  * a JSON array when the client did not ask for `alt=sse`; its `modelVersion`, which
- * every chunk carries, renamed to the id the client asked for), usage tapped from
+ * every chunk carries, renamed in place to the id the client asked for), usage tapped from
  * usageMetadata. Gemini has no end marker: from the chunk carrying finishReason on,
  * chunks are held and sent after the charge committed.
  */
 export class GeminiTap extends MeteredTap {
   private finishing = false;
   private held = "";
+  private readonly model: FieldRenamer;
 
   constructor(
     private readonly framing: GeminiFraming,
     private readonly publicModel: string,
   ) {
     super();
+    this.model = new FieldRenamer("modelVersion", publicModel);
   }
 
   push(ev: SseEvent): Uint8Array | null {
@@ -40,14 +43,23 @@ export class GeminiTap extends MeteredTap {
       this.sawOutput = true;
     }
     if (cand?.finishReason) this.finishing = true;
-    // The chunk is re-encoded by the framing anyway: renaming costs nothing more.
-    if (typeof chunk.modelVersion === "string") chunk.modelVersion = this.publicModel;
-    const out = this.framing.chunk(chunk);
+    const out = this.framing.text(this.forwarded(ev.data, chunk));
     if (this.finishing) {
       this.held += out;
       return null;
     }
     return encoder.encode(out);
+  }
+
+  /**
+   * The chunk's own text with its top-level `modelVersion` renamed in place (no re-encoding);
+   * re-encoded from the parsed chunk only when its data spans lines (a line break would end
+   * the client's SSE event).
+   */
+  private forwarded(data: string, chunk: Record<string, unknown>): string {
+    if (!data.includes("\n")) return this.model.apply(data);
+    if (typeof chunk.modelVersion === "string") chunk.modelVersion = this.publicModel;
+    return JSON.stringify(chunk);
   }
 
   /**
