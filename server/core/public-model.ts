@@ -9,12 +9,6 @@ import { isSpace, stringEnd } from "./json-members.ts";
 
 const COLON = 58;
 
-/** A JSON string token, and a scalar value (a string, a number, true, false or null). */
-const STRING = String.raw`"(?:[^"\\]|\\.)*"`;
-const SCALAR = String.raw`(?:${STRING}|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)`;
-/** After a key: the colon, a string value, then scalar members only and the closing brace. */
-const TAIL = new RegExp(String.raw`(\s*:\s*)(${STRING})(?:\s*,\s*${STRING}\s*:\s*${SCALAR})*\s*\}\s*$`, "y");
-
 /**
  * Where the value of the top-level string field `key` of a JSON object's text lies
  * (`start` at its opening quote, `end` just past its closing one), or null. Strings are
@@ -80,36 +74,12 @@ export class FieldRenamer {
     const seen = this.seen;
     if (seen !== null && text.startsWith(seen))
       return this.same ? text : this.renamed + text.slice(seen.length);
-    const last = this.atEnd(text);
-    if (last) return text.slice(0, last.start) + this.quoted + text.slice(last.end);
     const at = locate(text, this.key);
     if (!at) return text;
     this.seen = text.slice(0, at.end);
     this.renamed = text.slice(0, at.start) + this.quoted;
     this.same = this.seen === this.renamed;
     return this.same ? text : this.renamed + text.slice(at.end);
-  }
-
-  /**
-   * The field when it sits among the last members, followed by scalars only (Gemini writes
-   * `modelVersion` and `responseId` after the candidates): found from the end, without
-   * walking what comes before. Exact for valid JSON: the match starts a key (a quote after
-   * `{` or `,` opens a string), and what follows it, scalar members and one closing brace
-   * to the end, closes the outer object, so the key is the outer object's own.
-   */
-  private atEnd(text: string): { start: number; end: number } | null {
-    const at = text.lastIndexOf(`"${this.key}"`);
-    if (at === -1) return null;
-    let b = at - 1;
-    while (isSpace(text.charCodeAt(b))) b--;
-    const before = text.charCodeAt(b);
-    if (before !== 44 && before !== 123) return null; // `,` or `{`
-    const after = at + this.key.length + 2;
-    TAIL.lastIndex = after;
-    const m = TAIL.exec(text);
-    if (!m) return null;
-    const start = after + m[1]!.length;
-    return { start, end: start + m[2]!.length };
   }
 }
 
