@@ -48,17 +48,28 @@ describe("SseParser", () => {
     ).toEqual(expected);
   });
 
-  test("generated LF streams: whole chunks of data events (the shortcut) parse as byte by byte does", () => {
+  test("generated streams: whole chunks of events (the shortcut) parse as byte by byte does", () => {
     const text = fc.string({
-      unit: fc.constantFrom("a", "é", "{", '"', ":", " ", "\\", "[", "]"),
+      unit: fc.oneof(
+        { arbitrary: fc.constantFrom("a", "é", "{", '"', ":", " ", "\\", "[", "]", "\n"), weight: 30 },
+        { arbitrary: fc.constant("\r"), weight: 1 },
+      ),
       maxLength: 12,
     });
+    // Line endings as upstreams write them: LF (OpenAI, Anthropic) or CRLF (Gemini).
+    const eol = fc.constantFrom("\n", "\r\n");
     const block = fc.oneof(
-      { arbitrary: text.map((d) => `data: ${d}\n\n`), weight: 6 },
+      { arbitrary: fc.tuple(text, eol, eol).map(([d, a, b]) => `data: ${d}${a}${b}`), weight: 6 },
       { arbitrary: fc.tuple(text, text).map(([a, b]) => `data: ${a}\ndata: ${b}\n\n`), weight: 1 },
-      { arbitrary: text.map((d) => `event: x\ndata: ${d}\n\n`), weight: 1 },
+      {
+        arbitrary: fc.tuple(text, text, eol).map(([e, d, n]) => `event: ${e}${n}data: ${d}${n}${n}`),
+        weight: 3,
+      },
+      { arbitrary: fc.tuple(text, eol).map(([e, n]) => `event: ${e}${n}${n}`), weight: 1 },
       { arbitrary: text.map((d) => `: ${d}\n`), weight: 1 },
+      { arbitrary: text.map((d) => `id: 1\ndata: ${d}\n\n`), weight: 1 },
       { arbitrary: text.map((d) => `data:${d}\n\n`), weight: 1 },
+      { arbitrary: text.map((d) => `data: ${d}\r`), weight: 1 },
     );
     fc.assert(
       fc.property(fc.array(block, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 5 }), (blocks, cuts) => {

@@ -28,23 +28,48 @@ export class SseParser extends LineFramer<SseEvent> {
   }
 
   /**
-   * The common chunk, one or more events of a single `data:` line each, LF-terminated, taken
-   * whole: one indexOf per event instead of a line callback each. Anything else (a CR, a
-   * field other than data, several data lines, an event split across chunks, a line past
-   * its cap) stops the shortcut and goes line by line.
+   * The common chunk taken whole: one or more events of a single `data: ` line each, named or
+   * not by one `event: ` line before it (Anthropic, Responses), each line ending in LF or CRLF
+   * (Gemini ends its events with CRLF CRLF): one indexOf per line instead of a line callback
+   * each, and no character scan for CRs. Anything else (a CR of its own, another field,
+   * several data lines, an event split across chunks, a line past its cap) stops the
+   * shortcut and goes line by line.
    */
   protected override whole(text: string): number {
     if (!this.betweenLines || this.data.length > 0 || this.event !== undefined || this.id !== undefined)
       return 0;
-    if (text.includes("\r")) return 0;
+    // The first CR not yet passed as the end of a CRLF: a CR before a line's end is a line
+    // break of its own, which only the line by line path reads.
+    let cr = text.indexOf("\r");
     let i = 0;
-    while (text.startsWith("data: ", i)) {
-      const nl = text.indexOf("\n", i + 6);
+    for (;;) {
+      let at = i;
+      let event: string | undefined;
+      if (text.startsWith("event: ", at)) {
+        const nl = text.indexOf("\n", at + 7);
+        const end = nl === -1 ? -1 : lineEnd(text, nl);
+        if (end === -1 || (cr !== -1 && cr < end) || end - at > this.maxLine) break;
+        if (cr !== -1) cr = text.indexOf("\r", nl);
+        event = text.slice(at + 7, end);
+        at = nl + 1;
+      }
+      if (!text.startsWith("data: ", at)) break;
+      const nl = text.indexOf("\n", at + 6);
+      const end = nl === -1 ? -1 : lineEnd(text, nl);
       // Past a cap, the line by line path throws.
-      if (nl === -1 || text.charCodeAt(nl + 1) !== 10 || nl - i > this.maxLine || nl - i - 5 > this.maxEvent)
+      if (end === -1 || (cr !== -1 && cr < end) || end - at > this.maxLine || end - at - 5 > this.maxEvent)
         break;
-      this.out.push({ data: text.slice(i + 6, nl) });
-      i = nl + 2;
+      if (cr !== -1) cr = text.indexOf("\r", nl);
+      // The blank line that dispatches it: LF, or CRLF.
+      let next = nl + 1;
+      if (cr === next && text.charCodeAt(next + 1) === 10) {
+        next += 2;
+        cr = text.indexOf("\r", next);
+      } else if (text.charCodeAt(next) === 10) next++;
+      else break;
+      const data = text.slice(at + 6, end);
+      this.out.push(event === undefined ? { data } : { event, data });
+      i = next;
     }
     return i;
   }
@@ -90,4 +115,9 @@ export class SseParser extends LineFramer<SseEvent> {
     this.event = undefined;
     this.id = undefined;
   }
+}
+
+/** Where the line whose LF is at `nl` ends: before its CR when it ends in CRLF. */
+function lineEnd(text: string, nl: number): number {
+  return text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
 }
