@@ -9,7 +9,9 @@
  * req/s in total, split over the replicas): at saturation two replicas, PostgreSQL, Redis
  * and the load generator share the machine's cores, so CPU per request there grows with
  * contention as well as with the design; at an equal rate below every target's capacity
- * it shows what a request costs each process.
+ * it shows what a request costs each process. That table also gives the gateways' CPU above
+ * their idle CPU (measured for --seconds just before, no request in flight): the per-replica
+ * background work is paid per replica, not per request.
  *
  * PostgreSQL runs with fsync on (durable commits, as SQLite's synchronous=FULL here) and
  * pg_stat_statements loaded; each PostgreSQL target has its own database and its own
@@ -78,8 +80,13 @@ type Sample = {
   redisTrips: number;
   p50: number;
   p99: number;
-  /** At CPU_RATE req/s: CPU ms per request of the gateways, PostgreSQL and Redis, and errors. */
-  fixed: { gateway: number; pg: number; redis: number; errors: number };
+  /**
+   * At CPU_RATE req/s: CPU ms per request of the gateways, PostgreSQL and Redis, and errors;
+   * `gatewayAboveIdle` leaves out what the gateways spend with no request at all (their
+   * timers, polls and signals, measured for SECONDS just before), which each replica pays
+   * whatever the rate and which a fixed rate split over more replicas spreads thinner.
+   */
+  fixed: { gateway: number; gatewayAboveIdle: number; pg: number; redis: number; errors: number };
 };
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-replicas-"));
@@ -284,9 +291,15 @@ async function atRate(endpoints: Endpoint[]) {
 
 /** CPU per request at CPU_RATE req/s in all, the same offered load for every target. */
 async function atFixedRate(t: Target): Promise<Sample["fixed"]> {
+  const quiet = await counters(t);
+  const quietAt = performance.now();
+  await Bun.sleep(SECONDS * 1000);
   const before = await counters(t);
+  const idlePerSecond = (before.gateway - quiet.gateway) / ((performance.now() - quietAt) / 1000);
+  const start = performance.now();
   const runs = await offer(t.endpoints, CPU_RATE, SECONDS);
   const after = await counters(t);
+  const busySeconds = (performance.now() - start) / 1000;
   const n = Math.max(
     1,
     runs.reduce((s, r) => s + r.requests, 0),
@@ -294,6 +307,7 @@ async function atFixedRate(t: Target): Promise<Sample["fixed"]> {
   const ms = (a: number, b: number) => ((b - a) / n) * 1000;
   return {
     gateway: ms(before.gateway, after.gateway),
+    gatewayAboveIdle: ms(before.gateway + idlePerSecond * busySeconds, after.gateway),
     pg: ms(before.pg, after.pg),
     redis: ms(before.redis, after.redis),
     errors: runs.reduce((s, r) => s + r.errors, 0),
@@ -339,15 +353,17 @@ function table(targets: Target[], samples: Map<string, Sample[]>): string {
   }
   rows.push(
     "",
-    `| Target | CPU ms/request at ${CPU_RATE} req/s: gateways | PostgreSQL | Redis | Gateways vs SQLite | Errors |`,
-    "|---|---:|---:|---:|---:|---:|",
+    `| Target | CPU ms/request at ${CPU_RATE} req/s: gateways | PostgreSQL | Redis | Gateways vs SQLite | Gateways above idle | vs SQLite | Errors |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
   );
-  const sqlite = median((samples.get(targets[0]?.id ?? "") ?? []).map((x) => x.fixed.gateway));
+  const sqliteSamples = samples.get(targets[0]?.id ?? "") ?? [];
+  const sqlite = median(sqliteSamples.map((x) => x.fixed.gateway));
+  const sqliteAbove = median(sqliteSamples.map((x) => x.fixed.gatewayAboveIdle));
   for (const t of targets) {
     const s = samples.get(t.id) ?? [];
     const m = (f: (x: Sample) => number) => median(s.map(f));
     rows.push(
-      `| ${t.label} | ${m((x) => x.fixed.gateway).toFixed(3)} | ${t.pg ? m((x) => x.fixed.pg).toFixed(3) : "–"} | ${t.redis ? m((x) => x.fixed.redis).toFixed(3) : "–"} | ${(m((x) => x.fixed.gateway) / sqlite).toFixed(2)}x | ${s.reduce((a, x) => a + x.fixed.errors, 0)} |`,
+      `| ${t.label} | ${m((x) => x.fixed.gateway).toFixed(3)} | ${t.pg ? m((x) => x.fixed.pg).toFixed(3) : "–"} | ${t.redis ? m((x) => x.fixed.redis).toFixed(3) : "–"} | ${(m((x) => x.fixed.gateway) / sqlite).toFixed(2)}x | ${m((x) => x.fixed.gatewayAboveIdle).toFixed(3)} | ${(m((x) => x.fixed.gatewayAboveIdle) / sqliteAbove).toFixed(2)}x | ${s.reduce((a, x) => a + x.fixed.errors, 0)} |`,
     );
   }
   return rows.join("\n");
