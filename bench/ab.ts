@@ -1,5 +1,5 @@
 /**
- * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S] [--kb=1,128] [--only=json|stream] [--surface=chat|responses|gemini] [--b-env=K=V]`: Tollgate
+ * `bun bench/ab.ts --a=<tree> --b=<tree> [--rounds=N] [--seconds=S] [--kb=1,128] [--only=json|stream] [--surface=chat|responses|gemini|messages] [--b-env=K=V]`: Tollgate
  * from two source trees (e.g. a worktree of main and a branch) side by side on one
  * machine, one mock upstream, measured in alternation with wrk (-c32, JSON and streamed
  * chat; with `--kb`, agent-shaped bodies of those sizes, bench/agent-body.ts), the order
@@ -12,9 +12,11 @@
  * /v1/chat/completions (model `bench`), `responses` posts OpenAI Responses requests to
  * /v1/responses (model `bench-responses`, passed through to the mock's /v1/responses),
  * `gemini` posts Gemini requests to /v1beta/models/bench-gemini:generateContent
- * (`:streamGenerateContent?alt=sse` for streams), the same conversation in each shape.
- * Those two models and their providers come from each tree's own bench/targets.ts: a tree
- * whose bench/ predates them answers 404 there, so for `--surface=responses|gemini` copy
+ * (`:streamGenerateContent?alt=sse` for streams), `messages` posts Anthropic Messages
+ * requests to /v1/messages (model `bench-messages`, an `anthropic` provider calling the
+ * mock's /v1/messages), the same conversation in each shape.
+ * Those models and their providers come from each tree's own bench/targets.ts: a tree
+ * whose bench/ predates them answers 404 there, so for `--surface=responses|gemini|messages` copy
  * this tree's bench/ over the other tree's first (e.g. `cp -r bench/. <other tree>/bench/`).
  */
 import { mkdtempSync } from "node:fs";

@@ -3,8 +3,9 @@
  * then the history of tool calls and their results (file contents with quotes, newlines and
  * braces, so JSON escapes are as common as in the real thing), and the agent's tool
  * definitions. Deterministic, ASCII only (wrk's Lua script carries the body as a literal),
- * and padded to the size asked for within a few bytes. The same conversation in three API
- * shapes (`surface`): chat completions, the OpenAI Responses API and the Gemini API.
+ * and padded to the size asked for within a few bytes. The same conversation in four API
+ * shapes (`surface`): chat completions, the OpenAI Responses API, the Gemini API and the
+ * Anthropic Messages API.
  */
 
 /** The sizes the body-size matrix measures, with their shapes (messages, tools). */
@@ -108,8 +109,8 @@ function history(count: number, toolResultChars: number): Message[] {
 }
 
 /** The client API a body is shaped for. */
-export type Surface = "chat" | "responses" | "gemini";
-export const SURFACES: Surface[] = ["chat", "responses", "gemini"];
+export type Surface = "chat" | "responses" | "gemini" | "messages";
+export const SURFACES: Surface[] = ["chat", "responses", "gemini", "messages"];
 
 /** The Responses API's flat tool: `{type, name, description, parameters}`. */
 function responsesTool(i: number) {
@@ -170,6 +171,40 @@ function geminiContents(msgs: Message[]): Message[] {
 }
 
 /**
+ * The chat history as Anthropic Messages (the system prompt goes to `system`): tool calls
+ * as `tool_use` blocks, tool results as `tool_result` blocks in a user message, and
+ * consecutive messages of one role merged, since Messages alternate user and assistant.
+ */
+function anthropicMessages(msgs: Message[]): Message[] {
+  const out: { role: string; content: string | Message[] }[] = [];
+  for (const m of msgs) {
+    if (m.role === "system") continue;
+    let role = m.role === "assistant" ? "assistant" : "user";
+    let content: string | Message[];
+    if (m.role === "tool") {
+      role = "user";
+      content = [{ type: "tool_result", tool_use_id: m.tool_call_id, content: m.content }];
+    } else if (m.role === "assistant" && Array.isArray(m.tool_calls))
+      content = (m.tool_calls as ToolCall[]).map((c) => ({
+        type: "tool_use",
+        id: c.id,
+        name: c.function.name,
+        input: JSON.parse(c.function.arguments),
+      }));
+    else content = String(m.content);
+    const last = out[out.length - 1];
+    if (last?.role !== role) {
+      out.push({ role, content });
+      continue;
+    }
+    const blocks = (c: string | Message[]): Message[] =>
+      typeof c === "string" ? [{ type: "text", text: c }] : c;
+    last.content = [...blocks(last.content), ...blocks(content)];
+  }
+  return out;
+}
+
+/**
  * A body of `surface`'s shape (as an object, for JSON.stringify) from a chat history whose
  * first message is the system prompt, with the first `tools` agent tools.
  */
@@ -187,6 +222,21 @@ export function shaped(
     };
     if (tools > 0) body.tools = Array.from({ length: tools }, (_, i) => responsesTool(i));
     body.max_output_tokens = 64;
+    if (o.stream) body.stream = true;
+    return body;
+  }
+  if (surface === "messages") {
+    const body: Record<string, unknown> = {
+      model: o.model,
+      max_tokens: 64,
+      system: msgs[0]!.content,
+      messages: anthropicMessages(msgs),
+    };
+    if (tools > 0)
+      body.tools = Array.from({ length: tools }, (_, i) => {
+        const { name, description, parameters } = tool(i).function;
+        return { name, description, input_schema: parameters };
+      });
     if (o.stream) body.stream = true;
     return body;
   }

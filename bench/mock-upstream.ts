@@ -1,5 +1,5 @@
 /**
- * The benchmark's upstream: a fast OpenAI-compatible (and Gemini API) mock in its own
+ * The benchmark's upstream: a fast OpenAI-compatible (and Gemini, and Anthropic Messages API) mock in its own
  * process, with every answer prebuilt so its own cost stays flat. Run as `bun bench/mock-upstream.ts`; it prints
  * `READY <port>` once listening on 127.0.0.1 (PORT, default 0 = any free port).
  *
@@ -17,6 +17,11 @@
  *   `:streamGenerateContent` (asked with `?alt=sse`): STREAM_CHUNKS SSE chunks of one text
  *   part each, the last with finishReason STOP and the full usageMetadata, as
  *   server/testing/mock-gemini.ts speaks it.
+ * - `POST .../messages` (the Anthropic Messages API): one fixed JSON message, or with
+ *   `"stream":true` its event sequence (message_start with the input usage,
+ *   content_block_start, ping, STREAM_CHUNKS `content_block_delta` text deltas,
+ *   content_block_stop, message_delta with stop_reason and output usage, message_stop), as
+ *   server/testing/mock-anthropic.ts speaks it.
  * The request is recognised by substring, not parsed: every client here sends compact JSON.
  * Like a real upstream (asked for `gpt-4o`, answering `gpt-4o-2024-08-06`), answers name a
  * dated id, not the one asked for: Tollgate renames it in every chunk (docs/model-identity.md).
@@ -24,6 +29,7 @@
 import { obfuscation } from "../server/testing/long-stream.ts";
 import {
   BENCH_GEMINI_MODEL,
+  BENCH_MESSAGES_MODEL,
   BENCH_MODEL,
   BENCH_RESPONSES_MODEL,
   HOLD_MODEL,
@@ -160,9 +166,48 @@ function geminiEvents(): Uint8Array[] {
   });
 }
 
+/** The Anthropic Messages API: input usage in message_start, output usage in message_delta. */
+const messagesUsage = (output: number) => ({
+  input_tokens: usage.prompt_tokens,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+  output_tokens: output,
+});
+const messagesObject = (content: unknown[], stop: string | null, output: number) => ({
+  id: "msg_bench",
+  type: "message",
+  role: "assistant",
+  model: dated(BENCH_MESSAGES_MODEL),
+  content,
+  stop_reason: stop,
+  stop_sequence: null,
+  usage: messagesUsage(output),
+});
+const messagesJson = JSON.stringify(
+  messagesObject([{ type: "text", text: words.join("") }], "end_turn", usage.completion_tokens),
+);
+
+function messagesEvents(): Uint8Array[] {
+  const ev = (type: string, data: Record<string, unknown>) =>
+    enc.encode(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  return [
+    ev("message_start", { message: messagesObject([], null, 1) }),
+    ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+    ev("ping", {}),
+    ...words.map((text) => ev("content_block_delta", { index: 0, delta: { type: "text_delta", text } })),
+    ev("content_block_stop", { index: 0 }),
+    ev("message_delta", {
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { output_tokens: usage.completion_tokens },
+    }),
+    ev("message_stop", {}),
+  ];
+}
+
 const benchEvents = streamEvents(BENCH_MODEL);
 const benchResponsesEvents = responsesEvents();
 const benchGeminiEvents = geminiEvents();
+const benchMessagesEvents = messagesEvents();
 const holdEvents = streamEvents(HOLD_MODEL);
 const sseHeaders = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 const jsonHeaders = { "content-type": "application/json" };
@@ -226,6 +271,11 @@ const server = Bun.serve({
       const body = await req.text();
       if (!body.includes('"stream":true')) return new Response(responsesJson, { headers: jsonHeaders });
       return stream(benchResponsesEvents);
+    }
+    if (url.endsWith("/messages")) {
+      const body = await req.text();
+      if (!body.includes('"stream":true')) return new Response(messagesJson, { headers: jsonHeaders });
+      return stream(benchMessagesEvents);
     }
     if (!url.endsWith("/chat/completions")) return new Response("not found", { status: 404 });
     const body = await req.text();

@@ -1,5 +1,5 @@
 /**
- * `bun bench/profile.ts [--stream] [--seconds=N] [--kb=1|32|128] [--surface=chat|responses|gemini] [--tree=<source tree>]`: Tollgate
+ * `bun bench/profile.ts [--stream] [--seconds=N] [--kb=1|32|128] [--surface=chat|responses|gemini|messages] [--tree=<source tree>]`: Tollgate
  * alone under wrk load with Bun's CPU profiler on, then the profile's samples grouped by what
  * the request was doing. `--kb` sends an agent-shaped body of that size (bench/agent-body.ts)
  * instead of the small chat request; `--surface` asks another client API (bench/surface-request.ts). `--tree` profiles another source tree's Tollgate (its own

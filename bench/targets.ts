@@ -8,7 +8,13 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PACKAGE_FOLDERS } from "../scripts/package-folders.ts";
 import { freePort, type Service, startService } from "./services.ts";
-import { BENCH_GEMINI_MODEL, BENCH_MODEL, BENCH_RESPONSES_MODEL, HOLD_MODEL } from "./workload.ts";
+import {
+  BENCH_GEMINI_MODEL,
+  BENCH_MESSAGES_MODEL,
+  BENCH_MODEL,
+  BENCH_RESPONSES_MODEL,
+  HOLD_MODEL,
+} from "./workload.ts";
 
 export type TargetId = "direct" | "bare" | "tollgate" | "portkey" | "tollgate-normal" | "tollgate-before";
 
@@ -54,9 +60,11 @@ export type Fleet = { targets: Target[]; services: Service[]; tollgate: Tollgate
 export type TollgateInfo = { adminUrl: string; keyId: string; accountId: string; dir: string };
 
 /**
- * Three providers, all the same mock: `mock` (chat completions), `mock-responses` (the
- * OpenAI Responses API, `/v1/responses` passed through) and `mock-gemini` (the Gemini API,
- * `<base_url>/models/<model>:generateContent`); bench/ab.ts --surface picks the model.
+ * Four providers, all the same mock: `mock` (chat completions), `mock-responses` (the
+ * OpenAI Responses API, `/v1/responses` passed through), `mock-gemini` (the Gemini API,
+ * `<base_url>/models/<model>:generateContent`) and `mock-anthropic` (the Messages API: a
+ * base_url ending in /v1 gets `/messages` appended, server/providers/anthropic/index.ts);
+ * bench/ab.ts --surface picks the model.
  */
 export function tollgateConfig(mockPort: number): string {
   const model = (id: string, provider = "mock") => `  - id: ${id}
@@ -85,11 +93,17 @@ providers:
     base_url: http://127.0.0.1:${mockPort}/v1beta
     api_key: bench-gemini-upstream-secret
     ${timeouts}
+  - id: mock-anthropic
+    kind: anthropic
+    base_url: http://127.0.0.1:${mockPort}/v1
+    api_key: sk-ant-bench-upstream-secret
+    ${timeouts}
 models:
 ${model(BENCH_MODEL)}
 ${model(HOLD_MODEL)}
 ${model(BENCH_RESPONSES_MODEL, "mock-responses")}
 ${model(BENCH_GEMINI_MODEL, "mock-gemini")}
+${model(BENCH_MESSAGES_MODEL, "mock-anthropic")}
 `;
 }
 

@@ -8,6 +8,8 @@ export const HOLD_MODEL = "bench-hold";
 export const BENCH_RESPONSES_MODEL = "bench-responses";
 /** Tollgate's model routed to the mock's Gemini API (`:generateContent`, bench/ab.ts --surface). */
 export const BENCH_GEMINI_MODEL = "bench-gemini";
+/** Tollgate's model routed to the mock's Anthropic Messages API (`/v1/messages`, bench/ab.ts --surface). */
+export const BENCH_MESSAGES_MODEL = "bench-messages";
 /**
  * Content events in every streamed answer (plus a finish, a usage and a [DONE] event);
  * `BENCH_STREAM_CHUNKS=1000` for long answers (issue 16: a tap folds every 64 kept chunks).
@@ -35,8 +37,9 @@ export function requestBody(opts: { stream: boolean; model?: string }): string {
 
 /**
  * The small body in `surface`'s shape: requestBody's for chat, the same two messages as a
- * Responses request (`instructions` + `input`) or a Gemini one (`systemInstruction` +
- * `contents`, model and streaming in the URL).
+ * Responses request (`instructions` + `input`), a Gemini one (`systemInstruction` +
+ * `contents`, model and streaming in the URL) or an Anthropic Messages one (`system` +
+ * `messages`).
  */
 export function surfaceRequestBody(opts: { surface: Surface; stream: boolean; model?: string }): string {
   if (opts.surface === "chat") return requestBody(opts);
