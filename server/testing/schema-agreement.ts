@@ -61,3 +61,11 @@ export function agreesWithSchema(
   expect(both).toBeGreaterThan(runs / 30);
   expect(onlySchema).toBe(0);
 }
+
+/** Requests each wrong in one field: refused by the hand check and by the schema alike. */
+export function refusedByBoth(bodies: Json[], check: (body: Json) => boolean, schema: z.ZodType): void {
+  for (const b of bodies) {
+    expect(check(b)).toBe(false);
+    expect(schema.safeParse(b).success).toBe(false);
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Json } from "../../core/wire-json.ts";
-import { agreesWithSchema, anyValue, fields } from "../../testing/schema-agreement.ts";
+import { agreesWithSchema, anyValue, fields, refusedByBoth } from "../../testing/schema-agreement.ts";
 import { isMessagesRequest } from "./check-request.ts";
 import { MessagesRequest } from "./schema.ts";
 
@@ -127,9 +127,6 @@ describe("isMessagesRequest: the Messages schema by hand", () => {
       { ...ok, temperature: 1.5 },
       { ...ok, tool_choice: { type: "some" } },
     ];
-    for (const b of broken) {
-      expect(isMessagesRequest(b)).toBe(false);
-      expect(MessagesRequest.safeParse(b).success).toBe(false);
-    }
+    refusedByBoth(broken, isMessagesRequest, MessagesRequest);
   });
 });

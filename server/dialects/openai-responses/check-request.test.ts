@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Json } from "../../core/wire-json.ts";
-import { agreesWithSchema, anyValue, fields } from "../../testing/schema-agreement.ts";
+import { agreesWithSchema, anyValue, fields, refusedByBoth } from "../../testing/schema-agreement.ts";
 import { isResponsesRequest } from "./check-request.ts";
 import { ResponsesRequest } from "./schema.ts";
 
@@ -78,9 +78,6 @@ describe("isResponsesRequest: the Responses schema by hand", () => {
       { ...ok, tool_choice: { name: "f" } },
       { ...ok, stream: "yes" },
     ];
-    for (const b of broken) {
-      expect(isResponsesRequest(b)).toBe(false);
-      expect(ResponsesRequest.safeParse(b).success).toBe(false);
-    }
+    refusedByBoth(broken, isResponsesRequest, ResponsesRequest);
   });
 });
