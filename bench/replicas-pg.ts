@@ -22,7 +22,18 @@
  * two-replica targets, started from PATH's server/main.ts, to the same rounds: a before/after
  * measured under the same load, which on a shared machine moves more than most changes.
  *
- * Run: node_modules/.bin/bun bench/replicas-pg.ts [--rounds=3] [--seconds=3] [--rate=500] [--cpu-rate=300] [--compare=PATH]
+ * `--per-replica-rate=R` adds a third table: every target at R req/s per process (SQLite's one,
+ * each replica R, so two replicas take 2R in all). A fixed total rate gives each of two
+ * replicas half the load, and an event loop's CPU per request grows as its load falls (fewer
+ * requests share each wakeup); at an equal rate per process what is left is what a replica
+ * costs per request because there are others. `--replicas=1,2,3` picks the PostgreSQL targets.
+ *
+ * `--sqlite-pair` adds a control: two independent SQLite processes (each its own database,
+ * nothing shared), loaded as two replicas are. What they cost per request over one SQLite
+ * process is what two gateway processes on this machine's cores cost each other, with no
+ * shared state at all.
+ *
+ * Run: node_modules/.bin/bun bench/replicas-pg.ts [--rounds=3] [--seconds=3] [--rate=500] [--cpu-rate=300] [--per-replica-rate=150] [--replicas=1,2] [--sqlite-pair] [--compare=PATH]
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,6 +56,9 @@ const { values: argv } = parseArgs({
     seconds: { type: "string", default: "3" },
     rate: { type: "string", default: "500" },
     "cpu-rate": { type: "string", default: "300" },
+    "per-replica-rate": { type: "string" },
+    replicas: { type: "string", default: "1,2" },
+    "sqlite-pair": { type: "boolean", default: false },
     compare: { type: "string" },
   },
 });
@@ -52,6 +66,8 @@ const ROUNDS = Number(argv.rounds);
 const SECONDS = Number(argv.seconds);
 const RATE = Number(argv.rate);
 const CPU_RATE = Number(argv["cpu-rate"]);
+const PER_REPLICA_RATE = argv["per-replica-rate"] ? Number(argv["per-replica-rate"]) : null;
+const REPLICAS = argv.replicas.split(",").map(Number);
 const ROOT = join(import.meta.dir, "..");
 const BUN = join(ROOT, "node_modules/.bin/bun");
 const BODY = requestBody({ stream: false });
@@ -86,8 +102,11 @@ type Sample = {
    * timers, polls and signals, measured for SECONDS just before), which each replica pays
    * whatever the rate and which a fixed rate split over more replicas spreads thinner.
    */
-  fixed: { gateway: number; gatewayAboveIdle: number; pg: number; redis: number; errors: number };
+  fixed: Fixed;
+  /** The same at PER_REPLICA_RATE req/s per process (null without --per-replica-rate). */
+  perReplica: Fixed | null;
 };
+type Fixed = { gateway: number; gatewayAboveIdle: number; pg: number; redis: number; errors: number };
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-replicas-"));
 const services: Service[] = [];
@@ -270,10 +289,17 @@ async function saturate(t: Target) {
   };
 }
 
-/** `rate` req/s in all, split over the replicas, for `seconds` worth of requests. */
-function offer(endpoints: Endpoint[], rate: number, seconds: number) {
+/**
+ * `rate` req/s in all, split over the replicas, for `seconds` worth of requests; 10 hey
+ * connections in all unless `workers` (per replica) is given.
+ */
+function offer(
+  endpoints: Endpoint[],
+  rate: number,
+  seconds: number,
+  workers = Math.max(1, Math.round(10 / endpoints.length)),
+) {
   const per = rate / endpoints.length;
-  const workers = Math.max(1, Math.round(10 / endpoints.length));
   return Promise.all(
     endpoints.map((e) =>
       hey({ ...e, body: BODY, rate: per, workers, seconds: null, requests: Math.round(per * seconds) }),
@@ -289,15 +315,15 @@ async function atRate(endpoints: Endpoint[]) {
   return { p50: median(all.map((l) => l.p50)), p99: Math.max(...all.map((l) => l.p99)) };
 }
 
-/** CPU per request at CPU_RATE req/s in all, the same offered load for every target. */
-async function atFixedRate(t: Target): Promise<Sample["fixed"]> {
+/** CPU per request at `rate` req/s in all, the same offered load for every target. */
+async function atFixedRate(t: Target, rate: number, workers?: number): Promise<Fixed> {
   const quiet = await counters(t);
   const quietAt = performance.now();
   await Bun.sleep(SECONDS * 1000);
   const before = await counters(t);
   const idlePerSecond = (before.gateway - quiet.gateway) / ((performance.now() - quietAt) / 1000);
   const start = performance.now();
-  const runs = await offer(t.endpoints, CPU_RATE, SECONDS);
+  const runs = await offer(t.endpoints, rate, SECONDS, workers);
   const after = await counters(t);
   const busySeconds = (performance.now() - start) / 1000;
   const n = Math.max(
@@ -321,9 +347,12 @@ async function measure(t: Target, direct: Endpoint): Promise<Sample> {
   const perReq = (a: number, b: number) => (b - a) / Math.max(1, sat.requests);
   const [base, lat] = [await atRate([direct]), await atRate(t.endpoints)];
   const redisTrips = t.redisUrl ? await redisRoundTrips(t, 300) : 0;
-  const fixed = await atFixedRate(t);
+  const fixed = await atFixedRate(t, CPU_RATE);
+  // Each process sees the same arrivals: PER_REPLICA_RATE req/s over 5 hey connections.
+  const perReplica = PER_REPLICA_RATE ? await atFixedRate(t, PER_REPLICA_RATE * t.endpoints.length, 5) : null;
   return {
     fixed,
+    perReplica,
     rps: sat.rps,
     errors: sat.errors,
     cpuGateway: perReq(before.gateway, after.gateway) * 1000,
@@ -351,22 +380,42 @@ function table(targets: Target[], samples: Map<string, Sample[]>): string {
       `| ${t.label} | ${m((x) => x.rps, 0)} | ${m((x) => x.p50, 2)} / ${m((x) => x.p99, 2)} | ${m((x) => x.cpuGateway)} | ${t.pg ? m((x) => x.cpuPg) : "–"} | ${t.redis ? m((x) => x.cpuRedis) : "–"} | ${t.pg ? m((x) => x.xacts, 2) : "–"} | ${t.pg ? m((x) => x.statements, 2) : "–"} | ${t.redis ? m((x) => x.redisTrips, 2) : "–"} | ${t.redis ? m((x) => x.redisCommands, 2) : "–"} | ${s.reduce((a, x) => a + x.errors, 0)} |`,
     );
   }
-  rows.push(
-    "",
-    `| Target | CPU ms/request at ${CPU_RATE} req/s: gateways | PostgreSQL | Redis | Gateways vs SQLite | Gateways above idle | vs SQLite | Errors |`,
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
-  );
-  const sqliteSamples = samples.get(targets[0]?.id ?? "") ?? [];
-  const sqlite = median(sqliteSamples.map((x) => x.fixed.gateway));
-  const sqliteAbove = median(sqliteSamples.map((x) => x.fixed.gatewayAboveIdle));
-  for (const t of targets) {
-    const s = samples.get(t.id) ?? [];
-    const m = (f: (x: Sample) => number) => median(s.map(f));
+  rows.push("", ...fixedTable(targets, samples, `${CPU_RATE} req/s in all`, (x) => x.fixed));
+  if (PER_REPLICA_RATE)
     rows.push(
-      `| ${t.label} | ${m((x) => x.fixed.gateway).toFixed(3)} | ${t.pg ? m((x) => x.fixed.pg).toFixed(3) : "–"} | ${t.redis ? m((x) => x.fixed.redis).toFixed(3) : "–"} | ${(m((x) => x.fixed.gateway) / sqlite).toFixed(2)}x | ${m((x) => x.fixed.gatewayAboveIdle).toFixed(3)} | ${(m((x) => x.fixed.gatewayAboveIdle) / sqliteAbove).toFixed(2)}x | ${s.reduce((a, x) => a + x.fixed.errors, 0)} |`,
+      "",
+      ...fixedTable(
+        targets,
+        samples,
+        `${PER_REPLICA_RATE} req/s per process`,
+        (x) => x.perReplica ?? x.fixed,
+      ),
+    );
+  return rows.join("\n");
+}
+
+/** CPU per request of every target at one fixed-rate step, and the gateways' against SQLite's. */
+function fixedTable(
+  targets: Target[],
+  samples: Map<string, Sample[]>,
+  rate: string,
+  pick: (x: Sample) => Fixed,
+) {
+  const rows = [
+    `| Target | CPU ms/request at ${rate}: gateways | PostgreSQL | Redis | Gateways vs SQLite | Gateways above idle | vs SQLite | Errors |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  const sqliteSamples = (samples.get(targets[0]?.id ?? "") ?? []).map(pick);
+  const sqlite = median(sqliteSamples.map((x) => x.gateway));
+  const sqliteAbove = median(sqliteSamples.map((x) => x.gatewayAboveIdle));
+  for (const t of targets) {
+    const s = (samples.get(t.id) ?? []).map(pick);
+    const m = (f: (x: Fixed) => number) => median(s.map(f));
+    rows.push(
+      `| ${t.label} | ${m((x) => x.gateway).toFixed(3)} | ${t.pg ? m((x) => x.pg).toFixed(3) : "–"} | ${t.redis ? m((x) => x.redis).toFixed(3) : "–"} | ${(m((x) => x.gateway) / sqlite).toFixed(2)}x | ${m((x) => x.gatewayAboveIdle).toFixed(3)} | ${(m((x) => x.gatewayAboveIdle) / sqliteAbove).toFixed(2)}x | ${s.reduce((a, x) => a + x.errors, 0)} |`,
     );
   }
-  return rows.join("\n");
+  return rows;
 }
 
 try {
@@ -391,9 +440,21 @@ try {
       redis: null,
       redisUrl: null,
     },
-    await startPgTarget("pg1", 1, mockPort),
-    await startPgTarget("pg2", 2, mockPort),
   ];
+  if (argv["sqlite-pair"]) {
+    // The second process's own home: startTollgate keeps one per name.
+    const { target: other } = await startTollgate({ dir, name: "tollgate-normal", mockPort, services });
+    targets.push({
+      id: "sqlite-pair",
+      label: "2 independent SQLite processes (control: nothing shared)",
+      endpoints: [sqlite, other].map((x) => ({ url: x.url, headers: x.headers })),
+      gatewayPids: [sqlite.pid, other.pid],
+      pg: null,
+      redis: null,
+      redisUrl: null,
+    });
+  }
+  for (const n of REPLICAS) targets.push(await startPgTarget(`pg${n}`, n, mockPort));
   if (argv.compare)
     targets.push(
       await startPgTarget("cmp1", 1, mockPort, argv.compare),

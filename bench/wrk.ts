@@ -1,5 +1,5 @@
 /** Saturation runs with wrk (Debian's `wrk`): a closed loop of N keep-alive connections. */
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export type WrkRun = {
@@ -55,8 +55,11 @@ export function parseWrk(out: string): WrkResult {
   };
 }
 
+/** Each run's script file is its own: runs started together (one per replica) carry different keys. */
+let scripts = 0;
+
 export async function wrk(run: WrkRun): Promise<WrkResult> {
-  const file = join(run.dir, "wrk.lua");
+  const file = join(run.dir, `wrk-${process.pid}-${++scripts}.lua`);
   writeFileSync(file, script(run));
   const proc = Bun.spawn(
     [
@@ -78,6 +81,7 @@ export async function wrk(run: WrkRun): Promise<WrkResult> {
     new Response(proc.stderr).text(),
     proc.exited,
   ]);
+  rmSync(file, { force: true });
   if (code !== 0) throw new Error(`wrk exited with ${code}: ${err}${out}`);
   return parseWrk(out);
 }
