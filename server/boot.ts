@@ -91,7 +91,11 @@ async function openEngine(o: BootOptions): Promise<SqliteEngine | PgEngine> {
         `TOLLGATE_DB names PostgreSQL at ${shownUrl(o.env.TOLLGATE_DB)}, which could not be migrated: ${(err as Error).message}`,
       );
     }
-    return pgEngine(client, db, { poolSize: PG_POOL, url: o.env.TOLLGATE_DB });
+    return pgEngine(client, db, {
+      poolSize: PG_POOL,
+      url: o.env.TOLLGATE_DB,
+      replicas: o.env.TOLLGATE_REPLICAS,
+    });
   }
   const { sqlite, db } = openDb(o.env.TOLLGATE_DB, { sync: o.env.TOLLGATE_DB_SYNC });
   migrateDb(db, o.migrationsFolder);

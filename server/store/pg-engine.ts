@@ -6,7 +6,7 @@ import { withDeadline } from "../core/deadline.ts";
 import type { ChangeSignal, Engine } from "./engine.ts";
 import { GENERATION_KEY } from "./generation.ts";
 import { freshConnectionProbe, PgReachability } from "./pg-reachability.ts";
-import { PgWriter } from "./pg-writer.ts";
+import { batchesInFlight, PgWriter } from "./pg-writer.ts";
 
 export type PgEngine = Engine & {
   readonly kind: "postgres";
@@ -33,7 +33,7 @@ export const GENERATION_POLL_MS = 500;
 export function pgEngine(
   client: SQL,
   db: PgDb,
-  opts: { poolSize: number; pollMs?: number; url: string },
+  opts: { poolSize: number; pollMs?: number; url: string; replicas?: number },
 ): PgEngine {
   const store = pgStore(db);
   const reachability = new PgReachability(freshConnectionProbe(opts.url));
@@ -44,7 +44,7 @@ export function pgEngine(
     poolSize: opts.poolSize,
     reachability,
     store,
-    writer: () => new PgWriter(db, reachability),
+    writer: () => new PgWriter(db, reachability, batchesInFlight(opts.replicas ?? 1)),
     changes: generationPoll(store, opts.pollMs ?? GENERATION_POLL_MS, reachability),
     idempotencyRows: store.idempotency,
     // Reachability is the `postgres` probe's (health/store-checks.ts): this stays synchronous.

@@ -14,8 +14,9 @@ import type { BatchResult, Charge, Committed, Entry } from "./writes.ts";
  * charges through `tollgate_settle`, the keys' last uses). An entry's promise resolves
  * after that statement committed, and PostgreSQL commits durably
  * (`synchronous_commit = on`, its default), so the end of an answer is still released only
- * once its charge and log row are on disk. Two batches may overlap (each takes a pooled
- * connection); `tollgate_settle` locks rows in a fixed order, so they never deadlock.
+ * once its charge and log row are on disk. Up to two batches may overlap (one when there are
+ * several replicas: `batchesInFlight`), each on a pooled connection; `tollgate_settle` locks
+ * rows in a fixed order, so they never deadlock.
  *
  * A batch whose connection failed after it was sent may have committed with only its reply
  * lost (a network cut, a failover), so it is asked about before anything of it runs again
@@ -51,6 +52,20 @@ export const OUTCOME_TIMING: OutcomeTiming = {
   learnEveryMs: 1000,
 };
 
+/**
+ * How many group-commit batches one replica lets overlap. Alone, two: one commits while the
+ * next fills (bench/replicas-pg.ts measured batches of about 2 requests when every tick
+ * opened its own transaction). Among several replicas (TOLLGATE_REPLICAS > 1), one each:
+ * the deployment then still has about two in flight, and a replica's next batch fills while
+ * its last commits, as a lone replica's second does. With two each, n replicas overlapped
+ * 2n batches of 1/2n the load, and PostgreSQL paid for every one of them (two replicas,
+ * 0.17 → 0.14 commits and 0.183 → 0.154 PostgreSQL CPU-ms per request at saturation;
+ * docs/scale-out.md, "Sizing").
+ */
+export function batchesInFlight(replicas: number): number {
+  return replicas > 1 ? 1 : 2;
+}
+
 type Doubt = { charges: Charge[]; fence: Entry | undefined; resolve: (c: Committed) => void };
 
 export class PgWriter extends BatchingWriter {
@@ -67,11 +82,15 @@ export class PgWriter extends BatchingWriter {
   constructor(
     private readonly db: PgDb,
     private readonly reachability?: PgReachability,
+    inFlight = batchesInFlight(1),
   ) {
     super();
-    // Two at once: one committing while the next fills (bench/replicas-pg.ts measured
-    // batches of about 2 requests when every tick opened its own transaction).
-    this.maxInFlight = 2;
+    this.maxInFlight = inFlight;
+  }
+
+  /** How many batches may commit at once (batchesInFlight). */
+  get batchesAtOnce(): number {
+    return this.maxInFlight;
   }
 
   override get reachable(): boolean {

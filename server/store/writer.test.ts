@@ -101,14 +101,14 @@ describe("writers", () => {
   });
 });
 
-describe("a bounded writer (PgWriter's two batches at once)", () => {
+describe("a bounded writer (PgWriter's batches at once: two, one among replicas)", () => {
   /** Commits only when told to, recording each batch's size. */
   class Gated extends BatchingWriter {
     readonly sizes: number[] = [];
     readonly gates: (() => void)[] = [];
-    constructor() {
+    constructor(bound = 2) {
       super();
-      this.maxInFlight = 2;
+      this.maxInFlight = bound;
     }
     protected commit(entries: Entry[]): Promise<BatchResult> {
       this.sizes.push(entries.length);
@@ -133,6 +133,29 @@ describe("a bounded writer (PgWriter's two batches at once)", () => {
     await tick();
     expect(w.sizes).toEqual([1, 1, 10]);
     w.gates[1]!();
+    w.gates[2]!();
+    await Promise.all(done);
+    expect(w.pending).toBe(0);
+  });
+
+  test("one at once (a replica among several): what arrives while a batch commits goes as the next, whole", async () => {
+    const w = new Gated(1);
+    const done: Promise<unknown>[] = [w.enqueue([])];
+    await tick();
+    for (let i = 0; i < 10; i++) {
+      done.push(w.enqueue([]));
+      await tick();
+    }
+    expect(w.sizes).toEqual([1]);
+    w.gates[0]!();
+    await tick();
+    expect(w.sizes).toEqual([1, 10]);
+    done.push(w.enqueue([]));
+    await tick();
+    expect(w.sizes).toEqual([1, 10]);
+    w.gates[1]!();
+    await tick();
+    expect(w.sizes).toEqual([1, 10, 1]);
     w.gates[2]!();
     await Promise.all(done);
     expect(w.pending).toBe(0);

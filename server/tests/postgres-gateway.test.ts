@@ -7,10 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readEnv } from "../config/env.ts";
+import { PgWriter } from "../store/pg-writer.ts";
 import { standardConfig, TestGateway } from "../testing/harness.ts";
 import { MockOpenAI } from "../testing/mock-openai.ts";
 import { type PgServer, startPg } from "../testing/pg-server.ts";
 import { runCliProcess } from "../testing/process.ts";
+import { startRedis } from "../testing/redis-server.ts";
 
 let pg: PgServer;
 let mock: MockOpenAI;
@@ -135,6 +137,48 @@ describe("on PostgreSQL", () => {
     expect(r.choices[0]?.message.content).toBe("Hello from the mock upstream.");
   }, 60_000);
 });
+
+test("a replica among several commits one batch at a time, a lone one two (TOLLGATE_REPLICAS)", async () => {
+  // Alone: one batch commits while the next fills. Among replicas: each has one, so the
+  // deployment's batches stay few and large (docs/scale-out.md, "Sizing").
+  expect(tg.gw.commits).toBeInstanceOf(PgWriter);
+  expect((tg.gw.commits as PgWriter).batchesAtOnce).toBe(2);
+  const redis = await startRedis();
+  const replica = await TestGateway.start({
+    config: standardConfig(mock.url),
+    env: {
+      TOLLGATE_DB: await pg.createDatabase("one_of_two"),
+      TOLLGATE_SECRET: SECRET,
+      TOLLGATE_REDIS: redis.url,
+      TOLLGATE_REPLICAS: "2",
+    },
+  });
+  try {
+    expect((replica.gw.commits as PgWriter).batchesAtOnce).toBe(1);
+    const c = await replica.client(1);
+    const calls = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        c.openai.chat.completions.create({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] }),
+      ),
+    );
+    expect(calls.every((r) => r.usage !== undefined)).toBe(true);
+    // Every call charged with its log row, the balance down by exactly their costs.
+    const [logged] = await replica.sql<{ n: number; cost: number }>(
+      "SELECT count(*) AS n, sum(cost) AS cost FROM request_log WHERE account_id = ? AND status = 200",
+      c.accountId,
+    );
+    const [acct] = await replica.sql<{ balance: number }>(
+      "SELECT balance FROM accounts WHERE id = ?",
+      c.accountId,
+    );
+    expect(Number(logged?.n)).toBe(8);
+    expect(Number(logged?.cost)).toBeGreaterThan(0);
+    expect(Number(acct?.balance)).toBe(1_000_000_000 - Number(logged?.cost));
+  } finally {
+    await replica.stop();
+    await redis.stop();
+  }
+}, 60_000);
 
 test("two replicas on a reachable PostgreSQL without Redis are refused before anything opens", () => {
   expect(() => readEnv({ TOLLGATE_DB: url, TOLLGATE_REPLICAS: "2" })).toThrow(
