@@ -59,7 +59,7 @@ export const OUTCOME_TIMING: OutcomeTiming = {
  * the deployment then still has about two in flight, and a replica's next batch fills while
  * its last commits, as a lone replica's second does. With two each, n replicas overlapped
  * 2n batches of 1/2n the load, and PostgreSQL paid for every one of them (two replicas,
- * 0.17 → 0.14 commits and 0.183 → 0.154 PostgreSQL CPU-ms per request at saturation;
+ * 0.17 → 0.14 commits and 0.173 → 0.152 PostgreSQL CPU-ms per request at saturation;
  * docs/scale-out.md, "Sizing").
  */
 export function batchesInFlight(replicas: number): number {
